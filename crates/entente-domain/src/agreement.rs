@@ -1,0 +1,531 @@
+//! The agreement itself: its kind, its lifecycle status, its title and tags, and the rules
+//! for a new agreement (2..n distinct parties, each with a role).
+
+use crate::error::Collector;
+use crate::party::NewAgreementParty;
+use crate::terms::Terms;
+use crate::{ValidationError, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What sort of cooperation an agreement sets up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementKind {
+    /// General collaboration or technology integration partnership.
+    Collaboration,
+    /// Strategic alliance.
+    StrategicAlliance,
+    /// Co-marketing or co-branding.
+    CoMarketing,
+    /// Joint development.
+    JointDevelopment,
+    /// Research collaboration.
+    Research,
+    /// Multi-party consortium.
+    Consortium,
+    /// Anything else.
+    Other,
+}
+
+impl AgreementKind {
+    /// All kinds, in display order.
+    pub const ALL: [AgreementKind; 7] = [
+        Self::Collaboration,
+        Self::StrategicAlliance,
+        Self::CoMarketing,
+        Self::JointDevelopment,
+        Self::Research,
+        Self::Consortium,
+        Self::Other,
+    ];
+
+    /// The stable text form used in storage and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Collaboration => "collaboration",
+            Self::StrategicAlliance => "strategic_alliance",
+            Self::CoMarketing => "co_marketing",
+            Self::JointDevelopment => "joint_development",
+            Self::Research => "research",
+            Self::Consortium => "consortium",
+            Self::Other => "other",
+        }
+    }
+
+    /// Parses the text form.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|k| k.as_str()).collect();
+                ValidationError::new(
+                    "",
+                    format!(
+                        "{s:?} is not an agreement kind (one of: {})",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+impl fmt::Display for AgreementKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an agreement stands in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementStatus {
+    /// Being written.
+    Draft,
+    /// Under legal/business review.
+    InReview,
+    /// Approved, not yet sent for signature.
+    Approved,
+    /// Sent to the parties for signature.
+    OutForSignature,
+    /// In force.
+    Active,
+    /// In force, with at least one amendment.
+    Amended,
+    /// In force and close to its end date.
+    Expiring,
+    /// Renewed for a further term.
+    Renewed,
+    /// A party has given notice of termination.
+    TerminationNotice,
+    /// Terminated or expired; post-termination duties are running.
+    WindDown,
+    /// Nothing left to do.
+    Closed,
+    /// A draft abandoned before signature.
+    Cancelled,
+}
+
+impl AgreementStatus {
+    /// All statuses in lifecycle order.
+    pub const ALL: [AgreementStatus; 12] = [
+        Self::Draft,
+        Self::InReview,
+        Self::Approved,
+        Self::OutForSignature,
+        Self::Active,
+        Self::Amended,
+        Self::Expiring,
+        Self::Renewed,
+        Self::TerminationNotice,
+        Self::WindDown,
+        Self::Closed,
+        Self::Cancelled,
+    ];
+
+    /// The stable text form used in storage and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::InReview => "in_review",
+            Self::Approved => "approved",
+            Self::OutForSignature => "out_for_signature",
+            Self::Active => "active",
+            Self::Amended => "amended",
+            Self::Expiring => "expiring",
+            Self::Renewed => "renewed",
+            Self::TerminationNotice => "termination_notice",
+            Self::WindDown => "wind_down",
+            Self::Closed => "closed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses the text form.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|k| k.as_str()).collect();
+                ValidationError::new(
+                    "",
+                    format!(
+                        "{s:?} is not an agreement status (one of: {})",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+
+    /// Whether the agreement binds the parties in this status.
+    pub fn in_force(self) -> bool {
+        matches!(
+            self,
+            Self::Active | Self::Amended | Self::Expiring | Self::Renewed | Self::TerminationNotice
+        )
+    }
+
+    /// The statuses reachable from this one in a single step.
+    pub fn allowed_next(self) -> &'static [AgreementStatus] {
+        use AgreementStatus::*;
+        match self {
+            Draft => &[InReview, Cancelled],
+            InReview => &[Draft, Approved, Cancelled],
+            Approved => &[InReview, OutForSignature, Cancelled],
+            OutForSignature => &[InReview, Active, Cancelled],
+            Active | Amended | Renewed => {
+                &[Amended, Expiring, Renewed, TerminationNotice, WindDown]
+            }
+            Expiring => &[Renewed, Amended, TerminationNotice, WindDown],
+            TerminationNotice => &[Active, WindDown],
+            WindDown => &[Closed],
+            Closed | Cancelled => &[],
+        }
+    }
+
+    /// Moves to `next`, or explains which moves are possible from here.
+    pub fn transition(self, next: AgreementStatus) -> Result<AgreementStatus, ValidationError> {
+        if self.allowed_next().contains(&next) {
+            Ok(next)
+        } else {
+            let allowed: Vec<_> = self.allowed_next().iter().map(|s| s.as_str()).collect();
+            Err(ValidationError::new(
+                "status",
+                format!(
+                    "cannot move from {} to {}; allowed from {}: {}",
+                    self.as_str(),
+                    next.as_str(),
+                    self.as_str(),
+                    if allowed.is_empty() {
+                        "none (final state)".to_owned()
+                    } else {
+                        allowed.join(", ")
+                    }
+                ),
+            ))
+        }
+    }
+}
+
+impl fmt::Display for AgreementStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An agreement title: 1..=300 characters after trimming, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(try_from = "String", into = "String")]
+#[schema(value_type = String)]
+pub struct Title(String);
+
+impl Title {
+    /// Validates a title.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(ValidationError::new("", "must not be empty"));
+        }
+        if t.chars().count() > 300 {
+            return Err(ValidationError::new("", "must be at most 300 characters"));
+        }
+        if t.chars().any(char::is_control) {
+            return Err(ValidationError::new(
+                "",
+                "must not contain control characters",
+            ));
+        }
+        Ok(Self(t.to_owned()))
+    }
+
+    /// The title text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Title {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).map_err(|e| e.message)
+    }
+}
+
+impl From<Title> for String {
+    fn from(t: Title) -> Self {
+        t.0
+    }
+}
+
+/// A tag: lowercase letters, digits, `-`, `_`, `:` and `.`, 1..=50 characters.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(try_from = "String", into = "String")]
+#[schema(value_type = String)]
+pub struct Tag(String);
+
+impl Tag {
+    /// Validates and lowercases a tag.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        let t = s.trim().to_lowercase();
+        if t.is_empty() || t.chars().count() > 50 {
+            return Err(ValidationError::new(
+                "",
+                format!("{s:?} must be 1 to 50 characters"),
+            ));
+        }
+        if !t
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        {
+            return Err(ValidationError::new(
+                "",
+                format!("{s:?} may hold only letters, digits, '-', '_', ':' and '.'"),
+            ));
+        }
+        Ok(Self(t))
+    }
+
+    /// The tag text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Tag {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).map_err(|e| e.message)
+    }
+}
+
+impl From<Tag> for String {
+    fn from(t: Tag) -> Self {
+        t.0
+    }
+}
+
+/// An owner reference: an e-mail-like handle of the person accountable for the agreement.
+pub fn parse_owner(s: &str) -> Result<String, ValidationError> {
+    let t = s.trim();
+    let ok = t.len() <= 254
+        && t.split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+        && !t.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(t.to_lowercase())
+    } else {
+        Err(ValidationError::new(
+            "",
+            format!("{t:?} is not an e-mail address"),
+        ))
+    }
+}
+
+/// A validated agreement ready to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAgreement {
+    /// Title.
+    pub title: Title,
+    /// Kind of cooperation.
+    pub kind: AgreementKind,
+    /// Initial status (usually draft; imports of signed agreements start active).
+    pub status: AgreementStatus,
+    /// Accountable person (e-mail).
+    pub owner: Option<String>,
+    /// Tags, deduplicated and sorted.
+    pub tags: Vec<Tag>,
+    /// Two or more distinct parties.
+    pub parties: Vec<NewAgreementParty>,
+    /// Terms entered or extracted so far.
+    pub terms: Terms,
+}
+
+/// The raw shape of a new agreement, as it arrives from the API, the CLI or an import.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct AgreementDraft {
+    /// Title.
+    pub title: String,
+    /// Kind of cooperation (default `collaboration`).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Initial status (default `draft`).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Accountable person (e-mail).
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Parties with their roles (at least two).
+    #[serde(default)]
+    pub parties: Vec<crate::party::AgreementPartyDraft>,
+}
+
+impl AgreementDraft {
+    /// Turns the raw shape into a validated agreement, reporting every bad field at once.
+    pub fn validate(self, terms: Terms) -> Result<NewAgreement, ValidationErrors> {
+        let mut c = Collector::default();
+        let title = c.take("title", Title::parse(&self.title));
+        let kind = c.take(
+            "kind",
+            self.kind
+                .as_deref()
+                .map_or(Ok(AgreementKind::Collaboration), AgreementKind::parse),
+        );
+        let status = c.take(
+            "status",
+            self.status
+                .as_deref()
+                .map_or(Ok(AgreementStatus::Draft), AgreementStatus::parse),
+        );
+        let owner = match self.owner.as_deref().filter(|o| !o.trim().is_empty()) {
+            Some(o) => c.take("owner", parse_owner(o)).map(Some),
+            None => Some(None),
+        };
+        let mut tags = Vec::new();
+        for (i, t) in self.tags.iter().enumerate() {
+            if let Some(t) = c.take(&format!("tags[{i}]"), Tag::parse(t)) {
+                tags.push(t);
+            }
+        }
+        tags.sort();
+        tags.dedup();
+        if self.parties.len() < 2 {
+            c.push(ValidationError::new(
+                "parties",
+                format!(
+                    "an agreement needs at least two parties, got {}",
+                    self.parties.len()
+                ),
+            ));
+        }
+        if self.parties.len() > 50 {
+            c.push(ValidationError::new(
+                "parties",
+                "at most 50 parties are supported",
+            ));
+        }
+        let mut parties = Vec::new();
+        for (i, p) in self.parties.into_iter().enumerate() {
+            match p.validate() {
+                Ok(p) => parties.push(p),
+                Err(errs) => {
+                    for e in errs.0 {
+                        c.push(e.within(&format!("parties[{i}]")));
+                    }
+                }
+            }
+        }
+        for i in 0..parties.len() {
+            for j in 0..i {
+                if parties[i].same_entity(&parties[j]) {
+                    c.push(ValidationError::new(
+                        format!("parties[{i}]"),
+                        format!("is the same party as parties[{j}]; each party appears once"),
+                    ));
+                }
+            }
+        }
+        c.finish()?;
+        // Every `take` above succeeded when `finish` returned Ok, so these are all Some.
+        match (title, kind, status, owner) {
+            (Some(title), Some(kind), Some(status), Some(owner)) => Ok(NewAgreement {
+                title,
+                kind,
+                status,
+                owner,
+                tags,
+                parties,
+                terms,
+            }),
+            _ => Err(ValidationError::new("", "invalid agreement").into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::party::AgreementPartyDraft;
+
+    fn party(name: &str) -> AgreementPartyDraft {
+        AgreementPartyDraft {
+            legal_name: Some(name.into()),
+            role: "partner".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_agreement_with_one_party_is_rejected_naming_the_field() {
+        let d = AgreementDraft {
+            title: "X".into(),
+            parties: vec![party("Acme Inc.")],
+            ..Default::default()
+        };
+        let e = d.validate(Terms::default()).unwrap_err();
+        assert_eq!(e.0[0].field, "parties");
+        assert!(e.0[0].message.contains("at least two"));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let d = AgreementDraft {
+            title: " ".into(),
+            kind: Some("merger".into()),
+            owner: Some("nobody".into()),
+            tags: vec!["ok".into(), "not ok!".into()],
+            parties: vec![party("Acme Inc."), party("acme inc.")],
+            ..Default::default()
+        };
+        let fields: Vec<_> = d
+            .validate(Terms::default())
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["title", "kind", "owner", "tags[1]", "parties[1]"]);
+    }
+
+    #[test]
+    fn lifecycle_rejects_illegal_moves_and_names_the_allowed_ones() {
+        let e = AgreementStatus::Draft
+            .transition(AgreementStatus::Active)
+            .unwrap_err();
+        assert!(
+            e.message
+                .contains("allowed from draft: in_review, cancelled"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            AgreementStatus::Draft
+                .transition(AgreementStatus::InReview)
+                .unwrap(),
+            AgreementStatus::InReview
+        );
+        assert!(
+            AgreementStatus::Closed
+                .transition(AgreementStatus::Active)
+                .unwrap_err()
+                .message
+                .contains("final")
+        );
+    }
+
+    #[test]
+    fn kinds_and_statuses_round_trip_through_text() {
+        for k in AgreementKind::ALL {
+            assert_eq!(AgreementKind::parse(k.as_str()).unwrap(), k);
+        }
+        for s in AgreementStatus::ALL {
+            assert_eq!(AgreementStatus::parse(s.as_str()).unwrap(), s);
+        }
+    }
+}

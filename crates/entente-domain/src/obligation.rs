@@ -1,0 +1,390 @@
+//! Obligations: what one party owes another under an agreement, when it falls due (a date,
+//! a period after an event, or a recurrence), the measurable threshold if any, and status.
+
+use crate::{AgreementId, Date, ObligationId, Period, ValidationError};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The event a relative deadline counts from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// The effective date.
+    Effective,
+    /// Signature of the agreement.
+    Signature,
+    /// Termination or expiry.
+    Termination,
+    /// Receipt of an invoice.
+    Invoice,
+    /// The end of each recurring period (e.g. "15 days after each calendar quarter").
+    PeriodEnd,
+    /// Any other event, as written.
+    Other(String),
+}
+
+/// How often a recurring duty falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    /// Every week.
+    Weekly,
+    /// Every month.
+    Monthly,
+    /// Every calendar quarter.
+    Quarterly,
+    /// Every half year.
+    SemiAnnually,
+    /// Every year.
+    Annually,
+}
+
+impl Frequency {
+    /// The RFC 5545 `FREQ`/`INTERVAL` equivalent.
+    pub fn rrule(self) -> &'static str {
+        match self {
+            Self::Weekly => "FREQ=WEEKLY",
+            Self::Monthly => "FREQ=MONTHLY",
+            Self::Quarterly => "FREQ=MONTHLY;INTERVAL=3",
+            Self::SemiAnnually => "FREQ=MONTHLY;INTERVAL=6",
+            Self::Annually => "FREQ=YEARLY",
+        }
+    }
+
+    /// The length of one period.
+    pub fn period(self) -> Period {
+        // Fixed small counts are always valid periods.
+        let (n, u) = match self {
+            Self::Weekly => (1, crate::PeriodUnit::Weeks),
+            Self::Monthly => (1, crate::PeriodUnit::Months),
+            Self::Quarterly => (3, crate::PeriodUnit::Months),
+            Self::SemiAnnually => (6, crate::PeriodUnit::Months),
+            Self::Annually => (1, crate::PeriodUnit::Years),
+        };
+        Period::new(n, u).unwrap_or_else(|_| unreachable_period())
+    }
+
+    /// Parses "monthly", "quarterly" …
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        match s.trim() {
+            "weekly" => Ok(Self::Weekly),
+            "monthly" => Ok(Self::Monthly),
+            "quarterly" => Ok(Self::Quarterly),
+            "semi_annually" | "semiannually" => Ok(Self::SemiAnnually),
+            "annually" | "yearly" => Ok(Self::Annually),
+            other => Err(ValidationError::new(
+                "",
+                format!(
+                    "{other:?} is not a frequency (weekly, monthly, quarterly, semi_annually, annually)"
+                ),
+            )),
+        }
+    }
+}
+
+fn unreachable_period() -> Period {
+    // Never reached: 1..=6 of any unit is a valid period. Kept total instead of panicking.
+    Period::days(1).unwrap_or_else(|_| unreachable_period())
+}
+
+/// When an obligation falls due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DueRule {
+    /// No deadline is stated (a blind spot when the duty is vague).
+    None,
+    /// On a fixed date.
+    On {
+        /// The date.
+        date: Date,
+    },
+    /// A period after an event ("within 30 days after the Effective Date").
+    After {
+        /// How long after.
+        period: Period,
+        /// After what.
+        event: Event,
+    },
+    /// Recurring, optionally offset from each period end ("within 15 days after each quarter").
+    Recurring {
+        /// How often.
+        frequency: Frequency,
+        /// Offset after each period end, if stated.
+        offset: Option<Period>,
+    },
+}
+
+impl DueRule {
+    /// The first due date, given the dates it may depend on.
+    pub fn first_due(&self, effective: Option<Date>) -> Option<Date> {
+        match self {
+            Self::None => None,
+            Self::On { date } => Some(*date),
+            Self::After {
+                period,
+                event: Event::Effective | Event::Signature,
+            } => effective.map(|d| period.after(d)),
+            Self::After { .. } => None,
+            Self::Recurring { frequency, offset } => {
+                let end = frequency.period().after(effective?);
+                Some(offset.map_or(end, |o| o.after(end)))
+            }
+        }
+    }
+}
+
+/// How a measured value is compared with the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum Comparator {
+    /// At least.
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// At most.
+    #[serde(rename = "<=")]
+    AtMost,
+    /// More than.
+    #[serde(rename = ">")]
+    Above,
+    /// Less than.
+    #[serde(rename = "<")]
+    Below,
+}
+
+/// A measurable performance threshold ("99.9% monthly uptime", "within 4 business hours").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Metric {
+    /// The comparison.
+    pub comparator: Comparator,
+    /// The threshold.
+    #[schema(value_type = String)]
+    pub value: Decimal,
+    /// Unit, e.g. `%`, `hours`, `business hours`.
+    pub unit: String,
+}
+
+impl Metric {
+    /// Whether a measurement meets the threshold.
+    pub fn is_met_by(&self, measured: Decimal) -> bool {
+        match self.comparator {
+            Comparator::AtLeast => measured >= self.value,
+            Comparator::AtMost => measured <= self.value,
+            Comparator::Above => measured > self.value,
+            Comparator::Below => measured < self.value,
+        }
+    }
+}
+
+/// Where an obligation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ObligationStatus {
+    /// Not yet done.
+    Pending,
+    /// Done.
+    Done,
+    /// Past due and not done.
+    Overdue,
+    /// Released by the beneficiary.
+    Waived,
+}
+
+impl ObligationStatus {
+    /// All statuses.
+    pub const ALL: [ObligationStatus; 4] = [Self::Pending, Self::Done, Self::Overdue, Self::Waived];
+
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Done => "done",
+            Self::Overdue => "overdue",
+            Self::Waived => "waived",
+        }
+    }
+
+    /// Parses the text form.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s.trim())
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "",
+                    format!("{s:?} is not an obligation status (pending, done, overdue, waived)"),
+                )
+            })
+    }
+
+    /// Moves to `next` if that is a legal step.
+    pub fn transition(self, next: ObligationStatus) -> Result<ObligationStatus, ValidationError> {
+        use ObligationStatus::*;
+        let ok = matches!(
+            (self, next),
+            (Pending, Done | Overdue | Waived)
+                | (Overdue, Done | Waived | Pending)
+                | (Done, Pending)
+        );
+        if ok {
+            Ok(next)
+        } else {
+            Err(ValidationError::new(
+                "status",
+                format!(
+                    "cannot move an obligation from {} to {}",
+                    self.as_str(),
+                    next.as_str()
+                ),
+            ))
+        }
+    }
+}
+
+impl fmt::Display for ObligationStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored obligation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Obligation {
+    /// Identifier.
+    pub id: ObligationId,
+    /// The agreement it arises under.
+    pub agreement_id: AgreementId,
+    /// Who owes it: a party's short or legal name, or "each" for every party.
+    pub obligor: String,
+    /// Who it is owed to, if stated.
+    pub beneficiary: Option<String>,
+    /// The duty in words.
+    pub text: String,
+    /// When it falls due.
+    pub due: DueRule,
+    /// The next (or only) due date, when computable.
+    pub due_date: Option<Date>,
+    /// Threshold, if measurable.
+    pub metric: Option<Metric>,
+    /// Status.
+    pub status: ObligationStatus,
+    /// Person responsible for tracking it.
+    pub owner: Option<String>,
+    /// Vague duty without metric or deadline.
+    pub vague: bool,
+    /// Survives termination.
+    pub survives: bool,
+}
+
+/// Input for a new obligation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NewObligation {
+    /// Who owes it.
+    pub obligor: String,
+    /// Who it is owed to.
+    #[serde(default)]
+    pub beneficiary: Option<String>,
+    /// The duty in words.
+    pub text: String,
+    /// When it falls due.
+    #[serde(default = "no_due")]
+    pub due: DueRule,
+    /// Threshold.
+    #[serde(default)]
+    pub metric: Option<Metric>,
+    /// Initial status (default pending).
+    #[serde(default)]
+    pub status: Option<ObligationStatus>,
+    /// Person responsible.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Vague duty.
+    #[serde(default)]
+    pub vague: bool,
+    /// Survives termination.
+    #[serde(default)]
+    pub survives: bool,
+}
+
+fn no_due() -> DueRule {
+    DueRule::None
+}
+
+impl NewObligation {
+    /// Checks the free-text parts.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.obligor.trim().is_empty() || self.obligor.chars().count() > 300 {
+            return Err(ValidationError::new(
+                "obligor",
+                "must be 1 to 300 characters",
+            ));
+        }
+        if self.text.trim().is_empty() || self.text.chars().count() > 5000 {
+            return Err(ValidationError::new("text", "must be 1 to 5000 characters"));
+        }
+        if let Some(m) = &self.metric {
+            if m.unit.chars().count() > 40 {
+                return Err(ValidationError::new(
+                    "metric.unit",
+                    "must be at most 40 characters",
+                ));
+            }
+        }
+        if let Some(o) = &self.owner {
+            crate::agreement::parse_owner(o).map_err(|e| e.within("owner"))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_and_recurring_due_dates_follow_the_effective_date() {
+        let eff = Date::parse("2026-01-31").unwrap();
+        let r = DueRule::After {
+            period: Period::days(30).unwrap(),
+            event: Event::Effective,
+        };
+        assert_eq!(
+            r.first_due(Some(eff)),
+            Some(Date::parse("2026-03-02").unwrap())
+        );
+        let q = DueRule::Recurring {
+            frequency: Frequency::Quarterly,
+            offset: Some(Period::days(15).unwrap()),
+        };
+        assert_eq!(
+            q.first_due(Some(eff)),
+            Some(Date::parse("2026-05-15").unwrap())
+        );
+        assert_eq!(r.first_due(None), None);
+    }
+
+    #[test]
+    fn metrics_compare_exactly() {
+        let m = Metric {
+            comparator: Comparator::AtLeast,
+            value: "99.9".parse().unwrap(),
+            unit: "%".into(),
+        };
+        assert!(m.is_met_by("99.90".parse().unwrap()));
+        assert!(!m.is_met_by("99.89".parse().unwrap()));
+    }
+
+    #[test]
+    fn obligation_status_rejects_illegal_steps() {
+        assert!(
+            ObligationStatus::Waived
+                .transition(ObligationStatus::Done)
+                .is_err()
+        );
+        assert_eq!(
+            ObligationStatus::Pending
+                .transition(ObligationStatus::Done)
+                .unwrap(),
+            ObligationStatus::Done
+        );
+    }
+}

@@ -529,3 +529,115 @@ mod tests {
         }
     }
 }
+
+/// A stored agreement with its parties and terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Agreement {
+    /// Identifier.
+    pub id: crate::AgreementId,
+    /// Title.
+    pub title: String,
+    /// Kind.
+    pub kind: AgreementKind,
+    /// Lifecycle status.
+    pub status: AgreementStatus,
+    /// Accountable person.
+    pub owner: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Parties in agreement order.
+    pub parties: Vec<crate::party::AgreementParty>,
+    /// Key terms with provenance.
+    pub terms: Terms,
+    /// Number of document versions.
+    pub versions: u32,
+    /// Created.
+    pub created_at: crate::Timestamp,
+    /// Last changed.
+    pub updated_at: crate::Timestamp,
+}
+
+/// One row of a portfolio listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AgreementSummary {
+    /// Identifier.
+    pub id: crate::AgreementId,
+    /// Title.
+    pub title: String,
+    /// Kind.
+    pub kind: AgreementKind,
+    /// Status.
+    pub status: AgreementStatus,
+    /// Accountable person.
+    pub owner: Option<String>,
+    /// Legal names of the parties.
+    pub parties: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Effective date.
+    pub effective_date: Option<crate::Date>,
+    /// End of the initial term.
+    pub expiration_date: Option<crate::Date>,
+    /// Renews automatically.
+    pub auto_renewal: Option<bool>,
+    /// Last day to give notice of non-renewal (auto-renewing agreements).
+    pub notice_deadline: Option<crate::Date>,
+    /// `amount`, `formula` or `uncapped`.
+    pub liability_cap: Option<String>,
+    /// Governing law.
+    pub governing_law: Option<String>,
+    /// Last changed.
+    pub updated_at: crate::Timestamp,
+}
+
+/// Portfolio columns derived from the terms, kept with the agreement for fast filtering.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DerivedColumns {
+    /// Effective date.
+    pub effective_date: Option<crate::Date>,
+    /// End of the initial term.
+    pub expiration_date: Option<crate::Date>,
+    /// Renews automatically.
+    pub auto_renewal: Option<bool>,
+    /// Expiration minus the non-renewal notice period, when auto-renewing.
+    pub notice_deadline: Option<crate::Date>,
+    /// Cap kind.
+    pub liability_cap_kind: Option<&'static str>,
+    /// Governing law.
+    pub governing_law: Option<String>,
+}
+
+impl DerivedColumns {
+    /// Derives the portfolio columns from terms.
+    pub fn from_terms(t: &Terms) -> Self {
+        use crate::terms::{LiabilityCap, TermField, TermValue};
+        let expiration_date = t.expiration();
+        let auto_renewal = t.flag(TermField::AutoRenewal);
+        let notice_deadline = match (
+            auto_renewal,
+            expiration_date,
+            t.period(TermField::NoticePeriodNonRenewal),
+        ) {
+            (Some(true), Some(exp), Some(p)) => Some(p.before(exp)),
+            _ => None,
+        };
+        let liability_cap_kind = match t.get(TermField::LiabilityCap) {
+            Some(TermValue::Cap(LiabilityCap::Amount(_))) => Some("amount"),
+            Some(TermValue::Cap(LiabilityCap::Formula { .. })) => Some("formula"),
+            Some(TermValue::Cap(LiabilityCap::Uncapped)) => Some("uncapped"),
+            _ => None,
+        };
+        let governing_law = match t.get(TermField::GoverningLaw) {
+            Some(TermValue::Text(s)) => Some(s.clone()),
+            _ => None,
+        };
+        Self {
+            effective_date: t.date(TermField::EffectiveDate),
+            expiration_date,
+            auto_renewal,
+            notice_deadline,
+            liability_cap_kind,
+            governing_law,
+        }
+    }
+}

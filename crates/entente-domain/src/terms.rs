@@ -550,3 +550,16 @@ mod tests {
         }
     }
 }
+
+/// Where in a document a value was found, before the clause has a stored id.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Evidence {
+    /// Index of the clause in the version's clause list.
+    pub clause: Option<usize>,
+    /// Start offset (characters) in the version's text.
+    pub start: usize,
+    /// End offset (exclusive).
+    pub end: usize,
+    /// 0..=1.
+    pub confidence: f32,
+}

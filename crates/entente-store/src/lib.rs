@@ -1,1 +1,233 @@
-//! Placeholder.
+//! Entente's persistence. One SQL code path runs on embedded SQLite (default) and on
+//! PostgreSQL through `sqlx::Any`; the few dialect differences live in `Backend`.
+//!
+//! Every method is scoped by an [`Actor`] (tenant + person) and every write appends its
+//! audit event in the same transaction.
+
+mod agreement;
+mod audit;
+mod document;
+mod error;
+mod migrate;
+mod obligation;
+mod party;
+mod row;
+#[doc(hidden)]
+pub mod testing;
+
+pub use agreement::{AgreementFilter, AgreementPatch, Page};
+pub use document::{ClauseHit, NewVersion, VersionAnalysis};
+pub use error::StoreError;
+pub use obligation::{ObligationFilter, ObligationPatch};
+pub use party::PartyPatch;
+
+use entente_domain::{OrganisationId, Timestamp};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::time::Duration;
+
+/// Result alias for store calls.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database engine is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file (WAL).
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// Who is acting, in which tenant. Every store call takes one, so no query can forget the
+/// tenant scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The tenant.
+    pub org: OrganisationId,
+    /// The person or token (recorded in the audit trail).
+    pub name: String,
+}
+
+impl Actor {
+    /// An actor in `org`.
+    pub fn new(org: OrganisationId, name: impl Into<String>) -> Self {
+        Self {
+            org,
+            name: name.into(),
+        }
+    }
+}
+
+/// A connection pool plus the dialect it speaks.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Config(format!(
+                "unsupported database URL scheme in {:?}; use sqlite://PATH or postgres://…",
+                redact(url)
+            )));
+        };
+        let opts = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            Backend::Sqlite => {
+                opts.max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL lets readers run beside the single writer; synchronous=FULL makes a
+                            // reported commit survive power loss, not only a process kill.
+                            conn.execute(
+                                "pragma journal_mode = wal; pragma synchronous = full; \
+                                 pragma foreign_keys = on; pragma busy_timeout = 10000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Backend::Postgres => opts.max_connections(16).connect(url).await?,
+        };
+        let store = Self { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens (creating if needed) the embedded database in `dir`.
+    pub async fn open_dir(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Config(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+        let file = dir.join("entente.db");
+        Self::connect(&format!("sqlite://{}?mode=rwc", file.display())).await
+    }
+
+    /// The dialect in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for health checks and tests.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies embedded migrations for this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        migrate::migrator(self.backend).run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool (waits for connections to return).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction. SQLite takes the write lock up front (`begin immediate`) so
+    /// concurrent writers queue on busy_timeout instead of failing on lock upgrade.
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(tx)
+    }
+
+    /// Finds or creates an organisation by slug.
+    pub async fn ensure_organisation(&self, slug: &str, name: &str) -> Result<OrganisationId> {
+        if let Some(id) = self.organisation_by_slug(slug).await? {
+            return Ok(id);
+        }
+        let id = OrganisationId::new();
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "insert into organisation (organisation_id, slug, name, audit_seq, audit_head, created_at, updated_at) \
+             values ($1, $2, $3, 0, $4, $5, $5)",
+        )
+        .bind(id.to_string())
+        .bind(slug)
+        .bind(name)
+        .bind(entente_domain::audit::GENESIS)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "organisation slug already exists"))?;
+        let actor = Actor::new(id, "system");
+        audit::append(
+            &mut tx,
+            &actor,
+            "organisation.create",
+            "organisation",
+            &id.to_string(),
+            None,
+            serde_json::json!({ "slug": slug, "name": name }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Looks an organisation up by slug.
+    pub async fn organisation_by_slug(&self, slug: &str) -> Result<Option<OrganisationId>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("select organisation_id from organisation where slug = $1")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(id,)| row::parse_id(&id)).transpose()
+    }
+}
+
+/// The current instant as stored text.
+pub(crate) fn now_text() -> String {
+    Timestamp::from_jiff(jiff::Timestamp::now()).to_string()
+}
+
+/// Drops any password from a URL before it is shown.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+}

@@ -1,0 +1,797 @@
+//! Agreements: create (with parties, tags and terms), read, list with portfolio filters and
+//! pagination, update, status transitions, term corrections and delete.
+
+use crate::row::{json, opt_date, parse_id, to_json, ts};
+use crate::{Actor, Result, Store, StoreError, audit, now_text, party};
+use entente_domain::agreement::{
+    Agreement, AgreementSummary, DerivedColumns, NewAgreement, Title, parse_owner,
+};
+use entente_domain::party::AgreementParty;
+use entente_domain::terms::{Source, Sourced, TermField, TermValue, Terms};
+use entente_domain::{
+    AgreementId, AgreementKind, AgreementStatus, Date, Tag, Timestamp, ValidationError,
+};
+use serde::Deserialize;
+use sqlx::{Any, Row, Transaction};
+
+/// Portfolio filters; all optional and combined with AND.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgreementFilter {
+    /// Lifecycle status.
+    pub status: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+    /// Owner e-mail.
+    pub owner: Option<String>,
+    /// Tag.
+    pub tag: Option<String>,
+    /// Counterparty: part of a party's legal or short name (case-insensitive).
+    pub party: Option<String>,
+    /// Part of the title (case-insensitive).
+    pub q: Option<String>,
+    /// Initial term ends within this many days from today.
+    pub expiring_within_days: Option<u32>,
+    /// Auto-renewing and renewal falls within this many days from today.
+    pub renewing_within_days: Option<u32>,
+    /// Last day to give notice of non-renewal falls within this many days from today.
+    pub notice_within_days: Option<u32>,
+    /// Liability cap kind: `amount`, `formula`, `uncapped`, or `none` (no cap stated).
+    pub liability_cap: Option<String>,
+    /// Governing law (exact, case-insensitive).
+    pub governing_law: Option<String>,
+    /// The day "within N days" counts from (default: today, UTC).
+    pub today: Option<String>,
+}
+
+/// Pagination.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Page {
+    /// Rows per page, 1..=500 (default 50).
+    #[serde(default = "default_limit")]
+    pub limit: u32,
+    /// Rows to skip.
+    #[serde(default)]
+    pub offset: u32,
+}
+
+fn default_limit() -> u32 {
+    50
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self {
+            limit: 50,
+            offset: 0,
+        }
+    }
+}
+
+/// Changes to an agreement's own fields; absent fields are left alone.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct AgreementPatch {
+    /// New title.
+    pub title: Option<String>,
+    /// New kind.
+    pub kind: Option<String>,
+    /// New owner (empty string clears).
+    pub owner: Option<String>,
+    /// Replacement tag set.
+    pub tags: Option<Vec<String>>,
+}
+
+impl Store {
+    /// Creates an agreement with its parties, tags and terms.
+    pub async fn create_agreement(&self, actor: &Actor, new: &NewAgreement) -> Result<AgreementId> {
+        let mut tx = self.begin().await?;
+        let id = insert_agreement(&mut tx, actor, new).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Reads one agreement with parties and terms.
+    pub async fn get_agreement(&self, actor: &Actor, id: AgreementId) -> Result<Agreement> {
+        let org = actor.org.to_string();
+        let r = sqlx::query(
+            "select title, kind, status, owner, created_at, updated_at, \
+             (select count(*) from document_version v where v.agreement_id = a.agreement_id) as versions \
+             from agreement a where organisation_id = $1 and agreement_id = $2",
+        )
+        .bind(&org)
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found("agreement", id))?;
+        let parties = load_parties(&self.pool, &org, id).await?;
+        let tags = load_tags(&self.pool, id).await?;
+        let terms = load_terms(&self.pool, &org, id).await?;
+        let versions: i64 = r.try_get("versions")?;
+        Ok(Agreement {
+            id,
+            title: r.try_get("title")?,
+            kind: AgreementKind::parse(&r.try_get::<String, _>("kind")?)
+                .map_err(|e| StoreError::Corrupt(e.message))?,
+            status: AgreementStatus::parse(&r.try_get::<String, _>("status")?)
+                .map_err(|e| StoreError::Corrupt(e.message))?,
+            owner: r.try_get("owner")?,
+            tags,
+            parties,
+            terms,
+            versions: versions as u32,
+            created_at: ts(&r.try_get::<String, _>("created_at")?)?,
+            updated_at: ts(&r.try_get::<String, _>("updated_at")?)?,
+        })
+    }
+
+    /// Lists agreements matching `filter`, newest first; returns the page and the total.
+    pub async fn list_agreements(
+        &self,
+        actor: &Actor,
+        filter: &AgreementFilter,
+        page: Page,
+    ) -> Result<(Vec<AgreementSummary>, u64)> {
+        if !(1..=500).contains(&page.limit) {
+            return Err(ValidationError::new("limit", "must be between 1 and 500").into());
+        }
+        let (where_sql, binds) = filter_sql(actor, filter)?;
+        let total: i64 = {
+            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "select count(*) from agreement a where {where_sql}"
+            )));
+            for b in &binds {
+                q = q.bind(b.clone());
+            }
+            q.fetch_one(&self.pool).await?
+        };
+        let sql = format!(
+            "select agreement_id, title, kind, status, owner, effective_date, expiration_date, auto_renewal, \
+             notice_deadline, liability_cap_kind, governing_law, updated_at from agreement a where {where_sql} \
+             order by updated_at desc, agreement_id desc limit {} offset {}",
+            page.limit, page.offset
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in &binds {
+            q = q.bind(b.clone());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let org = actor.org.to_string();
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: AgreementId = parse_id(&r.try_get::<String, _>("agreement_id")?)?;
+            let parties = load_parties(&self.pool, &org, id)
+                .await?
+                .into_iter()
+                .map(|p| p.legal_name)
+                .collect();
+            let auto: Option<i64> = r.try_get("auto_renewal")?;
+            out.push(AgreementSummary {
+                id,
+                title: r.try_get("title")?,
+                kind: AgreementKind::parse(&r.try_get::<String, _>("kind")?)
+                    .map_err(|e| StoreError::Corrupt(e.message))?,
+                status: AgreementStatus::parse(&r.try_get::<String, _>("status")?)
+                    .map_err(|e| StoreError::Corrupt(e.message))?,
+                owner: r.try_get("owner")?,
+                parties,
+                tags: load_tags(&self.pool, id).await?,
+                effective_date: opt_date(r.try_get("effective_date")?)?,
+                expiration_date: opt_date(r.try_get("expiration_date")?)?,
+                auto_renewal: auto.map(|v| v != 0),
+                notice_deadline: opt_date(r.try_get("notice_deadline")?)?,
+                liability_cap: r.try_get("liability_cap_kind")?,
+                governing_law: r.try_get("governing_law")?,
+                updated_at: ts(&r.try_get::<String, _>("updated_at")?)?,
+            });
+        }
+        Ok((out, total as u64))
+    }
+
+    /// Updates title, kind, owner or tags.
+    pub async fn update_agreement(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        patch: &AgreementPatch,
+    ) -> Result<()> {
+        let mut errs = entente_domain::error::Collector::default();
+        let title = patch.title.as_deref().map(Title::parse).transpose();
+        let title = errs.take("title", title).flatten();
+        let kind = errs
+            .take(
+                "kind",
+                patch.kind.as_deref().map(AgreementKind::parse).transpose(),
+            )
+            .flatten();
+        let owner = match patch.owner.as_deref() {
+            Some("") => Some(None),
+            Some(o) => errs.take("owner", parse_owner(o)).map(Some),
+            None => None,
+        };
+        let mut tags = None;
+        if let Some(list) = &patch.tags {
+            let mut v = Vec::new();
+            for (i, t) in list.iter().enumerate() {
+                if let Some(t) = errs.take(&format!("tags[{i}]"), Tag::parse(t)) {
+                    v.push(t);
+                }
+            }
+            v.sort();
+            v.dedup();
+            tags = Some(v);
+        }
+        errs.finish()?;
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, id).await?;
+        let now = now_text();
+        let org = actor.org.to_string();
+        if let Some(t) = &title {
+            sqlx::query(
+                "update agreement set title = $1 where agreement_id = $2 and organisation_id = $3",
+            )
+            .bind(t.as_str())
+            .bind(id.to_string())
+            .bind(&org)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(k) = kind {
+            sqlx::query(
+                "update agreement set kind = $1 where agreement_id = $2 and organisation_id = $3",
+            )
+            .bind(k.as_str())
+            .bind(id.to_string())
+            .bind(&org)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(o) = &owner {
+            sqlx::query(
+                "update agreement set owner = $1 where agreement_id = $2 and organisation_id = $3",
+            )
+            .bind(o.clone())
+            .bind(id.to_string())
+            .bind(&org)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(tags) = &tags {
+            sqlx::query("delete from agreement_tag where agreement_id = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            insert_tags(&mut tx, &org, id, tags, &now).await?;
+        }
+        touch(&mut tx, id, &now).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "agreement.update",
+            "agreement",
+            &id.to_string(),
+            Some(id),
+            serde_json::json!({
+                "title": title.as_ref().map(Title::as_str),
+                "kind": kind.map(AgreementKind::as_str),
+                "owner": owner,
+                "tags": tags.as_ref().map(|t| t.iter().map(Tag::as_str).collect::<Vec<_>>()),
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves an agreement to another lifecycle status, if the move is legal.
+    pub async fn transition_agreement(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        next: AgreementStatus,
+        reason: Option<&str>,
+    ) -> Result<AgreementStatus> {
+        let mut tx = self.begin().await?;
+        let cur = lock_agreement(&mut tx, actor, id).await?;
+        let next = cur.transition(next)?;
+        let now = now_text();
+        sqlx::query("update agreement set status = $1, updated_at = $2 where agreement_id = $3")
+            .bind(next.as_str())
+            .bind(&now)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "agreement.transition",
+            "agreement",
+            &id.to_string(),
+            Some(id),
+            serde_json::json!({ "from": cur.as_str(), "to": next.as_str(), "reason": reason }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Sets a term as a person's value (wins over any extraction).
+    pub async fn set_term(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        field: TermField,
+        value: TermValue,
+        note: Option<String>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, id).await?;
+        let now = now_text();
+        let at = ts(&now)?;
+        let sourced = Sourced {
+            value,
+            source: Source::User {
+                by: actor.name.clone(),
+                at,
+                note,
+            },
+        };
+        upsert_term(&mut tx, &actor.org.to_string(), id, field, &sourced, &now).await?;
+        refresh_derived(&mut tx, &actor.org.to_string(), id, &now).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "term.set",
+            "term",
+            field.as_str(),
+            Some(id),
+            serde_json::json!({ "field": field.as_str(), "value": sourced.value }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a term value (analysis may fill it again on the next version).
+    pub async fn clear_term(&self, actor: &Actor, id: AgreementId, field: TermField) -> Result<()> {
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, id).await?;
+        let now = now_text();
+        let n = sqlx::query("delete from term where agreement_id = $1 and field = $2")
+            .bind(id.to_string())
+            .bind(field.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::not_found("term", field.as_str()));
+        }
+        refresh_derived(&mut tx, &actor.org.to_string(), id, &now).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "term.clear",
+            "term",
+            field.as_str(),
+            Some(id),
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes an agreement and everything under it; the audit trail keeps the record.
+    pub async fn delete_agreement(&self, actor: &Actor, id: AgreementId) -> Result<()> {
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, id).await?;
+        let title: String =
+            sqlx::query_scalar("select title from agreement where agreement_id = $1")
+                .bind(id.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+        if self.backend == crate::Backend::Sqlite {
+            sqlx::query("delete from clause_fts where clause_id in (select clause_id from clause where agreement_id = $1)")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("delete from agreement where agreement_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "agreement.delete",
+            "agreement",
+            &id.to_string(),
+            Some(id),
+            serde_json::json!({ "title": title }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Number of agreements in the tenant (used by tests and the dashboard).
+    pub async fn count_agreements(&self, actor: &Actor) -> Result<u64> {
+        let n: i64 =
+            sqlx::query_scalar("select count(*) from agreement where organisation_id = $1")
+                .bind(actor.org.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n as u64)
+    }
+}
+
+/// Inserts an agreement inside a caller's transaction (shared with import).
+pub(crate) async fn insert_agreement(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    new: &NewAgreement,
+) -> Result<AgreementId> {
+    let id = AgreementId::new();
+    let org = actor.org.to_string();
+    let now = now_text();
+    sqlx::query(
+        "insert into agreement (agreement_id, organisation_id, title, kind, status, owner, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(id.to_string())
+    .bind(&org)
+    .bind(new.title.as_str())
+    .bind(new.kind.as_str())
+    .bind(new.status.as_str())
+    .bind(new.owner.clone())
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    let mut party_ids = Vec::new();
+    for (i, p) in new.parties.iter().enumerate() {
+        let pid = party::resolve(tx, actor, p).await.map_err(|e| match e {
+            StoreError::Invalid(errs) => StoreError::Invalid(entente_domain::ValidationErrors(
+                errs.0
+                    .into_iter()
+                    .map(|e| e.within(&format!("parties[{i}]")))
+                    .collect(),
+            )),
+            other => other,
+        })?;
+        if party_ids.contains(&pid) {
+            return Err(ValidationError::new(
+                format!("parties[{i}]"),
+                "names a party already listed",
+            )
+            .into());
+        }
+        party_ids.push(pid);
+        sqlx::query(
+            "insert into agreement_party (agreement_id, party_id, organisation_id, ordinal, role, short_name, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(id.to_string())
+        .bind(pid.to_string())
+        .bind(&org)
+        .bind(i as i64)
+        .bind(&p.role)
+        .bind(p.short_name.clone())
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    insert_tags(tx, &org, id, &new.tags, &now).await?;
+    for (f, s) in &new.terms.0 {
+        upsert_term(tx, &org, id, *f, s, &now).await?;
+    }
+    refresh_derived(tx, &org, id, &now).await?;
+    audit::append(
+        tx,
+        actor,
+        "agreement.create",
+        "agreement",
+        &id.to_string(),
+        Some(id),
+        serde_json::json!({
+            "title": new.title.as_str(),
+            "kind": new.kind.as_str(),
+            "status": new.status.as_str(),
+            "parties": party_ids.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }),
+    )
+    .await?;
+    Ok(id)
+}
+
+async fn insert_tags(
+    tx: &mut Transaction<'static, Any>,
+    org: &str,
+    id: AgreementId,
+    tags: &[Tag],
+    now: &str,
+) -> Result<()> {
+    for t in tags {
+        sqlx::query("insert into agreement_tag (agreement_id, organisation_id, tag, created_at, updated_at) values ($1, $2, $3, $4, $4)")
+            .bind(id.to_string())
+            .bind(org)
+            .bind(t.as_str())
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Checks the agreement exists in the actor's tenant and returns its status.
+pub(crate) async fn lock_agreement(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    id: AgreementId,
+) -> Result<AgreementStatus> {
+    let s: Option<String> = sqlx::query_scalar(
+        "select status from agreement where organisation_id = $1 and agreement_id = $2",
+    )
+    .bind(actor.org.to_string())
+    .bind(id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let s = s.ok_or_else(|| StoreError::not_found("agreement", id))?;
+    AgreementStatus::parse(&s).map_err(|e| StoreError::Corrupt(e.message))
+}
+
+pub(crate) async fn touch(
+    tx: &mut Transaction<'static, Any>,
+    id: AgreementId,
+    now: &str,
+) -> Result<()> {
+    sqlx::query("update agreement set updated_at = $1 where agreement_id = $2")
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn upsert_term(
+    tx: &mut Transaction<'static, Any>,
+    org: &str,
+    id: AgreementId,
+    field: TermField,
+    s: &Sourced,
+    now: &str,
+) -> Result<()> {
+    sqlx::query(
+        "insert into term (agreement_id, organisation_id, field, value, source, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6) \
+         on conflict (agreement_id, field) do update set value = excluded.value, source = excluded.source, updated_at = excluded.updated_at",
+    )
+    .bind(id.to_string())
+    .bind(org)
+    .bind(field.as_str())
+    .bind(to_json(&s.value))
+    .bind(to_json(&s.source))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes the portfolio columns from the stored terms.
+pub(crate) async fn refresh_derived(
+    tx: &mut Transaction<'static, Any>,
+    org: &str,
+    id: AgreementId,
+    now: &str,
+) -> Result<()> {
+    let terms = load_terms(&mut **tx, org, id).await?;
+    let d = DerivedColumns::from_terms(&terms);
+    sqlx::query(
+        "update agreement set effective_date = $1, expiration_date = $2, auto_renewal = $3, notice_deadline = $4, \
+         liability_cap_kind = $5, governing_law = $6, updated_at = $7 where agreement_id = $8",
+    )
+    .bind(d.effective_date.map(|x| x.to_string()))
+    .bind(d.expiration_date.map(|x| x.to_string()))
+    .bind(d.auto_renewal.map(i64::from))
+    .bind(d.notice_deadline.map(|x| x.to_string()))
+    .bind(d.liability_cap_kind)
+    .bind(d.governing_law)
+    .bind(now)
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn load_terms<'e, E>(ex: E, org: &str, id: AgreementId) -> Result<Terms>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "select field, value, source from term where organisation_id = $1 and agreement_id = $2",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_all(ex)
+    .await?;
+    let mut t = Terms::default();
+    for (f, v, s) in rows {
+        let field = TermField::parse(&f).map_err(|e| StoreError::Corrupt(e.message))?;
+        let value = field
+            .parse_value(&json::<serde_json::Value>(&v)?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        t.0.insert(
+            field,
+            Sourced {
+                value,
+                source: json(&s)?,
+            },
+        );
+    }
+    Ok(t)
+}
+
+async fn load_parties<'e, E>(ex: E, org: &str, id: AgreementId) -> Result<Vec<AgreementParty>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let rows: Vec<(String, String, Option<String>, String, Option<String>)> = sqlx::query_as(
+        "select p.party_id, p.legal_name, ap.short_name, ap.role, p.jurisdiction from agreement_party ap \
+         join party p on p.party_id = ap.party_id \
+         where ap.organisation_id = $1 and ap.agreement_id = $2 order by ap.ordinal",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_all(ex)
+    .await?;
+    rows.into_iter()
+        .map(|(pid, legal_name, short_name, role, jurisdiction)| {
+            Ok(AgreementParty {
+                party_id: parse_id(&pid)?,
+                legal_name,
+                short_name,
+                role,
+                jurisdiction,
+            })
+        })
+        .collect()
+}
+
+async fn load_tags<'e, E>(ex: E, id: AgreementId) -> Result<Vec<String>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    Ok(
+        sqlx::query_scalar("select tag from agreement_tag where agreement_id = $1 order by tag")
+            .bind(id.to_string())
+            .fetch_all(ex)
+            .await?,
+    )
+}
+
+/// Builds the WHERE clause for a filter; values are always bound, never spliced.
+fn filter_sql(actor: &Actor, f: &AgreementFilter) -> Result<(String, Vec<String>)> {
+    let mut errs = entente_domain::error::Collector::default();
+    let mut clauses = vec!["a.organisation_id = $1".to_owned()];
+    let mut binds = vec![actor.org.to_string()];
+    let push = |sql: &str, v: String, clauses: &mut Vec<String>, binds: &mut Vec<String>| {
+        binds.push(v);
+        clauses.push(sql.replace("$?", &format!("${}", binds.len())));
+    };
+    if let Some(s) = &f.status {
+        if let Some(s) = errs.take("status", AgreementStatus::parse(s)) {
+            push(
+                "a.status = $?",
+                s.as_str().to_owned(),
+                &mut clauses,
+                &mut binds,
+            );
+        }
+    }
+    if let Some(k) = &f.kind {
+        if let Some(k) = errs.take("kind", AgreementKind::parse(k)) {
+            push(
+                "a.kind = $?",
+                k.as_str().to_owned(),
+                &mut clauses,
+                &mut binds,
+            );
+        }
+    }
+    if let Some(o) = &f.owner {
+        push(
+            "a.owner = $?",
+            o.trim().to_lowercase(),
+            &mut clauses,
+            &mut binds,
+        );
+    }
+    if let Some(t) = &f.tag {
+        push(
+            "exists (select 1 from agreement_tag t where t.agreement_id = a.agreement_id and t.tag = $?)",
+            t.trim().to_lowercase(),
+            &mut clauses,
+            &mut binds,
+        );
+    }
+    if let Some(p) = &f.party {
+        push(
+            "exists (select 1 from agreement_party ap join party p on p.party_id = ap.party_id \
+             where ap.agreement_id = a.agreement_id and (lower(p.legal_name) like $? or lower(coalesce(ap.short_name, '')) like $?))",
+            like_pattern(p),
+            &mut clauses,
+            &mut binds,
+        );
+        // Both placeholders above were rewritten to the same bind index.
+    }
+    if let Some(q) = &f.q {
+        push(
+            "lower(a.title) like $?",
+            like_pattern(q),
+            &mut clauses,
+            &mut binds,
+        );
+    }
+    if let Some(law) = &f.governing_law {
+        push(
+            "lower(a.governing_law) = $?",
+            law.trim().to_lowercase(),
+            &mut clauses,
+            &mut binds,
+        );
+    }
+    if let Some(c) = &f.liability_cap {
+        match c.as_str() {
+            "amount" | "formula" | "uncapped" => push(
+                "a.liability_cap_kind = $?",
+                c.clone(),
+                &mut clauses,
+                &mut binds,
+            ),
+            "none" => clauses.push("a.liability_cap_kind is null".to_owned()),
+            other => errs.push(ValidationError::new(
+                "liability_cap",
+                format!("{other:?} is not one of amount, formula, uncapped, none"),
+            )),
+        }
+    }
+    let today = match &f.today {
+        Some(t) => errs.take("today", Date::parse(t)),
+        None => Some(Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()),
+    };
+    if let Some(today) = today {
+        let window = |days: u32| {
+            (
+                today.to_string(),
+                today.plus_days(i64::from(days)).to_string(),
+            )
+        };
+        if let Some(n) = f.expiring_within_days {
+            let (a, b) = window(n);
+            push("a.expiration_date >= $?", a, &mut clauses, &mut binds);
+            push("a.expiration_date <= $?", b, &mut clauses, &mut binds);
+        }
+        if let Some(n) = f.renewing_within_days {
+            let (a, b) = window(n);
+            clauses.push("a.auto_renewal = 1".to_owned());
+            push("a.expiration_date >= $?", a, &mut clauses, &mut binds);
+            push("a.expiration_date <= $?", b, &mut clauses, &mut binds);
+        }
+        if let Some(n) = f.notice_within_days {
+            let (a, b) = window(n);
+            push("a.notice_deadline >= $?", a, &mut clauses, &mut binds);
+            push("a.notice_deadline <= $?", b, &mut clauses, &mut binds);
+        }
+    }
+    errs.finish()?;
+    Ok((clauses.join(" and "), binds))
+}
+
+fn like_pattern(s: &str) -> String {
+    let escaped: String = s
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| *c != '%' && *c != '_')
+        .collect();
+    format!("%{escaped}%")
+}

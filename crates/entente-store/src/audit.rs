@@ -1,0 +1,160 @@
+//! The audit trail: appended inside the caller's transaction, hash-chained per tenant, and
+//! never updated or deleted by the store.
+
+use crate::row::{parse_id, ts};
+use crate::{Actor, Result, Store, StoreError, now_text};
+use entente_domain::audit::{AuditEvent, BrokenLink, HashInput, chain_hash, verify_chain};
+use entente_domain::{AgreementId, AuditEventId, OrganisationId};
+use sqlx::{Any, Row, Transaction};
+
+/// Appends one event to the tenant's chain. Bumping `organisation.audit_seq` first takes the
+/// tenant's row lock, so concurrent writers on PostgreSQL cannot fork the chain.
+pub(crate) async fn append(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    agreement_id: Option<AgreementId>,
+    details: serde_json::Value,
+) -> Result<()> {
+    let row = sqlx::query(
+        "update organisation set audit_seq = audit_seq + 1 where organisation_id = $1 returning audit_seq, audit_head",
+    )
+    .bind(actor.org.to_string())
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::not_found("organisation", actor.org))?;
+    let seq: i64 = row.try_get("audit_seq")?;
+    let prev: String = row.try_get("audit_head")?;
+    let at = now_text();
+    let details = details.to_string();
+    let agreement = agreement_id.map(|a| a.to_string()).unwrap_or_default();
+    let hash = chain_hash(HashInput {
+        seq: seq as u64,
+        at: &at,
+        actor: &actor.name,
+        action,
+        entity,
+        entity_id,
+        agreement_id: &agreement,
+        details: &details,
+        prev_hash: &prev,
+    });
+    sqlx::query(
+        "insert into audit_event (audit_event_id, organisation_id, seq, at, actor, action, entity, entity_id, \
+         agreement_id, details, prev_hash, hash, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $4, $4)",
+    )
+    .bind(AuditEventId::new().to_string())
+    .bind(actor.org.to_string())
+    .bind(seq)
+    .bind(&at)
+    .bind(&actor.name)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(agreement_id.map(|a| a.to_string()))
+    .bind(&details)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "update organisation set audit_head = $1, updated_at = $2 where organisation_id = $3",
+    )
+    .bind(&hash)
+    .bind(&at)
+    .bind(actor.org.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn event_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEvent> {
+    let seq: i64 = r.try_get("seq")?;
+    Ok(AuditEvent {
+        id: parse_id(&r.try_get::<String, _>("audit_event_id")?)?,
+        seq: seq as u64,
+        at: ts(&r.try_get::<String, _>("at")?)?,
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        entity: r.try_get("entity")?,
+        entity_id: r.try_get("entity_id")?,
+        agreement_id: r.try_get("agreement_id")?,
+        details: r.try_get("details")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+const EVENT_COLUMNS: &str = "audit_event_id, seq, at, actor, action, entity, entity_id, agreement_id, details, prev_hash, hash";
+
+impl Store {
+    /// The tenant's events, oldest first, optionally for one agreement.
+    pub async fn list_audit(
+        &self,
+        actor: &Actor,
+        agreement: Option<AgreementId>,
+    ) -> Result<Vec<AuditEvent>> {
+        let rows = match agreement {
+            Some(a) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "select {EVENT_COLUMNS} from audit_event where organisation_id = $1 and agreement_id = $2 order by seq"
+                )))
+                .bind(actor.org.to_string())
+                .bind(a.to_string())
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "select {EVENT_COLUMNS} from audit_event where organisation_id = $1 order by seq"
+                )))
+                .bind(actor.org.to_string())
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(event_from_row).collect()
+    }
+
+    /// Re-checks a tenant's whole chain, including that its head matches the last event.
+    pub async fn verify_audit(&self, org: OrganisationId) -> Result<Option<BrokenLink>> {
+        let actor = Actor::new(org, "system");
+        let events = self.list_audit(&actor, None).await?;
+        if let Some(b) = verify_chain(&events) {
+            return Ok(Some(b));
+        }
+        let (seq, head): (i64, String) = sqlx::query_as(
+            "select audit_seq, audit_head from organisation where organisation_id = $1",
+        )
+        .bind(org.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        let last = events.last();
+        if last.map_or(0, |e| e.seq) != seq as u64
+            || last.map_or(entente_domain::audit::GENESIS, |e| e.hash.as_str()) != head
+        {
+            return Ok(Some(BrokenLink {
+                seq: last.map_or(1, |e| e.seq + 1),
+                reason: format!(
+                    "the chain ends at event {} but the tenant recorded {seq} events (events removed from the end?)",
+                    last.map_or(0, |e| e.seq)
+                ),
+            }));
+        }
+        Ok(None)
+    }
+
+    /// Every organisation id, for `audit verify` across tenants.
+    pub async fn organisations(&self) -> Result<Vec<(OrganisationId, String)>> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("select organisation_id, slug from organisation order by slug")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(id, slug)| Ok((parse_id(&id)?, slug)))
+            .collect()
+    }
+}

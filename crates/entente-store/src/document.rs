@@ -1,0 +1,419 @@
+//! Document versions and their clauses: import of a new agreement from a document, new
+//! versions with re-analysis that never overwrites a person's values, and clause search.
+
+use crate::agreement::{
+    insert_agreement, load_terms, lock_agreement, refresh_derived, touch, upsert_term,
+};
+use crate::row::{parse_id, ts};
+use crate::{Actor, Backend, Result, Store, StoreError, audit, now_text, obligation};
+use entente_domain::agreement::NewAgreement;
+use entente_domain::clause::{Clause, NewClause};
+use entente_domain::document::{DocumentVersion, MediaType, sha256_hex};
+use entente_domain::obligation::NewObligation;
+use entente_domain::terms::{Evidence, Source, Sourced, TermField, TermValue, Terms};
+use entente_domain::{AgreementId, ClauseId, VersionId};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+/// The original document of a version.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    /// File name as uploaded.
+    pub filename: String,
+    /// Detected format.
+    pub media_type: MediaType,
+    /// Original bytes.
+    pub bytes: Vec<u8>,
+    /// Extracted, normalised text (clause offsets point into it).
+    pub text: String,
+}
+
+/// What analysis found in a version.
+#[derive(Debug, Clone, Default)]
+pub struct VersionAnalysis {
+    /// Segmented, classified clauses.
+    pub clauses: Vec<NewClause>,
+    /// Extracted term values with their evidence.
+    pub terms: Vec<(TermField, TermValue, Evidence)>,
+    /// Extracted obligations with their evidence.
+    pub obligations: Vec<(NewObligation, Evidence)>,
+}
+
+/// A full-text search hit.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ClauseHit {
+    /// The clause.
+    pub clause_id: ClauseId,
+    /// Its agreement.
+    pub agreement_id: AgreementId,
+    /// Agreement title.
+    pub title: String,
+    /// Section number.
+    pub number: Option<String>,
+    /// Heading.
+    pub heading: Option<String>,
+    /// Matching excerpt with hits in [brackets].
+    pub snippet: String,
+}
+
+impl Store {
+    /// Creates an agreement from an analysed document, all in one transaction: either the
+    /// agreement, its version, clauses, terms and obligations are stored, or nothing is.
+    pub async fn import_agreement(
+        &self,
+        actor: &Actor,
+        new: &NewAgreement,
+        version: &NewVersion,
+        analysis: &VersionAnalysis,
+    ) -> Result<(AgreementId, VersionId)> {
+        let mut tx = self.begin().await?;
+        let id = insert_agreement(&mut tx, actor, new).await?;
+        let vid = insert_version(&mut tx, self.backend, actor, id, version, analysis).await?;
+        tx.commit().await?;
+        Ok((id, vid))
+    }
+
+    /// Adds a new version to an agreement and merges what analysis found.
+    pub async fn add_version(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        version: &NewVersion,
+        analysis: &VersionAnalysis,
+    ) -> Result<VersionId> {
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, id).await?;
+        let vid = insert_version(&mut tx, self.backend, actor, id, version, analysis).await?;
+        tx.commit().await?;
+        Ok(vid)
+    }
+
+    /// Versions of an agreement, oldest first.
+    pub async fn list_versions(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+    ) -> Result<Vec<DocumentVersion>> {
+        let rows = sqlx::query(
+            "select version_id, number, filename, media_type, sha256, size, author, created_at, length(body) as text_chars \
+             from document_version where organisation_id = $1 and agreement_id = $2 order by number",
+        )
+        .bind(actor.org.to_string())
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let number: i64 = r.try_get("number")?;
+                let size: i64 = r.try_get("size")?;
+                let chars: i64 = r.try_get("text_chars")?;
+                Ok(DocumentVersion {
+                    id: parse_id(&r.try_get::<String, _>("version_id")?)?,
+                    agreement_id: id,
+                    number: number as u32,
+                    filename: r.try_get("filename")?,
+                    media_type: MediaType::parse(&r.try_get::<String, _>("media_type")?)
+                        .map_err(|e| StoreError::Corrupt(e.message))?,
+                    sha256: r.try_get("sha256")?,
+                    size: size as u64,
+                    author: r.try_get("author")?,
+                    created_at: ts(&r.try_get::<String, _>("created_at")?)?,
+                    text_chars: chars as u64,
+                })
+            })
+            .collect()
+    }
+
+    /// The original bytes of a version, with its file name and format.
+    pub async fn version_content(
+        &self,
+        actor: &Actor,
+        vid: VersionId,
+    ) -> Result<(String, MediaType, Vec<u8>)> {
+        let r = sqlx::query("select filename, media_type, content from document_version where organisation_id = $1 and version_id = $2")
+            .bind(actor.org.to_string())
+            .bind(vid.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found("version", vid))?;
+        Ok((
+            r.try_get("filename")?,
+            MediaType::parse(&r.try_get::<String, _>("media_type")?)
+                .map_err(|e| StoreError::Corrupt(e.message))?,
+            r.try_get("content")?,
+        ))
+    }
+
+    /// The extracted text of a version.
+    pub async fn version_text(&self, actor: &Actor, vid: VersionId) -> Result<String> {
+        let t: Option<String> = sqlx::query_scalar(
+            "select body from document_version where organisation_id = $1 and version_id = $2",
+        )
+        .bind(actor.org.to_string())
+        .bind(vid.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        t.ok_or_else(|| StoreError::not_found("version", vid))
+    }
+
+    /// Clauses of a version (default: the latest version of the agreement).
+    pub async fn list_clauses(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        version: Option<VersionId>,
+    ) -> Result<Vec<Clause>> {
+        let org = actor.org.to_string();
+        let vid = match version {
+            Some(v) => v.to_string(),
+            None => {
+                let v: Option<String> = sqlx::query_scalar(
+                    "select version_id from document_version where organisation_id = $1 and agreement_id = $2 order by number desc limit 1",
+                )
+                .bind(&org)
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+                match v {
+                    Some(v) => v,
+                    None => {
+                        // An agreement without documents has no clauses; a missing one is an error.
+                        self.get_agreement(actor, id).await?;
+                        return Ok(Vec::new());
+                    }
+                }
+            }
+        };
+        let rows = sqlx::query(
+            "select clause_id, version_id, ordinal, number, heading, body, start_pos, end_pos, categories, confidence \
+             from clause where organisation_id = $1 and agreement_id = $2 and version_id = $3 order by ordinal",
+        )
+        .bind(&org)
+        .bind(id.to_string())
+        .bind(&vid)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let ordinal: i64 = r.try_get("ordinal")?;
+                let start: i64 = r.try_get("start_pos")?;
+                let end: i64 = r.try_get("end_pos")?;
+                let conf: f64 = r.try_get("confidence")?;
+                Ok(Clause {
+                    id: parse_id(&r.try_get::<String, _>("clause_id")?)?,
+                    version_id: parse_id(&r.try_get::<String, _>("version_id")?)?,
+                    ordinal: ordinal as u32,
+                    number: r.try_get("number")?,
+                    heading: r.try_get("heading")?,
+                    text: r.try_get("body")?,
+                    start: start as usize,
+                    end: end as usize,
+                    categories: r
+                        .try_get::<String, _>("categories")?
+                        .split_whitespace()
+                        .map(str::to_owned)
+                        .collect(),
+                    confidence: conf as f32,
+                })
+            })
+            .collect()
+    }
+
+    /// Full-text search over clause text in the tenant (words are ANDed; stemming applies).
+    pub async fn search_clauses(
+        &self,
+        actor: &Actor,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<ClauseHit>> {
+        let words: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(20)
+            .map(str::to_lowercase)
+            .collect();
+        if words.is_empty() {
+            return Err(entente_domain::ValidationError::new(
+                "q",
+                "give at least one word to search for",
+            )
+            .into());
+        }
+        let limit = i64::from(limit.clamp(1, 200));
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                // Quoting each word keeps user input out of FTS5's query syntax.
+                let fts_query = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ");
+                sqlx::query(
+                    "select c.clause_id, c.agreement_id, a.title, c.number, c.heading, \
+                     snippet(clause_fts, 3, '[', ']', '…', 16) as snippet \
+                     from clause_fts f join clause c on c.clause_id = f.clause_id \
+                     join agreement a on a.agreement_id = c.agreement_id \
+                     where clause_fts match $1 and f.organisation_id = $2 \
+                     order by bm25(clause_fts) limit $3",
+                )
+                .bind(fts_query)
+                .bind(actor.org.to_string())
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Backend::Postgres => {
+                sqlx::query(
+                    "select c.clause_id, c.agreement_id, a.title, c.number, c.heading, \
+                     ts_headline('english', c.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8') as snippet \
+                     from clause c join agreement a on a.agreement_id = c.agreement_id, \
+                     plainto_tsquery('english', $1) q \
+                     where c.search @@ q and c.organisation_id = $2 \
+                     order by ts_rank(c.search, q) desc limit $3",
+                )
+                .bind(words.join(" "))
+                .bind(actor.org.to_string())
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(ClauseHit {
+                    clause_id: parse_id(&r.try_get::<String, _>("clause_id")?)?,
+                    agreement_id: parse_id(&r.try_get::<String, _>("agreement_id")?)?,
+                    title: r.try_get("title")?,
+                    number: r.try_get("number")?,
+                    heading: r.try_get("heading")?,
+                    snippet: r.try_get("snippet")?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn insert_version(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    actor: &Actor,
+    id: AgreementId,
+    v: &NewVersion,
+    analysis: &VersionAnalysis,
+) -> Result<VersionId> {
+    let org = actor.org.to_string();
+    let now = now_text();
+    let vid = VersionId::new();
+    let number: i64 = sqlx::query_scalar(
+        "select coalesce(max(number), 0) + 1 from document_version where agreement_id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    let sha = sha256_hex(&v.bytes);
+    sqlx::query(
+        "insert into document_version (version_id, organisation_id, agreement_id, number, filename, media_type, sha256, size, \
+         content, body, author, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+    )
+    .bind(vid.to_string())
+    .bind(&org)
+    .bind(id.to_string())
+    .bind(number)
+    .bind(&v.filename)
+    .bind(v.media_type.as_str())
+    .bind(&sha)
+    .bind(v.bytes.len() as i64)
+    .bind(v.bytes.clone())
+    .bind(&v.text)
+    .bind(&actor.name)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| StoreError::on_unique(e, "a version was added concurrently; retry"))?;
+
+    let mut clause_ids = Vec::with_capacity(analysis.clauses.len());
+    for (i, c) in analysis.clauses.iter().enumerate() {
+        let cid = ClauseId::new();
+        clause_ids.push(cid);
+        sqlx::query(
+            "insert into clause (clause_id, organisation_id, agreement_id, version_id, ordinal, number, heading, body, start_pos, \
+             end_pos, categories, confidence, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+        )
+        .bind(cid.to_string())
+        .bind(&org)
+        .bind(id.to_string())
+        .bind(vid.to_string())
+        .bind(i as i64)
+        .bind(c.number.clone())
+        .bind(c.heading.clone())
+        .bind(&c.text)
+        .bind(c.start as i64)
+        .bind(c.end as i64)
+        .bind(c.categories.join(" "))
+        .bind(f64::from(c.confidence))
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+        if backend == Backend::Sqlite {
+            sqlx::query("insert into clause_fts (clause_id, organisation_id, heading, body) values ($1, $2, $3, $4)")
+                .bind(cid.to_string())
+                .bind(&org)
+                .bind(c.heading.clone().unwrap_or_default())
+                .bind(&c.text)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+
+    let source = |e: &Evidence| Source::Extracted {
+        version_id: vid,
+        clause_id: e.clause.and_then(|i| clause_ids.get(i).copied()),
+        start: e.start,
+        end: e.end,
+        confidence: e.confidence,
+    };
+    let mut found = Terms::default();
+    for (f, value, e) in &analysis.terms {
+        found.0.insert(
+            *f,
+            Sourced {
+                value: value.clone(),
+                source: source(e),
+            },
+        );
+    }
+    let mut current = load_terms(&mut **tx, &org, id).await?;
+    let changed = current.merge_extracted(found);
+    for f in &changed {
+        if let Some(s) = current.0.get(f) {
+            upsert_term(tx, &org, id, *f, s, &now).await?;
+        }
+    }
+    refresh_derived(tx, &org, id, &now).await?;
+    let effective = current.date(TermField::EffectiveDate);
+    let existing: Vec<String> =
+        sqlx::query_scalar("select body from obligation where agreement_id = $1")
+            .bind(id.to_string())
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut added = 0usize;
+    for (o, e) in &analysis.obligations {
+        if existing.iter().any(|t| t == &o.text) {
+            continue;
+        }
+        let ev = serde_json::json!({ "version_id": vid, "clause_id": e.clause.and_then(|i| clause_ids.get(i)), "start": e.start, "end": e.end, "confidence": e.confidence });
+        obligation::insert(tx, &org, id, o, effective, Some(ev), &now).await?;
+        added += 1;
+    }
+    touch(tx, id, &now).await?;
+    audit::append(
+        tx,
+        actor,
+        "version.add",
+        "version",
+        &vid.to_string(),
+        Some(id),
+        serde_json::json!({
+            "number": number, "filename": v.filename, "sha256": sha, "clauses": analysis.clauses.len(),
+            "terms_changed": changed.iter().map(|f| f.as_str()).collect::<Vec<_>>(), "obligations_added": added,
+        }),
+    )
+    .await?;
+    Ok(vid)
+}

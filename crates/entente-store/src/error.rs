@@ -1,0 +1,61 @@
+//! Store errors: what callers can act on (not found, conflict, invalid) apart from
+//! database failures, which carry their cause for the log only.
+
+use entente_domain::ValidationErrors;
+
+/// A failed store call.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The entity does not exist in this tenant.
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// Entity type.
+        entity: &'static str,
+        /// Id as given.
+        id: String,
+    },
+    /// A uniqueness rule or a concurrent change prevents the write.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The input breaks a domain rule.
+    #[error("invalid input: {0}")]
+    Invalid(#[from] ValidationErrors),
+    /// Bad configuration (URL, data directory).
+    #[error("{0}")]
+    Config(String),
+    /// Stored data that cannot be read back (should never happen; reported, not hidden).
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// Migration failure.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Not-found helper.
+    pub(crate) fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        Self::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+
+    /// Maps a unique-constraint violation to `Conflict` with `msg`; other errors pass through.
+    pub(crate) fn on_unique(e: sqlx::Error, msg: &str) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return Self::Conflict(msg.to_owned());
+            }
+        }
+        Self::Database(e)
+    }
+}
+
+impl From<entente_domain::ValidationError> for StoreError {
+    fn from(e: entente_domain::ValidationError) -> Self {
+        Self::Invalid(e.into())
+    }
+}

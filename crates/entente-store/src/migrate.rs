@@ -1,0 +1,39 @@
+//! Embedded, forward-only migrations per backend, run through sqlx's migrator. Built from
+//! `include_str!` so the binary needs no files at run time and no build-time database.
+
+use crate::Backend;
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use std::borrow::Cow;
+
+const SQLITE: &[(i64, &str, &str)] = &[(
+    1,
+    "core",
+    include_str!("../migrations/sqlite/0001_core.sql"),
+)];
+const POSTGRES: &[(i64, &str, &str)] = &[(
+    1,
+    "core",
+    include_str!("../migrations/postgres/0001_core.sql"),
+)];
+
+/// The migrator for `backend`.
+pub(crate) fn migrator(backend: Backend) -> Migrator {
+    let list = match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    Migrator::with_migrations(
+        list.iter()
+            .map(|(v, d, sql)| {
+                Migration::new(
+                    *v,
+                    Cow::Borrowed(*d),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}

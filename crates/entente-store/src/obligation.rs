@@ -1,0 +1,300 @@
+//! Obligations: created by import or by hand, listed across the portfolio with due-date
+//! filters, and moved through their statuses.
+
+use crate::agreement::{load_terms, lock_agreement, touch};
+use crate::row::{json, opt_date, parse_id, to_json};
+use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use entente_domain::obligation::{NewObligation, Obligation, ObligationStatus};
+use entente_domain::terms::TermField;
+use entente_domain::{AgreementId, Date, ObligationId, Timestamp, ValidationError};
+use serde::Deserialize;
+use sqlx::{Any, Row, Transaction};
+
+/// Obligation filters; all optional.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ObligationFilter {
+    /// Only this agreement.
+    pub agreement_id: Option<String>,
+    /// Status.
+    pub status: Option<String>,
+    /// Owner e-mail.
+    pub owner: Option<String>,
+    /// Not done or waived, and due before today.
+    pub overdue: Option<bool>,
+    /// Not done or waived, and due within this many days from today.
+    pub due_within_days: Option<u32>,
+    /// Only vague duties (no metric, no deadline).
+    pub vague: Option<bool>,
+    /// The day windows count from (default today, UTC).
+    pub today: Option<String>,
+}
+
+/// Changes to an obligation.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ObligationPatch {
+    /// New status (must be a legal step).
+    pub status: Option<String>,
+    /// New owner (empty clears).
+    pub owner: Option<String>,
+    /// Note recorded in the audit trail (e.g. evidence of completion, reason for waiver).
+    pub note: Option<String>,
+}
+
+pub(crate) async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    org: &str,
+    agreement: AgreementId,
+    o: &NewObligation,
+    effective: Option<Date>,
+    evidence: Option<serde_json::Value>,
+    now: &str,
+) -> Result<ObligationId> {
+    o.validate()?;
+    let id = ObligationId::new();
+    sqlx::query(
+        "insert into obligation (obligation_id, organisation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, \
+         status, owner, vague, survives, evidence, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+    )
+    .bind(id.to_string())
+    .bind(org)
+    .bind(agreement.to_string())
+    .bind(o.obligor.trim())
+    .bind(o.beneficiary.clone())
+    .bind(o.text.trim())
+    .bind(to_json(&o.due))
+    .bind(o.due.first_due(effective).map(|d| d.to_string()))
+    .bind(o.metric.as_ref().map(to_json))
+    .bind(o.status.unwrap_or(ObligationStatus::Pending).as_str())
+    .bind(o.owner.as_ref().map(|s| s.trim().to_lowercase()))
+    .bind(i64::from(o.vague))
+    .bind(i64::from(o.survives))
+    .bind(evidence.map(|e| e.to_string()))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+const COLUMNS: &str = "obligation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, status, owner, vague, survives";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Obligation> {
+    let metric: Option<String> = r.try_get("metric")?;
+    let vague: i64 = r.try_get("vague")?;
+    let survives: i64 = r.try_get("survives")?;
+    Ok(Obligation {
+        id: parse_id(&r.try_get::<String, _>("obligation_id")?)?,
+        agreement_id: parse_id(&r.try_get::<String, _>("agreement_id")?)?,
+        obligor: r.try_get("obligor")?,
+        beneficiary: r.try_get("beneficiary")?,
+        text: r.try_get("body")?,
+        due: json(&r.try_get::<String, _>("due")?)?,
+        due_date: opt_date(r.try_get("due_date")?)?,
+        metric: metric.map(|m| json(&m)).transpose()?,
+        status: ObligationStatus::parse(&r.try_get::<String, _>("status")?)
+            .map_err(|e| StoreError::Corrupt(e.message))?,
+        owner: r.try_get("owner")?,
+        vague: vague != 0,
+        survives: survives != 0,
+    })
+}
+
+impl Store {
+    /// Adds an obligation to an agreement by hand.
+    pub async fn create_obligation(
+        &self,
+        actor: &Actor,
+        agreement: AgreementId,
+        o: &NewObligation,
+    ) -> Result<Obligation> {
+        o.validate()?;
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, agreement).await?;
+        let org = actor.org.to_string();
+        let now = now_text();
+        let effective = load_terms(&mut *tx, &org, agreement)
+            .await?
+            .date(TermField::EffectiveDate);
+        let id = insert(&mut tx, &org, agreement, o, effective, None, &now).await?;
+        touch(&mut tx, agreement, &now).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "obligation.create",
+            "obligation",
+            &id.to_string(),
+            Some(agreement),
+            serde_json::json!({
+                "obligor": o.obligor, "text": o.text, "due": o.due,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_obligation(actor, id).await
+    }
+
+    /// One obligation.
+    pub async fn get_obligation(&self, actor: &Actor, id: ObligationId) -> Result<Obligation> {
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {COLUMNS} from obligation where organisation_id = $1 and obligation_id = $2"
+        )))
+        .bind(actor.org.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found("obligation", id))?;
+        from_row(&r)
+    }
+
+    /// Obligations across the tenant, earliest due first.
+    pub async fn list_obligations(
+        &self,
+        actor: &Actor,
+        f: &ObligationFilter,
+    ) -> Result<Vec<Obligation>> {
+        let mut errs = entente_domain::error::Collector::default();
+        let mut sql = format!("select {COLUMNS} from obligation where organisation_id = $1");
+        let mut binds = vec![actor.org.to_string()];
+        let add = |cond: &str, v: String, sql: &mut String, binds: &mut Vec<String>| {
+            binds.push(v);
+            sql.push_str(&format!(
+                " and {}",
+                cond.replace("$?", &format!("${}", binds.len()))
+            ));
+        };
+        if let Some(a) = &f.agreement_id {
+            if let Some(a) = errs.take("agreement_id", a.parse::<AgreementId>()) {
+                add("agreement_id = $?", a.to_string(), &mut sql, &mut binds);
+            }
+        }
+        if let Some(s) = &f.status {
+            if let Some(s) = errs.take("status", ObligationStatus::parse(s)) {
+                add("status = $?", s.as_str().to_owned(), &mut sql, &mut binds);
+            }
+        }
+        if let Some(o) = &f.owner {
+            add("owner = $?", o.trim().to_lowercase(), &mut sql, &mut binds);
+        }
+        if let Some(v) = f.vague {
+            sql.push_str(if v {
+                " and vague = 1"
+            } else {
+                " and vague = 0"
+            });
+        }
+        let today = match &f.today {
+            Some(t) => errs.take("today", Date::parse(t)),
+            None => Some(Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()),
+        };
+        errs.finish()?;
+        let today = today.ok_or_else(|| ValidationError::new("today", "invalid"))?;
+        if f.overdue == Some(true) {
+            sql.push_str(" and status in ('pending', 'overdue')");
+            add("due_date < $?", today.to_string(), &mut sql, &mut binds);
+        }
+        if let Some(n) = f.due_within_days {
+            sql.push_str(" and status in ('pending', 'overdue')");
+            add("due_date >= $?", today.to_string(), &mut sql, &mut binds);
+            add(
+                "due_date <= $?",
+                today.plus_days(i64::from(n)).to_string(),
+                &mut sql,
+                &mut binds,
+            );
+        }
+        sql.push_str(" order by due_date is null, due_date, obligation_id limit 5000");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+    }
+
+    /// Changes an obligation's status or owner.
+    pub async fn update_obligation(
+        &self,
+        actor: &Actor,
+        id: ObligationId,
+        p: &ObligationPatch,
+    ) -> Result<Obligation> {
+        let mut errs = entente_domain::error::Collector::default();
+        let next = errs
+            .take(
+                "status",
+                p.status.as_deref().map(ObligationStatus::parse).transpose(),
+            )
+            .flatten();
+        let owner = match p.owner.as_deref() {
+            Some("") => Some(None),
+            Some(o) => errs
+                .take("owner", entente_domain::agreement::parse_owner(o))
+                .map(Some),
+            None => None,
+        };
+        errs.finish()?;
+        let cur = self.get_obligation(actor, id).await?;
+        let mut tx = self.begin().await?;
+        let now = now_text();
+        if let Some(next) = next {
+            cur.status.transition(next)?;
+            // Compare-and-set on the status read above, so two concurrent updates cannot both apply.
+            let n = sqlx::query("update obligation set status = $1, updated_at = $2 where obligation_id = $3 and status = $4")
+                .bind(next.as_str())
+                .bind(&now)
+                .bind(id.to_string())
+                .bind(cur.status.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Conflict(
+                    "the obligation changed meanwhile; reload and retry".into(),
+                ));
+            }
+        }
+        if let Some(o) = &owner {
+            sqlx::query(
+                "update obligation set owner = $1, updated_at = $2 where obligation_id = $3",
+            )
+            .bind(o.clone())
+            .bind(&now)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::append(&mut tx, actor, "obligation.update", "obligation", &id.to_string(), Some(cur.agreement_id), serde_json::json!({
+            "from": cur.status.as_str(), "status": next.map(ObligationStatus::as_str), "owner": owner, "note": p.note,
+        }))
+        .await?;
+        tx.commit().await?;
+        self.get_obligation(actor, id).await
+    }
+
+    /// Deletes an obligation.
+    pub async fn delete_obligation(&self, actor: &Actor, id: ObligationId) -> Result<()> {
+        let cur = self.get_obligation(actor, id).await?;
+        let mut tx = self.begin().await?;
+        sqlx::query("delete from obligation where obligation_id = $1 and organisation_id = $2")
+            .bind(id.to_string())
+            .bind(actor.org.to_string())
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "obligation.delete",
+            "obligation",
+            &id.to_string(),
+            Some(cur.agreement_id),
+            serde_json::json!({ "text": cur.text }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

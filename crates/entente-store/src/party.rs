@@ -1,0 +1,213 @@
+//! Parties of a tenant: resolved by id or by normalised legal name when agreements are
+//! created, listed with their agreement counts, and corrected.
+
+use crate::row::{json, parse_id, to_json};
+use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use entente_domain::party::{NewAgreementParty, Party, PartyRef, normalise_name, parse_legal_name};
+use entente_domain::{PartyId, ValidationError};
+use serde::Deserialize;
+use sqlx::{Any, Transaction};
+
+/// Finds or creates the party a new agreement names.
+pub(crate) async fn resolve(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    p: &NewAgreementParty,
+) -> Result<PartyId> {
+    let org = actor.org.to_string();
+    match &p.party {
+        PartyRef::Existing(id) => {
+            let found: Option<String> = sqlx::query_scalar(
+                "select party_id from party where organisation_id = $1 and party_id = $2",
+            )
+            .bind(&org)
+            .bind(id.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+            found.map(|_| *id).ok_or_else(|| {
+                ValidationError::new("party_id", format!("no party {id} in this organisation"))
+                    .into()
+            })
+        }
+        PartyRef::ByName(name) => {
+            let key = normalise_name(name);
+            let found: Option<String> = sqlx::query_scalar(
+                "select party_id from party where organisation_id = $1 and name_key = $2",
+            )
+            .bind(&org)
+            .bind(&key)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if let Some(id) = found {
+                return parse_id(&id);
+            }
+            let id = PartyId::new();
+            let now = now_text();
+            sqlx::query(
+                "insert into party (party_id, organisation_id, legal_name, name_key, jurisdiction, identifiers, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, '[]', $6, $6)",
+            )
+            .bind(id.to_string())
+            .bind(&org)
+            .bind(name)
+            .bind(&key)
+            .bind(p.jurisdiction.clone())
+            .bind(&now)
+            .execute(&mut **tx)
+            .await?;
+            audit::append(
+                tx,
+                actor,
+                "party.create",
+                "party",
+                &id.to_string(),
+                None,
+                serde_json::json!({ "legal_name": name }),
+            )
+            .await?;
+            Ok(id)
+        }
+    }
+}
+
+/// Corrections to a party.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PartyPatch {
+    /// New legal name.
+    pub legal_name: Option<String>,
+    /// New jurisdiction (empty clears).
+    pub jurisdiction: Option<String>,
+    /// Replacement identifiers (`scheme:value`).
+    pub identifiers: Option<Vec<String>>,
+}
+
+fn party_from(row: (String, String, Option<String>, String)) -> Result<Party> {
+    let (id, legal_name, jurisdiction, identifiers) = row;
+    Ok(Party {
+        id: parse_id(&id)?,
+        legal_name,
+        jurisdiction,
+        identifiers: json(&identifiers)?,
+    })
+}
+
+impl Store {
+    /// Parties of the tenant, optionally filtered by part of the name.
+    pub async fn list_parties(&self, actor: &Actor, q: Option<&str>) -> Result<Vec<Party>> {
+        let pattern = format!(
+            "%{}%",
+            q.unwrap_or("")
+                .trim()
+                .to_lowercase()
+                .replace(['%', '_'], "")
+        );
+        let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+            "select party_id, legal_name, jurisdiction, identifiers from party \
+             where organisation_id = $1 and lower(legal_name) like $2 order by legal_name limit 1000",
+        )
+        .bind(actor.org.to_string())
+        .bind(pattern)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(party_from).collect()
+    }
+
+    /// One party.
+    pub async fn get_party(&self, actor: &Actor, id: PartyId) -> Result<Party> {
+        let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
+            "select party_id, legal_name, jurisdiction, identifiers from party where organisation_id = $1 and party_id = $2",
+        )
+        .bind(actor.org.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        party_from(row.ok_or_else(|| StoreError::not_found("party", id))?)
+    }
+
+    /// Corrects a party's name, jurisdiction or identifiers.
+    pub async fn update_party(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+        patch: &PartyPatch,
+    ) -> Result<Party> {
+        let mut errs = entente_domain::error::Collector::default();
+        let name = errs
+            .take(
+                "legal_name",
+                patch
+                    .legal_name
+                    .as_deref()
+                    .map(parse_legal_name)
+                    .transpose(),
+            )
+            .flatten();
+        if let Some(ids) = &patch.identifiers {
+            for (i, s) in ids.iter().enumerate() {
+                let ok = s
+                    .split_once(':')
+                    .is_some_and(|(a, b)| !a.trim().is_empty() && !b.trim().is_empty())
+                    && s.len() <= 200;
+                if !ok {
+                    errs.push(ValidationError::new(
+                        format!("identifiers[{i}]"),
+                        format!("{s:?} is not scheme:value (e.g. lei:5493001KJTIIGC8Y1R12)"),
+                    ));
+                }
+            }
+        }
+        errs.finish()?;
+        let mut tx = self.begin().await?;
+        let cur = {
+            let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
+                "select party_id, legal_name, jurisdiction, identifiers from party where organisation_id = $1 and party_id = $2",
+            )
+            .bind(actor.org.to_string())
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+            party_from(row.ok_or_else(|| StoreError::not_found("party", id))?)?
+        };
+        let legal_name = name.unwrap_or(cur.legal_name);
+        let jurisdiction = match patch.jurisdiction.as_deref().map(str::trim) {
+            Some("") => None,
+            Some(j) => Some(j.to_owned()),
+            None => cur.jurisdiction,
+        };
+        let identifiers = patch.identifiers.clone().unwrap_or(cur.identifiers);
+        let now = now_text();
+        sqlx::query(
+            "update party set legal_name = $1, name_key = $2, jurisdiction = $3, identifiers = $4, updated_at = $5 \
+             where party_id = $6 and organisation_id = $7",
+        )
+        .bind(&legal_name)
+        .bind(normalise_name(&legal_name))
+        .bind(jurisdiction.clone())
+        .bind(to_json(&identifiers))
+        .bind(&now)
+        .bind(id.to_string())
+        .bind(actor.org.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, "another party already has this legal name"))?;
+        audit::append(
+            &mut tx,
+            actor,
+            "party.update",
+            "party",
+            &id.to_string(),
+            None,
+            serde_json::json!({
+                "legal_name": legal_name, "jurisdiction": jurisdiction, "identifiers": identifiers
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Party {
+            id,
+            legal_name,
+            jurisdiction,
+            identifiers,
+        })
+    }
+}

@@ -1,0 +1,165 @@
+//! Test databases: a fresh SQLite file, and (when `ENTENTE_TEST_POSTGRES` holds a server URL)
+//! a uniquely named PostgreSQL database, both removed when the guard drops.
+
+use crate::{Backend, Result, Store};
+
+/// A throw-away database and the store connected to it.
+#[derive(Debug)]
+pub struct TestDb {
+    /// The connected store.
+    pub store: Store,
+    /// The URL it was opened with.
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    Dir(Option<tempfile_dir::TempDir>),
+    Postgres { admin_url: String, name: String },
+}
+
+mod tempfile_dir {
+    //! A minimal temp directory (std only) so the store crate needs no test-only dependency.
+    use std::path::{Path, PathBuf};
+
+    #[derive(Debug)]
+    pub(super) struct TempDir(PathBuf);
+
+    impl TempDir {
+        pub(crate) fn new() -> std::io::Result<Self> {
+            let p = std::env::temp_dir().join(format!("entente-test-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&p)?;
+            Ok(Self(p))
+        }
+        pub(crate) fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl TestDb {
+    /// An empty SQLite database in a temporary directory.
+    pub async fn sqlite() -> Result<Self> {
+        let dir =
+            tempfile_dir::TempDir::new().map_err(|e| crate::StoreError::Config(e.to_string()))?;
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("entente.db").display()
+        );
+        let store = Store::connect(&url).await?;
+        Ok(Self {
+            store,
+            url,
+            cleanup: Cleanup::Dir(Some(dir)),
+        })
+    }
+
+    /// An empty PostgreSQL database created on the server at `admin_url`.
+    pub async fn postgres(admin_url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let name = format!("entente_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = sqlx::AnyPool::connect(admin_url).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+            .execute(&admin)
+            .await?;
+        admin.close().await;
+        let url = replace_db(admin_url, &name);
+        let store = Store::connect(&url).await?;
+        Ok(Self {
+            store,
+            url,
+            cleanup: Cleanup::Postgres {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+        })
+    }
+
+    /// Every backend this run tests: SQLite always, PostgreSQL when `ENTENTE_TEST_POSTGRES` is set.
+    pub async fn all() -> Result<Vec<Self>> {
+        let mut v = vec![Self::sqlite().await?];
+        if let Some(url) = postgres_url() {
+            v.push(Self::postgres(&url).await?);
+        }
+        Ok(v)
+    }
+
+    /// The backend under test, for messages.
+    pub fn backend(&self) -> Backend {
+        self.store.backend()
+    }
+}
+
+/// The PostgreSQL server URL for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("ENTENTE_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+}
+
+fn replace_db(url: &str, db: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match base.rfind('/') {
+        Some(i) if i > base.find("://").map_or(0, |s| s + 2) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &mut self.cleanup {
+            Cleanup::Dir(d) => drop(d.take()),
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs outside async context; a short-lived runtime on its own thread
+                // removes the database so test runs leave nothing behind.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build();
+                    if let Ok(rt) = rt {
+                        rt.block_on(async {
+                            if let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await {
+                                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                                    "drop database if exists {name} with (force)"
+                                )))
+                                .execute(&admin)
+                                .await;
+                                admin.close().await;
+                            }
+                        });
+                    }
+                })
+                .join();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_swapped_in_the_url() {
+        assert_eq!(
+            super::replace_db("postgres://127.0.0.1:5432/test", "x"),
+            "postgres://127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::replace_db("postgres://h/test?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+    }
+}

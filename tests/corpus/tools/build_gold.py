@@ -84,8 +84,10 @@ def expand(lab):
         "answer_raw": lab.get("renewal_raw", ""),
         "has_clause": bool(terms),
         "terms": terms,
-        "perpetual": False,
+        "perpetual": bool(lab.get("renewal_perpetual", False)),
     }
+    if out["renewal_term"]["perpetual"]:
+        out["renewal_term"]["has_clause"] = True
     periods = [period(v, u) for v, u in lab.get("notice", [])]
     out["notice_period_to_terminate_renewal"] = {
         "answer_raw": lab.get("notice_raw", ""),
@@ -134,7 +136,7 @@ def compute_blind_spots(lab, out):
     # a review cycle = a recurring meeting, report, review or plan (recurring payments do not count)
     recurring = any(o["timing"]["kind"] == "recurring" and REVIEW_WORDS.search(o["action_contains"])
                     for o in obs)
-    if not out["renewal_term"]["terms"] and not recurring and not lab.get("review_cycle"):
+    if not out["renewal_term"]["terms"] and not out["renewal_term"]["perpetual"] and not recurring and not lab.get("review_cycle"):
         spots.append("static_document")
     cap = out["liability_cap"]
     if (cap is None and not out["excluded_damages"]) or (cap and cap["kind"] == "uncapped") \

@@ -25,7 +25,7 @@ import labels_uk  # noqa: E402
 import labels_eu  # noqa: E402
 from common import CLAUSE_CATEGORIES  # noqa: E402
 
-REVIEW_WORDS = re.compile(r"report|meet|review|committee|call|plan|forecast|minutes|assembly|board", re.I)
+REVIEW_WORDS = re.compile(r"\b(reports?|meet(s|ing)?|review|committee|calls?|plans?|forecasts?|minutes|assembly|board|dashboard|statement)\b", re.I)
 UNIT_LETTER = {"day": "D", "week": "W", "month": "M", "year": "Y"}
 
 

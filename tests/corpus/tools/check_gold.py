@@ -162,7 +162,7 @@ def main(argv):
                     err("bad timing kind")
                 if t["iso"] and not ISO_DUR.match(t["iso"]):
                     err("bad timing iso %r" % t["iso"])
-                if t["kind"] == "recurring" and t["frequency"] not in ("daily", "weekly", "biweekly", "monthly", "quarterly", "semiannually", "annually"):
+                if t["kind"] == "recurring" and t["frequency"] not in ("daily", "weekly", "biweekly", "monthly", "bimonthly", "quarterly", "semiannually", "annually"):
                     err("bad frequency")
                 if t["kind"] == "date":
                     datetime.date.fromisoformat(t["date"])

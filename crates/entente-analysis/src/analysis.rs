@@ -1,0 +1,511 @@
+//! The result of analysing one agreement: clauses, parties, key terms and obligations with
+//! their evidence, plus its conversion into the domain types the store keeps.
+
+use crate::extract::obligations::ObligationFound;
+use crate::extract::parties::PartyFound;
+use crate::extract::terms::{Effective, Expiry, Fee, KeyTerms};
+use crate::extract::{Doc, Found};
+use crate::segment::SegmentKind;
+use crate::text::CharIndex;
+use entente_domain::agreement::AgreementKind;
+use entente_domain::clause::NewClause;
+use entente_domain::document::MediaType;
+use entente_domain::obligation::NewObligation;
+use entente_domain::party::AgreementPartyDraft;
+use entente_domain::terms::{TermField, TermValue};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Where a value came from: the clause (index into the clauses), the character span in the
+/// analysed text, and how sure the analysis is (0..=1).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    /// Index into [`Record::clauses`] / [`Analysis::clauses`].
+    pub clause: Option<usize>,
+    /// Start (characters).
+    pub start: usize,
+    /// End (characters, exclusive).
+    pub end: usize,
+    /// Confidence, 0..=1.
+    pub confidence: f32,
+}
+
+/// A key term in domain form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtractedTerm {
+    /// Which term.
+    pub field: TermField,
+    /// Its value.
+    pub value: TermValue,
+    /// Where it came from.
+    pub evidence: Evidence,
+}
+
+/// What the store keeps of an analysis.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Title, if one was found.
+    pub title: Option<String>,
+    /// Best guess of the kind of cooperation.
+    pub kind: AgreementKind,
+    /// Parties with legal name, short name, role and jurisdiction.
+    pub parties: Vec<AgreementPartyDraft>,
+    /// Clauses; offsets are character offsets into the analysed text.
+    pub clauses: Vec<NewClause>,
+    /// Key terms with evidence.
+    pub terms: Vec<ExtractedTerm>,
+    /// Duties to act, with evidence.
+    pub obligations: Vec<(NewObligation, Evidence)>,
+    /// Prohibitions ("shall not …"), kept apart from obligations.
+    pub negative_covenants: Vec<(NewObligation, Evidence)>,
+}
+
+/// One clause of the analysed text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClauseInfo {
+    /// Part of the agreement.
+    pub kind: SegmentKind,
+    /// Number as written.
+    pub number: Option<String>,
+    /// Heading.
+    pub heading: Option<String>,
+    /// Nesting level (0 for front/back matter, 1 for top-level sections).
+    pub level: u8,
+    /// Parent clause index.
+    pub parent: Option<usize>,
+    /// Byte span.
+    pub(crate) bytes: (usize, usize),
+    /// Character span.
+    pub start: usize,
+    /// End (characters, exclusive).
+    pub end: usize,
+    /// Category ids with confidence, most confident first.
+    pub categories: Vec<(&'static str, f32)>,
+}
+
+/// The analysis of one agreement.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub(crate) text: String,
+    pub(crate) chars: CharIndex,
+    pub(crate) media_type: Option<MediaType>,
+    pub(crate) title: Option<Found<String>>,
+    pub(crate) kind: AgreementKind,
+    /// The clauses, in text order.
+    pub clauses: Vec<ClauseInfo>,
+    pub(crate) parties: Vec<Found<PartyFound>>,
+    pub(crate) terms: KeyTerms,
+    pub(crate) obligations: Vec<Found<ObligationFound>>,
+}
+
+static TITLE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:agreement|contract|memorandum|letter of intent|terms of|deed|accord|charter|mou|addendum|amendment|protocol)\b")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+static TITLE_INLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[Tt][Hh][Ii][Ss]\s+((?:[A-Z][\w&/-]*\s+){0,7}(?:AGREEMENT|Agreement|CONTRACT|Contract|MEMORANDUM OF UNDERSTANDING|Memorandum of Understanding))")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+fn find_title(doc: &Doc<'_>) -> Option<Found<String>> {
+    let text = doc.text;
+    let (_, fz) = doc.front_region();
+    let mut pos = 0;
+    for (i, line) in text[..fz].split_inclusive('\n').enumerate() {
+        let start = pos;
+        pos += line.len();
+        if i > 25 {
+            break;
+        }
+        let t = line.trim();
+        if t.is_empty() || t.len() > 160 {
+            continue;
+        }
+        let l = t.to_ascii_lowercase();
+        if l.starts_with("exhibit")
+            || l.starts_with("confidential")
+            || l.starts_with("execution")
+            || l.starts_with("this ")
+            || l.starts_with("dated")
+            || l.starts_with("source:")
+            || l.starts_with("[")
+        {
+            continue;
+        }
+        if TITLE_WORDS_RE.is_match(t) {
+            let lead = line.len() - line.trim_start().len();
+            let title = crate::text::squash(t.trim_end_matches([',', '.', ':']));
+            return Some(Found::new(
+                title,
+                (start + lead, start + lead + t.len()),
+                0.85,
+            ));
+        }
+    }
+    let c = TITLE_INLINE_RE.captures(&text[..fz])?;
+    let m = c.get(1)?;
+    if m.as_str().split_whitespace().count() < 2 {
+        return None;
+    }
+    Some(Found::new(
+        crate::text::squash(m.as_str()),
+        (m.start(), m.end()),
+        0.6,
+    ))
+}
+
+fn guess_kind(title: Option<&str>, lower_front: &str, parties: usize) -> AgreementKind {
+    let probe = |s: &str| -> Option<AgreementKind> {
+        let s = s.to_ascii_lowercase();
+        Some(if s.contains("consortium") {
+            AgreementKind::Consortium
+        } else if s.contains("joint development")
+            || s.contains("co-development")
+            || s.contains("codevelopment")
+            || s.contains("development agreement")
+            || s.contains("development and")
+        {
+            AgreementKind::JointDevelopment
+        } else if s.contains("research") {
+            AgreementKind::Research
+        } else if s.contains("co-marketing")
+            || s.contains("comarketing")
+            || s.contains("co-branding")
+            || s.contains("cobranding")
+            || s.contains("co-promotion")
+            || s.contains("marketing agreement")
+            || s.contains("joint marketing")
+        {
+            AgreementKind::CoMarketing
+        } else if s.contains("alliance") {
+            AgreementKind::StrategicAlliance
+        } else if s.contains("collaboration")
+            || s.contains("cooperation")
+            || s.contains("co-operation")
+            || s.contains("partnership")
+            || s.contains("integration")
+            || s.contains("joint venture")
+        {
+            AgreementKind::Collaboration
+        } else {
+            return None;
+        })
+    };
+    if let Some(k) = title.and_then(probe) {
+        return k;
+    }
+    if parties >= 3 && lower_front.contains("consortium") {
+        return AgreementKind::Consortium;
+    }
+    probe(lower_front).unwrap_or(AgreementKind::Other)
+}
+
+impl Analysis {
+    pub(crate) fn new(text: &str, media_type: Option<MediaType>) -> Self {
+        let doc = Doc::new(text);
+        let chars = CharIndex::new(text);
+        let parties = crate::extract::parties::extract(&doc);
+        let terms = crate::extract::terms::extract(&doc, &parties);
+        let obligations = crate::extract::obligations::extract(&doc, &parties);
+        let title = find_title(&doc);
+        let (fa, fz) = doc.front_region();
+        let kind = guess_kind(
+            title.as_ref().map(|t| t.value.as_str()),
+            &doc.lower[fa..fz.min(fa + 3000).min(doc.lower.len())],
+            parties.len(),
+        );
+        let clauses = doc
+            .segs
+            .iter()
+            .zip(doc.classified.categories.iter())
+            .map(|(s, cats)| ClauseInfo {
+                kind: s.kind,
+                number: s.number.clone(),
+                heading: s.heading.clone(),
+                level: s.level,
+                parent: s.parent,
+                bytes: (s.start, s.end),
+                start: chars.char_of(s.start),
+                end: chars.char_of(s.end),
+                categories: cats.clone(),
+            })
+            .collect();
+        Self {
+            text: text.to_owned(),
+            chars,
+            media_type,
+            title,
+            kind,
+            clauses,
+            parties,
+            terms,
+            obligations,
+        }
+    }
+
+    /// The analysed text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The clause holding byte offset `b`.
+    pub(crate) fn clause_at(&self, b: usize) -> Option<usize> {
+        let k = self.clauses.partition_point(|c| c.bytes.1 <= b);
+        (k < self.clauses.len() && self.clauses[k].bytes.0 <= b).then_some(k)
+    }
+
+    pub(crate) fn evidence_of<T>(&self, f: &Found<T>) -> Evidence {
+        Evidence {
+            clause: self.clause_at(f.start),
+            start: self.chars.char_of(f.start),
+            end: self.chars.char_of(f.end),
+            confidence: f.confidence,
+        }
+    }
+
+    /// Ids of every category assigned to any clause.
+    pub fn categories_present(&self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = self
+            .clauses
+            .iter()
+            .flat_map(|c| c.categories.iter().map(|x| x.0))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The documented `entente analyze --json` object.
+    pub fn to_json(&self) -> serde_json::Value {
+        crate::json::to_json(self)
+    }
+
+    /// A readable summary for `entente analyze`.
+    pub fn summary(&self) -> String {
+        crate::summary::summary(self)
+    }
+
+    /// Domain-typed output for the store.
+    pub fn record(&self) -> Record {
+        let t = &self.terms;
+        let mut terms = Vec::new();
+        let mut push = |field: TermField, value: TermValue, ev: Evidence| {
+            terms.push(ExtractedTerm {
+                field,
+                value,
+                evidence: ev,
+            });
+        };
+        if let Some(f) = &t.agreement_date {
+            push(
+                TermField::AgreementDate,
+                TermValue::Date(f.value),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.effective_date {
+            let d = match f.value {
+                Effective::Date(d) => Some(d),
+                Effective::LastSignature(d) => d,
+            };
+            if let Some(d) = d {
+                push(
+                    TermField::EffectiveDate,
+                    TermValue::Date(d),
+                    self.evidence_of(f),
+                );
+            }
+        }
+        if let Some(f) = &t.initial_term {
+            push(
+                TermField::InitialTerm,
+                TermValue::Period(f.value),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.expiration_date
+            && let Expiry::Date { date, .. } = f.value
+        {
+            push(
+                TermField::ExpirationDate,
+                TermValue::Date(date),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.renewal {
+            push(
+                TermField::AutoRenewal,
+                TermValue::Bool(f.value.automatic),
+                self.evidence_of(f),
+            );
+            if let Some(p) = f.value.term {
+                push(
+                    TermField::RenewalTerm,
+                    TermValue::Period(p),
+                    self.evidence_of(f),
+                );
+            }
+        }
+        if let Some(f) = &t.notice_non_renewal {
+            push(
+                TermField::NoticePeriodNonRenewal,
+                TermValue::Period(f.value),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.termination_for_convenience
+            && let Some(p) = f.value.notice
+        {
+            push(
+                TermField::TerminationForConvenienceNotice,
+                TermValue::Period(p),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.cure_period {
+            push(
+                TermField::CurePeriod,
+                TermValue::Period(f.value),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.governing_law {
+            push(
+                TermField::GoverningLaw,
+                TermValue::Text(f.value.clone()),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.venue {
+            push(
+                TermField::Venue,
+                TermValue::Text(f.value.clone()),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.liability_cap {
+            push(
+                TermField::LiabilityCap,
+                TermValue::Cap(f.value.clone()),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.excluded_damages {
+            push(
+                TermField::ExcludedDamages,
+                TermValue::List(f.value.clone()),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.termination_fee
+            && let Fee::Amount(m) = &f.value
+        {
+            push(
+                TermField::TerminationFee,
+                TermValue::Money(*m),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.confidentiality
+            && let Some(p) = f.value.duration
+        {
+            push(
+                TermField::ConfidentialitySurvival,
+                TermValue::Period(p),
+                self.evidence_of(f),
+            );
+        }
+        if let Some(f) = &t.review_cycle {
+            push(
+                TermField::ReviewCycle,
+                TermValue::Period(f.value),
+                self.evidence_of(f),
+            );
+        }
+        let parties = self
+            .parties
+            .iter()
+            .map(|p| AgreementPartyDraft {
+                party_id: None,
+                legal_name: Some(p.value.name.clone()),
+                short_name: p.value.aliases.first().cloned(),
+                role: p.value.role.clone(),
+                jurisdiction: p.value.jurisdiction.clone(),
+            })
+            .collect();
+        let clauses = self
+            .clauses
+            .iter()
+            .map(|c| {
+                let (a, z) = c.bytes;
+                NewClause {
+                    number: c.number.clone(),
+                    heading: c.heading.clone(),
+                    text: self.text[a..z].to_owned(),
+                    start: c.start,
+                    end: c.end,
+                    categories: c.categories.iter().map(|x| x.0.to_owned()).collect(),
+                    confidence: c.categories.first().map_or(0.5, |x| x.1),
+                }
+            })
+            .collect();
+        let mut obligations = Vec::new();
+        let mut negative_covenants = Vec::new();
+        for f in &self.obligations {
+            let o = &f.value;
+            let text: String = o.text.chars().take(5000).collect();
+            let n = NewObligation {
+                obligor: o.obligor.chars().take(300).collect(),
+                beneficiary: o.beneficiary.clone(),
+                text,
+                due: o.due.clone(),
+                metric: o.metric.clone(),
+                status: None,
+                owner: None,
+                vague: o.vague,
+                survives: o.survives,
+            };
+            if o.negative {
+                negative_covenants.push((n, self.evidence_of(f)));
+            } else {
+                obligations.push((n, self.evidence_of(f)));
+            }
+        }
+        Record {
+            title: self.title.as_ref().map(|t| t.value.clone()),
+            kind: self.kind,
+            parties,
+            clauses,
+            terms,
+            obligations,
+            negative_covenants,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_offsets_are_character_offsets() {
+        let t = "PARTNERSHIP AGREEMENT\n\nThis Agreement is made between Café Ünïcode GmbH (“Café”) and Beta Ltd (“Beta”).\n\n1. Law. This Agreement is governed by the laws of Germany.\n";
+        let a = crate::analyze_text(t);
+        let r = a.record();
+        let law = r
+            .terms
+            .iter()
+            .find(|x| x.field == TermField::GoverningLaw)
+            .unwrap();
+        let chars: Vec<char> = t.chars().collect();
+        let span: String = chars[law.evidence.start..law.evidence.end].iter().collect();
+        assert!(span.contains("governed by the laws of Germany"), "{span}");
+        for c in &r.clauses {
+            let s: String = chars[c.start..c.end].iter().collect();
+            assert_eq!(s, c.text);
+        }
+        assert_eq!(r.parties.len(), 2);
+        assert_eq!(r.kind, AgreementKind::Collaboration);
+        assert_eq!(r.title.as_deref(), Some("PARTNERSHIP AGREEMENT"));
+    }
+}

@@ -1,0 +1,1128 @@
+//! Clause classification: multi-label rules over sentences and headings that assign
+//! taxonomy category ids (docs/taxonomy.md) to each segmented clause, with a confidence.
+
+use crate::segment::{Segment, SegmentKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A rule: when a sentence holds one of `keys` and matches `re` (and not `not`), the clause
+/// holding it gets category `cat` with weight `w`.
+struct Rule {
+    cat: &'static str,
+    keys: &'static [&'static str],
+    re: &'static str,
+    not: &'static str,
+    w: f32,
+}
+
+const fn r(
+    cat: &'static str,
+    keys: &'static [&'static str],
+    re: &'static str,
+    not: &'static str,
+    w: f32,
+) -> Rule {
+    Rule {
+        cat,
+        keys,
+        re,
+        not,
+        w,
+    }
+}
+
+static RULES: &[Rule] = &[
+    // ---- CUAD categories ----
+    r(
+        "most_favored_nation",
+        &["most favo", "no less favo", "at least as favo", "more favo"],
+        r"most[\s-]+favou?red|(?:no less|at least as|not less) favou?rable (?:terms|prices?|pricing|than)|(?:terms|price|pricing)[^.]{0,80}more favou?rable[^.]{0,80}(?:third part|other customer|any other)",
+        "",
+        0.8,
+    ),
+    r(
+        "non_compete",
+        &["compet", "non-compet", "noncompet"],
+        r"non-?compet|not to compete|(?:shall|will|may) not[^.;]{0,200}(?:compet|competing|competitive|competitor)|(?:refrain|abstain) from[^.;]{0,120}compet|(?:engage|participate|invest)[^.;]{0,60}in any (?:business|activity)[^.;]{0,80}compet",
+        r"competent|competition law|anti-?trust|competitive (?:bid|pric)",
+        0.7,
+    ),
+    r(
+        "exclusivity",
+        &["exclusiv"],
+        r"(?:an?|the|its|sole and) exclusive (?:right|license|licence|distribut|agent|provider|supplier|basis|partner|reseller|sponsor|cooperat|marketing|use|arrangement|relationship|territory|category|field|appointment|rights|dealer|representative|manufactur)|exclusively (?:to|with|for|from|through)|on an exclusive basis|exclusivity|exclusive (?:period|category|field)",
+        r"non-?exclusive[^.;]{0,40}$|exclusive (?:jurisdiction|remedy|remedies|venue|forum|of|property)|sole and exclusive remedy|exclusive of (?:vat|tax)",
+        0.7,
+    ),
+    r(
+        "exclusivity",
+        &[
+            "will not grant",
+            "shall not grant",
+            "not appoint",
+            "any other supplier",
+            "any other distributor",
+            "any third party any right",
+            "exclusively",
+        ],
+        r"(?:shall|will) not (?:grant|appoint|authori[sz]e|engage)[^.;]{0,80}(?:any (?:other|third)|another)[^.;]{0,60}(?:right|distribut|supplier|provider|agent|licens|sponsor)|purchase [^.;]{0,40}(?:exclusively|solely) from|exclusively",
+        r"exclusively (?:for the purpose|in connection|used|for use)",
+        0.6,
+    ),
+    r(
+        "no_solicit_of_customers",
+        &["solicit", "circumvent", "divert"],
+        r"(?:solicit|divert|circumvent|entice)[^.;]{0,160}(?:customer|client|subscriber|account|vendor|member|business)|(?:customer|client)s?[^.;]{0,100}(?:solicit|divert)",
+        r"solicit(?:ation)? (?:of )?(?:employees|personnel)|unsolicited|solicitation of proxies",
+        0.7,
+    ),
+    r(
+        "no_solicit_of_employees",
+        &["solicit", "hire", "employ"],
+        r"(?:solicit|recruit|hire|employ|engage|induce)[^.;]{0,140}(?:employee|personnel|staff|consultant|contractor)s?[^.;]{0,80}(?:of the other|of either|of [a-z]+|employed by|engaged by)|non-?solicit(?:ation)? of (?:employees|personnel)",
+        r"general solicitation|advertisement|not be deemed|employee benefit|employees of (?:the )?(?:customer|client)s? of",
+        0.6,
+    ),
+    r(
+        "non_disparagement",
+        &["disparag", "derogatory", "defam"],
+        r"disparag|derogatory|defamatory",
+        "",
+        0.9,
+    ),
+    r(
+        "termination_for_convenience",
+        &["terminat"],
+        r"terminat[^.;]{0,200}(?:for convenience|without cause|for any reason or no reason|for any reason|at any time[^.;]{0,120}(?:notice|written)|(?:upon|by|on|with|giving|after|following|providing)[^.;]{0,20}(?:\d+|thirty|sixty|ninety|fifteen|one hundred|\w+ \(\d+\))[^.;]{0,20}(?:days?|months?)'?[^.;]{0,30}(?:prior |advance )?(?:written )?notice)|(?:may|can|right to) terminate[^.;]{0,60}(?:at (?:its|their) (?:sole )?(?:discretion|option|convenience))",
+        r"(?:breach|default|insolven|bankrupt|fail(?:s|ure)? to|force majeure|change of control|cure|non-?payment)|terminat\w* (?:for|upon) cause",
+        0.7,
+    ),
+    r(
+        "rofr_rofo_rofn",
+        &[
+            "first refusal",
+            "first offer",
+            "first negotiation",
+            "right of first",
+            "first option",
+            "matching right",
+            "right to match",
+        ],
+        r"right of first|first (?:refusal|offer|negotiation|option)|right to match|matching right",
+        "",
+        0.9,
+    ),
+    r(
+        "change_of_control",
+        &[
+            "change of control",
+            "change in control",
+            "merger",
+            "acqui",
+            "controlling interest",
+            "majority of",
+            "substantially all",
+            "reorgani",
+            "change in the ownership",
+            "ownership or control",
+        ],
+        r"change (?:of|in) (?:control|ownership)|controlling interest|(?:merger|consolidat|reorgani[sz]ation)[^.;]{0,200}(?:assign|terminat|consent|notice|transfer)|(?:assign|terminat|transfer)[^.;]{0,200}(?:merger|consolidation|sale of (?:all or )?substantially all|acquisition)|(?:majority|fifty percent|50%)[^.;]{0,60}(?:voting|equity|shares|stock|ownership)|(?:ownership|management) or control",
+        "",
+        0.7,
+    ),
+    r(
+        "anti_assignment",
+        &["assign", "transfer", "delegat"],
+        r"(?:not|neither|no)[^.;]{0,120}(?:assign|transfer|delegat)[^.;]{0,250}(?:without|prior|consent|approv|void)|(?:assign|transfer)[^.;]{0,120}(?:without the (?:prior )?(?:express )?(?:written )?(?:consent|approval)|is prohibited|shall be (?:null and )?void)|may not be assigned|not (?:be )?(?:assignable|transferable)|personal to",
+        r"intellectual property rights?[^.;]{0,30}assign to",
+        0.8,
+    ),
+    r(
+        "revenue_profit_sharing",
+        &[
+            "royalt",
+            "revenue",
+            "profit",
+            "commission",
+            "percent",
+            "%",
+            "net sales",
+            "gross sales",
+            "share of",
+        ],
+        r"royalt(?:y|ies)|revenue[\s-]+shar|profit[\s-]+shar|share (?:of|in) (?:the )?(?:net |gross )?(?:revenue|profit|proceeds|income|sales)|commission|(?:\d+(?:\.\d+)?\s*%|percent)[^.;]{0,80}(?:of (?:the |all )?(?:net |gross |total )?(?:revenue|sales|receipts|proceeds|profit|income|fees|amounts? (?:received|collected))|net sales|gross revenue)|(?:revenue|profit)s? (?:will|shall) be (?:shared|split|divided)",
+        r"(?:interest|late)[^.;]{0,30}(?:rate|charge)|sales tax|withholding|commissioner",
+        0.7,
+    ),
+    r(
+        "price_restrictions",
+        &["price", "pricing"],
+        r"(?:shall|will|may) not (?:increase|raise|change|adjust|exceed)[^.;]{0,60}(?:price|pric|fee|rate)|(?:price|pricing|fees?)[^.;]{0,80}(?:shall|will) (?:remain )?(?:fixed|firm)|price (?:increase|adjustment)s?[^.;]{0,80}(?:not exceed|limited|cap)|most favou?red (?:pric|customer)",
+        "",
+        0.6,
+    ),
+    r(
+        "minimum_commitment",
+        &[
+            "minimum",
+            "at least",
+            "not less than",
+            "no less than",
+            "shall purchase",
+            "shall order",
+            "commit",
+        ],
+        r"minimum (?:purchase|order|quantit|volume|commitment|annual|monthly|quarterly|fee|royalt|payment|revenue|sales|number|requirement|amount|guarantee|spend)|(?:purchase|order|buy|sell|procure)[^.;]{0,60}(?:at least|not less than|no less than|a minimum of)|(?:at least|not less than|no less than) [^.;]{0,40}(?:units|orders|per (?:month|year|quarter)|annually|in each)|(?:volume|purchase) commitment|take[\s-]or[\s-]pay",
+        "",
+        0.6,
+    ),
+    r(
+        "volume_restriction",
+        &[
+            "maximum",
+            "up to",
+            "not exceed",
+            "in excess of",
+            "cap on",
+            "no more than",
+            "more than",
+        ],
+        r"maximum (?:daily |annual |monthly )?(?:quantit|volume|number|amount of product|order)|(?:orders?|quantit|volume|units|purchases?)[^.;]{0,60}(?:in excess of|exceed(?:s|ing)?|more than|greater than) [^.;]{0,60}(?:forecast|per|units|%|percent)|(?:not|no) (?:to )?(?:exceed|more than)[^.;]{0,40}(?:units|orders|quantit|appearances|links|events)",
+        "",
+        0.5,
+    ),
+    r(
+        "ip_ownership_assignment",
+        &[
+            "assign",
+            "own",
+            "property of",
+            "vest",
+            "work made for hire",
+            "work for hire",
+            "title",
+        ],
+        r"hereby (?:irrevocably )?(?:assigns?|transfers?|conveys?)[^.;]{0,120}(?:right|title|interest|intellectual|invention|work product|deliverable|copyright|patent)|(?:shall|will) (?:assign|transfer|convey) to[^.;]{0,140}(?:all )?(?:right, title|rights? in|title|intellectual|invention|ownership)|work(?:s)? (?:made )?for hire|(?:shall|will) (?:be|become|remain) (?:the )?(?:sole and )?(?:exclusive )?(?:property|owned by)[^.;]{0,80}|(?:shall|will) (?:solely |exclusively )?own (?:all|any|the)[^.;]{0,100}(?:right|intellectual|invention|work product|deliverable|data|improvement|development)|(?:ownership|title) (?:of|to|in)[^.;]{0,100}(?:shall|will) (?:vest|remain|be|belong)|(?:vest|belong)s? (?:solely |exclusively )?(?:in|to|with)[^.;]{0,50}(?:upon|on|immediately)",
+        r"jointly|joint(?:ly)? own|remain the property of (?:the )?(?:disclos|lender|bank)|confidential information[^.;]{0,40}(?:remain|shall be) the property",
+        0.6,
+    ),
+    r(
+        "joint_ip_ownership",
+        &["joint", "co-own"],
+        r"jointly[\s-]+owned|(?:shall|will) (?:continue to )?jointly own|joint(?:ly)? own(?:ership|ed)?|co-own|owned jointly|joint (?:intellectual property|invention|ip|patent|work product|developments?)\b[^.;]{0,120}(?:own|belong|title)|jointly[^.;]{0,60}(?:develop|funds?)[^.;]{0,160}(?:own|property)",
+        "",
+        0.8,
+    ),
+    r(
+        "license_grant",
+        &["licen", "right to use", "grant"],
+        r"(?:grants?|granted|grant to)[^.;]{0,250}(?:licen[cs]e|right to (?:use|reproduce|distribute|display|sell|market|make|copy|link|access))|hereby licen[cs]es?|(?:shall|will) (?:have|receive|obtain) a [^.;]{0,80}licen[cs]e|(?:is|are) (?:hereby )?granted a[^.;]{0,80}licen[cs]e|sub-?licen[cs]e (?:to|its|the)|licen[cs]e (?:back|to use)",
+        r"(?:shall|will|may) not (?:grant|sublicense)[^.;]{0,40}licen[cs]e|no (?:right or )?licen[cs]e (?:is|shall be)|nothing[^.;]{0,80}(?:grant|licen)",
+        0.7,
+    ),
+    r(
+        "non_transferable_license",
+        &[
+            "transferable",
+            "non-transferable",
+            "nontransferable",
+            "non-sublicens",
+            "not transfer",
+            "sublicens",
+        ],
+        r"non-?\s?transferable|not transferable|non-?sub-?licens|without the right to (?:sublicense|transfer)|may not (?:sell|transfer|assign|sublicense)[^.;]{0,80}(?:licen|software|right|data)|(?:shall|will) not (?:sell|transfer|assign|rent|lease|sublicense)[^.;]{0,80}(?:licen|software|marks|data|content)",
+        "",
+        0.7,
+    ),
+    r(
+        "affiliate_license_licensor",
+        &["affiliate"],
+        r"(?:its|their) affiliates?[^.;]{0,40}(?:hereby )?grants?[^.;]{0,120}licen|(?:on behalf of|for) itself and its affiliates[^.;]{0,60}grants?|licen[cs]e[^.;]{0,100}(?:owned|controlled) by[^.;]{0,30}(?:or )?its affiliates",
+        "",
+        0.6,
+    ),
+    r(
+        "affiliate_license_licensee",
+        &["affiliate"],
+        r"grants?[^.;]{0,80}(?:and|or|to) its affiliates[^.;]{0,120}licen|licen[cs]e[^.;]{0,80}(?:to|for|by) (?:the )?[a-z]*\s?(?:and|or) (?:its|their) affiliates|sub-?licen[cs]e[^.;]{0,60}(?:to )?(?:its|their) affiliates",
+        "",
+        0.6,
+    ),
+    r(
+        "unlimited_all_you_can_eat_license",
+        &[
+            "unlimited",
+            "enterprise-wide",
+            "enterprise wide",
+            "all you can eat",
+        ],
+        r"unlimited (?:number|copies|users|licen|use|right|access|quantity)|enterprise[\s-]wide licen|all[\s-]you[\s-]can[\s-]eat",
+        "",
+        0.7,
+    ),
+    r(
+        "irrevocable_or_perpetual_license",
+        &["perpetual", "irrevocable"],
+        r"(?:perpetual|irrevocable)[^.;]{0,120}(?:licen[cs]e|right to use|right to)|licen[cs]e[^.;]{0,80}(?:perpetual|irrevocabl)",
+        "",
+        0.8,
+    ),
+    r(
+        "source_code_escrow",
+        &["escrow"],
+        r"source code[^.;]{0,200}escrow|escrow[^.;]{0,200}source code|escrow agent|escrow agreement[^.;]{0,80}(?:software|code|deposit)",
+        "",
+        0.8,
+    ),
+    r(
+        "post_termination_services",
+        &["terminat", "expir"],
+        r"(?:upon|after|following|on|in the event of)[^.;]{0,30}(?:the )?(?:termination|expiration|expiry)[^.;]{0,200}(?:shall|will|must|agrees to)[^.;]{0,60}(?:return|destroy|deliver|provide|continue|complete|transition|cooperate|assist|purchase|sell|pay|cease|notify|wind|maintain|fulfil|perform)|transition (?:services|assistance|period)|wind[\s-]down|sell[\s-]off|(?:for|of) (?:a period of )?[^.;]{0,30}(?:after|following) (?:the )?(?:termination|expiration|expiry)|survive[^.;]{0,80}(?:to the extent|until|for the purpose|as necessary)",
+        r"^(?:this agreement|the term)[^.;]{0,30}(?:shall|will) (?:commence|begin)",
+        0.55,
+    ),
+    r(
+        "audit_rights",
+        &[
+            "audit",
+            "inspect",
+            "examine",
+            "books and records",
+            "records",
+        ],
+        r"\baudit|(?:inspect|examin)[^.;]{0,120}(?:books|records|accounts|facilit|premises|documentation)|(?:books|records)[^.;]{0,120}(?:inspect|examin|review|copy|available)",
+        r"audit committee|audited financial statements|independent (?:registered )?public accountants? (?:have|has) audited",
+        0.75,
+    ),
+    r(
+        "uncapped_liability",
+        &["liab", "damages", "limitation"],
+        r"(?:except|other than|excluding|exclusion|save|not apply|shall not limit|does not limit|no limitation)[^.;]{0,300}(?:liab|damages)|(?:liab|damages)[^.;]{0,300}(?:shall not apply|does not apply|will not apply|except (?:for|in|with|as|to)|other than|excluding)|unlimited liability|liability[^.;]{0,40}(?:shall be|is) unlimited",
+        r"warrant(?:y|ies)[^.;]{0,40}(?:disclaim|except)",
+        0.0,
+    ),
+    r(
+        "cap_on_liability",
+        &["liab", "damages", "in no event"],
+        r"(?:in no event|not be liable|no liability|under no circumstances|neither party (?:shall|will) be liable)[^.;]{0,300}(?:indirect|consequential|incidental|special|punitive|exemplary|lost profits|loss of profits|exceed|in excess)|(?:aggregate|total|cumulative|maximum|entire) liability[^.;]{0,250}(?:exceed|limited|not be more|in excess|greater than|cap)|liability[^.;]{0,120}(?:shall|will) (?:not )?(?:exceed|be limited)|limitation of liability|limited to (?:the )?(?:amount|fees|sums|direct damages)|(?:shall|will) not be liable[^.;]{0,100}(?:for any amount|in excess|beyond)",
+        "",
+        0.8,
+    ),
+    r(
+        "liquidated_damages",
+        &[
+            "liquidated",
+            "penalty",
+            "termination fee",
+            "cancellation fee",
+            "break fee",
+            "termination payment",
+            "early termination",
+        ],
+        r"liquidated damages|(?:termination|cancell?ation|break[\s-]?up|early termination) (?:fee|payment|charge)|as a penalty|not (?:as )?a penalty",
+        "",
+        0.85,
+    ),
+    r(
+        "warranty_duration",
+        &["warrant"],
+        r"warrant(?:y|ies|s)?[^.;]{0,200}(?:period of|for a period|for \w+ \(\d+\)|for (?:\d+|one|two|three|six|twelve|ninety|thirty|sixty) (?:days|months|years)|(?:days|months|years) (?:after|from|following)|warranty period|expire)|warranty period",
+        r"survive",
+        0.6,
+    ),
+    r(
+        "insurance",
+        &["insur", "insured"],
+        r"insurance|insured|insurer|(?:certificate|policy) of insurance",
+        r"insurance (?:company|agency|agent|products?|business|premium|brokerage|carrier)s? (?:that|which|sold)|reinsurance",
+        0.8,
+    ),
+    r(
+        "covenant_not_to_sue",
+        &[
+            "sue",
+            "contest",
+            "challenge",
+            "claim against",
+            "bring any action",
+            "bring any claim",
+            "bring a claim",
+            "bring an action",
+        ],
+        r"covenant not to sue|not (?:to )?sue|(?:shall|will|may) not[^.;]{0,60}(?:contest|challenge|dispute)[^.;]{0,80}(?:validity|ownership|right|title)|(?:shall|will|may) not (?:bring|commence|institute|assert)[^.;]{0,100}(?:action|claim|suit|proceeding)|(?:waives?|release)[^.;]{0,60}(?:any )?(?:right to )?(?:sue|bring (?:any )?(?:claim|action))",
+        "",
+        0.7,
+    ),
+    r(
+        "third_party_beneficiary",
+        &[
+            "third party beneficiar",
+            "third-party beneficiar",
+            "third parties beneficiar",
+            "beneficiaries",
+        ],
+        r"third[\s-]+part(?:y|ies)[\s-]+beneficiar|intended beneficiar|(?:express|intended) third[\s-]+part",
+        "",
+        0.9,
+    ),
+    r(
+        "competitive_restriction_exception",
+        &[
+            "notwithstanding",
+            "except",
+            "shall not prevent",
+            "shall not restrict",
+            "shall not prohibit",
+            "nothing in this",
+            "provided, however",
+            "shall not apply",
+        ],
+        r"(?:nothing|notwithstanding|shall not (?:prevent|restrict|prohibit|preclude|limit)|not be deemed to (?:prevent|restrict)|provided, however|except)[^.;]{0,250}(?:compet|exclusiv|solicit|non-?compete|restrict)|(?:compet|exclusiv|solicit)[^.;]{0,200}(?:shall not (?:prevent|restrict|prohibit|apply|preclude)|except (?:for|that|as)|provided, however|does not apply|not apply to)",
+        r"competent",
+        0.5,
+    ),
+    // ---- Entente categories ----
+    r(
+        "governing_law",
+        &[
+            "governed by",
+            "governing law",
+            "laws of",
+            "law of",
+            "applicable law",
+        ],
+        r"(?:governed by|construed|interpreted|enforced)[^.;]{0,120}(?:laws?|law) of|governed by (?:the )?(?:[a-z]+ ){1,3}law\b|governing law|(?:laws?|law) of [^.;]{0,60}(?:shall|will) (?:govern|apply)",
+        "",
+        0.9,
+    ),
+    r(
+        "dispute_resolution",
+        &[
+            "arbitra",
+            "mediat",
+            "dispute",
+            "jurisdiction",
+            "courts",
+            "escalat",
+            "negotiat",
+        ],
+        r"arbitrat|mediat|(?:disputes?|claims?|controvers)[^.;]{0,120}(?:resolved|settled|submitted|referred|escalat|negotiat|courts?|arbitrat)|exclusive jurisdiction|submit[^.;]{0,40}jurisdiction|courts? (?:of|located|sitting|in)|venue|escalat",
+        "",
+        0.8,
+    ),
+    r("arbitration", &["arbitra"], r"arbitrat", "", 0.9),
+    r(
+        "mediation",
+        &["mediat"],
+        r"\bmediat(?:ion|or|ed)|non-binding mediation",
+        r"intermediat|immediat",
+        0.9,
+    ),
+    r(
+        "negotiation_escalation",
+        &["escalat", "negotiat", "senior executive", "good faith"],
+        r"escalat|(?:disputes?|controvers)[^.;]{0,160}(?:negotiat|senior (?:executives|management|officers)|good faith (?:discussion|negotiation)s?)|(?:negotiat|discuss)[^.;]{0,60}in good faith[^.;]{0,100}(?:resolve|settle)[^.;]{0,40}(?:dispute|claim|controvers)",
+        "",
+        0.7,
+    ),
+    r(
+        "jurisdiction_venue",
+        &["jurisdiction", "venue", "courts", "forum"],
+        r"(?:exclusive|non-exclusive) jurisdiction|submit[^.;]{0,40}jurisdiction|venue|courts? (?:of|located|sitting|in) |forum",
+        r"competent jurisdiction to be",
+        0.8,
+    ),
+    r(
+        "confidentiality",
+        &[
+            "confidential",
+            "non-disclosure",
+            "nondisclosure",
+            "proprietary information",
+            "trade secret",
+        ],
+        r"confidential(?:ity)? information|(?:keep|hold|treat|maintain)[^.;]{0,60}(?:confiden|secret)|confidentiality|non-?disclosure|shall not disclose|proprietary information",
+        "",
+        0.8,
+    ),
+    r(
+        "data_protection",
+        &[
+            "personal data",
+            "data protection",
+            "gdpr",
+            "privacy",
+            "personal information",
+            "data processing",
+            "hipaa",
+            "data subject",
+        ],
+        r"personal data|data protection|gdpr|privacy|personal(?:ly identifiable)? information|data process|hipaa|data subject|data security|security breach",
+        "",
+        0.8,
+    ),
+    r(
+        "force_majeure",
+        &[
+            "force majeure",
+            "act of god",
+            "acts of god",
+            "beyond its reasonable control",
+            "beyond the reasonable control",
+            "beyond their reasonable control",
+        ],
+        r"force majeure|acts? of god|beyond (?:its|the|their)[^.;]{0,20}(?:reasonable )?control",
+        "",
+        0.9,
+    ),
+    r(
+        "notices",
+        &["notice", "notices"],
+        r"notices?[^.;]{0,160}(?:in writing|shall be (?:given|sent|delivered|deemed|addressed)|addressed to|delivered (?:by|personally|to)|by (?:registered|certified|e-?mail|courier|facsimile))|(?:shall be|deemed) (?:given|received|delivered)[^.;]{0,80}(?:when|upon|on|if)",
+        "",
+        0.7,
+    ),
+    r(
+        "publicity",
+        &[
+            "publicity",
+            "press release",
+            "public announcement",
+            "announce",
+            "use the name",
+        ],
+        r"publicity|press release|public (?:announcement|statement|disclosure)|(?:use|using) (?:the )?(?:name|names|logo|trademarks?)[^.;]{0,60}(?:without|prior|consent)|announce",
+        "",
+        0.7,
+    ),
+    r(
+        "entire_agreement",
+        &[
+            "entire agreement",
+            "entire understanding",
+            "supersede",
+            "whole agreement",
+            "complete agreement",
+        ],
+        r"entire (?:agreement|understanding)|supersede|whole agreement|complete (?:and exclusive )?(?:statement|agreement)",
+        "",
+        0.9,
+    ),
+    r(
+        "indemnification",
+        &["indemn", "hold harmless", "defend"],
+        r"indemnif|hold[^.;]{0,40}harmless|(?:defend|indemnify)[^.;]{0,60}(?:against|from)",
+        "",
+        0.9,
+    ),
+    r(
+        "exclusion_of_damages",
+        &[
+            "indirect",
+            "consequential",
+            "incidental",
+            "punitive",
+            "lost profits",
+            "special damages",
+            "exemplary",
+        ],
+        r"(?:not be liable|no liability|in no event|exclud|disclaim|waive)[^.;]{0,300}(?:indirect|consequential|incidental|special|punitive|exemplary|lost profits|loss of profit)|(?:indirect|consequential|incidental|punitive)[^.;]{0,200}(?:shall not|will not|excluded|not be recoverable|not be liable)",
+        "",
+        0.85,
+    ),
+    r(
+        "liability_cap",
+        &["liab", "exceed", "limited to"],
+        r"(?:aggregate|total|cumulative|maximum|entire) liability[^.;]{0,250}(?:exceed|limited|not be more|in excess|greater than)|liability[^.;]{0,120}(?:shall|will) (?:not )?(?:exceed|be limited)|limited to (?:the )?(?:amount|fees|sums|total)|(?:shall|will) not be liable[^.;]{0,100}(?:for any amount|in excess|beyond)",
+        "",
+        0.85,
+    ),
+    r(
+        "warranties",
+        &["warrant", "represent"],
+        r"represents? and warrants?|warrants? (?:that|to)|warranty|warranties|representations? and warrant",
+        "",
+        0.7,
+    ),
+    r(
+        "term",
+        &[
+            "term of this",
+            "shall commence",
+            "shall continue",
+            "remain in full force",
+            "remain in force",
+            "remain in effect",
+            "initial term",
+            "shall expire",
+            "come into force",
+            "come into effect",
+            "this agreement shall",
+        ],
+        r"(?:term of this (?:agreement|contract)|initial term|this (?:agreement|contract) shall (?:commence|continue|remain|expire|be effective|terminate (?:on|upon the))|remain in (?:full )?(?:force|effect) (?:for|until)|shall expire|come into (?:force|effect))",
+        "",
+        0.8,
+    ),
+    r(
+        "renewal",
+        &["renew", "extend", "extension"],
+        r"(?:automatically|auto-?)\s*(?:be )?(?:renew|extend)|renew(?:al|ed|s)?[^.;]{0,100}(?:term|period|successive|additional|year)|(?:successive|additional|further) (?:renewal )?(?:terms?|periods?) of|from year to year|year-to-year|month-to-month|evergreen",
+        r"renewable energy",
+        0.8,
+    ),
+    r(
+        "termination",
+        &["terminat"],
+        r"(?:may|shall|right to|entitled to|will) terminat|terminat\w* (?:this|the) (?:agreement|contract)|(?:this|the) (?:agreement|contract) (?:may|shall|will) (?:be )?terminat",
+        "",
+        0.7,
+    ),
+    r(
+        "termination_for_cause",
+        &["breach", "default", "insolven", "bankrupt", "cure"],
+        r"terminat[^.;]{0,200}(?:material(?:ly)? breach|breach|default|insolven|bankrupt|receiver|liquidat|fail(?:s|ure)? to (?:cure|remedy|perform))|(?:breach|default)[^.;]{0,200}(?:not (?:been )?(?:cured|remedied)|fail(?:s|ure)? to (?:cure|remedy))[^.;]{0,120}terminat|(?:cure|remedy) (?:such|the|any) (?:breach|default)",
+        "",
+        0.8,
+    ),
+    r(
+        "effects_of_termination",
+        &["terminat", "expir", "surviv"],
+        r"(?:upon|after|following|on|in the event of) (?:the )?(?:any )?(?:termination|expiration|expiry)[^.;]{0,200}(?:shall|will)|surviv|effects? of (?:termination|expiration)|consequences of termination",
+        "",
+        0.7,
+    ),
+    r(
+        "data_return",
+        &["return", "destroy", "delete"],
+        r"(?:return|destroy|delete|erase)[^.;]{0,160}(?:confidential information|data|materials|documents|records|information)[^.;]{0,200}(?:terminat|expir|request)|(?:terminat|expir)[^.;]{0,200}(?:return|destroy|delete|erase)[^.;]{0,100}(?:confidential information|data|materials|documents|records)",
+        "",
+        0.8,
+    ),
+    r(
+        "payment",
+        &["pay", "invoice", "fee", "price", "compensat"],
+        r"(?:shall|will|agrees to) pay|payment (?:terms|shall|will|of)|invoic|fees? (?:shall|will|are|is|payable)|(?:payable|due) within|compensat(?:e|ion)",
+        r"(?:shall|will) not be (?:entitled to|obligated to) (?:any )?(?:pay|compensat)",
+        0.7,
+    ),
+    r(
+        "non_solicitation",
+        &["solicit"],
+        r"solicit",
+        r"unsolicited|solicitation of proxies|general solicitation",
+        0.7,
+    ),
+    r(
+        "assignment",
+        &["assign"],
+        r"\bassign(?:ment|ed|s|able)?\b",
+        r"assigned (?:to it|a (?:value|number))",
+        0.6,
+    ),
+    r(
+        "ip_ownership",
+        &[
+            "intellectual property",
+            "invention",
+            "ownership",
+            "own all",
+            "owned by",
+            "background ip",
+            "foreground",
+            "proprietary rights",
+        ],
+        r"(?:intellectual property|proprietary rights?|invention|foreground|background (?:ip|intellectual|technology))[^.;]{0,200}(?:own|belong|vest|title|property|assign)|(?:own|owner|ownership|belong|vest)[^.;]{0,120}(?:intellectual property|invention|work product|deliverable|improvement|development)",
+        "",
+        0.7,
+    ),
+    r(
+        "background_ip",
+        &["background"],
+        r"background (?:ip|intellectual property|technology|know-how|rights)|pre-existing (?:ip|intellectual property)",
+        "",
+        0.9,
+    ),
+    r(
+        "obligations_performance",
+        &[
+            "service level",
+            "uptime",
+            "availability",
+            "response time",
+            "kpi",
+            "key performance",
+            "performance standard",
+            "milestone",
+            "deliverable",
+            "work plan",
+            "workplan",
+            "shall use",
+            "commercially reasonable efforts",
+            "best efforts",
+            "reasonable efforts",
+        ],
+        r"service levels?|uptime|availability[^.;]{0,40}(?:%|percent)|response time|kpi|key performance|performance (?:standard|metric|criteria|level)|milestone|deliverable|work ?plan|(?:commercially )?reasonable efforts|best efforts",
+        "",
+        0.6,
+    ),
+    r(
+        "governance",
+        &[
+            "steering committee",
+            "joint committee",
+            "alliance manager",
+            "relationship manager",
+            "partner manager",
+            "project manager",
+            "governance",
+            "joint development committee",
+            "joint steering",
+            "representatives",
+        ],
+        r"(?:steering|joint|management|executive|alliance|operating|research|development) committee|(?:alliance|relationship|partner|project|program) manager|governance|(?:appoint|designate)[^.;]{0,40}representatives?",
+        "",
+        0.7,
+    ),
+    r(
+        "reporting",
+        &["report"],
+        r"(?:shall|will|must) (?:provide|deliver|submit|send|furnish)[^.;]{0,80}reports?|reports? (?:shall|will|must) be|(?:monthly|quarterly|annual|written) reports?",
+        "",
+        0.7,
+    ),
+    r(
+        "review_cycle",
+        &["review", "revisit", "benchmark"],
+        r"(?:review|revisit|re-?evaluate|benchmark)[^.;]{0,120}(?:this agreement|annually|each year|every (?:\w+ )?(?:year|month|quarter)|periodic|performance|terms)|(?:annual|quarterly|periodic) (?:business )?review",
+        "",
+        0.7,
+    ),
+    r(
+        "scope_objectives",
+        &[
+            "purpose",
+            "objective",
+            "scope",
+            "collaborat",
+            "cooperat",
+            "alliance",
+            "partnership",
+            "wish to",
+            "desire to",
+        ],
+        r"(?:purpose|objective|scope|goals?) of (?:this|the) (?:agreement|collaboration|cooperation|alliance|partnership|project)|(?:the parties|parties) (?:wish|desire|intend|agree) to (?:collaborat|cooperat|work together|establish|form|enter)|(?:establish|form)[^.;]{0,40}(?:strategic )?(?:alliance|partnership|collaboration|cooperation)",
+        "",
+        0.7,
+    ),
+    r(
+        "relationship_of_parties",
+        &[
+            "independent contractor",
+            "joint venture",
+            "partnership",
+            "agency",
+            "relationship of the parties",
+            "employer",
+        ],
+        r"independent contractors?|(?:not|no)[^.;]{0,80}(?:joint venture|partnership|agency|employment)|relationship of the parties",
+        "",
+        0.8,
+    ),
+    r(
+        "severability",
+        &["severab", "invalid", "unenforceable", "illegal"],
+        r"severab|(?:held|found|determined|deemed) (?:to be )?(?:invalid|illegal|unenforceable|void)",
+        "",
+        0.8,
+    ),
+    r(
+        "amendment_waiver",
+        &["amend", "modif", "waive", "waiver"],
+        r"(?:amend|modif)[^.;]{0,120}(?:in writing|signed|written)|(?:no )?waiver[^.;]{0,120}(?:in writing|shall not|construed|deemed)|failure[^.;]{0,60}to (?:enforce|exercise|insist)",
+        "",
+        0.7,
+    ),
+    r("counterparts", &["counterpart"], r"counterparts?", "", 0.9),
+    r(
+        "compliance",
+        &[
+            "comply with",
+            "compliance with",
+            "anti-corruption",
+            "anti-bribery",
+            "fcpa",
+            "bribery act",
+            "export control",
+            "sanction",
+        ],
+        r"(?:comply|compliance) with (?:all )?(?:applicable )?(?:laws|legal|regulations|the foreign corrupt)|anti-?corruption|anti-?bribery|fcpa|bribery act|export control|sanctions",
+        "",
+        0.7,
+    ),
+];
+
+/// Headings that alone say what a clause is about.
+static HEADINGS: &[(&str, &[&str])] = &[
+    ("governing law", &["governing_law"]),
+    ("applicable law", &["governing_law"]),
+    ("choice of law", &["governing_law"]),
+    ("confidential", &["confidentiality"]),
+    ("non-disclosure", &["confidentiality"]),
+    ("force majeure", &["force_majeure"]),
+    ("notice", &["notices"]),
+    ("insurance", &["insurance"]),
+    ("indemn", &["indemnification"]),
+    ("limitation of liability", &["cap_on_liability"]),
+    ("limitations of liability", &["cap_on_liability"]),
+    ("limitation on liability", &["cap_on_liability"]),
+    ("publicity", &["publicity"]),
+    ("press release", &["publicity"]),
+    ("announcement", &["publicity"]),
+    ("entire agreement", &["entire_agreement"]),
+    ("assignment", &["assignment"]),
+    ("audit", &["audit_rights"]),
+    ("arbitration", &["dispute_resolution", "arbitration"]),
+    ("dispute", &["dispute_resolution"]),
+    ("mediation", &["dispute_resolution", "mediation"]),
+    ("jurisdiction", &["jurisdiction_venue"]),
+    ("term and termination", &["term", "termination"]),
+    ("termination", &["termination"]),
+    ("renewal", &["renewal"]),
+    ("term", &["term"]),
+    ("duration", &["term"]),
+    ("data protection", &["data_protection"]),
+    ("privacy", &["data_protection"]),
+    ("personal data", &["data_protection"]),
+    ("warrant", &["warranties"]),
+    ("intellectual property", &["ip_ownership"]),
+    ("ownership", &["ip_ownership"]),
+    ("non-compet", &["non_compete"]),
+    ("noncompet", &["non_compete"]),
+    ("non-solicit", &["non_solicitation"]),
+    ("exclusivity", &["exclusivity"]),
+    ("most favo", &["most_favored_nation"]),
+    ("payment", &["payment"]),
+    ("fees", &["payment"]),
+    ("compensation", &["payment"]),
+    ("royalt", &["revenue_profit_sharing", "payment"]),
+    ("revenue shar", &["revenue_profit_sharing", "payment"]),
+    ("profit shar", &["revenue_profit_sharing", "payment"]),
+    ("purpose", &["scope_objectives"]),
+    ("scope", &["scope_objectives"]),
+    ("objective", &["scope_objectives"]),
+    ("governance", &["governance"]),
+    ("steering committee", &["governance"]),
+    ("service level", &["obligations_performance"]),
+    ("performance", &["obligations_performance"]),
+    ("obligations", &["obligations_performance"]),
+    ("responsibilities", &["obligations_performance"]),
+    ("survival", &["effects_of_termination"]),
+    ("effect of termination", &["effects_of_termination"]),
+    ("effects of termination", &["effects_of_termination"]),
+    ("consequences of termination", &["effects_of_termination"]),
+    ("severab", &["severability"]),
+    ("counterpart", &["counterparts"]),
+    ("amendment", &["amendment_waiver"]),
+    ("waiver", &["amendment_waiver"]),
+    ("relationship of the parties", &["relationship_of_parties"]),
+    ("independent contractor", &["relationship_of_parties"]),
+    ("third party beneficiar", &["third_party_beneficiary"]),
+    ("third-party beneficiar", &["third_party_beneficiary"]),
+    ("change of control", &["change_of_control"]),
+    ("change in control", &["change_of_control"]),
+    ("reports", &["reporting"]),
+    ("reporting", &["reporting"]),
+    ("compliance", &["compliance"]),
+    ("anti-corruption", &["compliance"]),
+    ("anti-bribery", &["compliance"]),
+    ("license", &["license_grant"]),
+    ("licence", &["license_grant"]),
+    ("definitions", &["definitions"]),
+    ("interpretation", &["definitions"]),
+    ("escrow", &["source_code_escrow"]),
+    ("liquidated damages", &["liquidated_damages"]),
+    ("non-disparagement", &["non_disparagement"]),
+];
+
+struct Compiled {
+    ac: AhoCorasick,
+    /// For each AC pattern, the rules it triggers.
+    triggers: Vec<Vec<u16>>,
+    res: Vec<Regex>,
+    nots: Vec<Option<Regex>>,
+}
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
+    let mut keys: Vec<&'static str> = Vec::new();
+    let mut triggers: Vec<Vec<u16>> = Vec::new();
+    for (i, rule) in RULES.iter().enumerate() {
+        for k in rule.keys {
+            match keys.iter().position(|x| x == k) {
+                Some(p) => triggers[p].push(i as u16),
+                None => {
+                    keys.push(k);
+                    triggers.push(vec![i as u16]);
+                }
+            }
+        }
+    }
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(&keys)
+        .unwrap_or_else(|e| panic!("classifier keywords: {e}"));
+    let res = RULES
+        .iter()
+        .map(|r| Regex::new(r.re).unwrap_or_else(|e| panic!("rule {}: {e}", r.cat)))
+        .collect();
+    let nots = RULES
+        .iter()
+        .map(|r| {
+            (!r.not.is_empty())
+                .then(|| Regex::new(r.not).unwrap_or_else(|e| panic!("rule {} not: {e}", r.cat)))
+        })
+        .collect();
+    Compiled {
+        ac,
+        triggers,
+        res,
+        nots,
+    }
+});
+
+/// A category hit inside a clause, with the sentence that shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Hit {
+    pub(crate) cat: &'static str,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) confidence: f32,
+}
+
+/// The categories of each segment, plus the sentence-level hits behind them.
+pub(crate) struct Classified {
+    pub(crate) categories: Vec<Vec<(&'static str, f32)>>,
+    pub(crate) hits: Vec<Hit>,
+}
+
+/// Classifies every segment. `lower` is the ASCII-lowercased text, `sentences` the sentence
+/// spans of the whole text (sorted), `seg_of` maps each sentence to its segment.
+pub(crate) fn classify(
+    lower: &str,
+    segs: &[Segment],
+    sentences: &[(usize, usize)],
+    seg_of: &[usize],
+) -> Classified {
+    let c = &*COMPILED;
+    let mut cand: Vec<Vec<u16>> = vec![Vec::new(); sentences.len()];
+    for m in c.ac.find_overlapping_iter(lower) {
+        let at = m.start();
+        let k = sentences.partition_point(|s| s.1 <= at);
+        if k < sentences.len() && sentences[k].0 <= at {
+            cand[k].extend_from_slice(&c.triggers[m.pattern().as_usize()]);
+        }
+    }
+    let mut hits = Vec::new();
+    let mut categories: Vec<Vec<(&'static str, f32)>> = vec![Vec::new(); segs.len()];
+    for (k, rules) in cand.iter_mut().enumerate() {
+        if rules.is_empty() {
+            continue;
+        }
+        rules.sort_unstable();
+        rules.dedup();
+        let (a, z) = sentences[k];
+        let s = &lower[a..z];
+        let seg = seg_of[k];
+        let kind = segs.get(seg).map(|s| s.kind);
+        if matches!(kind, Some(SegmentKind::Contents | SegmentKind::Title)) {
+            continue;
+        }
+        for &ri in rules.iter() {
+            let ri = ri as usize;
+            let rule = &RULES[ri];
+            if !c.res[ri].is_match(s) {
+                continue;
+            }
+            if c.nots[ri].as_ref().is_some_and(|n| n.is_match(s)) {
+                continue;
+            }
+            // Definitions and recitals describe, they do not stipulate: lower confidence.
+            let mut w = if rule.w == 0.0 { 0.6 } else { rule.w };
+            if matches!(kind, Some(SegmentKind::Definitions | SegmentKind::Recitals)) {
+                w *= 0.6;
+            }
+            hits.push(Hit {
+                cat: rule.cat,
+                start: a,
+                end: z,
+                confidence: w,
+            });
+            if let Some(cats) = categories.get_mut(seg) {
+                add(cats, rule.cat, w);
+            }
+        }
+    }
+    // uncapped_liability only where the same sentence limits liability.
+    let limit_sentences: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|h| {
+            matches!(
+                h.cat,
+                "cap_on_liability" | "exclusion_of_damages" | "liability_cap"
+            )
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    hits.retain(|h| h.cat != "uncapped_liability" || limit_sentences.contains(&(h.start, h.end)));
+    for cats in categories.iter_mut() {
+        cats.clear();
+    }
+    for h in &hits {
+        let k = sentences.partition_point(|s| s.1 <= h.start);
+        if let Some(&seg) = seg_of.get(k) {
+            add(&mut categories[seg], h.cat, h.confidence);
+        }
+    }
+    // Headings.
+    for (i, s) in segs.iter().enumerate() {
+        if let Some(h) = &s.heading {
+            let lh = h.to_ascii_lowercase();
+            for (needle, cats) in HEADINGS {
+                let matched = if *needle == "term" {
+                    lh.split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w == "term")
+                } else {
+                    lh.contains(needle)
+                };
+                if matched {
+                    for cat in *cats {
+                        add(&mut categories[i], cat, 0.9);
+                    }
+                }
+            }
+        }
+        match s.kind {
+            SegmentKind::Definitions => add(&mut categories[i], "definitions", 0.95),
+            SegmentKind::Recitals => add(&mut categories[i], "recitals", 0.95),
+            SegmentKind::Preamble => add(&mut categories[i], "parties", 0.9),
+            SegmentKind::Signature => add(&mut categories[i], "signatures", 0.95),
+            SegmentKind::Schedule => add(&mut categories[i], "schedule", 0.9),
+            _ => {}
+        }
+    }
+    // Derived groupings: the CUAD-level ids imply the broader ones.
+    for cats in categories.iter_mut() {
+        let derived: Vec<(&'static str, f32)> = cats
+            .iter()
+            .filter_map(|(c, w)| {
+                let parent = match *c {
+                    "termination_for_convenience" | "termination_for_cause" => "termination",
+                    "arbitration"
+                    | "mediation"
+                    | "negotiation_escalation"
+                    | "jurisdiction_venue" => "dispute_resolution",
+                    "no_solicit_of_customers" | "no_solicit_of_employees" => "non_solicitation",
+                    "anti_assignment" => "assignment",
+                    "ip_ownership_assignment" | "joint_ip_ownership" | "background_ip" => {
+                        "ip_ownership"
+                    }
+                    "liability_cap" => "cap_on_liability",
+                    "revenue_profit_sharing" => "payment",
+                    _ => return None,
+                };
+                Some((parent, *w))
+            })
+            .collect();
+        for (c, w) in derived {
+            add(cats, c, w);
+        }
+        cats.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    }
+    Classified { categories, hits }
+}
+
+fn add(cats: &mut Vec<(&'static str, f32)>, cat: &'static str, w: f32) {
+    match cats.iter_mut().find(|(c, _)| *c == cat) {
+        // Independent evidence raises confidence: 1 - (1-a)(1-b).
+        Some((_, v)) => *v = 1.0 - (1.0 - *v) * (1.0 - w * 0.5),
+        None => cats.push((cat, w)),
+    }
+}
+
+/// Every category id the classifier can emit (checked against the taxonomy in tests).
+pub(crate) fn emitted_ids() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = RULES.iter().map(|r| r.cat).collect();
+    for (_, cats) in HEADINGS {
+        v.extend_from_slice(cats);
+    }
+    v.extend([
+        "definitions",
+        "recitals",
+        "parties",
+        "signatures",
+        "schedule",
+        "termination",
+        "dispute_resolution",
+        "non_solicitation",
+        "assignment",
+        "ip_ownership",
+        "cap_on_liability",
+        "payment",
+    ]);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::segment;
+
+    fn cats_of(t: &str) -> Vec<&'static str> {
+        let lower = t.to_ascii_lowercase();
+        let segs = segment(t);
+        let sents = crate::text::sentences(t, 0, t.len());
+        let seg_of: Vec<usize> = sents
+            .iter()
+            .map(|s| {
+                segs.partition_point(|g| g.end <= s.0)
+                    .min(segs.len().saturating_sub(1))
+            })
+            .collect();
+        let c = classify(&lower, &segs, &sents, &seg_of);
+        let mut all: Vec<&'static str> = c.categories.into_iter().flatten().map(|x| x.0).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
+    #[test]
+    fn rules_compile() {
+        let _ = &*COMPILED;
+    }
+
+    #[test]
+    fn typical_clauses_get_their_categories() {
+        let c = cats_of(
+            "1. Law. This Agreement shall be governed by the laws of the State of New York.\n\n2. Assignment. Neither party may assign this Agreement without the prior written consent of the other party.\n\n3. Either party may terminate this Agreement for convenience upon ninety (90) days prior written notice.\n\n4. IN NO EVENT SHALL EITHER PARTY BE LIABLE FOR ANY INDIRECT OR CONSEQUENTIAL DAMAGES, EXCEPT FOR BREACH OF SECTION 7.\n",
+        );
+        for want in [
+            "governing_law",
+            "anti_assignment",
+            "termination_for_convenience",
+            "cap_on_liability",
+            "uncapped_liability",
+            "exclusion_of_damages",
+        ] {
+            assert!(c.contains(&want), "{want} missing from {c:?}");
+        }
+    }
+
+    #[test]
+    fn exclusive_jurisdiction_is_not_exclusivity() {
+        let c = cats_of("1. The courts of London shall have exclusive jurisdiction.\n");
+        assert!(!c.contains(&"exclusivity"), "{c:?}");
+        assert!(c.contains(&"jurisdiction_venue"));
+    }
+}

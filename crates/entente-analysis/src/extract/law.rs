@@ -1,0 +1,347 @@
+//! Governing law and venue: finds the "governed by the laws of …" and forum clauses and
+//! names the jurisdiction canonically ("the State of New York" → "New York").
+
+use super::{Doc, Found};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Canonical jurisdiction names and the spellings that mean them (lowercase).
+const PLACES: &[(&str, &[&str])] = &[
+    (
+        "England and Wales",
+        &["england and wales", "england & wales", "english"],
+    ),
+    ("England", &["england"]),
+    ("Scotland", &["scotland", "scottish"]),
+    ("Northern Ireland", &["northern ireland"]),
+    ("Ireland", &["ireland", "irish", "republic of ireland"]),
+    ("United Kingdom", &["united kingdom", "the uk", "u.k."]),
+    (
+        "Germany",
+        &["germany", "german", "federal republic of germany"],
+    ),
+    ("France", &["france", "french"]),
+    ("Switzerland", &["switzerland", "swiss"]),
+    (
+        "Netherlands",
+        &["netherlands", "the netherlands", "dutch", "holland"],
+    ),
+    ("Belgium", &["belgium", "belgian"]),
+    ("Luxembourg", &["luxembourg"]),
+    ("Austria", &["austria", "austrian"]),
+    ("Italy", &["italy", "italian"]),
+    ("Spain", &["spain", "spanish"]),
+    ("Portugal", &["portugal", "portuguese"]),
+    ("Sweden", &["sweden", "swedish"]),
+    ("Norway", &["norway", "norwegian"]),
+    ("Denmark", &["denmark", "danish"]),
+    ("Finland", &["finland", "finnish"]),
+    ("Poland", &["poland", "polish"]),
+    ("Czech Republic", &["czech republic", "czech"]),
+    ("Greece", &["greece", "greek"]),
+    ("Israel", &["israel", "israeli"]),
+    ("Japan", &["japan", "japanese"]),
+    (
+        "China",
+        &[
+            "people's republic of china",
+            "people’s republic of china",
+            "prc",
+            "china",
+            "chinese",
+        ],
+    ),
+    ("Hong Kong", &["hong kong"]),
+    ("Taiwan", &["taiwan", "republic of china"]),
+    ("Singapore", &["singapore"]),
+    (
+        "South Korea",
+        &["korea", "republic of korea", "south korea"],
+    ),
+    ("India", &["india", "indian"]),
+    ("Australia", &["australia", "australian"]),
+    ("New Zealand", &["new zealand"]),
+    ("Canada", &["canada", "canadian"]),
+    ("Ontario", &["ontario", "province of ontario"]),
+    ("Quebec", &["quebec", "québec"]),
+    ("British Columbia", &["british columbia"]),
+    ("Alberta", &["alberta"]),
+    ("Mexico", &["mexico", "mexican"]),
+    ("Brazil", &["brazil", "brazilian"]),
+    ("Argentina", &["argentina"]),
+    (
+        "Republic of South Africa",
+        &["republic of south africa", "south africa"],
+    ),
+    ("Cayman Islands", &["cayman islands"]),
+    ("Bermuda", &["bermuda"]),
+    ("British Virgin Islands", &["british virgin islands"]),
+    ("Puerto Rico", &["puerto rico"]),
+    (
+        "United States",
+        &[
+            "united states of america",
+            "united states",
+            "u.s.",
+            "usa",
+            "federal law",
+        ],
+    ),
+    ("Alabama", &["alabama"]),
+    ("Alaska", &["alaska"]),
+    ("Arizona", &["arizona"]),
+    ("Arkansas", &["arkansas"]),
+    ("California", &["california"]),
+    ("Colorado", &["colorado"]),
+    ("Connecticut", &["connecticut"]),
+    ("Delaware", &["delaware"]),
+    ("District of Columbia", &["district of columbia"]),
+    ("Florida", &["florida"]),
+    ("Georgia", &["georgia"]),
+    ("Hawaii", &["hawaii"]),
+    ("Idaho", &["idaho"]),
+    ("Illinois", &["illinois"]),
+    ("Indiana", &["indiana"]),
+    ("Iowa", &["iowa"]),
+    ("Kansas", &["kansas"]),
+    ("Kentucky", &["kentucky"]),
+    ("Louisiana", &["louisiana"]),
+    ("Maine", &["maine"]),
+    ("Maryland", &["maryland"]),
+    ("Massachusetts", &["massachusetts"]),
+    ("Michigan", &["michigan"]),
+    ("Minnesota", &["minnesota"]),
+    ("Mississippi", &["mississippi"]),
+    ("Missouri", &["missouri"]),
+    ("Montana", &["montana"]),
+    ("Nebraska", &["nebraska"]),
+    ("Nevada", &["nevada"]),
+    ("New Hampshire", &["new hampshire"]),
+    ("New Jersey", &["new jersey"]),
+    ("New Mexico", &["new mexico"]),
+    ("New York", &["new york"]),
+    ("North Carolina", &["north carolina"]),
+    ("North Dakota", &["north dakota"]),
+    ("Ohio", &["ohio"]),
+    ("Oklahoma", &["oklahoma"]),
+    ("Oregon", &["oregon"]),
+    ("Pennsylvania", &["pennsylvania"]),
+    ("Rhode Island", &["rhode island"]),
+    ("South Carolina", &["south carolina"]),
+    ("South Dakota", &["south dakota"]),
+    ("Tennessee", &["tennessee"]),
+    ("Texas", &["texas"]),
+    ("Utah", &["utah"]),
+    ("Vermont", &["vermont"]),
+    ("Virginia", &["virginia", "commonwealth of virginia"]),
+    ("Washington", &["washington", "state of washington"]),
+    ("West Virginia", &["west virginia"]),
+    ("Wisconsin", &["wisconsin"]),
+    ("Wyoming", &["wyoming"]),
+];
+
+/// The canonical name of a place ("the State of New York" → "New York").
+pub(crate) fn canonical_place(raw: &str) -> Option<String> {
+    let l = raw.trim().to_ascii_lowercase();
+    let l = strip_place_prefix(&l);
+    let mut best: Option<(&str, usize)> = None;
+    for (canon, names) in PLACES {
+        for n in *names {
+            if let Some(rest) = l.strip_prefix(n) {
+                let after = rest.chars().next();
+                if after.is_none_or(|c| !c.is_alphanumeric()) && best.is_none_or(|b| n.len() > b.1)
+                {
+                    best = Some((canon, n.len()));
+                }
+            }
+        }
+    }
+    best.map(|b| b.0.to_owned())
+}
+
+fn strip_place_prefix(l: &str) -> &str {
+    let mut s = l.trim_start();
+    loop {
+        let before = s.len();
+        for p in [
+            "the ",
+            "state of ",
+            "commonwealth of ",
+            "province of ",
+            "kingdom of ",
+            "laws of ",
+            "law of ",
+            "substantive laws of ",
+            "internal laws of ",
+        ] {
+            if let Some(r) = s.strip_prefix(p) {
+                s = r.trim_start();
+            }
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+static LAW_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:governed by|construed|interpreted|enforced|governing law|subject to|in accordance with|applicable law)[^.;]{0,160}?\blaws?\s+(?:of|in)\s+(?:and (?:enforced|construed)[^.;]{0,40})?")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+static LAW_ADJ_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:governed by|subject to|in accordance with|construed under)\s+(?:the\s+)?(?:substantive\s+)?([a-z][a-z .]{2,30}?)\s+law\b")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// The governing law.
+pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
+    let mut best: Option<Found<String>> = None;
+    let candidates: Vec<(usize, usize)> = doc
+        .hits("governing_law")
+        .map(|h| (h.start, h.end))
+        .collect();
+    for (a, z) in candidates {
+        let s = &doc.lower[a..z];
+        let mut found: Option<String> = None;
+        for m in LAW_RE.find_iter(s) {
+            let after = &s[m.end()..];
+            if let Some(p) = canonical_place(after) {
+                found = Some(p);
+                break;
+            }
+        }
+        if found.is_none()
+            && let Some(c) = LAW_ADJ_RE.captures(s)
+        {
+            found = c.get(1).and_then(|m| canonical_place(m.as_str()));
+        }
+        if let Some(p) = found {
+            let heading_bonus = doc
+                .segment_at(a)
+                .and_then(|i| doc.segs[i].heading.as_deref())
+                .is_some_and(|h| h.to_ascii_lowercase().contains("law"));
+            let conf = if heading_bonus { 0.95 } else { 0.85 };
+            if best.as_ref().is_none_or(|b| conf > b.confidence) {
+                best = Some(Found::new(p, (a, z), conf));
+            }
+        }
+    }
+    best
+}
+
+static VENUE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:courts?|tribunals?)\s+(?:of|located in|sitting in|in|for|situated in|having jurisdiction (?:over|in))\s+(?:the\s+)?((?:(?:city|county|borough|state|district|province|commonwealth) of\s+)?[A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|for|in|to|having|over|as|which|located|sitting)\b)|(?:venue|seat|place) of (?:the )?(?:arbitration|proceedings?|any (?:action|suit|proceeding))?[^.;]{0,30}?(?:shall|will) be(?: in)?\s+((?:the )?[A-Za-z][A-Za-z .]{1,40}?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|under)\b)|(?:arbitration|proceedings?)[^.;]{0,80}?(?:held|conducted|take place|seated) in\s+([A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|under|in accordance|by|before|administered)\b)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// The forum for disputes (courts or seat of arbitration), as written ("Wilmington, Delaware").
+pub(crate) fn venue(doc: &Doc<'_>) -> Option<Found<String>> {
+    let mut spans: Vec<(usize, usize)> = doc
+        .hits("jurisdiction_venue")
+        .chain(doc.hits("arbitration"))
+        .map(|h| (h.start, h.end))
+        .collect();
+    spans.sort_unstable();
+    spans.dedup();
+    for (a, z) in spans {
+        let s = &doc.text[a..z];
+        for c in VENUE_RE.captures_iter(s) {
+            let Some(m) = c.get(1).or(c.get(2)).or(c.get(3)) else {
+                continue;
+            };
+            let v = crate::text::squash(m.as_str());
+            let v = v
+                .trim_start_matches("the ")
+                .trim_end_matches(['.', ','])
+                .trim()
+                .to_owned();
+            let lv = v.to_ascii_lowercase();
+            let generic = [
+                "competent jurisdiction",
+                "any jurisdiction",
+                "law",
+                "equity",
+                "the parties",
+                "any court",
+                "such jurisdiction",
+                "appropriate jurisdiction",
+                "any competent",
+                "general jurisdiction",
+                "a court",
+            ];
+            if v.len() < 3 || generic.iter().any(|g| lv.starts_with(g)) {
+                continue;
+            }
+            if !v.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            let v = tidy_venue(&v);
+            return Some(Found::new(v, (a, z), 0.75));
+        }
+    }
+    None
+}
+
+fn tidy_venue(v: &str) -> String {
+    let mut s = v.to_owned();
+    for p in [
+        "State of ",
+        "Commonwealth of ",
+        "City of ",
+        "County of ",
+        "Borough of ",
+    ] {
+        if let Some(r) = s.strip_prefix(p) {
+            s = r.to_owned();
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_names_are_canonical() {
+        assert_eq!(
+            canonical_place("the State of New York, without").as_deref(),
+            Some("New York")
+        );
+        assert_eq!(
+            canonical_place("England and Wales").as_deref(),
+            Some("England and Wales")
+        );
+        assert_eq!(canonical_place("england").as_deref(), Some("England"));
+        assert_eq!(
+            canonical_place("the Federal Republic of Germany").as_deref(),
+            Some("Germany")
+        );
+        assert_eq!(
+            canonical_place("West Virginia").as_deref(),
+            Some("West Virginia")
+        );
+        assert_eq!(canonical_place("Virginia").as_deref(), Some("Virginia"));
+        assert_eq!(canonical_place("Nowhere"), None);
+    }
+
+    #[test]
+    fn governing_law_and_venue() {
+        let t = "12. Governing Law. This Agreement shall be governed by and construed in accordance with the laws of the State of Delaware, without regard to conflicts of law.\n\n13. Venue. The parties submit to the exclusive jurisdiction of the state and federal courts located in Wilmington, Delaware.\n";
+        let d = Doc::new(t);
+        assert_eq!(
+            governing_law(&d).map(|f| f.value).as_deref(),
+            Some("Delaware")
+        );
+        assert_eq!(
+            venue(&d).map(|f| f.value).as_deref(),
+            Some("Wilmington, Delaware")
+        );
+        let d = Doc::new("This Agreement is governed by German law.\n");
+        assert_eq!(
+            governing_law(&d).map(|f| f.value).as_deref(),
+            Some("Germany")
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! Extraction: the shared document context (sentences, dates, periods, money, clause hits)
+//! and the extractors for parties, key terms and obligations built on it.
+
+pub(crate) mod law;
+pub(crate) mod obligations;
+pub(crate) mod parties;
+pub(crate) mod terms;
+pub(crate) mod values;
+
+use crate::classify::{Classified, Hit};
+use crate::segment::{Segment, SegmentKind};
+use values::{DateHit, MoneyHit, PeriodHit};
+
+/// A value found in the text, with the byte span of its evidence and a confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found<T> {
+    pub(crate) value: T,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) confidence: f32,
+}
+
+impl<T> Found<T> {
+    pub(crate) fn new(value: T, span: (usize, usize), confidence: f32) -> Self {
+        Self {
+            value,
+            start: span.0,
+            end: span.1,
+            confidence,
+        }
+    }
+}
+
+/// Everything extractors need to know about one document.
+pub(crate) struct Doc<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) lower: String,
+    pub(crate) segs: Vec<Segment>,
+    pub(crate) sents: Vec<(usize, usize)>,
+    pub(crate) sent_seg: Vec<usize>,
+    pub(crate) dates: Vec<DateHit>,
+    pub(crate) periods: Vec<PeriodHit>,
+    pub(crate) money: Vec<MoneyHit>,
+    pub(crate) classified: Classified,
+}
+
+impl<'a> Doc<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let lower = crate::text::ascii_lower(text);
+        let segs = crate::segment::segment(text);
+        // Sentences never cross segment boundaries.
+        let mut sents = Vec::new();
+        let mut sent_seg = Vec::new();
+        let mut prev_end = 0;
+        for (i, s) in segs.iter().enumerate() {
+            if s.start > prev_end {
+                // Text before the first segment (leading whitespace) has no sentences.
+            }
+            for sp in crate::text::sentences(text, s.start, s.end) {
+                sents.push(sp);
+                sent_seg.push(i);
+            }
+            prev_end = s.end;
+        }
+        let day_first = prefers_day_first(&lower);
+        let dates = values::find_dates(&lower, day_first);
+        let periods = values::find_periods(&lower);
+        let money = values::find_money(&lower);
+        let classified = crate::classify::classify(&lower, &segs, &sents, &sent_seg);
+        Self {
+            text,
+            lower,
+            segs,
+            sents,
+            sent_seg,
+            dates,
+            periods,
+            money,
+            classified,
+        }
+    }
+
+    /// Index of the sentence holding byte `at`.
+    pub(crate) fn sentence_at(&self, at: usize) -> Option<usize> {
+        let k = self.sents.partition_point(|s| s.1 <= at);
+        (k < self.sents.len() && self.sents[k].0 <= at).then_some(k)
+    }
+
+    /// Index of the segment holding byte `at`.
+    pub(crate) fn segment_at(&self, at: usize) -> Option<usize> {
+        let k = self.segs.partition_point(|s| s.end <= at);
+        (k < self.segs.len() && self.segs[k].start <= at).then_some(k)
+    }
+
+    pub(crate) fn periods_in(&self, a: usize, z: usize) -> &[PeriodHit] {
+        let i = self.periods.partition_point(|p| p.start < a);
+        let j = self.periods.partition_point(|p| p.start < z);
+        &self.periods[i..j.max(i)]
+    }
+
+    pub(crate) fn dates_in(&self, a: usize, z: usize) -> &[DateHit] {
+        let i = self.dates.partition_point(|p| p.start < a);
+        let j = self.dates.partition_point(|p| p.start < z);
+        &self.dates[i..j.max(i)]
+    }
+
+    pub(crate) fn money_in(&self, a: usize, z: usize) -> &[MoneyHit] {
+        let i = self.money.partition_point(|p| p.start < a);
+        let j = self.money.partition_point(|p| p.start < z);
+        &self.money[i..j.max(i)]
+    }
+
+    /// Sentence-level classifier hits for `cat`, in text order.
+    pub(crate) fn hits(&self, cat: &str) -> impl Iterator<Item = &Hit> {
+        let cat = cat.to_owned();
+        self.classified.hits.iter().filter(move |h| h.cat == cat)
+    }
+
+    /// Byte range of the title/preamble region (cover to the end of the preamble).
+    pub(crate) fn front_region(&self) -> (usize, usize) {
+        let mut end = 0;
+        for s in &self.segs {
+            match s.kind {
+                SegmentKind::Title | SegmentKind::Preamble | SegmentKind::Contents => end = s.end,
+                _ => break,
+            }
+        }
+        if end < 200 {
+            end = self.text.len().min(3000);
+        }
+        (0, crate::text::floor_boundary(self.text, end.min(8000)))
+    }
+}
+
+/// Documents in European/UK style write numeric dates day first.
+fn prefers_day_first(lower: &str) -> bool {
+    let uk = [
+        "england and wales",
+        "licence",
+        "organisation",
+        "gmbh",
+        "s.a.r.l",
+        "b.v.",
+        "companies house",
+        "favour",
+        "a.g.",
+    ];
+    uk.iter().filter(|w| lower.contains(*w)).count() >= 2
+}

@@ -1,0 +1,545 @@
+//! Obligations: each duty sentence ("shall", "will", "must", "agrees to" …) becomes an
+//! obligation with obligor, beneficiary, action, timing, threshold, vague and survival flags;
+//! prohibitions ("shall not") become negative covenants.
+
+use super::parties::PartyFound;
+use super::terms::{display_name, find_word, parties_in};
+use super::{Doc, Found};
+use crate::segment::SegmentKind;
+use entente_domain::obligation::{Comparator, DueRule, Event, Frequency, Metric};
+use entente_domain::{Period, PeriodUnit};
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+/// One duty found in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ObligationFound {
+    pub(crate) obligor: String,
+    pub(crate) beneficiary: Option<String>,
+    pub(crate) action: String,
+    pub(crate) text: String,
+    pub(crate) due: DueRule,
+    pub(crate) metric: Option<Metric>,
+    pub(crate) vague: bool,
+    pub(crate) survives: bool,
+    /// A prohibition ("shall not …"): a negative covenant, not a duty to act.
+    pub(crate) negative: bool,
+}
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+}
+
+static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:shall|will|must|agrees? to|undertakes? to|(?:is|are) (?:responsible for|obligated to|required to)|covenants? to|commits? to)\b(?:\s+(?:not|never|in no event)\b)?",
+    )
+});
+
+static NON_DUTY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:shall|will|must)\s+(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)\b)",
+    )
+});
+
+const GENERIC_ALIASES: &[&str] = &["party", "parties", "company", "agreement"];
+
+pub(crate) fn is_generic_alias(a: &str) -> bool {
+    GENERIC_ALIASES.contains(&a.to_ascii_lowercase().as_str())
+}
+
+static EACH_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:each party|each of the parties|both parties|the parties|either party|neither party|all parties|each member|each participant|the receiving party|a receiving party|the disclosing party|recipient|each such party|any party|the parties hereto|the indemnifying party|each of them|they|parties shall|(?:the )?(?:steering |joint |management |executive |alliance )?committee|(?:the )?representatives)\b",
+    )
+});
+
+static WITHIN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:within|no later than|not later than|not more than|at least|no less than|not less than)\s+(?:the\s+)?$",
+    )
+});
+
+static EVENT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*(?:after|of|following|from|from the date of|upon|before|prior to|of the date of)\s+(?:the\s+)?(?:date of\s+)?(?:its\s+|the\s+|such\s+|any\s+|each\s+|a\s+)?([a-z][a-z\- ]{2,60})",
+    )
+});
+
+static DATE_DUE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:no later than|not later than|on or before|by|before|prior to|until)\s+(?:the\s+)?$")
+});
+
+static FREQ_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(weekly|each week|every week|once a week|monthly|each (?:calendar )?month|every (?:calendar )?month|once a month|per month|quarterly|each (?:calendar |fiscal )?quarter|every (?:calendar |fiscal )?quarter|every three months|once a quarter|semi-?annual(?:ly)?|twice a year|every six months|bi-?annual(?:ly)?|annual(?:ly)?|each (?:calendar |fiscal |contract )?year|every (?:calendar |fiscal )?year|once a year|yearly|every twelve months|per year|per annum)\b",
+    )
+});
+
+static PCT_RE: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{1,3}(?:\.\d{1,4})?)\s*(?:%|percent)"));
+
+static HOURS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:within|in no more than|no later than|not later than|not to exceed|no more than)\s+(?:(\d{1,3})|([a-z-]+)\s*\(\s*(\d{1,3})\s*\))\s*(business\s+|working\s+)?(hours?|minutes?)",
+    )
+});
+
+static QTY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(at least|not less than|no less than|a minimum of|minimum of|not to exceed|not exceed|no more than|a maximum of|maximum of|less than|more than|greater than)\s+(?:\$\s?)?(\d[\d,]*(?:\.\d+)?)\s*(%|percent|[a-z]+)?",
+    )
+});
+
+static VAGUE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"reasonable (?:commercial )?efforts|best efforts|commercially reasonable|endeavou?r|\bcooperat|collaborat|\bassist|\bsupport|as appropriate|as needed|as necessary|from time to time|promptly|in good faith|work together|\bconsult|\btimely\b|regularly|periodically|seek to|strive|facilitate|as soon as (?:reasonably )?(?:practicable|possible)|mutually agree|appropriate|reasonable (?:time|period|steps|measures)|use (?:its|their) (?:reasonable )?efforts|adequate|sufficient|satisfactory|explore",
+    )
+});
+
+static SURVIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"surviv|after (?:the )?(?:termination|expiration|expiry)|following (?:the )?(?:termination|expiration|expiry)|upon (?:the )?(?:termination|expiration|expiry)|post-termination|(?:termination|expiration) of this agreement for any reason",
+    )
+});
+
+fn event_of(s: &str) -> Event {
+    let l = s.trim();
+    if l.starts_with("effective date") || l.starts_with("commencement") || l.starts_with("start") {
+        Event::Effective
+    } else if l.starts_with("execution")
+        || l.starts_with("signature")
+        || l.starts_with("signing")
+        || l.starts_with("the date of this agreement")
+        || l.starts_with("date hereof")
+    {
+        Event::Signature
+    } else if l.starts_with("termination")
+        || l.starts_with("expiration")
+        || l.starts_with("expiry")
+        || l.starts_with("effective date of termination")
+    {
+        Event::Termination
+    } else if l.contains("invoice") {
+        Event::Invoice
+    } else if l.starts_with("end of each")
+        || l.starts_with("close of each")
+        || l.starts_with("last day of each")
+    {
+        Event::PeriodEnd
+    } else {
+        let words: Vec<&str> = l.split_whitespace().take(6).collect();
+        Event::Other(words.join(" ").trim_end_matches([',', '.', ';']).to_owned())
+    }
+}
+
+fn frequency_of(m: &str) -> Option<Frequency> {
+    let m = m.trim();
+    Some(if m.contains("week") {
+        Frequency::Weekly
+    } else if m.contains("semi")
+        || m.contains("twice a year")
+        || m.contains("six months")
+        || m.starts_with("bi")
+    {
+        Frequency::SemiAnnually
+    } else if m.contains("quarter") || m.contains("three months") {
+        Frequency::Quarterly
+    } else if m.contains("month") {
+        Frequency::Monthly
+    } else if m.contains("annual")
+        || m.contains("year")
+        || m.contains("twelve months")
+        || m.contains("annum")
+    {
+        Frequency::Annually
+    } else {
+        return None;
+    })
+}
+
+/// Timing of the duty in sentence `[a, z)` after the modal at `from`.
+fn timing(doc: &Doc<'_>, a: usize, z: usize, from: usize) -> DueRule {
+    let lower = &doc.lower;
+    let s = &lower[a..z];
+    let freq = FREQ_RE
+        .find(&lower[from..z])
+        .and_then(|m| frequency_of(m.as_str()));
+    // "within N days after EVENT"
+    for p in doc.periods_in(a, z) {
+        if p.start < from.saturating_sub(0) && p.start < a + s.find("within").unwrap_or(usize::MAX)
+        {
+            continue;
+        }
+        let lb = crate::text::floor_boundary(lower, p.start.saturating_sub(30).max(a));
+        let before = &lower[lb..p.start];
+        if !WITHIN_RE.is_match(before) {
+            continue;
+        }
+        let after = &lower[p.end..crate::text::floor_boundary(lower, (p.end + 80).min(z))];
+        let after = after
+            .trim_start()
+            .trim_start_matches(['\'', '’', ')'])
+            .trim_start();
+        let after = after.strip_prefix("of notice").unwrap_or(after);
+        if let Some(f) = freq
+            && (after.contains("end of each")
+                || after.contains("close of each")
+                || after.contains("each calendar")
+                || after.contains("each quarter")
+                || after.contains("each month")
+                || after.contains("each year")
+                || after.contains("each fiscal"))
+        {
+            return DueRule::Recurring {
+                frequency: f,
+                offset: Some(p.period),
+            };
+        }
+        let event = EVENT_RE
+            .captures(after)
+            .and_then(|c| c.get(1))
+            .map_or(Event::Other("request".into()), |m| event_of(m.as_str()));
+        if matches!(event, Event::PeriodEnd)
+            && let Some(f) = freq
+        {
+            return DueRule::Recurring {
+                frequency: f,
+                offset: Some(p.period),
+            };
+        }
+        return DueRule::After {
+            period: p.period,
+            event,
+        };
+    }
+    if let Some(f) = freq {
+        return DueRule::Recurring {
+            frequency: f,
+            offset: None,
+        };
+    }
+    for d in doc.dates_in(from, z) {
+        let lb = crate::text::floor_boundary(lower, d.start.saturating_sub(25).max(a));
+        if DATE_DUE_RE.is_match(&lower[lb..d.start]) {
+            return DueRule::On { date: d.date };
+        }
+    }
+    DueRule::None
+}
+
+fn metric(lower_s: &str) -> Option<Metric> {
+    if let Some(c) = HOURS_RE.captures(lower_s) {
+        let n = c
+            .get(1)
+            .or(c.get(3))
+            .and_then(|m| Decimal::from_str(m.as_str()).ok())?;
+        let business = c.get(4).is_some();
+        let unit = c.get(5).map_or("hours", |m| m.as_str());
+        let unit = if unit.starts_with("minute") {
+            "minutes"
+        } else {
+            "hours"
+        };
+        return Some(Metric {
+            comparator: Comparator::AtMost,
+            value: n,
+            unit: if business {
+                format!("business {unit}")
+            } else {
+                unit.to_owned()
+            },
+        });
+    }
+    if let Some(c) = PCT_RE.captures(lower_s) {
+        let kpi = [
+            "uptime",
+            "availability",
+            "available",
+            "accuracy",
+            "on-time",
+            "on time",
+            "service level",
+            "resolution",
+            "success rate",
+            "response rate",
+            "yield",
+            "fill rate",
+            "quality",
+        ];
+        if kpi.iter().any(|k| lower_s.contains(k)) {
+            let v = c.get(1).and_then(|m| Decimal::from_str(m.as_str()).ok())?;
+            let comparator = if lower_s.contains("not exceed")
+                || lower_s.contains("no more than")
+                || lower_s.contains("less than") && !lower_s.contains("not less than")
+            {
+                Comparator::AtMost
+            } else {
+                Comparator::AtLeast
+            };
+            return Some(Metric {
+                comparator,
+                value: v,
+                unit: "%".into(),
+            });
+        }
+    }
+    if let Some(c) = QTY_RE.captures(lower_s) {
+        let op = c.get(1).map_or("", |m| m.as_str());
+        let v = c
+            .get(2)
+            .and_then(|m| Decimal::from_str(&m.as_str().replace(',', "")).ok())?;
+        let unit = c.get(3).map_or("", |m| m.as_str());
+        // Units that are time words belong to timing, not thresholds.
+        if matches!(
+            unit,
+            "days"
+                | "day"
+                | "months"
+                | "month"
+                | "years"
+                | "year"
+                | "weeks"
+                | "week"
+                | "business"
+                | "calendar"
+        ) {
+            return None;
+        }
+        let comparator = match op {
+            "at least" | "not less than" | "no less than" | "a minimum of" | "minimum of" => {
+                Comparator::AtLeast
+            }
+            "more than" | "greater than" => Comparator::Above,
+            "less than" => Comparator::Below,
+            _ => Comparator::AtMost,
+        };
+        let unit = if unit == "percent" { "%" } else { unit };
+        if unit.is_empty() {
+            return None;
+        }
+        return Some(Metric {
+            comparator,
+            value: v,
+            unit: unit.to_owned(),
+        });
+    }
+    None
+}
+
+/// A short normalised form of the duty: the verb phrase after the modal, at most 16 words.
+fn short_action(after_modal: &str) -> String {
+    let t = crate::text::squash(after_modal);
+    let words: Vec<&str> = t.split_whitespace().take(16).collect();
+    let mut s = words.join(" ");
+    if let Some(i) = s.find([';', ':']) {
+        s.truncate(i);
+    }
+    s.trim_end_matches(['.', ',', ';', ':']).to_owned()
+}
+
+/// Section numbers listed in survival clauses ("Sections 5, 7 and 9.2 shall survive").
+fn surviving_sections(doc: &Doc<'_>) -> Vec<String> {
+    static NUM_RE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2}(?:\.\d{1,2})*)\b"));
+    let mut out = Vec::new();
+    for (a, z) in &doc.sents {
+        let s = &doc.lower[*a..*z];
+        if !s.contains("surviv")
+            || !(s.contains("section") || s.contains("article") || s.contains("clause"))
+        {
+            continue;
+        }
+        for m in NUM_RE.find_iter(s) {
+            out.push(m.as_str().to_owned());
+        }
+    }
+    out
+}
+
+/// Finds obligations and negative covenants.
+pub(crate) fn extract(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Vec<Found<ObligationFound>> {
+    let surviving = surviving_sections(doc);
+    let mut out = Vec::new();
+    for (k, &(a, z)) in doc.sents.iter().enumerate() {
+        let Some(seg) = doc.segs.get(doc.sent_seg[k]) else {
+            continue;
+        };
+        if matches!(
+            seg.kind,
+            SegmentKind::Title
+                | SegmentKind::Contents
+                | SegmentKind::Signature
+                | SegmentKind::Definitions
+                | SegmentKind::Recitals
+                | SegmentKind::Preamble
+        ) {
+            continue;
+        }
+        if z - a > 1500 {
+            continue;
+        }
+        let lower_s = &doc.lower[a..z];
+        let Some(m) = MODAL_RE.find(lower_s) else {
+            continue;
+        };
+        let modal = m.as_str();
+        if NON_DUTY_RE.is_match(&lower_s[m.start()..]) && !modal.contains("not") {
+            continue;
+        }
+        let subject_l = &lower_s[..m.start()];
+        // Conditions and relative clauses before the subject: take the last clause.
+        let subj_start = subject_l.rfind([',', ';', ':']).map_or(0, |i| i + 1);
+        let subject_l2 = &subject_l[subj_start..];
+        let subject_o = &doc.text[a + subj_start..a + m.start()];
+        let negative = modal.contains("not")
+            || modal.contains("never")
+            || modal.contains("in no event")
+            || subject_l2.contains("neither")
+            || subject_l2.trim_start().starts_with("no ");
+        if negative && NON_DUTY_RE.is_match(&lower_s[m.start()..]) {
+            continue;
+        }
+        let obligor = if EACH_RE.is_match(subject_l2) {
+            Some("each".to_owned())
+        } else {
+            let names = parties_in(subject_o, parties);
+            names.last().cloned().or_else(|| {
+                // The whole subject (before earlier commas) may name the party.
+                let names = parties_in(&doc.text[a..a + m.start()], parties);
+                if subject_l2.split_whitespace().count() <= 2
+                    && (subject_l2.contains("it ")
+                        || subject_l2.trim() == "it"
+                        || subject_l2.trim() == "such party"
+                        || subject_l2.trim() == "which")
+                {
+                    names.last().cloned()
+                } else {
+                    None
+                }
+            })
+        };
+        let Some(obligor) = obligor else { continue };
+        // Subjects that are things, not parties ("the fees shall be …").
+        if subject_l2.split_whitespace().count() > 14 {
+            continue;
+        }
+        let after_o = &doc.text[a + m.end()..z];
+        let action = short_action(after_o);
+        if action.split_whitespace().count() < 2 {
+            continue;
+        }
+        let beneficiary = parties_in(after_o, parties)
+            .into_iter()
+            .find(|p| *p != obligor);
+        let due = timing(doc, a, z, a + m.end());
+        let metric = if negative { None } else { metric(lower_s) };
+        let vague = !negative
+            && metric.is_none()
+            && matches!(due, DueRule::None)
+            && VAGUE_RE.is_match(lower_s);
+        let in_surviving = seg.number.as_ref().is_some_and(|n| {
+            let n = n
+                .trim_start_matches("Article ")
+                .trim_matches(['(', ')', '.']);
+            surviving
+                .iter()
+                .any(|s| s == n || n.starts_with(&format!("{s}.")))
+        });
+        let survives = in_surviving || SURVIVE_RE.is_match(lower_s);
+        let text = crate::text::squash(&doc.text[a..z]);
+        let confidence = if EACH_RE.is_match(subject_l2) || find_word(subject_o, &obligor).is_some()
+        {
+            0.8
+        } else {
+            0.6
+        };
+        out.push(Found::new(
+            ObligationFound {
+                obligor,
+                beneficiary,
+                action,
+                text,
+                due,
+                metric,
+                vague,
+                survives,
+                negative,
+            },
+            (a, z),
+            confidence,
+        ));
+    }
+    let _ = display_name;
+    out
+}
+
+/// Whether a period counts business days (helper for JSON output).
+pub(crate) fn is_business(p: &Period) -> bool {
+    p.unit() == PeriodUnit::BusinessDays
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obls(t: &str) -> Vec<ObligationFound> {
+        let d = Doc::new(t);
+        let p = crate::extract::parties::extract(&d);
+        extract(&d, &p).into_iter().map(|f| f.value).collect()
+    }
+
+    const PRE: &str = "This Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Helix Data Labs LLC (\"Helix\").\n\n";
+
+    #[test]
+    fn duties_with_timing_thresholds_and_flags() {
+        let t = format!(
+            "{PRE}1. Governance\n\n1.1 Each Party shall appoint three (3) representatives within thirty (30) days after the Effective Date.\n\n1.2 The committee shall meet at least once every calendar quarter.\n\n1.3 Northwind shall circulate written minutes within five (5) business days after each meeting.\n\n1.4 Helix shall ensure 99.9% monthly uptime of the Platform.\n\n1.5 Helix shall respond to Severity 1 incidents within four (4) business hours.\n\n1.6 The Parties shall use reasonable efforts to collaborate on joint marketing.\n\n1.7 Neither Party shall disparage the other.\n\n1.8 Northwind shall pay Helix within thirty (30) days of receipt of an invoice.\n"
+        );
+        let o = obls(&t);
+        let find = |needle: &str| {
+            o.iter()
+                .find(|x| x.text.contains(needle))
+                .unwrap_or_else(|| panic!("{needle} not in {o:#?}"))
+        };
+        let a = find("appoint three");
+        assert_eq!(a.obligor, "each");
+        assert!(
+            matches!(&a.due, DueRule::After { period, event: Event::Effective } if period.to_string() == "P30D")
+        );
+        let m = find("circulate written minutes");
+        assert_eq!(m.obligor, "Northwind");
+        assert!(matches!(&m.due, DueRule::After { period, .. } if period.to_string() == "P5BD"));
+        let u = find("99.9%");
+        assert_eq!(
+            u.metric.as_ref().map(|m| m.value.to_string()).as_deref(),
+            Some("99.9")
+        );
+        let r = find("four (4) business hours");
+        assert_eq!(
+            r.metric.as_ref().map(|m| m.unit.as_str()),
+            Some("business hours")
+        );
+        let v = find("reasonable efforts");
+        assert!(v.vague);
+        let n = find("disparage");
+        assert!(n.negative);
+        let p = find("receipt of an invoice");
+        assert!(matches!(
+            &p.due,
+            DueRule::After {
+                event: Event::Invoice,
+                ..
+            }
+        ));
+        assert_eq!(p.beneficiary.as_deref(), Some("Helix"));
+        let q = find("calendar quarter");
+        assert!(matches!(
+            q.due,
+            DueRule::Recurring {
+                frequency: Frequency::Quarterly,
+                ..
+            }
+        ));
+    }
+}

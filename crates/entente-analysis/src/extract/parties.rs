@@ -1,0 +1,611 @@
+//! Party extraction: legal names, defined short names, roles and jurisdictions of
+//! incorporation from the preamble ("by and between A, a Delaware corporation ("A"), and B").
+
+use super::{Doc, Found};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A party as the agreement names it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PartyFound {
+    pub(crate) name: String,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) role: String,
+    pub(crate) jurisdiction: Option<String>,
+}
+
+static ANCHOR_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:by and between|by and among|between|among(?:st)?|entered into by|made by|parties:|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+static STOP_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(?:whereas|recitals|witnesseth|now,? therefore|background\b|it is (?:hereby )?agreed|the parties (?:hereby )?agree|in consideration of|(?:each|individually) (?:referred to as )?(?:a|the) ["“]party|(?:collectively|together)[^.;]{0,40}["“]parties|hereinafter (?:collectively|jointly) referred)|\n\s*\n\s*(?:\d+\.|article|section|1\b)"#)
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+static QUOTED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["“”″]+\s*([^"“”″\n]{1,60}?)\s*["“”″]+|['‘’]{1,2}\s*([A-Z][^'‘’\n]{0,40}?)\s*['‘’]{1,2}"#)
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+static SUFFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:inc|incorporated|corp|corporation|company|co|llc|l\.l\.c|ltd|limited|plc|lp|l\.p|llp|l\.l\.p|gmbh|ag|sa|s\.a|nv|n\.v|bv|b\.v|s\.p\.a|spa|srl|s\.r\.l|sas|sarl|pty|kk|k\.k|oy|ab|se|kg|pte|bhd|group|holdings|partners|trust|university|institute|foundation|association|bank|center|centre|laboratories|labs)\.?|\bs\.\s?a\.|\bl\.\s?p\.)\s*$")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+static JURIS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(?:organi[sz]ed|incorporated|existing|registered|formed|established|constituted)(?: and existing)?(?: under the laws of| in| pursuant to the laws of)|under the laws of|a company (?:registered|incorporated) in)\s+(?:the\s+)?(?:State of |Commonwealth of |Province of |Republic of |Kingdom of )?([A-Z][A-Za-z.]*(?:[ -](?:of |and )?[A-Z][A-Za-z.]*){0,4})|\b(?:an?|the)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:corporation|limited liability company|limited partnership|general partnership|company|public limited company|private limited company|société|gesellschaft|statutory trust|banking corporation|not-for-profit corporation|nonprofit corporation|professional corporation|business trust)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+const ROLES: &[&str] = &[
+    "licensor",
+    "licensee",
+    "supplier",
+    "customer",
+    "distributor",
+    "company",
+    "agent",
+    "partner",
+    "sponsor",
+    "member",
+    "consultant",
+    "contractor",
+    "manufacturer",
+    "reseller",
+    "provider",
+    "service provider",
+    "client",
+    "franchisee",
+    "franchisor",
+    "developer",
+    "collaborator",
+    "lead",
+    "coordinator",
+    "purchaser",
+    "buyer",
+    "seller",
+    "vendor",
+    "investor",
+    "sponsor",
+    "institution",
+    "university",
+    "shipper",
+    "transporter",
+    "owner",
+    "manager",
+    "operator",
+    "publisher",
+    "affiliate",
+    "lender",
+    "borrower",
+    "employer",
+    "party a",
+    "party b",
+    "party c",
+    "first party",
+    "second party",
+];
+
+const NOT_ALIASES: &[&str] = &[
+    "agreement",
+    "party",
+    "parties",
+    "effective date",
+    "this agreement",
+    "execution date",
+    "closing date",
+    "affiliates",
+    "affiliate",
+];
+
+fn clean_name(s: &str) -> String {
+    let mut t = crate::text::squash(s);
+    loop {
+        let before = t.len();
+        for p in [
+            "and ", "And ", "AND ", ", ", ": ", "; ", "(1) ", "(2) ", "(3) ", "(4) ", "(5) ",
+            "1. ", "2. ", "3. ", "4. ", "(a) ", "(b) ", "(c) ", "(i) ", "(ii) ", "(iii) ", "- ",
+            "– ", "by ", "BY ", ":", ",",
+        ] {
+            if let Some(r) = t.strip_prefix(p) {
+                t = r.trim_start().to_owned();
+            }
+        }
+        if t.len() == before {
+            break;
+        }
+    }
+
+    t.trim_end_matches([',', ';', ':', ' ', '-', '–'])
+        .trim_matches(|c: char| c == '"' || c == '“' || c == '”')
+        .to_owned()
+}
+
+fn is_plausible_name(n: &str) -> bool {
+    let len = n.chars().count();
+    if !(2..=160).contains(&len) {
+        return false;
+    }
+    let first = n.chars().next().unwrap_or(' ');
+    if !(first.is_uppercase() || first.is_ascii_digit() || SUFFIX_RE.is_match(n)) {
+        return false;
+    }
+    let l = n.to_ascii_lowercase();
+    let bad = [
+        "the parties",
+        "each of",
+        "the undersigned",
+        "this agreement",
+        "agreement",
+        "the company and",
+        "whereas",
+        "party",
+        "parties",
+        "dated",
+        "effective",
+    ];
+    if bad
+        .iter()
+        .any(|b| l == *b || l.starts_with(&format!("{b} ")))
+        && !SUFFIX_RE.is_match(n)
+    {
+        return false;
+    }
+    if n.split_whitespace().count() > 16 {
+        return false;
+    }
+    n.chars().any(char::is_alphabetic)
+}
+
+/// Drops what precedes a party's name: "and", separators, enumerators "(1)", "2.".
+fn strip_lead(chunk: &str) -> &str {
+    static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:\s|,|;|:|and\b|AND\b|And\b|\(\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s*\)|\d{1,2}[.)]\s|[-–•])*")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    match LEAD_RE.find(chunk) {
+        Some(m) => &chunk[m.end()..],
+        None => chunk,
+    }
+}
+
+/// Cuts a party chunk at the start of its description: ", a Delaware corporation", "(".
+fn name_part(chunk: &str) -> &str {
+    static CUT_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i),?\s+(?:an?\s+(?:[a-z]|[A-Z][a-z]+)|having|with (?:its|a|offices)|whose|organi[sz]ed|incorporated|existing|located|registered|duly|which|acting|represented|address|hereinafter|herein|a company|a corporation|the company|on behalf|doing business|established|company (?:no|number|registration)|\(?(?:company|registration|reg\.) (?:no|number)|each|individually|collectively|formerly|also known|its principal|with principal|having its|with an address|of\s+\d|at\s+\d|of the (?:first|second|third|one|other) part|\d{2,5}\s+[A-Z][a-z])\b|\s*\(|\s*["“]|,\s*(?:[A-Z][a-z]+,\s*)?(?:[A-Z][a-z]+ )?\d{3,}|,\s*(?:the\s+)?["“]"#)
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    match CUT_RE.find(chunk) {
+        Some(m) => &chunk[..m.start()],
+        None => chunk,
+    }
+}
+
+/// Splits the text after "between" into one chunk per party, at top-level separators.
+fn split_chunks(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut i = 0;
+    let mut seen_desc = false; // the current chunk has a parenthetical or a description
+    // Parties listed as "(1) …; (2) …" or "1. …\n2. …" split only at their numbers.
+    let enumerated = s.contains("(2)") || s.contains("\n2.") || s.contains("\n2)");
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'(' => {
+                // Enumerators "(1)", "(2)" at top level start a new party.
+                let enumer = depth == 0
+                    && s[i..].len() > 3
+                    && (s[i + 1..].starts_with(|ch: char| ch.is_ascii_digit())
+                        || s[i + 1..].starts_with(['a', 'b', 'c', 'i'])
+                            && s[i + 2..].starts_with(')'))
+                    && s[i..].find(')').is_some_and(|p| p <= 4)
+                    && s[..i].trim_end().ends_with([';', ':', '\n', ','])
+                        | (s[..i].trim().is_empty());
+                if enumer && i > start && !s[start..i].trim().is_empty() {
+                    out.push((start, i));
+                    start = i;
+                    seen_desc = false;
+                }
+                depth += 1;
+                if !enumer {
+                    seen_desc = true;
+                }
+            }
+            b')' => depth = (depth - 1).max(0),
+            b',' if depth == 0
+                && seen_desc
+                && s[..i].trim_end().ends_with(')')
+                && s[i + 1..]
+                    .trim_start()
+                    .starts_with(|ch: char| ch.is_uppercase()) =>
+            {
+                out.push((start, i));
+                start = i + 1;
+                seen_desc = false;
+            }
+            b';' if depth == 0 => {
+                out.push((start, i));
+                start = i + 1;
+                seen_desc = false;
+            }
+            b'\n' if depth == 0 && s[i + 1..].trim_start().starts_with(['(']) => {}
+            _ if depth == 0 => {
+                let rest = &s[i..];
+                let at_and = (rest.starts_with(" and ")
+                    || rest.starts_with(" AND ")
+                    || rest.starts_with(" And ")
+                    || rest.starts_with("\nand ")
+                    || rest.starts_with(", and "))
+                    && i > start;
+                if at_and {
+                    let before = s[start..i].trim_end_matches([',', ' ']);
+                    let after = rest
+                        .trim_start_matches([',', ' ', '\n'])
+                        .trim_start_matches("and ")
+                        .trim_start_matches("AND ")
+                        .trim_start_matches("And ")
+                        .trim_start();
+                    let place = [
+                        "Wales",
+                        "Tobago",
+                        "Herzegovina",
+                        "Caicos",
+                        "Nevis",
+                        "Miquelon",
+                        "Barbuda",
+                        "Principe",
+                        "Grenadines",
+                        "Futuna",
+                        "McDonald",
+                    ]
+                    .iter()
+                    .any(|p| after.starts_with(p));
+                    let split = !enumerated
+                        && !place
+                        && (seen_desc
+                            || SUFFIX_RE.is_match(before)
+                            || before.contains(", a ")
+                            || before.contains(", an ")
+                            || (after.starts_with(|c: char| c.is_uppercase())
+                                && before.split_whitespace().count() <= 6
+                                && before.trim().starts_with(|c: char| c.is_uppercase())));
+                    if split {
+                        out.push((start, i));
+                        start = i + 1;
+                        seen_desc = false;
+                    }
+                } else if c == b','
+                    && SUFFIX_RE.is_match(s[start..i].trim_end())
+                    && s[i + 1..]
+                        .trim_start()
+                        .starts_with(|ch: char| ch.is_uppercase())
+                    && !s[i + 1..].trim_start().starts_with("Inc")
+                    && !s[i + 1..].trim_start().starts_with("LLC")
+                    && !s[i + 1..].trim_start().starts_with("Ltd")
+                    && !s[i + 1..].trim_start().starts_with("L.")
+                    && !s[i + 1..].trim_start().starts_with("S.")
+                    && !s[i + 1..].trim_start().starts_with("N.")
+                    && !s[i + 1..].trim_start().starts_with("B.")
+                    && !s[i + 1..].trim_start().starts_with("GmbH")
+                    && !s[i + 1..].trim_start().starts_with("AG")
+                    && !s[i + 1..].trim_start().starts_with("SA")
+                    && !s[i + 1..].trim_start().starts_with("PLC")
+                    && !s[i + 1..].trim_start().starts_with("Limited")
+                    && !s[i + 1..].trim_start().starts_with("Corp")
+                    && !s[i + 1..].trim_start().starts_with("Co.")
+                    && !s[i + 1..].trim_start().starts_with("LP")
+                {
+                    // "Alpha Inc., Beta LLC and Gamma Ltd"
+                    let nxt = s[i + 1..].trim_start();
+                    let desc = nxt.starts_with("a ") || nxt.starts_with("an ");
+                    if !desc && !nxt.to_ascii_lowercase().starts_with("a ") {
+                        let word = nxt.split_whitespace().next().unwrap_or("");
+                        let is_desc_word = matches!(
+                            word.to_ascii_lowercase().as_str(),
+                            "a" | "an"
+                                | "the"
+                                | "having"
+                                | "with"
+                                | "whose"
+                                | "organized"
+                                | "incorporated"
+                        );
+                        if !is_desc_word {
+                            out.push((start, i));
+                            start = i + 1;
+                            seen_desc = false;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+        while i < b.len() && !s.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    if start < s.len() {
+        out.push((start, s.len()));
+    }
+    out
+}
+
+fn role_of(aliases: &[String]) -> String {
+    for a in aliases {
+        let l = a.to_ascii_lowercase();
+        if let Some(r) = ROLES.iter().find(|r| l == **r) {
+            return (*r).to_owned();
+        }
+    }
+    for a in aliases {
+        let l = a.to_ascii_lowercase();
+        if let Some(r) = ROLES.iter().find(|r| l.ends_with(&format!(" {r}"))) {
+            return (*r).to_owned();
+        }
+    }
+    "party".to_owned()
+}
+
+fn jurisdiction_of(chunk: &str) -> Option<String> {
+    let c = JURIS_RE.captures(chunk)?;
+    let raw = c.get(1).or(c.get(2))?.as_str().trim();
+    let raw = raw
+        .trim_end_matches(['.', ','])
+        .trim_end_matches(" and")
+        .trim_end_matches(" with")
+        .trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let canon = super::law::canonical_place(raw);
+    let generic = ["Company", "Corporation", "Limited", "Nevada Limited"];
+    if generic.contains(&raw) {
+        return None;
+    }
+    Some(canon.unwrap_or_else(|| raw.to_owned()))
+}
+
+fn aliases_in(chunk: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in QUOTED_RE.captures_iter(chunk) {
+        let Some(m) = c.get(1).or(c.get(2)) else {
+            continue;
+        };
+        let a = crate::text::squash(m.as_str());
+        let a = a
+            .trim_start_matches("the ")
+            .trim_start_matches("The ")
+            .trim_matches([',', '.', ' '])
+            .to_owned();
+        if a.is_empty() || a.chars().count() > 50 {
+            continue;
+        }
+        if NOT_ALIASES.contains(&a.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        if !a.chars().next().is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Finds the parties in the preamble (or, failing that, the opening of the document).
+pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
+    let (fa, fz) = doc.front_region();
+    let text = doc.text;
+    let mut out: Vec<Found<PartyFound>> = Vec::new();
+    let region = &text[fa..fz];
+    let Some(anchor) = ANCHOR_RE.find(region) else {
+        return fallback(doc, fa, fz);
+    };
+    let body_start = fa + anchor.end();
+    let mut body_end = (body_start + 2500).min(text.len());
+    body_end = crate::text::floor_boundary(text, body_end);
+    if let Some(stop) = STOP_RE.find(&text[body_start..body_end]) {
+        body_end = body_start + stop.start();
+    }
+    // End at the first full stop after the last alias definition, if the sentence ends.
+    let body = &text[body_start..body_end];
+    let body = cut_at_sentence_end(body);
+    for (a, z) in split_chunks(body) {
+        let chunk = &body[a..z];
+        let lead = strip_lead(chunk);
+        let name = clean_name(name_part(lead));
+        if !is_plausible_name(&name) {
+            continue;
+        }
+        let aliases = aliases_in(chunk);
+        let role = role_of(&aliases);
+        let jurisdiction = jurisdiction_of(chunk);
+        let off = body_start + a;
+        let (s, e) = crate::text::trim_span(text, off, body_start + z);
+        let conf = if SUFFIX_RE.is_match(&name) || !aliases.is_empty() {
+            0.9
+        } else {
+            0.6
+        };
+        if out.iter().any(|p| {
+            entente_domain::party::normalise_name(&p.value.name)
+                == entente_domain::party::normalise_name(&name)
+        }) {
+            continue;
+        }
+        out.push(Found::new(
+            PartyFound {
+                name,
+                aliases,
+                role,
+                jurisdiction,
+            },
+            (s, e),
+            conf,
+        ));
+    }
+    if out.len() < 2 {
+        let fb = fallback(doc, fa, fz);
+        if fb.len() > out.len() {
+            return fb;
+        }
+    }
+    out
+}
+
+/// Stops the party list at the end of its sentence: a full stop after a closing parenthesis
+/// or quote, followed by a capitalised word.
+fn cut_at_sentence_end(body: &str) -> &str {
+    let b = body.as_bytes();
+    let mut depth = 0i32;
+    for i in 0..b.len() {
+        match b[i] {
+            b'(' => depth += 1,
+            b')' => depth = (depth - 1).max(0),
+            b'.' if depth == 0 => {
+                let prev = body[..i].trim_end();
+                let next = body[i + 1..].trim_start();
+                let closes = prev.ends_with(')') || prev.ends_with('"') || prev.ends_with('”');
+                let next_cap = next.starts_with(|c: char| c.is_uppercase());
+                let abbrev = SUFFIX_RE.is_match(prev) || prev.ends_with(" Inc") || prev.len() < 3;
+                if closes
+                    && next_cap
+                    && !abbrev
+                    && i + 1 < b.len()
+                    && b[i + 1].is_ascii_whitespace()
+                {
+                    return &body[..i];
+                }
+            }
+            _ => {}
+        }
+    }
+    body
+}
+
+/// Without "between": lines such as `Party A: Name`, or a name with a defined alias
+/// ("Acme Inc., a Delaware corporation ("Acme")") in the opening text.
+fn fallback(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
+    static PARTY_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?im)^\s*(party [a-d]|licensor|licensee|supplier|customer|company|client|consultant|partner|contractor|vendor|distributor|sponsor)\s*[:：]\s*([^\n]{2,120})")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    static DEFINED_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"([A-Z][A-Za-z0-9&.,'\- ]{1,80}?(?:Inc\.?|Corporation|Corp\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.|plc|PLC|LP|L\.P\.|N\.V\.|B\.V\.|Company|Co\.))\s*,?\s*(?:an?\s+[^()"“]{0,120}?)?\(\s*(?:hereinafter[^"“]{0,30})?(?:the\s+)?["“]([^"”]{1,40})["”]"#)
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let text = doc.text;
+    let region = &text[fa..fz];
+    let mut out: Vec<Found<PartyFound>> = Vec::new();
+    for c in PARTY_LINE_RE.captures_iter(region) {
+        let (Some(role), Some(name)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let name_s = clean_name(name_part(name.as_str()));
+        if !is_plausible_name(&name_s) {
+            continue;
+        }
+        out.push(Found::new(
+            PartyFound {
+                name: name_s,
+                aliases: vec![crate::text::squash(role.as_str())],
+                role: role.as_str().to_ascii_lowercase(),
+                jurisdiction: None,
+            },
+            (fa + name.start(), fa + name.end()),
+            0.7,
+        ));
+    }
+    if out.len() >= 2 {
+        return out;
+    }
+    let mut out2: Vec<Found<PartyFound>> = Vec::new();
+    for c in DEFINED_RE.captures_iter(region) {
+        let (Some(name), Some(alias)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let n = clean_name(name.as_str());
+        if !is_plausible_name(&n) {
+            continue;
+        }
+        let aliases = vec![crate::text::squash(alias.as_str())];
+        if out2.iter().any(|p| p.value.name == n) {
+            continue;
+        }
+        out2.push(Found::new(
+            PartyFound {
+                role: role_of(&aliases),
+                name: n,
+                aliases,
+                jurisdiction: None,
+            },
+            (
+                fa + name.start(),
+                fa + c.get(0).map_or(name.end(), |m| m.end()),
+            ),
+            0.6,
+        ));
+    }
+    if out2.len() > out.len() { out2 } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parties(t: &str) -> Vec<(String, Vec<String>, String, Option<String>)> {
+        let d = Doc::new(t);
+        extract(&d)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.value.name,
+                    p.value.aliases,
+                    p.value.role,
+                    p.value.jurisdiction,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn us_style_preamble() {
+        let p = parties(
+            "STRATEGIC ALLIANCE AGREEMENT\n\nThis Strategic Alliance Agreement (this \"Agreement\") is entered into as of the 26th day of May, 2017, by and between Cool Technologies Inc., a Nevada corporation (hereinafter referred to as \"COOL TECH\"), and VETERAN TECHNOLOGY GROUP, LLC, a Missouri corporation (hereinafter referred to as \"VET TECH\"). WITNESSETH: stuff.\n",
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(p[0].0, "Cool Technologies Inc.");
+        assert_eq!(p[0].1, ["COOL TECH"]);
+        assert_eq!(p[0].3.as_deref(), Some("Nevada"));
+        assert_eq!(p[1].0, "VETERAN TECHNOLOGY GROUP, LLC");
+    }
+
+    #[test]
+    fn uk_style_numbered_parties() {
+        let p = parties(
+            "THIS AGREEMENT is dated 3 March 2025\n\nPARTIES\n\n(1) ALPHA SYSTEMS LIMITED, a company incorporated in England and Wales with company number 01234567 whose registered office is at 1 High Street, London (\"Alpha\"); and\n\n(2) BETA GMBH, a company registered in Germany (the \"Partner\").\n\nBACKGROUND\n\n(A) Things.\n",
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(p[0].0, "ALPHA SYSTEMS LIMITED");
+        assert_eq!(p[0].1, ["Alpha"]);
+        assert_eq!(p[0].3.as_deref(), Some("England and Wales"));
+        assert_eq!(p[1].0, "BETA GMBH");
+        assert_eq!(p[1].2, "partner");
+    }
+
+    #[test]
+    fn three_parties_among() {
+        let p = parties(
+            "This Consortium Agreement is made among Alpha Inc. (\"Alpha\"), Beta LLC (\"Beta\") and Gamma AG (\"Gamma\").\n\n1. Purpose\n",
+        );
+        let names: Vec<_> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, ["Alpha Inc.", "Beta LLC", "Gamma AG"]);
+    }
+}

@@ -1,0 +1,1457 @@
+//! Key-term extractors: dates, term and renewal, notice periods, termination rights, cure
+//! period, liability cap and exclusions, indemnity, confidentiality, IP, disputes, fees.
+
+use super::parties::PartyFound;
+use super::values::{PeriodHit, ordinal_to_number, words_to_number};
+use super::{Doc, Found};
+use crate::segment::SegmentKind;
+use entente_domain::terms::LiabilityCap;
+use entente_domain::{Date, Money, Period, PeriodUnit};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Expiry of the initial term.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expiry {
+    /// A calendar date (stated or computed).
+    Date { date: Date, computed: bool },
+    /// No end date: runs until terminated.
+    Perpetual,
+}
+
+/// The effective date: a date, or a rule that needs the signature dates.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Effective {
+    Date(Date),
+    LastSignature(Option<Date>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Renewal {
+    pub(crate) automatic: bool,
+    pub(crate) term: Option<Period>,
+    pub(crate) successive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Convenience {
+    /// "either" or the short names of the parties that may terminate.
+    pub(crate) by: String,
+    pub(crate) notice: Option<Period>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Indemnity {
+    pub(crate) mutual: bool,
+    pub(crate) by: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Confidentiality {
+    pub(crate) duration: Option<Period>,
+    pub(crate) survives: bool,
+    pub(crate) perpetual: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tier {
+    pub(crate) kind: &'static str,
+    pub(crate) period: Option<Period>,
+    pub(crate) detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Fee {
+    Amount(Money),
+    Formula(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Restriction {
+    pub(crate) scope: String,
+    pub(crate) duration: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PaymentTerm {
+    pub(crate) kind: &'static str,
+    pub(crate) text: String,
+    pub(crate) period: Option<Period>,
+    pub(crate) percent: Option<String>,
+    pub(crate) amount: Option<Money>,
+}
+
+/// All key terms of one document.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeyTerms {
+    pub(crate) agreement_date: Option<Found<Date>>,
+    pub(crate) effective_date: Option<Found<Effective>>,
+    pub(crate) expiration_date: Option<Found<Expiry>>,
+    pub(crate) initial_term: Option<Found<Period>>,
+    pub(crate) renewal: Option<Found<Renewal>>,
+    pub(crate) notice_non_renewal: Option<Found<Period>>,
+    pub(crate) termination_for_convenience: Option<Found<Convenience>>,
+    pub(crate) cure_period: Option<Found<Period>>,
+    pub(crate) governing_law: Option<Found<String>>,
+    pub(crate) venue: Option<Found<String>>,
+    pub(crate) liability_cap: Option<Found<LiabilityCap>>,
+    pub(crate) excluded_damages: Option<Found<Vec<String>>>,
+    pub(crate) indemnity: Option<Found<Indemnity>>,
+    pub(crate) confidentiality: Option<Found<Confidentiality>>,
+    pub(crate) ip_ownership: Option<Found<Vec<String>>>,
+    pub(crate) dispute_resolution: Option<Found<Vec<Tier>>>,
+    pub(crate) termination_fee: Option<Found<Fee>>,
+    pub(crate) exclusivity: Option<Found<Restriction>>,
+    pub(crate) non_compete: Option<Found<Restriction>>,
+    pub(crate) payment: Vec<Found<PaymentTerm>>,
+    pub(crate) review_cycle: Option<Found<Period>>,
+}
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+}
+
+fn sent_text<'d>(doc: &'d Doc<'_>, a: usize, z: usize) -> &'d str {
+    &doc.lower[a..z]
+}
+
+/// Whether the period at `p` is a notice or deadline rather than a duration.
+fn is_notice_period(lower: &str, p: &PeriodHit, sa: usize, sz: usize) -> bool {
+    let before =
+        &lower[crate::text::floor_boundary(lower, p.start.saturating_sub(45).max(sa))..p.start];
+    let after = &lower[p.end..crate::text::floor_boundary(lower, (p.end + 40).min(sz))];
+    let b_notice = [
+        "notice",
+        "upon",
+        "within",
+        "prior",
+        "at least",
+        "not less than",
+        "no less than",
+        "giving",
+        "after receipt",
+        "by providing",
+        "on ",
+        "with ",
+        "than ",
+        "least ",
+    ];
+    let a_notice = [
+        "notice",
+        "prior",
+        "before",
+        "written",
+        "in advance",
+        "advance",
+        "of receipt",
+        "after receipt",
+        "following receipt",
+        "'",
+        "’",
+    ];
+    b_notice.iter().any(|w| {
+        before.ends_with(w)
+            || before.contains(&format!("{w} "))
+                && before.rfind(w).is_some_and(|i| before.len() - i < 25)
+    }) || a_notice.iter().any(|w| after.trim_start().starts_with(w))
+}
+
+static ANNIVERSARY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:until|through|on|to|ending on|expire on|expires on)\s+(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
+    )
+});
+
+static DATE_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:dated|as of|made|entered into|executed|effective|this|day of|signed|on|date:|dated:)\s*(?:the\s+)?(?:as of\s+)?(?:this\s+)?$",
+    )
+});
+
+/// The date the agreement is dated: the preamble's date.
+fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
+    let (fa, fz) = doc.front_region();
+    let dates = doc.dates_in(fa, fz);
+    let mut first: Option<Found<Date>> = None;
+    for d in dates {
+        // Skip dates of other documents ("the Agreement dated …") in the same phrase? Keep the
+        // first date introduced by dating words, else the first date.
+        let lb = crate::text::floor_boundary(&doc.lower, d.start.saturating_sub(40));
+        let before = doc.lower[lb..d.start].trim_end();
+        let span = doc
+            .sentence_at(d.start)
+            .map_or((d.start, d.end), |k| doc.sents[k]);
+        if DATE_CTX_RE.is_match(before) || before.ends_with("dated") || before.ends_with("as of") {
+            return Some(Found::new(d.date, span, 0.9));
+        }
+        if first.is_none() {
+            first = Some(Found::new(d.date, span, 0.6));
+        }
+    }
+    if first.is_some() {
+        return first;
+    }
+    // Signature block dates.
+    for s in doc.segs.iter().filter(|s| s.kind == SegmentKind::Signature) {
+        if let Some(d) = doc.dates_in(s.start, s.end).first() {
+            return Some(Found::new(d.date, (d.start, d.end), 0.4));
+        }
+    }
+    None
+}
+
+static EFF_MEANS_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"effective date["”]?\s*(?:shall\s+)?(?:means?|shall be|is|will be|:)"#));
+static EFF_DEF_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"\((?:the\s+|this\s+|hereinafter[^)]{0,40}?)?["“]?\s*effective\s*date\s*["”]?\s*\)|(?:referred to as|called) (?:the )?["“]?effective date"#,
+    )
+});
+static EFF_AS_OF_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:effective|commenc\w*|come into (?:force|effect)|shall begin|starting)\s+(?:as of|on|from|with effect from|upon)?\s*(?:the\s+)?$",
+    )
+});
+static LAST_SIG_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:date of (?:the )?(?:last|latest|final) (?:signature|party to sign|execution)|last (?:date )?(?:of )?signature|date on which[^.;]{0,60}(?:last|both|all)[^.;]{0,40}(?:sign|execut)|(?:last|later) of the (?:dates|signature)|date (?:this|the) agreement (?:is|has been) (?:fully )?(?:signed|executed) by (?:both|all))",
+    )
+});
+
+fn effective_date(doc: &Doc<'_>, agreement: Option<&Found<Date>>) -> Option<Found<Effective>> {
+    let lower = &doc.lower;
+    let mut idx = 0;
+    let mut tries = 0;
+    while let Some(p) = lower[idx..].find("effective") {
+        let at = idx + p;
+        idx = at + 9;
+        tries += 1;
+        if tries > 400 {
+            break;
+        }
+        let Some(k) = doc.sentence_at(at) else {
+            continue;
+        };
+        let (a, z) = doc.sents[k];
+        let s = &lower[a..z];
+        let rel = at - a;
+        let window_end = (rel + 220).min(s.len());
+        let tail = &s[rel..crate::text::floor_boundary(s, window_end)];
+        // "Effective Date" means / shall be …
+        if let Some(m) = EFF_MEANS_RE.find(tail) {
+            let after_start = a + rel + m.end();
+            let after_end = crate::text::floor_boundary(lower, (after_start + 160).min(z));
+            if LAST_SIG_RE.is_match(&lower[after_start..after_end]) {
+                return Some(Found::new(
+                    Effective::LastSignature(last_signature_date(doc)),
+                    (a, z),
+                    0.8,
+                ));
+            }
+            if let Some(d) = doc.dates_in(after_start, after_end).first() {
+                return Some(Found::new(Effective::Date(d.date), (a, z), 0.9));
+            }
+        }
+        // (the "Effective Date") after a date in the same sentence.
+        let def_lo = rel.saturating_sub(40);
+        let def_win = &s[crate::text::floor_boundary(s, def_lo)
+            ..crate::text::floor_boundary(s, (rel + 30).min(s.len()))];
+        if EFF_DEF_RE.is_match(def_win) {
+            let region_start = a + crate::text::floor_boundary(s, rel.saturating_sub(300));
+            let before_dates = doc.dates_in(region_start, at);
+            if let Some(d) = before_dates.last() {
+                return Some(Found::new(Effective::Date(d.date), (a, z), 0.9));
+            }
+            let after_dates = doc.dates_in(at, (at + 120).min(z));
+            if let Some(d) = after_dates.first() {
+                return Some(Found::new(Effective::Date(d.date), (a, z), 0.8));
+            }
+            let around = &lower[a..z];
+            if LAST_SIG_RE.is_match(around) {
+                return Some(Found::new(
+                    Effective::LastSignature(last_signature_date(doc)),
+                    (a, z),
+                    0.8,
+                ));
+            }
+        }
+        // effective as of / on DATE
+        let after_dates = doc.dates_in(at, (at + 60).min(z));
+        if let Some(d) = after_dates.first() {
+            let between = &lower[at..d.start];
+            if EFF_AS_OF_RE.is_match(between)
+                || between.trim() == "effective"
+                || between.contains("effective as of")
+                || between.contains("effective date of")
+                || between.contains("effective date:")
+                || between.contains("effective on")
+            {
+                return Some(Found::new(Effective::Date(d.date), (a, z), 0.85));
+            }
+        }
+    }
+    // "entered into as of DATE" in the preamble: dated and effective as of that date.
+    if let Some(ag) = agreement {
+        let (fa, fz) = doc.front_region();
+        if ag.start >= fa && ag.end <= fz {
+            let s = &lower[ag.start..ag.end];
+            if s.contains("as of") || s.contains("commenc") {
+                return Some(Found::new(
+                    Effective::Date(ag.value),
+                    (ag.start, ag.end),
+                    0.55,
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
+    let mut best: Option<Date> = None;
+    for s in doc.segs.iter().filter(|s| s.kind == SegmentKind::Signature) {
+        for d in doc.dates_in(s.start, s.end) {
+            if best.is_none_or(|b| d.date > b) {
+                best = Some(d.date);
+            }
+        }
+    }
+    best
+}
+
+static TERM_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:initial term|term of this (?:agreement|contract)|this (?:agreement|contract) (?:shall|will) (?:commence|continue|remain|be in (?:full )?force|be effective|expire|terminate (?:on|upon the))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|\bterm\b[^.;]{0,40}(?:shall|will) (?:be|commence|begin|continue|end|expire))",
+    )
+});
+
+fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
+    let mut v: Vec<(usize, usize)> = Vec::new();
+    for (k, &(a, z)) in doc.sents.iter().enumerate() {
+        let kind = doc.segs.get(doc.sent_seg[k]).map(|s| s.kind);
+        if matches!(
+            kind,
+            Some(
+                SegmentKind::Title
+                    | SegmentKind::Contents
+                    | SegmentKind::Signature
+                    | SegmentKind::Recitals
+            )
+        ) {
+            continue;
+        }
+        if TERM_SENT_RE.is_match(&doc.lower[a..z]) {
+            v.push((a, z));
+        }
+    }
+    v
+}
+
+static TERM_PERIOD_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|\bfor\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$",
+    )
+});
+
+fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>> {
+    let mut best: Option<(u8, Found<Period>)> = None;
+    for &(a, z) in cands {
+        let s = sent_text(doc, a, z);
+        let renewal_sentence = s.contains("renew") && !s.contains("initial term");
+        if renewal_sentence {
+            continue;
+        }
+        let rank = if s.contains("initial term") {
+            3
+        } else if s.contains("term of this")
+            || s.contains("this agreement shall")
+            || s.contains("this agreement will")
+        {
+            2
+        } else {
+            1
+        };
+        let mut found: Option<Period> = None;
+        if let Some(c) = ANNIVERSARY_RE.captures(s)
+            && let Some(n) = c.get(1).and_then(|m| ordinal_to_number(m.as_str()))
+        {
+            found = Period::years(n).ok();
+        }
+        if found.is_none() {
+            for p in doc.periods_in(a, z) {
+                if is_notice_period(&doc.lower, p, a, z) {
+                    continue;
+                }
+                let lb = crate::text::floor_boundary(&doc.lower, p.start.saturating_sub(70).max(a));
+                let before = doc.lower[lb..p.start].trim_end();
+                let before = before.trim_end_matches(['(', ' ']);
+                if TERM_PERIOD_CTX_RE.is_match(&format!("{before} ")) {
+                    found = Some(p.period);
+                    break;
+                }
+                // "… for three (3) years from the Effective Date"
+                let after =
+                    &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 40).min(z))];
+                if (after.trim_start().starts_with("from")
+                    || after.trim_start().starts_with("after")
+                    || after.trim_start().starts_with("following")
+                    || after.trim_start().starts_with("commencing")
+                    || after.trim_start().starts_with("beginning"))
+                    && (before.ends_with("for")
+                        || before.ends_with("of")
+                        || before.ends_with("period"))
+                {
+                    found = Some(p.period);
+                    break;
+                }
+            }
+        }
+        if let Some(p) = found {
+            if p.unit() == PeriodUnit::BusinessDays {
+                continue;
+            }
+            let f = Found::new(p, (a, z), 0.5 + 0.13 * f32::from(rank));
+            if best.as_ref().is_none_or(|b| rank > b.0) {
+                best = Some((rank, f));
+            }
+        }
+    }
+    best.map(|b| b.1)
+}
+
+static PERPETUAL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"perpetu|indefinite|(?:continue|remain) in (?:full )?(?:force|effect)[^.;]{0,30}(?:until|unless)[^.;]{0,30}terminat|until terminated|unless (?:and until )?(?:sooner |earlier )?terminated (?:by|in accordance|as provided|pursuant)|no (?:fixed )?(?:term|expiration)",
+    )
+});
+
+static EXPIRES_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:expire|terminate|end|continue|remain in (?:full )?(?:force|effect)|in effect|until|through|ending|expiring|expiration date)[^.;]{0,40}$",
+    )
+});
+
+fn expiration(
+    doc: &Doc<'_>,
+    cands: &[(usize, usize)],
+    start: Option<Date>,
+    term: Option<&Found<Period>>,
+) -> Option<Found<Expiry>> {
+    // A stated end date.
+    for &(a, z) in cands {
+        for d in doc.dates_in(a, z) {
+            if Some(d.date) == start {
+                continue;
+            }
+            let lb = crate::text::floor_boundary(&doc.lower, d.start.saturating_sub(60).max(a));
+            let before = doc.lower[lb..d.start].trim_end();
+            if EXPIRES_ON_RE.is_match(before) && start.is_none_or(|s| d.date > s) {
+                return Some(Found::new(
+                    Expiry::Date {
+                        date: d.date,
+                        computed: false,
+                    },
+                    (a, z),
+                    0.8,
+                ));
+            }
+        }
+    }
+    if let (Some(s), Some(t)) = (start, term) {
+        return Some(Found::new(
+            Expiry::Date {
+                date: t.value.after(s),
+                computed: true,
+            },
+            (t.start, t.end),
+            0.65,
+        ));
+    }
+    if term.is_none() {
+        for &(a, z) in cands {
+            let s = sent_text(doc, a, z);
+            if PERPETUAL_RE.is_match(s) && !s.contains("renew") && !s.contains("licen") {
+                return Some(Found::new(Expiry::Perpetual, (a, z), 0.6));
+            }
+        }
+    }
+    None
+}
+
+fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
+    static SUCC_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"successive|additional|further|consecutive|each|year[\s-]to[\s-]year|month[\s-]to[\s-]month|thereafter|renewal terms",
+        )
+    });
+    static AUTO_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"automatic|(?:shall|will) (?:be )?(?:renew|extend)|(?:shall|will) continue|unless[^.;]{0,160}notice|year[\s-]to[\s-]year|month[\s-]to[\s-]month|evergreen|deemed (?:renewed|extended)",
+        )
+    });
+    static OPTION_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"may (?:be )?(?:renew|extend)|option to (?:renew|extend)|by mutual|mutually agree|upon mutual|if (?:both|the) parties (?:mutually )?agree|right to (?:renew|extend)",
+        )
+    });
+    let mut best: Option<(u8, Found<Renewal>)> = None;
+    let mut spans: Vec<(usize, usize)> = doc.hits("renewal").map(|h| (h.start, h.end)).collect();
+    spans.dedup();
+    for (a, z) in spans {
+        let s = sent_text(doc, a, z);
+        if s.contains("renewable") || s.contains("renewal of the") && s.contains("licen") {
+            continue;
+        }
+        let automatic = AUTO_RE.is_match(s) && !OPTION_RE.is_match(s);
+        let mut term = None;
+        if s.contains("year to year")
+            || s.contains("year-to-year")
+            || s.contains("annual basis")
+            || s.contains("yearly basis")
+        {
+            term = Period::years(1).ok();
+        } else if s.contains("month to month") || s.contains("month-to-month") {
+            term = Period::months(1).ok();
+        }
+        if term.is_none() {
+            // The renewal period follows "renew"/"extend", not the initial term's.
+            let anchor = s.find("renew").or_else(|| s.find("extend")).unwrap_or(0);
+            for p in doc.periods_in(a, z) {
+                if p.start < a + anchor && !s[..anchor].contains("period") {
+                    // a period before "renew" usually is the initial term or a notice
+                    if !s[p.start - a..].starts_with(|c: char| c.is_ascii_digit()) {
+                        continue;
+                    }
+                }
+                if is_notice_period(&doc.lower, p, a, z) {
+                    continue;
+                }
+                if p.period.unit() == PeriodUnit::BusinessDays {
+                    continue;
+                }
+                term = Some(p.period);
+                break;
+            }
+        }
+        let successive = SUCC_RE.is_match(s);
+        let rank = u8::from(term.is_some()) * 2 + u8::from(automatic);
+        let f = Found::new(
+            Renewal {
+                automatic,
+                term,
+                successive: successive && term.is_some(),
+            },
+            (a, z),
+            if term.is_some() { 0.8 } else { 0.55 },
+        );
+        if best.as_ref().is_none_or(|b| rank > b.0) {
+            best = Some((rank, f));
+        }
+    }
+    best.map(|b| b.1)
+}
+
+fn notice_non_renewal(doc: &Doc<'_>) -> Option<Found<Period>> {
+    static CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"renew|extend|extension|non-renewal|nonrenewal|expiration of the (?:then|initial|renewal|current)|end of the (?:then|initial|renewal|current)|expiry of the (?:then|initial|current)|then[\s-]current term|initial term",
+        )
+    });
+    let mut out: Option<Found<Period>> = None;
+    for (k, &(a, z)) in doc.sents.iter().enumerate() {
+        let s = sent_text(doc, a, z);
+        if !s.contains("notice") || !CTX_RE.is_match(s) {
+            continue;
+        }
+        if matches!(
+            doc.segs.get(doc.sent_seg[k]).map(|s| s.kind),
+            Some(SegmentKind::Definitions)
+        ) && !s.contains("renew")
+        {
+            continue;
+        }
+        for p in doc.periods_in(a, z) {
+            let after =
+                &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(z))];
+            let lb = crate::text::floor_boundary(&doc.lower, p.start.saturating_sub(40).max(a));
+            let before = &doc.lower[lb..p.start];
+            let t = after
+                .trim_start()
+                .trim_start_matches(['\'', '’'])
+                .trim_start();
+            let prior = t.starts_with("prior")
+                || t.starts_with("before")
+                || t.starts_with("in advance")
+                || t.starts_with("advance")
+                || t.starts_with("notice")
+                || t.starts_with("written notice")
+                || t.starts_with("of written notice")
+                || t.starts_with("or more prior")
+                || t.starts_with("preceding");
+            let least = before.contains("at least")
+                || before.contains("not less than")
+                || before.contains("no less than")
+                || before.contains("minimum of")
+                || before.contains("no later than")
+                || before.contains("within");
+            if prior || (least && (after.contains("prior") || after.contains("before"))) {
+                let conf = if s.contains("renew") { 0.85 } else { 0.6 };
+                if out.as_ref().is_none_or(|o| conf > o.confidence) {
+                    out = Some(Found::new(p.period, (a, z), conf));
+                }
+                break;
+            }
+        }
+        if out.as_ref().is_some_and(|o| o.confidence >= 0.85) {
+            break;
+        }
+    }
+    out
+}
+
+/// Short names of the parties mentioned in `s` (lowercase sentence text), in order.
+pub(crate) fn parties_in(s_orig: &str, parties: &[Found<PartyFound>]) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for p in parties {
+        let mut names: Vec<&str> = p.value.aliases.iter().map(String::as_str).collect();
+        names.push(&p.value.name);
+        let short = display_name(&p.value);
+        for n in names {
+            if n.len() < 2 {
+                continue;
+            }
+            if let Some(i) = find_word(s_orig, n) {
+                found.push((i, short.clone()));
+                break;
+            }
+        }
+    }
+    found.sort();
+    found.into_iter().map(|x| x.1).collect()
+}
+
+/// The name to show for a party: its first defined alias, else its legal name.
+pub(crate) fn display_name(p: &PartyFound) -> String {
+    p.aliases
+        .iter()
+        .find(|a| !crate::extract::obligations::is_generic_alias(a))
+        .cloned()
+        .unwrap_or_else(|| p.name.clone())
+}
+
+pub(crate) fn find_word(hay: &str, needle: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(needle) {
+        let at = from + i;
+        let before_ok = at == 0
+            || !hay[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+        let end = at + needle.len();
+        let after_ok =
+            end >= hay.len() || !hay[end..].chars().next().is_some_and(char::is_alphanumeric);
+        if before_ok && after_ok {
+            return Some(at);
+        }
+        from = at + needle.len().max(1);
+        if from >= hay.len() {
+            break;
+        }
+    }
+    None
+}
+
+fn convenience(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Convenience>> {
+    if let Some(h) = doc.hits("termination_for_convenience").next() {
+        let s = sent_text(doc, h.start, h.end);
+        let orig = &doc.text[h.start..h.end];
+        let notice = doc
+            .periods_in(h.start, h.end)
+            .iter()
+            .find(|p| {
+                let after = &doc.lower
+                    [p.end..crate::text::floor_boundary(&doc.lower, (p.end + 40).min(h.end))];
+                let t = after
+                    .trim_start()
+                    .trim_start_matches(['\'', '’'])
+                    .trim_start();
+                t.starts_with("prior")
+                    || t.starts_with("notice")
+                    || t.starts_with("written")
+                    || t.starts_with("advance")
+                    || t.starts_with("in advance")
+                    || t.starts_with("of written")
+                    || t.starts_with("of prior")
+                    || t.starts_with("of notice")
+                    || t.starts_with("before")
+            })
+            .map(|p| p.period);
+        let term_at = s.find("terminat").unwrap_or(s.len());
+        let who_region = &s[..term_at];
+        let by = if who_region.contains("either party")
+            || who_region.contains("each party")
+            || who_region.contains("any party")
+            || who_region.contains("either of the parties")
+            || who_region.contains("the parties may")
+            || s.contains("by either party")
+            || s.contains("by any party")
+        {
+            "either".to_owned()
+        } else {
+            let names = parties_in(&orig[..term_at.min(orig.len())], parties);
+            let names = if names.is_empty() {
+                parties_in(orig, parties)
+            } else {
+                names
+            };
+            if names.is_empty() {
+                "unknown".to_owned()
+            } else {
+                names.join(", ")
+            }
+        };
+        return Some(Found::new(
+            Convenience { by, notice },
+            (h.start, h.end),
+            if notice.is_some() { 0.8 } else { 0.6 },
+        ));
+    }
+    None
+}
+
+fn cure_period(doc: &Doc<'_>) -> Option<Found<Period>> {
+    static CURE_RE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\b(?:cure|cured|remedy|remedied|rectif|correct)"));
+    for (k, &(a, z)) in doc.sents.iter().enumerate() {
+        let s = sent_text(doc, a, z);
+        if !(s.contains("breach") || s.contains("default")) || !CURE_RE.is_match(s) {
+            continue;
+        }
+        if matches!(
+            doc.segs.get(doc.sent_seg[k]).map(|s| s.kind),
+            Some(SegmentKind::Definitions | SegmentKind::Title)
+        ) {
+            continue;
+        }
+        if let Some(p) = doc
+            .periods_in(a, z)
+            .iter()
+            .find(|p| p.period.approx_days() <= 365)
+        {
+            return Some(Found::new(p.period, (a, z), 0.8));
+        }
+    }
+    None
+}
+
+fn liability_cap(doc: &Doc<'_>) -> Option<Found<LiabilityCap>> {
+    static AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:exceed|limited to|in excess of|greater than|more than|capped at|not to exceed)\s+(?:in the aggregate\s+)?(?:the\s+)?(?:greater|lesser) of\s+|(?:exceed|limited to|in excess of|greater than|more than|capped at|not to exceed)\s+(?:in the aggregate\s+)?",
+        )
+    });
+    static UNLIMITED_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"unlimited liability|liability[^.;]{0,60}(?:shall be|is|will be) unlimited|no (?:limit|cap) (?:on|to) (?:its|either party's|the) liability",
+        )
+    });
+    let mut spans: Vec<(usize, usize)> = doc
+        .hits("liability_cap")
+        .map(|h| (h.start, h.end))
+        .collect();
+    spans.dedup();
+    for (a, z) in spans {
+        let s = sent_text(doc, a, z);
+        if UNLIMITED_RE.is_match(s) {
+            return Some(Found::new(LiabilityCap::Uncapped, (a, z), 0.8));
+        }
+        let Some(m) = AFTER_RE.find(s) else { continue };
+        let rest_start = a + m.end();
+        let rest_end = clause_end(&doc.lower, rest_start, z);
+        if let Some(mh) = doc.money_in(rest_start, rest_end).first()
+            && mh.start - rest_start < 40
+        {
+            return Some(Found::new(LiabilityCap::Amount(mh.money), (a, z), 0.85));
+        }
+        let mut formula = crate::text::squash(&doc.text[rest_start..rest_end]);
+        for p in [
+            "the amount of ",
+            "an amount equal to ",
+            "amounts equal to ",
+            "the ",
+            "an amount of ",
+        ] {
+            if formula.len() > p.len() && formula[..p.len()].eq_ignore_ascii_case(p) {
+                formula = formula[p.len()..].to_owned();
+            }
+        }
+        let formula = formula.trim_end_matches(['.', ',', ';']).to_owned();
+        if formula.split_whitespace().count() >= 2 && formula.len() <= 400 {
+            return Some(Found::new(
+                LiabilityCap::Formula { text: formula },
+                (a, z),
+                0.75,
+            ));
+        }
+    }
+    for h in doc.hits("cap_on_liability") {
+        let s = sent_text(doc, h.start, h.end);
+        if UNLIMITED_RE.is_match(s) {
+            return Some(Found::new(LiabilityCap::Uncapped, (h.start, h.end), 0.7));
+        }
+    }
+    None
+}
+
+/// End of the phrase starting at `from`: the sentence end or a clause break.
+fn clause_end(lower: &str, from: usize, z: usize) -> usize {
+    let s = &lower[from..z];
+    let mut end = s.len();
+    for stop in [
+        ", except",
+        "; provided",
+        ", provided",
+        ", even if",
+        ", whether",
+        ". ",
+        ", and in no event",
+        ", regardless",
+        " except ",
+        " provided that",
+        ", in each case",
+        ", howsoever",
+        ", under",
+        " under this",
+        ", in connection",
+    ] {
+        if let Some(i) = s.find(stop) {
+            end = end.min(i);
+        }
+    }
+    crate::text::floor_boundary(lower, from + end)
+}
+
+const DAMAGE_LABELS: &[(&str, &str)] = &[
+    ("indirect", "indirect"),
+    ("incidental", "incidental"),
+    ("special", "special"),
+    ("consequential", "consequential"),
+    ("punitive", "punitive"),
+    ("exemplary", "exemplary"),
+    ("lost profit", "lost_profits"),
+    ("loss of profit", "lost_profits"),
+    ("lost revenue", "lost_revenue"),
+    ("loss of revenue", "lost_revenue"),
+    ("lost data", "loss_of_data"),
+    ("loss of data", "loss_of_data"),
+    ("loss of use", "loss_of_use"),
+    ("loss of business", "loss_of_business"),
+    ("lost business", "loss_of_business"),
+    ("goodwill", "loss_of_goodwill"),
+    ("lost savings", "lost_savings"),
+    ("loss of savings", "lost_savings"),
+    ("loss of opportunit", "loss_of_opportunity"),
+    ("business interruption", "business_interruption"),
+    ("cost of (substitute|cover|procurement)", "cost_of_cover"),
+];
+
+fn excluded_damages(doc: &Doc<'_>) -> Option<Found<Vec<String>>> {
+    let mut spans: Vec<(usize, usize)> = doc
+        .hits("exclusion_of_damages")
+        .map(|h| (h.start, h.end))
+        .collect();
+    spans.dedup();
+    let (a0, z0) = *spans.first()?;
+    let mut labels: Vec<String> = Vec::new();
+    // Adjacent exclusion sentences of the same clause add labels.
+    let seg0 = doc.segment_at(a0);
+    for (a, z) in &spans {
+        if doc.segment_at(*a) != seg0 && !labels.is_empty() {
+            continue;
+        }
+        let s = sent_text(doc, *a, *z);
+        for (needle, label) in DAMAGE_LABELS {
+            let hit = if needle.contains('(') {
+                s.contains("cost of substitute")
+                    || s.contains("cost of cover")
+                    || s.contains("cost of procurement")
+            } else {
+                s.contains(needle)
+            };
+            if hit && !labels.iter().any(|l| l == label) {
+                labels.push((*label).to_owned());
+            }
+        }
+    }
+    if labels.is_empty() {
+        return None;
+    }
+    Some(Found::new(labels, (a0, z0), 0.85))
+}
+
+fn indemnity(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Indemnity>> {
+    static IND_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:shall|will|agrees? to|undertakes? to|must)\s+(?:(?:at its (?:own )?(?:sole )?(?:cost and )?expense,?\s+)?(?:defend,?\s+)?)?(?:indemnify|defend, indemnify|indemnify, defend|hold harmless)",
+        )
+    });
+    let mut by: Vec<String> = Vec::new();
+    let mut mutual = false;
+    let mut first: Option<(usize, usize)> = None;
+    for h in doc.hits("indemnification") {
+        let s = sent_text(doc, h.start, h.end);
+        let Some(m) = IND_RE.find(s) else { continue };
+        let subject = &s[..m.start()];
+        let orig_subject = &doc.text[h.start..h.start + m.start()];
+        first.get_or_insert((h.start, h.end));
+        if subject.contains("each party")
+            || subject.contains("either party")
+            || subject.contains("each of the parties")
+            || subject.contains("the parties shall")
+        {
+            mutual = true;
+            continue;
+        }
+        // The obligor is the party named closest before the verb.
+        let names = parties_in(orig_subject, parties);
+        if let Some(n) = names.last()
+            && !by.contains(n)
+        {
+            by.push(n.clone());
+        }
+    }
+    let span = first?;
+    if by.len() >= 2 {
+        mutual = true;
+    }
+    if mutual {
+        by = parties.iter().map(|p| display_name(&p.value)).collect();
+    }
+    Some(Found::new(Indemnity { mutual, by }, span, 0.75))
+}
+
+fn confidentiality(doc: &Doc<'_>) -> Option<Found<Confidentiality>> {
+    let mut first: Option<(usize, usize)> = None;
+    let mut duration = None;
+    let mut survives = false;
+    let mut perpetual = false;
+    let mut dur_span = None;
+    for h in doc.hits("confidentiality") {
+        let s = sent_text(doc, h.start, h.end);
+        first.get_or_insert((h.start, h.end));
+        let surv = s.contains("surviv")
+            || s.contains("after (the )?termination")
+            || s.contains("following the termination")
+            || s.contains("after the termination")
+            || s.contains("after termination")
+            || s.contains("following termination")
+            || s.contains("after expiration")
+            || s.contains("after the expiration")
+            || s.contains("following expiration")
+            || s.contains("following the expiration")
+            || s.contains("thereafter");
+        if surv {
+            survives = true;
+        }
+        if s.contains("in perpetuity") || s.contains("indefinitely") || s.contains("perpetual") {
+            perpetual = true;
+        }
+        if duration.is_none()
+            && (surv
+                || s.contains("period of")
+                || s.contains("for a period")
+                || s.contains("years from"))
+            && let Some(p) = doc.periods_in(h.start, h.end).iter().find(|p| {
+                p.period.approx_days() >= 180 && !is_notice_period(&doc.lower, p, h.start, h.end)
+            })
+        {
+            duration = Some(p.period);
+            dur_span = Some((h.start, h.end));
+        }
+    }
+    // A survival clause naming the confidentiality section also counts.
+    if !survives {
+        for (a, z) in doc.sents.iter() {
+            let s = &doc.lower[*a..*z];
+            if s.contains("surviv") && s.contains("confidential") {
+                survives = true;
+                break;
+            }
+        }
+    }
+    let span = dur_span.or(first)?;
+    Some(Found::new(
+        Confidentiality {
+            duration,
+            survives,
+            perpetual,
+        },
+        span,
+        if duration.is_some() { 0.8 } else { 0.65 },
+    ))
+}
+
+fn ip_ownership(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Vec<String>>> {
+    static BG_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:background|pre-existing|preexisting|existing)\s+(?:ip|intellectual property|technology|know-how|rights|materials)[^.;]{0,160}(?:retain|remain|continue to (?:be )?own|own|belong|property of)|(?:each party|each of the parties)[^.;]{0,40}(?:shall )?(?:retain|remain)[^.;]{0,120}(?:intellectual property|rights)[^.;]{0,80}(?:prior to|before|independently|existing|background|own)",
+        )
+    });
+    static DEV_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:owned by|property of|belong to|vest in)\s+the party (?:that|who|which)\s+(?:\w+\s+){0,3}(?:develop|creat|conceiv|invent|generat|made)|(?:each party|the developing party)[^.;]{0,60}(?:shall )?own[^.;]{0,120}(?:it|such party) (?:alone |solely |independently )?(?:develop|creat|conceiv)",
+        )
+    });
+    static JOINT_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"jointly[\s-]+own|joint(?:ly)? owned|joint ownership|co-own|owned jointly|shall jointly own",
+        )
+    });
+    static ASSIGN_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"hereby (?:irrevocably )?assigns?|(?:shall|will|agrees? to) assign[^.;]{0,40}(?:all )?(?:right|title)|work(?:s)? (?:made )?for hire",
+        )
+    });
+    static OWNED_BY_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:shall|will) (?:be|become|remain) (?:the )?(?:sole and )?(?:exclusive )?(?:property of|owned (?:solely |exclusively )?by)|(?:shall|will) (?:solely |exclusively )?own",
+        )
+    });
+    let mut rules: Vec<String> = Vec::new();
+    let mut first: Option<(usize, usize)> = None;
+    let mut spans: Vec<(usize, usize)> = doc
+        .hits("ip_ownership")
+        .chain(doc.hits("ip_ownership_assignment"))
+        .chain(doc.hits("joint_ip_ownership"))
+        .chain(doc.hits("background_ip"))
+        .map(|h| (h.start, h.end))
+        .collect();
+    spans.sort_unstable();
+    spans.dedup();
+    for (a, z) in spans {
+        let s = sent_text(doc, a, z);
+        if s.contains("confidential information") && !s.contains("intellectual property") {
+            continue;
+        }
+        let push = |r: String, rules: &mut Vec<String>| {
+            if !rules.contains(&r) {
+                rules.push(r);
+            }
+        };
+        if BG_RE.is_match(s) {
+            push("background IP stays with its owner".into(), &mut rules);
+            first.get_or_insert((a, z));
+        }
+        if DEV_RE.is_match(s) {
+            push("new IP owned by the developing party".into(), &mut rules);
+            first.get_or_insert((a, z));
+        }
+        if JOINT_RE.is_match(s) {
+            push("joint IP jointly owned".into(), &mut rules);
+            first.get_or_insert((a, z));
+        }
+        if let Some(m) = ASSIGN_RE.find(s) {
+            let orig = &doc.text[a..z];
+            let to = parties_in(&orig[m.start().min(orig.len())..], parties);
+            let r = match to.first() {
+                Some(p) => format!("assigned to {p}"),
+                None => "assigned".to_owned(),
+            };
+            push(r, &mut rules);
+            first.get_or_insert((a, z));
+        } else if let Some(m) = OWNED_BY_RE.find(s)
+            && !JOINT_RE.is_match(s)
+            && (s.contains("intellectual property")
+                || s.contains("invention")
+                || s.contains("work product")
+                || s.contains("deliverable")
+                || s.contains("development")
+                || s.contains("improvement"))
+        {
+            let orig = &doc.text[a..z];
+            let after = parties_in(&orig[m.end().min(orig.len())..], parties);
+            let before = parties_in(&orig[..m.start().min(orig.len())], parties);
+            let owner = if m.as_str().ends_with("own") {
+                before.last().cloned()
+            } else {
+                after.first().cloned()
+            };
+            if let Some(o) = owner {
+                push(format!("owned by {o}"), &mut rules);
+                first.get_or_insert((a, z));
+            }
+        }
+    }
+    let span = first?;
+    Some(Found::new(rules, span, 0.7))
+}
+
+fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
+    static BODY_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"\b(icc|international chamber of commerce|aaa|american arbitration association|jams|lcia|london court of international arbitration|uncitral|dis|german arbitration institute|siac|singapore international arbitration centre|hkiac|cietac|wipo|icdr|cpr|ceDR|swiss chambers)\b",
+        )
+    });
+    let mut tiers: Vec<Tier> = Vec::new();
+    let mut first: Option<(usize, usize)> = None;
+    let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
+    for (cat, kind) in [
+        ("negotiation_escalation", "negotiation"),
+        ("mediation", "mediation"),
+        ("arbitration", "arbitration"),
+        ("jurisdiction_venue", "courts"),
+    ] {
+        for h in doc.hits(cat) {
+            spans.push((h.start, h.end, kind));
+        }
+    }
+    spans.sort_unstable();
+    for (a, z, kind) in spans {
+        let s = sent_text(doc, a, z);
+        // Injunctive-relief carve-outs are not a tier.
+        if kind == "courts"
+            && (s.contains("injunct") || s.contains("equitable relief"))
+            && !tiers.is_empty()
+        {
+            continue;
+        }
+        if kind == "arbitration"
+            && (s.contains("not be subject to arbitration") || s.contains("exclusive jurisdiction"))
+            && !s.contains("shall be settled by")
+            && !s.contains("shall be resolved by")
+            && !s.contains("finally")
+            && !s.contains("binding arbitration")
+        {
+            // mentions, not a tier
+        }
+        let period = doc
+            .periods_in(a, z)
+            .iter()
+            .find(|p| p.period.approx_days() <= 200)
+            .map(|p| p.period);
+        let detail = if kind == "arbitration" {
+            BODY_RE
+                .captures(s)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_ascii_uppercase())
+        } else {
+            None
+        };
+        match tiers.iter_mut().find(|t| t.kind == kind) {
+            Some(t) => {
+                if t.period.is_none() && kind != "arbitration" && kind != "courts" {
+                    t.period = period;
+                }
+                if t.detail.is_none() {
+                    t.detail = detail;
+                }
+            }
+            None => {
+                first.get_or_insert((a, z));
+                tiers.push(Tier {
+                    kind,
+                    period: if kind == "negotiation" || kind == "mediation" {
+                        period
+                    } else {
+                        None
+                    },
+                    detail,
+                });
+            }
+        }
+    }
+    if tiers.is_empty() {
+        return None;
+    }
+    // Courts as a tier only when nothing else decides disputes.
+    if tiers.iter().any(|t| t.kind == "arbitration") {
+        tiers.retain(|t| t.kind != "courts");
+    }
+    let order = |k: &str| match k {
+        "negotiation" => 0,
+        "mediation" => 1,
+        "arbitration" => 2,
+        _ => 3,
+    };
+    tiers.sort_by_key(|t| order(t.kind));
+    Some(Found::new(tiers, first.unwrap_or((0, 0)), 0.75))
+}
+
+fn termination_fee(doc: &Doc<'_>) -> Option<Found<Fee>> {
+    static FEE_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?:early )?(?:termination|cancell?ation|break[\s-]?up) (?:fee|payment|charge)")
+    });
+    for h in doc.hits("liquidated_damages") {
+        let s = sent_text(doc, h.start, h.end);
+        let Some(m) = FEE_RE.find(s) else { continue };
+        if let Some(mh) = doc.money_in(h.start, h.end).first() {
+            return Some(Found::new(Fee::Amount(mh.money), (h.start, h.end), 0.8));
+        }
+        // "… shall pay a termination fee equal to …"
+        let rest = &doc.text[h.start + m.end()..h.end];
+        let t = crate::text::squash(rest);
+        let t = t
+            .trim_start_matches(['"', '”', ')', ' ', ','])
+            .trim_start_matches("(the ")
+            .trim_end_matches(['.', ';'])
+            .to_owned();
+        let formula = t
+            .find("equal to")
+            .map(|i| t[i + 8..].trim().to_owned())
+            .or_else(|| t.find("amount of").map(|i| t[i + 9..].trim().to_owned()));
+        if let Some(f) = formula.filter(|f| f.split_whitespace().count() >= 2) {
+            let f: String = f.chars().take(300).collect();
+            return Some(Found::new(Fee::Formula(f), (h.start, h.end), 0.6));
+        }
+    }
+    None
+}
+
+fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
+    static DURING_RE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"during the term|term of this agreement|while this agreement"));
+    let h = doc.hits(cat).find(|h| {
+        let s = sent_text(doc, h.start, h.end);
+        !s.contains("non-exclusive") || s.contains(" exclusive ")
+    })?;
+    let s = sent_text(doc, h.start, h.end);
+    let after_term = doc
+        .periods_in(h.start, h.end)
+        .iter()
+        .find(|p| {
+            let after =
+                &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(h.end))];
+            after.contains("after")
+                || after.contains("following")
+                || after.contains("thereafter")
+                || after.contains("termination")
+                || after.contains("expiration")
+        })
+        .map(|p| p.period);
+    let duration = match (DURING_RE.is_match(s), after_term) {
+        (true, Some(p)) => Some(format!("term + {p}")),
+        (false, Some(p)) => Some(p.to_string()),
+        (true, None) => Some("term".to_owned()),
+        (false, None) => None,
+    };
+    let scope: String = crate::text::squash(&doc.text[h.start..h.end])
+        .chars()
+        .take(300)
+        .collect();
+    Some(Found::new(
+        Restriction { scope, duration },
+        (h.start, h.end),
+        h.confidence,
+    ))
+}
+
+fn payment_terms(doc: &Doc<'_>) -> Vec<Found<PaymentTerm>> {
+    static INVOICE_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:within|no later than|not later than)\s+[^.;]{0,40}?(?:days?|months?)[^.;]{0,40}(?:invoice|receipt|after the end|following the end|of the end)",
+        )
+    });
+    static PCT_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(\d{1,3}(?:\.\d{1,3})?)\s*(?:%|percent)|\b(?:(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|twenty-five|thirty|forty|fifty|sixty|seventy|eighty|ninety)\s+)?(?:percent)",
+        )
+    });
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    for h in doc
+        .hits("revenue_profit_sharing")
+        .chain(doc.hits("payment"))
+    {
+        if seen.contains(&(h.start, h.end)) || out.len() >= 12 {
+            continue;
+        }
+        seen.push((h.start, h.end));
+        let s = sent_text(doc, h.start, h.end);
+        let text: String = crate::text::squash(&doc.text[h.start..h.end])
+            .chars()
+            .take(300)
+            .collect();
+        if h.cat == "revenue_profit_sharing" {
+            let percent = PCT_RE.captures(s).and_then(|c| {
+                c.get(1).map(|m| m.as_str().to_owned()).or_else(|| {
+                    c.get(2)
+                        .and_then(|w| words_to_number(w.as_str()))
+                        .map(|n| n.to_string())
+                })
+            });
+            out.push(Found::new(
+                PaymentTerm {
+                    kind: "revenue_share",
+                    text,
+                    period: None,
+                    percent,
+                    amount: None,
+                },
+                (h.start, h.end),
+                h.confidence,
+            ));
+        } else if let Some(m) = INVOICE_RE.find(s) {
+            let period = doc
+                .periods_in(h.start + m.start(), h.start + m.end())
+                .first()
+                .map(|p| p.period);
+            out.push(Found::new(
+                PaymentTerm {
+                    kind: "payment_terms",
+                    text,
+                    period,
+                    percent: None,
+                    amount: None,
+                },
+                (h.start, h.end),
+                0.75,
+            ));
+        } else if let Some(mh) = doc.money_in(h.start, h.end).first() {
+            out.push(Found::new(
+                PaymentTerm {
+                    kind: "fee",
+                    text,
+                    period: None,
+                    percent: None,
+                    amount: Some(mh.money),
+                },
+                (h.start, h.end),
+                0.65,
+            ));
+        }
+    }
+    out
+}
+
+fn review_cycle(doc: &Doc<'_>) -> Option<Found<Period>> {
+    let h = doc.hits("review_cycle").next()?;
+    let s = sent_text(doc, h.start, h.end);
+    let p = if s.contains("annual")
+        || s.contains("each year")
+        || s.contains("every year")
+        || s.contains("once a year")
+    {
+        Period::years(1).ok()
+    } else if s.contains("quarter") {
+        Period::months(3).ok()
+    } else if s.contains("semi-annual")
+        || s.contains("every six months")
+        || s.contains("twice a year")
+    {
+        Period::months(6).ok()
+    } else if s.contains("monthly") || s.contains("each month") || s.contains("every month") {
+        Period::months(1).ok()
+    } else {
+        doc.periods_in(h.start, h.end).first().map(|p| p.period)
+    }?;
+    Some(Found::new(p, (h.start, h.end), 0.7))
+}
+
+/// Extracts every key term.
+pub(crate) fn extract(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> KeyTerms {
+    let agreement_date = agreement_date(doc);
+    let effective_date = effective_date(doc, agreement_date.as_ref());
+    let cands = term_candidates(doc);
+    let initial_term = initial_term(doc, &cands);
+    let start = match effective_date.as_ref().map(|f| &f.value) {
+        Some(Effective::Date(d)) => Some(*d),
+        Some(Effective::LastSignature(d)) => *d,
+        None => agreement_date.as_ref().map(|f| f.value),
+    };
+    let expiration_date = expiration(doc, &cands, start, initial_term.as_ref());
+    KeyTerms {
+        agreement_date,
+        effective_date,
+        expiration_date,
+        initial_term,
+        renewal: renewal(doc),
+        notice_non_renewal: notice_non_renewal(doc),
+        termination_for_convenience: convenience(doc, parties),
+        cure_period: cure_period(doc),
+        governing_law: super::law::governing_law(doc),
+        venue: super::law::venue(doc),
+        liability_cap: liability_cap(doc),
+        excluded_damages: excluded_damages(doc),
+        indemnity: indemnity(doc, parties),
+        confidentiality: confidentiality(doc),
+        ip_ownership: ip_ownership(doc, parties),
+        dispute_resolution: disputes(doc),
+        termination_fee: termination_fee(doc),
+        exclusivity: restriction(doc, "exclusivity"),
+        non_compete: restriction(doc, "non_compete"),
+        payment: payment_terms(doc),
+        review_cycle: review_cycle(doc),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(t: &str) -> KeyTerms {
+        let d = Doc::new(t);
+        let p = crate::extract::parties::extract(&d);
+        extract(&d, &p)
+    }
+
+    #[test]
+    fn term_renewal_and_notice() {
+        let k = terms(
+            "This Agreement is entered into as of March 3, 2025 (the \"Effective Date\") by and between Alpha Inc. (\"Alpha\") and Beta LLC (\"Beta\").\n\n1. Term. This Agreement shall commence on the Effective Date and continue for an initial term of three (3) years. Thereafter it shall automatically renew for successive renewal terms of one (1) year each unless either party gives notice of non-renewal at least ninety (90) days prior to the end of the then-current term.\n\n2. Either party may terminate this Agreement for convenience upon one hundred twenty (120) days' prior written notice.\n\n3. If a party materially breaches this Agreement and fails to cure such breach within thirty (30) days after notice, the other party may terminate.\n",
+        );
+        assert_eq!(
+            k.agreement_date.map(|f| f.value.to_string()).as_deref(),
+            Some("2025-03-03")
+        );
+        assert!(
+            matches!(k.effective_date.map(|f| f.value), Some(Effective::Date(d)) if d.to_string() == "2025-03-03")
+        );
+        assert_eq!(
+            k.initial_term.map(|f| f.value.to_string()).as_deref(),
+            Some("P3Y")
+        );
+        assert!(
+            matches!(k.expiration_date.map(|f| f.value), Some(Expiry::Date { date, computed: true }) if date.to_string() == "2028-03-03")
+        );
+        let r = k.renewal.unwrap().value;
+        assert!(r.automatic && r.successive);
+        assert_eq!(r.term.map(|p| p.to_string()).as_deref(), Some("P1Y"));
+        assert_eq!(
+            k.notice_non_renewal.map(|f| f.value.to_string()).as_deref(),
+            Some("P90D")
+        );
+        let c = k.termination_for_convenience.unwrap().value;
+        assert_eq!(c.by, "either");
+        assert_eq!(c.notice.map(|p| p.to_string()).as_deref(), Some("P120D"));
+        assert_eq!(
+            k.cure_period.map(|f| f.value.to_string()).as_deref(),
+            Some("P30D")
+        );
+    }
+
+    #[test]
+    fn liability_cap_and_exclusions() {
+        let k = terms(
+            "10. Limitation of Liability. IN NO EVENT SHALL EITHER PARTY BE LIABLE FOR ANY INDIRECT, INCIDENTAL, SPECIAL, CONSEQUENTIAL OR PUNITIVE DAMAGES, OR LOST PROFITS. EACH PARTY'S TOTAL AGGREGATE LIABILITY SHALL NOT EXCEED THE TOTAL FEES PAID OR PAYABLE BY CUSTOMER IN THE TWELVE (12) MONTHS PRECEDING THE EVENT GIVING RISE TO THE CLAIM.\n\n11. Cap. Supplier's liability shall not exceed $500,000.\n",
+        );
+        match k.liability_cap.unwrap().value {
+            LiabilityCap::Formula { text } => {
+                assert!(text.to_lowercase().starts_with("total fees paid"), "{text}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let ex = k.excluded_damages.unwrap().value;
+        assert_eq!(
+            ex,
+            [
+                "indirect",
+                "incidental",
+                "special",
+                "consequential",
+                "punitive",
+                "lost_profits"
+            ]
+        );
+    }
+}

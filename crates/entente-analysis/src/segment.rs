@@ -1,0 +1,872 @@
+//! Segmentation: splits an agreement's text into a hierarchy of clauses (title, preamble,
+//! recitals, numbered articles/sections/sub-clauses, schedules, signature blocks).
+
+use regex::Regex;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+/// What part of the agreement a segment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentKind {
+    /// Title and cover matter.
+    Title,
+    /// Opening paragraph naming the parties.
+    Preamble,
+    /// WHEREAS / Background.
+    Recitals,
+    /// A definitions section.
+    Definitions,
+    /// An article, section or sub-clause of the body.
+    Section,
+    /// A schedule, exhibit, annex or appendix.
+    Schedule,
+    /// Signature block.
+    Signature,
+    /// Table of contents.
+    Contents,
+}
+
+/// One segment, as byte offsets into the analysed text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Segment {
+    pub(crate) kind: SegmentKind,
+    pub(crate) number: Option<String>,
+    pub(crate) heading: Option<String>,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) level: u8,
+    pub(crate) parent: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Article,
+    Decimal(u8),
+    LowerParen,
+    UpperParen,
+    RomanParen,
+    DigitParen,
+    LowerDot,
+    UpperDot,
+    RomanUpperDot,
+    Schedule,
+}
+
+struct Marker {
+    style: Style,
+    number: String,
+    /// Byte offset (within the line) where the text after the number starts.
+    rest: usize,
+    /// The marker came with a keyword ("Article", "Section", "§", "Clause").
+    keyword: bool,
+}
+
+static ARTICLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:article|art\.)\s+([IVXLC]+|[ivxlc]+|\d{1,3}|[A-Z])\b\.?(?:[\s:.\-–—]+|$)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?i:section|sec\.|clause)\s*|§\s*)(\d{1,3}(?:\.\d{1,3}){0,4}|[IVXLC]+)\.?(?:[\s:.\-–—]+|$)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+static DECIMAL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,3}(?:\.\d{1,3}){0,4})(\.|\))?(?:\s+|\t|$)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+static PAREN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\(([a-z]{1,4}|[A-Z]{1,4}|\d{1,3})\)\s*").unwrap_or_else(|e| panic!("{e}"))
+});
+static DOT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([a-z]|[A-Z]|[IVX]{1,5})[.)]\s+").unwrap_or_else(|e| panic!("{e}"))
+});
+static SCHEDULE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:schedule|exhibit|annex|appendix|attachment|addendum)\b\s*([A-Z0-9][\w.\-]*)?")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+fn is_roman(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| matches!(c.to_ascii_lowercase(), 'i' | 'v' | 'x' | 'l' | 'c'))
+}
+
+fn letter_before(s: &str) -> Option<char> {
+    let c = s.chars().next()?;
+    char::from_u32(c as u32 - 1)
+}
+
+fn detect_marker(line: &str, last_lower: Option<&str>, last_upper: Option<&str>) -> Option<Marker> {
+    if let Some(c) = ARTICLE_RE.captures(line) {
+        let m = c.get(0)?;
+        return Some(Marker {
+            style: Style::Article,
+            number: c.get(1)?.as_str().to_owned(),
+            rest: m.end(),
+            keyword: true,
+        });
+    }
+    if let Some(c) = SECTION_RE.captures(line) {
+        let m = c.get(0)?;
+        let n = c.get(1)?.as_str();
+        let depth = if is_roman(n) {
+            1
+        } else {
+            n.split('.').filter(|p| !p.is_empty()).count() as u8
+        };
+        return Some(Marker {
+            style: Style::Decimal(depth),
+            number: n.to_owned(),
+            rest: m.end(),
+            keyword: true,
+        });
+    }
+    if let Some(c) = SCHEDULE_RE.captures(line) {
+        let m = c.get(0)?;
+        let short = line.len() < 120;
+        let rest = line[m.end()..].trim_start();
+        // "Exhibit A" alone, "SCHEDULE 2 – Fees", "ANNEX I: Work Plan": a heading line, not
+        // a sentence that merely mentions an exhibit.
+        let heading_like = rest.is_empty()
+            || rest.starts_with(['-', '–', '—', ':', '.'])
+            || line
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| !c.is_lowercase())
+            || (rest.split_whitespace().count() <= 8 && !rest.ends_with('.'));
+        if short && heading_like && c.get(1).is_some()
+            || (short && line.trim() == m.as_str().trim())
+        {
+            return Some(Marker {
+                style: Style::Schedule,
+                number: m.as_str().trim().to_owned(),
+                rest: m.end(),
+                keyword: true,
+            });
+        }
+    }
+    if let Some(c) = DECIMAL_RE.captures(line) {
+        let m = c.get(0)?;
+        let n = c.get(1)?.as_str();
+        let rest = &line[m.end()..];
+        let first = rest.chars().next();
+        let dotted = n.contains('.');
+        let term = c.get(2).map(|t| t.as_str());
+        let top: u32 = n.split('.').next()?.parse().ok()?;
+        let plausible = top <= 200
+            && first.is_some_and(|f| f.is_uppercase() || f == '(' || f == '"' || f == '“')
+            && (dotted || term.is_some() || first.is_some_and(char::is_uppercase));
+        if plausible {
+            if term == Some(")") && !dotted {
+                return Some(Marker {
+                    style: Style::DigitParen,
+                    number: format!("{n})"),
+                    rest: m.end(),
+                    keyword: false,
+                });
+            }
+            let depth = n.split('.').filter(|p| !p.is_empty()).count() as u8;
+            return Some(Marker {
+                style: Style::Decimal(depth),
+                number: n.to_owned(),
+                rest: m.end(),
+                keyword: false,
+            });
+        }
+    }
+    if let Some(c) = PAREN_RE.captures(line) {
+        let m = c.get(0)?;
+        let n = c.get(1)?.as_str();
+        let style = if n.chars().all(|c| c.is_ascii_digit()) {
+            Style::DigitParen
+        } else if n.chars().all(|c| c.is_ascii_lowercase()) {
+            let roman = is_roman(n)
+                && !(n.len() == 1
+                    && last_lower.is_some_and(|l| {
+                        l.len() == 1 && letter_before(n).is_some_and(|p| l.starts_with(p))
+                    }));
+            if roman && (n.len() > 1 || matches!(n, "i" | "v" | "x")) {
+                Style::RomanParen
+            } else if n.len() <= 2 {
+                Style::LowerParen
+            } else {
+                return None;
+            }
+        } else if n.chars().all(|c| c.is_ascii_uppercase()) && n.len() <= 2 {
+            Style::UpperParen
+        } else {
+            return None;
+        };
+        return Some(Marker {
+            style,
+            number: format!("({n})"),
+            rest: m.end(),
+            keyword: false,
+        });
+    }
+    if let Some(c) = DOT_RE.captures(line) {
+        let m = c.get(0)?;
+        let n = c.get(1)?.as_str();
+        let rest = &line[m.end()..];
+        if !rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c == '(')
+        {
+            return None;
+        }
+        let style = if n.chars().all(|c| c.is_ascii_lowercase()) {
+            Style::LowerDot
+        } else if n.len() > 1
+            || (matches!(n, "I" | "V" | "X")
+                && !last_upper.is_some_and(|l| letter_before(n).is_some_and(|p| l.starts_with(p))))
+        {
+            Style::RomanUpperDot
+        } else {
+            Style::UpperDot
+        };
+        // Initials in names ("J. Smith") are not markers: require some length after.
+        if rest.len() < 4 {
+            return None;
+        }
+        return Some(Marker {
+            style,
+            number: n.to_owned(),
+            rest: m.end(),
+            keyword: false,
+        });
+    }
+    None
+}
+
+/// Splits a marker line's remainder into (heading, body) where a short heading leads.
+fn split_heading(rest: &str) -> Option<String> {
+    let r = rest.trim();
+    if r.is_empty() {
+        return None;
+    }
+    let words = r.split_whitespace().count();
+    let letters: Vec<char> = r.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    // The whole line is a heading: short, no sentence punctuation at the end, or all caps.
+    if words <= 12
+        && (!r.ends_with(['.', ';', ',']) || (upper * 10 >= letters.len() * 8 && words <= 10))
+        && !r.contains(" shall ")
+        && r.chars().next().is_some_and(|c| c.is_uppercase())
+    {
+        return Some(
+            r.trim_end_matches(['.', ':', '-', '–', '—'])
+                .trim()
+                .to_owned(),
+        );
+    }
+    // "Term. The term of ..." / "TERM AND TERMINATION: ..." / "Confidentiality – Each ..."
+    let cut = r
+        .char_indices()
+        .find(|&(i, c)| {
+            (c == '.' || c == ':' || c == '–' || c == '—')
+                && i > 2
+                && r[i + c.len_utf8()..].starts_with(' ')
+        })
+        .map(|(i, _)| i)?;
+    let head = &r[..cut];
+    let hw = head.split_whitespace().count();
+    if hw == 0 || hw > 8 || head.contains(" shall ") || head.contains(',') {
+        return None;
+    }
+    // Headings are Title Case or CAPS: most words start with a capital.
+    let caps = head
+        .split_whitespace()
+        .filter(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+        })
+        .count();
+    let small = head
+        .split_whitespace()
+        .filter(|w| {
+            matches!(
+                *w,
+                "and" | "of" | "or" | "the" | "to" | "for" | "in" | "on" | "a" | "by" | "with"
+            )
+        })
+        .count();
+    if caps + small >= hw && head.chars().next().is_some_and(char::is_uppercase) {
+        Some(head.trim().to_owned())
+    } else {
+        None
+    }
+}
+
+/// A short line in capitals (or Title Case without final stop) that reads as a heading.
+fn unnumbered_heading(line: &str) -> bool {
+    let t = line.trim();
+    if t.len() < 4 || t.len() > 80 || t.ends_with([',', ';']) {
+        return false;
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 4 {
+        return false;
+    }
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    let words = t.split_whitespace().count();
+    if upper == letters.len() && words <= 8 {
+        return !t.starts_with("IN WITNESS");
+    }
+    false
+}
+
+fn is_noise(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return true;
+    }
+    // Page numbers, "- 3 -", "Page 3 of 10", and dot leaders of a table of contents.
+    let digits_only = t
+        .trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace())
+        .chars()
+        .all(|c| c.is_ascii_digit());
+    digits_only
+        || t.to_ascii_lowercase().starts_with("page ") && t.len() < 20
+        || t.contains(".....")
+        || t.contains("_____")
+        || t.contains("· · ·")
+}
+
+/// The lower-case view used by the line scanner.
+fn starts_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Segments `text` into clauses.
+pub(crate) fn segment(text: &str) -> Vec<Segment> {
+    let mut segs: Vec<Segment> = Vec::new();
+    let mut stack: Vec<(Style, usize)> = Vec::new(); // style, segment index
+    let mut last_lower: Option<String> = None;
+    let mut last_upper: Option<String> = None;
+    let mut in_body = false;
+    let mut in_recitals = false;
+    let mut in_signature = false;
+    let mut in_definitions_top: Option<u8> = None;
+    let mut prev_blank = true;
+    let mut pos = 0usize;
+    let mut seen_preamble = false;
+    let mut pending_heading_for: Option<usize> = None;
+    let mut article_seen = false;
+
+    let open = |segs: &mut Vec<Segment>,
+                kind: SegmentKind,
+                start: usize,
+                number: Option<String>,
+                heading: Option<String>,
+                level: u8,
+                parent: Option<usize>| {
+        if let Some(last) = segs.last_mut() {
+            last.end = start;
+        }
+        segs.push(Segment {
+            kind,
+            number,
+            heading,
+            start,
+            end: start,
+            level,
+            parent,
+        });
+    };
+
+    for raw in text.split_inclusive('\n') {
+        let line_start = pos;
+        pos += raw.len();
+        let lead = raw.len() - raw.trim_start().len();
+        let line = raw.trim();
+        if line.is_empty() {
+            prev_blank = true;
+            continue;
+        }
+        let start = line_start + lead;
+        let was_blank = prev_blank;
+        prev_blank = false;
+
+        if segs.is_empty() {
+            open(&mut segs, SegmentKind::Title, start, None, None, 0, None);
+        }
+        if is_noise(line) {
+            if line.contains(".....")
+                && !in_body
+                && segs.last().map(|s| s.kind) != Some(SegmentKind::Contents)
+            {
+                open(
+                    &mut segs,
+                    SegmentKind::Contents,
+                    start,
+                    None,
+                    Some("Contents".into()),
+                    0,
+                    None,
+                );
+            }
+            continue;
+        }
+        let lower_head: String = line
+            .chars()
+            .take(40)
+            .collect::<String>()
+            .to_ascii_lowercase();
+
+        // "PARTIES" / "BETWEEN:" headings belong to the preamble.
+        if !in_body
+            && matches!(
+                lower_head.trim_end_matches(':').trim(),
+                "parties" | "between" | "by and between" | "the parties"
+            )
+        {
+            if !seen_preamble {
+                open(
+                    &mut segs,
+                    SegmentKind::Preamble,
+                    start,
+                    None,
+                    Some("Preamble".into()),
+                    0,
+                    None,
+                );
+                seen_preamble = true;
+            }
+            continue;
+        }
+        // Table-of-contents heading.
+        if !in_body && (lower_head.starts_with("table of contents") || lower_head == "contents") {
+            open(
+                &mut segs,
+                SegmentKind::Contents,
+                start,
+                None,
+                Some("Table of Contents".into()),
+                0,
+                None,
+            );
+            continue;
+        }
+        if segs.last().map(|s| s.kind) == Some(SegmentKind::Contents) && !in_body {
+            // Stay in the contents while lines look like entries (short, end in a page number).
+            let ends_num = line
+                .trim_end()
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_digit());
+            if line.len() < 120
+                && (ends_num || line.split_whitespace().count() <= 8)
+                && !starts_ci(line, "this ")
+            {
+                continue;
+            }
+        }
+
+        // Signature block.
+        if starts_ci(line, "in witness whereof")
+            || starts_ci(line, "in witness thereof")
+            || starts_ci(line, "signed by") && !in_body
+        {
+            open(
+                &mut segs,
+                SegmentKind::Signature,
+                start,
+                None,
+                Some("Signatures".into()),
+                0,
+                None,
+            );
+            in_signature = true;
+            in_recitals = false;
+            stack.clear();
+            continue;
+        }
+        // Recitals.
+        if !in_body
+            && (starts_ci(line, "whereas")
+                || starts_ci(line, "recitals")
+                || starts_ci(line, "background")
+                || starts_ci(line, "witnesseth")
+                || starts_ci(line, "preliminary statement"))
+            && (line.len() > 14 || unnumbered_heading(line) || line.ends_with(':'))
+        {
+            if !in_recitals {
+                open(
+                    &mut segs,
+                    SegmentKind::Recitals,
+                    start,
+                    None,
+                    Some("Recitals".into()),
+                    0,
+                    None,
+                );
+                in_recitals = true;
+            }
+            continue;
+        }
+        if in_recitals
+            && (starts_ci(line, "now, therefore")
+                || starts_ci(line, "now therefore")
+                || starts_ci(line, "it is agreed")
+                || starts_ci(line, "the parties agree"))
+        {
+            // Belongs to the recitals; the body starts after it.
+            in_recitals = false;
+            in_body = true;
+            continue;
+        }
+
+        let marker = detect_marker(line, last_lower.as_deref(), last_upper.as_deref());
+        // Recital items "(A) Alpha is ..." / "A. Whereas" stay inside the recitals.
+        if in_recitals
+            && let Some(m) = &marker
+            && matches!(
+                m.style,
+                Style::UpperParen | Style::UpperDot | Style::LowerParen | Style::DigitParen
+            )
+        {
+            continue;
+        }
+        if let Some(m) = marker {
+            // Before the body starts, only keyworded or clearly numbered lines open sections.
+            let accept = in_body
+                || m.keyword
+                || matches!(m.style, Style::Decimal(_) | Style::RomanUpperDot)
+                || (matches!(m.style, Style::UpperDot) && seen_preamble);
+            if accept && !(in_signature && m.style != Style::Schedule) {
+                if m.style == Style::Schedule {
+                    in_signature = false;
+                    stack.clear();
+                    in_definitions_top = None;
+                }
+                in_body = true;
+                in_recitals = false;
+                match m.style {
+                    Style::LowerParen => {
+                        last_lower = Some(m.number.trim_matches(['(', ')']).to_owned())
+                    }
+                    Style::UpperDot | Style::UpperParen => {
+                        last_upper = Some(m.number.trim_matches(['(', ')', '.']).to_owned())
+                    }
+                    Style::Article => {
+                        article_seen = true;
+                        last_lower = None;
+                    }
+                    Style::Decimal(_) => last_lower = None,
+                    _ => {}
+                }
+                // Place the style in the nesting stack.
+                if let Some(p) = stack.iter().position(|(s, _)| *s == m.style) {
+                    stack.truncate(p);
+                } else if let Style::Decimal(d) = m.style {
+                    // A shallower decimal closes deeper ones.
+                    if let Some(p) = stack
+                        .iter()
+                        .position(|(s, _)| matches!(s, Style::Decimal(x) if *x > d))
+                    {
+                        stack.truncate(p);
+                    }
+                } else if m.style == Style::Article {
+                    stack.clear();
+                }
+                if m.style == Style::Schedule {
+                    stack.clear();
+                }
+                let parent = stack.last().map(|(_, i)| *i);
+                let level = stack.len() as u8 + 1;
+                let rest = &line[m.rest.min(line.len())..];
+                let heading = split_heading(rest);
+                let mut number = m.number.clone();
+                if m.style == Style::Article {
+                    number = format!("Article {number}");
+                }
+                let lh = heading.as_deref().unwrap_or("").to_ascii_lowercase();
+                let defs = lh.contains("definition") || lh.contains("interpretation");
+                if defs {
+                    in_definitions_top = Some(level);
+                } else if in_definitions_top.is_some_and(|l| level <= l) {
+                    in_definitions_top = None;
+                }
+                let kind = if m.style == Style::Schedule {
+                    SegmentKind::Schedule
+                } else if in_definitions_top.is_some() {
+                    SegmentKind::Definitions
+                } else {
+                    SegmentKind::Section
+                };
+                open(
+                    &mut segs,
+                    kind,
+                    start,
+                    Some(number),
+                    heading.clone(),
+                    level,
+                    parent,
+                );
+                let idx = segs.len() - 1;
+                pending_heading_for = (heading.is_none() || rest.trim().is_empty()).then_some(idx);
+                stack.push((m.style, idx));
+                continue;
+            }
+        }
+        // A heading on the line after "ARTICLE 5".
+        if let Some(idx) = pending_heading_for.take()
+            && (unnumbered_heading(line)
+                || (line.split_whitespace().count() <= 6 && !line.ends_with('.')))
+        {
+            if segs[idx].heading.is_none() {
+                segs[idx].heading = Some(line.trim_end_matches(['.', ':']).to_owned());
+                let lh = line.to_ascii_lowercase();
+                if lh.contains("definition") {
+                    segs[idx].kind = SegmentKind::Definitions;
+                    in_definitions_top = Some(segs[idx].level);
+                }
+            }
+            continue;
+        }
+        // Unnumbered CAPS heading after a blank line opens a section at the current top.
+        if was_blank
+            && (in_body || seen_preamble)
+            && !in_signature
+            && unnumbered_heading(line)
+            && !article_seen
+        {
+            stack.clear();
+            in_body = true;
+            in_recitals = false;
+            let lh = line.to_ascii_lowercase();
+            let kind = if lh.contains("definition") {
+                SegmentKind::Definitions
+            } else {
+                SegmentKind::Section
+            };
+            open(&mut segs, kind, start, None, Some(line.to_owned()), 1, None);
+            continue;
+        }
+        // Preamble starts with the first line that names parties or says "This Agreement".
+        if !seen_preamble && !in_body && !in_recitals {
+            let l = &lower_head;
+            if l.starts_with("this ")
+                || l.starts_with("the parties")
+                || l.starts_with("between")
+                || l.starts_with("by and between")
+                || l.starts_with("parties")
+                || l.starts_with("made ")
+                || l.starts_with("dear ")
+                || line.to_ascii_lowercase().contains(" is made ")
+                || line.to_ascii_lowercase().contains(" entered into ")
+                || (line.len() > 200 && segs.len() == 1)
+            {
+                open(
+                    &mut segs,
+                    SegmentKind::Preamble,
+                    start,
+                    None,
+                    Some("Preamble".into()),
+                    0,
+                    None,
+                );
+                seen_preamble = true;
+                continue;
+            }
+        }
+        // A paragraph after the preamble in an unnumbered agreement opens the body.
+        if seen_preamble
+            && !in_body
+            && !in_recitals
+            && was_blank
+            && segs.last().map(|s| s.kind) == Some(SegmentKind::Preamble)
+        {
+            let l = &lower_head;
+            if l.starts_with("now, therefore")
+                || l.starts_with("now therefore")
+                || l.starts_with("it is agreed")
+                || l.starts_with("the parties agree")
+                || l.starts_with("in consideration")
+            {
+                in_body = true;
+                continue;
+            }
+        }
+        // Unnumbered bodies: each paragraph of a document without any structure is a clause.
+        let _ = was_blank;
+    }
+    if let Some(last) = segs.last_mut() {
+        last.end = text.len();
+    }
+    // Trim each span's trailing whitespace; drop empty segments.
+    for s in &mut segs {
+        let body = &text[s.start..s.end];
+        s.end = s.start + body.trim_end().len();
+    }
+    let mut keep_map = vec![usize::MAX; segs.len()];
+    let mut out: Vec<Segment> = Vec::with_capacity(segs.len());
+    for (i, s) in segs.into_iter().enumerate() {
+        if s.end > s.start {
+            keep_map[i] = out.len();
+            out.push(s);
+        }
+    }
+    for s in &mut out {
+        s.parent = s
+            .parent
+            .and_then(|p| (keep_map[p] != usize::MAX).then(|| keep_map[p]));
+    }
+    split_long_paragraph_segments(text, out)
+}
+
+/// Paragraph-per-clause fallback and inline headings for documents flattened into a few
+/// long lines (common in text converted from PDF).
+fn split_long_paragraph_segments(text: &str, segs: Vec<Segment>) -> Vec<Segment> {
+    static INLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:[.:;]\s+|\s{2,})((?:ARTICLE|Article|SECTION|Section)\s+(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})?)\.?\s+[A-Z][A-Za-z,&/\- ]{2,60}?[.:]|(?:\d{1,2}\.\d{1,2}|\d{1,2}\.)\s+[A-Z][A-Za-z&/\- ]{2,50}?\.|[A-Z][A-Z ,&/\-]{4,60}\.)\s")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let mut out = Vec::with_capacity(segs.len());
+    for s in segs {
+        let len = s.end - s.start;
+        if len < 4000 || matches!(s.kind, SegmentKind::Signature | SegmentKind::Contents) {
+            out.push(s);
+            continue;
+        }
+        // Blank-line paragraphs first.
+        let body = &text[s.start..s.end];
+        let mut cuts: Vec<(usize, Option<String>, Option<String>)> = Vec::new();
+        for m in INLINE_RE.captures_iter(body) {
+            let Some(g) = m.get(1) else { continue };
+            let h = g.as_str().trim_end_matches(['.', ':']).trim();
+            // Split "2. Term" into number and heading.
+            let (num, head) = match h.split_once(' ') {
+                Some((n, rest)) if n.chars().next().is_some_and(|c| c.is_ascii_digit()) => (
+                    Some(n.trim_end_matches('.').to_owned()),
+                    rest.trim().to_owned(),
+                ),
+                Some((kw, rest))
+                    if kw.eq_ignore_ascii_case("article") || kw.eq_ignore_ascii_case("section") =>
+                {
+                    match rest.split_once(' ') {
+                        Some((n, hh)) => (
+                            Some(format!("{kw} {}", n.trim_end_matches('.'))),
+                            hh.trim().to_owned(),
+                        ),
+                        None => (None, h.to_owned()),
+                    }
+                }
+                _ => (None, h.to_owned()),
+            };
+            if head.split_whitespace().count() > 9 {
+                continue;
+            }
+            cuts.push((s.start + g.start(), num, Some(head)));
+        }
+        if cuts.len() < 2 {
+            out.push(s);
+            continue;
+        }
+        let parent_idx = out.len();
+        let first_cut = cuts[0].0;
+        let mut head_seg = s.clone();
+        head_seg.end = first_cut;
+        let (a, z) = crate::text::trim_span(text, head_seg.start, head_seg.end);
+        if z > a {
+            head_seg.end = z;
+            out.push(head_seg);
+        }
+        let parent = if out.len() > parent_idx {
+            Some(parent_idx)
+        } else {
+            s.parent
+        };
+        for (k, (at, num, head)) in cuts.iter().enumerate() {
+            let end = cuts.get(k + 1).map_or(s.end, |c| c.0);
+            let (a, z) = crate::text::trim_span(text, *at, end);
+            if z <= a {
+                continue;
+            }
+            out.push(Segment {
+                kind: SegmentKind::Section,
+                number: num.clone(),
+                heading: head.clone(),
+                start: a,
+                end: z,
+                level: s.level + 1,
+                parent,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outline(t: &str) -> Vec<(SegmentKind, Option<String>, Option<String>, u8)> {
+        segment(t)
+            .into_iter()
+            .map(|s| (s.kind, s.number, s.heading, s.level))
+            .collect()
+    }
+
+    #[test]
+    fn numbered_agreement_outline() {
+        let t = "COLLABORATION AGREEMENT\n\nThis Collaboration Agreement is made between Alpha Inc. (\"Alpha\") and Beta Ltd (\"Beta\").\n\nRECITALS\n\nWHEREAS, Alpha makes things;\n\nNOW, THEREFORE, the parties agree as follows:\n\nARTICLE I\nDEFINITIONS\n\n1.1 \"Product\" means the thing.\n\nARTICLE II - TERM\n\n2.1 Term. This Agreement starts today.\n\n(a) first;\n\n(b) second;\n\n(i) nested;\n\n2.2 Renewal. It renews.\n\nIN WITNESS WHEREOF the parties sign.\n\nBy: ____\n\nEXHIBIT A\n\nWork plan.\n";
+        let o = outline(t);
+        let kinds: Vec<_> = o.iter().map(|x| x.0).collect();
+        assert_eq!(kinds[0], SegmentKind::Title);
+        assert_eq!(kinds[1], SegmentKind::Preamble);
+        assert_eq!(kinds[2], SegmentKind::Recitals);
+        assert!(
+            o.iter()
+                .any(|x| x.1.as_deref() == Some("Article I")
+                    && x.2.as_deref() == Some("DEFINITIONS"))
+        );
+        assert!(
+            o.iter()
+                .any(|x| x.0 == SegmentKind::Definitions && x.1.as_deref() == Some("1.1"))
+        );
+        let term = o.iter().find(|x| x.1.as_deref() == Some("2.1")).unwrap();
+        assert_eq!(term.2.as_deref(), Some("Term"));
+        assert_eq!(term.3, 2);
+        let nested = o.iter().find(|x| x.1.as_deref() == Some("(i)")).unwrap();
+        assert_eq!(nested.3, 4);
+        let renewal = o.iter().find(|x| x.1.as_deref() == Some("2.2")).unwrap();
+        assert_eq!(renewal.3, 2);
+        assert!(kinds.contains(&SegmentKind::Signature));
+        assert_eq!(kinds.last(), Some(&SegmentKind::Schedule));
+    }
+
+    #[test]
+    fn letters_h_then_i_stay_letters() {
+        let t = "1. Scope\n\n(g) gee;\n\n(h) aitch;\n\n(i) eye;\n\n(j) jay.\n";
+        let o = outline(t);
+        let i = o.iter().find(|x| x.1.as_deref() == Some("(i)")).unwrap();
+        let h = o.iter().find(|x| x.1.as_deref() == Some("(h)")).unwrap();
+        assert_eq!(i.3, h.3);
+    }
+
+    #[test]
+    fn section_symbol_and_clause_keywords() {
+        let t = "This Agreement is made between A and B.\n\n§ 1 Subject\nText.\n\n§ 2 Term\nText.\n\nClause 3 Fees\nText.\n";
+        let o = outline(t);
+        assert!(
+            o.iter()
+                .any(|x| x.1.as_deref() == Some("1") && x.2.as_deref() == Some("Subject"))
+        );
+        assert!(
+            o.iter()
+                .any(|x| x.1.as_deref() == Some("3") && x.2.as_deref() == Some("Fees"))
+        );
+    }
+
+    #[test]
+    fn segments_never_overlap_and_cover_in_order() {
+        let t = "A\n\n1. One\n\ntext\n\n2. Two\n\n(a) x\n";
+        let s = segment(t);
+        for w in s.windows(2) {
+            assert!(w[0].end <= w[1].start);
+        }
+    }
+}

@@ -1,1 +1,12 @@
-//! Placeholder.
+//! Entente's use-cases: the steps that span analysis and storage (importing a document,
+//! adding a version, loading the demo portfolio), shared by the CLI and the HTTP server.
+
+pub mod demo;
+mod error;
+mod import;
+
+pub use error::CoreError;
+pub use import::{ImportOptions, Imported, add_version_document, import_document};
+
+/// Result alias for use-cases.
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -321,13 +321,13 @@ impl NewObligation {
         if self.text.trim().is_empty() || self.text.chars().count() > 5000 {
             return Err(ValidationError::new("text", "must be 1 to 5000 characters"));
         }
-        if let Some(m) = &self.metric {
-            if m.unit.chars().count() > 40 {
-                return Err(ValidationError::new(
-                    "metric.unit",
-                    "must be at most 40 characters",
-                ));
-            }
+        if let Some(m) = &self.metric
+            && m.unit.chars().count() > 40
+        {
+            return Err(ValidationError::new(
+                "metric.unit",
+                "must be at most 40 characters",
+            ));
         }
         if let Some(o) = &self.owner {
             crate::agreement::parse_owner(o).map_err(|e| e.within("owner"))?;

@@ -33,7 +33,7 @@ pub struct AgreementParty {
 }
 
 /// Raw party input: either an existing `party_id` or a `legal_name` (matched or created).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct AgreementPartyDraft {
     /// An existing party.
     #[serde(default)]

@@ -634,7 +634,8 @@ async fn load_parties<'e, E>(ex: E, org: &str, id: AgreementId) -> Result<Vec<Ag
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let rows: Vec<(String, String, Option<String>, String, Option<String>)> = sqlx::query_as(
+    type PartyRow = (String, String, Option<String>, String, Option<String>);
+    let rows: Vec<PartyRow> = sqlx::query_as(
         "select p.party_id, p.legal_name, ap.short_name, ap.role, p.jurisdiction from agreement_party ap \
          join party p on p.party_id = ap.party_id \
          where ap.organisation_id = $1 and ap.agreement_id = $2 order by ap.ordinal",
@@ -677,25 +678,25 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter) -> Result<(String, Vec<String>
         binds.push(v);
         clauses.push(sql.replace("$?", &format!("${}", binds.len())));
     };
-    if let Some(s) = &f.status {
-        if let Some(s) = errs.take("status", AgreementStatus::parse(s)) {
-            push(
-                "a.status = $?",
-                s.as_str().to_owned(),
-                &mut clauses,
-                &mut binds,
-            );
-        }
+    if let Some(s) = &f.status
+        && let Some(s) = errs.take("status", AgreementStatus::parse(s))
+    {
+        push(
+            "a.status = $?",
+            s.as_str().to_owned(),
+            &mut clauses,
+            &mut binds,
+        );
     }
-    if let Some(k) = &f.kind {
-        if let Some(k) = errs.take("kind", AgreementKind::parse(k)) {
-            push(
-                "a.kind = $?",
-                k.as_str().to_owned(),
-                &mut clauses,
-                &mut binds,
-            );
-        }
+    if let Some(k) = &f.kind
+        && let Some(k) = errs.take("kind", AgreementKind::parse(k))
+    {
+        push(
+            "a.kind = $?",
+            k.as_str().to_owned(),
+            &mut clauses,
+            &mut binds,
+        );
     }
     if let Some(o) = &f.owner {
         push(

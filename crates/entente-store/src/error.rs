@@ -45,10 +45,10 @@ impl StoreError {
 
     /// Maps a unique-constraint violation to `Conflict` with `msg`; other errors pass through.
     pub(crate) fn on_unique(e: sqlx::Error, msg: &str) -> Self {
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_unique_violation() {
-                return Self::Conflict(msg.to_owned());
-            }
+        if let sqlx::Error::Database(db) = &e
+            && db.is_unique_violation()
+        {
+            return Self::Conflict(msg.to_owned());
         }
         Self::Database(e)
     }

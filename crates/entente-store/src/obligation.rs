@@ -163,15 +163,15 @@ impl Store {
                 cond.replace("$?", &format!("${}", binds.len()))
             ));
         };
-        if let Some(a) = &f.agreement_id {
-            if let Some(a) = errs.take("agreement_id", a.parse::<AgreementId>()) {
-                add("agreement_id = $?", a.to_string(), &mut sql, &mut binds);
-            }
+        if let Some(a) = &f.agreement_id
+            && let Some(a) = errs.take("agreement_id", a.parse::<AgreementId>())
+        {
+            add("agreement_id = $?", a.to_string(), &mut sql, &mut binds);
         }
-        if let Some(s) = &f.status {
-            if let Some(s) = errs.take("status", ObligationStatus::parse(s)) {
-                add("status = $?", s.as_str().to_owned(), &mut sql, &mut binds);
-            }
+        if let Some(s) = &f.status
+            && let Some(s) = errs.take("status", ObligationStatus::parse(s))
+        {
+            add("status = $?", s.as_str().to_owned(), &mut sql, &mut binds);
         }
         if let Some(o) = &f.owner {
             add("owner = $?", o.trim().to_lowercase(), &mut sql, &mut binds);

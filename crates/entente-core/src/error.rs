@@ -1,0 +1,53 @@
+//! Use-case errors: what the caller should fix (validation, unreadable document), what is
+//! missing or conflicting, and internal failures whose detail is only logged.
+
+use entente_domain::ValidationErrors;
+use entente_store::StoreError;
+
+/// A failed use-case.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// Input breaks a rule; each error names its field.
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    /// The document cannot be read.
+    #[error("{0}")]
+    Document(#[from] entente_analysis::IngestError),
+    /// Not found in this tenant.
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// Entity type.
+        entity: &'static str,
+        /// Id.
+        id: String,
+    },
+    /// Conflicts with the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// Anything else (database down, corrupt data); logged, not shown to clients.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { entity, id } => Self::NotFound { entity, id },
+            StoreError::Conflict(m) => Self::Conflict(m),
+            StoreError::Invalid(v) => Self::Validation(v),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ValidationErrors> for CoreError {
+    fn from(e: ValidationErrors) -> Self {
+        Self::Validation(e)
+    }
+}
+
+impl From<entente_domain::ValidationError> for CoreError {
+    fn from(e: entente_domain::ValidationError) -> Self {
+        Self::Validation(e.into())
+    }
+}

@@ -1,0 +1,176 @@
+//! Import: a document's bytes become a stored agreement (or a new version of one) through
+//! ingest, analysis and one store transaction, so a failure leaves nothing behind.
+
+use crate::Result;
+use entente_analysis::{Analysis, Limits};
+use entente_domain::agreement::AgreementDraft;
+use entente_domain::document::MediaType;
+use entente_domain::party::AgreementPartyDraft;
+use entente_domain::terms::Terms;
+use entente_domain::{AgreementId, ValidationError, VersionId};
+use entente_store::{Actor, NewVersion, Store, VersionAnalysis};
+use serde::{Deserialize, Serialize};
+
+/// What the person importing says about the agreement; anything given wins over analysis.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ImportOptions {
+    /// Title (default: the document's title, else the file name).
+    pub title: Option<String>,
+    /// Kind (default: analysis's guess).
+    pub kind: Option<String>,
+    /// Status (default: active, as imported agreements are usually signed).
+    pub status: Option<String>,
+    /// Owner e-mail.
+    pub owner: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Parties (default: those analysis found).
+    #[serde(default)]
+    pub parties: Vec<AgreementPartyDraft>,
+}
+
+/// What an import stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    /// The agreement.
+    pub agreement_id: AgreementId,
+    /// The version.
+    pub version_id: VersionId,
+    /// Its title.
+    pub title: String,
+    /// Clauses segmented.
+    pub clauses: usize,
+    /// Term values extracted.
+    pub terms: usize,
+    /// Obligations extracted.
+    pub obligations: usize,
+}
+
+/// The store-shaped result of analysing a document.
+pub(crate) fn to_version(
+    analysis: &Analysis,
+    media_type: MediaType,
+    bytes: &[u8],
+    filename: &str,
+) -> (NewVersion, VersionAnalysis) {
+    let record = analysis.record();
+    let version = NewVersion {
+        filename: filename.to_owned(),
+        media_type,
+        bytes: bytes.to_vec(),
+        text: analysis.text().to_owned(),
+    };
+    let va = VersionAnalysis {
+        clauses: record.clauses,
+        terms: record
+            .terms
+            .into_iter()
+            .map(|t| (t.field, t.value, evidence(&t.evidence)))
+            .collect(),
+        obligations: record
+            .obligations
+            .into_iter()
+            .map(|(o, e)| (o, evidence(&e)))
+            .collect(),
+    };
+    (version, va)
+}
+
+fn evidence(e: &entente_analysis::Evidence) -> entente_domain::terms::Evidence {
+    entente_domain::terms::Evidence {
+        clause: e.clause,
+        start: e.start,
+        end: e.end,
+        confidence: e.confidence,
+    }
+}
+
+/// Reads and analyses a document, keeping the detected format.
+pub(crate) fn analyse(
+    bytes: &[u8],
+    filename: &str,
+    limits: &Limits,
+) -> Result<(Analysis, MediaType)> {
+    let ingested = entente_analysis::ingest(bytes, filename, limits)?;
+    Ok((
+        entente_analysis::analyze_text(&ingested.text),
+        ingested.media_type,
+    ))
+}
+
+/// Imports one document as a new agreement.
+pub async fn import_document(
+    store: &Store,
+    actor: &Actor,
+    bytes: &[u8],
+    filename: &str,
+    opts: ImportOptions,
+    limits: &Limits,
+) -> Result<Imported> {
+    let (analysis, media_type) = analyse(bytes, filename, limits)?;
+    let record = analysis.record();
+    let title = opts
+        .title
+        .clone()
+        .or(record.title.clone())
+        .unwrap_or_else(|| {
+            filename
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(filename)
+                .to_owned()
+        });
+    let parties = if opts.parties.is_empty() {
+        record.parties.clone()
+    } else {
+        opts.parties.clone()
+    };
+    if parties.len() < 2 {
+        return Err(ValidationError::new(
+            "parties",
+            format!(
+                "found {} part{} in {filename}; an agreement needs at least two (name them explicitly)",
+                parties.len(),
+                if parties.len() == 1 { "y" } else { "ies" }
+            ),
+        )
+        .into());
+    }
+    let draft = AgreementDraft {
+        title,
+        kind: opts
+            .kind
+            .clone()
+            .or_else(|| Some(record.kind.as_str().to_owned())),
+        status: opts.status.clone().or_else(|| Some("active".to_owned())),
+        owner: opts.owner.clone(),
+        tags: opts.tags.clone(),
+        parties,
+    };
+    let new = draft.validate(Terms::default())?;
+    let (version, va) = to_version(&analysis, media_type, bytes, filename);
+    let (agreement_id, version_id) = store.import_agreement(actor, &new, &version, &va).await?;
+    Ok(Imported {
+        agreement_id,
+        version_id,
+        title: new.title.as_str().to_owned(),
+        clauses: va.clauses.len(),
+        terms: va.terms.len(),
+        obligations: va.obligations.len(),
+    })
+}
+
+/// Adds a document as a new version of an existing agreement.
+pub async fn add_version_document(
+    store: &Store,
+    actor: &Actor,
+    agreement: AgreementId,
+    bytes: &[u8],
+    filename: &str,
+    limits: &Limits,
+) -> Result<VersionId> {
+    let (analysis, media_type) = analyse(bytes, filename, limits)?;
+    let (version, va) = to_version(&analysis, media_type, bytes, filename);
+    Ok(store.add_version(actor, agreement, &version, &va).await?)
+}

@@ -1,0 +1,53 @@
+//! Audit endpoints: an agreement's trail, and verification of the tenant's chain.
+
+use crate::AppState;
+use crate::error::{AppPath, Result};
+use axum::Json;
+use axum::extract::State;
+use entente_domain::AgreementId;
+use entente_domain::audit::AuditEvent;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(agreement_audit))
+        .routes(routes!(verify_audit))
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/audit", tag = "audit", params(("id" = AgreementId, Path)),
+    responses((status = 200, body = Vec<AuditEvent>), (status = 404, body = crate::error::Problem)))]
+async fn agreement_audit(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<AgreementId>,
+) -> Result<Json<Vec<AuditEvent>>> {
+    let actor = s.actor();
+    // Events outlive a deleted agreement, so existence is checked only when none are found.
+    let events = s.store.list_audit(&actor, Some(id)).await?;
+    if events.is_empty() {
+        s.store.get_agreement(&actor, id).await?;
+    }
+    Ok(Json(events))
+}
+
+/// The outcome of re-checking the audit chain.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Verification {
+    /// True when every link holds.
+    intact: bool,
+    /// First broken event, if any.
+    broken_at: Option<u64>,
+    /// What is wrong there.
+    reason: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/audit/verify", tag = "audit", responses((status = 200, body = Verification)))]
+async fn verify_audit(State(s): State<AppState>) -> Result<Json<Verification>> {
+    let b = s.store.verify_audit(s.org).await?;
+    Ok(Json(Verification {
+        intact: b.is_none(),
+        broken_at: b.as_ref().map(|b| b.seq),
+        reason: b.map(|b| b.reason),
+    }))
+}

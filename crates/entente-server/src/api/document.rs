@@ -1,0 +1,220 @@
+//! Document endpoints: import a file as a new agreement, add a version, list versions,
+//! download the original, read the text, list clauses, search clause text.
+
+use crate::AppState;
+use crate::error::{AppPath, AppQuery, Result};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use entente_core::{ImportOptions, Imported};
+use entente_domain::clause::Clause;
+use entente_domain::document::DocumentVersion;
+use entente_domain::{AgreementId, ValidationError, VersionId};
+use entente_store::ClauseHit;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import_agreement))
+        .routes(routes!(list_versions, add_version))
+        .routes(routes!(version_content))
+        .routes(routes!(version_text))
+        .routes(routes!(list_clauses))
+        .routes(routes!(search_clauses))
+}
+
+/// Import parameters; the file itself is the request body.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ImportQuery {
+    /// File name (its extension must match the content).
+    filename: String,
+    /// Title (default: from the document).
+    title: Option<String>,
+    /// Kind.
+    kind: Option<String>,
+    /// Status (default active).
+    status: Option<String>,
+    /// Owner e-mail.
+    owner: Option<String>,
+    /// Comma-separated tags.
+    tags: Option<String>,
+}
+
+/// What an import stored.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ImportResult {
+    agreement_id: AgreementId,
+    version_id: VersionId,
+    title: String,
+    clauses: usize,
+    terms: usize,
+    obligations: usize,
+}
+
+impl From<Imported> for ImportResult {
+    fn from(i: Imported) -> Self {
+        Self {
+            agreement_id: i.agreement_id,
+            version_id: i.version_id,
+            title: i.title,
+            clauses: i.clauses,
+            terms: i.terms,
+            obligations: i.obligations,
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/import", tag = "documents", params(ImportQuery),
+    request_body(content = Vec<u8>, description = "the document: TXT, Markdown, HTML, DOCX or PDF", content_type = "application/octet-stream"),
+    responses((status = 201, body = ImportResult), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn import_agreement(
+    State(s): State<AppState>,
+    AppQuery(q): AppQuery<ImportQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ImportResult>)> {
+    let opts = ImportOptions {
+        title: q.title,
+        kind: q.kind,
+        status: q.status,
+        owner: q.owner,
+        tags: q
+            .tags
+            .map(|t| {
+                t.split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        parties: Vec::new(),
+    };
+    let imported =
+        entente_core::import_document(&s.store, &s.actor(), &body, &q.filename, opts, &s.limits)
+            .await?;
+    Ok((StatusCode::CREATED, Json(imported.into())))
+}
+
+/// New-version parameters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct VersionQuery {
+    /// File name.
+    filename: String,
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/versions", tag = "documents", params(("id" = AgreementId, Path)),
+    responses((status = 200, body = Vec<DocumentVersion>), (status = 404, body = crate::error::Problem)))]
+async fn list_versions(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<AgreementId>,
+) -> Result<Json<Vec<DocumentVersion>>> {
+    let actor = s.actor();
+    s.store.get_agreement(&actor, id).await?;
+    Ok(Json(s.store.list_versions(&actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/versions", tag = "documents", params(("id" = AgreementId, Path), VersionQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = DocumentVersion), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn add_version(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<AgreementId>,
+    AppQuery(q): AppQuery<VersionQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<DocumentVersion>)> {
+    let actor = s.actor();
+    let vid =
+        entente_core::add_version_document(&s.store, &actor, id, &body, &q.filename, &s.limits)
+            .await?;
+    let v = s
+        .store
+        .list_versions(&actor, id)
+        .await?
+        .into_iter()
+        .find(|v| v.id == vid)
+        .ok_or_else(|| ValidationError::new("version", "vanished"))?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[utoipa::path(get, path = "/api/versions/{id}/content", tag = "documents", params(("id" = VersionId, Path)),
+    responses((status = 200, description = "the original bytes", content_type = "application/octet-stream"), (status = 404, body = crate::error::Problem)))]
+async fn version_content(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<VersionId>,
+) -> Result<Response> {
+    let (name, media, bytes) = s.store.version_content(&s.actor(), id).await?;
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.mime().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/versions/{id}/text", tag = "documents", params(("id" = VersionId, Path)),
+    responses((status = 200, description = "the extracted text", content_type = "text/plain"), (status = 404, body = crate::error::Problem)))]
+async fn version_text(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<VersionId>,
+) -> Result<Response> {
+    let t = s.store.version_text(&s.actor(), id).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], t).into_response())
+}
+
+/// Which version's clauses.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ClauseQuery {
+    /// A version (default: the latest).
+    version_id: Option<VersionId>,
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/clauses", tag = "documents", params(("id" = AgreementId, Path), ClauseQuery),
+    responses((status = 200, body = Vec<Clause>), (status = 404, body = crate::error::Problem)))]
+async fn list_clauses(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<AgreementId>,
+    AppQuery(q): AppQuery<ClauseQuery>,
+) -> Result<Json<Vec<Clause>>> {
+    Ok(Json(
+        s.store.list_clauses(&s.actor(), id, q.version_id).await?,
+    ))
+}
+
+/// Search parameters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct SearchQuery {
+    /// Words to find (all must occur; stemmed).
+    q: String,
+    /// Maximum hits (default 20, at most 200).
+    limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/search", tag = "documents", params(SearchQuery),
+    responses((status = 200, body = Vec<ClauseHit>), (status = 422, body = crate::error::Problem)))]
+async fn search_clauses(
+    State(s): State<AppState>,
+    AppQuery(q): AppQuery<SearchQuery>,
+) -> Result<Json<Vec<ClauseHit>>> {
+    Ok(Json(
+        s.store
+            .search_clauses(&s.actor(), &q.q, q.limit.unwrap_or(20))
+            .await?,
+    ))
+}

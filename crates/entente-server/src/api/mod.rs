@@ -1,0 +1,56 @@
+//! The JSON API: one module per resource, each handler one use-case call. Routes are
+//! registered through utoipa-axum so the OpenAPI document cannot drift from the router.
+
+mod agreement;
+mod audit;
+mod document;
+mod obligation;
+mod party;
+
+use crate::AppState;
+use crate::error::Problem;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Entente API", description = "Contract lifecycle management for cooperation agreements. Errors are RFC 9457 problem documents (application/problem+json)."),
+    components(schemas(Problem, entente_domain::terms::TermField, entente_domain::AgreementId, entente_domain::PartyId, entente_domain::ObligationId, entente_domain::VersionId, entente_domain::ClauseId)),
+    tags(
+        (name = "agreements", description = "Agreements, their terms and lifecycle"),
+        (name = "documents", description = "Document versions, clauses and search"),
+        (name = "parties", description = "Legal entities"),
+        (name = "obligations", description = "Duties and their status"),
+        (name = "audit", description = "The tamper-evident audit trail"),
+    )
+)]
+struct ApiDoc;
+
+/// Every API route with its OpenAPI description.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(agreement::router())
+        .merge(document::router())
+        .merge(party::router())
+        .merge(obligation::router())
+        .merge(audit::router())
+}
+
+/// Liveness and database reachability.
+pub(crate) async fn healthz(
+    State(state): State<AppState>,
+) -> (StatusCode, Json<serde_json::Value>) {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))),
+        Err(e) => {
+            tracing::error!(error.cause = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "database unavailable" })),
+            )
+        }
+    }
+}

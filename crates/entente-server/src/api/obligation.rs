@@ -1,0 +1,76 @@
+//! Obligation endpoints: portfolio list with due filters, create under an agreement, read,
+//! status and owner changes, delete.
+
+use crate::AppState;
+use crate::error::{AppJson, AppPath, AppQuery, Result};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use entente_domain::obligation::{NewObligation, Obligation};
+use entente_domain::{AgreementId, ObligationId};
+use entente_store::{ObligationFilter, ObligationPatch};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_obligations))
+        .routes(routes!(create_obligation))
+        .routes(routes!(
+            get_obligation,
+            update_obligation,
+            delete_obligation
+        ))
+}
+
+#[utoipa::path(get, path = "/api/obligations", tag = "obligations", params(ObligationFilter),
+    responses((status = 200, body = Vec<Obligation>), (status = 422, body = crate::error::Problem)))]
+async fn list_obligations(
+    State(s): State<AppState>,
+    AppQuery(f): AppQuery<ObligationFilter>,
+) -> Result<Json<Vec<Obligation>>> {
+    Ok(Json(s.store.list_obligations(&s.actor(), &f).await?))
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/obligations", tag = "obligations", params(("id" = AgreementId, Path)),
+    request_body = NewObligation,
+    responses((status = 201, body = Obligation), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn create_obligation(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<AgreementId>,
+    AppJson(o): AppJson<NewObligation>,
+) -> Result<(StatusCode, Json<Obligation>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_obligation(&s.actor(), id, &o).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/obligations/{id}", tag = "obligations", params(("id" = ObligationId, Path)),
+    responses((status = 200, body = Obligation), (status = 404, body = crate::error::Problem)))]
+async fn get_obligation(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<ObligationId>,
+) -> Result<Json<Obligation>> {
+    Ok(Json(s.store.get_obligation(&s.actor(), id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/obligations/{id}", tag = "obligations", params(("id" = ObligationId, Path)), request_body = ObligationPatch,
+    responses((status = 200, body = Obligation), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn update_obligation(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<ObligationId>,
+    AppJson(p): AppJson<ObligationPatch>,
+) -> Result<Json<Obligation>> {
+    Ok(Json(s.store.update_obligation(&s.actor(), id, &p).await?))
+}
+
+#[utoipa::path(delete, path = "/api/obligations/{id}", tag = "obligations", params(("id" = ObligationId, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+async fn delete_obligation(
+    State(s): State<AppState>,
+    AppPath(id): AppPath<ObligationId>,
+) -> Result<StatusCode> {
+    s.store.delete_obligation(&s.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,152 @@
+use crate::helpers::{agreement_body, spawn_apps};
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn an_agreement_can_be_created_read_listed_updated_and_deleted() {
+    for app in spawn_apps().await {
+        let (status, a) = app.post_agreement(agreement_body()).await;
+        assert_eq!(status, 201, "{}: {a}", app.label);
+        let id = a["id"].as_str().unwrap().to_owned();
+        assert_eq!(a["parties"].as_array().unwrap().len(), 2);
+        assert_eq!(a["terms"]["notice_period_non_renewal"]["value"], "P90D");
+        assert_eq!(a["terms"]["governing_law"]["source"]["kind"], "user");
+
+        let (_, got) = app.get(&format!("/api/agreements/{id}")).await;
+        assert_eq!(got["title"], a["title"]);
+
+        // Renewal on 2027-06-01; notice deadline 2027-03-03 is within 60 days of 2027-02-01.
+        let (_, page) = app
+            .get("/api/agreements?notice_within_days=60&today=2027-02-01")
+            .await;
+        assert_eq!(page["total"], 1);
+        assert_eq!(page["items"][0]["notice_deadline"], "2027-03-03");
+        let (_, page) = app
+            .get("/api/agreements?notice_within_days=20&today=2027-02-01")
+            .await;
+        assert_eq!(page["total"], 0);
+        let (_, page) = app
+            .get("/api/agreements?party=globex&liability_cap=amount")
+            .await;
+        assert_eq!(page["total"], 1);
+
+        let (status, upd) = app
+            .send(
+                Method::PATCH,
+                &format!("/api/agreements/{id}"),
+                json!({"title": "Renamed", "tags": ["x"]}),
+            )
+            .await;
+        assert_eq!(
+            (status, upd["title"].as_str(), upd["tags"].clone()),
+            (200, Some("Renamed"), json!(["x"]))
+        );
+
+        let (status, t) = app
+            .send(
+                Method::PUT,
+                &format!("/api/agreements/{id}/terms/liability_cap"),
+                json!({"value": "uncapped", "note": "side letter"}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(t["terms"]["liability_cap"]["value"]["kind"], "uncapped");
+
+        let (status, p) = app
+            .post(
+                &format!("/api/agreements/{id}/transition"),
+                json!({"status": "draft"}),
+            )
+            .await;
+        assert_eq!(status, 422);
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("allowed from active"),
+            "{p}"
+        );
+        let (status, moved) = app
+            .post(
+                &format!("/api/agreements/{id}/transition"),
+                json!({"status": "termination_notice", "reason": "exit"}),
+            )
+            .await;
+        assert_eq!(
+            (status, moved["status"].as_str()),
+            (200, Some("termination_notice"))
+        );
+
+        let (status, o) = app
+            .post(&format!("/api/agreements/{id}/obligations"), json!({"obligor": "Northwind", "text": "deliver the integration plan", "due": {"kind": "after", "period": "P30D", "event": "effective"}}))
+            .await;
+        assert_eq!(status, 201, "{o}");
+        assert_eq!(o["due_date"], "2025-07-01");
+        let (_, overdue) = app
+            .get("/api/obligations?overdue=true&today=2025-08-01")
+            .await;
+        assert_eq!(overdue.as_array().unwrap().len(), 1);
+        let oid = o["id"].as_str().unwrap();
+        let (status, done) = app
+            .send(
+                Method::PATCH,
+                &format!("/api/obligations/{oid}"),
+                json!({"status": "done", "note": "sent"}),
+            )
+            .await;
+        assert_eq!((status, done["status"].as_str()), (200, Some("done")));
+
+        let (_, audit) = app.get(&format!("/api/agreements/{id}/audit")).await;
+        let actions: Vec<&str> = audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "agreement.create",
+                "agreement.update",
+                "term.set",
+                "agreement.transition",
+                "obligation.create",
+                "obligation.update"
+            ]
+        );
+        let (_, v) = app.get("/api/audit/verify").await;
+        assert_eq!(v["intact"], true);
+
+        let (status, _) = app
+            .send(
+                Method::DELETE,
+                &format!("/api/agreements/{id}"),
+                json!(null),
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (status, _) = app.get(&format!("/api/agreements/{id}")).await;
+        assert_eq!(status, 404);
+    }
+}
+
+#[tokio::test]
+async fn lists_are_paginated_and_page_size_is_bounded() {
+    for app in spawn_apps().await {
+        for i in 0..3 {
+            let mut b = agreement_body();
+            b["title"] = json!(format!("Agreement {i}"));
+            assert_eq!(app.post_agreement(b).await.0, 201);
+        }
+        let (_, p) = app.get("/api/agreements?limit=2&offset=0").await;
+        assert_eq!(
+            (p["items"].as_array().unwrap().len(), p["total"].as_u64()),
+            (2, Some(3))
+        );
+        let (_, p2) = app.get("/api/agreements?limit=2&offset=2").await;
+        assert_eq!(p2["items"].as_array().unwrap().len(), 1);
+        let (status, p) = app.get("/api/agreements?limit=0").await;
+        assert_eq!(status, 422);
+        assert_eq!(p["errors"][0]["field"], "limit");
+    }
+}

@@ -1,0 +1,129 @@
+//! `entente list`: the portfolio as a table (or JSON), with the filters people ask for.
+
+use super::{Ctx, Outcome};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use entente_store::{AgreementFilter, Page};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Status (draft, active, …).
+    #[arg(long)]
+    status: Option<String>,
+    /// Kind (collaboration, joint_development, …).
+    #[arg(long)]
+    kind: Option<String>,
+    /// Owner e-mail.
+    #[arg(long)]
+    owner: Option<String>,
+    /// Tag.
+    #[arg(long)]
+    tag: Option<String>,
+    /// Counterparty (part of a party name).
+    #[arg(long)]
+    party: Option<String>,
+    /// Part of the title.
+    #[arg(long)]
+    search: Option<String>,
+    /// Initial term ends within N days.
+    #[arg(long, value_name = "DAYS")]
+    expiring_within: Option<u32>,
+    /// Auto-renews within N days.
+    #[arg(long, value_name = "DAYS")]
+    renewing_within: Option<u32>,
+    /// Last day to give notice of non-renewal is within N days.
+    #[arg(long, value_name = "DAYS")]
+    notice_within: Option<u32>,
+    /// Liability cap: amount, formula, uncapped or none.
+    #[arg(long)]
+    liability_cap: Option<String>,
+    /// Governing law.
+    #[arg(long)]
+    law: Option<String>,
+    /// Rows to show.
+    #[arg(long, default_value_t = 100)]
+    limit: u32,
+    /// Rows to skip.
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Args {
+    pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
+        let (store, actor) = ctx.open().await?;
+        let filter = AgreementFilter {
+            status: self.status,
+            kind: self.kind,
+            owner: self.owner,
+            tag: self.tag,
+            party: self.party,
+            q: self.search,
+            expiring_within_days: self.expiring_within,
+            renewing_within_days: self.renewing_within,
+            notice_within_days: self.notice_within,
+            liability_cap: self.liability_cap,
+            governing_law: self.law,
+            today: None,
+        };
+        let (rows, total) = store
+            .list_agreements(
+                &actor,
+                &filter,
+                Page {
+                    limit: self.limit,
+                    offset: self.offset,
+                },
+            )
+            .await?;
+        store.close().await;
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({ "total": total, "items": rows })
+                )?
+            );
+            return Ok(Outcome::Ok);
+        }
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED);
+        t.set_header([
+            "id",
+            "title",
+            "kind",
+            "status",
+            "parties",
+            "expires",
+            "notice by",
+            "cap",
+            "owner",
+        ]);
+        for r in &rows {
+            let dash = || "—".to_owned();
+            t.add_row([
+                r.id.to_string()[..8].to_owned(),
+                r.title.clone(),
+                r.kind.to_string(),
+                r.status.to_string(),
+                r.parties.join("; "),
+                r.expiration_date.map_or_else(dash, |d| d.to_string())
+                    + if r.auto_renewal == Some(true) {
+                        " ↻"
+                    } else {
+                        ""
+                    },
+                r.notice_deadline.map_or_else(dash, |d| d.to_string()),
+                r.liability_cap.clone().unwrap_or_else(dash),
+                r.owner.clone().unwrap_or_else(dash),
+            ]);
+        }
+        println!("{t}");
+        println!(
+            "{} of {total} agreements (↻ renews automatically; ids may be abbreviated to 8 characters for `show`)",
+            rows.len()
+        );
+        Ok(Outcome::Ok)
+    }
+}

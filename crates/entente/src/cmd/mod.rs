@@ -1,0 +1,148 @@
+//! Subcommands, one file each; this module holds the global options, the store opening
+//! shared by every command, and the dispatch.
+
+mod analyze;
+mod audit;
+mod bench;
+mod demo;
+mod eval;
+mod import;
+mod list;
+mod serve;
+mod show;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use entente_store::{Actor, Store};
+use std::path::PathBuf;
+
+/// What a command concluded.
+pub(crate) enum Outcome {
+    /// Everything succeeded.
+    Ok,
+    /// The command ran, and what it checked failed (exit code 1).
+    CheckFailed,
+}
+
+/// Entente: contract lifecycle management for cooperation agreements.
+#[derive(Debug, Parser)]
+#[command(name = "entente", version, about, long_about = None)]
+pub(crate) struct Cli {
+    /// Data directory of the embedded database.
+    #[arg(
+        long,
+        global = true,
+        env = "ENTENTE_DATA",
+        default_value = "./entente-data"
+    )]
+    data: PathBuf,
+    /// PostgreSQL URL (postgres://…); when set, it is used instead of the embedded database.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Organisation (tenant) slug to act in.
+    #[arg(long, global = true, env = "ENTENTE_ORG", default_value = "default")]
+    org: String,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Run the HTTP server (JSON API and OpenAPI document).
+    Serve(serve::Args),
+    /// Import agreements from TXT, Markdown, HTML, DOCX or PDF files.
+    Import(import::Args),
+    /// List agreements, with portfolio filters.
+    List(list::Args),
+    /// Show one agreement: parties, terms with their sources, obligations, versions.
+    Show(show::Args),
+    /// Load the demo portfolio (two dozen cooperation agreements) into the organisation.
+    Demo(demo::Args),
+    /// Analyse documents without storing them: parties, key terms, obligations, clauses.
+    Analyze(analyze::Args),
+    /// Score extraction against a labelled corpus (precision, recall, F1 per field).
+    Eval(eval::Args),
+    /// Benchmarks.
+    Bench(bench::Args),
+    /// Audit trail commands.
+    Audit(audit::Args),
+}
+
+impl Cli {
+    pub(crate) async fn run(self) -> anyhow::Result<Outcome> {
+        init_tracing();
+        let ctx = Ctx {
+            data: self.data,
+            database_url: self.database_url,
+            org: self.org,
+        };
+        match self.cmd {
+            Cmd::Serve(a) => a.run(ctx).await,
+            Cmd::Import(a) => a.run(ctx).await,
+            Cmd::List(a) => a.run(ctx).await,
+            Cmd::Show(a) => a.run(ctx).await,
+            Cmd::Demo(a) => a.run(ctx).await,
+            Cmd::Analyze(a) => a.run(),
+            Cmd::Eval(a) => a.run(),
+            Cmd::Bench(a) => a.run(),
+            Cmd::Audit(a) => a.run(ctx).await,
+        }
+    }
+}
+
+/// Global options every command may need.
+pub(crate) struct Ctx {
+    data: PathBuf,
+    database_url: Option<String>,
+    org: String,
+}
+
+impl Ctx {
+    /// Opens the configured store (PostgreSQL if a URL is set, else the embedded file).
+    pub(crate) async fn store(&self) -> anyhow::Result<Store> {
+        match self
+            .database_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
+            Some(url) => Store::connect(url)
+                .await
+                .with_context(|| format!("cannot open database {}", entente_store::redact(url))),
+            None => Store::open_dir(&self.data)
+                .await
+                .with_context(|| format!("cannot open the data directory {}", self.data.display())),
+        }
+    }
+
+    /// The store and the actor of this command line (the local operator in the tenant).
+    pub(crate) async fn open(&self) -> anyhow::Result<(Store, Actor)> {
+        let store = self.store().await?;
+        let org = store
+            .ensure_organisation(&self.org, &self.org)
+            .await
+            .context("cannot open the organisation")?;
+        Ok((store, Actor::new(org, operator())))
+    }
+}
+
+/// The local operator's name for the audit trail.
+fn operator() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "operator".into());
+    format!("cli:{user}")
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ENTENTE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Today's date in UTC.
+pub(crate) fn today() -> entente_domain::Date {
+    entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+}

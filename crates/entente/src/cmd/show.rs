@@ -1,0 +1,170 @@
+//! `entente show ID`: one agreement in full — parties, terms with where each came from,
+//! obligations and versions — as a readable report or JSON.
+
+use super::{Ctx, Outcome};
+use anyhow::{Context, bail};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use entente_domain::AgreementId;
+use entente_domain::terms::Source;
+use entente_store::{Actor, AgreementFilter, ObligationFilter, Page, Store};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Agreement id (or its first 8+ characters, as `list` shows).
+    id: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Resolves a full or abbreviated id.
+pub(crate) async fn resolve(store: &Store, actor: &Actor, id: &str) -> anyhow::Result<AgreementId> {
+    if let Ok(full) = id.parse::<AgreementId>() {
+        return Ok(full);
+    }
+    let prefix = id.trim().to_lowercase();
+    if prefix.len() < 8 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        bail!(
+            "{id:?} is not an agreement id (give the full id or at least its first 8 characters)"
+        );
+    }
+    let mut found = Vec::new();
+    let mut offset = 0;
+    loop {
+        let (rows, total) = store
+            .list_agreements(
+                actor,
+                &AgreementFilter::default(),
+                Page { limit: 500, offset },
+            )
+            .await?;
+        found.extend(
+            rows.iter()
+                .filter(|r| r.id.to_string().starts_with(&prefix))
+                .map(|r| r.id),
+        );
+        offset += 500;
+        if u64::from(offset) >= total {
+            break;
+        }
+    }
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => bail!("no agreement id starts with {prefix:?}"),
+        _ => bail!(
+            "{prefix:?} is ambiguous ({} agreements); give more characters",
+            found.len()
+        ),
+    }
+}
+
+impl Args {
+    pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
+        let (store, actor) = ctx.open().await?;
+        let id = resolve(&store, &actor, &self.id).await?;
+        let a = store
+            .get_agreement(&actor, id)
+            .await
+            .context("cannot show the agreement")?;
+        let obligations = store
+            .list_obligations(
+                &actor,
+                &ObligationFilter {
+                    agreement_id: Some(id.to_string()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let versions = store.list_versions(&actor, id).await?;
+        store.close().await;
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({ "agreement": a, "obligations": obligations, "versions": versions })
+                )?
+            );
+            return Ok(Outcome::Ok);
+        }
+        println!("{}\n{}", a.title, "=".repeat(a.title.chars().count()));
+        println!(
+            "id {}  ·  {}  ·  {}  ·  owner {}",
+            a.id,
+            a.kind,
+            a.status,
+            a.owner.as_deref().unwrap_or("—")
+        );
+        if !a.tags.is_empty() {
+            println!("tags: {}", a.tags.join(", "));
+        }
+        println!("\nParties");
+        for p in &a.parties {
+            let short = p
+                .short_name
+                .as_deref()
+                .map(|s| format!(" (\"{s}\")"))
+                .unwrap_or_default();
+            let j = p
+                .jurisdiction
+                .as_deref()
+                .map(|j| format!(", {j}"))
+                .unwrap_or_default();
+            println!("  • {}{short} — {}{j}", p.legal_name, p.role);
+        }
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED);
+        t.set_header(["term", "value", "source"]);
+        for (f, s) in &a.terms.0 {
+            let src = match &s.source {
+                Source::User { by, note, .. } => format!(
+                    "entered by {by}{}",
+                    note.as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
+                ),
+                Source::Extracted {
+                    start,
+                    end,
+                    confidence,
+                    ..
+                } => format!("extracted, chars {start}–{end}, confidence {confidence:.2}"),
+            };
+            t.add_row([f.as_str().to_owned(), s.value.to_string(), src]);
+        }
+        if let Some(exp) = a.terms.expiration() {
+            t.add_row([
+                "(computed) expiration".to_owned(),
+                exp.to_string(),
+                "effective date + initial term".to_owned(),
+            ]);
+        }
+        println!("\nTerms\n{t}");
+        let mut o = Table::new();
+        o.load_preset(UTF8_FULL_CONDENSED);
+        o.set_header(["due", "status", "obligor", "obligation"]);
+        for ob in &obligations {
+            o.add_row([
+                ob.due_date
+                    .map_or_else(|| "—".to_owned(), |d| d.to_string()),
+                ob.status.to_string(),
+                ob.obligor.clone(),
+                ob.text.clone(),
+            ]);
+        }
+        println!("\nObligations ({})\n{o}", obligations.len());
+        println!("\nVersions");
+        for v in &versions {
+            println!(
+                "  v{} {} ({}, {} bytes, sha256 {}…) by {} at {}",
+                v.number,
+                v.filename,
+                v.media_type.as_str(),
+                v.size,
+                &v.sha256[..12],
+                v.author,
+                v.created_at
+            );
+        }
+        Ok(Outcome::Ok)
+    }
+}

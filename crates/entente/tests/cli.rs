@@ -76,9 +76,11 @@ fn the_demo_portfolio_is_listed_filtered_and_shown() {
         "one counterparty appears in several agreements"
     );
 
-    // `show` accepts the abbreviated id `list` prints, and JSON has the whole record.
+    // `show` accepts the short id `list` prints (the random end of the id), and JSON has the whole record.
     let id = all["items"][0]["id"].as_str().unwrap();
-    let shown = entente(dir.path(), &["show", &id[..8]]);
+    let table = String::from_utf8_lossy(&entente(dir.path(), &["list"]).stdout).to_string();
+    assert!(table.contains(&id[id.len() - 8..]), "list shows short ids");
+    let shown = entente(dir.path(), &["show", &id[id.len() - 8..]]);
     assert!(
         shown.status.success(),
         "{}",

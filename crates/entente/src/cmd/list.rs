@@ -103,7 +103,7 @@ impl Args {
         for r in &rows {
             let dash = || "—".to_owned();
             t.add_row([
-                r.id.to_string()[..8].to_owned(),
+                short_id(&r.id.to_string()),
                 r.title.clone(),
                 r.kind.to_string(),
                 r.status.to_string(),
@@ -121,9 +121,15 @@ impl Args {
         }
         println!("{t}");
         println!(
-            "{} of {total} agreements (↻ renews automatically; ids may be abbreviated to 8 characters for `show`)",
+            "{} of {total} agreements (↻ renews automatically; `show` takes the short id)",
             rows.len()
         );
         Ok(Outcome::Ok)
     }
+}
+
+/// The last 8 hex digits of an id: UUIDv7 ids begin with a timestamp, so their ends are
+/// what tells them apart.
+pub(crate) fn short_id(id: &str) -> String {
+    id[id.len().saturating_sub(8)..].to_owned()
 }

@@ -10,7 +10,7 @@ use entente_store::{Actor, AgreementFilter, ObligationFilter, Page, Store};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Agreement id (or its first 8+ characters, as `list` shows).
+    /// Agreement id, or its last 8+ characters (the short id `list` shows).
     id: String,
     /// Print JSON.
     #[arg(long)]
@@ -22,11 +22,9 @@ pub(crate) async fn resolve(store: &Store, actor: &Actor, id: &str) -> anyhow::R
     if let Ok(full) = id.parse::<AgreementId>() {
         return Ok(full);
     }
-    let prefix = id.trim().to_lowercase();
-    if prefix.len() < 8 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        bail!(
-            "{id:?} is not an agreement id (give the full id or at least its first 8 characters)"
-        );
+    let suffix = id.trim().to_lowercase();
+    if suffix.len() < 8 || !suffix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        bail!("{id:?} is not an agreement id (give the full id or at least its last 8 characters)");
     }
     let mut found = Vec::new();
     let mut offset = 0;
@@ -40,7 +38,7 @@ pub(crate) async fn resolve(store: &Store, actor: &Actor, id: &str) -> anyhow::R
             .await?;
         found.extend(
             rows.iter()
-                .filter(|r| r.id.to_string().starts_with(&prefix))
+                .filter(|r| r.id.to_string().ends_with(&suffix))
                 .map(|r| r.id),
         );
         offset += 500;
@@ -50,9 +48,9 @@ pub(crate) async fn resolve(store: &Store, actor: &Actor, id: &str) -> anyhow::R
     }
     match found.as_slice() {
         [one] => Ok(*one),
-        [] => bail!("no agreement id starts with {prefix:?}"),
+        [] => bail!("no agreement id ends with {suffix:?}"),
         _ => bail!(
-            "{prefix:?} is ambiguous ({} agreements); give more characters",
+            "{suffix:?} is ambiguous ({} agreements); give more characters",
             found.len()
         ),
     }

@@ -21,6 +21,9 @@ pub enum CoreError {
         /// Id.
         id: String,
     },
+    /// The caller's role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
     /// Conflicts with the current state.
     #[error("{0}")]
     Conflict(String),

@@ -18,6 +18,7 @@ macro_rules! string_schema {
     };
 }
 
+pub mod access;
 pub mod agreement;
 pub mod audit;
 pub mod clause;

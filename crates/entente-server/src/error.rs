@@ -98,6 +98,7 @@ impl IntoResponse for ApiError {
                 format!("{entity} {id} not found"),
                 Vec::new(),
             ),
+            CoreError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "forbidden", m, Vec::new()),
             CoreError::Conflict(m) => problem(StatusCode::CONFLICT, "conflict", m, Vec::new()),
             CoreError::Internal(cause) => {
                 tracing::error!(error.cause = %cause, "request failed");

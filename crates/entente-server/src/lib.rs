@@ -2,6 +2,7 @@
 //! RFC 9457 problem responses, and a start-up seam tests can drive on port 0.
 
 mod api;
+mod auth;
 mod error;
 mod state;
 

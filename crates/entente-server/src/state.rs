@@ -3,7 +3,7 @@
 
 use entente_analysis::Limits;
 use entente_domain::OrganisationId;
-use entente_store::{Actor, Store};
+use entente_store::Store;
 
 /// State every handler receives.
 #[derive(Clone)]
@@ -14,11 +14,4 @@ pub struct AppState {
     pub limits: Limits,
     /// The tenant API calls act in.
     pub org: OrganisationId,
-}
-
-impl AppState {
-    /// The actor for a request.
-    pub(crate) fn actor(&self) -> Actor {
-        Actor::new(self.org, "api")
-    }
 }

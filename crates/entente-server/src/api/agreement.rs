@@ -2,10 +2,12 @@
 //! term corrections, delete.
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{AppJson, AppPath, AppQuery, Result};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use entente_domain::access::Permission;
 use entente_domain::agreement::{Agreement, AgreementDraft, AgreementSummary};
 use entente_domain::error::Collector;
 use entente_domain::terms::{TermField, Terms};
@@ -47,10 +49,12 @@ pub(crate) struct AgreementPage {
     responses((status = 200, body = AgreementPage), (status = 422, body = crate::error::Problem)))]
 async fn list_agreements(
     State(s): State<AppState>,
+    caller: Caller,
     AppQuery(filter): AppQuery<AgreementFilter>,
     AppQuery(page): AppQuery<Page>,
 ) -> Result<Json<AgreementPage>> {
-    let (items, total) = s.store.list_agreements(&s.actor(), &filter, page).await?;
+    let actor = caller.require(Permission::Read)?;
+    let (items, total) = s.store.list_agreements(actor, &filter, page).await?;
     Ok(Json(AgreementPage {
         items,
         total,
@@ -63,15 +67,16 @@ async fn list_agreements(
     responses((status = 201, body = Agreement), (status = 422, description = "invalid input; `errors` names each field", body = crate::error::Problem)))]
 async fn create_agreement(
     State(s): State<AppState>,
+    caller: Caller,
     AppJson(body): AppJson<CreateAgreement>,
 ) -> Result<(StatusCode, Json<Agreement>)> {
-    let actor = s.actor();
+    let actor = caller.require(Permission::WriteAgreements)?;
     let terms = user_terms(&body.terms, &actor.name)?;
     let new = body.draft.validate(terms)?;
-    let id = s.store.create_agreement(&actor, &new).await?;
+    let id = s.store.create_agreement(actor, &new).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.store.get_agreement(&actor, id).await?),
+        Json(s.store.get_agreement(actor, id).await?),
     ))
 }
 
@@ -100,30 +105,35 @@ fn jiff_now() -> jiff::Timestamp {
     responses((status = 200, body = Agreement), (status = 404, body = crate::error::Problem)))]
 async fn get_agreement(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Agreement>> {
-    Ok(Json(s.store.get_agreement(&s.actor(), id).await?))
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.get_agreement(actor, id).await?))
 }
 
 #[utoipa::path(patch, path = "/api/agreements/{id}", tag = "agreements", params(("id" = AgreementId, Path)), request_body = AgreementPatch,
     responses((status = 200, body = Agreement), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn update_agreement(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppJson(patch): AppJson<AgreementPatch>,
 ) -> Result<Json<Agreement>> {
-    let actor = s.actor();
-    s.store.update_agreement(&actor, id, &patch).await?;
-    Ok(Json(s.store.get_agreement(&actor, id).await?))
+    let actor = caller.require(Permission::WriteAgreements)?;
+    s.store.update_agreement(actor, id, &patch).await?;
+    Ok(Json(s.store.get_agreement(actor, id).await?))
 }
 
 #[utoipa::path(delete, path = "/api/agreements/{id}", tag = "agreements", params(("id" = AgreementId, Path)),
     responses((status = 204), (status = 404, body = crate::error::Problem)))]
 async fn delete_agreement(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<StatusCode> {
-    s.store.delete_agreement(&s.actor(), id).await?;
+    let actor = caller.require(Permission::DeleteAgreements)?;
+    s.store.delete_agreement(actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -141,14 +151,15 @@ pub(crate) struct Transition {
     responses((status = 200, body = Agreement), (status = 422, description = "illegal move; the message names the allowed ones", body = crate::error::Problem)))]
 async fn transition_agreement(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppJson(t): AppJson<Transition>,
 ) -> Result<Json<Agreement>> {
-    let actor = s.actor();
+    let actor = caller.require(Permission::Govern)?;
     s.store
-        .transition_agreement(&actor, id, t.status, t.reason.as_deref())
+        .transition_agreement(actor, id, t.status, t.reason.as_deref())
         .await?;
-    Ok(Json(s.store.get_agreement(&actor, id).await?))
+    Ok(Json(s.store.get_agreement(actor, id).await?))
 }
 
 /// A person's value for one term.
@@ -166,16 +177,15 @@ pub(crate) struct SetTerm {
     responses((status = 200, body = Agreement), (status = 422, body = crate::error::Problem)))]
 async fn set_term(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath((id, field)): AppPath<(AgreementId, String)>,
     AppJson(body): AppJson<SetTerm>,
 ) -> Result<Json<Agreement>> {
+    let actor = caller.require(Permission::WriteAgreements)?;
     let field = TermField::parse(&field).map_err(|e| e.within("field"))?;
     let value = field.parse_value(&body.value)?;
-    let actor = s.actor();
-    s.store
-        .set_term(&actor, id, field, value, body.note)
-        .await?;
-    Ok(Json(s.store.get_agreement(&actor, id).await?))
+    s.store.set_term(actor, id, field, value, body.note).await?;
+    Ok(Json(s.store.get_agreement(actor, id).await?))
 }
 
 #[utoipa::path(delete, path = "/api/agreements/{id}/terms/{field}", tag = "agreements",
@@ -183,9 +193,11 @@ async fn set_term(
     responses((status = 204), (status = 404, body = crate::error::Problem)))]
 async fn clear_term(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath((id, field)): AppPath<(AgreementId, String)>,
 ) -> Result<StatusCode> {
+    let actor = caller.require(Permission::WriteAgreements)?;
     let field = TermField::parse(&field).map_err(|e| e.within("field"))?;
-    s.store.clear_term(&s.actor(), id, field).await?;
+    s.store.clear_term(actor, id, field).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,10 +1,12 @@
 //! Audit endpoints: an agreement's trail, and verification of the tenant's chain.
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{AppPath, Result};
 use axum::Json;
 use axum::extract::State;
 use entente_domain::AgreementId;
+use entente_domain::access::Permission;
 use entente_domain::audit::AuditEvent;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,13 +22,14 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = Vec<AuditEvent>), (status = 404, body = crate::error::Problem)))]
 async fn agreement_audit(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Vec<AuditEvent>>> {
-    let actor = s.actor();
+    let actor = caller.require(Permission::ReadAudit)?;
     // Events outlive a deleted agreement, so existence is checked only when none are found.
-    let events = s.store.list_audit(&actor, Some(id)).await?;
+    let events = s.store.list_audit(actor, Some(id)).await?;
     if events.is_empty() {
-        s.store.get_agreement(&actor, id).await?;
+        s.store.get_agreement(actor, id).await?;
     }
     Ok(Json(events))
 }
@@ -43,8 +46,9 @@ pub(crate) struct Verification {
 }
 
 #[utoipa::path(get, path = "/api/audit/verify", tag = "audit", responses((status = 200, body = Verification)))]
-async fn verify_audit(State(s): State<AppState>) -> Result<Json<Verification>> {
-    let b = s.store.verify_audit(s.org).await?;
+async fn verify_audit(State(s): State<AppState>, caller: Caller) -> Result<Json<Verification>> {
+    let actor = caller.require(Permission::ReadAudit)?;
+    let b = s.store.verify_audit(actor.org).await?;
     Ok(Json(Verification {
         intact: b.is_none(),
         broken_at: b.as_ref().map(|b| b.seq),

@@ -2,6 +2,7 @@
 //! download the original, read the text, list clauses, search clause text.
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{AppPath, AppQuery, Result};
 use axum::Json;
 use axum::body::Bytes;
@@ -9,6 +10,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use entente_core::{ImportOptions, Imported};
+use entente_domain::access::Permission;
 use entente_domain::clause::Clause;
 use entente_domain::document::DocumentVersion;
 use entente_domain::{AgreementId, ValidationError, VersionId};
@@ -74,9 +76,11 @@ impl From<Imported> for ImportResult {
     responses((status = 201, body = ImportResult), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn import_agreement(
     State(s): State<AppState>,
+    caller: Caller,
     AppQuery(q): AppQuery<ImportQuery>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportResult>)> {
+    let actor = caller.require(Permission::WriteAgreements)?;
     let opts = ImportOptions {
         title: q.title,
         kind: q.kind,
@@ -95,8 +99,7 @@ async fn import_agreement(
         parties: Vec::new(),
     };
     let imported =
-        entente_core::import_document(&s.store, &s.actor(), &body, &q.filename, opts, &s.limits)
-            .await?;
+        entente_core::import_document(&s.store, actor, &body, &q.filename, opts, &s.limits).await?;
     Ok((StatusCode::CREATED, Json(imported.into())))
 }
 
@@ -112,11 +115,12 @@ pub(crate) struct VersionQuery {
     responses((status = 200, body = Vec<DocumentVersion>), (status = 404, body = crate::error::Problem)))]
 async fn list_versions(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Vec<DocumentVersion>>> {
-    let actor = s.actor();
-    s.store.get_agreement(&actor, id).await?;
-    Ok(Json(s.store.list_versions(&actor, id).await?))
+    let actor = caller.require(Permission::Read)?;
+    s.store.get_agreement(actor, id).await?;
+    Ok(Json(s.store.list_versions(actor, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/agreements/{id}/versions", tag = "documents", params(("id" = AgreementId, Path), VersionQuery),
@@ -124,17 +128,18 @@ async fn list_versions(
     responses((status = 201, body = DocumentVersion), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn add_version(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppQuery(q): AppQuery<VersionQuery>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<DocumentVersion>)> {
-    let actor = s.actor();
+    let actor = caller.require(Permission::WriteAgreements)?;
     let vid =
-        entente_core::add_version_document(&s.store, &actor, id, &body, &q.filename, &s.limits)
+        entente_core::add_version_document(&s.store, actor, id, &body, &q.filename, &s.limits)
             .await?;
     let v = s
         .store
-        .list_versions(&actor, id)
+        .list_versions(actor, id)
         .await?
         .into_iter()
         .find(|v| v.id == vid)
@@ -146,9 +151,11 @@ async fn add_version(
     responses((status = 200, description = "the original bytes", content_type = "application/octet-stream"), (status = 404, body = crate::error::Problem)))]
 async fn version_content(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<VersionId>,
 ) -> Result<Response> {
-    let (name, media, bytes) = s.store.version_content(&s.actor(), id).await?;
+    let actor = caller.require(Permission::Read)?;
+    let (name, media, bytes) = s.store.version_content(actor, id).await?;
     let safe: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
@@ -170,9 +177,11 @@ async fn version_content(
     responses((status = 200, description = "the extracted text", content_type = "text/plain"), (status = 404, body = crate::error::Problem)))]
 async fn version_text(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<VersionId>,
 ) -> Result<Response> {
-    let t = s.store.version_text(&s.actor(), id).await?;
+    let actor = caller.require(Permission::Read)?;
+    let t = s.store.version_text(actor, id).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], t).into_response())
 }
 
@@ -188,12 +197,12 @@ pub(crate) struct ClauseQuery {
     responses((status = 200, body = Vec<Clause>), (status = 404, body = crate::error::Problem)))]
 async fn list_clauses(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppQuery(q): AppQuery<ClauseQuery>,
 ) -> Result<Json<Vec<Clause>>> {
-    Ok(Json(
-        s.store.list_clauses(&s.actor(), id, q.version_id).await?,
-    ))
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.list_clauses(actor, id, q.version_id).await?))
 }
 
 /// Search parameters.
@@ -210,11 +219,13 @@ pub(crate) struct SearchQuery {
     responses((status = 200, body = Vec<ClauseHit>), (status = 422, body = crate::error::Problem)))]
 async fn search_clauses(
     State(s): State<AppState>,
+    caller: Caller,
     AppQuery(q): AppQuery<SearchQuery>,
 ) -> Result<Json<Vec<ClauseHit>>> {
+    let actor = caller.require(Permission::Read)?;
     Ok(Json(
         s.store
-            .search_clauses(&s.actor(), &q.q, q.limit.unwrap_or(20))
+            .search_clauses(actor, &q.q, q.limit.unwrap_or(20))
             .await?,
     ))
 }

@@ -2,10 +2,12 @@
 //! status and owner changes, delete.
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{AppJson, AppPath, AppQuery, Result};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use entente_domain::access::Permission;
 use entente_domain::obligation::{NewObligation, Obligation};
 use entente_domain::{AgreementId, ObligationId};
 use entente_store::{ObligationFilter, ObligationPatch};
@@ -27,9 +29,11 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = Vec<Obligation>), (status = 422, body = crate::error::Problem)))]
 async fn list_obligations(
     State(s): State<AppState>,
+    caller: Caller,
     AppQuery(f): AppQuery<ObligationFilter>,
 ) -> Result<Json<Vec<Obligation>>> {
-    Ok(Json(s.store.list_obligations(&s.actor(), &f).await?))
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.list_obligations(actor, &f).await?))
 }
 
 #[utoipa::path(post, path = "/api/agreements/{id}/obligations", tag = "obligations", params(("id" = AgreementId, Path)),
@@ -37,12 +41,14 @@ async fn list_obligations(
     responses((status = 201, body = Obligation), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn create_obligation(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppJson(o): AppJson<NewObligation>,
 ) -> Result<(StatusCode, Json<Obligation>)> {
+    let actor = caller.require(Permission::WriteAgreements)?;
     Ok((
         StatusCode::CREATED,
-        Json(s.store.create_obligation(&s.actor(), id, &o).await?),
+        Json(s.store.create_obligation(actor, id, &o).await?),
     ))
 }
 
@@ -50,27 +56,33 @@ async fn create_obligation(
     responses((status = 200, body = Obligation), (status = 404, body = crate::error::Problem)))]
 async fn get_obligation(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<ObligationId>,
 ) -> Result<Json<Obligation>> {
-    Ok(Json(s.store.get_obligation(&s.actor(), id).await?))
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.get_obligation(actor, id).await?))
 }
 
 #[utoipa::path(patch, path = "/api/obligations/{id}", tag = "obligations", params(("id" = ObligationId, Path)), request_body = ObligationPatch,
     responses((status = 200, body = Obligation), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn update_obligation(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<ObligationId>,
     AppJson(p): AppJson<ObligationPatch>,
 ) -> Result<Json<Obligation>> {
-    Ok(Json(s.store.update_obligation(&s.actor(), id, &p).await?))
+    let actor = caller.require(Permission::UpdateObligations)?;
+    Ok(Json(s.store.update_obligation(actor, id, &p).await?))
 }
 
 #[utoipa::path(delete, path = "/api/obligations/{id}", tag = "obligations", params(("id" = ObligationId, Path)),
     responses((status = 204), (status = 404, body = crate::error::Problem)))]
 async fn delete_obligation(
     State(s): State<AppState>,
+    caller: Caller,
     AppPath(id): AppPath<ObligationId>,
 ) -> Result<StatusCode> {
-    s.store.delete_obligation(&s.actor(), id).await?;
+    let actor = caller.require(Permission::WriteAgreements)?;
+    s.store.delete_obligation(actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -66,7 +66,12 @@ impl TestApp {
         decode(r).await
     }
 
-    pub(crate) async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
+    pub(crate) async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> (u16, Value) {
         let r = self
             .client
             .request(method, format!("{}{path}", self.addr))

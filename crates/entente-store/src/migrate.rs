@@ -6,16 +6,31 @@ use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "core",
-    include_str!("../migrations/sqlite/0001_core.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "core",
-    include_str!("../migrations/postgres/0001_core.sql"),
-)];
+// One line per migration; versions may leave gaps (each feature owns its number).
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "core",
+        include_str!("../migrations/sqlite/0001_core.sql"),
+    ),
+    (
+        4,
+        "access",
+        include_str!("../migrations/sqlite/0004_access.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "core",
+        include_str!("../migrations/postgres/0001_core.sql"),
+    ),
+    (
+        4,
+        "access",
+        include_str!("../migrations/postgres/0004_access.sql"),
+    ),
+];
 
 /// The migrator for `backend`.
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -7,29 +7,15 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 
 // One line per migration; versions may leave gaps (each feature owns its number).
+#[rustfmt::skip]
 const SQLITE: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "core",
-        include_str!("../migrations/sqlite/0001_core.sql"),
-    ),
-    (
-        4,
-        "access",
-        include_str!("../migrations/sqlite/0004_access.sql"),
-    ),
+    (1, "core", include_str!("../migrations/sqlite/0001_core.sql")),
+    (4, "access", include_str!("../migrations/sqlite/0004_access.sql")),
 ];
+#[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "core",
-        include_str!("../migrations/postgres/0001_core.sql"),
-    ),
-    (
-        4,
-        "access",
-        include_str!("../migrations/postgres/0004_access.sql"),
-    ),
+    (1, "core", include_str!("../migrations/postgres/0001_core.sql")),
+    (4, "access", include_str!("../migrations/postgres/0004_access.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -334,6 +334,18 @@ fn is_noise(line: &str) -> bool {
         || t.contains("· · ·")
 }
 
+/// A flattened table of contents: many "N.N Heading PAGE" entries and no sentences.
+fn is_toc_line(line: &str) -> bool {
+    static TOC_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\b(?:ARTICLE|Article|SECTION|Section)\s+)?\b\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][A-Za-z ,;&/\-\[\]*]{2,70}?\s+\d{1,3}\b")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    if line.len() < 60 || line.contains(" shall ") || line.contains(" will ") {
+        return false;
+    }
+    TOC_RE.find_iter(line).take(4).count() >= 4
+}
+
 /// The lower-case view used by the line scanner.
 fn starts_ci(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
@@ -391,6 +403,20 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
 
         if segs.is_empty() {
             open(&mut segs, SegmentKind::Title, start, None, None, 0, None);
+        }
+        if is_toc_line(line) {
+            if segs.last().map(|s| s.kind) != Some(SegmentKind::Contents) {
+                open(
+                    &mut segs,
+                    SegmentKind::Contents,
+                    start,
+                    None,
+                    Some("Contents".into()),
+                    0,
+                    None,
+                );
+            }
+            continue;
         }
         if is_noise(line) {
             if line.contains(".....")
@@ -535,7 +561,10 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
                 || m.keyword
                 || matches!(m.style, Style::Decimal(_) | Style::RomanUpperDot)
                 || (matches!(m.style, Style::UpperDot) && seen_preamble);
-            if accept && !(in_signature && m.style != Style::Schedule) {
+            // "Exhibit 10.2" atop an SEC filing is cover matter, not a schedule.
+            let cover_label =
+                m.style == Style::Schedule && !in_body && !seen_preamble && !in_recitals;
+            if accept && !cover_label && !(in_signature && m.style != Style::Schedule) {
                 if m.style == Style::Schedule {
                     in_signature = false;
                     stack.clear();
@@ -627,9 +656,15 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
             continue;
         }
         // Unnumbered CAPS heading after a blank line opens a section at the current top.
+        let cover_heading = !in_body && {
+            let ll = line.to_ascii_lowercase();
+            ll.contains("agreement")
+                || matches!(ll.trim(), "between" | "and" | "among" | "by and between")
+        };
         if was_blank
             && (in_body || seen_preamble)
             && !in_signature
+            && !cover_heading
             && unnumbered_heading(line)
             && !article_seen
         {
@@ -653,11 +688,18 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
                 || l.starts_with("between")
                 || l.starts_with("by and between")
                 || l.starts_with("parties")
+                || l.starts_with("party a")
                 || l.starts_with("made ")
                 || l.starts_with("dear ")
                 || line.to_ascii_lowercase().contains(" is made ")
                 || line.to_ascii_lowercase().contains(" entered into ")
-                || (line.len() > 200 && segs.len() == 1)
+                || {
+                    let ll = line.to_ascii_lowercase();
+                    (ll.contains("agreement") || ll.contains("contract"))
+                        && (ll.contains(" between ")
+                            || ll.contains(" among ")
+                            || ll.contains(" by and "))
+                }
             {
                 open(
                     &mut segs,

@@ -118,17 +118,29 @@ impl<'a> Doc<'a> {
 
     /// Byte range of the title/preamble region (cover to the end of the preamble).
     pub(crate) fn front_region(&self) -> (usize, usize) {
-        let mut end = 0;
-        for s in &self.segs {
-            match s.kind {
-                SegmentKind::Title | SegmentKind::Preamble | SegmentKind::Contents => end = s.end,
-                _ => break,
+        // Up to the end of the first preamble (which may follow a long table of contents),
+        // else up to the first body segment.
+        let pre = self
+            .segs
+            .iter()
+            .find(|s| s.kind == SegmentKind::Preamble && s.start < 60_000);
+        let mut end = match pre {
+            Some(p) => p.end.min(p.start + 8000),
+            None => {
+                let mut e = 0;
+                for s in &self.segs {
+                    match s.kind {
+                        SegmentKind::Title | SegmentKind::Contents => e = s.end,
+                        _ => break,
+                    }
+                }
+                e.min(8000)
             }
-        }
+        };
         if end < 200 {
             end = self.text.len().min(3000);
         }
-        (0, crate::text::floor_boundary(self.text, end.min(8000)))
+        (0, crate::text::floor_boundary(self.text, end))
     }
 }
 

@@ -168,7 +168,8 @@ fn timing(doc: &Doc<'_>, a: usize, z: usize, from: usize) -> DueRule {
         .and_then(|m| frequency_of(m.as_str()));
     // "within N days after EVENT"
     for p in doc.periods_in(a, z) {
-        if p.start < from.saturating_sub(0) && p.start < a + s.find("within").unwrap_or(usize::MAX)
+        if p.start < from.saturating_sub(0)
+            && p.start < s.find("within").map_or(usize::MAX, |i| a + i)
         {
             continue;
         }

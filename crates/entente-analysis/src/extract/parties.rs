@@ -15,7 +15,7 @@ pub(crate) struct PartyFound {
 }
 
 static ANCHOR_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:by and between|by and among|between|among(?:st)?|entered into by|made by|parties:|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
+    Regex::new(r"(?i)\b(?:by and between|by and among|between|among(?:st)?|parties:|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -403,22 +403,60 @@ fn aliases_in(chunk: &str) -> Vec<String> {
 pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     let (fa, fz) = doc.front_region();
     let text = doc.text;
-    let mut out: Vec<Found<PartyFound>> = Vec::new();
     let region = &text[fa..fz];
-    let Some(anchor) = ANCHOR_RE.find(region) else {
-        return fallback(doc, fa, fz);
-    };
-    let body_start = fa + anchor.end();
-    let mut body_end = (body_start + 2500).min(text.len());
-    body_end = crate::text::floor_boundary(text, body_end);
+    // "Party A: …" lists.
+    let listed = party_lines(doc, fa, fz);
+    if listed.len() >= 2 {
+        return listed;
+    }
+    // Try each "between/among" anchor of the opening and keep the best-formed list.
+    let mut best: Vec<Found<PartyFound>> = Vec::new();
+    let mut best_score = 0usize;
+    for anchor in ANCHOR_RE.find_iter(region).take(6) {
+        let found = parties_after(doc, fa + anchor.end());
+        let score: usize = found
+            .iter()
+            .map(|p| {
+                1 + 2 * usize::from(!p.value.aliases.is_empty())
+                    + usize::from(SUFFIX_RE.is_match(&p.value.name))
+            })
+            .sum::<usize>()
+            + if found.len() >= 2 { 3 } else { 0 };
+        if score > best_score {
+            best_score = score;
+            best = found;
+        }
+    }
+    if best.len() < 2 {
+        let fb = fallback(doc, fa, fz);
+        if fb.len() > best.len() {
+            return fb;
+        }
+    }
+    best
+}
+
+/// Parses the party list that starts at byte `body_start` (just after "between").
+fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
+    static AND_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\n[ \t]*(?:and|AND|And)[ \t]*:?[ \t]*\n").unwrap_or_else(|e| panic!("{e}"))
+    });
+    let text = doc.text;
+    let mut out: Vec<Found<PartyFound>> = Vec::new();
+    let mut body_end = crate::text::floor_boundary(text, (body_start + 2500).min(text.len()));
     if let Some(stop) = STOP_RE.find(&text[body_start..body_end]) {
         body_end = body_start + stop.start();
     }
-    // End at the first full stop after the last alias definition, if the sentence ends.
-    let body = &text[body_start..body_end];
-    let body = cut_at_sentence_end(body);
-    for (a, z) in split_chunks(body) {
-        let chunk = &body[a..z];
+    let body = cut_at_sentence_end(&text[body_start..body_end]);
+    // "A\n\nAND\n\nB" → "A and B" (same length keeps offsets).
+    let body_norm = AND_LINE_RE.replace_all(body, |c: &regex::Captures<'_>| {
+        let m = c.get(0).map_or("", |m| m.as_str());
+        let pad = m.len().saturating_sub(5);
+        format!(" and{} ", " ".repeat(pad))
+    });
+    let body_n: &str = &body_norm;
+    for (a, z) in split_chunks(body_n) {
+        let chunk = &body_n[a..z];
         let lead = strip_lead(chunk);
         let name = clean_name(name_part(lead));
         if !is_plausible_name(&name) {
@@ -427,8 +465,11 @@ pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
         let aliases = aliases_in(chunk);
         let role = role_of(&aliases);
         let jurisdiction = jurisdiction_of(chunk);
-        let off = body_start + a;
-        let (s, e) = crate::text::trim_span(text, off, body_start + z);
+        let (s, e) = if body_n.len() == body.len() {
+            crate::text::trim_span(text, body_start + a, body_start + z)
+        } else {
+            (body_start, body_start + body.len())
+        };
         let conf = if SUFFIX_RE.is_match(&name) || !aliases.is_empty() {
             0.9
         } else {
@@ -451,11 +492,55 @@ pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
             conf,
         ));
     }
-    if out.len() < 2 {
-        let fb = fallback(doc, fa, fz);
-        if fb.len() > out.len() {
-            return fb;
+    out
+}
+
+/// "Party A: Name … Party B: Name …" (common in translated agreements).
+fn party_lines(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
+    static PL_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(party [a-e]|first party|second party)\s*[:：]\s*")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    static END_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s{2,}|\n|\b(?:party [a-e]\s*[:：]|address|legal representative|authori[sz]ed|contact|registered|tel(?:ephone)?|fax|\(seal\)|signature)").unwrap_or_else(|e| panic!("{e}"))
+    });
+    let text = doc.text;
+    let region = &text[fa..fz];
+    let mut out: Vec<Found<PartyFound>> = Vec::new();
+    for c in PL_RE.captures_iter(region) {
+        let (Some(m), Some(label)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let rest = &region[m.end()..];
+        let end = END_RE.find(rest).map_or(rest.len().min(150), |e| e.start());
+        let name = clean_name(&rest[..end]);
+        if !is_plausible_name(&name) {
+            continue;
         }
+        let alias = crate::text::squash(label.as_str());
+        let alias = alias
+            .split(' ')
+            .map(|w| {
+                let mut cs = w.chars();
+                cs.next().map_or(String::new(), |f| {
+                    f.to_uppercase().collect::<String>() + cs.as_str()
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        if out.iter().any(|p| p.value.aliases.first() == Some(&alias)) {
+            continue;
+        }
+        out.push(Found::new(
+            PartyFound {
+                name,
+                aliases: vec![alias],
+                role: "party".into(),
+                jurisdiction: None,
+            },
+            (fa + m.start(), fa + m.end() + end),
+            0.75,
+        ));
     }
     out
 }

@@ -290,21 +290,14 @@ fn effective_date(doc: &Doc<'_>, agreement: Option<&Found<Date>>) -> Option<Foun
             }
         }
     }
-    // "entered into as of DATE" in the preamble: dated and effective as of that date.
-    if let Some(ag) = agreement {
-        let (fa, fz) = doc.front_region();
-        if ag.start >= fa && ag.end <= fz {
-            let s = &lower[ag.start..ag.end];
-            if s.contains("as of") || s.contains("commenc") {
-                return Some(Found::new(
-                    Effective::Date(ag.value),
-                    (ag.start, ag.end),
-                    0.55,
-                ));
-            }
-        }
-    }
-    None
+    // No separate effective date: the agreement takes effect on the date it bears.
+    agreement.map(|ag| {
+        Found::new(
+            Effective::Date(ag.value),
+            (ag.start, ag.end),
+            ag.confidence * 0.6,
+        )
+    })
 }
 
 fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {

@@ -173,7 +173,7 @@ const MONTHS_RE: &str = "january|february|march|april|may|june|july|august|septe
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*,?\s*(?P<y1>\d{{4}})|(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}}))\b"
+        r"\b(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*,?\s*(?P<y1>\d{{4}})|(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}}))\b"
     ))
     .unwrap_or_else(|e| panic!("date regex: {e}"))
 });
@@ -194,6 +194,14 @@ pub(crate) fn find_dates(lower: &str, day_first: bool) -> Vec<DateHit> {
     let mut out = Vec::new();
     for c in DATE_RE.captures_iter(lower) {
         let Some(m) = c.get(0) else { continue };
+        // EDGAR page footers ("Source: ACME CORP, 10-K, 3/3/2005") date the filing, not the deal.
+        let line_start = lower[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        if lower[line_start..m.start()]
+            .trim_start()
+            .starts_with("source:")
+        {
+            continue;
+        }
         let num = |n: &str| c.name(n).and_then(|x| x.as_str().parse::<i32>().ok());
         let (y, mo, d) = if let Some(mm) = c.name("m1") {
             (
@@ -210,8 +218,12 @@ pub(crate) fn find_dates(lower: &str, day_first: bool) -> Vec<DateHit> {
         } else if c.name("y3").is_some() {
             (num("y3"), num("mo3"), num("d3"))
         } else {
-            let (a, b) = (num("a4"), num("b4"));
-            let y = num("y4").map(|y| {
+            let (a, b) = if c.name("a5").is_some() {
+                (num("a5"), num("b5"))
+            } else {
+                (num("a4"), num("b4"))
+            };
+            let y = num("y4").or(num("y5")).map(|y| {
                 if y < 100 {
                     if y < 50 { 2000 + y } else { 1900 + y }
                 } else {

@@ -156,9 +156,14 @@ fn is_notice_period(lower: &str, p: &PeriodHit, sa: usize, sz: usize) -> bool {
     }) || a_notice.iter().any(|w| after.trim_start().starts_with(w))
 }
 
+static DAY_BEFORE_ANNIV_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"day (?:before|preceding|prior to) the\s+\w+\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
+    )
+});
 static ANNIVERSARY_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:until|through|on|to|ending on|expire on|expires on)\s+(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
+        r"(?:until|through|on|to|ending on|expire on|expires on|day before|day preceding|day prior to)\s+(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
     )
 });
 
@@ -202,6 +207,16 @@ fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
 
 static EFF_MEANS_RE: LazyLock<Regex> =
     LazyLock::new(|| re(r#"effective date["”]?\s*(?:shall\s+)?(?:means?|shall be|is|will be|:)"#));
+static COMMENCE_MEANS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?:commencement|start|starting) date["”]?\s*(?:shall\s+)?(?:means?|shall be|is|will be|:)"#,
+    )
+});
+static STARTS_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:commenc\w*|starts?|starting|begins?|beginning|takes? effect|enters? into force|comes? into (?:force|effect)|is effective|shall be effective|becomes? effective|effective)\s+(?:on|from|as of|as from|with effect from)\s+(?:the\s+)?$",
+    )
+});
 static EFF_DEF_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r#"\((?:the\s+|this\s+|hereinafter[^)]{0,40}?)?["“]?\s*effective\s*date\s*["”]?\s*\)|(?:referred to as|called) (?:the )?["“]?effective date"#,
@@ -219,7 +234,62 @@ static LAST_SIG_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn effective_date(doc: &Doc<'_>, agreement: Option<&Found<Date>>) -> Option<Found<Effective>> {
+    if let Some(f) = effective_by_definition(doc) {
+        return Some(f);
+    }
+    if let Some(f) = commencement(doc) {
+        return Some(f);
+    }
+    // No separate effective date: the agreement takes effect on the date it bears.
+    agreement.map(|ag| {
+        Found::new(
+            Effective::Date(ag.value),
+            (ag.start, ag.end),
+            ag.confidence * 0.6,
+        )
+    })
+}
+
+/// "Commencement Date" means DATE; "This Agreement starts on DATE".
+fn commencement(doc: &Doc<'_>) -> Option<Found<Effective>> {
     let lower = &doc.lower;
+    for m in COMMENCE_MEANS_RE.find_iter(lower).take(5) {
+        let z = crate::text::floor_boundary(lower, (m.end() + 100).min(lower.len()));
+        if let Some(d) = doc.dates_in(m.end(), z).first() {
+            let span = doc
+                .sentence_at(m.start())
+                .map_or((m.start(), d.end), |k| doc.sents[k]);
+            return Some(Found::new(Effective::Date(d.date), span, 0.85));
+        }
+    }
+    for (a, z) in term_candidates(doc) {
+        for d in doc.dates_in(a, z) {
+            let lb = crate::text::floor_boundary(lower, d.start.saturating_sub(50).max(a));
+            if STARTS_ON_RE.is_match(&lower[lb..d.start]) {
+                return Some(Found::new(Effective::Date(d.date), (a, z), 0.8));
+            }
+        }
+        let s = &lower[a..z];
+        if (s.contains("effective on")
+            || s.contains("effective as of")
+            || s.contains("commences on")
+            || s.contains("take effect on")
+            || s.contains("takes effect on"))
+            && LAST_SIG_RE.is_match(s)
+        {
+            return Some(Found::new(
+                Effective::LastSignature(last_signature_date(doc)),
+                (a, z),
+                0.75,
+            ));
+        }
+    }
+    None
+}
+
+fn effective_by_definition(doc: &Doc<'_>) -> Option<Found<Effective>> {
+    let lower = &doc.lower;
+    let (_, front_end) = doc.front_region();
     let mut idx = 0;
     let mut tries = 0;
     while let Some(p) = lower[idx..].find("effective") {
@@ -275,9 +345,11 @@ fn effective_date(doc: &Doc<'_>, agreement: Option<&Found<Date>>) -> Option<Foun
                 ));
             }
         }
-        // effective as of / on DATE
+        // effective as of / on DATE (about the agreement, not a price change)
+        let about_agreement =
+            at < front_end || s.contains("agreement") || s.contains("effective date:");
         let after_dates = doc.dates_in(at, (at + 60).min(z));
-        if let Some(d) = after_dates.first() {
+        if let Some(d) = after_dates.first().filter(|_| about_agreement) {
             let between = &lower[at..d.start];
             if EFF_AS_OF_RE.is_match(between)
                 || between.trim() == "effective"
@@ -290,14 +362,7 @@ fn effective_date(doc: &Doc<'_>, agreement: Option<&Found<Date>>) -> Option<Foun
             }
         }
     }
-    // No separate effective date: the agreement takes effect on the date it bears.
-    agreement.map(|ag| {
-        Found::new(
-            Effective::Date(ag.value),
-            (ag.start, ag.end),
-            ag.confidence * 0.6,
-        )
-    })
+    None
 }
 
 fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
@@ -314,7 +379,7 @@ fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
 
 static TERM_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:initial term|term of this (?:agreement|contract)|this (?:agreement|contract) (?:shall|will) (?:commence|continue|remain|be in (?:full )?force|be effective|expire|terminate (?:on|upon the))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|\bterm\b[^.;]{0,40}(?:shall|will) (?:be|commence|begin|continue|end|expire))",
+        r"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]{0,40}?\b(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|\bterm\b[^.;]{0,40}(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|\bterm\s*:|\bduration\s*:)",
     )
 });
 
@@ -451,9 +516,11 @@ fn expiration(
         }
     }
     if let (Some(s), Some(t)) = (start, term) {
+        let before = DAY_BEFORE_ANNIV_RE.is_match(&doc.lower[t.start..t.end]);
+        let end = t.value.after(s);
         return Some(Found::new(
             Expiry::Date {
-                date: t.value.after(s),
+                date: if before { end.plus_days(-1) } else { end },
                 computed: true,
             },
             (t.start, t.end),

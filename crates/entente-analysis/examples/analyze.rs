@@ -5,6 +5,7 @@ use entente_analysis::{Limits, analyze_bytes};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
+    let text_only = args.iter().any(|a| a == "--text");
     let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     for f in &files {
         let bytes = match std::fs::read(f) {
@@ -14,6 +15,13 @@ fn main() {
                 continue;
             }
         };
+        if text_only {
+            match entente_analysis::ingest(&bytes, f, &Limits::default()) {
+                Ok(i) => print!("{}", i.text),
+                Err(e) => eprintln!("{f}: {e}"),
+            }
+            continue;
+        }
         match analyze_bytes(&bytes, f, &Limits::default()) {
             Ok(a) => {
                 if json {

@@ -1016,6 +1016,11 @@ pub fn evaluate(corpus_dir: &Path) -> Result<EvalReport, EvalError> {
                     score_doc(&va, g, &cats, &mut e.1);
                     let kv = key_values(&va);
                     e.2 += kv.iter().zip(base.iter()).filter(|(x, y)| x == y).count() as u32;
+                    if std::env::var_os("ENTENTE_EVAL_DEBUG").is_some() {
+                        for (x, y) in kv.iter().zip(base.iter()).filter(|(x, y)| x != y) {
+                            eprintln!("{vf}: {x} != {y}");
+                        }
+                    }
                     e.3 += base.len() as u32;
                 }
                 Err(err) => errors.push(format!("{vf}: {err}")),

@@ -19,14 +19,19 @@ macro_rules! string_schema {
 }
 
 pub mod access;
+pub mod alerting;
 pub mod agreement;
 pub mod audit;
+pub mod calendar;
 pub mod clause;
 pub mod document;
 pub mod error;
 pub mod id;
+pub mod keydates;
+pub mod measurement;
 pub mod money;
 pub mod obligation;
+pub mod occurrence;
 pub mod party;
 pub mod period;
 pub mod taxonomy;

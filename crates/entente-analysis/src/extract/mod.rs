@@ -92,22 +92,33 @@ impl<'a> Doc<'a> {
         (k < self.segs.len() && self.segs[k].start <= at).then_some(k)
     }
 
+    // Only values lying wholly inside [a, z) are returned, so callers may slice freely.
+    // Hits of one kind never overlap, so only the last one can cross `z`.
     pub(crate) fn periods_in(&self, a: usize, z: usize) -> &[PeriodHit] {
         let i = self.periods.partition_point(|p| p.start < a);
-        let j = self.periods.partition_point(|p| p.start < z);
-        &self.periods[i..j.max(i)]
+        let mut j = self.periods.partition_point(|p| p.start < z).max(i);
+        while j > i && self.periods[j - 1].end > z {
+            j -= 1;
+        }
+        &self.periods[i..j]
     }
 
     pub(crate) fn dates_in(&self, a: usize, z: usize) -> &[DateHit] {
         let i = self.dates.partition_point(|p| p.start < a);
-        let j = self.dates.partition_point(|p| p.start < z);
-        &self.dates[i..j.max(i)]
+        let mut j = self.dates.partition_point(|p| p.start < z).max(i);
+        while j > i && self.dates[j - 1].end > z {
+            j -= 1;
+        }
+        &self.dates[i..j]
     }
 
     pub(crate) fn money_in(&self, a: usize, z: usize) -> &[MoneyHit] {
         let i = self.money.partition_point(|p| p.start < a);
-        let j = self.money.partition_point(|p| p.start < z);
-        &self.money[i..j.max(i)]
+        let mut j = self.money.partition_point(|p| p.start < z).max(i);
+        while j > i && self.money[j - 1].end > z {
+            j -= 1;
+        }
+        &self.money[i..j]
     }
 
     /// Sentence-level classifier hits for `cat`, in text order.

@@ -189,6 +189,19 @@ fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
         if DATE_CTX_RE.is_match(before) || before.ends_with("dated") || before.ends_with("as of") {
             return Some(Found::new(d.date, span, 0.9));
         }
+        // A letter's date: alone on its line (optionally after a place, "London, 3 March 2025").
+        let ls = doc.lower[..d.start].rfind('\n').map_or(0, |i| i + 1);
+        let le = doc.lower[d.end..]
+            .find('\n')
+            .map_or(doc.lower.len(), |i| d.end + i);
+        let line_before = doc.lower[ls..d.start].trim();
+        let line_after = doc.lower[d.end..le].trim();
+        if first.is_none()
+            && line_after.is_empty()
+            && (line_before.is_empty() || (line_before.ends_with(',') && line_before.len() < 40))
+        {
+            return Some(Found::new(d.date, (ls, le), 0.8));
+        }
         if first.is_none() {
             first = Some(Found::new(d.date, span, 0.6));
         }

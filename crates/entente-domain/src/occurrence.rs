@@ -1,0 +1,467 @@
+//! Obligations over time: a due rule (one-off, relative to an event, or recurring) becomes
+//! dated occurrences, each with its derivation; recurring rules map to RFC 5545 RRULEs.
+
+use crate::calendar::{BusinessCalendar, after_times};
+use crate::keydates::TermEnd;
+use crate::obligation::{DueRule, Event, Frequency, ObligationStatus};
+use crate::{Date, Timestamp, ValidationError};
+use serde::{Deserialize, Serialize};
+
+/// One dated occurrence of an obligation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Occurrence {
+    /// When it falls due.
+    pub due: Date,
+    /// 1 for the first occurrence, 2 for the second …
+    pub seq: u32,
+    /// How the date was computed.
+    pub derivation: String,
+    /// True when the date only holds if the agreement ends at the end of its current term.
+    pub conditional: bool,
+}
+
+/// The agreement dates occurrences hang on.
+#[derive(Debug, Clone)]
+pub struct OccurrenceContext<'a> {
+    /// Effective date, if known.
+    pub effective: Option<Date>,
+    /// End of the current term, if known.
+    pub term_end: Option<TermEnd>,
+    /// Business-day rules for offsets in business days.
+    pub calendar: &'a BusinessCalendar,
+}
+
+/// Upper bound on occurrences generated in one call (weekly for 20 years is ~1000).
+const MAX_OCCURRENCES: usize = 2000;
+
+/// The occurrences of `rule` falling due within `from..=until`, earliest first.
+pub fn expand(
+    rule: &DueRule,
+    ctx: &OccurrenceContext<'_>,
+    from: Date,
+    until: Date,
+) -> Vec<Occurrence> {
+    let cal = ctx.calendar;
+    let in_range = |d: Date| d >= from && d <= until;
+    let one = |due: Date, derivation: String, conditional: bool| {
+        if in_range(due) {
+            vec![Occurrence {
+                due,
+                seq: 1,
+                derivation,
+                conditional,
+            }]
+        } else {
+            Vec::new()
+        }
+    };
+    match rule {
+        DueRule::None => Vec::new(),
+        DueRule::On { date } => one(*date, "due on a fixed date".into(), false),
+        DueRule::After {
+            period,
+            event: Event::Effective,
+        } => match ctx.effective {
+            Some(e) => one(
+                cal.after(*period, e),
+                format!("effective date {e} plus {}", period.human()),
+                false,
+            ),
+            None => Vec::new(),
+        },
+        DueRule::After {
+            period,
+            event: Event::Signature,
+        } => match ctx.effective {
+            Some(e) => one(
+                cal.after(*period, e),
+                format!(
+                    "signature (taken as the effective date {e}) plus {}",
+                    period.human()
+                ),
+                false,
+            ),
+            None => Vec::new(),
+        },
+        DueRule::After {
+            period,
+            event: Event::Termination,
+        } => match ctx.term_end {
+            Some(end) => {
+                let d = cal.after(*period, end.date);
+                let derivation = if end.renews {
+                    format!(
+                        "if the agreement ends at the end of its current term on {}: plus {}",
+                        end.date,
+                        period.human()
+                    )
+                } else {
+                    format!(
+                        "end of the agreement on {} plus {}",
+                        end.date,
+                        period.human()
+                    )
+                };
+                one(d, derivation, end.renews)
+            }
+            None => Vec::new(),
+        },
+        // Invoices and other events have no date the system knows in advance.
+        DueRule::After { .. } => Vec::new(),
+        DueRule::Recurring { frequency, offset } => {
+            let Some(anchor) = ctx.effective else {
+                return Vec::new();
+            };
+            let step = frequency.period();
+            let last_period_end = match ctx.term_end {
+                Some(e) if !e.renews => Some(e.date),
+                _ => None,
+            };
+            let mut out = Vec::new();
+            for k in 1u32..=200_000 {
+                let end = after_times(cal, step, k, anchor);
+                if end == anchor || last_period_end.is_some_and(|l| end > l) {
+                    break;
+                }
+                let due = offset.map_or(end, |o| cal.after(o, end));
+                if due > until || out.len() >= MAX_OCCURRENCES {
+                    break;
+                }
+                if due >= from {
+                    let period_words = match frequency {
+                        Frequency::Weekly => "week",
+                        Frequency::Monthly => "month",
+                        Frequency::Quarterly => "quarter",
+                        Frequency::SemiAnnually => "half-year",
+                        Frequency::Annually => "year",
+                    };
+                    let derivation = match offset {
+                        Some(o) => format!(
+                            "{} after the end of {period_words} {k} since the effective date {anchor} ({end})",
+                            o.human()
+                        ),
+                        None => {
+                            format!("end of {period_words} {k} since the effective date {anchor}")
+                        }
+                    };
+                    out.push(Occurrence {
+                        due,
+                        seq: k,
+                        derivation,
+                        conditional: false,
+                    });
+                }
+            }
+            out
+        }
+    }
+}
+
+/// The RFC 5545 recurrence rule whose instances after DTSTART = the effective date are the
+/// period ends of a recurring duty. Month ends stay month ends: a rule anchored on the 31st
+/// uses `BYMONTHDAY=28,29,30,31;BYSETPOS=-1` (the last of those days each month has).
+pub fn rrule(frequency: Frequency, effective: Date) -> String {
+    let (_, m, day) = effective.ymd();
+    let base = frequency.rrule();
+    match frequency {
+        Frequency::Weekly => base.to_owned(),
+        Frequency::Annually if m == 2 && day == 29 => {
+            format!("{base};BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1")
+        }
+        Frequency::Annually => base.to_owned(),
+        _ if day > 28 => {
+            let days: Vec<String> = (28..=day).map(|d| d.to_string()).collect();
+            format!("{base};BYMONTHDAY={};BYSETPOS=-1", days.join(","))
+        }
+        _ => base.to_owned(),
+    }
+}
+
+/// What a person recorded about one occurrence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OccurrenceRecord {
+    /// Done, waived, or back to pending.
+    pub status: ObligationStatus,
+    /// Who recorded it.
+    pub by: String,
+    /// When.
+    pub at: Timestamp,
+    /// Note: what was done, or why it was waived.
+    pub note: Option<String>,
+}
+
+/// A status change someone asks for on one occurrence.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct OccurrenceUpdate {
+    /// `done`, `waived` or `pending`.
+    pub status: String,
+    /// What was done (for `done`).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Why it was waived (required for `waived`).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl OccurrenceUpdate {
+    /// Validates: the status must be one a person sets (overdue is computed), a waiver needs
+    /// a reason, notes are bounded. Returns the status and the note to keep.
+    pub fn validate(&self) -> Result<(ObligationStatus, Option<String>), ValidationError> {
+        let status = ObligationStatus::parse(&self.status).map_err(|e| e.within("status"))?;
+        if status == ObligationStatus::Overdue {
+            return Err(ValidationError::new(
+                "status",
+                "overdue is computed from the due date; set done, waived or pending",
+            ));
+        }
+        let clean = |s: &Option<String>, field: &str| -> Result<Option<String>, ValidationError> {
+            match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(t) if t.chars().count() > 2000 => Err(ValidationError::new(
+                    field,
+                    "must be at most 2000 characters",
+                )),
+                other => Ok(other.map(str::to_owned)),
+            }
+        };
+        let note = clean(&self.note, "note")?;
+        let reason = clean(&self.reason, "reason")?;
+        if status == ObligationStatus::Waived {
+            let r = reason.ok_or_else(|| {
+                ValidationError::new(
+                    "reason",
+                    "a waiver needs a reason (who released the duty, and why)",
+                )
+            })?;
+            return Ok((status, Some(r)));
+        }
+        Ok((status, note.or(reason)))
+    }
+}
+
+/// The status an occurrence shows: what a person recorded, else what the obligation as a
+/// whole says (waived, or done for a one-off duty), else pending or overdue by the date.
+pub fn effective_status(
+    recorded: Option<ObligationStatus>,
+    obligation: ObligationStatus,
+    recurring: bool,
+    due: Date,
+    today: Date,
+) -> ObligationStatus {
+    if let Some(s) = recorded
+        && s != ObligationStatus::Pending
+    {
+        return s;
+    }
+    if recorded.is_none() {
+        match obligation {
+            ObligationStatus::Waived => return ObligationStatus::Waived,
+            ObligationStatus::Done if !recurring => return ObligationStatus::Done,
+            _ => {}
+        }
+    }
+    if due < today {
+        ObligationStatus::Overdue
+    } else {
+        ObligationStatus::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Period;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn ctx<'a>(
+        cal: &'a BusinessCalendar,
+        eff: &str,
+        end: Option<(&str, bool)>,
+    ) -> OccurrenceContext<'a> {
+        OccurrenceContext {
+            effective: Some(d(eff)),
+            term_end: end.map(|(e, renews)| TermEnd { date: d(e), renews }),
+            calendar: cal,
+        }
+    }
+
+    #[test]
+    fn quarterly_reports_fall_due_after_each_quarter_until_the_agreement_ends() {
+        let cal = BusinessCalendar::weekends_only();
+        let rule = DueRule::Recurring {
+            frequency: Frequency::Quarterly,
+            offset: Some(Period::days(15).unwrap()),
+        };
+        let occ = expand(
+            &rule,
+            &ctx(&cal, "2026-01-31", Some(("2027-01-31", false))),
+            d("2026-01-01"),
+            d("2030-01-01"),
+        );
+        let dates: Vec<_> = occ.iter().map(|o| o.due.to_string()).collect();
+        assert_eq!(
+            dates,
+            ["2026-05-15", "2026-08-15", "2026-11-15", "2027-02-15"]
+        );
+        assert_eq!(
+            occ[0].derivation,
+            "15 days after the end of quarter 1 since the effective date 2026-01-31 (2026-04-30)"
+        );
+        assert_eq!(occ[3].seq, 4);
+    }
+
+    #[test]
+    fn one_off_and_relative_duties_have_one_occurrence() {
+        let cal = BusinessCalendar::weekends_only();
+        let c = ctx(&cal, "2026-01-31", Some(("2028-01-31", false)));
+        let (from, until) = (d("2000-01-01"), d("2100-01-01"));
+        let after = DueRule::After {
+            period: Period::days(30).unwrap(),
+            event: Event::Effective,
+        };
+        assert_eq!(expand(&after, &c, from, until)[0].due, d("2026-03-02"));
+        let exit = DueRule::After {
+            period: Period::days(30).unwrap(),
+            event: Event::Termination,
+        };
+        let o = &expand(&exit, &c, from, until)[0];
+        assert_eq!((o.due, o.conditional), (d("2028-03-01"), false));
+        let fixed = DueRule::On {
+            date: d("2026-07-01"),
+        };
+        assert_eq!(expand(&fixed, &c, from, until).len(), 1);
+        assert!(expand(&fixed, &c, d("2026-07-02"), until).is_empty());
+        let invoice = DueRule::After {
+            period: Period::days(30).unwrap(),
+            event: Event::Invoice,
+        };
+        assert!(expand(&invoice, &c, from, until).is_empty());
+    }
+
+    #[test]
+    fn a_post_termination_duty_under_an_auto_renewing_agreement_is_conditional() {
+        let cal = BusinessCalendar::weekends_only();
+        let c = ctx(&cal, "2026-01-31", Some(("2028-01-31", true)));
+        let exit = DueRule::After {
+            period: Period::days(30).unwrap(),
+            event: Event::Termination,
+        };
+        let o = &expand(&exit, &c, d("2000-01-01"), d("2100-01-01"))[0];
+        assert!(o.conditional);
+        assert!(o.derivation.starts_with("if the agreement ends"));
+    }
+
+    #[test]
+    fn rrules_keep_month_ends() {
+        assert_eq!(
+            rrule(Frequency::Monthly, d("2026-01-31")),
+            "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"
+        );
+        assert_eq!(
+            rrule(Frequency::Quarterly, d("2026-01-15")),
+            "FREQ=MONTHLY;INTERVAL=3"
+        );
+        assert_eq!(
+            rrule(Frequency::Annually, d("2028-02-29")),
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1"
+        );
+    }
+
+    #[test]
+    fn occurrence_status_prefers_what_a_person_recorded() {
+        use ObligationStatus::*;
+        let (due, today) = (d("2026-01-01"), d("2026-02-01"));
+        assert_eq!(effective_status(None, Pending, true, due, today), Overdue);
+        assert_eq!(
+            effective_status(Some(Done), Pending, true, due, today),
+            Done
+        );
+        assert_eq!(effective_status(None, Done, false, due, today), Done);
+        assert_eq!(
+            effective_status(None, Done, true, due, today),
+            Overdue,
+            "a recurring duty done once is not done for ever"
+        );
+        assert_eq!(effective_status(None, Waived, true, due, today), Waived);
+        assert_eq!(
+            effective_status(Some(Pending), Done, false, due, d("2025-01-01")),
+            Pending
+        );
+    }
+
+    #[test]
+    fn occurrence_updates_are_validated_naming_the_field() {
+        let cases = [
+            (
+                OccurrenceUpdate {
+                    status: "finished".into(),
+                    ..Default::default()
+                },
+                "status",
+            ),
+            (
+                OccurrenceUpdate {
+                    status: "overdue".into(),
+                    ..Default::default()
+                },
+                "status",
+            ),
+            (
+                OccurrenceUpdate {
+                    status: "waived".into(),
+                    ..Default::default()
+                },
+                "reason",
+            ),
+            (
+                OccurrenceUpdate {
+                    status: "done".into(),
+                    note: Some("x".repeat(2001)),
+                    ..Default::default()
+                },
+                "note",
+            ),
+        ];
+        for (u, field) in cases {
+            assert_eq!(u.validate().unwrap_err().field, field, "{u:?}");
+        }
+        let ok = OccurrenceUpdate {
+            status: "waived".into(),
+            reason: Some(" partner agreed ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            ok.validate().unwrap(),
+            (ObligationStatus::Waived, Some("partner agreed".into()))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn occurrences_are_increasing_within_range_and_anchored(
+            y in 2000i16..2060, m in 1i8..=12, day in 1i8..=31, f in 0usize..5, offset in 0u32..40
+        ) {
+            prop_assume!(Date::from_ymd(y, m, day).is_ok());
+            let eff = Date::from_ymd(y, m, day).unwrap();
+            let frequency = [Frequency::Weekly, Frequency::Monthly, Frequency::Quarterly, Frequency::SemiAnnually, Frequency::Annually][f];
+            let cal = BusinessCalendar::weekends_only();
+            let c = OccurrenceContext { effective: Some(eff), term_end: None, calendar: &cal };
+            let rule = DueRule::Recurring { frequency, offset: Period::days(offset).ok() };
+            let (from, until) = (eff.plus_days(100), eff.plus_days(2000));
+            let occ = expand(&rule, &c, from, until);
+            prop_assert!(!occ.is_empty());
+            for w in occ.windows(2) {
+                prop_assert!(w[0].due < w[1].due);
+                prop_assert_eq!(w[0].seq + 1, w[1].seq);
+            }
+            for o in &occ {
+                prop_assert!(o.due >= from && o.due <= until);
+                let end = after_times(&cal, frequency.period(), o.seq, eff);
+                prop_assert_eq!(o.due, end.plus_days(i64::from(offset)));
+            }
+        }
+    }
+}

@@ -21,6 +21,12 @@ pub enum CoreError {
         /// Id.
         id: String,
     },
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Too many failed logins.
+    #[error("{0}")]
+    Locked(String),
     /// The caller's role does not allow this.
     #[error("{0}")]
     Forbidden(String),

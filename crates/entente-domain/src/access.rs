@@ -44,6 +44,18 @@ pub enum Permission {
     ManageUsers,
 }
 
+/// Every permission, for matrix checks and documentation.
+pub const ALL_PERMISSIONS: [Permission; 8] = [
+    Permission::Read,
+    Permission::WriteAgreements,
+    Permission::DeleteAgreements,
+    Permission::Govern,
+    Permission::UpdateObligations,
+    Permission::ReadAudit,
+    Permission::ManagePlaybooks,
+    Permission::ManageUsers,
+];
+
 impl Role {
     /// Every role.
     pub const ALL: [Role; 6] = [
@@ -72,6 +84,13 @@ impl Role {
         Self::ALL.into_iter().find(|r| r.as_str() == s.trim()).ok_or_else(|| {
             ValidationError::new("role", format!("{s:?} is not a role (admin, legal, procurement, business_owner, viewer, counterparty)"))
         })
+    }
+
+    /// Whether this role holds every permission `other` holds.
+    pub fn allows_all_of(self, other: Role) -> bool {
+        ALL_PERMISSIONS
+            .iter()
+            .all(|p| !other.allows(*p) || self.allows(*p))
     }
 
     /// The permission matrix.

@@ -1,22 +1,33 @@
-//! Who is calling: the `Caller` extractor every handler takes, carrying the tenant-scoped
-//! actor and role, and the single place permissions are checked.
+//! Who is calling: the `Caller` extractor every handler takes. It accepts a bearer API token
+//! or a session cookie (with its CSRF token on state-changing requests), and is the single
+//! place permissions are checked.
 
 use crate::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::response::Response;
+use axum::http::{Method, header};
 use entente_core::CoreError;
+use entente_core::auth::{SESSION_IDLE_MINUTES, hash_secret};
 use entente_domain::access::{Permission, Role};
-use entente_store::Actor;
+use entente_store::{Actor, Principal};
+
+/// Name of the session cookie.
+pub(crate) const SESSION_COOKIE: &str = "entente_session";
+/// Header carrying the CSRF token of a cookie session.
+pub(crate) const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
-    /// Tenant and name, for store calls and the audit trail.
+    /// Tenant, name and visibility, for store calls and the audit trail.
     pub(crate) actor: Actor,
     /// Role in the tenant.
     pub(crate) role: Role,
+    /// The principal behind the request.
+    pub(crate) principal: Principal,
+    /// The session secret's hash, when authenticated by cookie.
+    pub(crate) session_hash: Option<String>,
 }
 
 impl Caller {
@@ -34,17 +45,102 @@ impl Caller {
     }
 }
 
+fn unauthorized(msg: &str) -> ApiError {
+    CoreError::Unauthorized(msg.to_owned()).into()
+}
+
+/// The value of a cookie in the request, if present.
+pub(crate) fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';').map(str::trim).find_map(|kv| {
+                kv.strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix('='))
+            })
+        })
+}
+
 impl FromRequestParts<AppState> for Caller {
-    type Rejection = Response;
+    type Rejection = ApiError;
 
     async fn from_request_parts(
-        _parts: &mut Parts,
+        parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        // Until accounts exist every request acts as the server's operator in its tenant.
+        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+            let token = auth
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
+            let principal = state
+                .store
+                .token_principal(&hash_secret(token.trim()))
+                .await
+                .map_err(CoreError::from)?
+                .ok_or_else(|| unauthorized("the API token is unknown, expired or revoked"))?;
+            return Ok(Caller {
+                actor: principal.actor(),
+                role: principal.role,
+                principal,
+                session_hash: None,
+            });
+        }
+        let Some(secret) = cookie(parts, SESSION_COOKIE) else {
+            return Err(unauthorized(
+                "authentication required: log in or send `Authorization: Bearer <token>`",
+            ));
+        };
+        let hash = hash_secret(secret);
+        let principal = state
+            .store
+            .session_principal(&hash)
+            .await
+            .map_err(CoreError::from)?
+            .ok_or_else(|| unauthorized("the session has ended; log in again"))?;
+        let now = jiff::Timestamp::now();
+        let idle = principal
+            .last_seen
+            .map_or(i64::MAX, |t| now.duration_since(t.jiff()).as_secs());
+        if idle > SESSION_IDLE_MINUTES * 60 {
+            state
+                .store
+                .end_session(&hash)
+                .await
+                .map_err(CoreError::from)?;
+            return Err(unauthorized(
+                "the session timed out after inactivity; log in again",
+            ));
+        }
+        // Cookies ride along on cross-site requests; a state-changing request must also prove
+        // it came from our pages by echoing the session's CSRF token.
+        if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            let expected = principal.csrf.as_deref();
+            if sent.is_none() || sent != expected {
+                return Err(CoreError::Forbidden(format!(
+                    "missing or wrong {CSRF_HEADER} header (CSRF protection)"
+                ))
+                .into());
+            }
+        }
+        // One write a minute at most keeps the idle clock without a write per request.
+        if idle >= 60 {
+            state
+                .store
+                .touch_session(&hash)
+                .await
+                .map_err(CoreError::from)?;
+        }
         Ok(Caller {
-            actor: Actor::new(state.org, "api"),
-            role: Role::Admin,
+            actor: principal.actor(),
+            role: principal.role,
+            principal,
+            session_hash: Some(hash),
         })
     }
 }

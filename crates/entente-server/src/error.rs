@@ -98,6 +98,10 @@ impl IntoResponse for ApiError {
                 format!("{entity} {id} not found"),
                 Vec::new(),
             ),
+            CoreError::Unauthorized(m) => {
+                problem(StatusCode::UNAUTHORIZED, "unauthorized", m, Vec::new())
+            }
+            CoreError::Locked(m) => problem(StatusCode::TOO_MANY_REQUESTS, "locked", m, Vec::new()),
             CoreError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "forbidden", m, Vec::new()),
             CoreError::Conflict(m) => problem(StatusCode::CONFLICT, "conflict", m, Vec::new()),
             CoreError::Internal(cause) => {

@@ -4,18 +4,21 @@
 mod api;
 mod auth;
 mod error;
+mod setup;
 mod state;
 
-pub use state::AppState;
+pub use state::{AppState, LoginLimiter};
 
 use axum::Router;
 use axum::extract::MatchedPath;
 use axum::http::Request;
+use axum::http::{HeaderValue, header};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -35,6 +38,11 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/healthz", axum::routing::get(api::healthz))
+        .route(
+            "/setup",
+            axum::routing::get(setup::setup_page).post(setup::complete_setup),
+        )
+        .route("/setup/done", axum::routing::get(setup::setup_done))
         .fallback(error::not_found)
         .with_state(state)
         .layer(
@@ -53,7 +61,28 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
 }
+
+/// Security headers on every response: no framing, no sniffing, no referrers, no inline
+/// script or style.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// A bound server, ready to run.
 pub struct Application {

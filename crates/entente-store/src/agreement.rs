@@ -94,16 +94,21 @@ impl Store {
     /// Reads one agreement with parties and terms.
     pub async fn get_agreement(&self, actor: &Actor, id: AgreementId) -> Result<Agreement> {
         let org = actor.org.to_string();
-        let r = sqlx::query(
+        let (vis, vis_binds) = actor.visible(3);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select title, kind, status, owner, created_at, updated_at, \
              (select count(*) from document_version v where v.agreement_id = a.agreement_id) as versions \
-             from agreement a where organisation_id = $1 and agreement_id = $2",
-        )
-        .bind(&org)
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::not_found("agreement", id))?;
+             from agreement a where organisation_id = $1 and agreement_id = $2 and {vis}"
+        )))
+        .bind(org.clone())
+        .bind(id.to_string());
+        for b in vis_binds {
+            q = q.bind(b);
+        }
+        let r = q
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found("agreement", id))?;
         let parties = load_parties(&self.pool, &org, id).await?;
         let tags = load_tags(&self.pool, id).await?;
         let terms = load_terms(&self.pool, &org, id).await?;
@@ -528,13 +533,16 @@ pub(crate) async fn lock_agreement(
     actor: &Actor,
     id: AgreementId,
 ) -> Result<AgreementStatus> {
-    let s: Option<String> = sqlx::query_scalar(
-        "select status from agreement where organisation_id = $1 and agreement_id = $2",
-    )
+    let (vis, vis_binds) = actor.visible(3);
+    let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select status from agreement a where organisation_id = $1 and agreement_id = $2 and {vis}"
+    )))
     .bind(actor.org.to_string())
-    .bind(id.to_string())
-    .fetch_optional(&mut **tx)
-    .await?;
+    .bind(id.to_string());
+    for b in vis_binds {
+        q = q.bind(b);
+    }
+    let s: Option<String> = q.fetch_optional(&mut **tx).await?;
     let s = s.ok_or_else(|| StoreError::not_found("agreement", id))?;
     AgreementStatus::parse(&s).map_err(|e| StoreError::Corrupt(e.message))
 }
@@ -674,6 +682,9 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter) -> Result<(String, Vec<String>
     let mut errs = entente_domain::error::Collector::default();
     let mut clauses = vec!["a.organisation_id = $1".to_owned()];
     let mut binds = vec![actor.org.to_string()];
+    let (vis, vis_binds) = actor.visible(2);
+    clauses.push(vis);
+    binds.extend(vis_binds);
     let push = |sql: &str, v: String, clauses: &mut Vec<String>, binds: &mut Vec<String>| {
         binds.push(v);
         clauses.push(sql.replace("$?", &format!("${}", binds.len())));
@@ -795,4 +806,23 @@ fn like_pattern(s: &str) -> String {
         .filter(|c| *c != '%' && *c != '_')
         .collect();
     format!("%{escaped}%")
+}
+
+impl Store {
+    /// Fails with not-found unless the actor may see the agreement.
+    pub(crate) async fn check_visible(&self, actor: &Actor, id: AgreementId) -> Result<()> {
+        let (vis, vis_binds) = actor.visible(3);
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select agreement_id from agreement a where organisation_id = $1 and agreement_id = $2 and {vis}"
+        )))
+        .bind(actor.org.to_string())
+        .bind(id.to_string());
+        for b in vis_binds {
+            q = q.bind(b);
+        }
+        let found: Option<String> = q.fetch_optional(&self.pool).await?;
+        found
+            .map(|_| ())
+            .ok_or_else(|| StoreError::not_found("agreement", id))
+    }
 }

@@ -94,6 +94,7 @@ impl Store {
         actor: &Actor,
         id: AgreementId,
     ) -> Result<Vec<DocumentVersion>> {
+        self.check_visible(actor, id).await?;
         let rows = sqlx::query(
             "select version_id, number, filename, media_type, sha256, size, author, created_at, length(body) as text_chars \
              from document_version where organisation_id = $1 and agreement_id = $2 order by number",
@@ -130,12 +131,14 @@ impl Store {
         actor: &Actor,
         vid: VersionId,
     ) -> Result<(String, MediaType, Vec<u8>)> {
-        let r = sqlx::query("select filename, media_type, content from document_version where organisation_id = $1 and version_id = $2")
+        let r = sqlx::query("select agreement_id, filename, media_type, content from document_version where organisation_id = $1 and version_id = $2")
             .bind(actor.org.to_string())
             .bind(vid.to_string())
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::not_found("version", vid))?;
+        self.check_version_visible(actor, vid, &r.try_get::<String, _>("agreement_id")?)
+            .await?;
         Ok((
             r.try_get("filename")?,
             MediaType::parse(&r.try_get::<String, _>("media_type")?)
@@ -146,14 +149,29 @@ impl Store {
 
     /// The extracted text of a version.
     pub async fn version_text(&self, actor: &Actor, vid: VersionId) -> Result<String> {
-        let t: Option<String> = sqlx::query_scalar(
-            "select body from document_version where organisation_id = $1 and version_id = $2",
+        let row: Option<(String, String)> = sqlx::query_as(
+            "select agreement_id, body from document_version where organisation_id = $1 and version_id = $2",
         )
         .bind(actor.org.to_string())
         .bind(vid.to_string())
         .fetch_optional(&self.pool)
         .await?;
-        t.ok_or_else(|| StoreError::not_found("version", vid))
+        let (agreement, body) = row.ok_or_else(|| StoreError::not_found("version", vid))?;
+        self.check_version_visible(actor, vid, &agreement).await?;
+        Ok(body)
+    }
+
+    /// A version is as visible as its agreement; hidden ones are simply not found.
+    async fn check_version_visible(
+        &self,
+        actor: &Actor,
+        vid: VersionId,
+        agreement: &str,
+    ) -> Result<()> {
+        let id: AgreementId = parse_id(agreement)?;
+        self.check_visible(actor, id)
+            .await
+            .map_err(|_| StoreError::not_found("version", vid))
     }
 
     /// Clauses of a version (default: the latest version of the agreement).
@@ -163,6 +181,7 @@ impl Store {
         id: AgreementId,
         version: Option<VersionId>,
     ) -> Result<Vec<Clause>> {
+        self.check_visible(actor, id).await?;
         let org = actor.org.to_string();
         let vid = match version {
             Some(v) => v.to_string(),
@@ -240,40 +259,42 @@ impl Store {
             .into());
         }
         let limit = i64::from(limit.clamp(1, 200));
-        let rows = match self.backend {
-            Backend::Sqlite => {
-                // Quoting each word keeps user input out of FTS5's query syntax.
-                let fts_query = words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" ");
-                sqlx::query(
-                    "select c.clause_id, c.agreement_id, a.title, c.number, c.heading, \
-                     snippet(clause_fts, 3, '[', ']', '…', 16) as snippet \
-                     from clause_fts f join clause c on c.clause_id = f.clause_id \
-                     join agreement a on a.agreement_id = c.agreement_id \
-                     where clause_fts match $1 and f.organisation_id = $2 \
-                     order by bm25(clause_fts) limit $3",
-                )
-                .bind(fts_query)
-                .bind(actor.org.to_string())
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            Backend::Postgres => {
-                sqlx::query(
-                    "select c.clause_id, c.agreement_id, a.title, c.number, c.heading, \
-                     ts_headline('english', c.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8') as snippet \
-                     from clause c join agreement a on a.agreement_id = c.agreement_id, \
-                     plainto_tsquery('english', $1) q \
-                     where c.search @@ q and c.organisation_id = $2 \
-                     order by ts_rank(c.search, q) desc limit $3",
-                )
-                .bind(words.join(" "))
-                .bind(actor.org.to_string())
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?
-            }
+        let (vis, vis_binds) = actor.visible(4);
+        let sql = match self.backend {
+            Backend::Sqlite => format!(
+                "select c.clause_id, c.agreement_id, a.title, c.number, c.heading, \
+                 snippet(clause_fts, 3, '[', ']', '…', 16) as snippet \
+                 from clause_fts f join clause c on c.clause_id = f.clause_id \
+                 join agreement a on a.agreement_id = c.agreement_id \
+                 where clause_fts match $1 and f.organisation_id = $2 and {vis} \
+                 order by bm25(clause_fts) limit $3"
+            ),
+            Backend::Postgres => format!(
+                "select c.clause_id, c.agreement_id, a.title, c.number, c.heading, \
+                 ts_headline('english', c.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8') as snippet \
+                 from clause c join agreement a on a.agreement_id = c.agreement_id, \
+                 plainto_tsquery('english', $1) q \
+                 where c.search @@ q and c.organisation_id = $2 and {vis} \
+                 order by ts_rank(c.search, q) desc limit $3"
+            ),
         };
+        let text_query = match self.backend {
+            // Quoting each word keeps user input out of FTS5's query syntax.
+            Backend::Sqlite => words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Backend::Postgres => words.join(" "),
+        };
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(text_query)
+            .bind(actor.org.to_string())
+            .bind(limit);
+        for b in vis_binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(ClauseHit {

@@ -4,6 +4,7 @@
 //! Every method is scoped by an [`Actor`] (tenant + person) and every write appends its
 //! audit event in the same transaction.
 
+mod account;
 mod agreement;
 mod audit;
 mod document;
@@ -15,6 +16,7 @@ mod row;
 #[doc(hidden)]
 pub mod testing;
 
+pub use account::{LoginRecord, Member, Principal, TokenInfo};
 pub use agreement::{AgreementFilter, AgreementPatch, Page};
 pub use document::{ClauseHit, NewVersion, VersionAnalysis};
 pub use error::StoreError;
@@ -47,6 +49,21 @@ pub struct Actor {
     pub org: OrganisationId,
     /// The person or token (recorded in the audit trail).
     pub name: String,
+    /// Which of the tenant's agreements this actor may see.
+    pub visibility: Visibility,
+}
+
+/// Which agreements of its tenant an actor sees; enforced inside every agreement query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// Every agreement (administrators, legal, the local operator).
+    All,
+    /// Unrestricted agreements, and restricted ones the user is granted.
+    Unrestricted(entente_domain::UserId),
+    /// Agreements the user owns (by e-mail) or is granted.
+    Owned(entente_domain::UserId, String),
+    /// Agreements to which this party is a party (counterparty users).
+    Party(entente_domain::PartyId),
 }
 
 impl Actor {
@@ -55,7 +72,49 @@ impl Actor {
         Self {
             org,
             name: name.into(),
+            visibility: Visibility::All,
         }
+    }
+
+    /// The SQL condition (on agreement alias `a`) limiting rows to what this actor sees, with
+    /// `$?` standing for the parameter that `bind` (if any) fills.
+    pub(crate) fn visible_sql(&self) -> (&'static str, Option<String>) {
+        match &self.visibility {
+            Visibility::All => ("1 = 1", None),
+            Visibility::Unrestricted(u) => (
+                "(not exists (select 1 from agreement_access x where x.agreement_id = a.agreement_id) \
+                 or exists (select 1 from agreement_access x where x.agreement_id = a.agreement_id and x.user_id = $?))",
+                Some(u.to_string()),
+            ),
+            Visibility::Owned(u, email) => (
+                "(a.owner = $? or exists (select 1 from agreement_access x where x.agreement_id = a.agreement_id and x.user_id = $?))",
+                Some(format!("{email}\u{1}{u}")),
+            ),
+            Visibility::Party(p) => (
+                "exists (select 1 from agreement_party vp where vp.agreement_id = a.agreement_id and vp.party_id = $?)",
+                Some(p.to_string()),
+            ),
+        }
+    }
+
+    /// The visibility condition with parameters numbered from `next`, and their values.
+    pub(crate) fn visible(&self, next: usize) -> (String, Vec<String>) {
+        let (sql, bind) = self.visible_sql();
+        let mut out = String::new();
+        let mut binds = Vec::new();
+        let values: Vec<String> = bind
+            .map(|b| b.split('\u{1}').map(str::to_owned).collect())
+            .unwrap_or_default();
+        let mut parts = sql.split("$?");
+        if let Some(first) = parts.next() {
+            out.push_str(first);
+        }
+        for (i, rest) in parts.enumerate() {
+            out.push_str(&format!("${}", next + i));
+            out.push_str(rest);
+            binds.push(values.get(i).cloned().unwrap_or_default());
+        }
+        (out, binds)
     }
 }
 

@@ -144,7 +144,11 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::not_found("obligation", id))?;
-        from_row(&r)
+        let o = from_row(&r)?;
+        self.check_visible(actor, o.agreement_id)
+            .await
+            .map_err(|_| StoreError::not_found("obligation", id))?;
+        Ok(o)
     }
 
     /// Obligations across the tenant, earliest due first.
@@ -154,8 +158,13 @@ impl Store {
         f: &ObligationFilter,
     ) -> Result<Vec<Obligation>> {
         let mut errs = entente_domain::error::Collector::default();
-        let mut sql = format!("select {COLUMNS} from obligation where organisation_id = $1");
+        let (vis, vis_binds) = actor.visible(2);
+        let mut sql = format!(
+            "select {COLUMNS} from obligation where organisation_id = $1 and exists \
+             (select 1 from agreement a where a.agreement_id = obligation.agreement_id and {vis})"
+        );
         let mut binds = vec![actor.org.to_string()];
+        binds.extend(vis_binds);
         let add = |cond: &str, v: String, sql: &mut String, binds: &mut Vec<String>| {
             binds.push(v);
             sql.push_str(&format!(

@@ -35,6 +35,58 @@ fn agreement_text(n: usize) -> String {
     )
 }
 
+/// Creates an administrator through the CLI (password on stdin) and returns an API token.
+fn admin_token(data: &Path) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
+        .arg("--data")
+        .arg(data)
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "ops@example.com",
+            "--role",
+            "admin",
+        ])
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery staple\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = entente(
+        data,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            "ops@example.com",
+            "--name",
+            "test",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    text.rsplit(": ").next().unwrap().trim().to_owned()
+}
+
 #[test]
 fn the_demo_portfolio_is_listed_filtered_and_shown() {
     let dir = tempfile::tempdir().unwrap();
@@ -147,6 +199,7 @@ fn bad_files_are_rejected_by_name_and_nothing_is_stored() {
 #[test]
 fn killing_the_server_mid_import_loses_no_import_it_reported_done() {
     let dir = tempfile::tempdir().unwrap();
+    let token = admin_token(dir.path());
     let mut server = Command::new(env!("CARGO_BIN_EXE_entente"))
         .arg("--data")
         .arg(dir.path())
@@ -175,7 +228,15 @@ fn killing_the_server_mid_import_loses_no_import_it_reported_done() {
         .build()
         .unwrap();
     let reported: Vec<String> = rt.block_on(async {
-        let client = reqwest::Client::new();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         // Four concurrent uploaders keep several imports in flight when the kill lands.
         for w in 0..4 {

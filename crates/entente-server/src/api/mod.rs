@@ -1,6 +1,7 @@
 //! The JSON API: one module per resource, each handler one use-case call. Routes are
 //! registered through utoipa-axum so the OpenAPI document cannot drift from the router.
 
+mod account;
 mod agreement;
 mod audit;
 mod document;
@@ -25,6 +26,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "parties", description = "Legal entities"),
         (name = "obligations", description = "Duties and their status"),
         (name = "audit", description = "The tamper-evident audit trail"),
+        (name = "access", description = "Sessions, API tokens, users and per-agreement access"),
     )
 )]
 struct ApiDoc;
@@ -32,6 +34,7 @@ struct ApiDoc;
 /// Every API route with its OpenAPI description.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(account::router())
         .merge(agreement::router())
         .merge(document::router())
         .merge(party::router())

@@ -1,15 +1,26 @@
 //! `spawn_apps`: one running server per backend, with typed request helpers.
 
+use entente_domain::access::Role;
 use entente_server::{AppState, Application};
 use entente_store::testing::TestDb;
-use entente_store::{Actor, Store};
+use entente_store::{Actor, Principal, Store};
 use serde_json::Value;
+
+/// The password of every test user.
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
+
+/// One Argon2id hash per test binary: hashing is deliberately slow.
+static PASSWORD_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| entente_core::auth::hash_password(PASSWORD).unwrap());
 
 pub(crate) struct TestApp {
     pub(crate) addr: String,
     pub(crate) store: Store,
     pub(crate) actor: Actor,
+    /// Authenticated as the tenant's administrator (bearer token).
     pub(crate) client: reqwest::Client,
+    /// No credentials.
+    pub(crate) anon: reqwest::Client,
     pub(crate) label: String,
     _db: TestDb,
     _shutdown: tokio::sync::oneshot::Sender<()>,
@@ -30,11 +41,7 @@ async fn spawn(db: TestDb) -> TestApp {
         .ensure_organisation("default", "Default")
         .await
         .unwrap();
-    let state = AppState {
-        store: store.clone(),
-        limits: entente_analysis::Limits::default(),
-        org,
-    };
+    let state = AppState::new(store.clone(), org);
     let app = Application::bind("127.0.0.1:0".parse().unwrap(), state)
         .await
         .unwrap();
@@ -44,15 +51,53 @@ async fn spawn(db: TestDb) -> TestApp {
     tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
+    let actor = Actor::new(org, "test");
+    let token = user_token(&store, &actor, "admin@example.com", Role::Admin).await;
     TestApp {
         addr,
+        client: bearer_client(&token),
+        anon: reqwest::Client::new(),
         store,
-        actor: Actor::new(org, "test"),
-        client: reqwest::Client::new(),
+        actor,
         label: format!("{:?}", db.backend()),
         _db: db,
         _shutdown: tx,
     }
+}
+
+/// Creates a member with `role` in the actor's tenant and returns an API token for them.
+pub(crate) async fn user_token(store: &Store, actor: &Actor, email: &str, role: Role) -> String {
+    let user_id = store
+        .add_member(actor, email, email, Some(&PASSWORD_HASH), role, None)
+        .await
+        .unwrap();
+    let owner = Principal {
+        user_id,
+        email: email.to_owned(),
+        org: actor.org,
+        role,
+        party_id: None,
+        csrf: None,
+        last_seen: None,
+        token: None,
+    };
+    entente_core::auth::create_token(store, actor, &owner, "test", None, None)
+        .await
+        .unwrap()
+        .1
+}
+
+/// A client that sends `Authorization: Bearer <token>`.
+pub(crate) fn bearer_client(token: &str) -> reqwest::Client {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(h)
+        .build()
+        .unwrap()
 }
 
 impl TestApp {
@@ -110,11 +155,14 @@ impl TestApp {
                 .await
                 .unwrap()
                 .len(),
+            // Reading with a token records its use; that is not a write of the request's own.
             self.store
                 .list_audit(&self.actor, None)
                 .await
                 .unwrap()
-                .len(),
+                .iter()
+                .filter(|e| e.action != "token.use")
+                .count(),
         )
     }
 }

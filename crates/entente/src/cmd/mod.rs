@@ -1,6 +1,7 @@
 //! Subcommands, one file each; this module holds the global options, the store opening
 //! shared by every command, and the dispatch.
 
+mod admin;
 mod analyze;
 mod audit;
 mod bench;
@@ -66,6 +67,8 @@ enum Cmd {
     Bench(bench::Args),
     /// Audit trail commands.
     Audit(audit::Args),
+    /// Accounts: create users and API tokens.
+    Admin(admin::Args),
 }
 
 impl Cli {
@@ -86,6 +89,7 @@ impl Cli {
             Cmd::Eval(a) => a.run(),
             Cmd::Bench(a) => a.run(),
             Cmd::Audit(a) => a.run(ctx).await,
+            Cmd::Admin(a) => a.run(ctx).await,
         }
     }
 }

@@ -14,6 +14,9 @@ pub(crate) struct Args {
     /// Load the demo portfolio first if the organisation is empty.
     #[arg(long)]
     demo: bool,
+    /// Mark session cookies Secure (set this when clients reach the server over HTTPS).
+    #[arg(long, env = "ENTENTE_SECURE_COOKIES")]
+    secure_cookies: bool,
     /// Largest document accepted, in MB.
     #[arg(long, env = "ENTENTE_MAX_UPLOAD_MB", default_value_t = 50)]
     max_upload_mb: u64,
@@ -37,15 +40,25 @@ impl Args {
             max_bytes: self.max_upload_mb * 1024 * 1024,
             ..Default::default()
         };
-        let state = AppState {
-            store: store.clone(),
-            limits,
-            org: actor.org,
-        };
+        let mut state = AppState::new(store.clone(), actor.org);
+        state.limits = limits;
+        state.secure_cookies = self.secure_cookies;
         let app = Application::bind(self.bind, state)
             .await
             .with_context(|| format!("cannot listen on {}", self.bind))?;
         let addr = app.local_addr()?;
+        if store.count_users().await? == 0 {
+            // No default password: the first administrator comes from a one-time link.
+            let (token, hash) = entente_core::auth::new_secret("setup")?;
+            let expires = entente_domain::Timestamp::from_jiff(
+                jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
+            );
+            store.create_setup_token(&hash, expires).await?;
+            eprintln!(
+                "no users yet: create the first administrator at http://{addr}/setup?token={token} (valid 24 hours, once)"
+            );
+            eprintln!("  or run: entente admin create-user --email you@example.com --role admin");
+        }
         eprintln!("entente listening on http://{addr} (API at /api, OpenAPI at /api/openapi.json)");
         app.run_until(shutdown_signal())
             .await

@@ -1,0 +1,665 @@
+//! Access control through the public HTTP interface, on every backend: the route matrix is
+//! generated from the served OpenAPI document (which utoipa-axum builds from the router), so a
+//! new route cannot escape it.
+
+use crate::helpers::{PASSWORD, agreement_body, bearer_client, spawn_apps, user_token};
+use entente_domain::access::Role;
+use entente_store::Actor;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// Request bodies for state-changing routes, so a cross-tenant request fails on the missing
+/// entity (404) and not on a malformed body. A new POST/PUT/PATCH route must be added here.
+fn sample_body(method: &Method, path: &str) -> Option<Value> {
+    let b = match (method.as_str(), path) {
+        ("POST", "/api/agreements") => agreement_body(),
+        ("PATCH", "/api/agreements/{id}") => json!({"title": "x"}),
+        ("POST", "/api/agreements/{id}/transition") => json!({"status": "amended"}),
+        ("PUT", "/api/agreements/{id}/terms/{field}") => json!({"value": "New York"}),
+        ("POST", "/api/agreements/{id}/obligations") => {
+            json!({"obligor": "X", "text": "deliver a plan"})
+        }
+        ("PUT", "/api/agreements/{id}/access") => json!({"user_ids": []}),
+        ("PATCH", "/api/obligations/{id}") => json!({"status": "done"}),
+        ("PATCH", "/api/parties/{id}") => json!({"jurisdiction": "Germany"}),
+        ("PATCH", "/api/users/{id}") => json!({"role": "viewer"}),
+        ("POST", "/api/tokens") => json!({"name": "matrix"}),
+        ("POST", "/api/users") => {
+            json!({"email": "new@example.com", "role": "viewer", "password": PASSWORD})
+        }
+        ("POST", "/api/session") => {
+            json!({"email": "nobody@example.com", "password": "wrong password 123"})
+        }
+        _ => return None,
+    };
+    Some(b)
+}
+
+const DOC: &str = "COLLABORATION AGREEMENT\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n1. Term. Two (2) years.\n";
+
+/// Tenant A's agreement title: must never appear in tenant B's responses.
+const SECRET_TITLE: &str = "Tenant A Confidential Alliance";
+
+struct Ids {
+    agreement: String,
+    obligation: String,
+    version: String,
+    party: String,
+    user: String,
+    token: String,
+}
+
+async fn seed_tenant_a(app: &crate::helpers::TestApp) -> Ids {
+    let mut body = agreement_body();
+    body["title"] = json!(SECRET_TITLE);
+    let (_, a) = app.post_agreement(body).await;
+    let agreement = a["id"].as_str().unwrap().to_owned();
+    let (_, o) = app
+        .post(
+            &format!("/api/agreements/{agreement}/obligations"),
+            json!({"obligor": "Northwind", "text": "deliver the plan"}),
+        )
+        .await;
+    let (s, v) = app
+        .post_bytes(
+            &format!("/api/agreements/{agreement}/versions?filename=a.txt"),
+            DOC.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (_, users) = app.get("/api/users").await;
+    let (_, tokens) = app.get("/api/tokens").await;
+    Ids {
+        obligation: o["id"].as_str().unwrap().to_owned(),
+        version: v["id"].as_str().unwrap().to_owned(),
+        party: a["parties"][0]["party_id"].as_str().unwrap().to_owned(),
+        user: users[0]["user_id"].as_str().unwrap().to_owned(),
+        token: tokens[0]["id"].as_str().unwrap().to_owned(),
+        agreement,
+    }
+}
+
+/// Fills a route template with tenant A's ids.
+fn fill(path: &str, ids: &Ids) -> String {
+    let segs: Vec<&str> = path.split('/').collect();
+    let mut out = Vec::new();
+    for (i, seg) in segs.iter().enumerate() {
+        let v = match *seg {
+            "{field}" => "governing_law".to_owned(),
+            "{id}" => match segs.get(i.wrapping_sub(1)).copied().unwrap_or("") {
+                "agreements" => ids.agreement.clone(),
+                "obligations" => ids.obligation.clone(),
+                "versions" => ids.version.clone(),
+                "parties" => ids.party.clone(),
+                "users" => ids.user.clone(),
+                "tokens" => ids.token.clone(),
+                other => {
+                    panic!("route {path}: no tenant-A id known for /{other}/{{id}}; extend `fill`")
+                }
+            },
+            s if s.starts_with('{') => panic!("route {path}: unknown parameter {s}; extend `fill`"),
+            s => s.to_owned(),
+        };
+        out.push(v);
+    }
+    out.join("/")
+}
+
+fn routes(doc: &Value) -> Vec<(Method, String)> {
+    let mut v = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for m in item.as_object().unwrap().keys() {
+            if let Ok(method) = m.to_uppercase().parse::<Method>() {
+                v.push((method, path.clone()));
+            }
+        }
+    }
+    v
+}
+
+async fn send(
+    client: &reqwest::Client,
+    base: &str,
+    method: &Method,
+    path: &str,
+    template: &str,
+) -> (u16, String) {
+    let mut url = format!("{base}{path}");
+    let mut req = client.request(method.clone(), &url);
+    if template == "/api/import" || template.ends_with("/versions") && *method == Method::POST {
+        url.push_str("?filename=a.txt");
+        req = client.request(method.clone(), &url).body(DOC);
+    } else if let Some(b) = sample_body(method, template) {
+        req = req.json(&b);
+    } else if matches!(*method, Method::POST | Method::PUT | Method::PATCH) {
+        panic!("{method} {template}: add a sample body to `sample_body`");
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn every_route_refuses_anonymous_callers_and_other_tenants() {
+    for app in spawn_apps().await {
+        let ids = seed_tenant_a(&app).await;
+        let (_, doc) = app.get("/api/openapi.json").await;
+        let all = routes(&doc);
+        assert!(
+            all.len() >= 30,
+            "route list looks incomplete: {}",
+            all.len()
+        );
+
+        // Tenant B: its own administrator, token and data.
+        let org_b = app
+            .store
+            .ensure_organisation("tenant-b", "Tenant B")
+            .await
+            .unwrap();
+        let b_token = user_token(
+            &app.store,
+            &Actor::new(org_b, "test"),
+            "admin@b.example",
+            Role::Admin,
+        )
+        .await;
+        let b = bearer_client(&b_token);
+        let a_before = app.footprint().await;
+        let a_ids = [
+            &ids.agreement,
+            &ids.obligation,
+            &ids.version,
+            &ids.party,
+            &ids.user,
+            &ids.token,
+        ];
+
+        for (method, template) in &all {
+            let path = fill(template, &ids);
+            // Anonymous: 401 everywhere but the login route itself.
+            let (status, body) = send(&app.anon, &app.addr, method, &path, template).await;
+            // (POST /api/session is the login itself: with wrong credentials it is 401 too.)
+            assert_eq!(
+                status, 401,
+                "{}: anonymous {method} {template}: {body}",
+                app.label
+            );
+
+            // Another tenant: tenant A's entities do not exist for it (404, not 403: existence does
+            // not leak), and nothing it can list or create shows any of tenant A's data.
+            let (status, body) = send(&b, &app.addr, method, &path, template).await;
+            if template.contains('{') {
+                assert_eq!(
+                    status, 404,
+                    "{}: tenant B {method} {path}: {body}",
+                    app.label
+                );
+            } else {
+                assert!(
+                    status < 500,
+                    "{}: tenant B {method} {template}: {status} {body}",
+                    app.label
+                );
+                for id in a_ids {
+                    assert!(
+                        !body.contains(id.as_str()),
+                        "{}: tenant B {method} {template} leaked {id}",
+                        app.label
+                    );
+                }
+                assert!(
+                    !body.contains(SECRET_TITLE),
+                    "{}: tenant B {method} {template} leaked tenant A data",
+                    app.label
+                );
+            }
+        }
+        assert_eq!(
+            app.footprint().await,
+            a_before,
+            "{}: tenant B changed nothing in tenant A",
+            app.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn roles_limit_what_a_member_may_do_and_see() {
+    for app in spawn_apps().await {
+        let (_, mine) = app
+            .post_agreement({
+                let mut b = agreement_body();
+                b["owner"] = json!("owner@example.com");
+                b
+            })
+            .await;
+        let (_, other) = app.post_agreement(agreement_body()).await;
+        let viewer = bearer_client(
+            &user_token(&app.store, &app.actor, "viewer@example.com", Role::Viewer).await,
+        );
+        let owner = bearer_client(
+            &user_token(
+                &app.store,
+                &app.actor,
+                "owner@example.com",
+                Role::BusinessOwner,
+            )
+            .await,
+        );
+        let procurement_token = user_token(
+            &app.store,
+            &app.actor,
+            "buyer@example.com",
+            Role::Procurement,
+        )
+        .await;
+        let procurement = bearer_client(&procurement_token);
+
+        // Viewer: reads, never writes.
+        let r = viewer
+            .get(format!("{}/api/agreements", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let r = viewer
+            .post(format!("{}/api/agreements", app.addr))
+            .json(&agreement_body())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let r = viewer
+            .get(format!("{}/api/users", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+
+        // Business owner: only their own agreements.
+        let r: Value = owner
+            .get(format!("{}/api/agreements", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["total"], 1);
+        assert_eq!(r["items"][0]["id"], mine["id"]);
+        let r = owner
+            .get(format!(
+                "{}/api/agreements/{}",
+                app.addr,
+                other["id"].as_str().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+
+        // Procurement: may not delete; loses sight of an agreement restricted to someone else.
+        let r = procurement
+            .delete(format!(
+                "{}/api/agreements/{}",
+                app.addr,
+                other["id"].as_str().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let (_, users) = app.get("/api/users").await;
+        let viewer_id = users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == "viewer@example.com")
+            .unwrap()["user_id"]
+            .clone();
+        let (s, _) = app
+            .send(
+                Method::PUT,
+                &format!("/api/agreements/{}/access", other["id"].as_str().unwrap()),
+                json!({"user_ids": [viewer_id]}),
+            )
+            .await;
+        assert_eq!(s, 204);
+        let r = procurement
+            .get(format!(
+                "{}/api/agreements/{}",
+                app.addr,
+                other["id"].as_str().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            404,
+            "restricted agreement hidden from procurement"
+        );
+        let r = viewer
+            .get(format!(
+                "{}/api/agreements/{}",
+                app.addr,
+                other["id"].as_str().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "granted viewer sees it");
+        let r: Value = procurement
+            .get(format!("{}/api/search?q=renews", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            r.as_array()
+                .unwrap()
+                .iter()
+                .all(|h| h["agreement_id"] != other["id"])
+        );
+
+        // A token never outranks its owner.
+        let r = procurement
+            .post(format!("{}/api/tokens", app.addr))
+            .json(&json!({"name": "x", "role": "admin"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+    }
+}
+
+#[tokio::test]
+async fn cookie_sessions_need_the_csrf_token_and_end_on_logout_or_idle() {
+    for app in spawn_apps().await {
+        let jar = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let r = jar
+            .post(format!("{}/api/session", app.addr))
+            .json(&json!({"email": "admin@example.com", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let me: Value = r.json().await.unwrap();
+        let csrf = me["csrf_token"].as_str().unwrap().to_owned();
+
+        assert_eq!(
+            jar.get(format!("{}/api/agreements", app.addr))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let r = jar
+            .post(format!("{}/api/agreements", app.addr))
+            .json(&agreement_body())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "no CSRF token");
+        let r = jar
+            .post(format!("{}/api/agreements", app.addr))
+            .header("x-csrf-token", "wrong")
+            .json(&agreement_body())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "wrong CSRF token");
+        let r = jar
+            .post(format!("{}/api/agreements", app.addr))
+            .header("x-csrf-token", &csrf)
+            .json(&agreement_body())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+
+        // Idle timeout: a session unused for longer than the limit is refused.
+        sqlx::query("update user_session set last_seen_at = '2020-01-01T00:00:00.000000Z'")
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            jar.get(format!("{}/api/agreements", app.addr))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+
+        // Logout everywhere ends every session of the user.
+        let r = jar
+            .post(format!("{}/api/session", app.addr))
+            .json(&json!({"email": "admin@example.com", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let csrf: String = r.json::<Value>().await.unwrap()["csrf_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let other = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        other
+            .post(format!("{}/api/session", app.addr))
+            .json(&json!({"email": "admin@example.com", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let r: Value = jar
+            .delete(format!("{}/api/sessions", app.addr))
+            .header("x-csrf-token", &csrf)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["sessions"], 2);
+        assert_eq!(
+            other
+                .get(format!("{}/api/me", app.addr))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+    }
+}
+
+#[tokio::test]
+async fn revoked_tokens_stop_working_at_once_and_their_use_is_audited() {
+    for app in spawn_apps().await {
+        let (s, t) = app
+            .post("/api/tokens", json!({"name": "ci", "expires_in_days": 30}))
+            .await;
+        assert_eq!(s, 201);
+        let c = bearer_client(t["token"].as_str().unwrap());
+        assert_eq!(
+            c.get(format!("{}/api/agreements", app.addr))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let (_, list) = app.get("/api/tokens").await;
+        assert!(
+            list.to_string()
+                .find(t["token"].as_str().unwrap())
+                .is_none(),
+            "secrets are never listed"
+        );
+        let (s, _) = app
+            .send(
+                Method::DELETE,
+                &format!("/api/tokens/{}", t["id"].as_str().unwrap()),
+                Value::Null,
+            )
+            .await;
+        assert_eq!(s, 204);
+        assert_eq!(
+            c.get(format!("{}/api/agreements", app.addr))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+        let events = app.store.list_audit(&app.actor, None).await.unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|e| e.action == "token.use" && e.entity_id == t["id"].as_str().unwrap())
+        );
+        assert!(events.iter().any(|e| e.action == "token.revoke"));
+    }
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account() {
+    for app in spawn_apps().await {
+        let c = reqwest::Client::new();
+        let login = |pw: &'static str| {
+            c.post(format!("{}/api/session", app.addr))
+                .json(&json!({"email": "admin@example.com", "password": pw}))
+                .send()
+        };
+        for i in 1..=4 {
+            assert_eq!(
+                login("wrong password!!").await.unwrap().status(),
+                401,
+                "attempt {i}"
+            );
+        }
+        let r = login("wrong password!!").await.unwrap();
+        assert_eq!(r.status(), 429);
+        assert!(r.text().await.unwrap().contains("locked until"));
+        assert_eq!(
+            login(PASSWORD).await.unwrap().status(),
+            429,
+            "locked even with the right password"
+        );
+        let r = c
+            .post(format!("{}/api/session", app.addr))
+            .json(&json!({"email": "nobody@example.com", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            401,
+            "unknown e-mail gets the same answer as a wrong password"
+        );
+    }
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    for app in spawn_apps().await {
+        let r = app
+            .anon
+            .get(format!("{}/healthz", app.addr))
+            .send()
+            .await
+            .unwrap();
+        let h = r.headers();
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
+        assert!(
+            !h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("unsafe-inline")
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+    }
+}
+
+#[tokio::test]
+async fn the_one_time_setup_link_creates_the_first_administrator_once() {
+    let db = entente_store::testing::TestDb::sqlite().await.unwrap();
+    let org = db
+        .store
+        .ensure_organisation("default", "Default")
+        .await
+        .unwrap();
+    let (token, hash) = entente_core::auth::new_secret("setup").unwrap();
+    let later = entente_domain::Timestamp::from_jiff(
+        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1),
+    );
+    db.store.create_setup_token(&hash, later).await.unwrap();
+    let app = entente_server::Application::bind(
+        "127.0.0.1:0".parse().unwrap(),
+        entente_server::AppState::new(db.store.clone(), org),
+    )
+    .await
+    .unwrap();
+    let addr = format!("http://{}", app.local_addr().unwrap());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = c
+        .get(format!("{addr}/setup?token={token}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<form method=\"post\">"));
+    let form = [
+        ("email", "first@example.com"),
+        ("name", "First Admin"),
+        ("password", PASSWORD),
+    ];
+    let r = c
+        .post(format!("{addr}/setup?token={token}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = c
+        .post(format!("{addr}/setup?token={token}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "a setup link works once");
+    let r = c
+        .post(format!("{addr}/api/session"))
+        .json(&json!({"email": "first@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["role"], "admin");
+}

@@ -15,12 +15,12 @@ pub(crate) struct PartyFound {
 }
 
 static ANCHOR_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:by and between|by and among|between|among(?:st)?|parties:|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
+    Regex::new(r"(?i)\b(?:by and between|by and among|between|among(?:st)?|entered into by|made by|parties:|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static STOP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:whereas|recitals|witnesseth|now,? therefore|background\b|it is (?:hereby )?agreed|the parties (?:hereby )?agree|in consideration of|(?:each|individually) (?:referred to as )?(?:a|the) ["“]party|(?:collectively|together)[^.;]{0,40}["“]parties|hereinafter (?:collectively|jointly) referred)|\n\s*\n\s*(?:\d+\.?\s+)?[A-Z][A-Z]{2,}(?:[ \t]+[A-Z&]{2,})*[ \t]*:?[ \t]*\n"#)
+    Regex::new(r#"(?i)\b(?:whereas|recitals|witnesseth|now,? therefore|background\b|it is (?:hereby )?agreed|the parties (?:hereby )?agree|in consideration of|(?:each|individually) (?:referred to as )?(?:a|the) ["“]party|(?:collectively|together)[^.;]{0,40}["“]parties|hereinafter (?:collectively|jointly) referred)|(?-i:\n\s*\n\s*(?:\d+\.?\s+)?[A-Z][A-Z]{2,}(?:[ \t]+[A-Z&]{2,})*[ \t]*:?[ \t]*\n)"#)
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -212,11 +212,16 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
                     seen_desc = false;
                 }
                 depth += 1;
-                if !enumer {
+                // A parenthetical that defines a name ("("Alpha")") closes a party.
+                let inner_end = s[i..].find(')').map_or(s.len(), |p| i + p);
+                if !enumer && s[i..inner_end].contains(['"', '“', '”']) {
                     seen_desc = true;
                 }
             }
             b')' => depth = (depth - 1).max(0),
+            b'"' if depth == 0 && s[..i].to_ascii_lowercase().ends_with("hereinafter ") => {
+                seen_desc = true;
+            }
             b',' if depth == 0
                 && seen_desc
                 && s[..i].trim_end().ends_with(')')
@@ -458,6 +463,18 @@ fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
     for (a, z) in split_chunks(body_n) {
         let chunk = &body_n[a..z];
         let lead = strip_lead(chunk);
+        // Block layout: the name alone on the first line, the address below it.
+        let lead = match lead.find('\n') {
+            Some(nl)
+                if nl < 100
+                    && lead[nl..]
+                        .trim_start()
+                        .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) =>
+            {
+                &lead[..nl]
+            }
+            _ => lead,
+        };
         let name = clean_name(name_part(lead));
         if !is_plausible_name(&name) {
             continue;

@@ -46,7 +46,7 @@ pub enum IngestError {
     #[error("file is empty")]
     Empty,
     /// Above `Limits::max_bytes`.
-    #[error("file is {} MB, above the {} MB limit", mb(*.size), mb(*.limit))]
+    #[error("file is {}, above the {} limit", size_text(*.size), size_text(*.limit))]
     TooLarge {
         /// Size of the file.
         size: u64,
@@ -112,12 +112,19 @@ pub enum IngestError {
     },
 }
 
-fn mb(n: u64) -> String {
-    let v = n as f64 / 1_000_000.0;
-    if v >= 10.0 || v.fract() == 0.0 {
-        format!("{v:.0}")
+/// "210 MB", "2.5 MB", "12 KB", "900 bytes".
+fn size_text(n: u64) -> String {
+    if n >= 1_000_000 {
+        let v = n as f64 / 1_000_000.0;
+        if v >= 10.0 || v.fract() == 0.0 {
+            format!("{v:.0} MB")
+        } else {
+            format!("{v:.1} MB")
+        }
+    } else if n >= 1_000 {
+        format!("{} KB", n / 1_000)
     } else {
-        format!("{v:.1}")
+        format!("{n} bytes")
     }
 }
 

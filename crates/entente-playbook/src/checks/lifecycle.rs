@@ -1,0 +1,373 @@
+//! Static documents and exit: periodic review, renewal mechanics, term length, termination
+//! rights and notice periods.
+
+use super::{Hit, Input, has_clause, human};
+use crate::model::EffectiveRule;
+use crate::subject::{Span, Subject};
+use crate::text::{re, sentences};
+use entente_domain::obligation::DueRule;
+use entente_domain::terms::{TermField, TermValue};
+use entente_domain::{Period, PeriodUnit};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static REVIEW_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:reports?|meet|meets|meeting|meetings|review|reviews|reviewed|committee|plans?|forecasts?|minutes|assembly|board|dashboard|statements?)\b",
+    )
+});
+static FREQUENCY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:(annual|annually|yearly|each year|each calendar year|every year|once a year)|(semi-annual|semi-annually|twice a year|every six months|each half[- ]year|bi-annual|biannual)|(quarterly|each quarter|each calendar quarter|every quarter|every three months)|(monthly|each month|each calendar month|every month)|(weekly|each week|every week)|every (two|2|three|3) years)\b",
+    )
+});
+
+/// The interval a (lowercased) sentence gives for a recurrence, if any.
+fn frequency(lower: &str) -> Option<Period> {
+    let c = FREQUENCY.captures(lower)?;
+    let months = if c.get(1).is_some() {
+        12
+    } else if c.get(2).is_some() {
+        6
+    } else if c.get(3).is_some() {
+        3
+    } else if c.get(4).is_some() {
+        1
+    } else if c.get(5).is_some() {
+        return Period::new(1, PeriodUnit::Weeks).ok();
+    } else {
+        match c.get(6).map(|m| m.as_str()) {
+            Some("two" | "2") => 24,
+            _ => 36,
+        }
+    };
+    Period::months(months).ok()
+}
+
+/// The most frequent recurring review, meeting, report or plan, with where it is stated.
+fn recurring_review(s: &Subject) -> Option<(Period, Option<Span>)> {
+    let mut best: Option<(Period, Option<Span>)> = None;
+    let mut consider = |p: Period, span: Option<Span>| {
+        if best.is_none_or(|(b, _)| p.approx_days() < b.approx_days()) {
+            best = Some((p, span));
+        }
+    };
+    for o in &s.obligations {
+        if let DueRule::Recurring { frequency: f, .. } = &o.due
+            && REVIEW_WORDS.is_match(&o.text.to_ascii_lowercase())
+        {
+            consider(f.period(), o.span);
+        }
+    }
+    for c in &s.clauses {
+        if c.has("payment") && !c.has("reporting") && !c.has("governance") {
+            continue;
+        }
+        for sent in sentences(c) {
+            if REVIEW_WORDS.is_match(&sent.lower)
+                && let Some(p) = frequency(&sent.lower)
+            {
+                consider(p, Some(sent.span));
+            }
+        }
+    }
+    best
+}
+
+fn renewal_present(s: &Subject) -> Option<Option<Span>> {
+    if let Some(r) = &s.renewal {
+        return Some(r.span);
+    }
+    if let Some(t) = s
+        .term(TermField::RenewalTerm)
+        .or_else(|| s.term(TermField::AutoRenewal))
+    {
+        return Some(t.span);
+    }
+    s.first_clause_with(&["renewal"]).map(Some)
+}
+
+fn auto_renews(s: &Subject) -> bool {
+    match s.term(TermField::AutoRenewal).map(|t| &t.value) {
+        Some(TermValue::Bool(b)) => *b,
+        _ => s.renewal.as_ref().is_some_and(|r| r.value.automatic),
+    }
+}
+
+pub(super) fn review_cycle(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    let max = rule
+        .period("max_interval")
+        .or_else(|| Period::months(12).ok());
+    let within = |p: Period| max.is_none_or(|m| p.approx_days() <= m.approx_days());
+    if rule.flag("renewal_counts") == Some(true) && renewal_present(s).is_some() {
+        return Vec::new();
+    }
+    let mut too_long: Option<(Period, Option<Span>)> = None;
+    if let Some((p, span)) = s.period(TermField::ReviewCycle) {
+        if within(p) {
+            return Vec::new();
+        }
+        too_long = Some((p, span));
+    }
+    if rule.flag("recurring_duties_count") != Some(false)
+        && let Some((p, span)) = recurring_review(s)
+    {
+        if within(p) {
+            return Vec::new();
+        }
+        if too_long.is_none_or(|(t, _)| p.approx_days() < t.approx_days()) {
+            too_long = Some((p, span));
+        }
+    }
+    if too_long.is_none() && s.has_category("review_cycle") {
+        // A review clause whose interval analysis could not read counts as a review.
+        return Vec::new();
+    }
+    match (too_long, max) {
+        (Some((p, span)), Some(m)) => vec![Hit::at(
+            format!(
+                "the agreement is reviewed only every {} (the playbook asks for at least every {})",
+                human(p),
+                human(m)
+            ),
+            span,
+        )],
+        _ => {
+            let also = if rule.flag("renewal_counts") == Some(true) {
+                ", and no renewal mechanics"
+            } else {
+                ""
+            };
+            vec![Hit::missing(format!(
+                "no periodic review: no review clause and no recurring meeting, report or plan{also}"
+            ))]
+        }
+    }
+}
+
+pub(super) fn renewal(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    let mut hits = Vec::new();
+    let renewal = renewal_present(s);
+    let has_end =
+        s.term(TermField::InitialTerm).is_some() || s.term(TermField::ExpirationDate).is_some();
+    if rule.flag("require") != Some(false) && renewal.is_none() {
+        if let Some(span) = s.indefinite {
+            hits.push(Hit::at(
+                "the agreement runs until terminated: there is no renewal point at which its terms are revisited",
+                Some(span),
+            ));
+        } else if !has_end {
+            hits.push(Hit::missing(
+                "no term and no renewal mechanics: the agreement does not say how long it runs or how it is renewed",
+            ));
+        }
+    }
+    if auto_renews(s) {
+        let at = renewal.flatten();
+        match s.period(TermField::NoticePeriodNonRenewal) {
+            None => hits.push(Hit::at(
+                "the agreement renews automatically but states no notice period for stopping the renewal",
+                at,
+            )),
+            Some((p, span)) => {
+                if let Some(min) = rule.period("notice_min")
+                    && p.approx_days() < min.approx_days()
+                {
+                    hits.push(Hit::at(
+                        format!(
+                            "notice to stop the automatic renewal is {}, shorter than the playbook's minimum of {}",
+                            human(p),
+                            human(min)
+                        ),
+                        span.or(at),
+                    ));
+                }
+                if let Some(max) = rule.period("notice_max")
+                    && p.approx_days() > max.approx_days()
+                {
+                    hits.push(Hit::at(
+                        format!(
+                            "notice to stop the automatic renewal is {}, longer than the playbook's maximum of {}",
+                            human(p),
+                            human(max)
+                        ),
+                        span.or(at),
+                    ));
+                }
+            }
+        }
+    }
+    hits
+}
+
+pub(super) fn term_length(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    let mut hits = Vec::new();
+    if let (Some((p, span)), Some(max)) = (s.period(TermField::InitialTerm), rule.period("max"))
+        && p.approx_days() > max.approx_days()
+    {
+        hits.push(Hit::at(
+            format!(
+                "the initial term is {}, longer than the playbook's maximum of {}",
+                human(p),
+                human(max)
+            ),
+            span,
+        ));
+    }
+    if rule.flag("allow_indefinite") != Some(true)
+        && let Some(span) = s.indefinite
+        && s.term(TermField::InitialTerm).is_none()
+    {
+        hits.push(Hit::at(
+            "the agreement has no end date: it runs until terminated",
+            Some(span),
+        ));
+    }
+    hits
+}
+
+static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:terminat\w*|withdraw\w*|exclu\w*|expel\w*)\b.{0,200}\b(?:breach\w*|insolven\w*|bankrupt\w*|default\w*|fails? to (?:perform|remedy|cure))|\b(?:breach\w*|insolven\w*|bankrupt\w*)\b.{0,200}\b(?:terminat\w*|withdraw\w*)\b",
+    )
+});
+static CONVENIENCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:terminat\w*|withdraw\w*)\b.{0,120}\b(?:for convenience|without cause|at any time|for any reason|without giving (?:any )?reason|without reason)\b|\b(?:may|can)\s+(?:terminate|withdraw)\b.{0,80}\b(?:on|upon|by giving|giving|with)\b.{0,40}\bnotice\b",
+    )
+});
+
+/// Where the agreement lets a party leave on `ground`.
+fn ground_present(s: &Subject, ground: &str) -> bool {
+    match ground {
+        "convenience" => {
+            has_clause(s, "termination_for_convenience")
+                || s.clauses.iter().any(|c| {
+                    (c.has("termination") || c.has("term"))
+                        && sentences(c).iter().any(|x| CONVENIENCE.is_match(&x.lower))
+                })
+        }
+        _ => {
+            has_clause(s, "termination_for_cause")
+                || s.clauses.iter().any(|c| {
+                    !c.has("dispute_resolution")
+                        && sentences(c).iter().any(|x| CAUSE.is_match(&x.lower))
+                })
+        }
+    }
+}
+
+pub(super) fn termination_right(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    let grounds: Vec<&str> = if rule.words("grounds").is_empty() {
+        vec!["convenience", "cause"]
+    } else {
+        rule.words("grounds").iter().map(String::as_str).collect()
+    };
+    if grounds.iter().any(|g| ground_present(s, g)) {
+        return Vec::new();
+    }
+    let what = grounds
+        .iter()
+        .map(|g| match *g {
+            "convenience" => "for convenience",
+            _ => "for cause (breach, insolvency)",
+        })
+        .collect::<Vec<_>>()
+        .join(" or ");
+    vec![Hit::missing(format!(
+        "no party may terminate {what}: there is no way out of the agreement"
+    ))]
+}
+
+pub(super) fn notice_period(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    let of = rule.word("of").unwrap_or("termination_for_convenience");
+    let (label, notice, anchor) = if of == "non_renewal" {
+        if !auto_renews(s) {
+            return Vec::new();
+        }
+        (
+            "notice to stop an automatic renewal",
+            s.period(TermField::NoticePeriodNonRenewal),
+            renewal_present(s).flatten(),
+        )
+    } else {
+        let from_term = s.period(TermField::TerminationForConvenienceNotice);
+        let from_right = s
+            .convenience
+            .as_ref()
+            .and_then(|c| c.value.notice.map(|p| (p, c.span)));
+        let anchor = s
+            .convenience
+            .as_ref()
+            .and_then(|c| c.span)
+            .or_else(|| s.first_clause_with(&["termination_for_convenience"]));
+        if from_term.is_none() && from_right.is_none() && !ground_present(s, "convenience") {
+            return Vec::new();
+        }
+        (
+            "notice to terminate for convenience",
+            from_term.or(from_right),
+            anchor,
+        )
+    };
+    let Some((p, span)) = notice else {
+        return if rule.flag("required") == Some(false) {
+            Vec::new()
+        } else {
+            vec![Hit::at(format!("no {label} is stated"), anchor)]
+        };
+    };
+    let mut hits = Vec::new();
+    if let Some(min) = rule.period("min")
+        && p.approx_days() < min.approx_days()
+    {
+        hits.push(Hit::at(
+            format!(
+                "{label} is {}, shorter than the playbook's minimum of {}",
+                human(p),
+                human(min)
+            ),
+            span.or(anchor),
+        ));
+    }
+    if let Some(max) = rule.period("max")
+        && p.approx_days() > max.approx_days()
+    {
+        hits.push(Hit::at(
+            format!(
+                "{label} is {}, longer than the playbook's maximum of {}",
+                human(p),
+                human(max)
+            ),
+            span.or(anchor),
+        ));
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frequencies_read_as_intervals() {
+        assert_eq!(
+            frequency("the committee meets quarterly"),
+            Period::months(3).ok()
+        );
+        assert_eq!(
+            frequency("an annual business review"),
+            Period::months(12).ok()
+        );
+        assert_eq!(
+            frequency("every two years the board"),
+            Period::months(24).ok()
+        );
+        assert_eq!(frequency("the parties will meet from time to time"), None);
+    }
+}

@@ -1,0 +1,224 @@
+//! Running a playbook over a subject: each rule kind's check produces hits (a message and a
+//! span, or "missing"), which become findings carrying the rule's severity, rationale and
+//! suggested language; the failed rules are then scored.
+
+mod clauses;
+mod enforcement;
+mod lifecycle;
+mod obligations;
+mod risk;
+
+use crate::kinds::RuleKind;
+use crate::model::{EffectiveRule, Playbook};
+use crate::report::{
+    ClauseRef, Finding, Outcome, PlaybookRef, Report, RiskScore, RuleResult, TextSpan,
+};
+use crate::subject::{Span, Subject};
+use crate::text::{Duty, duties};
+
+/// One departure found by a check, before it becomes a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Hit {
+    pub(crate) message: String,
+    pub(crate) span: Option<Span>,
+    pub(crate) missing: bool,
+}
+
+impl Hit {
+    /// Something the agreement lacks.
+    pub(crate) fn missing(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            span: None,
+            missing: true,
+        }
+    }
+
+    /// Something the agreement says, at `span`.
+    pub(crate) fn at(message: impl Into<String>, span: Option<Span>) -> Self {
+        Self {
+            message: message.into(),
+            span,
+            missing: false,
+        }
+    }
+}
+
+/// What checks share: the subject and the duties found once for all rules.
+pub(crate) struct Input<'a> {
+    pub(crate) s: &'a Subject,
+    pub(crate) duties: Vec<Duty>,
+}
+
+fn run(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    match rule.rule.kind {
+        RuleKind::RequiredClauses => clauses::required(rule, input),
+        RuleKind::ForbiddenTerms => clauses::forbidden(rule, input),
+        RuleKind::VagueObligations => obligations::vague(rule, input),
+        RuleKind::WeaselWords => obligations::weasel(rule, input),
+        RuleKind::ReviewCycle => lifecycle::review_cycle(rule, input),
+        RuleKind::Renewal => lifecycle::renewal(rule, input),
+        RuleKind::TermLength => lifecycle::term_length(rule, input),
+        RuleKind::TerminationRight => lifecycle::termination_right(rule, input),
+        RuleKind::NoticePeriod => lifecycle::notice_period(rule, input),
+        RuleKind::LiabilityCap => risk::liability_cap(rule, input),
+        RuleKind::Exclusions => risk::exclusions(rule, input),
+        RuleKind::MutualLiability => risk::mutual_liability(rule, input),
+        RuleKind::Indemnity => risk::indemnity(rule, input),
+        RuleKind::Confidentiality => risk::confidentiality(rule, input),
+        RuleKind::GoverningLaw => enforcement::governing_law(rule, input),
+        RuleKind::DisputeResolution => enforcement::dispute_resolution(rule, input),
+        RuleKind::DisputeTiers => enforcement::dispute_tiers(rule, input),
+    }
+}
+
+/// Checks `subject` against every rule of `playbook`.
+pub fn check(playbook: &Playbook, subject: &Subject) -> Report {
+    let input = Input {
+        s: subject,
+        duties: duties(subject),
+    };
+    let mut findings = Vec::new();
+    let mut results = Vec::new();
+    let mut failed = Vec::new();
+    for rule in &playbook.rules {
+        let Some(er) = rule.for_kind(subject.kind) else {
+            results.push(RuleResult {
+                rule_id: rule.id.clone(),
+                blind_spot: rule.blind_spot,
+                severity: rule.severity,
+                outcome: Outcome::Skipped,
+            });
+            continue;
+        };
+        let hits = run(&er, &input);
+        results.push(RuleResult {
+            rule_id: rule.id.clone(),
+            blind_spot: rule.blind_spot,
+            severity: er.severity,
+            outcome: if hits.is_empty() {
+                Outcome::Passed
+            } else {
+                Outcome::Failed
+            },
+        });
+        if hits.is_empty() {
+            continue;
+        }
+        failed.push((rule.blind_spot, er.severity, rule.id.clone(), hits.len()));
+        for h in hits {
+            findings.push(finding(&er, subject, h));
+        }
+    }
+    // Most severe first; within a severity, in the order of the text (missing terms last).
+    findings.sort_by(|a, b| {
+        b.severity.cmp(&a.severity).then_with(|| {
+            let pos = |f: &Finding| f.span.map_or(usize::MAX, |s| s.start);
+            pos(a).cmp(&pos(b))
+        })
+    });
+    Report {
+        playbook: PlaybookRef::from(playbook),
+        title: subject.title.clone(),
+        kind: subject.kind.as_str().to_owned(),
+        findings,
+        rules: results,
+        score: RiskScore::compute(&playbook.scoring, &failed),
+    }
+}
+
+fn finding(rule: &EffectiveRule<'_>, s: &Subject, h: Hit) -> Finding {
+    let clause = h
+        .span
+        .and_then(|sp| s.clause_at(sp.start))
+        .map(|i| ClauseRef {
+            index: i,
+            number: s.clauses[i].number.clone(),
+            heading: s.clauses[i].heading.clone(),
+        });
+    Finding {
+        rule_id: rule.rule.id.clone(),
+        rule_kind: rule.rule.kind.as_str().to_owned(),
+        blind_spot: rule.rule.blind_spot,
+        severity: rule.severity,
+        title: rule.rule.title.clone(),
+        message: h.message,
+        missing: h.missing,
+        clause,
+        span: h.span.map(|sp| TextSpan {
+            start: sp.start,
+            end: sp.end,
+        }),
+        excerpt: h.span.map(|sp| s.excerpt(sp, 320)),
+        rationale: rule.rationale.to_owned(),
+        preferred: rule.preferred.map(str::to_owned),
+        fallback: rule.fallback.map(str::to_owned),
+    }
+}
+
+/// Implied categories: a narrower category present implies the broader one.
+const IMPLIED: &[(&str, &[&str])] = &[
+    (
+        "termination",
+        &["termination_for_convenience", "termination_for_cause"],
+    ),
+    (
+        "dispute_resolution",
+        &[
+            "arbitration",
+            "mediation",
+            "negotiation_escalation",
+            "jurisdiction_venue",
+        ],
+    ),
+    ("cap_on_liability", &["liability_cap"]),
+    (
+        "ip_ownership",
+        &[
+            "ip_ownership_assignment",
+            "joint_ip_ownership",
+            "background_ip",
+        ],
+    ),
+    (
+        "non_solicitation",
+        &["no_solicit_of_employees", "no_solicit_of_customers"],
+    ),
+    ("assignment", &["anti_assignment"]),
+    ("payment", &["revenue_profit_sharing"]),
+];
+
+/// Whether the agreement has a clause of category `id` (or a term that shows one).
+pub(crate) fn has_clause(s: &Subject, id: &str) -> bool {
+    use entente_domain::terms::TermField as F;
+    if s.has_category(id) {
+        return true;
+    }
+    if let Some((_, narrower)) = IMPLIED.iter().find(|(b, _)| *b == id)
+        && narrower.iter().any(|n| s.has_category(n))
+    {
+        return true;
+    }
+    match id {
+        "governing_law" => s.term(F::GoverningLaw).is_some(),
+        "jurisdiction_venue" => s.term(F::Venue).is_some(),
+        "renewal" => s.renewal.is_some() || s.term(F::RenewalTerm).is_some(),
+        "termination_for_convenience" => {
+            s.convenience.is_some() || s.term(F::TerminationForConvenienceNotice).is_some()
+        }
+        "termination_for_cause" => s.term(F::CurePeriod).is_some(),
+        "cap_on_liability" | "liability_cap" => s.term(F::LiabilityCap).is_some(),
+        "exclusion_of_damages" => s.term(F::ExcludedDamages).is_some(),
+        "confidentiality" => s.confidentiality.is_some(),
+        "indemnification" => s.indemnity.is_some(),
+        "dispute_resolution" => s.dispute.is_some(),
+        "review_cycle" => s.term(F::ReviewCycle).is_some(),
+        "term" => s.term(F::InitialTerm).is_some() || s.term(F::ExpirationDate).is_some(),
+        _ => false,
+    }
+}
+
+/// "3 months" for messages.
+pub(crate) fn human(p: entente_domain::Period) -> String {
+    p.human()
+}

@@ -1,0 +1,429 @@
+//! Risk allocation: the liability cap, excluded damages, limitations that protect only one
+//! party, one-way indemnities, and confidentiality that ends with the agreement.
+
+use super::{Hit, Input, has_clause, human};
+use crate::model::EffectiveRule;
+use crate::subject::{Span, Subject};
+use crate::text::{Sentence, re, sentences};
+use entente_domain::terms::{LiabilityCap, TermField, TermValue};
+use entente_domain::{Period, PeriodUnit};
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::sync::LazyLock;
+
+const LIABILITY_CATEGORIES: &[&str] = &[
+    "cap_on_liability",
+    "liability_cap",
+    "exclusion_of_damages",
+    "uncapped_liability",
+];
+
+static CAP_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:shall|will|does|do|is|are)\s+not\s+exceed|\bnot\s+exceed\b|\bin\s+no\s+(?:event|case)\s+exceed|\blimited\s+to\b|\bshall\s+be\s+limited\b|\bmaximum\s+(?:aggregate\s+)?liability\b|\baggregate\s+liability\b|\btotal\s+liability\b.{0,80}\b(?:exceed|limited|cap)",
+    )
+});
+static EXCLUSION_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bnot\s+(?:be\s+)?liable\b.{0,80}\b(?:indirect|consequential|special|incidental|punitive|exemplary|loss\s+of|lost)\b|\bin\s+no\s+(?:event|case)\s+shall\b.{0,80}\bliable\b.{0,80}\b(?:indirect|consequential|special|loss|lost)\b|\bexclud\w*\b.{0,60}\b(?:indirect|consequential)\b",
+    )
+});
+static UNLIMITED_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bliab\w*\b.{0,80}\b(?:(?:is|are|shall\s+be)\s+(?:not\s+limited|unlimited)|without\s+(?:any\s+)?limit\w*)\b",
+    )
+});
+static MUTUAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:either|neither|each|both|any|every)\s+(?:of\s+the\s+)?(?:party|parties|partner|partners|member|members|participant|participants|contributor|contributors|licensee)\b|\bthe\s+parties\b|\b(?:either|neither)\s+of\s+them\b",
+    )
+});
+
+/// Whether a limitation of liability is present in the text (a cap sentence).
+fn cap_sentence(s: &Subject) -> Option<Sentence> {
+    s.clauses_with(LIABILITY_CATEGORIES)
+        .flat_map(|(_, c)| sentences(c))
+        .find(|x| x.lower.contains("liab") && CAP_LANGUAGE.is_match(&x.lower))
+}
+
+fn exclusions_present(s: &Subject) -> bool {
+    s.term(TermField::ExcludedDamages).is_some()
+        || s.clauses_with(LIABILITY_CATEGORIES)
+            .flat_map(|(_, c)| sentences(c))
+            .any(|x| EXCLUSION_LANGUAGE.is_match(&x.lower))
+}
+
+pub(super) fn liability_cap(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    let cap = s.term(TermField::LiabilityCap);
+    match cap.map(|c| &c.value) {
+        Some(TermValue::Cap(LiabilityCap::Uncapped)) => {
+            if rule.flag("allow_uncapped") == Some(true) {
+                return Vec::new();
+            }
+            return vec![Hit::at(
+                "liability is expressly unlimited",
+                cap.and_then(|c| c.span),
+            )];
+        }
+        Some(TermValue::Cap(LiabilityCap::Amount(m))) => {
+            let span = cap.and_then(|c| c.span);
+            let mut hits = Vec::new();
+            if let Some(max) = rule.money("max_amount")
+                && max.currency == m.currency
+                && m.amount > max.amount
+            {
+                hits.push(Hit::at(
+                    format!("the cap of {m} is above the playbook's maximum of {max}"),
+                    span,
+                ));
+            }
+            if let (Some(mult), Some(value)) = (rule.number("max_multiple"), s.contract_value())
+                && value.currency == m.currency
+                && let Some(mult) = Decimal::from_f64_retain(mult)
+                && m.amount > value.amount * mult
+            {
+                hits.push(Hit::at(
+                    format!("the cap of {m} is more than {mult} × the contract value ({value})"),
+                    span,
+                ));
+            }
+            return hits;
+        }
+        Some(_) => return Vec::new(),
+        None => {}
+    }
+    if cap_sentence(s).is_some() {
+        return Vec::new();
+    }
+    let require_cap = rule.flag("require_cap") != Some(false);
+    if !require_cap && exclusions_present(s) {
+        return Vec::new();
+    }
+    if exclusions_present(s) {
+        vec![Hit::missing(
+            "no cap on liability: only some kinds of damages are excluded",
+        )]
+    } else {
+        vec![Hit::missing(
+            "nothing limits liability: there is no cap and no exclusion of damages",
+        )]
+    }
+}
+
+const DAMAGE_WORDS: &[(&str, &str)] = &[
+    ("indirect", r"\bindirect\b"),
+    ("consequential", r"\bconsequential\b"),
+    ("incidental", r"\bincidental\b"),
+    (
+        "special",
+        r"\bspecial\s+(?:damages?|loss)|\bspecial,|\bspecial\s+or\b",
+    ),
+    ("punitive", r"\bpunitive\b"),
+    ("exemplary", r"\bexemplary\b"),
+    (
+        "lost_profits",
+        r"\blost\s+profits?\b|\bloss\s+of\s+(?:\w+\s+)?profits?\b",
+    ),
+    (
+        "lost_revenue",
+        r"\blost\s+revenues?\b|\bloss\s+of\s+revenues?\b",
+    ),
+    (
+        "loss_of_data",
+        r"\bloss\s+of\s+data\b|\blost\s+data\b|\bcorruption\s+of\s+data\b",
+    ),
+    ("loss_of_goodwill", r"\bgoodwill\b"),
+];
+
+static DAMAGE_RES: LazyLock<Vec<(&'static str, Regex)>> =
+    LazyLock::new(|| DAMAGE_WORDS.iter().map(|(k, p)| (*k, re(p))).collect());
+
+fn label(k: &str) -> String {
+    k.replace('_', " ")
+}
+
+pub(super) fn exclusions(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    let mut excluded: Vec<String> = match s.term(TermField::ExcludedDamages).map(|t| &t.value) {
+        Some(TermValue::List(l)) => l.clone(),
+        _ => Vec::new(),
+    };
+    let mut at: Option<Span> = s.term(TermField::ExcludedDamages).and_then(|t| t.span);
+    for (_, c) in s.clauses_with(LIABILITY_CATEGORIES) {
+        for sent in sentences(c) {
+            if !EXCLUSION_LANGUAGE.is_match(&sent.lower) {
+                continue;
+            }
+            at = at.or(Some(sent.span));
+            for (k, r) in DAMAGE_RES.iter() {
+                if r.is_match(&sent.lower) {
+                    excluded.push((*k).to_owned());
+                }
+            }
+        }
+    }
+    let missing: Vec<&String> = rule
+        .words("required")
+        .iter()
+        .filter(|w| !excluded.iter().any(|e| e == *w))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let list = missing
+        .iter()
+        .map(|m| label(m))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if excluded.is_empty() {
+        vec![Hit::missing(format!(
+            "no damages are excluded (the playbook requires excluding {list})"
+        ))]
+    } else {
+        vec![Hit::at(
+            format!("the exclusion of damages omits {list}"),
+            at,
+        )]
+    }
+}
+
+/// A limitation of liability and whom it protects.
+struct Limitation {
+    kind: &'static str,
+    sentence: Sentence,
+    /// `None` when it protects every party.
+    protects: Option<usize>,
+}
+
+fn limitations(s: &Subject) -> Vec<Limitation> {
+    let names = s.party_names();
+    let mut out = Vec::new();
+    for (_, c) in s.clauses_with(LIABILITY_CATEGORIES) {
+        for sent in sentences(c) {
+            if !sent.lower.contains("liab") {
+                continue;
+            }
+            let kind = if UNLIMITED_LANGUAGE.is_match(&sent.lower) {
+                "unlimited"
+            } else if CAP_LANGUAGE.is_match(&sent.lower) {
+                "cap"
+            } else if EXCLUSION_LANGUAGE.is_match(&sent.lower) {
+                "exclusion"
+            } else {
+                continue;
+            };
+            let protects = if MUTUAL.is_match(&sent.lower) {
+                None
+            } else {
+                // The first party named is the one the sentence speaks of.
+                let mut first: Option<(usize, usize)> = None;
+                for n in &names {
+                    let needle = n.to_ascii_lowercase();
+                    let Ok(r) = Regex::new(&format!(r"\b{}\b", regex::escape(&needle))) else {
+                        continue;
+                    };
+                    if let Some(m) = r.find(&sent.lower)
+                        && let Some(p) = s.party_of(n)
+                        && first.is_none_or(|(pos, _)| m.start() < pos)
+                    {
+                        first = Some((m.start(), p));
+                    }
+                }
+                match first {
+                    Some((_, p)) => Some(p),
+                    None => continue,
+                }
+            };
+            out.push(Limitation {
+                kind,
+                sentence: sent,
+                protects,
+            });
+        }
+    }
+    out
+}
+
+pub(super) fn mutual_liability(_rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    if s.parties.len() < 2 {
+        return Vec::new();
+    }
+    let lims = limitations(s);
+    let mut hits = Vec::new();
+    let name = |p: usize| {
+        let party = &s.parties[p];
+        party.aliases.first().unwrap_or(&party.name).clone()
+    };
+    for kind in ["cap", "exclusion"] {
+        let mine: Vec<&Limitation> = lims.iter().filter(|l| l.kind == kind).collect();
+        if mine.is_empty() || mine.iter().any(|l| l.protects.is_none()) {
+            continue;
+        }
+        let mut protected: Vec<usize> = mine.iter().filter_map(|l| l.protects).collect();
+        protected.sort_unstable();
+        protected.dedup();
+        if protected.len() < s.parties.len() {
+            let who = protected
+                .iter()
+                .map(|p| name(*p))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let what = if kind == "cap" {
+                "the liability cap"
+            } else {
+                "the exclusion of damages"
+            };
+            hits.push(Hit::at(
+                format!("{what} protects only {who}"),
+                Some(mine[0].sentence.span),
+            ));
+        }
+    }
+    // One party's liability expressly unlimited while another's is limited.
+    for l in lims.iter().filter(|l| l.kind == "unlimited") {
+        if let Some(p) = l.protects
+            && lims
+                .iter()
+                .any(|o| o.kind != "unlimited" && o.protects.is_some_and(|q| q != p))
+        {
+            hits.push(Hit::at(
+                format!(
+                    "{}'s liability is unlimited while the other side's is limited",
+                    name(p)
+                ),
+                Some(l.sentence.span),
+            ));
+        }
+    }
+    hits
+}
+
+pub(super) fn indemnity(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    match &s.indemnity {
+        None => {
+            if rule.flag("require") == Some(true) && !has_clause(s, "indemnification") {
+                vec![Hit::missing("no indemnity")]
+            } else {
+                Vec::new()
+            }
+        }
+        Some(i) if !i.value.mutual && rule.flag("mutual") != Some(false) => {
+            let who = if i.value.by.is_empty() {
+                "one party".to_owned()
+            } else {
+                i.value.by.join(", ")
+            };
+            vec![Hit::at(
+                format!("the indemnity runs one way: only {who} indemnifies"),
+                i.span,
+            )]
+        }
+        Some(_) => Vec::new(),
+    }
+}
+
+static SURVIVAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bsurviv\w*\b|\bafter\s+(?:the\s+)?(?:termination|expiry|expiration|end)\b|\bthereafter\b|\bfollowing\s+(?:the\s+)?(?:termination|expiry|expiration|end)\b|\bindefinitely\b|\bperpetu\w*\b|\bat\s+any\s+time\b|\bwithout\s+limit\s+(?:of|in)\s+time\b",
+    )
+});
+static YEARS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)\b(?:\s*\(\d{1,2}\))?\s+(years?|months?)\b",
+    )
+});
+
+fn small_number(w: &str) -> Option<u32> {
+    Some(match w {
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "twelve" => 12,
+        "fifteen" => 15,
+        "twenty" => 20,
+        other => return other.parse().ok(),
+    })
+}
+
+/// Survival read from the confidentiality clauses: (survives, longest period, where).
+fn survival_in_text(s: &Subject) -> (bool, Option<Period>, Option<Span>) {
+    let mut survives = false;
+    let mut longest: Option<Period> = None;
+    let mut at = None;
+    for (_, c) in s.clauses_with(&["confidentiality"]) {
+        for sent in sentences(c) {
+            if !SURVIVAL.is_match(&sent.lower) {
+                continue;
+            }
+            survives = true;
+            at = at.or(Some(sent.span));
+            for cap in YEARS.captures_iter(&sent.lower) {
+                let n = cap.get(1).and_then(|m| small_number(m.as_str()));
+                let unit = if cap.get(2).is_some_and(|m| m.as_str().starts_with("year")) {
+                    PeriodUnit::Years
+                } else {
+                    PeriodUnit::Months
+                };
+                if let Some(p) = n.and_then(|n| Period::new(n, unit).ok())
+                    && longest.is_none_or(|l| p.approx_days() > l.approx_days())
+                {
+                    longest = Some(p);
+                    at = Some(sent.span);
+                }
+            }
+        }
+    }
+    (survives, longest, at)
+}
+
+pub(super) fn confidentiality(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let s = input.s;
+    let present = s.confidentiality.is_some() || s.has_category("confidentiality");
+    if !present {
+        return if rule.flag("require") == Some(false) {
+            Vec::new()
+        } else {
+            vec![Hit::missing("no confidentiality clause")]
+        };
+    }
+    let found = s.confidentiality.as_ref();
+    let (text_survives, text_period, text_at) = survival_in_text(s);
+    let perpetual = found.is_some_and(|c| c.value.perpetual);
+    let survives = perpetual || text_survives || found.is_some_and(|c| c.value.survives);
+    let period = found.and_then(|c| c.value.duration).or(text_period);
+    let at = found
+        .and_then(|c| c.span)
+        .or(text_at)
+        .or_else(|| s.first_clause_with(&["confidentiality"]));
+    if !survives {
+        return vec![Hit::at(
+            "confidentiality ends with the agreement: nothing says it survives termination or expiry",
+            at,
+        )];
+    }
+    if let Some(min) = rule.period("min_survival")
+        && !perpetual
+        && let Some(p) = period
+        && p.approx_days() < min.approx_days()
+    {
+        return vec![Hit::at(
+            format!(
+                "confidentiality survives {}, less than the playbook's minimum of {}",
+                human(p),
+                human(min)
+            ),
+            text_at.or(at),
+        )];
+    }
+    Vec::new()
+}

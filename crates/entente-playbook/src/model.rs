@@ -1,0 +1,465 @@
+//! The playbook model: severities, the five blind spots, rules with their parameters and
+//! per-kind overrides, and the scoring settings, as they are after loading and `extends`.
+
+use crate::kinds::RuleKind;
+use entente_domain::agreement::AgreementKind;
+use entente_domain::{Money, Period};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How much a finding matters, from `info` to `critical`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth knowing; never fails a check and adds no risk points by default.
+    Info,
+    /// A drafting weakness.
+    Low,
+    /// A gap to negotiate.
+    Medium,
+    /// A gap that should block signature unless accepted by legal.
+    High,
+    /// Unacceptable exposure.
+    Critical,
+}
+
+impl Severity {
+    /// Every severity, lowest first.
+    pub const ALL: [Severity; 5] = [
+        Self::Info,
+        Self::Low,
+        Self::Medium,
+        Self::High,
+        Self::Critical,
+    ];
+
+    /// The stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        }
+    }
+
+    /// Parses the text form (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Ordinal, 0 (info) to 4 (critical), for storage and sorting.
+    pub fn rank(self) -> u8 {
+        self as u8
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The five blind spots of cooperation agreements (plus `other` for rules outside them).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum BlindSpot {
+    /// Vague duties with no metric, owner or deadline.
+    AmbiguousObligations,
+    /// No review or renewal cycle, no amendment procedure: a sign-and-file document.
+    StaticDocument,
+    /// Uncapped, one-sided or missing limitation of liability; one-way indemnity.
+    PoorRiskAllocation,
+    /// No termination right, notice period, wind-down or data return.
+    MissingExit,
+    /// No escalation, mediation or arbitration; no governing law or venue.
+    MissingEnforcement,
+    /// Anything else a playbook checks.
+    Other,
+}
+
+impl BlindSpot {
+    /// Every blind spot, in display order (`other` last).
+    pub const ALL: [BlindSpot; 6] = [
+        Self::AmbiguousObligations,
+        Self::StaticDocument,
+        Self::PoorRiskAllocation,
+        Self::MissingExit,
+        Self::MissingEnforcement,
+        Self::Other,
+    ];
+
+    /// The five of the seeds, without `other`.
+    pub const FIVE: [BlindSpot; 5] = [
+        Self::AmbiguousObligations,
+        Self::StaticDocument,
+        Self::PoorRiskAllocation,
+        Self::MissingExit,
+        Self::MissingEnforcement,
+    ];
+
+    /// The stable text form (the labels of `tests/corpus/gold.jsonl`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AmbiguousObligations => "ambiguous_obligations",
+            Self::StaticDocument => "static_document",
+            Self::PoorRiskAllocation => "poor_risk_allocation",
+            Self::MissingExit => "missing_exit",
+            Self::MissingEnforcement => "missing_enforcement",
+            Self::Other => "other",
+        }
+    }
+
+    /// A heading for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::AmbiguousObligations => "Ambiguous obligations",
+            Self::StaticDocument => "Static document",
+            Self::PoorRiskAllocation => "Poor risk allocation",
+            Self::MissingExit => "Missing exit terms",
+            Self::MissingEnforcement => "Missing enforcement",
+            Self::Other => "Other",
+        }
+    }
+
+    /// Parses the text form.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+impl fmt::Display for BlindSpot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A dispute-resolution tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// Negotiation or escalation between executives.
+    Negotiation,
+    /// Mediation or conciliation by a neutral.
+    Mediation,
+    /// Expert determination.
+    Expert,
+    /// Binding arbitration.
+    Arbitration,
+    /// State courts.
+    Courts,
+}
+
+impl Tier {
+    /// Every tier.
+    pub const ALL: [Tier; 5] = [
+        Self::Negotiation,
+        Self::Mediation,
+        Self::Expert,
+        Self::Arbitration,
+        Self::Courts,
+    ];
+
+    /// The stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Negotiation => "negotiation",
+            Self::Mediation => "mediation",
+            Self::Expert => "expert",
+            Self::Arbitration => "arbitration",
+            Self::Courts => "courts",
+        }
+    }
+
+    /// Parses the text form (analysis also writes `escalation` for negotiation).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "escalation" => Some(Self::Negotiation),
+            "expert_determination" => Some(Self::Expert),
+            "litigation" | "court" => Some(Self::Courts),
+            other => Self::ALL.into_iter().find(|t| t.as_str() == other),
+        }
+    }
+}
+
+/// One parameter value of a rule (its type is fixed by the rule kind's schema).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    /// A period ("P90D", "90 days").
+    Period(Period),
+    /// An amount of money.
+    Money(Money),
+    /// A number (shares, multiples).
+    Number(f64),
+    /// A count.
+    Count(u32),
+    /// Yes or no.
+    Flag(bool),
+    /// A list of words or phrases (or of fixed keywords: tiers, grounds, labels).
+    Words(Vec<String>),
+    /// A single keyword.
+    Word(String),
+}
+
+/// Parameters by name.
+pub type Params = BTreeMap<String, Param>;
+
+/// Changes a rule makes for one kind of agreement.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Override {
+    /// Turns the rule off (or back on) for the kind.
+    pub enabled: Option<bool>,
+    /// Severity for the kind.
+    pub severity: Option<Severity>,
+    /// Parameters replaced for the kind.
+    pub params: Params,
+    /// Rationale for the kind.
+    pub rationale: Option<String>,
+    /// Preferred language for the kind.
+    pub preferred: Option<String>,
+    /// Fallback language for the kind.
+    pub fallback: Option<String>,
+}
+
+/// Where a rule was (last) defined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The playbook file (or `builtin:NAME`).
+    pub file: String,
+    /// 1-based line of its `[[rule]]` header.
+    pub line: usize,
+}
+
+/// One rule of a playbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Stable id, e.g. `risk.liability-cap`.
+    pub id: String,
+    /// What the rule checks.
+    pub kind: RuleKind,
+    /// Which blind spot a failure belongs to.
+    pub blind_spot: BlindSpot,
+    /// How much a failure matters.
+    pub severity: Severity,
+    /// A one-line statement of the position.
+    pub title: String,
+    /// Why it matters (shown with every finding).
+    pub rationale: String,
+    /// The clause language the organisation prefers.
+    pub preferred: Option<String>,
+    /// What it accepts when the preferred language is refused.
+    pub fallback: Option<String>,
+    /// Agreement kinds the rule applies to (empty: all).
+    pub applies_to: Vec<AgreementKind>,
+    /// Whether the rule runs at all.
+    pub enabled: bool,
+    /// Kind-specific parameters.
+    pub params: Params,
+    /// Per agreement kind changes.
+    pub overrides: BTreeMap<&'static str, Override>,
+    /// Where it was defined.
+    pub origin: Origin,
+}
+
+/// A rule as it applies to one kind of agreement (overrides applied).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectiveRule<'a> {
+    /// The rule.
+    pub rule: &'a Rule,
+    /// Severity after overrides.
+    pub severity: Severity,
+    /// Parameters after overrides.
+    pub params: Params,
+    /// Rationale after overrides.
+    pub rationale: &'a str,
+    /// Preferred language after overrides.
+    pub preferred: Option<&'a str>,
+    /// Fallback language after overrides.
+    pub fallback: Option<&'a str>,
+}
+
+impl Rule {
+    /// The rule for `kind`, or `None` when it is disabled or does not apply.
+    pub fn for_kind(&self, kind: AgreementKind) -> Option<EffectiveRule<'_>> {
+        if !self.applies_to.is_empty() && !self.applies_to.contains(&kind) {
+            return None;
+        }
+        let o = self.overrides.get(kind.as_str());
+        let enabled = o.and_then(|o| o.enabled).unwrap_or(self.enabled);
+        if !enabled {
+            return None;
+        }
+        let mut params = self.params.clone();
+        if let Some(o) = o {
+            for (k, v) in &o.params {
+                params.insert(k.clone(), v.clone());
+            }
+        }
+        Some(EffectiveRule {
+            rule: self,
+            severity: o.and_then(|o| o.severity).unwrap_or(self.severity),
+            params,
+            rationale: o
+                .and_then(|o| o.rationale.as_deref())
+                .unwrap_or(&self.rationale),
+            preferred: o
+                .and_then(|o| o.preferred.as_deref())
+                .or(self.preferred.as_deref()),
+            fallback: o
+                .and_then(|o| o.fallback.as_deref())
+                .or(self.fallback.as_deref()),
+        })
+    }
+}
+
+impl EffectiveRule<'_> {
+    /// A period parameter.
+    pub fn period(&self, name: &str) -> Option<Period> {
+        match self.params.get(name) {
+            Some(Param::Period(p)) => Some(*p),
+            _ => None,
+        }
+    }
+
+    /// A money parameter.
+    pub fn money(&self, name: &str) -> Option<Money> {
+        match self.params.get(name) {
+            Some(Param::Money(m)) => Some(*m),
+            _ => None,
+        }
+    }
+
+    /// A number parameter.
+    pub fn number(&self, name: &str) -> Option<f64> {
+        match self.params.get(name) {
+            Some(Param::Number(n)) => Some(*n),
+            Some(Param::Count(n)) => Some(f64::from(*n)),
+            _ => None,
+        }
+    }
+
+    /// A count parameter.
+    pub fn count(&self, name: &str) -> Option<u32> {
+        match self.params.get(name) {
+            Some(Param::Count(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// A yes/no parameter.
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        match self.params.get(name) {
+            Some(Param::Flag(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A list parameter (empty when absent).
+    pub fn words(&self, name: &str) -> &[String] {
+        match self.params.get(name) {
+            Some(Param::Words(w)) => w,
+            _ => &[],
+        }
+    }
+
+    /// A keyword parameter.
+    pub fn word(&self, name: &str) -> Option<&str> {
+        match self.params.get(name) {
+            Some(Param::Word(w)) => Some(w),
+            _ => None,
+        }
+    }
+}
+
+/// How findings become a risk score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scoring {
+    /// Points a failed rule adds to its blind spot, by severity (a blind spot saturates at 100).
+    pub points: BTreeMap<Severity, u32>,
+    /// Weight of each blind spot in the agreement's score.
+    pub weights: BTreeMap<BlindSpot, u32>,
+    /// A blind spot is *flagged* when a failed rule of at least this severity belongs to it.
+    pub flag_at: Severity,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Self {
+            points: [
+                (Severity::Info, 0),
+                (Severity::Low, 10),
+                (Severity::Medium, 30),
+                (Severity::High, 60),
+                (Severity::Critical, 100),
+            ]
+            .into_iter()
+            .collect(),
+            weights: BlindSpot::ALL
+                .into_iter()
+                .map(|b| (b, if b == BlindSpot::Other { 0 } else { 20 }))
+                .collect(),
+            flag_at: Severity::High,
+        }
+    }
+}
+
+/// A loaded playbook: its identity, its rules (parents' first) and its scoring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playbook {
+    /// Stable id, e.g. `cooperation`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The playbook's own version, as its authors number it.
+    pub version: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// The chain of playbooks it extends, nearest first (`id@version`).
+    pub extends: Vec<String>,
+    /// Rules, in the order they are checked.
+    pub rules: Vec<Rule>,
+    /// Scoring settings.
+    pub scoring: Scoring,
+    /// The TOML it was loaded from (the leaf file only).
+    pub source: String,
+}
+
+impl Playbook {
+    /// A rule by id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// `id@version`, the label findings are stored under.
+    pub fn label(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+}

@@ -1,0 +1,460 @@
+//! What a playbook is checked against: one agreement's text, clauses with categories, key
+//! terms, obligations and the finer findings of analysis (indemnity, dispute tiers …), each
+//! with its character span. Built from an analysis; values a person entered can be laid over.
+
+use crate::model::Tier;
+use entente_analysis::Analysis;
+use entente_domain::agreement::AgreementKind;
+use entente_domain::obligation::{DueRule, Metric};
+use entente_domain::terms::{Source, TermField, TermValue, Terms};
+use entente_domain::{Money, Period};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A character range of the agreement's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Start (characters).
+    pub start: usize,
+    /// End (characters, exclusive).
+    pub end: usize,
+}
+
+/// A value and where it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where, when known (a value a person entered has no span).
+    pub span: Option<Span>,
+}
+
+/// A party and the names the text uses for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectParty {
+    /// Legal name.
+    pub name: String,
+    /// Defined short names ("Northwind", "the Sponsor").
+    pub aliases: Vec<String>,
+}
+
+/// A clause with its categories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectClause {
+    /// Number as written.
+    pub number: Option<String>,
+    /// Heading.
+    pub heading: Option<String>,
+    /// Start (characters).
+    pub start: usize,
+    /// End (characters, exclusive).
+    pub end: usize,
+    /// The clause text.
+    pub text: String,
+    /// Taxonomy category ids.
+    pub categories: Vec<String>,
+}
+
+impl SubjectClause {
+    /// Whether the clause carries category `id`.
+    pub fn has(&self, id: &str) -> bool {
+        self.categories.iter().any(|c| c == id)
+    }
+}
+
+/// A duty found by analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectObligation {
+    /// Who owes it.
+    pub obligor: String,
+    /// The duty's sentence.
+    pub text: String,
+    /// When it falls due.
+    pub due: DueRule,
+    /// Its measurable threshold.
+    pub metric: Option<Metric>,
+    /// Analysis judged it vague (open standard, no metric or deadline).
+    pub vague: bool,
+    /// Where.
+    pub span: Option<Span>,
+}
+
+/// Who indemnifies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indemnity {
+    /// Every party indemnifies the others.
+    pub mutual: bool,
+    /// The indemnifying parties' names.
+    pub by: Vec<String>,
+}
+
+/// One tier of the dispute clause.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DisputeTier {
+    /// Which tier.
+    pub tier: Tier,
+    /// Its time limit, when stated.
+    pub period: Option<Period>,
+}
+
+/// The confidentiality duty's duration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Confidentiality {
+    /// Stated duration.
+    pub duration: Option<Period>,
+    /// It runs on after the agreement ends.
+    pub survives: bool,
+    /// It never ends.
+    pub perpetual: bool,
+}
+
+/// Renewal mechanics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Renewal {
+    /// Renews unless a party gives notice.
+    pub automatic: bool,
+    /// Length of each renewal.
+    pub term: Option<Period>,
+}
+
+/// A right to terminate without cause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Convenience {
+    /// Who may terminate ("either" or names).
+    pub by: String,
+    /// Notice required.
+    pub notice: Option<Period>,
+}
+
+/// One agreement as a playbook sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subject {
+    /// Kind (selects per-kind overrides).
+    pub kind: AgreementKind,
+    /// Title.
+    pub title: Option<String>,
+    /// The analysed text (spans are character offsets into it).
+    pub text: String,
+    /// Parties.
+    pub parties: Vec<SubjectParty>,
+    /// Clauses in text order.
+    pub clauses: Vec<SubjectClause>,
+    /// Key terms; a term with no span was entered by a person.
+    pub terms: BTreeMap<TermField, Located<TermValue>>,
+    /// Duties (prohibitions excluded).
+    pub obligations: Vec<SubjectObligation>,
+    /// Indemnity, when found.
+    pub indemnity: Option<Located<Indemnity>>,
+    /// Dispute tiers in the order written, when a dispute clause was found.
+    pub dispute: Option<Located<Vec<DisputeTier>>>,
+    /// Confidentiality duration, when a clause was found.
+    pub confidentiality: Option<Located<Confidentiality>>,
+    /// Renewal, when found.
+    pub renewal: Option<Located<Renewal>>,
+    /// Termination for convenience, when found.
+    pub convenience: Option<Located<Convenience>>,
+    /// The agreement runs until terminated (no end date).
+    pub indefinite: Option<Span>,
+}
+
+fn span_of(v: &Value) -> Option<Span> {
+    let e = v.get("evidence")?;
+    let start = usize::try_from(e.get("start")?.as_u64()?).ok()?;
+    let end = usize::try_from(e.get("end")?.as_u64()?).ok()?;
+    Some(Span { start, end })
+}
+
+fn period(v: Option<&Value>) -> Option<Period> {
+    v.and_then(Value::as_str)
+        .and_then(|s| Period::parse(s).ok())
+}
+
+impl Subject {
+    /// The subject of an analysis (its kind guess included).
+    pub fn from_analysis(a: &Analysis) -> Subject {
+        let record = a.record();
+        let json = a.to_json();
+        let clauses = record
+            .clauses
+            .into_iter()
+            .map(|c| SubjectClause {
+                number: c.number,
+                heading: c.heading,
+                start: c.start,
+                end: c.end,
+                text: c.text,
+                categories: c.categories,
+            })
+            .collect();
+        let terms = record
+            .terms
+            .into_iter()
+            .map(|t| {
+                (
+                    t.field,
+                    Located {
+                        value: t.value,
+                        span: Some(Span {
+                            start: t.evidence.start,
+                            end: t.evidence.end,
+                        }),
+                    },
+                )
+            })
+            .collect();
+        let obligations = record
+            .obligations
+            .into_iter()
+            .map(|(o, e)| SubjectObligation {
+                obligor: o.obligor,
+                text: o.text,
+                due: o.due,
+                metric: o.metric,
+                vague: o.vague,
+                span: Some(Span {
+                    start: e.start,
+                    end: e.end,
+                }),
+            })
+            .collect();
+        let parties = json
+            .get("parties")
+            .and_then(Value::as_array)
+            .map(|ps| {
+                ps.iter()
+                    .filter_map(|p| {
+                        Some(SubjectParty {
+                            name: p.get("name")?.as_str()?.to_owned(),
+                            aliases: p
+                                .get("aliases")
+                                .and_then(Value::as_array)
+                                .map(|a| {
+                                    a.iter()
+                                        .filter_map(|x| x.as_str().map(str::to_owned))
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let field = |k: &str| json.get(k).filter(|v| !v.is_null());
+        let indemnity = field("indemnity").map(|v| Located {
+            value: Indemnity {
+                mutual: v["value"]["kind"].as_str() == Some("mutual"),
+                by: v["value"]["by"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            },
+            span: span_of(v),
+        });
+        let dispute = field("dispute_resolution").map(|v| Located {
+            value: v["value"]["tiers"]
+                .as_array()
+                .map(|ts| {
+                    ts.iter()
+                        .filter_map(|t| {
+                            Some(DisputeTier {
+                                tier: Tier::parse(t.get("kind")?.as_str()?)?,
+                                period: period(t.get("period")),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            span: span_of(v),
+        });
+        let confidentiality = field("confidentiality").map(|v| Located {
+            value: Confidentiality {
+                duration: period(v["value"].get("duration")),
+                survives: v["value"]["survives"].as_bool().unwrap_or(false),
+                perpetual: v["value"]["perpetual"].as_bool().unwrap_or(false),
+            },
+            span: span_of(v),
+        });
+        let renewal = field("renewal").map(|v| Located {
+            value: Renewal {
+                automatic: v["value"]["automatic"].as_bool().unwrap_or(false),
+                term: period(v["value"].get("term")),
+            },
+            span: span_of(v),
+        });
+        let convenience = field("termination_for_convenience").map(|v| Located {
+            value: Convenience {
+                by: v["value"]["by"].as_str().unwrap_or("unknown").to_owned(),
+                notice: period(v["value"].get("notice")),
+            },
+            span: span_of(v),
+        });
+        let indefinite = field("expiration_date")
+            .filter(|v| v["perpetual"].as_bool() == Some(true))
+            .and_then(span_of);
+        Subject {
+            kind: record.kind,
+            title: record.title,
+            text: a.text().to_owned(),
+            parties,
+            clauses,
+            terms,
+            obligations,
+            indemnity,
+            dispute,
+            confidentiality,
+            renewal,
+            convenience,
+            indefinite,
+        }
+    }
+
+    /// Lays the values a person entered over the extracted ones (they always win).
+    pub fn apply_user_terms(&mut self, terms: &Terms) {
+        for (f, s) in &terms.0 {
+            if let Source::User { .. } = s.source {
+                self.terms.insert(
+                    *f,
+                    Located {
+                        value: s.value.clone(),
+                        span: None,
+                    },
+                );
+                match (f, &s.value) {
+                    (TermField::AutoRenewal, TermValue::Bool(b)) => {
+                        let term = self.renewal.as_ref().and_then(|r| r.value.term);
+                        self.renewal = Some(Located {
+                            value: Renewal {
+                                automatic: *b,
+                                term,
+                            },
+                            span: None,
+                        });
+                    }
+                    (TermField::TerminationForConvenienceNotice, TermValue::Period(p)) => {
+                        let by = self
+                            .convenience
+                            .as_ref()
+                            .map_or_else(|| "unknown".to_owned(), |c| c.value.by.clone());
+                        self.convenience = Some(Located {
+                            value: Convenience {
+                                by,
+                                notice: Some(*p),
+                            },
+                            span: None,
+                        });
+                    }
+                    (TermField::ConfidentialitySurvival, TermValue::Period(p)) => {
+                        self.confidentiality = Some(Located {
+                            value: Confidentiality {
+                                duration: Some(*p),
+                                survives: true,
+                                perpetual: false,
+                            },
+                            span: None,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// A term's value.
+    pub fn term(&self, f: TermField) -> Option<&Located<TermValue>> {
+        self.terms.get(&f)
+    }
+
+    /// A period term.
+    pub fn period(&self, f: TermField) -> Option<(Period, Option<Span>)> {
+        match self.terms.get(&f) {
+            Some(Located {
+                value: TermValue::Period(p),
+                span,
+            }) => Some((*p, *span)),
+            _ => None,
+        }
+    }
+
+    /// The contract value, when known.
+    pub fn contract_value(&self) -> Option<Money> {
+        match self.terms.get(&TermField::ContractValue) {
+            Some(Located {
+                value: TermValue::Money(m),
+                ..
+            }) => Some(*m),
+            _ => None,
+        }
+    }
+
+    /// Clauses carrying any of `ids`.
+    pub fn clauses_with<'a>(
+        &'a self,
+        ids: &'a [&'a str],
+    ) -> impl Iterator<Item = (usize, &'a SubjectClause)> + 'a {
+        self.clauses
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| ids.iter().any(|id| c.has(id)))
+    }
+
+    /// Whether any clause carries `id`.
+    pub fn has_category(&self, id: &str) -> bool {
+        self.clauses.iter().any(|c| c.has(id))
+    }
+
+    /// The first clause carrying any of `ids`, as a span.
+    pub fn first_clause_with(&self, ids: &[&str]) -> Option<Span> {
+        self.clauses_with(ids).next().map(|(_, c)| Span {
+            start: c.start,
+            end: c.end,
+        })
+    }
+
+    /// The clause holding character `at`.
+    pub fn clause_at(&self, at: usize) -> Option<usize> {
+        let k = self.clauses.partition_point(|c| c.end <= at);
+        (k < self.clauses.len() && self.clauses[k].start <= at).then_some(k)
+    }
+
+    /// The text of a character span, whitespace squashed, at most `max` characters.
+    pub fn excerpt(&self, span: Span, max: usize) -> String {
+        let raw: String = self
+            .text
+            .chars()
+            .skip(span.start)
+            .take(span.end.saturating_sub(span.start))
+            .collect();
+        let squashed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if squashed.chars().count() > max {
+            let cut: String = squashed.chars().take(max.saturating_sub(1)).collect();
+            format!("{}…", cut.trim_end())
+        } else {
+            squashed
+        }
+    }
+
+    /// Every name a party goes by (legal names and aliases), longest first.
+    pub fn party_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .parties
+            .iter()
+            .flat_map(|p| std::iter::once(p.name.clone()).chain(p.aliases.iter().cloned()))
+            .filter(|n| n.chars().count() >= 2)
+            .collect();
+        v.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        v.dedup();
+        v
+    }
+
+    /// Which party (index) a name belongs to.
+    pub fn party_of(&self, name: &str) -> Option<usize> {
+        let n = name.trim().to_lowercase();
+        self.parties.iter().position(|p| {
+            p.name.to_lowercase() == n || p.aliases.iter().any(|a| a.to_lowercase() == n)
+        })
+    }
+}

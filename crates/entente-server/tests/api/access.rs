@@ -663,3 +663,86 @@ async fn the_one_time_setup_link_creates_the_first_administrator_once() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap()["role"], "admin");
 }
+
+#[tokio::test]
+async fn a_counterparty_sees_only_agreements_with_its_party() {
+    for app in spawn_apps().await {
+        let (_, with_globex) = app.post_agreement(agreement_body()).await;
+        let mut other = agreement_body();
+        other["parties"][1] = json!({"legal_name": "Initech Ltd", "role": "partner"});
+        let (_, without) = app.post_agreement(other).await;
+        let globex = with_globex["parties"][1]["party_id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let hash = entente_core::auth::hash_password(PASSWORD).unwrap();
+        let uid = app
+            .store
+            .add_member(
+                &app.actor,
+                "partner@globex.example",
+                "Globex partner",
+                Some(&hash),
+                Role::Counterparty,
+                Some(globex),
+            )
+            .await
+            .unwrap();
+        let owner = entente_store::Principal {
+            user_id: uid,
+            email: "partner@globex.example".into(),
+            org: app.actor.org,
+            role: Role::Counterparty,
+            party_id: Some(globex),
+            csrf: None,
+            last_seen: None,
+            token: None,
+        };
+        let (_, token) =
+            entente_core::auth::create_token(&app.store, &app.actor, &owner, "partner", None, None)
+                .await
+                .unwrap();
+        let c = bearer_client(&token);
+        let list: Value = c
+            .get(format!("{}/api/agreements", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["total"], 1, "{}", app.label);
+        assert_eq!(list["items"][0]["id"], with_globex["id"]);
+        let r = c
+            .get(format!(
+                "{}/api/agreements/{}",
+                app.addr,
+                without["id"].as_str().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        let r = c
+            .post(format!("{}/api/agreements", app.addr))
+            .json(&agreement_body())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "counterparties do not create agreements");
+        // A counterparty user must be tied to a party.
+        let e = app
+            .store
+            .add_member(
+                &app.actor,
+                "x@y.example",
+                "x",
+                Some(&hash),
+                Role::Counterparty,
+                None,
+            )
+            .await;
+        assert!(matches!(e, Err(entente_store::StoreError::Invalid(_))));
+    }
+}

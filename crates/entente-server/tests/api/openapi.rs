@@ -27,6 +27,17 @@ async fn the_openapi_document_is_served_and_describes_every_resource() {
         ] {
             assert!(paths.contains_key(p), "{p} documented");
         }
+        // Every response has the description OpenAPI 3.1 requires.
+        for (path, item) in paths {
+            for (method, op) in item.as_object().unwrap() {
+                for (code, r) in op["responses"].as_object().unwrap() {
+                    assert!(
+                        r["description"].as_str().is_some_and(|d| !d.is_empty()),
+                        "{method} {path} {code} lacks a description"
+                    );
+                }
+            }
+        }
         // Every referenced schema exists, so generators and validators can resolve the document.
         let text = doc.to_string();
         let schemas = doc["components"]["schemas"].as_object().unwrap();

@@ -6,22 +6,36 @@
 
 mod account;
 mod agreement;
+mod alert;
 mod audit;
 mod document;
 mod error;
+mod feed;
+mod measurement;
 mod migrate;
 mod obligation;
 mod party;
 mod row;
+mod schedule;
+mod secret;
 #[doc(hidden)]
 pub mod testing;
 
 pub use account::{LoginRecord, Member, Principal, TokenInfo};
 pub use agreement::{AgreementFilter, AgreementPatch, Page};
+pub use alert::{
+    AlertKind, AlertView, AttemptView, ClaimedDelivery, DeliveryOutcome, DeliveryView, InboxItem,
+    PlannedAlert, RetryPolicy, Webhook,
+};
 pub use document::{ClauseHit, NewVersion, VersionAnalysis};
 pub use error::StoreError;
+pub use feed::{CalendarFeed, FeedScope};
+pub use measurement::{BreachView, MeasurementView};
 pub use obligation::{ObligationFilter, ObligationPatch};
 pub use party::PartyPatch;
+pub use schedule::{
+    AgreementDates, Deadline, DeadlineFilter, EvidenceInfo, ObligationDue, OccurrenceView,
+};
 
 use entente_domain::{OrganisationId, Timestamp};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

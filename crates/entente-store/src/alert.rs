@@ -1,0 +1,1059 @@
+//! Alerts: raised once per (subject, due date, lead time) under a unique key, fanned out to
+//! the in-app inbox and an outbox of e-mail and webhook deliveries that scheduler instances
+//! claim with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), deliver, and log.
+
+use crate::schedule::{Deadline, deadline_from_row, placeholders};
+use crate::{Actor, Backend, Result, Store, StoreError, audit, now_text};
+use entente_domain::alerting::{choose_lead, parse_webhook_url};
+use entente_domain::{AgreementId, Date, ObligationId, OrganisationId, Timestamp, ValidationError};
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Row, Transaction};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// What an alert is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// A key date or obligation is coming up.
+    Upcoming,
+    /// An obligation is past due.
+    Overdue,
+    /// A measurement missed its threshold.
+    Breach,
+}
+
+impl AlertKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Upcoming => "upcoming",
+            Self::Overdue => "overdue",
+            Self::Breach => "breach",
+        }
+    }
+    fn parse(s: &str) -> Result<Self> {
+        match s {
+            "upcoming" => Ok(Self::Upcoming),
+            "overdue" => Ok(Self::Overdue),
+            "breach" => Ok(Self::Breach),
+            other => Err(StoreError::Corrupt(format!("alert kind {other:?}"))),
+        }
+    }
+    /// The webhook event type.
+    pub fn event_type(self) -> &'static str {
+        match self {
+            Self::Upcoming => "deadline.upcoming",
+            Self::Overdue => "obligation.overdue",
+            Self::Breach => "measurement.breach",
+        }
+    }
+}
+
+/// An alert to raise (or that was raised).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct PlannedAlert {
+    /// Tenant.
+    pub organisation_id: OrganisationId,
+    /// Idempotency key: subject + due date + lead time (or overdue day).
+    pub key: String,
+    /// What it is about.
+    pub kind: AlertKind,
+    /// The agreement.
+    pub agreement_id: Option<AgreementId>,
+    /// The obligation, if any.
+    pub obligation_id: Option<ObligationId>,
+    /// Due date.
+    pub due_date: Option<Date>,
+    /// Lead time in days (upcoming alerts).
+    pub lead_days: Option<u32>,
+    /// One line.
+    pub title: String,
+    /// The derivation and details.
+    pub body: String,
+    /// People notified (inbox and e-mail).
+    pub recipients: Vec<String>,
+    /// Webhook endpoints notified.
+    pub webhooks: usize,
+    /// True when an earlier run (or another instance) already raised it.
+    pub already_raised: bool,
+}
+
+/// A stored alert.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AlertView {
+    /// Identifier.
+    pub id: String,
+    /// Idempotency key.
+    pub key: String,
+    /// Kind.
+    pub kind: AlertKind,
+    /// Agreement.
+    pub agreement_id: Option<String>,
+    /// Obligation.
+    pub obligation_id: Option<String>,
+    /// Due date.
+    pub due_date: Option<String>,
+    /// Lead time.
+    pub lead_days: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// Body.
+    pub body: String,
+    /// When it was raised.
+    pub raised_at: String,
+}
+
+/// One inbox entry.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct InboxItem {
+    /// Identifier.
+    pub id: String,
+    /// Recipient e-mail.
+    pub recipient: String,
+    /// The alert.
+    pub alert_id: String,
+    /// Title.
+    pub title: String,
+    /// Body.
+    pub body: String,
+    /// When read, if read.
+    pub read_at: Option<String>,
+    /// When it arrived.
+    pub created_at: String,
+}
+
+/// A delivery taken from the outbox by one instance, with what it needs to send it.
+#[derive(Debug, Clone)]
+pub struct ClaimedDelivery {
+    /// Outbox row.
+    pub delivery_id: String,
+    /// Tenant.
+    pub organisation_id: String,
+    /// Alert.
+    pub alert_id: String,
+    /// Alert idempotency key.
+    pub alert_key: String,
+    /// `email` or `webhook`.
+    pub channel: String,
+    /// E-mail address or webhook id.
+    pub target: String,
+    /// Attempt number, counting this one.
+    pub attempt: u32,
+    /// Alert title.
+    pub title: String,
+    /// Alert body.
+    pub body: String,
+    /// JSON payload for webhooks.
+    pub payload: String,
+    /// Webhook URL and secret (webhook deliveries whose endpoint still exists).
+    pub webhook: Option<(String, String)>,
+}
+
+/// How a delivery attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// Accepted by the receiver.
+    Sent {
+        /// HTTP status, for webhooks.
+        http_status: Option<u16>,
+    },
+    /// Failed; retried later unless attempts are exhausted or `permanent`.
+    Failed {
+        /// HTTP status, if any.
+        http_status: Option<u16>,
+        /// What went wrong (never holds secrets).
+        error: String,
+        /// Retrying cannot help (e.g. the endpoint was deleted).
+        permanent: bool,
+    },
+    /// Not attempted, e.g. no SMTP server is configured.
+    Skipped {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Retry policy for failed deliveries: exponential backoff `base · 2^(attempt−1)`, capped.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Delay after the first failure.
+    pub base: Duration,
+    /// Longest delay.
+    pub max: Duration,
+    /// Attempts before a delivery is given up (status `dead`).
+    pub max_attempts: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            base: Duration::from_secs(30),
+            max: Duration::from_secs(6 * 3600),
+            max_attempts: 10,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Delay before the attempt after `attempt` failed ones.
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(30));
+        self.base.saturating_mul(factor).min(self.max)
+    }
+}
+
+/// One outbox row with its attempts (the delivery log).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DeliveryView {
+    /// Identifier (also the webhook-id header the receiver sees).
+    pub id: String,
+    /// Alert.
+    pub alert_id: String,
+    /// Alert title.
+    pub title: String,
+    /// `email` or `webhook`.
+    pub channel: String,
+    /// Address or webhook id.
+    pub target: String,
+    /// `pending`, `sent`, `dead` or `skipped`.
+    pub status: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// Next attempt (pending rows).
+    pub next_attempt_at: String,
+    /// Last error.
+    pub last_error: Option<String>,
+    /// When it was sent.
+    pub sent_at: Option<String>,
+    /// Every attempt, oldest first.
+    pub log: Vec<AttemptView>,
+}
+
+/// One delivery attempt.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AttemptView {
+    /// Attempt number.
+    pub attempt: i64,
+    /// The instance that made it.
+    pub instance: String,
+    /// When it started.
+    pub started_at: String,
+    /// `sent`, `failed` or `skipped`.
+    pub outcome: String,
+    /// HTTP status.
+    pub http_status: Option<i64>,
+    /// Error.
+    pub error: Option<String>,
+    /// Duration.
+    pub duration_ms: i64,
+}
+
+/// A webhook endpoint (the secret is shown only when created or rotated).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Webhook {
+    /// Identifier.
+    pub id: String,
+    /// Where deliveries go.
+    pub url: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// Whether deliveries are made.
+    pub active: bool,
+    /// Created.
+    pub created_at: String,
+}
+
+/// The alert to insert and whom it goes to.
+pub(crate) struct NewAlert<'a> {
+    pub(crate) key: String,
+    pub(crate) kind: AlertKind,
+    pub(crate) agreement: Option<(AgreementId, &'a str)>,
+    pub(crate) obligation_id: Option<ObligationId>,
+    pub(crate) due_date: Option<Date>,
+    pub(crate) lead_days: Option<u32>,
+    pub(crate) title: String,
+    pub(crate) body: String,
+    pub(crate) extra: serde_json::Value,
+    pub(crate) recipients: Vec<String>,
+}
+
+/// Inserts an alert unless its key exists, with inbox items, outbox rows and an audit event,
+/// inside the caller's transaction. Returns the new id, or `None` if it was already raised.
+pub(crate) async fn insert_alert(
+    tx: &mut Transaction<'static, Any>,
+    org: OrganisationId,
+    a: &NewAlert<'_>,
+    webhooks: &[String],
+    now: &str,
+) -> Result<Option<String>> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let payload = serde_json::json!({
+        "type": a.kind.event_type(),
+        "alert_id": id,
+        "key": a.key,
+        "agreement": a.agreement.map(|(id, title)| serde_json::json!({ "id": id, "title": title })),
+        "obligation_id": a.obligation_id,
+        "due_date": a.due_date,
+        "lead_days": a.lead_days,
+        "title": a.title,
+        "body": a.body,
+        "details": a.extra,
+        "recipients": a.recipients,
+        "raised_at": now,
+    });
+    let n = sqlx::query(
+        "insert into alert (alert_id, organisation_id, alert_key, agreement_id, obligation_id, kind, due_date, lead_days, title, body, payload, raised_at, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12) on conflict (organisation_id, alert_key) do nothing",
+    )
+    .bind(&id)
+    .bind(org.to_string())
+    .bind(&a.key)
+    .bind(a.agreement.map(|(x, _)| x.to_string()))
+    .bind(a.obligation_id.map(|o| o.to_string()))
+    .bind(a.kind.as_str())
+    .bind(a.due_date.map(|d| d.to_string()))
+    .bind(a.lead_days.map(i64::from))
+    .bind(&a.title)
+    .bind(&a.body)
+    .bind(payload.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Ok(None);
+    }
+    for r in &a.recipients {
+        sqlx::query(
+            "insert into inbox_item (inbox_item_id, organisation_id, recipient, alert_id, title, body, read_at, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, null, $7, $7) on conflict (alert_id, recipient) do nothing",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(org.to_string())
+        .bind(r)
+        .bind(&id)
+        .bind(&a.title)
+        .bind(&a.body)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let targets = a
+        .recipients
+        .iter()
+        .map(|r| ("email", r.as_str()))
+        .chain(webhooks.iter().map(|w| ("webhook", w.as_str())));
+    for (channel, target) in targets {
+        sqlx::query(
+            "insert into delivery (delivery_id, organisation_id, alert_id, channel, target, status, attempts, next_attempt_at, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $6) on conflict (alert_id, channel, target) do nothing",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(org.to_string())
+        .bind(&id)
+        .bind(channel)
+        .bind(target)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let actor = Actor::new(org, "scheduler");
+    audit::append(
+        tx,
+        &actor,
+        "alert.raise",
+        "alert",
+        &id,
+        a.agreement.map(|(x, _)| x),
+        serde_json::json!({ "key": a.key, "kind": a.kind.as_str(), "recipients": a.recipients, "webhooks": webhooks.len() }),
+    )
+    .await?;
+    Ok(Some(id))
+}
+
+fn days_words(n: i64) -> String {
+    match n {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        n => format!("in {n} days"),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Active webhook ids of a tenant.
+    async fn active_webhooks(&self, org: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("select webhook_id from webhook where organisation_id = $1 and active = 1 order by webhook_id")
+            .bind(org)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn watchers_by_agreement(&self, org: &str) -> Result<BTreeMap<String, Vec<String>>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "select agreement_id, email from watcher where organisation_id = $1 order by email",
+        )
+        .bind(org)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (a, e) in rows {
+            m.entry(a).or_default().push(e);
+        }
+        Ok(m)
+    }
+
+    /// Works out which alerts are due at `now` across all tenants (lead times reached,
+    /// obligations overdue) and, unless `dry_run`, raises each exactly once.
+    pub async fn raise_alerts(&self, now: Timestamp, dry_run: bool) -> Result<Vec<PlannedAlert>> {
+        let mut out = Vec::new();
+        for (org, _) in self.organisations().await? {
+            out.extend(self.raise_for(org, now, dry_run).await?);
+        }
+        Ok(out)
+    }
+
+    async fn raise_for(
+        &self,
+        org: OrganisationId,
+        now: Timestamp,
+        dry_run: bool,
+    ) -> Result<Vec<PlannedAlert>> {
+        let settings = self.alert_settings(org).await?;
+        let today = settings.today(now);
+        let max_lead = settings.lead_days.iter().copied().max().unwrap_or(0);
+        let org_s = org.to_string();
+        let rows = sqlx::query(
+            "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
+             d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due \
+             from deadline d join agreement a on a.agreement_id = d.agreement_id \
+             left join obligation o on o.obligation_id = d.obligation_id \
+             left join occurrence oc on oc.obligation_id = d.obligation_id and oc.due_date = d.due_date \
+             where d.organisation_id = $1 and d.conditional = 0 and d.kind <> 'effective' \
+             and ((d.due_date >= $2 and d.due_date <= $3) or (d.obligation_id is not null and d.due_date < $2)) \
+             order by d.due_date, d.agreement_id, d.subject",
+        )
+        .bind(&org_s)
+        .bind(today.to_string())
+        .bind(today.plus_days(i64::from(max_lead)).to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let deadlines: Vec<Deadline> = rows
+            .iter()
+            .map(|r| deadline_from_row(r, today))
+            .collect::<Result<_>>()?;
+        let watchers = self.watchers_by_agreement(&org_s).await?;
+        let webhooks = self.active_webhooks(&org_s).await?;
+        let recipients = |d: &Deadline| {
+            let mut v: Vec<String> = d.owner.iter().cloned().collect();
+            v.extend(
+                watchers
+                    .get(&d.agreement_id.to_string())
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            v.sort();
+            v.dedup();
+            v
+        };
+        let mut planned: Vec<(NewAlert<'_>, &Deadline)> = Vec::new();
+        // Overdue occurrences, grouped per obligation so a daily reminder is one alert.
+        let mut overdue: BTreeMap<ObligationId, Vec<&Deadline>> = BTreeMap::new();
+        for d in &deadlines {
+            let days_left = i64::from(today.days_until(d.due_date));
+            if days_left < 0 {
+                if let (Some(ob), Some(entente_domain::obligation::ObligationStatus::Overdue)) =
+                    (d.obligation_id, d.status)
+                {
+                    overdue.entry(ob).or_default().push(d);
+                }
+                continue;
+            }
+            if d.status.is_some_and(|s| {
+                !matches!(s, entente_domain::obligation::ObligationStatus::Pending)
+            }) {
+                continue;
+            }
+            let Some(lead) = choose_lead(days_left, &settings.lead_days) else {
+                continue;
+            };
+            let clause = d
+                .clause
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            planned.push((
+                NewAlert {
+                    key: format!("{}:{}@{}:lead{lead}", d.agreement_id, d.subject, d.due_date),
+                    kind: AlertKind::Upcoming,
+                    agreement: Some((d.agreement_id, d.agreement_title.as_str())),
+                    obligation_id: d.obligation_id,
+                    due_date: Some(d.due_date),
+                    lead_days: Some(lead),
+                    title: format!("{} {} ({}): {}", capitalise(&d.label), days_words(days_left), d.due_date, d.agreement_title),
+                    body: format!("{}: {} = {}{clause}", d.due_date, d.label, d.derivation),
+                    extra: serde_json::json!({ "subject": d.subject, "kind": d.kind, "derivation": d.derivation, "clause": d.clause, "days_left": days_left }),
+                    recipients: recipients(d),
+                },
+                d,
+            ));
+        }
+        for (ob, ds) in &overdue {
+            let Some(first) = ds.first() else { continue };
+            let latest = ds
+                .iter()
+                .map(|d| d.due_date)
+                .max()
+                .unwrap_or(first.due_date);
+            let keys: Vec<String> = if settings.overdue_daily {
+                vec![format!("{}:ob:{ob}:overdue@{today}", first.agreement_id)]
+            } else {
+                ds.iter()
+                    .map(|d| format!("{}:{}@{}:overdue", d.agreement_id, d.subject, d.due_date))
+                    .collect()
+            };
+            for key in keys {
+                planned.push((
+                    NewAlert {
+                        key,
+                        kind: AlertKind::Overdue,
+                        agreement: Some((first.agreement_id, first.agreement_title.as_str())),
+                        obligation_id: Some(*ob),
+                        due_date: Some(first.due_date),
+                        lead_days: None,
+                        title: format!("Overdue since {}: {} ({})", first.due_date, first.label, first.agreement_title),
+                        body: format!(
+                            "{} occurrence(s) overdue, the oldest due {} and the latest {}; mark them done (with evidence) or waived.",
+                            ds.len(), first.due_date, latest
+                        ),
+                        extra: serde_json::json!({ "overdue_dates": ds.iter().map(|d| d.due_date).collect::<Vec<_>>() }),
+                        recipients: recipients(first),
+                    },
+                    first,
+                ));
+            }
+        }
+        let mut out = Vec::new();
+        let now_s = now.to_string();
+        for (a, _) in planned {
+            let exists: Option<i64> = sqlx::query_scalar(
+                "select 1 from alert where organisation_id = $1 and alert_key = $2",
+            )
+            .bind(&org_s)
+            .bind(&a.key)
+            .fetch_optional(&self.pool)
+            .await?;
+            let mut already = exists.is_some();
+            if !dry_run && !already {
+                let mut tx = self.begin().await?;
+                let inserted = insert_alert(&mut tx, org, &a, &webhooks, &now_s).await?;
+                tx.commit().await?;
+                already = inserted.is_none();
+            }
+            out.push(PlannedAlert {
+                organisation_id: org,
+                key: a.key,
+                kind: a.kind,
+                agreement_id: a.agreement.map(|(x, _)| x),
+                obligation_id: a.obligation_id,
+                due_date: a.due_date,
+                lead_days: a.lead_days,
+                title: a.title,
+                body: a.body,
+                recipients: a.recipients,
+                webhooks: webhooks.len(),
+                already_raised: already,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Claims up to `limit` deliveries that are due and not leased, for `lease`; another
+    /// instance cannot claim them until the lease runs out.
+    pub async fn claim_deliveries(
+        &self,
+        instance: &str,
+        now: Timestamp,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<ClaimedDelivery>> {
+        let now_s = now.to_string();
+        let lease_until = Timestamp::from_jiff(
+            now.jiff()
+                .checked_add(
+                    jiff::SignedDuration::try_from(lease)
+                        .unwrap_or(jiff::SignedDuration::from_secs(60)),
+                )
+                .unwrap_or(now.jiff()),
+        )
+        .to_string();
+        let lock = match self.backend {
+            Backend::Postgres => " for update skip locked",
+            // SQLite has one writer: `begin immediate` already excludes other claimers.
+            Backend::Sqlite => "",
+        };
+        let mut tx = self.begin().await?;
+        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select delivery_id from delivery where status = 'pending' and next_attempt_at <= $1 and (lease_until is null or lease_until < $1) \
+             order by next_attempt_at, delivery_id limit {}{lock}",
+            limit.clamp(1, 1000)
+        )))
+        .bind(&now_s)
+        .fetch_all(&mut *tx)
+        .await?;
+        if ids.is_empty() {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
+        let ph = placeholders(4, ids.len());
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "update delivery set claimed_by = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 where delivery_id in ({ph})"
+        )))
+        .bind(instance)
+        .bind(&lease_until)
+        .bind(&now_s);
+        for id in &ids {
+            q = q.bind(id);
+        }
+        q.execute(&mut *tx).await?;
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select d.delivery_id, d.organisation_id, d.alert_id, d.channel, d.target, d.attempts, a.alert_key, a.title, a.body, a.payload, w.url, w.secret \
+             from delivery d join alert a on a.alert_id = d.alert_id left join webhook w on d.channel = 'webhook' and w.webhook_id = d.target \
+             where d.delivery_id in ({}) order by d.next_attempt_at, d.delivery_id",
+            placeholders(1, ids.len())
+        )));
+        for id in &ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|r| {
+                let attempts: i64 = r.try_get("attempts")?;
+                let url: Option<String> = r.try_get("url")?;
+                let secret: Option<String> = r.try_get("secret")?;
+                Ok(ClaimedDelivery {
+                    delivery_id: r.try_get("delivery_id")?,
+                    organisation_id: r.try_get("organisation_id")?,
+                    alert_id: r.try_get("alert_id")?,
+                    alert_key: r.try_get("alert_key")?,
+                    channel: r.try_get("channel")?,
+                    target: r.try_get("target")?,
+                    attempt: attempts as u32,
+                    title: r.try_get("title")?,
+                    body: r.try_get("body")?,
+                    payload: r.try_get("payload")?,
+                    webhook: url.zip(secret),
+                })
+            })
+            .collect()
+    }
+
+    /// Records the outcome of one attempt: sent, retry later with backoff, or give up. Only
+    /// the instance that holds the claim can complete it (a lease that ran out was retaken).
+    pub async fn complete_delivery(
+        &self,
+        d: &ClaimedDelivery,
+        instance: &str,
+        started: Timestamp,
+        elapsed: Duration,
+        outcome: &DeliveryOutcome,
+        policy: &RetryPolicy,
+    ) -> Result<bool> {
+        let now = Timestamp::from_jiff(jiff::Timestamp::now().max(started.jiff()));
+        let now_s = now.to_string();
+        let (status, next, err, http, label) = match outcome {
+            DeliveryOutcome::Sent { http_status } => {
+                ("sent", now_s.clone(), None, *http_status, "sent")
+            }
+            DeliveryOutcome::Skipped { reason } => (
+                "skipped",
+                now_s.clone(),
+                Some(reason.clone()),
+                None,
+                "skipped",
+            ),
+            DeliveryOutcome::Failed {
+                http_status,
+                error,
+                permanent,
+            } => {
+                let give_up = *permanent || d.attempt >= policy.max_attempts;
+                let delay = policy.delay(d.attempt);
+                let next = started
+                    .jiff()
+                    .checked_add(
+                        jiff::SignedDuration::try_from(delay)
+                            .unwrap_or(jiff::SignedDuration::from_secs(30)),
+                    )
+                    .unwrap_or(started.jiff());
+                (
+                    if give_up { "dead" } else { "pending" },
+                    Timestamp::from_jiff(next).to_string(),
+                    Some(error.clone()),
+                    *http_status,
+                    "failed",
+                )
+            }
+        };
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "update delivery set status = $1, next_attempt_at = $2, last_error = $3, sent_at = case when $1 = 'sent' then $4 else sent_at end, \
+             claimed_by = null, lease_until = null, updated_at = $4 where delivery_id = $5 and claimed_by = $6",
+        )
+        .bind(status)
+        .bind(&next)
+        .bind(err.clone())
+        .bind(&now_s)
+        .bind(&d.delivery_id)
+        .bind(instance)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "insert into delivery_attempt (delivery_attempt_id, organisation_id, delivery_id, attempt, instance, started_at, outcome, http_status, error, duration_ms, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(&d.organisation_id)
+        .bind(&d.delivery_id)
+        .bind(i64::from(d.attempt))
+        .bind(instance)
+        .bind(started.to_string())
+        .bind(label)
+        .bind(http.map(i64::from))
+        .bind(err)
+        .bind(elapsed.as_millis() as i64)
+        .bind(&now_s)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    /// The tenant's alerts, newest first.
+    pub async fn list_alerts(&self, actor: &Actor, limit: u32) -> Result<Vec<AlertView>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select alert_id, alert_key, kind, agreement_id, obligation_id, due_date, lead_days, title, body, raised_at from alert \
+             where organisation_id = $1 order by raised_at desc, alert_id desc limit {}",
+            limit.clamp(1, 5000)
+        )))
+        .bind(actor.org.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AlertView {
+                    id: r.try_get("alert_id")?,
+                    key: r.try_get("alert_key")?,
+                    kind: AlertKind::parse(&r.try_get::<String, _>("kind")?)?,
+                    agreement_id: r.try_get("agreement_id")?,
+                    obligation_id: r.try_get("obligation_id")?,
+                    due_date: r.try_get("due_date")?,
+                    lead_days: r.try_get("lead_days")?,
+                    title: r.try_get("title")?,
+                    body: r.try_get("body")?,
+                    raised_at: r.try_get("raised_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// One person's inbox, newest first.
+    pub async fn inbox(
+        &self,
+        actor: &Actor,
+        recipient: &str,
+        unread_only: bool,
+    ) -> Result<Vec<InboxItem>> {
+        let recipient =
+            entente_domain::agreement::parse_owner(recipient).map_err(|e| e.within("recipient"))?;
+        let extra = if unread_only {
+            " and read_at is null"
+        } else {
+            ""
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select inbox_item_id, recipient, alert_id, title, body, read_at, created_at from inbox_item \
+             where organisation_id = $1 and recipient = $2{extra} order by created_at desc, inbox_item_id desc limit 1000"
+        )))
+        .bind(actor.org.to_string())
+        .bind(&recipient)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(InboxItem {
+                    id: r.try_get("inbox_item_id")?,
+                    recipient: r.try_get("recipient")?,
+                    alert_id: r.try_get("alert_id")?,
+                    title: r.try_get("title")?,
+                    body: r.try_get("body")?,
+                    read_at: r.try_get("read_at")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks an inbox item read.
+    pub async fn mark_inbox_read(&self, actor: &Actor, item: &str) -> Result<()> {
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("update inbox_item set read_at = coalesce(read_at, $1), updated_at = $1 where organisation_id = $2 and inbox_item_id = $3")
+            .bind(&now)
+            .bind(actor.org.to_string())
+            .bind(item)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::not_found("inbox item", item));
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "inbox.read",
+            "inbox_item",
+            item,
+            None,
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Registers a webhook endpoint; returns it with its signing secret (shown only now).
+    pub async fn create_webhook(
+        &self,
+        actor: &Actor,
+        url: &str,
+        description: Option<&str>,
+    ) -> Result<(Webhook, String)> {
+        let url = parse_webhook_url(url)?;
+        let description = description
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned);
+        if description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > 300)
+        {
+            return Err(
+                ValidationError::new("description", "must be at most 300 characters").into(),
+            );
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let secret = crate::secret::webhook_secret()?;
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        sqlx::query("insert into webhook (webhook_id, organisation_id, url, secret, description, active, created_at, updated_at) values ($1, $2, $3, $4, $5, 1, $6, $6)")
+            .bind(&id)
+            .bind(actor.org.to_string())
+            .bind(&url)
+            .bind(&secret)
+            .bind(description.clone())
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "webhook.create",
+            "webhook",
+            &id,
+            None,
+            serde_json::json!({ "url": url }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((
+            Webhook {
+                id,
+                url,
+                description,
+                active: true,
+                created_at: now,
+            },
+            secret,
+        ))
+    }
+
+    /// The tenant's webhook endpoints (without secrets).
+    pub async fn list_webhooks(&self, actor: &Actor) -> Result<Vec<Webhook>> {
+        let rows = sqlx::query("select webhook_id, url, description, active, created_at from webhook where organisation_id = $1 order by created_at")
+            .bind(actor.org.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let active: i64 = r.try_get("active")?;
+                Ok(Webhook {
+                    id: r.try_get("webhook_id")?,
+                    url: r.try_get("url")?,
+                    description: r.try_get("description")?,
+                    active: active != 0,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Replaces a webhook's signing secret; returns the new one (the old one stops at once).
+    pub async fn rotate_webhook_secret(&self, actor: &Actor, id: &str) -> Result<String> {
+        let secret = crate::secret::webhook_secret()?;
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("update webhook set secret = $1, updated_at = $2 where organisation_id = $3 and webhook_id = $4")
+            .bind(&secret)
+            .bind(&now)
+            .bind(actor.org.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::not_found("webhook", id));
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "webhook.rotate_secret",
+            "webhook",
+            id,
+            None,
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+
+    /// Deletes a webhook endpoint; its pending deliveries fail permanently when claimed.
+    pub async fn delete_webhook(&self, actor: &Actor, id: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("delete from webhook where organisation_id = $1 and webhook_id = $2")
+            .bind(actor.org.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::not_found("webhook", id));
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "webhook.delete",
+            "webhook",
+            id,
+            None,
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The delivery log: outbox rows (optionally for one channel target) with every attempt.
+    pub async fn list_deliveries(
+        &self,
+        actor: &Actor,
+        target: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryView>> {
+        let filter = if target.is_some() {
+            " and d.target = $2"
+        } else {
+            ""
+        };
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select d.delivery_id, d.alert_id, a.title, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.last_error, d.sent_at \
+             from delivery d join alert a on a.alert_id = d.alert_id where d.organisation_id = $1{filter} \
+             order by d.created_at desc, d.delivery_id desc limit {}",
+            limit.clamp(1, 5000)
+        )))
+        .bind(actor.org.to_string());
+        if let Some(t) = target {
+            q = q.bind(t);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: String = r.try_get("delivery_id")?;
+            let log = sqlx::query(
+                "select attempt, instance, started_at, outcome, http_status, error, duration_ms from delivery_attempt where delivery_id = $1 order by attempt, started_at, delivery_attempt_id",
+            )
+            .bind(&id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|a| {
+                Ok(AttemptView {
+                    attempt: a.try_get("attempt")?,
+                    instance: a.try_get("instance")?,
+                    started_at: a.try_get("started_at")?,
+                    outcome: a.try_get("outcome")?,
+                    http_status: a.try_get("http_status")?,
+                    error: a.try_get("error")?,
+                    duration_ms: a.try_get("duration_ms")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+            out.push(DeliveryView {
+                id,
+                alert_id: r.try_get("alert_id")?,
+                title: r.try_get("title")?,
+                channel: r.try_get("channel")?,
+                target: r.try_get("target")?,
+                status: r.try_get("status")?,
+                attempts: r.try_get("attempts")?,
+                next_attempt_at: r.try_get("next_attempt_at")?,
+                last_error: r.try_get("last_error")?,
+                sent_at: r.try_get("sent_at")?,
+                log,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Recipients of an agreement's alerts: the given owner plus the agreement's watchers.
+    pub(crate) async fn recipients_for(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org: &str,
+        agreement: AgreementId,
+        owner: Option<String>,
+    ) -> Result<Vec<String>> {
+        let mut v: Vec<String> = sqlx::query_scalar(
+            "select email from watcher where organisation_id = $1 and agreement_id = $2",
+        )
+        .bind(org)
+        .bind(agreement.to_string())
+        .fetch_all(&mut **tx)
+        .await?;
+        v.extend(owner);
+        v.sort();
+        v.dedup();
+        Ok(v)
+    }
+
+    /// Webhook ids of a tenant, inside a transaction.
+    pub(crate) async fn webhooks_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org: &str,
+    ) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("select webhook_id from webhook where organisation_id = $1 and active = 1 order by webhook_id")
+            .bind(org)
+            .fetch_all(&mut **tx)
+            .await?)
+    }
+}

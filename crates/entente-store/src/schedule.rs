@@ -1,0 +1,1124 @@
+//! Deadlines: key dates and obligation occurrences computed from the terms and materialised
+//! per agreement (refreshed when the agreement changes); occurrence status and evidence;
+//! watchers; the tenant's alert settings.
+
+use crate::agreement::{load_terms, lock_agreement};
+use crate::row::{json, parse_id, to_json};
+use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
+use entente_domain::calendar::BusinessCalendar;
+use entente_domain::clause::Clause;
+use entente_domain::keydates::{self, ClauseIndex, KeyDate, KeyDateOptions};
+use entente_domain::obligation::{DueRule, Obligation, ObligationStatus};
+use entente_domain::occurrence::{self, Occurrence, OccurrenceContext, OccurrenceUpdate};
+use entente_domain::terms::{TermField, Terms};
+use entente_domain::{
+    AgreementId, AgreementStatus, Date, ObligationId, OrganisationId, Timestamp, ValidationError,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Row, Transaction};
+use std::collections::BTreeMap;
+
+/// Days behind today that materialised occurrences reach back (older overdue items drop out).
+pub(crate) const LOOKBACK_DAYS: i64 = 366;
+/// Days ahead of today that deadlines are materialised for.
+pub(crate) const HORIZON_DAYS: i64 = 800;
+/// An agreement is recomputed when its horizon covers less than this many days ahead.
+const MIN_AHEAD_DAYS: i64 = 740;
+
+/// An obligation's occurrence with its status.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct OccurrenceView {
+    /// The obligation.
+    pub obligation_id: ObligationId,
+    /// Due date.
+    pub due: Date,
+    /// 1-based sequence number.
+    pub seq: u32,
+    /// How the date was computed.
+    pub derivation: String,
+    /// Pending, done, overdue or waived.
+    pub status: ObligationStatus,
+    /// Who recorded the status, if anyone did.
+    pub recorded_by: Option<String>,
+    /// When.
+    pub recorded_at: Option<String>,
+    /// Note or waiver reason.
+    pub note: Option<String>,
+    /// Evidence files attached.
+    pub evidence: Vec<EvidenceInfo>,
+}
+
+/// An evidence file attached to an occurrence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EvidenceInfo {
+    /// Identifier (for download).
+    pub id: String,
+    /// File name as uploaded.
+    pub filename: String,
+    /// Media type as given.
+    pub media_type: String,
+    /// SHA-256 of the content.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When.
+    pub created_at: String,
+}
+
+/// The computed dates of one agreement.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AgreementDates {
+    /// The agreement.
+    pub agreement_id: AgreementId,
+    /// Its title.
+    pub title: String,
+    /// The day "today" was taken to be.
+    pub today: Date,
+    /// The business calendar used.
+    pub calendar: String,
+    /// Key dates, earliest first.
+    pub key_dates: Vec<KeyDate>,
+    /// Obligation occurrences in the window, earliest first.
+    pub occurrences: Vec<ObligationDue>,
+}
+
+/// One obligation occurrence, with the obligation's words.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ObligationDue {
+    /// The obligation.
+    pub obligation_id: ObligationId,
+    /// Who owes it.
+    pub obligor: String,
+    /// The duty.
+    pub text: String,
+    /// Who tracks it.
+    pub owner: Option<String>,
+    /// The occurrence.
+    pub occurrence: Occurrence,
+    /// Its status.
+    pub status: ObligationStatus,
+}
+
+/// A materialised deadline: a key date or an obligation occurrence.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Deadline {
+    /// The agreement.
+    pub agreement_id: AgreementId,
+    /// Its title.
+    pub agreement_title: String,
+    /// Stable subject key within the agreement (`kd:notice:2`, `ob:<id>:3`).
+    pub subject: String,
+    /// The obligation, for occurrences.
+    pub obligation_id: Option<ObligationId>,
+    /// Key-date kind, or `obligation`.
+    pub kind: String,
+    /// Due date.
+    pub due_date: Date,
+    /// What falls due.
+    pub label: String,
+    /// How the date was computed.
+    pub derivation: String,
+    /// The clause it rests on ("clause 3.2"), if known.
+    pub clause: Option<String>,
+    /// True when it only holds if something happens.
+    pub conditional: bool,
+    /// Who is responsible (obligation owner, else agreement owner).
+    pub owner: Option<String>,
+    /// For obligations: pending, done, overdue or waived.
+    pub status: Option<ObligationStatus>,
+}
+
+/// Deadline filters; all optional.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeadlineFilter {
+    /// Only deadlines from today to today + N days (open ones only, for obligations).
+    pub within_days: Option<u32>,
+    /// Only obligation occurrences that are overdue.
+    pub overdue: Option<bool>,
+    /// Only obligation occurrences (no key dates).
+    pub obligations_only: Option<bool>,
+    /// Only this person's (owner or watcher).
+    pub person: Option<String>,
+    /// Only this agreement.
+    pub agreement_id: Option<String>,
+    /// The day windows count from (default: today in the tenant's time zone).
+    pub today: Option<String>,
+    /// Most rows (default 1000, at most 10000).
+    pub limit: Option<u32>,
+}
+
+impl Store {
+    /// The tenant's alert settings (defaults when never set).
+    pub async fn alert_settings(&self, org: OrganisationId) -> Result<AlertSettings> {
+        let row = sqlx::query(
+            "select lead_days, overdue_daily, time_zone, calendar from alert_setting where organisation_id = $1",
+        )
+        .bind(org.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else {
+            return Ok(AlertSettings::default());
+        };
+        let overdue: i64 = r.try_get("overdue_daily")?;
+        Ok(AlertSettings {
+            lead_days: json(&r.try_get::<String, _>("lead_days")?)?,
+            overdue_daily: overdue != 0,
+            time_zone: r.try_get("time_zone")?,
+            calendar: r.try_get("calendar")?,
+        })
+    }
+
+    /// Changes the tenant's alert settings; deadlines are recomputed with the new calendar.
+    pub async fn update_alert_settings(
+        &self,
+        actor: &Actor,
+        patch: &AlertSettingsPatch,
+    ) -> Result<AlertSettings> {
+        let next = self.alert_settings(actor.org).await?.apply(patch)?;
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "insert into alert_setting (organisation_id, lead_days, overdue_daily, time_zone, calendar, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $6) on conflict (organisation_id) do update set lead_days = excluded.lead_days, \
+             overdue_daily = excluded.overdue_daily, time_zone = excluded.time_zone, calendar = excluded.calendar, updated_at = excluded.updated_at",
+        )
+        .bind(actor.org.to_string())
+        .bind(to_json(&next.lead_days))
+        .bind(i64::from(next.overdue_daily))
+        .bind(&next.time_zone)
+        .bind(next.calendar.clone())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        // A new calendar or time zone changes dates: mark every agreement stale.
+        sqlx::query("delete from deadline_state where organisation_id = $1")
+            .bind(actor.org.to_string())
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "alert_settings.update",
+            "alert_setting",
+            &actor.org.to_string(),
+            None,
+            serde_json::to_value(&next).unwrap_or_default(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Key dates and obligation occurrences of one agreement, computed now from its terms.
+    pub async fn agreement_dates(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        today: Option<Date>,
+        until: Option<Date>,
+    ) -> Result<AgreementDates> {
+        let settings = self.alert_settings(actor.org).await?;
+        let today =
+            today.unwrap_or_else(|| settings.today(Timestamp::from_jiff(jiff::Timestamp::now())));
+        let a = self.get_agreement(actor, id).await?;
+        let clauses = self.list_clauses(actor, id, None).await?;
+        let obligations = load_obligations(&self.pool, &actor.org.to_string(), &[id]).await?;
+        let records = load_records(&self.pool, &actor.org.to_string(), &obligations).await?;
+        let cal = settings.business_calendar();
+        let mut opts = KeyDateOptions::new(today, &cal);
+        if let Some(u) = until {
+            opts.until = u;
+        }
+        let sched = compute(
+            &a.terms,
+            &clauses,
+            &obligations,
+            &opts,
+            today.plus_days(-LOOKBACK_DAYS),
+            opts.until,
+        );
+        let occurrences = sched
+            .occurrences
+            .into_iter()
+            .map(|(o, occ)| {
+                let rec = records.get(&(o.id, occ.due)).map(|r| r.status);
+                ObligationDue {
+                    obligation_id: o.id,
+                    obligor: o.obligor.clone(),
+                    text: o.text.clone(),
+                    owner: o.owner.clone(),
+                    status: occurrence::effective_status(
+                        rec,
+                        o.status,
+                        is_recurring(&o.due),
+                        occ.due,
+                        today,
+                    ),
+                    occurrence: occ,
+                }
+            })
+            .collect();
+        Ok(AgreementDates {
+            agreement_id: id,
+            title: a.title,
+            today,
+            calendar: cal.name().to_owned(),
+            key_dates: sched.key_dates,
+            occurrences,
+        })
+    }
+
+    /// Recomputes the deadlines of agreements whose terms or obligations changed since they
+    /// were last computed (or whose horizon runs short), up to `limit` agreements across all
+    /// tenants. Returns how many were recomputed.
+    pub async fn refresh_deadlines(&self, now: Timestamp, limit: u32) -> Result<usize> {
+        let stamp = STAMP_SQL;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select a.agreement_id, a.organisation_id from agreement a left join deadline_state s on s.agreement_id = a.agreement_id \
+             where s.agreement_id is null or s.source_stamp <> ({stamp}) or s.horizon_until < $1 limit {}",
+            limit.clamp(1, 5000)
+        )))
+        .bind(now.date_utc().plus_days(MIN_AHEAD_DAYS).to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_org: BTreeMap<String, Vec<AgreementId>> = BTreeMap::new();
+        for r in &rows {
+            by_org
+                .entry(r.try_get("organisation_id")?)
+                .or_default()
+                .push(parse_id(&r.try_get::<String, _>("agreement_id")?)?);
+        }
+        let mut done = 0;
+        for (org, ids) in by_org {
+            let org_id: OrganisationId = parse_id(&org)?;
+            let settings = self.alert_settings(org_id).await?;
+            for chunk in ids.chunks(200) {
+                done += self.refresh_chunk(&org, &settings, now, chunk).await?;
+            }
+        }
+        Ok(done)
+    }
+
+    async fn refresh_chunk(
+        &self,
+        org: &str,
+        settings: &AlertSettings,
+        now: Timestamp,
+        ids: &[AgreementId],
+    ) -> Result<usize> {
+        let today = settings.today(now);
+        let cal = settings.business_calendar();
+        let opts = KeyDateOptions {
+            until: today.plus_days(HORIZON_DAYS),
+            ..KeyDateOptions::new(today, &cal)
+        };
+        let from = today.plus_days(-LOOKBACK_DAYS);
+        let heads = load_heads(&self.pool, org, ids).await?;
+        let obligations = load_obligations(&self.pool, org, ids).await?;
+        let clauses = load_clause_index(&self.pool, org, ids).await?;
+        let now_s = now_text();
+        let mut tx = self.begin().await?;
+        for id in ids {
+            let Some(head) = heads.get(id) else { continue };
+            sqlx::query("delete from deadline where agreement_id = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            let live = head.status.in_force() || head.status == AgreementStatus::WindDown;
+            if live {
+                let terms = load_terms(&mut *tx, org, *id).await?;
+                let obs: Vec<Obligation> = obligations
+                    .iter()
+                    .filter(|o| o.agreement_id == *id)
+                    .cloned()
+                    .collect();
+                let cl = clauses.get(id).map_or(&[][..], Vec::as_slice);
+                let sched = compute(&terms, cl, &obs, &opts, from, opts.until);
+                for kd in &sched.key_dates {
+                    insert_deadline(
+                        &mut tx,
+                        org,
+                        *id,
+                        &NewDeadline {
+                            subject: format!("kd:{}", kd.key),
+                            obligation_id: None,
+                            kind: kd.kind.as_str(),
+                            due: kd.date,
+                            label: kd.label.clone(),
+                            derivation: kd.derivation.clone(),
+                            clause: kd
+                                .clause
+                                .as_ref()
+                                .map(|c| (c.clause_id.to_string(), c.label())),
+                            conditional: kd.conditional,
+                            owner: head.owner.clone(),
+                        },
+                        &now_s,
+                    )
+                    .await?;
+                }
+                for (o, occ) in &sched.occurrences {
+                    insert_deadline(
+                        &mut tx,
+                        org,
+                        *id,
+                        &NewDeadline {
+                            subject: format!("ob:{}:{}", o.id, occ.seq),
+                            obligation_id: Some(o.id),
+                            kind: "obligation",
+                            due: occ.due,
+                            label: format!("{}: {}", o.obligor, o.text),
+                            derivation: occ.derivation.clone(),
+                            clause: None,
+                            conditional: occ.conditional,
+                            owner: o.owner.clone().or_else(|| head.owner.clone()),
+                        },
+                        &now_s,
+                    )
+                    .await?;
+                }
+            }
+            sqlx::query(
+                "insert into deadline_state (agreement_id, organisation_id, source_stamp, horizon_until, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $5) on conflict (agreement_id) do update set source_stamp = excluded.source_stamp, \
+                 horizon_until = excluded.horizon_until, updated_at = excluded.updated_at",
+            )
+            .bind(id.to_string())
+            .bind(org)
+            .bind(&head.stamp)
+            .bind(opts.until.to_string())
+            .bind(&now_s)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ids.len())
+    }
+
+    /// Materialised deadlines of the tenant, earliest first.
+    pub async fn list_deadlines(&self, actor: &Actor, f: &DeadlineFilter) -> Result<Vec<Deadline>> {
+        let mut errs = entente_domain::error::Collector::default();
+        let settings = self.alert_settings(actor.org).await?;
+        let today = match &f.today {
+            Some(t) => errs.take("today", Date::parse(t)),
+            None => Some(settings.today(Timestamp::from_jiff(jiff::Timestamp::now()))),
+        };
+        let agreement = f
+            .agreement_id
+            .as_deref()
+            .and_then(|a| errs.take("agreement_id", a.parse::<AgreementId>()));
+        let limit = f.limit.unwrap_or(1000);
+        if !(1..=10_000).contains(&limit) {
+            errs.push(ValidationError::new("limit", "must be between 1 and 10000"));
+        }
+        errs.finish()?;
+        let today = today.ok_or_else(|| ValidationError::new("today", "invalid"))?;
+        let mut sql = String::from(
+            "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
+             d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due \
+             from deadline d join agreement a on a.agreement_id = d.agreement_id \
+             left join obligation o on o.obligation_id = d.obligation_id \
+             left join occurrence oc on oc.obligation_id = d.obligation_id and oc.due_date = d.due_date \
+             where d.organisation_id = $1",
+        );
+        let mut binds = vec![actor.org.to_string()];
+        let mut add = |cond: &str, v: String, sql: &mut String| {
+            binds.push(v);
+            sql.push_str(&format!(
+                " and {}",
+                cond.replace("$?", &format!("${}", binds.len()))
+            ));
+        };
+        if let Some(a) = agreement {
+            add("d.agreement_id = $?", a.to_string(), &mut sql);
+        }
+        if let Some(n) = f.within_days {
+            add("d.due_date >= $?", today.to_string(), &mut sql);
+            add(
+                "d.due_date <= $?",
+                today.plus_days(i64::from(n)).to_string(),
+                &mut sql,
+            );
+        }
+        if f.overdue == Some(true) {
+            add("d.due_date < $?", today.to_string(), &mut sql);
+            sql.push_str(" and d.obligation_id is not null");
+        }
+        if f.obligations_only == Some(true) {
+            sql.push_str(" and d.obligation_id is not null");
+        }
+        if let Some(p) = &f.person {
+            let p = p.trim().to_lowercase();
+            add(
+                "(d.owner = $? or exists (select 1 from watcher w where w.agreement_id = d.agreement_id and w.email = $?))",
+                p,
+                &mut sql,
+            );
+        }
+        sql.push_str(&format!(
+            " order by d.due_date, d.agreement_id, d.subject limit {limit}"
+        ));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let d = deadline_from_row(&r, today)?;
+            let open = d
+                .status
+                .is_none_or(|s| matches!(s, ObligationStatus::Pending | ObligationStatus::Overdue));
+            if (f.overdue == Some(true) && d.status != Some(ObligationStatus::Overdue))
+                || (f.within_days.is_some() && !open)
+            {
+                continue;
+            }
+            out.push(d);
+        }
+        Ok(out)
+    }
+
+    /// Occurrences of one obligation between two days, with their status and evidence.
+    pub async fn list_occurrences(
+        &self,
+        actor: &Actor,
+        id: ObligationId,
+        from: Date,
+        until: Date,
+    ) -> Result<Vec<OccurrenceView>> {
+        let (o, occs) = self.occurrences_of(actor, id, from, until).await?;
+        let org = actor.org.to_string();
+        let records = load_records(&self.pool, &org, std::slice::from_ref(&o)).await?;
+        let evidence = load_evidence(&self.pool, &org, id).await?;
+        let settings = self.alert_settings(actor.org).await?;
+        let today = settings.today(Timestamp::from_jiff(jiff::Timestamp::now()));
+        Ok(occs
+            .into_iter()
+            .map(|occ| {
+                let rec = records.get(&(id, occ.due));
+                OccurrenceView {
+                    obligation_id: id,
+                    due: occ.due,
+                    seq: occ.seq,
+                    status: occurrence::effective_status(
+                        rec.map(|r| r.status),
+                        o.status,
+                        is_recurring(&o.due),
+                        occ.due,
+                        today,
+                    ),
+                    recorded_by: rec.map(|r| r.by.clone()),
+                    recorded_at: rec.map(|r| r.at.to_string()),
+                    note: rec.and_then(|r| r.note.clone()),
+                    evidence: evidence
+                        .iter()
+                        .filter(|(d, _)| *d == occ.due)
+                        .map(|(_, e)| e.clone())
+                        .collect(),
+                    derivation: occ.derivation,
+                }
+            })
+            .collect())
+    }
+
+    async fn occurrences_of(
+        &self,
+        actor: &Actor,
+        id: ObligationId,
+        from: Date,
+        until: Date,
+    ) -> Result<(Obligation, Vec<Occurrence>)> {
+        let o = self.get_obligation(actor, id).await?;
+        let org = actor.org.to_string();
+        let terms = load_terms(&self.pool, &org, o.agreement_id).await?;
+        let settings = self.alert_settings(actor.org).await?;
+        let cal = settings.business_calendar();
+        let today = settings.today(Timestamp::from_jiff(jiff::Timestamp::now()));
+        let ctx = context(&terms, today, &cal);
+        let occ = occurrence::expand(&o.due, &ctx, from, until);
+        Ok((o, occ))
+    }
+
+    /// Records that one occurrence was done, waived, or is pending again. The date must be
+    /// one the obligation actually falls due on.
+    pub async fn record_occurrence(
+        &self,
+        actor: &Actor,
+        id: ObligationId,
+        due: Date,
+        update: &OccurrenceUpdate,
+    ) -> Result<OccurrenceView> {
+        let (status, note) = update.validate()?;
+        let (o, occs) = self.occurrences_of(actor, id, due, due).await?;
+        if occs.is_empty() {
+            return Err(ValidationError::new(
+                "due",
+                format!("obligation {id} does not fall due on {due}; list its occurrences to find the right date"),
+            )
+            .into());
+        }
+        let org = actor.org.to_string();
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, o.agreement_id).await?;
+        sqlx::query(
+            "insert into occurrence (obligation_id, organisation_id, due_date, status, note, recorded_by, recorded_at, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $7, $7) on conflict (obligation_id, due_date) do update set status = excluded.status, \
+             note = excluded.note, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at, updated_at = excluded.updated_at",
+        )
+        .bind(id.to_string())
+        .bind(&org)
+        .bind(due.to_string())
+        .bind(status.as_str())
+        .bind(note.clone())
+        .bind(&actor.name)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        // A one-off duty has one occurrence: its status is the obligation's.
+        if !is_recurring(&o.due) && o.status != status {
+            sqlx::query(
+                "update obligation set status = $1, updated_at = $2 where obligation_id = $3",
+            )
+            .bind(status.as_str())
+            .bind(&now)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "occurrence.record",
+            "obligation",
+            &id.to_string(),
+            Some(o.agreement_id),
+            serde_json::json!({
+                "due": due, "status": status.as_str(), "note": note,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        let mut v = self.list_occurrences(actor, id, due, due).await?;
+        v.pop()
+            .ok_or_else(|| StoreError::not_found("occurrence", due))
+    }
+
+    /// Attaches an evidence file to one occurrence (at most 20 MB).
+    pub async fn attach_evidence(
+        &self,
+        actor: &Actor,
+        id: ObligationId,
+        due: Date,
+        filename: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<EvidenceInfo> {
+        let name = filename.trim();
+        if name.is_empty()
+            || name.chars().count() > 255
+            || name.contains(['/', '\\'])
+            || name.chars().any(char::is_control)
+        {
+            return Err(ValidationError::new(
+                "filename",
+                "must be 1 to 255 characters, without slashes or control characters",
+            )
+            .into());
+        }
+        if bytes.is_empty() || bytes.len() > 20 * 1024 * 1024 {
+            return Err(ValidationError::new(
+                "body",
+                format!(
+                    "evidence must be 1 byte to 20 MB, got {} bytes",
+                    bytes.len()
+                ),
+            )
+            .into());
+        }
+        let (o, occs) = self.occurrences_of(actor, id, due, due).await?;
+        if occs.is_empty() {
+            return Err(ValidationError::new(
+                "due",
+                format!("obligation {id} does not fall due on {due}"),
+            )
+            .into());
+        }
+        let eid = uuid::Uuid::now_v7().to_string();
+        let sha = entente_domain::document::sha256_hex(bytes);
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, o.agreement_id).await?;
+        sqlx::query(
+            "insert into occurrence_evidence (occurrence_evidence_id, organisation_id, obligation_id, due_date, filename, media_type, sha256, size, content, uploaded_by, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(&eid)
+        .bind(actor.org.to_string())
+        .bind(id.to_string())
+        .bind(due.to_string())
+        .bind(name)
+        .bind(media_type)
+        .bind(&sha)
+        .bind(bytes.len() as i64)
+        .bind(bytes.to_vec())
+        .bind(&actor.name)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(&mut tx, actor, "occurrence.evidence", "obligation", &id.to_string(), Some(o.agreement_id), serde_json::json!({
+            "due": due, "evidence_id": eid, "filename": name, "sha256": sha, "size": bytes.len(),
+        }))
+        .await?;
+        tx.commit().await?;
+        Ok(EvidenceInfo {
+            id: eid,
+            filename: name.to_owned(),
+            media_type: media_type.to_owned(),
+            sha256: sha,
+            size: bytes.len() as u64,
+            uploaded_by: actor.name.clone(),
+            created_at: now,
+        })
+    }
+
+    /// An evidence file's name, media type and bytes.
+    pub async fn evidence_content(
+        &self,
+        actor: &Actor,
+        evidence_id: &str,
+    ) -> Result<(String, String, Vec<u8>)> {
+        let r = sqlx::query("select filename, media_type, content from occurrence_evidence where organisation_id = $1 and occurrence_evidence_id = $2")
+            .bind(actor.org.to_string())
+            .bind(evidence_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found("evidence", evidence_id))?;
+        Ok((
+            r.try_get("filename")?,
+            r.try_get("media_type")?,
+            r.try_get("content")?,
+        ))
+    }
+
+    /// Adds a watcher (an e-mail address) to an agreement's alerts.
+    pub async fn add_watcher(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        email: &str,
+    ) -> Result<Vec<String>> {
+        let email = entente_domain::agreement::parse_owner(email).map_err(|e| e.within("email"))?;
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, id).await?;
+        let now = now_text();
+        sqlx::query("insert into watcher (agreement_id, organisation_id, email, created_at, updated_at) values ($1, $2, $3, $4, $4) on conflict (agreement_id, email) do nothing")
+            .bind(id.to_string())
+            .bind(actor.org.to_string())
+            .bind(&email)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "watcher.add",
+            "agreement",
+            &id.to_string(),
+            Some(id),
+            serde_json::json!({ "email": email }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.list_watchers(actor, id).await
+    }
+
+    /// Removes a watcher.
+    pub async fn remove_watcher(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        email: &str,
+    ) -> Result<Vec<String>> {
+        let email = email.trim().to_lowercase();
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, id).await?;
+        let n = sqlx::query(
+            "delete from watcher where agreement_id = $1 and organisation_id = $2 and email = $3",
+        )
+        .bind(id.to_string())
+        .bind(actor.org.to_string())
+        .bind(&email)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::not_found("watcher", email));
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "watcher.remove",
+            "agreement",
+            &id.to_string(),
+            Some(id),
+            serde_json::json!({ "email": email }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.list_watchers(actor, id).await
+    }
+
+    /// An agreement's watchers.
+    pub async fn list_watchers(&self, actor: &Actor, id: AgreementId) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("select email from watcher where organisation_id = $1 and agreement_id = $2 order by email")
+            .bind(actor.org.to_string())
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}
+
+/// What the deadlines of an agreement were computed from: any change to the agreement row
+/// (terms, status, owner) or its obligations changes it.
+const STAMP_SQL: &str = "a.updated_at || '|' || coalesce((select max(o.updated_at) from obligation o where o.agreement_id = a.agreement_id), '-') \
+     || '|' || (select count(*) from obligation o where o.agreement_id = a.agreement_id)";
+
+pub(crate) fn is_recurring(rule: &DueRule) -> bool {
+    matches!(rule, DueRule::Recurring { .. })
+}
+
+/// Key dates plus occurrences of one agreement.
+pub(crate) struct Schedule {
+    pub(crate) key_dates: Vec<KeyDate>,
+    pub(crate) occurrences: Vec<(Obligation, Occurrence)>,
+}
+
+fn context<'a>(terms: &Terms, today: Date, cal: &'a BusinessCalendar) -> OccurrenceContext<'a> {
+    OccurrenceContext {
+        effective: terms.date(TermField::EffectiveDate),
+        term_end: keydates::current_term_end(terms, today, cal),
+        calendar: cal,
+    }
+}
+
+pub(crate) fn compute(
+    terms: &Terms,
+    clauses: &[Clause],
+    obligations: &[Obligation],
+    opts: &KeyDateOptions<'_>,
+    from: Date,
+    until: Date,
+) -> Schedule {
+    let key_dates = keydates::compute(terms, &ClauseIndex::new(clauses), opts);
+    let ctx = context(terms, opts.today, opts.calendar);
+    let mut occurrences = Vec::new();
+    // A one-off duty is a single row however old, so an old overdue duty never drops out;
+    // recurring duties look back only as far as `from`.
+    let earliest = Date::from_ymd(1000, 1, 1).unwrap_or(from);
+    for o in obligations {
+        let start = if is_recurring(&o.due) { from } else { earliest };
+        for occ in occurrence::expand(&o.due, &ctx, start, until) {
+            occurrences.push((o.clone(), occ));
+        }
+    }
+    occurrences.sort_by_key(|o| o.1.due);
+    Schedule {
+        key_dates,
+        occurrences,
+    }
+}
+
+struct NewDeadline {
+    subject: String,
+    obligation_id: Option<ObligationId>,
+    kind: &'static str,
+    due: Date,
+    label: String,
+    derivation: String,
+    clause: Option<(String, String)>,
+    conditional: bool,
+    owner: Option<String>,
+}
+
+async fn insert_deadline(
+    tx: &mut Transaction<'static, Any>,
+    org: &str,
+    id: AgreementId,
+    d: &NewDeadline,
+    now: &str,
+) -> Result<()> {
+    sqlx::query(
+        "insert into deadline (organisation_id, agreement_id, subject, obligation_id, kind, due_date, label, derivation, clause_id, clause_label, conditional, owner, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .bind(&d.subject)
+    .bind(d.obligation_id.map(|o| o.to_string()))
+    .bind(d.kind)
+    .bind(d.due.to_string())
+    .bind(&d.label)
+    .bind(&d.derivation)
+    .bind(d.clause.as_ref().map(|c| c.0.clone()))
+    .bind(d.clause.as_ref().map(|c| c.1.clone()))
+    .bind(i64::from(d.conditional))
+    .bind(d.owner.clone())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) fn deadline_from_row(r: &sqlx::any::AnyRow, today: Date) -> Result<Deadline> {
+    let due = Date::parse(&r.try_get::<String, _>("due_date")?)
+        .map_err(|e| StoreError::Corrupt(e.message))?;
+    let obligation_id: Option<String> = r.try_get("obligation_id")?;
+    let conditional: i64 = r.try_get("conditional")?;
+    let status = match &obligation_id {
+        Some(_) => {
+            let ob: Option<String> = r.try_get("ob_status")?;
+            let rec: Option<String> = r.try_get("rec_status")?;
+            let ob_due: Option<String> = r.try_get("ob_due")?;
+            let parse =
+                |s: &str| ObligationStatus::parse(s).map_err(|e| StoreError::Corrupt(e.message));
+            let recurring = ob_due
+                .map(|d| json::<DueRule>(&d))
+                .transpose()?
+                .is_some_and(|d| is_recurring(&d));
+            Some(occurrence::effective_status(
+                rec.as_deref().map(parse).transpose()?,
+                ob.as_deref()
+                    .map(parse)
+                    .transpose()?
+                    .unwrap_or(ObligationStatus::Pending),
+                recurring,
+                due,
+                today,
+            ))
+        }
+        None => None,
+    };
+    Ok(Deadline {
+        agreement_id: parse_id(&r.try_get::<String, _>("agreement_id")?)?,
+        agreement_title: r.try_get("title")?,
+        subject: r.try_get("subject")?,
+        obligation_id: obligation_id.map(|o| parse_id(&o)).transpose()?,
+        kind: r.try_get("kind")?,
+        due_date: due,
+        label: r.try_get("label")?,
+        derivation: r.try_get("derivation")?,
+        clause: r.try_get("clause_label")?,
+        conditional: conditional != 0,
+        owner: r.try_get("owner")?,
+        status,
+    })
+}
+
+/// `$start, $start+1, …` for `n` bound values.
+pub(crate) fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+struct Head {
+    status: AgreementStatus,
+    owner: Option<String>,
+    stamp: String,
+}
+
+async fn load_heads(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    ids: &[AgreementId],
+) -> Result<BTreeMap<AgreementId, Head>> {
+    let sql = format!(
+        "select a.agreement_id, a.status, a.owner, ({STAMP_SQL}) as stamp from agreement a where a.organisation_id = $1 and a.agreement_id in ({})",
+        placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    let mut out = BTreeMap::new();
+    for r in q.fetch_all(pool).await? {
+        out.insert(
+            parse_id(&r.try_get::<String, _>("agreement_id")?)?,
+            Head {
+                status: AgreementStatus::parse(&r.try_get::<String, _>("status")?)
+                    .map_err(|e| StoreError::Corrupt(e.message))?,
+                owner: r.try_get("owner")?,
+                stamp: r.try_get("stamp")?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+pub(crate) async fn load_obligations(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    ids: &[AgreementId],
+) -> Result<Vec<Obligation>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select obligation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, status, owner, vague, survives \
+         from obligation where organisation_id = $1 and agreement_id in ({}) order by obligation_id",
+        placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    q.fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let metric: Option<String> = r.try_get("metric")?;
+            let vague: i64 = r.try_get("vague")?;
+            let survives: i64 = r.try_get("survives")?;
+            Ok(Obligation {
+                id: parse_id(&r.try_get::<String, _>("obligation_id")?)?,
+                agreement_id: parse_id(&r.try_get::<String, _>("agreement_id")?)?,
+                obligor: r.try_get("obligor")?,
+                beneficiary: r.try_get("beneficiary")?,
+                text: r.try_get("body")?,
+                due: json(&r.try_get::<String, _>("due")?)?,
+                due_date: crate::row::opt_date(r.try_get("due_date")?)?,
+                metric: metric.map(|m| json(&m)).transpose()?,
+                status: ObligationStatus::parse(&r.try_get::<String, _>("status")?)
+                    .map_err(|e| StoreError::Corrupt(e.message))?,
+                owner: r.try_get("owner")?,
+                vague: vague != 0,
+                survives: survives != 0,
+            })
+        })
+        .collect()
+}
+
+/// The clauses of each agreement's latest version (text included, for figure matching).
+async fn load_clause_index(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    ids: &[AgreementId],
+) -> Result<BTreeMap<AgreementId, Vec<Clause>>> {
+    let sql = format!(
+        "select c.clause_id, c.version_id, c.agreement_id, c.ordinal, c.number, c.heading, c.body, c.categories from clause c \
+         where c.organisation_id = $1 and c.agreement_id in ({}) and c.version_id = (select v.version_id from document_version v \
+         where v.agreement_id = c.agreement_id order by v.number desc limit 1) order by c.agreement_id, c.ordinal",
+        placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    let mut out: BTreeMap<AgreementId, Vec<Clause>> = BTreeMap::new();
+    for r in q.fetch_all(pool).await? {
+        let ordinal: i64 = r.try_get("ordinal")?;
+        let body: String = r.try_get("body")?;
+        out.entry(parse_id(&r.try_get::<String, _>("agreement_id")?)?)
+            .or_default()
+            .push(Clause {
+                id: parse_id(&r.try_get::<String, _>("clause_id")?)?,
+                version_id: parse_id(&r.try_get::<String, _>("version_id")?)?,
+                ordinal: ordinal as u32,
+                number: r.try_get("number")?,
+                heading: r.try_get("heading")?,
+                start: 0,
+                end: body.len(),
+                text: body,
+                categories: r
+                    .try_get::<String, _>("categories")?
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+                confidence: 0.0,
+            });
+    }
+    Ok(out)
+}
+
+pub(crate) struct Record {
+    pub(crate) status: ObligationStatus,
+    by: String,
+    at: String,
+    note: Option<String>,
+}
+
+async fn load_records(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    obligations: &[Obligation],
+) -> Result<BTreeMap<(ObligationId, Date), Record>> {
+    let mut out = BTreeMap::new();
+    if obligations.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "select obligation_id, due_date, status, note, recorded_by, recorded_at from occurrence where organisation_id = $1 and obligation_id in ({})",
+        placeholders(2, obligations.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    for o in obligations {
+        q = q.bind(o.id.to_string());
+    }
+    for r in q.fetch_all(pool).await? {
+        out.insert(
+            (
+                parse_id(&r.try_get::<String, _>("obligation_id")?)?,
+                Date::parse(&r.try_get::<String, _>("due_date")?)
+                    .map_err(|e| StoreError::Corrupt(e.message))?,
+            ),
+            Record {
+                status: ObligationStatus::parse(&r.try_get::<String, _>("status")?)
+                    .map_err(|e| StoreError::Corrupt(e.message))?,
+                by: r.try_get("recorded_by")?,
+                at: r.try_get("recorded_at")?,
+                note: r.try_get("note")?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+async fn load_evidence(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    id: ObligationId,
+) -> Result<Vec<(Date, EvidenceInfo)>> {
+    let rows = sqlx::query(
+        "select occurrence_evidence_id, due_date, filename, media_type, sha256, size, uploaded_by, created_at from occurrence_evidence \
+         where organisation_id = $1 and obligation_id = $2 order by created_at",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let size: i64 = r.try_get("size")?;
+            Ok((
+                Date::parse(&r.try_get::<String, _>("due_date")?)
+                    .map_err(|e| StoreError::Corrupt(e.message))?,
+                EvidenceInfo {
+                    id: r.try_get("occurrence_evidence_id")?,
+                    filename: r.try_get("filename")?,
+                    media_type: r.try_get("media_type")?,
+                    sha256: r.try_get("sha256")?,
+                    size: size as u64,
+                    uploaded_by: r.try_get("uploaded_by")?,
+                    created_at: r.try_get("created_at")?,
+                },
+            ))
+        })
+        .collect()
+}

@@ -69,4 +69,14 @@ typed_id!(
     ObligationId,
     /// An entry of the audit trail.
     AuditEventId,
+    /// An amendment of an agreement.
+    AmendmentId,
+    /// A party's signature on a version.
+    SignatureId,
+    /// A scheduled or completed review.
+    ReviewId,
+    /// A termination notice.
+    TerminationId,
+    /// A dispute under an agreement.
+    DisputeId,
 );

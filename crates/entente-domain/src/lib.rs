@@ -19,21 +19,26 @@ macro_rules! string_schema {
 }
 
 pub mod access;
-pub mod alerting;
 pub mod agreement;
+pub mod alerting;
+pub mod amendment;
+pub mod approval;
 pub mod audit;
 pub mod calendar;
 pub mod clause;
+pub mod dispute;
 pub mod document;
 pub mod error;
 pub mod id;
 pub mod keydates;
+pub mod lifecycle;
 pub mod measurement;
 pub mod money;
 pub mod obligation;
 pub mod occurrence;
 pub mod party;
 pub mod period;
+pub mod redline;
 pub mod taxonomy;
 pub mod terms;
 pub mod time;

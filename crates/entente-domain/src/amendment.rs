@@ -1,0 +1,403 @@
+//! Amendments (issue 6): a new version of an agreement with its own effective date and the
+//! term changes it makes, and the consolidated "as amended" view of the terms in force on any
+//! date, where every value points at the document version or amendment it comes from.
+
+use crate::terms::{Source, Sourced, TermField, TermValue, Terms};
+use crate::{AgreementId, AmendmentId, Date, Timestamp, ValidationError, VersionId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// An amendment as given by a person.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct AmendmentDraft {
+    /// The date it takes effect (`YYYY-MM-DD`).
+    pub effective_date: String,
+    /// What it changes, in words.
+    pub summary: String,
+    /// Term changes keyed by field, e.g. `{"notice_period_non_renewal": "P60D"}`.
+    #[serde(default)]
+    pub changes: BTreeMap<String, serde_json::Value>,
+}
+
+/// A validated amendment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAmendment {
+    /// Effective date.
+    pub effective_date: Date,
+    /// Summary.
+    pub summary: String,
+    /// Term changes.
+    pub changes: BTreeMap<TermField, TermValue>,
+}
+
+impl AmendmentDraft {
+    /// Validates every field at once; errors name `changes.<field>`.
+    pub fn validate(&self) -> Result<NewAmendment, crate::ValidationErrors> {
+        let mut c = crate::error::Collector::default();
+        let effective = c.take("effective_date", Date::parse(&self.effective_date));
+        let summary = self.summary.trim();
+        if summary.is_empty() || summary.chars().count() > 2000 {
+            c.push(ValidationError::new(
+                "summary",
+                "must be 1 to 2000 characters",
+            ));
+        }
+        let mut changes = BTreeMap::new();
+        for (k, v) in &self.changes {
+            let Some(f) = c.take("changes", TermField::parse(k)) else {
+                continue;
+            };
+            if let Some(val) = c.take("changes", f.parse_value(v)) {
+                changes.insert(f, val);
+            }
+        }
+        c.finish()?;
+        Ok(NewAmendment {
+            // `finish` returned Ok, so the date parsed.
+            effective_date: effective.ok_or_else(|| {
+                crate::ValidationErrors::from(ValidationError::new("effective_date", "invalid"))
+            })?,
+            summary: summary.to_owned(),
+            changes,
+        })
+    }
+}
+
+/// A stored amendment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Amendment {
+    /// Identifier.
+    pub id: AmendmentId,
+    /// The agreement.
+    pub agreement_id: AgreementId,
+    /// 1-based amendment number.
+    pub number: u32,
+    /// The version holding the amended text.
+    pub version_id: VersionId,
+    /// Its number.
+    pub version_number: u32,
+    /// Effective date.
+    pub effective_date: Date,
+    /// Summary.
+    pub summary: String,
+    /// New values.
+    #[schema(value_type = Object)]
+    pub changes: BTreeMap<TermField, TermValue>,
+    /// The values the changed fields held before (absent: the field had no value).
+    #[schema(value_type = Object)]
+    pub previous: BTreeMap<TermField, Option<Sourced>>,
+    /// Who recorded it.
+    pub created_by: String,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// Where a consolidated value comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// The original agreement: extracted from a version's text.
+    Document {
+        /// The version.
+        version_id: VersionId,
+        /// Its number, when known.
+        version_number: Option<u32>,
+    },
+    /// Entered or corrected by a person (not through an amendment).
+    Entered {
+        /// Who.
+        by: String,
+        /// When.
+        at: Timestamp,
+    },
+    /// Changed by an amendment.
+    Amendment {
+        /// The amendment.
+        amendment_id: AmendmentId,
+        /// Its number.
+        number: u32,
+        /// The version with the amended text.
+        version_id: VersionId,
+        /// Its number.
+        version_number: u32,
+        /// When the change took effect.
+        effective_date: Date,
+    },
+}
+
+/// One term as in force on a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ConsolidatedValue {
+    /// The term.
+    pub field: TermField,
+    /// Its value on the date.
+    pub value: TermValue,
+    /// Where it comes from.
+    pub origin: Origin,
+}
+
+/// The terms in force on a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Consolidated {
+    /// The date.
+    pub on: Date,
+    /// Every known term with its origin.
+    pub values: Vec<ConsolidatedValue>,
+    /// Amendments in force on the date (numbers).
+    pub in_force: Vec<u32>,
+    /// Amendments recorded but not yet in force on the date.
+    pub pending: Vec<u32>,
+    /// The same terms as a map (for key-date computation).
+    #[serde(skip)]
+    pub terms: Terms,
+}
+
+/// The terms in force on `on`. `current` is the agreement's stored terms (which include every
+/// amendment), `amendments` its amendments in any order, `version_numbers` maps version ids to
+/// their numbers. Each field starts from its value before the first amendment that touched it;
+/// amendments in force on the date then apply in order of effective date. A value a person
+/// corrected after the last amendment touching it is kept as it stands.
+pub fn consolidate(
+    current: &Terms,
+    amendments: &[Amendment],
+    on: Date,
+    version_numbers: &BTreeMap<VersionId, u32>,
+) -> Consolidated {
+    let mut by_number: Vec<&Amendment> = amendments.iter().collect();
+    by_number.sort_by_key(|a| a.number);
+    let mut fields: Vec<TermField> = current.0.keys().copied().collect();
+    for a in &by_number {
+        fields.extend(a.changes.keys().copied());
+    }
+    fields.sort();
+    fields.dedup();
+    let mut in_order: Vec<&Amendment> = by_number.clone();
+    in_order.sort_by_key(|a| (a.effective_date, a.number));
+    let mut values = Vec::new();
+    let mut terms = Terms::default();
+    for f in fields {
+        let touching: Vec<&&Amendment> = by_number
+            .iter()
+            .filter(|a| a.changes.contains_key(&f))
+            .collect();
+        let cur = current.0.get(&f);
+        let last_touch = touching.last();
+        // A later correction by hand overrides the amendment history for this field.
+        let corrected = last_touch.is_some_and(|a| cur.map(|c| &c.value) != a.changes.get(&f));
+        let mut state: Option<(Sourced, Origin)> = if touching.is_empty() || corrected {
+            cur.map(|s| (s.clone(), origin_of(&s.source, version_numbers)))
+        } else {
+            touching[0].previous.get(&f).cloned().flatten().map(|s| {
+                let o = origin_of(&s.source, version_numbers);
+                (s, o)
+            })
+        };
+        if !corrected {
+            for a in in_order.iter().filter(|a| a.effective_date <= on) {
+                if let Some(v) = a.changes.get(&f) {
+                    let source = Source::User {
+                        by: a.created_by.clone(),
+                        at: a.created_at,
+                        note: Some(format!("amendment {}", a.number)),
+                    };
+                    state = Some((
+                        Sourced {
+                            value: v.clone(),
+                            source,
+                        },
+                        Origin::Amendment {
+                            amendment_id: a.id,
+                            number: a.number,
+                            version_id: a.version_id,
+                            version_number: a.version_number,
+                            effective_date: a.effective_date,
+                        },
+                    ));
+                }
+            }
+        }
+        if let Some((s, origin)) = state {
+            values.push(ConsolidatedValue {
+                field: f,
+                value: s.value.clone(),
+                origin,
+            });
+            terms.0.insert(f, s);
+        }
+    }
+    Consolidated {
+        on,
+        values,
+        in_force: in_order
+            .iter()
+            .filter(|a| a.effective_date <= on)
+            .map(|a| a.number)
+            .collect(),
+        pending: in_order
+            .iter()
+            .filter(|a| a.effective_date > on)
+            .map(|a| a.number)
+            .collect(),
+        terms,
+    }
+}
+
+fn origin_of(s: &Source, numbers: &BTreeMap<VersionId, u32>) -> Origin {
+    match s {
+        Source::Extracted { version_id, .. } => Origin::Document {
+            version_id: *version_id,
+            version_number: numbers.get(version_id).copied(),
+        },
+        Source::User { by, at, .. } => Origin::Entered {
+            by: by.clone(),
+            at: *at,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Period;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn at() -> Timestamp {
+        Timestamp::parse("2026-01-01T00:00:00Z").unwrap()
+    }
+
+    fn period(days: u32) -> TermValue {
+        TermValue::Period(Period::days(days).unwrap())
+    }
+
+    #[test]
+    fn the_consolidated_view_applies_only_amendments_in_force_on_the_date() {
+        let v1 = VersionId::new();
+        let mut original = Terms::default();
+        original.0.insert(
+            TermField::NoticePeriodNonRenewal,
+            Sourced {
+                value: period(90),
+                source: Source::Extracted {
+                    version_id: v1,
+                    clause_id: None,
+                    start: 0,
+                    end: 10,
+                    confidence: 0.9,
+                },
+            },
+        );
+        original.set_user(
+            TermField::GoverningLaw,
+            TermValue::Text("New York".into()),
+            "a@x.co",
+            at(),
+            None,
+        );
+        let prev = original.0.get(&TermField::NoticePeriodNonRenewal).cloned();
+        let mut current = original.clone();
+        current.set_user(
+            TermField::NoticePeriodNonRenewal,
+            period(60),
+            "a@x.co",
+            at(),
+            None,
+        );
+        let v2 = VersionId::new();
+        let a1 = Amendment {
+            id: AmendmentId::new(),
+            agreement_id: AgreementId::new(),
+            number: 1,
+            version_id: v2,
+            version_number: 2,
+            effective_date: d("2026-07-01"),
+            summary: "shorter notice".into(),
+            changes: BTreeMap::from([(TermField::NoticePeriodNonRenewal, period(60))]),
+            previous: BTreeMap::from([(TermField::NoticePeriodNonRenewal, prev)]),
+            created_by: "a@x.co".into(),
+            created_at: at(),
+        };
+        let numbers = BTreeMap::from([(v1, 1), (v2, 2)]);
+        let before = consolidate(
+            &current,
+            std::slice::from_ref(&a1),
+            d("2026-06-30"),
+            &numbers,
+        );
+        assert_eq!(
+            before.terms.get(TermField::NoticePeriodNonRenewal),
+            Some(&period(90))
+        );
+        assert_eq!(before.pending, [1]);
+        let notice = before
+            .values
+            .iter()
+            .find(|v| v.field == TermField::NoticePeriodNonRenewal)
+            .unwrap();
+        assert_eq!(
+            notice.origin,
+            Origin::Document {
+                version_id: v1,
+                version_number: Some(1)
+            }
+        );
+        let after = consolidate(
+            &current,
+            std::slice::from_ref(&a1),
+            d("2026-07-01"),
+            &numbers,
+        );
+        assert_eq!(
+            after.terms.get(TermField::NoticePeriodNonRenewal),
+            Some(&period(60))
+        );
+        assert_eq!(after.in_force, [1]);
+        assert!(matches!(
+            after
+                .values
+                .iter()
+                .find(|v| v.field == TermField::NoticePeriodNonRenewal)
+                .unwrap()
+                .origin,
+            Origin::Amendment {
+                number: 1,
+                version_number: 2,
+                ..
+            }
+        ));
+        assert!(matches!(
+            after
+                .values
+                .iter()
+                .find(|v| v.field == TermField::GoverningLaw)
+                .unwrap()
+                .origin,
+            Origin::Entered { .. }
+        ));
+    }
+
+    #[test]
+    fn amendment_drafts_report_every_bad_field() {
+        let d = AmendmentDraft {
+            effective_date: "2026-02-30".into(),
+            summary: " ".into(),
+            changes: BTreeMap::from([
+                ("notice_period".into(), serde_json::json!("P60D")),
+                ("cure_period".into(), serde_json::json!("soon")),
+            ]),
+        };
+        let e = d.validate().unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "effective_date",
+                "summary",
+                "changes.cure_period",
+                "changes"
+            ]
+        );
+    }
+}

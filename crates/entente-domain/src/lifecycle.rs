@@ -1,0 +1,795 @@
+//! Lifecycle rules beyond the status graph (issue 6): who moved an agreement, when and why;
+//! the gates some moves must pass (approval, signatures, notice, wind-down); signatures against
+//! a version's SHA-256; review cycles; and the termination workflow's dates and duties.
+
+use crate::calendar::BusinessCalendar;
+use crate::keydates::current_term_end;
+use crate::obligation::{DueRule, NewObligation};
+use crate::party::AgreementParty;
+use crate::terms::{TermField, TermValue, Terms};
+use crate::{AgreementStatus, Date, PartyId, Period, Timestamp, ValidationError, VersionId};
+use serde::{Deserialize, Serialize};
+
+/// What caused a move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// A person asked for the move.
+    Manual,
+    /// Submission for approval or the approval chain's outcome.
+    Approval,
+    /// The last signature.
+    Signature,
+    /// An amendment.
+    Amendment,
+    /// The termination workflow.
+    Termination,
+    /// A review's outcome.
+    Review,
+}
+
+impl Via {
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::Approval => "approval",
+            Self::Signature => "signature",
+            Self::Amendment => "amendment",
+            Self::Termination => "termination",
+            Self::Review => "review",
+        }
+    }
+
+    /// Parses the text form.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        [
+            Self::Manual,
+            Self::Approval,
+            Self::Signature,
+            Self::Amendment,
+            Self::Termination,
+            Self::Review,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+        .ok_or_else(|| ValidationError::new("via", format!("{s:?} is not a transition cause")))
+    }
+}
+
+/// One recorded move: who, when, why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TransitionRecord {
+    /// From.
+    pub from: AgreementStatus,
+    /// To.
+    pub to: AgreementStatus,
+    /// Who (user, token or `system`).
+    pub by: String,
+    /// When.
+    pub at: Timestamp,
+    /// Why, as given.
+    pub reason: Option<String>,
+    /// What caused it.
+    pub via: Via,
+}
+
+/// What the store knows that decides whether a gated move may happen.
+#[derive(Debug, Clone, Default)]
+pub struct GateFacts {
+    /// Pending steps of the current approval round (`None`: no round was started).
+    pub approval_pending: Option<Vec<String>>,
+    /// Parties that have not signed the latest version.
+    pub unsigned: Vec<String>,
+    /// Whether the agreement has a document version to sign.
+    pub has_version: bool,
+    /// Open post-termination duties that do not survive closing.
+    pub open_wind_down: Vec<String>,
+    /// The effective date of a termination notice given, if any.
+    pub termination_effective: Option<Date>,
+    /// Today.
+    pub today: Option<Date>,
+}
+
+/// Checks a move against the graph and its gate: approval completes before `approved`,
+/// every party signs before `active` (from signature), a notice takes effect before
+/// `wind_down`, and wind-down duties are done before `closed`.
+pub fn check_move(
+    from: AgreementStatus,
+    to: AgreementStatus,
+    facts: &GateFacts,
+) -> Result<AgreementStatus, ValidationError> {
+    use AgreementStatus::*;
+    let next = from.transition(to)?;
+    let refuse = |why: String| {
+        Err(ValidationError::new(
+            "status",
+            format!(
+                "cannot move from {} to {}: {why}",
+                from.as_str(),
+                to.as_str()
+            ),
+        ))
+    };
+    match (from, to) {
+        (InReview, Approved) => {
+            if let Some(p) = &facts.approval_pending
+                && !p.is_empty()
+            {
+                return refuse(format!(
+                    "the approval chain has pending steps ({}); decide them with `entente approve`",
+                    p.join(", ")
+                ));
+            }
+        }
+        (OutForSignature, Active) => {
+            if !facts.has_version {
+                return refuse("there is no document version to sign".into());
+            }
+            if !facts.unsigned.is_empty() {
+                return refuse(format!(
+                    "not every party has signed the latest version (missing: {})",
+                    facts.unsigned.join(", ")
+                ));
+            }
+        }
+        (TerminationNotice, WindDown) => {
+            if let (Some(eff), Some(today)) = (facts.termination_effective, facts.today)
+                && today < eff
+            {
+                return refuse(format!("the termination takes effect on {eff}"));
+            }
+        }
+        (WindDown, Closed) if !facts.open_wind_down.is_empty() => {
+            return refuse(format!(
+                "post-termination obligations are still open: {}",
+                facts.open_wind_down.join("; ")
+            ));
+        }
+        _ => {}
+    }
+    Ok(next)
+}
+
+/// A signature as given: who signed for which party, and the SHA-256 of the text they signed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct SignatureDraft {
+    /// The party: its id, legal name or short name.
+    pub party: String,
+    /// Signatory's name.
+    pub signatory_name: String,
+    /// Signatory's title.
+    #[serde(default)]
+    pub signatory_title: String,
+    /// Date of signature (default today).
+    #[serde(default)]
+    pub signed_on: Option<String>,
+    /// SHA-256 (hex) of the version signed; must match the agreement's latest version.
+    pub sha256: String,
+}
+
+/// A validated signature ready to be matched to a party and version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSignature {
+    /// Party as given.
+    pub party: String,
+    /// Name.
+    pub signatory_name: String,
+    /// Title.
+    pub signatory_title: String,
+    /// Date.
+    pub signed_on: Date,
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+}
+
+impl SignatureDraft {
+    /// Validates every field at once; `today` is the default date and the latest allowed.
+    pub fn validate(&self, today: Date) -> Result<NewSignature, crate::ValidationErrors> {
+        let mut c = crate::error::Collector::default();
+        let text = |field: &str, s: &str, required: bool, c: &mut crate::error::Collector| {
+            let t = s.trim();
+            if (required && t.is_empty())
+                || t.chars().count() > 200
+                || t.chars().any(char::is_control)
+            {
+                c.push(ValidationError::new(
+                    field,
+                    if required {
+                        "must be 1 to 200 characters"
+                    } else {
+                        "must be at most 200 characters"
+                    },
+                ));
+            }
+            t.to_owned()
+        };
+        let party = text("party", &self.party, true, &mut c);
+        let signatory_name = text("signatory_name", &self.signatory_name, true, &mut c);
+        let signatory_title = text("signatory_title", &self.signatory_title, false, &mut c);
+        let signed_on = match self.signed_on.as_deref() {
+            Some(s) => c.take("signed_on", Date::parse(s)),
+            None => Some(today),
+        };
+        if let Some(d) = signed_on
+            && d > today
+        {
+            c.push(ValidationError::new(
+                "signed_on",
+                format!("{d} is in the future; record a signature once it is given"),
+            ));
+        }
+        let sha = self.sha256.trim().to_ascii_lowercase();
+        if sha.len() != 64 || !sha.chars().all(|ch| ch.is_ascii_hexdigit()) {
+            c.push(ValidationError::new(
+                "sha256",
+                "must be the 64-character hex SHA-256 of the version signed",
+            ));
+        }
+        c.finish()?;
+        Ok(NewSignature {
+            party,
+            signatory_name,
+            signatory_title,
+            signed_on: signed_on.unwrap_or(today),
+            sha256: sha,
+        })
+    }
+}
+
+/// A recorded signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Signature {
+    /// Identifier.
+    pub id: crate::SignatureId,
+    /// The party signed for.
+    pub party_id: PartyId,
+    /// Its legal name.
+    pub party_name: String,
+    /// Signatory.
+    pub signatory_name: String,
+    /// Title.
+    pub signatory_title: String,
+    /// Date signed.
+    pub signed_on: Date,
+    /// The version signed.
+    pub version_id: VersionId,
+    /// Its number.
+    pub version_number: u32,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// When.
+    pub recorded_at: Timestamp,
+}
+
+/// Legal names of the parties without a signature on `version`.
+pub fn unsigned_parties(
+    parties: &[AgreementParty],
+    signatures: &[Signature],
+    version: VersionId,
+) -> Vec<String> {
+    parties
+        .iter()
+        .filter(|p| {
+            !signatures
+                .iter()
+                .any(|s| s.party_id == p.party_id && s.version_id == version)
+        })
+        .map(|p| p.legal_name.clone())
+        .collect()
+}
+
+/// Finds a party of the agreement by id, legal name or short name (case-insensitive).
+pub fn find_party<'a>(parties: &'a [AgreementParty], key: &str) -> Option<&'a AgreementParty> {
+    let k = key.trim();
+    let norm = crate::party::normalise_name(k);
+    parties.iter().find(|p| {
+        p.party_id.to_string() == k
+            || crate::party::normalise_name(&p.legal_name) == norm
+            || p.short_name
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(k))
+    })
+}
+
+/// What a review concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewOutcome {
+    /// Keep as is.
+    NoChange,
+    /// Prepare an amendment.
+    Amend,
+    /// Give notice of termination.
+    Terminate,
+}
+
+impl ReviewOutcome {
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoChange => "no_change",
+            Self::Amend => "amend",
+            Self::Terminate => "terminate",
+        }
+    }
+
+    /// Parses the text form.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        match s.trim() {
+            "no_change" => Ok(Self::NoChange),
+            "amend" => Ok(Self::Amend),
+            "terminate" => Ok(Self::Terminate),
+            other => Err(ValidationError::new(
+                "outcome",
+                format!("{other:?} is not a review outcome (no_change, amend, terminate)"),
+            )),
+        }
+    }
+}
+
+/// A review, done or scheduled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Review {
+    /// Identifier.
+    pub id: crate::ReviewId,
+    /// When it is (or was) due.
+    pub due_date: Date,
+    /// How the due date was computed.
+    pub derivation: String,
+    /// Outcome, once done.
+    pub outcome: Option<ReviewOutcome>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Reviewer.
+    pub reviewed_by: Option<String>,
+    /// Date of the review.
+    pub reviewed_on: Option<Date>,
+}
+
+/// The review cycle used when neither the agreement nor the caller states one: 12 months.
+pub fn default_review_cycle() -> Period {
+    // Invariant: `Period::new` only rejects zero and periods over 1000 years.
+    #[allow(clippy::expect_used)]
+    Period::months(12).expect("12 months is a valid period")
+}
+
+/// The next review after `from`: the agreement's review cycle, else `fallback` (a
+/// playbook's), else 12 months; with its derivation in words.
+pub fn next_review(terms: &Terms, from: Date, fallback: Option<Period>) -> (Date, String) {
+    let (cycle, why) = match terms.period(TermField::ReviewCycle) {
+        Some(p) => (p, "the agreement's review cycle"),
+        None => match fallback {
+            Some(p) => (p, "the playbook's review cycle"),
+            None => (default_review_cycle(), "the default review cycle"),
+        },
+    };
+    (
+        cycle.after(from),
+        format!("{from} plus {} ({why})", cycle.human()),
+    )
+}
+
+/// Why an agreement ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TerminationKind {
+    /// Without cause, on the contractual notice period.
+    Convenience,
+    /// For breach; takes effect after the cure period, if one is stated.
+    Cause,
+    /// Notice of non-renewal; takes effect at the end of the current term.
+    NonRenewal,
+    /// By agreement of the parties, on the date they agree.
+    Mutual,
+}
+
+impl TerminationKind {
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Convenience => "convenience",
+            Self::Cause => "cause",
+            Self::NonRenewal => "non_renewal",
+            Self::Mutual => "mutual",
+        }
+    }
+
+    /// Parses the text form.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        match s.trim() {
+            "convenience" => Ok(Self::Convenience),
+            "cause" => Ok(Self::Cause),
+            "non_renewal" => Ok(Self::NonRenewal),
+            "mutual" => Ok(Self::Mutual),
+            other => Err(ValidationError::new(
+                "kind",
+                format!(
+                    "{other:?} is not a termination kind (convenience, cause, non_renewal, mutual)"
+                ),
+            )),
+        }
+    }
+}
+
+/// A termination notice as given.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct NoticeDraft {
+    /// Why it ends.
+    pub kind: TerminationKind,
+    /// The party giving notice (id, legal or short name).
+    pub given_by: String,
+    /// Date the notice was given (default today; may be earlier, never later).
+    #[serde(default)]
+    pub given_on: Option<String>,
+    /// The clause relied on, e.g. "14.2".
+    #[serde(default)]
+    pub clause: Option<String>,
+    /// Reason in words.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// A later effective date than the computed one, if the notice names one.
+    #[serde(default)]
+    pub effective_on: Option<String>,
+}
+
+/// When a notice takes effect, and how that was computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TerminationPlan {
+    /// The effective termination date.
+    pub effective_date: Date,
+    /// The notice period applied, if any.
+    pub notice_period: Option<Period>,
+    /// In words.
+    pub derivation: String,
+}
+
+/// Computes the effective date of a notice given on `given_on`.
+pub fn termination_date(
+    terms: &Terms,
+    kind: TerminationKind,
+    given_on: Date,
+    requested: Option<Date>,
+    cal: &BusinessCalendar,
+) -> Result<TerminationPlan, ValidationError> {
+    let field_err = |m: String| Err(ValidationError::new("effective_on", m));
+    let (earliest, period, why) = match kind {
+        TerminationKind::Convenience => {
+            let Some(p) = terms.period(TermField::TerminationForConvenienceNotice) else {
+                return Err(ValidationError::new(
+                    "kind",
+                    "the agreement states no termination-for-convenience notice period; \
+                     record the period as a term first, or use kind mutual with effective_on",
+                ));
+            };
+            (
+                cal.after(p, given_on),
+                Some(p),
+                format!(
+                    "notice given on {given_on} plus the {} termination-for-convenience notice period",
+                    p.human()
+                ),
+            )
+        }
+        TerminationKind::Cause => match terms.period(TermField::CurePeriod) {
+            Some(p) => (
+                cal.after(p, given_on),
+                Some(p),
+                format!(
+                    "notice given on {given_on} plus the {} cure period",
+                    p.human()
+                ),
+            ),
+            None => (
+                given_on,
+                None,
+                format!("immediately on notice ({given_on}); no cure period is stated"),
+            ),
+        },
+        TerminationKind::NonRenewal => {
+            let Some(end) = current_term_end(terms, given_on, cal) else {
+                return Err(ValidationError::new(
+                    "kind",
+                    "the term's end cannot be computed (no expiration date, or no effective date and initial term)",
+                ));
+            };
+            let notice = terms.period(TermField::NoticePeriodNonRenewal);
+            let deadline = notice.map(|p| cal.before(p, end.date));
+            match deadline {
+                Some(dl) if given_on > dl => {
+                    // Too late for this term: the agreement renews once more and ends after it.
+                    let next = current_term_end(terms, end.date.plus_days(1), cal)
+                        .map_or(end.date, |n| n.date);
+                    (
+                        next,
+                        notice,
+                        format!(
+                            "notice given on {given_on}, after the deadline {dl} for the term ending {}; it ends at the end of the following term",
+                            end.date
+                        ),
+                    )
+                }
+                _ => (
+                    end.date,
+                    notice,
+                    format!("end of the current term ({})", end.date),
+                ),
+            }
+        }
+        TerminationKind::Mutual => (given_on, None, "the date the parties agree".into()),
+    };
+    match requested {
+        Some(r) if r < earliest => field_err(format!(
+            "{r} is earlier than the earliest possible date {earliest} ({why})"
+        )),
+        Some(r) => Ok(TerminationPlan {
+            effective_date: r,
+            notice_period: period,
+            derivation: format!(
+                "{r} as stated in the notice (earliest possible: {earliest}, {why})"
+            ),
+        }),
+        None => Ok(TerminationPlan {
+            effective_date: earliest,
+            notice_period: period,
+            derivation: format!("{earliest} = {why}"),
+        }),
+    }
+}
+
+/// Days after the effective date by which wind-down and data return are due when the
+/// agreement says nothing more specific.
+pub const WIND_DOWN_DAYS: i64 = 30;
+
+/// The duties that follow a termination, as tracked obligations: wind-down, return or
+/// deletion of confidential information with a certificate, a termination fee on
+/// termination for convenience, and confidentiality that survives.
+pub fn post_termination_obligations(
+    terms: &Terms,
+    kind: TerminationKind,
+    given_by: &str,
+    effective: Date,
+) -> Vec<NewObligation> {
+    let on = |date: Date| DueRule::On { date };
+    let ob = |obligor: &str, text: String, due: Date, survives: bool| NewObligation {
+        obligor: obligor.to_owned(),
+        beneficiary: None,
+        text,
+        due: on(due),
+        metric: None,
+        status: None,
+        owner: None,
+        vague: false,
+        survives,
+    };
+    let wind = effective.plus_days(WIND_DOWN_DAYS);
+    let mut out = vec![
+        ob(
+            "each",
+            format!(
+                "Wind down the joint activities and complete transition assistance by {wind} \
+                 ({WIND_DOWN_DAYS} days after termination on {effective})"
+            ),
+            wind,
+            false,
+        ),
+        ob(
+            "each",
+            format!(
+                "Return or destroy the other parties' Confidential Information and deliver a \
+                 written certificate of deletion by {wind}"
+            ),
+            wind,
+            false,
+        ),
+    ];
+    if kind == TerminationKind::Convenience
+        && let Some(TermValue::Money(fee)) = terms.get(TermField::TerminationFee)
+    {
+        out.push(ob(
+            given_by,
+            format!("Pay the termination fee of {fee} on termination for convenience"),
+            effective,
+            false,
+        ));
+    }
+    if let Some(p) = terms.period(TermField::ConfidentialitySurvival) {
+        let until = p.after(effective);
+        out.push(ob(
+            "each",
+            format!(
+                "Keep the other parties' Confidential Information confidential until {until} \
+                 ({} after termination; survives closing)",
+                p.human()
+            ),
+            until,
+            true,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terms::Sourced;
+
+    fn terms(pairs: &[(TermField, TermValue)]) -> Terms {
+        let mut t = Terms::default();
+        let at = Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
+        for (f, v) in pairs {
+            t.set_user(*f, v.clone(), "t@x.co", at, None);
+        }
+        t
+    }
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn gated_moves_name_what_is_missing() {
+        use AgreementStatus::*;
+        let facts = GateFacts {
+            approval_pending: Some(vec!["finance".into()]),
+            ..Default::default()
+        };
+        let e = check_move(InReview, Approved, &facts).unwrap_err();
+        assert!(e.message.contains("pending steps (finance)"), "{e}");
+        let facts = GateFacts {
+            has_version: true,
+            unsigned: vec!["Globex GmbH".into()],
+            ..Default::default()
+        };
+        let e = check_move(OutForSignature, Active, &facts).unwrap_err();
+        assert!(e.message.contains("missing: Globex GmbH"), "{e}");
+        let facts = GateFacts {
+            termination_effective: Some(d("2026-06-01")),
+            today: Some(d("2026-05-31")),
+            ..Default::default()
+        };
+        assert!(check_move(TerminationNotice, WindDown, &facts).is_err());
+        let facts = GateFacts {
+            termination_effective: Some(d("2026-06-01")),
+            today: Some(d("2026-06-01")),
+            ..Default::default()
+        };
+        assert_eq!(
+            check_move(TerminationNotice, WindDown, &facts).unwrap(),
+            WindDown
+        );
+        let e = check_move(Draft, Active, &GateFacts::default()).unwrap_err();
+        assert!(
+            e.message
+                .contains("allowed from draft: in_review, cancelled")
+        );
+        assert_eq!(
+            check_move(Draft, Cancelled, &GateFacts::default()).unwrap(),
+            Cancelled
+        );
+    }
+
+    #[test]
+    fn notice_periods_give_the_effective_date() {
+        let cal = BusinessCalendar::weekends_only();
+        let t = terms(&[
+            (TermField::EffectiveDate, TermValue::Date(d("2025-01-01"))),
+            (
+                TermField::InitialTerm,
+                TermValue::Period(Period::years(2).unwrap()),
+            ),
+            (TermField::AutoRenewal, TermValue::Bool(true)),
+            (
+                TermField::RenewalTerm,
+                TermValue::Period(Period::years(1).unwrap()),
+            ),
+            (
+                TermField::NoticePeriodNonRenewal,
+                TermValue::Period(Period::days(90).unwrap()),
+            ),
+            (
+                TermField::TerminationForConvenienceNotice,
+                TermValue::Period(Period::days(60).unwrap()),
+            ),
+        ]);
+        let p = termination_date(
+            &t,
+            TerminationKind::Convenience,
+            d("2025-03-01"),
+            None,
+            &cal,
+        )
+        .unwrap();
+        assert_eq!(p.effective_date, d("2025-04-30"));
+        assert!(p.derivation.contains("60 days"), "{}", p.derivation);
+        let e = termination_date(
+            &t,
+            TerminationKind::Convenience,
+            d("2025-03-01"),
+            Some(d("2025-04-01")),
+            &cal,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("earliest possible date 2025-04-30"));
+        // In time for the first term's end.
+        let p =
+            termination_date(&t, TerminationKind::NonRenewal, d("2026-09-01"), None, &cal).unwrap();
+        assert_eq!(p.effective_date, d("2027-01-01"));
+        // Too late: the agreement renews once more.
+        let p =
+            termination_date(&t, TerminationKind::NonRenewal, d("2026-12-01"), None, &cal).unwrap();
+        assert_eq!(p.effective_date, d("2028-01-01"));
+        assert!(p.derivation.contains("after the deadline"));
+        let bare = Terms::default();
+        assert!(
+            termination_date(
+                &bare,
+                TerminationKind::Convenience,
+                d("2025-03-01"),
+                None,
+                &cal
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn termination_creates_wind_down_data_return_and_surviving_duties() {
+        let mut t = terms(&[(
+            TermField::ConfidentialitySurvival,
+            TermValue::Period(Period::years(3).unwrap()),
+        )]);
+        t.0.insert(
+            TermField::TerminationFee,
+            Sourced {
+                value: TermValue::Money(crate::Money::parse("25000", "EUR").unwrap()),
+                source: t.0[&TermField::ConfidentialitySurvival].source.clone(),
+            },
+        );
+        let obs = post_termination_obligations(
+            &t,
+            TerminationKind::Convenience,
+            "Globex",
+            d("2026-06-30"),
+        );
+        assert_eq!(obs.len(), 4);
+        assert!(obs[1].text.contains("certificate of deletion"));
+        assert_eq!(obs[2].obligor, "Globex");
+        assert!(obs[3].survives && !obs[0].survives);
+        assert_eq!(
+            obs[3].due,
+            DueRule::On {
+                date: d("2029-06-30")
+            }
+        );
+    }
+
+    #[test]
+    fn the_next_review_follows_the_agreement_or_the_default() {
+        let t = terms(&[(
+            TermField::ReviewCycle,
+            TermValue::Period(Period::months(6).unwrap()),
+        )]);
+        assert_eq!(next_review(&t, d("2026-01-31"), None).0, d("2026-07-31"));
+        assert_eq!(
+            next_review(&Terms::default(), d("2026-01-31"), None).0,
+            d("2027-01-31")
+        );
+    }
+
+    #[test]
+    fn a_signature_needs_a_real_sha256_and_a_past_date() {
+        let draft = SignatureDraft {
+            party: "Globex".into(),
+            signatory_name: "Ada Lovelace".into(),
+            signatory_title: "CEO".into(),
+            signed_on: Some("2026-02-30".into()),
+            sha256: "abc".into(),
+        };
+        let e = draft.validate(d("2026-03-01")).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["signed_on", "sha256"]);
+    }
+}

@@ -147,7 +147,7 @@ pub(crate) fn is_duty(lower: &str) -> bool {
 
 static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\d|%|\b(?:within|no later than|not later than|at least|at most|not less than|not more than|each (?:calendar )?(?:day|week|month|quarter|year)|every|daily|weekly|monthly|quarterly|annually|yearly|per cent|percent|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|forty-five|sixty|ninety|january|february|march|april|may|june|july|august|september|october|november|december)\b",
+        r"\d|%|\b(?:within|no later than|not later than|at least|at most|not less than|not more than|each (?:calendar )?(?:day|week|month|quarter|year)|every|daily|weekly|monthly|quarterly|annually|yearly|per cent|percent|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|forty-five|sixty|ninety|january|february|march|april|june|july|august|september|october|november|december)\b",
     )
 });
 

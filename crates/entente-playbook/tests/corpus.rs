@@ -26,14 +26,15 @@ fn blind_spot_detection_on_the_labelled_corpus_meets_its_floors() {
     }
     let m = measure(&results);
     println!("{}", table(&m));
-    // Floors sit a little below the measured figures (see the report printed above) so that
-    // analysis tuning can move them a little without hiding a real regression.
+    // Measured 1.00/1.00 for every blind spot when the checks were tuned on this corpus (it is
+    // the tuning set, not a held-out set). The floors leave room for analysis tuning to move an
+    // agreement or two without hiding a real regression.
     let floors = [
-        (BlindSpot::AmbiguousObligations, 0.6, 0.5),
-        (BlindSpot::StaticDocument, 0.6, 0.6),
-        (BlindSpot::PoorRiskAllocation, 0.6, 0.6),
-        (BlindSpot::MissingExit, 0.6, 0.6),
-        (BlindSpot::MissingEnforcement, 0.6, 0.6),
+        (BlindSpot::AmbiguousObligations, 0.85, 0.85),
+        (BlindSpot::StaticDocument, 0.85, 0.85),
+        (BlindSpot::PoorRiskAllocation, 0.85, 0.85),
+        (BlindSpot::MissingExit, 0.85, 0.85),
+        (BlindSpot::MissingEnforcement, 0.85, 0.85),
     ];
     for (b, p, r) in floors {
         let x = m.iter().find(|x| x.blind_spot == b).unwrap();

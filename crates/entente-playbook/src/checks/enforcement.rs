@@ -4,7 +4,11 @@
 use super::{Hit, Input, human};
 use crate::model::{EffectiveRule, Tier};
 use crate::subject::{DisputeTier, Span, Subject};
+use crate::text::{re, sentences};
 use entente_domain::terms::{TermField, TermValue};
+use entente_domain::{Period, PeriodUnit};
+use regex::Regex;
+use std::sync::LazyLock;
 
 pub(super) fn governing_law(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
     let s = input.s;
@@ -45,25 +49,116 @@ pub(super) fn governing_law(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
     hits
 }
 
-/// The dispute tiers in the order written (from analysis, else from clause categories).
-fn tiers(s: &Subject) -> Vec<DisputeTier> {
-    if let Some(d) = &s.dispute
-        && !d.value.is_empty()
-    {
-        return d.value.clone();
-    }
-    let mut out: Vec<DisputeTier> = Vec::new();
+static TIER_TEXT: LazyLock<Vec<(Tier, Regex)>> = LazyLock::new(|| {
+    vec![
+        (
+            Tier::Negotiation,
+            re(
+                r"\b(?:negotiat\w*|escalat\w*|amicabl\w*|(?:try|tries|attempt|attempts|seek|seeks|endeavou?r)\s+(?:in\s+good\s+faith\s+)?to\s+(?:resolve|settle)|senior\s+(?:managers?|executives?|management|officers?|representatives?)|good\s+faith\s+(?:discussions?|consultations?))\b",
+            ),
+        ),
+        (Tier::Mediation, re(r"\b(?:mediat\w*|conciliat\w*|cedr)\b")),
+        (
+            Tier::Expert,
+            re(r"\bexpert\s+determination\b|\breferred\s+to\s+an?\s+(?:independent\s+)?expert\b"),
+        ),
+        (Tier::Arbitration, re(r"\barbitra\w*\b")),
+        (Tier::Courts, re(r"\bcourts?\b")),
+    ]
+});
+static TIER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(\d{1,3}|seven|ten|fourteen|fifteen|twenty|twenty-one|thirty|forty-five|sixty|ninety)\b(?:\s*\(\d{1,3}\))?\s+((?:business|working|calendar)\s+)?(days?|weeks?|months?)\b",
+    )
+});
+
+fn word_number(w: &str) -> Option<u32> {
+    Some(match w {
+        "seven" => 7,
+        "ten" => 10,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "twenty" => 20,
+        "twenty-one" => 21,
+        "thirty" => 30,
+        "forty-five" => 45,
+        "sixty" => 60,
+        "ninety" => 90,
+        other => return other.parse().ok(),
+    })
+}
+
+fn period_in(lower: &str) -> Option<Period> {
+    let c = TIER_PERIOD.captures(lower)?;
+    let n = word_number(c.get(1)?.as_str())?;
+    let business = c
+        .get(2)
+        .is_some_and(|m| !m.as_str().starts_with("calendar"));
+    let unit = match c.get(3)?.as_str() {
+        u if u.starts_with("day") && business => PeriodUnit::BusinessDays,
+        u if u.starts_with("day") => PeriodUnit::Days,
+        u if u.starts_with("week") => PeriodUnit::Weeks,
+        _ => PeriodUnit::Months,
+    };
+    Period::new(n, unit).ok()
+}
+
+/// Tiers read from the text of the dispute clauses: (position, tier, time limit).
+fn tiers_in_text(s: &Subject) -> Vec<(usize, DisputeTier)> {
+    let mut out: Vec<(usize, DisputeTier)> = Vec::new();
     for c in &s.clauses {
-        for (cat, tier) in [
-            ("negotiation_escalation", Tier::Negotiation),
-            ("mediation", Tier::Mediation),
-            ("arbitration", Tier::Arbitration),
-            ("jurisdiction_venue", Tier::Courts),
-        ] {
-            if c.has(cat) && !out.iter().any(|t| t.tier == tier) {
-                out.push(DisputeTier { tier, period: None });
+        let disputes = c.has("dispute_resolution")
+            || c.has("negotiation_escalation")
+            || c.has("mediation")
+            || c.has("arbitration")
+            || c.has("jurisdiction_venue");
+        for sent in sentences(c) {
+            if !disputes && !sent.lower.contains("dispute") {
+                continue;
+            }
+            for (tier, r) in TIER_TEXT.iter() {
+                if *tier == Tier::Courts && !sent.lower.contains("dispute") && !disputes {
+                    continue;
+                }
+                if r.is_match(&sent.lower) && !out.iter().any(|(_, t)| t.tier == *tier) {
+                    let period = if matches!(tier, Tier::Negotiation | Tier::Mediation) {
+                        period_in(&sent.lower)
+                    } else {
+                        None
+                    };
+                    out.push((
+                        sent.span.start,
+                        DisputeTier {
+                            tier: *tier,
+                            period,
+                        },
+                    ));
+                }
             }
         }
+    }
+    out.sort_by_key(|(p, t)| (*p, t.tier));
+    out
+}
+
+/// The dispute tiers in the order written: analysis's reading, completed from the text.
+fn tiers(s: &Subject) -> Vec<DisputeTier> {
+    let mut out: Vec<DisputeTier> = s
+        .dispute
+        .as_ref()
+        .map(|d| d.value.clone())
+        .unwrap_or_default();
+    for (_, t) in tiers_in_text(s) {
+        if let Some(have) = out.iter_mut().find(|x| x.tier == t.tier) {
+            have.period = have.period.or(t.period);
+            continue;
+        }
+        // Insert in the usual order of a ladder.
+        let at = out
+            .iter()
+            .position(|x| x.tier > t.tier)
+            .unwrap_or(out.len());
+        out.insert(at, t);
     }
     out
 }

@@ -16,32 +16,36 @@ static REVIEW_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:reports?|meet|meets|meeting|meetings|review|reviews|reviewed|committee|plans?|forecasts?|minutes|assembly|board|dashboard|statements?)\b",
     )
 });
-static FREQUENCY: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(?:(annual|annually|yearly|each year|each calendar year|every year|once a year)|(semi-annual|semi-annually|twice a year|every six months|each half[- ]year|bi-annual|biannual)|(quarterly|each quarter|each calendar quarter|every quarter|every three months)|(monthly|each month|each calendar month|every month)|(weekly|each week|every week)|every (two|2|three|3) years)\b",
-    )
+/// Recurrence phrases and the interval each means (in months; 0 means one week).
+static FREQUENCIES: LazyLock<Vec<(Regex, u32)>> = LazyLock::new(|| {
+    [
+        (r"\b(?:weekly|each week|every week|once (?:a|per) week)\b", 0),
+        (r"\b(?:monthly|each (?:calendar )?month|every month|once (?:a|per) month)\b", 1),
+        (r"\bevery (?:two|2) months\b|\bbi-?monthly\b", 2),
+        (r"\b(?:quarterly|each (?:calendar )?quarter|every quarter|once (?:a|per) quarter|per quarter|every (?:three|3) months)\b", 3),
+        (r"\b(?:semi-?annual(?:ly)?|half-?yearly|six-monthly|twice (?:a|per|each) year|every (?:six|6) months|each (?:calendar )?half-?year|bi-?annual(?:ly)?)\b", 6),
+        (r"\b(?:annual|annually|yearly|each (?:calendar |contract )?year|every year|once (?:a|per) year|per year)\b", 12),
+        (r"\beach (?:campaign|trading|reporting|contract|project) (?:period|season|year|phase)\b", 12),
+        (r"\bevery (?:two|2) years\b", 24),
+        (r"\bevery (?:three|3) years\b", 36),
+    ]
+    .into_iter()
+    .map(|(p, m)| (re(p), m))
+    .collect()
 });
 
-/// The interval a (lowercased) sentence gives for a recurrence, if any.
+/// The interval a (lowercased) sentence gives for a recurrence, if any (the shortest named).
 fn frequency(lower: &str) -> Option<Period> {
-    let c = FREQUENCY.captures(lower)?;
-    let months = if c.get(1).is_some() {
-        12
-    } else if c.get(2).is_some() {
-        6
-    } else if c.get(3).is_some() {
-        3
-    } else if c.get(4).is_some() {
-        1
-    } else if c.get(5).is_some() {
-        return Period::new(1, PeriodUnit::Weeks).ok();
+    let months = FREQUENCIES
+        .iter()
+        .filter(|(r, _)| r.is_match(lower))
+        .map(|(_, m)| *m)
+        .min()?;
+    if months == 0 {
+        Period::new(1, PeriodUnit::Weeks).ok()
     } else {
-        match c.get(6).map(|m| m.as_str()) {
-            Some("two" | "2") => 24,
-            _ => 36,
-        }
-    };
-    Period::months(months).ok()
+        Period::months(months).ok()
+    }
 }
 
 /// The most frequent recurring review, meeting, report or plan, with where it is stated.
@@ -60,9 +64,6 @@ fn recurring_review(s: &Subject) -> Option<(Period, Option<Span>)> {
         }
     }
     for c in &s.clauses {
-        if c.has("payment") && !c.has("reporting") && !c.has("governance") {
-            continue;
-        }
         for sent in sentences(c) {
             if REVIEW_WORDS.is_match(&sent.lower)
                 && let Some(p) = frequency(&sent.lower)
@@ -236,26 +237,32 @@ static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CONVENIENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:terminat\w*|withdraw\w*)\b.{0,120}\b(?:for convenience|without cause|at any time|for any reason|without giving (?:any )?reason|without reason)\b|\b(?:may|can)\s+(?:terminate|withdraw)\b.{0,80}\b(?:on|upon|by giving|giving|with)\b.{0,40}\bnotice\b",
+        r"\b(?:terminat\w*|withdraw\w*|end)\b.{0,120}\b(?:for convenience|without cause|at any time|for any reason|without giving (?:any )?reason|without reason)\b|\b(?:may|can)\s+(?:terminate|withdraw|end)\b.{0,80}\b(?:on|upon|by|by giving|giving|with)\b.{0,40}\bnotice\b",
     )
 });
+static CAUSE_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:breach\w*|insolven\w*|bankrupt\w*|default\w*|fails?|failure)\b"));
 
 /// Where the agreement lets a party leave on `ground`.
 fn ground_present(s: &Subject, ground: &str) -> bool {
+    let readable = |c: &&crate::subject::SubjectClause| {
+        !c.has("dispute_resolution") && !c.has("definitions") && !c.has("recitals")
+    };
     match ground {
         "convenience" => {
             has_clause(s, "termination_for_convenience")
-                || s.clauses.iter().any(|c| {
-                    (c.has("termination") || c.has("term"))
-                        && sentences(c).iter().any(|x| CONVENIENCE.is_match(&x.lower))
+                || s.clauses.iter().filter(readable).any(|c| {
+                    sentences(c)
+                        .iter()
+                        .any(|x| CONVENIENCE.is_match(&x.lower) && !CAUSE_WORDS.is_match(&x.lower))
                 })
         }
         _ => {
             has_clause(s, "termination_for_cause")
-                || s.clauses.iter().any(|c| {
-                    !c.has("dispute_resolution")
-                        && sentences(c).iter().any(|x| CAUSE.is_match(&x.lower))
-                })
+                || s.clauses
+                    .iter()
+                    .filter(readable)
+                    .any(|c| sentences(c).iter().any(|x| CAUSE.is_match(&x.lower)))
         }
     }
 }

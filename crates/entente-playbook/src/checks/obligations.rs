@@ -41,7 +41,7 @@ pub(super) fn vague(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
         .filter_map(|d| vagueness(d, &phrases).map(|w| (d, w)))
         .collect();
     let min_count = rule.count("min_count").unwrap_or(2) as usize;
-    let min_share = rule.number("min_share").unwrap_or(0.4);
+    let min_share = rule.number("min_share").unwrap_or(0.25);
     if total == 0 || vague.len() < min_count || (vague.len() as f64) < min_share * total as f64 {
         return Vec::new();
     }

@@ -20,37 +20,50 @@ const LIABILITY_CATEGORIES: &[&str] = &[
 
 static CAP_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:shall|will|does|do|is|are)\s+not\s+exceed|\bnot\s+exceed\b|\bin\s+no\s+(?:event|case)\s+exceed|\blimited\s+to\b|\bshall\s+be\s+limited\b|\bmaximum\s+(?:aggregate\s+)?liability\b|\baggregate\s+liability\b|\btotal\s+liability\b.{0,80}\b(?:exceed|limited|cap)",
+        r"\b(?:shall|will|does|do|is|are)\s+not\s+exceed|\bnot\s+exceed\b|\bin\s+no\s+(?:event|case)\s+exceed|\bin\s+no\s+(?:event|case)\b.{0,40}\bmore\s+than\b|\b(?:not|no)\s+more\s+than\b.{0,20}\d|\blimited\s+to\b|\bshall\s+be\s+limited\b|\bmaximum\s+(?:aggregate\s+)?liability\b|\baggregate\s+liability\b|\btotal\s+liability\b.{0,80}\b(?:exceed|limited|cap)",
     )
 });
 static EXCLUSION_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bnot\s+(?:be\s+)?liable\b.{0,80}\b(?:indirect|consequential|special|incidental|punitive|exemplary|loss\s+of|lost)\b|\bin\s+no\s+(?:event|case)\s+shall\b.{0,80}\bliable\b.{0,80}\b(?:indirect|consequential|special|loss|lost)\b|\bexclud\w*\b.{0,60}\b(?:indirect|consequential)\b",
+        r"\b(?:not|neither\s+\w+|no\s+\w+)\s+(?:\w+\s+){0,2}(?:be\s+)?liable\b.{0,80}\b(?:indirect|consequential|special|incidental|punitive|exemplary|loss\s+of|lost)\b|\bin\s+no\s+(?:event|case)\s+shall\b.{0,80}\bliable\b.{0,80}\b(?:indirect|consequential|special|loss|lost)\b|\bexclud\w*\b.{0,60}\b(?:indirect|consequential)\b|\b(?:liability|damages?|loss)\b.{0,60}\b(?:is|are|shall\s+be)\s+excluded\b",
     )
 });
 static UNLIMITED_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\bliab\w*\b.{0,80}\b(?:(?:is|are|shall\s+be)\s+(?:not\s+limited|unlimited)|without\s+(?:any\s+)?limit\w*)\b",
+        r"\bliab\w*\b.{0,160}\b(?:(?:is|are|shall\s+be)\s+(?:not\s+limited|unlimited)|without\s+(?:any\s+)?limit\w*)\b",
     )
 });
 static MUTUAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:either|neither|each|both|any|every)\s+(?:of\s+the\s+)?(?:party|parties|partner|partners|member|members|participant|participants|contributor|contributors|licensee)\b|\bthe\s+parties\b|\b(?:either|neither)\s+of\s+them\b",
+        r"\b(?:either|neither|each|both|any|every|a|an|no|another)\s+(?:other\s+)?(?:of\s+the\s+)?(?:party|parties|partner|partners|member|members|participant|participants|contributor|contributors|licensee)\b|\bthe\s+parties\b|\b(?:either|neither)\s+of\s+them\b",
     )
 });
 
+/// Sentences about liability, in clauses that are not definitions, recitals or insurance
+/// (analysis does not always categorise a short liability clause, so every clause is read).
+fn liability_sentences(s: &Subject) -> impl Iterator<Item = Sentence> + '_ {
+    s.clauses
+        .iter()
+        .filter(|c| {
+            (LIABILITY_CATEGORIES.iter().any(|id| c.has(id))
+                || c.text.to_ascii_lowercase().contains("liab"))
+                && !c.has("definitions")
+                && !c.has("recitals")
+                && !c.has("insurance")
+                && !c.has("parties")
+        })
+        .flat_map(sentences)
+        .filter(|x| x.lower.contains("liab") || x.lower.contains("exclude"))
+}
+
 /// Whether a limitation of liability is present in the text (a cap sentence).
 fn cap_sentence(s: &Subject) -> Option<Sentence> {
-    s.clauses_with(LIABILITY_CATEGORIES)
-        .flat_map(|(_, c)| sentences(c))
-        .find(|x| x.lower.contains("liab") && CAP_LANGUAGE.is_match(&x.lower))
+    liability_sentences(s).find(|x| CAP_LANGUAGE.is_match(&x.lower))
 }
 
 fn exclusions_present(s: &Subject) -> bool {
     s.term(TermField::ExcludedDamages).is_some()
-        || s.clauses_with(LIABILITY_CATEGORIES)
-            .flat_map(|(_, c)| sentences(c))
-            .any(|x| EXCLUSION_LANGUAGE.is_match(&x.lower))
+        || liability_sentences(s).any(|x| EXCLUSION_LANGUAGE.is_match(&x.lower))
 }
 
 pub(super) fn liability_cap(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
@@ -150,16 +163,14 @@ pub(super) fn exclusions(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit
         _ => Vec::new(),
     };
     let mut at: Option<Span> = s.term(TermField::ExcludedDamages).and_then(|t| t.span);
-    for (_, c) in s.clauses_with(LIABILITY_CATEGORIES) {
-        for sent in sentences(c) {
-            if !EXCLUSION_LANGUAGE.is_match(&sent.lower) {
-                continue;
-            }
-            at = at.or(Some(sent.span));
-            for (k, r) in DAMAGE_RES.iter() {
-                if r.is_match(&sent.lower) {
-                    excluded.push((*k).to_owned());
-                }
+    for sent in liability_sentences(s) {
+        if !EXCLUSION_LANGUAGE.is_match(&sent.lower) {
+            continue;
+        }
+        at = at.or(Some(sent.span));
+        for (k, r) in DAMAGE_RES.iter() {
+            if r.is_match(&sent.lower) {
+                excluded.push((*k).to_owned());
             }
         }
     }
@@ -192,70 +203,90 @@ pub(super) fn exclusions(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit
 struct Limitation {
     kind: &'static str,
     sentence: Sentence,
-    /// `None` when it protects every party.
+    /// The entity it protects; `None` when it protects every party.
     protects: Option<usize>,
 }
 
-fn limitations(s: &Subject) -> Vec<Limitation> {
-    let names = s.party_names();
+/// The parties as (label, names). When analysis merged the parties into one, each of its
+/// defined names stands for a party of its own.
+fn entities(s: &Subject) -> Vec<(String, Vec<String>)> {
+    if s.parties.len() >= 2 {
+        return s
+            .parties
+            .iter()
+            .map(|p| {
+                let label = p.aliases.first().unwrap_or(&p.name).clone();
+                let mut names = vec![p.name.clone()];
+                names.extend(p.aliases.iter().cloned());
+                (label, names)
+            })
+            .collect();
+    }
+    s.parties
+        .iter()
+        .flat_map(|p| p.aliases.iter().map(|a| (a.clone(), vec![a.clone()])))
+        .collect()
+}
+
+fn limitations(s: &Subject, entities: &[(String, Vec<String>)]) -> Vec<Limitation> {
+    let patterns: Vec<(usize, Regex)> = entities
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, names))| {
+            names
+                .iter()
+                .filter(|n| n.chars().count() >= 2)
+                .filter_map(move |n| {
+                    Regex::new(&format!(r"\b{}\b", regex::escape(&n.to_ascii_lowercase())))
+                        .ok()
+                        .map(|r| (i, r))
+                })
+        })
+        .collect();
     let mut out = Vec::new();
-    for (_, c) in s.clauses_with(LIABILITY_CATEGORIES) {
-        for sent in sentences(c) {
-            if !sent.lower.contains("liab") {
-                continue;
-            }
-            let kind = if UNLIMITED_LANGUAGE.is_match(&sent.lower) {
-                "unlimited"
-            } else if CAP_LANGUAGE.is_match(&sent.lower) {
-                "cap"
-            } else if EXCLUSION_LANGUAGE.is_match(&sent.lower) {
-                "exclusion"
-            } else {
-                continue;
-            };
-            let protects = if MUTUAL.is_match(&sent.lower) {
-                None
-            } else {
-                // The first party named is the one the sentence speaks of.
-                let mut first: Option<(usize, usize)> = None;
-                for n in &names {
-                    let needle = n.to_ascii_lowercase();
-                    let Ok(r) = Regex::new(&format!(r"\b{}\b", regex::escape(&needle))) else {
-                        continue;
-                    };
-                    if let Some(m) = r.find(&sent.lower)
-                        && let Some(p) = s.party_of(n)
-                        && first.is_none_or(|(pos, _)| m.start() < pos)
-                    {
-                        first = Some((m.start(), p));
-                    }
-                }
-                match first {
-                    Some((_, p)) => Some(p),
-                    None => continue,
-                }
-            };
-            out.push(Limitation {
-                kind,
-                sentence: sent,
-                protects,
-            });
+    for sent in liability_sentences(s) {
+        if !sent.lower.contains("liab") {
+            continue;
         }
+        let kind = if UNLIMITED_LANGUAGE.is_match(&sent.lower) {
+            "unlimited"
+        } else if CAP_LANGUAGE.is_match(&sent.lower) {
+            "cap"
+        } else if EXCLUSION_LANGUAGE.is_match(&sent.lower) {
+            "exclusion"
+        } else {
+            continue;
+        };
+        let protects = if MUTUAL.is_match(&sent.lower) {
+            None
+        } else {
+            // The first party named is the one the sentence speaks of.
+            let first = patterns
+                .iter()
+                .filter_map(|(i, r)| r.find(&sent.lower).map(|m| (m.start(), *i)))
+                .min();
+            match first {
+                Some((_, i)) => Some(i),
+                None => continue,
+            }
+        };
+        out.push(Limitation {
+            kind,
+            sentence: sent,
+            protects,
+        });
     }
     out
 }
 
 pub(super) fn mutual_liability(_rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
     let s = input.s;
-    if s.parties.len() < 2 {
+    let ents = entities(s);
+    if ents.len() < 2 {
         return Vec::new();
     }
-    let lims = limitations(s);
+    let lims = limitations(s, &ents);
     let mut hits = Vec::new();
-    let name = |p: usize| {
-        let party = &s.parties[p];
-        party.aliases.first().unwrap_or(&party.name).clone()
-    };
     for kind in ["cap", "exclusion"] {
         let mine: Vec<&Limitation> = lims.iter().filter(|l| l.kind == kind).collect();
         if mine.is_empty() || mine.iter().any(|l| l.protects.is_none()) {
@@ -264,10 +295,10 @@ pub(super) fn mutual_liability(_rule: &EffectiveRule<'_>, input: &Input<'_>) -> 
         let mut protected: Vec<usize> = mine.iter().filter_map(|l| l.protects).collect();
         protected.sort_unstable();
         protected.dedup();
-        if protected.len() < s.parties.len() {
+        if protected.len() < ents.len() {
             let who = protected
                 .iter()
-                .map(|p| name(*p))
+                .map(|p| ents[*p].0.clone())
                 .collect::<Vec<_>>()
                 .join(", ");
             let what = if kind == "cap" {
@@ -291,7 +322,7 @@ pub(super) fn mutual_liability(_rule: &EffectiveRule<'_>, input: &Input<'_>) -> 
             hits.push(Hit::at(
                 format!(
                     "{}'s liability is unlimited while the other side's is limited",
-                    name(p)
+                    ents[p].0
                 ),
                 Some(l.sentence.span),
             ));

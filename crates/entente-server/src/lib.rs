@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod error;
+pub mod scheduler;
 mod setup;
 mod state;
 

@@ -279,7 +279,7 @@ impl Store {
         let stamp = STAMP_SQL;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select a.agreement_id, a.organisation_id from agreement a left join deadline_state s on s.agreement_id = a.agreement_id \
-             where s.agreement_id is null or s.source_stamp <> ({stamp}) or s.horizon_until < $1 limit {}",
+             where s.agreement_id is null or s.source_stamp <> ({stamp}) or s.horizon_until < $1 order by a.agreement_id limit {}",
             limit.clamp(1, 5000)
         )))
         .bind(now.date_utc().plus_days(MIN_AHEAD_DAYS).to_string())
@@ -324,6 +324,16 @@ impl Store {
         let mut tx = self.begin().await?;
         for id in ids {
             let Some(head) = heads.get(id) else { continue };
+            // Instances refreshing the same agreement take turns (ids are visited in order, so
+            // two instances cannot deadlock); SQLite's `begin immediate` already serialises.
+            if self.backend == crate::Backend::Postgres {
+                sqlx::query(
+                    "select agreement_id from agreement where agreement_id = $1 for update",
+                )
+                .bind(id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            }
             sqlx::query("delete from deadline where agreement_id = $1")
                 .bind(id.to_string())
                 .execute(&mut *tx)
@@ -459,6 +469,10 @@ impl Store {
                 &mut sql,
             );
         }
+        // Only agreements this actor may see (restricted agreements, counterparty users).
+        let (vis, vis_binds) = actor.visible(binds.len() + 1);
+        sql.push_str(&format!(" and {vis}"));
+        binds.extend(vis_binds);
         sql.push_str(&format!(
             " order by d.due_date, d.agreement_id, d.subject limit {limit}"
         ));

@@ -3,7 +3,9 @@
 
 mod account;
 mod agreement;
+mod alert;
 mod audit;
+mod calendar;
 mod document;
 mod obligation;
 mod party;
@@ -26,6 +28,8 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "parties", description = "Legal entities"),
         (name = "obligations", description = "Duties and their status"),
         (name = "audit", description = "The tamper-evident audit trail"),
+        (name = "key dates", description = "Key dates with derivations, and deadlines across the portfolio"),
+        (name = "alerts", description = "Alert settings, alerts, inbox, watchers, webhooks, delivery log and calendar feeds"),
         (name = "access", description = "Sessions, API tokens, users and per-agreement access"),
     )
 )]
@@ -40,6 +44,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(party::router())
         .merge(obligation::router())
         .merge(audit::router())
+        .merge(alert::router())
+        .merge(calendar::router())
 }
 
 /// Liveness and database reachability.

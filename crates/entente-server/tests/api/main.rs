@@ -3,6 +3,9 @@
 
 mod access;
 mod agreements;
+mod alerts;
 mod bad_input;
+mod calendar;
 mod helpers;
 mod openapi;
+mod receivers;

@@ -288,7 +288,8 @@ impl Store {
         Ok(())
     }
 
-    /// Moves an agreement to another lifecycle status, if the move is legal.
+    /// Moves an agreement to another lifecycle status, if the move is legal and its gate
+    /// passes today; the move is recorded with who, when and why (issue 6).
     pub async fn transition_agreement(
         &self,
         actor: &Actor,
@@ -296,28 +297,8 @@ impl Store {
         next: AgreementStatus,
         reason: Option<&str>,
     ) -> Result<AgreementStatus> {
-        let mut tx = self.begin().await?;
-        let cur = lock_agreement(&mut tx, actor, id).await?;
-        let next = cur.transition(next)?;
-        let now = now_text();
-        sqlx::query("update agreement set status = $1, updated_at = $2 where agreement_id = $3")
-            .bind(next.as_str())
-            .bind(&now)
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "agreement.transition",
-            "agreement",
-            &id.to_string(),
-            Some(id),
-            serde_json::json!({ "from": cur.as_str(), "to": next.as_str(), "reason": reason }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(next)
+        self.move_agreement(actor, id, next, reason, crate::governance::today_utc())
+            .await
     }
 
     /// Sets a term as a person's value (wins over any extraction).
@@ -638,7 +619,11 @@ where
     Ok(t)
 }
 
-async fn load_parties<'e, E>(ex: E, org: &str, id: AgreementId) -> Result<Vec<AgreementParty>>
+pub(crate) async fn load_parties<'e, E>(
+    ex: E,
+    org: &str,
+    id: AgreementId,
+) -> Result<Vec<AgreementParty>>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {

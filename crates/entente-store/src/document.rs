@@ -310,7 +310,7 @@ impl Store {
     }
 }
 
-async fn insert_version(
+pub(crate) async fn insert_version(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     actor: &Actor,

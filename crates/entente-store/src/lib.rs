@@ -7,10 +7,13 @@
 mod account;
 mod agreement;
 mod alert;
+mod amendment;
 mod audit;
+mod dispute;
 mod document;
 mod error;
 mod feed;
+mod governance;
 mod measurement;
 mod migrate;
 mod obligation;
@@ -27,9 +30,11 @@ pub use alert::{
     AlertKind, AlertView, AttemptView, ClaimedDelivery, DeliveryOutcome, DeliveryView, InboxItem,
     PlannedAlert, RetryPolicy, Webhook,
 };
+pub use amendment::{AsAmended, VersionText};
 pub use document::{ClauseHit, NewVersion, VersionAnalysis};
 pub use error::StoreError;
 pub use feed::{CalendarFeed, FeedScope};
+pub use governance::TerminationView;
 pub use measurement::{BreachView, MeasurementView};
 pub use obligation::{ObligationFilter, ObligationPatch};
 pub use party::PartyPatch;

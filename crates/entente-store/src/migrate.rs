@@ -12,12 +12,14 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (1, "core", include_str!("../migrations/sqlite/0001_core.sql")),
     (2, "alerts", include_str!("../migrations/sqlite/0002_alerts.sql")),
     (4, "access", include_str!("../migrations/sqlite/0004_access.sql")),
+    (5, "governance", include_str!("../migrations/sqlite/0005_governance.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "core", include_str!("../migrations/postgres/0001_core.sql")),
     (2, "alerts", include_str!("../migrations/postgres/0002_alerts.sql")),
     (4, "access", include_str!("../migrations/postgres/0004_access.sql")),
+    (5, "governance", include_str!("../migrations/postgres/0005_governance.sql")),
 ];
 
 /// The migrator for `backend`.

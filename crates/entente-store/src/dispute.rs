@@ -1,0 +1,245 @@
+//! Disputes (issue 6): stored whole as JSON (tiers snapshot and history) beside the columns
+//! queries need (status, the current tier's deadline); escalation by decision or when a
+//! tier's clock has run out, and resolution with outcome and settlement.
+
+use crate::agreement::{lock_agreement, touch};
+use crate::row::{json, opt_date, parse_id, to_json};
+use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use entente_domain::dispute::{Dispute, DisputeEvent, DisputeStatus, Tier};
+use entente_domain::{AgreementId, Date, DisputeId, Money, Timestamp, ValidationError};
+use sqlx::{Any, Transaction};
+
+async fn save(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    d: &Dispute,
+    insert: bool,
+) -> Result<()> {
+    let now = now_text();
+    let sql = if insert {
+        "insert into dispute (dispute_id, organisation_id, agreement_id, body, status, deadline, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $7)"
+    } else {
+        "update dispute set body = $4, status = $5, deadline = $6, updated_at = $7 \
+         where dispute_id = $1 and organisation_id = $2 and agreement_id = $3"
+    };
+    sqlx::query(sql)
+        .bind(d.id.to_string())
+        .bind(actor.org.to_string())
+        .bind(d.agreement_id.to_string())
+        .bind(to_json(d))
+        .bind(d.status.as_str())
+        .bind(d.deadline().map(|x| x.to_string()))
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    touch(tx, d.agreement_id, &now).await
+}
+
+impl Store {
+    /// Opens a dispute on an agreement with the tiers it will follow.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn open_dispute(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        subject: &str,
+        parties: Vec<String>,
+        amount: Option<Money>,
+        opened_on: Date,
+        tiers: Vec<Tier>,
+    ) -> Result<Dispute> {
+        if tiers.is_empty() {
+            return Err(ValidationError::new("tiers", "a dispute needs at least one tier").into());
+        }
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, id).await?;
+        let now = now_text();
+        let at = crate::row::ts(&now)?;
+        let d = Dispute {
+            id: DisputeId::new(),
+            agreement_id: id,
+            subject: subject.to_owned(),
+            parties,
+            amount,
+            opened_on,
+            tier: 0,
+            tier_started_on: opened_on,
+            status: DisputeStatus::Open,
+            outcome: None,
+            settlement: None,
+            closed_on: None,
+            events: vec![DisputeEvent {
+                at,
+                by: actor.name.clone(),
+                kind: "open".into(),
+                tier: 0,
+                on: opened_on,
+                note: Some(format!("opened at tier {}", tiers[0].kind)),
+            }],
+            tiers,
+        };
+        save(&mut tx, actor, &d, true).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "dispute.open",
+            "dispute",
+            &d.id.to_string(),
+            Some(id),
+            serde_json::json!({
+                "subject": d.subject, "parties": d.parties, "amount": d.amount, "opened_on": d.opened_on,
+                "tiers": d.tiers, "deadline": d.deadline(),
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// Disputes of an agreement, oldest first.
+    pub async fn disputes(&self, actor: &Actor, id: AgreementId) -> Result<Vec<Dispute>> {
+        self.check_visible(actor, id).await?;
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "select body from dispute where organisation_id = $1 and agreement_id = $2 order by created_at, dispute_id",
+        )
+        .bind(actor.org.to_string())
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|(b,)| json(b)).collect()
+    }
+
+    /// One dispute (as visible as its agreement).
+    pub async fn get_dispute(&self, actor: &Actor, id: DisputeId) -> Result<Dispute> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "select body from dispute where organisation_id = $1 and dispute_id = $2",
+        )
+        .bind(actor.org.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        let d: Dispute = json(&row.ok_or_else(|| StoreError::not_found("dispute", id))?.0)?;
+        self.check_visible(actor, d.agreement_id)
+            .await
+            .map_err(|_| StoreError::not_found("dispute", id))?;
+        Ok(d)
+    }
+
+    async fn change_dispute<F>(
+        &self,
+        actor: &Actor,
+        id: DisputeId,
+        action: &str,
+        f: F,
+    ) -> Result<Dispute>
+    where
+        F: FnOnce(
+            &mut Dispute,
+            Timestamp,
+        ) -> std::result::Result<serde_json::Value, ValidationError>,
+    {
+        let cur = self.get_dispute(actor, id).await?;
+        let mut tx = self.begin().await?;
+        lock_agreement(&mut tx, actor, cur.agreement_id).await?;
+        // Re-read inside the transaction so two concurrent escalations cannot both apply.
+        let body: String = sqlx::query_scalar("select body from dispute where dispute_id = $1")
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut d: Dispute = json(&body)?;
+        let now = now_text();
+        let details = f(&mut d, crate::row::ts(&now)?)?;
+        save(&mut tx, actor, &d, false).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            action,
+            "dispute",
+            &id.to_string(),
+            Some(d.agreement_id),
+            details,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// Escalates a dispute to its next tier on `on`, by decision.
+    pub async fn escalate_dispute(
+        &self,
+        actor: &Actor,
+        id: DisputeId,
+        on: Date,
+        note: Option<String>,
+    ) -> Result<Dispute> {
+        let by = actor.name.clone();
+        self.change_dispute(actor, id, "dispute.escalate", move |d, at| {
+            let from = d.current().map(|t| t.kind.clone());
+            d.escalate(on, &by, at, note.clone())?;
+            Ok(serde_json::json!({ "from": from, "to": d.current().map(|t| &t.kind), "on": on, "note": note, "deadline": d.deadline() }))
+        })
+        .await
+    }
+
+    /// Closes a dispute with its outcome.
+    pub async fn resolve_dispute(
+        &self,
+        actor: &Actor,
+        id: DisputeId,
+        status: DisputeStatus,
+        on: Date,
+        outcome: Option<String>,
+        settlement: Option<Money>,
+    ) -> Result<Dispute> {
+        if outcome.as_ref().is_some_and(|o| o.chars().count() > 2000) {
+            return Err(ValidationError::new("notes", "must be at most 2000 characters").into());
+        }
+        let by = actor.name.clone();
+        self.change_dispute(actor, id, "dispute.resolve", move |d, at| {
+            d.resolve(status, on, outcome.clone(), settlement, &by, at)?;
+            Ok(serde_json::json!({ "outcome": status.as_str(), "on": on, "notes": outcome, "settlement": settlement }))
+        })
+        .await
+    }
+
+    /// Escalates every open dispute of the tenant whose current tier's clock ran out before
+    /// `today` (the day after the deadline starts the next tier). Returns those escalated.
+    pub async fn escalate_due_disputes(&self, actor: &Actor, today: Date) -> Result<Vec<Dispute>> {
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+            "select dispute_id, deadline from dispute where organisation_id = $1 and status = 'open' \
+             and deadline is not null and deadline < $2 order by deadline",
+        )
+        .bind(actor.org.to_string())
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for (id, deadline) in rows {
+            let id: DisputeId = parse_id(&id)?;
+            let Some(deadline) = opt_date(deadline)? else {
+                continue;
+            };
+            let d = self.get_dispute(actor, id).await?;
+            if d.tier + 1 >= d.tiers.len() {
+                continue;
+            }
+            let kind = d.current().map(|t| t.kind.clone()).unwrap_or_default();
+            match self
+                .escalate_dispute(
+                    actor,
+                    id,
+                    deadline.plus_days(1),
+                    Some(format!("the {kind} clock ran out on {deadline}")),
+                )
+                .await
+            {
+                Ok(d) => out.push(d),
+                // Escalated meanwhile by someone else: nothing to do.
+                Err(StoreError::Invalid(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,1192 @@
+//! Lifecycle and governance storage (issue 6): status moves with who/when/why and their gates,
+//! approval chains (policy per tenant, snapshot per agreement), signatures against a version's
+//! SHA-256, review cycles, and termination notices with their post-termination obligations.
+
+use crate::agreement::{
+    load_parties, load_terms, lock_agreement, refresh_derived, touch, upsert_term,
+};
+use crate::row::{json, opt_date, parse_id, to_json, ts};
+use crate::{Actor, Result, Store, StoreError, audit, now_text, obligation};
+use entente_domain::access::Role;
+use entente_domain::approval::{
+    ApprovalChain, ApprovalPolicy, ApprovalStep, ChainState, Decision, StepStatus,
+};
+use entente_domain::lifecycle::{
+    GateFacts, NewSignature, NoticeDraft, Review, ReviewOutcome, Signature, TerminationKind,
+    TerminationPlan, TransitionRecord, Via, check_move, find_party, next_review,
+    post_termination_obligations, termination_date, unsigned_parties,
+};
+use entente_domain::obligation::Obligation;
+use entente_domain::terms::{Source, Sourced, TermField, TermValue};
+use entente_domain::{
+    AgreementId, AgreementStatus, Date, Period, ReviewId, SignatureId, TerminationId, Timestamp,
+    ValidationError, VersionId,
+};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+/// A termination notice with the duties it created.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TerminationView {
+    /// Identifier.
+    pub id: TerminationId,
+    /// Why it ends.
+    pub kind: TerminationKind,
+    /// The party that gave notice.
+    pub given_by: String,
+    /// When notice was given.
+    pub given_on: Date,
+    /// The clause relied on.
+    pub clause: Option<String>,
+    /// Reason.
+    pub reason: Option<String>,
+    /// Effective date and its derivation.
+    pub plan: TerminationPlan,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// The post-termination obligations it created, with their current status.
+    pub obligations: Vec<Obligation>,
+}
+
+/// Today's date in UTC (store calls that need "today" take it from the caller when they can).
+pub(crate) fn today_utc() -> Date {
+    Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+}
+
+/// Moves an agreement inside the caller's transaction: checks the graph and the gate, updates
+/// the status, records the transition (who, when, why, via) and its audit event.
+// One move has this many independent inputs; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply_move(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    id: AgreementId,
+    from: AgreementStatus,
+    to: AgreementStatus,
+    reason: Option<&str>,
+    via: Via,
+    today: Date,
+) -> Result<AgreementStatus> {
+    let facts = gate_facts(tx, &actor.org.to_string(), id, from, to, today).await?;
+    let next = check_move(from, to, &facts)?;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > 2000) {
+        return Err(ValidationError::new("reason", "must be at most 2000 characters").into());
+    }
+    let now = now_text();
+    sqlx::query("update agreement set status = $1, updated_at = $2 where agreement_id = $3")
+        .bind(next.as_str())
+        .bind(&now)
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "insert into agreement_transition (agreement_transition_id, organisation_id, agreement_id, from_status, to_status, \
+         actor, reason, via, at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(actor.org.to_string())
+    .bind(id.to_string())
+    .bind(from.as_str())
+    .bind(next.as_str())
+    .bind(&actor.name)
+    .bind(reason)
+    .bind(via.as_str())
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    audit::append(
+        tx,
+        actor,
+        "agreement.transition",
+        "agreement",
+        &id.to_string(),
+        Some(id),
+        serde_json::json!({ "from": from.as_str(), "to": next.as_str(), "reason": reason, "via": via.as_str() }),
+    )
+    .await?;
+    // Entering review starts an approval round when none is open.
+    if next == AgreementStatus::InReview
+        && latest_round(tx, id)
+            .await?
+            .is_none_or(|c| c.state != ChainState::Open)
+    {
+        start_round(tx, actor, id).await?;
+    }
+    // Coming into force schedules the first review.
+    if next.in_force() && !from.in_force() {
+        ensure_review(tx, actor, id, today).await?;
+    }
+    Ok(next)
+}
+
+async fn gate_facts(
+    tx: &mut Transaction<'static, Any>,
+    org: &str,
+    id: AgreementId,
+    from: AgreementStatus,
+    to: AgreementStatus,
+    today: Date,
+) -> Result<GateFacts> {
+    use AgreementStatus::*;
+    let mut f = GateFacts {
+        today: Some(today),
+        ..Default::default()
+    };
+    match (from, to) {
+        (InReview, Approved) => {
+            f.approval_pending = latest_round(tx, id).await?.map(|c| {
+                c.steps
+                    .iter()
+                    .filter(|s| s.status != StepStatus::Approved)
+                    .map(|s| format!("{} ({})", s.name, s.status.as_str()))
+                    .collect()
+            });
+        }
+        (OutForSignature, Active) => {
+            if let Some((vid, _, _)) = latest_version(tx, org, id).await? {
+                f.has_version = true;
+                let parties = load_parties(&mut **tx, org, id).await?;
+                let sigs = load_signatures(tx, org, id).await?;
+                f.unsigned = unsigned_parties(&parties, &sigs, vid);
+            }
+        }
+        (TerminationNotice, WindDown) => {
+            f.termination_effective = latest_termination_row(tx, org, id)
+                .await?
+                .map(|t| t.plan.effective_date);
+        }
+        (WindDown, Closed) => {
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "select o.body from termination_obligation t join obligation o on o.obligation_id = t.obligation_id \
+                 join termination n on n.termination_id = t.termination_id \
+                 where n.agreement_id = $1 and o.organisation_id = $2 and o.survives = 0 and o.status in ('pending', 'overdue') \
+                 order by o.due_date",
+            )
+            .bind(id.to_string())
+            .bind(org)
+            .fetch_all(&mut **tx)
+            .await?;
+            f.open_wind_down = rows.into_iter().map(|(b,)| b).collect();
+        }
+        _ => {}
+    }
+    Ok(f)
+}
+
+/// The latest version of an agreement: id, number, SHA-256.
+async fn latest_version(
+    tx: &mut Transaction<'static, Any>,
+    org: &str,
+    id: AgreementId,
+) -> Result<Option<(VersionId, u32, String)>> {
+    let row: Option<(String, i64, String)> = sqlx::query_as(
+        "select version_id, number, sha256 from document_version where organisation_id = $1 and agreement_id = $2 \
+         order by number desc limit 1",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|(v, n, s)| Ok((parse_id(&v)?, n as u32, s)))
+        .transpose()
+}
+
+const STEP_COLUMNS: &str =
+    "round, ordinal, stage, name, role, reason, status, decided_by, decided_at, comment";
+
+fn chains_from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Vec<ApprovalChain>> {
+    let mut out: Vec<ApprovalChain> = Vec::new();
+    for r in rows {
+        let round: i64 = r.try_get("round")?;
+        let stage: i64 = r.try_get("stage")?;
+        let decided_at: Option<String> = r.try_get("decided_at")?;
+        let step = ApprovalStep {
+            name: r.try_get("name")?,
+            role: Role::parse(&r.try_get::<String, _>("role")?)
+                .map_err(|e| StoreError::Corrupt(e.message))?,
+            stage: stage as u32,
+            reason: r.try_get("reason")?,
+            status: StepStatus::parse(&r.try_get::<String, _>("status")?)
+                .map_err(|e| StoreError::Corrupt(e.message))?,
+            decided_by: r.try_get("decided_by")?,
+            decided_at: decided_at.map(|t| ts(&t)).transpose()?,
+            comment: r.try_get("comment")?,
+        };
+        match out.last_mut() {
+            Some(c) if c.round == round as u32 => c.steps.push(step),
+            _ => out.push(ApprovalChain {
+                round: round as u32,
+                steps: vec![step],
+                state: ChainState::Open,
+            }),
+        }
+    }
+    for c in &mut out {
+        c.state = c.compute_state();
+    }
+    Ok(out)
+}
+
+async fn latest_round(
+    tx: &mut Transaction<'static, Any>,
+    id: AgreementId,
+) -> Result<Option<ApprovalChain>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "select {STEP_COLUMNS} from approval_step where agreement_id = $1 and round = \
+         (select max(round) from approval_step where agreement_id = $1) order by ordinal"
+    )))
+    .bind(id.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(chains_from_rows(&rows)?.pop())
+}
+
+async fn load_policy<'e, E>(ex: E, org: &str) -> Result<ApprovalPolicy>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let p: Option<String> =
+        sqlx::query_scalar("select policy from approval_policy where organisation_id = $1")
+            .bind(org)
+            .fetch_optional(ex)
+            .await?;
+    p.map_or_else(|| Ok(ApprovalPolicy::default()), |p| json(&p))
+}
+
+/// Starts the next approval round from the tenant's current policy (the snapshot is stored).
+async fn start_round(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    id: AgreementId,
+) -> Result<ApprovalChain> {
+    let org = actor.org.to_string();
+    let policy = load_policy(&mut **tx, &org).await?;
+    let kind: String = sqlx::query_scalar("select kind from agreement where agreement_id = $1")
+        .bind(id.to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+    let kind =
+        entente_domain::AgreementKind::parse(&kind).map_err(|e| StoreError::Corrupt(e.message))?;
+    let terms = load_terms(&mut **tx, &org, id).await?;
+    let value = match terms.get(TermField::ContractValue) {
+        Some(TermValue::Money(m)) => Some(*m),
+        _ => None,
+    };
+    let round: i64 = sqlx::query_scalar(
+        "select coalesce(max(round), 0) + 1 from approval_step where agreement_id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    let chain = ApprovalChain::new(round as u32, policy.chain_for(kind, value.as_ref()));
+    let now = now_text();
+    for (i, s) in chain.steps.iter().enumerate() {
+        sqlx::query(
+            "insert into approval_step (approval_step_id, organisation_id, agreement_id, round, ordinal, stage, name, role, reason, \
+             status, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(&org)
+        .bind(id.to_string())
+        .bind(round)
+        .bind(i as i64)
+        .bind(i64::from(s.stage))
+        .bind(&s.name)
+        .bind(s.role.as_str())
+        .bind(&s.reason)
+        .bind(s.status.as_str())
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    audit::append(
+        tx,
+        actor,
+        "approval.submit",
+        "agreement",
+        &id.to_string(),
+        Some(id),
+        serde_json::json!({ "round": round, "steps": chain.steps.iter().map(|s| serde_json::json!({"name": s.name, "role": s.role, "stage": s.stage, "reason": s.reason})).collect::<Vec<_>>() }),
+    )
+    .await?;
+    Ok(chain)
+}
+
+async fn load_signatures(
+    tx: &mut Transaction<'static, Any>,
+    org: &str,
+    id: AgreementId,
+) -> Result<Vec<Signature>> {
+    signatures_query(&mut **tx, org, id).await
+}
+
+async fn signatures_query<'e, E>(ex: E, org: &str, id: AgreementId) -> Result<Vec<Signature>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query(
+        "select s.signature_id, s.party_id, p.legal_name, s.signatory_name, s.signatory_title, s.signed_on, s.version_id, \
+         v.number, s.sha256, s.recorded_by, s.created_at from signature s join party p on p.party_id = s.party_id \
+         join document_version v on v.version_id = s.version_id \
+         where s.organisation_id = $1 and s.agreement_id = $2 order by v.number, s.created_at",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let n: i64 = r.try_get("number")?;
+            Ok(Signature {
+                id: parse_id(&r.try_get::<String, _>("signature_id")?)?,
+                party_id: parse_id(&r.try_get::<String, _>("party_id")?)?,
+                party_name: r.try_get("legal_name")?,
+                signatory_name: r.try_get("signatory_name")?,
+                signatory_title: r.try_get("signatory_title")?,
+                signed_on: Date::parse(&r.try_get::<String, _>("signed_on")?)
+                    .map_err(|e| StoreError::Corrupt(e.message))?,
+                version_id: parse_id(&r.try_get::<String, _>("version_id")?)?,
+                version_number: n as u32,
+                sha256: r.try_get("sha256")?,
+                recorded_by: r.try_get("recorded_by")?,
+                recorded_at: ts(&r.try_get::<String, _>("created_at")?)?,
+            })
+        })
+        .collect()
+}
+
+/// Schedules a review when the agreement has none open.
+async fn ensure_review(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    id: AgreementId,
+    today: Date,
+) -> Result<()> {
+    let open: i64 = sqlx::query_scalar(
+        "select count(*) from review where agreement_id = $1 and outcome is null",
+    )
+    .bind(id.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    if open > 0 {
+        return Ok(());
+    }
+    let org = actor.org.to_string();
+    let terms = load_terms(&mut **tx, &org, id).await?;
+    let from = terms
+        .date(TermField::EffectiveDate)
+        .filter(|d| *d >= today)
+        .unwrap_or(today);
+    let (due, why) = next_review(&terms, from, None);
+    insert_review(tx, actor, id, due, &why).await
+}
+
+async fn insert_review(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    id: AgreementId,
+    due: Date,
+    why: &str,
+) -> Result<()> {
+    let now = now_text();
+    let rid = ReviewId::new();
+    sqlx::query(
+        "insert into review (review_id, organisation_id, agreement_id, due_date, derivation, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(rid.to_string())
+    .bind(actor.org.to_string())
+    .bind(id.to_string())
+    .bind(due.to_string())
+    .bind(why)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    audit::append(
+        tx,
+        actor,
+        "review.schedule",
+        "review",
+        &rid.to_string(),
+        Some(id),
+        serde_json::json!({ "due_date": due, "derivation": why }),
+    )
+    .await
+}
+
+struct TerminationRow {
+    id: TerminationId,
+    kind: TerminationKind,
+    given_by: String,
+    given_on: Date,
+    clause: Option<String>,
+    reason: Option<String>,
+    plan: TerminationPlan,
+    recorded_by: String,
+}
+
+async fn latest_termination_row(
+    tx: &mut Transaction<'static, Any>,
+    org: &str,
+    id: AgreementId,
+) -> Result<Option<TerminationRow>> {
+    termination_query(&mut **tx, org, id).await
+}
+
+async fn termination_query<'e, E>(
+    ex: E,
+    org: &str,
+    id: AgreementId,
+) -> Result<Option<TerminationRow>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let r = sqlx::query(
+        "select termination_id, kind, given_by, given_on, clause, reason, notice_period, effective_date, derivation, recorded_by \
+         from termination where organisation_id = $1 and agreement_id = $2 order by created_at desc limit 1",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_optional(ex)
+    .await?;
+    let Some(r) = r else { return Ok(None) };
+    let corrupt = |e: ValidationError| StoreError::Corrupt(e.message);
+    let period: Option<String> = r.try_get("notice_period")?;
+    Ok(Some(TerminationRow {
+        id: parse_id(&r.try_get::<String, _>("termination_id")?)?,
+        kind: TerminationKind::parse(&r.try_get::<String, _>("kind")?).map_err(corrupt)?,
+        given_by: r.try_get("given_by")?,
+        given_on: Date::parse(&r.try_get::<String, _>("given_on")?).map_err(corrupt)?,
+        clause: r.try_get("clause")?,
+        reason: r.try_get("reason")?,
+        plan: TerminationPlan {
+            effective_date: Date::parse(&r.try_get::<String, _>("effective_date")?)
+                .map_err(corrupt)?,
+            notice_period: period
+                .map(|p| Period::parse(&p))
+                .transpose()
+                .map_err(corrupt)?,
+            derivation: r.try_get("derivation")?,
+        },
+        recorded_by: r.try_get("recorded_by")?,
+    }))
+}
+
+fn review_from_row(r: &sqlx::any::AnyRow) -> Result<Review> {
+    let outcome: Option<String> = r.try_get("outcome")?;
+    Ok(Review {
+        id: parse_id(&r.try_get::<String, _>("review_id")?)?,
+        due_date: Date::parse(&r.try_get::<String, _>("due_date")?)
+            .map_err(|e| StoreError::Corrupt(e.message))?,
+        derivation: r.try_get("derivation")?,
+        outcome: outcome
+            .map(|o| ReviewOutcome::parse(&o))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(e.message))?,
+        notes: r.try_get("notes")?,
+        reviewed_by: r.try_get("reviewed_by")?,
+        reviewed_on: opt_date(r.try_get("reviewed_on")?)?,
+    })
+}
+
+impl Store {
+    /// Moves an agreement to `next` as a person's decision, checking the graph and the gates
+    /// (approval chain, signatures, notice date, open wind-down duties) on `today`.
+    pub async fn move_agreement(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        next: AgreementStatus,
+        reason: Option<&str>,
+        today: Date,
+    ) -> Result<AgreementStatus> {
+        let mut tx = self.begin().await?;
+        let cur = lock_agreement(&mut tx, actor, id).await?;
+        let next = apply_move(&mut tx, actor, id, cur, next, reason, Via::Manual, today).await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Every recorded move of an agreement, oldest first.
+    pub async fn transitions(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+    ) -> Result<Vec<TransitionRecord>> {
+        self.check_visible(actor, id).await?;
+        let rows = sqlx::query(
+            "select from_status, to_status, actor, reason, via, at from agreement_transition \
+             where organisation_id = $1 and agreement_id = $2 order by at, agreement_transition_id",
+        )
+        .bind(actor.org.to_string())
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let corrupt = |e: ValidationError| StoreError::Corrupt(e.message);
+        rows.iter()
+            .map(|r| {
+                Ok(TransitionRecord {
+                    from: AgreementStatus::parse(&r.try_get::<String, _>("from_status")?)
+                        .map_err(corrupt)?,
+                    to: AgreementStatus::parse(&r.try_get::<String, _>("to_status")?)
+                        .map_err(corrupt)?,
+                    by: r.try_get("actor")?,
+                    at: ts(&r.try_get::<String, _>("at")?)?,
+                    reason: r.try_get("reason")?,
+                    via: Via::parse(&r.try_get::<String, _>("via")?).map_err(corrupt)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The tenant's approval policy (the built-in default until one is set).
+    pub async fn approval_policy(&self, actor: &Actor) -> Result<ApprovalPolicy> {
+        load_policy(&self.pool, &actor.org.to_string()).await
+    }
+
+    /// Replaces the tenant's approval policy; chains already started keep their snapshot.
+    pub async fn set_approval_policy(&self, actor: &Actor, policy: &ApprovalPolicy) -> Result<()> {
+        policy.validate()?;
+        let mut tx = self.begin().await?;
+        let now = now_text();
+        sqlx::query(
+            "insert into approval_policy (organisation_id, policy, created_at, updated_at) values ($1, $2, $3, $3) \
+             on conflict (organisation_id) do update set policy = excluded.policy, updated_at = excluded.updated_at",
+        )
+        .bind(actor.org.to_string())
+        .bind(to_json(policy))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "approval_policy.set",
+            "approval_policy",
+            &actor.org.to_string(),
+            None,
+            serde_json::to_value(policy).unwrap_or_default(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every approval round of an agreement, oldest first.
+    pub async fn approval_rounds(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+    ) -> Result<Vec<ApprovalChain>> {
+        self.check_visible(actor, id).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {STEP_COLUMNS} from approval_step where organisation_id = $1 and agreement_id = $2 order by round, ordinal"
+        )))
+        .bind(actor.org.to_string())
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        chains_from_rows(&rows)
+    }
+
+    /// Submits an agreement for approval: a draft moves to review (which starts a round); an
+    /// agreement in review whose last round was rejected starts the next round.
+    pub async fn submit_for_approval(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        comment: Option<&str>,
+    ) -> Result<ApprovalChain> {
+        let mut tx = self.begin().await?;
+        let cur = lock_agreement(&mut tx, actor, id).await?;
+        match cur {
+            AgreementStatus::Draft => {
+                apply_move(
+                    &mut tx,
+                    actor,
+                    id,
+                    cur,
+                    AgreementStatus::InReview,
+                    comment.or(Some("submitted for approval")),
+                    Via::Approval,
+                    today_utc(),
+                )
+                .await?;
+            }
+            AgreementStatus::InReview => {
+                if let Some(c) = latest_round(&mut tx, id).await?
+                    && c.state == ChainState::Open
+                {
+                    return Err(StoreError::Conflict(format!(
+                        "approval round {} is still open (pending: {}); decide it first",
+                        c.round,
+                        c.pending().join(", ")
+                    )));
+                }
+                start_round(&mut tx, actor, id).await?;
+            }
+            other => {
+                return Err(ValidationError::new(
+                    "status",
+                    format!("only a draft or an agreement in review can be submitted for approval; this one is {other}"),
+                )
+                .into());
+            }
+        }
+        let chain = latest_round(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("approval round missing after submission".into()))?;
+        touch(&mut tx, id, &now_text()).await?;
+        tx.commit().await?;
+        Ok(chain)
+    }
+
+    /// Records a decision on a step of the open round by someone acting with `role`. When the
+    /// last step approves, the agreement moves to `approved`; a rejection ends the round and
+    /// the agreement stays in review until it is submitted again.
+    pub async fn decide_approval(
+        &self,
+        actor: &Actor,
+        role: Role,
+        id: AgreementId,
+        step: &str,
+        decision: Decision,
+        comment: Option<&str>,
+    ) -> Result<(ApprovalChain, AgreementStatus)> {
+        let mut tx = self.begin().await?;
+        let cur = lock_agreement(&mut tx, actor, id).await?;
+        if cur != AgreementStatus::InReview {
+            return Err(ValidationError::new(
+                "status",
+                format!("approvals are decided while the agreement is in_review; it is {cur}"),
+            )
+            .into());
+        }
+        let mut chain = latest_round(&mut tx, id).await?.ok_or_else(|| {
+            StoreError::from(ValidationError::new(
+                "step",
+                "no approval round was started; submit the agreement first",
+            ))
+        })?;
+        let before = chain.clone();
+        let now = now_text();
+        let state = chain.decide(step, role, decision, &actor.name, ts(&now)?, comment)?;
+        for (i, (a, b)) in before.steps.iter().zip(&chain.steps).enumerate() {
+            if a != b {
+                sqlx::query(
+                    "update approval_step set status = $1, decided_by = $2, decided_at = $3, comment = $4, updated_at = $5 \
+                     where agreement_id = $6 and round = $7 and ordinal = $8 and status = 'pending'",
+                )
+                .bind(b.status.as_str())
+                .bind(b.decided_by.clone())
+                .bind(b.decided_at.map(|t| t.to_string()))
+                .bind(b.comment.clone())
+                .bind(&now)
+                .bind(id.to_string())
+                .bind(i64::from(chain.round))
+                .bind(i as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let decided = chain
+            .steps
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(step.trim()))
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        audit::append(
+            &mut tx,
+            actor,
+            match decision {
+                Decision::Approve => "approval.approve",
+                Decision::Reject => "approval.reject",
+            },
+            "agreement",
+            &id.to_string(),
+            Some(id),
+            serde_json::json!({ "round": chain.round, "step": decided, "role": role, "comment": comment, "chain": state.to_string() }),
+        )
+        .await?;
+        let status = match state {
+            ChainState::Approved => {
+                apply_move(
+                    &mut tx,
+                    actor,
+                    id,
+                    cur,
+                    AgreementStatus::Approved,
+                    Some("approval chain complete"),
+                    Via::Approval,
+                    today_utc(),
+                )
+                .await?
+            }
+            ChainState::Rejected | ChainState::Open => cur,
+        };
+        touch(&mut tx, id, &now).await?;
+        tx.commit().await?;
+        Ok((chain, status))
+    }
+
+    /// Records a party's signature on the latest version, whose SHA-256 the signer confirms.
+    /// When every party has signed that version, the agreement becomes active (and, if it
+    /// states no effective date, takes effect on the last signature's date).
+    pub async fn sign_agreement(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        sig: &NewSignature,
+    ) -> Result<(Signature, AgreementStatus)> {
+        let mut tx = self.begin().await?;
+        let cur = lock_agreement(&mut tx, actor, id).await?;
+        if cur != AgreementStatus::OutForSignature {
+            return Err(ValidationError::new(
+                "status",
+                format!(
+                    "signatures are recorded while the agreement is out_for_signature; it is {cur}"
+                ),
+            )
+            .into());
+        }
+        let org = actor.org.to_string();
+        let Some((vid, number, sha)) = latest_version(&mut tx, &org, id).await? else {
+            return Err(ValidationError::new(
+                "sha256",
+                "the agreement has no document version to sign",
+            )
+            .into());
+        };
+        if sig.sha256 != sha {
+            let other: Option<i64> = sqlx::query_scalar(
+                "select number from document_version where agreement_id = $1 and sha256 = $2 order by number desc limit 1",
+            )
+            .bind(id.to_string())
+            .bind(&sig.sha256)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let msg = match other {
+                Some(n) => format!(
+                    "this SHA-256 is version {n}'s, but version {number} is the latest; sign the latest version ({sha})"
+                ),
+                None => {
+                    format!("does not match the latest version {number} (its SHA-256 is {sha})")
+                }
+            };
+            return Err(ValidationError::new("sha256", msg).into());
+        }
+        let parties = load_parties(&mut *tx, &org, id).await?;
+        let party = find_party(&parties, &sig.party).ok_or_else(|| {
+            let names: Vec<_> = parties.iter().map(|p| p.legal_name.as_str()).collect();
+            StoreError::from(ValidationError::new(
+                "party",
+                format!(
+                    "{:?} is not a party to this agreement (parties: {})",
+                    sig.party,
+                    names.join(", ")
+                ),
+            ))
+        })?;
+        let now = now_text();
+        let sid = SignatureId::new();
+        sqlx::query(
+            "insert into signature (signature_id, organisation_id, agreement_id, version_id, sha256, party_id, signatory_name, \
+             signatory_title, signed_on, recorded_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(sid.to_string())
+        .bind(&org)
+        .bind(id.to_string())
+        .bind(vid.to_string())
+        .bind(&sha)
+        .bind(party.party_id.to_string())
+        .bind(&sig.signatory_name)
+        .bind(&sig.signatory_title)
+        .bind(sig.signed_on.to_string())
+        .bind(&actor.name)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, &format!("{} has already signed version {number}", party.legal_name)))?;
+        audit::append(
+            &mut tx,
+            actor,
+            "signature.add",
+            "signature",
+            &sid.to_string(),
+            Some(id),
+            serde_json::json!({
+                "party": party.legal_name, "signatory": sig.signatory_name, "title": sig.signatory_title,
+                "signed_on": sig.signed_on, "version": number, "sha256": sha,
+            }),
+        )
+        .await?;
+        let sigs = load_signatures(&mut tx, &org, id).await?;
+        let mut status = cur;
+        if unsigned_parties(&parties, &sigs, vid).is_empty() {
+            let terms = load_terms(&mut *tx, &org, id).await?;
+            if terms.date(TermField::EffectiveDate).is_none() {
+                let last = sigs
+                    .iter()
+                    .filter(|s| s.version_id == vid)
+                    .map(|s| s.signed_on)
+                    .max()
+                    .unwrap_or(sig.signed_on);
+                let sourced = Sourced {
+                    value: TermValue::Date(last),
+                    source: Source::User {
+                        by: actor.name.clone(),
+                        at: ts(&now)?,
+                        note: Some("date of the last signature".into()),
+                    },
+                };
+                upsert_term(&mut tx, &org, id, TermField::EffectiveDate, &sourced, &now).await?;
+                refresh_derived(&mut tx, &org, id, &now).await?;
+            }
+            status = apply_move(
+                &mut tx,
+                actor,
+                id,
+                cur,
+                AgreementStatus::Active,
+                Some(&format!("all parties signed version {number}")),
+                Via::Signature,
+                today_utc(),
+            )
+            .await?;
+        }
+        touch(&mut tx, id, &now).await?;
+        let signature = sigs
+            .into_iter()
+            .find(|s| s.id == sid)
+            .ok_or_else(|| StoreError::Corrupt("signature missing after insert".into()))?;
+        tx.commit().await?;
+        Ok((signature, status))
+    }
+
+    /// Signatures of an agreement, by version.
+    pub async fn signatures(&self, actor: &Actor, id: AgreementId) -> Result<Vec<Signature>> {
+        self.check_visible(actor, id).await?;
+        signatures_query(&self.pool, &actor.org.to_string(), id).await
+    }
+
+    /// Reviews of an agreement, scheduled and done, by due date.
+    pub async fn reviews(&self, actor: &Actor, id: AgreementId) -> Result<Vec<Review>> {
+        self.check_visible(actor, id).await?;
+        let rows = sqlx::query(
+            "select review_id, due_date, derivation, outcome, notes, reviewed_by, reviewed_on from review \
+             where organisation_id = $1 and agreement_id = $2 order by due_date, created_at",
+        )
+        .bind(actor.org.to_string())
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(review_from_row).collect()
+    }
+
+    /// Records a review held on `on` (closing the open one) and schedules the next from the
+    /// agreement's review cycle, else `cycle`, else 12 months.
+    pub async fn record_review(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        outcome: ReviewOutcome,
+        notes: Option<&str>,
+        on: Date,
+        cycle: Option<Period>,
+    ) -> Result<Vec<Review>> {
+        let notes = notes.map(str::trim).filter(|n| !n.is_empty());
+        if notes.is_some_and(|n| n.chars().count() > 5000) {
+            return Err(ValidationError::new("notes", "must be at most 5000 characters").into());
+        }
+        if on > today_utc() {
+            return Err(
+                ValidationError::new("reviewed_on", format!("{on} is in the future")).into(),
+            );
+        }
+        let mut tx = self.begin().await?;
+        let cur = lock_agreement(&mut tx, actor, id).await?;
+        if !cur.in_force() {
+            return Err(ValidationError::new(
+                "status",
+                format!("reviews are held on agreements in force; this one is {cur}"),
+            )
+            .into());
+        }
+        let now = now_text();
+        let open: Option<String> = sqlx::query_scalar(
+            "select review_id from review where agreement_id = $1 and outcome is null order by due_date limit 1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let rid = match open {
+            Some(r) => r,
+            None => {
+                insert_review(&mut tx, actor, id, on, "held without a scheduled review").await?;
+                sqlx::query_scalar(
+                    "select review_id from review where agreement_id = $1 and outcome is null order by due_date limit 1",
+                )
+                .bind(id.to_string())
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        sqlx::query(
+            "update review set outcome = $1, notes = $2, reviewed_by = $3, reviewed_on = $4, updated_at = $5 where review_id = $6",
+        )
+        .bind(outcome.as_str())
+        .bind(notes)
+        .bind(&actor.name)
+        .bind(on.to_string())
+        .bind(&now)
+        .bind(&rid)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "review.record",
+            "review",
+            &rid,
+            Some(id),
+            serde_json::json!({ "outcome": outcome.as_str(), "notes": notes, "reviewed_on": on }),
+        )
+        .await?;
+        if outcome != ReviewOutcome::Terminate {
+            let terms = load_terms(&mut *tx, &actor.org.to_string(), id).await?;
+            let (due, why) = next_review(&terms, on, cycle);
+            insert_review(&mut tx, actor, id, due, &why).await?;
+        }
+        touch(&mut tx, id, &now).await?;
+        tx.commit().await?;
+        self.reviews(actor, id).await
+    }
+
+    /// Records a termination notice: computes the effective date from the notice period,
+    /// creates the post-termination obligations, and moves the agreement to
+    /// `termination_notice` (and on to `wind_down` when the date has already come).
+    pub async fn give_termination_notice(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        notice: &NoticeDraft,
+        today: Date,
+    ) -> Result<TerminationView> {
+        let mut c = entente_domain::error::Collector::default();
+        let given_on = match notice.given_on.as_deref() {
+            Some(s) => c.take("given_on", Date::parse(s)),
+            None => Some(today),
+        };
+        let requested = notice
+            .effective_on
+            .as_deref()
+            .and_then(|s| c.take("effective_on", Date::parse(s)));
+        let clause = notice
+            .clause
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let reason = notice
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if clause.is_some_and(|s| s.chars().count() > 100) {
+            c.push(ValidationError::new(
+                "clause",
+                "must be at most 100 characters",
+            ));
+        }
+        if reason.is_some_and(|s| s.chars().count() > 2000) {
+            c.push(ValidationError::new(
+                "reason",
+                "must be at most 2000 characters",
+            ));
+        }
+        if let Some(g) = given_on
+            && g > today
+        {
+            c.push(ValidationError::new(
+                "given_on",
+                format!("{g} is in the future; record notice once given"),
+            ));
+        }
+        c.finish()?;
+        let given_on = given_on.unwrap_or(today);
+        let mut tx = self.begin().await?;
+        let cur = lock_agreement(&mut tx, actor, id).await?;
+        if !cur.in_force() || cur == AgreementStatus::TerminationNotice {
+            return Err(ValidationError::new(
+                "status",
+                format!(
+                    "notice of termination is given on an agreement in force (active, amended, expiring, renewed); this one is {cur}"
+                ),
+            )
+            .into());
+        }
+        let org = actor.org.to_string();
+        let parties = load_parties(&mut *tx, &org, id).await?;
+        let party = find_party(&parties, &notice.given_by).ok_or_else(|| {
+            let names: Vec<_> = parties.iter().map(|p| p.legal_name.as_str()).collect();
+            StoreError::from(ValidationError::new(
+                "given_by",
+                format!(
+                    "{:?} is not a party to this agreement (parties: {})",
+                    notice.given_by,
+                    names.join(", ")
+                ),
+            ))
+        })?;
+        let party_name = party
+            .short_name
+            .clone()
+            .unwrap_or_else(|| party.legal_name.clone());
+        let terms = load_terms(&mut *tx, &org, id).await?;
+        let cal = self.alert_settings(actor.org).await?.business_calendar();
+        let plan = termination_date(&terms, notice.kind, given_on, requested, &cal)?;
+        let tid = TerminationId::new();
+        let now = now_text();
+        sqlx::query(
+            "insert into termination (termination_id, organisation_id, agreement_id, kind, given_by, given_on, clause, reason, \
+             notice_period, effective_date, derivation, recorded_by, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+        )
+        .bind(tid.to_string())
+        .bind(&org)
+        .bind(id.to_string())
+        .bind(notice.kind.as_str())
+        .bind(&party.legal_name)
+        .bind(given_on.to_string())
+        .bind(clause)
+        .bind(reason)
+        .bind(plan.notice_period.map(|p| p.to_string()))
+        .bind(plan.effective_date.to_string())
+        .bind(&plan.derivation)
+        .bind(&actor.name)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let duties =
+            post_termination_obligations(&terms, notice.kind, &party_name, plan.effective_date);
+        let mut ids = Vec::new();
+        for o in &duties {
+            let oid =
+                obligation::insert(&mut tx, &org, id, o, Some(plan.effective_date), None, &now)
+                    .await?;
+            sqlx::query(
+                "insert into termination_obligation (termination_id, obligation_id, organisation_id, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $4)",
+            )
+            .bind(tid.to_string())
+            .bind(oid.to_string())
+            .bind(&org)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            audit::append(
+                &mut tx,
+                actor,
+                "obligation.create",
+                "obligation",
+                &oid.to_string(),
+                Some(id),
+                serde_json::json!({ "obligor": o.obligor, "text": o.text, "due": o.due, "termination": tid }),
+            )
+            .await?;
+            ids.push(oid);
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "termination.notice",
+            "termination",
+            &tid.to_string(),
+            Some(id),
+            serde_json::json!({
+                "kind": notice.kind.as_str(), "given_by": party.legal_name, "given_on": given_on, "clause": clause,
+                "reason": reason, "effective_date": plan.effective_date, "derivation": plan.derivation,
+            }),
+        )
+        .await?;
+        let why = format!(
+            "{} notice by {} on {given_on}{}; effective {}",
+            notice.kind.as_str(),
+            party.legal_name,
+            clause
+                .map(|c| format!(" under clause {c}"))
+                .unwrap_or_default(),
+            plan.effective_date
+        );
+        apply_move(
+            &mut tx,
+            actor,
+            id,
+            cur,
+            AgreementStatus::TerminationNotice,
+            Some(&why),
+            Via::Termination,
+            today,
+        )
+        .await?;
+        if plan.effective_date <= today {
+            apply_move(
+                &mut tx,
+                actor,
+                id,
+                AgreementStatus::TerminationNotice,
+                AgreementStatus::WindDown,
+                Some(&format!(
+                    "termination took effect on {}",
+                    plan.effective_date
+                )),
+                Via::Termination,
+                today,
+            )
+            .await?;
+        }
+        touch(&mut tx, id, &now).await?;
+        tx.commit().await?;
+        self.termination(actor, id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("termination missing after insert".into()))
+    }
+
+    /// The latest termination notice of an agreement, with its duties.
+    pub async fn termination(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+    ) -> Result<Option<TerminationView>> {
+        self.check_visible(actor, id).await?;
+        let org = actor.org.to_string();
+        let Some(t) = termination_query(&self.pool, &org, id).await? else {
+            return Ok(None);
+        };
+        let ids: Vec<String> = sqlx::query_scalar(
+            "select obligation_id from termination_obligation where termination_id = $1 order by obligation_id",
+        )
+        .bind(t.id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut obligations = Vec::new();
+        for oid in ids {
+            match self.get_obligation(actor, parse_id(&oid)?).await {
+                Ok(o) => obligations.push(o),
+                Err(StoreError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Some(TerminationView {
+            id: t.id,
+            kind: t.kind,
+            given_by: t.given_by,
+            given_on: t.given_on,
+            clause: t.clause,
+            reason: t.reason,
+            plan: t.plan,
+            recorded_by: t.recorded_by,
+            obligations,
+        }))
+    }
+}

@@ -99,11 +99,11 @@ pub struct Analysis {
 }
 
 static TITLE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:agreement|contract|memorandum|letter of intent|terms of|deed|accord|charter|mou|addendum|amendment|protocol)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:agreement|contract|memorandum|letter of intent|terms of|deed|accord|charter|mou|addendum|amendment|protocol)(?-u:\b)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 static TITLE_INLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[Tt][Hh][Ii][Ss]\s+((?:[A-Z][\w&/-]*\s+){0,7}(?:AGREEMENT|Agreement|CONTRACT|Contract|MEMORANDUM OF UNDERSTANDING|Memorandum of Understanding))")
+    Regex::new(r"(?-u:\b)[Tt][Hh][Ii][Ss]\s+((?:[A-Z][\w&/-]*\s+){0,7}(?:AGREEMENT|Agreement|CONTRACT|Contract|MEMORANDUM OF UNDERSTANDING|Memorandum of Understanding))")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 

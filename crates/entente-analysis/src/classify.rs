@@ -44,7 +44,7 @@ static RULES: &[Rule] = &[
     r(
         "non_compete",
         &["compet", "non-compet", "noncompet"],
-        r"non-?compet|not to compete|(?:shall|will|may) not[^.;]{0,200}(?:compet|competing|competitive|competitor)|(?:refrain|abstain) from[^.;]{0,120}compet|(?:engage|participate|invest)[^.;]{0,60}in any (?:business|activity)[^.;]{0,80}compet",
+        r"non-?compet|not to compete|(?:shall|will|may) not[^.;]*(?:compet|competing|competitive|competitor)|(?:refrain|abstain) from[^.;]*compet|(?:engage|participate|invest)[^.;]*in any (?:business|activity)[^.;]*compet",
         r"competent|competition law|anti-?trust|competitive (?:bid|pric)",
         0.7,
     ),
@@ -52,7 +52,7 @@ static RULES: &[Rule] = &[
         "exclusivity",
         &["exclusiv"],
         r"(?:an?|the|its|sole and) exclusive (?:right|license|licence|distribut|agent|provider|supplier|basis|partner|reseller|sponsor|cooperat|marketing|use|arrangement|relationship|territory|category|field|appointment|rights|dealer|representative|manufactur)|exclusively (?:to|with|for|from|through)|on an exclusive basis|exclusivity|exclusive (?:period|category|field)",
-        r"non-?exclusive[^.;]{0,40}$|exclusive (?:jurisdiction|remedy|remedies|venue|forum|of|property)|sole and exclusive remedy|exclusive of (?:vat|tax)",
+        r"non-?exclusive[^.;]*$|exclusive (?:jurisdiction|remedy|remedies|venue|forum|of|property)|sole and exclusive remedy|exclusive of (?:vat|tax)",
         0.7,
     ),
     r(
@@ -66,21 +66,21 @@ static RULES: &[Rule] = &[
             "any third party any right",
             "exclusively",
         ],
-        r"(?:shall|will) not (?:grant|appoint|authori[sz]e|engage)[^.;]{0,80}(?:any (?:other|third)|another)[^.;]{0,60}(?:right|distribut|supplier|provider|agent|licens|sponsor)|purchase [^.;]{0,40}(?:exclusively|solely) from|exclusively",
+        r"(?:shall|will) not (?:grant|appoint|authori[sz]e|engage)[^.;]*(?:any (?:other|third)|another)[^.;]*(?:right|distribut|supplier|provider|agent|licens|sponsor)|purchase [^.;]*(?:exclusively|solely) from|exclusively",
         r"exclusively (?:for the purpose|in connection|used|for use)",
         0.6,
     ),
     r(
         "no_solicit_of_customers",
         &["solicit", "circumvent", "divert"],
-        r"(?:solicit|divert|circumvent|entice)[^.;]{0,160}(?:customer|client|subscriber|account|vendor|member|business)|(?:customer|client)s?[^.;]{0,100}(?:solicit|divert)",
+        r"(?:solicit|divert|circumvent|entice)[^.;]*(?:customer|client|subscriber|account|vendor|member|business)|(?:customer|client)s?[^.;]*(?:solicit|divert)",
         r"solicit(?:ation)? (?:of )?(?:employees|personnel)|unsolicited|solicitation of proxies",
         0.7,
     ),
     r(
         "no_solicit_of_employees",
         &["solicit", "hire", "employ"],
-        r"(?:solicit|recruit|hire|employ|engage|induce)[^.;]{0,140}(?:employee|personnel|staff|consultant|contractor)s?[^.;]{0,80}(?:of the other|of either|of [a-z]+|employed by|engaged by)|non-?solicit(?:ation)? of (?:employees|personnel)",
+        r"(?:solicit|recruit|hire|employ|engage|induce)[^.;]*(?:employee|personnel|staff|consultant|contractor)s?[^.;]*(?:of the other|of either|of [a-z]+|employed by|engaged by)|non-?solicit(?:ation)? of (?:employees|personnel)",
         r"general solicitation|advertisement|not be deemed|employee benefit|employees of (?:the )?(?:customer|client)s? of",
         0.6,
     ),
@@ -94,7 +94,7 @@ static RULES: &[Rule] = &[
     r(
         "termination_for_convenience",
         &["terminat"],
-        r"terminat[^.;]{0,200}(?:for convenience|without cause|for any reason or no reason|for any reason|at any time[^.;]{0,120}(?:notice|written)|(?:upon|by|on|with|giving|after|following|providing)[^.;]{0,20}(?:\d+|thirty|sixty|ninety|fifteen|one hundred|\w+ \(\d+\))[^.;]{0,20}(?:days?|months?)'?[^.;]{0,30}(?:prior |advance )?(?:written )?notice)|(?:may|can|right to) terminate[^.;]{0,60}(?:at (?:its|their) (?:sole )?(?:discretion|option|convenience))",
+        r"terminat[^.;]*(?:for convenience|without cause|for any reason or no reason|for any reason|at any time[^.;]*(?:notice|written)|(?:upon|by|on|with|giving|after|following|providing)[^.;]*(?:\d+|thirty|sixty|ninety|fifteen|one hundred|\w+ \(\d+\))[^.;]*(?:days?|months?)'?[^.;]*(?:prior |advance )?(?:written )?notice)|(?:may|can|right to) terminate[^.;]*(?:at (?:its|their) (?:sole )?(?:discretion|option|convenience))",
         r"(?:breach|default|insolven|bankrupt|fail(?:s|ure)? to|force majeure|change of control|cure|non-?payment)|terminat\w* (?:for|upon) cause",
         0.7,
     ),
@@ -127,15 +127,15 @@ static RULES: &[Rule] = &[
             "change in the ownership",
             "ownership or control",
         ],
-        r"change (?:of|in) (?:control|ownership)|controlling interest|(?:merger|consolidat|reorgani[sz]ation)[^.;]{0,200}(?:assign|terminat|consent|notice|transfer)|(?:assign|terminat|transfer)[^.;]{0,200}(?:merger|consolidation|sale of (?:all or )?substantially all|acquisition)|(?:majority|fifty percent|50%)[^.;]{0,60}(?:voting|equity|shares|stock|ownership)|(?:ownership|management) or control",
+        r"change (?:of|in) (?:control|ownership)|controlling interest|(?:merger|consolidat|reorgani[sz]ation)[^.;]*(?:assign|terminat|consent|notice|transfer)|(?:assign|terminat|transfer)[^.;]*(?:merger|consolidation|sale of (?:all or )?substantially all|acquisition)|(?:majority|fifty percent|50%)[^.;]*(?:voting|equity|shares|stock|ownership)|(?:ownership|management) or control",
         "",
         0.7,
     ),
     r(
         "anti_assignment",
         &["assign", "transfer", "delegat"],
-        r"(?:not|neither|no)[^.;]{0,120}(?:assign|transfer|delegat)[^.;]{0,250}(?:without|prior|consent|approv|void)|(?:assign|transfer)[^.;]{0,120}(?:without the (?:prior )?(?:express )?(?:written )?(?:consent|approval)|is prohibited|shall be (?:null and )?void)|may not be assigned|not (?:be )?(?:assignable|transferable)|personal to",
-        r"intellectual property rights?[^.;]{0,30}assign to",
+        r"(?:not|neither|no)[^.;]*(?:assign|transfer|delegat)[^.;]*(?:without|prior|consent|approv|void)|(?:assign|transfer)[^.;]*(?:without the (?:prior )?(?:express )?(?:written )?(?:consent|approval)|is prohibited|shall be (?:null and )?void)|may not be assigned|not (?:be )?(?:assignable|transferable)|personal to",
+        r"intellectual property rights?[^.;]*assign to",
         0.8,
     ),
     r(
@@ -151,14 +151,14 @@ static RULES: &[Rule] = &[
             "gross sales",
             "share of",
         ],
-        r"royalt(?:y|ies)|revenue[\s-]+shar|profit[\s-]+shar|share (?:of|in) (?:the )?(?:net |gross )?(?:revenue|profit|proceeds|income|sales)|commission|(?:\d+(?:\.\d+)?\s*%|percent)[^.;]{0,80}(?:of (?:the |all )?(?:net |gross |total )?(?:revenue|sales|receipts|proceeds|profit|income|fees|amounts? (?:received|collected))|net sales|gross revenue)|(?:revenue|profit)s? (?:will|shall) be (?:shared|split|divided)",
-        r"(?:interest|late)[^.;]{0,30}(?:rate|charge)|sales tax|withholding|commissioner",
+        r"royalt(?:y|ies)|revenue[\s-]+shar|profit[\s-]+shar|share (?:of|in) (?:the )?(?:net |gross )?(?:revenue|profit|proceeds|income|sales)|commission|(?:\d+(?:\.\d+)?\s*%|percent)[^.;]*(?:of (?:the |all )?(?:net |gross |total )?(?:revenue|sales|receipts|proceeds|profit|income|fees|amounts? (?:received|collected))|net sales|gross revenue)|(?:revenue|profit)s? (?:will|shall) be (?:shared|split|divided)",
+        r"(?:interest|late)[^.;]*(?:rate|charge)|sales tax|withholding|commissioner",
         0.7,
     ),
     r(
         "price_restrictions",
         &["price", "pricing"],
-        r"(?:shall|will|may) not (?:increase|raise|change|adjust|exceed)[^.;]{0,60}(?:price|pric|fee|rate)|(?:price|pricing|fees?)[^.;]{0,80}(?:shall|will) (?:remain )?(?:fixed|firm)|price (?:increase|adjustment)s?[^.;]{0,80}(?:not exceed|limited|cap)|most favou?red (?:pric|customer)",
+        r"(?:shall|will|may) not (?:increase|raise|change|adjust|exceed)[^.;]*(?:price|pric|fee|rate)|(?:price|pricing|fees?)[^.;]*(?:shall|will) (?:remain )?(?:fixed|firm)|price (?:increase|adjustment)s?[^.;]*(?:not exceed|limited|cap)|most favou?red (?:pric|customer)",
         "",
         0.6,
     ),
@@ -173,7 +173,7 @@ static RULES: &[Rule] = &[
             "shall order",
             "commit",
         ],
-        r"minimum (?:purchase|order|quantit|volume|commitment|annual|monthly|quarterly|fee|royalt|payment|revenue|sales|number|requirement|amount|guarantee|spend)|(?:purchase|order|buy|sell|procure)[^.;]{0,60}(?:at least|not less than|no less than|a minimum of)|(?:at least|not less than|no less than) [^.;]{0,40}(?:units|orders|per (?:month|year|quarter)|annually|in each)|(?:volume|purchase) commitment|take[\s-]or[\s-]pay",
+        r"minimum (?:purchase|order|quantit|volume|commitment|annual|monthly|quarterly|fee|royalt|payment|revenue|sales|number|requirement|amount|guarantee|spend)|(?:purchase|order|buy|sell|procure)[^.;]*(?:at least|not less than|no less than|a minimum of)|(?:at least|not less than|no less than) [^.;]*(?:units|orders|per (?:month|year|quarter)|annually|in each)|(?:volume|purchase) commitment|take[\s-]or[\s-]pay",
         "",
         0.6,
     ),
@@ -188,7 +188,7 @@ static RULES: &[Rule] = &[
             "no more than",
             "more than",
         ],
-        r"maximum (?:daily |annual |monthly )?(?:quantit|volume|number|amount of product|order)|(?:orders?|quantit|volume|units|purchases?)[^.;]{0,60}(?:in excess of|exceed(?:s|ing)?|more than|greater than) [^.;]{0,60}(?:forecast|per|units|%|percent)|(?:not|no) (?:to )?(?:exceed|more than)[^.;]{0,40}(?:units|orders|quantit|appearances|links|events)",
+        r"maximum (?:daily |annual |monthly )?(?:quantit|volume|number|amount of product|order)|(?:orders?|quantit|volume|units|purchases?)[^.;]*(?:in excess of|exceed(?:s|ing)?|more than|greater than) [^.;]*(?:forecast|per|units|%|percent)|(?:not|no) (?:to )?(?:exceed|more than)[^.;]*(?:units|orders|quantit|appearances|links|events)",
         "",
         0.5,
     ),
@@ -203,22 +203,22 @@ static RULES: &[Rule] = &[
             "work for hire",
             "title",
         ],
-        r"hereby (?:irrevocably )?(?:assigns?|transfers?|conveys?)[^.;]{0,120}(?:right|title|interest|intellectual|invention|work product|deliverable|copyright|patent)|(?:shall|will) (?:assign|transfer|convey) to[^.;]{0,140}(?:all )?(?:right, title|rights? in|title|intellectual|invention|ownership)|work(?:s)? (?:made )?for hire|(?:shall|will) (?:be|become|remain) (?:the )?(?:sole and )?(?:exclusive )?(?:property|owned by)[^.;]{0,80}|(?:shall|will) (?:solely |exclusively )?own (?:all|any|the)[^.;]{0,100}(?:right|intellectual|invention|work product|deliverable|data|improvement|development)|(?:ownership|title) (?:of|to|in)[^.;]{0,100}(?:shall|will) (?:vest|remain|be|belong)|(?:vest|belong)s? (?:solely |exclusively )?(?:in|to|with)[^.;]{0,50}(?:upon|on|immediately)",
-        r"jointly|joint(?:ly)? own|remain the property of (?:the )?(?:disclos|lender|bank)|confidential information[^.;]{0,40}(?:remain|shall be) the property",
+        r"hereby (?:irrevocably )?(?:assigns?|transfers?|conveys?)[^.;]*(?:right|title|interest|intellectual|invention|work product|deliverable|copyright|patent)|(?:shall|will) (?:assign|transfer|convey) to[^.;]*(?:all )?(?:right, title|rights? in|title|intellectual|invention|ownership)|work(?:s)? (?:made )?for hire|(?:shall|will) (?:be|become|remain) (?:the )?(?:sole and )?(?:exclusive )?(?:property|owned by)[^.;]*|(?:shall|will) (?:solely |exclusively )?own (?:all|any|the)[^.;]*(?:right|intellectual|invention|work product|deliverable|data|improvement|development)|(?:ownership|title) (?:of|to|in)[^.;]*(?:shall|will) (?:vest|remain|be|belong)|(?:vest|belong)s? (?:solely |exclusively )?(?:in|to|with)[^.;]*(?:upon|on|immediately)",
+        r"jointly|joint(?:ly)? own|remain the property of (?:the )?(?:disclos|lender|bank)|confidential information[^.;]*(?:remain|shall be) the property",
         0.6,
     ),
     r(
         "joint_ip_ownership",
         &["joint", "co-own"],
-        r"jointly[\s-]+owned|(?:shall|will) (?:continue to )?jointly own|joint(?:ly)? own(?:ership|ed)?|co-own|owned jointly|joint (?:intellectual property|invention|ip|patent|work product|developments?)\b[^.;]{0,120}(?:own|belong|title)|jointly[^.;]{0,60}(?:develop|funds?)[^.;]{0,160}(?:own|property)",
+        r"jointly[\s-]+owned|(?:shall|will) (?:continue to )?jointly own|joint(?:ly)? own(?:ership|ed)?|co-own|owned jointly|joint (?:intellectual property|invention|ip|patent|work product|developments?)(?-u:\b)[^.;]*(?:own|belong|title)|jointly[^.;]*(?:develop|funds?)[^.;]*(?:own|property)",
         "",
         0.8,
     ),
     r(
         "license_grant",
         &["licen", "right to use", "grant"],
-        r"(?:grants?|granted|grant to)[^.;]{0,250}(?:licen[cs]e|right to (?:use|reproduce|distribute|display|sell|market|make|copy|link|access))|hereby licen[cs]es?|(?:shall|will) (?:have|receive|obtain) a [^.;]{0,80}licen[cs]e|(?:is|are) (?:hereby )?granted a[^.;]{0,80}licen[cs]e|sub-?licen[cs]e (?:to|its|the)|licen[cs]e (?:back|to use)",
-        r"(?:shall|will|may) not (?:grant|sublicense)[^.;]{0,40}licen[cs]e|no (?:right or )?licen[cs]e (?:is|shall be)|nothing[^.;]{0,80}(?:grant|licen)",
+        r"(?:grants?|granted|grant to)[^.;]*(?:licen[cs]e|right to (?:use|reproduce|distribute|display|sell|market|make|copy|link|access))|hereby licen[cs]es?|(?:shall|will) (?:have|receive|obtain) a [^.;]*licen[cs]e|(?:is|are) (?:hereby )?granted a[^.;]*licen[cs]e|sub-?licen[cs]e (?:to|its|the)|licen[cs]e (?:back|to use)",
+        r"(?:shall|will|may) not (?:grant|sublicense)[^.;]*licen[cs]e|no (?:right or )?licen[cs]e (?:is|shall be)|nothing[^.;]*(?:grant|licen)",
         0.7,
     ),
     r(
@@ -231,21 +231,21 @@ static RULES: &[Rule] = &[
             "not transfer",
             "sublicens",
         ],
-        r"non-?\s?transferable|not transferable|non-?sub-?licens|without the right to (?:sublicense|transfer)|may not (?:sell|transfer|assign|sublicense)[^.;]{0,80}(?:licen|software|right|data)|(?:shall|will) not (?:sell|transfer|assign|rent|lease|sublicense)[^.;]{0,80}(?:licen|software|marks|data|content)",
+        r"non-?\s?transferable|not transferable|non-?sub-?licens|without the right to (?:sublicense|transfer)|may not (?:sell|transfer|assign|sublicense)[^.;]*(?:licen|software|right|data)|(?:shall|will) not (?:sell|transfer|assign|rent|lease|sublicense)[^.;]*(?:licen|software|marks|data|content)",
         "",
         0.7,
     ),
     r(
         "affiliate_license_licensor",
         &["affiliate"],
-        r"(?:its|their) affiliates?[^.;]{0,40}(?:hereby )?grants?[^.;]{0,120}licen|(?:on behalf of|for) itself and its affiliates[^.;]{0,60}grants?|licen[cs]e[^.;]{0,100}(?:owned|controlled) by[^.;]{0,30}(?:or )?its affiliates",
+        r"(?:its|their) affiliates?[^.;]*(?:hereby )?grants?[^.;]*licen|(?:on behalf of|for) itself and its affiliates[^.;]*grants?|licen[cs]e[^.;]*(?:owned|controlled) by[^.;]*(?:or )?its affiliates",
         "",
         0.6,
     ),
     r(
         "affiliate_license_licensee",
         &["affiliate"],
-        r"grants?[^.;]{0,80}(?:and|or|to) its affiliates[^.;]{0,120}licen|licen[cs]e[^.;]{0,80}(?:to|for|by) (?:the )?[a-z]*\s?(?:and|or) (?:its|their) affiliates|sub-?licen[cs]e[^.;]{0,60}(?:to )?(?:its|their) affiliates",
+        r"grants?[^.;]*(?:and|or|to) its affiliates[^.;]*licen|licen[cs]e[^.;]*(?:to|for|by) (?:the )?[a-z]*\s?(?:and|or) (?:its|their) affiliates|sub-?licen[cs]e[^.;]*(?:to )?(?:its|their) affiliates",
         "",
         0.6,
     ),
@@ -264,22 +264,22 @@ static RULES: &[Rule] = &[
     r(
         "irrevocable_or_perpetual_license",
         &["perpetual", "irrevocable"],
-        r"(?:perpetual|irrevocable)[^.;]{0,120}(?:licen[cs]e|right to use|right to)|licen[cs]e[^.;]{0,80}(?:perpetual|irrevocabl)",
+        r"(?:perpetual|irrevocable)[^.;]*(?:licen[cs]e|right to use|right to)|licen[cs]e[^.;]*(?:perpetual|irrevocabl)",
         "",
         0.8,
     ),
     r(
         "source_code_escrow",
         &["escrow"],
-        r"source code[^.;]{0,200}escrow|escrow[^.;]{0,200}source code|escrow agent|escrow agreement[^.;]{0,80}(?:software|code|deposit)",
+        r"source code[^.;]*escrow|escrow[^.;]*source code|escrow agent|escrow agreement[^.;]*(?:software|code|deposit)",
         "",
         0.8,
     ),
     r(
         "post_termination_services",
         &["terminat", "expir"],
-        r"(?:upon|after|following|on|in the event of)[^.;]{0,30}(?:the )?(?:termination|expiration|expiry)[^.;]{0,200}(?:shall|will|must|agrees to)[^.;]{0,60}(?:return|destroy|deliver|provide|continue|complete|transition|cooperate|assist|purchase|sell|pay|cease|notify|wind|maintain|fulfil|perform)|transition (?:services|assistance|period)|wind[\s-]down|sell[\s-]off|(?:for|of) (?:a period of )?[^.;]{0,30}(?:after|following) (?:the )?(?:termination|expiration|expiry)|survive[^.;]{0,80}(?:to the extent|until|for the purpose|as necessary)",
-        r"^(?:this agreement|the term)[^.;]{0,30}(?:shall|will) (?:commence|begin)",
+        r"(?:upon|after|following|on|in the event of)[^.;]*(?:the )?(?:termination|expiration|expiry)[^.;]*(?:shall|will|must|agrees to)[^.;]*(?:return|destroy|deliver|provide|continue|complete|transition|cooperate|assist|purchase|sell|pay|cease|notify|wind|maintain|fulfil|perform)|transition (?:services|assistance|period)|wind[\s-]down|sell[\s-]off|(?:for|of) (?:a period of )?[^.;]*(?:after|following) (?:the )?(?:termination|expiration|expiry)|survive[^.;]*(?:to the extent|until|for the purpose|as necessary)",
+        r"^(?:this agreement|the term)[^.;]*(?:shall|will) (?:commence|begin)",
         0.55,
     ),
     r(
@@ -291,21 +291,21 @@ static RULES: &[Rule] = &[
             "books and records",
             "records",
         ],
-        r"\baudit|(?:inspect|examin)[^.;]{0,120}(?:books|records|accounts|facilit|premises|documentation)|(?:books|records)[^.;]{0,120}(?:inspect|examin|review|copy|available)",
+        r"(?-u:\b)audit|(?:inspect|examin)[^.;]*(?:books|records|accounts|facilit|premises|documentation)|(?:books|records)[^.;]*(?:inspect|examin|review|copy|available)",
         r"audit committee|audited financial statements|independent (?:registered )?public accountants? (?:have|has) audited",
         0.75,
     ),
     r(
         "uncapped_liability",
         &["liab", "damages", "limitation"],
-        r"(?:except|other than|excluding|exclusion|save|not apply|shall not limit|does not limit|no limitation)[^.;]{0,300}(?:liab|damages)|(?:liab|damages)[^.;]{0,300}(?:shall not apply|does not apply|will not apply|except (?:for|in|with|as|to)|other than|excluding)|unlimited liability|liability[^.;]{0,40}(?:shall be|is) unlimited",
-        r"warrant(?:y|ies)[^.;]{0,40}(?:disclaim|except)",
+        r"(?:except|other than|excluding|exclusion|save|not apply|shall not limit|does not limit|no limitation)[^.;]*(?:liab|damages)|(?:liab|damages)[^.;]*(?:shall not apply|does not apply|will not apply|except (?:for|in|with|as|to)|other than|excluding)|unlimited liability|liability[^.;]*(?:shall be|is) unlimited",
+        r"warrant(?:y|ies)[^.;]*(?:disclaim|except)",
         0.0,
     ),
     r(
         "cap_on_liability",
         &["liab", "damages", "in no event"],
-        r"(?:in no event|not be liable|no liability|under no circumstances|neither party (?:shall|will) be liable)[^.;]{0,300}(?:indirect|consequential|incidental|special|punitive|exemplary|lost profits|loss of profits|exceed|in excess)|(?:aggregate|total|cumulative|maximum|entire) liability[^.;]{0,250}(?:exceed|limited|not be more|in excess|greater than|cap)|liability[^.;]{0,120}(?:shall|will) (?:not )?(?:exceed|be limited)|limitation of liability|limited to (?:the )?(?:amount|fees|sums|direct damages)|(?:shall|will) not be liable[^.;]{0,100}(?:for any amount|in excess|beyond)",
+        r"(?:in no event|not be liable|no liability|under no circumstances|neither party (?:shall|will) be liable)[^.;]*(?:indirect|consequential|incidental|special|punitive|exemplary|lost profits|loss of profits|exceed|in excess)|(?:aggregate|total|cumulative|maximum|entire) liability[^.;]*(?:exceed|limited|not be more|in excess|greater than|cap)|liability[^.;]*(?:shall|will) (?:not )?(?:exceed|be limited)|limitation of liability|limited to (?:the )?(?:amount|fees|sums|direct damages)|(?:shall|will) not be liable[^.;]*(?:for any amount|in excess|beyond)",
         "",
         0.8,
     ),
@@ -327,7 +327,7 @@ static RULES: &[Rule] = &[
     r(
         "warranty_duration",
         &["warrant"],
-        r"warrant(?:y|ies|s)?[^.;]{0,200}(?:period of|for a period|for \w+ \(\d+\)|for (?:\d+|one|two|three|six|twelve|ninety|thirty|sixty) (?:days|months|years)|(?:days|months|years) (?:after|from|following)|warranty period|expire)|warranty period",
+        r"warrant(?:y|ies|s)?[^.;]*(?:period of|for a period|for \w+ \(\d+\)|for (?:\d+|one|two|three|six|twelve|ninety|thirty|sixty) (?:days|months|years)|(?:days|months|years) (?:after|from|following)|warranty period|expire)|warranty period",
         r"survive",
         0.6,
     ),
@@ -350,7 +350,7 @@ static RULES: &[Rule] = &[
             "bring a claim",
             "bring an action",
         ],
-        r"covenant not to sue|not (?:to )?sue|(?:shall|will|may) not[^.;]{0,60}(?:contest|challenge|dispute)[^.;]{0,80}(?:validity|ownership|right|title)|(?:shall|will|may) not (?:bring|commence|institute|assert)[^.;]{0,100}(?:action|claim|suit|proceeding)|(?:waives?|release)[^.;]{0,60}(?:any )?(?:right to )?(?:sue|bring (?:any )?(?:claim|action))",
+        r"covenant not to sue|not (?:to )?sue|(?:shall|will|may) not[^.;]*(?:contest|challenge|dispute)[^.;]*(?:validity|ownership|right|title)|(?:shall|will|may) not (?:bring|commence|institute|assert)[^.;]*(?:action|claim|suit|proceeding)|(?:waives?|release)[^.;]*(?:any )?(?:right to )?(?:sue|bring (?:any )?(?:claim|action))",
         "",
         0.7,
     ),
@@ -378,7 +378,7 @@ static RULES: &[Rule] = &[
             "provided, however",
             "shall not apply",
         ],
-        r"(?:nothing|notwithstanding|shall not (?:prevent|restrict|prohibit|preclude|limit)|not be deemed to (?:prevent|restrict)|provided, however|except)[^.;]{0,250}(?:compet|exclusiv|solicit|non-?compete|restrict)|(?:compet|exclusiv|solicit)[^.;]{0,200}(?:shall not (?:prevent|restrict|prohibit|apply|preclude)|except (?:for|that|as)|provided, however|does not apply|not apply to)",
+        r"(?:nothing|notwithstanding|shall not (?:prevent|restrict|prohibit|preclude|limit)|not be deemed to (?:prevent|restrict)|provided, however|except)[^.;]*(?:compet|exclusiv|solicit|non-?compete|restrict)|(?:compet|exclusiv|solicit)[^.;]*(?:shall not (?:prevent|restrict|prohibit|apply|preclude)|except (?:for|that|as)|provided, however|does not apply|not apply to)",
         r"competent",
         0.5,
     ),
@@ -392,7 +392,7 @@ static RULES: &[Rule] = &[
             "law of",
             "applicable law",
         ],
-        r"(?:governed by|construed|interpreted|enforced)[^.;]{0,120}(?:laws?|law) of|governed by (?:the )?(?:[a-z]+ ){1,3}law\b|governing law|(?:laws?|law) of [^.;]{0,60}(?:shall|will) (?:govern|apply)",
+        r"(?:governed by|construed|interpreted|enforced)[^.;]*(?:laws?|law) of|governed by (?:the )?(?:[a-z]+ ){1,3}law(?-u:\b)|governing law|(?:laws?|law) of [^.;]*(?:shall|will) (?:govern|apply)",
         "",
         0.9,
     ),
@@ -407,7 +407,7 @@ static RULES: &[Rule] = &[
             "escalat",
             "negotiat",
         ],
-        r"arbitrat|mediat|(?:disputes?|claims?|controvers)[^.;]{0,120}(?:resolved|settled|submitted|referred|escalat|negotiat|courts?|arbitrat)|exclusive jurisdiction|submit[^.;]{0,40}jurisdiction|courts? (?:of|located|sitting|in)|venue|escalat",
+        r"arbitrat|mediat|(?:disputes?|claims?|controvers)[^.;]*(?:resolved|settled|submitted|referred|escalat|negotiat|courts?|arbitrat)|exclusive jurisdiction|submit[^.;]*jurisdiction|courts? (?:of|located|sitting|in)|venue|escalat",
         "",
         0.8,
     ),
@@ -415,21 +415,21 @@ static RULES: &[Rule] = &[
     r(
         "mediation",
         &["mediat"],
-        r"\bmediat(?:ion|or|ed)|non-binding mediation",
+        r"(?-u:\b)mediat(?:ion|or|ed)|non-binding mediation",
         r"intermediat|immediat",
         0.9,
     ),
     r(
         "negotiation_escalation",
         &["escalat", "negotiat", "senior executive", "good faith"],
-        r"escalat|(?:disputes?|controvers)[^.;]{0,160}(?:negotiat|senior (?:executives|management|officers)|good faith (?:discussion|negotiation)s?)|(?:negotiat|discuss)[^.;]{0,60}in good faith[^.;]{0,100}(?:resolve|settle)[^.;]{0,40}(?:dispute|claim|controvers)",
+        r"escalat|(?:disputes?|controvers)[^.;]*(?:negotiat|senior (?:executives|management|officers)|good faith (?:discussion|negotiation)s?)|(?:negotiat|discuss)[^.;]*in good faith[^.;]*(?:resolve|settle)[^.;]*(?:dispute|claim|controvers)",
         "",
         0.7,
     ),
     r(
         "jurisdiction_venue",
         &["jurisdiction", "venue", "courts", "forum"],
-        r"(?:exclusive|non-exclusive) jurisdiction|submit[^.;]{0,40}jurisdiction|venue|courts? (?:of|located|sitting|in) |forum",
+        r"(?:exclusive|non-exclusive) jurisdiction|submit[^.;]*jurisdiction|venue|courts? (?:of|located|sitting|in) |forum",
         r"competent jurisdiction to be",
         0.8,
     ),
@@ -442,7 +442,7 @@ static RULES: &[Rule] = &[
             "proprietary information",
             "trade secret",
         ],
-        r"confidential(?:ity)? information|(?:keep|hold|treat|maintain)[^.;]{0,60}(?:confiden|secret)|confidentiality|non-?disclosure|shall not disclose|proprietary information",
+        r"confidential(?:ity)? information|(?:keep|hold|treat|maintain)[^.;]*(?:confiden|secret)|confidentiality|non-?disclosure|shall not disclose|proprietary information",
         "",
         0.8,
     ),
@@ -472,14 +472,14 @@ static RULES: &[Rule] = &[
             "beyond the reasonable control",
             "beyond their reasonable control",
         ],
-        r"force majeure|acts? of god|beyond (?:its|the|their)[^.;]{0,20}(?:reasonable )?control",
+        r"force majeure|acts? of god|beyond (?:its|the|their)[^.;]*(?:reasonable )?control",
         "",
         0.9,
     ),
     r(
         "notices",
         &["notice", "notices"],
-        r"notices?[^.;]{0,160}(?:in writing|shall be (?:given|sent|delivered|deemed|addressed)|addressed to|delivered (?:by|personally|to)|by (?:registered|certified|e-?mail|courier|facsimile))|(?:shall be|deemed) (?:given|received|delivered)[^.;]{0,80}(?:when|upon|on|if)",
+        r"notices?[^.;]*(?:in writing|shall be (?:given|sent|delivered|deemed|addressed)|addressed to|delivered (?:by|personally|to)|by (?:registered|certified|e-?mail|courier|facsimile))|(?:shall be|deemed) (?:given|received|delivered)[^.;]*(?:when|upon|on|if)",
         "",
         0.7,
     ),
@@ -492,7 +492,7 @@ static RULES: &[Rule] = &[
             "announce",
             "use the name",
         ],
-        r"publicity|press release|public (?:announcement|statement|disclosure)|(?:use|using) (?:the )?(?:name|names|logo|trademarks?)[^.;]{0,60}(?:without|prior|consent)|announce",
+        r"publicity|press release|public (?:announcement|statement|disclosure)|(?:use|using) (?:the )?(?:name|names|logo|trademarks?)[^.;]*(?:without|prior|consent)|announce",
         "",
         0.7,
     ),
@@ -512,7 +512,7 @@ static RULES: &[Rule] = &[
     r(
         "indemnification",
         &["indemn", "hold harmless", "defend"],
-        r"indemnif|hold[^.;]{0,40}harmless|(?:defend|indemnify)[^.;]{0,60}(?:against|from)",
+        r"indemnif|hold[^.;]*harmless|(?:defend|indemnify)[^.;]*(?:against|from)",
         "",
         0.9,
     ),
@@ -527,14 +527,14 @@ static RULES: &[Rule] = &[
             "special damages",
             "exemplary",
         ],
-        r"(?:not be liable|no liability|in no event|exclud|disclaim|waive)[^.;]{0,300}(?:indirect|consequential|incidental|special|punitive|exemplary|lost profits|loss of profit)|(?:indirect|consequential|incidental|punitive)[^.;]{0,200}(?:shall not|will not|excluded|not be recoverable|not be liable)",
+        r"(?:not be liable|no liability|in no event|exclud|disclaim|waive)[^.;]*(?:indirect|consequential|incidental|special|punitive|exemplary|lost profits|loss of profit)|(?:indirect|consequential|incidental|punitive)[^.;]*(?:shall not|will not|excluded|not be recoverable|not be liable)",
         "",
         0.85,
     ),
     r(
         "liability_cap",
         &["liab", "exceed", "limited to"],
-        r"(?:aggregate|total|cumulative|maximum|entire) liability[^.;]{0,250}(?:exceed|limited|not be more|in excess|greater than)|liability[^.;]{0,120}(?:shall|will) (?:not )?(?:exceed|be limited)|limited to (?:the )?(?:amount|fees|sums|total)|(?:shall|will) not be liable[^.;]{0,100}(?:for any amount|in excess|beyond)",
+        r"(?:aggregate|total|cumulative|maximum|entire) liability[^.;]*(?:exceed|limited|not be more|in excess|greater than)|liability[^.;]*(?:shall|will) (?:not )?(?:exceed|be limited)|limited to (?:the )?(?:amount|fees|sums|total)|(?:shall|will) not be liable[^.;]*(?:for any amount|in excess|beyond)",
         "",
         0.85,
     ),
@@ -567,7 +567,7 @@ static RULES: &[Rule] = &[
     r(
         "renewal",
         &["renew", "extend", "extension"],
-        r"(?:automatically|auto-?)\s*(?:be )?(?:renew|extend)|renew(?:al|ed|s)?[^.;]{0,100}(?:term|period|successive|additional|year)|(?:successive|additional|further) (?:renewal )?(?:terms?|periods?) of|from year to year|year-to-year|month-to-month|evergreen",
+        r"(?:automatically|auto-?)\s*(?:be )?(?:renew|extend)|renew(?:al|ed|s)?[^.;]*(?:term|period|successive|additional|year)|(?:successive|additional|further) (?:renewal )?(?:terms?|periods?) of|from year to year|year-to-year|month-to-month|evergreen",
         r"renewable energy",
         0.8,
     ),
@@ -581,21 +581,21 @@ static RULES: &[Rule] = &[
     r(
         "termination_for_cause",
         &["breach", "default", "insolven", "bankrupt", "cure"],
-        r"terminat[^.;]{0,200}(?:material(?:ly)? breach|breach|default|insolven|bankrupt|receiver|liquidat|fail(?:s|ure)? to (?:cure|remedy|perform))|(?:breach|default)[^.;]{0,200}(?:not (?:been )?(?:cured|remedied)|fail(?:s|ure)? to (?:cure|remedy))[^.;]{0,120}terminat|(?:cure|remedy) (?:such|the|any) (?:breach|default)",
+        r"terminat[^.;]*(?:material(?:ly)? breach|breach|default|insolven|bankrupt|receiver|liquidat|fail(?:s|ure)? to (?:cure|remedy|perform))|(?:breach|default)[^.;]*(?:not (?:been )?(?:cured|remedied)|fail(?:s|ure)? to (?:cure|remedy))[^.;]*terminat|(?:cure|remedy) (?:such|the|any) (?:breach|default)",
         "",
         0.8,
     ),
     r(
         "effects_of_termination",
         &["terminat", "expir", "surviv"],
-        r"(?:upon|after|following|on|in the event of) (?:the )?(?:any )?(?:termination|expiration|expiry)[^.;]{0,200}(?:shall|will)|surviv|effects? of (?:termination|expiration)|consequences of termination",
+        r"(?:upon|after|following|on|in the event of) (?:the )?(?:any )?(?:termination|expiration|expiry)[^.;]*(?:shall|will)|surviv|effects? of (?:termination|expiration)|consequences of termination",
         "",
         0.7,
     ),
     r(
         "data_return",
         &["return", "destroy", "delete"],
-        r"(?:return|destroy|delete|erase)[^.;]{0,160}(?:confidential information|data|materials|documents|records|information)[^.;]{0,200}(?:terminat|expir|request)|(?:terminat|expir)[^.;]{0,200}(?:return|destroy|delete|erase)[^.;]{0,100}(?:confidential information|data|materials|documents|records)",
+        r"(?:return|destroy|delete|erase)[^.;]*(?:confidential information|data|materials|documents|records|information)[^.;]*(?:terminat|expir|request)|(?:terminat|expir)[^.;]*(?:return|destroy|delete|erase)[^.;]*(?:confidential information|data|materials|documents|records)",
         "",
         0.8,
     ),
@@ -616,7 +616,7 @@ static RULES: &[Rule] = &[
     r(
         "assignment",
         &["assign"],
-        r"\bassign(?:ment|ed|s|able)?\b",
+        r"(?-u:\b)assign(?:ment|ed|s|able)?(?-u:\b)",
         r"assigned (?:to it|a (?:value|number))",
         0.6,
     ),
@@ -632,7 +632,7 @@ static RULES: &[Rule] = &[
             "foreground",
             "proprietary rights",
         ],
-        r"(?:intellectual property|proprietary rights?|invention|foreground|background (?:ip|intellectual|technology))[^.;]{0,200}(?:own|belong|vest|title|property|assign)|(?:own|owner|ownership|belong|vest)[^.;]{0,120}(?:intellectual property|invention|work product|deliverable|improvement|development)",
+        r"(?:intellectual property|proprietary rights?|invention|foreground|background (?:ip|intellectual|technology))[^.;]*(?:own|belong|vest|title|property|assign)|(?:own|owner|ownership|belong|vest)[^.;]*(?:intellectual property|invention|work product|deliverable|improvement|development)",
         "",
         0.7,
     ),
@@ -662,7 +662,7 @@ static RULES: &[Rule] = &[
             "best efforts",
             "reasonable efforts",
         ],
-        r"service levels?|uptime|availability[^.;]{0,40}(?:%|percent)|response time|kpi|key performance|performance (?:standard|metric|criteria|level)|milestone|deliverable|work ?plan|(?:commercially )?reasonable efforts|best efforts",
+        r"service levels?|uptime|availability[^.;]*(?:%|percent)|response time|kpi|key performance|performance (?:standard|metric|criteria|level)|milestone|deliverable|work ?plan|(?:commercially )?reasonable efforts|best efforts",
         "",
         0.6,
     ),
@@ -680,21 +680,21 @@ static RULES: &[Rule] = &[
             "joint steering",
             "representatives",
         ],
-        r"(?:steering|joint|management|executive|alliance|operating|research|development) committee|(?:alliance|relationship|partner|project|program) manager|governance|(?:appoint|designate)[^.;]{0,40}representatives?",
+        r"(?:steering|joint|management|executive|alliance|operating|research|development) committee|(?:alliance|relationship|partner|project|program) manager|governance|(?:appoint|designate)[^.;]*representatives?",
         "",
         0.7,
     ),
     r(
         "reporting",
         &["report"],
-        r"(?:shall|will|must) (?:provide|deliver|submit|send|furnish)[^.;]{0,80}reports?|reports? (?:shall|will|must) be|(?:monthly|quarterly|annual|written) reports?",
+        r"(?:shall|will|must) (?:provide|deliver|submit|send|furnish)[^.;]*reports?|reports? (?:shall|will|must) be|(?:monthly|quarterly|annual|written) reports?",
         "",
         0.7,
     ),
     r(
         "review_cycle",
         &["review", "revisit", "benchmark"],
-        r"(?:review|revisit|re-?evaluate|benchmark)[^.;]{0,120}(?:this agreement|annually|each year|every (?:\w+ )?(?:year|month|quarter)|periodic|performance|terms)|(?:annual|quarterly|periodic) (?:business )?review",
+        r"(?:review|revisit|re-?evaluate|benchmark)[^.;]*(?:this agreement|annually|each year|every (?:\w+ )?(?:year|month|quarter)|periodic|performance|terms)|(?:annual|quarterly|periodic) (?:business )?review",
         "",
         0.7,
     ),
@@ -711,7 +711,7 @@ static RULES: &[Rule] = &[
             "wish to",
             "desire to",
         ],
-        r"(?:purpose|objective|scope|goals?) of (?:this|the) (?:agreement|collaboration|cooperation|alliance|partnership|project)|(?:the parties|parties) (?:wish|desire|intend|agree) to (?:collaborat|cooperat|work together|establish|form|enter)|(?:establish|form)[^.;]{0,40}(?:strategic )?(?:alliance|partnership|collaboration|cooperation)",
+        r"(?:purpose|objective|scope|goals?) of (?:this|the) (?:agreement|collaboration|cooperation|alliance|partnership|project)|(?:the parties|parties) (?:wish|desire|intend|agree) to (?:collaborat|cooperat|work together|establish|form|enter)|(?:establish|form)[^.;]*(?:strategic )?(?:alliance|partnership|collaboration|cooperation)",
         "",
         0.7,
     ),
@@ -725,7 +725,7 @@ static RULES: &[Rule] = &[
             "relationship of the parties",
             "employer",
         ],
-        r"independent contractors?|(?:not|no)[^.;]{0,80}(?:joint venture|partnership|agency|employment)|relationship of the parties",
+        r"independent contractors?|(?:not|no)[^.;]*(?:joint venture|partnership|agency|employment)|relationship of the parties",
         "",
         0.8,
     ),
@@ -739,7 +739,7 @@ static RULES: &[Rule] = &[
     r(
         "amendment_waiver",
         &["amend", "modif", "waive", "waiver"],
-        r"(?:amend|modif)[^.;]{0,120}(?:in writing|signed|written)|(?:no )?waiver[^.;]{0,120}(?:in writing|shall not|construed|deemed)|failure[^.;]{0,60}to (?:enforce|exercise|insist)",
+        r"(?:amend|modif)[^.;]*(?:in writing|signed|written)|(?:no )?waiver[^.;]*(?:in writing|shall not|construed|deemed)|failure[^.;]*to (?:enforce|exercise|insist)",
         "",
         0.7,
     ),
@@ -845,6 +845,33 @@ static HEADINGS: &[(&str, &[&str])] = &[
     ("non-disparagement", &["non_disparagement"]),
 ];
 
+/// Categories whose sentence-level hits the extractors read (all of them are kept).
+const CONSUMED: &[&str] = &[
+    "governing_law",
+    "jurisdiction_venue",
+    "arbitration",
+    "mediation",
+    "negotiation_escalation",
+    "termination_for_convenience",
+    "renewal",
+    "liability_cap",
+    "cap_on_liability",
+    "exclusion_of_damages",
+    "uncapped_liability",
+    "indemnification",
+    "confidentiality",
+    "ip_ownership",
+    "ip_ownership_assignment",
+    "joint_ip_ownership",
+    "background_ip",
+    "liquidated_damages",
+    "exclusivity",
+    "non_compete",
+    "revenue_profit_sharing",
+    "payment",
+    "review_cycle",
+];
+
 struct Compiled {
     ac: AhoCorasick,
     /// For each AC pattern, the rules it triggers.
@@ -867,8 +894,25 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             }
         }
     }
+    // Non-overlapping leftmost-longest matching is much faster than overlapping search;
+    // a key then also triggers the rules of every key it contains ("non-compet" ⊃ "compet").
+    let expanded: Vec<Vec<u16>> = keys
+        .iter()
+        .map(|k| {
+            let mut v: Vec<u16> = Vec::new();
+            for (j, other) in keys.iter().enumerate() {
+                if k.contains(other) {
+                    v.extend_from_slice(&triggers[j]);
+                }
+            }
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    let triggers = expanded;
     let ac = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
+        .match_kind(MatchKind::LeftmostLongest)
         .build(&keys)
         .unwrap_or_else(|e| panic!("classifier keywords: {e}"));
     let res = RULES
@@ -915,7 +959,7 @@ pub(crate) fn classify(
 ) -> Classified {
     let c = &*COMPILED;
     let mut cand: Vec<Vec<u16>> = vec![Vec::new(); sentences.len()];
-    for m in c.ac.find_overlapping_iter(lower) {
+    for m in c.ac.find_iter(lower) {
         let at = m.start();
         let k = sentences.partition_point(|s| s.1 <= at);
         if k < sentences.len() && sentences[k].0 <= at {
@@ -940,6 +984,14 @@ pub(crate) fn classify(
         for &ri in rules.iter() {
             let ri = ri as usize;
             let rule = &RULES[ri];
+            // Categories no extractor reads need one hit per clause, not every sentence.
+            if !CONSUMED.contains(&rule.cat)
+                && categories
+                    .get(seg)
+                    .is_some_and(|cs| cs.iter().any(|(c, _)| *c == rule.cat))
+            {
+                continue;
+            }
             if !c.res[ri].is_match(s) {
                 continue;
             }

@@ -63,8 +63,10 @@ struct Marker {
 }
 
 static ARTICLE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:article|art\.)\s+([IVXLC]+|[ivxlc]+|\d{1,3}|[A-Z])\b\.?(?:[\s:.\-–—]+|$)")
-        .unwrap_or_else(|e| panic!("{e}"))
+    Regex::new(
+        r"^(?i:article|art\.)\s+([IVXLC]+|[ivxlc]+|\d{1,3}|[A-Z])(?-u:\b)\.?(?:[\s:.\-–—]+|$)",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 });
 static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?i:section|sec\.|clause)\s*|§\s*)(\d{1,3}(?:\.\d{1,3}){0,4}|[IVXLC]+)\.?(?:[\s:.\-–—]+|$)")
@@ -81,8 +83,10 @@ static DOT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([a-z]|[A-Z]|[IVX]{1,5})[.)]\s+").unwrap_or_else(|e| panic!("{e}"))
 });
 static SCHEDULE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:schedule|exhibit|annex|appendix|attachment|addendum)\b\s*([A-Z0-9][\w.\-]*)?")
-        .unwrap_or_else(|e| panic!("{e}"))
+    Regex::new(
+        r"^(?i:schedule|exhibit|annex|appendix|attachment|addendum)(?-u:\b)\s*([A-Z0-9][\w.\-]*)?",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 });
 
 fn is_roman(s: &str) -> bool {
@@ -337,10 +341,19 @@ fn is_noise(line: &str) -> bool {
 /// A flattened table of contents: many "N.N Heading PAGE" entries and no sentences.
 fn is_toc_line(line: &str) -> bool {
     static TOC_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:\b(?:ARTICLE|Article|SECTION|Section)\s+)?\b\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][A-Za-z ,;&/\-\[\]*]{2,70}?\s+\d{1,3}\b")
+        Regex::new(r"(?:(?-u:\b)(?:ARTICLE|Article|SECTION|Section)\s+)?(?-u:\b)\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][A-Za-z ,;&/\-\[\]*]{2,70}?\s+\d{1,3}(?-u:\b)")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     if line.len() < 60 || line.contains(" shall ") || line.contains(" will ") {
+        return false;
+    }
+    // Cheap prefilter: a contents line holds many numbers.
+    let groups = line
+        .as_bytes()
+        .windows(2)
+        .filter(|w| w[0] == b' ' && w[1].is_ascii_digit())
+        .count();
+    if groups < 6 {
         return false;
     }
     TOC_RE.find_iter(line).take(4).count() >= 4

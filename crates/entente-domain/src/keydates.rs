@@ -574,13 +574,13 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
             format!(
                 "if the agreement ends on {} (end of the current term, should notice of non-renewal be given): plus {} survival",
                 end.date,
-                p.human()
+                notice_words(p)
             )
         } else {
             format!(
                 "end of the agreement on {} plus {} survival",
                 end.date,
-                p.human()
+                notice_words(p)
             )
         };
         out.push(mk(

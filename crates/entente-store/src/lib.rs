@@ -9,6 +9,7 @@ mod agreement;
 mod alert;
 mod amendment;
 mod audit;
+mod bulk;
 mod dispute;
 mod document;
 mod error;

@@ -220,6 +220,7 @@ impl Store {
         id: AgreementId,
         today: Option<Date>,
         until: Option<Date>,
+        calendar: Option<&BusinessCalendar>,
     ) -> Result<AgreementDates> {
         let settings = self.alert_settings(actor.org).await?;
         let today =
@@ -228,7 +229,10 @@ impl Store {
         let clauses = self.list_clauses(actor, id, None).await?;
         let obligations = load_obligations(&self.pool, &actor.org.to_string(), &[id]).await?;
         let records = load_records(&self.pool, &actor.org.to_string(), &obligations).await?;
-        let cal = settings.business_calendar();
+        // An explicit calendar (e.g. a holiday file) wins over the tenant's setting.
+        let cal = calendar
+            .cloned()
+            .unwrap_or_else(|| settings.business_calendar());
         let mut opts = KeyDateOptions::new(today, &cal);
         if let Some(u) = until {
             opts.until = u;
@@ -407,6 +411,14 @@ impl Store {
         }
         tx.commit().await?;
         Ok(ids.len())
+    }
+
+    /// Number of materialised deadlines across all tenants (benchmarks, operations).
+    pub async fn count_deadlines(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("select count(*) from deadline")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
     }
 
     /// Materialised deadlines of the tenant, earliest first.

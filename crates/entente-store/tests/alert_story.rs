@@ -138,7 +138,7 @@ async fn story(store: &Store) {
 
     // Key dates, computed live: the notice deadline with its derivation.
     let dates = store
-        .agreement_dates(&me, id, Some(d("2026-11-22")), None)
+        .agreement_dates(&me, id, Some(d("2026-11-22")), None, None)
         .await
         .unwrap();
     let notice = dates

@@ -185,16 +185,17 @@ fn strip_place_prefix(l: &str) -> &str {
 }
 
 static LAW_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:governed by|construed|interpreted|enforced|governing law|subject to|in accordance with|applicable law)[^.;]{0,160}?\blaws?\s+(?:of|in)\s+(?:and (?:enforced|construed)[^.;]{0,40})?")
+    Regex::new(r"(?:governed by|construed|interpreted|enforced|governing law|subject to|in accordance with|applicable law)[^.;]{0,160}?(?-u:\b)laws?\s+(?:of|in)\s+(?:and (?:enforced|construed)[^.;]{0,40})?")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static LAW_ADJ_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:governed by|subject to|in accordance with|construed under)\s+(?:the\s+)?(?:substantive\s+)?([a-z][a-z .]{2,30}?)\s+law\b")
+    Regex::new(r"(?:governed by|subject to|in accordance with|construed under)\s+(?:the\s+)?(?:substantive\s+)?([a-z][a-z .]{2,30}?)\s+law(?-u:\b)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 /// The governing law.
+#[inline(never)]
 pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
     let mut best: Option<Found<String>> = None;
     let candidates: Vec<(usize, usize)> = doc
@@ -231,11 +232,12 @@ pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
 }
 
 static VENUE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:courts?|tribunals?)\s+(?:of|located in|sitting in|in|for|situated in|having jurisdiction (?:over|in))\s+(?:the\s+)?((?:(?:city|county|borough|state|district|province|commonwealth) of\s+)?[A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|for|in|to|having|over|as|which|located|sitting)\b)|(?:venue|seat|place) of (?:the )?(?:arbitration|proceedings?|any (?:action|suit|proceeding))?[^.;]{0,30}?(?:shall|will) be(?: in)?\s+((?:the )?[A-Za-z][A-Za-z .]{1,40}?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|under)\b)|(?:arbitration|proceedings?)[^.;]{0,80}?(?:held|conducted|take place|seated) in\s+([A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|under|in accordance|by|before|administered)\b)")
+    Regex::new(r"(?:courts?|tribunals?)\s+(?:of|located in|sitting in|in|for|situated in|having jurisdiction (?:over|in))\s+(?:the\s+)?((?:(?:city|county|borough|state|district|province|commonwealth) of\s+)?[A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|for|in|to|having|over|as|which|located|sitting)(?-u:\b))|(?:venue|seat|place) of (?:the )?(?:arbitration|proceedings?|any (?:action|suit|proceeding))?[^.;]{0,30}?(?:shall|will) be(?: in)?\s+((?:the )?[A-Za-z][A-Za-z .]{1,40}?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|under)(?-u:\b))|(?:arbitration|proceedings?)[^.;]{0,80}?(?:held|conducted|take place|seated) in\s+([A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|under|in accordance|by|before|administered)(?-u:\b))")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 /// The forum for disputes (courts or seat of arbitration), as written ("Wilmington, Delaware").
+#[inline(never)]
 pub(crate) fn venue(doc: &Doc<'_>) -> Option<Found<String>> {
     let mut spans: Vec<(usize, usize)> = doc
         .hits("jurisdiction_venue")

@@ -34,13 +34,13 @@ fn re(s: &str) -> Regex {
 
 static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:shall|will|must|agrees? to|undertakes? to|(?:is|are) (?:responsible for|obligated to|required to)|covenants? to|commits? to)\b(?:\s+(?:not|never|in no event)\b)?",
+        r"(?-u:\b)(?:shall|will|must|agrees? to|undertakes? to|(?:is|are) (?:responsible for|obligated to|required to)|covenants? to|commits? to)(?-u:\b)(?:\s+(?:not|never|in no event)(?-u:\b))?",
     )
 });
 
 static NON_DUTY_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:shall|will|must)\s+(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)\b)",
+        r"^(?:shall|will|must)\s+(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)(?-u:\b))",
     )
 });
 
@@ -52,7 +52,7 @@ pub(crate) fn is_generic_alias(a: &str) -> bool {
 
 static EACH_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:each party|each of the parties|both parties|the parties|either party|neither party|all parties|each member|each participant|the receiving party|a receiving party|the disclosing party|recipient|each such party|any party|the parties hereto|the indemnifying party|each of them|they|parties shall|(?:the )?(?:steering |joint |management |executive |alliance )?committee|(?:the )?representatives)\b",
+        r"(?-u:\b)(?:each party|each of the parties|both parties|the parties|either party|neither party|all parties|each member|each participant|the receiving party|a receiving party|the disclosing party|recipient|each such party|any party|the parties hereto|the indemnifying party|each of them|they|parties shall|(?:the )?(?:steering |joint |management |executive |alliance )?committee|(?:the )?representatives)(?-u:\b)",
     )
 });
 
@@ -74,7 +74,7 @@ static DATE_DUE_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static FREQ_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(weekly|each week|every week|once a week|monthly|each (?:calendar )?month|every (?:calendar )?month|once a month|per month|quarterly|each (?:calendar |fiscal )?quarter|every (?:calendar |fiscal )?quarter|every three months|once a quarter|semi-?annual(?:ly)?|twice a year|every six months|bi-?annual(?:ly)?|annual(?:ly)?|each (?:calendar |fiscal |contract )?year|every (?:calendar |fiscal )?year|once a year|yearly|every twelve months|per year|per annum)\b",
+        r"(?-u:\b)(weekly|each week|every week|once a week|monthly|each (?:calendar )?month|every (?:calendar )?month|once a month|per month|quarterly|each (?:calendar |fiscal )?quarter|every (?:calendar |fiscal )?quarter|every three months|once a quarter|semi-?annual(?:ly)?|twice a year|every six months|bi-?annual(?:ly)?|annual(?:ly)?|each (?:calendar |fiscal |contract )?year|every (?:calendar |fiscal )?year|once a year|yearly|every twelve months|per year|per annum)(?-u:\b)",
     )
 });
 
@@ -94,7 +94,7 @@ static QTY_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static VAGUE_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"reasonable (?:commercial )?efforts|best efforts|commercially reasonable|endeavou?r|\bcooperat|collaborat|\bassist|\bsupport|as appropriate|as needed|as necessary|from time to time|promptly|in good faith|work together|\bconsult|\btimely\b|regularly|periodically|seek to|strive|facilitate|as soon as (?:reasonably )?(?:practicable|possible)|mutually agree|appropriate|reasonable (?:time|period|steps|measures)|use (?:its|their) (?:reasonable )?efforts|adequate|sufficient|satisfactory|explore",
+        r"reasonable (?:commercial )?efforts|best efforts|commercially reasonable|endeavou?r|(?-u:\b)cooperat|collaborat|(?-u:\b)assist|(?-u:\b)support|as appropriate|as needed|as necessary|from time to time|promptly|in good faith|work together|(?-u:\b)consult|(?-u:\b)timely(?-u:\b)|regularly|periodically|seek to|strive|facilitate|as soon as (?:reasonably )?(?:practicable|possible)|mutually agree|appropriate|reasonable (?:time|period|steps|measures)|use (?:its|their) (?:reasonable )?efforts|adequate|sufficient|satisfactory|explore",
     )
 });
 
@@ -342,7 +342,8 @@ fn short_action(after_modal: &str) -> String {
 
 /// Section numbers listed in survival clauses ("Sections 5, 7 and 9.2 shall survive").
 fn surviving_sections(doc: &Doc<'_>) -> Vec<String> {
-    static NUM_RE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2}(?:\.\d{1,2})*)\b"));
+    static NUM_RE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?-u:\b)(\d{1,2}(?:\.\d{1,2})*)(?-u:\b)"));
     let mut out = Vec::new();
     for (a, z) in &doc.sents {
         let s = &doc.lower[*a..*z];
@@ -362,7 +363,17 @@ fn surviving_sections(doc: &Doc<'_>) -> Vec<String> {
 pub(crate) fn extract(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Vec<Found<ObligationFound>> {
     let surviving = surviving_sections(doc);
     let mut out = Vec::new();
-    for (k, &(a, z)) in doc.sents.iter().enumerate() {
+    // Sentences holding a modal, found in one pass over the text.
+    let mut with_modal: Vec<usize> = Vec::new();
+    for m in MODAL_RE.find_iter(&doc.lower) {
+        if let Some(k) = doc.sentence_at(m.start()) {
+            if with_modal.last() != Some(&k) {
+                with_modal.push(k);
+            }
+        }
+    }
+    for k in with_modal {
+        let (a, z) = doc.sents[k];
         let Some(seg) = doc.segs.get(doc.sent_seg[k]) else {
             continue;
         };

@@ -15,12 +15,12 @@ pub(crate) struct PartyFound {
 }
 
 static ANCHOR_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:by and between|by and among|between|among(?:st)?|entered into by|made by|parties:|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
+    Regex::new(r"(?i)(?-u:\b)(?:by and between|by and among|between|among(?:st)?|entered into by|made by|parties:|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static STOP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:whereas|recitals|witnesseth|now,? therefore|background\b|it is (?:hereby )?agreed|the parties (?:hereby )?agree|in consideration of|(?:each|individually) (?:referred to as )?(?:a|the) ["“]party|(?:collectively|together)[^.;]{0,40}["“]parties|hereinafter (?:collectively|jointly) referred)|(?-i:\n\s*\n\s*(?:\d+\.?\s+)?[A-Z][A-Z]{2,}(?:[ \t]+[A-Z&]{2,})*[ \t]*:?[ \t]*\n)"#)
+    Regex::new(r#"(?i)(?-u:\b)(?:whereas|recitals|witnesseth|now,? therefore|background(?-u:\b)|it is (?:hereby )?agreed|the parties (?:hereby )?agree|in consideration of|(?:each|individually) (?:referred to as )?(?:a|the) ["“]party|(?:collectively|together)[^.;]{0,40}["“]parties|hereinafter (?:collectively|jointly) referred)|(?-i:\n\s*\n\s*(?:\d+\.?\s+)?[A-Z][A-Z]{2,}(?:[ \t]+[A-Z&]{2,})*[ \t]*:?[ \t]*\n)"#)
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -30,12 +30,12 @@ static QUOTED_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SUFFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:inc|incorporated|corp|corporation|company|co|llc|l\.l\.c|ltd|limited|plc|lp|l\.p|llp|l\.l\.p|gmbh|ag|sa|s\.a|nv|n\.v|bv|b\.v|s\.p\.a|spa|srl|s\.r\.l|sas|sarl|pty|kk|k\.k|oy|ab|se|kg|pte|bhd|group|holdings|partners|trust|university|institute|foundation|association|bank|center|centre|laboratories|labs)\.?|\bs\.\s?a\.|\bl\.\s?p\.)\s*$")
+    Regex::new(r"(?i)(?:(?-u:\b)(?:inc|incorporated|corp|corporation|company|co|llc|l\.l\.c|ltd|limited|plc|lp|l\.p|llp|l\.l\.p|gmbh|ag|sa|s\.a|nv|n\.v|bv|b\.v|s\.p\.a|spa|srl|s\.r\.l|sas|sarl|pty|kk|k\.k|oy|ab|se|kg|pte|bhd|group|holdings|partners|trust|university|institute|foundation|association|bank|center|centre|laboratories|labs)\.?|(?-u:\b)s\.\s?a\.|(?-u:\b)l\.\s?p\.)\s*$")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static JURIS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(?:organi[sz]ed|incorporated|existing|registered|formed|established|constituted)(?: and existing)?(?: under the laws of| in| pursuant to the laws of)|under the laws of|a company (?:registered|incorporated) in)\s+(?:the\s+)?(?:State of |Commonwealth of |Province of |Republic of |Kingdom of )?([A-Z][A-Za-z.]*(?:[ -](?:of |and )?[A-Z][A-Za-z.]*){0,4})|\b(?:an?|the)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:corporation|limited liability company|limited partnership|general partnership|company|public limited company|private limited company|société|gesellschaft|statutory trust|banking corporation|not-for-profit corporation|nonprofit corporation|professional corporation|business trust)")
+    Regex::new(r"(?:(?:organi[sz]ed|incorporated|existing|registered|formed|established|constituted)(?: and existing)?(?: under the laws of| in| pursuant to the laws of)|under the laws of|a company (?:registered|incorporated) in)\s+(?:the\s+)?(?:State of |Commonwealth of |Province of |Republic of |Kingdom of )?([A-Z][A-Za-z.]*(?:[ -](?:of |and )?[A-Z][A-Za-z.]*){0,4})|(?-u:\b)(?:an?|the)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:corporation|limited liability company|limited partnership|general partnership|company|public limited company|private limited company|société|gesellschaft|statutory trust|banking corporation|not-for-profit corporation|nonprofit corporation|professional corporation|business trust)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -162,7 +162,7 @@ fn is_plausible_name(n: &str) -> bool {
 /// Drops what precedes a party's name: "and", separators, enumerators "(1)", "2.".
 fn strip_lead(chunk: &str) -> &str {
     static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:\s|,|;|:|and\b|AND\b|And\b|\(\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s*\)|\d{1,2}[.)]\s|[-–•])*")
+        Regex::new(r"^(?:\s|,|;|:|and(?-u:\b)|AND(?-u:\b)|And(?-u:\b)|\(\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s*\)|\d{1,2}[.)]\s|[-–•])*")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     match LEAD_RE.find(chunk) {
@@ -174,7 +174,7 @@ fn strip_lead(chunk: &str) -> &str {
 /// Cuts a party chunk at the start of its description: ", a Delaware corporation", "(".
 fn name_part(chunk: &str) -> &str {
     static CUT_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i),?\s+(?:an?\s+(?:[a-z]|[A-Z][a-z]+)|having|with (?:its|a|offices)|whose|organi[sz]ed|incorporated|existing|located|registered|duly|which|acting|represented|address|hereinafter|herein|a company|a corporation|the company|on behalf|doing business|established|company (?:no|number|registration)|\(?(?:company|registration|reg\.) (?:no|number)|each|individually|collectively|formerly|also known|its principal|with principal|having its|with an address|of\s+\d|at\s+\d|of the (?:first|second|third|one|other) part|\d{2,5}\s+[A-Z][a-z])\b|\s*\(|\s*["“]|,\s*(?:[A-Z][a-z]+,\s*)?(?:[A-Z][a-z]+ )?\d{3,}|,\s*(?:the\s+)?["“]"#)
+        Regex::new(r#"(?i),?\s+(?:an?\s+(?:[a-z]|[A-Z][a-z]+)|having|with (?:its|a|offices)|whose|organi[sz]ed|incorporated|existing|located|registered|duly|which|acting|represented|address|hereinafter|herein|a company|a corporation|the company|on behalf|doing business|established|company (?:no|number|registration)|\(?(?:company|registration|reg\.) (?:no|number)|each|individually|collectively|formerly|also known|its principal|with principal|having its|with an address|of\s+\d|at\s+\d|of the (?:first|second|third|one|other) part|\d{2,5}\s+[A-Z][a-z])(?-u:\b)|\s*\(|\s*["“]|,\s*(?:[A-Z][a-z]+,\s*)?(?:[A-Z][a-z]+ )?\d{3,}|,\s*(?:the\s+)?["“]"#)
             .unwrap_or_else(|e| panic!("{e}"))
     });
     match CUT_RE.find(chunk) {
@@ -515,11 +515,11 @@ fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
 /// "Party A: Name … Party B: Name …" (common in translated agreements).
 fn party_lines(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
     static PL_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(party [a-e]|first party|second party)\s*[:：]\s*")
+        Regex::new(r"(?i)(?-u:\b)(party [a-e]|first party|second party)\s*[:：]\s*")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     static END_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\s{2,}|\n|\b(?:party [a-e]\s*[:：]|address|legal representative|authori[sz]ed|contact|registered|tel(?:ephone)?|fax|\(seal\)|signature)").unwrap_or_else(|e| panic!("{e}"))
+        Regex::new(r"(?i)\s{2,}|\n|(?-u:\b)(?:party [a-e]\s*[:：]|address|legal representative|authori[sz]ed|contact|registered|tel(?:ephone)?|fax|\(seal\)|signature)").unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;
     let region = &text[fa..fz];

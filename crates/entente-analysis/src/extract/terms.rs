@@ -174,6 +174,7 @@ static DATE_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The date the agreement is dated: the preamble's date.
+#[inline(never)]
 fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
     let (fa, fz) = doc.front_region();
     let dates = doc.dates_in(fa, fz);
@@ -246,11 +247,16 @@ static LAST_SIG_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-fn effective_date(doc: &Doc<'_>, agreement: Option<&Found<Date>>) -> Option<Found<Effective>> {
+#[inline(never)]
+fn effective_date(
+    doc: &Doc<'_>,
+    agreement: Option<&Found<Date>>,
+    cands: &[(usize, usize)],
+) -> Option<Found<Effective>> {
     if let Some(f) = effective_by_definition(doc) {
         return Some(f);
     }
-    if let Some(f) = commencement(doc) {
+    if let Some(f) = commencement(doc, cands) {
         return Some(f);
     }
     // No separate effective date: the agreement takes effect on the date it bears.
@@ -264,7 +270,8 @@ fn effective_date(doc: &Doc<'_>, agreement: Option<&Found<Date>>) -> Option<Foun
 }
 
 /// "Commencement Date" means DATE; "This Agreement starts on DATE".
-fn commencement(doc: &Doc<'_>) -> Option<Found<Effective>> {
+#[inline(never)]
+fn commencement(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Effective>> {
     let lower = &doc.lower;
     for m in COMMENCE_MEANS_RE.find_iter(lower).take(5) {
         let z = crate::text::floor_boundary(lower, (m.end() + 100).min(lower.len()));
@@ -275,7 +282,7 @@ fn commencement(doc: &Doc<'_>) -> Option<Found<Effective>> {
             return Some(Found::new(Effective::Date(d.date), span, 0.85));
         }
     }
-    for (a, z) in term_candidates(doc) {
+    for &(a, z) in cands {
         for d in doc.dates_in(a, z) {
             let lb = crate::text::floor_boundary(lower, d.start.saturating_sub(50).max(a));
             if STARTS_ON_RE.is_match(&lower[lb..d.start]) {
@@ -300,6 +307,7 @@ fn commencement(doc: &Doc<'_>) -> Option<Found<Effective>> {
     None
 }
 
+#[inline(never)]
 fn effective_by_definition(doc: &Doc<'_>) -> Option<Found<Effective>> {
     let lower = &doc.lower;
     let (_, front_end) = doc.front_region();
@@ -392,13 +400,22 @@ fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
 
 static TERM_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]{0,40}?\b(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|\bterm\b[^.;]{0,40}(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|\bterm\s*:|\bduration\s*:)",
+        r"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]*?(?-u:\b)(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|(?-u:\b)term(?-u:\b)[^.;]*(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|(?-u:\b)term\s*:|(?-u:\b)duration\s*:)",
     )
 });
 
+#[inline(never)]
 fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
+    // One pass over the whole text, then the sentences holding a match.
     let mut v: Vec<(usize, usize)> = Vec::new();
-    for (k, &(a, z)) in doc.sents.iter().enumerate() {
+    for m in TERM_SENT_RE.find_iter(&doc.lower) {
+        let Some(k) = doc.sentence_at(m.start()) else {
+            continue;
+        };
+        let (a, z) = doc.sents[k];
+        if m.end() > z || v.last() == Some(&(a, z)) {
+            continue;
+        }
         let kind = doc.segs.get(doc.sent_seg[k]).map(|s| s.kind);
         if matches!(
             kind,
@@ -411,19 +428,18 @@ fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
         ) {
             continue;
         }
-        if TERM_SENT_RE.is_match(&doc.lower[a..z]) {
-            v.push((a, z));
-        }
+        v.push((a, z));
     }
     v
 }
 
 static TERM_PERIOD_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|\bfor\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$",
+        r"(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$",
     )
 });
 
+#[inline(never)]
 fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>> {
     let mut best: Option<(u8, Found<Period>)> = None;
     for &(a, z) in cands {
@@ -502,6 +518,7 @@ static EXPIRES_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+#[inline(never)]
 fn expiration(
     doc: &Doc<'_>,
     cands: &[(usize, usize)],
@@ -551,6 +568,7 @@ fn expiration(
     None
 }
 
+#[inline(never)]
 fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
     static SUCC_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -624,6 +642,7 @@ fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
     best.map(|b| b.1)
 }
 
+#[inline(never)]
 fn notice_non_renewal(doc: &Doc<'_>) -> Option<Found<Period>> {
     static CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -735,6 +754,7 @@ pub(crate) fn find_word(hay: &str, needle: &str) -> Option<usize> {
     None
 }
 
+#[inline(never)]
 fn convenience(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Convenience>> {
     if let Some(h) = doc.hits("termination_for_convenience").next() {
         let s = sent_text(doc, h.start, h.end);
@@ -793,9 +813,10 @@ fn convenience(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Con
     None
 }
 
+#[inline(never)]
 fn cure_period(doc: &Doc<'_>) -> Option<Found<Period>> {
     static CURE_RE: LazyLock<Regex> =
-        LazyLock::new(|| re(r"\b(?:cure|cured|remedy|remedied|rectif|correct)"));
+        LazyLock::new(|| re(r"(?-u:\b)(?:cure|cured|remedy|remedied|rectif|correct)"));
     for (k, &(a, z)) in doc.sents.iter().enumerate() {
         let s = sent_text(doc, a, z);
         if !(s.contains("breach") || s.contains("default")) || !CURE_RE.is_match(s) {
@@ -818,6 +839,7 @@ fn cure_period(doc: &Doc<'_>) -> Option<Found<Period>> {
     None
 }
 
+#[inline(never)]
 fn liability_cap(doc: &Doc<'_>) -> Option<Found<LiabilityCap>> {
     static AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -929,6 +951,7 @@ const DAMAGE_LABELS: &[(&str, &str)] = &[
     ("cost of (substitute|cover|procurement)", "cost_of_cover"),
 ];
 
+#[inline(never)]
 fn excluded_damages(doc: &Doc<'_>) -> Option<Found<Vec<String>>> {
     let mut spans: Vec<(usize, usize)> = doc
         .hits("exclusion_of_damages")
@@ -963,6 +986,7 @@ fn excluded_damages(doc: &Doc<'_>) -> Option<Found<Vec<String>>> {
     Some(Found::new(labels, (a0, z0), 0.85))
 }
 
+#[inline(never)]
 fn indemnity(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Indemnity>> {
     static IND_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -1004,6 +1028,7 @@ fn indemnity(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Indem
     Some(Found::new(Indemnity { mutual, by }, span, 0.75))
 }
 
+#[inline(never)]
 fn confidentiality(doc: &Doc<'_>) -> Option<Found<Confidentiality>> {
     let mut first: Option<(usize, usize)> = None;
     let mut duration = None;
@@ -1065,6 +1090,7 @@ fn confidentiality(doc: &Doc<'_>) -> Option<Found<Confidentiality>> {
     ))
 }
 
+#[inline(never)]
 fn ip_ownership(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Vec<String>>> {
     static BG_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -1160,10 +1186,11 @@ fn ip_ownership(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Ve
     Some(Found::new(rules, span, 0.7))
 }
 
+#[inline(never)]
 fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
     static BODY_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"\b(icc|international chamber of commerce|aaa|american arbitration association|jams|lcia|london court of international arbitration|uncitral|dis|german arbitration institute|siac|singapore international arbitration centre|hkiac|cietac|wipo|icdr|cpr|ceDR|swiss chambers)\b",
+            r"(?-u:\b)(icc|international chamber of commerce|aaa|american arbitration association|jams|lcia|london court of international arbitration|uncitral|dis|german arbitration institute|siac|singapore international arbitration centre|hkiac|cietac|wipo|icdr|cpr|ceDR|swiss chambers)(?-u:\b)",
         )
     });
     let mut tiers: Vec<Tier> = Vec::new();
@@ -1251,6 +1278,7 @@ fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
     Some(Found::new(tiers, first.unwrap_or((0, 0)), 0.75))
 }
 
+#[inline(never)]
 fn termination_fee(doc: &Doc<'_>) -> Option<Found<Fee>> {
     static FEE_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(r"(?:early )?(?:termination|cancell?ation|break[\s-]?up) (?:fee|payment|charge)")
@@ -1281,6 +1309,7 @@ fn termination_fee(doc: &Doc<'_>) -> Option<Found<Fee>> {
     None
 }
 
+#[inline(never)]
 fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
     static DURING_RE: LazyLock<Regex> =
         LazyLock::new(|| re(r"during the term|term of this agreement|while this agreement"));
@@ -1319,6 +1348,7 @@ fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
     ))
 }
 
+#[inline(never)]
 fn payment_terms(doc: &Doc<'_>) -> Vec<Found<PaymentTerm>> {
     static INVOICE_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -1327,7 +1357,7 @@ fn payment_terms(doc: &Doc<'_>) -> Vec<Found<PaymentTerm>> {
     });
     static PCT_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"(\d{1,3}(?:\.\d{1,3})?)\s*(?:%|percent)|\b(?:(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|twenty-five|thirty|forty|fifty|sixty|seventy|eighty|ninety)\s+)?(?:percent)",
+            r"(\d{1,3}(?:\.\d{1,3})?)\s*(?:%|percent)|(?-u:\b)(?:(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|twenty-five|thirty|forty|fifty|sixty|seventy|eighty|ninety)\s+)?(?:percent)",
         )
     });
     let mut out = Vec::new();
@@ -1397,6 +1427,7 @@ fn payment_terms(doc: &Doc<'_>) -> Vec<Found<PaymentTerm>> {
     out
 }
 
+#[inline(never)]
 fn review_cycle(doc: &Doc<'_>) -> Option<Found<Period>> {
     let h = doc.hits("review_cycle").next()?;
     let s = sent_text(doc, h.start, h.end);
@@ -1424,8 +1455,8 @@ fn review_cycle(doc: &Doc<'_>) -> Option<Found<Period>> {
 /// Extracts every key term.
 pub(crate) fn extract(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> KeyTerms {
     let agreement_date = agreement_date(doc);
-    let effective_date = effective_date(doc, agreement_date.as_ref());
     let cands = term_candidates(doc);
+    let effective_date = effective_date(doc, agreement_date.as_ref(), &cands);
     let initial_term = initial_term(doc, &cands);
     let start = match effective_date.as_ref().map(|f| &f.value) {
         Some(Effective::Date(d)) => Some(*d),

@@ -448,6 +448,13 @@ fn decode_utf16(bytes: &[u8], f: fn([u8; 2]) -> u16) -> Result<String, IngestErr
 
 /// LF line ends, no NUL/BOM/control characters, non-breaking spaces as spaces.
 pub(crate) fn normalise(text: &str) -> String {
+    // Fast path: nothing to change (no CR/controls, no lead bytes of the special spaces).
+    let clean = text.bytes().all(|b| {
+        (b >= 0x20 && b != 0x7F && b != 0xC2 && b != 0xE2 && b != 0xEF) || b == b'\n' || b == b'\t'
+    });
+    if clean {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

@@ -76,7 +76,9 @@ async fn agreement_dates(
     let today = opt_date("today", q.today.as_deref())?;
     let until = opt_date("until", q.until.as_deref())?;
     Ok(Json(
-        s.store.agreement_dates(actor, id, today, until).await?,
+        s.store
+            .agreement_dates(actor, id, today, until, None)
+            .await?,
     ))
 }
 

@@ -1,4 +1,5 @@
-//! `entente bench analyze DIR`: throughput of the whole analysis pipeline.
+//! `entente bench analyze DIR`: throughput of the whole analysis pipeline;
+//! `entente bench dates`: deadline queries over a large synthetic portfolio.
 
 use super::Outcome;
 use std::path::PathBuf;
@@ -19,11 +20,28 @@ enum BenchCmd {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Load N synthetic agreements into a temporary SQLite store and time deadline queries.
+    Dates {
+        /// Number of agreements.
+        #[arg(long, default_value_t = 100_000)]
+        agreements: usize,
+        /// Queries per measurement.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+    },
 }
 
 impl Args {
-    pub(crate) fn run(self) -> anyhow::Result<Outcome> {
-        let BenchCmd::Analyze { dir, threads } = self.cmd;
+    pub(crate) async fn run(self) -> anyhow::Result<Outcome> {
+        let (dir, threads) = match self.cmd {
+            BenchCmd::Analyze { dir, threads } => (dir, threads),
+            BenchCmd::Dates {
+                agreements,
+                queries,
+            } => {
+                return super::bench_dates::run(agreements, queries).await;
+            }
+        };
         let all =
             threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         println!("{}", entente_analysis::bench::run(&dir, 1)?);

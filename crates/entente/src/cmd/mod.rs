@@ -2,13 +2,17 @@
 //! shared by every command, and the dispatch.
 
 mod admin;
+mod alerts;
 mod analyze;
 mod audit;
 mod bench;
+mod bench_dates;
+mod dates;
 mod demo;
 mod eval;
 mod import;
 mod list;
+mod obligations;
 mod serve;
 mod show;
 
@@ -63,6 +67,12 @@ enum Cmd {
     Analyze(analyze::Args),
     /// Score extraction against a labelled corpus (precision, recall, F1 per field).
     Eval(eval::Args),
+    /// Key dates of one agreement, each with its derivation and clause.
+    Dates(dates::Args),
+    /// Obligation occurrences (due soon, overdue); mark done or waived; record measurements.
+    Obligations(obligations::Args),
+    /// Alerts: run the scheduler once (or --dry-run), the delivery log, a person's inbox.
+    Alerts(alerts::Args),
     /// Benchmarks.
     Bench(bench::Args),
     /// Audit trail commands.
@@ -87,7 +97,10 @@ impl Cli {
             Cmd::Demo(a) => a.run(ctx).await,
             Cmd::Analyze(a) => a.run(),
             Cmd::Eval(a) => a.run(),
-            Cmd::Bench(a) => a.run(),
+            Cmd::Bench(a) => a.run().await,
+            Cmd::Dates(a) => a.run(ctx).await,
+            Cmd::Obligations(a) => a.run(ctx).await,
+            Cmd::Alerts(a) => a.run(ctx).await,
             Cmd::Audit(a) => a.run(ctx).await,
             Cmd::Admin(a) => a.run(ctx).await,
         }

@@ -1,8 +1,9 @@
 //! `entente serve`: opens the store, optionally loads the demo portfolio, and serves HTTP
-//! until SIGINT/SIGTERM.
+//! beside the alert scheduler until SIGINT/SIGTERM.
 
 use super::{Ctx, Outcome, today};
 use anyhow::Context;
+use entente_server::scheduler::{Scheduler, SystemClock};
 use entente_server::{AppState, Application, shutdown_signal};
 use std::net::SocketAddr;
 
@@ -20,10 +21,17 @@ pub(crate) struct Args {
     /// Largest document accepted, in MB.
     #[arg(long, env = "ENTENTE_MAX_UPLOAD_MB", default_value_t = 50)]
     max_upload_mb: u64,
+    /// Do not run the alert scheduler in this instance (e.g. API-only replicas).
+    #[arg(long, env = "ENTENTE_NO_SCHEDULER")]
+    no_scheduler: bool,
+    #[command(flatten)]
+    scheduler: super::alerts::SchedulerArgs,
 }
 
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
+        // Scheduler settings are validated before anything is opened.
+        let scheduler_settings = self.scheduler.settings()?;
         let (store, actor) = ctx.open().await?;
         if self.demo {
             let r = entente_core::demo::load(&store, &actor, today())
@@ -60,9 +68,45 @@ impl Args {
             eprintln!("  or run: entente admin create-user --email you@example.com --role admin");
         }
         eprintln!("entente listening on http://{addr} (API at /api, OpenAPI at /api/openapi.json)");
-        app.run_until(shutdown_signal())
-            .await
-            .context("server failed")?;
+        // One shutdown signal stops both the server and the scheduler.
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        let server = app.run_until(stopped(stop_rx.clone()));
+        if self.no_scheduler {
+            eprintln!("alert scheduler disabled (--no-scheduler)");
+            server.await.context("server failed")?;
+        } else {
+            let sched = Scheduler::new(store.clone(), scheduler_settings)
+                .context("cannot start the alert scheduler")?;
+            eprintln!(
+                "alert scheduler running as {} (e-mail: {})",
+                sched.settings().instance,
+                if sched.settings().smtp.is_some() {
+                    "SMTP"
+                } else {
+                    "not configured, logged as skipped"
+                }
+            );
+            let scheduler = sched.run(SystemClock, stopped(stop_rx.clone()));
+            tokio::pin!(server, scheduler);
+            tokio::select! {
+                r = &mut server => {
+                    eprintln!("HTTP server stopped; waiting for the scheduler to finish its step");
+                    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), &mut scheduler).await;
+                    r.context("server failed")?;
+                }
+                r = &mut scheduler => {
+                    eprintln!("alert scheduler stopped ({}); the server keeps serving until shutdown", match &r { Ok(()) => "shutdown".to_owned(), Err(e) => e.to_string() });
+                    server.await.context("server failed")?;
+                }
+            }
+        }
         store.close().await;
         Ok(Outcome::Ok)
     }

@@ -1,0 +1,231 @@
+//! `entente bench dates`: loads N synthetic agreements into a throw-away SQLite store,
+//! materialises their deadlines, and times "deadlines within 90 days" queries.
+
+use super::Outcome;
+use anyhow::Context;
+use entente_domain::agreement::AgreementDraft;
+use entente_domain::obligation::{DueRule, Frequency, NewObligation};
+use entente_domain::party::AgreementPartyDraft;
+use entente_domain::terms::{TermField, TermValue, Terms};
+use entente_domain::{Date, Period, Timestamp};
+use entente_store::{Actor, AgreementFilter, DeadlineFilter, Page, Store};
+use std::time::{Duration, Instant};
+
+/// A small deterministic generator (xorshift) so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn synthetic(
+    i: usize,
+    today: Date,
+    rng: &mut Rng,
+) -> anyhow::Result<(entente_domain::agreement::NewAgreement, Vec<NewObligation>)> {
+    let at = Timestamp::from_jiff(jiff::Timestamp::now());
+    let mut t = Terms::default();
+    let mut set = |f, v| t.set_user(f, v, "bench", at, None);
+    let effective = today.plus_days(-(rng.below(3 * 365) as i64));
+    set(TermField::EffectiveDate, TermValue::Date(effective));
+    set(
+        TermField::InitialTerm,
+        TermValue::Period(Period::years(1 + rng.below(3) as u32)?),
+    );
+    let renews = rng.below(10) < 7;
+    set(TermField::AutoRenewal, TermValue::Bool(renews));
+    if renews {
+        set(TermField::RenewalTerm, TermValue::Period(Period::years(1)?));
+        set(
+            TermField::NoticePeriodNonRenewal,
+            TermValue::Period(Period::days([30, 60, 90][rng.below(3) as usize])?),
+        );
+    }
+    if rng.below(10) < 3 {
+        set(
+            TermField::ReviewCycle,
+            TermValue::Period(Period::months(12)?),
+        );
+    }
+    set(
+        TermField::ConfidentialitySurvival,
+        TermValue::Period(Period::years(3)?),
+    );
+    let party = |n: String| AgreementPartyDraft {
+        legal_name: Some(n),
+        role: "partner".into(),
+        ..Default::default()
+    };
+    let new = AgreementDraft {
+        title: format!("Synthetic cooperation agreement {i}"),
+        status: Some("active".into()),
+        owner: Some(format!("owner{}@example.com", i % 50)),
+        parties: vec![
+            party("Northwind Systems, Inc.".into()),
+            party(format!("Partner {i} GmbH")),
+        ],
+        ..Default::default()
+    }
+    .validate(t)
+    .map_err(|e| anyhow::anyhow!("synthetic agreement {i}: {e}"))?;
+    let mut obligations = Vec::new();
+    if i.is_multiple_of(4) {
+        obligations.push(NewObligation {
+            obligor: "Northwind".into(),
+            beneficiary: None,
+            text: "Deliver the quarterly report".into(),
+            due: DueRule::Recurring {
+                frequency: Frequency::Quarterly,
+                offset: Some(Period::days(15)?),
+            },
+            metric: None,
+            status: None,
+            owner: None,
+            vague: false,
+            survives: false,
+        });
+    }
+    Ok((new, obligations))
+}
+
+fn stats(mut v: Vec<Duration>) -> (f64, f64, f64) {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let p = |q: f64| ms(v[((v.len() as f64 - 1.0) * q).round() as usize]);
+    (
+        p(0.5),
+        p(0.95),
+        ms(v.iter().sum::<Duration>()) / v.len() as f64,
+    )
+}
+
+/// Runs the benchmark and prints its figures.
+pub(crate) async fn run(n: usize, queries: usize) -> anyhow::Result<Outcome> {
+    anyhow::ensure!(
+        n > 0 && queries > 0,
+        "--agreements and --queries must be at least 1"
+    );
+    let dir = std::env::temp_dir().join(format!("entente-bench-dates-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let result = bench(&dir, n, queries).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn bench(dir: &std::path::Path, n: usize, queries: usize) -> anyhow::Result<Outcome> {
+    let store = Store::open_dir(dir)
+        .await
+        .context("cannot create the benchmark database")?;
+    let org = store.ensure_organisation("bench", "Bench").await?;
+    let actor = Actor::new(org, "bench");
+    let now = Timestamp::from_jiff(jiff::Timestamp::now());
+    let today = now.date_utc();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let t = Instant::now();
+    let mut items = Vec::with_capacity(n.min(10_000));
+    let mut loaded = 0;
+    for i in 0..n {
+        items.push(synthetic(i, today, &mut rng)?);
+        if items.len() == 10_000 || i + 1 == n {
+            store.create_agreements_bulk(&actor, &items, 1000).await?;
+            loaded += items.len();
+            items.clear();
+            eprint!("\rloaded {loaded}/{n} agreements");
+        }
+    }
+    let load = t.elapsed();
+    eprintln!();
+    let t = Instant::now();
+    let mut refreshed = 0;
+    loop {
+        let k = store.refresh_deadlines(now, 5000).await?;
+        if k == 0 {
+            break;
+        }
+        refreshed += k;
+        eprint!("\rdeadlines computed for {refreshed}/{n} agreements");
+    }
+    let refresh = t.elapsed();
+    eprintln!();
+    let deadlines = store.count_deadlines().await?;
+    println!(
+        "entente bench dates: {n} synthetic agreements, {deadlines} materialised deadlines (SQLite, {})",
+        dir.display()
+    );
+    println!(
+        "  load (bulk, 1000 per transaction): {:.1} s ({:.0} agreements/s)",
+        load.as_secs_f64(),
+        n as f64 / load.as_secs_f64()
+    );
+    println!(
+        "  compute and store deadlines:       {:.1} s ({:.0} agreements/s)",
+        refresh.as_secs_f64(),
+        n as f64 / refresh.as_secs_f64()
+    );
+    let mut cases: Vec<(&str, Vec<Duration>, usize)> = Vec::new();
+    for (name, limit) in [
+        ("deadlines within 90 days, first page (50)", 50u32),
+        ("deadlines within 90 days, all (up to 10000)", 10_000),
+    ] {
+        let mut times = Vec::with_capacity(queries);
+        let mut rows = 0;
+        for q in 0..queries {
+            // Vary the window start so the query does not hit one cached page only.
+            let day = today.plus_days((q % 30) as i64);
+            let f = DeadlineFilter {
+                within_days: Some(90),
+                today: Some(day.to_string()),
+                limit: Some(limit),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            rows = store.list_deadlines(&actor, &f).await?.len();
+            times.push(t.elapsed());
+        }
+        cases.push((name, times, rows));
+    }
+    let mut times = Vec::with_capacity(queries);
+    let mut total = 0;
+    for q in 0..queries {
+        let day = today.plus_days((q % 30) as i64);
+        let f = AgreementFilter {
+            notice_within_days: Some(90),
+            today: Some(day.to_string()),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        total = store
+            .list_agreements(
+                &actor,
+                &f,
+                Page {
+                    limit: 50,
+                    offset: 0,
+                },
+            )
+            .await?
+            .1;
+        times.push(t.elapsed());
+    }
+    cases.push((
+        "agreements with a notice deadline within 90 days (page of 50 + count)",
+        times,
+        total as usize,
+    ));
+    for (name, times, rows) in cases {
+        let (p50, p95, mean) = stats(times);
+        println!(
+            "  {name}: p50 {p50:.2} ms, p95 {p95:.2} ms, mean {mean:.2} ms ({rows} rows, {queries} queries)"
+        );
+    }
+    store.close().await;
+    Ok(Outcome::Ok)
+}

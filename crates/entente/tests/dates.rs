@@ -1,0 +1,141 @@
+//! End-to-end tests of `entente dates`, `entente obligations` and `entente alerts run` on the
+//! demo portfolio (issue 5): the notice deadline of an auto-renewing agreement with 90 days'
+//! notice is printed with its derivation and clause.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn entente(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_entente"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("ENTENTE_SMTP_HOST")
+        .output()
+        .expect("run entente")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn demo_id(data: &Path, title: &str) -> String {
+    let out = entente(data, &["list", "--json", "--limit", "100"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let items = v
+        .get("items")
+        .and_then(|i| i.as_array())
+        .cloned()
+        .or_else(|| v.as_array().cloned())
+        .unwrap();
+    items
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with(title)))
+        .and_then(|a| a["id"].as_str())
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn dates_prints_the_demo_notice_deadline_with_its_derivation_and_clause() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&entente(dir.path(), &["demo"]));
+    let id = demo_id(
+        dir.path(),
+        "Northwind–Globex Technology Integration Partnership",
+    );
+    let text = stdout(&entente(dir.path(), &["dates", &id[id.len() - 8..]]));
+    // e.g. "2027-07-20: last day to give notice of non-renewal = renewal on 2027-10-18 minus
+    // 90 days' written notice (clause 3.2)"
+    let line = text
+        .lines()
+        .find(|l| l.contains(": last day to give notice of non-renewal = renewal on "))
+        .unwrap_or_else(|| panic!("no notice line in:\n{text}"));
+    assert!(
+        line.ends_with(" minus 90 days' written notice (clause 3.2)"),
+        "{line}"
+    );
+    let deadline: jiff::civil::Date = line[..10].parse().unwrap();
+    let renewal: jiff::civil::Date = line.split("renewal on ").nth(1).unwrap()[..10]
+        .parse()
+        .unwrap();
+    let gap = (renewal - deadline).get_days();
+    // 90 days, or a little more when the 90th day falls on a weekend and the deadline moves back.
+    assert!((90..=92).contains(&gap), "{line}");
+    let today: jiff::civil::Date = text.split("key dates as of ").nth(1).unwrap()[..10]
+        .parse()
+        .unwrap();
+    assert!(
+        deadline >= today,
+        "the first upcoming notice deadline is listed: {line}"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&entente(dir.path(), &["dates", &id, "--json"]))).unwrap();
+    let k = json["key_dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "non_renewal_notice_deadline")
+        .unwrap();
+    assert_eq!(k["clause"]["number"], "3.2");
+
+    // A bad flag is an error that names it, and nothing runs.
+    let bad = entente(dir.path(), &["dates", &id, "--today", "2026-02-30"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--today"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let bad = entente(dir.path(), &["dates", &id, "--calendar", "atlantis"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn obligations_and_a_dry_alert_run_work_on_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&entente(dir.path(), &["demo"]));
+    let soon = stdout(&entente(
+        dir.path(),
+        &["obligations", "--due-within", "30d", "--json"],
+    ));
+    let soon: Vec<serde_json::Value> = serde_json::from_str(&soon).unwrap();
+    assert!(!soon.is_empty());
+    assert!(
+        soon.iter()
+            .all(|r| r["status"] == "pending" && r["kind"] == "obligation")
+    );
+    let overdue: Vec<serde_json::Value> = serde_json::from_str(&stdout(&entente(
+        dir.path(),
+        &["obligations", "--overdue", "--json"],
+    )))
+    .unwrap();
+    assert!(overdue.iter().all(|r| r["status"] == "overdue"));
+    let bad = entente(dir.path(), &["obligations", "--due-within", "soon"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--due-within"));
+
+    let dry = stdout(&entente(dir.path(), &["alerts", "run", "--dry-run"]));
+    assert!(dry.contains("would raise"), "{dry}");
+    assert!(dry.contains("nothing was sent"));
+    // The dry run raised nothing: a real run raises them, and a second real run none.
+    let run = stdout(&entente(dir.path(), &["alerts", "run"]));
+    assert!(
+        run.starts_with("raised ") && !run.starts_with("raised 0 "),
+        "{run}"
+    );
+    let again = stdout(&entente(dir.path(), &["alerts", "run"]));
+    assert!(again.starts_with("raised 0 alert(s)"), "{again}");
+    let log = stdout(&entente(dir.path(), &["alerts", "log", "--limit", "5"]));
+    assert!(
+        log.contains("skipped"),
+        "e-mail is skipped without SMTP: {log}"
+    );
+}

@@ -366,10 +366,10 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Vec<Found
     // Sentences holding a modal, found in one pass over the text.
     let mut with_modal: Vec<usize> = Vec::new();
     for m in MODAL_RE.find_iter(&doc.lower) {
-        if let Some(k) = doc.sentence_at(m.start()) {
-            if with_modal.last() != Some(&k) {
-                with_modal.push(k);
-            }
+        if let Some(k) = doc.sentence_at(m.start())
+            && with_modal.last() != Some(&k)
+        {
+            with_modal.push(k);
         }
     }
     for k in with_modal {

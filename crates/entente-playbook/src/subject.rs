@@ -60,6 +60,17 @@ impl SubjectClause {
     pub fn has(&self, id: &str) -> bool {
         self.categories.iter().any(|c| c == id)
     }
+
+    /// A bare heading ("9. Governing Law"): its categories come from the heading alone and
+    /// say nothing about what the agreement provides.
+    pub fn is_heading_only(&self) -> bool {
+        let t = self.text.trim();
+        let body = t
+            .split_once(char::is_whitespace)
+            .filter(|(first, _)| first.chars().any(|c| c.is_ascii_digit()) || first.ends_with('.'))
+            .map_or(t, |(_, rest)| rest);
+        body.split_whitespace().count() <= 6 && !body.contains(['.', ',', ';', ':'])
+    }
 }
 
 /// A duty found by analysis.
@@ -398,12 +409,14 @@ impl Subject {
         self.clauses
             .iter()
             .enumerate()
-            .filter(move |(_, c)| ids.iter().any(|id| c.has(id)))
+            .filter(move |(_, c)| !c.is_heading_only() && ids.iter().any(|id| c.has(id)))
     }
 
-    /// Whether any clause carries `id`.
+    /// Whether any clause with a body (not a bare heading) carries `id`.
     pub fn has_category(&self, id: &str) -> bool {
-        self.clauses.iter().any(|c| c.has(id))
+        self.clauses
+            .iter()
+            .any(|c| c.has(id) && !c.is_heading_only())
     }
 
     /// The first clause carrying any of `ids`, as a span.

@@ -163,16 +163,29 @@ fn tiers(s: &Subject) -> Vec<DisputeTier> {
     out
 }
 
+/// Where the dispute clause is: the first sentence about disputes that names a forum or a
+/// step, else analysis's evidence, else the first clause categorised as dispute resolution.
 fn dispute_span(s: &Subject) -> Option<Span> {
-    s.dispute.as_ref().and_then(|d| d.span).or_else(|| {
-        s.first_clause_with(&[
-            "dispute_resolution",
-            "negotiation_escalation",
-            "mediation",
-            "arbitration",
-            "jurisdiction_venue",
-        ])
-    })
+    let from_text = s
+        .clauses
+        .iter()
+        .filter(|c| !c.is_heading_only() && !c.has("definitions"))
+        .flat_map(sentences)
+        .find(|x| {
+            x.lower.contains("dispute") && TIER_TEXT.iter().any(|(_, r)| r.is_match(&x.lower))
+        })
+        .map(|x| x.span);
+    from_text
+        .or_else(|| s.dispute.as_ref().and_then(|d| d.span))
+        .or_else(|| {
+            s.first_clause_with(&[
+                "negotiation_escalation",
+                "mediation",
+                "arbitration",
+                "jurisdiction_venue",
+                "dispute_resolution",
+            ])
+        })
 }
 
 fn names(ts: &[Tier]) -> String {
@@ -196,12 +209,12 @@ pub(super) fn dispute_resolution(rule: &EffectiveRule<'_>, input: &Input<'_>) ->
     if present.iter().any(|t| accepted.contains(&t.tier)) {
         return Vec::new();
     }
-    let span = dispute_span(s);
-    if present.is_empty() && span.is_none() {
+    if present.is_empty() {
         return vec![Hit::missing(
             "no dispute-resolution clause: disputes go to litigation by default, with no escalation, mediation or arbitration",
         )];
     }
+    let span = dispute_span(s);
     vec![Hit::at(
         format!(
             "disputes go straight to court: no {} step",
@@ -227,7 +240,7 @@ pub(super) fn dispute_tiers(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
     }
     let present = tiers(s);
     let span = dispute_span(s);
-    if present.is_empty() && span.is_none() {
+    if present.is_empty() {
         return vec![Hit::missing(format!(
             "no dispute-resolution clause; the playbook requires {}",
             names(&required)

@@ -361,6 +361,8 @@ static SURVIVAL: LazyLock<Regex> = LazyLock::new(|| {
         r"\bsurviv\w*\b|\bafter\s+(?:the\s+)?(?:termination|expiry|expiration|end)\b|\bthereafter\b|\bfollowing\s+(?:the\s+)?(?:termination|expiry|expiration|end)\b|\bindefinitely\b|\bperpetu\w*\b|\bat\s+any\s+time\b|\bwithout\s+limit\s+(?:of|in)\s+time\b",
     )
 });
+static RETURN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:return|destroy|destruction|delete|deletion|erase)\b"));
 static YEARS: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)\b(?:\s*\(\d{1,2}\))?\s+(years?|months?)\b",
@@ -393,7 +395,7 @@ fn survival_in_text(s: &Subject) -> (bool, Option<Period>, Option<Span>) {
     let mut at = None;
     for (_, c) in s.clauses_with(&["confidentiality"]) {
         for sent in sentences(c) {
-            if !SURVIVAL.is_match(&sent.lower) {
+            if !SURVIVAL.is_match(&sent.lower) || RETURN.is_match(&sent.lower) {
                 continue;
             }
             survives = true;
@@ -427,7 +429,11 @@ pub(super) fn confidentiality(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Ve
             vec![Hit::missing("no confidentiality clause")]
         };
     }
-    let found = s.confidentiality.as_ref();
+    // A survival read from a return-or-destroy sentence is about data return, not secrecy.
+    let found = s.confidentiality.as_ref().filter(|c| {
+        c.span
+            .is_none_or(|sp| !RETURN.is_match(&s.excerpt(sp, 2000).to_ascii_lowercase()))
+    });
     let (text_survives, text_period, text_at) = survival_in_text(s);
     let perpetual = found.is_some_and(|c| c.value.perpetual);
     let survives = perpetual || text_survives || found.is_some_and(|c| c.value.survives);

@@ -3,7 +3,9 @@
 
 pub mod auth;
 pub mod demo;
+pub mod docx;
 mod error;
+pub mod governance;
 mod import;
 
 pub use error::CoreError;

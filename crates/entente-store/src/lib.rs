@@ -14,6 +14,7 @@ mod dispute;
 mod document;
 mod error;
 mod feed;
+mod finding;
 mod governance;
 mod measurement;
 mod migrate;
@@ -35,6 +36,9 @@ pub use amendment::{AsAmended, VersionText};
 pub use document::{ClauseHit, NewVersion, VersionAnalysis};
 pub use error::StoreError;
 pub use feed::{CalendarFeed, FeedScope};
+pub use finding::{
+    CheckSummary, FindingFilter, FindingRow, NewCheck, NewFinding, StoredCheck, StoredPlaybook,
+};
 pub use governance::TerminationView;
 pub use measurement::{BreachView, MeasurementView};
 pub use obligation::{ObligationFilter, ObligationPatch};

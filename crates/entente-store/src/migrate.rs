@@ -11,6 +11,7 @@ use std::borrow::Cow;
 const SQLITE: &[(i64, &str, &str)] = &[
     (1, "core", include_str!("../migrations/sqlite/0001_core.sql")),
     (2, "alerts", include_str!("../migrations/sqlite/0002_alerts.sql")),
+    (3, "playbook", include_str!("../migrations/sqlite/0003_playbook.sql")),
     (4, "access", include_str!("../migrations/sqlite/0004_access.sql")),
     (5, "governance", include_str!("../migrations/sqlite/0005_governance.sql")),
 ];
@@ -18,6 +19,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "core", include_str!("../migrations/postgres/0001_core.sql")),
     (2, "alerts", include_str!("../migrations/postgres/0002_alerts.sql")),
+    (3, "playbook", include_str!("../migrations/postgres/0003_playbook.sql")),
     (4, "access", include_str!("../migrations/postgres/0004_access.sql")),
     (5, "governance", include_str!("../migrations/postgres/0005_governance.sql")),
 ];

@@ -101,6 +101,45 @@ fn letter_before(s: &str) -> Option<char> {
 }
 
 fn detect_marker(line: &str, last_lower: Option<&str>, last_upper: Option<&str>) -> Option<Marker> {
+    // Cheap gate before any regex: markers start with a digit, "(", "§", a keyword or a
+    // letter/roman numeral followed by "." or ")".
+    let b = line.as_bytes();
+    let first = *b.first()?;
+    let keyword = {
+        let head: String = line
+            .chars()
+            .take(10)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        [
+            "article",
+            "art.",
+            "section",
+            "sec.",
+            "clause",
+            "schedule",
+            "exhibit",
+            "annex",
+            "appendix",
+            "attachment",
+            "addendum",
+        ]
+        .iter()
+        .any(|k| head.starts_with(k))
+    };
+    let letter_marker = first.is_ascii_alphabetic()
+        && b.iter()
+            .take(7)
+            .position(|c| *c == b'.' || *c == b')')
+            .is_some_and(|p| b[..p].iter().all(u8::is_ascii_alphabetic));
+    if !(first.is_ascii_digit()
+        || first == b'('
+        || line.starts_with('§')
+        || keyword
+        || letter_marker)
+    {
+        return None;
+    }
     if let Some(c) = ARTICLE_RE.captures(line) {
         let m = c.get(0)?;
         return Some(Marker {
@@ -332,7 +371,7 @@ fn is_noise(line: &str) -> bool {
         .chars()
         .all(|c| c.is_ascii_digit());
     digits_only
-        || t.to_ascii_lowercase().starts_with("page ") && t.len() < 20
+        || starts_ci(t, "page ") && t.len() < 20
         || t.contains(".....")
         || t.contains("_____")
         || t.contains("· · ·")
@@ -366,6 +405,11 @@ fn starts_ci(s: &str, prefix: &str) -> bool {
 
 /// Segments `text` into clauses.
 pub(crate) fn segment(text: &str) -> Vec<Segment> {
+    segment_with(text, &text.to_ascii_lowercase())
+}
+
+/// Segments `text`; `lower` is its ASCII-lowercased copy (same byte offsets).
+pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
     let mut segs: Vec<Segment> = Vec::new();
     let mut stack: Vec<(Style, usize)> = Vec::new(); // style, segment index
     let mut last_lower: Option<String> = None;
@@ -411,6 +455,7 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
             continue;
         }
         let start = line_start + lead;
+        let ll: &str = &lower[start..start + line.len()];
         let was_blank = prev_blank;
         prev_blank = false;
 
@@ -448,11 +493,7 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
             }
             continue;
         }
-        let lower_head: String = line
-            .chars()
-            .take(40)
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let lower_head: &str = &ll[..crate::text::floor_boundary(ll, 40)];
 
         // "PARTIES" / "BETWEEN:" headings belong to the preamble.
         if !in_body
@@ -660,7 +701,7 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
         {
             if segs[idx].heading.is_none() {
                 segs[idx].heading = Some(line.trim_end_matches(['.', ':']).to_owned());
-                let lh = line.to_ascii_lowercase();
+                let lh = ll;
                 if lh.contains("definition") {
                     segs[idx].kind = SegmentKind::Definitions;
                     in_definitions_top = Some(segs[idx].level);
@@ -670,7 +711,6 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
         }
         // Unnumbered CAPS heading after a blank line opens a section at the current top.
         let cover_heading = !in_body && {
-            let ll = line.to_ascii_lowercase();
             ll.contains("agreement")
                 || matches!(ll.trim(), "between" | "and" | "among" | "by and between")
         };
@@ -684,8 +724,7 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
             stack.clear();
             in_body = true;
             in_recitals = false;
-            let lh = line.to_ascii_lowercase();
-            let kind = if lh.contains("definition") {
+            let kind = if ll.contains("definition") {
                 SegmentKind::Definitions
             } else {
                 SegmentKind::Section
@@ -695,7 +734,7 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
         }
         // Preamble starts with the first line that names parties or says "This Agreement".
         if !seen_preamble && !in_body && !in_recitals {
-            let l = &lower_head;
+            let l = lower_head;
             if l.starts_with("this ")
                 || l.starts_with("the parties")
                 || l.starts_with("between")
@@ -704,10 +743,9 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
                 || l.starts_with("party a")
                 || l.starts_with("made ")
                 || l.starts_with("dear ")
-                || line.to_ascii_lowercase().contains(" is made ")
-                || line.to_ascii_lowercase().contains(" entered into ")
+                || ll.contains(" is made ")
+                || ll.contains(" entered into ")
                 || {
-                    let ll = line.to_ascii_lowercase();
                     (ll.contains("agreement") || ll.contains("contract"))
                         && (ll.contains(" between ")
                             || ll.contains(" among ")
@@ -734,7 +772,7 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
             && was_blank
             && segs.last().map(|s| s.kind) == Some(SegmentKind::Preamble)
         {
-            let l = &lower_head;
+            let l = lower_head;
             if l.starts_with("now, therefore")
                 || l.starts_with("now therefore")
                 || l.starts_with("it is agreed")

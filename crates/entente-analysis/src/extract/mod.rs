@@ -47,7 +47,7 @@ pub(crate) struct Doc<'a> {
 impl<'a> Doc<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let lower = crate::text::ascii_lower(text);
-        let segs = crate::segment::segment(text);
+        let segs = crate::segment::segment_with(text, &lower);
         // Sentences never cross segment boundaries.
         let mut sents = Vec::new();
         let mut sent_seg = Vec::new();

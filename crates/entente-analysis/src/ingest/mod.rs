@@ -448,31 +448,44 @@ fn decode_utf16(bytes: &[u8], f: fn([u8; 2]) -> u16) -> Result<String, IngestErr
 
 /// LF line ends, no NUL/BOM/control characters, non-breaking spaces as spaces.
 pub(crate) fn normalise(text: &str) -> String {
-    // Fast path: nothing to change (no CR/controls, no lead bytes of the special spaces).
-    let clean = text.bytes().all(|b| {
-        (b >= 0x20 && b != 0x7F && b != 0xC2 && b != 0xE2 && b != 0xEF) || b == b'\n' || b == b'\t'
-    });
-    if clean {
-        return text.to_owned();
-    }
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push('\n');
-                }
-            }
-            '\u{feff}' | '\0' | '\u{200b}' | '\u{ad}' => {}
-            '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}' | '\u{2002}' | '\u{2003}' => {
-                out.push(' ')
-            }
-            '\u{0c}' | '\u{0b}' | '\u{2028}' | '\u{2029}' => out.push('\n'),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push(' '),
-            c => out.push(c),
+    let b = text.as_bytes();
+    let mut run = 0; // start of the current run of bytes copied unchanged
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        // Plain ASCII (and the lead bytes of characters that stay) is copied in runs.
+        let special = c < 0x20 && c != b'\n' && c != b'\t'
+            || c == 0x7F
+            || c == 0xC2
+            || c == 0xE2
+            || c == 0xEF;
+        if !special {
+            i += 1;
+            continue;
         }
+        let ch = text[i..].chars().next().unwrap_or(' ');
+        let len = ch.len_utf8();
+        let replacement: Option<&str> = match ch {
+            '\r' => Some(if b.get(i + 1) == Some(&b'\n') {
+                ""
+            } else {
+                "\n"
+            }),
+            '\u{feff}' | '\0' | '\u{200b}' | '\u{ad}' => Some(""),
+            '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}' | '\u{2002}' | '\u{2003}' => Some(" "),
+            '\u{0c}' | '\u{0b}' | '\u{2028}' | '\u{2029}' => Some("\n"),
+            c if c.is_control() && c != '\n' && c != '\t' => Some(" "),
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            out.push_str(&text[run..i]);
+            out.push_str(r);
+            run = i + len;
+        }
+        i += len;
     }
+    out.push_str(&text[run..]);
     out
 }
 

@@ -404,6 +404,7 @@ fn starts_ci(s: &str, prefix: &str) -> bool {
 }
 
 /// Segments `text` into clauses.
+#[cfg(test)]
 pub(crate) fn segment(text: &str) -> Vec<Segment> {
     segment_with(text, &text.to_ascii_lowercase())
 }

@@ -45,6 +45,11 @@ pub struct Imported {
     pub terms: usize,
     /// Obligations extracted.
     pub obligations: usize,
+    /// Risk score (0–100) from the playbook check stored with the version; `None` when the
+    /// check could not run (the import itself succeeded).
+    pub risk_score: Option<u32>,
+    /// Findings of that check.
+    pub findings: Option<usize>,
 }
 
 /// The store-shaped result of analysing a document.
@@ -151,6 +156,17 @@ pub async fn import_document(
     let new = draft.validate(Terms::default())?;
     let (version, va) = to_version(&analysis, media_type, bytes, filename);
     let (agreement_id, version_id) = store.import_agreement(actor, &new, &version, &va).await?;
+    // Checked against the tenant's playbook and stored with the version (issue 4).
+    let report = crate::check::check_version(
+        store,
+        actor,
+        agreement_id,
+        version_id,
+        &analysis,
+        new.kind,
+        &new.terms,
+    )
+    .await;
     Ok(Imported {
         agreement_id,
         version_id,
@@ -158,6 +174,8 @@ pub async fn import_document(
         clauses: va.clauses.len(),
         terms: va.terms.len(),
         obligations: va.obligations.len(),
+        risk_score: report.as_ref().map(|r| r.score.total),
+        findings: report.as_ref().map(|r| r.findings.len()),
     })
 }
 
@@ -172,5 +190,9 @@ pub async fn add_version_document(
 ) -> Result<VersionId> {
     let (analysis, media_type) = analyse(bytes, filename, limits)?;
     let (version, va) = to_version(&analysis, media_type, bytes, filename);
-    Ok(store.add_version(actor, agreement, &version, &va).await?)
+    let vid = store.add_version(actor, agreement, &version, &va).await?;
+    // Every new version is checked too, with the agreement's kind and the values people entered.
+    let a = store.get_agreement(actor, agreement).await?;
+    crate::check::check_version(store, actor, agreement, vid, &analysis, a.kind, &a.terms).await;
+    Ok(vid)
 }

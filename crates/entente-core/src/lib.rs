@@ -2,6 +2,7 @@
 //! adding a version, loading the demo portfolio), shared by the CLI and the HTTP server.
 
 pub mod auth;
+pub mod check;
 pub mod demo;
 pub mod docx;
 mod error;

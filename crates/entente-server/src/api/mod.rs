@@ -7,6 +7,7 @@ mod alert;
 mod audit;
 mod calendar;
 mod document;
+mod lifecycle;
 mod obligation;
 mod party;
 
@@ -21,12 +22,13 @@ use utoipa_axum::router::OpenApiRouter;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Entente API", description = "Contract lifecycle management for cooperation agreements. Errors are RFC 9457 problem documents (application/problem+json)."),
-    components(schemas(Problem, entente_domain::terms::TermField, entente_domain::AgreementId, entente_domain::PartyId, entente_domain::ObligationId, entente_domain::VersionId, entente_domain::ClauseId)),
+    components(schemas(Problem, entente_domain::terms::TermField, entente_domain::AgreementId, entente_domain::PartyId, entente_domain::ObligationId, entente_domain::VersionId, entente_domain::ClauseId, entente_domain::DisputeId, entente_domain::AmendmentId, entente_domain::SignatureId, entente_domain::ReviewId, entente_domain::TerminationId)),
     tags(
         (name = "agreements", description = "Agreements, their terms and lifecycle"),
         (name = "documents", description = "Document versions, clauses and search"),
         (name = "parties", description = "Legal entities"),
         (name = "obligations", description = "Duties and their status"),
+        (name = "lifecycle", description = "Transitions, approvals, signatures, amendments and redlines, reviews, termination and disputes"),
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "key dates", description = "Key dates with derivations, and deadlines across the portfolio"),
         (name = "alerts", description = "Alert settings, alerts, inbox, watchers, webhooks, delivery log and calendar feeds"),
@@ -43,6 +45,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(document::router())
         .merge(party::router())
         .merge(obligation::router())
+        .merge(lifecycle::router())
         .merge(audit::router())
         .merge(alert::router())
         .merge(calendar::router())

@@ -27,6 +27,28 @@ fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/users") => {
             json!({"email": "new@example.com", "role": "viewer", "password": PASSWORD})
         }
+        // Lifecycle and governance (issue 6).
+        ("PUT", "/api/approval-policy") => {
+            json!({"rules": [{"name": "legal", "role": "legal", "stage": 1}]})
+        }
+        ("POST", "/api/agreements/{id}/approvals") => json!({}),
+        ("POST", "/api/agreements/{id}/approvals/decisions") => {
+            json!({"step": "legal", "decision": "approve"})
+        }
+        ("POST", "/api/agreements/{id}/signatures") => {
+            json!({"party": "Globex", "signatory_name": "X", "sha256": "a".repeat(64)})
+        }
+        ("POST", "/api/agreements/{id}/amendments") => {
+            json!({"effective_date": "2026-01-01", "summary": "x", "text": "amended text"})
+        }
+        ("POST", "/api/agreements/{id}/reviews") => json!({"outcome": "no_change"}),
+        ("POST", "/api/agreements/{id}/termination") => {
+            json!({"kind": "mutual", "given_by": "Globex"})
+        }
+        ("POST", "/api/agreements/{id}/disputes") => json!({"subject": "x"}),
+        ("POST", "/api/disputes/{id}/escalation") => json!({}),
+        ("POST", "/api/disputes/{id}/resolution") => json!({"outcome": "withdrawn"}),
+        ("POST", "/api/disputes/escalate-due") => json!({}),
         ("POST", "/api/session") => {
             json!({"email": "nobody@example.com", "password": "wrong password 123"})
         }
@@ -47,6 +69,7 @@ struct Ids {
     party: String,
     user: String,
     token: String,
+    dispute: String,
 }
 
 async fn seed_tenant_a(app: &crate::helpers::TestApp) -> Ids {
@@ -69,7 +92,15 @@ async fn seed_tenant_a(app: &crate::helpers::TestApp) -> Ids {
     assert_eq!(s, 201, "{v}");
     let (_, users) = app.get("/api/users").await;
     let (_, tokens) = app.get("/api/tokens").await;
+    let (s, d) = app
+        .post(
+            &format!("/api/agreements/{agreement}/disputes"),
+            json!({"subject": "late plan"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
     Ids {
+        dispute: d["id"].as_str().unwrap().to_owned(),
         obligation: o["id"].as_str().unwrap().to_owned(),
         version: v["id"].as_str().unwrap().to_owned(),
         party: a["parties"][0]["party_id"].as_str().unwrap().to_owned(),
@@ -93,6 +124,7 @@ fn fill(path: &str, ids: &Ids) -> String {
                 "parties" => ids.party.clone(),
                 "users" => ids.user.clone(),
                 "tokens" => ids.token.clone(),
+                "disputes" => ids.dispute.clone(),
                 other => {
                     panic!("route {path}: no tenant-A id known for /{other}/{{id}}; extend `fill`")
                 }
@@ -173,6 +205,7 @@ async fn every_route_refuses_anonymous_callers_and_other_tenants() {
             &ids.party,
             &ids.user,
             &ids.token,
+            &ids.dispute,
         ];
 
         for (method, template) in &all {

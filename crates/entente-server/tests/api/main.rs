@@ -7,5 +7,6 @@ mod alerts;
 mod bad_input;
 mod calendar;
 mod helpers;
+mod lifecycle;
 mod openapi;
 mod receivers;

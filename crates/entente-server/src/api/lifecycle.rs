@@ -1,0 +1,598 @@
+//! Lifecycle and governance endpoints (issue 6): transition history, approval policy and
+//! chains, signatures, amendments with redlines and the consolidated view, reviews,
+//! termination notices, disputes, and the audit export of one agreement.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{AppJson, AppPath, AppQuery, Result};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use entente_core::governance::{
+    VersionRedline, amend_document, audit_csv, open_dispute, redline_versions,
+};
+use entente_domain::access::Permission;
+use entente_domain::amendment::{Amendment, AmendmentDraft};
+use entente_domain::approval::{ApprovalChain, ApprovalPolicy, Decision};
+use entente_domain::audit::AuditEvent;
+use entente_domain::dispute::{Dispute, DisputeDraft, DisputeStatus};
+use entente_domain::lifecycle::{
+    NoticeDraft, Review, ReviewOutcome, Signature, SignatureDraft, TransitionRecord,
+};
+use entente_domain::{AgreementId, AgreementStatus, Date, DisputeId, Money, Period, Timestamp};
+use entente_store::{AsAmended, TerminationView};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_transitions))
+        .routes(routes!(get_approval_policy, set_approval_policy))
+        .routes(routes!(list_approvals, submit_for_approval))
+        .routes(routes!(decide_approval))
+        .routes(routes!(list_signatures, sign_agreement))
+        .routes(routes!(list_amendments, amend_agreement))
+        .routes(routes!(get_consolidated))
+        .routes(routes!(get_redline))
+        .routes(routes!(list_reviews, record_review))
+        .routes(routes!(get_termination, give_termination_notice))
+        .routes(routes!(list_disputes, create_dispute))
+        .routes(routes!(get_dispute))
+        .routes(routes!(escalate_dispute))
+        .routes(routes!(resolve_dispute))
+        .routes(routes!(escalate_due_disputes))
+        .routes(routes!(export_audit))
+}
+
+type P = crate::error::Problem;
+
+fn today() -> Date {
+    Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+}
+
+fn date_or_today(field: &str, s: Option<&str>) -> Result<Date> {
+    Ok(s.map(Date::parse)
+        .transpose()
+        .map_err(|e| e.within(field))?
+        .unwrap_or_else(today))
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/transitions", tag = "lifecycle", params(("id" = AgreementId, Path)),
+    responses((status = 200, description = "every move with who, when, why and what caused it, oldest first", body = Vec<TransitionRecord>),
+        (status = 404, description = "no such agreement", body = P)))]
+async fn list_transitions(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+) -> Result<Json<Vec<TransitionRecord>>> {
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.transitions(actor, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/approval-policy", tag = "lifecycle",
+    responses((status = 200, description = "the tenant's approval policy (the built-in default until one is set)", body = ApprovalPolicy)))]
+async fn get_approval_policy(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<ApprovalPolicy>> {
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.approval_policy(actor).await?))
+}
+
+#[utoipa::path(put, path = "/api/approval-policy", tag = "lifecycle", request_body = ApprovalPolicy,
+    responses((status = 200, description = "the policy now in force for new approval rounds", body = ApprovalPolicy),
+        (status = 422, description = "bad rule (names each)", body = P)))]
+async fn set_approval_policy(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppJson(p): AppJson<ApprovalPolicy>,
+) -> Result<Json<ApprovalPolicy>> {
+    let actor = caller.require(Permission::Govern)?;
+    s.store.set_approval_policy(actor, &p).await?;
+    Ok(Json(s.store.approval_policy(actor).await?))
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/approvals", tag = "lifecycle", params(("id" = AgreementId, Path)),
+    responses((status = 200, description = "every approval round (the chain snapshot and its decisions), oldest first", body = Vec<ApprovalChain>),
+        (status = 404, description = "no such agreement", body = P)))]
+async fn list_approvals(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+) -> Result<Json<Vec<ApprovalChain>>> {
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.approval_rounds(actor, id).await?))
+}
+
+/// A submission for approval.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub(crate) struct Submission {
+    /// Note recorded with the move.
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/approvals", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = Submission,
+    responses((status = 201, description = "a new approval round from the current policy", body = ApprovalChain),
+        (status = 404, description = "no such agreement", body = P), (status = 409, description = "a round is still open", body = P),
+        (status = 422, description = "the agreement is neither a draft nor in review", body = P)))]
+async fn submit_for_approval(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppJson(b): AppJson<Submission>,
+) -> Result<(StatusCode, Json<ApprovalChain>)> {
+    let actor = caller.require(Permission::Govern)?;
+    let chain = s
+        .store
+        .submit_for_approval(actor, id, b.comment.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(chain)))
+}
+
+/// A decision on one step of the open round.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct StepDecision {
+    /// Step name, e.g. `legal`.
+    step: String,
+    /// `approve` or `reject`.
+    decision: Decision,
+    /// Comment (required to reject).
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+/// The round after a decision, and the agreement's status.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct DecisionOutcome {
+    chain: ApprovalChain,
+    status: AgreementStatus,
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/approvals/decisions", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = StepDecision,
+    responses((status = 200, description = "the round after the decision; the agreement is approved when the last step approves", body = DecisionOutcome),
+        (status = 404, description = "no such agreement", body = P),
+        (status = 422, description = "not the caller's role, step not due yet, already decided, or a rejection without comment", body = P)))]
+async fn decide_approval(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppJson(b): AppJson<StepDecision>,
+) -> Result<Json<DecisionOutcome>> {
+    // Each step names the role that decides it; the chain checks the caller's role.
+    let actor = caller.require(Permission::Read)?;
+    let (chain, status) = s
+        .store
+        .decide_approval(
+            actor,
+            caller.role,
+            id,
+            &b.step,
+            b.decision,
+            b.comment.as_deref(),
+        )
+        .await?;
+    Ok(Json(DecisionOutcome { chain, status }))
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/signatures", tag = "lifecycle", params(("id" = AgreementId, Path)),
+    responses((status = 200, description = "signatures with the version and SHA-256 each party signed", body = Vec<Signature>),
+        (status = 404, description = "no such agreement", body = P)))]
+async fn list_signatures(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+) -> Result<Json<Vec<Signature>>> {
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.signatures(actor, id).await?))
+}
+
+/// A recorded signature and the agreement's status after it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Signed {
+    signature: Signature,
+    status: AgreementStatus,
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/signatures", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = SignatureDraft,
+    responses((status = 201, description = "signature recorded; the agreement is active once every party has signed", body = Signed),
+        (status = 404, description = "no such agreement", body = P), (status = 409, description = "the party has already signed this version", body = P),
+        (status = 422, description = "wrong SHA-256, unknown party, bad date, or not out for signature", body = P)))]
+async fn sign_agreement(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppJson(b): AppJson<SignatureDraft>,
+) -> Result<(StatusCode, Json<Signed>)> {
+    let actor = caller.require(Permission::Govern)?;
+    let sig = b.validate(today())?;
+    let (signature, status) = s.store.sign_agreement(actor, id, &sig).await?;
+    Ok((StatusCode::CREATED, Json(Signed { signature, status })))
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/amendments", tag = "lifecycle", params(("id" = AgreementId, Path)),
+    responses((status = 200, description = "amendments with their effective dates, changes and the values they replaced", body = Vec<Amendment>),
+        (status = 404, description = "no such agreement", body = P)))]
+async fn list_amendments(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+) -> Result<Json<Vec<Amendment>>> {
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.amendments(actor, id).await?))
+}
+
+/// An amendment with its text (the amended or restated agreement, plain text or Markdown).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewAmendmentBody {
+    #[serde(flatten)]
+    draft: AmendmentDraft,
+    /// The amended text; it becomes the agreement's next version.
+    text: String,
+    /// File name for the version (default `amendment.txt`).
+    #[serde(default)]
+    filename: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/amendments", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = NewAmendmentBody,
+    responses((status = 201, description = "amendment recorded as a new version; the agreement is amended", body = Amendment),
+        (status = 404, description = "no such agreement", body = P),
+        (status = 422, description = "bad date or change, empty text, or the agreement is not in force", body = P)))]
+async fn amend_agreement(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppJson(b): AppJson<NewAmendmentBody>,
+) -> Result<(StatusCode, Json<Amendment>)> {
+    let actor = caller.require(Permission::Govern)?;
+    let filename = b.filename.unwrap_or_else(|| "amendment.txt".into());
+    let a = amend_document(
+        &s.store,
+        actor,
+        id,
+        b.text.as_bytes(),
+        &filename,
+        &b.draft,
+        &s.limits,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// The date a view is for.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct OnQuery {
+    /// The date (default today).
+    on: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/consolidated", tag = "lifecycle", params(("id" = AgreementId, Path), OnQuery),
+    responses((status = 200, description = "terms in force on the date, each pointing at its version or amendment, with the key dates they give", body = AsAmended),
+        (status = 404, description = "no such agreement", body = P), (status = 422, description = "bad date", body = P)))]
+async fn get_consolidated(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppQuery(q): AppQuery<OnQuery>,
+) -> Result<Json<AsAmended>> {
+    let actor = caller.require(Permission::Read)?;
+    s.store.get_agreement(actor, id).await?;
+    let on = date_or_today("on", q.on.as_deref())?;
+    Ok(Json(s.store.consolidated(actor, id, on).await?))
+}
+
+/// Which versions to compare, and how to answer.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct RedlineQuery {
+    /// Older version number (default: the one before `to`).
+    from: Option<u32>,
+    /// Newer version number (default: the latest).
+    to: Option<u32>,
+    /// `json` (default) or `docx` (tracked changes).
+    format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/redline", tag = "lifecycle", params(("id" = AgreementId, Path), RedlineQuery),
+    responses((status = 200, description = "word-level redline: structured JSON, or a DOCX with tracked changes (format=docx)", body = VersionRedline),
+        (status = 404, description = "no such agreement", body = P), (status = 422, description = "no such version, or bad format", body = P)))]
+async fn get_redline(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppQuery(q): AppQuery<RedlineQuery>,
+) -> Result<Response> {
+    let actor = caller.require(Permission::Read)?;
+    let r = redline_versions(&s.store, actor, id, q.from, q.to).await?;
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(r).into_response()),
+        "docx" => {
+            let a = s.store.get_agreement(actor, id).await?;
+            let bytes = entente_core::docx::redline_docx(
+                &r.redline,
+                &format!(
+                    "{} — redline v{} → v{}",
+                    a.title, r.from.number, r.to.number
+                ),
+                &format!(
+                    "{}: redline of version {} → version {}",
+                    a.title, r.from.number, r.to.number
+                ),
+                &r.to.author,
+                r.to.created_at,
+            )
+            .map_err(|e| entente_core::CoreError::Internal(e.to_string()))?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        entente_domain::document::MediaType::Docx.mime().to_owned(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!(
+                            "attachment; filename=\"redline-v{}-v{}.docx\"",
+                            r.from.number, r.to.number
+                        ),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        other => Err(entente_domain::ValidationError::new(
+            "format",
+            format!("{other:?} is not json or docx"),
+        )
+        .into()),
+    }
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/reviews", tag = "lifecycle", params(("id" = AgreementId, Path)),
+    responses((status = 200, description = "scheduled and held reviews, by due date", body = Vec<Review>),
+        (status = 404, description = "no such agreement", body = P)))]
+async fn list_reviews(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+) -> Result<Json<Vec<Review>>> {
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.reviews(actor, id).await?))
+}
+
+/// A review held.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct ReviewBody {
+    /// `no_change`, `amend` or `terminate`.
+    outcome: ReviewOutcome,
+    /// Notes.
+    #[serde(default)]
+    notes: Option<String>,
+    /// Date held (default today).
+    #[serde(default)]
+    reviewed_on: Option<String>,
+    /// Cycle to the next review when the agreement states none (e.g. `P6M`; default 12 months).
+    #[serde(default)]
+    cycle: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/reviews", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = ReviewBody,
+    responses((status = 201, description = "the review recorded and the next one scheduled", body = Vec<Review>),
+        (status = 404, description = "no such agreement", body = P), (status = 422, description = "bad date or cycle, or not in force", body = P)))]
+async fn record_review(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppJson(b): AppJson<ReviewBody>,
+) -> Result<(StatusCode, Json<Vec<Review>>)> {
+    let actor = caller.require(Permission::Govern)?;
+    let on = date_or_today("reviewed_on", b.reviewed_on.as_deref())?;
+    let cycle = b
+        .cycle
+        .as_deref()
+        .map(Period::parse)
+        .transpose()
+        .map_err(|e| e.within("cycle"))?;
+    let reviews = s
+        .store
+        .record_review(actor, id, b.outcome, b.notes.as_deref(), on, cycle)
+        .await?;
+    Ok((StatusCode::CREATED, Json(reviews)))
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/termination", tag = "lifecycle", params(("id" = AgreementId, Path)),
+    responses((status = 200, description = "the latest termination notice with its post-termination obligations (null when none)", body = Option<TerminationView>),
+        (status = 404, description = "no such agreement", body = P)))]
+async fn get_termination(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+) -> Result<Json<Option<TerminationView>>> {
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.termination(actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/termination", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = NoticeDraft,
+    responses((status = 201, description = "notice recorded: effective date computed, post-termination obligations created", body = TerminationView),
+        (status = 404, description = "no such agreement", body = P),
+        (status = 422, description = "not in force, unknown party, no notice period, or an effective date earlier than the notice allows", body = P)))]
+async fn give_termination_notice(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppJson(b): AppJson<NoticeDraft>,
+) -> Result<(StatusCode, Json<TerminationView>)> {
+    let actor = caller.require(Permission::Govern)?;
+    let t = s
+        .store
+        .give_termination_notice(actor, id, &b, today())
+        .await?;
+    Ok((StatusCode::CREATED, Json(t)))
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/disputes", tag = "lifecycle", params(("id" = AgreementId, Path)),
+    responses((status = 200, description = "disputes under the agreement, oldest first", body = Vec<Dispute>),
+        (status = 404, description = "no such agreement", body = P)))]
+async fn list_disputes(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+) -> Result<Json<Vec<Dispute>>> {
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.disputes(actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/disputes", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = DisputeDraft,
+    responses((status = 201, description = "dispute opened at its first tier, with the tier's clock", body = Dispute),
+        (status = 404, description = "no such agreement", body = P), (status = 422, description = "bad subject, party, date or tier", body = P)))]
+async fn create_dispute(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppJson(b): AppJson<DisputeDraft>,
+) -> Result<(StatusCode, Json<Dispute>)> {
+    let actor = caller.require(Permission::Govern)?;
+    let d = open_dispute(&s.store, actor, id, &b, today()).await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
+#[utoipa::path(get, path = "/api/disputes/{id}", tag = "lifecycle", params(("id" = DisputeId, Path)),
+    responses((status = 200, description = "the dispute with its tiers, clock and history", body = Dispute),
+        (status = 404, description = "no such dispute", body = P)))]
+async fn get_dispute(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<DisputeId>,
+) -> Result<Json<Dispute>> {
+    let actor = caller.require(Permission::Read)?;
+    Ok(Json(s.store.get_dispute(actor, id).await?))
+}
+
+/// An escalation by decision.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub(crate) struct Escalation {
+    /// Date the next tier starts (default today).
+    #[serde(default)]
+    on: Option<String>,
+    /// Why.
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/disputes/{id}/escalation", tag = "lifecycle", params(("id" = DisputeId, Path)), request_body = Escalation,
+    responses((status = 200, description = "the dispute at its next tier, with the new clock", body = Dispute),
+        (status = 404, description = "no such dispute", body = P), (status = 422, description = "closed, or already at the last tier", body = P)))]
+async fn escalate_dispute(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<DisputeId>,
+    AppJson(b): AppJson<Escalation>,
+) -> Result<Json<Dispute>> {
+    let actor = caller.require(Permission::Govern)?;
+    s.store.get_dispute(actor, id).await?;
+    let on = date_or_today("on", b.on.as_deref())?;
+    Ok(Json(s.store.escalate_dispute(actor, id, on, b.note).await?))
+}
+
+/// How a dispute ended.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct Resolution {
+    /// `settled`, `withdrawn` or `decided`.
+    outcome: DisputeStatus,
+    /// Date (default today).
+    #[serde(default)]
+    on: Option<String>,
+    /// What was agreed or decided.
+    #[serde(default)]
+    notes: Option<String>,
+    /// Settlement amount.
+    #[serde(default)]
+    settlement: Option<Money>,
+}
+
+#[utoipa::path(post, path = "/api/disputes/{id}/resolution", tag = "lifecycle", params(("id" = DisputeId, Path)), request_body = Resolution,
+    responses((status = 200, description = "the dispute closed with its outcome", body = Dispute),
+        (status = 404, description = "no such dispute", body = P), (status = 422, description = "already closed, or bad outcome", body = P)))]
+async fn resolve_dispute(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<DisputeId>,
+    AppJson(b): AppJson<Resolution>,
+) -> Result<Json<Dispute>> {
+    let actor = caller.require(Permission::Govern)?;
+    s.store.get_dispute(actor, id).await?;
+    let on = date_or_today("on", b.on.as_deref())?;
+    Ok(Json(
+        s.store
+            .resolve_dispute(actor, id, b.outcome, on, b.notes, b.settlement)
+            .await?,
+    ))
+}
+
+/// The day clocks are checked against.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub(crate) struct Tick {
+    /// Default today.
+    #[serde(default)]
+    today: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/disputes/escalate-due", tag = "lifecycle", request_body = Tick,
+    responses((status = 200, description = "disputes escalated because their tier's clock ran out", body = Vec<Dispute>),
+        (status = 422, description = "bad date", body = P)))]
+async fn escalate_due_disputes(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppJson(b): AppJson<Tick>,
+) -> Result<Json<Vec<Dispute>>> {
+    let actor = caller.require(Permission::Govern)?;
+    let today = date_or_today("today", b.today.as_deref())?;
+    Ok(Json(s.store.escalate_due_disputes(actor, today).await?))
+}
+
+/// Export format.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ExportQuery {
+    /// `json` (default) or `csv`.
+    format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/agreements/{id}/audit/export", tag = "audit", params(("id" = AgreementId, Path), ExportQuery),
+    responses((status = 200, description = "the agreement's audit events with their hash-chain fields, as JSON or CSV", body = Vec<AuditEvent>),
+        (status = 404, description = "no such agreement", body = P), (status = 422, description = "bad format", body = P)))]
+async fn export_audit(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppQuery(q): AppQuery<ExportQuery>,
+) -> Result<Response> {
+    let actor = caller.require(Permission::ReadAudit)?;
+    // Events outlive a deleted agreement, so existence is checked only when none are found.
+    let events = s.store.list_audit(actor, Some(id)).await?;
+    if events.is_empty() {
+        s.store.get_agreement(actor, id).await?;
+    }
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(events).into_response()),
+        "csv" => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"audit-{id}.csv\""),
+                ),
+            ],
+            audit_csv(&events),
+        )
+            .into_response()),
+        other => Err(entente_domain::ValidationError::new(
+            "format",
+            format!("{other:?} is not json or csv"),
+        )
+        .into()),
+    }
+}

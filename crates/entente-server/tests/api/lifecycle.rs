@@ -1,0 +1,420 @@
+//! The lifecycle scenario of issue 6 through the HTTP API, on every backend: draft →
+//! approvals → signatures → active → amendment changing the notice period → consolidated view
+//! and recomputed notice deadline → termination notice → post-termination obligations →
+//! closed, with the audit trail verifying at the end (and failing once a row is altered).
+
+use crate::helpers::{bearer_client, spawn_apps, user_token};
+use entente_domain::access::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const V1: &str = "COLLABORATION AGREEMENT\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n12. Renewal. This Agreement renews for successive one-year terms unless either party gives ninety (90) days' written notice.\n\n14. Termination. Either party may terminate for convenience on thirty (30) days' notice.\n";
+const V2: &str = "COLLABORATION AGREEMENT (as amended)\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n12. Renewal. This Agreement renews for successive one-year terms unless either party gives sixty (60) days' written notice.\n\n14. Termination. Either party may terminate for convenience on thirty (30) days' notice.\n";
+
+fn today() -> entente_domain::Date {
+    entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+}
+
+async fn post_as(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
+    let r = c.post(url).json(&body).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified_audit_trail() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        // Draft with its terms and first version.
+        let (s, a) = app
+            .post_agreement(json!({
+                "title": "Northwind–Globex Integration", "kind": "collaboration", "status": "draft",
+                "parties": [
+                    {"legal_name": "Northwind Systems, Inc.", "short_name": "Northwind", "role": "partner"},
+                    {"legal_name": "Globex GmbH", "short_name": "Globex", "role": "partner"}],
+                "terms": {"effective_date": "2025-06-01", "initial_term": "P2Y", "auto_renewal": true,
+                          "renewal_term": "P1Y", "notice_period_non_renewal": "P90D",
+                          "termination_for_convenience_notice": "P30D", "confidentiality_survival": "P3Y",
+                          "contract_value": {"amount": "250000", "currency": "EUR"}}}))
+            .await;
+        assert_eq!(s, 201, "{l}: {a}");
+        let id = a["id"].as_str().unwrap().to_owned();
+        let base = format!("/api/agreements/{id}");
+        let (s, v1) = app
+            .post_bytes(
+                &format!("{base}/versions?filename=v1.txt"),
+                V1.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(s, 201, "{v1}");
+
+        // Approvals: legal, then finance (value ≥ 100,000 EUR), each by its role.
+        let (s, chain) = app.post(&format!("{base}/approvals"), json!({})).await;
+        assert_eq!(s, 201, "{chain}");
+        let steps: Vec<&str> = chain["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(steps, ["legal", "finance"], "{l}");
+        let legal = bearer_client(
+            &user_token(&app.store, &app.actor, "legal@example.com", Role::Legal).await,
+        );
+        let finance = bearer_client(
+            &user_token(
+                &app.store,
+                &app.actor,
+                "buyer@example.com",
+                Role::Procurement,
+            )
+            .await,
+        );
+        let decide = format!("{}{base}/approvals/decisions", app.addr);
+        let (s, p) = post_as(
+            &finance,
+            decide.clone(),
+            json!({"step": "finance", "decision": "approve"}),
+        )
+        .await;
+        assert_eq!(s, 422, "finance waits for legal: {p}");
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("waits until every step of stage 1"),
+            "{p}"
+        );
+        let (s, p) = post_as(
+            &legal,
+            decide.clone(),
+            json!({"step": "legal", "decision": "reject"}),
+        )
+        .await;
+        assert_eq!(s, 422, "a rejection needs a comment: {p}");
+        let (s, r) = post_as(
+            &legal,
+            decide.clone(),
+            json!({"step": "legal", "decision": "reject", "comment": "add a data-return clause"}),
+        )
+        .await;
+        assert_eq!(
+            (s, r["chain"]["state"].as_str(), r["status"].as_str()),
+            (200, Some("rejected"), Some("in_review")),
+            "{r}"
+        );
+        let (s, _) = app
+            .post(
+                &format!("{base}/approvals"),
+                json!({"comment": "clause added"}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let (s, _) = post_as(
+            &legal,
+            decide.clone(),
+            json!({"step": "legal", "decision": "approve", "comment": "ok"}),
+        )
+        .await;
+        assert_eq!(s, 200);
+        let (s, r) = post_as(
+            &finance,
+            decide.clone(),
+            json!({"step": "finance", "decision": "approve"}),
+        )
+        .await;
+        assert_eq!(
+            (s, r["status"].as_str()),
+            (200, Some("approved")),
+            "{l}: {r}"
+        );
+
+        // Signatures against the exact version's SHA-256.
+        let (s, _) = app
+            .post(
+                &format!("{base}/transition"),
+                json!({"status": "out_for_signature", "reason": "sent to Globex"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let sha = v1["sha256"].as_str().unwrap();
+        let sig = |party: &str, sha: &str| json!({"party": party, "signatory_name": format!("CEO of {party}"), "signatory_title": "CEO", "signed_on": "2025-05-20", "sha256": sha});
+        let (s, p) = app
+            .post(
+                &format!("{base}/signatures"),
+                sig("Globex", &"a".repeat(64)),
+            )
+            .await;
+        assert_eq!(s, 422, "{p}");
+        let (s, r) = app
+            .post(&format!("{base}/signatures"), sig("Globex", sha))
+            .await;
+        assert_eq!(
+            (s, r["status"].as_str()),
+            (201, Some("out_for_signature")),
+            "{r}"
+        );
+        let (s, r) = app
+            .post(
+                &format!("{base}/signatures"),
+                sig("Northwind Systems, Inc.", sha),
+            )
+            .await;
+        assert_eq!((s, r["status"].as_str()), (201, Some("active")), "{l}: {r}");
+        assert_eq!(r["signature"]["sha256"], sha);
+
+        // Amendment: the notice period drops to 60 days from 2026-01-01.
+        let (s, am) = app
+            .post(&format!("{base}/amendments"), json!({
+                "effective_date": "2026-01-01", "summary": "Shorter non-renewal notice",
+                "changes": {"notice_period_non_renewal": "P60D"}, "text": V2, "filename": "amendment-1.txt"}))
+            .await;
+        assert_eq!(s, 201, "{l}: {am}");
+        assert_eq!(
+            (am["number"].as_u64(), am["version_number"].as_u64()),
+            (Some(1), Some(2))
+        );
+        let (_, ag) = app.get(&base).await;
+        assert_eq!(ag["status"], "amended");
+
+        // Consolidated view before and after, and the recomputed notice deadline.
+        let (s, before) = app.get(&format!("{base}/consolidated?on=2025-12-31")).await;
+        assert_eq!(s, 200, "{before}");
+        assert_eq!(
+            before["notice_deadline"]["date"], "2027-03-03",
+            "{l}: {}",
+            before["notice_deadline"]
+        );
+        assert_eq!(before["pending"], json!([1]));
+        let (_, after) = app.get(&format!("{base}/consolidated?on=2026-01-01")).await;
+        assert_eq!(
+            after["notice_deadline"]["date"], "2027-04-02",
+            "{l}: {}",
+            after["notice_deadline"]
+        );
+        let notice = after["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["field"] == "notice_period_non_renewal")
+            .unwrap();
+        assert_eq!(notice["value"], "P60D");
+        assert_eq!(
+            (
+                notice["origin"]["kind"].as_str(),
+                notice["origin"]["number"].as_u64(),
+                notice["origin"]["version_number"].as_u64()
+            ),
+            (Some("amendment"), Some(1), Some(2))
+        );
+        let (_, list) = app.get("/api/agreements?q=integration").await;
+        assert_eq!(
+            list["items"][0]["notice_deadline"], "2027-04-02",
+            "the portfolio column follows the amendment"
+        );
+
+        // Redline v1 → v2: structured JSON and a DOCX with tracked changes.
+        let (s, red) = app.get(&format!("{base}/redline?from=1&to=2")).await;
+        assert_eq!(s, 200, "{red}");
+        let segs = red["segments"].as_array().unwrap();
+        assert!(
+            segs.iter()
+                .any(|x| x["op"] == "delete" && x["text"].as_str().unwrap().contains("ninety"))
+        );
+        assert!(
+            segs.iter()
+                .any(|x| x["op"] == "insert" && x["text"].as_str().unwrap().contains("sixty"))
+        );
+        let r = app
+            .client
+            .get(format!("{}{base}/redline?format=docx", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("wordprocessingml")
+        );
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+
+        // Termination for convenience, notice given 40 days ago: 30 days' notice has run.
+        let given = today().plus_days(-40);
+        let (s, t) = app
+            .post(&format!("{base}/termination"), json!({"kind": "convenience", "given_by": "Globex", "given_on": given.to_string(), "clause": "14", "reason": "strategy change"}))
+            .await;
+        assert_eq!(s, 201, "{l}: {t}");
+        assert_eq!(t["plan"]["effective_date"], given.plus_days(30).to_string());
+        let obligations = t["obligations"].as_array().unwrap();
+        assert_eq!(obligations.len(), 3, "{t}");
+        let (_, ag) = app.get(&base).await;
+        assert_eq!(ag["status"], "wind_down");
+        let (s, p) = app
+            .post(&format!("{base}/transition"), json!({"status": "closed"}))
+            .await;
+        assert_eq!(s, 422);
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("certificate of deletion"),
+            "{p}"
+        );
+        for o in obligations.iter().filter(|o| o["survives"] == false) {
+            let (s, _) = app
+                .send(
+                    Method::PATCH,
+                    &format!("/api/obligations/{}", o["id"].as_str().unwrap()),
+                    json!({"status": "done", "note": "certificate received"}),
+                )
+                .await;
+            assert_eq!(s, 200);
+        }
+        let (s, closed) = app
+            .post(
+                &format!("{base}/transition"),
+                json!({"status": "closed", "reason": "wind-down complete"}),
+            )
+            .await;
+        assert_eq!(
+            (s, closed["status"].as_str()),
+            (200, Some("closed")),
+            "{closed}"
+        );
+
+        // Every move, who made it and why.
+        let (_, moves) = app.get(&format!("{base}/transitions")).await;
+        let seq: Vec<String> = moves
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}:{}",
+                    m["to"].as_str().unwrap(),
+                    m["via"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            seq,
+            [
+                "in_review:approval",
+                "approved:approval",
+                "out_for_signature:manual",
+                "active:signature",
+                "amended:amendment",
+                "termination_notice:termination",
+                "wind_down:termination",
+                "closed:manual"
+            ],
+            "{l}"
+        );
+        assert!(
+            moves[2]["reason"] == "sent to Globex"
+                && moves[2]["by"]
+                    .as_str()
+                    .unwrap()
+                    .contains("admin@example.com"),
+            "{}",
+            moves[2]
+        );
+
+        // The audit trail verifies and exports; altering one row is detected.
+        let (_, v) = app.get("/api/audit/verify").await;
+        assert_eq!(v["intact"], true, "{l}: {v}");
+        let (_, events) = app.get(&format!("{base}/audit/export")).await;
+        let actions: Vec<&str> = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        for a in [
+            "approval.reject",
+            "approval.approve",
+            "signature.add",
+            "amendment.add",
+            "termination.notice",
+            "agreement.transition",
+        ] {
+            assert!(actions.contains(&a), "{a} in {actions:?}");
+        }
+        let r = app
+            .client
+            .get(format!("{}{base}/audit/export?format=csv", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let csv = r.text().await.unwrap();
+        assert_eq!(csv.lines().count(), events.as_array().unwrap().len() + 1);
+        assert!(csv.starts_with("seq,at,actor,action"));
+        let seq = events[3]["seq"].as_i64().unwrap();
+        sqlx::query(
+            "update audit_event set actor = 'mallory' where organisation_id = $1 and seq = $2",
+        )
+        .bind(app.actor.org.to_string())
+        .bind(seq)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+        let (_, v) = app.get("/api/audit/verify").await;
+        assert_eq!(
+            (v["intact"].as_bool(), v["broken_at"].as_i64()),
+            (Some(false), Some(seq)),
+            "{l}: {v}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn disputes_follow_the_tiers_of_the_dispute_clause() {
+    for app in spawn_apps().await {
+        let (_, a) = app.post_agreement(crate::helpers::agreement_body()).await;
+        let id = a["id"].as_str().unwrap();
+        let text = "ALLIANCE AGREEMENT\n\n17. Disputes. The parties shall first attempt to resolve any dispute by negotiation between senior executives within twenty (20) days. Failing that, the dispute shall be referred to mediation for forty-five (45) days. Any dispute not so resolved shall be finally settled by arbitration under the ICC Rules.\n";
+        app.post_bytes(
+            &format!("/api/agreements/{id}/versions?filename=a.txt"),
+            text.as_bytes().to_vec(),
+        )
+        .await;
+        let (s, d) = app
+            .post(&format!("/api/agreements/{id}/disputes"), json!({"subject": "missed milestone 2", "parties": ["Globex"], "amount": {"amount": "120000", "currency": "EUR"}}))
+            .await;
+        assert_eq!(s, 201, "{d}");
+        let kinds: Vec<&str> = d["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["negotiation", "mediation", "arbitration"]);
+        assert_eq!(d["tiers"][0]["period"], "P20D");
+        let did = d["id"].as_str().unwrap();
+        let (s, e) = app
+            .post(
+                &format!("/api/disputes/{did}/escalation"),
+                json!({"note": "talks failed"}),
+            )
+            .await;
+        assert_eq!((s, e["tier"].as_u64()), (200, Some(1)), "{e}");
+        let (s, r) = app
+            .post(&format!("/api/disputes/{did}/resolution"), json!({"outcome": "settled", "notes": "credit note", "settlement": {"amount": "40000", "currency": "EUR"}}))
+            .await;
+        assert_eq!((s, r["status"].as_str()), (200, Some("settled")), "{r}");
+        let (s, p) = app
+            .post(&format!("/api/disputes/{did}/escalation"), json!({}))
+            .await;
+        assert_eq!(s, 422, "{p}");
+        let (_, list) = app.get(&format!("/api/agreements/{id}/disputes")).await;
+        assert_eq!(list[0]["events"].as_array().unwrap().len(), 3);
+    }
+}

@@ -42,6 +42,9 @@ pub struct AgreementFilter {
     pub governing_law: Option<String>,
     /// The day "within N days" counts from (default: today, UTC).
     pub today: Option<String>,
+    /// Order: `updated` (default, newest first), `title`, `effective_date`, `expiration_date`
+    /// or `notice_deadline` (soonest first, unknown dates last).
+    pub sort: Option<String>,
 }
 
 /// Pagination.
@@ -141,6 +144,7 @@ impl Store {
             return Err(ValidationError::new("limit", "must be between 1 and 500").into());
         }
         let (where_sql, binds) = filter_sql(actor, filter)?;
+        let order = sort_sql(filter.sort.as_deref())?;
         let total: i64 = {
             let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "select count(*) from agreement a where {where_sql}"
@@ -153,7 +157,7 @@ impl Store {
         let sql = format!(
             "select agreement_id, title, kind, status, owner, effective_date, expiration_date, auto_renewal, \
              notice_deadline, liability_cap_kind, governing_law, updated_at from agreement a where {where_sql} \
-             order by updated_at desc, agreement_id desc limit {} offset {}",
+             order by {order} limit {} offset {}",
             page.limit, page.offset
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -781,6 +785,24 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter) -> Result<(String, Vec<String>
     }
     errs.finish()?;
     Ok((clauses.join(" and "), binds))
+}
+
+/// The ORDER BY for a sort key; only these fixed fragments ever reach the SQL.
+fn sort_sql(sort: Option<&str>) -> Result<&'static str> {
+    Ok(match sort.unwrap_or("updated") {
+        "updated" => "updated_at desc, agreement_id desc",
+        "title" => "lower(title), agreement_id",
+        "effective_date" => "effective_date is null, effective_date, agreement_id",
+        "expiration_date" => "expiration_date is null, expiration_date, agreement_id",
+        "notice_deadline" => "notice_deadline is null, notice_deadline, agreement_id",
+        other => {
+            return Err(ValidationError::new(
+                "sort",
+                format!("{other:?} is not one of updated, title, effective_date, expiration_date, notice_deadline"),
+            )
+            .into());
+        }
+    })
 }
 
 fn like_pattern(s: &str) -> String {

@@ -150,3 +150,32 @@ async fn lists_are_paginated_and_page_size_is_bounded() {
         assert_eq!(p["errors"][0]["field"], "limit");
     }
 }
+
+#[tokio::test]
+async fn portfolio_lists_sort_by_the_deadline_people_ask_about() {
+    for app in spawn_apps().await {
+        for (title, effective) in [
+            ("Late", "2025-09-01"),
+            ("Soon", "2025-03-01"),
+            ("Middle", "2025-06-01"),
+        ] {
+            let mut b = agreement_body();
+            b["title"] = json!(title);
+            b["terms"]["effective_date"] = json!(effective);
+            assert_eq!(app.post_agreement(b).await.0, 201);
+        }
+        let (_, p) = app.get("/api/agreements?sort=notice_deadline").await;
+        let titles: Vec<&str> = p["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(titles, ["Soon", "Middle", "Late"], "{}", app.label);
+        let (_, p) = app.get("/api/agreements?sort=title").await;
+        assert_eq!(p["items"][0]["title"], "Late");
+        let (status, p) = app.get("/api/agreements?sort=colour").await;
+        assert_eq!(status, 422);
+        assert_eq!(p["errors"][0]["field"], "sort");
+    }
+}

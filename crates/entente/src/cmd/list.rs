@@ -39,6 +39,9 @@ pub(crate) struct Args {
     /// Governing law.
     #[arg(long)]
     law: Option<String>,
+    /// Order: updated, title, effective_date, expiration_date, notice_deadline.
+    #[arg(long)]
+    sort: Option<String>,
     /// Rows to show.
     #[arg(long, default_value_t = 100)]
     limit: u32,
@@ -66,6 +69,7 @@ impl Args {
             liability_cap: self.liability_cap,
             governing_law: self.law,
             today: None,
+            sort: self.sort,
         };
         let (rows, total) = store
             .list_agreements(

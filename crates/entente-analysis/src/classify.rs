@@ -79,24 +79,24 @@ static RULES: &[Rule] = &[
     ),
     r(
         "no_solicit_of_employees",
-        &["solicit", "hire", "employ"],
-        r"(?:solicit|recruit|hire|employ|engage|induce)[^.;]*(?:employee|personnel|staff|consultant|contractor)s?[^.;]*(?:of the other|of either|of [a-z]+|employed by|engaged by)|non-?solicit(?:ation)? of (?:employees|personnel)",
-        r"general solicitation|advertisement|not be deemed|employee benefit|employees of (?:the )?(?:customer|client)s? of",
-        0.6,
+        &["solicit", "hire", "recruit", "poach"],
+        r"(?:not|neither|refrain from|no party)[^.;]*(?:solicit|recruit|hire|induce|entice|poach)[^.;]*(?:employee|personnel|staff|workforce)|non-?solicit(?:ation)?[^.;]*(?:employee|personnel)|(?:solicit|recruit|hire)[^.;]*(?:employee|personnel)[^.;]*(?:without (?:the )?(?:prior )?(?:written )?consent)",
+        r"general solicitation|advertisement|not be deemed|employees of (?:the )?(?:customer|client)s? of",
+        0.7,
     ),
     r(
         "non_disparagement",
-        &["disparag", "derogatory", "defam"],
-        r"disparag|derogatory|defamatory",
+        &["disparag", "derogatory"],
+        r"disparag|derogatory (?:statement|remark|comment)s?",
         "",
         0.9,
     ),
     r(
         "termination_for_convenience",
-        &["terminat"],
-        r"terminat[^.;]*(?:for convenience|without cause|for any reason or no reason|for any reason|at any time[^.;]*(?:notice|written)|(?:upon|by|on|with|giving|after|following|providing)[^.;]*(?:\d+|thirty|sixty|ninety|fifteen|one hundred|\w+ \(\d+\))[^.;]*(?:days?|months?)'?[^.;]*(?:prior |advance )?(?:written )?notice)|(?:may|can|right to) terminate[^.;]*(?:at (?:its|their) (?:sole )?(?:discretion|option|convenience))",
-        r"(?:breach|default|insolven|bankrupt|fail(?:s|ure)? to|force majeure|change of control|cure|non-?payment)|terminat\w* (?:for|upon) cause",
-        0.7,
+        &["terminat", "convenience", "withdraw"],
+        r"terminat[^.;]*for (?:its |their )?convenience|(?:may|can|shall have the right to|will have the right to|has the right to|have the right to|is entitled to|are entitled to|right to|elect to|option to|shall be entitled to)\s+(?:[a-z,]+\s+){0,4}?terminat[^.;]*(?:without cause|with or without cause|for any reason or no reason|for any or no reason|for no reason|at (?:its|their) (?:sole )?(?:discretion|option|convenience)|at any time[^.;]*(?:notice|written)|(?:upon|by|on|with|giving|after|following|providing|by giving|by providing)[^.;]*(?:days?|months?|weeks?)'?[^.;]*notice)|(?:either|any|each) party (?:may|can|shall be entitled to) (?:withdraw|terminate)[^.;]*(?:notice|at any time)",
+        r"(?-u:\b)(?:breach|default|insolven|bankrupt|fails?|failure|force majeure|change (?:of|in) control|cure|non-?payment|renew|mutual|written agreement of|if|in the event|upon the occurrence|prior to the (?:end|expiration)|expiration of the)(?-u:\b)",
+        0.75,
     ),
     r(
         "rofr_rofo_rofn",
@@ -151,8 +151,8 @@ static RULES: &[Rule] = &[
             "gross sales",
             "share of",
         ],
-        r"royalt(?:y|ies)|revenue[\s-]+shar|profit[\s-]+shar|share (?:of|in) (?:the )?(?:net |gross )?(?:revenue|profit|proceeds|income|sales)|commission|(?:\d+(?:\.\d+)?\s*%|percent)[^.;]*(?:of (?:the |all )?(?:net |gross |total )?(?:revenue|sales|receipts|proceeds|profit|income|fees|amounts? (?:received|collected))|net sales|gross revenue)|(?:revenue|profit)s? (?:will|shall) be (?:shared|split|divided)",
-        r"(?:interest|late)[^.;]*(?:rate|charge)|sales tax|withholding|commissioner",
+        r"royalties|royalty[\s-]+(?:payment|rate|fee|report|on|of|equal|shall|will|in the amount|at|based|percentage|due|payable|for|bearing|income)|revenue[\s-]+shar|profit[\s-]+shar|share (?:of|in) (?:the )?(?:net |gross )?(?:revenue|profit|proceeds|income|sales)|commissions?(?-u:\b)[^.;]*(?:rate|%|percent|paid|payable|earned|due|of|on)|(?:\d+(?:\.\d+)?\s*%|percent)[^.;]*(?:of (?:the |all |its )?(?:net |gross |total )?(?:revenue|sales|receipts|proceeds|profit|income|fees|amounts? (?:received|collected)|premium)|net sales|gross revenue)|(?:revenue|profit)s? (?:will|shall) be (?:shared|split|divided)",
+        r"(?:interest|late)[^.;]*(?:rate|charge)|sales tax|withholding|commissioner|(?:exchange|trade|communications|european|utilit(?:y|ies)|federal|securities) commission",
         0.7,
     ),
     r(
@@ -356,15 +356,10 @@ static RULES: &[Rule] = &[
     ),
     r(
         "third_party_beneficiary",
-        &[
-            "third party beneficiar",
-            "third-party beneficiar",
-            "third parties beneficiar",
-            "beneficiaries",
-        ],
+        &["beneficiar"],
         r"third[\s-]+part(?:y|ies)[\s-]+beneficiar|intended beneficiar|(?:express|intended) third[\s-]+part",
-        "",
-        0.9,
+        r"(?:no|not|nothing|neither|none)[^.;]*(?:third[\s-]+part|beneficiar)|third[\s-]+part(?:y|ies)[\s-]+beneficiar[^.;]*(?:shall not|will not|not be)|(?-u:\b)(?:no|not)(?-u:\b)[^.;]*(?:right|benefit|remed)",
+        0.85,
     ),
     r(
         "competitive_restriction_exception",
@@ -827,8 +822,6 @@ static HEADINGS: &[(&str, &[&str])] = &[
     ("waiver", &["amendment_waiver"]),
     ("relationship of the parties", &["relationship_of_parties"]),
     ("independent contractor", &["relationship_of_parties"]),
-    ("third party beneficiar", &["third_party_beneficiary"]),
-    ("third-party beneficiar", &["third_party_beneficiary"]),
     ("change of control", &["change_of_control"]),
     ("change in control", &["change_of_control"]),
     ("reports", &["reporting"]),
@@ -1026,6 +1019,38 @@ pub(crate) fn classify(
         .map(|h| (h.start, h.end))
         .collect();
     hits.retain(|h| h.cat != "uncapped_liability" || limit_sentences.contains(&(h.start, h.end)));
+    // An exception to a competitive restriction needs the restriction in the same clause
+    // (or its parent clause).
+    let seg_of_hit = |h: &Hit| {
+        let k = sentences.partition_point(|s| s.1 <= h.start);
+        seg_of.get(k).copied()
+    };
+    let restricted: Vec<usize> = hits
+        .iter()
+        .filter(|h| {
+            matches!(
+                h.cat,
+                "non_compete"
+                    | "exclusivity"
+                    | "no_solicit_of_customers"
+                    | "no_solicit_of_employees"
+            )
+        })
+        .filter_map(|h| seg_of_hit(h))
+        .collect();
+    hits.retain(|h| {
+        h.cat != "competitive_restriction_exception"
+            || seg_of_hit(h).is_some_and(|sg| {
+                restricted.contains(&sg)
+                    || segs
+                        .get(sg)
+                        .and_then(|x| x.parent)
+                        .is_some_and(|p| restricted.contains(&p))
+                    || restricted
+                        .iter()
+                        .any(|r| segs.get(*r).and_then(|x| x.parent) == Some(sg))
+            })
+    });
     for cats in categories.iter_mut() {
         cats.clear();
     }

@@ -1036,7 +1036,7 @@ pub(crate) fn classify(
                     | "no_solicit_of_employees"
             )
         })
-        .filter_map(|h| seg_of_hit(h))
+        .filter_map(&seg_of_hit)
         .collect();
     hits.retain(|h| {
         h.cat != "competitive_restriction_exception"

@@ -3,18 +3,26 @@
 
 mod admin;
 mod alerts;
+mod amend;
 mod analyze;
+mod approve;
 mod audit;
 mod bench;
 mod bench_dates;
 mod dates;
 mod demo;
+mod diff;
+mod dispute;
 mod eval;
 mod import;
 mod list;
 mod obligations;
+mod review;
 mod serve;
 mod show;
+mod sign;
+mod terminate;
+mod transition;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -77,6 +85,22 @@ enum Cmd {
     Bench(bench::Args),
     /// Audit trail commands.
     Audit(audit::Args),
+    /// Move an agreement through its lifecycle, or show its moves.
+    Transition(transition::Args),
+    /// Submit for approval, approve or reject a step, or show the approval chain.
+    Approve(approve::Args),
+    /// Record a party's signature against a version's SHA-256, or list signatures.
+    Sign(sign::Args),
+    /// Record an amendment, list amendments, or show the terms as amended on a date.
+    Amend(amend::Args),
+    /// Word-level redline of two versions (colour, JSON, or DOCX with tracked changes).
+    Diff(diff::Args),
+    /// Record a review and schedule the next one, or list reviews.
+    Review(review::Args),
+    /// Give notice of termination: effective date and post-termination obligations.
+    Terminate(terminate::Args),
+    /// Disputes: open, list, show, escalate, resolve, tick.
+    Dispute(dispute::Args),
     /// Accounts: create users and API tokens.
     Admin(admin::Args),
 }
@@ -102,6 +126,14 @@ impl Cli {
             Cmd::Obligations(a) => a.run(ctx).await,
             Cmd::Alerts(a) => a.run(ctx).await,
             Cmd::Audit(a) => a.run(ctx).await,
+            Cmd::Transition(a) => a.run(ctx).await,
+            Cmd::Approve(a) => a.run(ctx).await,
+            Cmd::Sign(a) => a.run(ctx).await,
+            Cmd::Amend(a) => a.run(ctx).await,
+            Cmd::Diff(a) => a.run(ctx).await,
+            Cmd::Review(a) => a.run(ctx).await,
+            Cmd::Terminate(a) => a.run(ctx).await,
+            Cmd::Dispute(a) => a.run(ctx).await,
             Cmd::Admin(a) => a.run(ctx).await,
         }
     }

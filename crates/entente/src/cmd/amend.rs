@@ -1,0 +1,167 @@
+//! `entente amend ID`: records an amendment (its document becomes the next version, with an
+//! effective date and term changes), lists amendments, or shows the consolidated "as amended"
+//! terms in force on a date with where each value comes from and the notice deadline.
+
+use super::{Ctx, Outcome, show::resolve};
+use anyhow::{Context, bail};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use entente_domain::Date;
+use entente_domain::amendment::{AmendmentDraft, Origin};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Agreement id, or its last 8+ characters.
+    id: String,
+    /// The amended (or restated) agreement: TXT, Markdown, HTML, DOCX or PDF.
+    file: Option<PathBuf>,
+    /// Date the amendment takes effect.
+    #[arg(long, requires = "file")]
+    effective: Option<String>,
+    /// What it changes, in words.
+    #[arg(long, requires = "file")]
+    summary: Option<String>,
+    /// A term it changes, as FIELD=VALUE (VALUE as JSON, or plain text), e.g.
+    /// notice_period_non_renewal=P60D. Repeatable.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    set: Vec<String>,
+    /// Show the terms in force on this date (YYYY-MM-DD) instead.
+    #[arg(long, value_name = "DATE", conflicts_with = "file")]
+    as_of: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn origin(o: &Origin) -> String {
+    match o {
+        Origin::Document { version_number, .. } => match version_number {
+            Some(n) => format!("version {n} (original text)"),
+            None => "original text".to_owned(),
+        },
+        Origin::Entered { by, .. } => format!("entered by {by}"),
+        Origin::Amendment {
+            number,
+            version_number,
+            effective_date,
+            ..
+        } => format!("amendment {number} (version {version_number}), effective {effective_date}"),
+    }
+}
+
+impl Args {
+    pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
+        let mut changes = BTreeMap::new();
+        for s in &self.set {
+            let Some((k, v)) = s.split_once('=') else {
+                bail!("--set {s:?}: use FIELD=VALUE");
+            };
+            let value = serde_json::from_str(v.trim())
+                .unwrap_or_else(|_| serde_json::Value::String(v.trim().to_owned()));
+            changes.insert(k.trim().to_owned(), value);
+        }
+        let as_of = self
+            .as_of
+            .as_deref()
+            .map(Date::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--as-of: {}", e.message))?;
+        let (store, actor) = ctx.open().await?;
+        let id = resolve(&store, &actor, &self.id).await?;
+        if let Some(file) = &self.file {
+            let draft = AmendmentDraft {
+                effective_date: self.effective.clone().unwrap_or_default(),
+                summary: self.summary.clone().unwrap_or_default(),
+                changes,
+            };
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file.file_name().map_or_else(
+                || "amendment".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let a = entente_core::governance::amend_document(
+                &store,
+                &actor,
+                id,
+                &bytes,
+                &name,
+                &draft,
+                &entente_analysis::Limits::default(),
+            )
+            .await
+            .context("cannot record the amendment")?;
+            store.close().await;
+            if self.json {
+                println!("{}", serde_json::to_string_pretty(&a)?);
+            } else {
+                println!(
+                    "amendment {} recorded as version {}, effective {}",
+                    a.number, a.version_number, a.effective_date
+                );
+                for (f, v) in &a.changes {
+                    let before = a
+                        .previous
+                        .get(f)
+                        .and_then(|p| p.as_ref())
+                        .map_or_else(|| "—".to_owned(), |p| p.value.to_string());
+                    println!("  {}: {before} → {v}", f.as_str());
+                }
+            }
+            return Ok(Outcome::Ok);
+        }
+        if let Some(on) = as_of {
+            let view = store.consolidated(&actor, id, on).await?;
+            store.close().await;
+            if self.json {
+                println!("{}", serde_json::to_string_pretty(&view)?);
+                return Ok(Outcome::Ok);
+            }
+            println!("Terms in force on {on}");
+            let mut t = Table::new();
+            t.load_preset(UTF8_FULL_CONDENSED);
+            t.set_header(["term", "value", "from"]);
+            for v in &view.consolidated.values {
+                t.add_row([
+                    v.field.as_str().to_owned(),
+                    v.value.to_string(),
+                    origin(&v.origin),
+                ]);
+            }
+            println!("{t}");
+            if !view.consolidated.pending.is_empty() {
+                println!(
+                    "not yet in force: amendment(s) {:?}",
+                    view.consolidated.pending
+                );
+            }
+            match &view.notice_deadline {
+                Some(k) => println!("next notice deadline: {}", k.line()),
+                None => println!("no notice-of-non-renewal deadline"),
+            }
+            return Ok(Outcome::Ok);
+        }
+        let list = store.amendments(&actor, id).await?;
+        store.close().await;
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&list)?);
+        } else if list.is_empty() {
+            println!("no amendments");
+        } else {
+            for a in &list {
+                let fields: Vec<_> = a.changes.keys().map(|f| f.as_str()).collect();
+                println!(
+                    "#{} v{} effective {} by {}: {} [{}]",
+                    a.number,
+                    a.version_number,
+                    a.effective_date,
+                    a.created_by,
+                    a.summary,
+                    fields.join(", ")
+                );
+            }
+        }
+        Ok(Outcome::Ok)
+    }
+}

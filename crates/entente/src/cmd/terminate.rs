@@ -1,0 +1,112 @@
+//! `entente terminate ID`: records a termination notice (who gave it, when, under which
+//! clause), computes the effective date from the notice period, and creates the
+//! post-termination obligations; without --kind it shows the notice already given.
+
+use super::{Ctx, Outcome, show::resolve, today};
+use anyhow::Context;
+use entente_domain::lifecycle::{NoticeDraft, TerminationKind};
+use entente_store::TerminationView;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Agreement id, or its last 8+ characters.
+    id: String,
+    /// convenience, cause, non_renewal or mutual.
+    #[arg(long, requires = "by")]
+    kind: Option<String>,
+    /// The party giving notice (legal name, short name or id).
+    #[arg(long)]
+    by: Option<String>,
+    /// Date notice was given (default today).
+    #[arg(long)]
+    on: Option<String>,
+    /// Clause relied on, e.g. 14.2.
+    #[arg(long)]
+    clause: Option<String>,
+    /// Reason.
+    #[arg(long)]
+    reason: Option<String>,
+    /// A later effective date the notice names.
+    #[arg(long)]
+    effective: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn print(t: &TerminationView) {
+    println!(
+        "{} notice by {} on {}{}",
+        t.kind.as_str(),
+        t.given_by,
+        t.given_on,
+        t.clause
+            .as_deref()
+            .map(|c| format!(" under clause {c}"))
+            .unwrap_or_default()
+    );
+    println!(
+        "effective {} ({})",
+        t.plan.effective_date, t.plan.derivation
+    );
+    println!("post-termination obligations:");
+    for o in &t.obligations {
+        println!(
+            "  [{}] due {}{}: {} — {}",
+            o.status,
+            o.due_date.map_or_else(|| "—".to_owned(), |d| d.to_string()),
+            if o.survives { " (survives)" } else { "" },
+            o.obligor,
+            o.text
+        );
+    }
+}
+
+impl Args {
+    pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
+        let kind = self
+            .kind
+            .as_deref()
+            .map(TerminationKind::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--kind: {}", e.message))?;
+        let (store, actor) = ctx.open().await?;
+        let id = resolve(&store, &actor, &self.id).await?;
+        let t = match kind {
+            Some(kind) => {
+                let notice = NoticeDraft {
+                    kind,
+                    given_by: self.by.clone().unwrap_or_default(),
+                    given_on: self.on.clone(),
+                    clause: self.clause.clone(),
+                    reason: self.reason.clone(),
+                    effective_on: self.effective.clone(),
+                };
+                Some(
+                    store
+                        .give_termination_notice(&actor, id, &notice, today())
+                        .await
+                        .context("cannot record the termination notice")?,
+                )
+            }
+            None => store.termination(&actor, id).await?,
+        };
+        let status = store.get_agreement(&actor, id).await?.status;
+        store.close().await;
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({ "termination": t, "status": status })
+                )?
+            );
+            return Ok(Outcome::Ok);
+        }
+        match &t {
+            Some(t) => print(t),
+            None => println!("no termination notice has been given"),
+        }
+        println!("agreement is {status}");
+        Ok(Outcome::Ok)
+    }
+}

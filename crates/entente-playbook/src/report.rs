@@ -292,37 +292,49 @@ impl Report {
             return o;
         }
         for spot in BlindSpot::ALL {
-            let mine: Vec<&Finding> = self
-                .findings
-                .iter()
-                .filter(|f| f.blind_spot == spot)
-                .collect();
-            if mine.is_empty() {
+            let groups = self.by_rule(spot);
+            if groups.is_empty() {
                 continue;
             }
             let _ = writeln!(o, "\n{}", spot.title().to_uppercase());
-            for f in mine {
+            for fs in groups {
+                let f = fs[0];
                 let _ = writeln!(
                     o,
                     "  [{}] {} — {}",
                     f.severity.as_str().to_uppercase(),
                     f.rule_id,
-                    f.message
+                    f.title
                 );
-                let _ = writeln!(o, "      where:   {}", f.location());
-                if let Some(x) = &f.excerpt {
-                    let _ = writeln!(o, "      text:    “{x}”");
+                for f in &fs {
+                    let _ = writeln!(o, "    • {}", f.message);
+                    let _ = writeln!(o, "      where:  {}", f.location());
+                    if let Some(x) = &f.excerpt {
+                        let _ = writeln!(o, "      text:   “{x}”");
+                    }
                 }
-                let _ = writeln!(o, "      why:     {}", one_line(&f.rationale));
+                let _ = writeln!(o, "    why:     {}", one_line(&f.rationale));
                 if let Some(p) = &f.preferred {
-                    let _ = writeln!(o, "      prefer:  {}", one_line(p));
+                    let _ = writeln!(o, "    prefer:  {}", one_line(p));
                 }
                 if let Some(p) = &f.fallback {
-                    let _ = writeln!(o, "      accept:  {}", one_line(p));
+                    let _ = writeln!(o, "    accept:  {}", one_line(p));
                 }
             }
         }
         o
+    }
+
+    /// The findings of one blind spot, grouped by rule (rules in order of first finding).
+    fn by_rule(&self, spot: BlindSpot) -> Vec<Vec<&Finding>> {
+        let mut groups: Vec<Vec<&Finding>> = Vec::new();
+        for f in self.findings.iter().filter(|f| f.blind_spot == spot) {
+            match groups.iter_mut().find(|g| g[0].rule_id == f.rule_id) {
+                Some(g) => g.push(f),
+                None => groups.push(vec![f]),
+            }
+        }
+        groups
     }
 
     /// A Markdown report (for review tickets and drafting pipelines).
@@ -362,30 +374,34 @@ impl Report {
             let _ = writeln!(o, "\nNo findings: every rule passed.");
             return o;
         }
-        let _ = writeln!(o, "\n## Findings");
-        for f in &self.findings {
-            let _ = writeln!(
-                o,
-                "\n### {} `{}` — {}\n",
-                f.severity.as_str().to_uppercase(),
-                f.rule_id,
-                md(&f.message)
-            );
-            let _ = writeln!(
-                o,
-                "- **Blind spot:** {}\n- **Where:** {}",
-                f.blind_spot.title(),
-                md(&f.location())
-            );
-            if let Some(x) = &f.excerpt {
-                let _ = writeln!(o, "- **Text:** “{}”", md(x));
+        for spot in BlindSpot::ALL {
+            let groups = self.by_rule(spot);
+            if groups.is_empty() {
+                continue;
             }
-            let _ = writeln!(o, "- **Why it matters:** {}", md(&one_line(&f.rationale)));
-            if let Some(p) = &f.preferred {
-                let _ = writeln!(o, "\n**Preferred language**\n\n> {}", quote(p));
-            }
-            if let Some(p) = &f.fallback {
-                let _ = writeln!(o, "\n**Fallback**\n\n> {}", quote(p));
+            let _ = writeln!(o, "\n## {}", spot.title());
+            for fs in groups {
+                let f = fs[0];
+                let _ = writeln!(
+                    o,
+                    "\n### {} `{}` — {}\n",
+                    f.severity.as_str().to_uppercase(),
+                    f.rule_id,
+                    md(&f.title)
+                );
+                for f in &fs {
+                    let _ = writeln!(o, "- {} *({})*", md(&f.message), md(&f.location()));
+                    if let Some(x) = &f.excerpt {
+                        let _ = writeln!(o, "  > {}", md(x));
+                    }
+                }
+                let _ = writeln!(o, "\n**Why it matters.** {}", md(&one_line(&f.rationale)));
+                if let Some(p) = &f.preferred {
+                    let _ = writeln!(o, "\n**Preferred language**\n\n> {}", quote(p));
+                }
+                if let Some(p) = &f.fallback {
+                    let _ = writeln!(o, "\n**Fallback**\n\n> {}", quote(p));
+                }
             }
         }
         o

@@ -9,6 +9,7 @@ mod approve;
 mod audit;
 mod bench;
 mod bench_dates;
+mod check;
 mod dates;
 mod demo;
 mod diff;
@@ -73,6 +74,8 @@ enum Cmd {
     Demo(demo::Args),
     /// Analyse documents without storing them: parties, key terms, obligations, clauses.
     Analyze(analyze::Args),
+    /// Check agreements (files or stored) against a playbook: findings, risk score, exit code.
+    Check(check::Args),
     /// Score extraction against a labelled corpus (precision, recall, F1 per field).
     Eval(eval::Args),
     /// Key dates of one agreement, each with its derivation and clause.
@@ -120,6 +123,7 @@ impl Cli {
             Cmd::Show(a) => a.run(ctx).await,
             Cmd::Demo(a) => a.run(ctx).await,
             Cmd::Analyze(a) => a.run(),
+            Cmd::Check(a) => a.run(ctx).await,
             Cmd::Eval(a) => a.run(),
             Cmd::Bench(a) => a.run().await,
             Cmd::Dates(a) => a.run(ctx).await,

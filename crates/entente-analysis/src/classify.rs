@@ -377,6 +377,13 @@ static RULES: &[Rule] = &[
         r"competent",
         0.5,
     ),
+    r(
+        "non_compete",
+        &["similar", "compet", "during the term", "exclusive field"],
+        r"(?:shall|will|may|agrees?|covenants?)(?: not|,? and shall cause its affiliates not)(?: to)?[^.;]*(?:sell|market|distribut|develop|manufactur|offer|participate|engage|provide|commerciali[sz]|promote|license|research|place advertising|advertis)[^.;]*(?:compet|similar|same or similar|substantially similar|exclusive field)|(?:during the term|for a period of)[^.;]*(?:shall|will|may) not[^.;]*(?:sell|market|distribut|develop|manufactur|commercially offer|engage in)[^.;]*(?:product|service|business)",
+        r"competent|competitive (?:bid|pric)|confidential",
+        0.6,
+    ),
     // ---- Entente categories ----
     r(
         "governing_law",

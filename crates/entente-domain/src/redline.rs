@@ -139,10 +139,58 @@ pub fn redline(old: &str, new: &str) -> Redline {
         }
     }
     Redline {
-        segments,
+        segments: merge_change_runs(segments),
         inserted_words: ins,
         deleted_words: del,
     }
+}
+
+/// Readability: changes separated only by spaces become one deletion and
+/// one insertion ("[-may audit the other-]{+returns all data+}" rather than word by word).
+/// Line breaks are never absorbed, so paragraphs stay apart. Both texts are unchanged.
+fn merge_change_runs(segments: Vec<Segment>) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
+    let (mut del, mut ins) = (String::new(), String::new());
+    let flush = |out: &mut Vec<Segment>, del: &mut String, ins: &mut String| {
+        if !del.is_empty() {
+            out.push(Segment {
+                op: Op::Delete,
+                text: std::mem::take(del),
+            });
+        }
+        if !ins.is_empty() {
+            out.push(Segment {
+                op: Op::Insert,
+                text: std::mem::take(ins),
+            });
+        }
+    };
+    let n = segments.len();
+    for (i, seg) in segments.into_iter().enumerate() {
+        let in_change = !del.is_empty() || !ins.is_empty();
+        match seg.op {
+            Op::Delete => del.push_str(&seg.text),
+            Op::Insert => ins.push_str(&seg.text),
+            Op::Equal
+                if in_change
+                    && i + 1 < n
+                    && !seg.text.contains('\n')
+                    && seg.text.chars().all(char::is_whitespace) =>
+            {
+                del.push_str(&seg.text);
+                ins.push_str(&seg.text);
+            }
+            Op::Equal => {
+                flush(&mut out, &mut del, &mut ins);
+                match out.last_mut() {
+                    Some(last) if last.op == Op::Equal => last.text.push_str(&seg.text),
+                    _ => out.push(seg),
+                }
+            }
+        }
+    }
+    flush(&mut out, &mut del, &mut ins);
+    out
 }
 
 impl Redline {
@@ -222,6 +270,18 @@ mod tests {
         );
         assert_eq!((r.inserted_words, r.deleted_words), (2, 2));
         assert!(r.render(true).contains("\x1b[31;9mninety\x1b[0m"));
+    }
+
+    #[test]
+    fn neighbouring_changes_read_as_one_deletion_and_one_insertion() {
+        let r = redline(
+            "Each party may audit the other once a year.",
+            "On termination each party returns all data within 30 days.",
+        );
+        assert_eq!(
+            r.render(false),
+            "[-Each-]{+On termination each+} party [-may audit the other once a year-]{+returns all data within 30 days+}."
+        );
     }
 
     #[test]

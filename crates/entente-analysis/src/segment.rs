@@ -543,6 +543,31 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
             {
                 continue;
             }
+            // A long line after the contents is body text: the (second) preamble of a
+            // cover page + contents + agreement layout, or the first unnumbered section.
+            if line.len() >= 120 && detect_marker(line, None, None).is_none() {
+                let preamble_like = (ll.contains("agreement") || ll.contains("contract"))
+                    && (ll.contains(" between ")
+                        || ll.contains(" among ")
+                        || ll.contains("entered into")
+                        || ll.contains(" made "));
+                if preamble_like {
+                    open(
+                        &mut segs,
+                        SegmentKind::Preamble,
+                        start,
+                        None,
+                        Some("Preamble".into()),
+                        0,
+                        None,
+                    );
+                    seen_preamble = true;
+                } else {
+                    open(&mut segs, SegmentKind::Section, start, None, None, 1, None);
+                    in_body = true;
+                }
+                continue;
+            }
         }
 
         // Signature block.

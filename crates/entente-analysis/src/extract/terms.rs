@@ -435,7 +435,7 @@ fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
 
 static TERM_PERIOD_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$",
+        r"(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+$",
     )
 });
 
@@ -446,6 +446,29 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
         let s = sent_text(doc, a, z);
         let renewal_sentence = s.contains("renew") && !s.contains("initial term");
         if renewal_sentence {
+            continue;
+        }
+        // "during the term of this Agreement and for two years thereafter" is about another
+        // duty, not the agreement's own duration.
+        let about_duration = s.contains("initial term")
+            || s.contains("shall continue")
+            || s.contains("will continue")
+            || s.contains("continues")
+            || s.contains("remain in")
+            || s.contains("term of this agreement shall")
+            || s.contains("term of this agreement will")
+            || s.contains("term of this agreement is")
+            || s.contains("shall be effective")
+            || s.contains("shall expire")
+            || s.contains("shall terminate")
+            || s.contains("shall end")
+            || s.contains("will end")
+            || s.contains("commence")
+            || s.contains("begin")
+            || s.contains("start")
+            || s.contains("term:")
+            || s.contains("duration");
+        if !about_duration && (s.contains("during the term") || s.contains("throughout the term")) {
             continue;
         }
         let rank = if s.contains("initial term") {
@@ -467,6 +490,22 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
         if found.is_none() {
             for p in doc.periods_in(a, z) {
                 if is_notice_period(&doc.lower, p, a, z) {
+                    continue;
+                }
+                let tail =
+                    &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 40).min(z))];
+                let tail = tail.trim_start();
+                if tail.starts_with("thereafter")
+                    || tail.starts_with("after its")
+                    || tail.starts_with("after the termination")
+                    || tail.starts_with("after the expiration")
+                    || tail.starts_with("after termination")
+                    || tail.starts_with("after expiration")
+                    || tail.starts_with("following the termination")
+                    || tail.starts_with("following the expiration")
+                    || tail.starts_with("following termination")
+                    || tail.starts_with("following expiration")
+                {
                     continue;
                 }
                 let lb = crate::text::floor_boundary(&doc.lower, p.start.saturating_sub(70).max(a));

@@ -6,6 +6,7 @@ mod agreement;
 mod alert;
 mod audit;
 mod calendar;
+mod check;
 mod document;
 mod lifecycle;
 mod obligation;
@@ -30,6 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "obligations", description = "Duties and their status"),
         (name = "lifecycle", description = "Transitions, approvals, signatures, amendments and redlines, reviews, termination and disputes"),
         (name = "audit", description = "The tamper-evident audit trail"),
+        (name = "playbooks", description = "Playbook checks: findings, risk scores by blind spot, portfolio risk, the tenant's playbook"),
         (name = "key dates", description = "Key dates with derivations, and deadlines across the portfolio"),
         (name = "alerts", description = "Alert settings, alerts, inbox, watchers, webhooks, delivery log and calendar feeds"),
         (name = "access", description = "Sessions, API tokens, users and per-agreement access"),
@@ -49,6 +51,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(alert::router())
         .merge(calendar::router())
+        .merge(check::router())
 }
 
 /// Liveness and database reachability.

@@ -52,6 +52,12 @@ fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/session") => {
             json!({"email": "nobody@example.com", "password": "wrong password 123"})
         }
+        // Playbooks and risk (issue 4).
+        ("POST", "/api/check") => json!({"text": "COOPERATION AGREEMENT"}),
+        ("POST", "/api/agreements/{id}/check") => json!({}),
+        ("PUT", "/api/playbook") => {
+            json!({"source": "[playbook]\nid = \"b\"\nname = \"B\"\nversion = \"1\"\n"})
+        }
         _ => return None,
     };
     Some(b)

@@ -6,6 +6,7 @@ mod agreements;
 mod alerts;
 mod bad_input;
 mod calendar;
+mod checks;
 mod helpers;
 mod lifecycle;
 mod openapi;

@@ -196,12 +196,21 @@ static RULES: &[Rule] = &[
         "ip_ownership_assignment",
         &[
             "assign",
-            "own",
+            "owned by",
+            "own all",
+            "shall own",
+            "will own",
+            "solely own",
+            "exclusively own",
+            "own any",
+            "own the",
             "property of",
             "vest",
             "work made for hire",
             "work for hire",
-            "title",
+            "title to",
+            "title in",
+            "ownership",
         ],
         r"hereby (?:irrevocably )?(?:assigns?|transfers?|conveys?)[^.;]*(?:right|title|interest|intellectual|invention|work product|deliverable|copyright|patent)|(?:shall|will) (?:assign|transfer|convey) to[^.;]*(?:all )?(?:right, title|rights? in|title|intellectual|invention|ownership)|work(?:s)? (?:made )?for hire|(?:shall|will) (?:be|become|remain) (?:the )?(?:sole and )?(?:exclusive )?(?:property|owned by)[^.;]*|(?:shall|will) (?:solely |exclusively )?own (?:all|any|the)[^.;]*(?:right|intellectual|invention|work product|deliverable|data|improvement|development)|(?:ownership|title) (?:of|to|in)[^.;]*(?:shall|will) (?:vest|remain|be|belong)|(?:vest|belong)s? (?:solely |exclusively )?(?:in|to|with)[^.;]*(?:upon|on|immediately)",
         r"jointly|joint(?:ly)? own|remain the property of (?:the )?(?:disclos|lender|bank)|confidential information[^.;]*(?:remain|shall be) the property",
@@ -297,7 +306,7 @@ static RULES: &[Rule] = &[
     ),
     r(
         "uncapped_liability",
-        &["liab", "damages", "limitation"],
+        &["unlimited liability", "liability shall be unlimited"],
         r"(?:except|other than|excluding|exclusion|save|not apply|shall not limit|does not limit|no limitation)[^.;]*(?:liab|damages)|(?:liab|damages)[^.;]*(?:shall not apply|does not apply|will not apply|except (?:for|in|with|as|to)|other than|excluding)|unlimited liability|liability[^.;]*(?:shall be|is) unlimited",
         r"warrant(?:y|ies)[^.;]*(?:disclaim|except)",
         0.0,
@@ -363,16 +372,7 @@ static RULES: &[Rule] = &[
     ),
     r(
         "competitive_restriction_exception",
-        &[
-            "notwithstanding",
-            "except",
-            "shall not prevent",
-            "shall not restrict",
-            "shall not prohibit",
-            "nothing in this",
-            "provided, however",
-            "shall not apply",
-        ],
+        &["compet", "exclusiv", "solicit"],
         r"(?:nothing|notwithstanding|shall not (?:prevent|restrict|prohibit|preclude|limit)|not be deemed to (?:prevent|restrict)|provided, however|except)[^.;]*(?:compet|exclusiv|solicit|non-?compete|restrict)|(?:compet|exclusiv|solicit)[^.;]*(?:shall not (?:prevent|restrict|prohibit|apply|preclude)|except (?:for|that|as)|provided, however|does not apply|not apply to)",
         r"competent",
         0.5,
@@ -383,6 +383,23 @@ static RULES: &[Rule] = &[
         r"(?:shall|will|may|agrees?|covenants?)(?: not|,? and shall cause its affiliates not)(?: to)?[^.;]*(?:sell|market|distribut|develop|manufactur|offer|participate|engage|provide|commerciali[sz]|promote|license|research|place advertising|advertis)[^.;]*(?:compet|similar|same or similar|substantially similar|exclusive field)|(?:during the term|for a period of)[^.;]*(?:shall|will|may) not[^.;]*(?:sell|market|distribut|develop|manufactur|commercially offer|engage in)[^.;]*(?:product|service|business)",
         r"competent|competitive (?:bid|pric)|confidential",
         0.6,
+    ),
+    r(
+        "uncapped_liability",
+        &[
+            "not apply",
+            "nothing in this",
+            "without limit",
+            "unlimited",
+            "shall not limit",
+            "does not limit",
+            "not be limited",
+            "not exclude or limit",
+            "exclude or limit",
+        ],
+        r"(?:limitations?|exclusions?|caps?|limits)(?: of liability| on liability| in (?:this )?(?:section|clause|article)[^.;]*)?[^.;]*(?:shall not|do not|does not|will not) apply[^.;]*(?:breach|indemn|confidential|gross negligence|wil(?:l)?ful|fraud|death|personal injury|infring)|nothing in this[^.;]*(?:limit|exclude)s?[^.;]*liability[^.;]*(?:death|personal injury|fraud|gross negligence|wil(?:l)?ful)|(?:liability|liable)[^.;]*without limit|unlimited liability|liability[^.;]*(?:shall be|is|remains) unlimited|(?:shall|will) not be (?:limited|capped)[^.;]*(?:breach|indemn|confidential|gross negligence|wil(?:l)?ful|fraud)",
+        r"warrant(?:y|ies)[^.;]*(?:disclaim|except)",
+        0.7,
     ),
     // ---- Entente categories ----
     r(
@@ -868,7 +885,6 @@ const CONSUMED: &[&str] = &[
     "exclusivity",
     "non_compete",
     "revenue_profit_sharing",
-    "payment",
     "review_cycle",
 ];
 
@@ -1025,7 +1041,34 @@ pub(crate) fn classify(
         })
         .map(|h| (h.start, h.end))
         .collect();
-    hits.retain(|h| h.cat != "uncapped_liability" || limit_sentences.contains(&(h.start, h.end)));
+    // uncapped_liability is decided on the limitation sentences only (carve-outs).
+    if let Some(ui) = RULES.iter().position(|r| r.cat == "uncapped_liability") {
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        for &(a, z) in &limit_sentences {
+            if seen.contains(&(a, z))
+                || hits
+                    .iter()
+                    .any(|h| h.cat == "uncapped_liability" && h.start == a)
+            {
+                continue;
+            }
+            seen.push((a, z));
+            let st = &lower[a..z];
+            if c.res[ui].is_match(st) && !c.nots[ui].as_ref().is_some_and(|n| n.is_match(st)) {
+                hits.push(Hit {
+                    cat: "uncapped_liability",
+                    start: a,
+                    end: z,
+                    confidence: 0.6,
+                });
+            }
+        }
+    }
+    hits.retain(|h| {
+        h.cat != "uncapped_liability"
+            || h.confidence >= 0.7
+            || limit_sentences.contains(&(h.start, h.end))
+    });
     // An exception to a competitive restriction needs the restriction in the same clause
     // (or its parent clause).
     let seg_of_hit = |h: &Hit| {

@@ -283,7 +283,7 @@ impl Store {
         let stamp = STAMP_SQL;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select a.agreement_id, a.organisation_id from agreement a left join deadline_state s on s.agreement_id = a.agreement_id \
-             where s.agreement_id is null or s.source_stamp <> ({stamp}) or s.horizon_until < $1 order by a.agreement_id limit {}",
+             where s.agreement_id is null or s.source_stamp <> ({stamp}) or s.horizon_until < $1 limit {}",
             limit.clamp(1, 5000)
         )))
         .bind(now.date_utc().plus_days(MIN_AHEAD_DAYS).to_string())
@@ -297,7 +297,11 @@ impl Store {
                 .push(parse_id(&r.try_get::<String, _>("agreement_id")?)?);
         }
         let mut done = 0;
-        for (org, ids) in by_org {
+        for (org, mut ids) in by_org {
+            // Rows are locked in id order within each transaction, so two instances
+            // refreshing overlapping sets cannot deadlock (no ORDER BY in SQL: sorting every
+            // stale row of a large portfolio on each step costs more than sorting a batch here).
+            ids.sort();
             let org_id: OrganisationId = parse_id(&org)?;
             let settings = self.alert_settings(org_id).await?;
             for chunk in ids.chunks(200) {

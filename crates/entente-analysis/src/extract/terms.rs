@@ -979,6 +979,8 @@ const DAMAGE_LABELS: &[(&str, &str)] = &[
     ("loss of revenue", "lost_revenue"),
     ("lost data", "loss_of_data"),
     ("loss of data", "loss_of_data"),
+    ("corruption of data", "loss_of_data"),
+    ("loss of or damage to data", "loss_of_data"),
     ("loss of use", "loss_of_use"),
     ("loss of business", "loss_of_business"),
     ("lost business", "loss_of_business"),

@@ -27,7 +27,10 @@ fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/users") => {
             json!({"email": "new@example.com", "role": "viewer", "password": PASSWORD})
         }
-        // Lifecycle and governance (issue 6).
+        ("POST", "/api/session") => {
+            json!({"email": "nobody@example.com", "password": "wrong password 123"})
+        }
+        // Lifecycle and governance.
         ("PUT", "/api/approval-policy") => {
             json!({"rules": [{"name": "legal", "role": "legal", "stage": 1}]})
         }
@@ -49,9 +52,18 @@ fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/disputes/{id}/escalation") => json!({}),
         ("POST", "/api/disputes/{id}/resolution") => json!({"outcome": "withdrawn"}),
         ("POST", "/api/disputes/escalate-due") => json!({}),
-        ("POST", "/api/session") => {
-            json!({"email": "nobody@example.com", "password": "wrong password 123"})
+        // Key dates, obligations over time, alerts.
+        ("POST", "/api/agreements/{id}/watchers") => json!({"email": "watcher@example.com"}),
+        ("PATCH", "/api/alert-settings") => json!({"overdue_daily": true}),
+        ("POST", "/api/calendar-feeds") => json!({"scope": "user", "email": "admin@example.com"}),
+        ("POST", "/api/calendar-feeds/{id}/rotate") => json!({}),
+        ("POST", "/api/inbox/{id}/read") => json!({}),
+        ("POST", "/api/obligations/{id}/measurements") => {
+            json!({"measured_on": "2025-07-31", "value": "99.95"})
         }
+        ("PUT", "/api/obligations/{id}/occurrences/{due}") => json!({"status": "done"}),
+        ("POST", "/api/webhooks") => json!({"url": "http://127.0.0.1:9/hook"}),
+        ("POST", "/api/webhooks/{id}/rotate-secret") => json!({}),
         // Playbooks and risk (issue 4).
         ("POST", "/api/check") => json!({"text": "COOPERATION AGREEMENT"}),
         ("POST", "/api/agreements/{id}/check") => json!({}),
@@ -76,6 +88,8 @@ struct Ids {
     user: String,
     token: String,
     dispute: String,
+    webhook: String,
+    feed: String,
 }
 
 async fn seed_tenant_a(app: &crate::helpers::TestApp) -> Ids {
@@ -105,7 +119,20 @@ async fn seed_tenant_a(app: &crate::helpers::TestApp) -> Ids {
         )
         .await;
     assert_eq!(s, 201, "{d}");
+    let (s, w) = app
+        .post("/api/webhooks", json!({"url": "http://127.0.0.1:9/hook"}))
+        .await;
+    assert_eq!(s, 201, "{w}");
+    let (s, f) = app
+        .post(
+            "/api/calendar-feeds",
+            json!({"scope": "user", "email": "admin@example.com"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{f}");
     Ids {
+        webhook: w["id"].as_str().unwrap().to_owned(),
+        feed: f["feed"]["id"].as_str().unwrap().to_owned(),
         dispute: d["id"].as_str().unwrap().to_owned(),
         obligation: o["id"].as_str().unwrap().to_owned(),
         version: v["id"].as_str().unwrap().to_owned(),
@@ -116,6 +143,10 @@ async fn seed_tenant_a(app: &crate::helpers::TestApp) -> Ids {
     }
 }
 
+fn uuid_like() -> String {
+    "01a20000-0000-7000-8000-000000000000".to_owned()
+}
+
 /// Fills a route template with tenant A's ids.
 fn fill(path: &str, ids: &Ids) -> String {
     let segs: Vec<&str> = path.split('/').collect();
@@ -123,6 +154,9 @@ fn fill(path: &str, ids: &Ids) -> String {
     for (i, seg) in segs.iter().enumerate() {
         let v = match *seg {
             "{field}" => "governing_law".to_owned(),
+            "{due}" => "2025-07-01".to_owned(),
+            "{email}" => "admin@example.com".to_owned(),
+            "{file}" => "feed_0000000000000000.ics".to_owned(),
             "{id}" => match segs.get(i.wrapping_sub(1)).copied().unwrap_or("") {
                 "agreements" => ids.agreement.clone(),
                 "obligations" => ids.obligation.clone(),
@@ -131,6 +165,11 @@ fn fill(path: &str, ids: &Ids) -> String {
                 "users" => ids.user.clone(),
                 "tokens" => ids.token.clone(),
                 "disputes" => ids.dispute.clone(),
+                "webhooks" => ids.webhook.clone(),
+                "calendar-feeds" => ids.feed.clone(),
+                // Entities a test cannot cheaply create for tenant A: any id must be unknown
+                // to tenant B as well.
+                "inbox" | "evidence" => uuid_like(),
                 other => {
                     panic!("route {path}: no tenant-A id known for /{other}/{{id}}; extend `fill`")
                 }
@@ -164,9 +203,16 @@ async fn send(
 ) -> (u16, String) {
     let mut url = format!("{base}{path}");
     let mut req = client.request(method.clone(), &url);
-    if template == "/api/import" || template.ends_with("/versions") && *method == Method::POST {
+    let raw_upload = template == "/api/import"
+        || (template.ends_with("/versions") || template.ends_with("/evidence"))
+            && *method == Method::POST;
+    if raw_upload {
         url.push_str("?filename=a.txt");
         req = client.request(method.clone(), &url).body(DOC);
+    } else if template == "/api/measurements/import" {
+        req = req
+            .header("content-type", "text/csv")
+            .body("obligation_id,measured_on,value\n");
     } else if let Some(b) = sample_body(method, template) {
         req = req.json(&b);
     } else if matches!(*method, Method::POST | Method::PUT | Method::PATCH) {
@@ -212,6 +258,8 @@ async fn every_route_refuses_anonymous_callers_and_other_tenants() {
             &ids.user,
             &ids.token,
             &ids.dispute,
+            &ids.webhook,
+            &ids.feed,
         ];
 
         for (method, template) in &all {
@@ -219,8 +267,14 @@ async fn every_route_refuses_anonymous_callers_and_other_tenants() {
             // Anonymous: 401 everywhere but the login route itself.
             let (status, body) = send(&app.anon, &app.addr, method, &path, template).await;
             // (POST /api/session is the login itself: with wrong credentials it is 401 too.)
+            // Calendar feeds are authenticated by the secret in their URL: a wrong one is unknown.
+            let expected = if template.starts_with("/calendar/") {
+                404
+            } else {
+                401
+            };
             assert_eq!(
-                status, 401,
+                status, expected,
                 "{}: anonymous {method} {template}: {body}",
                 app.label
             );

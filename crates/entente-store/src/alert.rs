@@ -739,14 +739,19 @@ impl Store {
 
     /// The tenant's alerts, newest first.
     pub async fn list_alerts(&self, actor: &Actor, limit: u32) -> Result<Vec<AlertView>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select alert_id, alert_key, kind, agreement_id, obligation_id, due_date, lead_days, title, body, raised_at from alert \
-             where organisation_id = $1 order by raised_at desc, alert_id desc limit {}",
+        // Only alerts about agreements this actor may see.
+        let (vis, vis_binds) = actor.visible(2);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select l.alert_id, l.alert_key, l.kind, l.agreement_id, l.obligation_id, l.due_date, l.lead_days, l.title, l.body, l.raised_at \
+             from alert l join agreement a on a.agreement_id = l.agreement_id \
+             where l.organisation_id = $1 and {vis} order by l.raised_at desc, l.alert_id desc limit {}",
             limit.clamp(1, 5000)
         )))
-        .bind(actor.org.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        .bind(actor.org.to_string());
+        for b in vis_binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(AlertView {

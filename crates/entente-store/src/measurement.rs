@@ -265,13 +265,18 @@ impl Store {
 
     /// Performance breaches in the tenant, newest first.
     pub async fn list_breaches(&self, actor: &Actor) -> Result<Vec<BreachView>> {
-        let rows = sqlx::query(
-            "select performance_breach_id, agreement_id, obligation_id, measurement_id, summary, created_at from performance_breach \
-             where organisation_id = $1 order by created_at desc limit 1000",
-        )
-        .bind(actor.org.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        // Only breaches under agreements this actor may see.
+        let (vis, vis_binds) = actor.visible(2);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select b.performance_breach_id, b.agreement_id, b.obligation_id, b.measurement_id, b.summary, b.created_at \
+             from performance_breach b join agreement a on a.agreement_id = b.agreement_id \
+             where b.organisation_id = $1 and {vis} order by b.created_at desc limit 1000"
+        )))
+        .bind(actor.org.to_string());
+        for b in vis_binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(BreachView {

@@ -558,6 +558,16 @@ async fn story(store: &Store) {
     );
     assert_eq!(store.import_measurements(&me, &csv).await.unwrap().len(), 2);
 
+    // A counterparty user of another party sees none of this agreement's alerts or deadlines.
+    let outsider = Actor {
+        visibility: Visibility::Party(entente_domain::PartyId::new()),
+        ..me.clone()
+    };
+    assert!(!store.list_alerts(&me, 1000).await.unwrap().is_empty());
+    assert!(store.list_alerts(&outsider, 1000).await.unwrap().is_empty());
+    assert!(store.list_breaches(&outsider).await.unwrap().is_empty());
+    assert!(store.list_deadlines(&outsider, &f).await.unwrap().is_empty());
+
     // Calendar feeds: the token is the credential; rotation retires the old one.
     let (feed, token) = store
         .create_feed(

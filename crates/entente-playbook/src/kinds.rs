@@ -292,7 +292,7 @@ impl RuleKind {
                 "The initial term is at most `max`; an indefinite term fails unless `allow_indefinite`."
             }
             Self::LiabilityCap => {
-                "Liability is limited: not expressly unlimited, capped (unless `require_cap = false` and damages are excluded), and the cap is at most `max_amount` or `max_multiple` times the contract value."
+                "Liability is limited: not expressly unlimited, capped (unless `require_cap = false` and damages are excluded), and the cap is at most `max_amount` or `max_multiple` times the annual contract value."
             }
             Self::Exclusions => "Every listed kind of damages is excluded from liability.",
             Self::MutualLiability => {
@@ -468,7 +468,7 @@ impl RuleKind {
                         "max_multiple",
                         Multiple,
                         None,
-                        "highest acceptable fixed cap as a multiple of the contract value (when known)",
+                        "highest acceptable fixed cap as a multiple of the annual contract value (the contract value over the initial term; when known)",
                     ),
                     p(
                         "allow_uncapped",

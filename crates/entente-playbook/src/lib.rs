@@ -77,6 +77,7 @@ mod tests {
         }
         for r in &p.rules {
             assert!(r.preferred.is_some(), "{} has no preferred language", r.id);
+            assert!(r.fallback.is_some(), "{} has no fallback language", r.id);
         }
         let kinds: std::collections::BTreeSet<RuleKind> = p.rules.iter().map(|r| r.kind).collect();
         assert!(

@@ -530,3 +530,45 @@ fn rules_off_for_a_kind_are_skipped_and_reported_as_such() {
     assert!(r.findings.is_empty());
     assert_eq!(r.rules[0].outcome, entente_playbook::Outcome::Skipped);
 }
+
+#[test]
+fn max_multiple_compares_the_cap_with_the_annual_contract_value() {
+    use entente_domain::terms::{TermField, TermValue, Terms};
+    use entente_domain::{Money, Timestamp};
+    let p = playbook("kind = \"liability_cap\"\nseverity = \"medium\"\nmax_multiple = 2\n");
+    let analysis = entente_analysis::analyze_text(CLEAN);
+    let with_value = |amount: &str| {
+        let mut s = entente_playbook::Subject::from_analysis(&analysis);
+        let mut t = Terms::default();
+        t.set_user(
+            TermField::ContractValue,
+            TermValue::Money(Money::parse(amount, "EUR").unwrap()),
+            "legal@example.com",
+            Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
+            None,
+        );
+        s.apply_user_terms(&t);
+        entente_playbook::check(&p, &s)
+    };
+    // Three years at EUR 300,000: EUR 100,000 a year; a EUR 1,000,000 cap is 10 × that.
+    let r = with_value("300000");
+    assert_eq!(r.findings.len(), 1, "{}", r.to_text());
+    assert!(
+        r.findings[0]
+            .message
+            .contains("2 × the annual contract value"),
+        "{}",
+        r.findings[0].message
+    );
+    // EUR 1,500,000 over three years: EUR 500,000 a year; the cap is exactly 2 ×.
+    assert!(with_value("1500000").findings.is_empty());
+    // Without a value there is nothing to compare.
+    assert!(
+        run(
+            "kind = \"liability_cap\"\nseverity = \"medium\"\nmax_multiple = 2\n",
+            CLEAN
+        )
+        .findings
+        .is_empty()
+    );
+}

@@ -91,13 +91,18 @@ pub(super) fn liability_cap(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
                     span,
                 ));
             }
-            if let (Some(mult), Some(value)) = (rule.number("max_multiple"), s.contract_value())
-                && value.currency == m.currency
+            if let (Some(mult), Some((annual, per))) =
+                (rule.number("max_multiple"), annual_value(s))
+                && annual.currency == m.currency
                 && let Some(mult) = Decimal::from_f64_retain(mult)
-                && m.amount > value.amount * mult
+                && m.amount > annual.amount * mult
             {
                 hits.push(Hit::at(
-                    format!("the cap of {m} is more than {mult} × the contract value ({value})"),
+                    format!(
+                        "the cap of {m} is more than {mult} × the {per} contract value ({} {})",
+                        annual.currency,
+                        annual.amount.round_dp(2)
+                    ),
                     span,
                 ));
             }
@@ -122,6 +127,26 @@ pub(super) fn liability_cap(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
             "nothing limits liability: there is no cap and no exclusion of damages",
         )]
     }
+}
+
+/// The contract value per year (the total divided by the initial term in years), or the
+/// total when the term is unknown; with the word describing which.
+fn annual_value(s: &Subject) -> Option<(entente_domain::Money, &'static str)> {
+    let total = s.contract_value()?;
+    let years = s
+        .period(TermField::InitialTerm)
+        .map(|(p, _)| Decimal::from(p.approx_days()) / Decimal::from(365))
+        .filter(|y| *y > Decimal::ZERO);
+    Some(match years {
+        Some(y) => (
+            entente_domain::Money {
+                amount: total.amount / y,
+                currency: total.currency,
+            },
+            "annual",
+        ),
+        None => (total, "total"),
+    })
 }
 
 const DAMAGE_WORDS: &[(&str, &str)] = &[

@@ -440,9 +440,18 @@ static RULES: &[Rule] = &[
     ),
     r(
         "negotiation_escalation",
-        &["escalat", "negotiat", "senior executive", "good faith"],
-        r"escalat|(?:disputes?|controvers)[^.;]*(?:negotiat|senior (?:executives|management|officers)|good faith (?:discussion|negotiation)s?)|(?:negotiat|discuss)[^.;]*in good faith[^.;]*(?:resolve|settle)[^.;]*(?:dispute|claim|controvers)",
-        "",
+        &[
+            "escalat",
+            "negotiat",
+            "senior executive",
+            "good faith",
+            "good-faith",
+            "amicabl",
+            "discuss",
+            "dispute",
+        ],
+        r"escalat|(?:disputes?|controvers|differences?)[^.;]*(?:negotiat|senior (?:executives|management|managers|officers)|good[\s-]faith|amicabl|discuss|principals|managing directors|chief executives)|(?:attempt|try|endeavou?r|seek)[^.;]*(?:resolve|settle)[^.;]*(?:dispute|controvers|difference)|(?:negotiat|discuss)[^.;]*in good[\s-]faith[^.;]*(?:resolve|settle)[^.;]*(?:dispute|claim|controvers)|(?:meet|confer)[^.;]*(?:resolve|settle)",
+        r"^(?:[^.;]*)(?:arbitrat|courts?)(?:[^.;]*)$",
         0.7,
     ),
     r(
@@ -553,8 +562,8 @@ static RULES: &[Rule] = &[
     ),
     r(
         "liability_cap",
-        &["liab", "exceed", "limited to"],
-        r"(?:aggregate|total|cumulative|maximum|entire) liability[^.;]*(?:exceed|limited|not be more|in excess|greater than)|liability[^.;]*(?:shall|will) (?:not )?(?:exceed|be limited)|limited to (?:the )?(?:amount|fees|sums|total)|(?:shall|will) not be liable[^.;]*(?:for any amount|in excess|beyond)",
+        &["liab", "exceed", "limited to", "more than"],
+        r"(?:aggregate|total|cumulative|maximum|entire) liability[^.;]*(?:exceed|limited|not be more|in excess|greater than)|liability[^.;]*(?:shall|will) (?:not )?(?:exceed|be limited)|liability[^.;]*(?:is|are|be|shall be|will be) limited to|liab[^.;]*(?:in no (?:case|event)|not|never)[^.;]*(?:exceed|more than)|limited to (?:the )?(?:amount|fees|sums|total)|(?:shall|will) not be liable[^.;]*(?:for any amount|in excess|beyond)",
         "",
         0.85,
     ),

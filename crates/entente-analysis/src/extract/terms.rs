@@ -900,36 +900,51 @@ fn liability_cap(doc: &Doc<'_>) -> Option<Found<LiabilityCap>> {
         if UNLIMITED_RE.is_match(s) {
             return Some(Found::new(LiabilityCap::Uncapped, (a, z), 0.8));
         }
-        let Some(m) = AFTER_RE.find(s) else { continue };
-        let rest_start = a + m.end();
-        let rest_end = clause_end(&doc.lower, rest_start, z);
-        if let Some(mh) = doc.money_in(rest_start, rest_end).first()
-            && mh.start - rest_start < 40
-        {
-            return Some(Found::new(LiabilityCap::Amount(mh.money), (a, z), 0.85));
-        }
-        let mut formula = crate::text::squash(&doc.text[rest_start..rest_end]);
-        for p in [
-            "the amount of ",
-            "an amount equal to ",
-            "amounts equal to ",
-            "the ",
-            "an amount of ",
-        ] {
-            if formula.len() > p.len() && formula[..p.len()].eq_ignore_ascii_case(p) {
-                formula = formula[p.len()..].to_owned();
+        // Prefer a cap phrase followed by an amount ("in no case more than EUR 1,000,000"),
+        // else the first cap phrase's formula.
+        let mut formula_cap: Option<String> = None;
+        for m in AFTER_RE.find_iter(s) {
+            let rest_start = a + m.end();
+            let rest_end = clause_end(&doc.lower, rest_start, z);
+            let money_end = crate::text::floor_boundary(&doc.lower, (rest_start + 120).min(z));
+            if let Some(mh) = doc.money_in(rest_start, money_end).first() {
+                let between = &doc.lower[rest_start..mh.start];
+                let wordy = !between.contains("fee")
+                    && !between.contains("paid")
+                    && !between.contains("amount")
+                    && !between.contains("greater")
+                    && !between.contains("damage");
+                if mh.start - rest_start < 40 || wordy {
+                    return Some(Found::new(LiabilityCap::Amount(mh.money), (a, z), 0.85));
+                }
+            }
+            if formula_cap.is_none() {
+                let mut formula = crate::text::squash(&doc.text[rest_start..rest_end]);
+                for p in [
+                    "the amount of ",
+                    "an amount equal to ",
+                    "amounts equal to ",
+                    "the ",
+                    "an amount of ",
+                ] {
+                    if formula.len() > p.len() && formula[..p.len()].eq_ignore_ascii_case(p) {
+                        formula = formula[p.len()..].to_owned();
+                    }
+                }
+                let formula = formula.trim_end_matches(['.', ',', ';']).to_owned();
+                if formula.split_whitespace().count() >= 2 && formula.len() <= 400 {
+                    formula_cap = Some(formula);
+                }
             }
         }
-        let formula = formula.trim_end_matches(['.', ',', ';']).to_owned();
-        if formula.split_whitespace().count() >= 2 && formula.len() <= 400 {
-            return Some(Found::new(
-                LiabilityCap::Formula { text: formula },
-                (a, z),
-                0.75,
-            ));
+        if let Some(text) = formula_cap {
+            return Some(Found::new(LiabilityCap::Formula { text }, (a, z), 0.75));
         }
     }
-    for h in doc.hits("cap_on_liability") {
+    for h in doc
+        .hits("cap_on_liability")
+        .chain(doc.hits("uncapped_liability"))
+    {
         let s = sent_text(doc, h.start, h.end);
         if UNLIMITED_RE.is_match(s) {
             return Some(Found::new(LiabilityCap::Uncapped, (h.start, h.end), 0.7));
@@ -948,7 +963,6 @@ fn clause_end(lower: &str, from: usize, z: usize) -> usize {
         ", provided",
         ", even if",
         ", whether",
-        ". ",
         ", and in no event",
         ", regardless",
         " except ",
@@ -962,6 +976,21 @@ fn clause_end(lower: &str, from: usize, z: usize) -> usize {
         if let Some(i) = s.find(stop) {
             end = end.min(i);
         }
+    }
+    // A full stop ends the phrase unless it closes an abbreviation ("U.S.", "Inc.").
+    let mut search = 0;
+    while let Some(i) = s[search..].find(". ") {
+        let at = search + i;
+        let word = s[..at]
+            .rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '.')
+            .next()
+            .unwrap_or("");
+        if word.len() >= 3 && !word.contains('.') && !matches!(word, "inc" | "ltd" | "corp" | "no")
+        {
+            end = end.min(at);
+            break;
+        }
+        search = at + 2;
     }
     crate::text::floor_boundary(lower, from + end)
 }

@@ -48,20 +48,22 @@ fn entente_corpus_scores_hold() {
     check(
         &r,
         &[
-            ("parties", 0.87),
-            ("agreement_date", 0.90),
-            ("effective_date", 0.86),
-            ("expiration_date", 0.83),
-            ("initial_term", 0.79),
-            ("renewal_term", 0.80),
-            ("notice_period_to_terminate_renewal", 0.66),
-            ("governing_law", 1.00),
-            ("cure_period", 0.88),
-            ("indemnity", 0.97),
-            ("obligations", 0.90),
+            ("parties", 0.876),
+            ("agreement_date", 0.909),
+            ("effective_date", 0.867),
+            ("expiration_date", 0.852),
+            ("initial_term", 0.870),
+            ("renewal_term", 0.800),
+            ("notice_period_to_terminate_renewal", 0.667),
+            ("governing_law", 1.000),
+            ("cure_period", 0.889),
+            ("liability_cap", 0.767),
+            ("excluded_damages", 0.938),
+            ("indemnity", 0.977),
+            ("obligations", 0.909),
         ],
-        0.762,
-        0.773,
+        0.814,
+        0.809,
     );
     for v in &r.variants {
         assert!(
@@ -87,16 +89,16 @@ fn cuad_dev_scores_hold() {
     check(
         &r,
         &[
-            ("parties", 0.71),
-            ("agreement_date", 0.81),
-            ("effective_date", 0.76),
-            ("expiration_date", 0.63),
-            ("renewal_term", 0.88),
-            ("notice_period_to_terminate_renewal", 0.74),
-            ("governing_law", 0.92),
+            ("parties", 0.718),
+            ("agreement_date", 0.819),
+            ("effective_date", 0.761),
+            ("expiration_date", 0.696),
+            ("renewal_term", 0.884),
+            ("notice_period_to_terminate_renewal", 0.741),
+            ("governing_law", 0.929),
         ],
-        0.764,
-        0.62,
+        0.777,
+        0.668,
     );
 }
 

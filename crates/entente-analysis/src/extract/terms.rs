@@ -691,7 +691,7 @@ fn notice_non_renewal(doc: &Doc<'_>) -> Option<Found<Period>> {
     let mut out: Option<Found<Period>> = None;
     for (k, &(a, z)) in doc.sents.iter().enumerate() {
         let s = sent_text(doc, a, z);
-        if !s.contains("notice") || !CTX_RE.is_match(s) {
+        if !(s.contains("notice") || s.contains("notif")) || !CTX_RE.is_match(s) {
             continue;
         }
         if matches!(

@@ -1100,45 +1100,87 @@ fn indemnity(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Indem
 
 #[inline(never)]
 fn confidentiality(doc: &Doc<'_>) -> Option<Found<Confidentiality>> {
+    // The clauses about confidentiality (and their sub-clauses), sentence by sentence.
+    let conf_segs: Vec<usize> = doc
+        .classified
+        .categories
+        .iter()
+        .enumerate()
+        .filter(|(_, cs)| cs.iter().any(|(c, _)| *c == "confidentiality"))
+        .map(|(i, _)| i)
+        .filter(|&i| doc.segs[i].kind != SegmentKind::Definitions)
+        .collect();
+    let in_scope = |seg: usize| {
+        conf_segs.contains(&seg) || doc.segs[seg].parent.is_some_and(|p| conf_segs.contains(&p))
+    };
     let mut first: Option<(usize, usize)> = None;
     let mut duration = None;
     let mut survives = false;
     let mut perpetual = false;
     let mut dur_span = None;
-    for h in doc.hits("confidentiality") {
-        let s = sent_text(doc, h.start, h.end);
-        first.get_or_insert((h.start, h.end));
-        let surv = s.contains("surviv")
-            || s.contains("after (the )?termination")
-            || s.contains("following the termination")
-            || s.contains("after the termination")
+    for (k, &(a, z)) in doc.sents.iter().enumerate() {
+        if !in_scope(doc.sent_seg[k]) {
+            continue;
+        }
+        let s = sent_text(doc, a, z);
+        first.get_or_insert((a, z));
+        let after_end = s.contains("surviv")
             || s.contains("after termination")
+            || s.contains("after the termination")
             || s.contains("following termination")
-            || s.contains("after expiration")
-            || s.contains("after the expiration")
-            || s.contains("following expiration")
-            || s.contains("following the expiration")
-            || s.contains("thereafter");
-        if surv {
+            || s.contains("following the termination")
+            || s.contains("after expir")
+            || s.contains("after the expir")
+            || s.contains("following expir")
+            || s.contains("following the expir")
+            || s.contains("after the end")
+            || s.contains("after its termination")
+            || s.contains("thereafter")
+            || s.contains("termination or expiry")
+            || s.contains("expiry or termination")
+            || s.contains("expiration or termination")
+            || s.contains("termination or expiration");
+        if s.contains("in perpetuity")
+            || s.contains("indefinitely")
+            || s.contains("perpetual")
+            || s.contains("without limit of time")
+        {
+            perpetual = true;
             survives = true;
         }
-        if s.contains("in perpetuity") || s.contains("indefinitely") || s.contains("perpetual") {
-            perpetual = true;
-        }
-        if duration.is_none()
-            && (surv
-                || s.contains("period of")
-                || s.contains("for a period")
-                || s.contains("years from"))
-            && let Some(p) = doc.periods_in(h.start, h.end).iter().find(|p| {
-                p.period.approx_days() >= 180 && !is_notice_period(&doc.lower, p, h.start, h.end)
-            })
+        if after_end
+            && (s.contains("oblig")
+                || s.contains("confiden")
+                || s.contains("this section")
+                || s.contains("this clause")
+                || s.contains("this article"))
         {
-            duration = Some(p.period);
-            dur_span = Some((h.start, h.end));
+            survives = true;
+        }
+        if duration.is_none() {
+            if let Some(p) = doc
+                .periods_in(a, z)
+                .iter()
+                .find(|p| p.period.approx_days() >= 180 && !is_notice_period(&doc.lower, p, a, z))
+            {
+                let tail =
+                    &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(z))];
+                if after_end
+                    || tail.contains("disclos")
+                    || tail.contains("from")
+                    || tail.contains("after")
+                    || s.contains("period of")
+                {
+                    duration = Some(p.period);
+                    dur_span = Some((a, z));
+                    if after_end {
+                        survives = true;
+                    }
+                }
+            }
         }
     }
-    // A survival clause naming the confidentiality section also counts.
+    // A survival clause naming confidentiality also counts.
     if !survives {
         for (a, z) in doc.sents.iter() {
             let s = &doc.lower[*a..*z];

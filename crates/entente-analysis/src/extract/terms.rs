@@ -1157,25 +1157,24 @@ fn confidentiality(doc: &Doc<'_>) -> Option<Found<Confidentiality>> {
         {
             survives = true;
         }
-        if duration.is_none() {
-            if let Some(p) = doc
+        if duration.is_none()
+            && let Some(p) = doc
                 .periods_in(a, z)
                 .iter()
                 .find(|p| p.period.approx_days() >= 180 && !is_notice_period(&doc.lower, p, a, z))
+        {
+            let tail =
+                &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(z))];
+            if after_end
+                || tail.contains("disclos")
+                || tail.contains("from")
+                || tail.contains("after")
+                || s.contains("period of")
             {
-                let tail =
-                    &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(z))];
-                if after_end
-                    || tail.contains("disclos")
-                    || tail.contains("from")
-                    || tail.contains("after")
-                    || s.contains("period of")
-                {
-                    duration = Some(p.period);
-                    dur_span = Some((a, z));
-                    if after_end {
-                        survives = true;
-                    }
+                duration = Some(p.period);
+                dur_span = Some((a, z));
+                if after_end {
+                    survives = true;
                 }
             }
         }

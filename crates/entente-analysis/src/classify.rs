@@ -456,8 +456,8 @@ static RULES: &[Rule] = &[
     ),
     r(
         "jurisdiction_venue",
-        &["jurisdiction", "venue", "courts", "forum"],
-        r"(?:exclusive|non-exclusive) jurisdiction|submit[^.;]*jurisdiction|venue|courts? (?:of|located|sitting|in) |forum",
+        &["jurisdiction", "venue", "court", "forum", "tribunal"],
+        r"(?:exclusive|non-exclusive) jurisdiction|submit[^.;]*jurisdiction|place of jurisdiction|venue|(?:courts?|tribunal) (?:of|located|sitting|in) |forum",
         r"competent jurisdiction to be",
         0.8,
     ),

@@ -1336,9 +1336,45 @@ fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
         {
             // mentions, not a tier
         }
+        // The tier's own period follows its keyword ("… referred to mediation; if not
+        // resolved within 60 days …"); a negotiation period precedes the next tier's keyword.
+        let kw_at = match kind {
+            "mediation" => s.find("mediat"),
+            "negotiation" => [
+                "negotiat",
+                "discuss",
+                "senior",
+                "good faith",
+                "good-faith",
+                "amicabl",
+                "escalat",
+                "meet",
+                "attempt",
+                "resolve",
+            ]
+            .iter()
+            .filter_map(|k| s.find(k))
+            .min(),
+            _ => None,
+        }
+        .unwrap_or(0);
+        let next_tier_at = if kind == "negotiation" {
+            ["mediat", "arbitrat", "court"]
+                .iter()
+                .filter_map(|k| s[kw_at..].find(k).map(|i| i + kw_at))
+                .min()
+        } else {
+            None
+        };
         let period = doc
             .periods_in(a, z)
             .iter()
+            .filter(|p| {
+                p.start >= a + kw_at
+                    && next_tier_at.is_none_or(|n| {
+                        p.start < a + n || kind != "negotiation" || p.start < a + n + 80
+                    })
+            })
             .find(|p| p.period.approx_days() <= 200)
             .map(|p| p.period);
         let detail = if kind == "arbitration" {

@@ -795,19 +795,18 @@ pub(crate) fn find_word(hay: &str, needle: &str) -> Option<usize> {
 
 #[inline(never)]
 fn convenience(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Convenience>> {
-    if let Some(h) = doc.hits("termination_for_convenience").next() {
-        let s = sent_text(doc, h.start, h.end);
-        let orig = &doc.text[h.start..h.end];
-        let notice = doc
-            .periods_in(h.start, h.end)
+    let notice_in = |a: usize, z: usize| -> Option<Period> {
+        doc.periods_in(a, z)
             .iter()
             .find(|p| {
-                let after = &doc.lower
-                    [p.end..crate::text::floor_boundary(&doc.lower, (p.end + 40).min(h.end))];
+                let after =
+                    &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 40).min(z))];
                 let t = after
                     .trim_start()
-                    .trim_start_matches(['\'', '’'])
+                    .trim_start_matches(['\'', '’', ')'])
                     .trim_start();
+                let lb = crate::text::floor_boundary(&doc.lower, p.start.saturating_sub(30).max(a));
+                let before = &doc.lower[lb..p.start];
                 t.starts_with("prior")
                     || t.starts_with("notice")
                     || t.starts_with("written")
@@ -817,39 +816,79 @@ fn convenience(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Con
                     || t.starts_with("of prior")
                     || t.starts_with("of notice")
                     || t.starts_with("before")
+                    || before.contains("notice period of")
+                    || before.contains("period of notice of")
+                    || before.contains("notice of")
             })
-            .map(|p| p.period);
-        let term_at = s.find("terminat").unwrap_or(s.len());
-        let who_region = &s[..term_at];
-        let by = if who_region.contains("either party")
-            || who_region.contains("each party")
-            || who_region.contains("any party")
-            || who_region.contains("either of the parties")
-            || who_region.contains("the parties may")
-            || s.contains("by either party")
-            || s.contains("by any party")
-        {
-            "either".to_owned()
-        } else {
-            let names = parties_in(&orig[..term_at.min(orig.len())], parties);
-            let names = if names.is_empty() {
-                parties_in(orig, parties)
-            } else {
-                names
-            };
-            if names.is_empty() {
-                "unknown".to_owned()
-            } else {
-                names.join(", ")
+            .map(|p| p.period)
+    };
+    let mut best: Option<Found<Convenience>> = None;
+    for h in doc.hits("termination_for_convenience") {
+        // A heading such as "12.2 Termination for Convenience." is followed by the right itself.
+        let k0 = doc.sentence_at(h.start).unwrap_or(0);
+        let seg = doc.sent_seg.get(k0).copied();
+        let mut spans = vec![(h.start, h.end)];
+        for k in k0 + 1..(k0 + 3).min(doc.sents.len()) {
+            if doc.sent_seg.get(k).copied() == seg {
+                spans.push(doc.sents[k]);
             }
-        };
-        return Some(Found::new(
-            Convenience { by, notice },
-            (h.start, h.end),
-            if notice.is_some() { 0.8 } else { 0.6 },
-        ));
+        }
+        for (a, z) in spans {
+            let s = sent_text(doc, a, z);
+            if !s.contains("terminat") && !s.contains("withdraw") {
+                continue;
+            }
+            let orig = &doc.text[a..z];
+            let notice = notice_in(a, z);
+            let term_at = s
+                .find("terminat")
+                .or_else(|| s.find("withdraw"))
+                .unwrap_or(s.len());
+            let who_region = &s[..term_at];
+            let by = if who_region.contains("either party")
+                || who_region.contains("each party")
+                || who_region.contains("any party")
+                || who_region.contains("either of the parties")
+                || who_region.contains("the parties may")
+                || who_region.contains("each member")
+                || s.contains("by either party")
+                || s.contains("by any party")
+            {
+                "either".to_owned()
+            } else {
+                let names = parties_in(&orig[..term_at.min(orig.len())], parties);
+                if names.is_empty() {
+                    "unknown".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            };
+            let f = Found::new(
+                Convenience { by, notice },
+                (a, z),
+                if notice.is_some() { 0.8 } else { 0.6 },
+            );
+            let better = match &best {
+                None => true,
+                Some(b) => {
+                    (b.value.notice.is_none() && f.value.notice.is_some())
+                        || (b.value.by == "unknown"
+                            && f.value.by != "unknown"
+                            && f.value.notice.is_some() == b.value.notice.is_some())
+                }
+            };
+            if better {
+                best = Some(f);
+            }
+        }
+        if best
+            .as_ref()
+            .is_some_and(|b| b.value.notice.is_some() && b.value.by != "unknown")
+        {
+            break;
+        }
     }
-    None
+    best
 }
 
 #[inline(never)]

@@ -15,7 +15,7 @@ pub(crate) struct PartyFound {
 }
 
 static ANCHOR_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:by and between|by and among|between|among(?:st)?|entered into by|made by|parties:|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
+    Regex::new(r"(?i)(?-u:\b)(?:by and between|by and among|between|among(?:st)?|entered into by|made by|parties:|(?-i:PARTIES)[ \t]+(?:\(1\)|1\.)|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -118,7 +118,8 @@ fn clean_name(s: &str) -> String {
         }
     }
 
-    t.trim_end_matches([',', ';', ':', ' ', '-', '–'])
+    t.replace("..", ".")
+        .trim_end_matches([',', ';', ':', ' ', '-', '–'])
         .trim_matches(|c: char| c == '"' || c == '“' || c == '”')
         .to_owned()
 }
@@ -156,13 +157,15 @@ fn is_plausible_name(n: &str) -> bool {
     if n.split_whitespace().count() > 16 {
         return false;
     }
-    n.chars().any(char::is_alphabetic)
+    // Something besides the legal form ("corporation" alone is not a name).
+    let core = SUFFIX_RE.replace(n, "");
+    core.chars().any(char::is_alphabetic)
 }
 
 /// Drops what precedes a party's name: "and", separators, enumerators "(1)", "2.".
 fn strip_lead(chunk: &str) -> &str {
     static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:\s|,|;|:|and(?-u:\b)|AND(?-u:\b)|And(?-u:\b)|\(\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s*\)|\d{1,2}[.)]\s|[-–•])*")
+        Regex::new(r"^(?:\s|,|;|:|and(?-u:\b)|AND(?-u:\b)|And(?-u:\b)|between(?-u:\b)|BETWEEN(?-u:\b)|Between(?-u:\b)|among(?-u:\b)|AMONG(?-u:\b)|\(\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s*\)|\d{1,2}[.)]\s|[-–•])*")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     match LEAD_RE.find(chunk) {
@@ -177,11 +180,62 @@ fn name_part(chunk: &str) -> &str {
         Regex::new(r#"(?i),?\s+(?:an?\s+(?:[a-z]|[A-Z][a-z]+)|having|with (?:its|a|offices)|whose|organi[sz]ed|incorporated|existing|located|registered|duly|which|acting|represented|address|hereinafter|herein|a company|a corporation|the company|on behalf|doing business|established|company (?:no|number|registration)|\(?(?:company|registration|reg\.) (?:no|number)|each|individually|collectively|formerly|also known|its principal|with principal|having its|with an address|of\s+\d|at\s+\d|of the (?:first|second|third|one|other) part|\d{2,5}\s+[A-Z][a-z])(?-u:\b)|\s*\(|\s*["“]|,\s*(?:[A-Z][a-z]+,\s*)?(?:[A-Z][a-z]+ )?\d{3,}|,\s*(?:the\s+)?["“]"#)
             .unwrap_or_else(|e| panic!("{e}"))
     });
-    match CUT_RE.find(chunk) {
-        Some(m) => &chunk[..m.start()],
-        None => chunk,
+    static DATE_CUT_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Oct\.|Nov\.|Dec\.)\s+\d|\s{2,}|\s+(?:TABLE OF CONTENTS|Table of Contents|dated|DATED|means|shall mean|has the meaning)(?-u:\b)")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    // All-caps parentheticals inside a name ("SYSTEMS (AFRICA) (PTY) LIMITED") are kept.
+    let mut from = 0;
+    let cut = loop {
+        let Some(m) = CUT_RE.find_at(chunk, from) else {
+            break chunk.len();
+        };
+        let tail = &chunk[m.start()..];
+        let tt = tail.trim_start();
+        if let Some(inner) = tt.strip_prefix('(')
+            && let Some(close) = inner.find(')')
+        {
+            let content = &inner[..close];
+            let after = inner[close + 1..].trim_start();
+            let caps = !content.is_empty()
+                && content.len() <= 20
+                && content
+                    .chars()
+                    .all(|c| c.is_uppercase() || c == ' ' || c == '.');
+            if caps && after.starts_with(|c: char| c.is_uppercase() || c == '(') {
+                from = m.start() + (tail.len() - tt.len()) + 1 + close + 1;
+                continue;
+            }
+        }
+        break m.start();
+    };
+    let head = &chunk[..cut];
+    let head = match DATE_CUT_RE.find(head) {
+        Some(m) => &head[..m.start()],
+        None => head,
+    };
+    // An address straight after the legal form: "Acme AG Alter Postplatz 2 …".
+    if let Some(m) = SUFFIX_AT_RE.find(head) {
+        let rest = head[m.end()..].trim_start();
+        if !rest.is_empty()
+            && !rest.starts_with(',')
+            && !SUFFIX_START_RE.is_match(rest)
+            && rest.chars().any(|c| c.is_ascii_digit())
+        {
+            return &head[..m.end()];
+        }
     }
+    head
 }
+
+static SUFFIX_AT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:Inc\.?|Incorporated|Corp\.?|Corporation|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.|plc|PLC|N\.V\.|B\.V\.|S\.p\.A\.|LP|L\.P\.)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+static SUFFIX_START_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Inc|Incorporated|Corp|Corporation|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|S\.A|plc|PLC|N\.V|B\.V|LP|L\.P|Co\.|Company|&)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
 
 /// Splits the text after "between" into one chunk per party, at top-level separators.
 fn split_chunks(s: &str) -> Vec<(usize, usize)> {
@@ -422,7 +476,7 @@ pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
         let score: usize = found
             .iter()
             .map(|p| {
-                1 + 2 * usize::from(!p.value.aliases.is_empty())
+                2 * usize::from(!p.value.aliases.is_empty())
                     + usize::from(SUFFIX_RE.is_match(&p.value.name))
             })
             .sum::<usize>()
@@ -462,6 +516,13 @@ fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
     let body_n: &str = &body_norm;
     for (a, z) in split_chunks(body_n) {
         let chunk = &body_n[a..z];
+        // Definitions ("X means …") are not parties.
+        if chunk.contains(" means ")
+            || chunk.contains("shall mean")
+            || chunk.contains("has the meaning")
+        {
+            continue;
+        }
         let lead = strip_lead(chunk);
         // Block layout: the name alone on the first line, the address below it.
         let lead = match lead.find('\n') {

@@ -259,7 +259,13 @@ fn effective_date(
     if let Some(f) = commencement(doc, cands) {
         return Some(f);
     }
-    // No separate effective date: the agreement takes effect on the date it bears.
+    // No separate effective date: the agreement takes effect on the date it bears (unless
+    // that date is expressly only the execution date).
+    let execution_only =
+        agreement.is_some_and(|ag| doc.lower[ag.start..ag.end].contains("execution date"));
+    if execution_only {
+        return None;
+    }
     agreement.map(|ag| {
         Found::new(
             Effective::Date(ag.value),

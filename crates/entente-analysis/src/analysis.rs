@@ -211,7 +211,7 @@ impl Analysis {
         let (fa, fz) = doc.front_region();
         let kind = guess_kind(
             title.as_ref().map(|t| t.value.as_str()),
-            &doc.lower[fa..fz.min(fa + 3000).min(doc.lower.len())],
+            &doc.lower[fa..crate::text::floor_boundary(&doc.lower, fz.min(fa + 3000))],
             parties.len(),
         );
         let clauses = doc

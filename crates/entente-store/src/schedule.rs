@@ -328,93 +328,126 @@ impl Store {
         let heads = load_heads(&self.pool, org, ids).await?;
         let obligations = load_obligations(&self.pool, org, ids).await?;
         let clauses = load_clause_index(&self.pool, org, ids).await?;
+        let terms = load_terms_batch(&self.pool, org, ids).await?;
         let now_s = now_text();
-        let mut tx = self.begin().await?;
+        // Compute everything first; the transaction then writes in a few batched statements.
+        // Inputs read before the write are safe: a change in between alters the stamp, so
+        // the next step recomputes the agreement.
+        let mut rows: Vec<(AgreementId, NewDeadline)> = Vec::new();
+        let empty = Terms::default();
         for id in ids {
             let Some(head) = heads.get(id) else { continue };
-            // Instances refreshing the same agreement take turns (ids are visited in order, so
-            // two instances cannot deadlock); SQLite's `begin immediate` already serialises.
-            if self.backend == crate::Backend::Postgres {
-                sqlx::query(
-                    "select agreement_id from agreement where agreement_id = $1 for update",
-                )
-                .bind(id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
+            if !(head.status.in_force() || head.status == AgreementStatus::WindDown) {
+                continue;
             }
-            sqlx::query("delete from deadline where agreement_id = $1")
-                .bind(id.to_string())
-                .execute(&mut *tx)
-                .await?;
-            let live = head.status.in_force() || head.status == AgreementStatus::WindDown;
-            if live {
-                let terms = load_terms(&mut *tx, org, *id).await?;
-                let obs: Vec<Obligation> = obligations
-                    .iter()
-                    .filter(|o| o.agreement_id == *id)
-                    .cloned()
-                    .collect();
-                let cl = clauses.get(id).map_or(&[][..], Vec::as_slice);
-                let sched = compute(&terms, cl, &obs, &opts, from, opts.until);
-                for kd in &sched.key_dates {
-                    insert_deadline(
-                        &mut tx,
-                        org,
-                        *id,
-                        &NewDeadline {
-                            subject: format!("kd:{}", kd.key),
-                            obligation_id: None,
-                            kind: kd.kind.as_str(),
-                            due: kd.date,
-                            label: kd.label.clone(),
-                            derivation: kd.derivation.clone(),
-                            clause: kd
-                                .clause
-                                .as_ref()
-                                .map(|c| (c.clause_id.to_string(), c.label())),
-                            conditional: kd.conditional,
-                            owner: head.owner.clone(),
-                        },
-                        &now_s,
-                    )
-                    .await?;
-                }
-                for (o, occ) in &sched.occurrences {
-                    insert_deadline(
-                        &mut tx,
-                        org,
-                        *id,
-                        &NewDeadline {
-                            subject: format!("ob:{}:{}", o.id, occ.seq),
-                            obligation_id: Some(o.id),
-                            kind: "obligation",
-                            due: occ.due,
-                            label: format!("{}: {}", o.obligor, o.text),
-                            derivation: occ.derivation.clone(),
-                            clause: None,
-                            conditional: occ.conditional,
-                            owner: o.owner.clone().or_else(|| head.owner.clone()),
-                        },
-                        &now_s,
-                    )
-                    .await?;
-                }
+            let t = terms.get(id).unwrap_or(&empty);
+            let obs: Vec<Obligation> = obligations
+                .iter()
+                .filter(|o| o.agreement_id == *id)
+                .cloned()
+                .collect();
+            let cl = clauses.get(id).map_or(&[][..], Vec::as_slice);
+            let sched = compute(t, cl, &obs, &opts, from, opts.until);
+            for kd in &sched.key_dates {
+                rows.push((
+                    *id,
+                    NewDeadline {
+                        subject: format!("kd:{}", kd.key),
+                        obligation_id: None,
+                        kind: kd.kind.as_str(),
+                        due: kd.date,
+                        label: kd.label.clone(),
+                        derivation: kd.derivation.clone(),
+                        clause: kd
+                            .clause
+                            .as_ref()
+                            .map(|c| (c.clause_id.to_string(), c.label())),
+                        conditional: kd.conditional,
+                        owner: head.owner.clone(),
+                    },
+                ));
             }
-            sqlx::query(
-                "insert into deadline_state (agreement_id, organisation_id, source_stamp, horizon_until, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $5, $5) on conflict (agreement_id) do update set source_stamp = excluded.source_stamp, \
-                 horizon_until = excluded.horizon_until, updated_at = excluded.updated_at",
-            )
-            .bind(id.to_string())
-            .bind(org)
-            .bind(&head.stamp)
-            .bind(opts.until.to_string())
-            .bind(&now_s)
-            .execute(&mut *tx)
-            .await?;
+            for (o, occ) in &sched.occurrences {
+                rows.push((
+                    *id,
+                    NewDeadline {
+                        subject: format!("ob:{}:{}", o.id, occ.seq),
+                        obligation_id: Some(o.id),
+                        kind: "obligation",
+                        due: occ.due,
+                        label: format!("{}: {}", o.obligor, o.text),
+                        derivation: occ.derivation.clone(),
+                        clause: None,
+                        conditional: occ.conditional,
+                        owner: o.owner.clone().or_else(|| head.owner.clone()),
+                    },
+                ));
+            }
         }
+        let present: Vec<AgreementId> = ids
+            .iter()
+            .copied()
+            .filter(|id| heads.contains_key(id))
+            .collect();
+        if present.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let id_list = placeholders(1, present.len());
+        // Instances refreshing the same agreements take turns: rows are locked in id order in
+        // one statement, so two instances cannot deadlock. SQLite's `begin immediate` serialises.
+        if self.backend == crate::Backend::Postgres {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "select agreement_id from agreement where agreement_id in ({id_list}) order by agreement_id for update"
+            )));
+            for id in &present {
+                q = q.bind(id.to_string());
+            }
+            q.fetch_all(&mut *tx).await?;
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "delete from deadline where agreement_id in ({id_list})"
+        )));
+        for id in &present {
+            q = q.bind(id.to_string());
+        }
+        q.execute(&mut *tx).await?;
+        for batch in rows.chunks(500) {
+            insert_deadlines(&mut tx, org, batch, &now_s).await?;
+        }
+        let values: Vec<String> = (0..present.len())
+            .map(|i| {
+                let b = i * 6;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                )
+            })
+            .collect();
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into deadline_state (agreement_id, organisation_id, source_stamp, horizon_until, created_at, updated_at) \
+             values {} on conflict (agreement_id) do update set source_stamp = excluded.source_stamp, \
+             horizon_until = excluded.horizon_until, updated_at = excluded.updated_at",
+            values.join(", ")
+        )));
+        for id in &present {
+            let stamp = heads.get(id).map(|h| h.stamp.clone()).unwrap_or_default();
+            q = q
+                .bind(id.to_string())
+                .bind(org)
+                .bind(stamp)
+                .bind(opts.until.to_string())
+                .bind(now_s.clone())
+                .bind(now_s.clone());
+        }
+        q.execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(ids.len())
+        Ok(present.len())
     }
 
     /// Number of materialised deadlines across all tenants (benchmarks, operations).
@@ -876,33 +909,84 @@ struct NewDeadline {
     owner: Option<String>,
 }
 
-async fn insert_deadline(
+/// Inserts deadline rows in one statement (at most 500 rows: 14 values each stays under
+/// both engines' bind limits).
+async fn insert_deadlines(
     tx: &mut Transaction<'static, Any>,
     org: &str,
-    id: AgreementId,
-    d: &NewDeadline,
+    rows: &[(AgreementId, NewDeadline)],
     now: &str,
 ) -> Result<()> {
-    sqlx::query(
-        "insert into deadline (organisation_id, agreement_id, subject, obligation_id, kind, due_date, label, derivation, clause_id, clause_label, conditional, owner, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
-    )
-    .bind(org)
-    .bind(id.to_string())
-    .bind(&d.subject)
-    .bind(d.obligation_id.map(|o| o.to_string()))
-    .bind(d.kind)
-    .bind(d.due.to_string())
-    .bind(&d.label)
-    .bind(&d.derivation)
-    .bind(d.clause.as_ref().map(|c| c.0.clone()))
-    .bind(d.clause.as_ref().map(|c| c.1.clone()))
-    .bind(i64::from(d.conditional))
-    .bind(d.owner.clone())
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..rows.len())
+        .map(|i| {
+            let p: Vec<String> = (1..=14).map(|k| format!("${}", i * 14 + k)).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "insert into deadline (organisation_id, agreement_id, subject, obligation_id, kind, due_date, label, derivation, clause_id, \
+         clause_label, conditional, owner, created_at, updated_at) values {}",
+        values.join(", ")
+    )));
+    for (id, d) in rows {
+        q = q
+            .bind(org)
+            .bind(id.to_string())
+            .bind(d.subject.clone())
+            .bind(d.obligation_id.map(|o| o.to_string()))
+            .bind(d.kind)
+            .bind(d.due.to_string())
+            .bind(d.label.clone())
+            .bind(d.derivation.clone())
+            .bind(d.clause.as_ref().map(|c| c.0.clone()))
+            .bind(d.clause.as_ref().map(|c| c.1.clone()))
+            .bind(i64::from(d.conditional))
+            .bind(d.owner.clone())
+            .bind(now)
+            .bind(now);
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The terms of several agreements in one query.
+async fn load_terms_batch(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    ids: &[AgreementId],
+) -> Result<BTreeMap<AgreementId, Terms>> {
+    let sql = format!(
+        "select agreement_id, field, value, source from term where organisation_id = $1 and agreement_id in ({})",
+        placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    let mut out: BTreeMap<AgreementId, Terms> = BTreeMap::new();
+    for r in q.fetch_all(pool).await? {
+        let field = TermField::parse(&r.try_get::<String, _>("field")?)
+            .map_err(|e| StoreError::Corrupt(e.message))?;
+        let value = field
+            .parse_value(&json::<serde_json::Value>(
+                &r.try_get::<String, _>("value")?,
+            )?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        out.entry(parse_id(&r.try_get::<String, _>("agreement_id")?)?)
+            .or_default()
+            .0
+            .insert(
+                field,
+                entente_domain::terms::Sourced {
+                    value,
+                    source: json(&r.try_get::<String, _>("source")?)?,
+                },
+            );
+    }
+    Ok(out)
 }
 
 pub(crate) fn deadline_from_row(r: &sqlx::any::AnyRow, today: Date) -> Result<Deadline> {

@@ -46,3 +46,30 @@ fn blind_spot_detection_on_the_labelled_corpus_meets_its_floors() {
         );
     }
 }
+
+#[test]
+fn docx_and_pdf_renderings_flag_the_same_blind_spots_as_the_text() {
+    let dir = corpus();
+    let mut compared = 0;
+    for kind in ["docx", "pdf"] {
+        for entry in std::fs::read_dir(dir.join(kind)).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            let text =
+                std::fs::read_to_string(dir.join("txt").join(format!("{stem}.txt"))).unwrap();
+            let from_text = check_text(default_playbook(), &text).flagged();
+            let bytes = std::fs::read(&path).unwrap();
+            let analysis = entente_analysis::analyze_bytes(
+                &bytes,
+                path.to_str().unwrap(),
+                &entente_analysis::Limits::default(),
+            )
+            .unwrap();
+            let subject = entente_playbook::Subject::from_analysis(&analysis);
+            let from_file = entente_playbook::check(default_playbook(), &subject).flagged();
+            assert_eq!(from_file, from_text, "{}", path.display());
+            compared += 1;
+        }
+    }
+    assert!(compared >= 18, "compared {compared} renderings");
+}

@@ -1,6 +1,5 @@
-//! Playbook checks as use-cases: the tenant's playbook (set through the API, else the built-in
-//! one), checking a document or a stored agreement, storing the report with the version, and
-//! the portfolio's risk. Import and every new version are checked through [`check_version`].
+//! Playbook checks as use-cases: the tenant's playbook, checking documents and stored agreements,
+//! storing reports with their version (on import and each new version), the portfolio's risk.
 
 use crate::{CoreError, Result};
 use entente_analysis::{Analysis, Limits};

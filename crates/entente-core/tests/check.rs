@@ -1,6 +1,5 @@
-//! Checks on import and on every new version (issue 4): the report is stored with the version,
-//! people's values are laid over the extracted ones, the tenant's playbook applies, and the
-//! portfolio sums up the latest checks — on SQLite and PostgreSQL.
+//! Checks on import and on every new version, stored with the version; people's values win; the
+//! tenant's playbook applies; the portfolio sums up the latest checks — on both backends.
 
 use entente_analysis::Limits;
 use entente_core::check;

@@ -1,12 +1,5 @@
-//! Playbooks as code for Entente: versioned TOML files of negotiating positions, checked
-//! against analysed agreements to find the five blind spots, with a risk score per agreement.
-//!
-//! Load a playbook ([`Playbook::parse`], [`Playbook::load_file`], [`default_playbook`]), turn an
-//! analysis into a [`Subject`], and [`check`] it: the [`Report`] lists [`Finding`]s (rule,
-//! severity, the clause and span or "missing", rationale, preferred and fallback language) and
-//! a [`RiskScore`] broken down by [`BlindSpot`]. [`portfolio::aggregate`] sums up many reports;
-//! [`measure`] compares flagged blind spots with labels. The file format is documented for
-//! lawyers in `docs/playbooks.md`. Pure: no I/O except reading playbook files when asked.
+//! Playbooks as code: versioned TOML rules checked against analysed agreements, giving findings
+//! with evidence and suggested language and a risk score per blind spot (docs/playbooks.md).
 
 mod checks;
 mod kinds;

@@ -1,6 +1,5 @@
-//! Loading playbooks from TOML: every key and value is checked against the model and the rule
-//! kinds' schemas, `extends` chains are resolved (with cycle detection) and merged, and each
-//! problem is reported with its file, line and column.
+//! Loading playbooks from TOML: keys and values checked against the rule kinds' schemas,
+//! `extends` chains resolved and merged, every problem reported with its file, line and column.
 
 use crate::kinds::{ParamType, RuleKind};
 use crate::model::{BlindSpot, Origin, Override, Param, Params, Playbook, Rule, Scoring, Severity};

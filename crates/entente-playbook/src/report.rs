@@ -1,6 +1,5 @@
-//! The result of checking one agreement: findings (rule, severity, message, the clause and
-//! span or "missing", rationale, suggested language), the outcome of every rule, and the risk
-//! score with its breakdown by blind spot; rendered as text, Markdown or JSON.
+//! The result of a check: findings (rule, severity, clause and span or "missing", rationale,
+//! suggested language), every rule's outcome, the risk score by blind spot; text and Markdown.
 
 use crate::model::{BlindSpot, Playbook, Scoring, Severity};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,5 @@
-//! What a playbook is checked against: one agreement's text, clauses with categories, key
-//! terms, obligations and the finer findings of analysis (indemnity, dispute tiers …), each
-//! with its character span. Built from an analysis; values a person entered can be laid over.
+//! What a playbook is checked against: an agreement's text, clauses, terms, obligations and finer
+//! analysis results, each with its character span; values a person entered can be laid over.
 
 use crate::model::Tier;
 use entente_analysis::Analysis;

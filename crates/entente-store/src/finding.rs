@@ -1,6 +1,5 @@
-//! Playbooks and playbook checks: the tenant's playbook (insert-only history), checks stored
-//! per document version (the report as JSON plus one row per finding), the latest check of
-//! every agreement for portfolio risk, and finding queries across the portfolio.
+//! Playbook checks in the store: the tenant's playbook history, checks per document version with
+//! their findings, the latest check per agreement for the portfolio, findings across it.
 
 use crate::row::{parse_id, ts};
 use crate::{Actor, Result, Store, StoreError, audit, now_text};

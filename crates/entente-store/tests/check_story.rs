@@ -1,6 +1,5 @@
-//! Playbook checks in the store (issue 4): checks stored per version with findings linked to
-//! clauses, the latest check per agreement for the portfolio, finding queries, the tenant's
-//! playbook history, tenant isolation and the audit trail — on SQLite and PostgreSQL.
+//! Playbook checks in the store on SQLite and PostgreSQL: per-version checks with findings linked
+//! to clauses, portfolio and finding queries, the tenant's playbook, isolation and audit.
 
 use entente_domain::agreement::AgreementDraft;
 use entente_domain::clause::NewClause;

@@ -1,6 +1,5 @@
-//! `entente check` end to end: corpus agreements with each blind spot found and its clause
-//! text, a clean agreement passing, exit codes by `--fail-on`, formats, custom and invalid
-//! playbooks, stored agreements by id, the portfolio, and the corpus measurement.
+//! `entente check` end to end: blind spots found with their clause text, a clean agreement passing,
+//! exit codes, formats, custom and invalid playbooks, stored agreements, portfolio, measurement.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

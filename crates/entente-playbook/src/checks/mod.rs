@@ -1,6 +1,5 @@
-//! Running a playbook over a subject: each rule kind's check produces hits (a message and a
-//! span, or "missing"), which become findings carrying the rule's severity, rationale and
-//! suggested language; the failed rules are then scored.
+//! Running a playbook over a subject: each rule kind's check yields hits (message and span, or
+//! "missing") that become findings with the rule's severity and language; failed rules are scored.
 
 mod clauses;
 mod enforcement;

@@ -1,6 +1,5 @@
-//! Playbook and risk endpoints (issue 4): check a document (a drafting pipeline's gate), read
-//! and redo the stored check of an agreement's version, the portfolio's risk and findings,
-//! and the tenant's playbook (read, replace, and the built-in default).
+//! Playbook and risk endpoints: check a document, the stored check of an agreement's version and
+//! re-checks, portfolio risk and findings, the tenant's playbook and the built-in default.
 
 use crate::AppState;
 use crate::auth::Caller;

@@ -1,6 +1,5 @@
-//! Playbook checks over HTTP (issue 4): checking a document, the check stored on import and
-//! on each new version, re-checks, the portfolio's risk and findings, and the tenant's
-//! playbook — on every backend.
+//! Playbook checks over HTTP on every backend: documents checked without storage, checks stored on
+//! import and each version, re-checks, portfolio risk and findings, the tenant's playbook.
 
 use crate::helpers::{bearer_client, spawn_apps, user_token};
 use base64::Engine;

@@ -1,6 +1,5 @@
-//! `entente check FILE|ID…`: agreements against a playbook — findings with the clause text,
-//! a risk score per blind spot, exit code 1 when a finding reaches `--fail-on`; also the
-//! portfolio's risk, a playbook's rules, and detection measured against a labelled corpus.
+//! `entente check FILE|ID…`: findings with clause text and a risk score per blind spot, exit code 1
+//! at `--fail-on`; also `--portfolio`, `--rules` (a playbook's rules) and `--measure` (corpus).
 
 use super::{Ctx, Outcome};
 use anyhow::{Context, bail};

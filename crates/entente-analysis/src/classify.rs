@@ -288,7 +288,7 @@ static RULES: &[Rule] = &[
         "post_termination_services",
         &["terminat", "expir"],
         r"(?:upon|after|following|on|in the event of)[^.;]*(?:the )?(?:termination|expiration|expiry)[^.;]*(?:shall|will|must|agrees to)[^.;]*(?:return|destroy|deliver|provide|continue|complete|transition|cooperate|assist|purchase|sell|pay|cease|notify|wind|maintain|fulfil|perform)|transition (?:services|assistance|period)|wind[\s-]down|sell[\s-]off|(?:for|of) (?:a period of )?[^.;]*(?:after|following) (?:the )?(?:termination|expiration|expiry)|survive[^.;]*(?:to the extent|until|for the purpose|as necessary)",
-        r"^(?:this agreement|the term)[^.;]*(?:shall|will) (?:commence|begin)",
+        r"^(?:this agreement|the term)[^.;]*(?:shall|will) (?:commence|begin)|(?:shall|will|may) not (?:directly|participate|engage|compete|solicit|sell|market|disclose|use)|agrees? not to|confidential",
         0.55,
     ),
     r(

@@ -258,6 +258,14 @@ fn stored_agreements_are_checked_by_id_and_summed_up_in_the_portfolio() {
     assert!(s.contains("2 agreements checked"), "{s}");
     assert!(s.contains("By counterparty"), "{s}");
 
+    let fresh = tempfile::tempdir().unwrap();
+    let out = entente(fresh.path(), &["check", "no-such-file.docx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no such file"), "{}", stderr(&out));
+    assert!(
+        !fresh.path().join("entente.db").exists(),
+        "a mistyped file name creates no database"
+    );
     let out = entente(dir.path(), &["check", "deadbeefdeadbeef"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("neither a file nor a stored agreement"));

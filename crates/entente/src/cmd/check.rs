@@ -133,6 +133,12 @@ impl Args {
         let mut out = std::io::stdout().lock();
         for target in &self.targets {
             let path = Path::new(target);
+            let looks_like_id =
+                target.len() >= 8 && target.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+            if !path.is_file() && !looks_like_id {
+                // Not an id: a mistyped file name must not open (and create) a database.
+                bail!("{target}: no such file (and not an agreement id)");
+            }
             let (report, label) = if path.is_file() {
                 let bytes = std::fs::read(path)
                     .with_context(|| format!("cannot read {}", path.display()))?;

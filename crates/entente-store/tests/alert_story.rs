@@ -566,7 +566,13 @@ async fn story(store: &Store) {
     assert!(!store.list_alerts(&me, 1000).await.unwrap().is_empty());
     assert!(store.list_alerts(&outsider, 1000).await.unwrap().is_empty());
     assert!(store.list_breaches(&outsider).await.unwrap().is_empty());
-    assert!(store.list_deadlines(&outsider, &f).await.unwrap().is_empty());
+    assert!(
+        store
+            .list_deadlines(&outsider, &f)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Calendar feeds: the token is the credential; rotation retires the old one.
     let (feed, token) = store

@@ -943,7 +943,13 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("classifier keywords: {e}"));
     let res = RULES
         .iter()
-        .map(|r| Regex::new(r.re).unwrap_or_else(|e| panic!("rule {}: {e}", r.cat)))
+        .map(|r| {
+            // A larger lazy-DFA cache keeps the bigger rules from thrashing.
+            regex::RegexBuilder::new(r.re)
+                .dfa_size_limit(8 << 20)
+                .build()
+                .unwrap_or_else(|e| panic!("rule {}: {e}", r.cat))
+        })
         .collect();
     let nots = RULES
         .iter()

@@ -840,7 +840,7 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
 /// long lines (common in text converted from PDF).
 fn split_long_paragraph_segments(text: &str, segs: Vec<Segment>) -> Vec<Segment> {
     static INLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:[.:;]\s+|\s{2,})((?:ARTICLE|Article|SECTION|Section)\s+(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})?)\.?\s+[A-Z][A-Za-z,&/\- ]{2,60}?[.:]|(?:\d{1,2}\.\d{1,2}|\d{1,2}\.)\s+[A-Z][A-Za-z&/\- ]{2,50}?\.|[A-Z][A-Z ,&/\-]{4,60}\.)\s")
+        Regex::new(r"(?:[.:;]\s+|\s{2,})((?:ARTICLE|Article|SECTION|Section)\s+(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})?)\.?\s+[A-Z][A-Za-z,&/\- ]+?[.:]|(?:\d{1,2}\.\d{1,2}|\d{1,2}\.)\s+[A-Z][A-Za-z&/\- ]+?\.|[A-Z][A-Z ,&/\-]{4,}\.)\s")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let mut out = Vec::with_capacity(segs.len());

@@ -54,16 +54,20 @@ fn entente_corpus_scores_hold() {
             ("expiration_date", 0.852),
             ("initial_term", 0.870),
             ("renewal_term", 0.800),
-            ("notice_period_to_terminate_renewal", 0.667),
+            ("notice_period_to_terminate_renewal", 0.783),
             ("governing_law", 1.000),
-            ("cure_period", 0.889),
+            ("cure_period", 0.926),
             ("liability_cap", 0.767),
             ("excluded_damages", 0.938),
             ("indemnity", 0.977),
             ("obligations", 0.909),
+            ("termination_for_convenience", 0.850),
+            ("confidentiality", 0.973),
+            ("dispute_resolution", 0.697),
+            ("venue", 0.792),
         ],
-        0.814,
-        0.809,
+        0.865,
+        0.808,
     );
     for v in &r.variants {
         assert!(
@@ -89,16 +93,16 @@ fn cuad_dev_scores_hold() {
     check(
         &r,
         &[
-            ("parties", 0.718),
+            ("parties", 0.802),
             ("agreement_date", 0.819),
-            ("effective_date", 0.761),
+            ("effective_date", 0.783),
             ("expiration_date", 0.696),
             ("renewal_term", 0.884),
             ("notice_period_to_terminate_renewal", 0.741),
             ("governing_law", 0.929),
         ],
-        0.777,
-        0.668,
+        0.790,
+        0.670,
     );
 }
 

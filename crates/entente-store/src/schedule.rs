@@ -412,40 +412,44 @@ impl Store {
             q = q.bind(id.to_string());
         }
         q.execute(&mut *tx).await?;
-        for batch in rows.chunks(500) {
+        // Small multi-row statements: sqlx's SQLite driver looks up each bind parameter by name,
+        // which costs time quadratic in the parameters of one statement.
+        for batch in rows.chunks(25) {
             insert_deadlines(&mut tx, org, batch, &now_s).await?;
         }
-        let values: Vec<String> = (0..present.len())
-            .map(|i| {
-                let b = i * 6;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6
-                )
-            })
-            .collect();
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "insert into deadline_state (agreement_id, organisation_id, source_stamp, horizon_until, created_at, updated_at) \
-             values {} on conflict (agreement_id) do update set source_stamp = excluded.source_stamp, \
-             horizon_until = excluded.horizon_until, updated_at = excluded.updated_at",
-            values.join(", ")
-        )));
-        for id in &present {
-            let stamp = heads.get(id).map(|h| h.stamp.clone()).unwrap_or_default();
-            q = q
-                .bind(id.to_string())
-                .bind(org)
-                .bind(stamp)
-                .bind(opts.until.to_string())
-                .bind(now_s.clone())
-                .bind(now_s.clone());
+        for part in present.chunks(50) {
+            let values: Vec<String> = (0..part.len())
+                .map(|i| {
+                    let b = i * 6;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    )
+                })
+                .collect();
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "insert into deadline_state (agreement_id, organisation_id, source_stamp, horizon_until, created_at, updated_at) \
+                 values {} on conflict (agreement_id) do update set source_stamp = excluded.source_stamp, \
+                 horizon_until = excluded.horizon_until, updated_at = excluded.updated_at",
+                values.join(", ")
+            )));
+            for id in part {
+                let stamp = heads.get(id).map(|h| h.stamp.clone()).unwrap_or_default();
+                q = q
+                    .bind(id.to_string())
+                    .bind(org)
+                    .bind(stamp)
+                    .bind(opts.until.to_string())
+                    .bind(now_s.clone())
+                    .bind(now_s.clone());
+            }
+            q.execute(&mut *tx).await?;
         }
-        q.execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(present.len())
     }
@@ -909,8 +913,7 @@ struct NewDeadline {
     owner: Option<String>,
 }
 
-/// Inserts deadline rows in one statement (at most 500 rows: 14 values each stays under
-/// both engines' bind limits).
+/// Inserts deadline rows in one statement (callers pass small batches).
 async fn insert_deadlines(
     tx: &mut Transaction<'static, Any>,
     org: &str,
@@ -1054,15 +1057,20 @@ async fn load_heads(
     ids: &[AgreementId],
 ) -> Result<BTreeMap<AgreementId, Head>> {
     let sql = format!(
-        "select a.agreement_id, a.status, a.owner, ({STAMP_SQL}) as stamp from agreement a where a.organisation_id = $1 and a.agreement_id in ({})",
-        placeholders(2, ids.len())
+        // By primary key only (the tenant index would scan the whole portfolio); the tenant is
+        // checked on each row.
+        "select a.organisation_id, a.agreement_id, a.status, a.owner, ({STAMP_SQL}) as stamp from agreement a where a.agreement_id in ({})",
+        placeholders(1, ids.len())
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for id in ids {
         q = q.bind(id.to_string());
     }
     let mut out = BTreeMap::new();
     for r in q.fetch_all(pool).await? {
+        if r.try_get::<String, _>("organisation_id")? != org {
+            continue;
+        }
         out.insert(
             parse_id(&r.try_get::<String, _>("agreement_id")?)?,
             Head {
@@ -1085,17 +1093,24 @@ pub(crate) async fn load_obligations(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "select obligation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, status, owner, vague, survives \
-         from obligation where organisation_id = $1 and agreement_id in ({}) order by obligation_id",
-        placeholders(2, ids.len())
+        // By agreement id only, so the planner uses the agreement index rather than the
+        // tenant's (which would scan every obligation of a large portfolio per batch); the
+        // tenant is checked on each row instead.
+        "select organisation_id, obligation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, status, owner, vague, survives \
+         from obligation where agreement_id in ({}) order by obligation_id",
+        placeholders(1, ids.len())
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for id in ids {
         q = q.bind(id.to_string());
     }
     q.fetch_all(pool)
         .await?
         .iter()
+        .filter(|r| {
+            r.try_get::<String, _>("organisation_id")
+                .is_ok_and(|o| o == org)
+        })
         .map(|r| {
             let metric: Option<String> = r.try_get("metric")?;
             let vague: i64 = r.try_get("vague")?;
@@ -1125,15 +1140,37 @@ async fn load_clause_index(
     org: &str,
     ids: &[AgreementId],
 ) -> Result<BTreeMap<AgreementId, Vec<Clause>>> {
-    let sql = format!(
-        "select c.clause_id, c.version_id, c.agreement_id, c.ordinal, c.number, c.heading, c.body, c.categories from clause c \
-         where c.organisation_id = $1 and c.agreement_id in ({}) and c.version_id = (select v.version_id from document_version v \
-         where v.agreement_id = c.agreement_id order by v.number desc limit 1) order by c.agreement_id, c.ordinal",
-        placeholders(2, ids.len())
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    // The latest version of each agreement (through the unique (agreement, number) index),
+    // then its clauses (through the clause-by-version index).
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "select v.agreement_id, v.version_id, v.organisation_id from document_version v where v.agreement_id in ({}) \
+         and v.number = (select max(v2.number) from document_version v2 where v2.agreement_id = v.agreement_id)",
+        placeholders(1, ids.len())
+    )));
     for id in ids {
         q = q.bind(id.to_string());
+    }
+    let versions: Vec<(String, String)> = q
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .filter(|r| {
+            r.try_get::<String, _>("organisation_id")
+                .is_ok_and(|o| o == org)
+        })
+        .map(|r| Ok((r.try_get("version_id")?, r.try_get("agreement_id")?)))
+        .collect::<Result<_>>()?;
+    if versions.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let sql = format!(
+        "select c.clause_id, c.version_id, c.agreement_id, c.ordinal, c.number, c.heading, c.body, c.categories from clause c \
+         where c.version_id in ({}) order by c.agreement_id, c.ordinal",
+        placeholders(1, versions.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (v, _) in &versions {
+        q = q.bind(v.clone());
     }
     let mut out: BTreeMap<AgreementId, Vec<Clause>> = BTreeMap::new();
     for r in q.fetch_all(pool).await? {

@@ -2,6 +2,7 @@
 //! sentences, phrase matching that ignores case and spacing, and metric/deadline detection.
 
 use crate::subject::{Span, Subject, SubjectClause};
+use entente_domain::{Period, PeriodUnit};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -154,6 +155,60 @@ static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a (lowercased) sentence states a number, period, date or frequency.
 pub(crate) fn has_measure(lower: &str) -> bool {
     MEASURE.is_match(lower)
+}
+
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|eighteen|twenty|twenty-one|twenty-four|thirty|forty-five|sixty|ninety|one hundred (?:and )?twenty|one hundred (?:and )?eighty)\b(?:\s*\(\d{1,3}\))?\s+((?:business|working|calendar)\s+)?(days?|weeks?|months?|years?)\b",
+    )
+});
+
+fn word_number(w: &str) -> Option<u32> {
+    Some(match w {
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "eighteen" => 18,
+        "twenty" => 20,
+        "twenty-one" => 21,
+        "twenty-four" => 24,
+        "thirty" => 30,
+        "forty-five" => 45,
+        "sixty" => 60,
+        "ninety" => 90,
+        w if w.starts_with("one hundred") && w.ends_with("twenty") => 120,
+        w if w.starts_with("one hundred") && w.ends_with("eighty") => 180,
+        other => return other.parse().ok(),
+    })
+}
+
+/// The first period a (lowercased) text states ("thirty (30) days", "6 months", "15 business
+/// days").
+pub(crate) fn period_in(lower: &str) -> Option<Period> {
+    let c = PERIOD.captures(lower)?;
+    let n = word_number(c.get(1)?.as_str())?;
+    let business = c
+        .get(2)
+        .is_some_and(|m| !m.as_str().starts_with("calendar"));
+    let unit = match c.get(3)?.as_str() {
+        u if u.starts_with("day") && business => PeriodUnit::BusinessDays,
+        u if u.starts_with("day") => PeriodUnit::Days,
+        u if u.starts_with("week") => PeriodUnit::Weeks,
+        u if u.starts_with("month") => PeriodUnit::Months,
+        _ => PeriodUnit::Years,
+    };
+    Period::new(n, unit).ok()
 }
 
 /// Finds phrases regardless of case and spacing, on word boundaries.
@@ -317,6 +372,24 @@ mod tests {
             ["reasonable  efforts"]
         );
         assert!(p.found_in("supported by").is_empty());
+    }
+
+    #[test]
+    fn periods_are_read_in_words_and_digits() {
+        assert_eq!(
+            period_in("within thirty (30) days after"),
+            Period::days(30).ok()
+        );
+        assert_eq!(
+            period_in("at least six months prior to the expiration"),
+            Period::months(6).ok()
+        );
+        assert_eq!(
+            period_in("fifteen working days"),
+            Period::new(15, PeriodUnit::BusinessDays).ok()
+        );
+        assert_eq!(period_in("one hundred eighty days"), Period::days(180).ok());
+        assert_eq!(period_in("promptly"), None);
     }
 
     #[test]

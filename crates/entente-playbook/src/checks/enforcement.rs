@@ -4,9 +4,8 @@
 use super::{Hit, Input, human};
 use crate::model::{EffectiveRule, Tier};
 use crate::subject::{DisputeTier, Span, Subject};
-use crate::text::{re, sentences};
+use crate::text::{period_in, re, sentences};
 use entente_domain::terms::{TermField, TermValue};
-use entente_domain::{Period, PeriodUnit};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -66,43 +65,6 @@ static TIER_TEXT: LazyLock<Vec<(Tier, Regex)>> = LazyLock::new(|| {
         (Tier::Courts, re(r"\bcourts?\b")),
     ]
 });
-static TIER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(\d{1,3}|seven|ten|fourteen|fifteen|twenty|twenty-one|thirty|forty-five|sixty|ninety)\b(?:\s*\(\d{1,3}\))?\s+((?:business|working|calendar)\s+)?(days?|weeks?|months?)\b",
-    )
-});
-
-fn word_number(w: &str) -> Option<u32> {
-    Some(match w {
-        "seven" => 7,
-        "ten" => 10,
-        "fourteen" => 14,
-        "fifteen" => 15,
-        "twenty" => 20,
-        "twenty-one" => 21,
-        "thirty" => 30,
-        "forty-five" => 45,
-        "sixty" => 60,
-        "ninety" => 90,
-        other => return other.parse().ok(),
-    })
-}
-
-fn period_in(lower: &str) -> Option<Period> {
-    let c = TIER_PERIOD.captures(lower)?;
-    let n = word_number(c.get(1)?.as_str())?;
-    let business = c
-        .get(2)
-        .is_some_and(|m| !m.as_str().starts_with("calendar"));
-    let unit = match c.get(3)?.as_str() {
-        u if u.starts_with("day") && business => PeriodUnit::BusinessDays,
-        u if u.starts_with("day") => PeriodUnit::Days,
-        u if u.starts_with("week") => PeriodUnit::Weeks,
-        _ => PeriodUnit::Months,
-    };
-    Period::new(n, unit).ok()
-}
-
 /// Tiers read from the text of the dispute clauses: (position, tier, time limit).
 fn tiers_in_text(s: &Subject) -> Vec<(usize, DisputeTier)> {
     let mut out: Vec<(usize, DisputeTier)> = Vec::new();

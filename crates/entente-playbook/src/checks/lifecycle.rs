@@ -4,7 +4,7 @@
 use super::{Hit, Input, has_clause, human};
 use crate::model::EffectiveRule;
 use crate::subject::{Span, Subject};
-use crate::text::{re, sentences};
+use crate::text::{period_in, re, sentences};
 use entente_domain::obligation::DueRule;
 use entente_domain::terms::{TermField, TermValue};
 use entente_domain::{Period, PeriodUnit};
@@ -88,6 +88,26 @@ fn renewal_present(s: &Subject) -> Option<Option<Span>> {
     s.first_clause_with(&["renewal"]).map(Some)
 }
 
+static RENEWAL_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:prior to|before|in advance of|preceding)\b[^;]{0,60}\b(?:expir\w*|end|renewal|anniversary|term)\b|\bnotice of non-?renewal\b|\bnot to renew\b",
+    )
+});
+
+/// The notice to stop an automatic renewal: as extracted, else read from the sentences about
+/// renewal ("unless either party gives notice at least six months prior to the expiration").
+fn non_renewal_notice(s: &Subject) -> Option<(Period, Option<Span>)> {
+    if let Some(found) = s.period(TermField::NoticePeriodNonRenewal) {
+        return Some(found);
+    }
+    s.clauses
+        .iter()
+        .filter(|c| !c.has("definitions"))
+        .flat_map(sentences)
+        .filter(|x| x.lower.contains("renew") && RENEWAL_NOTICE.is_match(&x.lower))
+        .find_map(|x| period_in(&x.lower).map(|p| (p, Some(x.span))))
+}
+
 fn auto_renews(s: &Subject) -> bool {
     match s.term(TermField::AutoRenewal).map(|t| &t.value) {
         Some(TermValue::Bool(b)) => *b,
@@ -167,7 +187,7 @@ pub(super) fn renewal(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
     }
     if auto_renews(s) {
         let at = renewal.flatten();
-        match s.period(TermField::NoticePeriodNonRenewal) {
+        match non_renewal_notice(s) {
             None => hits.push(Hit::at(
                 "the agreement renews automatically but states no notice period for stopping the renewal",
                 at,
@@ -232,14 +252,47 @@ pub(super) fn term_length(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hi
 
 static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:terminat\w*|withdraw\w*|exclu\w*|expel\w*)\b.{0,200}\b(?:breach\w*|insolven\w*|bankrupt\w*|default\w*|fails? to (?:perform|remedy|cure))|\b(?:breach\w*|insolven\w*|bankrupt\w*)\b.{0,200}\b(?:terminat\w*|withdraw\w*)\b",
+        r"\b(?:terminat\w*|withdraw\w*|exclu\w*|expel\w*)\b.{0,200}\b(?:breach\w*|insolven\w*|bankrupt\w*|default\w*|fails? to (?:perform|remedy|cure|meet|achieve|reach)|(?:do|does|did) not (?:meet|achieve|reach)|(?:is|are|was|were) not (?:met|achieved|reached))|\b(?:breach\w*|insolven\w*|bankrupt\w*)\b.{0,200}\b(?:terminat\w*|withdraw\w*)\b",
     )
 });
 static CONVENIENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:terminat\w*|withdraw\w*|end)\b.{0,120}\b(?:for convenience|without cause|at any time|for any reason|without giving (?:any )?reason|without reason)\b|\b(?:may|can)\s+(?:terminate|withdraw|end)\b.{0,80}\b(?:on|upon|by|by giving|giving|with)\b.{0,40}\bnotice\b",
+        r"\b(?:may|can|is entitled to|are entitled to|shall be entitled to|has the right to|have the right to|reserves the right to)\s+(?:at any time\s+)?(?:terminate|withdraw from|end|cancel)\s+(?:this|the|its participation in (?:this|the))\s+(?:agreement|memorandum|mou|letter|contract|arrangement|alliance|collaboration|partnership|consortium|project)\b[^;]{0,160}?(?:\bfor convenience\b|\bwithout cause\b|\bat any time\b|\bfor any reason\b|\bwithout (?:giving )?(?:any )?reasons?\b|\b(?:on|upon|by|with|giving|by giving)\b[^;]{0,40}?\bnotice\b)|\bterminat\w*\s+(?:this|the)\s+(?:agreement|contract|memorandum)\s+for\s+convenience\b|\b(?:may|can)\s+(?:at any time\s+)?withdraw\s+from\s+(?:this|the)\s+(?:consortium|agreement|project)\b|\b(?:may|can)\s+(?:at any time\s+)?(?:terminate|end)\s+(?:it|this|the agreement)\s+(?:at any time|earlier)?\s*(?:by|on|upon|with)\b[^;]{0,40}?\bnotice\b",
     )
 });
+/// Words that make a right to leave depend on some event: before the right, or just after it.
+static CONDITION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:if|in the event|upon the occurrence|should|where|in case|unless)\b")
+});
+/// Inside the right itself: a condition, or an event such as a change of control.
+static CONDITION_WITHIN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:if|in the event|unless|provided that|change (?:of|in) control|acquired|acquisition|merger|merges)\b",
+    )
+});
+static CONDITION_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s+(?:if|in the event|where|provided that|should)\b"));
+
+/// A right to leave at will (not one that arises on a breach or some other event).
+fn convenience_sentence(lower: &str) -> bool {
+    let Some(m) = CONVENIENCE.find(lower) else {
+        return false;
+    };
+    // A condition in an earlier, coordinated clause ("… if X, and either party may terminate
+    // it earlier by notice") does not govern the right.
+    let before = &lower[..m.start()];
+    let before = before.rsplit(", and ").next().unwrap_or(before);
+    let after = &lower[m.end()..];
+    // The words right after the right, up to the end of its clause (at most 60 characters).
+    let cut = after.char_indices().nth(60).map_or(after.len(), |(i, _)| i);
+    let tail = after[..cut].split(['.', ';']).next().unwrap_or("");
+    !CAUSE_WORDS.is_match(lower)
+        && !CONDITION_BEFORE.is_match(before)
+        && !CONDITION_WITHIN.is_match(m.as_str())
+        && !CONDITION_AFTER.is_match(after)
+        && !CONDITION_WITHIN.is_match(tail)
+}
+
 static CAUSE_WORDS: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:breach\w*|insolven\w*|bankrupt\w*|default\w*|fails?|failure)\b"));
 
@@ -251,11 +304,10 @@ fn ground_present(s: &Subject, ground: &str) -> bool {
     match ground {
         "convenience" => {
             has_clause(s, "termination_for_convenience")
-                || s.clauses.iter().filter(readable).any(|c| {
-                    sentences(c)
-                        .iter()
-                        .any(|x| CONVENIENCE.is_match(&x.lower) && !CAUSE_WORDS.is_match(&x.lower))
-                })
+                || s.clauses
+                    .iter()
+                    .filter(readable)
+                    .any(|c| sentences(c).iter().any(|x| convenience_sentence(&x.lower)))
         }
         _ => {
             has_clause(s, "termination_for_cause")
@@ -299,7 +351,7 @@ pub(super) fn notice_period(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
         }
         (
             "notice to stop an automatic renewal",
-            s.period(TermField::NoticePeriodNonRenewal),
+            non_renewal_notice(s),
             renewal_present(s).flatten(),
         )
     } else {
@@ -360,6 +412,30 @@ pub(super) fn notice_period(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_unconditional_rights_count_as_termination_for_convenience() {
+        for yes in [
+            "either party may terminate this agreement for convenience on ninety (90) days' written notice.",
+            "either party may end this mou at any time by written notice.",
+            "any member may withdraw from the consortium on three months' notice.",
+            "either party may terminate this agreement at any time upon 60 days notice; if it does so, fees accrued remain payable.",
+            "this letter terminates automatically at the end of the exclusivity period if the definitive agreement has not been signed by then, and either party may terminate it earlier by written notice.",
+        ] {
+            assert!(convenience_sentence(yes), "{yes}");
+        }
+        for no in [
+            "in the event that the launch date has not occurred, either party may terminate this agreement by providing written notice.",
+            "upon the termination of this agreement for any reason, such data will be returned.",
+            "either party may terminate this agreement by written notice if the other party commits a material breach.",
+            "micoa may terminate the subagency at any time without cause upon 90 days notice.",
+            "mbrk may terminate this agreement upon 60 days notice for a change of control subject to the fees.",
+            "we shall have the right to terminate this agreement if, at any time during the initial training program, we conclude that you lack the skills.",
+            "either party may terminate this agreement upon notice to the other — “in the event of” a merger ééééééééééééééééééééééééééééééééééé.",
+        ] {
+            assert!(!convenience_sentence(no), "{no}");
+        }
+    }
 
     #[test]
     fn frequencies_read_as_intervals() {

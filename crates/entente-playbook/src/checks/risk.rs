@@ -25,7 +25,7 @@ static CAP_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static EXCLUSION_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:not|neither\s+\w+|no\s+\w+)\s+(?:\w+\s+){0,2}(?:be\s+)?liable\b.{0,80}\b(?:indirect|consequential|special|incidental|punitive|exemplary|loss\s+of|lost)\b|\bin\s+no\s+(?:event|case)\s+shall\b.{0,80}\bliable\b.{0,80}\b(?:indirect|consequential|special|loss|lost)\b|\bexclud\w*\b.{0,60}\b(?:indirect|consequential)\b|\b(?:liability|damages?|loss)\b.{0,60}\b(?:is|are|shall\s+be)\s+excluded\b",
+        r"\b(?:not|neither\s+\w+|no\s+\w+)\b[^.;]{0,60}?\b(?:be\s+)?liable\b.{0,120}\b(?:indirect|consequential|special|incidental|punitive|exemplary|loss\s+of|lost)\b|\bin\s+no\s+(?:event|case)\s+(?:shall|will)\b.{0,80}\bliable\b.{0,120}\b(?:indirect|consequential|special|loss|lost)\b|\bexclud\w*\b.{0,60}\b(?:indirect|consequential)\b|\b(?:liability|damages?|loss)\b.{0,60}\b(?:is|are|shall\s+be)\s+excluded\b|\bliability\s+exclusion\b|\b(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?remedy\b",
     )
 });
 static UNLIMITED_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
@@ -39,21 +39,26 @@ static MUTUAL: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Sentences about liability, in clauses that are not definitions, recitals or insurance
+/// Sentences about liability or remedies (not insurance), outside definitions and recitals
 /// (analysis does not always categorise a short liability clause, so every clause is read).
 fn liability_sentences(s: &Subject) -> impl Iterator<Item = Sentence> + '_ {
     s.clauses
         .iter()
         .filter(|c| {
+            let lower = c.text.to_ascii_lowercase();
             (LIABILITY_CATEGORIES.iter().any(|id| c.has(id))
-                || c.text.to_ascii_lowercase().contains("liab"))
+                || lower.contains("liab")
+                || lower.contains("remedy"))
                 && !c.has("definitions")
                 && !c.has("recitals")
-                && !c.has("insurance")
                 && !c.has("parties")
         })
         .flat_map(sentences)
-        .filter(|x| x.lower.contains("liab") || x.lower.contains("exclude"))
+        .filter(|x| {
+            // An insurance duty ("product liability insurance of USD 5 m") limits nothing.
+            (x.lower.contains("liab") || x.lower.contains("exclude") || x.lower.contains("remedy"))
+                && !x.lower.contains("insurance")
+        })
 }
 
 /// Whether a limitation of liability is present in the text (a cap sentence).

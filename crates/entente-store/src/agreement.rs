@@ -760,27 +760,25 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter) -> Result<(String, Vec<String>
         None => Some(Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()),
     };
     if let Some(today) = today {
-        let window = |days: u32| {
-            (
+        // Each window bounds one date column to [today, today + N days].
+        let windows = [
+            (f.expiring_within_days, "a.expiration_date", false),
+            (f.renewing_within_days, "a.expiration_date", true),
+            (f.notice_within_days, "a.notice_deadline", false),
+        ];
+        for (days, column, auto_renewing) in windows {
+            let Some(n) = days else { continue };
+            if auto_renewing {
+                clauses.push("a.auto_renewal = 1".to_owned());
+            }
+            let end = today.plus_days(i64::from(n)).to_string();
+            push(
+                &format!("{column} >= $?"),
                 today.to_string(),
-                today.plus_days(i64::from(days)).to_string(),
-            )
-        };
-        if let Some(n) = f.expiring_within_days {
-            let (a, b) = window(n);
-            push("a.expiration_date >= $?", a, &mut clauses, &mut binds);
-            push("a.expiration_date <= $?", b, &mut clauses, &mut binds);
-        }
-        if let Some(n) = f.renewing_within_days {
-            let (a, b) = window(n);
-            clauses.push("a.auto_renewal = 1".to_owned());
-            push("a.expiration_date >= $?", a, &mut clauses, &mut binds);
-            push("a.expiration_date <= $?", b, &mut clauses, &mut binds);
-        }
-        if let Some(n) = f.notice_within_days {
-            let (a, b) = window(n);
-            push("a.notice_deadline >= $?", a, &mut clauses, &mut binds);
-            push("a.notice_deadline <= $?", b, &mut clauses, &mut binds);
+                &mut clauses,
+                &mut binds,
+            );
+            push(&format!("{column} <= $?"), end, &mut clauses, &mut binds);
         }
     }
     errs.finish()?;

@@ -205,8 +205,9 @@ impl Analysis {
         let doc = Doc::new(text);
         let chars = CharIndex::new(text);
         let parties = crate::extract::parties::extract(&doc);
-        let terms = crate::extract::terms::extract(&doc, &parties);
-        let obligations = crate::extract::obligations::extract(&doc, &parties);
+        let index = crate::extract::terms::Parties::new(&parties);
+        let terms = crate::extract::terms::extract(&doc, &index);
+        let obligations = crate::extract::obligations::extract(&doc, &index);
         let title = find_title(&doc);
         let (fa, fz) = doc.front_region();
         let kind = guess_kind(

@@ -3,7 +3,6 @@
 
 use crate::segment::{Segment, SegmentKind};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::Regex;
 use std::sync::LazyLock;
 
 /// A rule: when a sentence holds one of `keys` and matches `re` (and not `not`), the clause
@@ -902,8 +901,8 @@ struct Compiled {
     ac: AhoCorasick,
     /// For each AC pattern, the rules it triggers.
     triggers: Vec<Vec<u16>>,
-    res: Vec<Regex>,
-    nots: Vec<Option<Regex>>,
+    res: Vec<regex::bytes::Regex>,
+    nots: Vec<Option<regex::bytes::Regex>>,
 }
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
@@ -939,13 +938,14 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     let triggers = expanded;
     let ac = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(&keys)
         .unwrap_or_else(|e| panic!("classifier keywords: {e}"));
     let res = RULES
         .iter()
         .map(|r| {
             // A larger lazy-DFA cache keeps the bigger rules from thrashing.
-            regex::RegexBuilder::new(r.re)
+            regex::bytes::RegexBuilder::new(&format!("(?-u){}", r.re))
                 .dfa_size_limit(8 << 20)
                 .build()
                 .unwrap_or_else(|e| panic!("rule {}: {e}", r.cat))
@@ -954,8 +954,10 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     let nots = RULES
         .iter()
         .map(|r| {
-            (!r.not.is_empty())
-                .then(|| Regex::new(r.not).unwrap_or_else(|e| panic!("rule {} not: {e}", r.cat)))
+            (!r.not.is_empty()).then(|| {
+                regex::bytes::Regex::new(&format!("(?-u){}", r.not))
+                    .unwrap_or_else(|e| panic!("rule {} not: {e}", r.cat))
+            })
         })
         .collect();
     Compiled {
@@ -1024,10 +1026,13 @@ pub(crate) fn classify(
             {
                 continue;
             }
-            if !c.res[ri].is_match(s) {
+            if !c.res[ri].is_match(s.as_bytes()) {
                 continue;
             }
-            if c.nots[ri].as_ref().is_some_and(|n| n.is_match(s)) {
+            if c.nots[ri]
+                .as_ref()
+                .is_some_and(|n| n.is_match(s.as_bytes()))
+            {
                 continue;
             }
             // Definitions and recitals describe, they do not stipulate: lower confidence.
@@ -1070,7 +1075,11 @@ pub(crate) fn classify(
             }
             seen.push((a, z));
             let st = &lower[a..z];
-            if c.res[ui].is_match(st) && !c.nots[ui].as_ref().is_some_and(|n| n.is_match(st)) {
+            if c.res[ui].is_match(st.as_bytes())
+                && !c.nots[ui]
+                    .as_ref()
+                    .is_some_and(|n| n.is_match(st.as_bytes()))
+            {
                 hits.push(Hit {
                     cat: "uncapped_liability",
                     start: a,

@@ -288,12 +288,19 @@ fn split_heading(rest: &str) -> Option<String> {
     if r.is_empty() {
         return None;
     }
-    let words = r.split_whitespace().count();
-    let letters: Vec<char> = r.chars().filter(|c| c.is_alphabetic()).collect();
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    // Marker lines are often whole paragraphs: count no further than the limit.
+    let words = r.split_whitespace().take(13).count();
+    let mostly_caps = || {
+        let (mut letters, mut upper) = (0usize, 0usize);
+        for c in r.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
+        upper * 10 >= letters * 8
+    };
     // The whole line is a heading: short, no sentence punctuation at the end, or all caps.
     if words <= 12
-        && (!r.ends_with(['.', ';', ',']) || (upper * 10 >= letters.len() * 8 && words <= 10))
+        && (!r.ends_with(['.', ';', ',']) || (words <= 10 && mostly_caps()))
         && !r.contains(" shall ")
         && r.chars().next().is_some_and(|c| c.is_uppercase())
     {

@@ -2,8 +2,7 @@
 //! obligation with obligor, beneficiary, action, timing, threshold, vague and survival flags;
 //! prohibitions ("shall not") become negative covenants.
 
-use super::parties::PartyFound;
-use super::terms::{display_name, find_word, parties_in};
+use super::terms::{Parties, display_name, find_word, parties_in};
 use super::{Doc, Found};
 use crate::segment::SegmentKind;
 use entente_domain::obligation::{Comparator, DueRule, Event, Frequency, Metric};
@@ -360,7 +359,7 @@ fn surviving_sections(doc: &Doc<'_>) -> Vec<String> {
 }
 
 /// Finds obligations and negative covenants.
-pub(crate) fn extract(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Vec<Found<ObligationFound>> {
+pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<ObligationFound>> {
     let surviving = surviving_sections(doc);
     let mut out = Vec::new();
     // Sentences holding a modal, found in one pass over the text.
@@ -498,7 +497,10 @@ mod tests {
     fn obls(t: &str) -> Vec<ObligationFound> {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
-        extract(&d, &p).into_iter().map(|f| f.value).collect()
+        extract(&d, &Parties::new(&p))
+            .into_iter()
+            .map(|f| f.value)
+            .collect()
     }
 
     const PRE: &str = "This Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Helix Data Labs LLC (\"Helix\").\n\n";

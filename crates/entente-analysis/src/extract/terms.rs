@@ -7,6 +7,7 @@ use super::{Doc, Found};
 use crate::segment::SegmentKind;
 use entente_domain::terms::LiabilityCap;
 use entente_domain::{Date, Money, Period, PeriodUnit};
+use memchr::memmem;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -746,25 +747,71 @@ fn notice_non_renewal(doc: &Doc<'_>) -> Option<Found<Period>> {
     out
 }
 
-/// Short names of the parties mentioned in `s` (lowercase sentence text), in order.
-pub(crate) fn parties_in(s_orig: &str, parties: &[Found<PartyFound>]) -> Vec<String> {
-    let mut found: Vec<(usize, String)> = Vec::new();
-    for p in parties {
-        let mut names: Vec<&str> = p.value.aliases.iter().map(String::as_str).collect();
-        names.push(&p.value.name);
-        let short = display_name(&p.value);
-        for n in names {
-            if n.len() < 2 {
-                continue;
-            }
-            if let Some(i) = find_word(s_orig, n) {
-                found.push((i, short.clone()));
-                break;
-            }
+/// The parties of a document with a prepared substring finder for each name and alias:
+/// sentences are searched many times, and preparing a search per call cost more than it.
+pub(crate) struct Parties<'a> {
+    pub(crate) list: &'a [Found<PartyFound>],
+    /// Per party, its names in order of preference (aliases first, legal name last).
+    finders: Vec<Vec<memmem::Finder<'a>>>,
+    shorts: Vec<String>,
+}
+
+impl<'a> Parties<'a> {
+    pub(crate) fn new(list: &'a [Found<PartyFound>]) -> Self {
+        let finders = list
+            .iter()
+            .map(|p| {
+                p.value
+                    .aliases
+                    .iter()
+                    .chain(std::iter::once(&p.value.name))
+                    .filter(|n| n.len() >= 2)
+                    .map(|n| memmem::Finder::new(n.as_bytes()))
+                    .collect()
+            })
+            .collect();
+        Self {
+            list,
+            finders,
+            shorts: list.iter().map(|p| display_name(&p.value)).collect(),
         }
     }
-    found.sort();
-    found.into_iter().map(|x| x.1).collect()
+
+    /// Short names of the parties mentioned in `s`, in order of first mention. A party is
+    /// placed where its first name (in order of preference) that occurs as a whole word occurs.
+    pub(crate) fn mentioned_in(&self, s: &str) -> Vec<String> {
+        let mut found: Vec<(usize, &String)> = Vec::new();
+        for (names, short) in self.finders.iter().zip(&self.shorts) {
+            if let Some(at) = names.iter().find_map(|f| find_word_with(s, f)) {
+                found.push((at, short));
+            }
+        }
+        found.sort();
+        found.into_iter().map(|x| x.1.clone()).collect()
+    }
+}
+
+/// The first whole-word occurrence of the finder's needle in `hay`.
+fn find_word_with(hay: &str, f: &memmem::Finder<'_>) -> Option<usize> {
+    let len = f.needle().len();
+    f.find_iter(hay.as_bytes()).find(|&at| {
+        let end = at + len;
+        // The needle is UTF-8, so its ends are char boundaries of `hay`.
+        let before_ok = !hay
+            .get(..at)
+            .and_then(|h| h.chars().next_back())
+            .is_some_and(char::is_alphanumeric);
+        let after_ok = !hay
+            .get(end..)
+            .and_then(|h| h.chars().next())
+            .is_some_and(char::is_alphanumeric);
+        before_ok && after_ok
+    })
+}
+
+/// Short names of the parties mentioned in `s`, in order.
+pub(crate) fn parties_in(s: &str, parties: &Parties<'_>) -> Vec<String> {
+    parties.mentioned_in(s)
 }
 
 /// The name to show for a party: its first defined alias, else its legal name.
@@ -800,7 +847,7 @@ pub(crate) fn find_word(hay: &str, needle: &str) -> Option<usize> {
 }
 
 #[inline(never)]
-fn convenience(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Convenience>> {
+fn convenience(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Convenience>> {
     let notice_in = |a: usize, z: usize| -> Option<Period> {
         doc.periods_in(a, z)
             .iter()
@@ -1102,7 +1149,7 @@ fn excluded_damages(doc: &Doc<'_>) -> Option<Found<Vec<String>>> {
 }
 
 #[inline(never)]
-fn indemnity(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Indemnity>> {
+fn indemnity(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Indemnity>> {
     static IND_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"(?:shall|will|agrees? to|undertakes? to|must)\s+(?:(?:at its (?:own )?(?:sole )?(?:cost and )?expense,?\s+)?(?:defend,?\s+)?)?(?:indemnify|defend, indemnify|indemnify, defend|hold harmless)",
@@ -1138,7 +1185,11 @@ fn indemnity(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Indem
         mutual = true;
     }
     if mutual {
-        by = parties.iter().map(|p| display_name(&p.value)).collect();
+        by = parties
+            .list
+            .iter()
+            .map(|p| display_name(&p.value))
+            .collect();
     }
     Some(Found::new(Indemnity { mutual, by }, span, 0.75))
 }
@@ -1247,7 +1298,7 @@ fn confidentiality(doc: &Doc<'_>) -> Option<Found<Confidentiality>> {
 }
 
 #[inline(never)]
-fn ip_ownership(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> Option<Found<Vec<String>>> {
+fn ip_ownership(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Vec<String>>> {
     static BG_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"(?:background|pre-existing|preexisting|existing)\s+(?:ip|intellectual property|technology|know-how|rights|materials)[^.;]{0,160}(?:retain|remain|continue to (?:be )?own|own|belong|property of)|(?:each party|each of the parties)[^.;]{0,40}(?:shall )?(?:retain|remain)[^.;]{0,120}(?:intellectual property|rights)[^.;]{0,80}(?:prior to|before|independently|existing|background|own)",
@@ -1645,7 +1696,7 @@ fn review_cycle(doc: &Doc<'_>) -> Option<Found<Period>> {
 }
 
 /// Extracts every key term.
-pub(crate) fn extract(doc: &Doc<'_>, parties: &[Found<PartyFound>]) -> KeyTerms {
+pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> KeyTerms {
     let agreement_date = agreement_date(doc);
     let cands = term_candidates(doc);
     let effective_date = effective_date(doc, agreement_date.as_ref(), &cands);
@@ -1688,7 +1739,7 @@ mod tests {
     fn terms(t: &str) -> KeyTerms {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
-        extract(&d, &p)
+        extract(&d, &Parties::new(&p))
     }
 
     #[test]

@@ -903,6 +903,8 @@ struct Compiled {
     triggers: Vec<Vec<u16>>,
     res: Vec<regex::bytes::Regex>,
     nots: Vec<Option<regex::bytes::Regex>>,
+    /// Every heading needle of `HEADINGS`, in its order.
+    headings: AhoCorasick,
 }
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
@@ -960,11 +962,14 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             })
         })
         .collect();
+    let headings = AhoCorasick::new(HEADINGS.iter().map(|(needle, _)| *needle))
+        .unwrap_or_else(|e| panic!("heading keywords: {e}"));
     Compiled {
         ac,
         triggers,
         res,
         nots,
+        headings,
     }
 });
 
@@ -1000,22 +1005,45 @@ pub(crate) fn classify(
             cand[k].extend_from_slice(&c.triggers[m.pattern().as_usize()]);
         }
     }
-    let mut hits = Vec::new();
-    let mut categories: Vec<Vec<(&'static str, f32)>> = vec![Vec::new(); segs.len()];
+    let skipped = |k: usize| {
+        matches!(
+            segs.get(seg_of[k]).map(|s| s.kind),
+            Some(SegmentKind::Contents | SegmentKind::Title)
+        )
+    };
+    // Run the rules rule by rule over their candidate sentences rather than sentence by
+    // sentence: one rule's automaton then stays in the CPU cache while it is used, which
+    // more than pays for testing a few sentences the loop below would not have needed.
+    let mut by_rule: Vec<Vec<(u32, u32)>> = vec![Vec::new(); RULES.len()];
     for (k, rules) in cand.iter_mut().enumerate() {
-        if rules.is_empty() {
-            continue;
-        }
         rules.sort_unstable();
         rules.dedup();
-        let (a, z) = sentences[k];
-        let s = &lower[a..z];
-        let seg = seg_of[k];
-        let kind = segs.get(seg).map(|s| s.kind);
-        if matches!(kind, Some(SegmentKind::Contents | SegmentKind::Title)) {
+        if skipped(k) {
             continue;
         }
-        for &ri in rules.iter() {
+        for (j, &ri) in rules.iter().enumerate() {
+            by_rule[ri as usize].push((k as u32, j as u32));
+        }
+    }
+    let mut matched: Vec<Vec<bool>> = cand.iter().map(|r| vec![false; r.len()]).collect();
+    for (ri, list) in by_rule.iter().enumerate() {
+        for &(k, j) in list {
+            let (a, z) = sentences[k as usize];
+            let s = lower[a..z].as_bytes();
+            matched[k as usize][j as usize] =
+                c.res[ri].is_match(s) && !c.nots[ri].as_ref().is_some_and(|n| n.is_match(s));
+        }
+    }
+    let mut hits = Vec::new();
+    let mut categories: Vec<Vec<(&'static str, f32)>> = vec![Vec::new(); segs.len()];
+    for (k, rules) in cand.iter().enumerate() {
+        if rules.is_empty() || skipped(k) {
+            continue;
+        }
+        let (a, z) = sentences[k];
+        let seg = seg_of[k];
+        let kind = segs.get(seg).map(|s| s.kind);
+        for (j, &ri) in rules.iter().enumerate() {
             let ri = ri as usize;
             let rule = &RULES[ri];
             // Categories no extractor reads need one hit per clause, not every sentence.
@@ -1026,13 +1054,7 @@ pub(crate) fn classify(
             {
                 continue;
             }
-            if !c.res[ri].is_match(s.as_bytes()) {
-                continue;
-            }
-            if c.nots[ri]
-                .as_ref()
-                .is_some_and(|n| n.is_match(s.as_bytes()))
-            {
+            if !matched[k][j] {
                 continue;
             }
             // Definitions and recitals describe, they do not stipulate: lower confidence.
@@ -1139,12 +1161,16 @@ pub(crate) fn classify(
     for (i, s) in segs.iter().enumerate() {
         if let Some(h) = &s.heading {
             let lh = h.to_ascii_lowercase();
-            for (needle, cats) in HEADINGS {
+            let mut present = vec![false; HEADINGS.len()];
+            for m in c.headings.find_overlapping_iter(&lh) {
+                present[m.pattern().as_usize()] = true;
+            }
+            for (i_h, (needle, cats)) in HEADINGS.iter().enumerate() {
                 let matched = if *needle == "term" {
                     lh.split(|c: char| !c.is_alphanumeric())
                         .any(|w| w == "term")
                 } else {
-                    lh.contains(needle)
+                    present[i_h]
                 };
                 if matched {
                     for cat in *cats {

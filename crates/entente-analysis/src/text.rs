@@ -54,17 +54,11 @@ pub(crate) fn floor_boundary(s: &str, mut i: usize) -> usize {
 /// Collapses runs of whitespace to one space and trims.
 pub(crate) fn squash(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
         }
+        out.push_str(w);
     }
     out
 }
@@ -149,6 +143,11 @@ pub(crate) fn sentences(text: &str, start: usize, end: usize) -> Vec<(usize, usi
     };
     while i < end {
         let c = b[i];
+        // Most bytes are letters: skip them before the checks below.
+        if !matches!(c, b'\n' | b'.' | b'?' | b'!' | b';') {
+            i += 1;
+            continue;
+        }
         if c == b'\n' {
             // blank line → boundary
             let mut j = i + 1;

@@ -230,7 +230,9 @@ fn timing(doc: &Doc<'_>, a: usize, z: usize, from: usize) -> DueRule {
 }
 
 fn metric(lower_s: &str) -> Option<Metric> {
-    if let Some(c) = HOURS_RE.captures(lower_s) {
+    // Each pattern below needs its literal: test for it before running the pattern.
+    let hours = lower_s.contains("hour") || lower_s.contains("minute");
+    if let Some(c) = hours.then(|| HOURS_RE.captures(lower_s)).flatten() {
         let n = c
             .get(1)
             .or(c.get(3))
@@ -252,7 +254,8 @@ fn metric(lower_s: &str) -> Option<Metric> {
             },
         });
     }
-    if let Some(c) = PCT_RE.captures(lower_s) {
+    let pct = lower_s.contains('%') || lower_s.contains("percent");
+    if let Some(c) = pct.then(|| PCT_RE.captures(lower_s)).flatten() {
         let kpi = [
             "uptime",
             "availability",
@@ -285,7 +288,8 @@ fn metric(lower_s: &str) -> Option<Metric> {
             });
         }
     }
-    if let Some(c) = QTY_RE.captures(lower_s) {
+    let digits = lower_s.bytes().any(|b| b.is_ascii_digit());
+    if let Some(c) = digits.then(|| QTY_RE.captures(lower_s)).flatten() {
         let op = c.get(1).map_or("", |m| m.as_str());
         let v = c
             .get(2)
@@ -330,8 +334,7 @@ fn metric(lower_s: &str) -> Option<Metric> {
 
 /// A short normalised form of the duty: the verb phrase after the modal, at most 16 words.
 fn short_action(after_modal: &str) -> String {
-    let t = crate::text::squash(after_modal);
-    let words: Vec<&str> = t.split_whitespace().take(16).collect();
+    let words: Vec<&str> = after_modal.split_whitespace().take(16).collect();
     let mut s = words.join(" ");
     if let Some(i) = s.find([';', ':']) {
         s.truncate(i);
@@ -411,7 +414,8 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
         if negative && NON_DUTY_RE.is_match(&lower_s[m.start()..]) {
             continue;
         }
-        let obligor = if EACH_RE.is_match(subject_l2) {
+        let each = EACH_RE.is_match(subject_l2);
+        let obligor = if each {
             Some("each".to_owned())
         } else {
             let names = parties_in(subject_o, parties);
@@ -459,8 +463,7 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
         });
         let survives = in_surviving || SURVIVE_RE.is_match(lower_s);
         let text = crate::text::squash(&doc.text[a..z]);
-        let confidence = if EACH_RE.is_match(subject_l2) || find_word(subject_o, &obligor).is_some()
-        {
+        let confidence = if each || find_word(subject_o, &obligor).is_some() {
             0.8
         } else {
             0.6

@@ -1005,45 +1005,22 @@ pub(crate) fn classify(
             cand[k].extend_from_slice(&c.triggers[m.pattern().as_usize()]);
         }
     }
-    let skipped = |k: usize| {
-        matches!(
-            segs.get(seg_of[k]).map(|s| s.kind),
-            Some(SegmentKind::Contents | SegmentKind::Title)
-        )
-    };
-    // Run the rules rule by rule over their candidate sentences rather than sentence by
-    // sentence: one rule's automaton then stays in the CPU cache while it is used, which
-    // more than pays for testing a few sentences the loop below would not have needed.
-    let mut by_rule: Vec<Vec<(u32, u32)>> = vec![Vec::new(); RULES.len()];
-    for (k, rules) in cand.iter_mut().enumerate() {
-        rules.sort_unstable();
-        rules.dedup();
-        if skipped(k) {
-            continue;
-        }
-        for (j, &ri) in rules.iter().enumerate() {
-            by_rule[ri as usize].push((k as u32, j as u32));
-        }
-    }
-    let mut matched: Vec<Vec<bool>> = cand.iter().map(|r| vec![false; r.len()]).collect();
-    for (ri, list) in by_rule.iter().enumerate() {
-        for &(k, j) in list {
-            let (a, z) = sentences[k as usize];
-            let s = lower[a..z].as_bytes();
-            matched[k as usize][j as usize] =
-                c.res[ri].is_match(s) && !c.nots[ri].as_ref().is_some_and(|n| n.is_match(s));
-        }
-    }
     let mut hits = Vec::new();
     let mut categories: Vec<Vec<(&'static str, f32)>> = vec![Vec::new(); segs.len()];
-    for (k, rules) in cand.iter().enumerate() {
-        if rules.is_empty() || skipped(k) {
+    for (k, rules) in cand.iter_mut().enumerate() {
+        if rules.is_empty() {
             continue;
         }
+        rules.sort_unstable();
+        rules.dedup();
         let (a, z) = sentences[k];
+        let s = &lower[a..z];
         let seg = seg_of[k];
         let kind = segs.get(seg).map(|s| s.kind);
-        for (j, &ri) in rules.iter().enumerate() {
+        if matches!(kind, Some(SegmentKind::Contents | SegmentKind::Title)) {
+            continue;
+        }
+        for &ri in rules.iter() {
             let ri = ri as usize;
             let rule = &RULES[ri];
             // Categories no extractor reads need one hit per clause, not every sentence.
@@ -1054,7 +1031,13 @@ pub(crate) fn classify(
             {
                 continue;
             }
-            if !matched[k][j] {
+            if !c.res[ri].is_match(s.as_bytes()) {
+                continue;
+            }
+            if c.nots[ri]
+                .as_ref()
+                .is_some_and(|n| n.is_match(s.as_bytes()))
+            {
                 continue;
             }
             // Definitions and recitals describe, they do not stipulate: lower confidence.

@@ -229,7 +229,7 @@ fn timing(doc: &Doc<'_>, a: usize, z: usize, from: usize) -> DueRule {
     DueRule::None
 }
 
-fn metric(lower_s: &str) -> Option<Metric> {
+fn metric(doc: &Doc<'_>, a: usize, z: usize, lower_s: &str) -> Option<Metric> {
     // Each pattern below needs its literal: test for it before running the pattern.
     let hours = lower_s.contains("hour") || lower_s.contains("minute");
     if let Some(c) = hours.then(|| HOURS_RE.captures(lower_s)).flatten() {
@@ -295,8 +295,8 @@ fn metric(lower_s: &str) -> Option<Metric> {
             .get(2)
             .and_then(|m| Decimal::from_str(&m.as_str().replace(',', "")).ok())?;
         let unit = c.get(3).map_or("", |m| m.as_str());
-        // Units that are time words belong to timing, not thresholds.
-        if matches!(
+        // Units that are time words are durations, read from the period recogniser below.
+        let time_word = matches!(
             unit,
             "days"
                 | "day"
@@ -308,28 +308,185 @@ fn metric(lower_s: &str) -> Option<Metric> {
                 | "week"
                 | "business"
                 | "calendar"
-        ) {
-            return None;
-        }
-        let comparator = match op {
-            "at least" | "not less than" | "no less than" | "a minimum of" | "minimum of" => {
-                Comparator::AtLeast
-            }
-            "more than" | "greater than" => Comparator::Above,
-            "less than" => Comparator::Below,
-            _ => Comparator::AtMost,
-        };
+        );
         let unit = if unit == "percent" { "%" } else { unit };
-        if unit.is_empty() {
-            return None;
+        if !time_word && !unit.is_empty() {
+            return Some(Metric {
+                comparator: comparator_of(op),
+                value: v,
+                unit: unit.to_owned(),
+            });
         }
+    }
+    broader_metric(doc, a, z, lower_s)
+}
+
+fn comparator_of(op: &str) -> Comparator {
+    match op.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+        "at least" | "not less than" | "no less than" | "a minimum of" | "minimum of"
+        | "not fewer than" | "no fewer than" => Comparator::AtLeast,
+        "more than" | "greater than" | "in excess of" => Comparator::Above,
+        "less than" => Comparator::Below,
+        _ => Comparator::AtMost,
+    }
+}
+
+/// "at least twelve (12) products", "not less than forty (40) demonstration days".
+static COUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?-u:\b)(at least|not less than|no less than|not fewer than|no fewer than|a minimum of|minimum of|no more than|not more than|a maximum of|up to)\s+(?:(\d[\d,]*)|({}))(?:\s*\(\s*[\d,]+\s*\))?\s+((?:[a-z][a-z-]*\s+){{0,3}}?[a-z][a-z-]*?s)(?-u:\b)",
+        super::values::NUMBER_WORDS.as_str()
+    ))
+});
+
+/// The words just before a duration that make it a measure of performance ("keep records
+/// for at least three years", "confidential for two (2) years", "not exceeding 90 days").
+static DURATION_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:(?-u:\b)for\s+(?:a\s+(?:further\s+)?(?:period|term)\s+of\s+)?(?:(at least|not less than|no less than|a minimum of)\s+)?|(?-u:\b)(at least|not less than|no less than|a minimum of|not exceeding|not to exceed|not more than|no more than|up to|a maximum of)\s+)(?:an?\s+)?(?:additional\s+|further\s+)?(?:period\s+of\s+)?$",
+    )
+});
+
+/// Measures a duty may carry besides service levels: a count with its comparator, an
+/// amount of money, a percentage, or a duration the duty lasts for.
+fn broader_metric(doc: &Doc<'_>, a: usize, z: usize, lower_s: &str) -> Option<Metric> {
+    if let Some(c) = COUNT_RE.captures(lower_s) {
+        let n = match (c.get(2), c.get(3)) {
+            (Some(d), _) => Decimal::from_str(&d.as_str().replace(',', "")).ok(),
+            (None, Some(w)) => super::values::words_to_number(w.as_str()).map(Decimal::from),
+            _ => None,
+        };
+        let noun = c.get(4).map_or("", |m| m.as_str());
+        let last = noun.rsplit(' ').next().unwrap_or("");
+        let is_time = matches!(
+            last,
+            "days" | "weeks" | "months" | "years" | "hours" | "minutes" | "times"
+        ) && !noun.contains(' ');
+        if let Some(n) = n
+            && !is_time
+            && !matches!(last, "parties" | "its" | "this" | "thereafter")
+        {
+            return Some(Metric {
+                comparator: comparator_of(c.get(1).map_or("", |m| m.as_str())),
+                value: n,
+                unit: noun.to_owned(),
+            });
+        }
+    }
+    if let Some(m) = doc.money_in(a, z).first() {
+        let before = &doc.lower
+            [crate::text::floor_boundary(&doc.lower, m.start.saturating_sub(40).max(a))..m.start];
+        let comparator = if [
+            "not exceed",
+            "not to exceed",
+            "up to",
+            "maximum",
+            "no more than",
+            "not more than",
+            "capped at",
+        ]
+        .iter()
+        .any(|k| before.contains(k))
+        {
+            Comparator::AtMost
+        } else {
+            Comparator::AtLeast
+        };
         return Some(Metric {
             comparator,
-            value: v,
-            unit: unit.to_owned(),
+            value: m.money.amount,
+            unit: m.money.currency.code().to_owned(),
+        });
+    }
+    let pct = lower_s.contains('%') || lower_s.contains("percent") || lower_s.contains("per cent");
+    for c in PCT_ANY_RE.captures_iter(lower_s).take_while(|_| pct) {
+        let at = c.get(0).map_or(0, |m| m.start());
+        let tail = &lower_s[crate::text::floor_boundary(lower_s, at.saturating_sub(30))..at];
+        // "if an audit reveals an underpayment of more than 5%": a condition, not a measure.
+        if ["more than", "exceed", "in excess of", "below", "less than"]
+            .iter()
+            .any(|k| tail.contains(k))
+        {
+            continue;
+        }
+        let v = c
+            .get(1)
+            .and_then(|m| Decimal::from_str(m.as_str()).ok())
+            .or_else(|| {
+                c.get(2)
+                    .and_then(|w| super::values::words_to_number(w.as_str()))
+                    .map(Decimal::from)
+            });
+        if let Some(v) = v {
+            let comparator = if [
+                "not exceed",
+                "up to",
+                "maximum",
+                "no more than",
+                "not more than",
+            ]
+            .iter()
+            .any(|k| tail.contains(k))
+            {
+                Comparator::AtMost
+            } else {
+                Comparator::AtLeast
+            };
+            return Some(Metric {
+                comparator,
+                value: v,
+                unit: "%".into(),
+            });
+        }
+    }
+    for p in doc.periods_in(a, z) {
+        let lb = crate::text::floor_boundary(&doc.lower, p.start.saturating_sub(60).max(a));
+        let Some(c) = DURATION_CTX_RE.captures(&doc.lower[lb..p.start]) else {
+            continue;
+        };
+        // "at least thirty (30) days before / in advance / prior notice" sets a deadline.
+        let after = doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 24).min(z))]
+            .trim_start_matches(['\'', '’', ')'])
+            .trim_start();
+        if [
+            "before",
+            "prior",
+            "in advance",
+            "notice",
+            "of notice",
+            "written notice",
+        ]
+        .iter()
+        .any(|k| after.starts_with(k))
+        {
+            continue;
+        }
+        let op = c.get(1).or(c.get(2)).map_or("at least", |m| m.as_str());
+        return Some(Metric {
+            comparator: comparator_of(op),
+            value: Decimal::from(p.period.count()),
+            unit: period_unit_name(p.period.unit()).to_owned(),
         });
     }
     None
+}
+
+/// "20%", "twenty percent (20%)", "five per cent".
+static PCT_ANY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(\d{{1,3}}(?:\.\d{{1,4}})?)\s*(?:%|percent|per cent)|(?-u:\b)({})\s+(?:percent|per cent)(?-u:\b)",
+        super::values::NUMBER_WORDS.as_str()
+    ))
+});
+
+fn period_unit_name(u: PeriodUnit) -> &'static str {
+    match u {
+        PeriodUnit::Days => "days",
+        PeriodUnit::BusinessDays => "business days",
+        PeriodUnit::Weeks => "weeks",
+        PeriodUnit::Months => "months",
+        PeriodUnit::Years => "years",
+    }
 }
 
 /// A short normalised form of the duty: the verb phrase after the modal, at most 16 words.
@@ -448,7 +605,11 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
             .into_iter()
             .find(|p| *p != obligor);
         let due = timing(doc, a, z, a + m.end());
-        let metric = if negative { None } else { metric(lower_s) };
+        let metric = if negative {
+            None
+        } else {
+            metric(doc, a, z, lower_s)
+        };
         let vague = !negative
             && metric.is_none()
             && matches!(due, DueRule::None)
@@ -507,6 +668,46 @@ mod tests {
     }
 
     const PRE: &str = "This Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Helix Data Labs LLC (\"Helix\").\n\n";
+
+    #[test]
+    fn counts_money_percentages_and_durations_are_thresholds() {
+        let t = format!(
+            "{PRE}1. Commitments\n\n1.1 Helix shall launch at least twelve (12) co-branded products no later than October 15, 2025.\n\n1.2 Northwind shall maintain product liability insurance of not less than USD 5,000,000 per claim.\n\n1.3 Helix shall keep records of Net Revenue for at least three (3) years after the period to which they relate.\n\n1.4 Helix shall pay Northwind fifteen percent (15%) of the net revenue it receives.\n\n1.5 Northwind shall give Helix at least sixty (60) days' prior written notice of any change to its interfaces.\n\n1.6 If an audit reveals an underpayment of more than five percent (5%), Helix shall reimburse the cost of the audit.\n\n1.7 Northwind shall spend no more than USD 40,000 of the budget on the launch event.\n"
+        );
+        let o = obls(&t);
+        let metric_of = |needle: &str| {
+            o.iter()
+                .find(|x| x.text.contains(needle))
+                .unwrap_or_else(|| panic!("{needle} not in {o:#?}"))
+                .metric
+                .clone()
+        };
+        let m = metric_of("twelve (12)").expect("count");
+        assert_eq!(
+            (m.comparator, m.value.to_string(), m.unit.as_str()),
+            (Comparator::AtLeast, "12".into(), "co-branded products")
+        );
+        let m = metric_of("insurance").expect("money");
+        assert_eq!(
+            (m.comparator, m.value.to_string(), m.unit.as_str()),
+            (Comparator::AtLeast, "5000000".into(), "USD")
+        );
+        let m = metric_of("keep records").expect("duration");
+        assert_eq!(
+            (m.comparator, m.value.to_string(), m.unit.as_str()),
+            (Comparator::AtLeast, "3".into(), "years")
+        );
+        let m = metric_of("fifteen percent").expect("percentage");
+        assert_eq!((m.value.to_string(), m.unit.as_str()), ("15".into(), "%"));
+        let m = metric_of("budget").expect("ceiling");
+        assert_eq!(
+            (m.comparator, m.value.to_string()),
+            (Comparator::AtMost, "40000".into())
+        );
+        // Advance notice is a deadline, and a percentage in a condition measures nothing.
+        assert_eq!(metric_of("prior written notice"), None);
+        assert_eq!(metric_of("underpayment"), None);
+    }
 
     #[test]
     fn duties_with_timing_thresholds_and_flags() {

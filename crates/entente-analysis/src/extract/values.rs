@@ -10,6 +10,9 @@ use std::sync::LazyLock;
 const UNITS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
 const TENS: &str = "twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety";
 
+/// A number written in words, as a regular-expression fragment (no groups).
+pub(crate) static NUMBER_WORDS: LazyLock<String> = LazyLock::new(numw);
+
 /// A number written in words: "ninety", "forty-five", "one hundred twenty".
 fn numw() -> String {
     format!(

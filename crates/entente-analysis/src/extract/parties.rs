@@ -404,7 +404,8 @@ fn role_of(aliases: &[String]) -> String {
     }
     for a in aliases {
         let l = a.to_ascii_lowercase();
-        if let Some(r) = ROLES.iter().find(|r| l.ends_with(&format!(" {r}"))) {
+        let ends_with_word = |r: &str| l.strip_suffix(r).is_some_and(|head| head.ends_with(' '));
+        if let Some(r) = ROLES.iter().find(|r| ends_with_word(r)) {
             return (*r).to_owned();
         }
     }

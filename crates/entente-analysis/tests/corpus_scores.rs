@@ -48,7 +48,7 @@ fn entente_corpus_scores_hold() {
     check(
         &r,
         &[
-            ("parties", 0.876),
+            ("parties", 0.880),
             ("agreement_date", 0.909),
             ("effective_date", 0.867),
             ("expiration_date", 0.852),
@@ -96,7 +96,7 @@ fn cuad_dev_scores_hold() {
     check(
         &r,
         &[
-            ("parties", 0.802),
+            ("parties", 0.807),
             ("agreement_date", 0.819),
             ("effective_date", 0.783),
             ("expiration_date", 0.696),
@@ -104,7 +104,7 @@ fn cuad_dev_scores_hold() {
             ("notice_period_to_terminate_renewal", 0.741),
             ("governing_law", 0.929),
         ],
-        0.790,
+        0.791,
         0.670,
     );
 }

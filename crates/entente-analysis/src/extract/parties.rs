@@ -542,6 +542,20 @@ fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
             continue;
         }
         let aliases = aliases_in(chunk);
+        // "Ballast Route Optimisation Limited, Galway, Ireland ("Ballast")": the place split
+        // off the name is the address of the party before it, and so is its defined name.
+        let last_part = name.rsplit(',').next().unwrap_or("").trim();
+        let is_place = !SUFFIX_RE.is_match(&name)
+            && name.split_whitespace().count() <= 4
+            && super::law::canonical_place(last_part)
+                .is_some_and(|c| c.eq_ignore_ascii_case(last_part));
+        if is_place && let Some(prev) = out.last_mut() {
+            if prev.value.aliases.is_empty() {
+                prev.value.role = role_of(&aliases);
+                prev.value.aliases = aliases;
+            }
+            continue;
+        }
         let role = role_of(&aliases);
         let jurisdiction = jurisdiction_of(chunk);
         let (s, e) = if body_n.len() == body.len() {
@@ -627,10 +641,22 @@ fn party_lines(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
 /// Stops the party list at the end of its sentence: a full stop after a closing parenthesis
 /// or quote, followed by a capitalised word.
 fn cut_at_sentence_end(body: &str) -> &str {
+    // The numbered body starting on a new line ("1. DEFINITIONS", "ARTICLE I") ends the
+    // party block, when what precedes it closes a party (a defined name, a full stop).
+    static NUMBERED_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]|(?:ARTICLE|Article|SECTION|Section)\s+(?:\d|[IVX]))")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
     let b = body.as_bytes();
     let mut depth = 0i32;
     for i in 0..b.len() {
         match b[i] {
+            b'\n' if depth == 0 => {
+                let prev = body[..i].trim_end();
+                if prev.ends_with([')', '.', '"', '”']) && NUMBERED_RE.is_match(&body[i..]) {
+                    return prev;
+                }
+            }
             b'(' => depth += 1,
             b')' => depth = (depth - 1).max(0),
             b'.' if depth == 0 => {
@@ -737,6 +763,40 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn the_numbered_body_ends_the_party_list() {
+        // Definitions right after the preamble hold " means ": they must not swallow the
+        // last party's chunk.
+        let p = parties(
+            "CO-BRANDING AGREEMENT\n\nTHIS AGREEMENT is made as of June 21, 1999 by and between I-ESCROW, INC., with its principal place of business at 1730 S. Amphlett Blvd., San Mateo, California 94402 (\"i-Escrow\"), and 2THEMART.COM, INC. having its principal place of business at 18301 Von Karman Avenue, Irvine, California 92612 (\"2TheMart\").\n1. DEFINITIONS.\n(a) \"CONTENT\" means all content provided by a party.\n",
+        );
+        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, ["I-ESCROW, INC.", "2THEMART.COM, INC."], "{p:?}");
+        assert_eq!(p[1].1, ["2TheMart"]);
+    }
+
+    #[test]
+    fn a_town_and_country_after_the_name_is_an_address() {
+        let p = parties(
+            "PARTNERSHIP AGREEMENT\n\nThis Partnership Agreement is made on 3 March 2025 between Ballast Route Optimisation Limited, Galway, Ireland (\"Ballast\") and Corran Fleet Telematics Limited, Cork, Ireland (\"Corran\").\n\n1. The Partnership\n\n1.1 The parties will connect their platforms.\n",
+        );
+        let got: Vec<(&str, &[String])> =
+            p.iter().map(|x| (x.0.as_str(), x.1.as_slice())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Ballast Route Optimisation Limited",
+                    &["Ballast".to_owned()][..]
+                ),
+                (
+                    "Corran Fleet Telematics Limited",
+                    &["Corran".to_owned()][..]
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -350,7 +350,18 @@ static DURATION_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Measures a duty may carry besides service levels: a count with its comparator, an
 /// amount of money, a percentage, or a duration the duty lasts for.
 fn broader_metric(doc: &Doc<'_>, a: usize, z: usize, lower_s: &str) -> Option<Metric> {
-    if let Some(c) = COUNT_RE.captures(lower_s) {
+    // The count pattern is large (numbers in words): run it only where a comparator is.
+    let comparator_words = [
+        "least",
+        "less than",
+        "fewer",
+        "minimum",
+        "more than",
+        "maximum",
+        "up to",
+    ];
+    let counted = comparator_words.iter().any(|k| lower_s.contains(k));
+    if let Some(c) = counted.then(|| COUNT_RE.captures(lower_s)).flatten() {
         let n = match (c.get(2), c.get(3)) {
             (Some(d), _) => Decimal::from_str(&d.as_str().replace(',', "")).ok(),
             (None, Some(w)) => super::values::words_to_number(w.as_str()).map(Decimal::from),

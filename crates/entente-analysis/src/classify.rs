@@ -93,7 +93,7 @@ static RULES: &[Rule] = &[
     r(
         "termination_for_convenience",
         &["terminat", "convenience", "withdraw"],
-        r"terminat[^.;]*for (?:its |their )?convenience|(?:may|can|shall have the right to|will have the right to|has the right to|have the right to|is entitled to|are entitled to|right to|elect to|option to|shall be entitled to)\s+(?:[a-z,]+\s+){0,4}?terminat[^.;]*(?:without cause|with or without cause|for any reason or no reason|for any or no reason|for no reason|at (?:its|their) (?:sole )?(?:discretion|option|convenience)|at any time[^.;]*(?:notice|written)|(?:upon|by|on|with|giving|after|following|providing|by giving|by providing)[^.;]*(?:days?|months?|weeks?)'?[^.;]*notice)|(?:either|any|each) party (?:may|can|shall be entitled to) (?:withdraw|terminate)[^.;]*(?:notice|at any time)",
+        r"terminat[^.;]*for (?:its |their )?convenience|(?-u:\b)(?:may|can|shall have the right to|will have the right to|has the right to|have the right to|is entitled to|are entitled to|right to|elect to|option to|shall be entitled to)\s+(?:[a-z,]+\s+){0,4}?terminat[^.;]*(?:without cause|with or without cause|for any reason or no reason|for any or no reason|for no reason|at (?:its|their) (?:sole )?(?:discretion|option|convenience)|at any time[^.;]*(?:notice|written)|(?:upon|by|on|with|giving|after|following|providing|by giving|by providing)[^.;]*(?:days?|months?|weeks?)'?[^.;]*notice)|(?:either|any|each) party (?:may|can|shall be entitled to) (?:withdraw|terminate)[^.;]*(?:notice|at any time)",
         r"(?-u:\b)(?:breach|default|insolven|bankrupt|fails?|failure|force majeure|change (?:of|in) control|cure|non-?payment|renew|mutual|written agreement of|if|in the event|upon the occurrence|prior to the (?:end|expiration)|expiration of the)(?-u:\b)",
         0.75,
     ),
@@ -286,7 +286,7 @@ static RULES: &[Rule] = &[
     r(
         "post_termination_services",
         &["terminat", "expir"],
-        r"(?:upon|after|following|on|in the event of)[^.;]*(?:the )?(?:termination|expiration|expiry)[^.;]*(?:shall|will|must|agrees to)[^.;]*(?:return|destroy|deliver|provide|continue|complete|transition|cooperate|assist|purchase|sell|pay|cease|notify|wind|maintain|fulfil|perform)|transition (?:services|assistance|period)|wind[\s-]down|sell[\s-]off|(?:for|of) (?:a period of )?[^.;]*(?:after|following) (?:the )?(?:termination|expiration|expiry)|survive[^.;]*(?:to the extent|until|for the purpose|as necessary)",
+        r"(?-u:\b)(?:upon|after|following|on|in the event of)(?-u:\b)[^.;]*(?:the )?(?:termination|expiration|expiry)[^.;]*(?:shall|will|must|agrees to)[^.;]*(?:return|destroy|deliver|provide|continue|complete|transition|cooperate|assist|purchase|sell|pay|cease|notify|wind|maintain|fulfil|perform)|transition (?:services|assistance|period)|wind[\s-]down|sell[\s-]off|(?:for|of) (?:a period of )?[^.;]*(?:after|following) (?:the )?(?:termination|expiration|expiry)|survive[^.;]*(?:to the extent|until|for the purpose|as necessary)",
         r"^(?:this agreement|the term)[^.;]*(?:shall|will) (?:commence|begin)|(?:shall|will|may) not (?:directly|participate|engage|compete|solicit|sell|market|disclose|use)|agrees? not to|confidential",
         0.55,
     ),

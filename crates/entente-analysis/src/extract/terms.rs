@@ -407,7 +407,7 @@ fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
 
 static TERM_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]*?(?-u:\b)(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|(?-u:\b)term(?-u:\b)[^.;]*(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|(?-u:\b)term\s*:|(?-u:\b)duration\s*:)",
+        r"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]*?(?-u:\b)(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|(?-u:\b)term(?-u:\b)[^.;]*(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|(?-u:\b)term\s*:|(?-u:\b)duration\s*:|(?:this|the) (?:agreement|contract) (?:shall|will) be for (?:a|an) (?:initial )?(?:term|period) of)",
     )
 });
 
@@ -442,7 +442,7 @@ fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
 
 static TERM_PERIOD_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+$",
+        r"(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+on\s+(?:the\s+)?(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?$",
     )
 });
 
@@ -502,7 +502,12 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
                 let tail =
                     &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 40).min(z))];
                 let tail = tail.trim_start();
-                if tail.starts_with("thereafter")
+                // "commence on the Effective Date and extend for five years thereafter"
+                // counts from the start of the agreement: that one is its term.
+                let from_start = rank >= 2
+                    && (s.contains("commence") || s.contains("effective date"))
+                    && !s.contains("surviv");
+                if (tail.starts_with("thereafter") && !from_start)
                     || tail.starts_with("after its")
                     || tail.starts_with("after the termination")
                     || tail.starts_with("after the expiration")
@@ -1740,6 +1745,46 @@ mod tests {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
         extract(&d, &Parties::new(&p))
+    }
+
+    #[test]
+    fn terms_stated_from_the_start_of_the_agreement() {
+        let pre = "This Agreement is entered into as of February 13, 2018 (the \"Effective Date\") by and between Alpha Inc. (\"Alpha\") and Beta LLC (\"Beta\").\n\n";
+        let cases = [
+            // "thereafter" counted from the commencement is the term itself.
+            (
+                "7.1 Term. This Agreement shall commence on the Effective Date and shall extend for a period of Five (5) years thereafter (\"Initial Term\"), unless terminated earlier.\n",
+                "P5Y",
+                "2023-02-13",
+            ),
+            (
+                "7.1 Unless terminated earlier as provided herein, this Agreement shall terminate on the date three (3) years from the Effective Date.\n",
+                "P3Y",
+                "2021-02-13",
+            ),
+            (
+                "7.1 This agreement shall be for a term of five years from the date of this document.\n",
+                "P5Y",
+                "2023-02-13",
+            ),
+        ];
+        for (body, term, end) in cases {
+            let k = terms(&format!("{pre}{body}"));
+            assert_eq!(
+                k.initial_term.map(|f| f.value.to_string()).as_deref(),
+                Some(term),
+                "{body}"
+            );
+            assert!(
+                matches!(k.expiration_date.map(|f| f.value), Some(Expiry::Date { date, .. }) if date.to_string() == end),
+                "{body}"
+            );
+        }
+        // A duty lasting "two years thereafter" is not the agreement's term.
+        let k = terms(&format!(
+            "{pre}5. Confidentiality. Each party shall keep the other's information confidential during the term and for two (2) years thereafter.\n"
+        ));
+        assert_eq!(k.initial_term.map(|f| f.value.to_string()), None);
     }
 
     #[test]

@@ -678,6 +678,13 @@ mod tests {
             .collect()
     }
 
+    /// The duty whose sentence holds `needle`.
+    fn find<'a>(o: &'a [ObligationFound], needle: &str) -> &'a ObligationFound {
+        o.iter()
+            .find(|x| x.text.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} not in {o:#?}"))
+    }
+
     const PRE: &str = "This Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Helix Data Labs LLC (\"Helix\").\n\n";
 
     #[test]
@@ -686,13 +693,7 @@ mod tests {
             "{PRE}1. Commitments\n\n1.1 Helix shall launch at least twelve (12) co-branded products no later than October 15, 2025.\n\n1.2 Northwind shall maintain product liability insurance of not less than USD 5,000,000 per claim.\n\n1.3 Helix shall keep records of Net Revenue for at least three (3) years after the period to which they relate.\n\n1.4 Helix shall pay Northwind fifteen percent (15%) of the net revenue it receives.\n\n1.5 Northwind shall give Helix at least sixty (60) days' prior written notice of any change to its interfaces.\n\n1.6 If an audit reveals an underpayment of more than five percent (5%), Helix shall reimburse the cost of the audit.\n\n1.7 Northwind shall spend no more than USD 40,000 of the budget on the launch event.\n"
         );
         let o = obls(&t);
-        let metric_of = |needle: &str| {
-            o.iter()
-                .find(|x| x.text.contains(needle))
-                .unwrap_or_else(|| panic!("{needle} not in {o:#?}"))
-                .metric
-                .clone()
-        };
+        let metric_of = |needle: &str| find(&o, needle).metric.clone();
         let m = metric_of("twelve (12)").expect("count");
         assert_eq!(
             (m.comparator, m.value.to_string(), m.unit.as_str()),
@@ -726,11 +727,7 @@ mod tests {
             "{PRE}1. Governance\n\n1.1 Each Party shall appoint three (3) representatives within thirty (30) days after the Effective Date.\n\n1.2 The committee shall meet at least once every calendar quarter.\n\n1.3 Northwind shall circulate written minutes within five (5) business days after each meeting.\n\n1.4 Helix shall ensure 99.9% monthly uptime of the Platform.\n\n1.5 Helix shall respond to Severity 1 incidents within four (4) business hours.\n\n1.6 The Parties shall use reasonable efforts to collaborate on joint marketing.\n\n1.7 Neither Party shall disparage the other.\n\n1.8 Northwind shall pay Helix within thirty (30) days of receipt of an invoice.\n"
         );
         let o = obls(&t);
-        let find = |needle: &str| {
-            o.iter()
-                .find(|x| x.text.contains(needle))
-                .unwrap_or_else(|| panic!("{needle} not in {o:#?}"))
-        };
+        let find = |needle: &str| find(&o, needle);
         let a = find("appoint three");
         assert_eq!(a.obligor, "each");
         assert!(

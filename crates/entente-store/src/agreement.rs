@@ -13,6 +13,7 @@ use entente_domain::{
 };
 use serde::Deserialize;
 use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
 
 /// Portfolio filters; all optional and combined with AND.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -166,14 +167,17 @@ impl Store {
         }
         let rows = q.fetch_all(&self.pool).await?;
         let org = actor.org.to_string();
+        let ids = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>("agreement_id"))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        // One query each for the page's parties and tags: per-row loading cost two round
+        // trips (and two index searches) for every listed agreement.
+        let mut parties = party_names_for(&self.pool, &org, &ids).await?;
+        let mut tags = tags_for(&self.pool, &org, &ids).await?;
         let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let id: AgreementId = parse_id(&r.try_get::<String, _>("agreement_id")?)?;
-            let parties = load_parties(&self.pool, &org, id)
-                .await?
-                .into_iter()
-                .map(|p| p.legal_name)
-                .collect();
+        for (r, key) in rows.iter().zip(&ids) {
+            let id: AgreementId = parse_id(key)?;
             let auto: Option<i64> = r.try_get("auto_renewal")?;
             out.push(AgreementSummary {
                 id,
@@ -183,8 +187,8 @@ impl Store {
                 status: AgreementStatus::parse(&r.try_get::<String, _>("status")?)
                     .map_err(|e| StoreError::Corrupt(e.message))?,
                 owner: r.try_get("owner")?,
-                parties,
-                tags: load_tags(&self.pool, id).await?,
+                parties: parties.remove(key).unwrap_or_default(),
+                tags: tags.remove(key).unwrap_or_default(),
                 effective_date: opt_date(r.try_get("effective_date")?)?,
                 expiration_date: opt_date(r.try_get("expiration_date")?)?,
                 auto_renewal: auto.map(|v| v != 0),
@@ -664,6 +668,71 @@ where
             .fetch_all(ex)
             .await?,
     )
+}
+
+/// `$first, $first+1, …` for `n` bound values, for an `in (…)` list.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Groups `(agreement id, value)` rows by agreement, keeping the order the query returned.
+fn group_by_agreement(rows: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, value) in rows {
+        out.entry(id).or_default().push(value);
+    }
+    out
+}
+
+/// The legal names of the parties of each of `ids` (in party order), in one query. The ids
+/// are bound, never spliced; a page holds at most 500, well under either backend's limit on
+/// parameters.
+async fn party_names_for<'e, E>(
+    ex: E,
+    org: &str,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<String>>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "select ap.agreement_id, p.legal_name from agreement_party ap \
+         join party p on p.party_id = ap.party_id \
+         where ap.organisation_id = $1 and ap.agreement_id in ({}) \
+         order by ap.agreement_id, ap.ordinal",
+        placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org.to_owned());
+    for id in ids {
+        q = q.bind(id.clone());
+    }
+    Ok(group_by_agreement(q.fetch_all(ex).await?))
+}
+
+/// The tags of each of `ids` (sorted as `load_tags` sorts them), in one query.
+async fn tags_for<'e, E>(ex: E, org: &str, ids: &[String]) -> Result<HashMap<String, Vec<String>>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "select agreement_id, tag from agreement_tag \
+         where organisation_id = $1 and agreement_id in ({}) order by agreement_id, tag",
+        placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org.to_owned());
+    for id in ids {
+        q = q.bind(id.clone());
+    }
+    Ok(group_by_agreement(q.fetch_all(ex).await?))
 }
 
 /// Builds the WHERE clause for a filter; values are always bound, never spliced.

@@ -14,6 +14,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (3, "playbook", include_str!("../migrations/sqlite/0003_playbook.sql")),
     (4, "access", include_str!("../migrations/sqlite/0004_access.sql")),
     (5, "governance", include_str!("../migrations/sqlite/0005_governance.sql")),
+    (6, "listing", include_str!("../migrations/sqlite/0006_listing.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -22,6 +23,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (3, "playbook", include_str!("../migrations/postgres/0003_playbook.sql")),
     (4, "access", include_str!("../migrations/postgres/0004_access.sql")),
     (5, "governance", include_str!("../migrations/postgres/0005_governance.sql")),
+    (6, "listing", include_str!("../migrations/postgres/0006_listing.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -1,5 +1,5 @@
 //! `entente bench analyze DIR`: throughput of the whole analysis pipeline;
-//! `entente bench dates`: deadline queries over a large synthetic portfolio.
+//! `entente bench dates`: deadline and listing queries over a large synthetic portfolio.
 
 use super::Outcome;
 use std::path::PathBuf;
@@ -20,7 +20,7 @@ enum BenchCmd {
         #[arg(long)]
         threads: Option<usize>,
     },
-    /// Load N synthetic agreements into a temporary SQLite store and time deadline queries.
+    /// Load N synthetic agreements into a temporary store and time deadline and listing queries.
     Dates {
         /// Number of agreements.
         #[arg(long, default_value_t = 100_000)]
@@ -28,6 +28,10 @@ enum BenchCmd {
         /// Queries per measurement.
         #[arg(long, default_value_t = 200)]
         queries: usize,
+        /// PostgreSQL server URL: run on a throw-away database created there (and dropped
+        /// afterwards) instead of a temporary SQLite file.
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
     },
 }
 
@@ -38,8 +42,9 @@ impl Args {
             BenchCmd::Dates {
                 agreements,
                 queries,
+                postgres,
             } => {
-                return super::bench_dates::run(agreements, queries).await;
+                return super::bench_dates::run(agreements, queries, postgres.as_deref()).await;
             }
         };
         let all =

@@ -1,5 +1,5 @@
-//! `entente bench dates`: loads N synthetic agreements into a throw-away SQLite store,
-//! materialises their deadlines, and times "deadlines within 90 days" queries.
+//! `entente bench dates`: loads N synthetic agreements into a throw-away store (SQLite, or
+//! PostgreSQL), materialises their deadlines, and times deadline and portfolio-listing queries.
 
 use super::Outcome;
 use anyhow::Context;
@@ -64,10 +64,18 @@ fn synthetic(
         role: "partner".into(),
         ..Default::default()
     };
+    let region = ["emea", "americas", "apac"][i % 3];
     let new = AgreementDraft {
         title: format!("Synthetic cooperation agreement {i}"),
         status: Some("active".into()),
         owner: Some(format!("owner{}@example.com", i % 50)),
+        // A region on every agreement and a second tag on every fifth, so the listing loads
+        // tags as well as parties.
+        tags: if i.is_multiple_of(5) {
+            vec![region.into(), "strategic".into()]
+        } else {
+            vec![region.into()]
+        },
         parties: vec![
             party("Northwind Systems, Inc.".into()),
             party(format!("Partner {i} GmbH")),
@@ -108,22 +116,42 @@ fn stats(mut v: Vec<Duration>) -> (f64, f64, f64) {
 }
 
 /// Runs the benchmark and prints its figures.
-pub(crate) async fn run(n: usize, queries: usize) -> anyhow::Result<Outcome> {
+pub(crate) async fn run(
+    n: usize,
+    queries: usize,
+    postgres: Option<&str>,
+) -> anyhow::Result<Outcome> {
     anyhow::ensure!(
         n > 0 && queries > 0,
         "--agreements and --queries must be at least 1"
     );
+    if let Some(url) = postgres {
+        // The same throw-away database the store's tests use: uniquely named, dropped when
+        // the guard goes out of scope, so a run leaves nothing on the server.
+        let db = entente_store::testing::TestDb::postgres(url)
+            .await
+            .context("cannot create the benchmark database")?;
+        let label = format!("PostgreSQL, {}", entente_store::redact(&db.url));
+        let result = bench(&db.store, &label, n, queries).await;
+        db.store.close().await;
+        return result;
+    }
     let dir = std::env::temp_dir().join(format!("entente-bench-dates-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let result = bench(&dir, n, queries).await;
+    let result = async {
+        let store = Store::open_dir(&dir)
+            .await
+            .context("cannot create the benchmark database")?;
+        let result = bench(&store, &format!("SQLite, {}", dir.display()), n, queries).await;
+        store.close().await;
+        result
+    }
+    .await;
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
 
-async fn bench(dir: &std::path::Path, n: usize, queries: usize) -> anyhow::Result<Outcome> {
-    let store = Store::open_dir(dir)
-        .await
-        .context("cannot create the benchmark database")?;
+async fn bench(store: &Store, label: &str, n: usize, queries: usize) -> anyhow::Result<Outcome> {
     let org = store.ensure_organisation("bench", "Bench").await?;
     let actor = Actor::new(org, "bench");
     let now = Timestamp::from_jiff(jiff::Timestamp::now());
@@ -157,8 +185,7 @@ async fn bench(dir: &std::path::Path, n: usize, queries: usize) -> anyhow::Resul
     eprintln!();
     let deadlines = store.count_deadlines().await?;
     println!(
-        "entente bench dates: {n} synthetic agreements, {deadlines} materialised deadlines (SQLite, {})",
-        dir.display()
+        "entente bench dates: {n} synthetic agreements, {deadlines} materialised deadlines ({label})"
     );
     println!(
         "  load (bulk, 1000 per transaction): {:.1} s ({:.0} agreements/s)",
@@ -204,36 +231,45 @@ async fn bench(dir: &std::path::Path, n: usize, queries: usize) -> anyhow::Resul
         "  scheduler staleness check with nothing to do: {:.1} ms ({stale} agreements recomputed)",
         t.elapsed().as_secs_f64() * 1000.0
     );
-    // For comparison: the portfolio list filtered on its stored notice-deadline column (it also
-    // counts the matches and loads parties and tags per row), with fewer repetitions.
-    let mut times = Vec::new();
-    let mut total = 0;
-    for q in 0..queries.min(20) {
-        let day = today.plus_days((q % 30) as i64);
-        let f = AgreementFilter {
-            notice_within_days: Some(90),
-            today: Some(day.to_string()),
-            ..Default::default()
-        };
-        let t = Instant::now();
-        total = store
-            .list_agreements(
-                &actor,
-                &f,
-                Page {
-                    limit: 50,
-                    offset: 0,
-                },
-            )
-            .await?
-            .1;
-        times.push(t.elapsed());
+    // The portfolio listing (`entente list`, GET /api/agreements): a page of 50 plus the total,
+    // over the first ten pages so that not only one cached page is timed.
+    let listings: [(&str, Option<u32>, Option<&str>); 4] = [
+        (
+            "list --notice-within 90 (page of 50 + count)",
+            Some(90),
+            None,
+        ),
+        (
+            "list --notice-within 90 --sort notice_deadline",
+            Some(90),
+            Some("notice_deadline"),
+        ),
+        ("list, no filter, newest first", None, None),
+        ("list, no filter, --sort title", None, Some("title")),
+    ];
+    for (name, notice, sort) in listings {
+        let mut times = Vec::with_capacity(queries);
+        let mut total = 0;
+        for q in 0..queries {
+            let day = today.plus_days((q % 30) as i64);
+            let f = AgreementFilter {
+                notice_within_days: notice,
+                today: Some(day.to_string()),
+                sort: sort.map(str::to_owned),
+                ..Default::default()
+            };
+            let page = Page {
+                limit: 50,
+                offset: 50 * (q % 10) as u32,
+            };
+            let t = Instant::now();
+            total = store.list_agreements(&actor, &f, page).await?.1;
+            times.push(t.elapsed());
+        }
+        let (p50, p95, mean) = stats(times);
+        println!(
+            "  {name}: p50 {p50:.2} ms, p95 {p95:.2} ms, mean {mean:.2} ms ({total} matches, {queries} queries)"
+        );
     }
-    report(
-        "for comparison, `list --notice-within 90` (page of 50 + count)",
-        times,
-        total as usize,
-    );
-    store.close().await;
     Ok(Outcome::Ok)
 }

@@ -387,24 +387,8 @@ fn broader_metric(doc: &Doc<'_>, a: usize, z: usize, lower_s: &str) -> Option<Me
     if let Some(m) = doc.money_in(a, z).first() {
         let before = &doc.lower
             [crate::text::floor_boundary(&doc.lower, m.start.saturating_sub(40).max(a))..m.start];
-        let comparator = if [
-            "not exceed",
-            "not to exceed",
-            "up to",
-            "maximum",
-            "no more than",
-            "not more than",
-            "capped at",
-        ]
-        .iter()
-        .any(|k| before.contains(k))
-        {
-            Comparator::AtMost
-        } else {
-            Comparator::AtLeast
-        };
         return Some(Metric {
-            comparator,
+            comparator: ceiling_or_floor(before),
             value: m.money.amount,
             unit: m.money.currency.code().to_owned(),
         });
@@ -429,22 +413,8 @@ fn broader_metric(doc: &Doc<'_>, a: usize, z: usize, lower_s: &str) -> Option<Me
                     .map(Decimal::from)
             });
         if let Some(v) = v {
-            let comparator = if [
-                "not exceed",
-                "up to",
-                "maximum",
-                "no more than",
-                "not more than",
-            ]
-            .iter()
-            .any(|k| tail.contains(k))
-            {
-                Comparator::AtMost
-            } else {
-                Comparator::AtLeast
-            };
             return Some(Metric {
-                comparator,
+                comparator: ceiling_or_floor(tail),
                 value: v,
                 unit: "%".into(),
             });
@@ -480,6 +450,25 @@ fn broader_metric(doc: &Doc<'_>, a: usize, z: usize, lower_s: &str) -> Option<Me
         });
     }
     None
+}
+
+/// An amount is a ceiling when the words before it say so ("not to exceed", "up to"), else
+/// the least the duty requires ("pay USD 480,000", "insurance of not less than …").
+fn ceiling_or_floor(before: &str) -> Comparator {
+    const CEILING: &[&str] = &[
+        "not exceed",
+        "not to exceed",
+        "up to",
+        "maximum",
+        "no more than",
+        "not more than",
+        "capped at",
+    ];
+    if CEILING.iter().any(|k| before.contains(k)) {
+        Comparator::AtMost
+    } else {
+        Comparator::AtLeast
+    }
 }
 
 /// "20%", "twenty percent (20%)", "five per cent".

@@ -670,28 +670,13 @@ where
     )
 }
 
-/// `$first, $first+1, …` for `n` bound values, for an `in (…)` list.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Groups `(agreement id, value)` rows by agreement, keeping the order the query returned.
-fn group_by_agreement(rows: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for (id, value) in rows {
-        out.entry(id).or_default().push(value);
-    }
-    out
-}
-
-/// The legal names of the parties of each of `ids` (in party order), in one query. The ids
-/// are bound, never spliced; a page holds at most 500, well under either backend's limit on
-/// parameters.
-async fn party_names_for<'e, E>(
+/// Runs `select agreement_id, value … where organisation_id = $1 and agreement_id in (…)`
+/// for the page's `ids` and groups the values by agreement, keeping the query's order. The
+/// `{ids}` in `sql` is replaced by the bound placeholders: ids are bound, never spliced, and a
+/// page holds at most 500, well under either backend's limit on parameters.
+async fn values_by_agreement<'e, E>(
     ex: E,
+    sql: &str,
     org: &str,
     ids: &[String],
 ) -> Result<HashMap<String, Vec<String>>>
@@ -701,18 +686,38 @@ where
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let sql = format!(
-        "select ap.agreement_id, p.legal_name from agreement_party ap \
-         join party p on p.party_id = ap.party_id \
-         where ap.organisation_id = $1 and ap.agreement_id in ({}) \
-         order by ap.agreement_id, ap.ordinal",
-        placeholders(2, ids.len())
-    );
+    let sql = sql.replace("{ids}", &crate::schedule::placeholders(2, ids.len()));
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org.to_owned());
     for id in ids {
         q = q.bind(id.clone());
     }
-    Ok(group_by_agreement(q.fetch_all(ex).await?))
+    let rows: Vec<(String, String)> = q.fetch_all(ex).await?;
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, value) in rows {
+        out.entry(id).or_default().push(value);
+    }
+    Ok(out)
+}
+
+/// The legal names of the parties of each of `ids` (in party order), in one query.
+async fn party_names_for<'e, E>(
+    ex: E,
+    org: &str,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<String>>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    values_by_agreement(
+        ex,
+        "select ap.agreement_id, p.legal_name from agreement_party ap \
+         join party p on p.party_id = ap.party_id \
+         where ap.organisation_id = $1 and ap.agreement_id in ({ids}) \
+         order by ap.agreement_id, ap.ordinal",
+        org,
+        ids,
+    )
+    .await
 }
 
 /// The tags of each of `ids` (sorted as `load_tags` sorts them), in one query.
@@ -720,19 +725,14 @@ async fn tags_for<'e, E>(ex: E, org: &str, ids: &[String]) -> Result<HashMap<Str
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let sql = format!(
+    values_by_agreement(
+        ex,
         "select agreement_id, tag from agreement_tag \
-         where organisation_id = $1 and agreement_id in ({}) order by agreement_id, tag",
-        placeholders(2, ids.len())
-    );
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org.to_owned());
-    for id in ids {
-        q = q.bind(id.clone());
-    }
-    Ok(group_by_agreement(q.fetch_all(ex).await?))
+         where organisation_id = $1 and agreement_id in ({ids}) order by agreement_id, tag",
+        org,
+        ids,
+    )
+    .await
 }
 
 /// Builds the WHERE clause for a filter; values are always bound, never spliced.

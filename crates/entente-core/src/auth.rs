@@ -17,6 +17,8 @@ pub const LOCKOUT_MINUTES: i64 = 15;
 pub const SESSION_ABSOLUTE_HOURS: i64 = 12;
 /// Sessions end after this much inactivity.
 pub const SESSION_IDLE_MINUTES: i64 = 30;
+/// API tokens expire this many days after creation unless another lifetime is asked for.
+pub const DEFAULT_TOKEN_DAYS: u32 = 90;
 
 /// Checks the password policy: 12 to 1024 characters.
 pub fn check_password(pw: &str) -> Result<()> {
@@ -126,6 +128,7 @@ pub async fn login(
         csrf: Some(csrf.clone()),
         last_seen: Some(Timestamp::from_jiff(now)),
         token: None,
+        owner_role: None,
     };
     let expires =
         Timestamp::from_jiff(now + jiff::SignedDuration::from_hours(SESSION_ABSOLUTE_HOURS));
@@ -145,7 +148,9 @@ pub async fn login(
     })
 }
 
-/// Creates an API token for the caller (never with a role above the caller's own).
+/// Creates an API token for the caller (never with a role above the caller's own; what it
+/// sees is also bounded by what the caller sees). It expires after `expires_in_days`, by
+/// default [`DEFAULT_TOKEN_DAYS`].
 pub async fn create_token(
     store: &Store,
     actor: &Actor,
@@ -173,11 +178,12 @@ pub async fn create_token(
         Some(d) if d > 3650 => {
             return Err(ValidationError::new("expires_in_days", "must be at most 3650").into());
         }
-        Some(d) => Some(Timestamp::from_jiff(
-            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(d)),
-        )),
-        None => None,
+        Some(d) => d,
+        None => DEFAULT_TOKEN_DAYS,
     };
+    let expires = Some(Timestamp::from_jiff(
+        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(expires)),
+    ));
     let (secret, hash) = new_secret("ent")?;
     let id = store
         .create_token(actor, owner.user_id, name, &hash, role, expires)

@@ -22,6 +22,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Login attempts per client address.
     pub login_limiter: Arc<LoginLimiter>,
+    /// Lifetime of a new API token when the request names none, in days.
+    pub token_days: u32,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             org,
             secure_cookies: false,
             login_limiter: Arc::new(LoginLimiter::default()),
+            token_days: entente_core::auth::DEFAULT_TOKEN_DAYS,
         }
     }
 }

@@ -59,6 +59,10 @@ pub struct Principal {
     pub last_seen: Option<Timestamp>,
     /// Token: its id and name.
     pub token: Option<(String, String)>,
+    /// Token: its owner's role. What a token sees depends on its role, so it sees only what
+    /// both its role and its owner's role see (a counterparty's viewer token stays on the
+    /// counterparty's agreements).
+    pub owner_role: Option<Role>,
 }
 
 impl Principal {
@@ -68,17 +72,26 @@ impl Principal {
             Some((_, n)) => format!("{} (token {n})", self.email),
             None => self.email.clone(),
         };
-        let visibility = match self.role {
-            Role::Admin | Role::Legal => Visibility::All,
-            Role::Procurement | Role::Viewer => Visibility::Unrestricted(self.user_id),
-            Role::BusinessOwner => Visibility::Owned(self.user_id, self.email.clone()),
-            // A counterparty user without a party sees nothing: a party no agreement has.
-            Role::Counterparty => Visibility::Party(self.party_id.unwrap_or_default()),
+        let own = self.role_visibility(self.role);
+        let visibility = match self.owner_role {
+            Some(owner) => own.and(self.role_visibility(owner)),
+            None => own,
         };
         Actor {
             org: self.org,
             name,
             visibility,
+        }
+    }
+
+    /// What this user would see acting with `role`.
+    fn role_visibility(&self, role: Role) -> Visibility {
+        match role {
+            Role::Admin | Role::Legal => Visibility::All,
+            Role::Procurement | Role::Viewer => Visibility::Unrestricted(self.user_id),
+            Role::BusinessOwner => Visibility::Owned(self.user_id, self.email.clone()),
+            // A counterparty user without a party sees nothing: a party no agreement has.
+            Role::Counterparty => Visibility::Party(self.party_id.unwrap_or_default()),
         }
     }
 }
@@ -378,6 +391,7 @@ impl Store {
             csrf: Some(r.try_get("csrf_token")?),
             last_seen: Some(ts(&r.try_get::<String, _>("last_seen_at")?)?),
             token: None,
+            owner_role: None,
         }))
     }
 
@@ -469,13 +483,19 @@ impl Store {
         Ok(id)
     }
 
-    /// Tokens of the actor's organisation.
-    pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<TokenInfo>> {
+    /// Tokens of the actor's organisation; with `owner`, only that user's.
+    pub async fn list_tokens(
+        &self,
+        actor: &Actor,
+        owner: Option<UserId>,
+    ) -> Result<Vec<TokenInfo>> {
         let rows = sqlx::query(
             "select t.api_token_id, t.name, u.email, t.role, t.expires_at, t.revoked_at, t.last_used_at from api_token t \
-             join app_user u on u.user_id = t.user_id where t.organisation_id = $1 order by t.created_at",
+             join app_user u on u.user_id = t.user_id where t.organisation_id = $1 and ($2 = '' or t.user_id = $2) \
+             order by t.created_at",
         )
         .bind(actor.org.to_string())
+        .bind(owner.map(|u| u.to_string()).unwrap_or_default())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -493,13 +513,16 @@ impl Store {
             .collect()
     }
 
-    /// Revokes a token of the actor's organisation at once.
-    pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<()> {
+    /// Revokes a token of the actor's organisation at once; with `owner`, only if it is
+    /// that user's (another's token is then not found).
+    pub async fn revoke_token(&self, actor: &Actor, id: &str, owner: Option<UserId>) -> Result<()> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query("update api_token set revoked_at = $1, updated_at = $1 where organisation_id = $2 and api_token_id = $3 and revoked_at is null")
+        let n = sqlx::query("update api_token set revoked_at = $1, updated_at = $1 where organisation_id = $2 and api_token_id = $3 \
+             and revoked_at is null and ($4 = '' or user_id = $4)")
             .bind(now_text())
             .bind(actor.org.to_string())
             .bind(id)
+            .bind(owner.map(|u| u.to_string()).unwrap_or_default())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -559,6 +582,7 @@ impl Store {
             csrf: None,
             last_seen: last_used,
             token: Some((id.clone(), r.try_get("name")?)),
+            owner_role: Some(member_role),
         };
         let stale = last_used.is_none_or(|t| now.duration_since(t.jiff()).as_secs() >= 3600);
         if stale {

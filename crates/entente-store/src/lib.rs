@@ -88,6 +88,58 @@ pub enum Visibility {
     Owned(entente_domain::UserId, String),
     /// Agreements to which this party is a party (counterparty users).
     Party(entente_domain::PartyId),
+    /// Agreements both see: an API token sees no more than its owner nor than its role.
+    Both(Box<Visibility>, Box<Visibility>),
+}
+
+impl Visibility {
+    /// What `self` and `other` both see.
+    pub fn and(self, other: Visibility) -> Visibility {
+        match (self, other) {
+            (Visibility::All, v) | (v, Visibility::All) => v,
+            (a, b) if a == b => a,
+            (a, b) => Visibility::Both(Box::new(a), Box::new(b)),
+        }
+    }
+
+    /// Appends the SQL condition (on agreement alias `a`) with parameters numbered from
+    /// `next + binds.len()`, pushing their values onto `binds`.
+    fn push_sql(&self, next: usize, out: &mut String, binds: &mut Vec<String>) {
+        let param = |binds: &mut Vec<String>, value: String| {
+            binds.push(value);
+            format!("${}", next + binds.len() - 1)
+        };
+        match self {
+            Visibility::All => out.push_str("1 = 1"),
+            Visibility::Unrestricted(u) => {
+                let p = param(binds, u.to_string());
+                out.push_str(&format!(
+                    "(not exists (select 1 from agreement_access x where x.agreement_id = a.agreement_id) \
+                     or exists (select 1 from agreement_access x where x.agreement_id = a.agreement_id and x.user_id = {p}))"
+                ));
+            }
+            Visibility::Owned(u, email) => {
+                let pe = param(binds, email.clone());
+                let pu = param(binds, u.to_string());
+                out.push_str(&format!(
+                    "(a.owner = {pe} or exists (select 1 from agreement_access x where x.agreement_id = a.agreement_id and x.user_id = {pu}))"
+                ));
+            }
+            Visibility::Party(p) => {
+                let pp = param(binds, p.to_string());
+                out.push_str(&format!(
+                    "exists (select 1 from agreement_party vp where vp.agreement_id = a.agreement_id and vp.party_id = {pp})"
+                ));
+            }
+            Visibility::Both(l, r) => {
+                out.push('(');
+                l.push_sql(next, out, binds);
+                out.push_str(" and ");
+                r.push_sql(next, out, binds);
+                out.push(')');
+            }
+        }
+    }
 }
 
 impl Actor {
@@ -100,44 +152,12 @@ impl Actor {
         }
     }
 
-    /// The SQL condition (on agreement alias `a`) limiting rows to what this actor sees, with
-    /// `$?` standing for the parameter that `bind` (if any) fills.
-    pub(crate) fn visible_sql(&self) -> (&'static str, Option<String>) {
-        match &self.visibility {
-            Visibility::All => ("1 = 1", None),
-            Visibility::Unrestricted(u) => (
-                "(not exists (select 1 from agreement_access x where x.agreement_id = a.agreement_id) \
-                 or exists (select 1 from agreement_access x where x.agreement_id = a.agreement_id and x.user_id = $?))",
-                Some(u.to_string()),
-            ),
-            Visibility::Owned(u, email) => (
-                "(a.owner = $? or exists (select 1 from agreement_access x where x.agreement_id = a.agreement_id and x.user_id = $?))",
-                Some(format!("{email}\u{1}{u}")),
-            ),
-            Visibility::Party(p) => (
-                "exists (select 1 from agreement_party vp where vp.agreement_id = a.agreement_id and vp.party_id = $?)",
-                Some(p.to_string()),
-            ),
-        }
-    }
-
-    /// The visibility condition with parameters numbered from `next`, and their values.
+    /// The condition (on agreement alias `a`) limiting rows to what this actor sees, with
+    /// parameters numbered from `next`, and their values.
     pub(crate) fn visible(&self, next: usize) -> (String, Vec<String>) {
-        let (sql, bind) = self.visible_sql();
         let mut out = String::new();
         let mut binds = Vec::new();
-        let values: Vec<String> = bind
-            .map(|b| b.split('\u{1}').map(str::to_owned).collect())
-            .unwrap_or_default();
-        let mut parts = sql.split("$?");
-        if let Some(first) = parts.next() {
-            out.push_str(first);
-        }
-        for (i, rest) in parts.enumerate() {
-            out.push_str(&format!("${}", next + i));
-            out.push_str(rest);
-            binds.push(values.get(i).cloned().unwrap_or_default());
-        }
+        self.visibility.push_sql(next, &mut out, &mut binds);
         (out, binds)
     }
 }

@@ -139,8 +139,10 @@ async fn me(caller: Caller, headers: HeaderMap) -> Json<Identity> {
 
 #[utoipa::path(get, path = "/api/tokens", tag = "access", responses((status = 200, body = Vec<TokenInfo>)))]
 async fn list_tokens(State(s): State<AppState>, caller: Caller) -> Result<Json<Vec<TokenInfo>>> {
-    let actor = caller.require(Permission::ManageUsers)?;
-    Ok(Json(s.store.list_tokens(actor).await?))
+    // Administrators see every token of the tenant; everyone else their own.
+    let actor = caller.require(Permission::Read)?;
+    let owner = (!caller.role.allows(Permission::ManageUsers)).then_some(caller.principal.user_id);
+    Ok(Json(s.store.list_tokens(actor, owner).await?))
 }
 
 /// A token request.
@@ -151,7 +153,8 @@ pub(crate) struct NewToken {
     /// Role (default: yours; never above yours).
     #[serde(default)]
     role: Option<Role>,
-    /// Days until it expires (default: never).
+    /// Days until it expires (1 to 3650; default: the server's token lifetime, 90 days unless
+    /// configured otherwise).
     #[serde(default)]
     expires_in_days: Option<u32>,
 }
@@ -178,7 +181,7 @@ async fn create_token(
         &caller.principal,
         &b.name,
         b.role,
-        b.expires_in_days,
+        Some(b.expires_in_days.unwrap_or(s.token_days)),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { id, token })))
@@ -191,17 +194,10 @@ async fn revoke_token(
     caller: Caller,
     AppPath(id): AppPath<String>,
 ) -> Result<StatusCode> {
-    let own = caller
-        .principal
-        .token
-        .as_ref()
-        .is_some_and(|(t, _)| *t == id);
-    let actor = if own {
-        &caller.actor
-    } else {
-        caller.require(Permission::ManageUsers)?
-    };
-    s.store.revoke_token(actor, &id).await?;
+    // Administrators revoke any token of the tenant; everyone else their own (another's
+    // token is not found, so its id reveals nothing).
+    let owner = (!caller.role.allows(Permission::ManageUsers)).then_some(caller.principal.user_id);
+    s.store.revoke_token(&caller.actor, &id, owner).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -791,6 +791,7 @@ async fn a_counterparty_sees_only_agreements_with_its_party() {
             csrf: None,
             last_seen: None,
             token: None,
+            owner_role: None,
         };
         let (_, token) =
             entente_core::auth::create_token(&app.store, &app.actor, &owner, "partner", None, None)

@@ -80,6 +80,7 @@ pub(crate) async fn user_token(store: &Store, actor: &Actor, email: &str, role: 
         csrf: None,
         last_seen: None,
         token: None,
+        owner_role: None,
     };
     entente_core::auth::create_token(store, actor, &owner, "test", None, None)
         .await

@@ -11,3 +11,4 @@ mod helpers;
 mod lifecycle;
 mod openapi;
 mod receivers;
+mod tokens;

@@ -38,7 +38,7 @@ enum AdminCmd {
         /// Role (default: the owner's).
         #[arg(long)]
         role: Option<String>,
-        /// Days until expiry.
+        /// Days until expiry (default 90).
         #[arg(long)]
         expires_in_days: Option<u32>,
     },
@@ -84,6 +84,7 @@ impl Args {
                     csrf: None,
                     last_seen: None,
                     token: None,
+                    owner_role: None,
                 };
                 let role = role.as_deref().map(Role::parse).transpose()?;
                 let (id, secret) = entente_core::auth::create_token(

@@ -18,6 +18,10 @@ pub(crate) struct Args {
     /// Mark session cookies Secure (set this when clients reach the server over HTTPS).
     #[arg(long, env = "ENTENTE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Lifetime in days of an API token whose request names none (1 to 3650).
+    #[arg(long, env = "ENTENTE_TOKEN_DAYS", default_value_t = entente_core::auth::DEFAULT_TOKEN_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    token_days: u32,
     /// Largest document accepted, in MB.
     #[arg(long, env = "ENTENTE_MAX_UPLOAD_MB", default_value_t = 50)]
     max_upload_mb: u64,
@@ -51,6 +55,7 @@ impl Args {
         let mut state = AppState::new(store.clone(), actor.org);
         state.limits = limits;
         state.secure_cookies = self.secure_cookies;
+        state.token_days = self.token_days;
         let app = Application::bind(self.bind, state)
             .await
             .with_context(|| format!("cannot listen on {}", self.bind))?;

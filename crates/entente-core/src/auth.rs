@@ -6,13 +6,9 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use entente_domain::access::Role;
 use entente_domain::{Timestamp, ValidationError};
-use entente_store::{Actor, Principal, Store};
+use entente_store::{Actor, Principal, Store, Throttle, ThrottlePolicy};
 use sha2::{Digest, Sha256};
 
-/// Consecutive failures that lock an account.
-pub const MAX_FAILURES: u32 = 5;
-/// How long a locked account stays locked.
-pub const LOCKOUT_MINUTES: i64 = 15;
 /// Sessions end this long after login, whatever the activity.
 pub const SESSION_ABSOLUTE_HOURS: i64 = 12;
 /// Sessions end after this much inactivity.
@@ -20,19 +16,14 @@ pub const SESSION_IDLE_MINUTES: i64 = 30;
 /// API tokens expire this many days after creation unless another lifetime is asked for.
 pub const DEFAULT_TOKEN_DAYS: u32 = 90;
 
-/// Checks the password policy: 12 to 1024 characters.
+/// Checks the length rule: 12 to 1024 characters (new passwords must also pass
+/// [`crate::password::check_new_password`]).
 pub fn check_password(pw: &str) -> Result<()> {
-    let n = pw.chars().count();
-    if n < 12 {
-        return Err(ValidationError::new("password", "must be at least 12 characters").into());
-    }
-    if n > 1024 {
-        return Err(ValidationError::new("password", "must be at most 1024 characters").into());
-    }
-    Ok(())
+    crate::password::check_length(pw)
 }
 
-/// Hashes a password with Argon2id (default parameters, random salt) as a PHC string.
+/// Hashes a password with Argon2id (default parameters, random salt) as a PHC string. Blocks
+/// for tens of milliseconds: request handlers use [`hash_new_password`].
 pub fn hash_password(pw: &str) -> Result<String> {
     check_password(pw)?;
     Argon2::default()
@@ -41,11 +32,42 @@ pub fn hash_password(pw: &str) -> Result<String> {
         .map_err(|e| CoreError::Internal(format!("password hashing failed: {e}")))
 }
 
-/// Verifies a password against a PHC string.
+/// Verifies a password against a PHC string (blocking; see [`verify_password_off_thread`]).
 pub fn verify_password(pw: &str, phc: &str) -> bool {
     Argon2::default()
         .verify_password(pw.as_bytes(), phc)
         .is_ok()
+}
+
+/// Argon2 runs on the blocking pool, at most this many at once: hashing is CPU-bound, and on
+/// the async workers a burst of logins would stall every other request (health checks too).
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    tokio::sync::Semaphore::new((cores / 2).max(1))
+});
+
+async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| CoreError::Internal(format!("password hashing pool closed: {e}")))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| CoreError::Internal(format!("password hashing task failed: {e}")))
+}
+
+/// [`verify_password`] on the bounded blocking pool.
+pub async fn verify_password_off_thread(pw: &str, phc: &str) -> Result<bool> {
+    let (pw, phc) = (pw.to_owned(), phc.to_owned());
+    off_thread(move || verify_password(&pw, &phc)).await
+}
+
+/// Checks a new password for `email` against the whole policy, then hashes it on the bounded
+/// blocking pool.
+pub async fn hash_new_password(pw: &str, email: &str) -> Result<String> {
+    crate::password::check_new_password(pw, email)?;
+    let pw = pw.to_owned();
+    off_thread(move || hash_password(&pw)).await?
 }
 
 /// A new random secret (256 bits, hex) with a readable prefix, and the hash to store.
@@ -81,42 +103,147 @@ pub struct Login {
 /// Why a login failed; deliberately the same message for unknown e-mail and bad password.
 const BAD_LOGIN: &str = "e-mail or password is wrong";
 
-/// Checks credentials, applies lockout, and starts a session in `org_slug` (default: the
-/// user's first organisation).
-pub async fn login(
-    store: &Store,
-    email: &str,
-    password: &str,
-    org_slug: Option<&str>,
-) -> Result<Login> {
+/// Per client address: 20 attempts a minute, shared by every instance.
+pub const ADDRESS_POLICY: ThrottlePolicy = ThrottlePolicy {
+    free: 20,
+    delays: &[60],
+    reset_after: 60,
+};
+
+/// Per account and source: five attempts, then a doubling wait (2 s … 15 min) before each
+/// next one, until the key has been quiet for 15 minutes or a sign-in succeeds on it. Keyed by
+/// the e-mail whether or not an account has it, so answers never tell accounts apart; and the
+/// addresses an account signed in from have keys of their own, so strangers cannot lock its
+/// owner out.
+pub const ACCOUNT_POLICY: ThrottlePolicy = ThrottlePolicy {
+    free: 5,
+    delays: &[2, 4, 8, 16, 32, 64, 128, 256, 512, 900],
+    reset_after: 900,
+};
+
+/// An address counts as the account's own for this long after a sign-in from it.
+pub const KNOWN_SOURCE_DAYS: i64 = 90;
+
+/// A sign-in attempt.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginAttempt<'a> {
+    /// E-mail (login name).
+    pub email: &'a str,
+    /// Password as typed.
+    pub password: &'a str,
+    /// Organisation slug (default: the user's first).
+    pub organisation: Option<&'a str>,
+    /// The client's address, when known.
+    pub source: Option<std::net::IpAddr>,
+}
+
+fn throttled(what: &str, retry_after: u64) -> CoreError {
+    CoreError::Throttled {
+        message: format!("too many sign-in attempts {what}; try again in {retry_after} s"),
+        retry_after,
+    }
+}
+
+/// Counts a sign-in attempt from `ip` against the address limit (shared by every instance).
+/// Run before [`login`]; a refusal carries the seconds to wait.
+pub async fn check_address(store: &Store, ip: std::net::IpAddr) -> Result<()> {
+    let secs = jiff::Timestamp::now().as_second();
+    match store
+        .throttle_attempt(&format!("ip:{ip}"), &ADDRESS_POLICY, secs)
+        .await?
+    {
+        Throttle::Allowed { .. } => Ok(()),
+        Throttle::Blocked { retry_after } => {
+            tracing::warn!(client.address = %ip, retry_after, "sign-in refused: too many attempts from this address");
+            Err(throttled("from this address", retry_after))
+        }
+    }
+}
+
+/// Checks credentials under the account throttle, records the outcome in the account's audit
+/// trail and the log, and starts a session. The address limit is
+/// [`check_address`]'s, run first by the caller.
+pub async fn login(store: &Store, a: LoginAttempt<'_>) -> Result<Login> {
     let now = jiff::Timestamp::now();
-    let Some(rec) = store.login_record(email).await? else {
-        // Spend the same time as a real check so timing does not reveal unknown accounts.
-        let _ = verify_password(password, &DUMMY_HASH);
-        return Err(CoreError::Unauthorized(BAD_LOGIN.into()));
+    let secs = now.as_second();
+    let source = a.source.map(|ip| ip.to_string());
+    let source_text = source.as_deref().unwrap_or("unknown");
+    let email = a.email.trim().to_lowercase();
+    let email_hash = hash_secret(&email);
+    let known = match &source {
+        Some(ip) => {
+            store
+                .is_known_source(&email_hash, ip, KNOWN_SOURCE_DAYS)
+                .await?
+        }
+        None => false,
     };
-    if let Some(until) = rec.locked_until.filter(|u| u.jiff() > now) {
-        return Err(CoreError::Locked(format!(
-            "too many failed logins; the account is locked until {until}"
-        )));
-    }
-    if !verify_password(password, &rec.password_hash) {
-        let failures = rec.failed_logins + 1;
-        let lock = (failures >= MAX_FAILURES)
-            .then(|| Timestamp::from_jiff(now + jiff::SignedDuration::from_mins(LOCKOUT_MINUTES)));
-        store.login_failed(rec.user_id, lock).await?;
-        return Err(match lock {
-            Some(until) => CoreError::Locked(format!(
-                "too many failed logins; the account is locked until {until}"
-            )),
-            None => CoreError::Unauthorized(BAD_LOGIN.into()),
+    let account_key = match (&source, known) {
+        (Some(ip), true) => format!("acct:{email_hash}:src:{ip}"),
+        _ => format!("acct:{email_hash}"),
+    };
+    let holds = match store
+        .throttle_attempt(&account_key, &ACCOUNT_POLICY, secs)
+        .await?
+    {
+        Throttle::Blocked { retry_after } => {
+            tracing::info!(
+                client.address = source_text,
+                retry_after,
+                "sign-in refused: account attempts on hold"
+            );
+            return Err(throttled("for this account", retry_after));
+        }
+        Throttle::Allowed { holds, .. } => holds,
+    };
+    let rec = store.login_record(&email).await?;
+    let phc = rec
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |r| r.password_hash.clone());
+    // An unknown e-mail costs a real verification too, so timing does not reveal accounts.
+    let verified = verify_password_off_thread(a.password, &phc).await? && rec.is_some();
+    let membership = rec.as_ref().and_then(|r| match a.organisation {
+        Some(slug) => r.memberships.iter().find(|m| m.1 == slug),
+        None => r.memberships.first(),
+    });
+    let (Some(rec), Some(membership), true) = (rec.as_ref(), membership, verified) else {
+        // A failure on an account goes into the audit trail of its organisation; one on an
+        // e-mail no account has belongs to no tenant, so only the log has it.
+        if let Some(r) = rec.as_ref() {
+            let org = membership.or(r.memberships.first()).map(|m| m.0);
+            if let Some(org) = org {
+                let actor = Actor::new(org, format!("sign-in as {}", r.email));
+                let details = serde_json::json!({ "source": source_text, "held": holds });
+                let id = r.user_id.to_string();
+                store
+                    .record_security_event(
+                        &actor,
+                        "session.login_failed",
+                        "user",
+                        &id,
+                        details.clone(),
+                    )
+                    .await?;
+                if holds {
+                    store
+                        .record_security_event(&actor, "session.login_held", "user", &id, details)
+                        .await?;
+                }
+            }
+        }
+        tracing::warn!(client.address = source_text, held = holds, "sign-in failed");
+        return Err(match (verified, rec.is_some()) {
+            (true, true) => {
+                CoreError::Unauthorized("you are not a member of that organisation".into())
+            }
+            _ => CoreError::Unauthorized(BAD_LOGIN.into()),
         });
-    }
-    let membership = match org_slug {
-        Some(slug) => rec.memberships.iter().find(|m| m.1 == slug),
-        None => rec.memberships.first(),
-    }
-    .ok_or_else(|| CoreError::Unauthorized("you are not a member of that organisation".into()))?;
+    };
+    store.throttle_reset(&account_key).await?;
+    let new_source = match &source {
+        Some(ip) => store.record_login_source(&email_hash, ip).await?,
+        None => false,
+    };
     let (session, session_hash) = new_secret("ses")?;
     let (csrf, _) = new_secret("csrf")?;
     let principal = Principal {
@@ -139,8 +266,10 @@ pub async fn login(
             &session_hash,
             &csrf,
             expires,
+            serde_json::json!({ "source": source_text, "new_source": new_source }),
         )
         .await?;
+    tracing::info!(user.id = %rec.user_id, client.address = source_text, new_source, "signed in");
     Ok(Login {
         principal,
         session,

@@ -24,9 +24,14 @@ pub enum CoreError {
     /// No valid credentials.
     #[error("{0}")]
     Unauthorized(String),
-    /// Too many failed logins.
-    #[error("{0}")]
-    Locked(String),
+    /// Too many attempts; the client may retry after `retry_after` seconds.
+    #[error("{message}")]
+    Throttled {
+        /// What was refused and why.
+        message: String,
+        /// Seconds to wait (sent as `Retry-After`).
+        retry_after: u64,
+    },
     /// The caller's role does not allow this.
     #[error("{0}")]
     Forbidden(String),

@@ -8,6 +8,7 @@ pub mod docx;
 mod error;
 pub mod governance;
 mod import;
+pub mod password;
 
 pub use error::CoreError;
 pub use import::{ImportOptions, Imported, add_version_document, import_document};

@@ -77,9 +77,10 @@ impl FromRequestParts<AppState> for Caller {
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
+            let source = client_ip(parts, state).map(|ip| ip.to_string());
             let principal = state
                 .store
-                .token_principal(&hash_secret(token.trim()))
+                .token_principal(&hash_secret(token.trim()), source.as_deref())
                 .await
                 .map_err(CoreError::from)?
                 .ok_or_else(|| unauthorized("the API token is unknown, expired or revoked"))?;
@@ -142,5 +143,41 @@ impl FromRequestParts<AppState> for Caller {
             principal,
             session_hash: Some(hash),
         })
+    }
+}
+
+/// The client's address: from the configured proxy header when the server sits behind a load
+/// balancer, else the TCP peer (absent only when the router runs without a listener).
+pub(crate) fn client_ip(parts: &Parts, state: &AppState) -> Option<std::net::IpAddr> {
+    let from_header = state.client_ip_header.as_ref().and_then(|name| {
+        let v = parts
+            .headers
+            .get_all(name)
+            .iter()
+            .next_back()?
+            .to_str()
+            .ok()?;
+        // X-Forwarded-For lists every hop; the right-most one is what our proxy saw.
+        v.rsplit(',').next()?.trim().parse().ok()
+    });
+    from_header.or_else(|| {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+    })
+}
+
+/// The client's address as an extractor (see [`client_ip`]).
+pub(crate) struct ClientIp(pub(crate) Option<std::net::IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts, state)))
     }
 }

@@ -101,7 +101,20 @@ impl IntoResponse for ApiError {
             CoreError::Unauthorized(m) => {
                 problem(StatusCode::UNAUTHORIZED, "unauthorized", m, Vec::new())
             }
-            CoreError::Locked(m) => problem(StatusCode::TOO_MANY_REQUESTS, "locked", m, Vec::new()),
+            CoreError::Throttled {
+                message,
+                retry_after,
+            } => {
+                let mut res = problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "throttled",
+                    message,
+                    Vec::new(),
+                );
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+                res
+            }
             CoreError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "forbidden", m, Vec::new()),
             CoreError::Conflict(m) => problem(StatusCode::CONFLICT, "conflict", m, Vec::new()),
             CoreError::Internal(cause) => {

@@ -24,6 +24,10 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Lifetime of a new API token when the request names none, in days.
     pub token_days: u32,
+    /// Behind a load balancer: the header that carries the client's address (for
+    /// `X-Forwarded-For`, the right-most entry, which the trusted proxy appended). Unset: the
+    /// TCP peer's address.
+    pub client_ip_header: Option<axum::http::HeaderName>,
 }
 
 impl AppState {
@@ -36,47 +40,59 @@ impl AppState {
             secure_cookies: false,
             login_limiter: Arc::new(LoginLimiter::default()),
             token_days: entente_core::auth::DEFAULT_TOKEN_DAYS,
+            client_ip_header: None,
         }
     }
 }
 
-/// A fixed-window limiter: at most `max` login attempts per address per minute. Per instance;
-/// the per-account lockout in the database holds across instances.
-#[derive(Debug)]
+impl AppState {
+    /// Takes client addresses from the header `name` (see `client_ip_header`).
+    pub fn set_client_ip_header(&mut self, name: &str) -> Result<(), String> {
+        let h = axum::http::HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| format!("{name:?} is not a valid header name"))?;
+        self.client_ip_header = Some(h);
+        Ok(())
+    }
+}
+
+/// Addresses the database has put on hold for sign-in, remembered by this instance until the
+/// hold ends, so a flood from one address is refused without a database round trip. The
+/// counting itself is in the database (shared by every instance).
+#[derive(Debug, Default)]
 pub struct LoginLimiter {
-    max: u32,
-    window: Duration,
-    seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
-}
-
-impl Default for LoginLimiter {
-    fn default() -> Self {
-        Self {
-            max: 20,
-            window: Duration::from_secs(60),
-            seen: Mutex::new(HashMap::new()),
-        }
-    }
+    held: Mutex<HashMap<IpAddr, Instant>>,
 }
 
 impl LoginLimiter {
-    /// Counts an attempt; false when the address is over its budget.
-    pub fn allow(&self, ip: IpAddr) -> bool {
+    /// Seconds left on `ip`'s hold, if it is held.
+    pub fn held(&self, ip: IpAddr) -> Option<u64> {
         let now = Instant::now();
-        // A poisoned lock only means another request panicked mid-update; the counts are
-        // still usable, so recover them rather than fail every login.
-        let mut seen = self
-            .seen
+        // A poisoned lock only means another request panicked mid-update; the map is still
+        // usable, so recover it rather than fail every login.
+        let mut held = self
+            .held
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if seen.len() > 10_000 {
-            seen.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        match held.get(&ip) {
+            Some(until) if *until > now => Some(until.duration_since(now).as_secs().max(1)),
+            Some(_) => {
+                held.remove(&ip);
+                None
+            }
+            None => None,
         }
-        let e = seen.entry(ip).or_insert((now, 0));
-        if now.duration_since(e.0) >= self.window {
-            *e = (now, 0);
+    }
+
+    /// Remembers that `ip` is held for `secs` seconds.
+    pub fn hold(&self, ip: IpAddr, secs: u64) {
+        let now = Instant::now();
+        let mut held = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if held.len() > 10_000 {
+            held.retain(|_, until| *until > now);
         }
-        e.1 += 1;
-        e.1 <= self.max
+        held.insert(ip, now + Duration::from_secs(secs));
     }
 }

@@ -32,11 +32,7 @@ pub struct LoginRecord {
     pub email: String,
     /// Argon2id PHC string.
     pub password_hash: String,
-    /// Consecutive failures.
-    pub failed_logins: u32,
-    /// Locked until this instant, if locked.
-    pub locked_until: Option<Timestamp>,
-    /// Memberships: organisation, its slug, role, party.
+    /// Active memberships (disabled ones are left out): organisation, its slug, role, party.
     pub memberships: Vec<(OrganisationId, String, Role, Option<PartyId>)>,
 }
 
@@ -276,16 +272,16 @@ impl Store {
     /// The account behind an e-mail, for login.
     pub async fn login_record(&self, email: &str) -> Result<Option<LoginRecord>> {
         let email = email.trim().to_lowercase();
-        let row = sqlx::query("select user_id, email, password_hash, failed_logins, locked_until from app_user where email = $1")
-            .bind(&email)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("select user_id, email, password_hash from app_user where email = $1")
+                .bind(&email)
+                .fetch_optional(&self.pool)
+                .await?;
         let Some(r) = row else { return Ok(None) };
         let user_id: UserId = parse_id(&r.try_get::<String, _>("user_id")?)?;
-        let failed: i64 = r.try_get("failed_logins")?;
         let ms = sqlx::query(
             "select m.organisation_id, o.slug, m.role, m.party_id from membership m join organisation o \
-             on o.organisation_id = m.organisation_id where m.user_id = $1 order by o.slug",
+             on o.organisation_id = m.organisation_id where m.user_id = $1 and m.disabled_at is null order by o.slug",
         )
         .bind(user_id.to_string())
         .fetch_all(&self.pool)
@@ -306,24 +302,11 @@ impl Store {
             user_id,
             email: r.try_get("email")?,
             password_hash: r.try_get("password_hash")?,
-            failed_logins: failed as u32,
-            locked_until: opt_ts(r.try_get("locked_until")?)?,
             memberships,
         }))
     }
 
-    /// Records a failed login; `lock_until` locks the account.
-    pub async fn login_failed(&self, user: UserId, lock_until: Option<Timestamp>) -> Result<()> {
-        sqlx::query("update app_user set failed_logins = failed_logins + 1, locked_until = $1, updated_at = $2 where user_id = $3")
-            .bind(lock_until.map(|t| t.to_string()))
-            .bind(now_text())
-            .bind(user.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Starts a session after a successful login (and clears the failure count).
+    /// Starts a session after a successful login; `details` go into its audit event.
     pub async fn create_session(
         &self,
         actor: &Actor,
@@ -331,14 +314,10 @@ impl Store {
         session_hash: &str,
         csrf: &str,
         expires_at: Timestamp,
+        details: serde_json::Value,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         let now = now_text();
-        sqlx::query("update app_user set failed_logins = 0, locked_until = null, updated_at = $1 where user_id = $2")
-            .bind(&now)
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?;
         sqlx::query(
             "insert into user_session (session_hash, user_id, organisation_id, csrf_token, last_seen_at, expires_at, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $5, $5)",
@@ -358,7 +337,7 @@ impl Store {
             "user",
             &user.to_string(),
             None,
-            serde_json::json!({}),
+            details,
         )
         .await?;
         tx.commit().await?;
@@ -371,7 +350,7 @@ impl Store {
             "select s.user_id, u.email, s.organisation_id, m.role, m.party_id, s.csrf_token, s.last_seen_at, s.expires_at \
              from user_session s join app_user u on u.user_id = s.user_id \
              join membership m on m.user_id = s.user_id and m.organisation_id = s.organisation_id \
-             where s.session_hash = $1",
+             where s.session_hash = $1 and m.disabled_at is null",
         )
         .bind(session_hash)
         .fetch_optional(&self.pool)
@@ -543,13 +522,20 @@ impl Store {
         Ok(())
     }
 
-    /// The principal behind a live, unrevoked, unexpired token. Its use is recorded: the
-    /// last-use time always, and an audit event at most once an hour per token.
-    pub async fn token_principal(&self, token_hash: &str) -> Result<Option<Principal>> {
+    /// The principal behind a live, unrevoked, unexpired token of an active member. Its use is
+    /// recorded: the last-use time and address, a `token.use` audit event at most once an
+    /// hour per token, and a `token.new_address` event whenever it is used from an address
+    /// other than the last one.
+    pub async fn token_principal(
+        &self,
+        token_hash: &str,
+        source: Option<&str>,
+    ) -> Result<Option<Principal>> {
         let row = sqlx::query(
             "select t.api_token_id, t.name, t.user_id, u.email, t.organisation_id, t.role, m.role as member_role, m.party_id, \
-             t.expires_at, t.revoked_at, t.last_used_at from api_token t join app_user u on u.user_id = t.user_id \
-             join membership m on m.user_id = t.user_id and m.organisation_id = t.organisation_id where t.token_hash = $1",
+             t.expires_at, t.revoked_at, t.last_used_at, t.last_used_from from api_token t join app_user u on u.user_id = t.user_id \
+             join membership m on m.user_id = t.user_id and m.organisation_id = t.organisation_id \
+             where t.token_hash = $1 and m.disabled_at is null",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -585,25 +571,46 @@ impl Store {
             owner_role: Some(member_role),
         };
         let stale = last_used.is_none_or(|t| now.duration_since(t.jiff()).as_secs() >= 3600);
-        if stale {
+        let last_from: Option<String> = r.try_get("last_used_from")?;
+        let moved = source.is_some_and(|s| last_from.as_deref() != Some(s));
+        // The first use only records its address; a later change of address is the signal.
+        let new_address = moved && last_from.is_some();
+        if stale || moved {
             let mut tx = self.begin().await?;
             sqlx::query(
-                "update api_token set last_used_at = $1, updated_at = $1 where api_token_id = $2",
+                "update api_token set last_used_at = $1, updated_at = $1, last_used_from = coalesce($3, last_used_from) \
+                 where api_token_id = $2",
             )
             .bind(now_text())
             .bind(&id)
+            .bind(source)
             .execute(&mut *tx)
             .await?;
-            audit::append(
-                &mut tx,
-                &p.actor(),
-                "token.use",
-                "api_token",
-                &id,
-                None,
-                serde_json::json!({}),
-            )
-            .await?;
+            if stale {
+                audit::append(
+                    &mut tx,
+                    &p.actor(),
+                    "token.use",
+                    "api_token",
+                    &id,
+                    None,
+                    serde_json::json!({ "source": source }),
+                )
+                .await?;
+            }
+            if new_address {
+                audit::append(
+                    &mut tx,
+                    &p.actor(),
+                    "token.new_address",
+                    "api_token",
+                    &id,
+                    None,
+                    serde_json::json!({ "source": source, "previous": last_from }),
+                )
+                .await?;
+                tracing::info!(token.id = %id, client.address = source.unwrap_or("unknown"), "API token used from a new address");
+            }
             tx.commit().await?;
         }
         Ok(Some(p))

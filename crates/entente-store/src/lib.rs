@@ -16,6 +16,7 @@ mod error;
 mod feed;
 mod finding;
 mod governance;
+mod login;
 mod measurement;
 mod migrate;
 mod obligation;
@@ -40,6 +41,7 @@ pub use finding::{
     CheckSummary, FindingFilter, FindingRow, NewCheck, NewFinding, StoredCheck, StoredPlaybook,
 };
 pub use governance::TerminationView;
+pub use login::{Throttle, ThrottlePolicy};
 pub use measurement::{BreachView, MeasurementView};
 pub use obligation::{ObligationFilter, ObligationPatch};
 pub use party::PartyPatch;

@@ -2,10 +2,10 @@
 //! API tokens (shown once, stored hashed), members and roles, per-agreement access.
 
 use crate::AppState;
-use crate::auth::{CSRF_HEADER, Caller, SESSION_COOKIE};
+use crate::auth::{CSRF_HEADER, Caller, ClientIp, SESSION_COOKIE};
 use crate::error::{ApiError, AppJson, AppPath, Result};
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use entente_core::CoreError;
@@ -13,7 +13,6 @@ use entente_domain::access::{Permission, Role};
 use entente_domain::{AgreementId, OrganisationId, PartyId, UserId};
 use entente_store::{Member, TokenInfo};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -66,21 +65,31 @@ async fn login(
     ClientIp(peer): ClientIp,
     AppJson(body): AppJson<LoginRequest>,
 ) -> Result<Response> {
-    if let Some(ip) = peer
-        && !s.login_limiter.allow(ip)
-    {
-        return Err(CoreError::Locked(
-            "too many login attempts from this address; wait a minute".into(),
-        )
+    // An address already on hold is refused here without touching the database or Argon2.
+    if let Some(retry_after) = peer.and_then(|ip| s.login_limiter.held(ip)) {
+        return Err(CoreError::Throttled {
+            message: format!(
+                "too many sign-in attempts from this address; try again in {retry_after} s"
+            ),
+            retry_after,
+        }
         .into());
     }
-    let l = entente_core::auth::login(
-        &s.store,
-        &body.email,
-        &body.password,
-        body.organisation.as_deref(),
-    )
-    .await?;
+    if let Some(ip) = peer
+        && let Err(e) = entente_core::auth::check_address(&s.store, ip).await
+    {
+        if let CoreError::Throttled { retry_after, .. } = &e {
+            s.login_limiter.hold(ip, *retry_after);
+        }
+        return Err(e.into());
+    }
+    let attempt = entente_core::auth::LoginAttempt {
+        email: &body.email,
+        password: &body.password,
+        organisation: body.organisation.as_deref(),
+        source: peer,
+    };
+    let l = entente_core::auth::login(&s.store, attempt).await?;
     let cookie = session_cookie(
         &l.session,
         s.secure_cookies,
@@ -102,6 +111,16 @@ async fn login(
 async fn logout(State(s): State<AppState>, caller: Caller) -> Result<Response> {
     if let Some(h) = &caller.session_hash {
         s.store.end_session(h).await?;
+        s.store
+            .record_security_event(
+                &caller.actor,
+                "session.logout",
+                "user",
+                &caller.principal.user_id.to_string(),
+                serde_json::json!({}),
+            )
+            .await?;
+        tracing::info!(user.id = %caller.principal.user_id, "signed out");
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()
@@ -288,23 +307,4 @@ async fn set_agreement_access(
     let actor = caller.require(Permission::Govern)?;
     s.store.set_agreement_access(actor, id, &b.user_ids).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The client's address, when the server knows it (not in router-only tests).
-pub(crate) struct ClientIp(Option<std::net::IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> std::result::Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
-    }
 }

@@ -28,20 +28,26 @@ pub(crate) struct TestApp {
 
 /// Starts one app per backend under test.
 pub(crate) async fn spawn_apps() -> Vec<TestApp> {
+    spawn_apps_with(|_| {}).await
+}
+
+/// Starts one app per backend under test, with settings changed by `configure`.
+pub(crate) async fn spawn_apps_with(configure: impl Fn(&mut AppState)) -> Vec<TestApp> {
     let mut apps = Vec::new();
     for db in TestDb::all().await.expect("test database") {
-        apps.push(spawn(db).await);
+        apps.push(spawn(db, &configure).await);
     }
     apps
 }
 
-async fn spawn(db: TestDb) -> TestApp {
+async fn spawn(db: TestDb, configure: &impl Fn(&mut AppState)) -> TestApp {
     let store = db.store.clone();
     let org = store
         .ensure_organisation("default", "Default")
         .await
         .unwrap();
-    let state = AppState::new(store.clone(), org);
+    let mut state = AppState::new(store.clone(), org);
+    configure(&mut state);
     let app = Application::bind("127.0.0.1:0".parse().unwrap(), state)
         .await
         .unwrap();

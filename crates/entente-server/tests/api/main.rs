@@ -11,4 +11,5 @@ mod helpers;
 mod lifecycle;
 mod openapi;
 mod receivers;
+mod signin;
 mod tokens;

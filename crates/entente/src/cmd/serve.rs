@@ -22,6 +22,11 @@ pub(crate) struct Args {
     #[arg(long, env = "ENTENTE_TOKEN_DAYS", default_value_t = entente_core::auth::DEFAULT_TOKEN_DAYS,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     token_days: u32,
+    /// Behind a load balancer: the request header holding the client's address
+    /// (e.g. x-forwarded-for, whose right-most entry is used). Set it only when the proxy
+    /// always writes that header; otherwise clients could pick their own address.
+    #[arg(long, env = "ENTENTE_CLIENT_IP_HEADER")]
+    client_ip_header: Option<String>,
     /// Largest document accepted, in MB.
     #[arg(long, env = "ENTENTE_MAX_UPLOAD_MB", default_value_t = 50)]
     max_upload_mb: u64,
@@ -56,6 +61,11 @@ impl Args {
         state.limits = limits;
         state.secure_cookies = self.secure_cookies;
         state.token_days = self.token_days;
+        if let Some(h) = &self.client_ip_header {
+            state
+                .set_client_ip_header(h)
+                .map_err(|e| anyhow::anyhow!("--client-ip-header: {e}"))?;
+        }
         let app = Application::bind(self.bind, state)
             .await
             .with_context(|| format!("cannot listen on {}", self.bind))?;

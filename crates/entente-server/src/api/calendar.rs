@@ -164,11 +164,9 @@ async fn calendar_ics(
     let now = jiff::Timestamp::now();
     let body =
         render_ics(&name, &deadlines, now).map_err(|e| ValidationError::new("calendar", e))?;
+    // No Cache-Control here: the router marks every feed `no-store` (`crate::no_store`).
     Ok((
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         body,
     )
         .into_response())

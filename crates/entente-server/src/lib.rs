@@ -11,9 +11,10 @@ mod state;
 pub use state::{AppState, LoginLimiter};
 
 use axum::Router;
-use axum::extract::MatchedPath;
-use axum::http::Request;
-use axum::http::{HeaderValue, header};
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -47,16 +48,14 @@ pub fn router(state: AppState) -> Router {
         .route("/setup/done", axum::routing::get(setup::setup_done))
         .fallback(error::not_found)
         .with_state(state)
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                // The matched route template keeps span cardinality low.
-                let route = req
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map_or("unmatched", |m| m.as_str());
-                tracing::info_span!("http", http.method = %req.method(), http.route = %route)
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // The matched route template keeps span cardinality low.
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("unmatched", |m| m.as_str());
+            tracing::info_span!("http", http.method = %req.method(), http.route = %route)
+        }))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
@@ -79,6 +78,35 @@ pub fn router(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ))
+        // Outermost, so timeouts, oversized bodies and panics are covered as well.
+        .layer(axum::middleware::from_fn(no_store))
+}
+
+/// Whether a response to `path` may hold tenant data or secrets: every API answer (sessions,
+/// new tokens, errors) except the public OpenAPI document, the calendar feeds (whose URL is
+/// the credential) and the setup pages.
+fn private_path(path: &str) -> bool {
+    (path.starts_with("/api/") && path != "/api/openapi.json")
+        || path.starts_with("/calendar/")
+        || path == "/setup"
+        || path.starts_with("/setup/")
+}
+
+/// Marks private responses `Cache-Control: no-store`, so neither a shared proxy nor the
+/// browser's disk cache keeps a copy after logout. Decided by path rather than per handler so
+/// a new route cannot forget it.
+async fn no_store(req: Request, next: Next) -> Response {
+    let private = private_path(req.uri().path());
+    let mut res = next.run(req).await;
+    if private {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// OpenAPI requires a description on every response; where a handler's annotation gives none,
@@ -117,6 +145,11 @@ fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
 /// script or style.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// Powerful browser features none of our pages use, denied so injected or framed content
+/// cannot ask for them either.
+const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()";
 
 /// A bound server, ready to run.
 pub struct Application {

@@ -1,13 +1,40 @@
 //! iCalendar feed subscriptions: one per person or per agreement, addressed by a secret
 //! token (only its hash is stored) that can be rotated; the feed's deadlines.
+//!
+//! Every feed has an owner, a member of its organisation. Only the owner or an administrator
+//! lists, rotates or deletes it, and the deadlines it serves are filtered with the owner's
+//! visibility as it is when the feed is read, so a restriction or a demotion takes effect on
+//! the next download. A feed without an owner (made before owners were recorded) or whose
+//! owner has left the organisation serves nothing.
 
 use crate::row::parse_id;
 use crate::schedule::{Deadline, DeadlineFilter};
 use crate::secret::{feed_token, token_hash};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
-use entente_domain::{AgreementId, OrganisationId, ValidationError};
+use crate::{Actor, Principal, Result, Store, StoreError, audit, now_text};
+use entente_domain::access::Role;
+use entente_domain::{AgreementId, OrganisationId, UserId, ValidationError};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Which of the tenant's feeds a caller may list, rotate and delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedAccess {
+    /// Every feed (administrators).
+    All,
+    /// Only the feeds this member owns; others' feeds do not exist for them.
+    Owner(UserId),
+}
+
+impl FeedAccess {
+    /// The condition on `owner_user_id` with its parameter numbered `n`, and its value.
+    fn condition(self, n: usize) -> (String, Option<String>) {
+        match self {
+            Self::All => (String::new(), None),
+            Self::Owner(u) => (format!(" and owner_user_id = ${n}"), Some(u.to_string())),
+        }
+    }
+}
 
 /// Whose deadlines a feed carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -32,6 +59,9 @@ pub struct CalendarFeed {
     pub id: String,
     /// Whose deadlines.
     pub scope: FeedScope,
+    /// The member whose feed it is, and whose visibility it applies; none for feeds made
+    /// before owners were recorded, which serve nothing.
+    pub owner_id: Option<UserId>,
     /// Who created it.
     pub created_by: String,
     /// Last rotation.
@@ -52,21 +82,56 @@ fn scope_of(scope: &str, subject: &str) -> Result<FeedScope> {
     }
 }
 
+const FEED_COLUMNS: &str = "calendar_feed_id, organisation_id, scope, subject, owner_user_id, created_by, rotated_at, created_at";
+
+fn feed_of(r: &AnyRow) -> Result<CalendarFeed> {
+    let owner: Option<String> = r.try_get("owner_user_id")?;
+    Ok(CalendarFeed {
+        id: r.try_get("calendar_feed_id")?,
+        scope: scope_of(
+            &r.try_get::<String, _>("scope")?,
+            &r.try_get::<String, _>("subject")?,
+        )?,
+        owner_id: owner.map(|o| parse_id(&o)).transpose()?,
+        created_by: r.try_get("created_by")?,
+        rotated_at: r.try_get("rotated_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
 impl Store {
-    /// Creates a feed; returns it with its secret token (shown only now).
+    /// Creates a feed for `creator`, a member of the actor's organisation; returns it with
+    /// its secret token (shown only now). The creator owns it, except a person's feed made for
+    /// another member (by an administrator): that member owns it, so it shows what they may
+    /// see and they can rotate it.
     pub async fn create_feed(
         &self,
         actor: &Actor,
+        creator: UserId,
         scope: &FeedScope,
     ) -> Result<(CalendarFeed, String)> {
-        let (kind, subject) = match scope {
-            FeedScope::User { email } => (
-                "user",
-                entente_domain::agreement::parse_owner(email).map_err(|e| e.within("email"))?,
-            ),
+        let (kind, subject, owner) = match scope {
+            FeedScope::User { email } => {
+                let email =
+                    entente_domain::agreement::parse_owner(email).map_err(|e| e.within("email"))?;
+                // Accounts store e-mails as `parse_owner` returns them: trimmed, lower case.
+                let member: Option<String> = sqlx::query_scalar(
+                    "select m.user_id from membership m join app_user u on u.user_id = m.user_id \
+                     where m.organisation_id = $1 and u.email = $2",
+                )
+                .bind(actor.org.to_string())
+                .bind(&email)
+                .fetch_optional(&self.pool)
+                .await?;
+                let owner = match member {
+                    Some(m) => parse_id(&m)?,
+                    None => creator,
+                };
+                ("user", email, owner)
+            }
             FeedScope::Agreement { agreement_id } => {
                 self.get_agreement(actor, *agreement_id).await?;
-                ("agreement", agreement_id.to_string())
+                ("agreement", agreement_id.to_string(), creator)
             }
         };
         let id = uuid::Uuid::now_v7().to_string();
@@ -74,14 +139,15 @@ impl Store {
         let now = now_text();
         let mut tx = self.begin().await?;
         sqlx::query(
-            "insert into calendar_feed (calendar_feed_id, organisation_id, scope, subject, token_hash, created_by, rotated_at, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, null, $7, $7)",
+            "insert into calendar_feed (calendar_feed_id, organisation_id, scope, subject, token_hash, owner_user_id, created_by, rotated_at, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, null, $8, $8)",
         )
         .bind(&id)
         .bind(actor.org.to_string())
         .bind(kind)
         .bind(&subject)
         .bind(token_hash(&token))
+        .bind(owner.to_string())
         .bind(&actor.name)
         .bind(&now)
         .execute(&mut *tx)
@@ -93,7 +159,7 @@ impl Store {
             "calendar_feed",
             &id,
             None,
-            serde_json::json!({ "scope": kind, "subject": subject }),
+            serde_json::json!({ "scope": kind, "subject": subject, "owner": owner }),
         )
         .await?;
         tx.commit().await?;
@@ -101,6 +167,7 @@ impl Store {
             CalendarFeed {
                 id,
                 scope: scope_of(kind, &subject)?,
+                owner_id: Some(owner),
                 created_by: actor.name.clone(),
                 rotated_at: None,
                 created_at: now,
@@ -109,19 +176,31 @@ impl Store {
         ))
     }
 
-    /// Replaces a feed's token: the old URL stops working at once.
-    pub async fn rotate_feed(&self, actor: &Actor, id: &str) -> Result<String> {
+    /// Replaces the token of a feed the caller may manage: the old URL stops working at once.
+    /// Returns the feed and its new token.
+    pub async fn rotate_feed(
+        &self,
+        actor: &Actor,
+        access: FeedAccess,
+        id: &str,
+    ) -> Result<(CalendarFeed, String)> {
         let token = feed_token()?;
         let now = now_text();
+        let (cond, owner) = access.condition(5);
+        let sql = format!(
+            "update calendar_feed set token_hash = $1, rotated_at = $2, updated_at = $2 \
+             where organisation_id = $3 and calendar_feed_id = $4{cond}"
+        );
         let mut tx = self.begin().await?;
-        let n = sqlx::query("update calendar_feed set token_hash = $1, rotated_at = $2, updated_at = $2 where organisation_id = $3 and calendar_feed_id = $4")
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(token_hash(&token))
             .bind(&now)
             .bind(actor.org.to_string())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .bind(id);
+        if let Some(o) = owner {
+            q = q.bind(o);
+        }
+        let n = q.execute(&mut *tx).await?.rows_affected();
         if n == 0 {
             return Err(StoreError::not_found("calendar feed", id));
         }
@@ -135,21 +214,32 @@ impl Store {
             serde_json::json!({}),
         )
         .await?;
-        tx.commit().await?;
-        Ok(token)
-    }
-
-    /// Deletes a feed.
-    pub async fn delete_feed(&self, actor: &Actor, id: &str) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let n = sqlx::query(
-            "delete from calendar_feed where organisation_id = $1 and calendar_feed_id = $2",
-        )
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {FEED_COLUMNS} from calendar_feed where organisation_id = $1 and calendar_feed_id = $2"
+        )))
         .bind(actor.org.to_string())
         .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .fetch_one(&mut *tx)
+        .await?;
+        let feed = feed_of(&r)?;
+        tx.commit().await?;
+        Ok((feed, token))
+    }
+
+    /// Deletes a feed the caller may manage.
+    pub async fn delete_feed(&self, actor: &Actor, access: FeedAccess, id: &str) -> Result<()> {
+        let (cond, owner) = access.condition(3);
+        let sql = format!(
+            "delete from calendar_feed where organisation_id = $1 and calendar_feed_id = $2{cond}"
+        );
+        let mut tx = self.begin().await?;
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(actor.org.to_string())
+            .bind(id);
+        if let Some(o) = owner {
+            q = q.bind(o);
+        }
+        let n = q.execute(&mut *tx).await?.rows_affected();
         if n == 0 {
             return Err(StoreError::not_found("calendar feed", id));
         }
@@ -167,30 +257,54 @@ impl Store {
         Ok(())
     }
 
-    /// The tenant's feeds.
-    pub async fn list_feeds(&self, actor: &Actor) -> Result<Vec<CalendarFeed>> {
-        let rows = sqlx::query("select calendar_feed_id, scope, subject, created_by, rotated_at, created_at from calendar_feed where organisation_id = $1 order by created_at")
-            .bind(actor.org.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(CalendarFeed {
-                    id: r.try_get("calendar_feed_id")?,
-                    scope: scope_of(
-                        &r.try_get::<String, _>("scope")?,
-                        &r.try_get::<String, _>("subject")?,
-                    )?,
-                    created_by: r.try_get("created_by")?,
-                    rotated_at: r.try_get("rotated_at")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+    /// The feeds the caller may manage: all of the tenant's for administrators, otherwise
+    /// the caller's own.
+    pub async fn list_feeds(&self, actor: &Actor, access: FeedAccess) -> Result<Vec<CalendarFeed>> {
+        let (cond, owner) = access.condition(2);
+        let sql = format!(
+            "select {FEED_COLUMNS} from calendar_feed where organisation_id = $1{cond} order by created_at, calendar_feed_id"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(actor.org.to_string());
+        if let Some(o) = owner {
+            q = q.bind(o);
+        }
+        q.fetch_all(&self.pool).await?.iter().map(feed_of).collect()
     }
 
-    /// The deadlines behind a feed token, or `NotFound` for an unknown (or rotated) token.
-    /// The token is the credential, so this lookup is not tenant-scoped by an actor.
+    /// The store actor of a feed's owner as they are now (role and party in the feed's
+    /// organisation), or `None` when they are no longer an active member.
+    async fn feed_owner_actor(&self, org: OrganisationId, owner: UserId) -> Result<Option<Actor>> {
+        let Some(r) = sqlx::query(
+            "select u.email, m.role, m.party_id from membership m join app_user u on u.user_id = m.user_id \
+             where m.organisation_id = $1 and m.user_id = $2 and m.disabled_at is null",
+        )
+        .bind(org.to_string())
+        .bind(owner.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let party: Option<String> = r.try_get("party_id")?;
+        let principal = Principal {
+            user_id: owner,
+            email: r.try_get("email")?,
+            org,
+            role: Role::parse(&r.try_get::<String, _>("role")?)
+                .map_err(|e| StoreError::Corrupt(e.message))?,
+            party_id: party.map(|p| parse_id(&p)).transpose()?,
+            csrf: None,
+            last_seen: None,
+            token: None,
+            owner_role: None,
+        };
+        Ok(Some(principal.actor()))
+    }
+
+    /// The deadlines behind a feed token, as its owner may see them now, or `NotFound` for an
+    /// unknown (or rotated) token, a feed without a current member as owner, or an agreement
+    /// feed whose agreement the owner can no longer open. The token is the credential, so
+    /// this lookup is not tenant-scoped by an actor.
     pub async fn feed_deadlines(&self, token: &str) -> Result<(CalendarFeed, Vec<Deadline>)> {
         if token.len() != 43
             || !token
@@ -199,23 +313,34 @@ impl Store {
         {
             return Err(ValidationError::new("token", "is not a calendar feed token").into());
         }
-        let r = sqlx::query("select calendar_feed_id, organisation_id, scope, subject, created_by, rotated_at, created_at from calendar_feed where token_hash = $1")
-            .bind(token_hash(token))
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::not_found("calendar feed", "for this token"))?;
+        let not_found = || StoreError::not_found("calendar feed", "for this token");
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {FEED_COLUMNS} from calendar_feed where token_hash = $1"
+        )))
+        .bind(token_hash(token))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(not_found)?;
         let org: OrganisationId = parse_id(&r.try_get::<String, _>("organisation_id")?)?;
-        let feed = CalendarFeed {
-            id: r.try_get("calendar_feed_id")?,
-            scope: scope_of(
-                &r.try_get::<String, _>("scope")?,
-                &r.try_get::<String, _>("subject")?,
-            )?,
-            created_by: r.try_get("created_by")?,
-            rotated_at: r.try_get("rotated_at")?,
-            created_at: r.try_get("created_at")?,
-        };
-        let actor = Actor::new(org, format!("calendar feed {}", feed.id));
+        let feed = feed_of(&r)?;
+        // The owner's visibility now, not when the feed was made: a restriction, a demotion
+        // or leaving the organisation takes effect on the next download. An ownerless or
+        // orphaned feed answers like an unknown token, so nothing about it leaks.
+        let owner = feed.owner_id.ok_or_else(not_found)?;
+        let mut actor = self
+            .feed_owner_actor(org, owner)
+            .await?
+            .ok_or_else(not_found)?;
+        actor.name = format!("calendar feed {}", feed.id);
+        if let FeedScope::Agreement { agreement_id } = &feed.scope {
+            // An agreement its owner can no longer open: the feed is gone, not empty.
+            self.get_agreement(&actor, *agreement_id)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound { .. } => not_found(),
+                    other => other,
+                })?;
+        }
         let filter = match &feed.scope {
             FeedScope::User { email } => DeadlineFilter {
                 person: Some(email.clone()),

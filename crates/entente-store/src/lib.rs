@@ -36,7 +36,7 @@ pub use alert::{
 pub use amendment::{AsAmended, VersionText};
 pub use document::{ClauseHit, NewVersion, VersionAnalysis};
 pub use error::StoreError;
-pub use feed::{CalendarFeed, FeedScope};
+pub use feed::{CalendarFeed, FeedAccess, FeedScope};
 pub use finding::{
     CheckSummary, FindingFilter, FindingRow, NewCheck, NewFinding, StoredCheck, StoredPlaybook,
 };

@@ -16,6 +16,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (5, "governance", include_str!("../migrations/sqlite/0005_governance.sql")),
     (6, "listing", include_str!("../migrations/sqlite/0006_listing.sql")),
     (7, "accounts", include_str!("../migrations/sqlite/0007_accounts.sql")),
+    (8, "feeds", include_str!("../migrations/sqlite/0008_feeds.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -26,6 +27,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (5, "governance", include_str!("../migrations/postgres/0005_governance.sql")),
     (6, "listing", include_str!("../migrations/postgres/0006_listing.sql")),
     (7, "accounts", include_str!("../migrations/postgres/0007_accounts.sql")),
+    (8, "feeds", include_str!("../migrations/postgres/0008_feeds.sql")),
 ];
 
 /// The migrator for `backend`.

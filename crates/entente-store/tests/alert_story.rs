@@ -574,27 +574,62 @@ async fn story(store: &Store) {
             .is_empty()
     );
 
-    // Calendar feeds: the token is the credential; rotation retires the old one.
+    // Calendar feeds: the token is the credential; rotation retires the old one. A person's
+    // feed made by an administrator belongs to that person when they are a member.
+    let role = entente_domain::access::Role::Legal;
+    let legal = store
+        .add_member(&me, "legal@example.com", "Legal", Some("x"), role, None)
+        .await
+        .unwrap();
+    let admin_role = entente_domain::access::Role::Admin;
+    let admin = store
+        .add_member(
+            &me,
+            "admin@example.com",
+            "Admin",
+            Some("x"),
+            admin_role,
+            None,
+        )
+        .await
+        .unwrap();
     let (feed, token) = store
         .create_feed(
             &me,
+            admin,
             &FeedScope::User {
                 email: "legal@example.com".into(),
             },
         )
         .await
         .unwrap();
+    assert_eq!(feed.owner_id, Some(legal));
     let (f2, items) = store.feed_deadlines(&token).await.unwrap();
     assert_eq!(f2.id, feed.id);
     assert!(items.iter().any(|x| x.due_date == d("2027-03-03")));
-    let rotated = store.rotate_feed(&me, &feed.id).await.unwrap();
+    assert!(
+        matches!(
+            store
+                .rotate_feed(&me, FeedAccess::Owner(admin), &feed.id)
+                .await,
+            Err(StoreError::NotFound { .. })
+        ),
+        "only its owner, or anyone with access to all feeds, rotates it"
+    );
+    let (_, rotated) = store
+        .rotate_feed(&me, FeedAccess::Owner(legal), &feed.id)
+        .await
+        .unwrap();
     assert!(matches!(
         store.feed_deadlines(&token).await,
         Err(StoreError::NotFound { .. })
     ));
     assert!(store.feed_deadlines(&rotated).await.is_ok());
     assert!(
-        store.rotate_feed(&them, &feed.id).await.is_err(),
+        store
+            .rotate_feed(&them, FeedAccess::All, &feed.id)
+            .await
+            .is_err(),
         "another tenant cannot rotate it"
     );
 

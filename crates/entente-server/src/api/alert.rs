@@ -8,7 +8,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use entente_domain::access::Permission;
 use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
 use entente_domain::measurement::MeasurementInput;
@@ -177,7 +177,7 @@ async fn attach_evidence(
 }
 
 #[utoipa::path(get, path = "/api/evidence/{id}", tag = "obligations", params(("id" = String, Path)),
-    responses((status = 200, description = "the evidence file", content_type = "application/octet-stream"), (status = 404, description = "no such evidence", body = P)))]
+    responses((status = 200, description = "the evidence file, as an attachment; application/octet-stream unless it is a PDF, PNG, JPEG or UTF-8 text", content_type = "application/octet-stream"), (status = 404, description = "no such evidence", body = P)))]
 async fn get_evidence(
     State(s): State<AppState>,
     caller: Caller,
@@ -185,18 +185,8 @@ async fn get_evidence(
 ) -> Result<Response> {
     let actor = caller.require(Permission::Read)?;
     let (name, media, bytes) = s.store.evidence_content(actor, &id).await?;
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        name.replace(['"', '\\'], "_")
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, media),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    // The uploader chose `media`; it decides nothing about how the file is served.
+    Ok(super::download::attachment(&name, &media, bytes))
 }
 
 #[utoipa::path(get, path = "/api/obligations/{id}/measurements", tag = "obligations", params(("id" = ObligationId, Path)),

@@ -1,5 +1,7 @@
 //! iCalendar feeds (RFC 5545): secret-token URLs per person or per agreement, their rotation,
 //! and the `.ics` documents themselves (all-day events with the derivation as description).
+//! A feed belongs to its owner: other members cannot see, rotate or delete it (administrators
+//! can), and its `.ics` applies the owner's current visibility (see `entente_store::feed`).
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -11,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use entente_domain::ValidationError;
 use entente_domain::access::Permission;
 use entente_domain::obligation::ObligationStatus;
-use entente_store::{CalendarFeed, Deadline, FeedScope};
+use entente_store::{CalendarFeed, Deadline, FeedAccess, FeedScope};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -49,11 +51,21 @@ fn feed_url(headers: &HeaderMap, secure: bool, token: &str) -> (String, String) 
     (path.clone(), format!("{scheme}://{host}{path}"))
 }
 
+/// Administrators manage every feed; anyone else only their own, so another member's feed
+/// answers 404 as if it did not exist.
+fn feed_access(caller: &Caller) -> FeedAccess {
+    if caller.role.allows(Permission::ManageUsers) {
+        FeedAccess::All
+    } else {
+        FeedAccess::Owner(caller.principal.user_id)
+    }
+}
+
 #[utoipa::path(get, path = "/api/calendar-feeds", tag = "alerts",
-    responses((status = 200, description = "calendar feeds (without tokens)", body = Vec<CalendarFeed>)))]
+    responses((status = 200, description = "the caller's calendar feeds, every feed for administrators (without tokens)", body = Vec<CalendarFeed>)))]
 async fn list_feeds(State(s): State<AppState>, caller: Caller) -> Result<Json<Vec<CalendarFeed>>> {
     let actor = caller.require(Permission::Read)?;
-    Ok(Json(s.store.list_feeds(actor).await?))
+    Ok(Json(s.store.list_feeds(actor, feed_access(&caller)).await?))
 }
 
 #[utoipa::path(post, path = "/api/calendar-feeds", tag = "alerts", request_body = FeedScope,
@@ -72,7 +84,10 @@ async fn create_feed(
     {
         caller.require(Permission::ManageUsers)?;
     }
-    let (feed, token) = s.store.create_feed(actor, &scope).await?;
+    let (feed, token) = s
+        .store
+        .create_feed(actor, caller.principal.user_id, &scope)
+        .await?;
     let (path, url) = feed_url(&headers, s.secure_cookies, &token);
     Ok((
         StatusCode::CREATED,
@@ -86,7 +101,7 @@ async fn create_feed(
 }
 
 #[utoipa::path(post, path = "/api/calendar-feeds/{id}/rotate", tag = "alerts", params(("id" = String, Path)),
-    responses((status = 200, description = "a new token; the old URL stops working", body = FeedWithUrl), (status = 404, description = "no such feed", body = P)))]
+    responses((status = 200, description = "a new token; the old URL stops working", body = FeedWithUrl), (status = 404, description = "no such feed, or another member's", body = P)))]
 async fn rotate_feed(
     State(s): State<AppState>,
     caller: Caller,
@@ -94,22 +109,10 @@ async fn rotate_feed(
     AppPath(id): AppPath<String>,
 ) -> Result<Json<FeedWithUrl>> {
     let actor = caller.require(Permission::Read)?;
-    let feed = s
+    let (feed, token) = s
         .store
-        .list_feeds(actor)
-        .await?
-        .into_iter()
-        .find(|f| f.id == id)
-        .ok_or_else(|| entente_store::StoreError::NotFound {
-            entity: "calendar feed",
-            id: id.clone(),
-        })?;
-    if let FeedScope::User { email } = &feed.scope
-        && !email.eq_ignore_ascii_case(&caller.principal.email)
-    {
-        caller.require(Permission::ManageUsers)?;
-    }
-    let token = s.store.rotate_feed(actor, &id).await?;
+        .rotate_feed(actor, feed_access(&caller), &id)
+        .await?;
     let (path, url) = feed_url(&headers, s.secure_cookies, &token);
     Ok(Json(FeedWithUrl {
         feed,
@@ -120,21 +123,23 @@ async fn rotate_feed(
 }
 
 #[utoipa::path(delete, path = "/api/calendar-feeds/{id}", tag = "alerts", params(("id" = String, Path)),
-    responses((status = 204, description = "deleted"), (status = 404, description = "no such feed", body = P)))]
+    responses((status = 204, description = "deleted"), (status = 404, description = "no such feed, or another member's", body = P)))]
 async fn delete_feed(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<String>,
 ) -> Result<StatusCode> {
-    let actor = caller.require(Permission::ManageUsers)?;
-    s.store.delete_feed(actor, &id).await?;
+    let actor = caller.require(Permission::Read)?;
+    s.store
+        .delete_feed(actor, feed_access(&caller), &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/calendar/{file}", tag = "alerts",
     params(("file" = String, Path, description = "`<token>.ics`; the token is the credential")),
     responses((status = 200, description = "RFC 5545 calendar of the feed's deadlines", content_type = "text/calendar"),
-        (status = 404, description = "unknown or rotated token", body = P)))]
+        (status = 404, description = "unknown or rotated token, an owner who left, or an agreement the owner can no longer open", body = P)))]
 async fn calendar_ics(
     State(s): State<AppState>,
     AppPath(file): AppPath<String>,
@@ -159,11 +164,9 @@ async fn calendar_ics(
     let now = jiff::Timestamp::now();
     let body =
         render_ics(&name, &deadlines, now).map_err(|e| ValidationError::new("calendar", e))?;
+    // No Cache-Control here: the router marks every feed `no-store` (`crate::no_store`).
     Ok((
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         body,
     )
         .into_response())

@@ -148,7 +148,7 @@ async fn add_version(
 }
 
 #[utoipa::path(get, path = "/api/versions/{id}/content", tag = "documents", params(("id" = VersionId, Path)),
-    responses((status = 200, description = "the original bytes", content_type = "application/octet-stream"), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, description = "the original bytes, as an attachment; application/octet-stream unless PDF or UTF-8 text", content_type = "application/octet-stream"), (status = 404, body = crate::error::Problem)))]
 async fn version_content(
     State(s): State<AppState>,
     caller: Caller,
@@ -156,21 +156,8 @@ async fn version_content(
 ) -> Result<Response> {
     let actor = caller.require(Permission::Read)?;
     let (name, media, bytes) = s.store.version_content(actor, id).await?;
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, media.mime().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    // An imported HTML contract must not be served as a page of ours.
+    Ok(super::download::attachment(&name, media.mime(), bytes))
 }
 
 #[utoipa::path(get, path = "/api/versions/{id}/text", tag = "documents", params(("id" = VersionId, Path)),

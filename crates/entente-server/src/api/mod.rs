@@ -8,6 +8,7 @@ mod audit;
 mod calendar;
 mod check;
 mod document;
+mod download;
 mod lifecycle;
 mod obligation;
 mod party;

@@ -653,6 +653,112 @@ async fn responses_carry_security_headers() {
         );
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["referrer-policy"], "no-referrer");
+
+        // Responses that carry tenant data or secrets are never stored by browsers or proxies:
+        // login, the new token's secret, any API answer (errors included), the calendar feeds
+        // and the setup pages. The public OpenAPI document may be cached.
+        let login = app
+            .anon
+            .post(format!("{}/api/session", app.addr))
+            .json(&json!({"email": "admin@example.com", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), 200);
+        let token = app
+            .client
+            .post(format!("{}/api/tokens", app.addr))
+            .json(&json!({"name": "headers"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(token.status(), 201);
+        let list = app
+            .client
+            .get(format!("{}/api/agreements", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(list.status(), 200);
+        let anonymous = app
+            .anon
+            .get(format!("{}/api/agreements", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), 401);
+        let unknown = app
+            .client
+            .get(format!("{}/api/no-such-route", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unknown.status(), 404);
+        let (s, feed) = app
+            .post(
+                "/api/calendar-feeds",
+                json!({"scope": "user", "email": "admin@example.com"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{feed}");
+        let ics = app
+            .anon
+            .get(format!("{}{}", app.addr, feed["path"].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ics.status(), 200);
+        let setup = app
+            .anon
+            .get(format!("{}/setup", app.addr))
+            .send()
+            .await
+            .unwrap();
+        let openapi = app
+            .anon
+            .get(format!("{}/api/openapi.json", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(openapi.status(), 200);
+        for (what, r) in [
+            ("login", &login),
+            ("new token", &token),
+            ("agreement list", &list),
+            ("401", &anonymous),
+            ("unknown API route", &unknown),
+            ("calendar feed", &ics),
+            ("setup page", &setup),
+        ] {
+            assert_eq!(
+                r.headers()
+                    .get("cache-control")
+                    .map(|v| v.to_str().unwrap()),
+                Some("no-store"),
+                "{what}"
+            );
+        }
+        assert_ne!(
+            openapi
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store")
+        );
+
+        // No page of ours needs the camera, microphone, location, payments or USB.
+        for r in [&r, &login, &list, &ics, &setup, &openapi] {
+            let policy = r.headers()["permissions-policy"].to_str().unwrap();
+            for feature in [
+                "camera=()",
+                "microphone=()",
+                "geolocation=()",
+                "payment=()",
+                "usb=()",
+            ] {
+                assert!(policy.contains(feature), "{policy}");
+            }
+        }
     }
 }
 

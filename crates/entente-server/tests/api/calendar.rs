@@ -1,9 +1,12 @@
 //! iCalendar feeds: the `.ics` served for a secret token parses with an independent RFC 5545
 //! parser (the `ical` crate) and carries the right dates; rotating the token retires the URL.
+//! A feed belongs to its owner and shows only what the owner may see at the time it is read.
 
-use crate::helpers::spawn_apps;
+use crate::helpers::{PASSWORD, bearer_client, spawn_apps};
 use entente_domain::Timestamp;
-use serde_json::json;
+use entente_domain::access::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
 
 /// Reverses RFC 5545 TEXT escaping (the parser returns raw values).
 fn unescape(v: &str) -> String {
@@ -174,5 +177,333 @@ async fn calendar_feeds_parse_back_with_the_right_dates_and_rotate() {
             .unwrap();
         assert_eq!(bogus.status(), 404);
         eprintln!("{}: calendar feeds ok", app.label);
+    }
+}
+
+/// A member of the app's tenant with an API token: their user id and a client.
+async fn member(
+    app: &crate::helpers::TestApp,
+    hash: &str,
+    email: &str,
+    role: Role,
+    party_id: Option<entente_domain::PartyId>,
+) -> (String, reqwest::Client) {
+    let user_id = app
+        .store
+        .add_member(&app.actor, email, email, Some(hash), role, party_id)
+        .await
+        .unwrap();
+    let owner = entente_store::Principal {
+        user_id,
+        email: email.to_owned(),
+        org: app.actor.org,
+        role,
+        party_id,
+        csrf: None,
+        last_seen: None,
+        token: None,
+        owner_role: None,
+    };
+    let (_, token) =
+        entente_core::auth::create_token(&app.store, &app.actor, &owner, "feeds", None, None)
+            .await
+            .unwrap();
+    (user_id.to_string(), bearer_client(&token))
+}
+
+/// Sends a request as `c`, returning the status and the JSON body (null when empty).
+async fn call(
+    c: &reqwest::Client,
+    method: Method,
+    url: String,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = c.request(method, url);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The `.ics` at `path`, fetched without credentials: status and the agreements its events
+/// name (from each description's "Agreement: …" line).
+async fn feed_agreements(app: &crate::helpers::TestApp, path: &str) -> (u16, Vec<String>) {
+    let r = app
+        .anon
+        .get(format!("{}{path}", app.addr))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    if status != 200 {
+        return (status, Vec::new());
+    }
+    let text = r.text().await.unwrap();
+    let mut titles: Vec<String> = events(&text)
+        .iter()
+        .filter_map(|e| {
+            e.2.lines()
+                .find_map(|l| l.strip_prefix("Agreement: "))
+                .map(str::to_owned)
+        })
+        .collect();
+    titles.sort();
+    titles.dedup();
+    (status, titles)
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .filter_map(|f| f["id"].as_str().map(str::to_owned))
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn feeds_belong_to_their_owner_and_show_only_what_the_owner_may_see_now() {
+    for app in spawn_apps().await {
+        let agreement = |title: &str, partner: &str| {
+            json!({
+                "title": title, "status": "active", "owner": "maria@example.com",
+                "parties": [{"legal_name": "Northwind Systems, Inc.", "role": "partner"}, {"legal_name": partner, "role": "partner"}],
+                "terms": {"effective_date": "2025-06-01", "initial_term": "P2Y", "auto_renewal": true, "renewal_term": "P1Y",
+                          "notice_period_non_renewal": "P90D"}
+            })
+        };
+        let (status, a) = app.post_agreement(agreement("Feed A", "Globex GmbH")).await;
+        assert_eq!(status, 201, "{a}");
+        let (status, b) = app.post_agreement(agreement("Feed B", "Initech Ltd")).await;
+        assert_eq!(status, 201, "{b}");
+        let (a_id, b_id) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+        app.store
+            .refresh_deadlines(Timestamp::from_jiff(jiff::Timestamp::now()), 100)
+            .await
+            .unwrap();
+        let initech = b["parties"][1]["party_id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let hash = entente_core::auth::hash_password(PASSWORD).unwrap();
+        let (legal_id, legal) = member(&app, &hash, "legal@example.com", Role::Legal, None).await;
+        let (_, viewer) = member(&app, &hash, "viewer@example.com", Role::Viewer, None).await;
+        let (_, partner) = member(
+            &app,
+            &hash,
+            "partner@initech.example",
+            Role::Counterparty,
+            Some(initech),
+        )
+        .await;
+        let url = |p: &str| format!("{}{p}", app.addr);
+
+        // Legal subscribes to agreement A; the feed names its owner.
+        let (status, legal_feed) = call(
+            &legal,
+            Method::POST,
+            url("/api/calendar-feeds"),
+            Some(json!({"scope": "agreement", "agreement_id": a_id})),
+        )
+        .await;
+        assert_eq!(status, 201, "{legal_feed}");
+        assert_eq!(legal_feed["feed"]["owner_id"], json!(legal_id));
+        let legal_fid = legal_feed["feed"]["id"].as_str().unwrap().to_owned();
+        let legal_path = legal_feed["path"].as_str().unwrap().to_owned();
+        assert_eq!(
+            feed_agreements(&app, &legal_path).await,
+            (200, vec!["Feed A".to_owned()])
+        );
+
+        // Neither a counterparty (who cannot open A) nor a viewer may list, rotate or delete
+        // legal's feed: for them it does not exist.
+        for (who, c) in [("counterparty", &partner), ("viewer", &viewer)] {
+            let (status, list) = call(c, Method::GET, url("/api/calendar-feeds"), None).await;
+            assert_eq!(status, 200);
+            assert!(
+                !ids(&list).contains(&legal_fid),
+                "{who} lists legal's feed: {list}"
+            );
+            let (status, _) = call(
+                c,
+                Method::POST,
+                url(&format!("/api/calendar-feeds/{legal_fid}/rotate")),
+                Some(json!({})),
+            )
+            .await;
+            assert_eq!(status, 404, "{who} rotates legal's feed");
+            let (status, _) = call(
+                c,
+                Method::DELETE,
+                url(&format!("/api/calendar-feeds/{legal_fid}")),
+                None,
+            )
+            .await;
+            assert_eq!(status, 404, "{who} deletes legal's feed");
+        }
+        assert_eq!(
+            feed_agreements(&app, &legal_path).await,
+            (200, vec!["Feed A".to_owned()]),
+            "legal's URL still works"
+        );
+
+        // The counterparty has feeds of its own, for what it may see.
+        let (status, _) = call(
+            &partner,
+            Method::POST,
+            url("/api/calendar-feeds"),
+            Some(json!({"scope": "agreement", "agreement_id": a_id})),
+        )
+        .await;
+        assert_eq!(
+            status, 404,
+            "no feed of an agreement the counterparty cannot open"
+        );
+        let (status, partner_feed) = call(
+            &partner,
+            Method::POST,
+            url("/api/calendar-feeds"),
+            Some(json!({"scope": "agreement", "agreement_id": b_id})),
+        )
+        .await;
+        assert_eq!(status, 201, "{partner_feed}");
+        let partner_fid = partner_feed["feed"]["id"].as_str().unwrap().to_owned();
+        let (_, list) = call(&partner, Method::GET, url("/api/calendar-feeds"), None).await;
+        assert_eq!(ids(&list), vec![partner_fid.clone()], "only its own feed");
+
+        // The viewer watches both agreements and subscribes to its own deadlines and to A.
+        for id in [a_id, b_id] {
+            let (status, w) = app
+                .post(
+                    &format!("/api/agreements/{id}/watchers"),
+                    json!({"email": "viewer@example.com"}),
+                )
+                .await;
+            assert!(status == 200 || status == 201, "{status} {w}");
+        }
+        let (status, viewer_feed) = call(
+            &viewer,
+            Method::POST,
+            url("/api/calendar-feeds"),
+            Some(json!({"scope": "user", "email": "viewer@example.com"})),
+        )
+        .await;
+        assert_eq!(status, 201, "{viewer_feed}");
+        let viewer_path = viewer_feed["path"].as_str().unwrap().to_owned();
+        let (status, viewer_a) = call(
+            &viewer,
+            Method::POST,
+            url("/api/calendar-feeds"),
+            Some(json!({"scope": "agreement", "agreement_id": a_id})),
+        )
+        .await;
+        assert_eq!(status, 201, "{viewer_a}");
+        let viewer_a_path = viewer_a["path"].as_str().unwrap().to_owned();
+        assert_eq!(
+            feed_agreements(&app, &viewer_path).await,
+            (200, vec!["Feed A".to_owned(), "Feed B".to_owned()])
+        );
+        assert_eq!(feed_agreements(&app, &viewer_a_path).await.0, 200);
+
+        // An administrator lists every feed; legal lists only its own.
+        let (status, all) = app.get("/api/calendar-feeds").await;
+        assert_eq!(status, 200);
+        let mut expected = vec![
+            legal_fid.clone(),
+            partner_fid.clone(),
+            viewer_feed["feed"]["id"].as_str().unwrap().to_owned(),
+            viewer_a["feed"]["id"].as_str().unwrap().to_owned(),
+        ];
+        expected.sort();
+        assert_eq!(ids(&all), expected);
+        let (_, list) = call(&legal, Method::GET, url("/api/calendar-feeds"), None).await;
+        assert_eq!(ids(&list), vec![legal_fid.clone()]);
+
+        // The owner rotates its own feed: the old URL stops, the new one works.
+        let (status, rotated) = call(
+            &legal,
+            Method::POST,
+            url(&format!("/api/calendar-feeds/{legal_fid}/rotate")),
+            Some(json!({})),
+        )
+        .await;
+        assert_eq!(status, 200, "{rotated}");
+        assert_eq!(feed_agreements(&app, &legal_path).await.0, 404);
+        let legal_path = rotated["path"].as_str().unwrap().to_owned();
+        assert_eq!(feed_agreements(&app, &legal_path).await.0, 200);
+
+        // A is restricted to the administrator: the viewer's feeds follow at once.
+        let (_, users) = app.get("/api/users").await;
+        let admin_id = users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == "admin@example.com")
+            .unwrap()["user_id"]
+            .clone();
+        let (status, _) = app
+            .send(
+                Method::PUT,
+                &format!("/api/agreements/{a_id}/access"),
+                json!({"user_ids": [admin_id]}),
+            )
+            .await;
+        assert_eq!(status, 204);
+        assert_eq!(
+            feed_agreements(&app, &viewer_path).await,
+            (200, vec!["Feed B".to_owned()]),
+            "the viewer's own feed drops the restricted agreement"
+        );
+        assert_eq!(
+            feed_agreements(&app, &viewer_a_path).await.0,
+            404,
+            "a feed of an agreement its owner can no longer open is gone"
+        );
+        assert_eq!(
+            feed_agreements(&app, &legal_path).await,
+            (200, vec!["Feed A".to_owned()]),
+            "legal still sees every agreement"
+        );
+
+        // The owner's current role counts: demoted to viewer, legal loses the restricted A.
+        let (status, _) = app
+            .send(
+                Method::PATCH,
+                &format!("/api/users/{legal_id}"),
+                json!({"role": "viewer"}),
+            )
+            .await;
+        assert_eq!(status, 204);
+        assert_eq!(feed_agreements(&app, &legal_path).await.0, 404);
+
+        // Owners delete their own feeds; an administrator deletes anyone's.
+        let (status, _) = call(
+            &viewer,
+            Method::DELETE,
+            url(&format!(
+                "/api/calendar-feeds/{}",
+                viewer_a["feed"]["id"].as_str().unwrap()
+            )),
+            None,
+        )
+        .await;
+        assert_eq!(status, 204);
+        let (status, _) = app
+            .send(
+                Method::DELETE,
+                &format!("/api/calendar-feeds/{partner_fid}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (_, list) = call(&partner, Method::GET, url("/api/calendar-feeds"), None).await;
+        assert_eq!(ids(&list), Vec::<String>::new());
+        eprintln!("{}: feed ownership ok", app.label);
     }
 }

@@ -1,6 +1,7 @@
 //! Entente's use-cases: the steps that span analysis and storage (importing a document,
 //! adding a version, loading the demo portfolio), shared by the CLI and the HTTP server.
 
+pub mod account;
 pub mod auth;
 pub mod check;
 pub mod demo;

@@ -12,8 +12,6 @@ use entente_core::auth::{SESSION_IDLE_MINUTES, hash_secret};
 use entente_domain::access::{Permission, Role};
 use entente_store::{Actor, Principal};
 
-/// Name of the session cookie.
-pub(crate) const SESSION_COOKIE: &str = "entente_session";
 /// Header carrying the CSRF token of a cookie session.
 pub(crate) const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -91,7 +89,7 @@ impl FromRequestParts<AppState> for Caller {
                 session_hash: None,
             });
         }
-        let Some(secret) = cookie(parts, SESSION_COOKIE) else {
+        let Some(secret) = cookie(parts, state.session_cookie_name()) else {
             return Err(unauthorized(
                 "authentication required: log in or send `Authorization: Bearer <token>`",
             ));

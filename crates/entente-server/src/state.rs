@@ -18,7 +18,8 @@ pub struct AppState {
     pub limits: Limits,
     /// The installation's default tenant (first-run setup creates its administrator).
     pub org: OrganisationId,
-    /// Mark cookies `Secure` (set when served over TLS).
+    /// Session cookies are `Secure` and named `__Host-entente_session` (the default); off
+    /// only for plain-HTTP development on loopback.
     pub secure_cookies: bool,
     /// Login attempts per client address.
     pub login_limiter: Arc<LoginLimiter>,
@@ -28,6 +29,10 @@ pub struct AppState {
     /// `X-Forwarded-For`, the right-most entry, which the trusted proxy appended). Unset: the
     /// TCP peer's address.
     pub client_ip_header: Option<axum::http::HeaderName>,
+    /// Sends invitations and password-reset links (none: those need the shell).
+    pub(crate) mailer: Option<crate::scheduler::Mailer>,
+    /// The address people reach the server at, for links in e-mails.
+    pub public_url: String,
 }
 
 impl AppState {
@@ -37,15 +42,33 @@ impl AppState {
             store,
             limits: Limits::default(),
             org,
-            secure_cookies: false,
+            secure_cookies: true,
             login_limiter: Arc::new(LoginLimiter::default()),
             token_days: entente_core::auth::DEFAULT_TOKEN_DAYS,
             client_ip_header: None,
+            mailer: None,
+            public_url: "http://localhost:8080".to_owned(),
         }
     }
 }
 
 impl AppState {
+    /// Sends invitations and reset links through this SMTP server.
+    pub fn set_smtp(&mut self, settings: &crate::scheduler::SmtpSettings) -> Result<(), String> {
+        self.mailer = Some(crate::scheduler::Mailer::new(settings)?);
+        Ok(())
+    }
+
+    /// The session cookie's name: the `__Host-` prefix binds it to this host over HTTPS, and
+    /// browsers refuse that prefix without `Secure`.
+    pub(crate) fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-entente_session"
+        } else {
+            "entente_session"
+        }
+    }
+
     /// Takes client addresses from the header `name` (see `client_ip_header`).
     pub fn set_client_ip_header(&mut self, name: &str) -> Result<(), String> {
         let h = axum::http::HeaderName::from_bytes(name.trim().as_bytes())

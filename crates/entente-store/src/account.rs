@@ -115,6 +115,11 @@ fn role(s: &str) -> Result<Role> {
     Role::parse(s).map_err(|e| StoreError::Corrupt(e.message))
 }
 
+/// A stored role.
+pub(crate) fn role_of(s: &str) -> Result<Role> {
+    role(s)
+}
+
 fn opt_ts(s: Option<String>) -> Result<Option<Timestamp>> {
     s.map(|t| ts(&t)).transpose()
 }

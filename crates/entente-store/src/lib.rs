@@ -18,6 +18,7 @@ mod finding;
 mod governance;
 mod login;
 mod measurement;
+mod member;
 mod migrate;
 mod obligation;
 mod party;
@@ -43,6 +44,7 @@ pub use finding::{
 pub use governance::TerminationView;
 pub use login::{Throttle, ThrottlePolicy};
 pub use measurement::{BreachView, MeasurementView};
+pub use member::{Handover, Invitation, PendingInvitation};
 pub use obligation::{ObligationFilter, ObligationPatch};
 pub use party::PartyPatch;
 pub use schedule::{

@@ -2,8 +2,8 @@
 //! API tokens (shown once, stored hashed), members and roles, per-agreement access.
 
 use crate::AppState;
-use crate::auth::{CSRF_HEADER, Caller, ClientIp, SESSION_COOKIE};
-use crate::error::{ApiError, AppJson, AppPath, Result};
+use crate::auth::{CSRF_HEADER, Caller, ClientIp};
+use crate::error::{AppJson, AppPath, Result};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use entente_core::CoreError;
 use entente_domain::access::{Permission, Role};
 use entente_domain::{AgreementId, OrganisationId, PartyId, UserId};
-use entente_store::{Member, TokenInfo};
+use entente_store::{Handover, Invitation, Member, TokenInfo};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,7 +24,13 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
         .routes(routes!(list_users, add_user))
-        .routes(routes!(set_user_role))
+        .routes(routes!(set_user_role, remove_user))
+        .routes(routes!(send_reset_link))
+        .routes(routes!(reset_password))
+        .routes(routes!(change_password))
+        .routes(routes!(list_invitations))
+        .routes(routes!(revoke_invitation))
+        .routes(routes!(accept_invitation))
         .routes(routes!(set_agreement_access))
 }
 
@@ -50,10 +56,11 @@ pub(crate) struct Identity {
     csrf_token: Option<String>,
 }
 
-fn session_cookie(value: &str, secure: bool, max_age: i64) -> Result<HeaderValue> {
-    let secure = if secure { "; Secure" } else { "" };
+fn session_cookie(s: &AppState, value: &str, max_age: i64) -> Result<HeaderValue> {
+    let name = s.session_cookie_name();
+    let secure = if s.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
     .map_err(|_| CoreError::Internal("cookie value is not a valid header".into()).into())
 }
@@ -91,8 +98,8 @@ async fn login(
     };
     let l = entente_core::auth::login(&s.store, attempt).await?;
     let cookie = session_cookie(
+        &s,
         &l.session,
-        s.secure_cookies,
         entente_core::auth::SESSION_ABSOLUTE_HOURS * 3600,
     )?;
     let id = Identity {
@@ -124,7 +131,7 @@ async fn logout(State(s): State<AppState>, caller: Caller) -> Result<Response> {
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()
-        .insert(header::SET_COOKIE, session_cookie("", s.secure_cookies, 0)?);
+        .insert(header::SET_COOKIE, session_cookie(&s, "", 0)?);
     Ok(res)
 }
 
@@ -226,66 +233,252 @@ async fn list_users(State(s): State<AppState>, caller: Caller) -> Result<Json<Ve
     Ok(Json(s.store.list_members(actor).await?))
 }
 
-/// A new member.
+/// An invitation to join the organisation.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewUser {
     email: String,
-    /// Display name.
+    /// Display name (for an address without an account).
     #[serde(default)]
     name: Option<String>,
-    /// Initial password (required for a new account; at least 12 characters).
-    #[serde(default)]
-    password: Option<String>,
     role: Role,
     /// For counterparty users: their party.
     #[serde(default)]
     party_id: Option<PartyId>,
 }
 
+/// The e-mail delivery invitations and reset links need, or a 409 that says what to do.
+fn mailer(s: &AppState) -> Result<&crate::scheduler::Mailer> {
+    s.mailer.as_ref().ok_or_else(|| {
+        CoreError::Conflict(
+            "e-mail delivery is not configured (ENTENTE_SMTP_HOST): invitations and reset links \
+             are sent only by e-mail; from the shell use `entente admin invite` or \
+             `entente admin set-password`"
+                .into(),
+        )
+        .into()
+    })
+}
+
+async fn send(s: &AppState, to: &str, subject: &str, body: &str) -> Result<()> {
+    let (id, _) = entente_core::auth::new_secret("mail")?;
+    mailer(s)?
+        .send(to, subject, body, &id)
+        .await
+        .map_err(|e| CoreError::Internal(format!("e-mail to a member failed: {e}")).into())
+}
+
+/// Invites someone: the link goes by e-mail to the address only, and the answer is the same
+/// whether or not the address has an account anywhere.
 #[utoipa::path(post, path = "/api/users", tag = "access", request_body = NewUser,
-    responses((status = 201, body = Member), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 202, body = Invitation, description = "invitation sent by e-mail"), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn add_user(
     State(s): State<AppState>,
     caller: Caller,
     AppJson(b): AppJson<NewUser>,
-) -> Result<(StatusCode, Json<Member>)> {
+) -> Result<(StatusCode, Json<Invitation>)> {
     let actor = caller.require(Permission::ManageUsers)?;
-    let hash = b
-        .password
-        .as_deref()
-        .map(entente_core::auth::hash_password)
-        .transpose()?;
-    let name = b.name.clone().unwrap_or_else(|| b.email.clone());
-    let id = s
-        .store
-        .add_member(actor, &b.email, &name, hash.as_deref(), b.role, b.party_id)
-        .await?;
-    let m = s
-        .store
-        .list_members(actor)
-        .await?
-        .into_iter()
-        .find(|m| m.user_id == id)
-        .ok_or_else(|| ApiError::from(CoreError::Internal("new member vanished".into())))?;
-    Ok((StatusCode::CREATED, Json(m)))
+    mailer(&s)?;
+    let (inv, secret) = entente_core::account::invite(
+        &s.store,
+        actor,
+        &b.email,
+        b.name.as_deref().unwrap_or_default(),
+        b.role,
+        b.party_id,
+    )
+    .await?;
+    let body = format!(
+        "{} invited you to Entente as {}.\n\nAccept within {} days: {}/invitation?token={secret}\n\n\
+         If you already have an Entente account with this address, accept with its password.\n",
+        caller.principal.email,
+        inv.role.as_str(),
+        entente_core::account::INVITATION_DAYS,
+        s.public_url.trim_end_matches('/'),
+    );
+    send(&s, &inv.email, "Invitation to Entente", &body).await?;
+    Ok((StatusCode::ACCEPTED, Json(inv)))
 }
 
-/// A role change.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub(crate) struct RoleChange {
-    role: Role,
+#[utoipa::path(get, path = "/api/invitations", tag = "access", responses((status = 200, body = Vec<Invitation>)))]
+async fn list_invitations(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Invitation>>> {
+    let actor = caller.require(Permission::ManageUsers)?;
+    Ok(Json(s.store.list_invitations(actor).await?))
 }
 
-#[utoipa::path(patch, path = "/api/users/{id}", tag = "access", params(("id" = UserId, Path)), request_body = RoleChange,
+#[utoipa::path(delete, path = "/api/invitations/{id}", tag = "access", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = crate::error::Problem)))]
+async fn revoke_invitation(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<String>,
+) -> Result<StatusCode> {
+    let actor = caller.require(Permission::ManageUsers)?;
+    s.store.revoke_invitation(actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Accepting an invitation from its link.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct Acceptance {
+    /// The token from the link.
+    token: String,
+    /// The password of the existing account with the invited address, or the new account's.
+    password: String,
+}
+
+/// The member an accepted invitation made.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Joined {
+    user_id: UserId,
+}
+
+#[utoipa::path(post, path = "/api/invitations/accept", tag = "access", request_body = Acceptance,
+    responses((status = 200, body = Joined), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn accept_invitation(
+    State(s): State<AppState>,
+    ClientIp(peer): ClientIp,
+    AppJson(b): AppJson<Acceptance>,
+) -> Result<Json<Joined>> {
+    if let Some(ip) = peer {
+        entente_core::auth::check_address(&s.store, ip).await?;
+    }
+    let user_id = entente_core::account::accept_invitation(&s.store, &b.token, &b.password).await?;
+    Ok(Json(Joined { user_id }))
+}
+
+/// A change to a member: role, or disabled (sign-in refused, sessions and tokens ended).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct MemberChange {
+    #[serde(default)]
+    role: Option<Role>,
+    #[serde(default)]
+    disabled: Option<bool>,
+}
+
+#[utoipa::path(patch, path = "/api/users/{id}", tag = "access", params(("id" = UserId, Path)), request_body = MemberChange,
+    responses((status = 204), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 async fn set_user_role(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<UserId>,
-    AppJson(b): AppJson<RoleChange>,
+    AppJson(b): AppJson<MemberChange>,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::ManageUsers)?;
-    s.store.set_member_role(actor, id, b.role).await?;
+    if b.role.is_none() && b.disabled.is_none() {
+        return Err(CoreError::from(entente_domain::ValidationError::new(
+            "role",
+            "name a new role or `disabled`",
+        ))
+        .into());
+    }
+    if let Some(role) = b.role {
+        s.store.set_member_role(actor, id, role).await?;
+    }
+    if let Some(disabled) = b.disabled {
+        s.store.set_member_disabled(actor, id, disabled).await?;
+        tracing::info!(user.id = %id, disabled, "member access changed");
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whom a removed member's agreements, obligations and watches pass to.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct RemoveQuery {
+    /// A member of the organisation (default: nobody; ownerships are cleared).
+    #[serde(default)]
+    handover_to: Option<UserId>,
+}
+
+#[utoipa::path(delete, path = "/api/users/{id}", tag = "access", params(("id" = UserId, Path), RemoveQuery),
+    responses((status = 200, body = Handover, description = "what was handed over"), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+async fn remove_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<UserId>,
+    axum::extract::Query(q): axum::extract::Query<RemoveQuery>,
+) -> Result<Json<Handover>> {
+    let actor = caller.require(Permission::ManageUsers)?;
+    let report = s.store.remove_member(actor, id, q.handover_to).await?;
+    tracing::info!(user.id = %id, "member removed");
+    Ok(Json(report))
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+#[utoipa::path(put, path = "/api/me/password", tag = "access", request_body = PasswordChange,
+    responses((status = 200, body = Ended, description = "the other sessions ended"), (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+async fn change_password(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppJson(b): AppJson<PasswordChange>,
+) -> Result<Json<Ended>> {
+    caller.require(Permission::Read)?;
+    let n = entente_core::account::change_password(
+        &s.store,
+        &caller.principal,
+        caller.session_hash.as_deref(),
+        &b.current_password,
+        &b.new_password,
+    )
+    .await?;
+    Ok(Json(Ended { sessions: n }))
+}
+
+/// Where a reset link went.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ResetSent {
+    email: String,
+    expires_at: entente_domain::Timestamp,
+}
+
+#[utoipa::path(post, path = "/api/users/{id}/password-reset", tag = "access", params(("id" = UserId, Path)),
+    responses((status = 202, body = ResetSent, description = "a single-use link was e-mailed to the member"), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+async fn send_reset_link(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<UserId>,
+) -> Result<(StatusCode, Json<ResetSent>)> {
+    let actor = caller.require(Permission::ManageUsers)?;
+    mailer(&s)?;
+    let (email, secret, expires_at) =
+        entente_core::account::create_reset_link(&s.store, actor, id).await?;
+    let body = format!(
+        "An administrator ({}) sent you a link to set a new Entente password.\n\n\
+         It works once, until {expires_at}: {}/reset-password?token={secret}\n\n\
+         Setting the password signs you out everywhere.\n",
+        caller.principal.email,
+        s.public_url.trim_end_matches('/'),
+    );
+    send(&s, &email, "Set a new Entente password", &body).await?;
+    Ok((StatusCode::ACCEPTED, Json(ResetSent { email, expires_at })))
+}
+
+/// A new password from a reset link.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct PasswordReset {
+    token: String,
+    new_password: String,
+}
+
+#[utoipa::path(post, path = "/api/password-reset", tag = "access", request_body = PasswordReset,
+    responses((status = 204), (status = 422, body = crate::error::Problem)))]
+async fn reset_password(
+    State(s): State<AppState>,
+    ClientIp(peer): ClientIp,
+    AppJson(b): AppJson<PasswordReset>,
+) -> Result<StatusCode> {
+    if let Some(ip) = peer {
+        entente_core::auth::check_address(&s.store, ip).await?;
+    }
+    entente_core::account::reset_password(&s.store, &b.token, &b.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -5,10 +5,10 @@
 mod email;
 mod webhook;
 
+pub(crate) use email::Mailer;
 pub use email::{SmtpSettings, SmtpTls};
 pub use webhook::{SignError, sign};
 
-use email::Mailer;
 use entente_domain::Timestamp;
 use entente_store::{ClaimedDelivery, DeliveryOutcome, RetryPolicy, Store, StoreError};
 use std::sync::Mutex;

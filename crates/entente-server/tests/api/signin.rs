@@ -147,7 +147,10 @@ async fn account_holds_look_the_same_for_unknown_e_mails_grow_and_spare_the_owne
         let events = actions(&app).await;
         // Six wrong passwords reached the account; the e-mail nobody has is only logged.
         assert_eq!(
-            events.iter().filter(|a| *a == "session.login_failed").count(),
+            events
+                .iter()
+                .filter(|a| *a == "session.login_failed")
+                .count(),
             6,
             "{events:?}"
         );

@@ -15,6 +15,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (4, "access", include_str!("../migrations/sqlite/0004_access.sql")),
     (5, "governance", include_str!("../migrations/sqlite/0005_governance.sql")),
     (6, "listing", include_str!("../migrations/sqlite/0006_listing.sql")),
+    (9, "counterparty", include_str!("../migrations/sqlite/0009_counterparty.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -24,6 +25,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (4, "access", include_str!("../migrations/postgres/0004_access.sql")),
     (5, "governance", include_str!("../migrations/postgres/0005_governance.sql")),
     (6, "listing", include_str!("../migrations/postgres/0006_listing.sql")),
+    (9, "counterparty", include_str!("../migrations/postgres/0009_counterparty.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 /// Request bodies for state-changing routes, so a cross-tenant request fails on the missing
 /// entity (404) and not on a malformed body. A new POST/PUT/PATCH route must be added here.
-fn sample_body(method: &Method, path: &str) -> Option<Value> {
+pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
     let b = match (method.as_str(), path) {
         ("POST", "/api/agreements") => agreement_body(),
         ("PATCH", "/api/agreements/{id}") => json!({"title": "x"}),
@@ -75,7 +75,7 @@ fn sample_body(method: &Method, path: &str) -> Option<Value> {
     Some(b)
 }
 
-const DOC: &str = "COLLABORATION AGREEMENT\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n1. Term. Two (2) years.\n";
+pub(crate) const DOC: &str = "COLLABORATION AGREEMENT\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n1. Term. Two (2) years.\n";
 
 /// Tenant A's agreement title: must never appear in tenant B's responses.
 const SECRET_TITLE: &str = "Tenant A Confidential Alliance";
@@ -182,7 +182,7 @@ fn fill(path: &str, ids: &Ids) -> String {
     out.join("/")
 }
 
-fn routes(doc: &Value) -> Vec<(Method, String)> {
+pub(crate) fn routes(doc: &Value) -> Vec<(Method, String)> {
     let mut v = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for m in item.as_object().unwrap().keys() {
@@ -194,7 +194,7 @@ fn routes(doc: &Value) -> Vec<(Method, String)> {
     v
 }
 
-async fn send(
+pub(crate) async fn send(
     client: &reqwest::Client,
     base: &str,
     method: &Method,

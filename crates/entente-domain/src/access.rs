@@ -34,8 +34,16 @@ pub enum Permission {
     DeleteAgreements,
     /// Move agreements through their lifecycle, approve, sign.
     Govern,
-    /// Change obligation status, record measurements.
+    /// Change obligation status and owner, waive or reopen occurrences, record measurements,
+    /// manage watchers.
     UpdateObligations,
+    /// Mark an occurrence of a visible obligation done and attach evidence to it. Counterparty
+    /// users hold this without `UpdateObligations`: they report their own performance but do
+    /// not waive or reassign duties.
+    CompleteOccurrences,
+    /// See what the organisation keeps to itself: playbook findings and risk scores, approval
+    /// rounds and policy, transitions, reviews, disputes, watchers, alerts and measurements.
+    ReadInternal,
     /// Read the audit trail.
     ReadAudit,
     /// Manage playbooks.
@@ -45,12 +53,14 @@ pub enum Permission {
 }
 
 /// Every permission, for matrix checks and documentation.
-pub const ALL_PERMISSIONS: [Permission; 8] = [
+pub const ALL_PERMISSIONS: [Permission; 10] = [
     Permission::Read,
     Permission::WriteAgreements,
     Permission::DeleteAgreements,
     Permission::Govern,
     Permission::UpdateObligations,
+    Permission::CompleteOccurrences,
+    Permission::ReadInternal,
     Permission::ReadAudit,
     Permission::ManagePlaybooks,
     Permission::ManageUsers,
@@ -99,12 +109,24 @@ impl Role {
         match self {
             Self::Admin => true,
             Self::Legal => !matches!(p, ManageUsers | ManagePlaybooks),
-            Self::Procurement => {
-                matches!(p, Read | WriteAgreements | UpdateObligations | ReadAudit)
+            Self::Procurement => matches!(
+                p,
+                Read | ReadInternal
+                    | WriteAgreements
+                    | UpdateObligations
+                    | CompleteOccurrences
+                    | ReadAudit
+            ),
+            Self::BusinessOwner => {
+                matches!(
+                    p,
+                    Read | ReadInternal | UpdateObligations | CompleteOccurrences
+                )
             }
-            Self::BusinessOwner => matches!(p, Read | UpdateObligations),
-            Self::Viewer => matches!(p, Read),
-            Self::Counterparty => matches!(p, Read | UpdateObligations),
+            Self::Viewer => matches!(p, Read | ReadInternal),
+            // The other company's user: the shared text and its own party's duties, nothing
+            // internal (see docs/security.md, "Counterparty scope").
+            Self::Counterparty => matches!(p, Read | CompleteOccurrences),
         }
     }
 }
@@ -122,5 +144,31 @@ mod tests {
         assert!(!Role::Viewer.allows(Permission::UpdateObligations));
         assert!(Role::Legal.allows(Permission::Govern));
         assert!(!Role::Procurement.allows(Permission::DeleteAgreements));
+    }
+
+    #[test]
+    fn only_counterparties_lack_internal_reads_and_they_only_complete_occurrences() {
+        for r in Role::ALL {
+            assert_eq!(
+                r.allows(Permission::ReadInternal),
+                r != Role::Counterparty,
+                "{r:?}"
+            );
+            // Whoever may change an obligation may also record its completion.
+            assert!(
+                !r.allows(Permission::UpdateObligations)
+                    || r.allows(Permission::CompleteOccurrences)
+            );
+        }
+        let cp = Role::Counterparty;
+        assert!(cp.allows(Permission::CompleteOccurrences));
+        for p in ALL_PERMISSIONS {
+            assert_eq!(
+                cp.allows(p),
+                matches!(p, Permission::Read | Permission::CompleteOccurrences),
+                "{p:?}"
+            );
+        }
+        assert!(!Role::Viewer.allows(Permission::CompleteOccurrences));
     }
 }

@@ -336,9 +336,56 @@ impl NewObligation {
     }
 }
 
+/// The obligor key of a duty every party owes.
+pub const EACH_KEY: &str = "each";
+
+/// What an obligor names, as a key to compare with [`crate::party::match_key`] of a party's
+/// legal and short names: [`EACH_KEY`] for a duty of every party ("each", "Each Party",
+/// "both parties", "the Parties" …), otherwise the match key of the name.
+pub fn obligor_key(obligor: &str) -> String {
+    let key = crate::party::match_key(obligor);
+    const EACH: &[&str] = &[
+        "each",
+        "each party",
+        "each of the parties",
+        "each of them",
+        "both",
+        "both parties",
+        "both of the parties",
+        "either party",
+        "parties",
+        "all parties",
+        "all the parties",
+        "all of the parties",
+    ];
+    if EACH.contains(&key.as_str()) {
+        EACH_KEY.to_owned()
+    } else {
+        key
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn obligors_of_every_party_share_one_key_and_names_keep_theirs() {
+        for each in [
+            "each",
+            "Each Party",
+            "both parties",
+            "the Parties",
+            "EACH OF THE PARTIES",
+        ] {
+            assert_eq!(obligor_key(each), EACH_KEY, "{each}");
+        }
+        assert_eq!(
+            obligor_key("Globex GmbH."),
+            crate::party::match_key("Globex")
+        );
+        assert_ne!(obligor_key("Northwind"), EACH_KEY);
+    }
 
     #[test]
     fn relative_and_recurring_due_dates_follow_the_effective_date() {

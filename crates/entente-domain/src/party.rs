@@ -180,9 +180,77 @@ pub fn normalise_name(s: &str) -> String {
         .join(" ")
 }
 
+/// Words a company name may end with that only say what kind of company it is.
+const LEGAL_FORMS: &[&str] = &[
+    "ab",
+    "ag",
+    "aps",
+    "as",
+    "bv",
+    "co",
+    "company",
+    "corp",
+    "corporation",
+    "gmbh",
+    "inc",
+    "incorporated",
+    "kg",
+    "kk",
+    "limited",
+    "llc",
+    "llp",
+    "lp",
+    "ltd",
+    "mbh",
+    "nv",
+    "oy",
+    "plc",
+    "pte",
+    "pty",
+    "sa",
+    "sarl",
+    "sas",
+    "se",
+    "spa",
+    "srl",
+    "ug",
+];
+
+/// The key a party's name is compared on when a text names it: case, punctuation and
+/// spacing are ignored, and so are a leading "the" and trailing legal-form words, so
+/// "the Supplier", "GLOBEX GmbH" and "Globex" meet "Supplier", "Globex GmbH." and "Globex".
+/// Never empty for a name with a letter or digit: a name that is only a legal form keeps it.
+pub fn match_key(name: &str) -> String {
+    let n = normalise_name(name);
+    let mut words: Vec<&str> = n.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.len() > 1 && words.first() == Some(&"the") {
+        words.remove(0);
+    }
+    while words.len() > 1 && words.last().is_some_and(|w| LEGAL_FORMS.contains(w)) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn match_keys_ignore_articles_legal_forms_case_and_punctuation() {
+        for (a, b) in [
+            ("Globex GmbH", "GLOBEX"),
+            ("Northwind Systems, Inc.", "northwind systems"),
+            ("the Supplier", "Supplier"),
+            ("Acme GmbH & Co. KG", "Acme"),
+            ("Initech Pty Ltd", "Initech"),
+        ] {
+            assert_eq!(match_key(a), match_key(b), "{a} / {b}");
+        }
+        assert_ne!(match_key("Globex"), match_key("Globex Systems"));
+        assert_eq!(match_key("Ltd."), "ltd");
+        assert_eq!(match_key("The"), "the");
+    }
 
     #[test]
     fn names_differing_in_case_and_punctuation_are_one_party() {

@@ -41,6 +41,40 @@ impl Caller {
             .into())
         }
     }
+
+    /// Refuses, with 403, a caller who may not see what the organisation keeps to itself
+    /// (findings, risk, approvals, watchers, alerts …), then requires `p`. For collections and
+    /// writes: the refusal is the same whatever exists, so it reveals nothing.
+    pub(crate) fn require_internal(&self, p: Permission) -> Result<&Actor, ApiError> {
+        if !self.role.allows(Permission::ReadInternal) {
+            return Err(CoreError::Forbidden(format!(
+                "this is internal to the organisation; the {} role sees only the agreement's \
+                 text, its own party's obligations, key dates and what is shared with it",
+                self.role.as_str()
+            ))
+            .into());
+        }
+        self.require(p)
+    }
+
+    /// Like [`Caller::require_internal`] for a read of one internal item (`entity` `id`, e.g.
+    /// the approval rounds of an agreement): a caller without `ReadInternal` is told it does
+    /// not exist (404), so whether we keep one does not leak.
+    pub(crate) fn require_internal_item(
+        &self,
+        p: Permission,
+        entity: &'static str,
+        id: impl std::fmt::Display,
+    ) -> Result<&Actor, ApiError> {
+        if !self.role.allows(Permission::ReadInternal) {
+            return Err(CoreError::NotFound {
+                entity,
+                id: id.to_string(),
+            }
+            .into());
+        }
+        self.require(p)
+    }
 }
 
 fn unauthorized(msg: &str) -> ApiError {

@@ -461,8 +461,8 @@ pub(crate) async fn insert_agreement(
         }
         party_ids.push(pid);
         sqlx::query(
-            "insert into agreement_party (agreement_id, party_id, organisation_id, ordinal, role, short_name, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $7)",
+            "insert into agreement_party (agreement_id, party_id, organisation_id, ordinal, role, short_name, short_key, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         )
         .bind(id.to_string())
         .bind(pid.to_string())
@@ -470,6 +470,7 @@ pub(crate) async fn insert_agreement(
         .bind(i as i64)
         .bind(&p.role)
         .bind(p.short_name.clone())
+        .bind(p.short_name.as_deref().map(entente_domain::party::match_key))
         .bind(&now)
         .execute(&mut **tx)
         .await?;

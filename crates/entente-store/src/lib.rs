@@ -238,6 +238,7 @@ impl Store {
     /// Applies embedded migrations for this backend.
     pub async fn migrate(&self) -> Result<()> {
         migrate::migrator(self.backend).run(&self.pool).await?;
+        obligation::key_unkeyed_rows(&self.pool).await?;
         Ok(())
     }
 

@@ -17,6 +17,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (6, "listing", include_str!("../migrations/sqlite/0006_listing.sql")),
     (7, "accounts", include_str!("../migrations/sqlite/0007_accounts.sql")),
     (8, "feeds", include_str!("../migrations/sqlite/0008_feeds.sql")),
+    (9, "counterparty", include_str!("../migrations/sqlite/0009_counterparty.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -28,6 +29,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (6, "listing", include_str!("../migrations/postgres/0006_listing.sql")),
     (7, "accounts", include_str!("../migrations/postgres/0007_accounts.sql")),
     (8, "feeds", include_str!("../migrations/postgres/0008_feeds.sql")),
+    (9, "counterparty", include_str!("../migrations/postgres/0009_counterparty.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -3,8 +3,11 @@
 
 use crate::agreement::{load_terms, lock_agreement, touch};
 use crate::row::{json, opt_date, parse_id, to_json};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
-use entente_domain::obligation::{NewObligation, Obligation, ObligationStatus};
+use crate::{Actor, Result, Store, StoreError, Visibility, audit, now_text};
+use entente_domain::obligation::{
+    EACH_KEY, NewObligation, Obligation, ObligationStatus, obligor_key,
+};
+use entente_domain::party::match_key;
 use entente_domain::terms::TermField;
 use entente_domain::{AgreementId, Date, ObligationId, Timestamp, ValidationError};
 use serde::Deserialize;
@@ -53,14 +56,15 @@ pub(crate) async fn insert(
     o.validate()?;
     let id = ObligationId::new();
     sqlx::query(
-        "insert into obligation (obligation_id, organisation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, \
+        "insert into obligation (obligation_id, organisation_id, agreement_id, obligor, obligor_key, beneficiary, body, due, due_date, metric, \
          status, owner, vague, survives, evidence, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
     )
     .bind(id.to_string())
     .bind(org)
     .bind(agreement.to_string())
     .bind(o.obligor.trim())
+    .bind(obligor_key(&o.obligor))
     .bind(o.beneficiary.clone())
     .bind(o.text.trim())
     .bind(to_json(&o.due))
@@ -75,6 +79,84 @@ pub(crate) async fn insert(
     .execute(&mut **tx)
     .await?;
     Ok(id)
+}
+
+/// The SQL condition (on obligation alias `o`) limiting obligations to the duties this actor
+/// may see, with parameters numbered from `next`, and their values. A counterparty user sees
+/// what its own party owes: an obligor whose key is its party's legal name or the short name
+/// the agreement defines for it, and duties of every party; a name that also fits another
+/// party of the agreement is not taken as its own. Everyone else sees every duty of the
+/// agreements they see (that part is `Actor::visible`'s).
+pub(crate) fn owed_sql(actor: &Actor, o: &str, next: usize) -> (String, Vec<String>) {
+    let Visibility::Party(p) = &actor.visibility else {
+        return ("1 = 1".to_owned(), Vec::new());
+    };
+    let names = |ap: &str, pt: &str| format!("{o}.obligor_key in ({pt}.match_key, {ap}.short_key)");
+    (
+        format!(
+            "({o}.obligor_key = '{EACH_KEY}' or exists (select 1 from agreement_party op join party pp on pp.party_id = op.party_id \
+             where op.agreement_id = {o}.agreement_id and op.party_id = ${next} and {mine} \
+             and not exists (select 1 from agreement_party xp join party xq on xq.party_id = xp.party_id \
+             where xp.agreement_id = {o}.agreement_id and xp.party_id <> op.party_id and {theirs})))",
+            mine = names("op", "pp"),
+            theirs = names("xp", "xq"),
+        ),
+        vec![p.to_string()],
+    )
+}
+
+/// Keys obligors, parties and short names stored before match keys existed (migration 9).
+/// Runs at start-up; once every row is keyed it reads two empty partial indexes.
+pub(crate) async fn key_unkeyed_rows(pool: &sqlx::AnyPool) -> Result<()> {
+    let obligations: Vec<(String, String)> =
+        sqlx::query_as("select obligation_id, obligor from obligation where obligor_key is null")
+            .fetch_all(pool)
+            .await?;
+    let parties: Vec<(String, String)> =
+        sqlx::query_as("select party_id, legal_name from party where match_key is null")
+            .fetch_all(pool)
+            .await?;
+    // Short names are keyed with their party rows: an unkeyed party marks an older install.
+    let short_names: Vec<(String, String, String)> = if parties.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(
+            "select agreement_id, party_id, short_name from agreement_party \
+             where short_name is not null and short_key is null",
+        )
+        .fetch_all(pool)
+        .await?
+    };
+    if obligations.is_empty() && parties.is_empty() {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    for (id, obligor) in &obligations {
+        sqlx::query("update obligation set obligor_key = $1 where obligation_id = $2")
+            .bind(obligor_key(obligor))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (id, name) in &parties {
+        sqlx::query("update party set match_key = $1 where party_id = $2")
+            .bind(match_key(name))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (agreement, party, short) in &short_names {
+        sqlx::query(
+            "update agreement_party set short_key = $1 where agreement_id = $2 and party_id = $3",
+        )
+        .bind(match_key(short))
+        .bind(agreement)
+        .bind(party)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 const COLUMNS: &str = "obligation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, status, owner, vague, survives";
@@ -136,14 +218,20 @@ impl Store {
 
     /// One obligation.
     pub async fn get_obligation(&self, actor: &Actor, id: ObligationId) -> Result<Obligation> {
-        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select {COLUMNS} from obligation where organisation_id = $1 and obligation_id = $2"
+        // Another party's duty does not exist for a counterparty user.
+        let (owed, owed_binds) = owed_sql(actor, "o", 3);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {COLUMNS} from obligation o where organisation_id = $1 and obligation_id = $2 and {owed}"
         )))
         .bind(actor.org.to_string())
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::not_found("obligation", id))?;
+        .bind(id.to_string());
+        for b in owed_binds {
+            q = q.bind(b);
+        }
+        let r = q
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found("obligation", id))?;
         let o = from_row(&r)?;
         self.check_visible(actor, o.agreement_id)
             .await
@@ -159,12 +247,14 @@ impl Store {
     ) -> Result<Vec<Obligation>> {
         let mut errs = entente_domain::error::Collector::default();
         let (vis, vis_binds) = actor.visible(2);
+        let (owed, owed_binds) = owed_sql(actor, "obligation", 2 + vis_binds.len());
         let mut sql = format!(
             "select {COLUMNS} from obligation where organisation_id = $1 and exists \
-             (select 1 from agreement a where a.agreement_id = obligation.agreement_id and {vis})"
+             (select 1 from agreement a where a.agreement_id = obligation.agreement_id and {vis}) and {owed}"
         );
         let mut binds = vec![actor.org.to_string()];
         binds.extend(vis_binds);
+        binds.extend(owed_binds);
         let add = |cond: &str, v: String, sql: &mut String, binds: &mut Vec<String>| {
             binds.push(v);
             sql.push_str(&format!(

@@ -2,8 +2,10 @@
 //! created, listed with their agreement counts, and corrected.
 
 use crate::row::{json, parse_id, to_json};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
-use entente_domain::party::{NewAgreementParty, Party, PartyRef, normalise_name, parse_legal_name};
+use crate::{Actor, Result, Store, StoreError, Visibility, audit, now_text};
+use entente_domain::party::{
+    NewAgreementParty, Party, PartyRef, match_key, normalise_name, parse_legal_name,
+};
 use entente_domain::{PartyId, ValidationError};
 use serde::Deserialize;
 use sqlx::{Any, Transaction};
@@ -44,13 +46,14 @@ pub(crate) async fn resolve(
             let id = PartyId::new();
             let now = now_text();
             sqlx::query(
-                "insert into party (party_id, organisation_id, legal_name, name_key, jurisdiction, identifiers, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $5, '[]', $6, $6)",
+                "insert into party (party_id, organisation_id, legal_name, name_key, match_key, jurisdiction, identifiers, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $6, '[]', $7, $7)",
             )
             .bind(id.to_string())
             .bind(&org)
             .bind(name)
             .bind(&key)
+            .bind(match_key(name))
             .bind(p.jurisdiction.clone())
             .bind(&now)
             .execute(&mut **tx)
@@ -91,6 +94,23 @@ fn party_from(row: (String, String, Option<String>, String)) -> Result<Party> {
     })
 }
 
+/// The SQL condition (on table `party`) limiting parties to those this actor may see, with
+/// parameters numbered from `next`. The tenant's list of business partners is internal: a
+/// counterparty user sees only the parties of agreements it sees. Other members see all.
+fn shown_sql(actor: &Actor, next: usize) -> (String, Vec<String>) {
+    if !matches!(actor.visibility, Visibility::Party(_)) {
+        return ("1 = 1".to_owned(), Vec::new());
+    }
+    let (vis, binds) = actor.visible(next);
+    (
+        format!(
+            "exists (select 1 from agreement_party sp join agreement a on a.agreement_id = sp.agreement_id \
+             where sp.party_id = party.party_id and {vis})"
+        ),
+        binds,
+    )
+}
+
 impl Store {
     /// Parties of the tenant, optionally filtered by part of the name.
     pub async fn list_parties(&self, actor: &Actor, q: Option<&str>) -> Result<Vec<Party>> {
@@ -101,26 +121,33 @@ impl Store {
                 .to_lowercase()
                 .replace(['%', '_'], "")
         );
-        let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+        let (shown, shown_binds) = shown_sql(actor, 3);
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select party_id, legal_name, jurisdiction, identifiers from party \
-             where organisation_id = $1 and lower(legal_name) like $2 order by legal_name limit 1000",
-        )
+             where organisation_id = $1 and lower(legal_name) like $2 and {shown} order by legal_name limit 1000"
+        )))
         .bind(actor.org.to_string())
-        .bind(pattern)
-        .fetch_all(&self.pool)
-        .await?;
+        .bind(pattern);
+        for b in shown_binds {
+            q = q.bind(b);
+        }
+        let rows: Vec<(String, String, Option<String>, String)> = q.fetch_all(&self.pool).await?;
         rows.into_iter().map(party_from).collect()
     }
 
     /// One party.
     pub async fn get_party(&self, actor: &Actor, id: PartyId) -> Result<Party> {
-        let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
-            "select party_id, legal_name, jurisdiction, identifiers from party where organisation_id = $1 and party_id = $2",
-        )
+        let (shown, shown_binds) = shown_sql(actor, 3);
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select party_id, legal_name, jurisdiction, identifiers from party where organisation_id = $1 and party_id = $2 and {shown}"
+        )))
         .bind(actor.org.to_string())
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+        .bind(id.to_string());
+        for b in shown_binds {
+            q = q.bind(b);
+        }
+        let row: Option<(String, String, Option<String>, String)> =
+            q.fetch_optional(&self.pool).await?;
         party_from(row.ok_or_else(|| StoreError::not_found("party", id))?)
     }
 
@@ -177,11 +204,12 @@ impl Store {
         let identifiers = patch.identifiers.clone().unwrap_or(cur.identifiers);
         let now = now_text();
         sqlx::query(
-            "update party set legal_name = $1, name_key = $2, jurisdiction = $3, identifiers = $4, updated_at = $5 \
-             where party_id = $6 and organisation_id = $7",
+            "update party set legal_name = $1, name_key = $2, match_key = $3, jurisdiction = $4, identifiers = $5, updated_at = $6 \
+             where party_id = $7 and organisation_id = $8",
         )
         .bind(&legal_name)
         .bind(normalise_name(&legal_name))
+        .bind(match_key(&legal_name))
         .bind(jurisdiction.clone())
         .bind(to_json(&identifiers))
         .bind(&now)

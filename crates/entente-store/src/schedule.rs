@@ -227,7 +227,9 @@ impl Store {
             today.unwrap_or_else(|| settings.today(Timestamp::from_jiff(jiff::Timestamp::now())));
         let a = self.get_agreement(actor, id).await?;
         let clauses = self.list_clauses(actor, id, None).await?;
-        let obligations = load_obligations(&self.pool, &actor.org.to_string(), &[id]).await?;
+        let mut obligations = load_obligations(&self.pool, &actor.org.to_string(), &[id]).await?;
+        let owed = self.owed_obligations(actor, id).await?;
+        obligations.retain(|o| owed.as_ref().is_none_or(|ids| ids.contains(&o.id)));
         let records = load_records(&self.pool, &actor.org.to_string(), &obligations).await?;
         // An explicit calendar (e.g. a holiday file) wins over the tenant's setting.
         let cal = calendar
@@ -526,6 +528,10 @@ impl Store {
         let (vis, vis_binds) = actor.visible(binds.len() + 1);
         sql.push_str(&format!(" and {vis}"));
         binds.extend(vis_binds);
+        // Key dates are the agreement's; an occurrence only when its duty is visible too.
+        let (owed, owed_binds) = crate::obligation::owed_sql(actor, "o", binds.len() + 1);
+        sql.push_str(&format!(" and (d.obligation_id is null or {owed})"));
+        binds.extend(owed_binds);
         sql.push_str(&format!(
             " order by d.due_date, d.agreement_id, d.subject limit {limit}"
         ));
@@ -760,9 +766,19 @@ impl Store {
         actor: &Actor,
         evidence_id: &str,
     ) -> Result<(String, String, Vec<u8>)> {
-        let r = sqlx::query("select filename, media_type, content from occurrence_evidence where organisation_id = $1 and occurrence_evidence_id = $2")
-            .bind(actor.org.to_string())
-            .bind(evidence_id)
+        // Evidence of another party's duty does not exist for a counterparty user.
+        let (owed, owed_binds) = crate::obligation::owed_sql(actor, "o", 3);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select e.filename, e.media_type, e.content from occurrence_evidence e \
+             join obligation o on o.obligation_id = e.obligation_id \
+             where e.organisation_id = $1 and e.occurrence_evidence_id = $2 and {owed}"
+        )))
+        .bind(actor.org.to_string())
+        .bind(evidence_id);
+        for b in owed_binds {
+            q = q.bind(b);
+        }
+        let r = q
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::not_found("evidence", evidence_id))?;
@@ -770,6 +786,30 @@ impl Store {
             r.try_get("filename")?,
             r.try_get("media_type")?,
             r.try_get("content")?,
+        ))
+    }
+
+    /// The ids of the agreement's obligations this actor may see, or `None` when it sees all.
+    async fn owed_obligations(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+    ) -> Result<Option<std::collections::HashSet<ObligationId>>> {
+        if !matches!(actor.visibility, crate::Visibility::Party(_)) {
+            return Ok(None);
+        }
+        let (owed, owed_binds) = crate::obligation::owed_sql(actor, "o", 3);
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select o.obligation_id from obligation o where o.organisation_id = $1 and o.agreement_id = $2 and {owed}"
+        )))
+        .bind(actor.org.to_string())
+        .bind(id.to_string());
+        for b in owed_binds {
+            q = q.bind(b);
+        }
+        let ids: Vec<String> = q.fetch_all(&self.pool).await?;
+        Ok(Some(
+            ids.iter().map(|i| parse_id(i)).collect::<Result<_>>()?,
         ))
     }
 

@@ -447,6 +447,14 @@ async fn send_reset_link(
     AppPath(id): AppPath<UserId>,
 ) -> Result<(StatusCode, Json<ResetSent>)> {
     let actor = caller.require(Permission::ManageUsers)?;
+    // Another tenant's user does not exist here, whatever the mail set-up.
+    if !s.store.list_members(actor).await?.iter().any(|m| m.user_id == id) {
+        return Err(CoreError::NotFound {
+            entity: "user",
+            id: id.to_string(),
+        }
+        .into());
+    }
     mailer(&s)?;
     let (email, secret, expires_at) =
         entente_core::account::create_reset_link(&s.store, actor, id).await?;

@@ -12,6 +12,7 @@ use axum::response::Response;
 use entente_domain::access::Permission;
 use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
 use entente_domain::measurement::MeasurementInput;
+use entente_domain::obligation::ObligationStatus;
 use entente_domain::occurrence::OccurrenceUpdate;
 use entente_domain::{AgreementId, Date, ObligationId, ValidationError};
 use entente_store::{
@@ -137,7 +138,17 @@ async fn record_occurrence(
     AppPath((id, due)): AppPath<(ObligationId, String)>,
     AppJson(u): AppJson<OccurrenceUpdate>,
 ) -> Result<Json<OccurrenceView>> {
-    let actor = caller.require(Permission::UpdateObligations)?;
+    // Reporting a duty done is for whoever performs it (a counterparty user included);
+    // waiving or reopening one is the beneficiary's decision.
+    let done = matches!(
+        ObligationStatus::parse(&u.status),
+        Ok(ObligationStatus::Done)
+    );
+    let actor = caller.require(if done {
+        Permission::CompleteOccurrences
+    } else {
+        Permission::UpdateObligations
+    })?;
     let due = Date::parse(&due).map_err(|e| e.within("due"))?;
     Ok(Json(s.store.record_occurrence(actor, id, due, &u).await?))
 }
@@ -163,7 +174,7 @@ async fn attach_evidence(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<EvidenceInfo>)> {
-    let actor = caller.require(Permission::UpdateObligations)?;
+    let actor = caller.require(Permission::CompleteOccurrences)?;
     let due = Date::parse(&due).map_err(|e| e.within("due"))?;
     let media = headers
         .get(header::CONTENT_TYPE)
@@ -196,7 +207,7 @@ async fn list_measurements(
     caller: Caller,
     AppPath(id): AppPath<ObligationId>,
 ) -> Result<Json<Vec<MeasurementView>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal_item(Permission::Read, "measurements of obligation", id)?;
     Ok(Json(s.store.list_measurements(actor, id).await?))
 }
 
@@ -236,7 +247,7 @@ async fn import_measurements(
 #[utoipa::path(get, path = "/api/breaches", tag = "obligations",
     responses((status = 200, description = "performance breaches, newest first", body = Vec<BreachView>)))]
 async fn list_breaches(State(s): State<AppState>, caller: Caller) -> Result<Json<Vec<BreachView>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal(Permission::Read)?;
     Ok(Json(s.store.list_breaches(actor).await?))
 }
 
@@ -246,7 +257,7 @@ async fn get_alert_settings(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<Json<AlertSettings>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal(Permission::Read)?;
     Ok(Json(s.store.alert_settings(actor.org).await?))
 }
 
@@ -276,7 +287,7 @@ async fn list_alerts(
     caller: Caller,
     AppQuery(l): AppQuery<Limit>,
 ) -> Result<Json<Vec<AlertView>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal(Permission::Read)?;
     Ok(Json(
         s.store.list_alerts(actor, l.limit.unwrap_or(200)).await?,
     ))
@@ -339,7 +350,7 @@ async fn list_watchers(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Vec<String>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal_item(Permission::Read, "watchers of agreement", id)?;
     s.store.get_agreement(actor, id).await?;
     Ok(Json(s.store.list_watchers(actor, id).await?))
 }
@@ -352,7 +363,7 @@ async fn add_watcher(
     AppPath(id): AppPath<AgreementId>,
     AppJson(b): AppJson<WatcherBody>,
 ) -> Result<Json<Vec<String>>> {
-    let actor = caller.require(Permission::UpdateObligations)?;
+    let actor = caller.require_internal(Permission::UpdateObligations)?;
     s.store.get_agreement(actor, id).await?;
     Ok(Json(s.store.add_watcher(actor, id, &b.email).await?))
 }
@@ -364,7 +375,7 @@ async fn remove_watcher(
     caller: Caller,
     AppPath((id, email)): AppPath<(AgreementId, String)>,
 ) -> Result<Json<Vec<String>>> {
-    let actor = caller.require(Permission::UpdateObligations)?;
+    let actor = caller.require_internal(Permission::UpdateObligations)?;
     s.store.get_agreement(actor, id).await?;
     Ok(Json(s.store.remove_watcher(actor, id, &email).await?))
 }

@@ -25,7 +25,8 @@ async fn agreement_audit(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Vec<AuditEvent>>> {
-    let actor = caller.require(Permission::ReadAudit)?;
+    let actor =
+        caller.require_internal_item(Permission::ReadAudit, "audit trail of agreement", id)?;
     // Events outlive a deleted agreement, so existence is checked only when none are found.
     let events = s.store.list_audit(actor, Some(id)).await?;
     if events.is_empty() {
@@ -47,7 +48,7 @@ pub(crate) struct Verification {
 
 #[utoipa::path(get, path = "/api/audit/verify", tag = "audit", responses((status = 200, body = Verification)))]
 async fn verify_audit(State(s): State<AppState>, caller: Caller) -> Result<Json<Verification>> {
-    let actor = caller.require(Permission::ReadAudit)?;
+    let actor = caller.require_internal(Permission::ReadAudit)?;
     let b = s.store.verify_audit(actor.org).await?;
     Ok(Json(Verification {
         intact: b.is_none(),

@@ -57,7 +57,7 @@ async fn check_document(
     caller: Caller,
     AppJson(body): AppJson<CheckRequest>,
 ) -> Result<Json<Report>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal(Permission::Read)?;
     let (bytes, filename) = match (body.text, body.content_base64) {
         (Some(t), None) => (
             t.into_bytes(),
@@ -112,7 +112,7 @@ async fn get_check(
     AppPath(id): AppPath<AgreementId>,
     AppQuery(q): AppQuery<VersionQuery>,
 ) -> Result<Json<StoredCheck>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal_item(Permission::Read, "check of agreement", id)?;
     let c = s
         .store
         .latest_check(actor, id, q.version_id)
@@ -160,14 +160,14 @@ async fn list_checks(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Vec<StoredCheck>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal_item(Permission::Read, "checks of agreement", id)?;
     Ok(Json(s.store.list_checks(actor, id).await?))
 }
 
 #[utoipa::path(get, path = "/api/portfolio/risk", tag = "playbooks",
     responses((status = 200, description = "the latest check of every agreement the caller sees: overall, score distribution, by kind, by counterparty, by owner, riskiest", body = Portfolio)))]
 async fn portfolio_risk(State(s): State<AppState>, caller: Caller) -> Result<Json<Portfolio>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal(Permission::Read)?;
     Ok(Json(uc::portfolio(&s.store, actor).await?))
 }
 
@@ -194,7 +194,7 @@ async fn list_findings(
     caller: Caller,
     AppQuery(q): AppQuery<FindingQuery>,
 ) -> Result<Json<Vec<FindingRow>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal(Permission::Read)?;
     if let Some(b) = &q.blind_spot
         && BlindSpot::parse(b).is_none()
     {
@@ -291,7 +291,7 @@ fn view(p: &Playbook, origin: &str, set: Option<(String, Timestamp)>) -> Playboo
 #[utoipa::path(get, path = "/api/playbook", tag = "playbooks",
     responses((status = 200, description = "the playbook in force for the tenant (the built-in one until a playbook is set)", body = PlaybookView)))]
 async fn get_playbook(State(s): State<AppState>, caller: Caller) -> Result<Json<PlaybookView>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal(Permission::Read)?;
     let p = uc::tenant_playbook(&s.store, actor).await?;
     Ok(Json(match s.store.active_playbook(actor).await? {
         Some(stored) => view(&p, "tenant", Some((stored.created_by, stored.created_at))),
@@ -326,7 +326,7 @@ async fn set_playbook(
 #[utoipa::path(get, path = "/api/playbook/default", tag = "playbooks",
     responses((status = 200, description = "the built-in cooperation playbook, a starting point to copy or extend", body = PlaybookView)))]
 async fn default_playbook(caller: Caller) -> Result<Json<PlaybookView>> {
-    caller.require(Permission::Read)?;
+    caller.require_internal(Permission::Read)?;
     Ok(Json(view(
         entente_playbook::default_playbook(),
         "builtin",

@@ -67,7 +67,7 @@ async fn list_transitions(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Vec<TransitionRecord>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal_item(Permission::Read, "transitions of agreement", id)?;
     Ok(Json(s.store.transitions(actor, id).await?))
 }
 
@@ -77,7 +77,7 @@ async fn get_approval_policy(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<Json<ApprovalPolicy>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal(Permission::Read)?;
     Ok(Json(s.store.approval_policy(actor).await?))
 }
 
@@ -102,7 +102,7 @@ async fn list_approvals(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Vec<ApprovalChain>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal_item(Permission::Read, "approvals of agreement", id)?;
     Ok(Json(s.store.approval_rounds(actor, id).await?))
 }
 
@@ -162,7 +162,7 @@ async fn decide_approval(
     AppJson(b): AppJson<StepDecision>,
 ) -> Result<Json<DecisionOutcome>> {
     // Each step names the role that decides it; the chain checks the caller's role.
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal(Permission::Read)?;
     let (chain, status) = s
         .store
         .decide_approval(
@@ -359,7 +359,7 @@ async fn list_reviews(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Vec<Review>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal_item(Permission::Read, "reviews of agreement", id)?;
     Ok(Json(s.store.reviews(actor, id).await?))
 }
 
@@ -441,7 +441,7 @@ async fn list_disputes(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
 ) -> Result<Json<Vec<Dispute>>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal_item(Permission::Read, "disputes of agreement", id)?;
     Ok(Json(s.store.disputes(actor, id).await?))
 }
 
@@ -467,7 +467,7 @@ async fn get_dispute(
     caller: Caller,
     AppPath(id): AppPath<DisputeId>,
 ) -> Result<Json<Dispute>> {
-    let actor = caller.require(Permission::Read)?;
+    let actor = caller.require_internal_item(Permission::Read, "dispute", id)?;
     Ok(Json(s.store.get_dispute(actor, id).await?))
 }
 
@@ -570,7 +570,8 @@ async fn export_audit(
     AppPath(id): AppPath<AgreementId>,
     AppQuery(q): AppQuery<ExportQuery>,
 ) -> Result<Response> {
-    let actor = caller.require(Permission::ReadAudit)?;
+    let actor =
+        caller.require_internal_item(Permission::ReadAudit, "audit trail of agreement", id)?;
     // Events outlive a deleted agreement, so existence is checked only when none are found.
     let events = s.store.list_audit(actor, Some(id)).await?;
     if events.is_empty() {

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 /// Request bodies for state-changing routes, so a cross-tenant request fails on the missing
 /// entity (404) and not on a malformed body. A new POST/PUT/PATCH route must be added here.
-fn sample_body(method: &Method, path: &str) -> Option<Value> {
+pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
     let b = match (method.as_str(), path) {
         ("POST", "/api/agreements") => agreement_body(),
         ("PATCH", "/api/agreements/{id}") => json!({"title": "x"}),
@@ -24,8 +24,16 @@ fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("PATCH", "/api/parties/{id}") => json!({"jurisdiction": "Germany"}),
         ("PATCH", "/api/users/{id}") => json!({"role": "viewer"}),
         ("POST", "/api/tokens") => json!({"name": "matrix"}),
-        ("POST", "/api/users") => {
-            json!({"email": "new@example.com", "role": "viewer", "password": PASSWORD})
+        ("POST", "/api/users") => json!({"email": "new@example.com", "role": "viewer"}),
+        ("PUT", "/api/me/password") => {
+            json!({"current_password": "wrong password 123", "new_password": "velvet otter morning glass"})
+        }
+        ("POST", "/api/users/{id}/password-reset") => json!({}),
+        ("POST", "/api/password-reset") => {
+            json!({"token": "reset_unknown", "new_password": "velvet otter morning glass"})
+        }
+        ("POST", "/api/invitations/accept") => {
+            json!({"token": "inv_unknown", "password": PASSWORD})
         }
         ("POST", "/api/session") => {
             json!({"email": "nobody@example.com", "password": "wrong password 123"})
@@ -75,12 +83,13 @@ fn sample_body(method: &Method, path: &str) -> Option<Value> {
     Some(b)
 }
 
-const DOC: &str = "COLLABORATION AGREEMENT\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n1. Term. Two (2) years.\n";
+pub(crate) const DOC: &str = "COLLABORATION AGREEMENT\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n1. Term. Two (2) years.\n";
 
 /// Tenant A's agreement title: must never appear in tenant B's responses.
 const SECRET_TITLE: &str = "Tenant A Confidential Alliance";
 
 struct Ids {
+    invitation: String,
     agreement: String,
     obligation: String,
     version: String,
@@ -130,7 +139,25 @@ async fn seed_tenant_a(app: &crate::helpers::TestApp) -> Ids {
         )
         .await;
     assert_eq!(s, 201, "{f}");
+    // Invitations go out by e-mail; the store makes one without a mail server.
+    let invitation = app
+        .store
+        .create_invitation(
+            &app.actor,
+            "invitee@example.com",
+            "Invitee",
+            Role::Viewer,
+            None,
+            "not-a-real-token-hash",
+            entente_domain::Timestamp::from_jiff(
+                jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
+            ),
+        )
+        .await
+        .unwrap()
+        .id;
     Ids {
+        invitation,
         webhook: w["id"].as_str().unwrap().to_owned(),
         feed: f["feed"]["id"].as_str().unwrap().to_owned(),
         dispute: d["id"].as_str().unwrap().to_owned(),
@@ -167,6 +194,7 @@ fn fill(path: &str, ids: &Ids) -> String {
                 "disputes" => ids.dispute.clone(),
                 "webhooks" => ids.webhook.clone(),
                 "calendar-feeds" => ids.feed.clone(),
+                "invitations" => ids.invitation.clone(),
                 // Entities a test cannot cheaply create for tenant A: any id must be unknown
                 // to tenant B as well.
                 "inbox" | "evidence" => uuid_like(),
@@ -182,7 +210,7 @@ fn fill(path: &str, ids: &Ids) -> String {
     out.join("/")
 }
 
-fn routes(doc: &Value) -> Vec<(Method, String)> {
+pub(crate) fn routes(doc: &Value) -> Vec<(Method, String)> {
     let mut v = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for m in item.as_object().unwrap().keys() {
@@ -194,7 +222,7 @@ fn routes(doc: &Value) -> Vec<(Method, String)> {
     v
 }
 
-async fn send(
+pub(crate) async fn send(
     client: &reqwest::Client,
     base: &str,
     method: &Method,
@@ -260,6 +288,7 @@ async fn every_route_refuses_anonymous_callers_and_other_tenants() {
             &ids.dispute,
             &ids.webhook,
             &ids.feed,
+            &ids.invitation,
         ];
 
         for (method, template) in &all {
@@ -268,8 +297,14 @@ async fn every_route_refuses_anonymous_callers_and_other_tenants() {
             let (status, body) = send(&app.anon, &app.addr, method, &path, template).await;
             // (POST /api/session is the login itself: with wrong credentials it is 401 too.)
             // Calendar feeds are authenticated by the secret in their URL: a wrong one is unknown.
+            // Reset and invitation links carry their own secret: a wrong one is refused as such.
             let expected = if template.starts_with("/calendar/") {
                 404
+            } else if matches!(
+                template.as_str(),
+                "/api/password-reset" | "/api/invitations/accept"
+            ) {
+                422
             } else {
                 401
             };

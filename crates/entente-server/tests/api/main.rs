@@ -7,6 +7,7 @@ mod alerts;
 mod bad_input;
 mod calendar;
 mod checks;
+mod counterparty;
 mod downloads;
 mod helpers;
 mod lifecycle;

@@ -153,70 +153,14 @@ impl Store {
             .into());
         }
         let mut tx = self.begin().await?;
-        if let Some(p) = party_id {
-            let found: Option<String> = sqlx::query_scalar(
-                "select party_id from party where organisation_id = $1 and party_id = $2",
-            )
-            .bind(actor.org.to_string())
-            .bind(p.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-            if found.is_none() {
-                return Err(ValidationError::new(
-                    "party_id",
-                    format!("no party {p} in this organisation"),
-                )
-                .into());
-            }
-        }
-        let now = now_text();
-        let existing: Option<String> =
-            sqlx::query_scalar("select user_id from app_user where email = $1")
-                .bind(&email)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let user_id = match existing {
-            Some(id) => parse_id(&id)?,
-            None => {
-                let hash = password_hash.ok_or_else(|| {
-                    ValidationError::new("password", "a new user needs a password")
-                })?;
-                let id = UserId::new();
-                sqlx::query(
-                    "insert into app_user (user_id, email, display_name, password_hash, failed_logins, created_at, updated_at) \
-                     values ($1, $2, $3, $4, 0, $5, $5)",
-                )
-                .bind(id.to_string())
-                .bind(&email)
-                .bind(display_name.trim())
-                .bind(hash)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-                id
-            }
-        };
-        sqlx::query(
-            "insert into membership (user_id, organisation_id, role, party_id, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)",
-        )
-        .bind(user_id.to_string())
-        .bind(actor.org.to_string())
-        .bind(role.as_str())
-        .bind(party_id.map(|p| p.to_string()))
-        .bind(&now)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::on_unique(e, "this user is already a member of the organisation"))?;
-        audit::append(
+        let user_id = insert_member(
             &mut tx,
             actor,
-            "member.add",
-            "user",
-            &user_id.to_string(),
-            None,
-            serde_json::json!({
-                "email": email, "role": role.as_str(), "party_id": party_id,
-            }),
+            &email,
+            display_name,
+            password_hash,
+            role,
+            party_id,
         )
         .await?;
         tx.commit().await?;
@@ -691,8 +635,24 @@ impl Store {
         Ok(())
     }
 
-    /// Uses a setup token to create the first administrator of `org`; fails if the token is
-    /// unknown, used, expired, or if any user exists already.
+    /// Whether a setup link can still create the first administrator: known, unused,
+    /// unexpired, and no user exists yet.
+    pub async fn setup_token_valid(&self, token_hash: &str) -> Result<bool> {
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("select expires_at, used_at from setup_token where token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        let live = match &row {
+            Some((exp, None)) => ts(exp)?.jiff() > jiff::Timestamp::now(),
+            _ => false,
+        };
+        Ok(live && self.count_users().await? == 0)
+    }
+
+    /// Uses a setup token to create the first administrator of `org`, all in one transaction:
+    /// a bad e-mail or a lost race leaves the link usable and nothing created; fails if the
+    /// token is unknown, used, expired, or if any user exists already.
     pub async fn complete_setup(
         &self,
         org: OrganisationId,
@@ -701,6 +661,7 @@ impl Store {
         display_name: &str,
         password_hash: &str,
     ) -> Result<UserId> {
+        let email = entente_domain::agreement::parse_owner(email).map_err(|e| e.within("email"))?;
         let mut tx = self.begin().await?;
         let row: Option<(String, Option<String>)> =
             sqlx::query_as("select expires_at, used_at from setup_token where token_hash = $1")
@@ -726,21 +687,108 @@ impl Store {
                 "an administrator exists already; ask them for an account".into(),
             ));
         }
-        sqlx::query("update setup_token set used_at = $1, updated_at = $1 where token_hash = $2")
-            .bind(now_text())
-            .bind(token_hash)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        let used = sqlx::query(
+            "update setup_token set used_at = $1, updated_at = $1 where token_hash = $2 and used_at is null",
+        )
+        .bind(now_text())
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if used == 0 {
+            return Err(ValidationError::new("token", "this setup link is used").into());
+        }
         let actor = Actor::new(org, "setup");
-        self.add_member(
+        let id = insert_member(
+            &mut tx,
             &actor,
-            email,
+            &email,
             display_name,
             Some(password_hash),
             Role::Admin,
             None,
         )
-        .await
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
+}
+
+/// Adds a user (creating the account if the e-mail is new; the hash is then required) to the
+/// actor's organisation inside `tx`.
+async fn insert_member(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    email: &str,
+    display_name: &str,
+    password_hash: Option<&str>,
+    role: Role,
+    party_id: Option<PartyId>,
+) -> Result<UserId> {
+    if let Some(p) = party_id {
+        let found: Option<String> = sqlx::query_scalar(
+            "select party_id from party where organisation_id = $1 and party_id = $2",
+        )
+        .bind(actor.org.to_string())
+        .bind(p.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if found.is_none() {
+            return Err(ValidationError::new(
+                "party_id",
+                format!("no party {p} in this organisation"),
+            )
+            .into());
+        }
+    }
+    let now = now_text();
+    let existing: Option<String> =
+        sqlx::query_scalar("select user_id from app_user where email = $1")
+            .bind(&email)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let user_id = match existing {
+        Some(id) => parse_id(&id)?,
+        None => {
+            let hash = password_hash
+                .ok_or_else(|| ValidationError::new("password", "a new user needs a password"))?;
+            let id = UserId::new();
+            sqlx::query(
+                "insert into app_user (user_id, email, display_name, password_hash, failed_logins, created_at, updated_at) \
+                 values ($1, $2, $3, $4, 0, $5, $5)",
+            )
+            .bind(id.to_string())
+            .bind(&email)
+            .bind(display_name.trim())
+            .bind(hash)
+            .bind(&now)
+            .execute(&mut **tx)
+            .await?;
+            id
+        }
+    };
+    sqlx::query(
+        "insert into membership (user_id, organisation_id, role, party_id, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(user_id.to_string())
+    .bind(actor.org.to_string())
+    .bind(role.as_str())
+    .bind(party_id.map(|p| p.to_string()))
+    .bind(&now)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| StoreError::on_unique(e, "this user is already a member of the organisation"))?;
+    audit::append(
+        tx,
+        actor,
+        "member.add",
+        "user",
+        &user_id.to_string(),
+        None,
+        serde_json::json!({
+            "email": email, "role": role.as_str(), "party_id": party_id,
+        }),
+    )
+    .await?;
+    Ok(user_id)
 }

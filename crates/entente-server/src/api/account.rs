@@ -448,7 +448,13 @@ async fn send_reset_link(
 ) -> Result<(StatusCode, Json<ResetSent>)> {
     let actor = caller.require(Permission::ManageUsers)?;
     // Another tenant's user does not exist here, whatever the mail set-up.
-    if !s.store.list_members(actor).await?.iter().any(|m| m.user_id == id) {
+    if !s
+        .store
+        .list_members(actor)
+        .await?
+        .iter()
+        .any(|m| m.user_id == id)
+    {
         return Err(CoreError::NotFound {
             entity: "user",
             id: id.to_string(),

@@ -822,6 +822,13 @@ async fn the_one_time_setup_link_creates_the_first_administrator_once() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
+    // A wrong token is not a setup page at all.
+    let r = c
+        .get(format!("{addr}/setup?token=setup_wrong"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
     let page = c
         .get(format!("{addr}/setup?token={token}"))
         .send()
@@ -831,6 +838,24 @@ async fn the_one_time_setup_link_creates_the_first_administrator_once() {
         .await
         .unwrap();
     assert!(page.contains("<form method=\"post\">"));
+    // A bad e-mail or a common password is refused and leaves the link usable.
+    for (email, password, field) in [
+        ("not an address", PASSWORD, "email"),
+        ("first@example.com", "password1234", "password"),
+    ] {
+        let r = c
+            .post(format!("{addr}/setup?token={token}"))
+            .form(&[
+                ("email", email),
+                ("name", "First Admin"),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains(field));
+    }
     let form = [
         ("email", "first@example.com"),
         ("name", "First Admin"),
@@ -843,13 +868,22 @@ async fn the_one_time_setup_link_creates_the_first_administrator_once() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
+    // Once an administrator exists the route is gone, for the used link and any other.
+    for _ in 0..2 {
+        let r = c
+            .post(format!("{addr}/setup?token={token}"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "a setup link works once");
+    }
     let r = c
-        .post(format!("{addr}/setup?token={token}"))
-        .form(&form)
+        .get(format!("{addr}/setup?token={token}"))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 422, "a setup link works once");
+    assert_eq!(r.status(), 404);
     let r = c
         .post(format!("{addr}/api/session"))
         .json(&json!({"email": "first@example.com", "password": PASSWORD}))

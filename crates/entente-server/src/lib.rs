@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod error;
+mod links;
 pub mod scheduler;
 mod setup;
 mod state;
@@ -46,6 +47,14 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(setup::setup_page).post(setup::complete_setup),
         )
         .route("/setup/done", axum::routing::get(setup::setup_done))
+        .route(
+            "/reset-password",
+            axum::routing::get(links::reset_page).post(links::reset),
+        )
+        .route(
+            "/invitation",
+            axum::routing::get(links::invitation_page).post(links::accept),
+        )
         .fallback(error::not_found)
         .with_state(state)
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -88,12 +97,14 @@ pub fn router(state: AppState) -> Router {
 
 /// Whether a response to `path` may hold tenant data or secrets: every API answer (sessions,
 /// new tokens, errors) except the public OpenAPI document, the calendar feeds (whose URL is
-/// the credential) and the setup pages.
+/// the credential) and the pages behind one-time links (setup, reset, invitation).
 fn private_path(path: &str) -> bool {
     (path.starts_with("/api/") && path != "/api/openapi.json")
         || path.starts_with("/calendar/")
         || path == "/setup"
         || path.starts_with("/setup/")
+        || path == "/reset-password"
+        || path == "/invitation"
 }
 
 /// Marks private responses `Cache-Control: no-store`, so neither a shared proxy nor the

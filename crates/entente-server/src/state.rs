@@ -31,8 +31,9 @@ pub struct AppState {
     pub client_ip_header: Option<axum::http::HeaderName>,
     /// Sends invitations and password-reset links (none: those need the shell).
     pub(crate) mailer: Option<crate::scheduler::Mailer>,
-    /// The address people reach the server at, for links in e-mails.
-    pub public_url: String,
+    /// The address people reach the server at (e.g. `https://entente.example.com`), for links
+    /// in e-mails and calendar feeds; unset, the request's Host header is used.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -47,7 +48,7 @@ impl AppState {
             token_days: entente_core::auth::DEFAULT_TOKEN_DAYS,
             client_ip_header: None,
             mailer: None,
-            public_url: "http://localhost:8080".to_owned(),
+            public_url: None,
         }
     }
 }
@@ -67,6 +68,26 @@ impl AppState {
         } else {
             "entente_session"
         }
+    }
+
+    /// The base of absolute links: the public URL, else the request's host (HTTPS when cookies
+    /// are Secure and the host is not this machine).
+    pub(crate) fn base_url(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(u) = &self.public_url {
+            return u.trim_end_matches('/').to_owned();
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        let name = host.rsplit_once(':').map_or(host, |(n, _)| n);
+        let local = matches!(name, "localhost" | "127.0.0.1" | "[::1]");
+        let scheme = if self.secure_cookies && !local {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{host}")
     }
 
     /// Takes client addresses from the header `name` (see `client_ip_header`).

@@ -274,6 +274,7 @@ async fn send(s: &AppState, to: &str, subject: &str, body: &str) -> Result<()> {
 async fn add_user(
     State(s): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     AppJson(b): AppJson<NewUser>,
 ) -> Result<(StatusCode, Json<Invitation>)> {
     let actor = caller.require(Permission::ManageUsers)?;
@@ -293,7 +294,7 @@ async fn add_user(
         caller.principal.email,
         inv.role.as_str(),
         entente_core::account::INVITATION_DAYS,
-        s.public_url.trim_end_matches('/'),
+        s.base_url(&headers),
     );
     send(&s, &inv.email, "Invitation to Entente", &body).await?;
     Ok((StatusCode::ACCEPTED, Json(inv)))
@@ -444,6 +445,7 @@ pub(crate) struct ResetSent {
 async fn send_reset_link(
     State(s): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     AppPath(id): AppPath<UserId>,
 ) -> Result<(StatusCode, Json<ResetSent>)> {
     let actor = caller.require(Permission::ManageUsers)?;
@@ -469,7 +471,7 @@ async fn send_reset_link(
          It works once, until {expires_at}: {}/reset-password?token={secret}\n\n\
          Setting the password signs you out everywhere.\n",
         caller.principal.email,
-        s.public_url.trim_end_matches('/'),
+        s.base_url(&headers),
     );
     send(&s, &email, "Set a new Entente password", &body).await?;
     Ok((StatusCode::ACCEPTED, Json(ResetSent { email, expires_at })))

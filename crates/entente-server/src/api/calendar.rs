@@ -37,18 +37,14 @@ struct FeedWithUrl {
     token: String,
     /// Path of the `.ics` document.
     path: String,
-    /// Absolute URL to paste into a calendar app (from the request's Host header).
+    /// Absolute URL to paste into a calendar app (the configured public URL, else the
+    /// request's Host header).
     url: String,
 }
 
-fn feed_url(headers: &HeaderMap, secure: bool, token: &str) -> (String, String) {
+fn feed_url(s: &AppState, headers: &HeaderMap, token: &str) -> (String, String) {
     let path = format!("/calendar/{token}.ics");
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if secure { "https" } else { "http" };
-    (path.clone(), format!("{scheme}://{host}{path}"))
+    (path.clone(), format!("{}{path}", s.base_url(headers)))
 }
 
 /// Administrators manage every feed; anyone else only their own, so another member's feed
@@ -88,7 +84,7 @@ async fn create_feed(
         .store
         .create_feed(actor, caller.principal.user_id, &scope)
         .await?;
-    let (path, url) = feed_url(&headers, s.secure_cookies, &token);
+    let (path, url) = feed_url(&s, &headers, &token);
     Ok((
         StatusCode::CREATED,
         Json(FeedWithUrl {
@@ -113,7 +109,7 @@ async fn rotate_feed(
         .store
         .rotate_feed(actor, feed_access(&caller), &id)
         .await?;
-    let (path, url) = feed_url(&headers, s.secure_cookies, &token);
+    let (path, url) = feed_url(&s, &headers, &token);
     Ok(Json(FeedWithUrl {
         feed,
         token,

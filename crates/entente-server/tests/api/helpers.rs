@@ -47,6 +47,8 @@ async fn spawn(db: TestDb, configure: &impl Fn(&mut AppState)) -> TestApp {
         .await
         .unwrap();
     let mut state = AppState::new(store.clone(), org);
+    // Plain HTTP on loopback: test clients keep the cookie only without `Secure`.
+    state.secure_cookies = false;
     configure(&mut state);
     let app = Application::bind("127.0.0.1:0".parse().unwrap(), state)
         .await

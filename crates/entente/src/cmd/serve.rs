@@ -15,9 +15,14 @@ pub(crate) struct Args {
     /// Load the demo portfolio first if the organisation is empty.
     #[arg(long)]
     demo: bool,
-    /// Mark session cookies Secure (set this when clients reach the server over HTTPS).
-    #[arg(long, env = "ENTENTE_SECURE_COOKIES")]
-    secure_cookies: bool,
+    /// Session cookies without `Secure` and without the `__Host-` prefix, for plain-HTTP
+    /// development; refused unless the server listens on a loopback address.
+    #[arg(long, env = "ENTENTE_INSECURE_COOKIES")]
+    insecure_cookies: bool,
+    /// The address people reach the server at (e.g. https://entente.example.com), for links
+    /// in invitation and reset e-mails and calendar feeds; default: the request's Host.
+    #[arg(long, env = "ENTENTE_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Lifetime in days of an API token whose request names none (1 to 3650).
     #[arg(long, env = "ENTENTE_TOKEN_DAYS", default_value_t = entente_core::auth::DEFAULT_TOKEN_DAYS,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
@@ -59,7 +64,24 @@ impl Args {
         };
         let mut state = AppState::new(store.clone(), actor.org);
         state.limits = limits;
-        state.secure_cookies = self.secure_cookies;
+        if self.insecure_cookies && !self.bind.ip().is_loopback() {
+            anyhow::bail!(
+                "--insecure-cookies is only for development on a loopback address; {} is not one",
+                self.bind
+            );
+        }
+        state.secure_cookies = !self.insecure_cookies;
+        if let Some(u) = &self.public_url {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                anyhow::bail!("--public-url must start with https:// or http://: {u:?}");
+            }
+            state.public_url = Some(u.clone());
+        }
+        if let Some(smtp) = &scheduler_settings.smtp {
+            state
+                .set_smtp(smtp)
+                .map_err(|e| anyhow::anyhow!("SMTP settings: {e}"))?;
+        }
         state.token_days = self.token_days;
         if let Some(h) = &self.client_ip_header {
             state

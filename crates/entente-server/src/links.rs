@@ -1,0 +1,75 @@
+//! The pages behind e-mailed links: set a new password from a reset link, accept an
+//! invitation. Static forms that post back to their own URL (which carries the token).
+
+use crate::AppState;
+use crate::auth::ClientIp;
+use crate::error::Result;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+const RESET: &str = include_str!("reset_password.html");
+const INVITATION: &str = include_str!("invitation.html");
+
+fn html(body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+fn done(title: &str, text: &str) -> Response {
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Entente — {title}</title></head>\n\
+         <body><h1>{title}</h1><p>{text}</p></body>\n</html>\n"
+    );
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct TokenQuery {
+    token: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PasswordForm {
+    password: String,
+}
+
+pub(crate) async fn reset_page() -> Response {
+    html(RESET)
+}
+
+pub(crate) async fn reset(
+    State(s): State<AppState>,
+    ClientIp(peer): ClientIp,
+    Query(q): Query<TokenQuery>,
+    axum::Form(f): axum::Form<PasswordForm>,
+) -> Result<Response> {
+    if let Some(ip) = peer {
+        entente_core::auth::check_address(&s.store, ip).await?;
+    }
+    entente_core::account::reset_password(&s.store, &q.token, &f.password).await?;
+    Ok(done(
+        "Password set",
+        "Your new password is in place and you were signed out everywhere. Sign in again.",
+    ))
+}
+
+pub(crate) async fn invitation_page() -> Response {
+    html(INVITATION)
+}
+
+pub(crate) async fn accept(
+    State(s): State<AppState>,
+    ClientIp(peer): ClientIp,
+    Query(q): Query<TokenQuery>,
+    axum::Form(f): axum::Form<PasswordForm>,
+) -> Result<Response> {
+    if let Some(ip) = peer {
+        entente_core::auth::check_address(&s.store, ip).await?;
+    }
+    entente_core::account::accept_invitation(&s.store, &q.token, &f.password).await?;
+    Ok(done(
+        "Welcome",
+        "You are a member now. Sign in with your e-mail address and password.",
+    ))
+}

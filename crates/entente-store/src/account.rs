@@ -744,7 +744,7 @@ async fn insert_member(
     let now = now_text();
     let existing: Option<String> =
         sqlx::query_scalar("select user_id from app_user where email = $1")
-            .bind(&email)
+            .bind(email)
             .fetch_optional(&mut **tx)
             .await?;
     let user_id = match existing {
@@ -758,7 +758,7 @@ async fn insert_member(
                  values ($1, $2, $3, $4, 0, $5, $5)",
             )
             .bind(id.to_string())
-            .bind(&email)
+            .bind(email)
             .bind(display_name.trim())
             .bind(hash)
             .bind(&now)

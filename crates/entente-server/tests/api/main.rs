@@ -2,6 +2,7 @@
 //! database, on SQLite and (with ENTENTE_TEST_POSTGRES) on PostgreSQL.
 
 mod access;
+mod accounts;
 mod agreements;
 mod alerts;
 mod bad_input;

@@ -97,6 +97,16 @@ pub enum Visibility {
 }
 
 impl Visibility {
+    /// The party a counterparty view is limited to, also when it is one side of `Both` (a
+    /// counterparty's token of a wider role still sees only its party's duties).
+    pub fn party(&self) -> Option<entente_domain::PartyId> {
+        match self {
+            Visibility::Party(p) => Some(*p),
+            Visibility::Both(l, r) => l.party().or_else(|| r.party()),
+            _ => None,
+        }
+    }
+
     /// What `self` and `other` both see.
     pub fn and(self, other: Visibility) -> Visibility {
         match (self, other) {

@@ -3,7 +3,7 @@
 
 use crate::agreement::{load_terms, lock_agreement, touch};
 use crate::row::{json, opt_date, parse_id, to_json};
-use crate::{Actor, Result, Store, StoreError, Visibility, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, audit, now_text};
 use entente_domain::obligation::{
     EACH_KEY, NewObligation, Obligation, ObligationStatus, obligor_key,
 };
@@ -88,7 +88,7 @@ pub(crate) async fn insert(
 /// party of the agreement is not taken as its own. Everyone else sees every duty of the
 /// agreements they see (that part is `Actor::visible`'s).
 pub(crate) fn owed_sql(actor: &Actor, o: &str, next: usize) -> (String, Vec<String>) {
-    let Visibility::Party(p) = &actor.visibility else {
+    let Some(p) = actor.visibility.party() else {
         return ("1 = 1".to_owned(), Vec::new());
     };
     let names = |ap: &str, pt: &str| format!("{o}.obligor_key in ({pt}.match_key, {ap}.short_key)");

@@ -2,7 +2,7 @@
 //! created, listed with their agreement counts, and corrected.
 
 use crate::row::{json, parse_id, to_json};
-use crate::{Actor, Result, Store, StoreError, Visibility, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, audit, now_text};
 use entente_domain::party::{
     NewAgreementParty, Party, PartyRef, match_key, normalise_name, parse_legal_name,
 };
@@ -98,7 +98,7 @@ fn party_from(row: (String, String, Option<String>, String)) -> Result<Party> {
 /// parameters numbered from `next`. The tenant's list of business partners is internal: a
 /// counterparty user sees only the parties of agreements it sees. Other members see all.
 fn shown_sql(actor: &Actor, next: usize) -> (String, Vec<String>) {
-    if !matches!(actor.visibility, Visibility::Party(_)) {
+    if actor.visibility.party().is_none() {
         return ("1 = 1".to_owned(), Vec::new());
     }
     let (vis, binds) = actor.visible(next);

@@ -766,16 +766,19 @@ impl Store {
         actor: &Actor,
         evidence_id: &str,
     ) -> Result<(String, String, Vec<u8>)> {
-        // Evidence of another party's duty does not exist for a counterparty user.
+        // Evidence is as visible as its agreement, and evidence of another party's duty does
+        // not exist for a counterparty user.
         let (owed, owed_binds) = crate::obligation::owed_sql(actor, "o", 3);
+        let (vis, vis_binds) = actor.visible(3 + owed_binds.len());
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select e.filename, e.media_type, e.content from occurrence_evidence e \
              join obligation o on o.obligation_id = e.obligation_id \
-             where e.organisation_id = $1 and e.occurrence_evidence_id = $2 and {owed}"
+             join agreement a on a.agreement_id = o.agreement_id \
+             where e.organisation_id = $1 and e.occurrence_evidence_id = $2 and {owed} and {vis}"
         )))
         .bind(actor.org.to_string())
         .bind(evidence_id);
-        for b in owed_binds {
+        for b in owed_binds.into_iter().chain(vis_binds) {
             q = q.bind(b);
         }
         let r = q
@@ -795,7 +798,7 @@ impl Store {
         actor: &Actor,
         id: AgreementId,
     ) -> Result<Option<std::collections::HashSet<ObligationId>>> {
-        if !matches!(actor.visibility, crate::Visibility::Party(_)) {
+        if actor.visibility.party().is_none() {
             return Ok(None);
         }
         let (owed, owed_binds) = crate::obligation::owed_sql(actor, "o", 3);

@@ -214,3 +214,68 @@ async fn downloads_are_attachments_and_only_inert_types_keep_their_type() {
         eprintln!("{}: downloads ok", app.label);
     }
 }
+
+#[tokio::test]
+async fn evidence_is_as_visible_as_its_agreement() {
+    for app in spawn_apps().await {
+        let (_, a) = app.post_agreement(crate::helpers::agreement_body()).await;
+        let id = a["id"].as_str().unwrap().to_owned();
+        let (_, ob) = app
+            .post(
+                &format!("/api/agreements/{id}/obligations"),
+                json!({"obligor": "Northwind", "text": "Deliver the plan", "due": {"kind": "recurring", "frequency": "monthly", "offset": null}}),
+            )
+            .await;
+        let evidence = upload(
+            &app,
+            ob["id"].as_str().unwrap(),
+            "plan.pdf",
+            "application/pdf",
+            b"%PDF-1.4 plan",
+        )
+        .await;
+        let viewer = crate::helpers::bearer_client(
+            &crate::helpers::user_token(
+                &app.store,
+                &app.actor,
+                "viewer@example.com",
+                entente_domain::access::Role::Viewer,
+            )
+            .await,
+        );
+        let get = |c: reqwest::Client| {
+            let url = format!("{}/api/evidence/{evidence}", app.addr);
+            async move { c.get(url).send().await.unwrap().status().as_u16() }
+        };
+        assert_eq!(
+            get(viewer.clone()).await,
+            200,
+            "{}: open agreement",
+            app.label
+        );
+        // Restricted to the administrator: the viewer no longer sees the agreement or its evidence.
+        let (_, users) = app.get("/api/users").await;
+        let admin = users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == "admin@example.com")
+            .unwrap()["user_id"]
+            .clone();
+        let (s, _) = app
+            .send(
+                reqwest::Method::PUT,
+                &format!("/api/agreements/{id}/access"),
+                json!({"user_ids": [admin]}),
+            )
+            .await;
+        assert_eq!(s, 204);
+        assert_eq!(
+            get(viewer).await,
+            404,
+            "{}: restricted agreement",
+            app.label
+        );
+        assert_eq!(get(app.client.clone()).await, 200);
+    }
+}

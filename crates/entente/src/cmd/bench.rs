@@ -1,5 +1,5 @@
-//! `entente bench analyze DIR`: throughput of the whole analysis pipeline;
-//! `entente bench dates`: deadline and listing queries over a large synthetic portfolio.
+//! `entente bench analyze DIR`: throughput of the whole analysis pipeline; `entente bench
+//! dates`: deadline and listing queries; `entente bench login`: the sign-in throttle under a flood.
 
 use super::Outcome;
 use std::path::PathBuf;
@@ -33,6 +33,23 @@ enum BenchCmd {
         #[arg(long, value_name = "URL")]
         postgres: Option<String>,
     },
+    /// Start the server on a temporary store, flood sign-in from one address, and time
+    /// /healthz meanwhile; exit code 1 if the throttle or the server's health did not hold.
+    Login {
+        /// Failed sign-ins to send.
+        #[arg(long, default_value_t = 200)]
+        attempts: usize,
+        /// Sign-ins in flight at once.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// PostgreSQL server URL: run on a throw-away database created there (and dropped
+        /// afterwards) instead of a temporary SQLite file.
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl Args {
@@ -45,6 +62,20 @@ impl Args {
                 postgres,
             } => {
                 return super::bench_dates::run(agreements, queries, postgres.as_deref()).await;
+            }
+            BenchCmd::Login {
+                attempts,
+                concurrency,
+                postgres,
+                json,
+            } => {
+                let opts = super::bench_login::Options {
+                    attempts,
+                    concurrency,
+                    postgres,
+                    json,
+                };
+                return super::bench_login::run(opts).await;
             }
         };
         let all =

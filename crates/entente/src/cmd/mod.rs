@@ -9,6 +9,7 @@ mod approve;
 mod audit;
 mod bench;
 mod bench_dates;
+mod bench_login;
 mod check;
 mod dates;
 mod demo;

@@ -197,11 +197,18 @@ pub async fn login(store: &Store, a: LoginAttempt<'_>) -> Result<Login> {
         Throttle::Allowed { holds, .. } => holds,
     };
     let rec = store.login_record(&email).await?;
-    let phc = rec
-        .as_ref()
-        .map_or_else(|| DUMMY_HASH.clone(), |r| r.password_hash.clone());
-    // An unknown e-mail costs a real verification too, so timing does not reveal accounts.
-    let verified = verify_password_off_thread(a.password, &phc).await? && rec.is_some();
+    // An unknown e-mail costs a real verification too, so timing does not reveal accounts;
+    // the stand-in hash is read (and made, the first time) on the blocking pool too.
+    let phc = rec.as_ref().map(|r| r.password_hash.clone());
+    let password = a.password.to_owned();
+    let verified = off_thread(move || match phc {
+        Some(phc) => verify_password(&password, &phc),
+        None => {
+            let _ = verify_password(&password, &DUMMY_HASH);
+            false
+        }
+    })
+    .await?;
     let membership = rec.as_ref().and_then(|r| match a.organisation {
         Some(slug) => r.memberships.iter().find(|m| m.1 == slug),
         None => r.memberships.first(),
@@ -318,6 +325,15 @@ pub async fn create_token(
         .create_token(actor, owner.user_id, name, &hash, role, expires)
         .await?;
     Ok((id, secret))
+}
+
+/// Makes the stand-in hash for unknown e-mails now, on the blocking pool, so the first sign-in
+/// with an unknown e-mail does not pay for it (servers call this at start).
+pub async fn warm_up() -> Result<()> {
+    off_thread(|| {
+        std::sync::LazyLock::force(&DUMMY_HASH);
+    })
+    .await
 }
 
 /// A real Argon2id hash (of a password nobody knows), so a login for an unknown e-mail costs

@@ -172,6 +172,10 @@ impl Application {
     /// Binds `addr` (port 0 picks a free port).
     pub async fn bind(addr: SocketAddr, state: AppState) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
+        // The stand-in password hash is made before the first request needs it.
+        if let Err(e) = entente_core::auth::warm_up().await {
+            tracing::warn!(error.cause = %e, "password hashing warm-up failed");
+        }
         Ok(Self {
             listener,
             router: router(state),

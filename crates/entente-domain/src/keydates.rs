@@ -378,6 +378,59 @@ fn notice_words(p: Period) -> String {
     }
 }
 
+/// The kinds whose next occurrence is always wanted, however far ahead it falls.
+const NEXT_KINDS: [KeyDateKind; 4] = [
+    KeyDateKind::Renewal,
+    KeyDateKind::NonRenewalNoticeDeadline,
+    KeyDateKind::Expiration,
+    KeyDateKind::Review,
+];
+
+/// Key dates up to `opts.until` (as [`compute`]), and beyond it the first occurrence after
+/// `opts.until` of each recurring kind (renewal, non-renewal notice deadline, review), so the
+/// next deadline of a long term is never missing. The result is earliest first.
+pub fn compute_with_next(
+    terms: &Terms,
+    clauses: &ClauseIndex,
+    opts: &KeyDateOptions<'_>,
+) -> Vec<KeyDate> {
+    let mut wide = opts.clone();
+    let mut all = compute(terms, clauses, &wide);
+    // Widen until each recurring kind the terms produce has an occurrence past `until`
+    // (bounded: a century of terms, and `compute` itself caps repeats).
+    let past_until =
+        |kds: &[KeyDate], k: KeyDateKind| kds.iter().any(|d| d.kind == k && d.date > opts.until);
+    // Renewals (and their notice deadlines) go on for ever only when the agreement renews
+    // automatically, its first term's end is known and a renewal term can be taken.
+    let endless = terms.flag(TermField::AutoRenewal) == Some(true)
+        && terms.expiration().is_some()
+        && renewal_step(terms).is_some();
+    let wanted = [
+        (KeyDateKind::Renewal, endless),
+        (
+            KeyDateKind::NonRenewalNoticeDeadline,
+            endless && terms.period(TermField::NoticePeriodNonRenewal).is_some(),
+        ),
+    ];
+    let limit = opts.until.plus_days(100 * 366);
+    while wide.until < limit && wanted.iter().any(|(k, w)| *w && !past_until(&all, *k)) {
+        wide.until = wide.until.plus_days(2 * 366);
+        all = compute(terms, clauses, &wide);
+    }
+    let mut seen = Vec::new();
+    all.retain(|d| {
+        if d.date <= opts.until {
+            return true;
+        }
+        if NEXT_KINDS.contains(&d.kind) && !seen.contains(&d.kind) {
+            seen.push(d.kind);
+            return true;
+        }
+        false
+    });
+    all
+}
+
 /// Computes every key date the terms support, earliest first.
 pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) -> Vec<KeyDate> {
     let cal = opts.calendar;

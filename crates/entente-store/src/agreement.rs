@@ -134,6 +134,26 @@ impl Store {
         })
     }
 
+    /// The day a listing counts from: `today` if given (at most two years ahead, as far as key
+    /// dates are kept), else today in the tenant's time zone. The tenant's key dates are
+    /// brought up to date first, so the listing and the key-date engine agree.
+    async fn listing_today(&self, actor: &Actor, today: Option<&str>) -> Result<Date> {
+        let now = Timestamp::from_jiff(jiff::Timestamp::now());
+        self.refresh_org_deadlines(actor.org, now).await?;
+        let real = self.alert_settings(actor.org).await?.today(now);
+        let Some(t) = today else { return Ok(real) };
+        let d = Date::parse(t).map_err(|e| ValidationError::new("today", e.message))?;
+        let latest = real.plus_days(730);
+        if d > latest {
+            return Err(ValidationError::new(
+                "today",
+                format!("must be on or before {latest}: key dates are kept two years ahead"),
+            )
+            .into());
+        }
+        Ok(d)
+    }
+
     /// Lists agreements matching `filter`, newest first; returns the page and the total.
     pub async fn list_agreements(
         &self,
@@ -144,7 +164,8 @@ impl Store {
         if !(1..=500).contains(&page.limit) {
             return Err(ValidationError::new("limit", "must be between 1 and 500").into());
         }
-        let (where_sql, binds) = filter_sql(actor, filter)?;
+        let today = self.listing_today(actor, filter.today.as_deref()).await?;
+        let (where_sql, mut binds) = filter_sql(actor, filter, today)?;
         let order = sort_sql(filter.sort.as_deref())?;
         let total: i64 = {
             let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -155,11 +176,18 @@ impl Store {
             }
             q.fetch_one(&self.pool).await?
         };
+        binds.push(today.to_string());
+        let today_param = format!("${}", binds.len());
+        // The engine's dates are computed columns; the outer query may sort by them.
         let sql = format!(
-            "select agreement_id, title, kind, status, owner, effective_date, expiration_date, auto_renewal, \
-             notice_deadline, liability_cap_kind, governing_law, updated_at from agreement a where {where_sql} \
+            "select agreement_id, title, kind, status, owner, effective_date, term_end, auto_renewal, \
+             next_notice, liability_cap_kind, governing_law, updated_at from \
+             (select a.*, {term_end} as term_end, {notice} as next_notice from agreement a where {where_sql}) l \
              order by {order} limit {} offset {}",
-            page.limit, page.offset
+            page.limit,
+            page.offset,
+            term_end = next_key_date_sql(TERM_END_KINDS, &today_param),
+            notice = next_key_date_sql(NOTICE_KINDS, &today_param),
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in &binds {
@@ -190,9 +218,9 @@ impl Store {
                 parties: parties.remove(key).unwrap_or_default(),
                 tags: tags.remove(key).unwrap_or_default(),
                 effective_date: opt_date(r.try_get("effective_date")?)?,
-                expiration_date: opt_date(r.try_get("expiration_date")?)?,
+                expiration_date: opt_date(r.try_get("term_end")?)?,
                 auto_renewal: auto.map(|v| v != 0),
-                notice_deadline: opt_date(r.try_get("notice_deadline")?)?,
+                notice_deadline: opt_date(r.try_get("next_notice")?)?,
                 liability_cap: r.try_get("liability_cap_kind")?,
                 governing_law: r.try_get("governing_law")?,
                 updated_at: ts(&r.try_get::<String, _>("updated_at")?)?,
@@ -737,7 +765,24 @@ where
 }
 
 /// Builds the WHERE clause for a filter; values are always bound, never spliced.
-fn filter_sql(actor: &Actor, f: &AgreementFilter) -> Result<(String, Vec<String>)> {
+/// The next key date of `kinds` on or after the bound `today` (`$?` placeholder), as the key-date
+/// engine materialised it for the agreement `a` (see `Store::refresh_org_deadlines`).
+fn next_key_date_sql(kinds: &str, today_param: &str) -> String {
+    format!(
+        "(select min(d.due_date) from deadline d where d.agreement_id = a.agreement_id \
+         and d.kind in ({kinds}) and d.due_date >= {today_param})"
+    )
+}
+
+/// Key-date kinds (fixed strings) behind the listing's date columns and windows.
+const NOTICE_KINDS: &str = "'non_renewal_notice_deadline'";
+const TERM_END_KINDS: &str = "'renewal', 'expiration'";
+
+/// Most days a listing window may span (about a century): beyond, no key date is materialised
+/// and date arithmetic would overflow.
+pub(crate) const MAX_WINDOW_DAYS: u32 = 36_600;
+
+fn filter_sql(actor: &Actor, f: &AgreementFilter, today: Date) -> Result<(String, Vec<String>)> {
     let mut errs = entente_domain::error::Collector::default();
     let mut clauses = vec!["a.organisation_id = $1".to_owned()];
     let mut binds = vec![actor.org.to_string()];
@@ -825,31 +870,35 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter) -> Result<(String, Vec<String>
             )),
         }
     }
-    let today = match &f.today {
-        Some(t) => errs.take("today", Date::parse(t)),
-        None => Some(Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()),
-    };
-    if let Some(today) = today {
-        // Each window bounds one date column to [today, today + N days].
-        let windows = [
-            (f.expiring_within_days, "a.expiration_date", false),
-            (f.renewing_within_days, "a.expiration_date", true),
-            (f.notice_within_days, "a.notice_deadline", false),
-        ];
-        for (days, column, auto_renewing) in windows {
-            let Some(n) = days else { continue };
-            if auto_renewing {
-                clauses.push("a.auto_renewal = 1".to_owned());
-            }
-            let end = today.plus_days(i64::from(n)).to_string();
-            push(
-                &format!("{column} >= $?"),
-                today.to_string(),
-                &mut clauses,
-                &mut binds,
-            );
-            push(&format!("{column} <= $?"), end, &mut clauses, &mut binds);
+    // Each window asks for a key date the engine computed (for the term running on `today`,
+    // renewals rolled forward, deadlines moved off weekends and holidays) within
+    // [today, today + N days]; closed and terminated agreements have none.
+    let windows = [
+        (
+            f.expiring_within_days,
+            "expiring_within_days",
+            "'expiration'",
+        ),
+        (f.renewing_within_days, "renewing_within_days", "'renewal'"),
+        (f.notice_within_days, "notice_within_days", NOTICE_KINDS),
+    ];
+    for (days, name, kinds) in windows {
+        let Some(n) = days else { continue };
+        if n > MAX_WINDOW_DAYS {
+            errs.push(ValidationError::new(
+                name,
+                format!("must be between 0 and {MAX_WINDOW_DAYS} days"),
+            ));
+            continue;
         }
+        binds.push(today.to_string());
+        let from = format!("${}", binds.len());
+        binds.push(today.plus_days(i64::from(n)).to_string());
+        let to = format!("${}", binds.len());
+        clauses.push(format!(
+            "exists (select 1 from deadline d where d.agreement_id = a.agreement_id and d.kind in ({kinds}) \
+             and d.due_date >= {from} and d.due_date <= {to})"
+        ));
     }
     errs.finish()?;
     Ok((clauses.join(" and "), binds))
@@ -861,8 +910,8 @@ fn sort_sql(sort: Option<&str>) -> Result<&'static str> {
         "updated" => "updated_at desc, agreement_id desc",
         "title" => "lower(title), agreement_id",
         "effective_date" => "effective_date is null, effective_date, agreement_id",
-        "expiration_date" => "expiration_date is null, expiration_date, agreement_id",
-        "notice_deadline" => "notice_deadline is null, notice_deadline, agreement_id",
+        "expiration_date" => "term_end is null, term_end, agreement_id",
+        "notice_deadline" => "next_notice is null, next_notice, agreement_id",
         other => {
             return Err(ValidationError::new(
                 "sort",

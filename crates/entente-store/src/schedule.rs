@@ -282,15 +282,49 @@ impl Store {
     /// were last computed (or whose horizon runs short), up to `limit` agreements across all
     /// tenants. Returns how many were recomputed.
     pub async fn refresh_deadlines(&self, now: Timestamp, limit: u32) -> Result<usize> {
+        self.refresh_stale(None, now, limit).await
+    }
+
+    /// Brings one tenant's materialised key dates up to date before they are read (listing,
+    /// filters, sorting), so a read never shows dates older than the terms. Cheap when nothing
+    /// changed: one indexed scan of the tenant's agreements.
+    pub async fn refresh_org_deadlines(
+        &self,
+        org: OrganisationId,
+        now: Timestamp,
+    ) -> Result<usize> {
+        let mut total = 0;
+        loop {
+            let n = self.refresh_stale(Some(org), now, 5000).await?;
+            total += n;
+            if n < 5000 {
+                return Ok(total);
+            }
+        }
+    }
+
+    async fn refresh_stale(
+        &self,
+        org: Option<OrganisationId>,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<usize> {
         let stamp = STAMP_SQL;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let scope = if org.is_some() {
+            "a.organisation_id = $2 and"
+        } else {
+            ""
+        };
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select a.agreement_id, a.organisation_id from agreement a left join deadline_state s on s.agreement_id = a.agreement_id \
-             where s.agreement_id is null or s.source_stamp <> ({stamp}) or s.horizon_until < $1 limit {}",
+             where {scope} (s.agreement_id is null or s.source_stamp <> ({stamp}) or s.horizon_until < $1) limit {}",
             limit.clamp(1, 5000)
         )))
-        .bind(now.date_utc().plus_days(MIN_AHEAD_DAYS).to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        .bind(now.date_utc().plus_days(MIN_AHEAD_DAYS).to_string());
+        if let Some(o) = org {
+            q = q.bind(o.to_string());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         let mut by_org: BTreeMap<String, Vec<AgreementId>> = BTreeMap::new();
         for r in &rows {
             by_org
@@ -925,7 +959,7 @@ pub(crate) fn compute(
     from: Date,
     until: Date,
 ) -> Schedule {
-    let key_dates = keydates::compute(terms, &ClauseIndex::new(clauses), opts);
+    let key_dates = keydates::compute_with_next(terms, &ClauseIndex::new(clauses), opts);
     let ctx = context(terms, opts.today, opts.calendar);
     let mut occurrences = Vec::new();
     // A one-off duty is a single row however old, so an old overdue duty never drops out;

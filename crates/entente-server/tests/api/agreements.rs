@@ -164,7 +164,11 @@ async fn portfolio_lists_sort_by_the_deadline_people_ask_about() {
             b["terms"]["effective_date"] = json!(effective);
             assert_eq!(app.post_agreement(b).await.0, 201);
         }
-        let (_, p) = app.get("/api/agreements?sort=notice_deadline").await;
+        // Counted from a fixed day: the next notice deadlines are 2026-12-01, 2027-03-03 and
+        // 2027-06-03 (a weekend moves one back), whatever day the test runs.
+        let (_, p) = app
+            .get("/api/agreements?sort=notice_deadline&today=2026-06-01")
+            .await;
         let titles: Vec<&str> = p["items"]
             .as_array()
             .unwrap()

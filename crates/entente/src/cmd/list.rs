@@ -24,15 +24,19 @@ pub(crate) struct Args {
     /// Part of the title.
     #[arg(long)]
     search: Option<String>,
-    /// Initial term ends within N days.
-    #[arg(long, value_name = "DAYS")]
+    /// Ends (without automatic renewal) within N days (0 to 36600).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_600))]
     expiring_within: Option<u32>,
-    /// Auto-renews within N days.
-    #[arg(long, value_name = "DAYS")]
+    /// Renews automatically within N days (0 to 36600).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_600))]
     renewing_within: Option<u32>,
-    /// Last day to give notice of non-renewal is within N days.
-    #[arg(long, value_name = "DAYS")]
+    /// The next last day to give notice of non-renewal is within N days (0 to 36600).
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_600))]
     notice_within: Option<u32>,
+    /// The day the windows and the next key dates count from (YYYY-MM-DD, at most two years
+    /// ahead; default: today in the tenant's time zone).
+    #[arg(long, value_parser = parse_today)]
+    today: Option<entente_domain::Date>,
     /// Liability cap: amount, formula, uncapped or none.
     #[arg(long)]
     liability_cap: Option<String>,
@@ -53,6 +57,11 @@ pub(crate) struct Args {
     json: bool,
 }
 
+/// `--today`: a real calendar date, checked before anything is opened.
+fn parse_today(s: &str) -> Result<entente_domain::Date, String> {
+    entente_domain::Date::parse(s).map_err(|e| e.message)
+}
+
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
         let (store, actor) = ctx.open().await?;
@@ -68,7 +77,7 @@ impl Args {
             notice_within_days: self.notice_within,
             liability_cap: self.liability_cap,
             governing_law: self.law,
-            today: None,
+            today: self.today.map(|d| d.to_string()),
             sort: self.sort,
         };
         let (rows, total) = store

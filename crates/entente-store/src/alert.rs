@@ -386,6 +386,10 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The agreement an inbox item is about (on table `inbox_item`, not aliased).
+const INBOX_AGREEMENT: &str =
+    "(select al.agreement_id from alert al where al.alert_id = inbox_item.alert_id)";
+
 impl Store {
     /// Active webhook ids of a tenant.
     async fn active_webhooks(&self, org: &str) -> Result<Vec<String>> {
@@ -784,14 +788,19 @@ impl Store {
         } else {
             ""
         };
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        // Items about an agreement the reader may no longer see are left out.
+        let (sees, sees_binds) = actor.sees_agreement(INBOX_AGREEMENT, 3);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select inbox_item_id, recipient, alert_id, title, body, read_at, created_at from inbox_item \
-             where organisation_id = $1 and recipient = $2{extra} order by created_at desc, inbox_item_id desc limit 1000"
+             where organisation_id = $1 and recipient = $2{extra} and {sees} \
+             order by created_at desc, inbox_item_id desc limit 1000"
         )))
         .bind(actor.org.to_string())
-        .bind(&recipient)
-        .fetch_all(&self.pool)
-        .await?;
+        .bind(&recipient);
+        for b in sees_binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(InboxItem {
@@ -811,13 +820,18 @@ impl Store {
     pub async fn mark_inbox_read(&self, actor: &Actor, item: &str) -> Result<()> {
         let now = now_text();
         let mut tx = self.begin().await?;
-        let n = sqlx::query("update inbox_item set read_at = coalesce(read_at, $1), updated_at = $1 where organisation_id = $2 and inbox_item_id = $3")
-            .bind(&now)
-            .bind(actor.org.to_string())
-            .bind(item)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let (sees, sees_binds) = actor.sees_agreement(INBOX_AGREEMENT, 4);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "update inbox_item set read_at = coalesce(read_at, $1), updated_at = $1 \
+             where organisation_id = $2 and inbox_item_id = $3 and {sees}"
+        )))
+        .bind(&now)
+        .bind(actor.org.to_string())
+        .bind(item);
+        for b in sees_binds {
+            q = q.bind(b);
+        }
+        let n = q.execute(&mut *tx).await?.rows_affected();
         if n == 0 {
             return Err(StoreError::not_found("inbox item", item));
         }
@@ -974,20 +988,23 @@ impl Store {
         target: Option<&str>,
         limit: u32,
     ) -> Result<Vec<DeliveryView>> {
-        let filter = if target.is_some() {
-            " and d.target = $2"
-        } else {
-            ""
-        };
+        let mut binds = vec![actor.org.to_string()];
+        let mut filter = String::new();
+        if let Some(t) = target {
+            binds.push(t.to_owned());
+            filter.push_str(" and d.target = $2");
+        }
+        // Only deliveries of alerts about agreements this actor may see: their titles and
+        // errors tell of the agreement.
+        let (sees, sees_binds) = actor.sees_agreement("al.agreement_id", binds.len() + 1);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select d.delivery_id, d.alert_id, a.title, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.last_error, d.sent_at \
-             from delivery d join alert a on a.alert_id = d.alert_id where d.organisation_id = $1{filter} \
+            "select d.delivery_id, d.alert_id, al.title, d.channel, d.target, d.status, d.attempts, d.next_attempt_at, d.last_error, d.sent_at \
+             from delivery d join alert al on al.alert_id = d.alert_id where d.organisation_id = $1{filter} and {sees} \
              order by d.created_at desc, d.delivery_id desc limit {}",
             limit.clamp(1, 5000)
-        )))
-        .bind(actor.org.to_string());
-        if let Some(t) = target {
-            q = q.bind(t);
+        )));
+        for b in binds.into_iter().chain(sees_binds) {
+            q = q.bind(b);
         }
         let rows = q.fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());

@@ -91,32 +91,43 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEvent> {
 const EVENT_COLUMNS: &str = "audit_event_id, seq, at, actor, action, entity, entity_id, agreement_id, details, prev_hash, hash";
 
 impl Store {
-    /// The tenant's events, oldest first, optionally for one agreement.
+    /// The tenant's events, oldest first, optionally for one agreement. Events about an
+    /// agreement are as visible as the agreement (those of a deleted one only to an actor who
+    /// sees every agreement); for an agreement the actor may not see the answer is not-found.
     pub async fn list_audit(
         &self,
         actor: &Actor,
         agreement: Option<AgreementId>,
     ) -> Result<Vec<AuditEvent>> {
-        let rows = match agreement {
-            Some(a) => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "select {EVENT_COLUMNS} from audit_event where organisation_id = $1 and agreement_id = $2 order by seq"
-                )))
-                .bind(actor.org.to_string())
-                .bind(a.to_string())
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "select {EVENT_COLUMNS} from audit_event where organisation_id = $1 order by seq"
-                )))
-                .bind(actor.org.to_string())
-                .fetch_all(&self.pool)
-                .await?
-            }
-        };
-        rows.iter().map(event_from_row).collect()
+        let mut binds = vec![actor.org.to_string()];
+        let mut sql =
+            format!("select {EVENT_COLUMNS} from audit_event e where e.organisation_id = $1");
+        if let Some(a) = agreement {
+            binds.push(a.to_string());
+            sql.push_str(" and e.agreement_id = $2");
+        }
+        let (sees, sees_binds) = actor.sees_agreement("e.agreement_id", binds.len() + 1);
+        sql.push_str(&format!(
+            " and (e.agreement_id is null or {sees}) order by e.seq"
+        ));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds.into_iter().chain(sees_binds) {
+            q = q.bind(b);
+        }
+        let events = q
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(event_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        // Events outlive a deleted agreement, so existence is asked only when none are shown:
+        // no events and no agreement the actor sees is not-found, like an unknown id.
+        if let Some(a) = agreement
+            && events.is_empty()
+        {
+            self.check_visible(actor, a).await?;
+        }
+        Ok(events)
     }
 
     /// Re-checks a tenant's whole chain, including that its head matches the last event.

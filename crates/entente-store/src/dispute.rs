@@ -206,14 +206,18 @@ impl Store {
     /// Escalates every open dispute of the tenant whose current tier's clock ran out before
     /// `today` (the day after the deadline starts the next tier). Returns those escalated.
     pub async fn escalate_due_disputes(&self, actor: &Actor, today: Date) -> Result<Vec<Dispute>> {
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        // Only disputes the actor may see: escalating one would change a hidden agreement.
+        let (sees, sees_binds) = actor.sees_agreement("dispute.agreement_id", 3);
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select dispute_id, deadline from dispute where organisation_id = $1 and status = 'open' \
-             and deadline is not null and deadline < $2 order by deadline",
-        )
+             and deadline is not null and deadline < $2 and {sees} order by deadline"
+        )))
         .bind(actor.org.to_string())
-        .bind(today.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        .bind(today.to_string());
+        for b in sees_binds {
+            q = q.bind(b);
+        }
+        let rows: Vec<(String, Option<String>)> = q.fetch_all(&self.pool).await?;
         let mut out = Vec::new();
         for (id, deadline) in rows {
             let id: DisputeId = parse_id(&id)?;

@@ -27,12 +27,21 @@ pub enum FeedAccess {
 }
 
 impl FeedAccess {
-    /// The condition on `owner_user_id` with its parameter numbered `n`, and its value.
-    fn condition(self, n: usize) -> (String, Option<String>) {
-        match self {
-            Self::All => (String::new(), None),
-            Self::Owner(u) => (format!(" and owner_user_id = ${n}"), Some(u.to_string())),
+    /// The condition on table `calendar_feed` (owner, and for an agreement's feed that the
+    /// actor sees the agreement) with parameters numbered from `n`, and their values. A feed
+    /// of an agreement the actor may not see does not exist for them, even their own: its
+    /// listing would name the agreement.
+    fn condition(self, actor: &Actor, n: usize) -> (String, Vec<String>) {
+        let mut out = String::new();
+        let mut binds = Vec::new();
+        if let Self::Owner(u) = self {
+            out.push_str(&format!(" and owner_user_id = ${n}"));
+            binds.push(u.to_string());
         }
+        let (sees, sees_binds) = actor.sees_agreement("calendar_feed.subject", n + binds.len());
+        out.push_str(&format!(" and (scope <> 'agreement' or {sees})"));
+        binds.extend(sees_binds);
+        (out, binds)
     }
 }
 
@@ -186,7 +195,7 @@ impl Store {
     ) -> Result<(CalendarFeed, String)> {
         let token = feed_token()?;
         let now = now_text();
-        let (cond, owner) = access.condition(5);
+        let (cond, cond_binds) = access.condition(actor, 5);
         let sql = format!(
             "update calendar_feed set token_hash = $1, rotated_at = $2, updated_at = $2 \
              where organisation_id = $3 and calendar_feed_id = $4{cond}"
@@ -197,8 +206,8 @@ impl Store {
             .bind(&now)
             .bind(actor.org.to_string())
             .bind(id);
-        if let Some(o) = owner {
-            q = q.bind(o);
+        for b in cond_binds {
+            q = q.bind(b);
         }
         let n = q.execute(&mut *tx).await?.rows_affected();
         if n == 0 {
@@ -228,7 +237,7 @@ impl Store {
 
     /// Deletes a feed the caller may manage.
     pub async fn delete_feed(&self, actor: &Actor, access: FeedAccess, id: &str) -> Result<()> {
-        let (cond, owner) = access.condition(3);
+        let (cond, cond_binds) = access.condition(actor, 3);
         let sql = format!(
             "delete from calendar_feed where organisation_id = $1 and calendar_feed_id = $2{cond}"
         );
@@ -236,8 +245,8 @@ impl Store {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(actor.org.to_string())
             .bind(id);
-        if let Some(o) = owner {
-            q = q.bind(o);
+        for b in cond_binds {
+            q = q.bind(b);
         }
         let n = q.execute(&mut *tx).await?.rows_affected();
         if n == 0 {
@@ -260,13 +269,13 @@ impl Store {
     /// The feeds the caller may manage: all of the tenant's for administrators, otherwise
     /// the caller's own.
     pub async fn list_feeds(&self, actor: &Actor, access: FeedAccess) -> Result<Vec<CalendarFeed>> {
-        let (cond, owner) = access.condition(2);
+        let (cond, cond_binds) = access.condition(actor, 2);
         let sql = format!(
             "select {FEED_COLUMNS} from calendar_feed where organisation_id = $1{cond} order by created_at, calendar_feed_id"
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(actor.org.to_string());
-        if let Some(o) = owner {
-            q = q.bind(o);
+        for b in cond_binds {
+            q = q.bind(b);
         }
         q.fetch_all(&self.pool).await?.iter().map(feed_of).collect()
     }

@@ -117,6 +117,8 @@ pub struct CheckSummary {
 /// Which findings to list across the portfolio (latest check of each agreement).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FindingFilter {
+    /// Only this agreement's findings (none when the actor may not see it).
+    pub agreement_id: Option<AgreementId>,
     /// Only this blind spot.
     pub blind_spot: Option<String>,
     /// Only this rule.
@@ -414,6 +416,10 @@ impl Store {
     ) -> Result<Vec<FindingRow>> {
         let mut binds: Vec<String> = vec![actor.org.to_string()];
         let mut cond = String::new();
+        if let Some(a) = filter.agreement_id {
+            binds.push(a.to_string());
+            cond.push_str(&format!(" and f.agreement_id = ${}", binds.len()));
+        }
         if let Some(b) = &filter.blind_spot {
             binds.push(b.clone());
             cond.push_str(&format!(" and f.blind_spot = ${}", binds.len()));

@@ -174,6 +174,24 @@ impl Actor {
         self.visibility.push_sql(next, &mut out, &mut binds);
         (out, binds)
     }
+
+    /// The condition that the agreement named by the SQL expression `agreement_id` (not using
+    /// alias `a`) is one this actor sees, with parameters numbered from `next`, and their
+    /// values. For records that may outlive their agreement (audit events, alerts, their
+    /// deliveries): once the agreement is deleted nobody can tell whether it was restricted,
+    /// so such rows pass only for an actor who sees every agreement.
+    pub(crate) fn sees_agreement(&self, agreement_id: &str, next: usize) -> (String, Vec<String>) {
+        if self.visibility == Visibility::All {
+            return ("1 = 1".to_owned(), Vec::new());
+        }
+        let (vis, binds) = self.visible(next);
+        (
+            format!(
+                "exists (select 1 from agreement a where a.agreement_id = {agreement_id} and {vis})"
+            ),
+            binds,
+        )
+    }
 }
 
 /// A connection pool plus the dialect it speaks.

@@ -920,6 +920,7 @@ impl Store {
 
     /// An agreement's watchers.
     pub async fn list_watchers(&self, actor: &Actor, id: AgreementId) -> Result<Vec<String>> {
+        self.check_visible(actor, id).await?;
         Ok(sqlx::query_scalar("select email from watcher where organisation_id = $1 and agreement_id = $2 order by email")
             .bind(actor.org.to_string())
             .bind(id.to_string())

@@ -175,6 +175,8 @@ async fn portfolio_risk(State(s): State<AppState>, caller: Caller) -> Result<Jso
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct FindingQuery {
+    /// Only this agreement's findings (an agreement the caller may not see has none).
+    agreement_id: Option<AgreementId>,
     /// ambiguous_obligations, static_document, poor_risk_allocation, missing_exit,
     /// missing_enforcement or other.
     blind_spot: Option<String>,
@@ -220,6 +222,7 @@ async fn list_findings(
         })
         .transpose()?;
     let filter = FindingFilter {
+        agreement_id: q.agreement_id,
         blind_spot: q.blind_spot,
         rule_id: q.rule_id,
         min_severity_rank: min.map(Severity::rank),

@@ -482,17 +482,44 @@ async fn feeds_belong_to_their_owner_and_show_only_what_the_owner_may_see_now() 
         assert_eq!(status, 204);
         assert_eq!(feed_agreements(&app, &legal_path).await.0, 404);
 
+        // The viewer's feed of A is gone for the viewer too: not listed, neither rotated nor
+        // deleted (its listing would name A); an administrator still manages it.
+        let viewer_a_id = viewer_a["feed"]["id"].as_str().unwrap();
+        let (_, list) = call(&viewer, Method::GET, url("/api/calendar-feeds"), None).await;
+        assert_eq!(
+            ids(&list),
+            vec![viewer_feed["feed"]["id"].as_str().unwrap().to_owned()]
+        );
+        for (method, path) in [
+            (
+                Method::POST,
+                format!("/api/calendar-feeds/{viewer_a_id}/rotate"),
+            ),
+            (Method::DELETE, format!("/api/calendar-feeds/{viewer_a_id}")),
+        ] {
+            let (status, _) = call(&viewer, method, url(&path), Some(json!({}))).await;
+            assert_eq!(status, 404, "{path}");
+        }
+
         // Owners delete their own feeds; an administrator deletes anyone's.
         let (status, _) = call(
             &viewer,
             Method::DELETE,
             url(&format!(
                 "/api/calendar-feeds/{}",
-                viewer_a["feed"]["id"].as_str().unwrap()
+                viewer_feed["feed"]["id"].as_str().unwrap()
             )),
             None,
         )
         .await;
+        assert_eq!(status, 204);
+        let (status, _) = app
+            .send(
+                Method::DELETE,
+                &format!("/api/calendar-feeds/{viewer_a_id}"),
+                json!({}),
+            )
+            .await;
         assert_eq!(status, 204);
         let (status, _) = app
             .send(

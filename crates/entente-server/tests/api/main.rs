@@ -16,3 +16,4 @@ mod openapi;
 mod receivers;
 mod signin;
 mod tokens;
+mod visibility;

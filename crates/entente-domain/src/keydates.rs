@@ -400,16 +400,17 @@ pub fn compute_with_next(
     // (bounded: a century of terms, and `compute` itself caps repeats).
     let past_until =
         |kds: &[KeyDate], k: KeyDateKind| kds.iter().any(|d| d.kind == k && d.date > opts.until);
-    // Renewals (and their notice deadlines) go on for ever only when the agreement renews
-    // automatically, its first term's end is known and a renewal term can be taken.
-    let endless = terms.flag(TermField::AutoRenewal) == Some(true)
-        && terms.expiration().is_some()
-        && renewal_step(terms).is_some();
+    // Renewals (and their notice deadlines) go on for ever when the agreement renews
+    // automatically, its first term's end is known and a renewal term can be taken; without a
+    // renewal term there is the first one only, wanted when it lies past `until`.
+    let renews = terms.flag(TermField::AutoRenewal) == Some(true);
+    let first_end = terms.expiration();
+    let open = renews && first_end.is_some_and(|e| renewal_step(terms).is_some() || e > opts.until);
     let wanted = [
-        (KeyDateKind::Renewal, endless),
+        (KeyDateKind::Renewal, open),
         (
             KeyDateKind::NonRenewalNoticeDeadline,
-            endless && terms.period(TermField::NoticePeriodNonRenewal).is_some(),
+            open && terms.period(TermField::NoticePeriodNonRenewal).is_some(),
         ),
     ];
     let limit = opts.until.plus_days(100 * 366);

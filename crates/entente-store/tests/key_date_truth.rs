@@ -1,0 +1,307 @@
+//! One truth for key dates: for random agreements and random "today", the portfolio listing's
+//! next notice deadline and its windows agree with the key-date engine (`agreement_dates`), on
+//! SQLite and (when configured) PostgreSQL. Seeded, so a failure names a case to replay.
+
+use entente_domain::agreement::{AgreementDraft, AgreementSummary};
+use entente_domain::keydates::KeyDateKind;
+use entente_domain::party::AgreementPartyDraft;
+use entente_domain::terms::{TermField, TermValue, Terms};
+use entente_domain::{AgreementId, Date, Period, Timestamp};
+use entente_store::testing::TestDb;
+use entente_store::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A small deterministic generator (SplitMix64): reproducible cases without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Random terms: effective between 2018 and 2028, initial terms of 3 to 60 months or a stated
+/// expiration, most renewing (monthly to three-yearly, or unstated), notice in days, business
+/// days or months, or none.
+fn random_terms(r: &mut Rng) -> Terms {
+    let at = Timestamp::from_jiff(jiff::Timestamp::now());
+    let mut t = Terms::default();
+    let mut set = |f, v| t.set_user(f, v, "test", at, None);
+    let effective = Date::parse("2018-01-01")
+        .unwrap()
+        .plus_days(r.below(11 * 365) as i64);
+    set(TermField::EffectiveDate, TermValue::Date(effective));
+    if r.below(5) == 0 {
+        set(
+            TermField::ExpirationDate,
+            TermValue::Date(effective.plus_days(90 + r.below(5 * 365) as i64)),
+        );
+    } else {
+        set(
+            TermField::InitialTerm,
+            TermValue::Period(Period::months(3 + r.below(58) as u32).unwrap()),
+        );
+    }
+    let renews = r.below(10) < 8;
+    set(TermField::AutoRenewal, TermValue::Bool(renews));
+    if renews && r.below(4) != 0 {
+        let p = match r.below(3) {
+            0 => Period::months(1 + r.below(12) as u32).unwrap(),
+            1 => Period::years(1).unwrap(),
+            _ => Period::years(1 + r.below(3) as u32).unwrap(),
+        };
+        set(TermField::RenewalTerm, TermValue::Period(p));
+    }
+    match r.below(5) {
+        0 => {}
+        1 => set(
+            TermField::NoticePeriodNonRenewal,
+            TermValue::Period(
+                Period::new(
+                    5 + r.below(40) as u32,
+                    entente_domain::PeriodUnit::BusinessDays,
+                )
+                .unwrap(),
+            ),
+        ),
+        2 => set(
+            TermField::NoticePeriodNonRenewal,
+            TermValue::Period(Period::months(1 + r.below(6) as u32).unwrap()),
+        ),
+        _ => set(
+            TermField::NoticePeriodNonRenewal,
+            TermValue::Period(Period::days(15 + r.below(166) as u32).unwrap()),
+        ),
+    }
+    t
+}
+
+fn first_notice_on_or_after(dates: &AgreementDates, today: Date) -> Option<Date> {
+    dates
+        .key_dates
+        .iter()
+        .filter(|k| k.kind == KeyDateKind::NonRenewalNoticeDeadline && k.date >= today)
+        .map(|k| k.date)
+        .min()
+}
+
+async fn list_all(store: &Store, me: &Actor, f: AgreementFilter) -> Vec<AgreementSummary> {
+    let page = Page {
+        limit: 500,
+        offset: 0,
+    };
+    store.list_agreements(me, &f, page).await.unwrap().0
+}
+
+#[tokio::test]
+async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
+    for db in TestDb::all().await.unwrap() {
+        let store = &db.store;
+        let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+        let me = Actor::new(org, "test");
+        let mut r = Rng(0x5EED_2026_1204);
+        let mut ids = Vec::new();
+        for i in 0..80 {
+            let draft = AgreementDraft {
+                title: format!("Case {i}"),
+                status: Some("active".into()),
+                parties: ["Northwind Systems, Inc.", "Globex GmbH"]
+                    .iter()
+                    .map(|n| AgreementPartyDraft {
+                        legal_name: Some((*n).into()),
+                        role: "partner".into(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            };
+            let new = draft.validate(random_terms(&mut r)).unwrap();
+            ids.push(store.create_agreement(&me, &new).await.unwrap());
+        }
+        let real = Timestamp::from_jiff(jiff::Timestamp::now()).date_utc();
+        // "Today" anywhere from eight years back to two years ahead (the listing keeps key
+        // dates that far), including the real day.
+        let mut days = vec![real];
+        for _ in 0..6 {
+            days.push(real.plus_days(r.below(3650) as i64 - 2920));
+        }
+        for today in days {
+            let t = Some(today.to_string());
+            let rows = list_all(
+                store,
+                &me,
+                AgreementFilter {
+                    today: t.clone(),
+                    ..Default::default()
+                },
+            )
+            .await;
+            assert_eq!(rows.len(), ids.len());
+            let mut within = BTreeSet::new();
+            let mut engine: BTreeMap<AgreementId, Option<Date>> = BTreeMap::new();
+            for row in &rows {
+                let d = store
+                    .agreement_dates(&me, row.id, Some(today), None, None)
+                    .await
+                    .unwrap();
+                let next = first_notice_on_or_after(&d, today);
+                assert_eq!(
+                    row.notice_deadline,
+                    next,
+                    "{:?} {} today {today}: listing and engine disagree",
+                    db.backend(),
+                    row.title
+                );
+                if next.is_some_and(|n| n <= today.plus_days(90)) {
+                    within.insert(row.id);
+                }
+                engine.insert(row.id, next);
+            }
+            let listed: BTreeSet<AgreementId> = list_all(
+                store,
+                &me,
+                AgreementFilter {
+                    today: t.clone(),
+                    notice_within_days: Some(90),
+                    ..Default::default()
+                },
+            )
+            .await
+            .iter()
+            .map(|a| a.id)
+            .collect();
+            assert_eq!(
+                listed,
+                within,
+                "{:?} today {today}: --notice-within 90",
+                db.backend()
+            );
+            // Sorting by the next notice deadline follows the engine's order, unknown last.
+            let sorted = list_all(
+                store,
+                &me,
+                AgreementFilter {
+                    today: t,
+                    sort: Some("notice_deadline".into()),
+                    ..Default::default()
+                },
+            )
+            .await;
+            let keys: Vec<(bool, Option<Date>)> = sorted
+                .iter()
+                .map(|a| (engine[&a.id].is_none(), engine[&a.id]))
+                .collect();
+            let mut want = keys.clone();
+            want.sort();
+            assert_eq!(keys, want, "{:?} today {today}: sort", db.backend());
+        }
+    }
+}
+
+#[tokio::test]
+async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
+    for db in TestDb::all().await.unwrap() {
+        let store = &db.store;
+        let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+        let me = Actor::new(org, "test");
+        let at = Timestamp::from_jiff(jiff::Timestamp::now());
+        let today = at.date_utc();
+        let mut t = Terms::default();
+        // A ten-year first term: its first notice deadline lies far past any two-year window.
+        t.set_user(
+            TermField::EffectiveDate,
+            TermValue::Date(today),
+            "test",
+            at,
+            None,
+        );
+        t.set_user(
+            TermField::InitialTerm,
+            TermValue::Period(Period::years(10).unwrap()),
+            "test",
+            at,
+            None,
+        );
+        t.set_user(
+            TermField::AutoRenewal,
+            TermValue::Bool(true),
+            "test",
+            at,
+            None,
+        );
+        t.set_user(
+            TermField::NoticePeriodNonRenewal,
+            TermValue::Period(Period::days(90).unwrap()),
+            "test",
+            at,
+            None,
+        );
+        let make = |title: &str, status: &str| {
+            AgreementDraft {
+                title: title.into(),
+                status: Some(status.into()),
+                parties: ["Northwind Systems, Inc.", "Globex GmbH"]
+                    .iter()
+                    .map(|n| AgreementPartyDraft {
+                        legal_name: Some((*n).into()),
+                        role: "partner".into(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            }
+            .validate(t.clone())
+            .unwrap()
+        };
+        let id = store
+            .create_agreement(&me, &make("Long alliance", "active"))
+            .await
+            .unwrap();
+        let closed = store
+            .create_agreement(&me, &make("Ended alliance", "closed"))
+            .await
+            .unwrap();
+        let rows = list_all(store, &me, AgreementFilter::default()).await;
+        let row = |x: AgreementId| rows.iter().find(|a| a.id == x).unwrap().clone();
+        let d = store
+            .agreement_dates(&me, id, None, None, None)
+            .await
+            .unwrap();
+        let next = first_notice_on_or_after(&d, today);
+        assert!(next.is_some_and(|n| n > today.plus_days(3000)), "{next:?}");
+        assert_eq!(row(id).notice_deadline, next, "{:?}", db.backend());
+        // A closed agreement has no next deadline, and no window holds it.
+        assert_eq!(row(closed).notice_deadline, None);
+        assert_eq!(row(closed).expiration_date, None);
+        let far = list_all(
+            store,
+            &me,
+            AgreementFilter {
+                notice_within_days: Some(36_600),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(far.iter().map(|a| a.id).collect::<Vec<_>>(), vec![id]);
+        // A window past the stated range is refused by name.
+        let e = store
+            .list_agreements(
+                &me,
+                &AgreementFilter {
+                    notice_within_days: Some(99_999_999),
+                    ..Default::default()
+                },
+                Page::default(),
+            )
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("notice_within_days"), "{e}");
+    }
+}

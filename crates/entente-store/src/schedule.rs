@@ -79,8 +79,15 @@ pub struct AgreementDates {
     pub today: Date,
     /// The business calendar used.
     pub calendar: String,
-    /// Key dates, earliest first.
+    /// The agreement's lifecycle status.
+    pub status: AgreementStatus,
+    /// Key dates that run, earliest first: only an agreement in force or winding down has
+    /// deadlines (the same rule the portfolio listing and alerts follow).
     pub key_dates: Vec<KeyDate>,
+    /// For an agreement not in force (a draft, out for signature, closed …): the key dates its
+    /// terms would give if it were, earliest first, so a draft can be reviewed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub planned_key_dates: Vec<KeyDate>,
     /// Obligation occurrences in the window, earliest first.
     pub occurrences: Vec<ObligationDue>,
 }
@@ -268,12 +275,20 @@ impl Store {
                 }
             })
             .collect();
+        let runs = a.status.in_force() || a.status == AgreementStatus::WindDown;
+        let (key_dates, planned_key_dates) = if runs {
+            (sched.key_dates, Vec::new())
+        } else {
+            (Vec::new(), sched.key_dates)
+        };
         Ok(AgreementDates {
             agreement_id: id,
             title: a.title,
             today,
             calendar: cal.name().to_owned(),
-            key_dates: sched.key_dates,
+            status: a.status,
+            key_dates,
+            planned_key_dates,
             occurrences,
         })
     }

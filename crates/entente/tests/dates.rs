@@ -160,3 +160,82 @@ fn obligations_and_a_dry_alert_run_work_on_the_demo() {
         "e-mail is skipped without SMTP: {log}"
     );
 }
+
+/// The demo loaded on days spread over a year (weekends and holidays among them): every
+/// agreement's notice deadline in `list --json` is the next one `dates --json` gives, and
+/// `list --notice-within 90` holds exactly those due within 90 days.
+#[test]
+fn list_and_dates_agree_on_the_demo_loaded_on_any_day() {
+    for day in ["2026-01-03", "2026-03-29", "2026-07-04", "2026-12-25"] {
+        let dir = tempfile::tempdir().unwrap();
+        stdout(&entente(dir.path(), &["demo", "--today", day]));
+        let today: jiff::civil::Date = day.parse().unwrap();
+        let listed: serde_json::Value = serde_json::from_str(&stdout(&entente(
+            dir.path(),
+            &["list", "--today", day, "--json", "--limit", "100"],
+        )))
+        .unwrap();
+        let items = listed["items"].as_array().unwrap();
+        assert!(items.len() >= 20, "{day}: {}", items.len());
+        let mut due_soon = std::collections::BTreeSet::new();
+        for a in items {
+            let id = a["id"].as_str().unwrap();
+            let dates: serde_json::Value = serde_json::from_str(&stdout(&entente(
+                dir.path(),
+                &["dates", id, "--today", day, "--json"],
+            )))
+            .unwrap();
+            let next = dates["key_dates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|k| k["kind"] == "non_renewal_notice_deadline")
+                .filter_map(|k| k["date"].as_str())
+                .filter(|d| d.parse::<jiff::civil::Date>().unwrap() >= today)
+                .min()
+                .map(str::to_owned);
+            assert_eq!(
+                a["notice_deadline"].as_str().map(str::to_owned),
+                next,
+                "{day}: {}",
+                a["title"]
+            );
+            if let Some(n) = next
+                && n.parse::<jiff::civil::Date>().unwrap()
+                    <= today.checked_add(jiff::Span::new().days(90)).unwrap()
+            {
+                due_soon.insert(id.to_owned());
+            }
+        }
+        let within: serde_json::Value = serde_json::from_str(&stdout(&entente(
+            dir.path(),
+            &[
+                "list",
+                "--today",
+                day,
+                "--notice-within",
+                "90",
+                "--json",
+                "--limit",
+                "100",
+            ],
+        )))
+        .unwrap();
+        let within: std::collections::BTreeSet<String> = within["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(within, due_soon, "{day}: --notice-within 90");
+        assert!(
+            !within.is_empty(),
+            "{day}: the demo has deadlines within 90 days"
+        );
+    }
+    // A window past its range is a clear error naming the flag (exit 2).
+    let dir = tempfile::tempdir().unwrap();
+    let bad = entente(dir.path(), &["list", "--notice-within", "99999999"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--notice-within"));
+}

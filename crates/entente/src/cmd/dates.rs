@@ -84,7 +84,16 @@ impl Args {
             "key dates as of {} (business days: {})\n",
             dates.today, dates.calendar
         )?;
-        if dates.key_dates.is_empty() {
+        if !dates.planned_key_dates.is_empty() {
+            writeln!(
+                out,
+                "  no deadlines run: the agreement is {}; once in force its terms give:",
+                dates.status.as_str()
+            )?;
+            for k in &dates.planned_key_dates {
+                writeln!(out, "  (planned) {}", k.line())?;
+            }
+        } else if dates.key_dates.is_empty() {
             writeln!(
                 out,
                 "  (the terms give no dates: set effective_date, initial_term … on the agreement)"

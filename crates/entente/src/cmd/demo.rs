@@ -3,12 +3,20 @@
 use super::{Ctx, Outcome, today};
 
 #[derive(Debug, clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// The day the demo's dates are laid out around (YYYY-MM-DD; default: today).
+    #[arg(long, value_parser = parse_day)]
+    today: Option<entente_domain::Date>,
+}
+
+fn parse_day(s: &str) -> Result<entente_domain::Date, String> {
+    entente_domain::Date::parse(s).map_err(|e| e.message)
+}
 
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
         let (store, actor) = ctx.open().await?;
-        let r = entente_core::demo::load(&store, &actor, today()).await?;
+        let r = entente_core::demo::load(&store, &actor, self.today.unwrap_or_else(today)).await?;
         if r.skipped {
             println!(
                 "organisation {:?} already holds agreements; the demo was not loaded",

@@ -2,7 +2,7 @@
 //! messages printed once, flag ranges, and output into a reader that went away.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn entente(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_entente"))
@@ -99,3 +99,29 @@ fn error_messages_are_printed_once() {
     );
 }
 
+/// Output into a reader that went away ends the command quietly with success.
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = entente(&data, &["demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for args in [&["list", "--json"][..], &["list"], &["obligations"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
+            .arg("--data")
+            .arg(&data)
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closing the read end before the command prints makes its first write fail.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: nothing on stderr: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}

@@ -787,7 +787,7 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter) -> Result<(String, Vec<String>
     if let Some(p) = &f.party {
         push(
             "exists (select 1 from agreement_party ap join party p on p.party_id = ap.party_id \
-             where ap.agreement_id = a.agreement_id and (lower(p.legal_name) like $? or lower(coalesce(ap.short_name, '')) like $?))",
+             where ap.agreement_id = a.agreement_id and (lower(p.legal_name) like $? escape '\\' or lower(coalesce(ap.short_name, '')) like $? escape '\\'))",
             like_pattern(p),
             &mut clauses,
             &mut binds,
@@ -796,7 +796,7 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter) -> Result<(String, Vec<String>
     }
     if let Some(q) = &f.q {
         push(
-            "lower(a.title) like $?",
+            "lower(a.title) like $? escape '\\'",
             like_pattern(q),
             &mut clauses,
             &mut binds,
@@ -874,13 +874,7 @@ fn sort_sql(sort: Option<&str>) -> Result<&'static str> {
 }
 
 fn like_pattern(s: &str) -> String {
-    let escaped: String = s
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter(|c| *c != '%' && *c != '_')
-        .collect();
-    format!("%{escaped}%")
+    crate::row::like_contains(s)
 }
 
 impl Store {

@@ -399,7 +399,7 @@ async fn remove_user(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<UserId>,
-    axum::extract::Query(q): axum::extract::Query<RemoveQuery>,
+    crate::error::AppQuery(q): crate::error::AppQuery<RemoveQuery>,
 ) -> Result<Json<Handover>> {
     let actor = caller.require(Permission::ManageUsers)?;
     let report = s.store.remove_member(actor, id, q.handover_to).await?;

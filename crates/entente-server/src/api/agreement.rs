@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{AppJson, AppPath, AppQuery, Result};
+use crate::error::{AppJson, AppPath, AppQueries, Result};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -50,8 +50,7 @@ pub(crate) struct AgreementPage {
 async fn list_agreements(
     State(s): State<AppState>,
     caller: Caller,
-    AppQuery(filter): AppQuery<AgreementFilter>,
-    AppQuery(page): AppQuery<Page>,
+    AppQueries(filter, page): AppQueries<AgreementFilter, Page>,
 ) -> Result<Json<AgreementPage>> {
     let actor = caller.require(Permission::Read)?;
     let (items, total) = s.store.list_agreements(actor, &filter, page).await?;

@@ -56,3 +56,148 @@ async fn percent_and_underscore_in_searches_match_literally() {
         assert!(p.as_array().unwrap().is_empty(), "{l}: parties q=%: {p}");
     }
 }
+
+#[tokio::test]
+async fn unknown_query_parameters_are_refused_naming_them_and_the_accepted_ones() {
+    for app in spawn_apps().await {
+        let (status, a) = app.post_agreement(agreement_body()).await;
+        assert_eq!(status, 201, "{a}");
+        let id = a["id"].as_str().unwrap();
+        let routes = [
+            (
+                "/api/agreements?status=active&limt=5".to_owned(),
+                "limt",
+                "limit",
+            ),
+            (
+                "/api/agreements?bogus=1".to_owned(),
+                "bogus",
+                "notice_within_days",
+            ),
+            (
+                "/api/deadlines?within=30".to_owned(),
+                "within",
+                "within_days",
+            ),
+            (
+                "/api/obligations?due_within=30".to_owned(),
+                "due_within",
+                "due_within_days",
+            ),
+            ("/api/alerts?count=5".to_owned(), "count", "limit"),
+            ("/api/deliveries?count=5".to_owned(), "count", "target"),
+            ("/api/parties?name=x".to_owned(), "name", "q"),
+            ("/api/search?q=term&max=3".to_owned(), "max", "limit"),
+            (
+                "/api/inbox?only_unread=true".to_owned(),
+                "only_unread",
+                "unread",
+            ),
+            (
+                format!("/api/agreements/{id}/dates?to=2030-01-01"),
+                "to",
+                "until",
+            ),
+            (
+                format!("/api/agreements/{id}/consolidated?date=2030-01-01"),
+                "date",
+                "on",
+            ),
+            (
+                format!("/api/agreements/{id}/redline?fmt=docx"),
+                "fmt",
+                "format",
+            ),
+            (
+                format!("/api/agreements/{id}/audit/export?fmt=csv"),
+                "fmt",
+                "format",
+            ),
+            (
+                format!("/api/agreements/{id}/clauses?version=1"),
+                "version",
+                "version_id",
+            ),
+        ];
+        for (path, unknown, accepted) in &routes {
+            let (status, p) = app.get(path).await;
+            assert_eq!(status, 422, "{}: {path}: {p}", app.label);
+            assert_eq!(p["errors"][0]["field"], *unknown, "{path}: {p}");
+            let detail = p["detail"].as_str().unwrap();
+            assert!(
+                detail.contains("unknown query parameter") && detail.contains(accepted),
+                "{path}: {detail}"
+            );
+        }
+        // Known parameters still work, and a bad value names its parameter.
+        let (status, p) = app.get("/api/agreements?status=active&limit=5").await;
+        assert_eq!(status, 200, "{p}");
+        let (status, p) = app.get("/api/alerts?limit=abc").await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "limit", "{p}");
+    }
+}
+
+/// Asserts a raw response is a problem document with `status`, and returns it.
+async fn problem_of(r: reqwest::Response, status: u16) -> (reqwest::header::HeaderMap, Value) {
+    assert_eq!(r.status().as_u16(), status);
+    let headers = r.headers().clone();
+    assert_eq!(
+        headers.get("content-type").map(|v| v.to_str().unwrap()),
+        Some("application/problem+json"),
+        "status {status}"
+    );
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["status"], status, "{p}");
+    assert!(!p["detail"].as_str().unwrap().is_empty(), "{p}");
+    (headers, p)
+}
+
+#[tokio::test]
+async fn errors_from_the_http_layers_are_problem_documents() {
+    let apps = crate::helpers::spawn_apps_with(|s| s.limits.max_bytes = 1024).await;
+    for app in apps {
+        // 405, with the allowed methods kept in `Allow` and named in the detail.
+        let r = app
+            .client
+            .put(format!("{}/api/agreements", app.addr))
+            .send()
+            .await
+            .unwrap();
+        let (h, p) = problem_of(r, 405).await;
+        assert!(h.get("allow").is_some());
+        assert!(p["detail"].as_str().unwrap().contains("PUT"), "{p}");
+        // 413: a body above the limit (the upload limit plus 64 KiB).
+        let r = app
+            .client
+            .post(format!("{}/api/import?filename=a.txt", app.addr))
+            .body(vec![b'a'; 200 * 1024])
+            .send()
+            .await
+            .unwrap();
+        problem_of(r, 413).await;
+        // 414: a request target above 8 KiB.
+        let r = app
+            .client
+            .get(format!(
+                "{}/api/agreements?q={}",
+                app.addr,
+                "a".repeat(10_000)
+            ))
+            .send()
+            .await
+            .unwrap();
+        let (_, p) = problem_of(r, 414).await;
+        assert!(p["detail"].as_str().unwrap().contains("8192"), "{p}");
+        // 415: a JSON route sent something else.
+        let r = app
+            .client
+            .post(format!("{}/api/agreements", app.addr))
+            .header("content-type", "text/plain")
+            .body("title=x")
+            .send()
+            .await
+            .unwrap();
+        problem_of(r, 415).await;
+    }
+}

@@ -54,9 +54,11 @@ pub struct AgreementFilter {
 pub struct Page {
     /// Rows per page, 1..=500 (default 50).
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: u32,
-    /// Rows to skip.
+    /// Rows to skip, 0..=4294967295 (default 0).
     #[serde(default)]
+    #[param(minimum = 0, maximum = 4294967295u32)]
     pub offset: u32,
 }
 

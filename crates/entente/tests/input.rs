@@ -125,3 +125,25 @@ fn a_closed_stdout_ends_the_command_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}");
     }
 }
+
+#[test]
+fn out_of_range_windows_and_limits_are_refused_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cases: [(&[&str], &str); 5] = [
+        (&["obligations", "--due-within", "7304485"], "--due-within"),
+        (&["obligations", "--due-within", "36601d"], "--due-within"),
+        (&["alerts", "log", "--limit", "2147483648"], "--limit"),
+        (&["alerts", "log", "--limit", "0"], "--limit"),
+        (&["dates", "00000000", "--until", "9999-12-31"], "--until"),
+    ];
+    for (args, flag) in cases {
+        let out = entente(&data, args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(flag), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    let out = entente(&data, &["obligations", "--due-within", "36600"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

@@ -201,3 +201,55 @@ async fn errors_from_the_http_layers_are_problem_documents() {
         problem_of(r, 415).await;
     }
 }
+
+#[tokio::test]
+async fn numbers_and_dates_out_of_their_range_are_refused_naming_the_parameter() {
+    for app in spawn_apps().await {
+        let (status, a) = app.post_agreement(agreement_body()).await;
+        assert_eq!(status, 201, "{a}");
+        let id = a["id"].as_str().unwrap();
+        let cases = [
+            (
+                "/api/deadlines?within_days=7304485".to_owned(),
+                "within_days",
+            ),
+            ("/api/deadlines?within_days=36601".to_owned(), "within_days"),
+            (
+                "/api/deadlines?within_days=4294967296".to_owned(),
+                "within_days",
+            ),
+            ("/api/deadlines?limit=10001".to_owned(), "limit"),
+            (
+                "/api/obligations?due_within_days=7304485".to_owned(),
+                "due_within_days",
+            ),
+            ("/api/alerts?limit=2147483648".to_owned(), "limit"),
+            ("/api/alerts?limit=0".to_owned(), "limit"),
+            ("/api/deliveries?limit=2147483648".to_owned(), "limit"),
+            ("/api/search?q=term&limit=201".to_owned(), "limit"),
+            ("/api/agreements?limit=501".to_owned(), "limit"),
+            ("/api/agreements?offset=4294967296".to_owned(), "offset"),
+            (
+                format!("/api/agreements/{id}/dates?until=9999-12-31"),
+                "until",
+            ),
+        ];
+        for (path, field) in &cases {
+            let (status, p) = app.get(path).await;
+            assert_eq!(status, 422, "{}: {path}: {p}", app.label);
+            assert_eq!(p["errors"][0]["field"], *field, "{path}: {p}");
+        }
+        // The edges of each range are accepted, including from the last supported day.
+        for path in [
+            "/api/deadlines?within_days=36600".to_owned(),
+            "/api/deadlines?within_days=5&today=9999-12-30".to_owned(),
+            "/api/obligations?due_within_days=36600".to_owned(),
+            "/api/obligations?due_within_days=5&today=9999-12-30".to_owned(),
+            "/api/alerts?limit=5000".to_owned(),
+            "/api/deliveries?limit=1".to_owned(),
+        ] {
+            let (status, p) = app.get(&path).await;
+            assert_eq!(status, 200, "{}: {path}: {p}", app.label);
+        }
+    }
+}

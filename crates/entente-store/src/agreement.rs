@@ -84,7 +84,8 @@ pub struct AgreementPatch {
     pub kind: Option<String>,
     /// New owner (empty string clears).
     pub owner: Option<String>,
-    /// Replacement tag set.
+    /// Replacement tag set (at most 100).
+    #[schema(max_items = 100)]
     pub tags: Option<Vec<String>>,
 }
 
@@ -210,6 +211,13 @@ impl Store {
         id: AgreementId,
         patch: &AgreementPatch,
     ) -> Result<()> {
+        if let Some(tags) = &patch.tags {
+            entente_domain::error::check_len(
+                "tags",
+                tags.len(),
+                entente_domain::agreement::MAX_TAGS,
+            )?;
+        }
         let mut errs = entente_domain::error::Collector::default();
         let title = patch.title.as_deref().map(Title::parse).transpose();
         let title = errs.take("title", title).flatten();

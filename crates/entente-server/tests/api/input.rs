@@ -253,3 +253,79 @@ async fn numbers_and_dates_out_of_their_range_are_refused_naming_the_parameter()
         }
     }
 }
+
+#[tokio::test]
+async fn oversized_collections_are_refused_first_naming_the_field() {
+    for app in spawn_apps().await {
+        let before = app.footprint().await;
+        let mut body = agreement_body();
+        let party = body["parties"][0].clone();
+        body["parties"] = Value::Array(
+            (0..20_000)
+                .map(|i| {
+                    let mut p = party.clone();
+                    p["legal_name"] = json!(format!("Party {i} Ltd"));
+                    p
+                })
+                .collect(),
+        );
+        let (status, p) = app.post_agreement(body).await;
+        assert_eq!(status, 422, "{}", app.label);
+        assert_eq!(p["errors"][0]["field"], "parties", "{p}");
+        assert_eq!(
+            p["errors"].as_array().unwrap().len(),
+            1,
+            "only the size is reported"
+        );
+
+        let tags: Vec<String> = (0..100_000).map(|i| format!("t{i}")).collect();
+        let mut body = agreement_body();
+        body["tags"] = json!(tags);
+        let (status, p) = app.post_agreement(body).await;
+        assert_eq!(status, 422, "{}", app.label);
+        assert_eq!(p["errors"][0]["field"], "tags", "{p}");
+        assert_eq!(app.footprint().await, before, "nothing was written");
+
+        let (status, a) = app.post_agreement(agreement_body()).await;
+        assert_eq!(status, 201, "{a}");
+        let id = a["id"].as_str().unwrap();
+        let (status, p) = app
+            .send(
+                reqwest::Method::PATCH,
+                &format!("/api/agreements/{id}"),
+                json!({ "tags": tags }),
+            )
+            .await;
+        assert_eq!(status, 422, "{}", app.label);
+        assert_eq!(p["errors"][0]["field"], "tags", "{p}");
+        let (_, now) = app.get(&format!("/api/agreements/{id}")).await;
+        assert_eq!(now["tags"], a["tags"], "the tags are unchanged");
+
+        let ids: Vec<String> = (0..1001).map(|_| uuid_like()).collect();
+        let (status, p) = app
+            .send(
+                reqwest::Method::PUT,
+                &format!("/api/agreements/{id}/access"),
+                json!({ "user_ids": ids }),
+            )
+            .await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "user_ids", "{p}");
+
+        let changes: serde_json::Map<String, Value> =
+            (0..101).map(|i| (format!("f{i}"), json!("x"))).collect();
+        let (status, p) = app
+            .post(
+                &format!("/api/agreements/{id}/amendments"),
+                json!({ "effective_date": "2026-01-01", "summary": "s", "text": "x", "changes": changes }),
+            )
+            .await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "changes", "{p}");
+    }
+}
+
+fn uuid_like() -> String {
+    // A well-formed id of nobody: the size check comes before any lookup.
+    "0190f0e0-0000-7000-8000-000000000000".to_owned()
+}

@@ -17,7 +17,10 @@ mod summary;
 mod text;
 
 pub use analysis::{Analysis, Evidence, ExtractedTerm, Record};
-pub use ingest::{IngestError, Ingested, Limits, SourceMap, SourceUnit, ingest};
+pub use ingest::{
+    DEFAULT_MAX_MIB, IngestError, Ingested, Limits, MAX_CONFIGURABLE_MIB, MIB, SourceMap,
+    SourceUnit, ingest,
+};
 pub use segment::SegmentKind;
 
 /// Analyses normalised text. Pure and fast: no I/O, no allocation beyond the result.

@@ -250,15 +250,15 @@ fn too_many_pages_and_too_large() {
     };
     assert_eq!(
         err(&[b'x'; 2_000], "a.txt", &tiny).to_string(),
-        "file is 2 KB, above the 100 bytes limit"
+        "file is 2,000 bytes, above the limit of 100 bytes"
     );
     assert_eq!(
         IngestError::TooLarge {
             size: 210 * 1_000_000,
-            limit: 50 * 1_000_000
+            limit: 50 * 1024 * 1024
         }
         .to_string(),
-        "file is 210 MB, above the 50 MB limit"
+        "file is 210,000,000 bytes, above the limit of 52,428,800 bytes (50 MiB)"
     );
 }
 

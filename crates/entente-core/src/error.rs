@@ -10,8 +10,9 @@ pub enum CoreError {
     /// Input breaks a rule; each error names its field.
     #[error("{0}")]
     Validation(ValidationErrors),
-    /// The document cannot be read.
-    #[error("{0}")]
+    /// The document cannot be read. Transparent: the message is the ingest error's own, once
+    /// (a `{0}` message with the error also as source printed it twice in a cause chain).
+    #[error(transparent)]
     Document(#[from] entente_analysis::IngestError),
     /// Not found in this tenant.
     #[error("{entity} {id} not found")]

@@ -344,6 +344,15 @@ pub struct NewAgreement {
     pub terms: Terms,
 }
 
+/// Most parties an agreement may have.
+pub const MAX_PARTIES: usize = 50;
+
+/// Most tags an agreement may carry.
+pub const MAX_TAGS: usize = 100;
+
+/// Most terms one request may set (there are far fewer term fields).
+pub const MAX_TERMS: usize = 100;
+
 /// The raw shape of a new agreement, as it arrives from the API, the CLI or an import.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct AgreementDraft {
@@ -358,17 +367,36 @@ pub struct AgreementDraft {
     /// Accountable person (e-mail).
     #[serde(default)]
     pub owner: Option<String>,
-    /// Tags.
+    /// Tags (at most 100).
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub tags: Vec<String>,
-    /// Parties with their roles (at least two).
+    /// Parties with their roles (2 to 50).
     #[serde(default)]
+    #[schema(min_items = 2, max_items = 50)]
     pub parties: Vec<crate::party::AgreementPartyDraft>,
 }
 
 impl AgreementDraft {
+    /// Refuses oversized collections before any per-item work (the duplicate-party check is
+    /// quadratic in the number of parties).
+    pub fn check_sizes(&self) -> Result<(), ValidationErrors> {
+        let mut c = Collector::default();
+        let sizes = [
+            ("parties", self.parties.len(), MAX_PARTIES),
+            ("tags", self.tags.len(), MAX_TAGS),
+        ];
+        for (field, len, max) in sizes {
+            if let Err(e) = crate::error::check_len(field, len, max) {
+                c.push(e);
+            }
+        }
+        c.finish()
+    }
+
     /// Turns the raw shape into a validated agreement, reporting every bad field at once.
     pub fn validate(self, terms: Terms) -> Result<NewAgreement, ValidationErrors> {
+        self.check_sizes()?;
         let mut c = Collector::default();
         let title = c.take("title", Title::parse(&self.title));
         let kind = c.take(
@@ -402,12 +430,6 @@ impl AgreementDraft {
                     "an agreement needs at least two parties, got {}",
                     self.parties.len()
                 ),
-            ));
-        }
-        if self.parties.len() > 50 {
-            c.push(ValidationError::new(
-                "parties",
-                "at most 50 parties are supported",
             ));
         }
         let mut parties = Vec::new();

@@ -14,7 +14,7 @@ pub struct AmendmentDraft {
     pub effective_date: String,
     /// What it changes, in words.
     pub summary: String,
-    /// Term changes keyed by field, e.g. `{"notice_period_non_renewal": "P60D"}`.
+    /// Term changes keyed by field, e.g. `{"notice_period_non_renewal": "P60D"}` (at most 100).
     #[serde(default)]
     pub changes: BTreeMap<String, serde_json::Value>,
 }
@@ -33,6 +33,7 @@ pub struct NewAmendment {
 impl AmendmentDraft {
     /// Validates every field at once; errors name `changes.<field>`.
     pub fn validate(&self) -> Result<NewAmendment, crate::ValidationErrors> {
+        crate::error::check_len("changes", self.changes.len(), crate::agreement::MAX_TERMS)?;
         let mut c = crate::error::Collector::default();
         let effective = c.take("effective_date", Date::parse(&self.effective_date));
         let summary = self.summary.trim();

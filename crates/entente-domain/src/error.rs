@@ -77,3 +77,15 @@ impl Collector {
         }
     }
 }
+
+/// Refuses a collection of `len` items above `max`, naming `field`. Callers check every
+/// collection's size before doing any per-item work, so an oversized request costs nothing.
+pub fn check_len(field: &str, len: usize, max: usize) -> Result<(), ValidationError> {
+    if len > max {
+        return Err(ValidationError::new(
+            field,
+            format!("at most {max} items are accepted, got {len}"),
+        ));
+    }
+    Ok(())
+}

@@ -10,6 +10,22 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date(jiff::civil::Date);
 
+/// The longest day window a query may ask for ("due within N days"): 36,600 days, about 100
+/// years. Longer windows mean nothing for agreements and would only make the date arithmetic
+/// leave the supported range.
+pub const MAX_WINDOW_DAYS: u32 = 36_600;
+
+/// Checks a day window against `0..=MAX_WINDOW_DAYS`; the error names `field`.
+pub fn check_window_days(field: &str, n: u32) -> Result<u32, ValidationError> {
+    if n > MAX_WINDOW_DAYS {
+        return Err(ValidationError::new(
+            field,
+            format!("must be between 0 and {MAX_WINDOW_DAYS} days (about 100 years), got {n}"),
+        ));
+    }
+    Ok(n)
+}
+
 impl Date {
     /// Parses `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-31.
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
@@ -88,14 +104,25 @@ impl Date {
         other.0.since(self.0).map(|s| s.get_days()).unwrap_or(0)
     }
 
-    /// `self` plus `n` days (saturating at the supported range).
+    /// `self` plus `n` days, saturating at the supported range (years 1000 to 9999). Never
+    /// panics: jiff's span constructor panics on day counts above 7,304,484, so the count is
+    /// checked first.
     #[must_use]
     pub fn plus_days(self, n: i64) -> Self {
-        self.0
-            .checked_add(jiff::Span::new().days(n))
+        let bound = if n < 0 { Self::MIN } else { Self::MAX };
+        jiff::Span::new()
+            .try_days(n)
+            .ok()
+            .and_then(|span| self.0.checked_add(span).ok())
             .map(Self)
-            .unwrap_or(self)
+            .map_or(bound, |d| d.clamp(Self::MIN, Self::MAX))
     }
+
+    /// The earliest date Entente accepts (years below 1000 are refused by `parse`).
+    pub const MIN: Self = Self(jiff::civil::date(1000, 1, 1));
+
+    /// The latest date Entente accepts.
+    pub const MAX: Self = Self(jiff::civil::date(9999, 12, 31));
 
     /// Long English form, e.g. "March 3, 2025".
     pub fn long_us(self) -> String {
@@ -193,6 +220,20 @@ crate::string_schema!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn adding_days_never_panics_and_saturates_at_the_supported_range() {
+        let d = Date::parse("2026-01-01").unwrap();
+        assert_eq!(d.plus_days(7_304_485), Date::MAX);
+        assert_eq!(d.plus_days(i64::MAX), Date::MAX);
+        assert_eq!(d.plus_days(i64::MIN), Date::MIN);
+        assert_eq!(Date::MAX.plus_days(1), Date::MAX);
+        assert_eq!(d.plus_days(31), Date::parse("2026-02-01").unwrap());
+        assert_eq!(check_window_days("within_days", 36_600), Ok(36_600));
+        let e = check_window_days("within_days", 36_601).unwrap_err();
+        assert_eq!(e.field, "within_days");
+        assert!(e.message.contains("between 0 and 36600"), "{}", e.message);
+    }
 
     #[test]
     fn impossible_dates_are_rejected_with_a_reason() {

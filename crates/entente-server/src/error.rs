@@ -175,10 +175,64 @@ where
     }
 }
 
-/// Query extractor with problem-document rejections.
+/// Query extractor with problem-document rejections. A parameter the route does not
+/// document is refused (422, naming it and listing the accepted ones) rather than silently
+/// ignored, so a misspelt filter cannot quietly widen a listing. The accepted names come from
+/// the same `IntoParams` derive that documents the route in the OpenAPI document.
 pub(crate) struct AppQuery<T>(pub(crate) T);
 
 impl<S, T> axum::extract::FromRequestParts<S> for AppQuery<T>
+where
+    T: serde::de::DeserializeOwned + utoipa::IntoParams,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        if let Some(refused) = unknown_param(&parts.uri, &param_names::<T>()) {
+            return Err(refused);
+        }
+        let LaxQuery(v) = LaxQuery::<T>::from_request_parts(parts, state).await?;
+        Ok(Self(v))
+    }
+}
+
+/// Two parameter sets sharing one query string (filters and paging), each deserialised on its
+/// own; a name neither documents is refused as with [`AppQuery`].
+pub(crate) struct AppQueries<A, B>(pub(crate) A, pub(crate) B);
+
+impl<S, A, B> axum::extract::FromRequestParts<S> for AppQueries<A, B>
+where
+    A: serde::de::DeserializeOwned + utoipa::IntoParams + Send,
+    B: serde::de::DeserializeOwned + utoipa::IntoParams + Send,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        let mut known = param_names::<A>();
+        known.extend(param_names::<B>());
+        if let Some(refused) = unknown_param(&parts.uri, &known) {
+            return Err(refused);
+        }
+        let LaxQuery(a) = LaxQuery::<A>::from_request_parts(parts, state).await?;
+        let LaxQuery(b) = LaxQuery::<B>::from_request_parts(parts, state).await?;
+        Ok(Self(a, b))
+    }
+}
+
+/// Query extractor that ignores parameters it does not know; for routes whose parameters are
+/// checked by the handler itself (several parameter sets on one route) or are still being
+/// extended.
+pub(crate) struct LaxQuery<T>(pub(crate) T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for LaxQuery<T>
 where
     T: serde::de::DeserializeOwned,
     S: Send + Sync,
@@ -191,14 +245,63 @@ where
     ) -> std::result::Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Self(v)),
-            Err(rej) => Err(problem(
-                StatusCode::BAD_REQUEST,
-                "bad-request",
-                rej.body_text(),
-                Vec::new(),
-            )),
+            Err(rej) => {
+                // serde names the parameter (`limit: number too large …`) when it can.
+                let text = rej.body_text();
+                let detail = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text)
+                    .to_owned();
+                let field = detail
+                    .split_once(": ")
+                    .map(|(f, _)| f)
+                    .filter(|f| {
+                        !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                    .unwrap_or("query")
+                    .to_owned();
+                let message = detail
+                    .strip_prefix(&format!("{field}: "))
+                    .unwrap_or(&detail)
+                    .to_owned();
+                Err(problem(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation",
+                    format!("query parameter {field}: {message}"),
+                    vec![ValidationError::new(field, message)],
+                ))
+            }
         }
     }
+}
+
+/// The query parameter names `T` documents.
+fn param_names<T: utoipa::IntoParams>() -> Vec<String> {
+    T::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
+        .into_iter()
+        .map(|p| p.name)
+        .collect()
+}
+
+/// The refusal of the first query parameter not in `known`, naming the accepted ones.
+fn unknown_param(uri: &axum::http::Uri, known: &[String]) -> Option<Response> {
+    // A query string that does not parse as pairs is reported by the typed extraction after.
+    let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
+        .map(|q| q.0)
+        .unwrap_or_default();
+    let (unknown, _) = pairs.iter().find(|(k, _)| !known.iter().any(|n| n == k))?;
+    let accepted = if known.is_empty() {
+        "this route takes no query parameters".to_owned()
+    } else {
+        format!("accepted: {}", known.join(", "))
+    };
+    let message = format!("unknown query parameter ({accepted})");
+    Some(problem(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation",
+        format!("{unknown}: {message}"),
+        vec![ValidationError::new(unknown.clone(), message)],
+    ))
 }
 
 /// Path extractor with problem-document rejections (a malformed id is a 404: it names nothing).
@@ -225,4 +328,87 @@ where
             )),
         }
     }
+}
+
+/// Longest request target (path and query) the API reads. Beyond 65,534 bytes the HTTP parser
+/// itself refuses the request before any of this code runs; below that, this limit gives the
+/// same 414 as a problem document.
+pub(crate) const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Every error answer is a problem document: errors from axum and tower layers (method not
+/// allowed, body too large, timeout, unsupported media type) come with an empty or plain-text
+/// body, and are rewritten here, keeping their status and headers such as `Allow`. HTML pages
+/// and problem documents pass through untouched.
+pub(crate) async fn problem_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let target_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target_len > MAX_URI_BYTES {
+        return problem(
+            StatusCode::URI_TOO_LONG,
+            "uri-too-long",
+            format!(
+                "the request target is {target_len} bytes, above the limit of {MAX_URI_BYTES} bytes"
+            ),
+            Vec::new(),
+        );
+    }
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.starts_with("application/problem+json") || content_type.starts_with("text/html")
+    {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    // Layer-made bodies are short texts; a longer one is not worth echoing.
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let (kind, detail) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed = parts
+                .headers
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            (
+                "method-not-allowed",
+                format!("{method} is not allowed on {path} (allowed: {allowed})"),
+            )
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too-large",
+            "the request body is above the upload limit".to_owned(),
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "the request took too long and was stopped".to_owned(),
+        ),
+        _ if !text.is_empty() => ("bad-request", text),
+        _ => (
+            "error",
+            status.canonical_reason().unwrap_or("error").to_owned(),
+        ),
+    };
+    let mut out = problem(status, kind, detail, Vec::new());
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
 }

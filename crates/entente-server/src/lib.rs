@@ -71,6 +71,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        // Outside the body limit, timeout and panic layers, so their answers are rewritten too.
+        .layer(axum::middleware::from_fn(error::problem_bodies))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

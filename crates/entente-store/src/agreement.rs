@@ -54,9 +54,11 @@ pub struct AgreementFilter {
 pub struct Page {
     /// Rows per page, 1..=500 (default 50).
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: u32,
-    /// Rows to skip.
+    /// Rows to skip, 0..=4294967295 (default 0).
     #[serde(default)]
+    #[param(minimum = 0, maximum = 4294967295u32)]
     pub offset: u32,
 }
 
@@ -82,7 +84,8 @@ pub struct AgreementPatch {
     pub kind: Option<String>,
     /// New owner (empty string clears).
     pub owner: Option<String>,
-    /// Replacement tag set.
+    /// Replacement tag set (at most 100).
+    #[schema(max_items = 100)]
     pub tags: Option<Vec<String>>,
 }
 
@@ -236,6 +239,13 @@ impl Store {
         id: AgreementId,
         patch: &AgreementPatch,
     ) -> Result<()> {
+        if let Some(tags) = &patch.tags {
+            entente_domain::error::check_len(
+                "tags",
+                tags.len(),
+                entente_domain::agreement::MAX_TAGS,
+            )?;
+        }
         let mut errs = entente_domain::error::Collector::default();
         let title = patch.title.as_deref().map(Title::parse).transpose();
         let title = errs.take("title", title).flatten();
@@ -832,7 +842,7 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter, today: Date) -> Result<(String
     if let Some(p) = &f.party {
         push(
             "exists (select 1 from agreement_party ap join party p on p.party_id = ap.party_id \
-             where ap.agreement_id = a.agreement_id and (lower(p.legal_name) like $? or lower(coalesce(ap.short_name, '')) like $?))",
+             where ap.agreement_id = a.agreement_id and (lower(p.legal_name) like $? escape '\\' or lower(coalesce(ap.short_name, '')) like $? escape '\\'))",
             like_pattern(p),
             &mut clauses,
             &mut binds,
@@ -841,7 +851,7 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter, today: Date) -> Result<(String
     }
     if let Some(q) = &f.q {
         push(
-            "lower(a.title) like $?",
+            "lower(a.title) like $? escape '\\'",
             like_pattern(q),
             &mut clauses,
             &mut binds,
@@ -923,13 +933,7 @@ fn sort_sql(sort: Option<&str>) -> Result<&'static str> {
 }
 
 fn like_pattern(s: &str) -> String {
-    let escaped: String = s
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter(|c| *c != '%' && *c != '_')
-        .collect();
-    format!("%{escaped}%")
+    crate::row::like_contains(s)
 }
 
 impl Store {

@@ -19,7 +19,7 @@ pub enum StoreError {
     Conflict(String),
     /// The input breaks a domain rule.
     #[error("invalid input: {0}")]
-    Invalid(#[from] ValidationErrors),
+    Invalid(ValidationErrors),
     /// Bad configuration (URL, data directory).
     #[error("{0}")]
     Config(String),
@@ -28,10 +28,31 @@ pub enum StoreError {
     Corrupt(String),
     /// Migration failure.
     #[error("migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
     /// Any other database failure.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+// The wrapped errors are converted by hand rather than with `#[from]`, which would also make
+// them the error's source: each message already includes its cause, and a cause chain printed
+// in full (`{:#}`) would then repeat it ("invalid input: X: X").
+impl From<ValidationErrors> for StoreError {
+    fn from(e: ValidationErrors) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        Self::Migrate(e)
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Database(e)
+    }
 }
 
 impl StoreError {

@@ -25,7 +25,8 @@ pub struct ObligationFilter {
     pub owner: Option<String>,
     /// Not done or waived, and due before today.
     pub overdue: Option<bool>,
-    /// Not done or waived, and due within this many days from today.
+    /// Not done or waived, and due within this many days from today (0..=36600).
+    #[param(minimum = 0, maximum = 36600)]
     pub due_within_days: Option<u32>,
     /// Only vague duties (no metric, no deadline).
     pub vague: Option<bool>,

@@ -114,17 +114,11 @@ fn shown_sql(actor: &Actor, next: usize) -> (String, Vec<String>) {
 impl Store {
     /// Parties of the tenant, optionally filtered by part of the name.
     pub async fn list_parties(&self, actor: &Actor, q: Option<&str>) -> Result<Vec<Party>> {
-        let pattern = format!(
-            "%{}%",
-            q.unwrap_or("")
-                .trim()
-                .to_lowercase()
-                .replace(['%', '_'], "")
-        );
+        let pattern = crate::row::like_contains(q.unwrap_or(""));
         let (shown, shown_binds) = shown_sql(actor, 3);
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select party_id, legal_name, jurisdiction, identifiers from party \
-             where organisation_id = $1 and lower(legal_name) like $2 and {shown} order by legal_name limit 1000"
+             where organisation_id = $1 and lower(legal_name) like $2 escape '\\' and {shown} order by legal_name limit 1000"
         )))
         .bind(actor.org.to_string())
         .bind(pattern);

@@ -30,3 +30,18 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
 }
+
+/// A `like … escape '\'` pattern matching `s` (trimmed, lower-cased) anywhere in a value.
+/// `%`, `_` and the escape character itself are escaped so they match literally: a search
+/// for "100%" finds "100% uptime", not every title with "100" in it.
+pub(crate) fn like_contains(s: &str) -> String {
+    let mut out = String::from("%");
+    for c in s.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}

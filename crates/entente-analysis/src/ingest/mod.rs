@@ -12,7 +12,8 @@ use serde::Serialize;
 /// Resource limits applied while reading a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest accepted file, in bytes (default 50 MB).
+    /// Largest accepted file, in bytes, inclusive (default 50 MiB, 52,428,800 bytes). Every
+    /// path that takes a file (CLI and API) applies this one rule.
     pub max_bytes: u64,
     /// Largest total uncompressed size of an archive's entries (DOCX), in bytes (default 200 MB).
     pub max_uncompressed: u64,
@@ -26,10 +27,31 @@ pub struct Limits {
     pub max_text: u64,
 }
 
+/// One mebibyte: upload limits are given in whole MiB.
+pub const MIB: u64 = 1024 * 1024;
+
+/// The default largest file, in MiB.
+pub const DEFAULT_MAX_MIB: u64 = 50;
+
+/// The largest upload limit that may be configured, in MiB (4 GiB): beyond it a byte count
+/// would no longer fit the server's body limit on 32-bit targets.
+pub const MAX_CONFIGURABLE_MIB: u64 = 4096;
+
+impl Limits {
+    /// The default limits with the largest file set to `mib` MiB (`mib` is expected in
+    /// `1..=MAX_CONFIGURABLE_MIB`; larger values saturate rather than overflow).
+    pub fn with_max_mib(mib: u64) -> Self {
+        Self {
+            max_bytes: mib.saturating_mul(MIB),
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_bytes: 50 * 1_000_000,
+            max_bytes: DEFAULT_MAX_MIB * MIB,
             max_uncompressed: 200 * 1_000_000,
             max_ratio: 100,
             max_entries: 10_000,
@@ -46,7 +68,7 @@ pub enum IngestError {
     #[error("file is empty")]
     Empty,
     /// Above `Limits::max_bytes`.
-    #[error("file is {}, above the {} limit", size_text(*.size), size_text(*.limit))]
+    #[error("file is {} bytes, above the limit of {}", grouped(*.size), limit_text(*.limit))]
     TooLarge {
         /// Size of the file.
         size: u64,
@@ -112,19 +134,30 @@ pub enum IngestError {
     },
 }
 
-/// "210 MB", "2.5 MB", "12 KB", "900 bytes".
-fn size_text(n: u64) -> String {
-    if n >= 1_000_000 {
-        let v = n as f64 / 1_000_000.0;
-        if v >= 10.0 || v.fract() == 0.0 {
-            format!("{v:.0} MB")
-        } else {
-            format!("{v:.1} MB")
+/// `52428800` as "52,428,800": exact byte counts, readable.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-    } else if n >= 1_000 {
-        format!("{} KB", n / 1_000)
+        out.push(c);
+    }
+    out
+}
+
+/// "52,428,800 bytes (50 MiB)": the exact count, with binary units when the limit is a
+/// whole number of them.
+fn limit_text(n: u64) -> String {
+    const KIB: u64 = 1024;
+    let bytes = grouped(n);
+    if n >= MIB && n.is_multiple_of(MIB) {
+        format!("{bytes} bytes ({} MiB)", n / MIB)
+    } else if n >= KIB && n.is_multiple_of(KIB) {
+        format!("{bytes} bytes ({} KiB)", n / KIB)
     } else {
-        format!("{n} bytes")
+        format!("{bytes} bytes")
     }
 }
 
@@ -524,14 +557,26 @@ mod tests {
         };
         let e = ingest(&[b'a'; 20], "a.txt", &limits).unwrap_err();
         assert!(matches!(e, IngestError::TooLarge { size: 20, .. }));
+        // The limit is inclusive: a file of exactly `max_bytes` is read.
+        assert!(ingest(&[b'a'; 10], "a.txt", &limits).is_ok());
         assert_eq!(
             IngestError::TooLarge {
-                size: 210_000_000,
-                limit: 50_000_000
+                size: 52_428_801,
+                limit: 52_428_800
             }
             .to_string(),
-            "file is 210 MB, above the 50 MB limit"
+            "file is 52,428,801 bytes, above the limit of 52,428,800 bytes (50 MiB)"
         );
+        assert_eq!(
+            IngestError::TooLarge {
+                size: 2_000,
+                limit: 100
+            }
+            .to_string(),
+            "file is 2,000 bytes, above the limit of 100 bytes"
+        );
+        assert_eq!(Limits::default().max_bytes, 52_428_800);
+        assert_eq!(Limits::with_max_mib(50), Limits::default());
     }
 
     #[test]

@@ -399,7 +399,7 @@ async fn remove_user(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<UserId>,
-    axum::extract::Query(q): axum::extract::Query<RemoveQuery>,
+    crate::error::AppQuery(q): crate::error::AppQuery<RemoveQuery>,
 ) -> Result<Json<Handover>> {
     let actor = caller.require(Permission::ManageUsers)?;
     let report = s.store.remove_member(actor, id, q.handover_to).await?;
@@ -501,7 +501,9 @@ async fn reset_password(
 /// Who may see a restricted agreement.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct AccessList {
-    /// Users granted access; empty makes the agreement visible to every member again.
+    /// Users granted access (at most 1000); empty makes the agreement visible to every member
+    /// again.
+    #[schema(max_items = 1000)]
     user_ids: Vec<UserId>,
 }
 
@@ -514,6 +516,7 @@ async fn set_agreement_access(
     AppJson(b): AppJson<AccessList>,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::Govern)?;
+    entente_domain::error::check_len("user_ids", b.user_ids.len(), 1000)?;
     s.store.set_agreement_access(actor, id, &b.user_ids).await?;
     Ok(StatusCode::NO_CONTENT)
 }

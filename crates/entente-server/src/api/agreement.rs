@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{AppJson, AppPath, AppQuery, Result};
+use crate::error::{AppJson, AppPath, AppQueries, Result};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,7 +31,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 pub(crate) struct CreateAgreement {
     #[serde(flatten)]
     draft: AgreementDraft,
-    /// Terms, e.g. `{"effective_date": "2026-01-01", "notice_period_non_renewal": "P90D", "liability_cap": {"amount": "500000", "currency": "EUR"}}`.
+    /// Terms (at most 100), e.g. `{"effective_date": "2026-01-01", "notice_period_non_renewal": "P90D", "liability_cap": {"amount": "500000", "currency": "EUR"}}`.
     #[serde(default)]
     terms: BTreeMap<String, serde_json::Value>,
 }
@@ -50,8 +50,7 @@ pub(crate) struct AgreementPage {
 async fn list_agreements(
     State(s): State<AppState>,
     caller: Caller,
-    AppQuery(filter): AppQuery<AgreementFilter>,
-    AppQuery(page): AppQuery<Page>,
+    AppQueries(filter, page): AppQueries<AgreementFilter, Page>,
 ) -> Result<Json<AgreementPage>> {
     let actor = caller.require(Permission::Read)?;
     let (items, total) = s.store.list_agreements(actor, &filter, page).await?;
@@ -71,6 +70,13 @@ async fn create_agreement(
     AppJson(body): AppJson<CreateAgreement>,
 ) -> Result<(StatusCode, Json<Agreement>)> {
     let actor = caller.require(Permission::WriteAgreements)?;
+    // Sizes first: nothing else is looked at in an oversized request.
+    body.draft.check_sizes()?;
+    entente_domain::error::check_len(
+        "terms",
+        body.terms.len(),
+        entente_domain::agreement::MAX_TERMS,
+    )?;
     let terms = user_terms(&body.terms, &actor.name)?;
     let new = body.draft.validate(terms)?;
     let id = s.store.create_agreement(actor, &new).await?;

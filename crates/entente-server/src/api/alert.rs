@@ -54,7 +54,8 @@ type P = crate::error::Problem;
 struct DatesQuery {
     /// The day taken as today (default: today in the tenant's time zone).
     today: Option<String>,
-    /// List renewals and reviews up to this day (default: two years ahead).
+    /// List renewals and reviews up to this day (default: two years ahead; at most 36,600
+    /// days, about 100 years, after `today`).
     until: Option<String>,
 }
 
@@ -76,6 +77,21 @@ async fn agreement_dates(
     let actor = caller.require(Permission::Read)?;
     let today = opt_date("today", q.today.as_deref())?;
     let until = opt_date("until", q.until.as_deref())?;
+    if let Some(u) = until {
+        let from = today.unwrap_or_else(|| {
+            entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+        });
+        let max = from.plus_days(i64::from(entente_domain::time::MAX_WINDOW_DAYS));
+        if u > max {
+            return Err(ValidationError::new(
+                "until",
+                format!(
+                    "must be at most 36600 days (about 100 years) after today, {max} at the latest"
+                ),
+            )
+            .into());
+        }
+    }
     Ok(Json(
         s.store
             .agreement_dates(actor, id, today, until, None)
@@ -84,13 +100,17 @@ async fn agreement_dates(
 }
 
 #[utoipa::path(get, path = "/api/deadlines", tag = "key dates", params(DeadlineFilter),
-    responses((status = 200, description = "deadlines across the portfolio, earliest first", body = Vec<Deadline>), (status = 422, description = "bad filter", body = P)))]
+    responses((status = 200, description = "deadlines across the portfolio, earliest first", body = Vec<Deadline>),
+        (status = 422, description = "bad filter: `within_days` above 36600, `limit` outside 1..=10000, a bad date", body = P)))]
 async fn list_deadlines(
     State(s): State<AppState>,
     caller: Caller,
     AppQuery(f): AppQuery<DeadlineFilter>,
 ) -> Result<Json<Vec<Deadline>>> {
     let actor = caller.require(Permission::Read)?;
+    if let Some(n) = f.within_days {
+        entente_domain::time::check_window_days("within_days", n)?;
+    }
     Ok(Json(s.store.list_deadlines(actor, &f).await?))
 }
 
@@ -276,21 +296,36 @@ async fn update_alert_settings(
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct Limit {
-    /// Most rows (default 200).
+    /// Most rows, 1..=5000 (default 200).
+    #[param(minimum = 1, maximum = 5000)]
     limit: Option<u32>,
 }
 
+/// Most rows a log listing returns.
+const MAX_LOG_ROWS: u32 = 5000;
+
+/// `limit` for the alert and delivery logs: 1..=5000, default 200.
+fn log_limit(limit: Option<u32>) -> Result<u32> {
+    let n = limit.unwrap_or(200);
+    if !(1..=MAX_LOG_ROWS).contains(&n) {
+        return Err(ValidationError::new(
+            "limit",
+            format!("must be between 1 and {MAX_LOG_ROWS}, got {n}"),
+        )
+        .into());
+    }
+    Ok(n)
+}
+
 #[utoipa::path(get, path = "/api/alerts", tag = "alerts", params(Limit),
-    responses((status = 200, description = "raised alerts, newest first", body = Vec<AlertView>)))]
+    responses((status = 200, description = "raised alerts, newest first", body = Vec<AlertView>), (status = 422, description = "`limit` outside 1..=5000", body = P)))]
 async fn list_alerts(
     State(s): State<AppState>,
     caller: Caller,
     AppQuery(l): AppQuery<Limit>,
 ) -> Result<Json<Vec<AlertView>>> {
     let actor = caller.require_internal(Permission::Read)?;
-    Ok(Json(
-        s.store.list_alerts(actor, l.limit.unwrap_or(200)).await?,
-    ))
+    Ok(Json(s.store.list_alerts(actor, log_limit(l.limit)?).await?))
 }
 
 /// Whose inbox.
@@ -459,21 +494,23 @@ async fn rotate_webhook_secret(
 struct DeliveryQuery {
     /// Only deliveries to this webhook id or e-mail address.
     target: Option<String>,
-    /// Most rows (default 200).
+    /// Most rows, 1..=5000 (default 200).
+    #[param(minimum = 1, maximum = 5000)]
     limit: Option<u32>,
 }
 
 #[utoipa::path(get, path = "/api/deliveries", tag = "alerts", params(DeliveryQuery),
-    responses((status = 200, description = "the delivery log: outbox rows with every attempt", body = Vec<DeliveryView>)))]
+    responses((status = 200, description = "the delivery log: outbox rows with every attempt", body = Vec<DeliveryView>), (status = 422, description = "`limit` outside 1..=5000", body = P)))]
 async fn list_deliveries(
     State(s): State<AppState>,
     caller: Caller,
     AppQuery(q): AppQuery<DeliveryQuery>,
 ) -> Result<Json<Vec<DeliveryView>>> {
     let actor = caller.require(Permission::ReadAudit)?;
+    let limit = log_limit(q.limit)?;
     Ok(Json(
         s.store
-            .list_deliveries(actor, q.target.as_deref(), q.limit.unwrap_or(200))
+            .list_deliveries(actor, q.target.as_deref(), limit)
             .await?,
     ))
 }

@@ -198,7 +198,8 @@ async fn list_clauses(
 pub(crate) struct SearchQuery {
     /// Words to find (all must occur; stemmed).
     q: String,
-    /// Maximum hits (default 20, at most 200).
+    /// Maximum hits, 1..=200 (default 20).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
@@ -210,9 +211,13 @@ async fn search_clauses(
     AppQuery(q): AppQuery<SearchQuery>,
 ) -> Result<Json<Vec<ClauseHit>>> {
     let actor = caller.require(Permission::Read)?;
-    Ok(Json(
-        s.store
-            .search_clauses(actor, &q.q, q.limit.unwrap_or(20))
-            .await?,
-    ))
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(entente_domain::ValidationError::new(
+            "limit",
+            format!("must be between 1 and 200, got {limit}"),
+        )
+        .into());
+    }
+    Ok(Json(s.store.search_clauses(actor, &q.q, limit).await?))
 }

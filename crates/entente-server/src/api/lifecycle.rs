@@ -247,6 +247,12 @@ async fn amend_agreement(
     AppJson(b): AppJson<NewAmendmentBody>,
 ) -> Result<(StatusCode, Json<Amendment>)> {
     let actor = caller.require(Permission::Govern)?;
+    // Sizes first: the text is analysed before the changes are validated.
+    entente_domain::error::check_len(
+        "changes",
+        b.draft.changes.len(),
+        entente_domain::agreement::MAX_TERMS,
+    )?;
     let filename = b.filename.unwrap_or_else(|| "amendment.txt".into());
     let a = amend_document(
         &s.store,

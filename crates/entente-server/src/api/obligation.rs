@@ -33,6 +33,9 @@ async fn list_obligations(
     AppQuery(f): AppQuery<ObligationFilter>,
 ) -> Result<Json<Vec<Obligation>>> {
     let actor = caller.require(Permission::Read)?;
+    if let Some(n) = f.due_within_days {
+        entente_domain::time::check_window_days("due_within_days", n)?;
+    }
     Ok(Json(s.store.list_obligations(actor, &f).await?))
 }
 

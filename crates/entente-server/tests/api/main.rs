@@ -11,6 +11,7 @@ mod checks;
 mod counterparty;
 mod downloads;
 mod helpers;
+mod input;
 mod lifecycle;
 mod openapi;
 mod receivers;

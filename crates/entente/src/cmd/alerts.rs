@@ -105,8 +105,8 @@ enum Sub {
         /// Only deliveries to this webhook id or e-mail address.
         #[arg(long)]
         target: Option<String>,
-        /// Most rows.
-        #[arg(long, default_value_t = 50)]
+        /// Most rows (1..=5000).
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=5000))]
         limit: u32,
     },
     /// A person's in-app inbox.

@@ -16,7 +16,8 @@ pub(crate) struct Args {
     /// The day to take as today (YYYY-MM-DD; default: today in the tenant's time zone).
     #[arg(long)]
     today: Option<String>,
-    /// List renewals and reviews up to this day (default: two years ahead).
+    /// List renewals and reviews up to this day (default: two years ahead; at most 36,600
+    /// days, about 100 years, after today).
     #[arg(long)]
     until: Option<String>,
     /// Business-day calendar: a built-in id (england-and-wales, us-federal) or a holiday file
@@ -59,6 +60,16 @@ impl Args {
             .map(Date::parse)
             .transpose()
             .map_err(|e| anyhow::anyhow!("--until: {}", e.message))?;
+        if let Some(u) = until {
+            let max = today
+                .unwrap_or_else(super::today)
+                .plus_days(i64::from(entente_domain::time::MAX_WINDOW_DAYS));
+            if u > max {
+                anyhow::bail!(
+                    "--until: must be at most 36600 days (about 100 years) after today, {max} at the latest"
+                );
+            }
+        }
         let calendar = self.calendar.as_deref().map(load_calendar).transpose()?;
         let (store, actor) = ctx.open().await?;
         let id = resolve(&store, &actor, &self.id).await?;

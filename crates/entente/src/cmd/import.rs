@@ -24,8 +24,9 @@ pub(crate) struct Args {
     /// Tag to add (repeatable).
     #[arg(long = "tag")]
     tags: Vec<String>,
-    /// Largest file accepted, in MB.
-    #[arg(long, default_value_t = 50)]
+    /// Largest file accepted, in MiB (1..=4096; a file of exactly this size is accepted).
+    #[arg(long, default_value_t = entente_analysis::DEFAULT_MAX_MIB,
+          value_parser = clap::value_parser!(u64).range(1..=entente_analysis::MAX_CONFIGURABLE_MIB))]
     max_mb: u64,
     /// Print one JSON object per file instead of text.
     #[arg(long)]
@@ -35,10 +36,7 @@ pub(crate) struct Args {
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
         let (store, actor) = ctx.open().await?;
-        let limits = entente_analysis::Limits {
-            max_bytes: self.max_mb * 1024 * 1024,
-            ..Default::default()
-        };
+        let limits = entente_analysis::Limits::with_max_mib(self.max_mb);
         let bar = if self.files.len() > 1 && !self.json {
             let b = ProgressBar::new(self.files.len() as u64);
             b.set_style(

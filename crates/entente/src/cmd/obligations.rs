@@ -87,8 +87,14 @@ enum Sub {
     },
 }
 
-/// Parses `30d`, `4w`, `3m`, `1y`, `30` or an ISO period into days.
+/// Parses `30d`, `4w`, `3m`, `1y`, `30` or an ISO period into days, at most 36,600.
 pub(crate) fn parse_window(s: &str) -> anyhow::Result<u32> {
+    let days = window_days(s)?;
+    entente_domain::time::check_window_days("--due-within", days)
+        .map_err(|e| anyhow::anyhow!("--due-within: {} ({s:?})", e.message))
+}
+
+fn window_days(s: &str) -> anyhow::Result<u32> {
     let t = s.trim().to_ascii_lowercase();
     if let Ok(n) = t.parse::<u32>() {
         return Ok(n);
@@ -311,6 +317,13 @@ mod tests {
         }
         for bad in ["soon", "-3d", "10bd", "P10BD"] {
             assert!(super::parse_window(bad).is_err(), "{bad}");
+        }
+        for big in ["36601", "7304485", "4294967295", "200y"] {
+            let e = super::parse_window(big).unwrap_err().to_string();
+            assert!(
+                e.starts_with("--due-within: must be between 0 and 36600"),
+                "{big}: {e}"
+            );
         }
     }
 }

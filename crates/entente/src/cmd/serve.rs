@@ -32,8 +32,9 @@ pub(crate) struct Args {
     /// always writes that header; otherwise clients could pick their own address.
     #[arg(long, env = "ENTENTE_CLIENT_IP_HEADER")]
     client_ip_header: Option<String>,
-    /// Largest document accepted, in MB.
-    #[arg(long, env = "ENTENTE_MAX_UPLOAD_MB", default_value_t = 50)]
+    /// Largest document accepted, in MiB (1..=4096; a file of exactly this size is accepted).
+    #[arg(long, env = "ENTENTE_MAX_UPLOAD_MB", default_value_t = entente_analysis::DEFAULT_MAX_MIB,
+          value_parser = clap::value_parser!(u64).range(1..=entente_analysis::MAX_CONFIGURABLE_MIB))]
     max_upload_mb: u64,
     /// Do not run the alert scheduler in this instance (e.g. API-only replicas).
     #[arg(long, env = "ENTENTE_NO_SCHEDULER")]
@@ -58,10 +59,7 @@ impl Args {
                 );
             }
         }
-        let limits = entente_analysis::Limits {
-            max_bytes: self.max_upload_mb * 1024 * 1024,
-            ..Default::default()
-        };
+        let limits = entente_analysis::Limits::with_max_mib(self.max_upload_mb);
         let mut state = AppState::new(store.clone(), actor.org);
         state.limits = limits;
         if self.insecure_cookies && !self.bind.ip().is_loopback() {

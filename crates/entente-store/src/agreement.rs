@@ -905,9 +905,10 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter, today: Date) -> Result<(String
         let from = format!("${}", binds.len());
         binds.push(today.plus_days(i64::from(n)).to_string());
         let to = format!("${}", binds.len());
+        // One range scan of the tenant's key dates of that kind (deadline_org_kind_due).
         clauses.push(format!(
-            "exists (select 1 from deadline d where d.agreement_id = a.agreement_id and d.kind in ({kinds}) \
-             and d.due_date >= {from} and d.due_date <= {to})"
+            "a.agreement_id in (select d.agreement_id from deadline d where d.organisation_id = $1 \
+             and d.kind in ({kinds}) and d.due_date >= {from} and d.due_date <= {to})"
         ));
     }
     errs.finish()?;

@@ -18,6 +18,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (7, "accounts", include_str!("../migrations/sqlite/0007_accounts.sql")),
     (8, "feeds", include_str!("../migrations/sqlite/0008_feeds.sql")),
     (9, "counterparty", include_str!("../migrations/sqlite/0009_counterparty.sql")),
+    (10, "key_date_listing", include_str!("../migrations/sqlite/0010_key_date_listing.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -30,6 +31,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (7, "accounts", include_str!("../migrations/postgres/0007_accounts.sql")),
     (8, "feeds", include_str!("../migrations/postgres/0008_feeds.sql")),
     (9, "counterparty", include_str!("../migrations/postgres/0009_counterparty.sql")),
+    (10, "key_date_listing", include_str!("../migrations/postgres/0010_key_date_listing.sql")),
 ];
 
 /// The migrator for `backend`.

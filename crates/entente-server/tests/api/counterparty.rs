@@ -5,7 +5,7 @@
 //! needs a decision before the suite passes.
 
 use crate::access::{DOC, routes, send};
-use crate::helpers::{PASSWORD, TestApp, agreement_body, bearer_client, spawn_apps};
+use crate::helpers::{TestApp, agreement_body, bearer_client, party_member_token, spawn_apps};
 use entente_domain::Date;
 use entente_domain::access::Role;
 use reqwest::Method;
@@ -286,35 +286,14 @@ async fn scene(app: &TestApp) -> Scene {
         .unwrap()
         .to_owned();
 
-    let hash = entente_core::auth::hash_password(PASSWORD).unwrap();
-    let party = globex.parse().unwrap();
-    let uid = app
-        .store
-        .add_member(
-            &app.actor,
-            "partner@globex.example",
-            "Globex partner",
-            Some(&hash),
-            Role::Counterparty,
-            Some(party),
-        )
-        .await
-        .unwrap();
-    let owner = entente_store::Principal {
-        user_id: uid,
-        email: "partner@globex.example".into(),
-        org: app.actor.org,
-        role: Role::Counterparty,
-        party_id: Some(party),
-        csrf: None,
-        last_seen: None,
-        token: None,
-        owner_role: None,
-    };
-    let (_, token) =
-        entente_core::auth::create_token(&app.store, &app.actor, &owner, "partner", None, None)
-            .await
-            .unwrap();
+    let token = party_member_token(
+        &app.store,
+        &app.actor,
+        "partner@globex.example",
+        Role::Counterparty,
+        Some(globex.parse().unwrap()),
+    )
+    .await;
     Scene {
         agreement,
         version,

@@ -75,8 +75,20 @@ async fn spawn(db: TestDb, configure: &impl Fn(&mut AppState)) -> TestApp {
 
 /// Creates a member with `role` in the actor's tenant and returns an API token for them.
 pub(crate) async fn user_token(store: &Store, actor: &Actor, email: &str, role: Role) -> String {
+    party_member_token(store, actor, email, role, None).await
+}
+
+/// Creates a member with `role` (a counterparty user linked to `party`) and returns an API
+/// token the member made for themselves with their own role.
+pub(crate) async fn party_member_token(
+    store: &Store,
+    actor: &Actor,
+    email: &str,
+    role: Role,
+    party: Option<entente_domain::PartyId>,
+) -> String {
     let user_id = store
-        .add_member(actor, email, email, Some(&PASSWORD_HASH), role, None)
+        .add_member(actor, email, email, Some(&PASSWORD_HASH), role, party)
         .await
         .unwrap();
     let owner = Principal {
@@ -84,7 +96,7 @@ pub(crate) async fn user_token(store: &Store, actor: &Actor, email: &str, role: 
         email: email.to_owned(),
         org: actor.org,
         role,
-        party_id: None,
+        party_id: party,
         csrf: None,
         last_seen: None,
         token: None,

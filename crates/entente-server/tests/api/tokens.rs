@@ -2,7 +2,7 @@
 //! than its role (every owner role against every token role), tokens expire by default, and
 //! their owners list and revoke their own.
 
-use crate::helpers::{PASSWORD, TestApp, agreement_body, bearer_client, spawn_apps};
+use crate::helpers::{TestApp, agreement_body, bearer_client, party_member_token, spawn_apps};
 use entente_domain::access::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -38,34 +38,14 @@ fn sees(role: Role, user: &User, a: &Agreement) -> bool {
 /// Adds a member with `role` (a counterparty linked to `party`) and returns a client holding a
 /// token the member made for themselves with their own role.
 async fn member(app: &TestApp, email: &str, role: Role, party: Option<&str>) -> User {
-    let hash = entente_core::auth::hash_password(PASSWORD).unwrap();
-    let uid = app
-        .store
-        .add_member(
-            &app.actor,
-            email,
-            email,
-            Some(&hash),
-            role,
-            party.map(|p| p.parse().unwrap()),
-        )
-        .await
-        .unwrap();
-    let owner = entente_store::Principal {
-        user_id: uid,
-        email: email.to_owned(),
-        org: app.actor.org,
+    let token = party_member_token(
+        &app.store,
+        &app.actor,
+        email,
         role,
-        party_id: party.map(|p| p.parse().unwrap()),
-        csrf: None,
-        last_seen: None,
-        token: None,
-        owner_role: None,
-    };
-    let (_, token) =
-        entente_core::auth::create_token(&app.store, &app.actor, &owner, "own", None, None)
-            .await
-            .unwrap();
+        party.map(|p| p.parse().unwrap()),
+    )
+    .await;
     User {
         email: email.to_owned(),
         role,

@@ -25,7 +25,9 @@
 //!   wherever the role may read it; portfolio risk counts only the agreements one sees.
 
 use crate::access::{routes, sample_body, send};
-use crate::helpers::{PASSWORD, TestApp, agreement_body, bearer_client, spawn_apps, user_token};
+use crate::helpers::{
+    TestApp, agreement_body, bearer_client, party_member_token, spawn_apps, user_token,
+};
 use entente_domain::access::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -533,34 +535,14 @@ async fn scene(app: &TestApp) -> Scene {
         .unwrap()
         .parse()
         .unwrap();
-    let hash = entente_core::auth::hash_password(PASSWORD).unwrap();
-    let uid = app
-        .store
-        .add_member(
-            &app.actor,
-            "partner@globex.example",
-            "Globex partner",
-            Some(&hash),
-            Role::Counterparty,
-            Some(globex),
-        )
-        .await
-        .unwrap();
-    let principal = entente_store::Principal {
-        user_id: uid,
-        email: "partner@globex.example".into(),
-        org: app.actor.org,
-        role: Role::Counterparty,
-        party_id: Some(globex),
-        csrf: None,
-        last_seen: None,
-        token: None,
-        owner_role: None,
-    };
-    let (_, cp_token) =
-        entente_core::auth::create_token(&app.store, &app.actor, &principal, "cp", None, None)
-            .await
-            .unwrap();
+    let cp_token = party_member_token(
+        &app.store,
+        &app.actor,
+        "partner@globex.example",
+        Role::Counterparty,
+        Some(globex),
+    )
+    .await;
     Scene {
         a,
         b,

@@ -19,6 +19,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (8, "feeds", include_str!("../migrations/sqlite/0008_feeds.sql")),
     (9, "counterparty", include_str!("../migrations/sqlite/0009_counterparty.sql")),
     (10, "key_date_listing", include_str!("../migrations/sqlite/0010_key_date_listing.sql")),
+    (11, "key_date_check", include_str!("../migrations/sqlite/0011_key_date_check.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -32,6 +33,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (8, "feeds", include_str!("../migrations/postgres/0008_feeds.sql")),
     (9, "counterparty", include_str!("../migrations/postgres/0009_counterparty.sql")),
     (10, "key_date_listing", include_str!("../migrations/postgres/0010_key_date_listing.sql")),
+    (11, "key_date_check", include_str!("../migrations/postgres/0011_key_date_check.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -202,6 +202,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         // A new calendar or time zone changes dates: mark every agreement stale.
+        sqlx::query("delete from deadline_org_check where organisation_id = $1")
+            .bind(actor.org.to_string())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("delete from deadline_state where organisation_id = $1")
             .bind(actor.org.to_string())
             .execute(&mut *tx)
@@ -301,21 +305,76 @@ impl Store {
     }
 
     /// Brings one tenant's materialised key dates up to date before they are read (listing,
-    /// filters, sorting), so a read never shows dates older than the terms. Cheap when nothing
-    /// changed: one indexed scan of the tenant's agreements.
+    /// filters, sorting), so a read never shows dates older than the terms. An unchanged
+    /// tenant costs a few index lookups (its fingerprint); a changed one a scan of its
+    /// agreements' stamps and the recomputation of the stale ones.
     pub async fn refresh_org_deadlines(
         &self,
         org: OrganisationId,
         now: Timestamp,
     ) -> Result<usize> {
+        // Taken before the scan: a write during it changes the fingerprint, so the next read
+        // scans again.
+        let fingerprint = self.org_fingerprint(org).await?;
+        let checked: Option<(String, String)> = sqlx::query_as(
+            "select fingerprint, valid_until from deadline_org_check where organisation_id = $1",
+        )
+        .bind(org.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        let today = now.date_utc().to_string();
+        if checked.is_some_and(|(f, v)| f == fingerprint && today <= v) {
+            return Ok(0);
+        }
         let mut total = 0;
         loop {
             let n = self.refresh_stale(Some(org), now, 5000).await?;
             total += n;
             if n < 5000 {
-                return Ok(total);
+                break;
             }
         }
+        // Valid while every agreement's horizon reaches far enough ahead (the scan's own rule).
+        let shortest: Option<String> = sqlx::query_scalar(
+            "select min(horizon_until) from deadline_state where organisation_id = $1",
+        )
+        .bind(org.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        let valid_until = match shortest {
+            Some(h) => Date::parse(&h)
+                .map_err(|e| StoreError::Corrupt(e.message))?
+                .plus_days(-MIN_AHEAD_DAYS),
+            None => Date::from_ymd(9999, 12, 31).map_err(|e| StoreError::Corrupt(e.message))?,
+        };
+        sqlx::query(
+            "insert into deadline_org_check (organisation_id, fingerprint, valid_until, updated_at) values ($1, $2, $3, $4) \
+             on conflict (organisation_id) do update set fingerprint = excluded.fingerprint, \
+             valid_until = excluded.valid_until, updated_at = excluded.updated_at",
+        )
+        .bind(org.to_string())
+        .bind(&fingerprint)
+        .bind(valid_until.to_string())
+        .bind(now_text())
+        .execute(&self.pool)
+        .await?;
+        Ok(total)
+    }
+
+    /// What the tenant's key dates are computed from, in a few index lookups: how many
+    /// agreements and obligations it has and when each last changed (a deletion changes a
+    /// count; any other change an `updated_at`).
+    async fn org_fingerprint(&self, org: OrganisationId) -> Result<String> {
+        let fp: String = sqlx::query_scalar(
+            "select cast((select count(*) from agreement where organisation_id = $1) as text) || '|' || \
+             coalesce((select max(updated_at) from agreement where organisation_id = $1), '-') || '|' || \
+             cast((select count(*) from obligation where organisation_id = $1) as text) || '|' || \
+             coalesce((select max(updated_at) from obligation where organisation_id = $1), '-')",
+        )
+        .bind(org.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(fp)
     }
 
     async fn refresh_stale(

@@ -305,3 +305,91 @@ async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
         assert!(e.to_string().contains("notice_within_days"), "{e}");
     }
 }
+
+#[tokio::test]
+async fn a_change_between_two_listings_is_seen_by_the_second() {
+    for db in TestDb::all().await.unwrap() {
+        let store = &db.store;
+        let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+        let me = Actor::new(org, "test");
+        let mut r = Rng(7);
+        let mut t = random_terms(&mut r);
+        let at = Timestamp::from_jiff(jiff::Timestamp::now());
+        let today = at.date_utc();
+        t.set_user(
+            TermField::EffectiveDate,
+            TermValue::Date(today.plus_days(-100)),
+            "test",
+            at,
+            None,
+        );
+        t.set_user(
+            TermField::InitialTerm,
+            TermValue::Period(Period::years(1).unwrap()),
+            "test",
+            at,
+            None,
+        );
+        t.set_user(
+            TermField::AutoRenewal,
+            TermValue::Bool(true),
+            "test",
+            at,
+            None,
+        );
+        t.set_user(
+            TermField::NoticePeriodNonRenewal,
+            TermValue::Period(Period::days(30).unwrap()),
+            "test",
+            at,
+            None,
+        );
+        let new = AgreementDraft {
+            title: "Changing terms".into(),
+            status: Some("active".into()),
+            parties: ["Northwind Systems, Inc.", "Globex GmbH"]
+                .iter()
+                .map(|n| AgreementPartyDraft {
+                    legal_name: Some((*n).into()),
+                    role: "partner".into(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .validate(t)
+        .unwrap();
+        let id = store.create_agreement(&me, &new).await.unwrap();
+        let engine = |store: &Store| {
+            let me = me.clone();
+            let store = store.clone();
+            async move {
+                let d = store
+                    .agreement_dates(&me, id, None, None, None)
+                    .await
+                    .unwrap();
+                first_notice_on_or_after(&d, d.today)
+            }
+        };
+        let first = list_all(store, &me, AgreementFilter::default()).await[0].notice_deadline;
+        assert_eq!(first, engine(store).await);
+        // The same listing again reads the remembered state; a change in between is seen.
+        assert_eq!(
+            list_all(store, &me, AgreementFilter::default()).await[0].notice_deadline,
+            first
+        );
+        store
+            .set_term(
+                &me,
+                id,
+                TermField::NoticePeriodNonRenewal,
+                TermValue::Period(Period::days(120).unwrap()),
+                None,
+            )
+            .await
+            .unwrap();
+        let second = list_all(store, &me, AgreementFilter::default()).await[0].notice_deadline;
+        assert_ne!(second, first, "{:?}", db.backend());
+        assert_eq!(second, engine(store).await, "{:?}", db.backend());
+    }
+}

@@ -34,8 +34,25 @@ pub(crate) struct PasswordForm {
     password: String,
 }
 
-pub(crate) async fn reset_page() -> Response {
-    html(RESET)
+/// A link that is unknown, used or expired is not a page at all (as for `/setup`).
+fn gone(what: &'static str) -> crate::error::ApiError {
+    entente_core::CoreError::NotFound {
+        entity: what,
+        id: "(unknown, used or expired)".into(),
+    }
+    .into()
+}
+
+pub(crate) async fn reset_page(
+    State(s): State<AppState>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response> {
+    let hash = entente_core::auth::hash_secret(q.token.trim());
+    match s.store.password_reset_target(&hash).await {
+        Ok(Some(_)) => Ok(html(RESET)),
+        Ok(None) => Err(gone("reset link")),
+        Err(e) => Err(entente_core::CoreError::from(e).into()),
+    }
 }
 
 pub(crate) async fn reset(
@@ -54,8 +71,16 @@ pub(crate) async fn reset(
     ))
 }
 
-pub(crate) async fn invitation_page() -> Response {
-    html(INVITATION)
+pub(crate) async fn invitation_page(
+    State(s): State<AppState>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response> {
+    let hash = entente_core::auth::hash_secret(q.token.trim());
+    match s.store.pending_invitation(&hash).await {
+        Ok(Some(_)) => Ok(html(INVITATION)),
+        Ok(None) => Err(gone("invitation")),
+        Err(e) => Err(entente_core::CoreError::from(e).into()),
+    }
 }
 
 pub(crate) async fn accept(

@@ -174,8 +174,19 @@ async fn invitations_answer_alike_for_every_address_and_the_invitee_accepts() {
         let (_, pending) = app.get("/api/invitations").await;
         assert_eq!(pending.as_array().unwrap().len(), 2, "{pending}");
 
-        // A new address sets its password, under the policy.
+        // A new address sets its password, under the policy. The e-mailed link is a page; a
+        // made-up one is not.
         let token = link_token(&smtp, "newbie@example.com", "/invitation");
+        let page =
+            |path: String| async move { reqwest::get(path).await.unwrap().status().as_u16() };
+        assert_eq!(
+            page(format!("{}/invitation?token={token}", app.addr)).await,
+            200
+        );
+        assert_eq!(
+            page(format!("{}/invitation?token=inv_made_up", app.addr)).await,
+            404
+        );
         let accept = |token: String, password: &'static str| {
             let addr = app.addr.clone();
             async move {
@@ -321,6 +332,16 @@ async fn a_password_change_ends_the_other_sessions_and_a_reset_link_works_once()
         assert_eq!(s, 202, "{v}");
         assert_eq!(v["email"], "vera@example.com");
         let token = link_token(&smtp, "vera@example.com", "/reset-password");
+        let page =
+            |path: String| async move { reqwest::get(path).await.unwrap().status().as_u16() };
+        assert_eq!(
+            page(format!("{}/reset-password?token={token}", app.addr)).await,
+            200
+        );
+        assert_eq!(
+            page(format!("{}/reset-password?token=reset_made_up", app.addr)).await,
+            404
+        );
         let reset = |token: String, pw: &'static str| {
             let addr = app.addr.clone();
             async move {

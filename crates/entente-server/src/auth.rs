@@ -213,3 +213,29 @@ impl FromRequestParts<AppState> for ClientIp {
         Ok(Self(client_ip(parts, state)))
     }
 }
+
+/// Counts an attempt on a credential route (sign-in, reset and invitation links) against the
+/// client address's limit. An address on hold is refused from this instance's memory, without
+/// the database or Argon2; a new hold from the database is remembered.
+pub(crate) async fn limit_address(
+    state: &AppState,
+    peer: Option<std::net::IpAddr>,
+) -> Result<(), ApiError> {
+    let Some(ip) = peer else { return Ok(()) };
+    if let Some(retry_after) = state.login_limiter.held(ip) {
+        return Err(CoreError::Throttled {
+            message: format!(
+                "too many sign-in attempts from this address; try again in {retry_after} s"
+            ),
+            retry_after,
+        }
+        .into());
+    }
+    if let Err(e) = entente_core::auth::check_address(&state.store, ip).await {
+        if let CoreError::Throttled { retry_after, .. } = &e {
+            state.login_limiter.hold(ip, *retry_after);
+        }
+        return Err(e.into());
+    }
+    Ok(())
+}

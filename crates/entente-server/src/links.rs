@@ -43,16 +43,29 @@ fn gone(what: &'static str) -> crate::error::ApiError {
     .into()
 }
 
+/// The form `body` while the link is live, else 404.
+fn page_if<T>(
+    live: std::result::Result<Option<T>, entente_store::StoreError>,
+    body: &'static str,
+    what: &'static str,
+) -> Result<Response> {
+    match live {
+        Ok(Some(_)) => Ok(html(body)),
+        Ok(None) => Err(gone(what)),
+        Err(e) => Err(entente_core::CoreError::from(e).into()),
+    }
+}
+
+fn token_hash(q: &TokenQuery) -> String {
+    entente_core::auth::hash_secret(q.token.trim())
+}
+
 pub(crate) async fn reset_page(
     State(s): State<AppState>,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response> {
-    let hash = entente_core::auth::hash_secret(q.token.trim());
-    match s.store.password_reset_target(&hash).await {
-        Ok(Some(_)) => Ok(html(RESET)),
-        Ok(None) => Err(gone("reset link")),
-        Err(e) => Err(entente_core::CoreError::from(e).into()),
-    }
+    let live = s.store.password_reset_target(&token_hash(&q)).await;
+    page_if(live, RESET, "reset link")
 }
 
 pub(crate) async fn reset(
@@ -61,9 +74,7 @@ pub(crate) async fn reset(
     Query(q): Query<TokenQuery>,
     axum::Form(f): axum::Form<PasswordForm>,
 ) -> Result<Response> {
-    if let Some(ip) = peer {
-        entente_core::auth::check_address(&s.store, ip).await?;
-    }
+    crate::auth::limit_address(&s, peer).await?;
     entente_core::account::reset_password(&s.store, &q.token, &f.password).await?;
     Ok(done(
         "Password set",
@@ -75,12 +86,8 @@ pub(crate) async fn invitation_page(
     State(s): State<AppState>,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response> {
-    let hash = entente_core::auth::hash_secret(q.token.trim());
-    match s.store.pending_invitation(&hash).await {
-        Ok(Some(_)) => Ok(html(INVITATION)),
-        Ok(None) => Err(gone("invitation")),
-        Err(e) => Err(entente_core::CoreError::from(e).into()),
-    }
+    let live = s.store.pending_invitation(&token_hash(&q)).await;
+    page_if(live, INVITATION, "invitation")
 }
 
 pub(crate) async fn accept(
@@ -89,9 +96,7 @@ pub(crate) async fn accept(
     Query(q): Query<TokenQuery>,
     axum::Form(f): axum::Form<PasswordForm>,
 ) -> Result<Response> {
-    if let Some(ip) = peer {
-        entente_core::auth::check_address(&s.store, ip).await?;
-    }
+    crate::auth::limit_address(&s, peer).await?;
     entente_core::account::accept_invitation(&s.store, &q.token, &f.password).await?;
     Ok(done(
         "Welcome",

@@ -726,20 +726,7 @@ async fn insert_member(
     party_id: Option<PartyId>,
 ) -> Result<UserId> {
     if let Some(p) = party_id {
-        let found: Option<String> = sqlx::query_scalar(
-            "select party_id from party where organisation_id = $1 and party_id = $2",
-        )
-        .bind(actor.org.to_string())
-        .bind(p.to_string())
-        .fetch_optional(&mut **tx)
-        .await?;
-        if found.is_none() {
-            return Err(ValidationError::new(
-                "party_id",
-                format!("no party {p} in this organisation"),
-            )
-            .into());
-        }
+        check_party(tx, actor, p).await?;
     }
     let now = now_text();
     let existing: Option<String> =
@@ -791,4 +778,25 @@ async fn insert_member(
     )
     .await?;
     Ok(user_id)
+}
+
+/// Refuses a party that is not the actor's organisation's (a counterparty user's link).
+pub(crate) async fn check_party(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    p: PartyId,
+) -> Result<()> {
+    let found: Option<String> = sqlx::query_scalar(
+        "select party_id from party where organisation_id = $1 and party_id = $2",
+    )
+    .bind(actor.org.to_string())
+    .bind(p.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if found.is_none() {
+        return Err(
+            ValidationError::new("party_id", format!("no party {p} in this organisation")).into(),
+        );
+    }
+    Ok(())
 }

@@ -506,20 +506,7 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         if let Some(p) = party_id {
-            let found: Option<String> = sqlx::query_scalar(
-                "select party_id from party where organisation_id = $1 and party_id = $2",
-            )
-            .bind(actor.org.to_string())
-            .bind(p.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-            if found.is_none() {
-                return Err(ValidationError::new(
-                    "party_id",
-                    format!("no party {p} in this organisation"),
-                )
-                .into());
-            }
+            crate::account::check_party(&mut tx, actor, p).await?;
         }
         let member: Option<String> = sqlx::query_scalar(
             "select m.user_id from membership m join app_user u on u.user_id = m.user_id where m.organisation_id = $1 and u.email = $2",

@@ -92,6 +92,23 @@ fn first_notice_on_or_after(dates: &AgreementDates, today: Date) -> Option<Date>
         .min()
 }
 
+/// An agreement between Northwind and Globex, before its terms are checked.
+fn two_party_draft(title: impl Into<String>, status: &str) -> AgreementDraft {
+    AgreementDraft {
+        title: title.into(),
+        status: Some(status.into()),
+        parties: ["Northwind Systems, Inc.", "Globex GmbH"]
+            .iter()
+            .map(|n| AgreementPartyDraft {
+                legal_name: Some((*n).into()),
+                role: "partner".into(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
 async fn list_all(store: &Store, me: &Actor, f: AgreementFilter) -> Vec<AgreementSummary> {
     let page = Page {
         limit: 500,
@@ -109,19 +126,7 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
         let mut r = Rng(0x5EED_2026_1204);
         let mut ids = Vec::new();
         for i in 0..80 {
-            let draft = AgreementDraft {
-                title: format!("Case {i}"),
-                status: Some("active".into()),
-                parties: ["Northwind Systems, Inc.", "Globex GmbH"]
-                    .iter()
-                    .map(|n| AgreementPartyDraft {
-                        legal_name: Some((*n).into()),
-                        role: "partner".into(),
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            };
+            let draft = two_party_draft(format!("Case {i}"), "active");
             let new = draft.validate(random_terms(&mut r)).unwrap();
             ids.push(store.create_agreement(&me, &new).await.unwrap());
         }
@@ -243,23 +248,8 @@ async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
             at,
             None,
         );
-        let make = |title: &str, status: &str| {
-            AgreementDraft {
-                title: title.into(),
-                status: Some(status.into()),
-                parties: ["Northwind Systems, Inc.", "Globex GmbH"]
-                    .iter()
-                    .map(|n| AgreementPartyDraft {
-                        legal_name: Some((*n).into()),
-                        role: "partner".into(),
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            }
-            .validate(t.clone())
-            .unwrap()
-        };
+        let make =
+            |title: &str, status: &str| two_party_draft(title, status).validate(t.clone()).unwrap();
         let id = store
             .create_agreement(&me, &make("Long alliance", "active"))
             .await
@@ -344,21 +334,9 @@ async fn a_change_between_two_listings_is_seen_by_the_second() {
             at,
             None,
         );
-        let new = AgreementDraft {
-            title: "Changing terms".into(),
-            status: Some("active".into()),
-            parties: ["Northwind Systems, Inc.", "Globex GmbH"]
-                .iter()
-                .map(|n| AgreementPartyDraft {
-                    legal_name: Some((*n).into()),
-                    role: "partner".into(),
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        }
-        .validate(t)
-        .unwrap();
+        let new = two_party_draft("Changing terms", "active")
+            .validate(t)
+            .unwrap();
         let id = store.create_agreement(&me, &new).await.unwrap();
         let engine = |store: &Store| {
             let me = me.clone();

@@ -72,24 +72,7 @@ async fn login(
     ClientIp(peer): ClientIp,
     AppJson(body): AppJson<LoginRequest>,
 ) -> Result<Response> {
-    // An address already on hold is refused here without touching the database or Argon2.
-    if let Some(retry_after) = peer.and_then(|ip| s.login_limiter.held(ip)) {
-        return Err(CoreError::Throttled {
-            message: format!(
-                "too many sign-in attempts from this address; try again in {retry_after} s"
-            ),
-            retry_after,
-        }
-        .into());
-    }
-    if let Some(ip) = peer
-        && let Err(e) = entente_core::auth::check_address(&s.store, ip).await
-    {
-        if let CoreError::Throttled { retry_after, .. } = &e {
-            s.login_limiter.hold(ip, *retry_after);
-        }
-        return Err(e.into());
-    }
+    crate::auth::limit_address(&s, peer).await?;
     let attempt = entente_core::auth::LoginAttempt {
         email: &body.email,
         password: &body.password,
@@ -343,9 +326,7 @@ async fn accept_invitation(
     ClientIp(peer): ClientIp,
     AppJson(b): AppJson<Acceptance>,
 ) -> Result<Json<Joined>> {
-    if let Some(ip) = peer {
-        entente_core::auth::check_address(&s.store, ip).await?;
-    }
+    crate::auth::limit_address(&s, peer).await?;
     let user_id = entente_core::account::accept_invitation(&s.store, &b.token, &b.password).await?;
     Ok(Json(Joined { user_id }))
 }
@@ -491,9 +472,7 @@ async fn reset_password(
     ClientIp(peer): ClientIp,
     AppJson(b): AppJson<PasswordReset>,
 ) -> Result<StatusCode> {
-    if let Some(ip) = peer {
-        entente_core::auth::check_address(&s.store, ip).await?;
-    }
+    crate::auth::limit_address(&s, peer).await?;
     entente_core::account::reset_password(&s.store, &b.token, &b.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -34,13 +34,15 @@ pub(crate) struct PasswordForm {
     password: String,
 }
 
-/// A link that is unknown, used or expired is not a page at all (as for `/setup`).
-fn gone(what: &'static str) -> crate::error::ApiError {
-    entente_core::CoreError::NotFound {
-        entity: what,
-        id: "(unknown, used or expired)".into(),
-    }
-    .into()
+/// A link that is unknown, used or expired is not a page at all (404, as for `/setup`); a
+/// person who opens it in a browser reads why in a page, not in a problem document.
+fn gone(what: &str) -> Response {
+    let mut r = done(
+        "This link no longer works",
+        &format!("The {what} is unknown, used or expired. Ask your administrator for a new one."),
+    );
+    *r.status_mut() = axum::http::StatusCode::NOT_FOUND;
+    r
 }
 
 /// The form `body` while the link is live, else 404.
@@ -51,7 +53,7 @@ fn page_if<T>(
 ) -> Result<Response> {
     match live {
         Ok(Some(_)) => Ok(html(body)),
-        Ok(None) => Err(gone(what)),
+        Ok(None) => Ok(gone(what)),
         Err(e) => Err(entente_core::CoreError::from(e).into()),
     }
 }

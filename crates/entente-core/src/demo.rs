@@ -222,7 +222,7 @@ pub async fn load(store: &Store, actor: &Actor, today: Date) -> Result<DemoRepor
         store.import_agreement(actor, &new, &version, &va).await?;
         report.agreements += 1;
     }
-    // Like imports, the demo agreements carry their playbook check (issue 4).
+    // Like imports, the demo agreements carry their playbook check.
     crate::check::check_portfolio(store, actor, false).await?;
     Ok(report)
 }

@@ -1,4 +1,4 @@
-//! A redline as a Word document with real tracked changes (issue 6): insertions are `w:ins`,
+//! A redline as a Word document with real tracked changes: insertions are `w:ins`,
 //! deletions `w:del` with `w:delText`, each carrying author and date, so Word and LibreOffice
 //! show them as revisions a lawyer can accept or reject.
 //!

@@ -1,4 +1,4 @@
-//! Governance use-cases that span analysis and storage (issue 6): amending an agreement with
+//! Governance use-cases that span analysis and storage: amending an agreement with
 //! a document, opening a dispute on the tiers its clause states, redlining two versions, and
 //! exporting an agreement's audit trail.
 

@@ -156,7 +156,7 @@ pub async fn import_document(
     let new = draft.validate(Terms::default())?;
     let (version, va) = to_version(&analysis, media_type, bytes, filename);
     let (agreement_id, version_id) = store.import_agreement(actor, &new, &version, &va).await?;
-    // Checked against the tenant's playbook and stored with the version (issue 4).
+    // Checked against the tenant's playbook and stored with the version.
     let report = crate::check::check_version(
         store,
         actor,

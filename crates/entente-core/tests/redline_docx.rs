@@ -1,4 +1,4 @@
-//! The tracked-changes DOCX (issue 6) read back by our own DOCX reader and, when LibreOffice
+//! The tracked-changes DOCX read back by our own DOCX reader and, when LibreOffice
 //! is installed (`apt-get install libreoffice-writer-nogui`), opened by LibreOffice: it must
 //! convert to PDF, and its own flat-ODT rendering must list the insertions and deletions as
 //! tracked changes with our author. Without LibreOffice the second test says SKIPPED.

@@ -1,4 +1,4 @@
-//! Amendments (issue 6): a new version of an agreement with its own effective date and the
+//! Amendments: a new version of an agreement with its own effective date and the
 //! term changes it makes, and the consolidated "as amended" view of the terms in force on any
 //! date, where every value points at the document version or amendment it comes from.
 

@@ -1,4 +1,4 @@
-//! Approval chains (issue 6): a tenant's policy names the steps (by role) an agreement of a
+//! Approval chains: a tenant's policy names the steps (by role) an agreement of a
 //! kind and value needs, in stages that run in order, with the steps of one stage in parallel.
 //!
 //! When an agreement is submitted, the policy is turned into a chain *snapshot* stored with the

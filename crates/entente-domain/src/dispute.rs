@@ -1,4 +1,4 @@
-//! Disputes (issue 6): opened on an agreement, they climb its escalation tiers
+//! Disputes: opened on an agreement, they climb its escalation tiers
 //! (negotiation → mediation → arbitration …), each tier with a clock computed from the
 //! dispute-resolution clause; they escalate when a clock runs out or by decision, and end with
 //! a recorded outcome and settlement.

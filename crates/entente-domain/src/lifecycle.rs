@@ -1,4 +1,4 @@
-//! Lifecycle rules beyond the status graph (issue 6): who moved an agreement, when and why;
+//! Lifecycle rules beyond the status graph: who moved an agreement, when and why;
 //! the gates some moves must pass (approval, signatures, notice, wind-down); signatures against
 //! a version's SHA-256; review cycles; and the termination workflow's dates and duties.
 

@@ -1,4 +1,4 @@
-//! Word-level redlines between two texts of an agreement (issue 6): equal, inserted and
+//! Word-level redlines between two texts of an agreement: equal, inserted and
 //! deleted segments, with renderings as coloured terminal text or plain wdiff-style markup.
 //! The DOCX export with tracked changes lives in `entente-core`, which owns file formats.
 

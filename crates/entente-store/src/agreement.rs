@@ -335,7 +335,7 @@ impl Store {
     }
 
     /// Moves an agreement to another lifecycle status, if the move is legal and its gate
-    /// passes today; the move is recorded with who, when and why (issue 6).
+    /// passes today; the move is recorded with who, when and why.
     pub async fn transition_agreement(
         &self,
         actor: &Actor,

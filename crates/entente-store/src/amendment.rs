@@ -1,4 +1,4 @@
-//! Amendments and versions compared (issue 6): an amendment stores a new version with its
+//! Amendments and versions compared: an amendment stores a new version with its
 //! effective date and the term changes it makes; the consolidated "as amended" view and its
 //! key dates are computed for any date; version texts are fetched by number for redlines.
 

@@ -1,4 +1,4 @@
-//! Disputes (issue 6): stored whole as JSON (tiers snapshot and history) beside the columns
+//! Disputes: stored whole as JSON (tiers snapshot and history) beside the columns
 //! queries need (status, the current tier's deadline); escalation by decision or when a
 //! tier's clock has run out, and resolution with outcome and settlement.
 

@@ -1,4 +1,4 @@
-//! Lifecycle and governance storage (issue 6): status moves with who/when/why and their gates,
+//! Lifecycle and governance storage: status moves with who/when/why and their gates,
 //! approval chains (policy per tenant, snapshot per agreement), signatures against a version's
 //! SHA-256, review cycles, and termination notices with their post-termination obligations.
 

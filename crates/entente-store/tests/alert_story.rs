@@ -1,5 +1,5 @@
 //! Key dates, occurrences, measurements, alerts, the outbox and calendar feeds, told as one
-//! story on SQLite and (with ENTENTE_TEST_POSTGRES) PostgreSQL (issue 5).
+//! story on SQLite and (with ENTENTE_TEST_POSTGRES) PostgreSQL.
 
 use entente_domain::agreement::AgreementDraft;
 use entente_domain::alerting::AlertSettingsPatch;

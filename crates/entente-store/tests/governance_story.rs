@@ -1,4 +1,4 @@
-//! Lifecycle and governance in the store (issue 6), on SQLite and (with ENTENTE_TEST_POSTGRES)
+//! Lifecycle and governance in the store, on SQLite and (with ENTENTE_TEST_POSTGRES)
 //! PostgreSQL: gates on moves, approval rounds, signatures and immutable signed versions,
 //! amendments with the consolidated view, termination duties, reviews, disputes, and tamper
 //! detection on the audit rows these write.

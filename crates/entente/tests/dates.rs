@@ -1,5 +1,5 @@
 //! End-to-end tests of `entente dates`, `entente obligations` and `entente alerts run` on the
-//! demo portfolio (issue 5): the notice deadline of an auto-renewing agreement with 90 days'
+//! demo portfolio: the notice deadline of an auto-renewing agreement with 90 days'
 //! notice is printed with its derivation and clause.
 
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! The lifecycle commands end to end (issue 6): import a draft, approve (with a rejection),
+//! The lifecycle commands end to end: import a draft, approve (with a rejection),
 //! sign against the file's SHA-256, amend, see the consolidated view move the notice deadline,
 //! diff in colour and as DOCX, terminate, open a dispute, export the audit trail — and
 //! `entente audit verify` failing once one audit row is altered in the database.

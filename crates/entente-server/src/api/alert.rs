@@ -1,5 +1,5 @@
 //! Key dates, deadlines, obligation occurrences and evidence, measurements and breaches,
-//! alert settings, alerts, the inbox, watchers, webhooks and their delivery log (issue 5).
+//! alert settings, alerts, the inbox, watchers, webhooks and their delivery log.
 
 use crate::AppState;
 use crate::auth::Caller;

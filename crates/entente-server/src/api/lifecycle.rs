@@ -1,4 +1,4 @@
-//! Lifecycle and governance endpoints (issue 6): transition history, approval policy and
+//! Lifecycle and governance endpoints: transition history, approval policy and
 //! chains, signatures, amendments with redlines and the consolidated view, reviews,
 //! termination notices, disputes, and the audit export of one agreement.
 

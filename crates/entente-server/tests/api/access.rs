@@ -72,7 +72,7 @@ pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("PUT", "/api/obligations/{id}/occurrences/{due}") => json!({"status": "done"}),
         ("POST", "/api/webhooks") => json!({"url": "http://127.0.0.1:9/hook"}),
         ("POST", "/api/webhooks/{id}/rotate-secret") => json!({}),
-        // Playbooks and risk (issue 4).
+        // Playbooks and risk.
         ("POST", "/api/check") => json!({"text": "COOPERATION AGREEMENT"}),
         ("POST", "/api/agreements/{id}/check") => json!({}),
         ("PUT", "/api/playbook") => {

@@ -1,4 +1,4 @@
-//! The lifecycle scenario of issue 6 through the HTTP API, on every backend: draft →
+//! The lifecycle scenario through the HTTP API, on every backend: draft →
 //! approvals → signatures → active → amendment changing the notice period → consolidated view
 //! and recomputed notice deadline → termination notice → post-termination obligations →
 //! closed, with the audit trail verifying at the end (and failing once a row is altered).

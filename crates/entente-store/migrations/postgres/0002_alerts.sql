@@ -1,5 +1,5 @@
 -- Key dates, obligations over time, performance measurements, alerts and their delivery,
--- and calendar feeds (issue 5). Types as in 0001: text ids/dates/instants, bigints for flags.
+-- and calendar feeds. Types as in 0001: text ids/dates/instants, bigints for flags.
 
 -- Per-tenant alert settings; a tenant without a row uses the defaults (90/30/7/1, UTC).
 create table alert_setting (

@@ -1,4 +1,4 @@
--- Playbooks, playbook checks and their findings (issue 4).
+-- Playbooks, playbook checks and their findings.
 
 -- The tenant's playbook (TOML), insert-only: the latest row is in force, earlier rows are its
 -- history. A tenant without a row uses the built-in cooperation playbook.

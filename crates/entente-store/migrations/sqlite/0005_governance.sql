@@ -1,4 +1,4 @@
--- Lifecycle and governance (issue 6): transitions with who/when/why, approval chains stored
+-- Lifecycle and governance: transitions with who/when/why, approval chains stored
 -- with the agreement, signatures against a version's SHA-256, amendments, reviews,
 -- termination notices with their post-termination duties, and disputes.
 

@@ -1,5 +1,5 @@
 //! `entente audit verify`: re-checks every tenant's hash chain and names the first broken link;
-//! `entente audit export ID`: one agreement's events as JSON or CSV (issue 6).
+//! `entente audit export ID`: one agreement's events as JSON or CSV.
 
 use super::{Ctx, Outcome, show::resolve};
 use anyhow::Context;

@@ -1,5 +1,6 @@
 //! Governance use-cases that span analysis and storage: amending an agreement with
-//! a document, opening a dispute on the tiers its clause states, redlining two versions, and
+//! a document, opening a dispute on the tiers its clause states, redlining two versions (as
+//! JSON or a tracked-changes DOCX), and
 //! exporting an agreement's audit trail.
 
 use crate::Result;
@@ -177,6 +178,39 @@ pub async fn redline_versions(
         from: (&older).into(),
         to: (&newer).into(),
         redline: redline(&older.text, &newer.text),
+    })
+}
+
+/// A redline as a Word document with tracked changes, ready to save or send.
+#[derive(Debug)]
+pub struct RedlineFile {
+    /// A file name naming the two versions, e.g. `redline-v1-v2.docx`.
+    pub file_name: String,
+    /// The DOCX bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The redline `r` of agreement `agreement` as a DOCX whose changes are tracked revisions by
+/// the newer version's author, titled with the agreement's title. CLI and API both send this.
+pub async fn redline_file(
+    store: &Store,
+    actor: &Actor,
+    agreement: AgreementId,
+    r: &VersionRedline,
+) -> Result<RedlineFile> {
+    let title = store.get_agreement(actor, agreement).await?.title;
+    let (from, to) = (r.from.number, r.to.number);
+    let bytes = crate::docx::redline_docx(
+        &r.redline,
+        &format!("{title} — redline v{from} → v{to}"),
+        &format!("{title}: redline of version {from} → version {to}"),
+        &r.to.author,
+        r.to.created_at,
+    )
+    .map_err(|e| crate::CoreError::Internal(e.to_string()))?;
+    Ok(RedlineFile {
+        file_name: format!("redline-v{from}-v{to}.docx"),
+        bytes,
     })
 }
 

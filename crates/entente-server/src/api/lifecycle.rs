@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use entente_core::governance::{
-    VersionRedline, amend_document, audit_csv, open_dispute, redline_versions,
+    VersionRedline, amend_document, audit_csv, open_dispute, redline_file, redline_versions,
 };
 use entente_domain::access::Permission;
 use entente_domain::amendment::{Amendment, AmendmentDraft};
@@ -316,21 +316,7 @@ async fn get_redline(
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(Json(r).into_response()),
         "docx" => {
-            let a = s.store.get_agreement(actor, id).await?;
-            let bytes = entente_core::docx::redline_docx(
-                &r.redline,
-                &format!(
-                    "{} — redline v{} → v{}",
-                    a.title, r.from.number, r.to.number
-                ),
-                &format!(
-                    "{}: redline of version {} → version {}",
-                    a.title, r.from.number, r.to.number
-                ),
-                &r.to.author,
-                r.to.created_at,
-            )
-            .map_err(|e| entente_core::CoreError::Internal(e.to_string()))?;
+            let file = redline_file(&s.store, actor, id, &r).await?;
             Ok((
                 [
                     (
@@ -339,13 +325,10 @@ async fn get_redline(
                     ),
                     (
                         header::CONTENT_DISPOSITION,
-                        format!(
-                            "attachment; filename=\"redline-v{}-v{}.docx\"",
-                            r.from.number, r.to.number
-                        ),
+                        format!("attachment; filename=\"{}\"", file.file_name),
                     ),
                 ],
-                bytes,
+                file.bytes,
             )
                 .into_response())
         }

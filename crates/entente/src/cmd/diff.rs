@@ -41,19 +41,13 @@ impl Args {
         let r = entente_core::governance::redline_versions(&store, &actor, id, self.from, self.to)
             .await
             .context("cannot compare the versions")?;
-        let title = store.get_agreement(&actor, id).await?.title;
+        let file = match &self.docx {
+            Some(_) => Some(entente_core::governance::redline_file(&store, &actor, id, &r).await?),
+            None => None,
+        };
         store.close().await;
-        if let Some(path) = &self.docx {
-            let bytes = entente_core::docx::redline_docx(
-                &r.redline,
-                &format!("{title} — redline v{} → v{}", r.from.number, r.to.number),
-                &format!(
-                    "{title}: redline of version {} → version {}",
-                    r.from.number, r.to.number
-                ),
-                &r.to.author,
-                r.to.created_at,
-            )?;
+        if let (Some(path), Some(file)) = (&self.docx, file) {
+            let bytes = file.bytes;
             std::fs::write(path, bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!(

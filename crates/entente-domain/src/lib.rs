@@ -20,6 +20,7 @@ macro_rules! string_schema {
 
 pub mod access;
 pub mod agreement;
+pub mod alert;
 pub mod alerting;
 pub mod amendment;
 pub mod approval;

@@ -4,50 +4,15 @@
 
 use crate::schedule::{Deadline, deadline_from_row, placeholders};
 use crate::{Actor, Backend, Result, Store, StoreError, audit, now_text};
-use entente_domain::alerting::{choose_lead, parse_webhook_url};
+use entente_domain::alert::{AlertDraft, plan_alerts};
+use entente_domain::alerting::parse_webhook_url;
 use entente_domain::{AgreementId, Date, ObligationId, OrganisationId, Timestamp, ValidationError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// What an alert is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AlertKind {
-    /// A key date or obligation is coming up.
-    Upcoming,
-    /// An obligation is past due.
-    Overdue,
-    /// A measurement missed its threshold.
-    Breach,
-}
-
-impl AlertKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Upcoming => "upcoming",
-            Self::Overdue => "overdue",
-            Self::Breach => "breach",
-        }
-    }
-    fn parse(s: &str) -> Result<Self> {
-        match s {
-            "upcoming" => Ok(Self::Upcoming),
-            "overdue" => Ok(Self::Overdue),
-            "breach" => Ok(Self::Breach),
-            other => Err(StoreError::Corrupt(format!("alert kind {other:?}"))),
-        }
-    }
-    /// The webhook event type.
-    pub fn event_type(self) -> &'static str {
-        match self {
-            Self::Upcoming => "deadline.upcoming",
-            Self::Overdue => "obligation.overdue",
-            Self::Breach => "measurement.breach",
-        }
-    }
-}
+pub use entente_domain::alert::{AlertKind, RetryPolicy};
 
 /// An alert to raise (or that was raised).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -173,35 +138,6 @@ pub enum DeliveryOutcome {
     },
 }
 
-/// Retry policy for failed deliveries: exponential backoff `base · 2^(attempt−1)`, capped.
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
-    /// Delay after the first failure.
-    pub base: Duration,
-    /// Longest delay.
-    pub max: Duration,
-    /// Attempts before a delivery is given up (status `dead`).
-    pub max_attempts: u32,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            base: Duration::from_secs(30),
-            max: Duration::from_secs(6 * 3600),
-            max_attempts: 10,
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Delay before the attempt after `attempt` failed ones.
-    pub fn delay(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(30));
-        self.base.saturating_mul(factor).min(self.max)
-    }
-}
-
 /// One outbox row with its attempts (the delivery log).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DeliveryView {
@@ -263,26 +199,12 @@ pub struct Webhook {
     pub created_at: String,
 }
 
-/// The alert to insert and whom it goes to.
-pub(crate) struct NewAlert<'a> {
-    pub(crate) key: String,
-    pub(crate) kind: AlertKind,
-    pub(crate) agreement: Option<(AgreementId, &'a str)>,
-    pub(crate) obligation_id: Option<ObligationId>,
-    pub(crate) due_date: Option<Date>,
-    pub(crate) lead_days: Option<u32>,
-    pub(crate) title: String,
-    pub(crate) body: String,
-    pub(crate) extra: serde_json::Value,
-    pub(crate) recipients: Vec<String>,
-}
-
 /// Inserts an alert unless its key exists, with inbox items, outbox rows and an audit event,
 /// inside the caller's transaction. Returns the new id, or `None` if it was already raised.
 pub(crate) async fn insert_alert(
     tx: &mut Transaction<'static, Any>,
     org: OrganisationId,
-    a: &NewAlert<'_>,
+    a: &AlertDraft,
     webhooks: &[String],
     now: &str,
 ) -> Result<Option<String>> {
@@ -291,7 +213,7 @@ pub(crate) async fn insert_alert(
         "type": a.kind.event_type(),
         "alert_id": id,
         "key": a.key,
-        "agreement": a.agreement.map(|(id, title)| serde_json::json!({ "id": id, "title": title })),
+        "agreement": a.agreement.as_ref().map(|(id, title)| serde_json::json!({ "id": id, "title": title })),
         "obligation_id": a.obligation_id,
         "due_date": a.due_date,
         "lead_days": a.lead_days,
@@ -308,7 +230,7 @@ pub(crate) async fn insert_alert(
     .bind(&id)
     .bind(org.to_string())
     .bind(&a.key)
-    .bind(a.agreement.map(|(x, _)| x.to_string()))
+    .bind(a.agreement.as_ref().map(|(x, _)| x.to_string()))
     .bind(a.obligation_id.map(|o| o.to_string()))
     .bind(a.kind.as_str())
     .bind(a.due_date.map(|d| d.to_string()))
@@ -364,26 +286,11 @@ pub(crate) async fn insert_alert(
         "alert.raise",
         "alert",
         &id,
-        a.agreement.map(|(x, _)| x),
+        a.agreement.as_ref().map(|(x, _)| *x),
         serde_json::json!({ "key": a.key, "kind": a.kind.as_str(), "recipients": a.recipients, "webhooks": webhooks.len() }),
     )
     .await?;
     Ok(Some(id))
-}
-
-fn days_words(n: i64) -> String {
-    match n {
-        0 => "today".to_owned(),
-        1 => "tomorrow".to_owned(),
-        n => format!("in {n} days"),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 /// The agreement an inbox item is about (on table `inbox_item`, not aliased).
@@ -466,86 +373,10 @@ impl Store {
             v.dedup();
             v
         };
-        let mut planned: Vec<(NewAlert<'_>, &Deadline)> = Vec::new();
-        // Overdue occurrences, grouped per obligation so a daily reminder is one alert.
-        let mut overdue: BTreeMap<ObligationId, Vec<&Deadline>> = BTreeMap::new();
-        for d in &deadlines {
-            let days_left = i64::from(today.days_until(d.due_date));
-            if days_left < 0 {
-                if let (Some(ob), Some(entente_domain::obligation::ObligationStatus::Overdue)) =
-                    (d.obligation_id, d.status)
-                {
-                    overdue.entry(ob).or_default().push(d);
-                }
-                continue;
-            }
-            if d.status.is_some_and(|s| {
-                !matches!(s, entente_domain::obligation::ObligationStatus::Pending)
-            }) {
-                continue;
-            }
-            let Some(lead) = choose_lead(days_left, &settings.lead_days) else {
-                continue;
-            };
-            let clause = d
-                .clause
-                .as_deref()
-                .map(|c| format!(" ({c})"))
-                .unwrap_or_default();
-            planned.push((
-                NewAlert {
-                    key: format!("{}:{}@{}:lead{lead}", d.agreement_id, d.subject, d.due_date),
-                    kind: AlertKind::Upcoming,
-                    agreement: Some((d.agreement_id, d.agreement_title.as_str())),
-                    obligation_id: d.obligation_id,
-                    due_date: Some(d.due_date),
-                    lead_days: Some(lead),
-                    title: format!("{} {} ({}): {}", capitalise(&d.label), days_words(days_left), d.due_date, d.agreement_title),
-                    body: format!("{}: {} = {}{clause}", d.due_date, d.label, d.derivation),
-                    extra: serde_json::json!({ "subject": d.subject, "kind": d.kind, "derivation": d.derivation, "clause": d.clause, "days_left": days_left }),
-                    recipients: recipients(d),
-                },
-                d,
-            ));
-        }
-        for (ob, ds) in &overdue {
-            let Some(first) = ds.first() else { continue };
-            let latest = ds
-                .iter()
-                .map(|d| d.due_date)
-                .max()
-                .unwrap_or(first.due_date);
-            let keys: Vec<String> = if settings.overdue_daily {
-                vec![format!("{}:ob:{ob}:overdue@{today}", first.agreement_id)]
-            } else {
-                ds.iter()
-                    .map(|d| format!("{}:{}@{}:overdue", d.agreement_id, d.subject, d.due_date))
-                    .collect()
-            };
-            for key in keys {
-                planned.push((
-                    NewAlert {
-                        key,
-                        kind: AlertKind::Overdue,
-                        agreement: Some((first.agreement_id, first.agreement_title.as_str())),
-                        obligation_id: Some(*ob),
-                        due_date: Some(first.due_date),
-                        lead_days: None,
-                        title: format!("Overdue since {}: {} ({})", first.due_date, first.label, first.agreement_title),
-                        body: format!(
-                            "{} occurrence(s) overdue, the oldest due {} and the latest {}; mark them done (with evidence) or waived.",
-                            ds.len(), first.due_date, latest
-                        ),
-                        extra: serde_json::json!({ "overdue_dates": ds.iter().map(|d| d.due_date).collect::<Vec<_>>() }),
-                        recipients: recipients(first),
-                    },
-                    first,
-                ));
-            }
-        }
+        let planned = plan_alerts(today, &settings, &deadlines, recipients);
         let mut out = Vec::new();
         let now_s = now.to_string();
-        for (a, _) in planned {
+        for a in planned {
             let exists: Option<i64> = sqlx::query_scalar(
                 "select 1 from alert where organisation_id = $1 and alert_key = $2",
             )
@@ -688,7 +519,7 @@ impl Store {
                 error,
                 permanent,
             } => {
-                let give_up = *permanent || d.attempt >= policy.max_attempts;
+                let give_up = *permanent || policy.gives_up(d.attempt);
                 let delay = policy.delay(d.attempt);
                 let next = started
                     .jiff()
@@ -761,7 +592,11 @@ impl Store {
                 Ok(AlertView {
                     id: r.try_get("alert_id")?,
                     key: r.try_get("alert_key")?,
-                    kind: AlertKind::parse(&r.try_get::<String, _>("kind")?)?,
+                    kind: {
+                        let k: String = r.try_get("kind")?;
+                        AlertKind::parse(&k)
+                            .ok_or_else(|| StoreError::Corrupt(format!("alert kind {k:?}")))?
+                    },
                     agreement_id: r.try_get("agreement_id")?,
                     obligation_id: r.try_get("obligation_id")?,
                     due_date: r.try_get("due_date")?,

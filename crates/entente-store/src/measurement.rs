@@ -2,8 +2,9 @@
 //! judged against the obligation's threshold; a breach becomes a finding and an alert.
 
 use crate::agreement::lock_agreement;
-use crate::alert::{AlertKind, NewAlert, insert_alert};
+use crate::alert::insert_alert;
 use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use entente_domain::alert::{Breach, breach_alert};
 use entente_domain::measurement::{Judgement, MeasurementInput, NewMeasurement, judge, parse_csv};
 use entente_domain::{ObligationId, ValidationError, ValidationErrors};
 use serde::Serialize;
@@ -182,18 +183,20 @@ impl Store {
             alert_id = insert_alert(
                 tx,
                 actor.org,
-                &NewAlert {
-                    key: format!("{}:measurement:{mid}:breach", ob.agreement_id),
-                    kind: AlertKind::Breach,
-                    agreement: Some((ob.agreement_id, title.as_str())),
-                    obligation_id: Some(id),
-                    due_date: Some(m.measured_on),
-                    lead_days: None,
-                    title: format!("Performance breach on {}: {} ({title})", m.measured_on, ob.text),
-                    body: format!("{} — measured {} {unit} on {}.", j.summary, m.value, m.measured_on),
-                    extra: serde_json::json!({ "measurement_id": mid, "value": m.value.to_string(), "unit": unit, "threshold": metric }),
+                &breach_alert(
+                    &Breach {
+                        agreement: (ob.agreement_id, title.as_str()),
+                        obligation_id: id,
+                        duty: &ob.text,
+                        measurement_id: &mid,
+                        measured_on: m.measured_on,
+                        value: &m.value.to_string(),
+                        unit: &unit,
+                        summary: &j.summary,
+                        threshold: serde_json::json!(metric),
+                    },
                     recipients,
-                },
+                ),
                 &webhooks,
                 &now,
             )

@@ -109,34 +109,7 @@ pub struct ObligationDue {
     pub status: ObligationStatus,
 }
 
-/// A materialised deadline: a key date or an obligation occurrence.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Deadline {
-    /// The agreement.
-    pub agreement_id: AgreementId,
-    /// Its title.
-    pub agreement_title: String,
-    /// Stable subject key within the agreement (`kd:notice:2`, `ob:<id>:3`).
-    pub subject: String,
-    /// The obligation, for occurrences.
-    pub obligation_id: Option<ObligationId>,
-    /// Key-date kind, or `obligation`.
-    pub kind: String,
-    /// Due date.
-    pub due_date: Date,
-    /// What falls due.
-    pub label: String,
-    /// How the date was computed.
-    pub derivation: String,
-    /// The clause it rests on ("clause 3.2"), if known.
-    pub clause: Option<String>,
-    /// True when it only holds if something happens.
-    pub conditional: bool,
-    /// Who is responsible (obligation owner, else agreement owner).
-    pub owner: Option<String>,
-    /// For obligations: pending, done, overdue or waived.
-    pub status: Option<ObligationStatus>,
-}
+pub use entente_domain::alert::Deadline;
 
 /// Deadline filters; all optional.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]

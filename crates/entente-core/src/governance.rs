@@ -9,9 +9,10 @@ use entente_analysis::Limits;
 use entente_domain::amendment::{Amendment, AmendmentDraft};
 use entente_domain::audit::AuditEvent;
 use entente_domain::dispute::{Dispute, DisputeDraft, Tier, default_tiers};
+use entente_domain::lifecycle::NoticeDraft;
 use entente_domain::redline::{Redline, redline};
 use entente_domain::{AgreementId, Date, Period, ValidationError};
-use entente_store::{Actor, Store, VersionText};
+use entente_store::{Actor, Store, TerminationView, VersionText};
 use serde::Serialize;
 
 /// Amends an agreement in force with a document (the amended or restated text), its
@@ -179,6 +180,22 @@ pub async fn redline_versions(
         to: (&newer).into(),
         redline: redline(&older.text, &newer.text),
     })
+}
+
+/// Records a termination notice given as `draft`, checked as of `today` (the tenant's day):
+/// the effective date follows from the notice period, the post-termination duties are created
+/// and the agreement moves to `termination_notice` (and on to `wind_down` once effective).
+pub async fn give_notice(
+    store: &Store,
+    actor: &Actor,
+    agreement: AgreementId,
+    draft: &NoticeDraft,
+    today: Date,
+) -> Result<TerminationView> {
+    let notice = draft.check(today)?;
+    Ok(store
+        .give_termination_notice(actor, agreement, &notice, today)
+        .await?)
 }
 
 /// A redline as a Word document with tracked changes, ready to save or send.

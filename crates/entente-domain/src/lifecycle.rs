@@ -435,6 +435,115 @@ pub struct NoticeDraft {
     pub effective_on: Option<String>,
 }
 
+/// A termination notice, checked: dates read, texts trimmed and within their limits, given no
+/// later than today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// Why it ends.
+    pub kind: TerminationKind,
+    /// The party giving notice, as named by the caller (resolved against the parties later).
+    pub given_by: String,
+    /// The day the notice was given.
+    pub given_on: Date,
+    /// The clause relied on.
+    pub clause: Option<String>,
+    /// Reason in words.
+    pub reason: Option<String>,
+    /// A later effective date than the computed one.
+    pub effective_on: Option<Date>,
+}
+
+/// Longest clause reference in a notice, in characters.
+pub const NOTICE_CLAUSE_MAX: usize = 100;
+/// Longest reason in a notice, in characters.
+pub const NOTICE_REASON_MAX: usize = 2000;
+
+impl NoticeDraft {
+    /// Checks the notice as of `today` (the tenant's day), reporting every bad field at once.
+    pub fn check(&self, today: Date) -> Result<Notice, crate::ValidationErrors> {
+        let mut c = crate::error::Collector::default();
+        let given_on = match self.given_on.as_deref() {
+            Some(s) => c.take("given_on", Date::parse(s)),
+            None => Some(today),
+        };
+        let effective_on = self
+            .effective_on
+            .as_deref()
+            .and_then(|s| c.take("effective_on", Date::parse(s)));
+        let text =
+            |v: &Option<String>, field: &str, max: usize, c: &mut crate::error::Collector| {
+                let t = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+                if t.chars().count() > max {
+                    c.push(ValidationError::new(
+                        field,
+                        format!("must be at most {max} characters"),
+                    ));
+                }
+                Some(t.to_owned())
+            };
+        let clause = text(&self.clause, "clause", NOTICE_CLAUSE_MAX, &mut c);
+        let reason = text(&self.reason, "reason", NOTICE_REASON_MAX, &mut c);
+        if let Some(g) = given_on
+            && g > today
+        {
+            c.push(ValidationError::new(
+                "given_on",
+                format!("{g} is in the future; record notice once given"),
+            ));
+        }
+        c.finish()?;
+        Ok(Notice {
+            kind: self.kind,
+            given_by: self.given_by.clone(),
+            given_on: given_on.unwrap_or(today),
+            clause,
+            reason,
+            effective_on,
+        })
+    }
+}
+
+impl Notice {
+    /// Notice is given on an agreement in force that has no notice running yet.
+    pub fn may_be_given(status: AgreementStatus) -> Result<(), ValidationError> {
+        if status.in_force() && status != AgreementStatus::TerminationNotice {
+            Ok(())
+        } else {
+            Err(ValidationError::new(
+                "status",
+                format!(
+                    "notice of termination is given on an agreement in force (active, amended, expiring, renewed); this one is {status}"
+                ),
+            ))
+        }
+    }
+
+    /// The error when `given_by` names none of the agreement's parties.
+    pub fn unknown_party(&self, party_names: &[&str]) -> ValidationError {
+        ValidationError::new(
+            "given_by",
+            format!(
+                "{:?} is not a party to this agreement (parties: {})",
+                self.given_by,
+                party_names.join(", ")
+            ),
+        )
+    }
+
+    /// Why the agreement moved to `termination_notice`, in words, for its history.
+    pub fn why(&self, party: &str, effective: Date) -> String {
+        format!(
+            "{} notice by {party} on {}{}; effective {effective}",
+            self.kind.as_str(),
+            self.given_on,
+            self.clause
+                .as_deref()
+                .map(|c| format!(" under clause {c}"))
+                .unwrap_or_default(),
+        )
+    }
+}
+
 /// When a notice takes effect, and how that was computed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TerminationPlan {
@@ -791,5 +900,59 @@ mod tests {
         let e = draft.validate(d("2026-03-01")).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["signed_on", "sha256"]);
+    }
+
+    fn draft() -> NoticeDraft {
+        NoticeDraft {
+            kind: TerminationKind::Convenience,
+            given_by: "Globex".into(),
+            given_on: None,
+            clause: Some("  14.2 ".into()),
+            reason: Some("   ".into()),
+            effective_on: None,
+        }
+    }
+
+    #[test]
+    fn a_notice_defaults_to_today_and_trims_its_texts() {
+        let n = draft().check(d("2026-12-04")).unwrap();
+        assert_eq!(n.given_on, d("2026-12-04"));
+        assert_eq!(n.clause.as_deref(), Some("14.2"));
+        assert_eq!(n.reason, None, "a blank reason is no reason");
+        assert_eq!(
+            n.why("Globex Corporation", d("2027-01-03")),
+            "convenience notice by Globex Corporation on 2026-12-04 under clause 14.2; effective 2027-01-03"
+        );
+    }
+
+    #[test]
+    fn a_bad_notice_names_every_bad_field_at_once() {
+        let mut b = draft();
+        b.given_on = Some("2026-12-05".into());
+        b.effective_on = Some("soon".into());
+        b.clause = Some("x".repeat(NOTICE_CLAUSE_MAX + 1));
+        let e = b.check(d("2026-12-04")).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["effective_on", "clause", "given_on"], "{e}");
+        assert!(e.to_string().contains("2026-12-05 is in the future"), "{e}");
+    }
+
+    #[test]
+    fn notice_is_given_only_on_an_agreement_in_force_without_one_running() {
+        assert!(Notice::may_be_given(AgreementStatus::Active).is_ok());
+        assert!(Notice::may_be_given(AgreementStatus::Renewed).is_ok());
+        for s in [
+            AgreementStatus::Draft,
+            AgreementStatus::TerminationNotice,
+            AgreementStatus::Closed,
+        ] {
+            let e = Notice::may_be_given(s).unwrap_err();
+            assert_eq!(e.field, "status");
+            assert!(
+                e.message.ends_with(&format!("this one is {s}")),
+                "{}",
+                e.message
+            );
+        }
     }
 }

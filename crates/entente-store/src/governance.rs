@@ -12,7 +12,7 @@ use entente_domain::approval::{
     ApprovalChain, ApprovalPolicy, ApprovalStep, ChainState, Decision, StepStatus,
 };
 use entente_domain::lifecycle::{
-    GateFacts, NewSignature, NoticeDraft, Review, ReviewOutcome, Signature, TerminationKind,
+    GateFacts, NewSignature, Notice, Review, ReviewOutcome, Signature, TerminationKind,
     TerminationPlan, TransitionRecord, Via, check_move, find_party, next_review,
     post_termination_obligations, termination_date, unsigned_parties,
 };
@@ -970,73 +970,19 @@ impl Store {
         &self,
         actor: &Actor,
         id: AgreementId,
-        notice: &NoticeDraft,
+        notice: &Notice,
         today: Date,
     ) -> Result<TerminationView> {
-        let mut c = entente_domain::error::Collector::default();
-        let given_on = match notice.given_on.as_deref() {
-            Some(s) => c.take("given_on", Date::parse(s)),
-            None => Some(today),
-        };
-        let requested = notice
-            .effective_on
-            .as_deref()
-            .and_then(|s| c.take("effective_on", Date::parse(s)));
-        let clause = notice
-            .clause
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        let reason = notice
-            .reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        if clause.is_some_and(|s| s.chars().count() > 100) {
-            c.push(ValidationError::new(
-                "clause",
-                "must be at most 100 characters",
-            ));
-        }
-        if reason.is_some_and(|s| s.chars().count() > 2000) {
-            c.push(ValidationError::new(
-                "reason",
-                "must be at most 2000 characters",
-            ));
-        }
-        if let Some(g) = given_on
-            && g > today
-        {
-            c.push(ValidationError::new(
-                "given_on",
-                format!("{g} is in the future; record notice once given"),
-            ));
-        }
-        c.finish()?;
-        let given_on = given_on.unwrap_or(today);
+        let (given_on, requested) = (notice.given_on, notice.effective_on);
+        let (clause, reason) = (notice.clause.as_deref(), notice.reason.as_deref());
         let mut tx = self.begin().await?;
         let cur = lock_agreement(&mut tx, actor, id).await?;
-        if !cur.in_force() || cur == AgreementStatus::TerminationNotice {
-            return Err(ValidationError::new(
-                "status",
-                format!(
-                    "notice of termination is given on an agreement in force (active, amended, expiring, renewed); this one is {cur}"
-                ),
-            )
-            .into());
-        }
+        Notice::may_be_given(cur)?;
         let org = actor.org.to_string();
         let parties = load_parties(&mut *tx, &org, id).await?;
         let party = find_party(&parties, &notice.given_by).ok_or_else(|| {
             let names: Vec<_> = parties.iter().map(|p| p.legal_name.as_str()).collect();
-            StoreError::from(ValidationError::new(
-                "given_by",
-                format!(
-                    "{:?} is not a party to this agreement (parties: {})",
-                    notice.given_by,
-                    names.join(", ")
-                ),
-            ))
+            StoreError::from(notice.unknown_party(&names))
         })?;
         let party_name = party
             .short_name
@@ -1109,15 +1055,7 @@ impl Store {
             }),
         )
         .await?;
-        let why = format!(
-            "{} notice by {} on {given_on}{}; effective {}",
-            notice.kind.as_str(),
-            party.legal_name,
-            clause
-                .map(|c| format!(" under clause {c}"))
-                .unwrap_or_default(),
-            plan.effective_date
-        );
+        let why = notice.why(&party.legal_name, plan.effective_date);
         apply_move(
             &mut tx,
             actor,

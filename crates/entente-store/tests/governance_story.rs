@@ -333,7 +333,9 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
                     clause: Some("14.2".into()),
                     reason: Some("strategy change".into()),
                     effective_on: None,
-                },
+                }
+                .check(today())
+                .unwrap(),
                 today(),
             )
             .await

@@ -10,7 +10,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use entente_core::governance::{
-    VersionRedline, amend_document, audit_csv, open_dispute, redline_file, redline_versions,
+    VersionRedline, amend_document, audit_csv, give_notice, open_dispute, redline_file,
+    redline_versions,
 };
 use entente_domain::access::Permission;
 use entente_domain::amendment::{Amendment, AmendmentDraft};
@@ -415,10 +416,7 @@ async fn give_termination_notice(
     AppJson(b): AppJson<NoticeDraft>,
 ) -> Result<(StatusCode, Json<TerminationView>)> {
     let actor = caller.require(Permission::Govern)?;
-    let t = s
-        .store
-        .give_termination_notice(actor, id, &b, today())
-        .await?;
+    let t = give_notice(&s.store, actor, id, &b, today()).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
 

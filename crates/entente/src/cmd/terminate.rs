@@ -83,8 +83,7 @@ impl Args {
                     effective_on: self.effective.clone(),
                 };
                 Some(
-                    store
-                        .give_termination_notice(&actor, id, &notice, today())
+                    entente_core::governance::give_notice(&store, &actor, id, &notice, today())
                         .await
                         .context("cannot record the termination notice")?,
                 )

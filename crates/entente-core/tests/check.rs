@@ -16,13 +16,14 @@ fn corpus(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-#[tokio::test]
 async fn imports_and_new_versions_are_checked_and_stored_on_every_backend() {
     for db in TestDb::all().await.unwrap() {
         story(&db.store).await;
         eprintln!("check use-cases passed on {:?}", db.backend());
     }
 }
+
+entente_store::on_each_backend!(imports_and_new_versions_are_checked_and_stored_on_every_backend);
 
 async fn story(store: &entente_store::Store) {
     let org = store.ensure_organisation("acme", "Acme").await.unwrap();

@@ -82,8 +82,19 @@ impl TestDb {
         })
     }
 
-    /// Every backend this run tests: SQLite always, PostgreSQL when `ENTENTE_TEST_POSTGRES` is set.
+    /// Every backend this test runs on: the one chosen by [`on_each_backend!`] when the test
+    /// runs under it; otherwise SQLite always, and PostgreSQL when `ENTENTE_TEST_POSTGRES` is set.
     pub async fn all() -> Result<Vec<Self>> {
+        match ONLY_BACKEND.try_with(|b| *b) {
+            Ok(Backend::Sqlite) => return Ok(vec![Self::sqlite().await?]),
+            Ok(Backend::Postgres) => {
+                let url = postgres_url().ok_or_else(|| {
+                    crate::StoreError::Config("ENTENTE_TEST_POSTGRES is not set".into())
+                })?;
+                return Ok(vec![Self::postgres(&url).await?]);
+            }
+            Err(_) => {}
+        }
         let mut v = vec![Self::sqlite().await?];
         if let Some(url) = postgres_url() {
             v.push(Self::postgres(&url).await?);
@@ -95,6 +106,46 @@ impl TestDb {
     pub fn backend(&self) -> Backend {
         self.store.backend()
     }
+}
+
+tokio::task_local! {
+    static ONLY_BACKEND: Backend;
+}
+
+/// Runs `test` with [`TestDb::all`] (and every helper built on it) limited to `backend`.
+/// For PostgreSQL without `ENTENTE_TEST_POSTGRES`, the test is skipped with a note on stderr,
+/// except under `CI=true`, where a backend must never be skipped silently: it fails.
+pub async fn run_on<F: std::future::Future<Output = ()>>(backend: Backend, test: F) {
+    if backend == Backend::Postgres && postgres_url().is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but ENTENTE_TEST_POSTGRES is not set: PostgreSQL must be tested in CI"
+        );
+        eprintln!("skipped on PostgreSQL: ENTENTE_TEST_POSTGRES is not set");
+        return;
+    }
+    ONLY_BACKEND.scope(backend, test).await;
+}
+
+/// Makes one test case per backend of the async test function `name` (which opens its
+/// databases through [`TestDb::all`]): `name::sqlite` and `name::postgres`, so each backend's
+/// failure is reported on its own.
+#[macro_export]
+macro_rules! on_each_backend {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    $crate::testing::run_on($crate::Backend::Sqlite, super::$name()).await;
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    $crate::testing::run_on($crate::Backend::Postgres, super::$name()).await;
+                }
+            }
+        )+
+    };
 }
 
 /// The PostgreSQL server URL for tests, if configured.

@@ -78,13 +78,14 @@ fn obligation(text: &str, due: DueRule, metric: Option<Metric>) -> NewObligation
     }
 }
 
-#[tokio::test]
 async fn key_dates_alerts_and_feeds_hold_on_every_backend() {
     for db in TestDb::all().await.unwrap() {
         story(&db.store).await;
         eprintln!("alert story passed on {:?}", db.backend());
     }
 }
+
+entente_store::on_each_backend!(key_dates_alerts_and_feeds_hold_on_every_backend);
 
 async fn story(store: &Store) {
     let org = store.ensure_organisation("acme", "Acme").await.unwrap();

@@ -93,13 +93,16 @@ fn check(v: entente_domain::VersionId, score: u32, findings: Vec<NewFinding>) ->
     }
 }
 
-#[tokio::test]
 async fn checks_are_stored_per_version_and_summed_up_per_portfolio_on_every_backend() {
     for db in TestDb::all().await.unwrap() {
         story(&db.store).await;
         eprintln!("check story passed on {:?}", db.backend());
     }
 }
+
+entente_store::on_each_backend!(
+    checks_are_stored_per_version_and_summed_up_per_portfolio_on_every_backend
+);
 
 async fn story(store: &Store) {
     let org = store.ensure_organisation("acme", "Acme").await.unwrap();

@@ -32,7 +32,6 @@ fn duty(obligor: &str) -> NewObligation {
     }
 }
 
-#[tokio::test]
 async fn rows_from_before_match_keys_are_keyed_at_start_up() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
@@ -90,3 +89,5 @@ async fn rows_from_before_match_keys_are_keyed_at_start_up() {
         );
     }
 }
+
+entente_store::on_each_backend!(rows_from_before_match_keys_are_keyed_at_start_up);

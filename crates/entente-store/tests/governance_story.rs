@@ -104,7 +104,6 @@ fn sign(party: &str, sha: &str, on: &str) -> entente_domain::lifecycle::NewSigna
 const V1: &str = "1. Term. Two years from the Effective Date, renewing for one year unless either party gives ninety (90) days' notice.\n\n2. Confidentiality survives three years.";
 const V2: &str = "1. Term. Two years from the Effective Date, renewing for one year unless either party gives sixty (60) days' notice.\n\n2. Confidentiality survives three years.";
 
-#[tokio::test]
 async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
     for db in TestDb::all().await.unwrap() {
         let s = &db.store;
@@ -434,7 +433,8 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(an_agreement_goes_from_draft_to_closed_through_its_gates);
+
 async fn disputes_escalate_when_their_clock_runs_out_and_close_with_an_outcome() {
     for db in TestDb::all().await.unwrap() {
         let s = &db.store;
@@ -494,3 +494,7 @@ async fn disputes_escalate_when_their_clock_runs_out_and_close_with_an_outcome()
         assert_eq!(s.verify_audit(org).await.unwrap(), None);
     }
 }
+
+entente_store::on_each_backend!(
+    disputes_escalate_when_their_clock_runs_out_and_close_with_an_outcome
+);

@@ -117,7 +117,6 @@ async fn list_all(store: &Store, me: &Actor, f: AgreementFilter) -> Vec<Agreemen
     store.list_agreements(me, &f, page).await.unwrap().0
 }
 
-#[tokio::test]
 async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
@@ -210,7 +209,8 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(the_listing_and_the_engine_agree_on_every_next_notice_deadline);
+
 async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
@@ -296,7 +296,8 @@ async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(closed_agreements_drop_out_and_a_far_deadline_is_still_shown);
+
 async fn a_change_between_two_listings_is_seen_by_the_second() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
@@ -371,3 +372,5 @@ async fn a_change_between_two_listings_is_seen_by_the_second() {
         assert_eq!(second, engine(store).await, "{:?}", db.backend());
     }
 }
+
+entente_store::on_each_backend!(a_change_between_two_listings_is_seen_by_the_second);

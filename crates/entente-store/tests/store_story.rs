@@ -80,13 +80,14 @@ fn version(text: &str) -> NewVersion {
     }
 }
 
-#[tokio::test]
 async fn the_store_story_holds_on_every_backend() {
     for db in TestDb::all().await.unwrap() {
         story(&db.store).await;
         eprintln!("store story passed on {:?}", db.backend());
     }
 }
+
+entente_store::on_each_backend!(the_store_story_holds_on_every_backend);
 
 async fn story(store: &Store) {
     let org = store
@@ -521,7 +522,6 @@ async fn story(store: &Store) {
     store.ping().await.unwrap();
 }
 
-#[tokio::test]
 async fn tampering_with_an_audit_row_is_detected_on_every_backend() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
@@ -557,7 +557,8 @@ async fn tampering_with_an_audit_row_is_detected_on_every_backend() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(tampering_with_an_audit_row_is_detected_on_every_backend);
+
 async fn a_failed_import_writes_nothing() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
@@ -578,3 +579,5 @@ async fn a_failed_import_writes_nothing() {
         assert_eq!(store.verify_audit(org).await.unwrap(), None);
     }
 }
+
+entente_store::on_each_backend!(a_failed_import_writes_nothing);

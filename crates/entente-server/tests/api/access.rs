@@ -251,7 +251,6 @@ pub(crate) async fn send(
     (status, r.text().await.unwrap())
 }
 
-#[tokio::test]
 async fn every_route_refuses_anonymous_callers_and_other_tenants() {
     for app in spawn_apps().await {
         let ids = seed_tenant_a(&app).await;
@@ -352,7 +351,8 @@ async fn every_route_refuses_anonymous_callers_and_other_tenants() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(every_route_refuses_anonymous_callers_and_other_tenants);
+
 async fn roles_limit_what_a_member_may_do_and_see() {
     for app in spawn_apps().await {
         let (_, mine) = app
@@ -504,7 +504,8 @@ async fn roles_limit_what_a_member_may_do_and_see() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(roles_limit_what_a_member_may_do_and_see);
+
 async fn cookie_sessions_need_the_csrf_token_and_end_on_logout_or_idle() {
     for app in spawn_apps().await {
         let jar = reqwest::Client::builder()
@@ -615,7 +616,8 @@ async fn cookie_sessions_need_the_csrf_token_and_end_on_logout_or_idle() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(cookie_sessions_need_the_csrf_token_and_end_on_logout_or_idle);
+
 async fn revoked_tokens_stop_working_at_once_and_their_use_is_audited() {
     for app in spawn_apps().await {
         let (s, t) = app
@@ -664,7 +666,8 @@ async fn revoked_tokens_stop_working_at_once_and_their_use_is_audited() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(revoked_tokens_stop_working_at_once_and_their_use_is_audited);
+
 async fn responses_carry_security_headers() {
     for app in spawn_apps().await {
         let r = app
@@ -797,6 +800,8 @@ async fn responses_carry_security_headers() {
     }
 }
 
+entente_store::on_each_backend!(responses_carry_security_headers);
+
 #[tokio::test]
 async fn the_one_time_setup_link_creates_the_first_administrator_once() {
     let db = entente_store::testing::TestDb::sqlite().await.unwrap();
@@ -894,7 +899,6 @@ async fn the_one_time_setup_link_creates_the_first_administrator_once() {
     assert_eq!(r.json::<Value>().await.unwrap()["role"], "admin");
 }
 
-#[tokio::test]
 async fn a_counterparty_sees_only_agreements_with_its_party() {
     for app in spawn_apps().await {
         let (_, with_globex) = app.post_agreement(agreement_body()).await;
@@ -977,3 +981,5 @@ async fn a_counterparty_sees_only_agreements_with_its_party() {
         assert!(matches!(e, Err(entente_store::StoreError::Invalid(_))));
     }
 }
+
+entente_store::on_each_backend!(a_counterparty_sees_only_agreements_with_its_party);

@@ -123,7 +123,6 @@ async fn user_id(app: &TestApp, email: &str) -> String {
         .to_owned()
 }
 
-#[tokio::test]
 async fn invitations_answer_alike_for_every_address_and_the_invitee_accepts() {
     for (app, smtp) in with_mail().await {
         // Olga has an account in another tenant.
@@ -232,7 +231,8 @@ async fn invitations_answer_alike_for_every_address_and_the_invitee_accepts() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(invitations_answer_alike_for_every_address_and_the_invitee_accepts);
+
 async fn without_e_mail_every_invitation_is_refused_alike_and_nothing_is_stored() {
     for app in spawn_apps().await {
         let before = app.footprint().await;
@@ -260,7 +260,10 @@ async fn without_e_mail_every_invitation_is_refused_alike_and_nothing_is_stored(
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    without_e_mail_every_invitation_is_refused_alike_and_nothing_is_stored
+);
+
 async fn a_password_change_ends_the_other_sessions_and_a_reset_link_works_once() {
     for (app, smtp) in with_mail().await {
         user_token(&app.store, &app.actor, "vera@example.com", Role::Viewer).await;
@@ -409,7 +412,10 @@ async fn a_password_change_ends_the_other_sessions_and_a_reset_link_works_once()
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    a_password_change_ends_the_other_sessions_and_a_reset_link_works_once
+);
+
 async fn disabled_and_removed_members_lose_access_at_once_and_hand_over_their_duties() {
     for app in spawn_apps().await {
         let token = user_token(
@@ -543,7 +549,10 @@ async fn disabled_and_removed_members_lose_access_at_once_and_hand_over_their_du
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    disabled_and_removed_members_lose_access_at_once_and_hand_over_their_duties
+);
+
 async fn the_session_cookie_is_host_bound_and_secure_by_default() {
     for app in spawn_apps_with(|s| s.secure_cookies = true).await {
         let r = sign_in(&app, "admin@example.com", PASSWORD, None).await;
@@ -575,3 +584,5 @@ async fn the_session_cookie_is_host_bound_and_secure_by_default() {
         assert_eq!(s, 401);
     }
 }
+
+entente_store::on_each_backend!(the_session_cookie_is_host_bound_and_secure_by_default);

@@ -2,7 +2,6 @@ use crate::helpers::{agreement_body, spawn_apps};
 use reqwest::Method;
 use serde_json::json;
 
-#[tokio::test]
 async fn an_agreement_can_be_created_read_listed_updated_and_deleted() {
     for app in spawn_apps().await {
         let (status, a) = app.post_agreement(agreement_body()).await;
@@ -130,7 +129,8 @@ async fn an_agreement_can_be_created_read_listed_updated_and_deleted() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(an_agreement_can_be_created_read_listed_updated_and_deleted);
+
 async fn lists_are_paginated_and_page_size_is_bounded() {
     for app in spawn_apps().await {
         for i in 0..3 {
@@ -151,7 +151,8 @@ async fn lists_are_paginated_and_page_size_is_bounded() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(lists_are_paginated_and_page_size_is_bounded);
+
 async fn portfolio_lists_sort_by_the_deadline_people_ask_about() {
     for app in spawn_apps().await {
         for (title, effective) in [
@@ -183,3 +184,5 @@ async fn portfolio_lists_sort_by_the_deadline_people_ask_about() {
         assert_eq!(p["errors"][0]["field"], "sort");
     }
 }
+
+entente_store::on_each_backend!(portfolio_lists_sort_by_the_deadline_people_ask_about);

@@ -117,7 +117,6 @@ async fn run_until_idle(s: &Scheduler, now: Timestamp) -> usize {
     steps
 }
 
-#[tokio::test]
 async fn alerts_reach_an_smtp_server_and_the_inbox() {
     for db in TestDb::all().await.unwrap() {
         let store = db.store.clone();
@@ -193,7 +192,8 @@ async fn alerts_reach_an_smtp_server_and_the_inbox() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(alerts_reach_an_smtp_server_and_the_inbox);
+
 async fn without_smtp_email_deliveries_are_logged_as_skipped() {
     for db in TestDb::all().await.unwrap() {
         let store = db.store.clone();
@@ -216,7 +216,8 @@ async fn without_smtp_email_deliveries_are_logged_as_skipped() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(without_smtp_email_deliveries_are_logged_as_skipped);
+
 async fn webhooks_are_signed_and_retried_with_backoff_after_a_500() {
     for db in TestDb::all().await.unwrap() {
         let store = db.store.clone();
@@ -285,7 +286,8 @@ async fn webhooks_are_signed_and_retried_with_backoff_after_a_500() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(webhooks_are_signed_and_retried_with_backoff_after_a_500);
+
 async fn three_scheduler_instances_deliver_each_alert_exactly_once() {
     for db in TestDb::all().await.unwrap() {
         // Three instances: three connection pools on the same database, stepping concurrently.
@@ -369,7 +371,8 @@ async fn three_scheduler_instances_deliver_each_alert_exactly_once() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(three_scheduler_instances_deliver_each_alert_exactly_once);
+
 async fn key_dates_occurrences_and_measurements_over_http() {
     for app in spawn_apps().await {
         let (status, a) = app
@@ -542,3 +545,5 @@ async fn key_dates_occurrences_and_measurements_over_http() {
         eprintln!("{}: key dates over HTTP ok", app.label);
     }
 }
+
+entente_store::on_each_backend!(key_dates_occurrences_and_measurements_over_http);

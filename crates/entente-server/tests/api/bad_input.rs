@@ -1,7 +1,6 @@
 use crate::helpers::{agreement_body, spawn_apps};
 use serde_json::json;
 
-#[tokio::test]
 async fn invalid_agreements_are_rejected_naming_the_field_and_nothing_is_written() {
     type Mutation = Box<dyn Fn(&mut serde_json::Value)>;
     let cases: Vec<(&str, Mutation, &str)> = vec![
@@ -81,7 +80,10 @@ async fn invalid_agreements_are_rejected_naming_the_field_and_nothing_is_written
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    invalid_agreements_are_rejected_naming_the_field_and_nothing_is_written
+);
+
 async fn malformed_json_and_ids_get_clear_problems() {
     for app in spawn_apps().await {
         let r = app
@@ -102,7 +104,8 @@ async fn malformed_json_and_ids_get_clear_problems() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(malformed_json_and_ids_get_clear_problems);
+
 async fn bad_documents_are_rejected_and_nothing_is_written() {
     for app in spawn_apps().await {
         let before = app.footprint().await;
@@ -128,3 +131,5 @@ async fn bad_documents_are_rejected_and_nothing_is_written() {
         assert_eq!(app.footprint().await, before);
     }
 }
+
+entente_store::on_each_backend!(bad_documents_are_rejected_and_nothing_is_written);

@@ -45,7 +45,6 @@ fn events(text: &str) -> Vec<(String, String, String)> {
     out
 }
 
-#[tokio::test]
 async fn calendar_feeds_parse_back_with_the_right_dates_and_rotate() {
     for app in spawn_apps().await {
         let (status, a) = app
@@ -180,6 +179,8 @@ async fn calendar_feeds_parse_back_with_the_right_dates_and_rotate() {
     }
 }
 
+entente_store::on_each_backend!(calendar_feeds_parse_back_with_the_right_dates_and_rotate);
+
 /// A member of the app's tenant with an API token: their user id and a client.
 async fn member(
     app: &crate::helpers::TestApp,
@@ -266,7 +267,6 @@ fn ids(list: &Value) -> Vec<String> {
     out
 }
 
-#[tokio::test]
 async fn feeds_belong_to_their_owner_and_show_only_what_the_owner_may_see_now() {
     for app in spawn_apps().await {
         let agreement = |title: &str, partner: &str| {
@@ -534,3 +534,7 @@ async fn feeds_belong_to_their_owner_and_show_only_what_the_owner_may_see_now() 
         eprintln!("{}: feed ownership ok", app.label);
     }
 }
+
+entente_store::on_each_backend!(
+    feeds_belong_to_their_owner_and_show_only_what_the_owner_may_see_now
+);

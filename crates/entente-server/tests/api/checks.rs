@@ -18,7 +18,6 @@ fn text(name: &str) -> String {
     String::from_utf8(corpus(&format!("txt/{name}.txt"))).unwrap()
 }
 
-#[tokio::test]
 async fn a_document_is_checked_without_being_stored() {
     for app in spawn_apps().await {
         let before = app.footprint().await;
@@ -106,7 +105,8 @@ async fn a_document_is_checked_without_being_stored() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(a_document_is_checked_without_being_stored);
+
 async fn imports_and_new_versions_carry_their_check_and_the_portfolio_sums_them_up() {
     for app in spawn_apps().await {
         let (status, weak) = app
@@ -213,7 +213,10 @@ async fn imports_and_new_versions_carry_their_check_and_the_portfolio_sums_them_
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    imports_and_new_versions_carry_their_check_and_the_portfolio_sums_them_up
+);
+
 async fn the_tenant_playbook_is_validated_set_and_used_by_later_checks() {
     for app in spawn_apps().await {
         let (status, p) = app.get("/api/playbook").await;
@@ -292,3 +295,5 @@ async fn the_tenant_playbook_is_validated_set_and_used_by_later_checks() {
         );
     }
 }
+
+entente_store::on_each_backend!(the_tenant_playbook_is_validated_set_and_used_by_later_checks);

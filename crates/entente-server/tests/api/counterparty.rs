@@ -364,7 +364,6 @@ fn own_body(method: &Method, template: &str, sc: &Scene) -> Option<Value> {
     }
 }
 
-#[tokio::test]
 async fn every_route_answers_a_counterparty_as_the_table_decides() {
     for app in spawn_apps().await {
         let sc = scene(&app).await;
@@ -453,6 +452,8 @@ async fn every_route_answers_a_counterparty_as_the_table_decides() {
     }
 }
 
+entente_store::on_each_backend!(every_route_answers_a_counterparty_as_the_table_decides);
+
 async fn status_of(r: reqwest::RequestBuilder) -> (u16, Value) {
     let r = r.send().await.unwrap();
     let s = r.status().as_u16();
@@ -471,7 +472,6 @@ fn ids(list: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
 async fn a_counterparty_cannot_remove_our_watchers_or_add_outside_ones() {
     for app in spawn_apps().await {
         let sc = scene(&app).await;
@@ -498,7 +498,8 @@ async fn a_counterparty_cannot_remove_our_watchers_or_add_outside_ones() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(a_counterparty_cannot_remove_our_watchers_or_add_outside_ones);
+
 async fn a_counterparty_cannot_waive_or_reassign_our_duties_nor_see_them() {
     for app in spawn_apps().await {
         let sc = scene(&app).await;
@@ -603,7 +604,8 @@ async fn a_counterparty_cannot_waive_or_reassign_our_duties_nor_see_them() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(a_counterparty_cannot_waive_or_reassign_our_duties_nor_see_them);
+
 async fn a_counterparty_reads_no_findings_risk_scores_or_approval_thresholds() {
     for app in spawn_apps().await {
         let sc = scene(&app).await;
@@ -646,7 +648,10 @@ async fn a_counterparty_reads_no_findings_risk_scores_or_approval_thresholds() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    a_counterparty_reads_no_findings_risk_scores_or_approval_thresholds
+);
+
 async fn a_counterparty_marks_its_own_occurrences_done_with_evidence_but_not_ours() {
     for app in spawn_apps().await {
         let sc = scene(&app).await;
@@ -729,3 +734,7 @@ async fn a_counterparty_marks_its_own_occurrences_done_with_evidence_but_not_our
         );
     }
 }
+
+entente_store::on_each_backend!(
+    a_counterparty_marks_its_own_occurrences_done_with_evidence_but_not_ours
+);

@@ -80,7 +80,6 @@ async fn download(app: &TestApp, path: &str) -> (String, String, String, Vec<u8>
     (ct, cd, nosniff, r.bytes().await.unwrap().to_vec())
 }
 
-#[tokio::test]
 async fn downloads_are_attachments_and_only_inert_types_keep_their_type() {
     for app in spawn_apps().await {
         let (status, a) = app
@@ -215,7 +214,8 @@ async fn downloads_are_attachments_and_only_inert_types_keep_their_type() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(downloads_are_attachments_and_only_inert_types_keep_their_type);
+
 async fn evidence_is_as_visible_as_its_agreement() {
     for app in spawn_apps().await {
         let (_, a) = app.post_agreement(crate::helpers::agreement_body()).await;
@@ -279,3 +279,5 @@ async fn evidence_is_as_visible_as_its_agreement() {
         assert_eq!(get(app.client.clone()).await, 200);
     }
 }
+
+entente_store::on_each_backend!(evidence_is_as_visible_as_its_agreement);

@@ -15,7 +15,6 @@ fn titles(page: &Value) -> Vec<String> {
     t
 }
 
-#[tokio::test]
 async fn percent_and_underscore_in_searches_match_literally() {
     for app in spawn_apps().await {
         let mut literal = agreement_body();
@@ -57,7 +56,8 @@ async fn percent_and_underscore_in_searches_match_literally() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(percent_and_underscore_in_searches_match_literally);
+
 async fn unknown_query_parameters_are_refused_naming_them_and_the_accepted_ones() {
     for app in spawn_apps().await {
         let (status, a) = app.post_agreement(agreement_body()).await;
@@ -138,6 +138,10 @@ async fn unknown_query_parameters_are_refused_naming_them_and_the_accepted_ones(
     }
 }
 
+entente_store::on_each_backend!(
+    unknown_query_parameters_are_refused_naming_them_and_the_accepted_ones
+);
+
 /// Asserts a raw response is a problem document with `status`, and returns it.
 async fn problem_of(r: reqwest::Response, status: u16) -> (reqwest::header::HeaderMap, Value) {
     assert_eq!(r.status().as_u16(), status);
@@ -153,7 +157,6 @@ async fn problem_of(r: reqwest::Response, status: u16) -> (reqwest::header::Head
     (headers, p)
 }
 
-#[tokio::test]
 async fn errors_from_the_http_layers_are_problem_documents() {
     let apps = crate::helpers::spawn_apps_with(|s| s.limits.max_bytes = 1024).await;
     for app in apps {
@@ -202,7 +205,8 @@ async fn errors_from_the_http_layers_are_problem_documents() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(errors_from_the_http_layers_are_problem_documents);
+
 async fn numbers_and_dates_out_of_their_range_are_refused_naming_the_parameter() {
     for app in spawn_apps().await {
         let (status, a) = app.post_agreement(agreement_body()).await;
@@ -254,7 +258,10 @@ async fn numbers_and_dates_out_of_their_range_are_refused_naming_the_parameter()
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    numbers_and_dates_out_of_their_range_are_refused_naming_the_parameter
+);
+
 async fn oversized_collections_are_refused_first_naming_the_field() {
     for app in spawn_apps().await {
         let before = app.footprint().await;
@@ -324,6 +331,8 @@ async fn oversized_collections_are_refused_first_naming_the_field() {
         assert_eq!(p["errors"][0]["field"], "changes", "{p}");
     }
 }
+
+entente_store::on_each_backend!(oversized_collections_are_refused_first_naming_the_field);
 
 fn uuid_like() -> String {
     // A well-formed id of nobody: the size check comes before any lookup.

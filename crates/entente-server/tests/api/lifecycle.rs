@@ -21,7 +21,6 @@ async fn post_as(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) 
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-#[tokio::test]
 async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified_audit_trail() {
     for app in spawn_apps().await {
         let l = &app.label;
@@ -375,7 +374,10 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified_audit_trail
+);
+
 async fn disputes_follow_the_tiers_of_the_dispute_clause() {
     for app in spawn_apps().await {
         let (_, a) = app.post_agreement(crate::helpers::agreement_body()).await;
@@ -418,3 +420,5 @@ async fn disputes_follow_the_tiers_of_the_dispute_clause() {
         assert_eq!(list[0]["events"].as_array().unwrap().len(), 3);
     }
 }
+
+entente_store::on_each_backend!(disputes_follow_the_tiers_of_the_dispute_clause);

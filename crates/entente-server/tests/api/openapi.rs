@@ -1,6 +1,5 @@
 use crate::helpers::spawn_apps;
 
-#[tokio::test]
 async fn the_openapi_document_is_served_and_describes_every_resource() {
     for app in spawn_apps().await {
         let (status, doc) = app.get("/api/openapi.json").await;
@@ -53,7 +52,8 @@ async fn the_openapi_document_is_served_and_describes_every_resource() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(the_openapi_document_is_served_and_describes_every_resource);
+
 async fn unknown_routes_answer_with_a_problem_document() {
     for app in spawn_apps().await {
         let (status, p) = app.get("/api/nope").await;
@@ -62,3 +62,5 @@ async fn unknown_routes_answer_with_a_problem_document() {
         assert!(p["detail"].as_str().unwrap().contains("/api/nope"));
     }
 }
+
+entente_store::on_each_backend!(unknown_routes_answer_with_a_problem_document);

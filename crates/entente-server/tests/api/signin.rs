@@ -44,7 +44,6 @@ async fn actions(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
 async fn the_address_limit_runs_from_the_tcp_peer_with_retry_after() {
     for app in spawn_apps().await {
         let c = reqwest::Client::new();
@@ -75,7 +74,8 @@ async fn the_address_limit_runs_from_the_tcp_peer_with_retry_after() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(the_address_limit_runs_from_the_tcp_peer_with_retry_after);
+
 async fn account_holds_look_the_same_for_unknown_e_mails_grow_and_spare_the_owners_address() {
     for app in behind_proxy().await {
         // The owner signs in once from their usual address.
@@ -158,7 +158,10 @@ async fn account_holds_look_the_same_for_unknown_e_mails_grow_and_spare_the_owne
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    account_holds_look_the_same_for_unknown_e_mails_grow_and_spare_the_owners_address
+);
+
 async fn a_concurrent_burst_checks_no_more_passwords_than_the_limit() {
     for app in behind_proxy().await {
         let mut burst = tokio::task::JoinSet::new();
@@ -184,7 +187,8 @@ async fn a_concurrent_burst_checks_no_more_passwords_than_the_limit() {
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(a_concurrent_burst_checks_no_more_passwords_than_the_limit);
+
 async fn sign_ins_logouts_and_token_use_from_a_new_address_are_audited() {
     for app in behind_proxy().await {
         let r = sign_in(&app, "10.0.0.9", "admin@example.com", PASSWORD).await;
@@ -236,3 +240,5 @@ async fn sign_ins_logouts_and_token_use_from_a_new_address_are_audited() {
         assert_eq!(details["previous"], "10.1.1.1");
     }
 }
+
+entente_store::on_each_backend!(sign_ins_logouts_and_token_use_from_a_new_address_are_audited);

@@ -161,7 +161,6 @@ async fn seed(app: &TestApp, globex: &str) -> Vec<Agreement> {
     out
 }
 
-#[tokio::test]
 async fn a_token_sees_no_more_than_its_owner_nor_its_role_for_every_pair_of_roles() {
     for app in spawn_apps().await {
         // The Globex party exists before its counterparty user does.
@@ -264,7 +263,10 @@ async fn a_token_sees_no_more_than_its_owner_nor_its_role_for_every_pair_of_role
     }
 }
 
-#[tokio::test]
+entente_store::on_each_backend!(
+    a_token_sees_no_more_than_its_owner_nor_its_role_for_every_pair_of_roles
+);
+
 async fn tokens_expire_by_default_and_owners_list_and_revoke_only_their_own() {
     for app in spawn_apps().await {
         let viewer = member(&app, "viewer@example.com", Role::Viewer, None).await;
@@ -368,3 +370,5 @@ async fn tokens_expire_by_default_and_owners_list_and_revoke_only_their_own() {
         );
     }
 }
+
+entente_store::on_each_backend!(tokens_expire_by_default_and_owners_list_and_revoke_only_their_own);

@@ -697,7 +697,6 @@ fn assert_hides_a(sc: &Scene, m: &Member, what: &str, asked: &str, body: &str) {
     }
 }
 
-#[tokio::test]
 async fn an_agreement_one_may_not_see_does_not_exist_on_any_route() {
     for app in spawn_apps().await {
         let sc = scene(&app).await;
@@ -856,3 +855,5 @@ async fn an_agreement_one_may_not_see_does_not_exist_on_any_route() {
         assert_eq!(r.status(), 200, "{}: B's feed", app.label);
     }
 }
+
+entente_store::on_each_backend!(an_agreement_one_may_not_see_does_not_exist_on_any_route);

@@ -169,7 +169,7 @@ impl Store {
         }
         let today = self.listing_today(actor, filter.today.as_deref()).await?;
         let (where_sql, mut binds) = filter_sql(actor, filter, today)?;
-        let order = sort_sql(filter.sort.as_deref())?;
+        let (order, order_by) = sort_sql(filter.sort.as_deref())?;
         let total: i64 = {
             let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "select count(*) from agreement a where {where_sql}"
@@ -181,16 +181,36 @@ impl Store {
         };
         binds.push(today.to_string());
         let today_param = format!("${}", binds.len());
-        // The engine's dates are computed columns; the outer query may sort by them.
+        // The engine's dates are computed columns. Only the one the page is sorted by is
+        // computed for every match; the other is computed for the page's rows alone.
+        let term_end = |alias| next_key_date_sql(TERM_END_KINDS, &today_param, alias);
+        let notice = |alias| next_key_date_sql(NOTICE_KINDS, &today_param, alias);
+        let (inner_cols, outer_cols) = match order_by {
+            Some(DateColumn::TermEnd) => (
+                format!("{} as term_end", term_end("a")),
+                format!("{} as next_notice", notice("m")),
+            ),
+            Some(DateColumn::Notice) => (
+                format!("{} as next_notice", notice("a")),
+                format!("{} as term_end", term_end("m")),
+            ),
+            None => (
+                "0 as unused".to_owned(),
+                format!(
+                    "{} as term_end, {} as next_notice",
+                    term_end("m"),
+                    notice("m")
+                ),
+            ),
+        };
         let sql = format!(
             "select agreement_id, title, kind, status, owner, effective_date, term_end, auto_renewal, \
              next_notice, liability_cap_kind, governing_law, updated_at from \
-             (select a.*, {term_end} as term_end, {notice} as next_notice from agreement a where {where_sql}) l \
-             order by {order} limit {} offset {}",
-            page.limit,
-            page.offset,
-            term_end = next_key_date_sql(TERM_END_KINDS, &today_param),
-            notice = next_key_date_sql(NOTICE_KINDS, &today_param),
+             (select m.*, {outer_cols} from \
+              (select * from (select a.*, {inner_cols} from agreement a where {where_sql}) l \
+               order by {order} limit {} offset {}) m) p \
+             order by {order}",
+            page.limit, page.offset,
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in &binds {
@@ -777,11 +797,18 @@ where
 /// Builds the WHERE clause for a filter; values are always bound, never spliced.
 /// The next key date of `kinds` on or after the bound `today` (`$?` placeholder), as the key-date
 /// engine materialised it for the agreement `a` (see `Store::refresh_org_deadlines`).
-fn next_key_date_sql(kinds: &str, today_param: &str) -> String {
+fn next_key_date_sql(kinds: &str, today_param: &str, alias: &str) -> String {
     format!(
-        "(select min(d.due_date) from deadline d where d.agreement_id = a.agreement_id \
+        "(select min(d.due_date) from deadline d where d.agreement_id = {alias}.agreement_id \
          and d.kind in ({kinds}) and d.due_date >= {today_param})"
     )
+}
+
+/// A listing column computed from the key-date engine's rows.
+#[derive(Debug, Clone, Copy)]
+enum DateColumn {
+    TermEnd,
+    Notice,
 }
 
 /// Key-date kinds (fixed strings) behind the listing's date columns and windows.
@@ -916,13 +943,20 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter, today: Date) -> Result<(String
 }
 
 /// The ORDER BY for a sort key; only these fixed fragments ever reach the SQL.
-fn sort_sql(sort: Option<&str>) -> Result<&'static str> {
+/// Also says which computed date column the order needs.
+fn sort_sql(sort: Option<&str>) -> Result<(&'static str, Option<DateColumn>)> {
     Ok(match sort.unwrap_or("updated") {
-        "updated" => "updated_at desc, agreement_id desc",
-        "title" => "lower(title), agreement_id",
-        "effective_date" => "effective_date is null, effective_date, agreement_id",
-        "expiration_date" => "term_end is null, term_end, agreement_id",
-        "notice_deadline" => "next_notice is null, next_notice, agreement_id",
+        "updated" => ("updated_at desc, agreement_id desc", None),
+        "title" => ("lower(title), agreement_id", None),
+        "effective_date" => ("effective_date is null, effective_date, agreement_id", None),
+        "expiration_date" => (
+            "term_end is null, term_end, agreement_id",
+            Some(DateColumn::TermEnd),
+        ),
+        "notice_deadline" => (
+            "next_notice is null, next_notice, agreement_id",
+            Some(DateColumn::Notice),
+        ),
         other => {
             return Err(ValidationError::new(
                 "sort",

@@ -225,7 +225,11 @@ pub(crate) fn render_ics(
     fold("REFRESH-INTERVAL;VALUE=DURATION:PT1H", &mut out);
     fold("X-PUBLISHED-TTL:PT1H", &mut out);
     for d in deadlines {
-        if d.status == Some(ObligationStatus::Waived) {
+        // Nothing to do on a waived occurrence, nor on history (due before tracking began).
+        if matches!(
+            d.status,
+            Some(ObligationStatus::Waived | ObligationStatus::History)
+        ) {
             continue;
         }
         let uid: String = format!("{}-{}", d.agreement_id, d.subject)

@@ -175,7 +175,9 @@ impl Metric {
     }
 }
 
-/// Where an obligation stands.
+/// Where an obligation stands: pending, done, overdue or waived. An occurrence may also be
+/// `history`: due before its agreement's tracking began and not recorded, so neither overdue
+/// nor alerted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ObligationStatus {

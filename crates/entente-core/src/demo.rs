@@ -15,6 +15,12 @@ use entente_store::{Actor, Store, VersionAnalysis};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// Days before the load day that the demo portfolio has been tracked in Entente: occurrences
+/// due earlier are history, as for a portfolio imported a month ago, so the demo shows a
+/// month of late reports (and the one-off duties the manifest marks overdue) rather than
+/// years of them.
+pub const TRACKED_DAYS: i64 = 30;
+
 /// The manifest, compiled into the binary.
 const MANIFEST: &str = include_str!("../demo/manifest.toml");
 
@@ -193,9 +199,10 @@ pub async fn load(store: &Store, actor: &Actor, today: Date) -> Result<DemoRepor
                 })
                 .collect(),
         };
-        let new = draft
+        let mut new = draft
             .validate(terms)
             .map_err(|e| CoreError::Internal(format!("demo {}: {e}", a.file)))?;
+        new.tracked_from = Some(today.plus_days(-TRACKED_DAYS));
         // The manifest's obligations are the tracked ones (with owners and statuses); the
         // clauses and extracted terms come from analysis, and the manifest's values win.
         let obligations = a

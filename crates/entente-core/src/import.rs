@@ -7,7 +7,7 @@ use entente_domain::agreement::AgreementDraft;
 use entente_domain::document::MediaType;
 use entente_domain::party::AgreementPartyDraft;
 use entente_domain::terms::Terms;
-use entente_domain::{AgreementId, ValidationError, VersionId};
+use entente_domain::{AgreementId, AgreementStatus, Date, Timestamp, ValidationError, VersionId};
 use entente_store::{Actor, NewVersion, Store, VersionAnalysis};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,12 @@ pub struct ImportOptions {
     /// Parties (default: those analysis found).
     #[serde(default)]
     pub parties: Vec<AgreementPartyDraft>,
+    /// The day tracking begins, today at the latest: occurrences due earlier are history,
+    /// neither overdue nor alerted. Default: the import date (today in the tenant's time zone)
+    /// for an executed agreement (in force, winding down or closed); none — every occurrence
+    /// from the effective date on — for one not yet signed.
+    #[serde(default)]
+    pub track_from: Option<Date>,
 }
 
 /// What an import stored.
@@ -50,6 +56,9 @@ pub struct Imported {
     pub risk_score: Option<u32>,
     /// Findings of that check.
     pub findings: Option<usize>,
+    /// The day tracking began (occurrences due earlier are history); `None` when every
+    /// occurrence is tracked.
+    pub tracked_from: Option<Date>,
 }
 
 /// The store-shaped result of analysing a document.
@@ -113,6 +122,11 @@ pub async fn import_document(
     opts: ImportOptions,
     limits: &Limits,
 ) -> Result<Imported> {
+    // The tracking start is checked before any work, so a bad one stores nothing.
+    let today = import_today(store, actor).await?;
+    if let Some(t) = opts.track_from {
+        entente_domain::agreement::check_tracked_from("track_from", t, today)?;
+    }
     let (analysis, media_type) = analyse(bytes, filename, limits)?;
     let record = analysis.record();
     let title = opts
@@ -153,7 +167,10 @@ pub async fn import_document(
         tags: opts.tags.clone(),
         parties,
     };
-    let new = draft.validate(Terms::default())?;
+    let mut new = draft.validate(Terms::default())?;
+    new.tracked_from = opts
+        .track_from
+        .or_else(|| executed(new.status).then_some(today));
     let (version, va) = to_version(&analysis, media_type, bytes, filename);
     let (agreement_id, version_id) = store.import_agreement(actor, &new, &version, &va).await?;
     // Checked against the tenant's playbook and stored with the version.
@@ -176,7 +193,22 @@ pub async fn import_document(
         obligations: va.obligations.len(),
         risk_score: report.as_ref().map(|r| r.score.total),
         findings: report.as_ref().map(|r| r.findings.len()),
+        tracked_from: new.tracked_from,
     })
+}
+
+/// The import date: today in the tenant's time zone.
+pub async fn import_today(store: &Store, actor: &Actor) -> Result<Date> {
+    Ok(store
+        .alert_settings(actor.org)
+        .await?
+        .today(Timestamp::from_jiff(jiff::Timestamp::now())))
+}
+
+/// An agreement that was signed: its duties have been running, so an import tracks it from
+/// the import date. One not yet signed tracks from its start once it comes into force.
+fn executed(status: AgreementStatus) -> bool {
+    status.in_force() || matches!(status, AgreementStatus::WindDown | AgreementStatus::Closed)
 }
 
 /// Adds a document as a new version of an existing agreement.

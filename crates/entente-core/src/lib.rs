@@ -12,7 +12,7 @@ mod import;
 pub mod password;
 
 pub use error::CoreError;
-pub use import::{ImportOptions, Imported, add_version_document, import_document};
+pub use import::{ImportOptions, Imported, add_version_document, import_document, import_today};
 
 /// Result alias for use-cases.
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -4,7 +4,7 @@
 use crate::error::Collector;
 use crate::party::NewAgreementParty;
 use crate::terms::Terms;
-use crate::{ValidationError, ValidationErrors};
+use crate::{Date, ValidationError, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -342,6 +342,30 @@ pub struct NewAgreement {
     pub parties: Vec<NewAgreementParty>,
     /// Terms entered or extracted so far.
     pub terms: Terms,
+    /// The day tracking begins: occurrences due earlier are history, neither overdue nor
+    /// alerted (see [`crate::occurrence::effective_status`]). `None` tracks every occurrence
+    /// from the effective date on, as for an agreement drafted here; an import of an executed
+    /// agreement sets the import date unless the importer names an earlier one.
+    pub tracked_from: Option<Date>,
+}
+
+/// Checks a tracking start given by a person: any valid date up to `today` (a day before the
+/// effective date tracks everything). A later day is refused: occurrences falling due between
+/// now and then would be neither tracked nor alerted.
+pub fn check_tracked_from(
+    field: &str,
+    tracked_from: Date,
+    today: Date,
+) -> Result<Date, ValidationError> {
+    if tracked_from > today {
+        return Err(ValidationError::new(
+            field,
+            format!(
+                "{tracked_from} is after today ({today}); tracking can begin today at the latest"
+            ),
+        ));
+    }
+    Ok(tracked_from)
 }
 
 /// Most parties an agreement may have.
@@ -464,6 +488,7 @@ impl AgreementDraft {
                 tags,
                 parties,
                 terms,
+                tracked_from: None,
             }),
             _ => Err(ValidationError::new("", "invalid agreement").into()),
         }
@@ -481,6 +506,23 @@ mod tests {
             role: "partner".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn tracking_can_begin_any_day_up_to_today() {
+        let today = Date::parse("2026-06-01").unwrap();
+        for ok in ["1990-01-01", "2026-05-31", "2026-06-01"] {
+            let d = Date::parse(ok).unwrap();
+            assert_eq!(check_tracked_from("track_from", d, today).unwrap(), d);
+        }
+        let e = check_tracked_from("track_from", Date::parse("2026-06-02").unwrap(), today)
+            .unwrap_err();
+        assert_eq!(e.field, "track_from");
+        assert!(
+            e.message.contains("after today (2026-06-01)"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -573,6 +615,9 @@ pub struct Agreement {
     pub terms: Terms,
     /// Number of document versions.
     pub versions: u32,
+    /// The day tracking began: occurrences due earlier are history (neither overdue nor
+    /// alerted) unless someone recorded them. `null`: tracked from the effective date on.
+    pub tracked_from: Option<Date>,
     /// Created.
     pub created_at: crate::Timestamp,
     /// Last changed.

@@ -75,7 +75,8 @@ pub struct Deadline {
     pub conditional: bool,
     /// Who is responsible (obligation owner, else agreement owner).
     pub owner: Option<String>,
-    /// For obligations: pending, done, overdue or waived.
+    /// For obligations: pending, done, overdue or waived; `history` when due before the
+    /// agreement's tracking began and not recorded.
     pub status: Option<ObligationStatus>,
 }
 

@@ -175,7 +175,9 @@ impl Metric {
     }
 }
 
-/// Where an obligation stands.
+/// Where an obligation stands: pending, done, overdue or waived. An occurrence may also be
+/// `history`: due before its agreement's tracking began and not recorded, so neither overdue
+/// nor alerted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ObligationStatus {
@@ -187,10 +189,14 @@ pub enum ObligationStatus {
     Overdue,
     /// Released by the beneficiary.
     Waived,
+    /// An occurrence that fell due before the agreement's tracking began (`tracked_from`, e.g.
+    /// the day an executed agreement was imported) and that nobody recorded: history, neither
+    /// pending nor overdue. Computed for occurrences only; never an obligation's own status.
+    History,
 }
 
 impl ObligationStatus {
-    /// All statuses.
+    /// The statuses an obligation can have (`history` is computed for occurrences only).
     pub const ALL: [ObligationStatus; 4] = [Self::Pending, Self::Done, Self::Overdue, Self::Waived];
 
     /// Stable text form.
@@ -200,6 +206,7 @@ impl ObligationStatus {
             Self::Done => "done",
             Self::Overdue => "overdue",
             Self::Waived => "waived",
+            Self::History => "history",
         }
     }
 
@@ -331,6 +338,12 @@ impl NewObligation {
         }
         if let Some(o) = &self.owner {
             crate::agreement::parse_owner(o).map_err(|e| e.within("owner"))?;
+        }
+        if self.status == Some(ObligationStatus::History) {
+            return Err(ValidationError::new(
+                "status",
+                "history is computed for occurrences due before tracking began; an obligation is pending, done, overdue or waived",
+            ));
         }
         Ok(())
     }

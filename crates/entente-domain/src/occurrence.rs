@@ -239,13 +239,22 @@ impl OccurrenceUpdate {
 }
 
 /// The status an occurrence shows: what a person recorded, else what the obligation as a
-/// whole says (waived, or done for a one-off duty), else pending or overdue by the date.
+/// whole says (waived, or done for a one-off duty), else — for an occurrence due before
+/// `tracked_from`, the day the agreement's tracking began — history, else pending or overdue
+/// by the date.
+///
+/// History is what nobody is asked to act on: an executed agreement imported today has
+/// occurrences going back to its effective date that were handled (or not) before anyone
+/// tracked them here. Whatever a person says wins over it: recording an occurrence done or
+/// waived keeps that status, recording it pending brings it back into tracking (overdue once
+/// past due), and a one-off duty someone marked overdue stays overdue.
 pub fn effective_status(
     recorded: Option<ObligationStatus>,
     obligation: ObligationStatus,
     recurring: bool,
     due: Date,
     today: Date,
+    tracked_from: Option<Date>,
 ) -> ObligationStatus {
     if let Some(s) = recorded
         && s != ObligationStatus::Pending
@@ -256,9 +265,17 @@ pub fn effective_status(
         match obligation {
             ObligationStatus::Waived => return ObligationStatus::Waived,
             ObligationStatus::Done if !recurring => return ObligationStatus::Done,
+            ObligationStatus::Overdue if !recurring => return overdue_or_pending(due, today),
             _ => {}
         }
+        if tracked_from.is_some_and(|t| due < t) {
+            return ObligationStatus::History;
+        }
     }
+    overdue_or_pending(due, today)
+}
+
+fn overdue_or_pending(due: Date, today: Date) -> ObligationStatus {
     if due < today {
         ObligationStatus::Overdue
     } else {
@@ -374,21 +391,85 @@ mod tests {
     fn occurrence_status_prefers_what_a_person_recorded() {
         use ObligationStatus::*;
         let (due, today) = (d("2026-01-01"), d("2026-02-01"));
-        assert_eq!(effective_status(None, Pending, true, due, today), Overdue);
         assert_eq!(
-            effective_status(Some(Done), Pending, true, due, today),
+            effective_status(None, Pending, true, due, today, None),
+            Overdue
+        );
+        assert_eq!(
+            effective_status(Some(Done), Pending, true, due, today, None),
             Done
         );
-        assert_eq!(effective_status(None, Done, false, due, today), Done);
+        assert_eq!(effective_status(None, Done, false, due, today, None), Done);
         assert_eq!(
-            effective_status(None, Done, true, due, today),
+            effective_status(None, Done, true, due, today, None),
             Overdue,
             "a recurring duty done once is not done for ever"
         );
-        assert_eq!(effective_status(None, Waived, true, due, today), Waived);
         assert_eq!(
-            effective_status(Some(Pending), Done, false, due, d("2025-01-01")),
+            effective_status(None, Waived, true, due, today, None),
+            Waived
+        );
+        assert_eq!(
+            effective_status(Some(Pending), Done, false, due, d("2025-01-01"), None),
             Pending
+        );
+    }
+
+    #[test]
+    fn occurrences_due_before_tracking_began_are_history_unless_someone_said_otherwise() {
+        use ObligationStatus::*;
+        let today = d("2026-06-01");
+        let tracked = Some(d("2026-03-01"));
+        let before = d("2026-02-28");
+        // Nobody recorded anything: history, for recurring and one-off duties alike.
+        assert_eq!(
+            effective_status(None, Pending, true, before, today, tracked),
+            History
+        );
+        assert_eq!(
+            effective_status(None, Pending, false, before, today, tracked),
+            History
+        );
+        // From the first day of tracking on, the date decides.
+        assert_eq!(
+            effective_status(None, Pending, true, d("2026-03-01"), today, tracked),
+            Overdue
+        );
+        assert_eq!(
+            effective_status(None, Pending, true, d("2026-07-01"), today, tracked),
+            Pending
+        );
+        // What a person recorded wins; a pending record brings the occurrence back.
+        assert_eq!(
+            effective_status(Some(Done), Pending, true, before, today, tracked),
+            Done
+        );
+        assert_eq!(
+            effective_status(Some(Pending), Pending, true, before, today, tracked),
+            Overdue
+        );
+        // The obligation as a whole: waived, a one-off done, a one-off someone marked overdue.
+        assert_eq!(
+            effective_status(None, Waived, true, before, today, tracked),
+            Waived
+        );
+        assert_eq!(
+            effective_status(None, Done, false, before, today, tracked),
+            Done
+        );
+        assert_eq!(
+            effective_status(None, Overdue, false, before, today, tracked),
+            Overdue
+        );
+        assert_eq!(
+            effective_status(None, Overdue, true, before, today, tracked),
+            History,
+            "a recurring duty's own status says nothing about one old occurrence"
+        );
+        // No tracking date: tracked from the start.
+        assert_eq!(
+            effective_status(None, Pending, true, before, today, None),
+            Overdue
         );
     }
 

@@ -87,6 +87,10 @@ pub struct AgreementPatch {
     /// Replacement tag set (at most 100).
     #[schema(max_items = 100)]
     pub tags: Option<Vec<String>>,
+    /// The day tracking begins (`YYYY-MM-DD`, today at the latest): occurrences due earlier
+    /// are history, neither overdue nor alerted. An empty string tracks every occurrence from
+    /// the effective date on.
+    pub tracked_from: Option<String>,
 }
 
 impl Store {
@@ -103,7 +107,7 @@ impl Store {
         let org = actor.org.to_string();
         let (vis, vis_binds) = actor.visible(3);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select title, kind, status, owner, created_at, updated_at, \
+            "select title, kind, status, owner, tracked_from, created_at, updated_at, \
              (select count(*) from document_version v where v.agreement_id = a.agreement_id) as versions \
              from agreement a where organisation_id = $1 and agreement_id = $2 and {vis}"
         )))
@@ -132,6 +136,7 @@ impl Store {
             parties,
             terms,
             versions: versions as u32,
+            tracked_from: opt_date(r.try_get("tracked_from")?)?,
             created_at: ts(&r.try_get::<String, _>("created_at")?)?,
             updated_at: ts(&r.try_get::<String, _>("updated_at")?)?,
         })
@@ -280,6 +285,22 @@ impl Store {
             Some(o) => errs.take("owner", parse_owner(o)).map(Some),
             None => None,
         };
+        let tracked_from = match patch.tracked_from.as_deref().map(str::trim) {
+            Some("") => Some(None),
+            Some(t) => {
+                let today = self
+                    .alert_settings(actor.org)
+                    .await?
+                    .today(Timestamp::from_jiff(jiff::Timestamp::now()));
+                errs.take(
+                    "tracked_from",
+                    Date::parse(t)
+                        .and_then(|d| entente_domain::agreement::check_tracked_from("", d, today)),
+                )
+                .map(Some)
+            }
+            None => None,
+        };
         let mut tags = None;
         if let Some(list) = &patch.tags {
             let mut v = Vec::new();
@@ -327,6 +348,16 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some(t) = &tracked_from {
+            sqlx::query(
+                "update agreement set tracked_from = $1 where agreement_id = $2 and organisation_id = $3",
+            )
+            .bind(t.map(|d| d.to_string()))
+            .bind(id.to_string())
+            .bind(&org)
+            .execute(&mut *tx)
+            .await?;
+        }
         if let Some(tags) = &tags {
             sqlx::query("delete from agreement_tag where agreement_id = $1")
                 .bind(id.to_string())
@@ -347,6 +378,7 @@ impl Store {
                 "kind": kind.map(AgreementKind::as_str),
                 "owner": owner,
                 "tags": tags.as_ref().map(|t| t.iter().map(Tag::as_str).collect::<Vec<_>>()),
+                "tracked_from": tracked_from,
             }),
         )
         .await?;
@@ -487,8 +519,8 @@ pub(crate) async fn insert_agreement(
     let org = actor.org.to_string();
     let now = now_text();
     sqlx::query(
-        "insert into agreement (agreement_id, organisation_id, title, kind, status, owner, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "insert into agreement (agreement_id, organisation_id, title, kind, status, owner, tracked_from, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
     )
     .bind(id.to_string())
     .bind(&org)
@@ -496,6 +528,7 @@ pub(crate) async fn insert_agreement(
     .bind(new.kind.as_str())
     .bind(new.status.as_str())
     .bind(new.owner.clone())
+    .bind(new.tracked_from.map(|d| d.to_string()))
     .bind(&now)
     .execute(&mut **tx)
     .await?;
@@ -550,6 +583,7 @@ pub(crate) async fn insert_agreement(
             "kind": new.kind.as_str(),
             "status": new.status.as_str(),
             "parties": party_ids.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "tracked_from": new.tracked_from,
         }),
     )
     .await?;

@@ -342,7 +342,7 @@ impl Store {
         let org_s = org.to_string();
         let rows = sqlx::query(
             "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
-             d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due \
+             d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due, a.tracked_from \
              from deadline d join agreement a on a.agreement_id = d.agreement_id \
              left join obligation o on o.obligation_id = d.obligation_id \
              left join occurrence oc on oc.obligation_id = d.obligation_id and oc.due_date = d.due_date \

@@ -20,6 +20,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (9, "counterparty", include_str!("../migrations/sqlite/0009_counterparty.sql")),
     (10, "key_date_listing", include_str!("../migrations/sqlite/0010_key_date_listing.sql")),
     (11, "key_date_check", include_str!("../migrations/sqlite/0011_key_date_check.sql")),
+    (12, "tracking", include_str!("../migrations/sqlite/0012_tracking.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -34,6 +35,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (9, "counterparty", include_str!("../migrations/postgres/0009_counterparty.sql")),
     (10, "key_date_listing", include_str!("../migrations/postgres/0010_key_date_listing.sql")),
     (11, "key_date_check", include_str!("../migrations/postgres/0011_key_date_check.sql")),
+    (12, "tracking", include_str!("../migrations/postgres/0012_tracking.sql")),
 ];
 
 /// The migrator for `backend`.

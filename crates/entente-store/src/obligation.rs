@@ -23,7 +23,9 @@ pub struct ObligationFilter {
     pub status: Option<String>,
     /// Owner e-mail.
     pub owner: Option<String>,
-    /// Not done or waived, and due before today.
+    /// Has an overdue occurrence: one due before today (within the last year, for a recurring
+    /// duty) that is neither done nor waived, and not history (due before its agreement's
+    /// tracking began).
     pub overdue: Option<bool>,
     /// Not done or waived, and due within this many days from today (0..=36600).
     #[param(minimum = 0, maximum = 36600)]
@@ -308,11 +310,91 @@ impl Store {
         for b in binds {
             q = q.bind(b);
         }
-        q.fetch_all(&self.pool)
+        let rows = q
+            .fetch_all(&self.pool)
             .await?
             .iter()
             .map(from_row)
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        if f.overdue == Some(true) {
+            return self.with_overdue_occurrence(actor, rows, today).await;
+        }
+        Ok(rows)
+    }
+
+    /// Keeps the obligations with at least one overdue occurrence on `today`, by the same rule
+    /// as the occurrence views: what a person recorded, the obligation's own status, and the
+    /// agreement's tracking start (earlier occurrences are history). A recurring duty looks
+    /// back as far as the materialised deadlines do.
+    async fn with_overdue_occurrence(
+        &self,
+        actor: &Actor,
+        rows: Vec<Obligation>,
+        today: Date,
+    ) -> Result<Vec<Obligation>> {
+        use crate::schedule::{
+            LOOKBACK_DAYS, context, is_recurring, load_records, load_terms_batch, placeholders,
+        };
+        use entente_domain::occurrence::{effective_status, expand};
+        if rows.is_empty() {
+            return Ok(rows);
+        }
+        let org = actor.org.to_string();
+        let mut ids: Vec<AgreementId> = rows.iter().map(|o| o.agreement_id).collect();
+        ids.sort();
+        ids.dedup();
+        let mut tracked: std::collections::BTreeMap<AgreementId, Date> = Default::default();
+        let mut terms = std::collections::BTreeMap::new();
+        for part in ids.chunks(500) {
+            let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(format!(
+                "select agreement_id, tracked_from from agreement where organisation_id = $1 \
+                 and tracked_from is not null and agreement_id in ({})",
+                placeholders(2, part.len())
+            )))
+            .bind(&org);
+            for id in part {
+                q = q.bind(id.to_string());
+            }
+            for (a, t) in q.fetch_all(&self.pool).await? {
+                tracked.insert(
+                    parse_id(&a)?,
+                    Date::parse(&t).map_err(|e| StoreError::Corrupt(e.message))?,
+                );
+            }
+            terms.extend(load_terms_batch(&self.pool, &org, part).await?);
+        }
+        let mut records = std::collections::BTreeMap::new();
+        for part in rows.chunks(500) {
+            records.extend(load_records(&self.pool, &org, part).await?);
+        }
+        let cal = self.alert_settings(actor.org).await?.business_calendar();
+        let empty = entente_domain::terms::Terms::default();
+        let from = today.plus_days(-LOOKBACK_DAYS);
+        let yesterday = today.plus_days(-1);
+        Ok(rows
+            .into_iter()
+            .filter(|o| {
+                let tracked_from = tracked.get(&o.agreement_id).copied();
+                let recurring = is_recurring(&o.due);
+                let overdue = |due: Date| {
+                    effective_status(
+                        records.get(&(o.id, due)).map(|r| r.status),
+                        o.status,
+                        recurring,
+                        due,
+                        today,
+                        tracked_from,
+                    ) == ObligationStatus::Overdue
+                };
+                if !recurring {
+                    return o.due_date.is_some_and(overdue);
+                }
+                let t = terms.get(&o.agreement_id).unwrap_or(&empty);
+                expand(&o.due, &context(t, today, &cal), from, yesterday)
+                    .iter()
+                    .any(|occ| overdue(occ.due))
+            })
+            .collect())
     }
 
     /// Changes an obligation's status or owner.

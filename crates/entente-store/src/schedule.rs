@@ -37,7 +37,8 @@ pub struct OccurrenceView {
     pub seq: u32,
     /// How the date was computed.
     pub derivation: String,
-    /// Pending, done, overdue or waived.
+    /// Pending, done, overdue or waived; `history` when it fell due before the agreement's
+    /// tracking began and nobody recorded it (neither overdue nor alerted).
     pub status: ObligationStatus,
     /// Who recorded the status, if anyone did.
     pub recorded_by: Option<String>,
@@ -81,6 +82,9 @@ pub struct AgreementDates {
     pub calendar: String,
     /// The agreement's lifecycle status.
     pub status: AgreementStatus,
+    /// The day tracking began: occurrences due earlier show as `history` unless someone
+    /// recorded them. `null`: tracked from the effective date on.
+    pub tracked_from: Option<Date>,
     /// Key dates that run, earliest first: only an agreement in force or winding down has
     /// deadlines (the same rule the portfolio listing and alerts follow).
     pub key_dates: Vec<KeyDate>,
@@ -105,7 +109,8 @@ pub struct ObligationDue {
     pub owner: Option<String>,
     /// The occurrence.
     pub occurrence: Occurrence,
-    /// Its status.
+    /// Its status: pending, done, overdue, waived, or `history` (due before the agreement's
+    /// tracking began and not recorded).
     pub status: ObligationStatus,
 }
 
@@ -117,7 +122,8 @@ pub use entente_domain::alert::Deadline;
 pub struct DeadlineFilter {
     /// Only deadlines from today to today + N days (open ones only, for obligations).
     pub within_days: Option<u32>,
-    /// Only obligation occurrences that are overdue.
+    /// Only obligation occurrences that are overdue (history, due before an agreement's
+    /// tracking began, never is).
     pub overdue: Option<bool>,
     /// Only obligation occurrences (no key dates).
     pub obligations_only: Option<bool>,
@@ -247,6 +253,7 @@ impl Store {
                         is_recurring(&o.due),
                         occ.due,
                         today,
+                        a.tracked_from,
                     ),
                     occurrence: occ,
                 }
@@ -264,6 +271,7 @@ impl Store {
             today,
             calendar: cal.name().to_owned(),
             status: a.status,
+            tracked_from: a.tracked_from,
             key_dates,
             planned_key_dates,
             occurrences,
@@ -565,7 +573,7 @@ impl Store {
         let today = today.ok_or_else(|| ValidationError::new("today", "invalid"))?;
         let mut sql = String::from(
             "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
-             d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due \
+             d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due, a.tracked_from \
              from deadline d join agreement a on a.agreement_id = d.agreement_id \
              left join obligation o on o.obligation_id = d.obligation_id \
              left join occurrence oc on oc.obligation_id = d.obligation_id and oc.due_date = d.due_date \
@@ -647,6 +655,7 @@ impl Store {
     ) -> Result<Vec<OccurrenceView>> {
         let (o, occs) = self.occurrences_of(actor, id, from, until).await?;
         let org = actor.org.to_string();
+        let tracked_from = tracked_from(&self.pool, &org, o.agreement_id).await?;
         let records = load_records(&self.pool, &org, std::slice::from_ref(&o)).await?;
         let evidence = load_evidence(&self.pool, &org, id).await?;
         let settings = self.alert_settings(actor.org).await?;
@@ -665,6 +674,7 @@ impl Store {
                         is_recurring(&o.due),
                         occ.due,
                         today,
+                        tracked_from,
                     ),
                     recorded_by: rec.map(|r| r.by.clone()),
                     recorded_at: rec.map(|r| r.at.to_string()),
@@ -981,6 +991,22 @@ impl Store {
 const STAMP_SQL: &str = "a.updated_at || '|' || coalesce((select max(o.updated_at) from obligation o where o.agreement_id = a.agreement_id), '-') \
      || '|' || (select count(*) from obligation o where o.agreement_id = a.agreement_id)";
 
+/// The day an agreement's tracking began (`None`: from its effective date).
+pub(crate) async fn tracked_from(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    id: AgreementId,
+) -> Result<Option<Date>> {
+    let t: Option<Option<String>> = sqlx::query_scalar(
+        "select tracked_from from agreement where organisation_id = $1 and agreement_id = $2",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_optional(pool)
+    .await?;
+    crate::row::opt_date(t.flatten())
+}
+
 pub(crate) fn is_recurring(rule: &DueRule) -> bool {
     matches!(rule, DueRule::Recurring { .. })
 }
@@ -991,7 +1017,11 @@ pub(crate) struct Schedule {
     pub(crate) occurrences: Vec<(Obligation, Occurrence)>,
 }
 
-fn context<'a>(terms: &Terms, today: Date, cal: &'a BusinessCalendar) -> OccurrenceContext<'a> {
+pub(crate) fn context<'a>(
+    terms: &Terms,
+    today: Date,
+    cal: &'a BusinessCalendar,
+) -> OccurrenceContext<'a> {
     OccurrenceContext {
         effective: terms.date(TermField::EffectiveDate),
         term_end: keydates::current_term_end(terms, today, cal),
@@ -1081,7 +1111,7 @@ async fn insert_deadlines(
 }
 
 /// The terms of several agreements in one query.
-async fn load_terms_batch(
+pub(crate) async fn load_terms_batch(
     pool: &sqlx::AnyPool,
     org: &str,
     ids: &[AgreementId],
@@ -1127,6 +1157,7 @@ pub(crate) fn deadline_from_row(r: &sqlx::any::AnyRow, today: Date) -> Result<De
             let ob: Option<String> = r.try_get("ob_status")?;
             let rec: Option<String> = r.try_get("rec_status")?;
             let ob_due: Option<String> = r.try_get("ob_due")?;
+            let tracked_from = crate::row::opt_date(r.try_get("tracked_from")?)?;
             let parse =
                 |s: &str| ObligationStatus::parse(s).map_err(|e| StoreError::Corrupt(e.message));
             let recurring = ob_due
@@ -1142,6 +1173,7 @@ pub(crate) fn deadline_from_row(r: &sqlx::any::AnyRow, today: Date) -> Result<De
                 recurring,
                 due,
                 today,
+                tracked_from,
             ))
         }
         None => None,
@@ -1330,7 +1362,7 @@ pub(crate) struct Record {
     note: Option<String>,
 }
 
-async fn load_records(
+pub(crate) async fn load_records(
     pool: &sqlx::AnyPool,
     org: &str,
     obligations: &[Obligation],

@@ -178,6 +178,7 @@ fn list_and_dates_agree_on_the_demo_loaded_on_any_day() {
         let items = listed["items"].as_array().unwrap();
         assert!(items.len() >= 20, "{day}: {}", items.len());
         let mut due_soon = std::collections::BTreeSet::new();
+        let mut history = 0;
         for a in items {
             let id = a["id"].as_str().unwrap();
             let dates: serde_json::Value = serde_json::from_str(&stdout(&entente(
@@ -206,7 +207,32 @@ fn list_and_dates_agree_on_the_demo_loaded_on_any_day() {
             {
                 due_soon.insert(id.to_owned());
             }
+            // The demo is tracked from 30 days before its load day: recurring duties show a
+            // month of late occurrences at most, earlier ones are history.
+            let tracked: jiff::civil::Date =
+                dates["tracked_from"].as_str().unwrap().parse().unwrap();
+            assert_eq!(
+                tracked,
+                today.checked_sub(jiff::Span::new().days(30)).unwrap()
+            );
+            for o in dates["occurrences"].as_array().unwrap() {
+                let due: jiff::civil::Date =
+                    o["occurrence"]["due"].as_str().unwrap().parse().unwrap();
+                let recurring = o["occurrence"]["derivation"]
+                    .as_str()
+                    .unwrap()
+                    .contains("since the effective date");
+                match o["status"].as_str().unwrap() {
+                    "overdue" if recurring => assert!(due >= tracked, "{day}: {o}"),
+                    "history" => {
+                        assert!(due < tracked, "{day}: {o}");
+                        history += 1;
+                    }
+                    _ => {}
+                }
+            }
         }
+        assert!(history > 0, "{day}: older occurrences are history");
         let within: serde_json::Value = serde_json::from_str(&stdout(&entente(
             dir.path(),
             &[

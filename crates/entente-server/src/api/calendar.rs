@@ -225,7 +225,11 @@ pub(crate) fn render_ics(
     fold("REFRESH-INTERVAL;VALUE=DURATION:PT1H", &mut out);
     fold("X-PUBLISHED-TTL:PT1H", &mut out);
     for d in deadlines {
-        if d.status == Some(ObligationStatus::Waived) {
+        // Nothing to do on a waived occurrence, nor on history (due before tracking began).
+        if matches!(
+            d.status,
+            Some(ObligationStatus::Waived | ObligationStatus::History)
+        ) {
             continue;
         }
         let uid: String = format!("{}-{}", d.agreement_id, d.subject)
@@ -308,5 +312,31 @@ mod tests {
         let unfolded = out.replace("\r\n ", "");
         assert_eq!(unfolded.trim_end(), line);
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn waived_occurrences_and_history_are_left_out_of_a_feed() {
+        let row = |subject: &str, status: ObligationStatus| Deadline {
+            agreement_id: "0190f0f0-0000-7000-8000-000000000001".parse().unwrap(),
+            agreement_title: "Legacy alliance".into(),
+            subject: subject.into(),
+            obligation_id: None,
+            kind: "obligation".into(),
+            due_date: entente_domain::Date::parse("2026-05-15").unwrap(),
+            label: "Northwind: monthly report".into(),
+            derivation: "end of month 23 since the effective date 2024-06-15".into(),
+            clause: None,
+            conditional: false,
+            owner: None,
+            status: Some(status),
+        };
+        let rows = [
+            row("ob:1:23", ObligationStatus::History),
+            row("ob:2:23", ObligationStatus::Waived),
+            row("ob:3:23", ObligationStatus::Overdue),
+        ];
+        let ics = render_ics("feed", &rows, jiff::Timestamp::UNIX_EPOCH).unwrap();
+        assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1, "{ics}");
+        assert!(ics.contains("ob-3-23"), "{ics}");
     }
 }

@@ -13,7 +13,7 @@ use entente_core::{ImportOptions, Imported};
 use entente_domain::access::Permission;
 use entente_domain::clause::Clause;
 use entente_domain::document::DocumentVersion;
-use entente_domain::{AgreementId, ValidationError, VersionId};
+use entente_domain::{AgreementId, Date, ValidationError, VersionId};
 use entente_store::ClauseHit;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -45,6 +45,14 @@ pub(crate) struct ImportQuery {
     owner: Option<String>,
     /// Comma-separated tags.
     tags: Option<String>,
+    /// The day tracking begins (`YYYY-MM-DD`, today at the latest): the agreement's
+    /// obligation occurrences due earlier are history, neither overdue nor alerted. Default:
+    /// the import date for an executed agreement (in force, winding down or closed), so a
+    /// legacy agreement does not arrive with years of overdue items; none (every occurrence
+    /// from the effective date on) for one not yet signed. A day before the effective date
+    /// tracks every occurrence.
+    #[param(value_type = Option<String>, format = Date, example = "2025-01-01")]
+    track_from: Option<String>,
 }
 
 /// What an import stored.
@@ -56,6 +64,9 @@ pub(crate) struct ImportResult {
     clauses: usize,
     terms: usize,
     obligations: usize,
+    /// The day tracking began: occurrences due earlier are history. `null`: every occurrence
+    /// from the effective date on is tracked.
+    tracked_from: Option<Date>,
 }
 
 impl From<Imported> for ImportResult {
@@ -67,13 +78,15 @@ impl From<Imported> for ImportResult {
             clauses: i.clauses,
             terms: i.terms,
             obligations: i.obligations,
+            tracked_from: i.tracked_from,
         }
     }
 }
 
 #[utoipa::path(post, path = "/api/import", tag = "documents", params(ImportQuery),
     request_body(content = Vec<u8>, description = "the document: TXT, Markdown, HTML, DOCX or PDF", content_type = "application/octet-stream"),
-    responses((status = 201, body = ImportResult), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = ImportResult), (status = 413, body = crate::error::Problem),
+        (status = 422, description = "the document cannot be read or analysed, or a bad parameter (e.g. `track_from` not a date or after today); nothing is stored", body = crate::error::Problem)))]
 async fn import_agreement(
     State(s): State<AppState>,
     caller: Caller,
@@ -81,6 +94,12 @@ async fn import_agreement(
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportResult>)> {
     let actor = caller.require(Permission::WriteAgreements)?;
+    let track_from = q
+        .track_from
+        .as_deref()
+        .map(Date::parse)
+        .transpose()
+        .map_err(|e| e.within("track_from"))?;
     let opts = ImportOptions {
         title: q.title,
         kind: q.kind,
@@ -97,6 +116,7 @@ async fn import_agreement(
             })
             .unwrap_or_default(),
         parties: Vec::new(),
+        track_from,
     };
     let imported =
         entente_core::import_document(&s.store, actor, &body, &q.filename, opts, &s.limits).await?;

@@ -17,4 +17,5 @@ mod openapi;
 mod receivers;
 mod signin;
 mod tokens;
+mod tracking;
 mod visibility;

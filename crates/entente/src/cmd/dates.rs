@@ -147,6 +147,17 @@ impl Args {
                 )?;
             }
         }
+        let history = dates
+            .occurrences
+            .iter()
+            .filter(|o| o.status == ObligationStatus::History)
+            .count();
+        if let (Some(t), true) = (dates.tracked_from, history > 0) {
+            writeln!(
+                out,
+                "\n{history} occurrence(s) due before tracking began on {t} are history, neither overdue nor alerted"
+            )?;
+        }
         let horizon = dates.today.plus_days(90);
         writeln!(out, "\nObligations due until {horizon}")?;
         for o in &dates.occurrences {

@@ -24,6 +24,12 @@ pub(crate) struct Args {
     /// Tag to add (repeatable).
     #[arg(long = "tag")]
     tags: Vec<String>,
+    /// The day tracking begins (YYYY-MM-DD, today at the latest): obligation occurrences due
+    /// earlier are history, neither overdue nor alerted. Default: today for an executed
+    /// agreement (any status from active on), so a legacy portfolio does not arrive with
+    /// years of overdue items; from the start for a draft.
+    #[arg(long, value_name = "DATE")]
+    track_from: Option<String>,
     /// Largest file accepted, in MiB (1..=4096; a file of exactly this size is accepted).
     #[arg(long, default_value_t = entente_analysis::DEFAULT_MAX_MIB,
           value_parser = clap::value_parser!(u64).range(1..=entente_analysis::MAX_CONFIGURABLE_MIB))]
@@ -35,7 +41,21 @@ pub(crate) struct Args {
 
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
+        // A bad tracking start is refused before any file is read, so nothing is stored.
+        let track_from = self
+            .track_from
+            .as_deref()
+            .map(entente_domain::Date::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--track-from: {}", e.message))?;
         let (store, actor) = ctx.open().await?;
+        if let Some(t) = track_from {
+            let today = entente_core::import_today(&store, &actor).await?;
+            if let Err(e) = entente_domain::agreement::check_tracked_from("", t, today) {
+                store.close().await;
+                anyhow::bail!("--track-from: {}", e.message);
+            }
+        }
         let limits = entente_analysis::Limits::with_max_mib(self.max_mb);
         let bar = if self.files.len() > 1 && !self.json {
             let b = ProgressBar::new(self.files.len() as u64);
@@ -59,6 +79,7 @@ impl Args {
                         kind: self.kind.clone(),
                         status: self.status.clone(),
                         tags: self.tags.clone(),
+                        track_from,
                         ..Default::default()
                     };
                     entente_core::import_document(&store, &actor, &bytes, &name, opts, &limits)
@@ -69,10 +90,14 @@ impl Args {
             match result {
                 Ok(i) => {
                     let line = if self.json {
-                        serde_json::json!({ "file": name, "ok": true, "agreement_id": i.agreement_id, "title": i.title, "clauses": i.clauses, "terms": i.terms, "obligations": i.obligations }).to_string()
+                        serde_json::json!({ "file": name, "ok": true, "agreement_id": i.agreement_id, "title": i.title, "clauses": i.clauses, "terms": i.terms, "obligations": i.obligations, "tracked_from": i.tracked_from }).to_string()
                     } else {
+                        let tracked = i
+                            .tracked_from
+                            .map(|d| format!("; tracked from {d}"))
+                            .unwrap_or_default();
                         format!(
-                            "imported {name}: {} ({}; {} clauses, {} terms, {} obligations)",
+                            "imported {name}: {} ({}; {} clauses, {} terms, {} obligations{tracked})",
                             i.agreement_id, i.title, i.clauses, i.terms, i.obligations
                         )
                     };

@@ -95,6 +95,9 @@ impl Args {
         if !a.tags.is_empty() {
             println!("tags: {}", a.tags.join(", "));
         }
+        if let Some(t) = a.tracked_from {
+            println!("tracked from {t}: obligation occurrences due earlier are history");
+        }
         println!("\nParties");
         for p in &a.parties {
             let short = p

@@ -167,6 +167,11 @@ impl AgreementStatus {
         )
     }
 
+    /// Whether the agreement was ever executed: in force now, or ended after being in force.
+    pub fn executed(self) -> bool {
+        self.in_force() || matches!(self, Self::WindDown | Self::Closed)
+    }
+
     /// The statuses reachable from this one in a single step.
     pub fn allowed_next(self) -> &'static [AgreementStatus] {
         use AgreementStatus::*;

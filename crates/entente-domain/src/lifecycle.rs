@@ -435,6 +435,63 @@ pub struct NoticeDraft {
     pub effective_on: Option<String>,
 }
 
+/// How an agreement may leave the store for good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deletion {
+    /// Never signed: deleted outright, its title kept in the audit trail.
+    Unsigned,
+    /// Signed, deleted under the tenant's retention policy: the audit trail keeps a tombstone
+    /// with the reason and the hashes of its versions and signatures.
+    Retention {
+        /// Why it may go (the retention rule applied), as the administrator gave it.
+        reason: String,
+    },
+}
+
+/// Longest retention reason, in characters.
+pub const RETENTION_REASON_MAX: usize = 500;
+
+impl Deletion {
+    /// Records are kept: an agreement that has been signed (or was ever in force) is deleted
+    /// only under the retention policy, with a reason; drafts go outright.
+    pub fn decide(
+        status: AgreementStatus,
+        signatures: usize,
+        retention_reason: Option<&str>,
+    ) -> Result<Self, DeletionRefused> {
+        let signed = signatures > 0 || status.executed();
+        match retention_reason.map(str::trim) {
+            Some("") => Err(DeletionRefused::Invalid(ValidationError::new(
+                "reason",
+                "give the retention rule that allows the deletion",
+            ))),
+            Some(r) if r.chars().count() > RETENTION_REASON_MAX => {
+                Err(DeletionRefused::Invalid(ValidationError::new(
+                    "reason",
+                    format!("must be at most {RETENTION_REASON_MAX} characters"),
+                )))
+            }
+            Some(r) => Ok(Self::Retention {
+                reason: r.to_owned(),
+            }),
+            None if signed => Err(DeletionRefused::Signed(format!(
+                "this agreement has been signed ({status}, {signatures} signature(s) recorded) and its record is kept; \
+                 an administrator may delete it under the retention policy by giving the reason"
+            ))),
+            None => Ok(Self::Unsigned),
+        }
+    }
+}
+
+/// Why a deletion was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeletionRefused {
+    /// The reason given is unusable.
+    Invalid(ValidationError),
+    /// A signed agreement without a retention reason: a conflict with its state.
+    Signed(String),
+}
+
 /// A termination notice, checked: dates read, texts trimmed and within their limits, given no
 /// later than today.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -954,5 +1011,36 @@ mod tests {
                 e.message
             );
         }
+    }
+
+    #[test]
+    fn drafts_go_signed_records_stay_unless_retention_applies() {
+        use AgreementStatus::*;
+        assert_eq!(Deletion::decide(Draft, 0, None), Ok(Deletion::Unsigned));
+        assert_eq!(Deletion::decide(Cancelled, 0, None), Ok(Deletion::Unsigned));
+        for (status, sigs) in [
+            (OutForSignature, 1),
+            (Active, 0),
+            (Closed, 2),
+            (WindDown, 2),
+        ] {
+            assert!(
+                matches!(
+                    Deletion::decide(status, sigs, None),
+                    Err(DeletionRefused::Signed(m)) if m.contains("retention policy")
+                ),
+                "{status} with {sigs} signature(s) must be kept"
+            );
+        }
+        assert_eq!(
+            Deletion::decide(Active, 2, Some("  ten years after closing  ")),
+            Ok(Deletion::Retention {
+                reason: "ten years after closing".into()
+            })
+        );
+        assert!(matches!(
+            Deletion::decide(Active, 2, Some(" ")),
+            Err(DeletionRefused::Invalid(e)) if e.field == "reason"
+        ));
     }
 }

@@ -6,6 +6,7 @@ use crate::{Actor, Result, Store, StoreError, audit, now_text, party};
 use entente_domain::agreement::{
     Agreement, AgreementSummary, DerivedColumns, NewAgreement, Title, parse_owner,
 };
+use entente_domain::lifecycle::{Deletion, DeletionRefused};
 use entente_domain::party::AgreementParty;
 use entente_domain::terms::{Source, Sourced, TermField, TermValue, Terms};
 use entente_domain::{
@@ -466,14 +467,54 @@ impl Store {
     }
 
     /// Deletes an agreement and everything under it; the audit trail keeps the record.
-    pub async fn delete_agreement(&self, actor: &Actor, id: AgreementId) -> Result<()> {
+    ///
+    /// Records are kept: an agreement that has been signed is deleted only with a
+    /// `retention_reason` (the caller checks that an administrator gives it), and the audit
+    /// trail then keeps a tombstone with the reason and the SHA-256 of every version and
+    /// signature. Unsigned drafts go outright.
+    pub async fn delete_agreement(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        retention_reason: Option<&str>,
+    ) -> Result<Deletion> {
         let mut tx = self.begin().await?;
-        lock_agreement(&mut tx, actor, id).await?;
+        let status = lock_agreement(&mut tx, actor, id).await?;
         let title: String =
             sqlx::query_scalar("select title from agreement where agreement_id = $1")
                 .bind(id.to_string())
                 .fetch_one(&mut *tx)
                 .await?;
+        let signatures: Vec<(String, String, String)> = sqlx::query_as(
+            "select p.legal_name, s.sha256, s.signed_on from signature s join party p on p.party_id = s.party_id \
+             where s.agreement_id = $1 order by s.signed_on, p.legal_name",
+        )
+        .bind(id.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        let deletion =
+            Deletion::decide(status, signatures.len(), retention_reason).map_err(|e| match e {
+                DeletionRefused::Invalid(v) => StoreError::from(v),
+                DeletionRefused::Signed(m) => StoreError::Conflict(m),
+            })?;
+        let mut details = serde_json::json!({ "title": title, "status": status });
+        if let Deletion::Retention { reason } = &deletion {
+            let versions: Vec<(i64, String, String)> = sqlx::query_as(
+                "select number, sha256, filename from document_version where agreement_id = $1 order by number",
+            )
+            .bind(id.to_string())
+            .fetch_all(&mut *tx)
+            .await?;
+            details["retention_reason"] = serde_json::json!(reason);
+            details["versions"] = versions
+                .iter()
+                .map(|(n, sha, file)| serde_json::json!({ "number": n, "sha256": sha, "filename": file }))
+                .collect();
+            details["signatures"] = signatures
+                .iter()
+                .map(|(party, sha, on)| serde_json::json!({ "party": party, "sha256": sha, "signed_on": on }))
+                .collect();
+        }
         if self.backend == crate::Backend::Sqlite {
             sqlx::query("delete from clause_fts where clause_id in (select clause_id from clause where agreement_id = $1)")
                 .bind(id.to_string())
@@ -491,11 +532,11 @@ impl Store {
             "agreement",
             &id.to_string(),
             Some(id),
-            serde_json::json!({ "title": title }),
+            details,
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(deletion)
     }
 
     /// Number of agreements in the tenant (used by tests and the dashboard).

@@ -494,7 +494,14 @@ async fn story(store: &Store) {
     );
 
     // Delete, then the audit chain of both tenants verifies and tells the story.
-    store.delete_agreement(&me, id2).await.unwrap();
+    store
+        .delete_agreement(
+            &me,
+            id2,
+            Some("retention rule 4.1: ten years after closing"),
+        )
+        .await
+        .unwrap();
     assert_eq!(store.count_agreements(&me).await.unwrap(), 1);
     assert!(
         store

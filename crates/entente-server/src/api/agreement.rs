@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{AppJson, AppPath, AppQueries, Result};
+use crate::error::{AppJson, AppPath, AppQueries, AppQuery, Result};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -131,15 +131,35 @@ async fn update_agreement(
     Ok(Json(s.store.get_agreement(actor, id).await?))
 }
 
-#[utoipa::path(delete, path = "/api/agreements/{id}", tag = "agreements", params(("id" = AgreementId, Path)),
-    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+/// Deleting a signed agreement needs the retention rule that allows it.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DeleteQuery {
+    /// For an agreement that has been signed: the retention rule that allows its deletion
+    /// (administrators only, 1..500 characters). The audit trail keeps a tombstone with this
+    /// reason and the SHA-256 of every version and signature. Unsigned drafts need none.
+    reason: Option<String>,
+}
+
+#[utoipa::path(delete, path = "/api/agreements/{id}", tag = "agreements", params(("id" = AgreementId, Path), DeleteQuery),
+    responses((status = 204, description = "deleted (a signed one with its tombstone in the audit trail)"),
+        (status = 403, description = "a retention deletion by someone who is not an administrator", body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem),
+        (status = 409, description = "the agreement has been signed and no retention reason was given", body = crate::error::Problem),
+        (status = 422, description = "an empty or overlong reason", body = crate::error::Problem)))]
 async fn delete_agreement(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
+    AppQuery(q): AppQuery<DeleteQuery>,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::DeleteAgreements)?;
-    s.store.delete_agreement(actor, id).await?;
+    if q.reason.is_some() {
+        caller.require(Permission::ManageUsers)?;
+    }
+    s.store
+        .delete_agreement(actor, id, q.reason.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

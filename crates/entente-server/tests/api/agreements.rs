@@ -1,4 +1,5 @@
 use crate::helpers::{agreement_body, spawn_apps};
+use entente_domain::access::Role;
 use reqwest::Method;
 use serde_json::json;
 
@@ -116,15 +117,73 @@ async fn an_agreement_can_be_created_read_listed_updated_and_deleted() {
         let (_, v) = app.get("/api/audit/verify").await;
         assert_eq!(v["intact"], true);
 
-        let (status, _) = app
+        // An agreement in force keeps its record: plain deletion is refused, and so is a
+        // retention deletion by a member who is not an administrator.
+        let path = format!("/api/agreements/{id}");
+        let (status, body) = app.send(Method::DELETE, &path, json!(null)).await;
+        assert_eq!(status, 409, "{}: {body}", app.label);
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("retention policy"),
+            "{body}"
+        );
+        let legal = crate::helpers::bearer_client(
+            &crate::helpers::user_token(&app.store, &app.actor, "legal@example.com", Role::Legal)
+                .await,
+        );
+        let r = legal
+            .delete(format!("{}{path}?reason=ten%20years", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let (status, body) = app
             .send(
                 Method::DELETE,
-                &format!("/api/agreements/{id}"),
+                &format!("{path}?reason=%20%20"),
                 json!(null),
             )
             .await;
+        assert_eq!(status, 422, "{body}");
+        let (status, _) = app.get(&path).await;
+        assert_eq!(status, 200, "refused deletions change nothing");
+
+        // An administrator deletes it under the retention policy: a tombstone stays.
+        let (status, body) = app
+            .send(
+                Method::DELETE,
+                &format!("{path}?reason=retention%20rule%204.1%3A%20ten%20years"),
+                json!(null),
+            )
+            .await;
+        assert_eq!(status, 204, "{body}");
+        let (status, _) = app.get(&path).await;
+        assert_eq!(status, 404);
+        let trail = app
+            .store
+            .list_audit(&app.actor, Some(id.parse().unwrap()))
+            .await
+            .unwrap();
+        let tomb = trail.last().unwrap();
+        assert_eq!(tomb.action, "agreement.delete");
+        let details: serde_json::Value = serde_json::from_str(&tomb.details).unwrap();
+        assert_eq!(details["retention_reason"], "retention rule 4.1: ten years");
+        assert_eq!(
+            details["status"], "termination_notice",
+            "the test moved it earlier"
+        );
+        assert!(details["versions"].is_array(), "{details}");
+
+        // A draft goes outright.
+        let mut body = agreement_body();
+        body["status"] = json!("draft");
+        let (_, d) = app.post_agreement(body).await;
+        let draft = format!("/api/agreements/{}", d["id"].as_str().unwrap());
+        let (status, _) = app.send(Method::DELETE, &draft, json!(null)).await;
         assert_eq!(status, 204);
-        let (status, _) = app.get(&format!("/api/agreements/{id}")).await;
+        let (status, _) = app.get(&draft).await;
         assert_eq!(status, 404);
     }
 }

@@ -53,6 +53,7 @@ pub(crate) struct Problem {
     pub(crate) detail: String,
     /// Field errors, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub(crate) errors: Vec<ValidationError>,
 }
 

@@ -65,7 +65,7 @@ fn session_cookie(s: &AppState, value: &str, max_age: i64) -> Result<HeaderValue
     .map_err(|_| CoreError::Internal("cookie value is not a valid header".into()).into())
 }
 
-#[utoipa::path(post, path = "/api/session", tag = "access", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/session", tag = "access", security(()), request_body = LoginRequest,
     responses((status = 200, body = Identity, description = "sets the session cookie"), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 async fn login(
     State(s): State<AppState>,
@@ -319,7 +319,7 @@ pub(crate) struct Joined {
     user_id: UserId,
 }
 
-#[utoipa::path(post, path = "/api/invitations/accept", tag = "access", request_body = Acceptance,
+#[utoipa::path(post, path = "/api/invitations/accept", tag = "access", security(()), request_body = Acceptance,
     responses((status = 200, body = Joined), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn accept_invitation(
     State(s): State<AppState>,
@@ -465,7 +465,7 @@ pub(crate) struct PasswordReset {
     new_password: String,
 }
 
-#[utoipa::path(post, path = "/api/password-reset", tag = "access", request_body = PasswordReset,
+#[utoipa::path(post, path = "/api/password-reset", tag = "access", security(()), request_body = PasswordReset,
     responses((status = 204), (status = 422, body = crate::error::Problem)))]
 async fn reset_password(
     State(s): State<AppState>,

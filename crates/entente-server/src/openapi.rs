@@ -16,7 +16,9 @@
 
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayItems, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{
     Components, ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder, SecurityRequirement,
@@ -24,6 +26,8 @@ use utoipa::openapi::{
 
 /// Content type of every error body.
 pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
+
+const OCTET_STREAM: &str = "application/octet-stream";
 
 /// Security scheme names.
 const BEARER: &str = "bearer";
@@ -64,6 +68,9 @@ pub(crate) fn finish(doc: &mut OpenApi) {
         SecurityRequirement::new(SESSION, Vec::<String>::new()),
     ]);
 
+    if let Some(components) = doc.components.as_mut() {
+        components.schemas.values_mut().for_each(unsigned_bounds);
+    }
     for (path, item) in &mut doc.paths.paths {
         let ops = [
             &mut item.get,
@@ -131,6 +138,48 @@ fn problem_response(description: &str) -> Response {
         .build()
 }
 
+/// utoipa writes a `u32` as `format: int32, minimum: 0`, but an `int32` ends at 2^31-1 and the
+/// server reads up to 2^32-1: such a schema loses the format and gains that maximum, unless it
+/// states a lower one.
+fn unsigned_bounds(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(o) => {
+            let int32 = matches!(
+                &o.format,
+                Some(SchemaFormat::KnownFormat(KnownFormat::Int32))
+            );
+            let unsigned = match o.minimum {
+                Some(utoipa::Number::UInt(n)) => n == 0,
+                Some(utoipa::Number::Int(n)) => n == 0,
+                Some(utoipa::Number::Float(f)) => f == 0.0,
+                None => false,
+            };
+            if int32 && unsigned {
+                o.format = None;
+                if o.maximum.is_none() {
+                    o.maximum = Some(utoipa::Number::UInt(u32::MAX as usize));
+                }
+            }
+            o.properties.values_mut().for_each(unsigned_bounds);
+            if let Some(extra) = o.additional_properties.as_deref_mut()
+                && let AdditionalProperties::RefOr(r) = extra
+            {
+                unsigned_bounds(r);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                unsigned_bounds(items);
+            }
+        }
+        Schema::OneOf(o) => o.items.iter_mut().for_each(unsigned_bounds),
+        Schema::AllOf(o) => o.items.iter_mut().for_each(unsigned_bounds),
+        Schema::AnyOf(o) => o.items.iter_mut().for_each(unsigned_bounds),
+        _ => {}
+    }
+}
+
 fn finish_operation(path: &str, op: &mut Operation) {
     // A public operation declares `security(())`, one empty requirement.
     let public = op
@@ -150,6 +199,13 @@ fn finish_operation(path: &str, op: &mut Operation) {
     };
     let path_params = has(ParameterIn::Path) || path.contains('{');
     let query_params = has(ParameterIn::Query);
+    for p in op.parameters.iter_mut().flatten() {
+        if let RefOr::T(p) = p
+            && let Some(schema) = p.schema.as_mut()
+        {
+            unsigned_bounds(schema);
+        }
+    }
 
     let mut add = Vec::new();
     if json_body {
@@ -204,6 +260,16 @@ fn finish_operation(path: &str, op: &mut Operation) {
                             .build(),
                     )
                 });
+        }
+        // A download documented as `application/octet-stream` keeps the few inert types it
+        // may be served as (see `download::served_type`).
+        if status.is_some_and(|s| s.is_success()) && r.content.contains_key(OCTET_STREAM) {
+            for t in crate::api::SERVED_DOWNLOAD_TYPES {
+                if !r.content.contains_key(*t) {
+                    let c = r.content[OCTET_STREAM].clone();
+                    r.content.insert((*t).to_owned(), c);
+                }
+            }
         }
         // Error bodies are problem documents, whatever the annotation's default content type.
         if status.is_some_and(|s| s.is_client_error() || s.is_server_error())

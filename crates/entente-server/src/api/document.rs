@@ -200,7 +200,7 @@ async fn list_clauses(
 #[into_params(parameter_in = Query)]
 pub(crate) struct SearchQuery {
     /// Words to find (all must occur; stemmed).
-    #[param(pattern = "[A-Za-z0-9]")]
+    #[param(pattern = "[\\p{L}\\p{N}]")]
     q: String,
     /// Maximum hits, 1..=200 (default 20).
     #[param(minimum = 1, maximum = 200)]

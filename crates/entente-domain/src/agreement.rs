@@ -221,10 +221,19 @@ impl fmt::Display for AgreementStatus {
 }
 
 /// An agreement title: 1..=300 characters after trimming, no control characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-#[schema(value_type = String)]
 pub struct Title(String);
+
+crate::string_schema!(
+    Title,
+    "a title: not blank, at most 300 characters, no control characters",
+    "Northwind–Globex Integration",
+    max_length(Some(300)),
+    pattern(Some(
+        "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$"
+    ))
+);
 
 impl Title {
     /// Validates a title.
@@ -265,12 +274,16 @@ impl From<Title> for String {
 }
 
 /// A tag: lowercase letters, digits, `-`, `_`, `:` and `.`, 1..=50 characters.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-#[schema(value_type = String)]
 pub struct Tag(String);
+
+crate::string_schema!(
+    Tag,
+    "a tag: 1 to 50 letters, digits, '-', '_', ':' or '.' (stored in lower case)",
+    "gdpr",
+    pattern(Some("^[A-Za-z0-9_:.-]{1,50}$"))
+);
 
 impl Tag {
     /// Validates and lowercases a tag.
@@ -386,19 +399,24 @@ pub const MAX_TERMS: usize = 100;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct AgreementDraft {
     /// Title.
+    #[schema(value_type = Title)]
     pub title: String,
     /// Kind of cooperation (default `collaboration`).
     #[serde(default)]
+    #[schema(value_type = Option<AgreementKind>)]
     pub kind: Option<String>,
     /// Initial status (default `draft`).
     #[serde(default)]
+    #[schema(value_type = Option<AgreementStatus>)]
     pub status: Option<String>,
     /// Accountable person (e-mail).
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::EmailOrEmpty>)]
     pub owner: Option<String>,
     /// Tags (at most 100).
     #[serde(default)]
     #[schema(max_items = 100)]
+    #[schema(value_type = Vec<Tag>)]
     pub tags: Vec<String>,
     /// Parties with their roles (2 to 50).
     #[serde(default)]

@@ -36,15 +36,18 @@ impl Default for AlertSettings {
 pub struct AlertSettingsPatch {
     /// Lead times in days (1 to 10 values, each 0..=730).
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 10, value_type = Option<Vec<LeadDay>>)]
     pub lead_days: Option<Vec<i64>>,
     /// Daily overdue reminders.
     #[serde(default)]
     pub overdue_daily: Option<bool>,
     /// IANA time zone, e.g. `Europe/Berlin`.
     #[serde(default)]
+    #[schema(value_type = Option<TimeZoneName>)]
     pub time_zone: Option<String>,
     /// Business-day calendar id; empty string clears it.
     #[serde(default)]
+    #[schema(value_type = Option<CalendarId>)]
     pub calendar: Option<String>,
 }
 
@@ -110,6 +113,63 @@ impl AlertSettings {
         today_in(&self.time_zone, now)
     }
 }
+
+/// A lead time in days, as `lead_days` takes it (schema only).
+pub struct LeadDay;
+
+impl utoipa::PartialSchema for LeadDay {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(730))
+            .description(Some(
+                "days before a date that an alert is raised (0 to 730)",
+            ))
+            .into()
+    }
+}
+impl utoipa::ToSchema for LeadDay {}
+
+/// An IANA time zone name that [`parse_time_zone`] accepts (schema only): the names of the
+/// time zone database the server runs with.
+pub struct TimeZoneName;
+
+impl utoipa::PartialSchema for TimeZoneName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let mut names: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|n| n.as_str().to_owned())
+            .filter(|n| jiff::tz::TimeZone::get(n).is_ok())
+            .collect();
+        if names.is_empty() {
+            names.push("UTC".to_owned());
+        }
+        names.sort();
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("IANA time zone, e.g. `Europe/Berlin`"))
+            .enum_values(Some(names))
+            .into()
+    }
+}
+impl utoipa::ToSchema for TimeZoneName {}
+
+/// A business-day calendar id, or the empty string for none (schema only).
+pub struct CalendarId;
+
+impl utoipa::PartialSchema for CalendarId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let mut ids = vec![""];
+        ids.extend(BusinessCalendar::builtin_ids());
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("a built-in business-day calendar, or empty for none"))
+            .enum_values(Some(ids))
+            .into()
+    }
+}
+impl utoipa::ToSchema for CalendarId {}
 
 /// Checks an IANA time-zone name.
 pub fn parse_time_zone(s: &str) -> Result<String, ValidationError> {

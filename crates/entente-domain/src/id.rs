@@ -27,7 +27,12 @@ macro_rules! typed_id {
             }
         }
 
-        crate::string_schema!($name, "UUID", "0193a5f4-7c1e-7b3a-9a51-2f7c1d9e0a11");
+        crate::string_schema!(
+            $name,
+            "UUID",
+            "0193a5f4-7c1e-7b3a-9a51-2f7c1d9e0a11",
+            format(crate::known_format(utoipa::openapi::schema::KnownFormat::Uuid))
+        );
 
         impl Default for $name {
             fn default() -> Self {

@@ -1,21 +1,32 @@
 //! Entente's domain model: agreements, parties, clauses, terms with provenance, obligations
 //! and audit events, as typed values whose constructors enforce the rules. No I/O lives here.
 
-/// Implements the OpenAPI schema of a type that serialises as a plain string.
+/// Implements the OpenAPI schema of a type that serialises as a plain string. Further
+/// `ObjectBuilder` calls (format, pattern, enum values, lengths) state what the type's parser
+/// accepts, so generated clients and contract tests send values it takes.
 #[macro_export]
 macro_rules! string_schema {
-    ($t:ty, $desc:expr, $example:expr) => {
+    ($t:ty, $desc:expr, $example:expr $(, $method:ident($($arg:expr),*))* $(,)?) => {
         impl utoipa::PartialSchema for $t {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::String)
                     .description(Some($desc))
                     .examples([serde_json::json!($example)])
+                    $(.$method($($arg),*))*
                     .into()
             }
         }
         impl utoipa::ToSchema for $t {}
     };
+}
+
+/// A `format` for [`string_schema!`].
+#[doc(hidden)]
+pub fn known_format(
+    f: utoipa::openapi::schema::KnownFormat,
+) -> Option<utoipa::openapi::schema::SchemaFormat> {
+    Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(f))
 }
 
 pub mod access;
@@ -40,6 +51,7 @@ pub mod occurrence;
 pub mod party;
 pub mod period;
 pub mod redline;
+pub mod schema;
 pub mod taxonomy;
 pub mod terms;
 pub mod time;

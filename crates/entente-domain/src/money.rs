@@ -83,7 +83,7 @@ impl<'de> Deserialize<'de> for Currency {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Money {
     /// Decimal amount, serialised as a string to keep it exact.
-    #[schema(value_type = String, example = "500000.00")]
+    #[schema(value_type = String, example = "500000.00", pattern = "^[0-9]{1,18}(\\.[0-9]{1,8})?$")]
     pub amount: Decimal,
     /// ISO 4217 code.
     pub currency: Currency,
@@ -119,7 +119,12 @@ impl fmt::Display for Money {
     }
 }
 
-crate::string_schema!(Currency, "ISO 4217 currency code", "EUR");
+crate::string_schema!(
+    Currency,
+    "ISO 4217 currency code",
+    "EUR",
+    enum_values(Some(ISO_4217.iter().copied()))
+);
 
 #[cfg(test)]
 mod tests {

@@ -160,6 +160,7 @@ pub struct Metric {
     #[schema(value_type = String)]
     pub value: Decimal,
     /// Unit, e.g. `%`, `hours`, `business hours`.
+    #[schema(max_length = 40)]
     pub unit: String,
 }
 
@@ -286,11 +287,13 @@ pub struct Obligation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewObligation {
     /// Who owes it.
+    #[schema(min_length = 1, max_length = 300, pattern = "\\S")]
     pub obligor: String,
     /// Who it is owed to.
     #[serde(default)]
     pub beneficiary: Option<String>,
     /// The duty in words.
+    #[schema(min_length = 1, max_length = 5000, pattern = "\\S")]
     pub text: String,
     /// When it falls due.
     #[serde(default = "no_due")]
@@ -303,6 +306,7 @@ pub struct NewObligation {
     pub status: Option<ObligationStatus>,
     /// Person responsible.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::EmailAddress>)]
     pub owner: Option<String>,
     /// Vague duty.
     #[serde(default)]

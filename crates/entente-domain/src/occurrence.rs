@@ -190,10 +190,21 @@ pub struct OccurrenceRecord {
     pub note: Option<String>,
 }
 
+/// The statuses a person sets on an occurrence (`overdue` is computed).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Describes the request field only.
+pub enum OccurrenceChange {
+    Pending,
+    Done,
+    Waived,
+}
+
 /// A status change someone asks for on one occurrence.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct OccurrenceUpdate {
     /// `done`, `waived` or `pending`.
+    #[schema(value_type = OccurrenceChange)]
     pub status: String,
     /// What was done (for `done`).
     #[serde(default)]

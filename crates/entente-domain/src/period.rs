@@ -341,6 +341,10 @@ mod tests {
 
 crate::string_schema!(
     Period,
-    "ISO 8601 duration; `BD` counts business days",
-    "P90D"
+    "ISO 8601 duration; `BD` counts business days; at most 1000 years. Plain English such as \
+     \"90 days\" or \"10 business days\" is accepted too",
+    "P90D",
+    pattern(Some(
+        "^P(([1-9][0-9]{0,4})(D|BD)|([1-9][0-9]{0,3})(W|M)|([1-9][0-9]{0,2})Y)$"
+    ))
 );

@@ -272,7 +272,7 @@ pub enum LiabilityCap {
 }
 
 /// A term's value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TermValue {
     /// A calendar date.
@@ -304,6 +304,44 @@ impl fmt::Display for TermValue {
             Self::Cap(LiabilityCap::Uncapped) => f.write_str("uncapped"),
             Self::List(l) => f.write_str(&l.join(", ")),
         }
+    }
+}
+
+// The shapes overlap (a date is also text), so the schema is `anyOf`, not the `oneOf` a derive
+// would write for an untagged enum: a date must match at least one shape, not exactly one.
+impl utoipa::PartialSchema for TermValue {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, Object, Type};
+        AnyOfBuilder::new()
+            .description(Some(
+                "A term's value, shaped by its field: a date, a period, a flag, money, a \
+                 liability cap, a list of labels or text",
+            ))
+            .item(utoipa::openapi::Ref::from_schema_name("Date"))
+            .item(utoipa::openapi::Ref::from_schema_name("Period"))
+            .item(Object::with_type(Type::Boolean))
+            .item(utoipa::openapi::Ref::from_schema_name("Money"))
+            .item(utoipa::openapi::Ref::from_schema_name("LiabilityCap"))
+            .item(ArrayBuilder::new().items(Object::with_type(Type::String)))
+            .item(Object::with_type(Type::String))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TermValue {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push(("Date".into(), Date::schema()));
+        schemas.push(("Period".into(), Period::schema()));
+        schemas.push(("Money".into(), Money::schema()));
+        schemas.push(("LiabilityCap".into(), LiabilityCap::schema()));
+        <Money as utoipa::ToSchema>::schemas(schemas);
+        <LiabilityCap as utoipa::ToSchema>::schemas(schemas);
     }
 }
 

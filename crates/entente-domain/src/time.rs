@@ -210,7 +210,21 @@ impl fmt::Display for Timestamp {
     }
 }
 
-crate::string_schema!(Date, "calendar date, YYYY-MM-DD", "2026-03-31");
+/// What [`Date::parse`] accepts, as a pattern: `YYYY-MM-DD` with a year from 1000 to 9999 and a
+/// day that exists in its month (29 February in leap years only). No `format: date` beside it:
+/// that format admits years below 1000, which the parser refuses.
+pub const DATE_PATTERN: &str = concat!(
+    "^(?:[1-9][0-9]{3}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])",
+    "|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)",
+    "|(?:[1-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:1[26]|[2468][048]|[3579][26])00)-02-29)$"
+);
+
+crate::string_schema!(
+    Date,
+    "calendar date, YYYY-MM-DD (years 1000 to 9999)",
+    "2026-03-31",
+    pattern(Some(DATE_PATTERN))
+);
 crate::string_schema!(
     Timestamp,
     "RFC 3339 instant in UTC",

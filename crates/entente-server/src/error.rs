@@ -53,6 +53,7 @@ pub(crate) struct Problem {
     pub(crate) detail: String,
     /// Field errors, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub(crate) errors: Vec<ValidationError>,
 }
 
@@ -165,13 +166,55 @@ where
         req: axum::extract::Request,
         state: &S,
     ) -> std::result::Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
+        // Every JSON body the API takes is an object; serde would also read a struct from an
+        // array of its fields in order, which no client means to send.
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
             Err(rej) => {
                 let status = rej.status();
-                Err(problem(status, "bad-request", rej.body_text(), Vec::new()))
+                return Err(problem(status, "bad-request", rej.body_text(), Vec::new()));
+            }
+        };
+        if !value.is_object() {
+            return Err(problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "the body must be a JSON object".into(),
+                vec![ValidationError::new("body", "must be a JSON object")],
+            ));
+        }
+        let mut value = value;
+        whole_numbers_as_integers(&mut value);
+        serde_json::from_value(value).map(Self).map_err(|e| {
+            problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad-request",
+                format!("Failed to deserialize the JSON body into the target type: {e}"),
+                Vec::new(),
+            )
+        })
+    }
+}
+
+/// JSON Schema counts `2.0` as an integer, so a client may send one where the document says
+/// `integer`; serde would refuse it for an integer field. Whole numbers written with a fraction
+/// become integers before the body is read.
+fn whole_numbers_as_integers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                // Exact: |f| < 2^53, so the conversion keeps the value.
+                #[allow(clippy::cast_possible_truncation)]
+                let i = f as i64;
+                *v = serde_json::Value::from(i);
             }
         }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 

@@ -5,6 +5,7 @@ mod api;
 mod auth;
 mod error;
 mod links;
+mod openapi;
 pub mod scheduler;
 mod setup;
 mod state;
@@ -28,7 +29,7 @@ use tower_http::trace::TraceLayer;
 /// The OpenAPI document and the router, built together so every route is documented.
 pub fn router(state: AppState) -> Router {
     let (router, mut openapi) = api::routes().split_for_parts();
-    describe_responses(&mut openapi);
+    openapi::finish(&mut openapi);
     let openapi_json = std::sync::Arc::new(openapi);
     let body_limit = usize::try_from(state.limits.max_bytes)
         .unwrap_or(usize::MAX)
@@ -120,38 +121,6 @@ async fn no_store(req: Request, next: Next) -> Response {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
-}
-
-/// OpenAPI requires a description on every response; where a handler's annotation gives none,
-/// the status's reason phrase is used, so the document stays valid as routes are added.
-fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
-    for item in doc.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ];
-        for op in ops.into_iter().flatten() {
-            for (code, resp) in &mut op.responses.responses {
-                if let utoipa::openapi::RefOr::T(r) = resp
-                    && r.description.is_empty()
-                {
-                    r.description = code
-                        .parse::<u16>()
-                        .ok()
-                        .and_then(|c| axum::http::StatusCode::from_u16(c).ok())
-                        .and_then(|c| c.canonical_reason())
-                        .unwrap_or("Response")
-                        .to_owned();
-                }
-            }
-        }
-    }
 }
 
 /// Security headers on every response: no framing, no sniffing, no referrers, no inline

@@ -21,8 +21,10 @@ use std::collections::HashMap;
 #[into_params(parameter_in = Query)]
 pub struct AgreementFilter {
     /// Lifecycle status.
+    #[param(value_type = Option<entente_domain::AgreementStatus>)]
     pub status: Option<String>,
     /// Kind.
+    #[param(value_type = Option<entente_domain::AgreementKind>)]
     pub kind: Option<String>,
     /// Owner e-mail.
     pub owner: Option<String>,
@@ -33,20 +35,49 @@ pub struct AgreementFilter {
     /// Part of the title (case-insensitive).
     pub q: Option<String>,
     /// Initial term ends within this many days from today.
+    #[param(maximum = 36600)]
     pub expiring_within_days: Option<u32>,
     /// Auto-renewing and renewal falls within this many days from today.
+    #[param(maximum = 36600)]
     pub renewing_within_days: Option<u32>,
     /// Last day to give notice of non-renewal falls within this many days from today.
+    #[param(maximum = 36600)]
     pub notice_within_days: Option<u32>,
     /// Liability cap kind: `amount`, `formula`, `uncapped`, or `none` (no cap stated).
+    #[param(value_type = Option<CapFilter>, inline)]
     pub liability_cap: Option<String>,
     /// Governing law (exact, case-insensitive).
     pub governing_law: Option<String>,
     /// The day "within N days" counts from (default: today, UTC).
+    #[param(value_type = Option<entente_domain::Date>)]
     pub today: Option<String>,
     /// Order: `updated` (default, newest first), `title`, `effective_date`, `expiration_date`
     /// or `notice_deadline` (soonest first, unknown dates last).
+    #[param(value_type = Option<AgreementSort>, inline)]
     pub sort: Option<String>,
+}
+
+/// The liability cap kinds `liability_cap` filters on (`none`: no cap stated).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Describes the query parameter only.
+pub(crate) enum CapFilter {
+    Amount,
+    Formula,
+    Uncapped,
+    None,
+}
+
+/// The orders `sort` takes.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Describes the query parameter only.
+pub(crate) enum AgreementSort {
+    Updated,
+    Title,
+    EffectiveDate,
+    ExpirationDate,
+    NoticeDeadline,
 }
 
 /// Pagination.
@@ -80,13 +111,17 @@ impl Default for Page {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct AgreementPatch {
     /// New title.
+    #[schema(value_type = Option<entente_domain::Title>)]
     pub title: Option<String>,
     /// New kind.
+    #[schema(value_type = Option<entente_domain::AgreementKind>)]
     pub kind: Option<String>,
     /// New owner (empty string clears).
+    #[schema(value_type = Option<entente_domain::schema::EmailOrEmpty>)]
     pub owner: Option<String>,
     /// Replacement tag set (at most 100).
     #[schema(max_items = 100)]
+    #[schema(value_type = Option<Vec<entente_domain::Tag>>)]
     pub tags: Option<Vec<String>>,
     /// The day tracking begins (`YYYY-MM-DD`, today at the latest): occurrences due earlier
     /// are history, neither overdue nor alerted. An empty string tracks every occurrence from

@@ -52,6 +52,7 @@ pub enum FeedScope {
     /// A person's deadlines: where they own the agreement or obligation, or watch it.
     User {
         /// Their e-mail.
+        #[schema(value_type = entente_domain::schema::EmailAddress)]
         email: String,
     },
     /// Every deadline of one agreement.

@@ -18,8 +18,10 @@ use sqlx::{Any, Row, Transaction};
 #[into_params(parameter_in = Query)]
 pub struct ObligationFilter {
     /// Only this agreement.
+    #[param(value_type = Option<entente_domain::AgreementId>)]
     pub agreement_id: Option<String>,
     /// Status.
+    #[param(value_type = Option<entente_domain::obligation::ObligationStatus>)]
     pub status: Option<String>,
     /// Owner e-mail.
     pub owner: Option<String>,
@@ -33,6 +35,7 @@ pub struct ObligationFilter {
     /// Only vague duties (no metric, no deadline).
     pub vague: Option<bool>,
     /// The day windows count from (default today, UTC).
+    #[param(value_type = Option<entente_domain::Date>)]
     pub today: Option<String>,
 }
 
@@ -40,8 +43,10 @@ pub struct ObligationFilter {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ObligationPatch {
     /// New status (must be a legal step).
+    #[schema(value_type = Option<entente_domain::obligation::ObligationStatus>)]
     pub status: Option<String>,
     /// New owner (empty clears).
+    #[schema(value_type = Option<entente_domain::schema::EmailOrEmpty>)]
     pub owner: Option<String>,
     /// Note recorded in the audit trail (e.g. evidence of completion, reason for waiver).
     pub note: Option<String>,

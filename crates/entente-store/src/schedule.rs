@@ -121,6 +121,7 @@ pub use entente_domain::alert::Deadline;
 #[into_params(parameter_in = Query)]
 pub struct DeadlineFilter {
     /// Only deadlines from today to today + N days (open ones only, for obligations).
+    #[param(maximum = 36600)]
     pub within_days: Option<u32>,
     /// Only obligation occurrences that are overdue (history, due before an agreement's
     /// tracking began, never is).
@@ -130,10 +131,13 @@ pub struct DeadlineFilter {
     /// Only this person's (owner or watcher).
     pub person: Option<String>,
     /// Only this agreement.
+    #[param(value_type = Option<entente_domain::AgreementId>)]
     pub agreement_id: Option<String>,
     /// The day windows count from (default: today in the tenant's time zone).
+    #[param(value_type = Option<entente_domain::Date>)]
     pub today: Option<String>,
     /// Most rows (default 1000, at most 10000).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u32>,
 }
 

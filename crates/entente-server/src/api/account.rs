@@ -65,7 +65,7 @@ fn session_cookie(s: &AppState, value: &str, max_age: i64) -> Result<HeaderValue
     .map_err(|_| CoreError::Internal("cookie value is not a valid header".into()).into())
 }
 
-#[utoipa::path(post, path = "/api/session", tag = "access", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/session", tag = "access", security(()), request_body = LoginRequest,
     responses((status = 200, body = Identity, description = "sets the session cookie"), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 async fn login(
     State(s): State<AppState>,
@@ -158,6 +158,7 @@ async fn list_tokens(State(s): State<AppState>, caller: Caller) -> Result<Json<V
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewToken {
     /// What it is for.
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     name: String,
     /// Role (default: yours; never above yours).
     #[serde(default)]
@@ -165,6 +166,7 @@ pub(crate) struct NewToken {
     /// Days until it expires (1 to 3650; default: the server's token lifetime, 90 days unless
     /// configured otherwise).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
     expires_in_days: Option<u32>,
 }
 
@@ -219,6 +221,7 @@ async fn list_users(State(s): State<AppState>, caller: Caller) -> Result<Json<Ve
 /// An invitation to join the organisation.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewUser {
+    #[schema(value_type = entente_domain::schema::EmailAddress)]
     email: String,
     /// Display name (for an address without an account).
     #[serde(default)]
@@ -319,8 +322,9 @@ pub(crate) struct Joined {
     user_id: UserId,
 }
 
-#[utoipa::path(post, path = "/api/invitations/accept", tag = "access", request_body = Acceptance,
-    responses((status = 200, body = Joined), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/invitations/accept", tag = "access", security(()), request_body = Acceptance,
+    responses((status = 200, body = Joined), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem),
+        (status = 429, description = "too many attempts from this address; `Retry-After` says when to try again", body = crate::error::Problem)))]
 async fn accept_invitation(
     State(s): State<AppState>,
     ClientIp(peer): ClientIp,
@@ -349,12 +353,23 @@ async fn set_user_role(
     AppJson(b): AppJson<MemberChange>,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::ManageUsers)?;
+    // An empty change changes nothing, like any PATCH without fields; the member must still
+    // exist.
     if b.role.is_none() && b.disabled.is_none() {
-        return Err(CoreError::from(entente_domain::ValidationError::new(
-            "role",
-            "name a new role or `disabled`",
-        ))
-        .into());
+        if !s
+            .store
+            .list_members(actor)
+            .await?
+            .iter()
+            .any(|m| m.user_id == id)
+        {
+            return Err(CoreError::NotFound {
+                entity: "user",
+                id: id.to_string(),
+            }
+            .into());
+        }
+        return Ok(StatusCode::NO_CONTENT);
     }
     if let Some(role) = b.role {
         s.store.set_member_role(actor, id, role).await?;
@@ -368,6 +383,7 @@ async fn set_user_role(
 
 /// Whom a removed member's agreements, obligations and watches pass to.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct RemoveQuery {
     /// A member of the organisation (default: nobody; ownerships are cleared).
     #[serde(default)]
@@ -465,8 +481,9 @@ pub(crate) struct PasswordReset {
     new_password: String,
 }
 
-#[utoipa::path(post, path = "/api/password-reset", tag = "access", request_body = PasswordReset,
-    responses((status = 204), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/password-reset", tag = "access", security(()), request_body = PasswordReset,
+    responses((status = 204), (status = 422, body = crate::error::Problem),
+        (status = 429, description = "too many attempts from this address; `Retry-After` says when to try again", body = crate::error::Problem)))]
 async fn reset_password(
     State(s): State<AppState>,
     ClientIp(peer): ClientIp,

@@ -53,9 +53,11 @@ type P = crate::error::Problem;
 #[into_params(parameter_in = Query)]
 struct DatesQuery {
     /// The day taken as today (default: today in the tenant's time zone).
+    #[param(value_type = Option<entente_domain::Date>)]
     today: Option<String>,
     /// List renewals and reviews up to this day (default: two years ahead; at most 36,600
     /// days, about 100 years, after `today`).
+    #[param(value_type = Option<entente_domain::Date>)]
     until: Option<String>,
 }
 
@@ -119,8 +121,10 @@ async fn list_deadlines(
 #[into_params(parameter_in = Query)]
 struct Window {
     /// First day (default: a year ago).
+    #[param(value_type = Option<entente_domain::Date>)]
     from: Option<String>,
     /// Last day (default: a year ahead).
+    #[param(value_type = Option<entente_domain::Date>)]
     until: Option<String>,
 }
 
@@ -333,6 +337,7 @@ async fn list_alerts(
 #[into_params(parameter_in = Query)]
 struct InboxQuery {
     /// The person (default: the caller).
+    #[param(value_type = Option<entente_domain::schema::EmailAddress>)]
     recipient: Option<String>,
     /// Only unread items.
     unread: Option<bool>,
@@ -375,6 +380,7 @@ async fn read_inbox_item(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct WatcherBody {
     /// E-mail address to notify.
+    #[schema(value_type = entente_domain::schema::EmailAddress)]
     email: String,
 }
 
@@ -416,6 +422,7 @@ async fn remove_watcher(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct NewWebhook {
     /// `https://…` URL that receives signed POSTs.
+    #[schema(pattern = "^https?://[!-~]+$", max_length = 2000)]
     url: String,
     /// What it is for.
     #[serde(default)]

@@ -132,7 +132,7 @@ async fn delete_feed(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/calendar/{file}", tag = "alerts",
+#[utoipa::path(get, path = "/calendar/{file}", tag = "alerts", security(()),
     params(("file" = String, Path, description = "`<token>.ics`; the token is the credential")),
     responses((status = 200, description = "RFC 5545 calendar of the feed's deadlines", content_type = "text/calendar"),
         (status = 404, description = "unknown or rotated token, an owner who left, or an agreement the owner can no longer open", body = P)))]

@@ -42,6 +42,7 @@ pub(crate) struct CheckRequest {
     /// File name; its extension must match the content (default `document.txt` for text).
     filename: Option<String>,
     /// Check as this kind (default: analysis's guess).
+    #[schema(value_type = Option<entente_domain::AgreementKind>)]
     kind: Option<String>,
     /// A playbook (TOML) to check against instead of the tenant's; it may extend the built-in
     /// `cooperation` playbook.
@@ -179,10 +180,12 @@ pub(crate) struct FindingQuery {
     agreement_id: Option<AgreementId>,
     /// ambiguous_obligations, static_document, poor_risk_allocation, missing_exit,
     /// missing_enforcement or other.
+    #[param(value_type = Option<entente_playbook::BlindSpot>)]
     blind_spot: Option<String>,
     /// A rule id, e.g. `risk.liability-limited`.
     rule_id: Option<String>,
     /// Only findings at least this severe (info, low, medium, high, critical).
+    #[param(value_type = Option<entente_playbook::Severity>)]
     min_severity: Option<String>,
     /// At most this many (default 200, at most 1000).
     limit: Option<u32>,

@@ -38,10 +38,13 @@ pub(crate) struct ImportQuery {
     /// Title (default: from the document).
     title: Option<String>,
     /// Kind.
+    #[param(value_type = Option<entente_domain::AgreementKind>)]
     kind: Option<String>,
     /// Status (default active).
+    #[param(value_type = Option<entente_domain::AgreementStatus>)]
     status: Option<String>,
     /// Owner e-mail.
+    #[param(value_type = Option<entente_domain::schema::EmailOrEmpty>)]
     owner: Option<String>,
     /// Comma-separated tags.
     tags: Option<String>,
@@ -217,6 +220,7 @@ async fn list_clauses(
 #[into_params(parameter_in = Query)]
 pub(crate) struct SearchQuery {
     /// Words to find (all must occur; stemmed).
+    #[param(pattern = "[\\p{L}\\p{N}]")]
     q: String,
     /// Maximum hits, 1..=200 (default 20).
     #[param(minimum = 1, maximum = 200)]

@@ -14,6 +14,15 @@ use axum::response::{IntoResponse, Response};
 /// as UTF-8, and only when the bytes are UTF-8, so no charset has to be guessed.
 const INERT: &[&str] = &["application/pdf", "image/png", "image/jpeg"];
 
+/// Every type [`served_type`] answers with, by essence.
+pub(crate) const SERVED: &[&str] = &[
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+    "application/octet-stream",
+];
+
 /// The `Content-Type` to serve `bytes` with, whatever `claimed` says.
 pub(crate) fn served_type(claimed: &str, bytes: &[u8]) -> &'static str {
     let essence = claimed

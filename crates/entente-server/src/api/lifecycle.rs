@@ -300,6 +300,7 @@ struct RedlineQuery {
     /// Newer version number (default: the latest).
     to: Option<u32>,
     /// `json` (default) or `docx` (tracked changes).
+    #[param(value_type = Option<RedlineFormat>, inline)]
     format: Option<String>,
 }
 
@@ -363,9 +364,11 @@ pub(crate) struct ReviewBody {
     notes: Option<String>,
     /// Date held (default today).
     #[serde(default)]
+    #[schema(value_type = Option<entente_domain::Date>)]
     reviewed_on: Option<String>,
     /// Cycle to the next review when the agreement states none (e.g. `P6M`; default 12 months).
     #[serde(default)]
+    #[schema(value_type = Option<entente_domain::Period>)]
     cycle: Option<String>,
 }
 
@@ -463,6 +466,7 @@ async fn get_dispute(
 pub(crate) struct Escalation {
     /// Date the next tier starts (default today).
     #[serde(default)]
+    #[schema(value_type = Option<entente_domain::Date>)]
     on: Option<String>,
     /// Why.
     #[serde(default)]
@@ -491,6 +495,7 @@ pub(crate) struct Resolution {
     outcome: DisputeStatus,
     /// Date (default today).
     #[serde(default)]
+    #[schema(value_type = Option<entente_domain::Date>)]
     on: Option<String>,
     /// What was agreed or decided.
     #[serde(default)]
@@ -524,6 +529,7 @@ async fn resolve_dispute(
 pub(crate) struct Tick {
     /// Default today.
     #[serde(default)]
+    #[schema(value_type = Option<entente_domain::Date>)]
     today: Option<String>,
 }
 
@@ -540,11 +546,30 @@ async fn escalate_due_disputes(
     Ok(Json(s.store.escalate_due_disputes(actor, today).await?))
 }
 
+/// The formats of the audit export.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Describes the query parameter only.
+enum ExportFormat {
+    Json,
+    Csv,
+}
+
+/// The formats of a redline.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Describes the query parameter only.
+enum RedlineFormat {
+    Json,
+    Docx,
+}
+
 /// Export format.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ExportQuery {
     /// `json` (default) or `csv`.
+    #[param(value_type = Option<ExportFormat>, inline)]
     format: Option<String>,
 }
 

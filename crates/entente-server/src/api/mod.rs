@@ -13,6 +13,8 @@ mod lifecycle;
 mod obligation;
 mod party;
 
+pub(crate) use download::SERVED as SERVED_DOWNLOAD_TYPES;
+
 use crate::AppState;
 use crate::error::Problem;
 use axum::Json;

@@ -26,14 +26,49 @@ async fn the_openapi_document_is_served_and_describes_every_resource() {
         ] {
             assert!(paths.contains_key(p), "{p} documented");
         }
-        // Every response has the description OpenAPI 3.1 requires.
+        // Every response has the description OpenAPI 3.1 requires; every error is a problem
+        // document; every operation but the public ones declares the credentials it needs and
+        // the 401 and 403 it answers without them.
+        let shared = &doc["components"]["responses"];
+        let public = [
+            ("post", "/api/session"),
+            ("post", "/api/password-reset"),
+            ("post", "/api/invitations/accept"),
+            ("get", "/calendar/{file}"),
+        ];
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
         for (path, item) in paths {
             for (method, op) in item.as_object().unwrap() {
-                for (code, r) in op["responses"].as_object().unwrap() {
+                let responses = op["responses"].as_object().unwrap();
+                for (code, r) in responses {
+                    let r = match r["$ref"].as_str() {
+                        Some(name) => &shared[name.rsplit('/').next().unwrap()],
+                        None => r,
+                    };
                     assert!(
                         r["description"].as_str().is_some_and(|d| !d.is_empty()),
                         "{method} {path} {code} lacks a description"
                     );
+                    if code.starts_with('4') || code.starts_with('5') {
+                        let types: Vec<_> = r["content"].as_object().unwrap().keys().collect();
+                        assert_eq!(
+                            types,
+                            ["application/problem+json"],
+                            "{method} {path} {code}"
+                        );
+                    }
+                }
+                let is_public = public.contains(&(method.as_str(), path.as_str()));
+                assert_eq!(
+                    op["security"] == serde_json::json!([{}]),
+                    is_public,
+                    "{method} {path}: security {}",
+                    op["security"]
+                );
+                if !is_public {
+                    for code in ["401", "403"] {
+                        assert!(responses.contains_key(code), "{method} {path} {code}");
+                    }
                 }
             }
         }

@@ -164,7 +164,9 @@ async fn seed(app: &TestApp, globex: &str) -> Vec<Agreement> {
 async fn a_token_sees_no_more_than_its_owner_nor_its_role_for_every_pair_of_roles() {
     for app in spawn_apps().await {
         // The Globex party exists before its counterparty user does.
-        let (_, first) = app.post_agreement(agreement_body()).await;
+        let mut draft = agreement_body();
+        draft["status"] = "draft".into();
+        let (_, first) = app.post_agreement(draft).await;
         let globex = first["parties"][1]["party_id"].as_str().unwrap().to_owned();
         let (s, _) = app
             .send(

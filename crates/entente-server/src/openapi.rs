@@ -1,0 +1,281 @@
+//! The finishing pass over the generated OpenAPI document: what holds for every operation is
+//! stated once here rather than on each handler, so the document says exactly what the
+//! server answers.
+//!
+//! - Security: a bearer API token or the session cookie, required everywhere except on the
+//!   operations whose annotation declares `security(())` (sign-in, the one-time-link
+//!   endpoints, calendar feeds).
+//! - Errors: every 4xx/5xx answer is an RFC 9457 problem document (`application/problem+json`,
+//!   schema `Problem`), including the ones a handler's annotation lists with a JSON body.
+//! - The error statuses the shared layers and extractors give are added where they can occur:
+//!   400 (malformed JSON), 401 and 403 (credentials, role, CSRF), 404 (ids in the path), 413
+//!   (body above the limit), 415 (a JSON route sent another content type), 422 (a body, query
+//!   or path value that breaks a rule).
+//! - Every response has a description (OpenAPI requires one); where an annotation gives none,
+//!   the status's reason phrase is used.
+
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayItems, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{
+    Components, ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder, SecurityRequirement,
+};
+
+/// Content type of every error body.
+pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
+
+const OCTET_STREAM: &str = "application/octet-stream";
+
+/// Security scheme names.
+const BEARER: &str = "bearer";
+const SESSION: &str = "session";
+
+/// Applies the pass described in the module documentation.
+pub(crate) fn finish(doc: &mut OpenApi) {
+    let components = doc.components.get_or_insert_with(Components::new);
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            Http::builder()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "An API token (`ent_…`), made with `POST /api/tokens` or `entente admin \
+                     create-token`.",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        SESSION,
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "__Host-entente_session",
+            "The session cookie set by `POST /api/session` (`entente_session` when the server \
+             runs with --insecure-cookies); state-changing requests also send the session's \
+             `x-csrf-token` header.",
+        ))),
+    );
+    for (code, description) in STANDARD {
+        components.responses.insert(
+            standard_name(code).to_owned(),
+            RefOr::T(problem_response(description)),
+        );
+    }
+    doc.security = Some(vec![
+        SecurityRequirement::new(BEARER, Vec::<String>::new()),
+        SecurityRequirement::new(SESSION, Vec::<String>::new()),
+    ]);
+
+    if let Some(components) = doc.components.as_mut() {
+        components.schemas.values_mut().for_each(unsigned_bounds);
+    }
+    for (path, item) in &mut doc.paths.paths {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for op in ops.into_iter().flatten() {
+            finish_operation(path, op);
+        }
+    }
+}
+
+/// The statuses added by [`finish`], with their descriptions.
+const STANDARD: [(&str, &str); 7] = [
+    ("400", "the body is not well-formed JSON"),
+    (
+        "401",
+        "missing, unknown, expired or revoked credentials (bearer token or session cookie)",
+    ),
+    (
+        "403",
+        "the caller's role does not allow this, or a cookie session's CSRF token is missing or wrong",
+    ),
+    (
+        "404",
+        "no such entity in the caller's organisation (a malformed id names nothing either)",
+    ),
+    ("413", "the request body is above the upload limit"),
+    (
+        "415",
+        "the body's content type is not the one this operation takes",
+    ),
+    (
+        "422",
+        "a value breaks a rule; `errors` names each field or parameter",
+    ),
+];
+
+fn standard_name(code: &str) -> &'static str {
+    match code {
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "413" => "PayloadTooLarge",
+        "415" => "UnsupportedMediaType",
+        _ => "UnprocessableContent",
+    }
+}
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+/// utoipa writes a `u32` as `format: int32, minimum: 0`, but an `int32` ends at 2^31-1 and the
+/// server reads up to 2^32-1: such a schema loses the format and gains that maximum, unless it
+/// states a lower one.
+fn unsigned_bounds(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(o) => {
+            let int32 = matches!(
+                &o.format,
+                Some(SchemaFormat::KnownFormat(KnownFormat::Int32))
+            );
+            let unsigned = match o.minimum {
+                Some(utoipa::Number::UInt(n)) => n == 0,
+                Some(utoipa::Number::Int(n)) => n == 0,
+                Some(utoipa::Number::Float(f)) => f == 0.0,
+                None => false,
+            };
+            if int32 && unsigned {
+                o.format = None;
+                if o.maximum.is_none() {
+                    o.maximum = Some(utoipa::Number::UInt(u32::MAX as usize));
+                }
+            }
+            o.properties.values_mut().for_each(unsigned_bounds);
+            if let Some(extra) = o.additional_properties.as_deref_mut()
+                && let AdditionalProperties::RefOr(r) = extra
+            {
+                unsigned_bounds(r);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                unsigned_bounds(items);
+            }
+        }
+        Schema::OneOf(o) => o.items.iter_mut().for_each(unsigned_bounds),
+        Schema::AllOf(o) => o.items.iter_mut().for_each(unsigned_bounds),
+        Schema::AnyOf(o) => o.items.iter_mut().for_each(unsigned_bounds),
+        _ => {}
+    }
+}
+
+fn finish_operation(path: &str, op: &mut Operation) {
+    // A public operation declares `security(())`, one empty requirement.
+    let public = op
+        .security
+        .as_ref()
+        .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()));
+    let body_types: Vec<String> = match &op.request_body {
+        Some(RefOr::T(b)) => b.content.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let json_body = body_types.iter().any(|t| t == "application/json");
+    let params = op.parameters.as_deref().unwrap_or_default();
+    let has = |place: ParameterIn| {
+        params
+            .iter()
+            .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
+    };
+    let path_params = has(ParameterIn::Path) || path.contains('{');
+    let query_params = has(ParameterIn::Query);
+    for p in op.parameters.iter_mut().flatten() {
+        if let RefOr::T(p) = p
+            && let Some(schema) = p.schema.as_mut()
+        {
+            unsigned_bounds(schema);
+        }
+    }
+
+    let mut add = Vec::new();
+    if json_body {
+        add.extend(["400", "415"]);
+    }
+    if !public {
+        add.extend(["401", "403"]);
+    }
+    if path_params {
+        add.push("404");
+    }
+    if !body_types.is_empty() {
+        add.extend(["413", "422"]);
+    }
+    if query_params || path_params {
+        add.push("422");
+    }
+    let responses = &mut op.responses.responses;
+    for code in add {
+        responses.entry(code.to_owned()).or_insert_with(|| {
+            RefOr::Ref(Ref::new(format!(
+                "#/components/responses/{}",
+                standard_name(code)
+            )))
+        });
+    }
+
+    for (code, resp) in responses.iter_mut() {
+        let RefOr::T(r) = resp else { continue };
+        let status = code
+            .parse::<u16>()
+            .ok()
+            .and_then(|c| axum::http::StatusCode::from_u16(c).ok());
+        if r.description.is_empty() {
+            r.description = status
+                .and_then(|c| c.canonical_reason())
+                .unwrap_or("Response")
+                .to_owned();
+        }
+        if code == "429" {
+            r.headers
+                .entry("Retry-After".to_owned())
+                .or_insert_with(|| {
+                    RefOr::T(
+                        HeaderBuilder::new()
+                            .schema(Some(
+                                ObjectBuilder::new()
+                                    .schema_type(Type::Integer)
+                                    .minimum(Some(1)),
+                            ))
+                            .description(Some("seconds until a new attempt is looked at"))
+                            .build(),
+                    )
+                });
+        }
+        // A download documented as `application/octet-stream` keeps the few inert types it
+        // may be served as (see `download::served_type`).
+        if status.is_some_and(|s| s.is_success()) && r.content.contains_key(OCTET_STREAM) {
+            for t in crate::api::SERVED_DOWNLOAD_TYPES {
+                if !r.content.contains_key(*t) {
+                    let c = r.content[OCTET_STREAM].clone();
+                    r.content.insert((*t).to_owned(), c);
+                }
+            }
+        }
+        // Error bodies are problem documents, whatever the annotation's default content type.
+        if status.is_some_and(|s| s.is_client_error() || s.is_server_error())
+            && let Some(content) = r.content.shift_remove("application/json")
+        {
+            r.content.insert(PROBLEM_JSON.to_owned(), content);
+        }
+    }
+}

@@ -50,6 +50,7 @@ pub mod obligation;
 pub mod occurrence;
 pub mod party;
 pub mod period;
+pub mod query;
 pub mod redline;
 pub mod schema;
 pub mod taxonomy;

@@ -1,0 +1,272 @@
+//! Typed portfolio queries: what the listing filters and sorts by, each value checked once at
+//! the edge (CLI arguments, HTTP query strings) so the store only turns them into SQL.
+
+use crate::error::Collector;
+use crate::{AgreementKind, AgreementStatus, Date, ValidationError, ValidationErrors};
+
+/// A window of whole days from "today", at most [`DayWindow::MAX`] (about a century: beyond,
+/// no key date is materialised and date arithmetic would overflow).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayWindow(u32);
+
+impl DayWindow {
+    /// Most days a window may span.
+    pub const MAX: u32 = 36_600;
+
+    /// A window of `days`.
+    pub fn new(days: u32) -> Result<Self, ValidationError> {
+        if days > Self::MAX {
+            return Err(ValidationError::new(
+                "",
+                format!("must be between 0 and {} days", Self::MAX),
+            ));
+        }
+        Ok(Self(days))
+    }
+
+    /// The last day of the window that starts on `today`.
+    pub fn last_day(self, today: Date) -> Date {
+        today.plus_days(i64::from(self.0))
+    }
+}
+
+/// The liability cap kinds a listing filters on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum CapFilter {
+    /// A fixed amount.
+    Amount,
+    /// A formula (e.g. fees paid in the last 12 months).
+    Formula,
+    /// Expressly unlimited.
+    Uncapped,
+    /// No cap stated.
+    None,
+}
+
+impl CapFilter {
+    /// Parses `amount`, `formula`, `uncapped` or `none`.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        match s.trim() {
+            "amount" => Ok(Self::Amount),
+            "formula" => Ok(Self::Formula),
+            "uncapped" => Ok(Self::Uncapped),
+            "none" => Ok(Self::None),
+            other => Err(ValidationError::new(
+                "",
+                format!("{other:?} is not one of amount, formula, uncapped, none"),
+            )),
+        }
+    }
+
+    /// The stored cap kind, or `None` for "no cap stated".
+    pub fn stored(self) -> Option<&'static str> {
+        match self {
+            Self::Amount => Some("amount"),
+            Self::Formula => Some("formula"),
+            Self::Uncapped => Some("uncapped"),
+            Self::None => None,
+        }
+    }
+}
+
+/// The orders a listing takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum AgreementSort {
+    /// Last changed first.
+    #[default]
+    Updated,
+    /// By title, case-insensitive.
+    Title,
+    /// By effective date, unknown last.
+    EffectiveDate,
+    /// By the end of the running term (next renewal or expiry), soonest first, unknown last.
+    ExpirationDate,
+    /// By the next non-renewal notice deadline, soonest first, unknown last.
+    NoticeDeadline,
+}
+
+impl AgreementSort {
+    /// Parses `updated`, `title`, `effective_date`, `expiration_date` or `notice_deadline`.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        match s.trim() {
+            "updated" => Ok(Self::Updated),
+            "title" => Ok(Self::Title),
+            "effective_date" => Ok(Self::EffectiveDate),
+            "expiration_date" => Ok(Self::ExpirationDate),
+            "notice_deadline" => Ok(Self::NoticeDeadline),
+            other => Err(ValidationError::new(
+                "",
+                format!(
+                    "{other:?} is not one of updated, title, effective_date, expiration_date, notice_deadline"
+                ),
+            )),
+        }
+    }
+}
+
+/// A portfolio query: every filter optional, combined with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgreementQuery {
+    /// Lifecycle status.
+    pub status: Option<AgreementStatus>,
+    /// Kind.
+    pub kind: Option<AgreementKind>,
+    /// Owner e-mail, lower case.
+    pub owner: Option<String>,
+    /// Tag, lower case.
+    pub tag: Option<String>,
+    /// Part of a party's legal or short name.
+    pub party: Option<String>,
+    /// Part of the title.
+    pub text: Option<String>,
+    /// The running term ends without renewal within the window.
+    pub expiring_within: Option<DayWindow>,
+    /// An automatic renewal falls within the window.
+    pub renewing_within: Option<DayWindow>,
+    /// The next non-renewal notice deadline falls within the window.
+    pub notice_within: Option<DayWindow>,
+    /// Liability cap kind.
+    pub liability_cap: Option<CapFilter>,
+    /// Governing law, lower case.
+    pub governing_law: Option<String>,
+    /// The day windows and next key dates count from (default: the tenant's today).
+    pub today: Option<Date>,
+    /// Order.
+    pub sort: AgreementSort,
+}
+
+/// A portfolio query as text, the way edges receive it (query strings, form fields); every
+/// field optional.
+#[derive(Debug, Clone, Default)]
+pub struct AgreementQueryText<'a> {
+    /// `status`.
+    pub status: Option<&'a str>,
+    /// `kind`.
+    pub kind: Option<&'a str>,
+    /// `owner`.
+    pub owner: Option<&'a str>,
+    /// `tag`.
+    pub tag: Option<&'a str>,
+    /// `party`.
+    pub party: Option<&'a str>,
+    /// `q`.
+    pub text: Option<&'a str>,
+    /// `expiring_within_days`.
+    pub expiring_within_days: Option<u32>,
+    /// `renewing_within_days`.
+    pub renewing_within_days: Option<u32>,
+    /// `notice_within_days`.
+    pub notice_within_days: Option<u32>,
+    /// `liability_cap`.
+    pub liability_cap: Option<&'a str>,
+    /// `governing_law`.
+    pub governing_law: Option<&'a str>,
+    /// `today`.
+    pub today: Option<&'a str>,
+    /// `sort`.
+    pub sort: Option<&'a str>,
+}
+
+impl TryFrom<AgreementQueryText<'_>> for AgreementQuery {
+    type Error = ValidationErrors;
+
+    /// Checks every field, reporting every bad one at once (each error names its field).
+    fn try_from(t: AgreementQueryText<'_>) -> Result<Self, ValidationErrors> {
+        let mut c = Collector::default();
+        let text = |s: Option<&str>| {
+            s.map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let lower = |s: Option<&str>| text(s).map(|s| s.to_lowercase());
+        let mut window =
+            |field: &str, n: Option<u32>| n.and_then(|n| c.take(field, DayWindow::new(n)));
+        let expiring_within = window("expiring_within_days", t.expiring_within_days);
+        let renewing_within = window("renewing_within_days", t.renewing_within_days);
+        let notice_within = window("notice_within_days", t.notice_within_days);
+        let q = Self {
+            status: t
+                .status
+                .and_then(|s| c.take("status", AgreementStatus::parse(s))),
+            kind: t.kind.and_then(|s| c.take("kind", AgreementKind::parse(s))),
+            owner: lower(t.owner),
+            tag: lower(t.tag),
+            party: text(t.party),
+            text: text(t.text),
+            expiring_within,
+            renewing_within,
+            notice_within,
+            liability_cap: t
+                .liability_cap
+                .and_then(|s| c.take("liability_cap", CapFilter::parse(s))),
+            governing_law: lower(t.governing_law),
+            today: t.today.and_then(|s| c.take("today", Date::parse(s))),
+            sort: match t.sort {
+                Some(s) => c.take("sort", AgreementSort::parse(s)).unwrap_or_default(),
+                None => AgreementSort::Updated,
+            },
+        };
+        c.finish()?;
+        Ok(q)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_becomes_a_typed_query_with_values_normalised() {
+        let q = AgreementQuery::try_from(AgreementQueryText {
+            status: Some("active"),
+            owner: Some(" Legal@Example.com "),
+            party: Some("  "),
+            notice_within_days: Some(90),
+            liability_cap: Some("none"),
+            today: Some("2026-12-04"),
+            sort: Some("notice_deadline"),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(q.status, Some(AgreementStatus::Active));
+        assert_eq!(q.owner.as_deref(), Some("legal@example.com"));
+        assert_eq!(q.party, None, "a blank filter filters nothing");
+        assert_eq!(
+            q.notice_within
+                .map(|w| w.last_day(Date::parse("2026-12-04").unwrap())),
+            Some(Date::parse("2027-03-04").unwrap())
+        );
+        assert_eq!(q.liability_cap.and_then(CapFilter::stored), None);
+        assert_eq!(q.sort, AgreementSort::NoticeDeadline);
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let e = AgreementQuery::try_from(AgreementQueryText {
+            status: Some("alive"),
+            kind: Some("merger"),
+            notice_within_days: Some(99_999_999),
+            liability_cap: Some("some"),
+            today: Some("2026-02-30"),
+            sort: Some("risk"),
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "notice_within_days",
+                "status",
+                "kind",
+                "liability_cap",
+                "today",
+                "sort"
+            ],
+            "{e}"
+        );
+        assert!(e.to_string().contains("between 0 and 36600 days"), "{e}");
+    }
+}

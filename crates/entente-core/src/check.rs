@@ -225,7 +225,7 @@ pub async fn check_portfolio(store: &Store, actor: &Actor, all: bool) -> Result<
         let (rows, total) = store
             .list_agreements(
                 actor,
-                &entente_store::AgreementFilter::default(),
+                &entente_domain::query::AgreementQuery::default(),
                 entente_store::Page { limit: 200, offset },
             )
             .await?;

@@ -11,7 +11,7 @@ pub struct DayWindow(u32);
 
 impl DayWindow {
     /// Most days a window may span.
-    pub const MAX: u32 = 36_600;
+    pub const MAX: u32 = crate::time::MAX_WINDOW_DAYS;
 
     /// A window of `days`.
     pub fn new(days: u32) -> Result<Self, ValidationError> {

@@ -8,6 +8,7 @@ use entente_domain::agreement::{
 };
 use entente_domain::lifecycle::{Deletion, DeletionRefused};
 use entente_domain::party::AgreementParty;
+use entente_domain::query::{AgreementQuery, AgreementSort, CapFilter};
 use entente_domain::terms::{Source, Sourced, TermField, TermValue, Terms};
 use entente_domain::{
     AgreementId, AgreementKind, AgreementStatus, Date, Tag, Timestamp, ValidationError,
@@ -15,70 +16,6 @@ use entente_domain::{
 use serde::Deserialize;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
-
-/// Portfolio filters; all optional and combined with AND.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AgreementFilter {
-    /// Lifecycle status.
-    #[param(value_type = Option<entente_domain::AgreementStatus>)]
-    pub status: Option<String>,
-    /// Kind.
-    #[param(value_type = Option<entente_domain::AgreementKind>)]
-    pub kind: Option<String>,
-    /// Owner e-mail.
-    pub owner: Option<String>,
-    /// Tag.
-    pub tag: Option<String>,
-    /// Counterparty: part of a party's legal or short name (case-insensitive).
-    pub party: Option<String>,
-    /// Part of the title (case-insensitive).
-    pub q: Option<String>,
-    /// Initial term ends within this many days from today.
-    #[param(maximum = 36600)]
-    pub expiring_within_days: Option<u32>,
-    /// Auto-renewing and renewal falls within this many days from today.
-    #[param(maximum = 36600)]
-    pub renewing_within_days: Option<u32>,
-    /// Last day to give notice of non-renewal falls within this many days from today.
-    #[param(maximum = 36600)]
-    pub notice_within_days: Option<u32>,
-    /// Liability cap kind: `amount`, `formula`, `uncapped`, or `none` (no cap stated).
-    #[param(value_type = Option<CapFilter>, inline)]
-    pub liability_cap: Option<String>,
-    /// Governing law (exact, case-insensitive).
-    pub governing_law: Option<String>,
-    /// The day "within N days" counts from (default: today, UTC).
-    #[param(value_type = Option<entente_domain::Date>)]
-    pub today: Option<String>,
-    /// Order: `updated` (default, newest first), `title`, `effective_date`, `expiration_date`
-    /// or `notice_deadline` (soonest first, unknown dates last).
-    #[param(value_type = Option<AgreementSort>, inline)]
-    pub sort: Option<String>,
-}
-
-/// The liability cap kinds `liability_cap` filters on (`none`: no cap stated).
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)] // Describes the query parameter only.
-pub(crate) enum CapFilter {
-    Amount,
-    Formula,
-    Uncapped,
-    None,
-}
-
-/// The orders `sort` takes.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)] // Describes the query parameter only.
-pub(crate) enum AgreementSort {
-    Updated,
-    Title,
-    EffectiveDate,
-    ExpirationDate,
-    NoticeDeadline,
-}
 
 /// Pagination.
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
@@ -181,12 +118,11 @@ impl Store {
     /// The day a listing counts from: `today` if given (at most two years ahead, as far as key
     /// dates are kept), else today in the tenant's time zone. The tenant's key dates are
     /// brought up to date first, so the listing and the key-date engine agree.
-    async fn listing_today(&self, actor: &Actor, today: Option<&str>) -> Result<Date> {
+    async fn listing_today(&self, actor: &Actor, today: Option<Date>) -> Result<Date> {
         let now = Timestamp::from_jiff(jiff::Timestamp::now());
         self.refresh_org_deadlines(actor.org, now).await?;
         let real = self.alert_settings(actor.org).await?.today(now);
-        let Some(t) = today else { return Ok(real) };
-        let d = Date::parse(t).map_err(|e| ValidationError::new("today", e.message))?;
+        let Some(d) = today else { return Ok(real) };
         let latest = real.plus_days(730);
         if d > latest {
             return Err(ValidationError::new(
@@ -202,15 +138,15 @@ impl Store {
     pub async fn list_agreements(
         &self,
         actor: &Actor,
-        filter: &AgreementFilter,
+        filter: &AgreementQuery,
         page: Page,
     ) -> Result<(Vec<AgreementSummary>, u64)> {
         if !(1..=500).contains(&page.limit) {
             return Err(ValidationError::new("limit", "must be between 1 and 500").into());
         }
-        let today = self.listing_today(actor, filter.today.as_deref()).await?;
-        let (where_sql, mut binds) = filter_sql(actor, filter, today)?;
-        let (order, order_by) = sort_sql(filter.sort.as_deref())?;
+        let today = self.listing_today(actor, filter.today).await?;
+        let (where_sql, mut binds) = filter_sql(actor, filter, today);
+        let (order, order_by) = sort_sql(filter.sort);
         let total: i64 = {
             let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "select count(*) from agreement a where {where_sql}"
@@ -925,122 +861,63 @@ enum DateColumn {
 const NOTICE_KINDS: &str = "'non_renewal_notice_deadline'";
 const TERM_END_KINDS: &str = "'renewal', 'expiration'";
 
-/// Most days a listing window may span (about a century): beyond, no key date is materialised
-/// and date arithmetic would overflow.
-pub(crate) const MAX_WINDOW_DAYS: u32 = 36_600;
-
-fn filter_sql(actor: &Actor, f: &AgreementFilter, today: Date) -> Result<(String, Vec<String>)> {
-    let mut errs = entente_domain::error::Collector::default();
+fn filter_sql(actor: &Actor, f: &AgreementQuery, today: Date) -> (String, Vec<String>) {
     let mut clauses = vec!["a.organisation_id = $1".to_owned()];
     let mut binds = vec![actor.org.to_string()];
     let (vis, vis_binds) = actor.visible(2);
     clauses.push(vis);
     binds.extend(vis_binds);
-    let push = |sql: &str, v: String, clauses: &mut Vec<String>, binds: &mut Vec<String>| {
+    let mut push = |sql: &str, v: String| {
         binds.push(v);
         clauses.push(sql.replace("$?", &format!("${}", binds.len())));
     };
-    if let Some(s) = &f.status
-        && let Some(s) = errs.take("status", AgreementStatus::parse(s))
-    {
-        push(
-            "a.status = $?",
-            s.as_str().to_owned(),
-            &mut clauses,
-            &mut binds,
-        );
+    if let Some(s) = f.status {
+        push("a.status = $?", s.as_str().to_owned());
     }
-    if let Some(k) = &f.kind
-        && let Some(k) = errs.take("kind", AgreementKind::parse(k))
-    {
-        push(
-            "a.kind = $?",
-            k.as_str().to_owned(),
-            &mut clauses,
-            &mut binds,
-        );
+    if let Some(k) = f.kind {
+        push("a.kind = $?", k.as_str().to_owned());
     }
     if let Some(o) = &f.owner {
-        push(
-            "a.owner = $?",
-            o.trim().to_lowercase(),
-            &mut clauses,
-            &mut binds,
-        );
+        push("a.owner = $?", o.clone());
     }
     if let Some(t) = &f.tag {
         push(
             "exists (select 1 from agreement_tag t where t.agreement_id = a.agreement_id and t.tag = $?)",
-            t.trim().to_lowercase(),
-            &mut clauses,
-            &mut binds,
+            t.clone(),
         );
     }
     if let Some(p) = &f.party {
+        // Both placeholders are rewritten to the same bind index.
         push(
             "exists (select 1 from agreement_party ap join party p on p.party_id = ap.party_id \
              where ap.agreement_id = a.agreement_id and (lower(p.legal_name) like $? escape '\\' or lower(coalesce(ap.short_name, '')) like $? escape '\\'))",
             like_pattern(p),
-            &mut clauses,
-            &mut binds,
         );
-        // Both placeholders above were rewritten to the same bind index.
     }
-    if let Some(q) = &f.q {
-        push(
-            "lower(a.title) like $? escape '\\'",
-            like_pattern(q),
-            &mut clauses,
-            &mut binds,
-        );
+    if let Some(q) = &f.text {
+        push("lower(a.title) like $? escape '\\'", like_pattern(q));
     }
     if let Some(law) = &f.governing_law {
-        push(
-            "lower(a.governing_law) = $?",
-            law.trim().to_lowercase(),
-            &mut clauses,
-            &mut binds,
-        );
+        push("lower(a.governing_law) = $?", law.clone());
     }
-    if let Some(c) = &f.liability_cap {
-        match c.as_str() {
-            "amount" | "formula" | "uncapped" => push(
-                "a.liability_cap_kind = $?",
-                c.clone(),
-                &mut clauses,
-                &mut binds,
-            ),
-            "none" => clauses.push("a.liability_cap_kind is null".to_owned()),
-            other => errs.push(ValidationError::new(
-                "liability_cap",
-                format!("{other:?} is not one of amount, formula, uncapped, none"),
-            )),
-        }
+    match f.liability_cap.map(CapFilter::stored) {
+        Some(Some(kind)) => push("a.liability_cap_kind = $?", kind.to_owned()),
+        Some(None) => clauses.push("a.liability_cap_kind is null".to_owned()),
+        None => {}
     }
     // Each window asks for a key date the engine computed (for the term running on `today`,
     // renewals rolled forward, deadlines moved off weekends and holidays) within
     // [today, today + N days]; closed and terminated agreements have none.
     let windows = [
-        (
-            f.expiring_within_days,
-            "expiring_within_days",
-            "'expiration'",
-        ),
-        (f.renewing_within_days, "renewing_within_days", "'renewal'"),
-        (f.notice_within_days, "notice_within_days", NOTICE_KINDS),
+        (f.expiring_within, "'expiration'"),
+        (f.renewing_within, "'renewal'"),
+        (f.notice_within, NOTICE_KINDS),
     ];
-    for (days, name, kinds) in windows {
-        let Some(n) = days else { continue };
-        if n > MAX_WINDOW_DAYS {
-            errs.push(ValidationError::new(
-                name,
-                format!("must be between 0 and {MAX_WINDOW_DAYS} days"),
-            ));
-            continue;
-        }
+    for (window, kinds) in windows {
+        let Some(w) = window else { continue };
         binds.push(today.to_string());
         let from = format!("${}", binds.len());
-        binds.push(today.plus_days(i64::from(n)).to_string());
+        binds.push(w.last_day(today).to_string());
         let to = format!("${}", binds.len());
         // One range scan of the tenant's key dates of that kind (deadline_org_kind_due).
         clauses.push(format!(
@@ -1048,33 +925,27 @@ fn filter_sql(actor: &Actor, f: &AgreementFilter, today: Date) -> Result<(String
              and d.kind in ({kinds}) and d.due_date >= {from} and d.due_date <= {to})"
         ));
     }
-    errs.finish()?;
-    Ok((clauses.join(" and "), binds))
+    (clauses.join(" and "), binds)
 }
 
-/// The ORDER BY for a sort key; only these fixed fragments ever reach the SQL.
-/// Also says which computed date column the order needs.
-fn sort_sql(sort: Option<&str>) -> Result<(&'static str, Option<DateColumn>)> {
-    Ok(match sort.unwrap_or("updated") {
-        "updated" => ("updated_at desc, agreement_id desc", None),
-        "title" => ("lower(title), agreement_id", None),
-        "effective_date" => ("effective_date is null, effective_date, agreement_id", None),
-        "expiration_date" => (
+/// The ORDER BY for a sort key (only these fixed fragments ever reach the SQL), and the
+/// computed date column the order needs.
+fn sort_sql(sort: AgreementSort) -> (&'static str, Option<DateColumn>) {
+    match sort {
+        AgreementSort::Updated => ("updated_at desc, agreement_id desc", None),
+        AgreementSort::Title => ("lower(title), agreement_id", None),
+        AgreementSort::EffectiveDate => {
+            ("effective_date is null, effective_date, agreement_id", None)
+        }
+        AgreementSort::ExpirationDate => (
             "term_end is null, term_end, agreement_id",
             Some(DateColumn::TermEnd),
         ),
-        "notice_deadline" => (
+        AgreementSort::NoticeDeadline => (
             "next_notice is null, next_notice, agreement_id",
             Some(DateColumn::Notice),
         ),
-        other => {
-            return Err(ValidationError::new(
-                "sort",
-                format!("{other:?} is not one of updated, title, effective_date, expiration_date, notice_deadline"),
-            )
-            .into());
-        }
-    })
+    }
 }
 
 fn like_pattern(s: &str) -> String {

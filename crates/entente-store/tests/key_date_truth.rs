@@ -5,6 +5,7 @@
 use entente_domain::agreement::{AgreementDraft, AgreementSummary};
 use entente_domain::keydates::KeyDateKind;
 use entente_domain::party::AgreementPartyDraft;
+use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::terms::{TermField, TermValue, Terms};
 use entente_domain::{AgreementId, Date, Period, Timestamp};
 use entente_store::testing::TestDb;
@@ -109,7 +110,7 @@ fn two_party_draft(title: impl Into<String>, status: &str) -> AgreementDraft {
     }
 }
 
-async fn list_all(store: &Store, me: &Actor, f: AgreementFilter) -> Vec<AgreementSummary> {
+async fn list_all(store: &Store, me: &Actor, f: AgreementQuery) -> Vec<AgreementSummary> {
     let page = Page {
         limit: 500,
         offset: 0,
@@ -141,10 +142,10 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
             let rows = list_all(
                 store,
                 &me,
-                AgreementFilter {
-                    today: t.clone(),
+                filter(AgreementQueryText {
+                    today: t.as_deref(),
                     ..Default::default()
-                },
+                }),
             )
             .await;
             assert_eq!(rows.len(), ids.len());
@@ -171,11 +172,11 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
             let listed: BTreeSet<AgreementId> = list_all(
                 store,
                 &me,
-                AgreementFilter {
-                    today: t.clone(),
+                filter(AgreementQueryText {
+                    today: t.as_deref(),
                     notice_within_days: Some(90),
                     ..Default::default()
-                },
+                }),
             )
             .await
             .iter()
@@ -191,11 +192,11 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
             let sorted = list_all(
                 store,
                 &me,
-                AgreementFilter {
-                    today: t,
-                    sort: Some("notice_deadline".into()),
+                filter(AgreementQueryText {
+                    today: t.as_deref(),
+                    sort: Some("notice_deadline"),
                     ..Default::default()
-                },
+                }),
             )
             .await;
             let keys: Vec<(bool, Option<Date>)> = sorted
@@ -258,7 +259,7 @@ async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
             .create_agreement(&me, &make("Ended alliance", "closed"))
             .await
             .unwrap();
-        let rows = list_all(store, &me, AgreementFilter::default()).await;
+        let rows = list_all(store, &me, AgreementQuery::default()).await;
         let row = |x: AgreementId| rows.iter().find(|a| a.id == x).unwrap().clone();
         let d = store
             .agreement_dates(&me, id, None, None, None)
@@ -273,25 +274,19 @@ async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
         let far = list_all(
             store,
             &me,
-            AgreementFilter {
+            filter(AgreementQueryText {
                 notice_within_days: Some(36_600),
                 ..Default::default()
-            },
+            }),
         )
         .await;
         assert_eq!(far.iter().map(|a| a.id).collect::<Vec<_>>(), vec![id]);
-        // A window past the stated range is refused by name.
-        let e = store
-            .list_agreements(
-                &me,
-                &AgreementFilter {
-                    notice_within_days: Some(99_999_999),
-                    ..Default::default()
-                },
-                Page::default(),
-            )
-            .await
-            .unwrap_err();
+        // A window past the stated range is refused by name before any query.
+        let e = AgreementQuery::try_from(AgreementQueryText {
+            notice_within_days: Some(99_999_999),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert!(e.to_string().contains("notice_within_days"), "{e}");
     }
 }
@@ -350,11 +345,11 @@ async fn a_change_between_two_listings_is_seen_by_the_second() {
                 first_notice_on_or_after(&d, d.today)
             }
         };
-        let first = list_all(store, &me, AgreementFilter::default()).await[0].notice_deadline;
+        let first = list_all(store, &me, AgreementQuery::default()).await[0].notice_deadline;
         assert_eq!(first, engine(store).await);
         // The same listing again reads the remembered state; a change in between is seen.
         assert_eq!(
-            list_all(store, &me, AgreementFilter::default()).await[0].notice_deadline,
+            list_all(store, &me, AgreementQuery::default()).await[0].notice_deadline,
             first
         );
         store
@@ -367,10 +362,15 @@ async fn a_change_between_two_listings_is_seen_by_the_second() {
             )
             .await
             .unwrap();
-        let second = list_all(store, &me, AgreementFilter::default()).await[0].notice_deadline;
+        let second = list_all(store, &me, AgreementQuery::default()).await[0].notice_deadline;
         assert_ne!(second, first, "{:?}", db.backend());
         assert_eq!(second, engine(store).await, "{:?}", db.backend());
     }
 }
 
 entente_store::on_each_backend!(a_change_between_two_listings_is_seen_by_the_second);
+
+/// A listing query from its text form, as an edge would check it.
+fn filter(t: AgreementQueryText<'_>) -> AgreementQuery {
+    AgreementQuery::try_from(t).expect("a valid query")
+}

@@ -3,6 +3,7 @@
 
 use entente_domain::agreement::AgreementDraft;
 use entente_domain::party::AgreementPartyDraft;
+use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::terms::{TermField, TermValue, Terms};
 use entente_domain::{AgreementId, Date, Period, Timestamp};
 use entente_store::testing::TestDb;
@@ -143,18 +144,18 @@ async fn story(store: &Store) {
             assert_eq!(r.tags, s.tags, "tags of {:?}", s.title);
         }
     };
-    for r in all(store, &me, &AgreementFilter::default()).await {
+    for r in all(store, &me, &AgreementQuery::default()).await {
         let a = store.get_agreement(&me, r.id).await.unwrap();
         let names: Vec<String> = a.parties.iter().map(|p| p.legal_name.clone()).collect();
         assert_eq!((r.parties.clone(), r.tags.clone()), (names, a.tags));
     }
 
     // Tag filter, sorted by title (case-insensitive), a page from the middle.
-    let common = AgreementFilter {
-        tag: Some("common".into()),
-        sort: Some("title".into()),
+    let common = filter(AgreementQueryText {
+        tag: Some("common"),
+        sort: Some("title"),
         ..Default::default()
-    };
+    });
     let (page, total) = store
         .list_agreements(
             &me,
@@ -172,12 +173,12 @@ async fn story(store: &Store) {
     check(&page);
 
     // Notice window, soonest notice deadline first: the renewing half, in date order.
-    let notice = AgreementFilter {
+    let notice = filter(AgreementQueryText {
         notice_within_days: Some(365),
-        today: Some("2026-11-01".into()),
-        sort: Some("notice_deadline".into()),
+        today: Some("2026-11-01"),
+        sort: Some("notice_deadline"),
         ..Default::default()
-    };
+    });
     let rows = all(store, &me, &notice).await;
     let titles: Vec<&str> = rows.iter().map(|r| r.title.as_str()).collect();
     assert_eq!(
@@ -197,7 +198,7 @@ async fn story(store: &Store) {
 
     // Pages of two put together are the whole listing, row for row.
     let (whole, total) = store
-        .list_agreements(&me, &AgreementFilter::default(), Page::default())
+        .list_agreements(&me, &AgreementQuery::default(), Page::default())
         .await
         .unwrap();
     assert_eq!(total, 8);
@@ -205,7 +206,7 @@ async fn story(store: &Store) {
     let mut paged = Vec::new();
     for offset in (0..8).step_by(2) {
         let (p, t) = store
-            .list_agreements(&me, &AgreementFilter::default(), Page { limit: 2, offset })
+            .list_agreements(&me, &AgreementQuery::default(), Page { limit: 2, offset })
             .await
             .unwrap();
         assert_eq!(t, 8);
@@ -230,7 +231,7 @@ async fn story(store: &Store) {
         )
         .await
         .unwrap();
-    let rows = all(store, &me, &AgreementFilter::default()).await;
+    let rows = all(store, &me, &AgreementQuery::default()).await;
     let golf_row = rows.iter().find(|r| r.id == golf).unwrap();
     assert_eq!(golf_row.tags, ["beta", "zeta"]);
     assert_eq!(golf_row.parties, by_id[&golf].parties);
@@ -256,10 +257,10 @@ async fn story(store: &Store) {
     let rows = all(
         store,
         &counterparty,
-        &AgreementFilter {
-            sort: Some("title".into()),
+        &filter(AgreementQueryText {
+            sort: Some("title"),
             ..Default::default()
-        },
+        }),
     )
     .await;
     let titles: Vec<&str> = rows.iter().map(|r| r.title.as_str()).collect();
@@ -269,7 +270,7 @@ async fn story(store: &Store) {
     }
 
     // The other tenant's listing holds only its own parties and tags.
-    let theirs = all(store, &them, &AgreementFilter::default()).await;
+    let theirs = all(store, &them, &AgreementQuery::default()).await;
     assert_eq!(theirs.len(), 8);
     for r in &theirs {
         assert_eq!(r.tags, ["common", "rival"]);
@@ -282,7 +283,7 @@ async fn story(store: &Store) {
 async fn all(
     store: &Store,
     actor: &Actor,
-    filter: &AgreementFilter,
+    filter: &AgreementQuery,
 ) -> Vec<entente_domain::agreement::AgreementSummary> {
     let (rows, total) = store
         .list_agreements(actor, filter, Page::default())
@@ -290,4 +291,9 @@ async fn all(
         .unwrap();
     assert_eq!(rows.len() as u64, total);
     rows
+}
+
+/// A listing query from its text form, as an edge would check it.
+fn filter(t: AgreementQueryText<'_>) -> AgreementQuery {
+    AgreementQuery::try_from(t).expect("a valid query")
 }

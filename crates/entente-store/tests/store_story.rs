@@ -6,6 +6,7 @@ use entente_domain::clause::NewClause;
 use entente_domain::document::MediaType;
 use entente_domain::obligation::{DueRule, Event, NewObligation, ObligationStatus};
 use entente_domain::party::AgreementPartyDraft;
+use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::terms::{Evidence, LiabilityCap, TermField, TermValue, Terms};
 use entente_domain::{AgreementStatus, Date, Money, Period};
 use entente_store::testing::TestDb;
@@ -137,7 +138,7 @@ async fn story(store: &Store) {
     ));
     assert_eq!(
         store
-            .list_agreements(&them, &AgreementFilter::default(), Page::default())
+            .list_agreements(&them, &AgreementQuery::default(), Page::default())
             .await
             .unwrap()
             .1,
@@ -171,18 +172,18 @@ async fn story(store: &Store) {
 
     // Portfolio filters.
     let me2 = &me;
-    let f = |f: AgreementFilter| async move {
+    let f = |f: AgreementQuery| async move {
         store
             .list_agreements(me2, &f, Page::default())
             .await
             .unwrap()
     };
     let today = Some("2027-04-01".to_owned());
-    let (rows, total) = f(AgreementFilter {
+    let (rows, total) = f(filter(AgreementQueryText {
         renewing_within_days: Some(90),
-        today: today.clone(),
+        today: today.as_deref(),
         ..Default::default()
-    })
+    }))
     .await;
     assert_eq!((total, rows[0].id), (1, id));
     // The notice for the 2027-06-01 renewal was due 2027-03-03, before "today"; the next one is
@@ -193,84 +194,79 @@ async fn story(store: &Store) {
         Some(Date::parse("2029-03-02").unwrap())
     );
     assert_eq!(
-        f(AgreementFilter {
+        f(filter(AgreementQueryText {
             renewing_within_days: Some(30),
-            today: today.clone(),
+            today: today.as_deref(),
             ..Default::default()
-        })
+        }))
         .await
         .1,
         0
     );
     assert_eq!(
-        f(AgreementFilter {
-            liability_cap: Some("uncapped".into()),
+        f(filter(AgreementQueryText {
+            liability_cap: Some("uncapped"),
             ..Default::default()
-        })
+        }))
         .await
         .1,
         1
     );
     assert_eq!(
-        f(AgreementFilter {
-            liability_cap: Some("none".into()),
+        f(filter(AgreementQueryText {
+            liability_cap: Some("none"),
             ..Default::default()
-        })
+        }))
         .await
         .1,
         1
     );
     assert_eq!(
-        f(AgreementFilter {
-            party: Some("globex".into()),
+        f(filter(AgreementQueryText {
+            party: Some("globex"),
             ..Default::default()
-        })
+        }))
         .await
         .1,
         2
     );
     assert_eq!(
-        f(AgreementFilter {
-            party: Some("initech".into()),
+        f(filter(AgreementQueryText {
+            party: Some("initech"),
             ..Default::default()
-        })
+        }))
         .await
         .1,
         1
     );
     assert_eq!(
-        f(AgreementFilter {
-            governing_law: Some("new york".into()),
+        f(filter(AgreementQueryText {
+            governing_law: Some("new york"),
             ..Default::default()
-        })
+        }))
         .await
         .1,
         1
     );
     assert_eq!(
-        f(AgreementFilter {
-            tag: Some("EMEA".into()),
+        f(filter(AgreementQueryText {
+            tag: Some("EMEA"),
             ..Default::default()
-        })
+        }))
         .await
         .1,
         2
     );
-    let bad = store
-        .list_agreements(
-            &me,
-            &AgreementFilter {
-                status: Some("alive".into()),
-                ..Default::default()
-            },
-            Page::default(),
-        )
-        .await;
-    assert!(matches!(bad, Err(StoreError::Invalid(ref e)) if e.0[0].field == "status"));
+    // A bad filter never reaches the store: the typed query refuses it, naming the field.
+    let bad = AgreementQuery::try_from(AgreementQueryText {
+        status: Some("alive"),
+        ..Default::default()
+    });
+    assert!(matches!(bad, Err(ref e) if e.0[0].field == "status"));
     let (page, total) = store
         .list_agreements(
             &me,
-            &AgreementFilter::default(),
+            &AgreementQuery::default(),
             Page {
                 limit: 1,
                 offset: 1,
@@ -588,3 +584,8 @@ async fn a_failed_import_writes_nothing() {
 }
 
 entente_store::on_each_backend!(a_failed_import_writes_nothing);
+
+/// A listing query from its text form, as an edge would check it.
+fn filter(t: AgreementQueryText<'_>) -> AgreementQuery {
+    AgreementQuery::try_from(t).expect("a valid query")
+}

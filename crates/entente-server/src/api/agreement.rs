@@ -10,9 +10,10 @@ use axum::http::StatusCode;
 use entente_domain::access::Permission;
 use entente_domain::agreement::{Agreement, AgreementDraft, AgreementSummary};
 use entente_domain::error::Collector;
+use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::terms::{TermField, Terms};
 use entente_domain::{AgreementId, AgreementStatus, Timestamp};
-use entente_store::{AgreementFilter, AgreementPatch, Page};
+use entente_store::{AgreementPatch, Page};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa_axum::router::OpenApiRouter;
@@ -37,6 +38,70 @@ pub(crate) struct CreateAgreement {
 }
 
 /// A page of agreements.
+/// Portfolio filters as the query string gives them; all optional and combined with AND.
+/// Checked into an [`AgreementQuery`] before the store sees them.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AgreementFilter {
+    /// Lifecycle status.
+    #[param(value_type = Option<entente_domain::AgreementStatus>)]
+    status: Option<String>,
+    /// Kind.
+    #[param(value_type = Option<entente_domain::AgreementKind>)]
+    kind: Option<String>,
+    /// Owner e-mail.
+    owner: Option<String>,
+    /// Tag.
+    tag: Option<String>,
+    /// Counterparty: part of a party's legal or short name (case-insensitive).
+    party: Option<String>,
+    /// Part of the title (case-insensitive).
+    q: Option<String>,
+    /// Initial term ends within this many days from today.
+    #[param(maximum = 36600)]
+    expiring_within_days: Option<u32>,
+    /// Auto-renewing and renewal falls within this many days from today.
+    #[param(maximum = 36600)]
+    renewing_within_days: Option<u32>,
+    /// Last day to give notice of non-renewal falls within this many days from today.
+    #[param(maximum = 36600)]
+    notice_within_days: Option<u32>,
+    /// Liability cap kind: `amount`, `formula`, `uncapped`, or `none` (no cap stated).
+    #[param(value_type = Option<entente_domain::query::CapFilter>, inline)]
+    liability_cap: Option<String>,
+    /// Governing law (exact, case-insensitive).
+    governing_law: Option<String>,
+    /// The day "within N days" counts from (default: today, UTC).
+    #[param(value_type = Option<entente_domain::Date>)]
+    today: Option<String>,
+    /// Order: `updated` (default, newest first), `title`, `effective_date`, `expiration_date`
+    /// or `notice_deadline` (soonest first, unknown dates last).
+    #[param(value_type = Option<entente_domain::query::AgreementSort>, inline)]
+    sort: Option<String>,
+}
+
+impl TryFrom<&AgreementFilter> for AgreementQuery {
+    type Error = entente_domain::ValidationErrors;
+
+    fn try_from(f: &AgreementFilter) -> std::result::Result<Self, Self::Error> {
+        AgreementQuery::try_from(AgreementQueryText {
+            status: f.status.as_deref(),
+            kind: f.kind.as_deref(),
+            owner: f.owner.as_deref(),
+            tag: f.tag.as_deref(),
+            party: f.party.as_deref(),
+            text: f.q.as_deref(),
+            expiring_within_days: f.expiring_within_days,
+            renewing_within_days: f.renewing_within_days,
+            notice_within_days: f.notice_within_days,
+            liability_cap: f.liability_cap.as_deref(),
+            governing_law: f.governing_law.as_deref(),
+            today: f.today.as_deref(),
+            sort: f.sort.as_deref(),
+        })
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct AgreementPage {
     items: Vec<AgreementSummary>,
@@ -53,7 +118,8 @@ async fn list_agreements(
     AppQueries(filter, page): AppQueries<AgreementFilter, Page>,
 ) -> Result<Json<AgreementPage>> {
     let actor = caller.require(Permission::Read)?;
-    let (items, total) = s.store.list_agreements(actor, &filter, page).await?;
+    let query = AgreementQuery::try_from(&filter)?;
+    let (items, total) = s.store.list_agreements(actor, &query, page).await?;
     Ok(Json(AgreementPage {
         items,
         total,

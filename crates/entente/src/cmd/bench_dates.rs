@@ -6,9 +6,10 @@ use anyhow::Context;
 use entente_domain::agreement::AgreementDraft;
 use entente_domain::obligation::{DueRule, Frequency, NewObligation};
 use entente_domain::party::AgreementPartyDraft;
+use entente_domain::query::{AgreementQuery, AgreementSort, DayWindow};
 use entente_domain::terms::{TermField, TermValue, Terms};
 use entente_domain::{Date, Period, Timestamp};
-use entente_store::{Actor, AgreementFilter, DeadlineFilter, Page, Store};
+use entente_store::{Actor, DeadlineFilter, Page, Store};
 use std::time::{Duration, Instant};
 
 /// A small deterministic generator (xorshift) so runs are comparable.
@@ -233,29 +234,33 @@ async fn bench(store: &Store, label: &str, n: usize, queries: usize) -> anyhow::
     );
     // The portfolio listing (`entente list`, GET /api/agreements): a page of 50 plus the total,
     // over the first ten pages so that not only one cached page is timed.
-    let listings: [(&str, Option<u32>, Option<&str>); 4] = [
+    let listings: [(&str, Option<u32>, AgreementSort); 4] = [
         (
             "list --notice-within 90 (page of 50 + count)",
             Some(90),
-            None,
+            AgreementSort::Updated,
         ),
         (
             "list --notice-within 90 --sort notice_deadline",
             Some(90),
-            Some("notice_deadline"),
+            AgreementSort::NoticeDeadline,
         ),
-        ("list, no filter, newest first", None, None),
-        ("list, no filter, --sort title", None, Some("title")),
+        (
+            "list, no filter, newest first",
+            None,
+            AgreementSort::Updated,
+        ),
+        ("list, no filter, --sort title", None, AgreementSort::Title),
     ];
     for (name, notice, sort) in listings {
         let mut times = Vec::with_capacity(queries);
         let mut total = 0;
         for q in 0..queries {
             let day = today.plus_days((q % 30) as i64);
-            let f = AgreementFilter {
-                notice_within_days: notice,
-                today: Some(day.to_string()),
-                sort: sort.map(str::to_owned),
+            let f = AgreementQuery {
+                notice_within: notice.map(DayWindow::new).transpose()?,
+                today: Some(day),
+                sort,
                 ..Default::default()
             };
             let page = Page {

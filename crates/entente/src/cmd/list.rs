@@ -2,16 +2,18 @@
 
 use super::{Ctx, Outcome};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use entente_store::{AgreementFilter, Page};
+use entente_domain::query::{AgreementQuery, AgreementSort, CapFilter, DayWindow};
+use entente_domain::{AgreementKind, AgreementStatus};
+use entente_store::Page;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Status (draft, active, …).
-    #[arg(long)]
-    status: Option<String>,
+    #[arg(long, value_parser = |s: &str| AgreementStatus::parse(s).map_err(|e| e.message))]
+    status: Option<AgreementStatus>,
     /// Kind (collaboration, joint_development, …).
-    #[arg(long)]
-    kind: Option<String>,
+    #[arg(long, value_parser = |s: &str| AgreementKind::parse(s).map_err(|e| e.message))]
+    kind: Option<AgreementKind>,
     /// Owner e-mail.
     #[arg(long)]
     owner: Option<String>,
@@ -25,27 +27,27 @@ pub(crate) struct Args {
     #[arg(long)]
     search: Option<String>,
     /// Ends (without automatic renewal) within N days (0 to 36600).
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_600))]
-    expiring_within: Option<u32>,
+    #[arg(long, value_name = "DAYS", value_parser = window)]
+    expiring_within: Option<DayWindow>,
     /// Renews automatically within N days (0 to 36600).
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_600))]
-    renewing_within: Option<u32>,
+    #[arg(long, value_name = "DAYS", value_parser = window)]
+    renewing_within: Option<DayWindow>,
     /// The next last day to give notice of non-renewal is within N days (0 to 36600).
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_600))]
-    notice_within: Option<u32>,
+    #[arg(long, value_name = "DAYS", value_parser = window)]
+    notice_within: Option<DayWindow>,
     /// The day the windows and the next key dates count from (YYYY-MM-DD, at most two years
     /// ahead; default: today in the tenant's time zone).
-    #[arg(long, value_parser = parse_today)]
+    #[arg(long, value_parser = |s: &str| entente_domain::Date::parse(s).map_err(|e| e.message))]
     today: Option<entente_domain::Date>,
     /// Liability cap: amount, formula, uncapped or none.
-    #[arg(long)]
-    liability_cap: Option<String>,
+    #[arg(long, value_parser = |s: &str| CapFilter::parse(s).map_err(|e| e.message))]
+    liability_cap: Option<CapFilter>,
     /// Governing law.
     #[arg(long)]
     law: Option<String>,
     /// Order: updated, title, effective_date, expiration_date, notice_deadline.
-    #[arg(long)]
-    sort: Option<String>,
+    #[arg(long, value_parser = |s: &str| AgreementSort::parse(s).map_err(|e| e.message))]
+    sort: Option<AgreementSort>,
     /// Rows to show.
     #[arg(long, default_value_t = 100)]
     limit: u32,
@@ -57,28 +59,31 @@ pub(crate) struct Args {
     json: bool,
 }
 
-/// `--today`: a real calendar date, checked before anything is opened.
-fn parse_today(s: &str) -> Result<entente_domain::Date, String> {
-    entente_domain::Date::parse(s).map_err(|e| e.message)
+/// A day window (0 to 36600 days), checked before anything is opened.
+fn window(s: &str) -> Result<DayWindow, String> {
+    let n: u32 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number of days (0 to 36600)"))?;
+    DayWindow::new(n).map_err(|e| e.message)
 }
 
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
         let (store, actor) = ctx.open().await?;
-        let filter = AgreementFilter {
+        let filter = AgreementQuery {
             status: self.status,
             kind: self.kind,
-            owner: self.owner,
-            tag: self.tag,
+            owner: self.owner.map(|o| o.trim().to_lowercase()),
+            tag: self.tag.map(|t| t.trim().to_lowercase()),
             party: self.party,
-            q: self.search,
-            expiring_within_days: self.expiring_within,
-            renewing_within_days: self.renewing_within,
-            notice_within_days: self.notice_within,
+            text: self.search,
+            expiring_within: self.expiring_within,
+            renewing_within: self.renewing_within,
+            notice_within: self.notice_within,
             liability_cap: self.liability_cap,
-            governing_law: self.law,
-            today: self.today.map(|d| d.to_string()),
-            sort: self.sort,
+            governing_law: self.law.map(|l| l.trim().to_lowercase()),
+            today: self.today,
+            sort: self.sort.unwrap_or_default(),
         };
         let (rows, total) = store
             .list_agreements(

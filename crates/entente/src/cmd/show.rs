@@ -5,8 +5,9 @@ use super::{Ctx, Outcome};
 use anyhow::{Context, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use entente_domain::AgreementId;
+use entente_domain::query::AgreementQuery;
 use entente_domain::terms::Source;
-use entente_store::{Actor, AgreementFilter, ObligationFilter, Page, Store};
+use entente_store::{Actor, ObligationFilter, Page, Store};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -32,7 +33,7 @@ pub(crate) async fn resolve(store: &Store, actor: &Actor, id: &str) -> anyhow::R
         let (rows, total) = store
             .list_agreements(
                 actor,
-                &AgreementFilter::default(),
+                &AgreementQuery::default(),
                 Page { limit: 500, offset },
             )
             .await?;

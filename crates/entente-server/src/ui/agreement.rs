@@ -443,10 +443,54 @@ pub(crate) struct ObligationRow {
 /// A clause of the document, with its anchor.
 pub(crate) struct ClauseView {
     pub(crate) anchor: String,
-    pub(crate) number: String,
-    pub(crate) heading: String,
+    /// Its entry in the outline: number and heading, else the first words.
+    pub(crate) outline: String,
     pub(crate) text: String,
+    /// A heading line of its own ("5. Confidentiality"), shown as a heading.
+    pub(crate) is_heading: bool,
     pub(crate) depth: usize,
+}
+
+/// The first `n` words of `text`, with an ellipsis when cut.
+fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= n {
+        words.join(" ")
+    } else {
+        format!("{} …", words[..n].join(" "))
+    }
+}
+
+impl ClauseView {
+    fn from(c: &entente_domain::clause::Clause, anchor: String) -> Self {
+        let number = c.number.as_deref().unwrap_or("").trim();
+        let text = c.text.trim();
+        // The clause text starts with its own number ("4.2 This agreement …"), so the
+        // outline shows the words after it.
+        let body = text
+            .strip_prefix(number)
+            .unwrap_or(text)
+            .trim_start_matches(['.', ' '])
+            .trim();
+        let is_heading = c.heading.is_some() && text.len() <= 80 && !text.ends_with('.');
+        let outline = match (&c.heading, number.is_empty()) {
+            (Some(h), false) => format!("{} {h}", number.trim_end_matches('.')),
+            (Some(h), true) => h.clone(),
+            (None, false) => format!("{} {}", number.trim_end_matches('.'), first_words(body, 4)),
+            (None, true) => first_words(body, 4),
+        };
+        Self {
+            anchor,
+            outline,
+            text: text.to_owned(),
+            is_heading,
+            depth: c
+                .number
+                .as_deref()
+                .map_or(0, |n| n.trim_end_matches('.').matches('.').count())
+                .min(3),
+        }
+    }
 }
 
 /// An audit event in a line.
@@ -649,17 +693,7 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
 
     let clause_views = clauses
         .iter()
-        .map(|c| ClauseView {
-            anchor: anchors.get(&c.id).cloned().unwrap_or_default(),
-            number: c.number.clone().unwrap_or_default(),
-            heading: c.heading.clone().unwrap_or_default(),
-            text: c.text.clone(),
-            depth: c
-                .number
-                .as_deref()
-                .map_or(0, |n| n.trim_end_matches('.').matches('.').count())
-                .min(3),
-        })
+        .map(|c| ClauseView::from(c, anchors.get(&c.id).cloned().unwrap_or_default()))
         .collect();
 
     let versions: Vec<(u32, String, String, String)> = s

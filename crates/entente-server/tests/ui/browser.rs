@@ -136,7 +136,7 @@ async fn in_chromium_a_member_finds_the_halden_notice_deadline_and_lands_on_clau
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
-        "--window-size=1280,800",
+        "--window-size=1280,1000",
         "--hide-scrollbars",
         "--no-first-run",
         "--no-default-browser-check",
@@ -149,6 +149,24 @@ async fn in_chromium_a_member_finds_the_halden_notice_deadline_and_lands_on_clau
     let browser = WebDriver::new(format!("http://127.0.0.1:{}", driver.port), caps)
         .await
         .expect("a Chromium session");
+    // A 1280×800 viewport, whatever the window's own decorations take.
+    let chrome = browser
+        .execute(
+            "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let extra: Vec<u32> = serde_json::from_value(chrome.json().clone()).unwrap_or_default();
+    browser
+        .set_window_rect(
+            0,
+            0,
+            1280 + extra.first().copied().unwrap_or(0),
+            800 + extra.get(1).copied().unwrap_or(0),
+        )
+        .await
+        .unwrap();
     let result = flow(&browser, &app).await;
     browser.quit().await.unwrap();
     result.unwrap();
@@ -179,6 +197,10 @@ async fn flow(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
         .first()
         .await?;
     shot(b, "dashboard").await;
+    let chart = b.find(By::Css("svg.chart")).await?;
+    chart.scroll_into_view().await?;
+    assert!(chart.find_all(By::Css("rect.bar")).await?.len() == 12);
+    shot(b, "dashboard-chart").await;
 
     // The list, filtered to notice deadlines within 90 days.
     b.find(By::Css("nav[aria-label=Main] a[href='/agreements']"))
@@ -211,7 +233,9 @@ async fn flow(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
     let title = wait_for(b, By::Id("a-title")).await;
     assert_eq!(title.text().await?, HALDEN);
     shot(b, "agreement").await;
-    let clause_link = b.find(By::Css("#dates li.notice a.clause-link")).await?;
+    let clause_link = b
+        .find(By::Css("#dates li.notice:not(.past) a.clause-link"))
+        .await?;
     assert_eq!(clause_link.text().await?, "clause 4.2");
     clause_link.scroll_into_view().await?;
     clause_link.click().await?;

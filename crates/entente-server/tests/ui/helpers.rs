@@ -78,6 +78,14 @@ async fn spawn(db: TestDb) -> UiApp {
         )
         .await
         .unwrap();
+    // And one raises the alerts that are due, so inboxes are not empty.
+    store
+        .raise_alerts(
+            entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()),
+            false,
+        )
+        .await
+        .unwrap();
     UiApp {
         addr,
         store,

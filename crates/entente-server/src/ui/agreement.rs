@@ -409,6 +409,8 @@ pub(crate) async fn csv(
 
 /// A key term with where it came from.
 pub(crate) struct TermRow {
+    /// The field's key, for the correction form's address.
+    pub(crate) key: &'static str,
     pub(crate) field: String,
     pub(crate) value: String,
     /// "from clause 4.2", "entered by …".
@@ -506,6 +508,8 @@ pub(crate) struct EventRow {
 #[template(path = "agreement.html")]
 struct AgreementPage {
     shell: Shell,
+    id: String,
+    can_edit: bool,
     title: String,
     kind: String,
     status: String,
@@ -606,6 +610,7 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
                 ),
             };
             TermRow {
+                key: field.as_str(),
                 field: words(field.as_str()),
                 value: sourced.value.to_string(),
                 source,
@@ -761,6 +766,8 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
 
     Ok(render(AgreementPage {
         shell: v.shell("agreements"),
+        id: id.to_string(),
+        can_edit: v.caller.role.allows(Permission::WriteAgreements),
         title: a.title,
         kind: words(a.kind.as_str()),
         status: words(a.status.as_str()),
@@ -786,6 +793,40 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
         chain_ok,
     })
     .into_response())
+}
+
+/// A person's correction of one key term.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TermForm {
+    value: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Corrects a key term in place, as `PUT /api/agreements/{id}/terms/{field}` does: the value is
+/// marked as entered by this person, kept across re-analysis and recorded in the audit trail.
+/// The value is read as JSON when it is JSON (`true`, `{"amount": …}`), else as text.
+pub(crate) async fn set_term(
+    State(s): State<AppState>,
+    Path((id, field)): Path<(String, String)>,
+    super::Posted { viewer, form }: super::Posted<TermForm>,
+) -> UiResult {
+    let actor = viewer.caller.require(Permission::WriteAgreements)?;
+    let id: AgreementId = id.parse().map_err(|_| {
+        UiError(entente_core::CoreError::NotFound {
+            entity: "agreement",
+            id: id.clone(),
+        })
+    })?;
+    let field = entente_domain::terms::TermField::parse(&field).map_err(|e| e.within("field"))?;
+    let raw = form.value.trim();
+    let json = serde_json::from_str::<serde_json::Value>(raw)
+        .unwrap_or_else(|_| serde_json::Value::String(raw.to_owned()));
+    let value = field.parse_value(&json).map_err(|e| e.within("value"))?;
+    s.store
+        .set_term(actor, id, field, value, opt(&form.note))
+        .await?;
+    Ok(super::see_other(&format!("/agreements/{id}#terms")))
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/agreements", get(agreement::list))
         .route("/agreements.csv", get(agreement::csv))
         .route("/agreements/{id}", get(agreement::show))
+        .route("/agreements/{id}/terms/{field}", post(agreement::set_term))
         .route("/alerts", get(inbox::inbox))
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))

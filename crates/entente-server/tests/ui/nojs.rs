@@ -119,6 +119,38 @@ async fn without_javascript_a_member_signs_in_sees_the_dashboard_and_every_nav_l
         assert!(page.contains("id=\"n-4-2\""), "{l}");
         assert!(page.contains("audit chain verifies"), "{l}");
 
+        // A person corrects a key term in place: marked as theirs and in the audit trail.
+        let r = c
+            .post(format!(
+                "{}/agreements/{id}/terms/notice_period_non_renewal",
+                app.addr
+            ))
+            .form(&[
+                ("csrf", crate::helpers::csrf(&page).as_str()),
+                ("value", "P60D"),
+                ("note", "side letter of March"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_eq!(r.url().path(), format!("/agreements/{id}"), "{l}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("entered by admin@example.com"), "{l}");
+        assert!(page.contains("side letter of March"), "{l}");
+        assert!(page.contains("term.set"), "{l}");
+        // Without the token the correction is refused and nothing changes.
+        let r = c
+            .post(format!(
+                "{}/agreements/{id}/terms/notice_period_non_renewal",
+                app.addr
+            ))
+            .form(&[("value", "P10D")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{l}");
+
         // Signing out needs the page's CSRF token; without it nothing happens.
         let r = c
             .post(format!("{}/signout", app.addr))

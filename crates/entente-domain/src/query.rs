@@ -24,6 +24,15 @@ impl DayWindow {
         Ok(Self(days))
     }
 
+    /// A window of `days`, cut to [`DayWindow::MAX`]: for fixed windows known to fit.
+    pub const fn at_most(days: u32) -> Self {
+        if days > Self::MAX {
+            Self(Self::MAX)
+        } else {
+            Self(days)
+        }
+    }
+
     /// The last day of the window that starts on `today`.
     pub fn last_day(self, today: Date) -> Date {
         today.plus_days(i64::from(self.0))
@@ -88,6 +97,17 @@ pub enum AgreementSort {
 }
 
 impl AgreementSort {
+    /// The text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Updated => "updated",
+            Self::Title => "title",
+            Self::EffectiveDate => "effective_date",
+            Self::ExpirationDate => "expiration_date",
+            Self::NoticeDeadline => "notice_deadline",
+        }
+    }
+
     /// Parses `updated`, `title`, `effective_date`, `expiration_date` or `notice_deadline`.
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
         match s.trim() {

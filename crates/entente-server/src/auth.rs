@@ -96,6 +96,15 @@ pub(crate) fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         })
 }
 
+/// Where a cookie session's CSRF token is looked for on a state-changing request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CsrfProof<'a> {
+    /// The `x-csrf-token` header (the JSON API).
+    Header,
+    /// The header, or else this value from a submitted HTML form's `csrf` field (the web UI).
+    HeaderOrForm(Option<&'a str>),
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
@@ -103,6 +112,18 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        Caller::authenticate(parts, state, CsrfProof::Header).await
+    }
+}
+
+impl Caller {
+    /// Authenticates a request by bearer token or session cookie; a cookie session's
+    /// state-changing request must carry its CSRF token where `csrf` says.
+    pub(crate) async fn authenticate(
+        parts: &Parts,
+        state: &AppState,
+        csrf: CsrfProof<'_>,
+    ) -> Result<Self, ApiError> {
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
             let token = auth
                 .to_str()
@@ -152,7 +173,11 @@ impl FromRequestParts<AppState> for Caller {
         // Cookies ride along on cross-site requests; a state-changing request must also prove
         // it came from our pages by echoing the session's CSRF token.
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            let sent = match csrf {
+                CsrfProof::Header => header,
+                CsrfProof::HeaderOrForm(form) => header.or(form),
+            };
             let expected = principal.csrf.as_deref();
             if sent.is_none() || sent != expected {
                 return Err(CoreError::Forbidden(format!(

@@ -15,6 +15,13 @@ pub(crate) type Result<T, E = ApiError> = std::result::Result<T, E>;
 #[derive(Debug)]
 pub(crate) struct ApiError(CoreError);
 
+impl ApiError {
+    /// The failure, for callers that answer in another format (the web UI's pages).
+    pub(crate) fn into_core(self) -> CoreError {
+        self.0
+    }
+}
+
 impl From<CoreError> for ApiError {
     fn from(e: CoreError) -> Self {
         Self(e)

@@ -1,5 +1,6 @@
 //! Entente's HTTP server: the JSON API (documented by a generated OpenAPI 3.1 document),
-//! RFC 9457 problem responses, and a start-up seam tests can drive on port 0.
+//! RFC 9457 problem responses, the web UI (server-rendered pages, `ui`), and a start-up seam
+//! tests can drive on port 0.
 
 mod api;
 mod auth;
@@ -9,6 +10,7 @@ mod openapi;
 pub mod scheduler;
 mod setup;
 mod state;
+mod ui;
 
 pub use state::{AppState, LoginLimiter};
 
@@ -56,7 +58,8 @@ pub fn router(state: AppState) -> Router {
             "/invitation",
             axum::routing::get(links::invitation_page).post(links::accept),
         )
-        .fallback(error::not_found)
+        .merge(ui::router())
+        .fallback(ui::fallback)
         .with_state(state)
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // The matched route template keeps span cardinality low.
@@ -98,16 +101,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(no_store))
 }
 
-/// Whether a response to `path` may hold tenant data or secrets: every API answer (sessions,
-/// new tokens, errors) except the public OpenAPI document, the calendar feeds (whose URL is
-/// the credential) and the pages behind one-time links (setup, reset, invitation).
+/// Whether a response to `path` may hold tenant data or secrets: everything (API answers,
+/// pages, calendar feeds, one-time link pages) except the public OpenAPI document, the
+/// health check and the UI's static files.
 fn private_path(path: &str) -> bool {
-    (path.starts_with("/api/") && path != "/api/openapi.json")
-        || path.starts_with("/calendar/")
-        || path == "/setup"
-        || path.starts_with("/setup/")
-        || path == "/reset-password"
-        || path == "/invitation"
+    !(path == "/api/openapi.json" || path == "/healthz" || path.starts_with("/static/"))
 }
 
 /// Marks private responses `Cache-Control: no-store`, so neither a shared proxy nor the

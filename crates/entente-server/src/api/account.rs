@@ -56,7 +56,7 @@ pub(crate) struct Identity {
     csrf_token: Option<String>,
 }
 
-fn session_cookie(s: &AppState, value: &str, max_age: i64) -> Result<HeaderValue> {
+pub(crate) fn session_cookie(s: &AppState, value: &str, max_age: i64) -> Result<HeaderValue> {
     let name = s.session_cookie_name();
     let secure = if s.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(

@@ -1,7 +1,7 @@
 //! The JSON API: one module per resource, each handler one use-case call. Routes are
 //! registered through utoipa-axum so the OpenAPI document cannot drift from the router.
 
-mod account;
+pub(crate) mod account;
 mod agreement;
 mod alert;
 mod audit;

@@ -1,0 +1,878 @@
+//! The agreements list (filters, sorting, paging, CSV of the current view, full-text search
+//! over clause text) and the agreement page (header, key terms with their sources, key dates
+//! with derivations, obligations with occurrences, the document with its clause outline,
+//! versions and the audit trail). The same store calls as `GET /api/agreements`,
+//! `/api/agreements/{id}`, `/dates`, `/clauses`, `/versions`, `/audit` and `/api/search`.
+
+use super::{Shell, UiError, UiResult, Viewer, number_anchor, render, url_encode};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use entente_domain::access::Permission;
+use entente_domain::agreement::{AgreementKind, AgreementStatus, AgreementSummary};
+use entente_domain::query::{AgreementQuery, AgreementQueryText};
+use entente_domain::terms::Source;
+use entente_domain::{AgreementId, ClauseId, Date, ValidationError};
+use entente_store::{ObligationFilter, Page};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Rows per page of the list.
+const PAGE_ROWS: u32 = 25;
+
+/// The list's query string as typed in the filter form: every field text, so an empty box is
+/// "no filter" and a bad number is a message beside its field rather than a rejection.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    party: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    notice_within_days: String,
+    #[serde(default)]
+    renewing_within_days: String,
+    #[serde(default)]
+    liability_cap: String,
+    #[serde(default)]
+    governing_law: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+fn days(field: &str, s: &str, errors: &mut Vec<ValidationError>) -> Option<u32> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    match t.parse::<u32>() {
+        Ok(n) if n <= entente_domain::time::MAX_WINDOW_DAYS => Some(n),
+        _ => {
+            errors.push(ValidationError::new(
+                field,
+                format!(
+                    "enter a number of days from 0 to {}",
+                    entente_domain::time::MAX_WINDOW_DAYS
+                ),
+            ));
+            None
+        }
+    }
+}
+
+const SORTS: &[(&str, &str)] = &[
+    ("title", "Title"),
+    ("effective_date", "Effective"),
+    ("expiration_date", "Expires"),
+    ("notice_deadline", "Notice by"),
+    ("updated", "Updated"),
+];
+
+impl ListQuery {
+    /// The typed query, and a message per bad field (then the query is empty).
+    fn filter(&self) -> (AgreementQuery, Vec<ValidationError>) {
+        let mut errors = Vec::new();
+        let notice = days("notice_within_days", &self.notice_within_days, &mut errors);
+        let renewing = days(
+            "renewing_within_days",
+            &self.renewing_within_days,
+            &mut errors,
+        );
+        let sort = self.sort.trim();
+        let text = AgreementQueryText {
+            status: Some(self.status.as_str()).filter(|s| !s.trim().is_empty()),
+            kind: Some(self.kind.as_str()).filter(|s| !s.trim().is_empty()),
+            owner: Some(self.owner.as_str()),
+            tag: Some(self.tag.as_str()),
+            party: Some(self.party.as_str()),
+            text: Some(self.q.as_str()),
+            notice_within_days: notice,
+            renewing_within_days: renewing,
+            liability_cap: Some(self.liability_cap.as_str()).filter(|s| !s.trim().is_empty()),
+            governing_law: Some(self.governing_law.as_str()),
+            sort: SORTS.iter().any(|(k, _)| *k == sort).then_some(sort),
+            ..Default::default()
+        };
+        match AgreementQuery::try_from(text) {
+            Ok(f) => (f, errors),
+            Err(e) => {
+                errors.extend(e.0);
+                (AgreementQuery::default(), errors)
+            }
+        }
+    }
+
+    fn page(&self) -> u32 {
+        self.page
+            .trim()
+            .parse::<u32>()
+            .unwrap_or(1)
+            .clamp(1, 100_000)
+    }
+
+    /// The query string of this view with `sort` and `page` replaced.
+    fn query(&self, sort: Option<&str>, page: Option<u32>) -> String {
+        let sort = sort.unwrap_or(&self.sort).to_owned();
+        let page = page.map(|p| p.to_string()).unwrap_or_default();
+        let pairs = [
+            ("q", &self.q),
+            ("text", &self.text),
+            ("kind", &self.kind),
+            ("status", &self.status),
+            ("party", &self.party),
+            ("owner", &self.owner),
+            ("tag", &self.tag),
+            ("notice_within_days", &self.notice_within_days),
+            ("renewing_within_days", &self.renewing_within_days),
+            ("liability_cap", &self.liability_cap),
+            ("governing_law", &self.governing_law),
+            ("sort", &sort),
+            ("page", &page),
+        ];
+        let parts: Vec<String> = pairs
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| format!("{k}={}", url_encode(v.trim())))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    fn any_filter(&self) -> bool {
+        !self.query(Some(""), None).is_empty()
+    }
+}
+
+/// A select box's options: (value, label, selected).
+type Options = Vec<(String, String, bool)>;
+
+fn options(values: impl IntoIterator<Item = (String, String)>, current: &str) -> Options {
+    values
+        .into_iter()
+        .map(|(v, l)| {
+            let sel = v == current.trim();
+            (v, l, sel)
+        })
+        .collect()
+}
+
+pub(crate) fn words(s: &str) -> String {
+    let mut t = s.replace('_', " ");
+    if let Some(c) = t.get(0..1) {
+        let up = c.to_uppercase();
+        t.replace_range(0..1, &up);
+    }
+    t
+}
+
+/// A sortable column header.
+pub(crate) struct Column {
+    pub(crate) label: &'static str,
+    pub(crate) href: String,
+    /// `ascending`, or `none` (the listing sorts one way per column).
+    pub(crate) sorted: &'static str,
+}
+
+/// One clause hit of the full-text search.
+pub(crate) struct Hit {
+    pub(crate) title: String,
+    pub(crate) href: String,
+    pub(crate) clause: String,
+    pub(crate) snippet: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreements.html")]
+struct ListPage {
+    shell: Shell,
+    q: ListQuery,
+    kinds: Options,
+    statuses: Options,
+    caps: Options,
+    columns: Vec<Column>,
+    rows: Vec<AgreementSummary>,
+    total: u64,
+    first: u64,
+    last: u64,
+    prev: Option<String>,
+    next: Option<String>,
+    csv: String,
+    errors: Vec<ValidationError>,
+    hits: Option<Vec<Hit>>,
+    filtered: bool,
+}
+
+impl ListPage {
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+}
+
+pub(crate) async fn list(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ListQuery>,
+) -> UiResult {
+    let actor = v.caller.require(Permission::Read)?;
+    let (filter, errors) = q.filter();
+    let page_no = q.page();
+    let (rows, total) = if errors.is_empty() {
+        let page = Page {
+            limit: PAGE_ROWS,
+            offset: (page_no - 1).saturating_mul(PAGE_ROWS),
+        };
+        s.store.list_agreements(actor, &filter, page).await?
+    } else {
+        (Vec::new(), 0)
+    };
+    let hits = match opt(&q.text) {
+        Some(text) => Some(
+            s.store
+                .search_clauses(actor, &text, 50)
+                .await?
+                .into_iter()
+                .map(|h| {
+                    let href = format!("/agreements/{}", h.agreement_id);
+                    let (clause, href) = match &h.number {
+                        Some(n) => (
+                            format!("clause {}", n.trim_end_matches('.')),
+                            format!("{href}#{}", number_anchor(n)),
+                        ),
+                        None => (
+                            h.heading.clone().unwrap_or_else(|| "clause".into()),
+                            format!("{href}#document"),
+                        ),
+                    };
+                    Hit {
+                        title: h.title,
+                        href,
+                        clause,
+                        snippet: h.snippet,
+                    }
+                })
+                .collect(),
+        ),
+        None => None,
+    };
+    let offset = u64::from((page_no - 1) * PAGE_ROWS);
+    let shown = rows.len() as u64;
+    let current_sort = filter.sort.as_str();
+    let columns = SORTS
+        .iter()
+        .map(|(key, label)| Column {
+            label,
+            href: format!("/agreements{}", q.query(Some(key), None)),
+            sorted: if *key == current_sort {
+                "ascending"
+            } else {
+                "none"
+            },
+        })
+        .collect();
+    let page = ListPage {
+        shell: v.shell("agreements"),
+        kinds: options(
+            AgreementKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_owned(), words(k.as_str()))),
+            &q.kind,
+        ),
+        statuses: options(
+            AgreementStatus::ALL
+                .iter()
+                .map(|k| (k.as_str().to_owned(), words(k.as_str()))),
+            &q.status,
+        ),
+        caps: options(
+            [
+                ("uncapped", "Uncapped"),
+                ("amount", "Capped at an amount"),
+                ("formula", "Capped by a formula"),
+                ("none", "No cap stated"),
+            ]
+            .into_iter()
+            .map(|(a, b)| (a.to_owned(), b.to_owned())),
+            &q.liability_cap,
+        ),
+        columns,
+        total,
+        first: if shown == 0 { 0 } else { offset + 1 },
+        last: offset + shown,
+        prev: (page_no > 1).then(|| format!("/agreements{}", q.query(None, Some(page_no - 1)))),
+        next: (offset + shown < total)
+            .then(|| format!("/agreements{}", q.query(None, Some(page_no + 1)))),
+        csv: format!("/agreements.csv{}", q.query(None, None)),
+        filtered: q.any_filter(),
+        rows,
+        hits,
+        errors,
+        q,
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(page)).into_response())
+}
+
+/// One CSV field: quoted when needed, and a leading `=`, `+`, `-` or `@` defused so a
+/// spreadsheet does not run it as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn opt_date(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The current view (every page of it) as CSV.
+pub(crate) async fn csv(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ListQuery>,
+) -> UiResult {
+    let actor = v.caller.require(Permission::Read)?;
+    let (filter, errors) = q.filter();
+    if let Some(e) = errors.into_iter().next() {
+        return Err(UiError::from(e));
+    }
+    let mut out = String::from(
+        "id,title,kind,status,owner,parties,effective_date,expiration_date,auto_renewal,notice_deadline,liability_cap,governing_law,tags\r\n",
+    );
+    let mut offset = 0u32;
+    loop {
+        let page = Page { limit: 500, offset };
+        let (rows, total) = s.store.list_agreements(actor, &filter, page).await?;
+        for r in &rows {
+            let fields = [
+                r.id.to_string(),
+                r.title.clone(),
+                r.kind.as_str().to_owned(),
+                r.status.as_str().to_owned(),
+                r.owner.clone().unwrap_or_default(),
+                r.parties.join("; "),
+                opt_date(r.effective_date),
+                opt_date(r.expiration_date),
+                r.auto_renewal.map(|b| b.to_string()).unwrap_or_default(),
+                opt_date(r.notice_deadline),
+                r.liability_cap.clone().unwrap_or_default(),
+                r.governing_law.clone().unwrap_or_default(),
+                r.tags.join("; "),
+            ];
+            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+        offset = offset.saturating_add(500);
+        if rows.is_empty() || u64::from(offset) >= total {
+            break;
+        }
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"agreements.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// A key term with where it came from.
+pub(crate) struct TermRow {
+    /// The field's key, for the correction form's address.
+    pub(crate) key: &'static str,
+    pub(crate) field: String,
+    pub(crate) value: String,
+    /// "from clause 4.2", "entered by …".
+    pub(crate) source: String,
+    pub(crate) href: Option<String>,
+    pub(crate) by_person: bool,
+    pub(crate) review: bool,
+}
+
+/// A key date with its derivation.
+pub(crate) struct DateRow {
+    pub(crate) date: String,
+    pub(crate) label: String,
+    pub(crate) derivation: String,
+    pub(crate) clause: Option<(String, String)>,
+    pub(crate) provenance: String,
+    pub(crate) past: bool,
+    pub(crate) notice: bool,
+    pub(crate) conditional: bool,
+}
+
+/// An obligation with its occurrences in the window.
+pub(crate) struct ObligationRow {
+    pub(crate) obligor: String,
+    pub(crate) text: String,
+    pub(crate) owner: String,
+    pub(crate) status: String,
+    pub(crate) vague: bool,
+    pub(crate) occurrences: Vec<(String, String, String)>,
+}
+
+/// A clause of the document, with its anchor.
+pub(crate) struct ClauseView {
+    pub(crate) anchor: String,
+    /// Its entry in the outline: number and heading, else the first words.
+    pub(crate) outline: String,
+    pub(crate) text: String,
+    /// A heading line of its own ("5. Confidentiality"), shown as a heading.
+    pub(crate) is_heading: bool,
+    pub(crate) depth: usize,
+}
+
+/// The first `n` words of `text`, with an ellipsis when cut.
+fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= n {
+        words.join(" ")
+    } else {
+        format!("{} …", words[..n].join(" "))
+    }
+}
+
+impl ClauseView {
+    fn from(c: &entente_domain::clause::Clause, anchor: String) -> Self {
+        let number = c.number.as_deref().unwrap_or("").trim();
+        let text = c.text.trim();
+        // The clause text starts with its own number ("4.2 This agreement …"), so the
+        // outline shows the words after it.
+        let body = text
+            .strip_prefix(number)
+            .unwrap_or(text)
+            .trim_start_matches(['.', ' '])
+            .trim();
+        let is_heading = c.heading.is_some() && text.len() <= 80 && !text.ends_with('.');
+        let outline = match (&c.heading, number.is_empty()) {
+            (Some(h), false) => format!("{} {h}", number.trim_end_matches('.')),
+            (Some(h), true) => h.clone(),
+            (None, false) => format!("{} {}", number.trim_end_matches('.'), first_words(body, 4)),
+            (None, true) => first_words(body, 4),
+        };
+        Self {
+            anchor,
+            outline,
+            text: text.to_owned(),
+            is_heading,
+            depth: c
+                .number
+                .as_deref()
+                .map_or(0, |n| n.trim_end_matches('.').matches('.').count())
+                .min(3),
+        }
+    }
+}
+
+/// An audit event in a line.
+pub(crate) struct EventRow {
+    pub(crate) seq: u64,
+    pub(crate) at: String,
+    pub(crate) actor: String,
+    pub(crate) action: String,
+    pub(crate) details: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agreement.html")]
+struct AgreementPage {
+    shell: Shell,
+    id: String,
+    can_edit: bool,
+    title: String,
+    kind: String,
+    status: String,
+    status_key: &'static str,
+    owner: String,
+    tags: Vec<String>,
+    parties: Vec<(String, String, String)>,
+    next_date: Option<DateRow>,
+    risk: Option<u32>,
+    terms: Vec<TermRow>,
+    dates: Vec<DateRow>,
+    planned: bool,
+    obligations: Vec<ObligationRow>,
+    clauses: Vec<ClauseView>,
+    versions: Vec<(u32, String, String, String)>,
+    redline: Option<String>,
+    audit: Option<Vec<EventRow>>,
+    chain: Option<String>,
+    chain_ok: bool,
+}
+
+fn clause_anchors(clauses: &[entente_domain::clause::Clause]) -> HashMap<ClauseId, String> {
+    let mut seen = std::collections::HashSet::new();
+    clauses
+        .iter()
+        .map(|c| {
+            let by_number = c
+                .number
+                .as_deref()
+                .map(number_anchor)
+                .filter(|a| a.len() > 1 && seen.insert(a.clone()));
+            (
+                c.id,
+                by_number.unwrap_or_else(|| format!("clause-{}", c.ordinal + 1)),
+            )
+        })
+        .collect()
+}
+
+pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> UiResult {
+    let actor = v.caller.require(Permission::Read)?;
+    // An id that does not parse is as absent as one the viewer may not see.
+    let id: AgreementId = id.parse().map_err(|_| {
+        UiError(entente_core::CoreError::NotFound {
+            entity: "agreement",
+            id: id.clone(),
+        })
+    })?;
+    let a = s.store.get_agreement(actor, id).await?;
+    let settings = s.store.alert_settings(actor.org).await?;
+    let today = settings.today(entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()));
+    let dates = s
+        .store
+        .agreement_dates(actor, id, Some(today), Some(today.plus_days(400)), None)
+        .await?;
+    let clauses = s.store.list_clauses(actor, id, None).await?;
+    let anchors = clause_anchors(&clauses);
+    let link = |cid: &ClauseId| anchors.get(cid).map(|a| format!("#{a}"));
+
+    let terms = a
+        .terms
+        .0
+        .iter()
+        .map(|(field, sourced)| {
+            let (source, href, by_person, review) = match &sourced.source {
+                Source::Extracted {
+                    clause_id,
+                    confidence,
+                    ..
+                } => {
+                    let clause = clause_id
+                        .as_ref()
+                        .and_then(|c| clauses.iter().find(|x| x.id == *c));
+                    let label = clause
+                        .and_then(|c| c.number.clone())
+                        .map_or_else(|| "the document".to_owned(), |n| format!("clause {n}"));
+                    (
+                        format!(
+                            "from {label}, confidence {:.0}%",
+                            f64::from(*confidence) * 100.0
+                        ),
+                        clause_id.as_ref().and_then(link),
+                        false,
+                        *confidence < 0.6,
+                    )
+                }
+                Source::User { by, at, note } => (
+                    format!(
+                        "entered by {by} on {}{}",
+                        at.date_utc(),
+                        note.as_deref()
+                            .map(|n| format!(" ({n})"))
+                            .unwrap_or_default()
+                    ),
+                    None,
+                    true,
+                    false,
+                ),
+            };
+            TermRow {
+                key: field.as_str(),
+                field: words(field.as_str()),
+                value: sourced.value.to_string(),
+                source,
+                href,
+                by_person,
+                review,
+            }
+        })
+        .collect();
+
+    let planned = dates.key_dates.is_empty() && !dates.planned_key_dates.is_empty();
+    let key_dates = if planned {
+        &dates.planned_key_dates
+    } else {
+        &dates.key_dates
+    };
+    let date_rows: Vec<DateRow> = key_dates
+        .iter()
+        .map(|k| DateRow {
+            date: k.date.to_string(),
+            label: k.label.clone(),
+            derivation: k.derivation.clone(),
+            clause: k.clause.as_ref().map(|c| {
+                (
+                    c.label(),
+                    link(&c.clause_id).unwrap_or_else(|| "#document".into()),
+                )
+            }),
+            provenance: k.provenance.clone().unwrap_or_default(),
+            past: k.date < today,
+            notice: k.kind == entente_domain::keydates::KeyDateKind::NonRenewalNoticeDeadline,
+            conditional: k.conditional,
+        })
+        .collect();
+    let next_date = date_rows.iter().find(|d| !d.past).map(|d| DateRow {
+        date: d.date.clone(),
+        label: d.label.clone(),
+        derivation: d.derivation.clone(),
+        clause: d.clause.clone(),
+        provenance: d.provenance.clone(),
+        past: false,
+        notice: d.notice,
+        conditional: d.conditional,
+    });
+
+    let obligations = s
+        .store
+        .list_obligations(
+            actor,
+            &ObligationFilter {
+                agreement_id: Some(id.to_string()),
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|o| {
+            let occurrences = dates
+                .occurrences
+                .iter()
+                .filter(|d| d.obligation_id == o.id)
+                .filter(|d| {
+                    d.occurrence.due >= today.plus_days(-90)
+                        && d.status != entente_domain::obligation::ObligationStatus::History
+                })
+                .take(6)
+                .map(|d| {
+                    (
+                        d.occurrence.due.to_string(),
+                        d.status.as_str().to_owned(),
+                        d.occurrence.derivation.clone(),
+                    )
+                })
+                .collect();
+            ObligationRow {
+                obligor: o.obligor,
+                text: o.text,
+                owner: o.owner.unwrap_or_default(),
+                status: o.status.as_str().to_owned(),
+                vague: o.vague,
+                occurrences,
+            }
+        })
+        .collect();
+
+    let clause_views = clauses
+        .iter()
+        .map(|c| ClauseView::from(c, anchors.get(&c.id).cloned().unwrap_or_default()))
+        .collect();
+
+    let versions: Vec<(u32, String, String, String)> = s
+        .store
+        .list_versions(actor, id)
+        .await?
+        .into_iter()
+        .map(|ver| {
+            (
+                ver.number,
+                ver.filename,
+                ver.author,
+                ver.created_at.date_utc().to_string(),
+            )
+        })
+        .collect();
+    let redline = (versions.len() >= 2).then(|| {
+        let n = versions.len();
+        format!(
+            "/api/agreements/{id}/redline?from={}&to={}",
+            versions[n - 2].0,
+            versions[n - 1].0
+        )
+    });
+
+    let risk = if v.caller.role.allows(Permission::ReadInternal) {
+        s.store
+            .latest_check(actor, id, None)
+            .await?
+            .map(|c| c.score)
+    } else {
+        None
+    };
+
+    let (audit, chain, chain_ok) = if v.caller.role.allows(Permission::ReadAudit) {
+        let events = s
+            .store
+            .list_audit(actor, Some(id))
+            .await?
+            .into_iter()
+            .rev()
+            .take(50)
+            .map(|e| EventRow {
+                seq: e.seq,
+                at: e.at.jiff().strftime("%Y-%m-%d %H:%M").to_string(),
+                actor: e.actor,
+                action: e.action,
+                details: e.details.chars().take(160).collect(),
+            })
+            .collect();
+        let (chain, ok) = match s.store.verify_audit(actor.org).await? {
+            None => (
+                "The organisation's audit chain verifies: no event has been changed, removed or reordered.".to_owned(),
+                true,
+            ),
+            Some(b) => (
+                format!("The audit chain is broken at event {}: {}", b.seq, b.reason),
+                false,
+            ),
+        };
+        (Some(events), Some(chain), ok)
+    } else {
+        (None, None, false)
+    };
+
+    Ok(render(AgreementPage {
+        shell: v.shell("agreements"),
+        id: id.to_string(),
+        can_edit: v.caller.role.allows(Permission::WriteAgreements),
+        title: a.title,
+        kind: words(a.kind.as_str()),
+        status: words(a.status.as_str()),
+        status_key: a.status.as_str(),
+        owner: a.owner.unwrap_or_default(),
+        tags: a.tags,
+        parties: a
+            .parties
+            .into_iter()
+            .map(|p| (p.legal_name, p.short_name.unwrap_or_default(), p.role))
+            .collect(),
+        next_date,
+        risk,
+        terms,
+        dates: date_rows,
+        planned,
+        obligations,
+        clauses: clause_views,
+        versions,
+        redline,
+        audit,
+        chain,
+        chain_ok,
+    })
+    .into_response())
+}
+
+/// A person's correction of one key term.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TermForm {
+    value: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Corrects a key term in place, as `PUT /api/agreements/{id}/terms/{field}` does: the value is
+/// marked as entered by this person, kept across re-analysis and recorded in the audit trail.
+/// The value is read as JSON when it is JSON (`true`, `{"amount": …}`), else as text.
+pub(crate) async fn set_term(
+    State(s): State<AppState>,
+    Path((id, field)): Path<(String, String)>,
+    super::Posted { viewer, form }: super::Posted<TermForm>,
+) -> UiResult {
+    let actor = viewer.caller.require(Permission::WriteAgreements)?;
+    let id: AgreementId = id.parse().map_err(|_| {
+        UiError(entente_core::CoreError::NotFound {
+            entity: "agreement",
+            id: id.clone(),
+        })
+    })?;
+    let field = entente_domain::terms::TermField::parse(&field).map_err(|e| e.within("field"))?;
+    let raw = form.value.trim();
+    let json = serde_json::from_str::<serde_json::Value>(raw)
+        .unwrap_or_else(|_| serde_json::Value::String(raw.to_owned()));
+    let value = field.parse_value(&json).map_err(|e| e.within("value"))?;
+    s.store
+        .set_term(actor, id, field, value, opt(&form.note))
+        .await?;
+    Ok(super::see_other(&format!("/agreements/{id}#terms")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_field("@cmd"), "'@cmd");
+    }
+
+    #[test]
+    fn a_view_keeps_its_filters_in_its_links() {
+        let q = ListQuery {
+            notice_within_days: "90".into(),
+            party: "Halden & Co".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            q.query(Some("title"), Some(2)),
+            "?party=Halden%20%26%20Co&notice_within_days=90&sort=title&page=2"
+        );
+        let (f, errors) = q.filter();
+        assert!(errors.is_empty());
+        assert_eq!(
+            f.notice_within,
+            Some(entente_domain::query::DayWindow::new(90).unwrap())
+        );
+        let bad = ListQuery {
+            renewing_within_days: "soon".into(),
+            ..Default::default()
+        };
+        assert_eq!(bad.filter().1[0].field, "renewing_within_days");
+    }
+}

@@ -1,0 +1,256 @@
+//! The dashboard: what falls due in the next 90 days (notice deadlines first, each with its
+//! derivation and clause), overdue obligations, counts that link to the lists behind them,
+//! and renewals by month. Reads the same materialised deadlines and listing as
+//! `GET /api/deadlines` and `GET /api/agreements`.
+
+use super::chart::BarChart;
+use super::{Shell, UiResult, Viewer, number_anchor, render};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use entente_domain::Date;
+use entente_domain::access::Permission;
+use entente_domain::query::{AgreementQuery, CapFilter, DayWindow};
+use entente_store::{Deadline, DeadlineFilter, Page};
+
+/// The window of the dashboard's deadline list, in days.
+pub(crate) const WINDOW_DAYS: u32 = 90;
+
+/// One row of the deadline lists.
+pub(crate) struct DueRow {
+    pub(crate) date: String,
+    pub(crate) days: i32,
+    pub(crate) agreement: String,
+    pub(crate) agreement_href: String,
+    pub(crate) label: String,
+    pub(crate) derivation: String,
+    pub(crate) clause: Option<(String, String)>,
+    pub(crate) owner: String,
+    pub(crate) notice: bool,
+    pub(crate) conditional: bool,
+}
+
+impl DueRow {
+    fn from(d: &Deadline, today: Date) -> Self {
+        let href = format!("/agreements/{}", d.agreement_id);
+        // "clause 4.2" links to the clause by the number people quote.
+        let clause = d.clause.as_ref().map(|c| {
+            let link = match c.strip_prefix("clause ") {
+                Some(n)
+                    if n.chars()
+                        .next()
+                        .is_some_and(|ch| ch.is_ascii_alphanumeric()) =>
+                {
+                    format!("{href}#{}", number_anchor(n))
+                }
+                _ => format!("{href}#document"),
+            };
+            (c.clone(), link)
+        });
+        Self {
+            date: d.due_date.to_string(),
+            days: today.days_until(d.due_date),
+            agreement: d.agreement_title.clone(),
+            agreement_href: href,
+            label: d.label.clone(),
+            derivation: d.derivation.clone(),
+            clause,
+            owner: d.owner.clone().unwrap_or_default(),
+            notice: d.kind == "non_renewal_notice_deadline",
+            conditional: d.conditional,
+        }
+    }
+
+    /// "in 12 days", "today", "3 days late".
+    pub(crate) fn when(&self) -> String {
+        match self.days {
+            0 => "today".to_owned(),
+            1 => "tomorrow".to_owned(),
+            n if n > 1 => format!("in {n} days"),
+            -1 => "1 day late".to_owned(),
+            n => format!("{} days late", -n),
+        }
+    }
+}
+
+/// A count that links to the list behind it.
+pub(crate) struct Count {
+    pub(crate) label: &'static str,
+    pub(crate) value: u64,
+    pub(crate) href: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    shell: Shell,
+    today: String,
+    window: u32,
+    counts: Vec<Count>,
+    due: Vec<DueRow>,
+    overdue: Vec<DueRow>,
+    chart: BarChart,
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+async fn count(s: &AppState, v: &Viewer, f: AgreementQuery) -> UiResult<u64> {
+    let actor = v.caller.require(Permission::Read)?;
+    let page = Page {
+        limit: 1,
+        offset: 0,
+    };
+    Ok(s.store.list_agreements(actor, &f, page).await?.1)
+}
+
+pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult {
+    let actor = v.caller.require(Permission::Read)?;
+    let settings = s.store.alert_settings(actor.org).await?;
+    let today = settings.today(entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()));
+    // One read of the year ahead serves the 90-day list and the renewals chart.
+    let year = s
+        .store
+        .list_deadlines(
+            actor,
+            &DeadlineFilter {
+                within_days: Some(365),
+                today: Some(today.to_string()),
+                limit: Some(10_000),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let horizon = today.plus_days(i64::from(WINDOW_DAYS));
+    let mut due: Vec<DueRow> = year
+        .iter()
+        .filter(|d| d.due_date <= horizon)
+        .map(|d| DueRow::from(d, today))
+        .collect();
+    // Notice deadlines first: missing one renews an agreement for another term.
+    due.sort_by_key(|r| (!r.notice, r.date.clone()));
+    let overdue: Vec<DueRow> = s
+        .store
+        .list_deadlines(
+            actor,
+            &DeadlineFilter {
+                overdue: Some(true),
+                obligations_only: Some(true),
+                today: Some(today.to_string()),
+                limit: Some(200),
+                ..Default::default()
+            },
+        )
+        .await?
+        .iter()
+        .map(|d| DueRow::from(d, today))
+        .collect();
+
+    // Renewals and expirations by month, for the next twelve months.
+    let (y0, m0, _) = today.ymd();
+    let mut months: Vec<(String, u32, String)> = (0..12)
+        .map(|i| {
+            let m = (i32::from(m0) - 1 + i) % 12;
+            let y = i32::from(y0) + (i32::from(m0) - 1 + i) / 12;
+            let label = if m == 0 || i == 0 {
+                format!("{} {}", MONTHS[m as usize], y % 100)
+            } else {
+                MONTHS[m as usize].to_owned()
+            };
+            (label, 0, String::new())
+        })
+        .collect();
+    for d in year
+        .iter()
+        .filter(|d| matches!(d.kind.as_str(), "renewal" | "expiration"))
+    {
+        let (y, m, _) = d.due_date.ymd();
+        let idx = (i32::from(y) - i32::from(y0)) * 12 + i32::from(m) - i32::from(m0);
+        if let Some(slot) = usize::try_from(idx).ok().and_then(|i| months.get_mut(i)) {
+            slot.1 += 1;
+        }
+    }
+    for (i, slot) in months.iter_mut().enumerate() {
+        // Each bar leads to the agreements that renew or end by the end of its month.
+        let (y, m) = {
+            let k = i32::from(m0) - 1 + i32::try_from(i).unwrap_or(0) + 1;
+            (i32::from(y0) + k / 12, k % 12 + 1)
+        };
+        let end = Date::from_ymd(y as i16, m as i8, 1)
+            .map(|first| first.plus_days(-1))
+            .unwrap_or(today);
+        slot.2 = format!(
+            "/agreements?renewing_within_days={}",
+            today.days_until(end).max(0)
+        );
+    }
+    let chart = BarChart::new(
+        "Renewals and expirations by month, next 12 months",
+        560,
+        180,
+        months,
+    );
+
+    let counts = vec![
+        Count {
+            label: "Agreements",
+            value: count(&s, &v, AgreementQuery::default()).await?,
+            href: "/agreements",
+        },
+        Count {
+            label: "Notice deadline within 90 days",
+            value: count(
+                &s,
+                &v,
+                AgreementQuery {
+                    notice_within: Some(DayWindow::at_most(WINDOW_DAYS)),
+                    ..Default::default()
+                },
+            )
+            .await?,
+            href: "/agreements?notice_within_days=90&sort=notice_deadline",
+        },
+        Count {
+            label: "Renewing within 90 days",
+            value: count(
+                &s,
+                &v,
+                AgreementQuery {
+                    renewing_within: Some(DayWindow::at_most(WINDOW_DAYS)),
+                    ..Default::default()
+                },
+            )
+            .await?,
+            href: "/agreements?renewing_within_days=90",
+        },
+        Count {
+            label: "Uncapped liability",
+            value: count(
+                &s,
+                &v,
+                AgreementQuery {
+                    liability_cap: Some(CapFilter::Uncapped),
+                    ..Default::default()
+                },
+            )
+            .await?,
+            href: "/agreements?liability_cap=uncapped",
+        },
+        Count {
+            label: "Overdue obligations",
+            value: overdue.len() as u64,
+            href: "#overdue",
+        },
+    ];
+    Ok(render(DashboardPage {
+        shell: v.shell("dashboard"),
+        today: today.to_string(),
+        window: WINDOW_DAYS,
+        counts,
+        due,
+        overdue,
+        chart,
+    }))
+}

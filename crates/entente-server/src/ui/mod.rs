@@ -1,0 +1,319 @@
+//! The web UI: pages rendered on the server from askama templates (checked at compile time,
+//! escaped by default), over the same store and core calls as the JSON API. Every page works
+//! without JavaScript; htmx (vendored, embedded) only enhances. The strict CSP holds: no
+//! inline script or style, one stylesheet and one script of our own origin.
+//!
+//! Plumbing for pages lives here: the signed-in [`Viewer`] extractor (no session: a redirect
+//! to the sign-in page), [`Posted`] for form posts (CSRF token in a hidden `csrf` field),
+//! the layout's [`Shell`], the error page and the static assets. See `docs/ui.md`.
+
+mod agreement;
+mod assets;
+mod chart;
+mod dashboard;
+mod inbox;
+mod session;
+
+use crate::AppState;
+use crate::auth::{Caller, CsrfProof};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use entente_core::CoreError;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// The UI's routes.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::dashboard))
+        .route("/signin", get(session::signin_page).post(session::signin))
+        .route("/signout", post(session::signout))
+        .route("/agreements", get(agreement::list))
+        .route("/agreements.csv", get(agreement::csv))
+        .route("/agreements/{id}", get(agreement::show))
+        .route("/agreements/{id}/terms/{field}", post(agreement::set_term))
+        .route("/alerts", get(inbox::inbox))
+        .route(assets::CSS_PATH, get(assets::css))
+        .route(assets::HTMX_PATH, get(assets::htmx))
+}
+
+/// Unknown paths: a page for people, a problem document under `/api/`.
+pub(crate) async fn fallback(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        return crate::error::not_found(uri).await;
+    }
+    UiError(CoreError::NotFound {
+        entity: "page",
+        id: uri.path().to_owned(),
+    })
+    .into_response()
+}
+
+/// The navigation's entries: (key, label, path).
+pub(crate) const NAV: &[(&str, &str, &str)] = &[
+    ("dashboard", "Dashboard", "/"),
+    ("agreements", "Agreements", "/agreements"),
+    ("alerts", "Alerts", "/alerts"),
+];
+
+/// What the layout needs on every signed-in page.
+#[derive(Debug, Clone)]
+pub(crate) struct Shell {
+    /// The signed-in person.
+    pub(crate) email: String,
+    /// Their role in the organisation.
+    pub(crate) role: &'static str,
+    /// The session's CSRF token, for the forms on the page (empty for token callers).
+    pub(crate) csrf: String,
+    /// Which navigation entry is current.
+    pub(crate) current: &'static str,
+    /// Stylesheet and script paths.
+    pub(crate) css: &'static str,
+    pub(crate) htmx: &'static str,
+}
+
+impl Shell {
+    /// The navigation entries with whether each is the current one.
+    pub(crate) fn nav(&self) -> Vec<(&'static str, &'static str, bool)> {
+        NAV.iter()
+            .map(|(key, label, path)| (*label, *path, *key == self.current))
+            .collect()
+    }
+}
+
+/// The shell of a page without a signed-in person (sign-in, errors).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bare {
+    pub(crate) css: &'static str,
+}
+
+impl Default for Bare {
+    fn default() -> Self {
+        Self {
+            css: assets::CSS_PATH,
+        }
+    }
+}
+
+/// A signed-in person viewing a page. Without a live session the request is redirected to the
+/// sign-in page, which brings them back here afterwards.
+pub(crate) struct Viewer {
+    pub(crate) caller: Caller,
+}
+
+impl Viewer {
+    /// The layout's data, with `current` highlighted in the navigation.
+    pub(crate) fn shell(&self, current: &'static str) -> Shell {
+        Shell {
+            email: self.caller.principal.email.clone(),
+            role: self.caller.role.as_str(),
+            csrf: self.caller.principal.csrf.clone().unwrap_or_default(),
+            current,
+            css: assets::CSS_PATH,
+            htmx: assets::HTMX_PATH,
+        }
+    }
+}
+
+fn signin_redirect(parts: &Parts) -> Response {
+    let next = parts
+        .uri
+        .path_and_query()
+        .map_or("/", axum::http::uri::PathAndQuery::as_str);
+    let to = if next == "/" {
+        "/signin".to_owned()
+    } else {
+        format!("/signin?next={}", url_encode(next))
+    };
+    Redirect::to(&to).into_response()
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match Caller::authenticate(parts, state, CsrfProof::Header).await {
+            Ok(caller) => Ok(Self { caller }),
+            Err(e) => match e.into_core() {
+                CoreError::Unauthorized(_) => Err(signin_redirect(parts)),
+                other => Err(UiError(other).into_response()),
+            },
+        }
+    }
+}
+
+/// A submitted form from a signed-in person. A cookie session's form must carry the session's
+/// CSRF token in its `csrf` field (or the `x-csrf-token` header, as htmx may send it): the
+/// check runs before the form's own fields are looked at.
+pub(crate) struct Posted<T> {
+    pub(crate) viewer: Viewer,
+    pub(crate) form: T,
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    csrf: Option<String>,
+}
+
+/// Largest form body the UI accepts (uploads go through the API).
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for Posted<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| {
+                UiError(CoreError::Validation(
+                    entente_domain::ValidationError::new("form", "the form is too large").into(),
+                ))
+                .into_response()
+            })?;
+        let rebuild = |parts: Parts| Request::from_parts(parts, Body::from(bytes.clone()));
+        let token = axum::Form::<CsrfField>::from_request(rebuild(parts.clone()), state)
+            .await
+            .map(|f| f.0.csrf)
+            .unwrap_or(None);
+        let caller =
+            match Caller::authenticate(&parts, state, CsrfProof::HeaderOrForm(token.as_deref()))
+                .await
+            {
+                Ok(c) => c,
+                Err(e) => {
+                    return Err(match e.into_core() {
+                        CoreError::Unauthorized(_) => Redirect::to("/signin").into_response(),
+                        other => UiError(other).into_response(),
+                    });
+                }
+            };
+        let form = axum::Form::<T>::from_request(rebuild(parts), state)
+            .await
+            .map_err(|r| {
+                UiError(CoreError::Validation(
+                    entente_domain::ValidationError::new("form", r.body_text()).into(),
+                ))
+                .into_response()
+            })?;
+        Ok(Self {
+            viewer: Viewer { caller },
+            form: form.0,
+        })
+    }
+}
+
+/// A failed page request, answered with the error page.
+#[derive(Debug)]
+pub(crate) struct UiError(pub(crate) CoreError);
+
+impl<E: Into<crate::error::ApiError>> From<E> for UiError {
+    fn from(e: E) -> Self {
+        Self(e.into().into_core())
+    }
+}
+
+/// Result alias for page handlers.
+pub(crate) type UiResult<T = Response> = Result<T, UiError>;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    bare: Bare,
+    status: u16,
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        let (title, message) = match &self.0 {
+            CoreError::NotFound { .. } => (
+                "Not found",
+                "There is nothing here, or it is not shared with you.".to_owned(),
+            ),
+            CoreError::Internal(_) => (
+                "Something went wrong",
+                "The server failed. The cause is in its log; please try again later.".to_owned(),
+            ),
+            CoreError::Forbidden(m) => ("Not allowed", m.clone()),
+            CoreError::Throttled { message, .. } => ("Please wait", message.clone()),
+            other => ("This did not work", other.to_string()),
+        };
+        // The API's mapping decides the status (and logs an internal failure once).
+        let status = crate::error::ApiError::from(self.0)
+            .into_response()
+            .status();
+        let page = ErrorPage {
+            bare: Bare::default(),
+            status: status.as_u16(),
+            title,
+            message,
+        };
+        (status, render(page)).into_response()
+    }
+}
+
+/// Renders a page. askama_web answers a template failure with a bare 500 and logs it (a
+/// failure the compiler did not already rule out: templates are checked at build time).
+pub(crate) fn render<T: IntoResponse>(page: T) -> Response {
+    page.into_response()
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub(crate) fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// An HTML id for a clause number ("4.2" → "n-4-2"), so links can name a clause by the
+/// number people quote.
+pub(crate) fn number_anchor(number: &str) -> String {
+    let mut out = String::from("n");
+    for part in number
+        .trim()
+        .trim_end_matches('.')
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
+        out.push('-');
+        out.push_str(&part.to_ascii_lowercase());
+    }
+    out
+}
+
+/// A 303 to `to` (POST-redirect-GET).
+pub(crate) fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_numbers_become_stable_anchors() {
+        assert_eq!(number_anchor("4.2"), "n-4-2");
+        assert_eq!(number_anchor("4.2."), "n-4-2");
+        assert_eq!(number_anchor("Article IV"), "n-article-iv");
+        assert_eq!(number_anchor("(a)"), "n-a");
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(url_encode("a b&c=d/é"), "a%20b%26c%3Dd/%C3%A9");
+    }
+}

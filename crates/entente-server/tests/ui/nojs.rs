@@ -1,0 +1,291 @@
+//! The UI without JavaScript: plain HTTP with a cookie jar, as a text browser or a screen
+//! reader's simplest mode would use it.
+
+use crate::helpers::{ADMIN, BUYER, HALDEN, UiApp, csrf, links_in, spawn_apps};
+
+async fn without_javascript_a_member_signs_in_sees_the_dashboard_and_every_nav_link_renders() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+
+        // Signed out, the dashboard sends people to the sign-in form.
+        let r = c.get(format!("{}/", app.addr)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_eq!(r.url().path(), "/signin", "{l}");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("<form method=\"post\" action=\"/signin\""),
+            "{l}"
+        );
+
+        // A wrong password is a page that says so, not a problem document.
+        let r = c
+            .post(format!("{}/signin", app.addr))
+            .form(&[("email", ADMIN), ("password", "not the password at all")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{l}");
+        assert!(r.text().await.unwrap().contains("not right"), "{l}");
+
+        let (status, dashboard) = app.sign_in(&c, ADMIN).await;
+        assert_eq!(status, 200, "{l}");
+        assert!(dashboard.contains("<h1>Dashboard</h1>"), "{l}");
+        assert!(dashboard.contains("<main"), "{l}");
+        // Notice deadlines come first, with their derivation and clause.
+        assert!(dashboard.contains(HALDEN), "{l}");
+        assert!(dashboard.contains("notice of non-renewal"), "{l}");
+        assert!(dashboard.contains("<svg class=\"chart\""), "{l}");
+
+        let nav = links_in(&dashboard, "<nav aria-label=\"Main\">", "</nav>");
+        assert!(nav.len() >= 3, "{l}: {nav:?}");
+        for href in &nav {
+            let r = c.get(format!("{}{href}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {href}");
+            assert!(
+                r.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/html"),
+                "{l}: {href}"
+            );
+            let body = r.text().await.unwrap();
+            assert!(body.contains("<main"), "{l}: {href}");
+        }
+
+        // Every count on the dashboard leads to a page that renders.
+        for href in links_in(&dashboard, "<ul class=\"counts\"", "</ul>") {
+            if href.starts_with('#') {
+                continue;
+            }
+            let r = c.get(format!("{}{href}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {href}");
+        }
+
+        // The list filtered to notice deadlines within 90 days holds Halden, and its CSV too.
+        let r = c
+            .get(format!(
+                "{}/agreements?notice_within_days=90&sort=notice_deadline",
+                app.addr
+            ))
+            .send()
+            .await
+            .unwrap();
+        let list = r.text().await.unwrap();
+        assert!(list.contains(HALDEN), "{l}");
+        let csv_href = links_in(&list, "<div class=\"tablehead\">", "</div>")
+            .into_iter()
+            .find(|h| h.starts_with("/agreements.csv"))
+            .expect("a CSV link");
+        let r = c
+            .get(format!("{}{csv_href}", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv"),
+            "{l}"
+        );
+        let csv = r.text().await.unwrap();
+        assert!(csv.starts_with("id,title,kind"), "{l}");
+        assert!(csv.contains(HALDEN), "{l}");
+
+        // A bad number is a message beside its field (422), not a failure.
+        let r = c
+            .get(format!("{}/agreements?notice_within_days=soon", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        assert!(r.text().await.unwrap().contains("id=\"e-notice\""), "{l}");
+
+        // The agreement page: its notice deadline links to clause 4.2 in the document.
+        let id = app.halden().await;
+        let r = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("href=\"#n-4-2\" class=\"clause-link\">clause 4.2</a>"),
+            "{l}"
+        );
+        assert!(page.contains("id=\"n-4-2\""), "{l}");
+        assert!(page.contains("audit chain verifies"), "{l}");
+
+        // A person corrects a key term in place: marked as theirs and in the audit trail.
+        let r = c
+            .post(format!(
+                "{}/agreements/{id}/terms/notice_period_non_renewal",
+                app.addr
+            ))
+            .form(&[
+                ("csrf", crate::helpers::csrf(&page).as_str()),
+                ("value", "P60D"),
+                ("note", "side letter of March"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_eq!(r.url().path(), format!("/agreements/{id}"), "{l}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("entered by admin@example.com"), "{l}");
+        assert!(page.contains("side letter of March"), "{l}");
+        assert!(page.contains("term.set"), "{l}");
+        // Without the token the correction is refused and nothing changes.
+        let r = c
+            .post(format!(
+                "{}/agreements/{id}/terms/notice_period_non_renewal",
+                app.addr
+            ))
+            .form(&[("value", "P10D")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{l}");
+
+        // Signing out needs the page's CSRF token; without it nothing happens.
+        let r = c
+            .post(format!("{}/signout", app.addr))
+            .form(&[("csrf", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{l}");
+        let r = c.get(format!("{}/alerts", app.addr)).send().await.unwrap();
+        assert_eq!(r.url().path(), "/alerts", "{l}: still signed in");
+        let token = csrf(&r.text().await.unwrap());
+        let r = c
+            .post(format!("{}/signout", app.addr))
+            .form(&[("csrf", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.url().path(), "/signin", "{l}");
+        assert!(
+            r.text().await.unwrap().contains("You have signed out."),
+            "{l}"
+        );
+        let r = c
+            .get(format!("{}/agreements", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.url().path(), "/signin", "{l}");
+        assert_eq!(r.url().query(), Some("next=/agreements"), "{l}");
+    }
+}
+
+entente_store::on_each_backend!(
+    without_javascript_a_member_signs_in_sees_the_dashboard_and_every_nav_link_renders
+);
+
+async fn an_agreement_restricted_from_a_member_is_a_404_page_and_absent_from_their_list() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let id = app.halden().await;
+        let members = app.store.list_members(&app.actor).await.unwrap();
+        let admin = members.iter().find(|m| m.email == ADMIN).unwrap().user_id;
+        app.store
+            .set_agreement_access(&app.actor, id, &[admin])
+            .await
+            .unwrap();
+
+        let c = UiApp::client();
+        let (status, _) = app.sign_in(&c, BUYER).await;
+        assert_eq!(status, 200, "{l}");
+        let r = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("<main"), "{l}");
+        assert!(!body.contains(HALDEN), "{l}");
+        let list = c
+            .get(format!("{}/agreements?q=Halden", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!list.contains(HALDEN), "{l}");
+        let dashboard = c
+            .get(format!("{}/", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!dashboard.contains(HALDEN), "{l}");
+
+        // The administrator still sees it.
+        let admin_client = UiApp::client();
+        app.sign_in(&admin_client, ADMIN).await;
+        let r = admin_client
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+    }
+}
+
+entente_store::on_each_backend!(
+    an_agreement_restricted_from_a_member_is_a_404_page_and_absent_from_their_list
+);
+
+async fn unknown_pages_are_pages_and_unknown_api_routes_stay_problem_documents() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        let r = c
+            .get(format!("{}/no-such-page", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{l}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{l}"
+        );
+        let r = c
+            .get(format!("{}/api/no-such-route", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{l}");
+        assert_eq!(
+            r.headers()["content-type"].to_str().unwrap(),
+            "application/problem+json",
+            "{l}"
+        );
+        // Pages are private; static files may be cached.
+        let r = c.get(format!("{}/signin", app.addr)).send().await.unwrap();
+        assert_eq!(r.headers()["cache-control"], "no-store", "{l}");
+        let css = links_in(&r.text().await.unwrap(), "<head>", "</head>")
+            .into_iter()
+            .find(|h| h.ends_with(".css"))
+            .unwrap();
+        let r = c.get(format!("{}{css}", app.addr)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_ne!(r.headers()["cache-control"], "no-store", "{l}");
+    }
+}
+
+entente_store::on_each_backend!(
+    unknown_pages_are_pages_and_unknown_api_routes_stay_problem_documents
+);

@@ -9,7 +9,7 @@ use entente_analysis::Limits;
 use entente_domain::amendment::{Amendment, AmendmentDraft};
 use entente_domain::audit::AuditEvent;
 use entente_domain::dispute::{Dispute, DisputeDraft, Tier, default_tiers};
-use entente_domain::lifecycle::NoticeDraft;
+use entente_domain::lifecycle::NoticeInput;
 use entente_domain::redline::{Redline, redline};
 use entente_domain::{AgreementId, Date, Period, ValidationError};
 use entente_store::{Actor, Store, TerminationView, VersionText};
@@ -189,7 +189,7 @@ pub async fn give_notice(
     store: &Store,
     actor: &Actor,
     agreement: AgreementId,
-    draft: &NoticeDraft,
+    draft: &NoticeInput,
     today: Date,
 ) -> Result<TerminationView> {
     let notice = draft.check(today)?;

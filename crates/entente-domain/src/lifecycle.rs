@@ -414,25 +414,22 @@ impl TerminationKind {
     }
 }
 
-/// A termination notice as given.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct NoticeDraft {
+/// A termination notice as given, its dates read: what the edges (CLI arguments, request
+/// bodies) hand over to be checked against the day it is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeInput {
     /// Why it ends.
     pub kind: TerminationKind,
     /// The party giving notice (id, legal or short name).
     pub given_by: String,
     /// Date the notice was given (default today; may be earlier, never later).
-    #[serde(default)]
-    pub given_on: Option<String>,
+    pub given_on: Option<Date>,
     /// The clause relied on, e.g. "14.2".
-    #[serde(default)]
     pub clause: Option<String>,
     /// Reason in words.
-    #[serde(default)]
     pub reason: Option<String>,
     /// A later effective date than the computed one, if the notice names one.
-    #[serde(default)]
-    pub effective_on: Option<String>,
+    pub effective_on: Option<Date>,
 }
 
 /// How an agreement may leave the store for good.
@@ -515,18 +512,10 @@ pub const NOTICE_CLAUSE_MAX: usize = 100;
 /// Longest reason in a notice, in characters.
 pub const NOTICE_REASON_MAX: usize = 2000;
 
-impl NoticeDraft {
+impl NoticeInput {
     /// Checks the notice as of `today` (the tenant's day), reporting every bad field at once.
     pub fn check(&self, today: Date) -> Result<Notice, crate::ValidationErrors> {
         let mut c = crate::error::Collector::default();
-        let given_on = match self.given_on.as_deref() {
-            Some(s) => c.take("given_on", Date::parse(s)),
-            None => Some(today),
-        };
-        let effective_on = self
-            .effective_on
-            .as_deref()
-            .and_then(|s| c.take("effective_on", Date::parse(s)));
         let text =
             |v: &Option<String>, field: &str, max: usize, c: &mut crate::error::Collector| {
                 let t = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
@@ -540,7 +529,7 @@ impl NoticeDraft {
             };
         let clause = text(&self.clause, "clause", NOTICE_CLAUSE_MAX, &mut c);
         let reason = text(&self.reason, "reason", NOTICE_REASON_MAX, &mut c);
-        if let Some(g) = given_on
+        if let Some(g) = self.given_on
             && g > today
         {
             c.push(ValidationError::new(
@@ -552,10 +541,10 @@ impl NoticeDraft {
         Ok(Notice {
             kind: self.kind,
             given_by: self.given_by.clone(),
-            given_on: given_on.unwrap_or(today),
+            given_on: self.given_on.unwrap_or(today),
             clause,
             reason,
-            effective_on,
+            effective_on: self.effective_on,
         })
     }
 }
@@ -959,8 +948,8 @@ mod tests {
         assert_eq!(fields, ["signed_on", "sha256"]);
     }
 
-    fn draft() -> NoticeDraft {
-        NoticeDraft {
+    fn draft() -> NoticeInput {
+        NoticeInput {
             kind: TerminationKind::Convenience,
             given_by: "Globex".into(),
             given_on: None,
@@ -985,12 +974,12 @@ mod tests {
     #[test]
     fn a_bad_notice_names_every_bad_field_at_once() {
         let mut b = draft();
-        b.given_on = Some("2026-12-05".into());
-        b.effective_on = Some("soon".into());
+        b.given_on = Some(d("2026-12-05"));
+        b.reason = Some("y".repeat(NOTICE_REASON_MAX + 1));
         b.clause = Some("x".repeat(NOTICE_CLAUSE_MAX + 1));
         let e = b.check(d("2026-12-04")).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["effective_on", "clause", "given_on"], "{e}");
+        assert_eq!(fields, ["clause", "reason", "given_on"], "{e}");
         assert!(e.to_string().contains("2026-12-05 is in the future"), "{e}");
     }
 

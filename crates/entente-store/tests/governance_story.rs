@@ -9,7 +9,7 @@ use entente_domain::amendment::{AmendmentDraft, Origin};
 use entente_domain::approval::{ApprovalPolicy, ApprovalRule, ChainState, Decision, StepStatus};
 use entente_domain::dispute::{DisputeStatus, default_tiers};
 use entente_domain::document::{MediaType, sha256_hex};
-use entente_domain::lifecycle::{NoticeDraft, ReviewOutcome, SignatureDraft, TerminationKind, Via};
+use entente_domain::lifecycle::{NoticeInput, ReviewOutcome, SignatureDraft, TerminationKind, Via};
 use entente_domain::obligation::ObligationStatus;
 use entente_domain::party::AgreementPartyDraft;
 use entente_domain::terms::{TermField, TermValue, Terms};
@@ -325,10 +325,10 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             .give_termination_notice(
                 &me,
                 id,
-                &NoticeDraft {
+                &NoticeInput {
                     kind: TerminationKind::Convenience,
                     given_by: "Globex".into(),
-                    given_on: Some(given.to_string()),
+                    given_on: Some(given),
                     clause: Some("14.2".into()),
                     reason: Some("strategy change".into()),
                     effective_on: None,

@@ -19,7 +19,7 @@ use entente_domain::approval::{ApprovalChain, ApprovalPolicy, Decision};
 use entente_domain::audit::AuditEvent;
 use entente_domain::dispute::{Dispute, DisputeDraft, DisputeStatus};
 use entente_domain::lifecycle::{
-    NoticeDraft, Review, ReviewOutcome, Signature, SignatureDraft, TransitionRecord,
+    NoticeInput, Review, ReviewOutcome, Signature, SignatureDraft, TransitionRecord,
 };
 use entente_domain::{AgreementId, AgreementStatus, Date, DisputeId, Money, Period, Timestamp};
 use entente_store::{AsAmended, TerminationView};
@@ -408,6 +408,51 @@ async fn get_termination(
     Ok(Json(s.store.termination(actor, id).await?))
 }
 
+/// A termination notice as the request body gives it; its dates are read into a
+/// [`NoticeInput`] before anything else.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub(crate) struct NoticeDraft {
+    /// Why it ends.
+    kind: entente_domain::lifecycle::TerminationKind,
+    /// The party giving notice (id, legal or short name).
+    given_by: String,
+    /// Date the notice was given (default today; may be earlier, never later).
+    #[serde(default)]
+    given_on: Option<String>,
+    /// The clause relied on, e.g. "14.2".
+    #[serde(default)]
+    clause: Option<String>,
+    /// Reason in words.
+    #[serde(default)]
+    reason: Option<String>,
+    /// A later effective date than the computed one, if the notice names one.
+    #[serde(default)]
+    effective_on: Option<String>,
+}
+
+impl TryFrom<&NoticeDraft> for NoticeInput {
+    type Error = entente_domain::ValidationErrors;
+
+    fn try_from(b: &NoticeDraft) -> std::result::Result<Self, Self::Error> {
+        let mut c = entente_domain::error::Collector::default();
+        let mut date = |field: &str, v: &Option<String>| {
+            v.as_deref()
+                .and_then(|s| c.take(field, entente_domain::Date::parse(s)))
+        };
+        let given_on = date("given_on", &b.given_on);
+        let effective_on = date("effective_on", &b.effective_on);
+        c.finish()?;
+        Ok(NoticeInput {
+            kind: b.kind,
+            given_by: b.given_by.clone(),
+            given_on,
+            clause: b.clause.clone(),
+            reason: b.reason.clone(),
+            effective_on,
+        })
+    }
+}
+
 #[utoipa::path(post, path = "/api/agreements/{id}/termination", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = NoticeDraft,
     responses((status = 201, description = "notice recorded: effective date computed, post-termination obligations created", body = TerminationView),
         (status = 404, description = "no such agreement", body = P),
@@ -419,7 +464,8 @@ async fn give_termination_notice(
     AppJson(b): AppJson<NoticeDraft>,
 ) -> Result<(StatusCode, Json<TerminationView>)> {
     let actor = caller.require(Permission::Govern)?;
-    let t = give_notice(&s.store, actor, id, &b, today()).await?;
+    let notice = NoticeInput::try_from(&b)?;
+    let t = give_notice(&s.store, actor, id, &notice, today()).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
 

@@ -239,6 +239,21 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
         );
         assert!(r.bytes().await.unwrap().starts_with(b"PK"));
 
+        // A notice with unreadable dates names both and records nothing.
+        let (s, bad) = app
+            .post(&format!("{base}/termination"), json!({"kind": "convenience", "given_by": "Globex", "given_on": "2026-02-30", "effective_on": "soon"}))
+            .await;
+        assert_eq!(s, 422, "{l}: {bad}");
+        let fields: Vec<_> = bad["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["given_on", "effective_on"], "{bad}");
+        let (_, none) = app.get(&format!("{base}/termination")).await;
+        assert!(none.is_null(), "{none}");
+
         // Termination for convenience, notice given 40 days ago: 30 days' notice has run.
         let given = today().plus_days(-40);
         let (s, t) = app

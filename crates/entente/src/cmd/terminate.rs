@@ -4,7 +4,8 @@
 
 use super::{Ctx, Outcome, show::resolve, today};
 use anyhow::Context;
-use entente_domain::lifecycle::{NoticeDraft, TerminationKind};
+use entente_domain::Date;
+use entente_domain::lifecycle::{NoticeInput, TerminationKind};
 use entente_store::TerminationView;
 
 #[derive(Debug, clap::Args)]
@@ -17,18 +18,18 @@ pub(crate) struct Args {
     /// The party giving notice (legal name, short name or id).
     #[arg(long)]
     by: Option<String>,
-    /// Date notice was given (default today).
-    #[arg(long)]
-    on: Option<String>,
+    /// Date notice was given (YYYY-MM-DD; default today).
+    #[arg(long, value_parser = |s: &str| Date::parse(s).map_err(|e| e.message))]
+    on: Option<Date>,
     /// Clause relied on, e.g. 14.2.
     #[arg(long)]
     clause: Option<String>,
     /// Reason.
     #[arg(long)]
     reason: Option<String>,
-    /// A later effective date the notice names.
-    #[arg(long)]
-    effective: Option<String>,
+    /// A later effective date the notice names (YYYY-MM-DD).
+    #[arg(long, value_parser = |s: &str| Date::parse(s).map_err(|e| e.message))]
+    effective: Option<Date>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -74,13 +75,13 @@ impl Args {
         let id = resolve(&store, &actor, &self.id).await?;
         let t = match kind {
             Some(kind) => {
-                let notice = NoticeDraft {
+                let notice = NoticeInput {
                     kind,
                     given_by: self.by.clone().unwrap_or_default(),
-                    given_on: self.on.clone(),
+                    given_on: self.on,
                     clause: self.clause.clone(),
                     reason: self.reason.clone(),
-                    effective_on: self.effective.clone(),
+                    effective_on: self.effective,
                 };
                 Some(
                     entente_core::governance::give_notice(&store, &actor, id, &notice, today())

@@ -367,6 +367,69 @@ pub struct NewAgreement {
     pub tracked_from: Option<Date>,
 }
 
+/// Changes to an agreement's own fields, each value checked; absent fields are left alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgreementChange {
+    /// New title.
+    pub title: Option<Title>,
+    /// New kind.
+    pub kind: Option<AgreementKind>,
+    /// New owner; `Some(None)` clears it.
+    pub owner: Option<Option<String>>,
+    /// Replacement tag set, sorted, without repeats.
+    pub tags: Option<Vec<Tag>>,
+    /// New tracking start (checked against the tenant's day when applied); `Some(None)`
+    /// tracks every occurrence from the effective date on.
+    pub tracked_from: Option<Option<Date>>,
+}
+
+impl AgreementChange {
+    /// Reads a change from its text form (request bodies, CLI arguments): an empty owner or
+    /// tracking start clears it. Every bad field is reported at once, by name (`tags[2]`).
+    pub fn from_text(
+        title: Option<&str>,
+        kind: Option<&str>,
+        owner: Option<&str>,
+        tags: Option<&[String]>,
+        tracked_from: Option<&str>,
+    ) -> Result<Self, ValidationErrors> {
+        if let Some(t) = tags {
+            crate::error::check_len("tags", t.len(), MAX_TAGS)?;
+        }
+        let mut c = crate::error::Collector::default();
+        let title = title.and_then(|t| c.take("title", Title::parse(t)));
+        let kind = kind.and_then(|k| c.take("kind", AgreementKind::parse(k)));
+        let owner = match owner {
+            Some("") => Some(None),
+            Some(o) => c.take("owner", parse_owner(o)).map(Some),
+            None => None,
+        };
+        let tracked_from = match tracked_from.map(str::trim) {
+            Some("") => Some(None),
+            Some(t) => c.take("tracked_from", Date::parse(t)).map(Some),
+            None => None,
+        };
+        let tags = tags.map(|list| {
+            let mut v: Vec<Tag> = list
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| c.take(&format!("tags[{i}]"), Tag::parse(t)))
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        });
+        c.finish()?;
+        Ok(Self {
+            title,
+            kind,
+            owner,
+            tags,
+            tracked_from,
+        })
+    }
+}
+
 /// Checks a tracking start given by a person: any valid date up to `today` (a day before the
 /// effective date tracks everything). A later day is refused: occurrences falling due between
 /// now and then would be neither tracked nor alerted.

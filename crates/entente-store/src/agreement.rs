@@ -3,9 +3,8 @@
 
 use crate::row::{json, opt_date, parse_id, to_json, ts};
 use crate::{Actor, Result, Store, StoreError, audit, now_text, party};
-use entente_domain::agreement::{
-    Agreement, AgreementSummary, DerivedColumns, NewAgreement, Title, parse_owner,
-};
+use entente_domain::agreement::AgreementChange;
+use entente_domain::agreement::{Agreement, AgreementSummary, DerivedColumns, NewAgreement, Title};
 use entente_domain::lifecycle::{Deletion, DeletionRefused};
 use entente_domain::party::AgreementParty;
 use entente_domain::query::{AgreementQuery, AgreementSort, CapFilter};
@@ -42,28 +41,6 @@ impl Default for Page {
             offset: 0,
         }
     }
-}
-
-/// Changes to an agreement's own fields; absent fields are left alone.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct AgreementPatch {
-    /// New title.
-    #[schema(value_type = Option<entente_domain::Title>)]
-    pub title: Option<String>,
-    /// New kind.
-    #[schema(value_type = Option<entente_domain::AgreementKind>)]
-    pub kind: Option<String>,
-    /// New owner (empty string clears).
-    #[schema(value_type = Option<entente_domain::schema::EmailOrEmpty>)]
-    pub owner: Option<String>,
-    /// Replacement tag set (at most 100).
-    #[schema(max_items = 100)]
-    #[schema(value_type = Option<Vec<entente_domain::Tag>>)]
-    pub tags: Option<Vec<String>>,
-    /// The day tracking begins (`YYYY-MM-DD`, today at the latest): occurrences due earlier
-    /// are history, neither overdue nor alerted. An empty string tracks every occurrence from
-    /// the effective date on.
-    pub tracked_from: Option<String>,
 }
 
 impl Store {
@@ -234,58 +211,22 @@ impl Store {
         &self,
         actor: &Actor,
         id: AgreementId,
-        patch: &AgreementPatch,
+        change: &AgreementChange,
     ) -> Result<()> {
-        if let Some(tags) = &patch.tags {
-            entente_domain::error::check_len(
-                "tags",
-                tags.len(),
-                entente_domain::agreement::MAX_TAGS,
-            )?;
+        let AgreementChange {
+            title,
+            kind,
+            owner,
+            tags,
+            tracked_from,
+        } = change.clone();
+        if let Some(Some(t)) = tracked_from {
+            let today = self
+                .alert_settings(actor.org)
+                .await?
+                .today(Timestamp::from_jiff(jiff::Timestamp::now()));
+            entente_domain::agreement::check_tracked_from("tracked_from", t, today)?;
         }
-        let mut errs = entente_domain::error::Collector::default();
-        let title = patch.title.as_deref().map(Title::parse).transpose();
-        let title = errs.take("title", title).flatten();
-        let kind = errs
-            .take(
-                "kind",
-                patch.kind.as_deref().map(AgreementKind::parse).transpose(),
-            )
-            .flatten();
-        let owner = match patch.owner.as_deref() {
-            Some("") => Some(None),
-            Some(o) => errs.take("owner", parse_owner(o)).map(Some),
-            None => None,
-        };
-        let tracked_from = match patch.tracked_from.as_deref().map(str::trim) {
-            Some("") => Some(None),
-            Some(t) => {
-                let today = self
-                    .alert_settings(actor.org)
-                    .await?
-                    .today(Timestamp::from_jiff(jiff::Timestamp::now()));
-                errs.take(
-                    "tracked_from",
-                    Date::parse(t)
-                        .and_then(|d| entente_domain::agreement::check_tracked_from("", d, today)),
-                )
-                .map(Some)
-            }
-            None => None,
-        };
-        let mut tags = None;
-        if let Some(list) = &patch.tags {
-            let mut v = Vec::new();
-            for (i, t) in list.iter().enumerate() {
-                if let Some(t) = errs.take(&format!("tags[{i}]"), Tag::parse(t)) {
-                    v.push(t);
-                }
-            }
-            v.sort();
-            v.dedup();
-            tags = Some(v);
-        }
-        errs.finish()?;
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, id).await?;
         let now = now_text();

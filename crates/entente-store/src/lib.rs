@@ -29,7 +29,7 @@ mod secret;
 pub mod testing;
 
 pub use account::{LoginRecord, Member, Principal, TokenInfo};
-pub use agreement::{AgreementPatch, Page};
+pub use agreement::Page;
 pub use alert::{
     AlertKind, AlertView, AttemptView, ClaimedDelivery, DeliveryOutcome, DeliveryView, InboxItem,
     PlannedAlert, RetryPolicy, Webhook,

@@ -1,6 +1,7 @@
 //! The portfolio listing returns each agreement with its own parties and tags, for pages cut
 //! out of filtered and sorted listings, on SQLite and (when configured) PostgreSQL.
 
+use entente_domain::agreement::AgreementChange;
 use entente_domain::agreement::AgreementDraft;
 use entente_domain::party::AgreementPartyDraft;
 use entente_domain::query::{AgreementQuery, AgreementQueryText};
@@ -224,10 +225,14 @@ async fn story(store: &Store) {
         .update_agreement(
             &me,
             golf,
-            &AgreementPatch {
-                tags: Some(vec!["zeta".into(), "beta".into()]),
-                ..Default::default()
-            },
+            &AgreementChange::from_text(
+                None,
+                None,
+                None,
+                Some(&["zeta".into(), "beta".into()]),
+                None,
+            )
+            .unwrap(),
         )
         .await
         .unwrap();

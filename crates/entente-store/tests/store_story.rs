@@ -1,6 +1,7 @@
 //! The store's story: every public method exercised in one realistic sequence, on SQLite and
 //! (when ENTENTE_TEST_POSTGRES is set) on PostgreSQL.
 
+use entente_domain::agreement::AgreementChange;
 use entente_domain::agreement::AgreementDraft;
 use entente_domain::clause::NewClause;
 use entente_domain::document::MediaType;
@@ -434,11 +435,14 @@ async fn story(store: &Store) {
         .update_agreement(
             &me,
             id2,
-            &AgreementPatch {
-                title: Some("Globex Co-Marketing 2026".into()),
-                tags: Some(vec!["b".into(), "a".into()]),
-                ..Default::default()
-            },
+            &AgreementChange::from_text(
+                Some("Globex Co-Marketing 2026"),
+                None,
+                None,
+                Some(&["b".into(), "a".into()]),
+                None,
+            )
+            .unwrap(),
         )
         .await
         .unwrap();
@@ -450,17 +454,8 @@ async fn story(store: &Store) {
             vec!["a".to_owned(), "b".to_owned()]
         )
     );
-    let bad = store
-        .update_agreement(
-            &me,
-            id2,
-            &AgreementPatch {
-                title: Some(String::new()),
-                ..Default::default()
-            },
-        )
-        .await;
-    assert!(matches!(bad, Err(StoreError::Invalid(_))));
+    let bad = AgreementChange::from_text(Some(""), None, None, None, None);
+    assert!(matches!(bad, Err(ref e) if e.0[0].field == "title"));
     let p = store.get_party(&me, a2.parties[1].party_id).await.unwrap();
     let p2 = store
         .update_party(

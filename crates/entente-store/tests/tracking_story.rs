@@ -4,6 +4,7 @@
 //! ENTENTE_TEST_POSTGRES) PostgreSQL. Every date is explicit, so the story does not depend on
 //! the day it runs.
 
+use entente_domain::agreement::AgreementChange;
 use entente_domain::agreement::AgreementDraft;
 use entente_domain::document::MediaType;
 use entente_domain::obligation::{DueRule, Event, Frequency, NewObligation, ObligationStatus};
@@ -397,9 +398,12 @@ async fn story(store: &Store) {
             .update_agreement(
                 &me,
                 legacy,
-                &AgreementPatch {
-                    tracked_from: Some(bad.into()),
-                    ..Default::default()
+                &match AgreementChange::from_text(None, None, None, None, Some(bad)) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        assert_eq!(e.0[0].field, "tracked_from", "{e}");
+                        continue;
+                    }
                 },
             )
             .await
@@ -422,10 +426,7 @@ async fn story(store: &Store) {
         .update_agreement(
             &me,
             legacy,
-            &AgreementPatch {
-                tracked_from: Some("2026-03-01".into()),
-                ..Default::default()
-            },
+            &AgreementChange::from_text(None, None, None, None, Some("2026-03-01")).unwrap(),
         )
         .await
         .unwrap();
@@ -441,10 +442,7 @@ async fn story(store: &Store) {
         .update_agreement(
             &me,
             legacy,
-            &AgreementPatch {
-                tracked_from: Some(String::new()),
-                ..Default::default()
-            },
+            &AgreementChange::from_text(None, None, None, None, Some("")).unwrap(),
         )
         .await
         .unwrap();

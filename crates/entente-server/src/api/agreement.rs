@@ -8,12 +8,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use entente_domain::access::Permission;
+use entente_domain::agreement::AgreementChange;
 use entente_domain::agreement::{Agreement, AgreementDraft, AgreementSummary};
 use entente_domain::error::Collector;
 use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::terms::{TermField, Terms};
 use entente_domain::{AgreementId, AgreementStatus, Timestamp};
-use entente_store::{AgreementPatch, Page};
+use entente_store::Page;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa_axum::router::OpenApiRouter;
@@ -184,6 +185,43 @@ async fn get_agreement(
     Ok(Json(s.store.get_agreement(actor, id).await?))
 }
 
+/// Changes to an agreement's own fields as the request body gives them; absent fields are
+/// left alone. Read into an [`AgreementChange`] before anything else.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub(crate) struct AgreementPatch {
+    /// New title.
+    #[schema(value_type = Option<entente_domain::Title>)]
+    title: Option<String>,
+    /// New kind.
+    #[schema(value_type = Option<entente_domain::AgreementKind>)]
+    kind: Option<String>,
+    /// New owner (empty string clears).
+    #[schema(value_type = Option<entente_domain::schema::EmailOrEmpty>)]
+    owner: Option<String>,
+    /// Replacement tag set (at most 100).
+    #[schema(max_items = 100)]
+    #[schema(value_type = Option<Vec<entente_domain::Tag>>)]
+    tags: Option<Vec<String>>,
+    /// The day tracking begins (`YYYY-MM-DD`, today at the latest): occurrences due earlier
+    /// are history, neither overdue nor alerted. An empty string tracks every occurrence from
+    /// the effective date on.
+    tracked_from: Option<String>,
+}
+
+impl TryFrom<&AgreementPatch> for AgreementChange {
+    type Error = entente_domain::ValidationErrors;
+
+    fn try_from(p: &AgreementPatch) -> std::result::Result<Self, Self::Error> {
+        AgreementChange::from_text(
+            p.title.as_deref(),
+            p.kind.as_deref(),
+            p.owner.as_deref(),
+            p.tags.as_deref(),
+            p.tracked_from.as_deref(),
+        )
+    }
+}
+
 #[utoipa::path(patch, path = "/api/agreements/{id}", tag = "agreements", params(("id" = AgreementId, Path)), request_body = AgreementPatch,
     responses((status = 200, body = Agreement), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn update_agreement(
@@ -193,7 +231,8 @@ async fn update_agreement(
     AppJson(patch): AppJson<AgreementPatch>,
 ) -> Result<Json<Agreement>> {
     let actor = caller.require(Permission::WriteAgreements)?;
-    s.store.update_agreement(actor, id, &patch).await?;
+    let change = AgreementChange::try_from(&patch)?;
+    s.store.update_agreement(actor, id, &change).await?;
     Ok(Json(s.store.get_agreement(actor, id).await?))
 }
 

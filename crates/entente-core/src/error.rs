@@ -1,5 +1,5 @@
 //! Use-case errors: what the caller should fix (validation, unreadable document), what is
-//! missing or conflicting, and internal failures whose detail is only logged.
+//! missing or conflicting, and internal failures whose cause chain is only logged.
 
 use entente_domain::ValidationErrors;
 use entente_store::StoreError;
@@ -39,9 +39,18 @@ pub enum CoreError {
     /// Conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
-    /// Anything else (database down, corrupt data); logged, not shown to clients.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Anything else (database down, corrupt data). The cause, with its own chain of causes,
+    /// is the error's `source`: logged once where the error leaves the program (the server's
+    /// error mapping, the CLI's message), never shown to API clients.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl CoreError {
+    /// An internal failure caused by `cause` (an error, or a message saying what broke).
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
+        Self::Internal(cause.into())
+    }
 }
 
 impl From<StoreError> for CoreError {
@@ -50,7 +59,7 @@ impl From<StoreError> for CoreError {
             StoreError::NotFound { entity, id } => Self::NotFound { entity, id },
             StoreError::Conflict(m) => Self::Conflict(m),
             StoreError::Invalid(v) => Self::Validation(v),
-            other => Self::Internal(other.to_string()),
+            other => Self::Internal(Box::new(other)),
         }
     }
 }

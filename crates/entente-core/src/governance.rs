@@ -9,7 +9,7 @@ use entente_domain::amendment::{Amendment, AmendmentDraft};
 use entente_domain::audit::AuditEvent;
 use entente_domain::dispute::{Dispute, DisputeDraft, Tier, default_tiers};
 use entente_domain::redline::{Redline, redline};
-use entente_domain::{AgreementId, Date, Period, ValidationError};
+use entente_domain::{AgreementId, Period, ValidationError};
 use entente_store::{Actor, Store, VersionText};
 use serde::Serialize;
 
@@ -66,7 +66,8 @@ pub fn tiers_from_text(text: &str) -> Vec<Tier> {
         .collect()
 }
 
-/// Opens a dispute. Without explicit tiers, it follows the tiers of the latest version's
+/// Opens a dispute (opened today in the tenant's time zone unless the draft names a day).
+/// Without explicit tiers, it follows the tiers of the latest version's
 /// dispute-resolution clause, or negotiation 30 days → mediation 60 days → arbitration when
 /// the agreement states none.
 pub async fn open_dispute(
@@ -74,10 +75,10 @@ pub async fn open_dispute(
     actor: &Actor,
     agreement: AgreementId,
     draft: &DisputeDraft,
-    today: Date,
 ) -> Result<Dispute> {
     // Visibility first: another tenant's agreement does not exist, whatever the body says.
     store.get_agreement(actor, agreement).await?;
+    let today = store.today(actor).await?;
     let (subject, parties, amount, opened_on) = draft.validate(today)?;
     let tiers = match &draft.tiers {
         Some(t) => t

@@ -26,6 +26,7 @@ pub mod approval;
 pub mod audit;
 pub mod calendar;
 pub mod clause;
+pub mod clock;
 pub mod dispute;
 pub mod document;
 pub mod error;
@@ -44,6 +45,7 @@ pub mod terms;
 pub mod time;
 
 pub use agreement::{AgreementKind, AgreementStatus, Tag, Title};
+pub use clock::Clock;
 pub use error::{ValidationError, ValidationErrors};
 pub use id::*;
 pub use money::{Currency, Money};

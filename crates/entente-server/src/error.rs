@@ -118,7 +118,8 @@ impl IntoResponse for ApiError {
             CoreError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "forbidden", m, Vec::new()),
             CoreError::Conflict(m) => problem(StatusCode::CONFLICT, "conflict", m, Vec::new()),
             CoreError::Internal(cause) => {
-                tracing::error!(error.cause = %cause, "request failed");
+                // The one place an internal failure is logged: with every cause in its chain.
+                tracing::error!(error.cause = %cause_chain(cause.as_ref()), "request failed");
                 problem(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
@@ -128,6 +129,22 @@ impl IntoResponse for ApiError {
             }
         }
     }
+}
+
+/// `error: its cause: the cause's cause…`, each message once.
+pub(crate) fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut next = error.source();
+    while let Some(e) = next {
+        let text = e.to_string();
+        // A wrapper that repeats its source's message (`{0}`) adds nothing to the chain.
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = e.source();
+    }
+    out
 }
 
 /// Unknown routes get a problem document too.

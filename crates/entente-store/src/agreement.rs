@@ -2,17 +2,15 @@
 //! pagination, update, status transitions, term corrections and delete.
 
 use crate::row::{json, opt_date, parse_id, to_json, ts};
-use crate::{Actor, Result, Store, StoreError, audit, now_text, party};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, party};
 use entente_domain::agreement::{
     Agreement, AgreementSummary, DerivedColumns, NewAgreement, Title, parse_owner,
 };
 use entente_domain::party::AgreementParty;
 use entente_domain::terms::{Source, Sourced, TermField, TermValue, Terms};
-use entente_domain::{
-    AgreementId, AgreementKind, AgreementStatus, Date, Tag, Timestamp, ValidationError,
-};
+use entente_domain::{AgreementId, AgreementKind, AgreementStatus, Date, Tag, ValidationError};
 use serde::Deserialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 use std::collections::HashMap;
 
 /// Portfolio filters; all optional and combined with AND.
@@ -141,7 +139,7 @@ impl Store {
     /// dates are kept), else today in the tenant's time zone. The tenant's key dates are
     /// brought up to date first, so the listing and the key-date engine agree.
     async fn listing_today(&self, actor: &Actor, today: Option<&str>) -> Result<Date> {
-        let now = Timestamp::from_jiff(jiff::Timestamp::now());
+        let now = self.now();
         self.refresh_org_deadlines(actor.org, now).await?;
         let real = self.alert_settings(actor.org).await?.today(now);
         let Some(t) = today else { return Ok(real) };
@@ -275,7 +273,7 @@ impl Store {
         errs.finish()?;
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, id).await?;
-        let now = now_text();
+        let now = self.now_text();
         let org = actor.org.to_string();
         if let Some(t) = &title {
             sqlx::query(
@@ -343,8 +341,8 @@ impl Store {
         next: AgreementStatus,
         reason: Option<&str>,
     ) -> Result<AgreementStatus> {
-        self.move_agreement(actor, id, next, reason, crate::governance::today_utc())
-            .await
+        let today = self.today(actor).await?;
+        self.move_agreement(actor, id, next, reason, today).await
     }
 
     /// Sets a term as a person's value (wins over any extraction).
@@ -358,7 +356,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, id).await?;
-        let now = now_text();
+        let now = self.now_text();
         let at = ts(&now)?;
         let sourced = Sourced {
             value,
@@ -388,7 +386,7 @@ impl Store {
     pub async fn clear_term(&self, actor: &Actor, id: AgreementId, field: TermField) -> Result<()> {
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, id).await?;
-        let now = now_text();
+        let now = self.now_text();
         let n = sqlx::query("delete from term where agreement_id = $1 and field = $2")
             .bind(id.to_string())
             .bind(field.as_str())
@@ -459,13 +457,13 @@ impl Store {
 
 /// Inserts an agreement inside a caller's transaction (shared with import).
 pub(crate) async fn insert_agreement(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     actor: &Actor,
     new: &NewAgreement,
 ) -> Result<AgreementId> {
     let id = AgreementId::new();
     let org = actor.org.to_string();
-    let now = now_text();
+    let now = tx.now_text();
     sqlx::query(
         "insert into agreement (agreement_id, organisation_id, title, kind, status, owner, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -537,7 +535,7 @@ pub(crate) async fn insert_agreement(
 }
 
 async fn insert_tags(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     id: AgreementId,
     tags: &[Tag],
@@ -557,7 +555,7 @@ async fn insert_tags(
 
 /// Checks the agreement exists in the actor's tenant and returns its status.
 pub(crate) async fn lock_agreement(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     actor: &Actor,
     id: AgreementId,
 ) -> Result<AgreementStatus> {
@@ -575,11 +573,7 @@ pub(crate) async fn lock_agreement(
     AgreementStatus::parse(&s).map_err(|e| StoreError::Corrupt(e.message))
 }
 
-pub(crate) async fn touch(
-    tx: &mut Transaction<'static, Any>,
-    id: AgreementId,
-    now: &str,
-) -> Result<()> {
+pub(crate) async fn touch(tx: &mut Tx, id: AgreementId, now: &str) -> Result<()> {
     sqlx::query("update agreement set updated_at = $1 where agreement_id = $2")
         .bind(now)
         .bind(id.to_string())
@@ -589,7 +583,7 @@ pub(crate) async fn touch(
 }
 
 pub(crate) async fn upsert_term(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     id: AgreementId,
     field: TermField,
@@ -614,7 +608,7 @@ pub(crate) async fn upsert_term(
 
 /// Recomputes the portfolio columns from the stored terms.
 pub(crate) async fn refresh_derived(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     id: AgreementId,
     now: &str,

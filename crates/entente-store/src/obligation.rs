@@ -3,15 +3,15 @@
 
 use crate::agreement::{load_terms, lock_agreement, touch};
 use crate::row::{json, opt_date, parse_id, to_json};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::obligation::{
     EACH_KEY, NewObligation, Obligation, ObligationStatus, obligor_key,
 };
 use entente_domain::party::match_key;
 use entente_domain::terms::TermField;
-use entente_domain::{AgreementId, Date, ObligationId, Timestamp, ValidationError};
+use entente_domain::{AgreementId, Date, ObligationId, ValidationError};
 use serde::Deserialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// Obligation filters; all optional.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -46,7 +46,7 @@ pub struct ObligationPatch {
 }
 
 pub(crate) async fn insert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     agreement: AgreementId,
     o: &NewObligation,
@@ -195,7 +195,7 @@ impl Store {
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, agreement).await?;
         let org = actor.org.to_string();
-        let now = now_text();
+        let now = self.now_text();
         let effective = load_terms(&mut *tx, &org, agreement)
             .await?
             .date(TermField::EffectiveDate);
@@ -285,7 +285,7 @@ impl Store {
         }
         let today = match &f.today {
             Some(t) => errs.take("today", Date::parse(t)),
-            None => Some(Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()),
+            None => Some(self.today(actor).await?),
         };
         errs.finish()?;
         let today = today.ok_or_else(|| ValidationError::new("today", "invalid"))?;
@@ -339,7 +339,7 @@ impl Store {
         errs.finish()?;
         let cur = self.get_obligation(actor, id).await?;
         let mut tx = self.begin().await?;
-        let now = now_text();
+        let now = self.now_text();
         if let Some(next) = next {
             cur.status.transition(next)?;
             // Compare-and-set on the status read above, so two concurrent updates cannot both apply.

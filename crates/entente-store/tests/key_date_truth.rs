@@ -11,6 +11,14 @@ use entente_store::testing::TestDb;
 use entente_store::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The cases run from this instant on (each store's clock starts there): seeded and dated, a
+/// failing case replays on any day.
+const START: &str = "2026-12-04T10:00:00Z";
+
+fn start() -> Timestamp {
+    Timestamp::parse(START).unwrap()
+}
+
 /// A small deterministic generator (SplitMix64): reproducible cases without a dependency.
 struct Rng(u64);
 
@@ -31,7 +39,7 @@ impl Rng {
 /// expiration, most renewing (monthly to three-yearly, or unstated), notice in days, business
 /// days or months, or none.
 fn random_terms(r: &mut Rng) -> Terms {
-    let at = Timestamp::from_jiff(jiff::Timestamp::now());
+    let at = start();
     let mut t = Terms::default();
     let mut set = |f, v| t.set_user(f, v, "test", at, None);
     let effective = Date::parse("2018-01-01")
@@ -121,6 +129,7 @@ async fn list_all(store: &Store, me: &Actor, f: AgreementFilter) -> Vec<Agreemen
 async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
+        store.clock().set(start());
         let org = store.ensure_organisation("acme", "Acme").await.unwrap();
         let me = Actor::new(org, "test");
         let mut r = Rng(0x5EED_2026_1204);
@@ -130,7 +139,7 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
             let new = draft.validate(random_terms(&mut r)).unwrap();
             ids.push(store.create_agreement(&me, &new).await.unwrap());
         }
-        let real = Timestamp::from_jiff(jiff::Timestamp::now()).date_utc();
+        let real = store.today(&me).await.unwrap();
         // "Today" anywhere from eight years back to two years ahead (the listing keeps key
         // dates that far), including the real day.
         let mut days = vec![real];
@@ -214,10 +223,11 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
 async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
+        store.clock().set(start());
         let org = store.ensure_organisation("acme", "Acme").await.unwrap();
         let me = Actor::new(org, "test");
-        let at = Timestamp::from_jiff(jiff::Timestamp::now());
-        let today = at.date_utc();
+        let at = store.now();
+        let today = store.today(&me).await.unwrap();
         let mut t = Terms::default();
         // A ten-year first term: its first notice deadline lies far past any two-year window.
         t.set_user(
@@ -300,12 +310,13 @@ async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
 async fn a_change_between_two_listings_is_seen_by_the_second() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
+        store.clock().set(start());
         let org = store.ensure_organisation("acme", "Acme").await.unwrap();
         let me = Actor::new(org, "test");
         let mut r = Rng(7);
         let mut t = random_terms(&mut r);
-        let at = Timestamp::from_jiff(jiff::Timestamp::now());
-        let today = at.date_utc();
+        let at = store.now();
+        let today = store.today(&me).await.unwrap();
         t.set_user(
             TermField::EffectiveDate,
             TermValue::Date(today.plus_days(-100)),

@@ -20,8 +20,8 @@ use entente_domain::dispute::{Dispute, DisputeDraft, DisputeStatus};
 use entente_domain::lifecycle::{
     NoticeDraft, Review, ReviewOutcome, Signature, SignatureDraft, TransitionRecord,
 };
-use entente_domain::{AgreementId, AgreementStatus, Date, DisputeId, Money, Period, Timestamp};
-use entente_store::{AsAmended, TerminationView};
+use entente_domain::{AgreementId, AgreementStatus, Date, DisputeId, Money, Period};
+use entente_store::{Actor, AsAmended, TerminationView};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -48,15 +48,18 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 type P = crate::error::Problem;
 
-fn today() -> Date {
-    Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
-}
-
-fn date_or_today(field: &str, s: Option<&str>) -> Result<Date> {
-    Ok(s.map(Date::parse)
-        .transpose()
-        .map_err(|e| e.within(field))?
-        .unwrap_or_else(today))
+/// The date in `value` (its error names `field`), else today in the actor's tenant.
+async fn date_or_today(
+    s: &AppState,
+    actor: &Actor,
+    field: &str,
+    value: Option<&str>,
+) -> Result<Date> {
+    match value.map(Date::parse).transpose() {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Ok(s.store.today(actor).await?),
+        Err(e) => Err(e.within(field).into()),
+    }
 }
 
 #[utoipa::path(get, path = "/api/agreements/{id}/transitions", tag = "lifecycle", params(("id" = AgreementId, Path)),
@@ -207,7 +210,7 @@ async fn sign_agreement(
     AppJson(b): AppJson<SignatureDraft>,
 ) -> Result<(StatusCode, Json<Signed>)> {
     let actor = caller.require(Permission::Govern)?;
-    let sig = b.validate(today())?;
+    let sig = b.validate(s.store.today(actor).await?)?;
     let (signature, status) = s.store.sign_agreement(actor, id, &sig).await?;
     Ok((StatusCode::CREATED, Json(Signed { signature, status })))
 }
@@ -286,7 +289,7 @@ async fn get_consolidated(
 ) -> Result<Json<AsAmended>> {
     let actor = caller.require(Permission::Read)?;
     s.store.get_agreement(actor, id).await?;
-    let on = date_or_today("on", q.on.as_deref())?;
+    let on = date_or_today(&s, actor, "on", q.on.as_deref()).await?;
     Ok(Json(s.store.consolidated(actor, id, on).await?))
 }
 
@@ -330,7 +333,7 @@ async fn get_redline(
                 &r.to.author,
                 r.to.created_at,
             )
-            .map_err(|e| entente_core::CoreError::Internal(e.to_string()))?;
+            .map_err(entente_core::CoreError::internal)?;
             Ok((
                 [
                     (
@@ -395,7 +398,7 @@ async fn record_review(
     AppJson(b): AppJson<ReviewBody>,
 ) -> Result<(StatusCode, Json<Vec<Review>>)> {
     let actor = caller.require(Permission::Govern)?;
-    let on = date_or_today("reviewed_on", b.reviewed_on.as_deref())?;
+    let on = date_or_today(&s, actor, "reviewed_on", b.reviewed_on.as_deref()).await?;
     let cycle = b
         .cycle
         .as_deref()
@@ -434,7 +437,7 @@ async fn give_termination_notice(
     let actor = caller.require(Permission::Govern)?;
     let t = s
         .store
-        .give_termination_notice(actor, id, &b, today())
+        .give_termination_notice(actor, id, &b, s.store.today(actor).await?)
         .await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
@@ -461,7 +464,7 @@ async fn create_dispute(
     AppJson(b): AppJson<DisputeDraft>,
 ) -> Result<(StatusCode, Json<Dispute>)> {
     let actor = caller.require(Permission::Govern)?;
-    let d = open_dispute(&s.store, actor, id, &b, today()).await?;
+    let d = open_dispute(&s.store, actor, id, &b).await?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
@@ -499,7 +502,7 @@ async fn escalate_dispute(
 ) -> Result<Json<Dispute>> {
     let actor = caller.require(Permission::Govern)?;
     s.store.get_dispute(actor, id).await?;
-    let on = date_or_today("on", b.on.as_deref())?;
+    let on = date_or_today(&s, actor, "on", b.on.as_deref()).await?;
     Ok(Json(s.store.escalate_dispute(actor, id, on, b.note).await?))
 }
 
@@ -530,7 +533,7 @@ async fn resolve_dispute(
 ) -> Result<Json<Dispute>> {
     let actor = caller.require(Permission::Govern)?;
     s.store.get_dispute(actor, id).await?;
-    let on = date_or_today("on", b.on.as_deref())?;
+    let on = date_or_today(&s, actor, "on", b.on.as_deref()).await?;
     Ok(Json(
         s.store
             .resolve_dispute(actor, id, b.outcome, on, b.notes, b.settlement)
@@ -555,7 +558,7 @@ async fn escalate_due_disputes(
     AppJson(b): AppJson<Tick>,
 ) -> Result<Json<Vec<Dispute>>> {
     let actor = caller.require(Permission::Govern)?;
-    let today = date_or_today("today", b.today.as_deref())?;
+    let today = date_or_today(&s, actor, "today", b.today.as_deref()).await?;
     Ok(Json(s.store.escalate_due_disputes(actor, today).await?))
 }
 

@@ -3,7 +3,6 @@
 //! A feed belongs to its owner and shows only what the owner may see at the time it is read.
 
 use crate::helpers::{PASSWORD, bearer_client, spawn_apps};
-use entente_domain::Timestamp;
 use entente_domain::access::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -66,7 +65,7 @@ async fn calendar_feeds_parse_back_with_the_right_dates_and_rotate() {
             .await;
         assert_eq!(status, 201);
         app.store
-            .refresh_deadlines(Timestamp::from_jiff(jiff::Timestamp::now()), 100)
+            .refresh_deadlines(app.store.now(), 100)
             .await
             .unwrap();
 
@@ -283,7 +282,7 @@ async fn feeds_belong_to_their_owner_and_show_only_what_the_owner_may_see_now() 
         assert_eq!(status, 201, "{b}");
         let (a_id, b_id) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
         app.store
-            .refresh_deadlines(Timestamp::from_jiff(jiff::Timestamp::now()), 100)
+            .refresh_deadlines(app.store.now(), 100)
             .await
             .unwrap();
         let initech = b["parties"][1]["party_id"]

@@ -3,7 +3,7 @@
 //! and recomputed notice deadline → termination notice → post-termination obligations →
 //! closed, with the audit trail verifying at the end (and failing once a row is altered).
 
-use crate::helpers::{bearer_client, spawn_apps, user_token};
+use crate::helpers::{TestApp, bearer_client, spawn_apps, user_token};
 use entente_domain::access::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -11,8 +11,9 @@ use serde_json::{Value, json};
 const V1: &str = "COLLABORATION AGREEMENT\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n12. Renewal. This Agreement renews for successive one-year terms unless either party gives ninety (90) days' written notice.\n\n14. Termination. Either party may terminate for convenience on thirty (30) days' notice.\n";
 const V2: &str = "COLLABORATION AGREEMENT (as amended)\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n12. Renewal. This Agreement renews for successive one-year terms unless either party gives sixty (60) days' written notice.\n\n14. Termination. Either party may terminate for convenience on thirty (30) days' notice.\n";
 
-fn today() -> entente_domain::Date {
-    entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+/// Today in the app's tenant, on its store's clock.
+async fn today(app: &TestApp) -> entente_domain::Date {
+    app.store.today(&app.actor).await.unwrap()
 }
 
 async fn post_as(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
@@ -241,7 +242,7 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
         assert!(r.bytes().await.unwrap().starts_with(b"PK"));
 
         // Termination for convenience, notice given 40 days ago: 30 days' notice has run.
-        let given = today().plus_days(-40);
+        let given = today(&app).await.plus_days(-40);
         let (s, t) = app
             .post(&format!("{base}/termination"), json!({"kind": "convenience", "given_by": "Globex", "given_on": given.to_string(), "clause": "14", "reason": "strategy change"}))
             .await;

@@ -60,21 +60,20 @@ impl Args {
             .map(Date::parse)
             .transpose()
             .map_err(|e| anyhow::anyhow!("--until: {}", e.message))?;
+        let calendar = self.calendar.as_deref().map(load_calendar).transpose()?;
+        let (store, actor) = ctx.open_on(today).await?;
+        let today = super::today(&store, &actor).await?;
         if let Some(u) = until {
-            let max = today
-                .unwrap_or_else(super::today)
-                .plus_days(i64::from(entente_domain::time::MAX_WINDOW_DAYS));
+            let max = today.plus_days(i64::from(entente_domain::time::MAX_WINDOW_DAYS));
             if u > max {
                 anyhow::bail!(
                     "--until: must be at most 36600 days (about 100 years) after today, {max} at the latest"
                 );
             }
         }
-        let calendar = self.calendar.as_deref().map(load_calendar).transpose()?;
-        let (store, actor) = ctx.open().await?;
         let id = resolve(&store, &actor, &self.id).await?;
         let dates = store
-            .agreement_dates(&actor, id, today, until, calendar.as_ref())
+            .agreement_dates(&actor, id, Some(today), until, calendar.as_ref())
             .await
             .context("cannot compute the key dates")?;
         store.close().await;

@@ -64,7 +64,7 @@ fn parse_today(s: &str) -> Result<entente_domain::Date, String> {
 
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
-        let (store, actor) = ctx.open().await?;
+        let (store, actor) = ctx.open_on(self.today).await?;
         let filter = AgreementFilter {
             status: self.status,
             kind: self.kind,

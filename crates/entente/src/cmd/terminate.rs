@@ -82,9 +82,10 @@ impl Args {
                     reason: self.reason.clone(),
                     effective_on: self.effective.clone(),
                 };
+                let today = today(&store, &actor).await?;
                 Some(
                     store
-                        .give_termination_notice(&actor, id, &notice, today())
+                        .give_termination_notice(&actor, id, &notice, today)
                         .await
                         .context("cannot record the termination notice")?,
                 )

@@ -169,7 +169,7 @@ pub(crate) async fn check_version(
     match run.await {
         Ok(r) => Some(r),
         Err(e) => {
-            tracing::warn!(agreement.id = %id, version.id = %version, error.cause = %e, "playbook check after import failed");
+            tracing::warn!(agreement.id = %id, version.id = %version, error.cause = %crate::error_chain(&e), "playbook check after import failed");
             None
         }
     }

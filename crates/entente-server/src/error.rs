@@ -119,7 +119,7 @@ impl IntoResponse for ApiError {
             CoreError::Conflict(m) => problem(StatusCode::CONFLICT, "conflict", m, Vec::new()),
             CoreError::Internal(cause) => {
                 // The one place an internal failure is logged: with every cause in its chain.
-                tracing::error!(error.cause = %cause_chain(cause.as_ref()), "request failed");
+                tracing::error!(error.cause = %entente_core::error_chain(cause.as_ref()), "request failed");
                 problem(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
@@ -129,22 +129,6 @@ impl IntoResponse for ApiError {
             }
         }
     }
-}
-
-/// `error: its cause: the cause's cause…`, each message once.
-pub(crate) fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = error.to_string();
-    let mut next = error.source();
-    while let Some(e) = next {
-        let text = e.to_string();
-        // A wrapper that repeats its source's message (`{0}`) adds nothing to the chain.
-        if !out.ends_with(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        next = e.source();
-    }
-    out
 }
 
 /// Unknown routes get a problem document too.
@@ -428,4 +412,19 @@ pub(crate) async fn problem_bodies(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_internal_error_answers_500_without_its_cause() {
+        let res = ApiError(CoreError::internal("table audit_event is locked")).into_response();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains("the cause is in its log"), "{body}");
+        assert!(!body.contains("audit_event"), "{body}");
+    }
 }

@@ -39,7 +39,7 @@ pub struct AgreementFilter {
     pub liability_cap: Option<String>,
     /// Governing law (exact, case-insensitive).
     pub governing_law: Option<String>,
-    /// The day "within N days" counts from (default: today, UTC).
+    /// The day "within N days" counts from (default: today in the tenant's time zone).
     pub today: Option<String>,
     /// Order: `updated` (default, newest first), `title`, `effective_date`, `expiration_date`
     /// or `notice_deadline` (soonest first, unknown dates last).

@@ -30,7 +30,7 @@ pub struct ObligationFilter {
     pub due_within_days: Option<u32>,
     /// Only vague duties (no metric, no deadline).
     pub vague: Option<bool>,
-    /// The day windows count from (default today, UTC).
+    /// The day windows count from (default: today in the tenant's time zone).
     pub today: Option<String>,
 }
 

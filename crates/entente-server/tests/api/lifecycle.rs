@@ -419,3 +419,60 @@ async fn disputes_follow_the_tiers_of_the_dispute_clause() {
         assert_eq!(list[0]["events"].as_array().unwrap().len(), 3);
     }
 }
+
+/// Every day a request defaults to is the tenant's: at 20:00 UTC on New Year's Eve a tenant in
+/// Auckland is already in the new year, so a duty due on the 31st is overdue and a review held
+/// "today" is held on New Year's Day.
+#[tokio::test]
+async fn requests_count_days_in_the_tenants_time_zone() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        // The server reads the clock of the app's store: it runs on from this instant.
+        app.store
+            .clock()
+            .set(entente_domain::Timestamp::parse("2026-12-31T20:00:00Z").unwrap());
+        let (s, set) = app
+            .send(
+                Method::PATCH,
+                "/api/alert-settings",
+                json!({"time_zone": "Pacific/Auckland"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{l}: {set}");
+        let (s, a) = app.post_agreement(crate::helpers::agreement_body()).await;
+        assert_eq!(s, 201, "{l}: {a}");
+        let base = format!("/api/agreements/{}", a["id"].as_str().unwrap());
+        let (s, dates) = app.get(&format!("{base}/dates")).await;
+        assert_eq!(s, 200, "{l}: {dates}");
+        assert_eq!(dates["today"], "2027-01-01", "{l}");
+        let (s, o) = app
+            .post(
+                &format!("{base}/obligations"),
+                json!({"obligor": "Northwind", "text": "Deliver the year-end report",
+                       "due": {"kind": "on", "date": "2026-12-31"}}),
+            )
+            .await;
+        assert_eq!(s, 201, "{l}: {o}");
+        let (s, overdue) = app.get("/api/obligations?overdue=true").await;
+        assert_eq!(s, 200, "{l}: {overdue}");
+        let ids: Vec<&str> = overdue
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [o["id"].as_str().unwrap()], "{l}");
+        let (s, reviews) = app
+            .post(&format!("{base}/reviews"), json!({"outcome": "no_change"}))
+            .await;
+        assert_eq!(s, 201, "{l}: {reviews}");
+        assert!(
+            reviews
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["reviewed_on"] == "2027-01-01"),
+            "{l}: {reviews}"
+        );
+    }
+}

@@ -382,3 +382,81 @@ async fn a_change_between_two_listings_is_seen_by_the_second() {
         assert_eq!(second, engine(store).await, "{:?}", db.backend());
     }
 }
+
+/// Everything a reader sees of the tenant's key dates: each agreement's next renewal and
+/// notice deadline, and the overdue occurrences.
+async fn snapshot(store: &Store, me: &Actor) -> (Vec<String>, Vec<String>) {
+    let rows = list_all(store, me, AgreementFilter::default()).await;
+    let mut agreements: Vec<String> = rows
+        .iter()
+        .map(|a| format!("{} {:?} {:?}", a.id, a.expiration_date, a.notice_deadline))
+        .collect();
+    agreements.sort();
+    while store.refresh_deadlines(store.now(), 5000).await.unwrap() > 0 {}
+    let overdue = store
+        .list_deadlines(
+            me,
+            &DeadlineFilter {
+                overdue: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}", d.subject, d.due_date))
+        .collect();
+    (agreements, overdue)
+}
+
+/// Key dates are kept for a window around the day they were computed on. A clock set ahead
+/// (a rehearsal, `--today`) and back again must not leave the window of the later day behind:
+/// what was computed for a later day than today is computed again.
+#[tokio::test]
+async fn a_clock_set_ahead_and_back_leaves_the_key_dates_as_they_were() {
+    for db in TestDb::all().await.unwrap() {
+        let store = &db.store;
+        store.clock().set(start());
+        let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+        let me = Actor::new(org, "test");
+        let mut r = Rng(0xC10C);
+        for i in 0..30 {
+            let new = two_party_draft(format!("Case {i}"), "active")
+                .validate(random_terms(&mut r))
+                .unwrap();
+            let id = store.create_agreement(&me, &new).await.unwrap();
+            let monthly = entente_domain::obligation::NewObligation {
+                obligor: "Northwind".into(),
+                beneficiary: None,
+                text: format!("Monthly report {i}"),
+                due: entente_domain::obligation::DueRule::Recurring {
+                    frequency: entente_domain::obligation::Frequency::Monthly,
+                    offset: None,
+                },
+                metric: None,
+                status: None,
+                owner: None,
+                vague: false,
+                survives: false,
+            };
+            store.create_obligation(&me, id, &monthly).await.unwrap();
+        }
+        let before = snapshot(store, &me).await;
+        assert!(
+            !before.1.is_empty(),
+            "unrecorded monthly reports are overdue"
+        );
+        store
+            .clock()
+            .set(Timestamp::parse("2028-11-03T10:00:00Z").unwrap());
+        let ahead = snapshot(store, &me).await;
+        assert_ne!(
+            ahead,
+            before,
+            "{:?}: another day, other dates",
+            db.backend()
+        );
+        store.clock().set(start());
+        assert_eq!(snapshot(store, &me).await, before, "{:?}", db.backend());
+    }
+}

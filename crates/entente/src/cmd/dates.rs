@@ -62,6 +62,7 @@ impl Args {
             .map_err(|e| anyhow::anyhow!("--until: {}", e.message))?;
         let calendar = self.calendar.as_deref().map(load_calendar).transpose()?;
         let (store, actor) = ctx.open_on(today).await?;
+        // The range of --until counts from the tenant's today, known once the store is open.
         let today = super::today(&store, &actor).await?;
         if let Some(u) = until {
             let max = today.plus_days(i64::from(entente_domain::time::MAX_WINDOW_DAYS));

@@ -1,5 +1,6 @@
 //! Entente's domain model: agreements, parties, clauses, terms with provenance, obligations
-//! and audit events, as typed values whose constructors enforce the rules. No I/O lives here.
+//! and audit events, as typed values whose constructors enforce the rules. No I/O lives here;
+//! the one read of the outside world is the system time, in `Clock::system`.
 
 /// Implements the OpenAPI schema of a type that serialises as a plain string.
 #[macro_export]

@@ -818,8 +818,8 @@ impl Store {
 
     /// Marks an inbox item read.
     pub async fn mark_inbox_read(&self, actor: &Actor, item: &str) -> Result<()> {
-        let now = self.now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         let (sees, sees_binds) = actor.sees_agreement(INBOX_AGREEMENT, 4);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "update inbox_item set read_at = coalesce(read_at, $1), updated_at = $1 \
@@ -871,8 +871,8 @@ impl Store {
         }
         let id = uuid::Uuid::now_v7().to_string();
         let secret = crate::secret::webhook_secret()?;
-        let now = self.now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         sqlx::query("insert into webhook (webhook_id, organisation_id, url, secret, description, active, created_at, updated_at) values ($1, $2, $3, $4, $5, 1, $6, $6)")
             .bind(&id)
             .bind(actor.org.to_string())
@@ -928,8 +928,8 @@ impl Store {
     /// Replaces a webhook's signing secret; returns the new one (the old one stops at once).
     pub async fn rotate_webhook_secret(&self, actor: &Actor, id: &str) -> Result<String> {
         let secret = crate::secret::webhook_secret()?;
-        let now = self.now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         let n = sqlx::query("update webhook set secret = $1, updated_at = $2 where organisation_id = $3 and webhook_id = $4")
             .bind(&secret)
             .bind(&now)

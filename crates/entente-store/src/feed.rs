@@ -145,8 +145,8 @@ impl Store {
         };
         let id = uuid::Uuid::now_v7().to_string();
         let token = feed_token()?;
-        let now = self.now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         sqlx::query(
             "insert into calendar_feed (calendar_feed_id, organisation_id, scope, subject, token_hash, owner_user_id, created_by, rotated_at, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $7, null, $8, $8)",

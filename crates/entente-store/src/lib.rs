@@ -203,9 +203,10 @@ pub struct Store {
     clock: Clock,
 }
 
-/// A write transaction and the one instant it happens at: every row and audit event it writes
-/// carries the same time, read once from the store's clock. Dereferences to the connection,
-/// so queries run on `&mut *tx` (or `&mut **tx` through a `&mut Tx`).
+/// A write transaction and the instant it began at, read from the store's clock: its audit
+/// events (and the rows written through helpers that only see the transaction) carry that
+/// time. Dereferences to the connection, so queries run on `&mut *tx` (or `&mut **tx` through
+/// a `&mut Tx`).
 pub(crate) struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
     now: Timestamp,
@@ -322,14 +323,9 @@ impl Store {
 
     /// What "today" is for the actor's tenant: the date now in the tenant's time zone (its
     /// alert settings; UTC when never set). Every "today" of a request or command comes from
-    /// here or from [`Store::today_in_org`].
+    /// here, unless the caller names the day.
     pub async fn today(&self, actor: &Actor) -> Result<Date> {
-        self.today_in_org(actor.org).await
-    }
-
-    /// What "today" is for tenant `org`, in its time zone.
-    pub async fn today_in_org(&self, org: OrganisationId) -> Result<Date> {
-        Ok(self.alert_settings(org).await?.today(self.now()))
+        Ok(self.alert_settings(actor.org).await?.today(self.now()))
     }
 
     /// Makes `date` today for tenant `org` (in its time zone), keeping the clock's time of

@@ -188,8 +188,8 @@ impl Store {
         patch: &AlertSettingsPatch,
     ) -> Result<AlertSettings> {
         let next = self.alert_settings(actor.org).await?.apply(patch)?;
-        let now = self.now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         sqlx::query(
             "insert into alert_setting (organisation_id, lead_days, overdue_daily, time_zone, calendar, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $6) on conflict (organisation_id) do update set lead_days = excluded.lead_days, \
@@ -760,8 +760,8 @@ impl Store {
             .into());
         }
         let org = actor.org.to_string();
-        let now = self.now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         lock_agreement(&mut tx, actor, o.agreement_id).await?;
         sqlx::query(
             "insert into occurrence (obligation_id, organisation_id, due_date, status, note, recorded_by, recorded_at, created_at, updated_at) \
@@ -848,8 +848,8 @@ impl Store {
         }
         let eid = uuid::Uuid::now_v7().to_string();
         let sha = entente_domain::document::sha256_hex(bytes);
-        let now = self.now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         lock_agreement(&mut tx, actor, o.agreement_id).await?;
         sqlx::query(
             "insert into occurrence_evidence (occurrence_evidence_id, organisation_id, obligation_id, due_date, filename, media_type, sha256, size, content, uploaded_by, created_at, updated_at) \

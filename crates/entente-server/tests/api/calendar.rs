@@ -2,7 +2,7 @@
 //! parser (the `ical` crate) and carries the right dates; rotating the token retires the URL.
 //! A feed belongs to its owner and shows only what the owner may see at the time it is read.
 
-use crate::helpers::{PASSWORD, bearer_client, spawn_apps};
+use crate::helpers::{PASSWORD, bearer_client, spawn_apps, spawn_apps_at};
 use entente_domain::access::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -46,7 +46,9 @@ fn events(text: &str) -> Vec<(String, String, String)> {
 
 #[tokio::test]
 async fn calendar_feeds_parse_back_with_the_right_dates_and_rotate() {
-    for app in spawn_apps().await {
+    // The feed spans a year back and two ahead of today: the dates below are those seen on
+    // this day, whatever day the test runs.
+    for app in spawn_apps_at("2026-09-15T09:00:00Z").await {
         let (status, a) = app
             .post_agreement(json!({
                 "title": "Northwind–Globex Integration, Phase 2", "status": "active", "owner": "maria@example.com",

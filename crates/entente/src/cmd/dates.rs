@@ -13,7 +13,8 @@ use std::io::Write;
 pub(crate) struct Args {
     /// Agreement id, or its last 8+ characters (the short id `list` shows).
     id: String,
-    /// The day to take as today (YYYY-MM-DD; default: today in the tenant's time zone).
+    /// The day to take as today (YYYY-MM-DD; default: today in the tenant's time zone). The
+    /// whole command runs as on that day.
     #[arg(long)]
     today: Option<String>,
     /// List renewals and reviews up to this day (default: two years ahead; at most 36,600

@@ -76,7 +76,8 @@ enum DisputeCmd {
     },
     /// Escalate every open dispute whose tier clock has run out (run daily).
     Tick {
-        /// The day clocks are checked against (default today).
+        /// The day clocks are checked against (default: today in the tenant's time zone); the
+        /// escalations are recorded on it.
         #[arg(long)]
         today: Option<String>,
     },

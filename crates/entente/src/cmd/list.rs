@@ -33,8 +33,8 @@ pub(crate) struct Args {
     /// The next last day to give notice of non-renewal is within N days (0 to 36600).
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_600))]
     notice_within: Option<u32>,
-    /// The day the windows and the next key dates count from (YYYY-MM-DD, at most two years
-    /// ahead; default: today in the tenant's time zone).
+    /// The day the windows and the next key dates count from (YYYY-MM-DD; default: today in
+    /// the tenant's time zone). The whole command runs as on that day.
     #[arg(long, value_parser = parse_today)]
     today: Option<entente_domain::Date>,
     /// Liability cap: amount, formula, uncapped or none.

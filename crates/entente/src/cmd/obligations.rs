@@ -26,7 +26,8 @@ pub(crate) struct Args {
     /// Only this agreement (id or its last 8+ characters).
     #[arg(long)]
     agreement: Option<String>,
-    /// The day to take as today (YYYY-MM-DD).
+    /// The day to take as today (YYYY-MM-DD; default: today in the tenant's time zone). The
+    /// whole command runs as on that day.
     #[arg(long)]
     today: Option<String>,
     /// Print JSON.

@@ -25,7 +25,7 @@ pub async fn change_password(
     new: &str,
 ) -> Result<u64> {
     let key = format!("pw:{}", who.user_id);
-    let now = jiff::Timestamp::now().as_second();
+    let now = store.now().jiff().as_second();
     if let Throttle::Blocked { retry_after } =
         store.throttle_attempt(&key, &ACCOUNT_POLICY, now).await?
     {
@@ -93,7 +93,7 @@ pub async fn create_reset_link(
 ) -> Result<(String, String, Timestamp)> {
     let (secret, hash) = new_secret("reset")?;
     let expires = Timestamp::from_jiff(
-        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(RESET_LINK_HOURS),
+        store.now().jiff() + jiff::SignedDuration::from_hours(RESET_LINK_HOURS),
     );
     let email = store
         .create_password_reset(actor, user, &hash, expires)
@@ -130,7 +130,7 @@ pub async fn invite(
 ) -> Result<(Invitation, String)> {
     let (secret, hash) = new_secret("inv")?;
     let expires = Timestamp::from_jiff(
-        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * INVITATION_DAYS),
+        store.now().jiff() + jiff::SignedDuration::from_hours(24 * INVITATION_DAYS),
     );
     let inv = store
         .create_invitation(actor, email, display_name, role, party, &hash, expires)

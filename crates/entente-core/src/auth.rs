@@ -29,7 +29,7 @@ pub fn hash_password(pw: &str) -> Result<String> {
     Argon2::default()
         .hash_password(pw.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| CoreError::Internal(format!("password hashing failed: {e}")))
+        .map_err(|e| CoreError::internal(format!("password hashing failed: {e}")))
 }
 
 /// Verifies a password against a PHC string (blocking; see [`verify_password_off_thread`]).
@@ -50,10 +50,10 @@ async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -
     let _permit = HASHING
         .acquire()
         .await
-        .map_err(|e| CoreError::Internal(format!("password hashing pool closed: {e}")))?;
+        .map_err(|e| CoreError::internal(format!("password hashing pool closed: {e}")))?;
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| CoreError::Internal(format!("password hashing task failed: {e}")))
+        .map_err(|e| CoreError::internal(format!("password hashing task failed: {e}")))
 }
 
 /// [`verify_password`] on the bounded blocking pool.
@@ -75,7 +75,7 @@ pub fn new_secret(prefix: &str) -> Result<(String, String)> {
     let mut bytes = Vec::with_capacity(32);
     for _ in 0..2 {
         let salt = argon2::password_hash::try_generate_salt()
-            .map_err(|e| CoreError::Internal(format!("system RNG failed: {e}")))?;
+            .map_err(|e| CoreError::internal(format!("system RNG failed: {e}")))?;
         bytes.extend_from_slice(&salt);
     }
     let secret = format!("{prefix}_{}", hex::encode(bytes));
@@ -147,7 +147,7 @@ fn throttled(what: &str, retry_after: u64) -> CoreError {
 /// Counts a sign-in attempt from `ip` against the address limit (shared by every instance).
 /// Run before [`login`]; a refusal carries the seconds to wait.
 pub async fn check_address(store: &Store, ip: std::net::IpAddr) -> Result<()> {
-    let secs = jiff::Timestamp::now().as_second();
+    let secs = store.now().jiff().as_second();
     match store
         .throttle_attempt(&format!("ip:{ip}"), &ADDRESS_POLICY, secs)
         .await?
@@ -164,7 +164,7 @@ pub async fn check_address(store: &Store, ip: std::net::IpAddr) -> Result<()> {
 /// trail and the log, and starts a session. The address limit is
 /// [`check_address`]'s, run first by the caller.
 pub async fn login(store: &Store, a: LoginAttempt<'_>) -> Result<Login> {
-    let now = jiff::Timestamp::now();
+    let now = store.now().jiff();
     let secs = now.as_second();
     let source = a.source.map(|ip| ip.to_string());
     let source_text = source.as_deref().unwrap_or("unknown");
@@ -318,7 +318,7 @@ pub async fn create_token(
         None => DEFAULT_TOKEN_DAYS,
     };
     let expires = Some(Timestamp::from_jiff(
-        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(expires)),
+        store.now().jiff() + jiff::SignedDuration::from_hours(24 * i64::from(expires)),
     ));
     let (secret, hash) = new_secret("ent")?;
     let id = store

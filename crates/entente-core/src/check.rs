@@ -18,7 +18,7 @@ pub async fn tenant_playbook(store: &Store, actor: &Actor) -> Result<Playbook> {
             .map_err(|e| {
                 // It was valid when it was set; only a change of the built-in playbook it
                 // extends can break it.
-                CoreError::Internal(format!("the tenant's playbook no longer loads: {e}"))
+                CoreError::internal(format!("the tenant's playbook no longer loads: {e}"))
             }),
         None => Ok(entente_playbook::default_playbook().clone()),
     }
@@ -169,7 +169,7 @@ pub(crate) async fn check_version(
     match run.await {
         Ok(r) => Some(r),
         Err(e) => {
-            tracing::warn!(agreement.id = %id, version.id = %version, error.cause = %e, "playbook check after import failed");
+            tracing::warn!(agreement.id = %id, version.id = %version, error.cause = %crate::error_chain(&e), "playbook check after import failed");
             None
         }
     }
@@ -184,7 +184,7 @@ pub async fn record(
     report: &Report,
 ) -> Result<String> {
     let json = serde_json::to_value(report)
-        .map_err(|e| CoreError::Internal(format!("cannot serialise a report: {e}")))?;
+        .map_err(|e| CoreError::internal(format!("cannot serialise a report: {e}")))?;
     let check = NewCheck {
         version_id: version,
         playbook_id: report.playbook.id.clone(),

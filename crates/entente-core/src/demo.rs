@@ -138,14 +138,14 @@ pub fn render(text: &str, today: Date) -> Result<String> {
         out.push_str(&rest[..i]);
         let after = &rest[i + 7..];
         let end = after.find("}}").ok_or_else(|| {
-            CoreError::Internal("demo text has an unterminated {{date:…}} placeholder".into())
+            CoreError::internal("demo text has an unterminated {{date:…}} placeholder")
         })?;
         let n: i64 = after[..end]
             .trim()
             .trim_start_matches('+')
             .parse()
             .map_err(|_| {
-                CoreError::Internal(format!(
+                CoreError::internal(format!(
                     "bad demo placeholder {{{{date:{}}}}}",
                     &after[..end]
                 ))
@@ -157,8 +157,12 @@ pub fn render(text: &str, today: Date) -> Result<String> {
     Ok(out)
 }
 
-/// Loads the demo portfolio into the actor's tenant, unless it already holds agreements.
-pub async fn load(store: &Store, actor: &Actor, today: Date) -> Result<DemoReport> {
+/// Loads the demo portfolio into the actor's tenant, unless it already holds agreements. Its
+/// dates are relative to the tenant's today on the store's clock (fix the clock, e.g. with
+/// `Store::set_today`, for a portfolio as of another day).
+pub async fn load(store: &Store, actor: &Actor) -> Result<DemoReport> {
+    let today = store.today(actor).await?;
+    let at = store.now();
     if store.count_agreements(actor).await? > 0 {
         return Ok(DemoReport {
             skipped: true,
@@ -166,7 +170,7 @@ pub async fn load(store: &Store, actor: &Actor, today: Date) -> Result<DemoRepor
         });
     }
     let manifest: Manifest = toml::from_str(MANIFEST)
-        .map_err(|e| CoreError::Internal(format!("demo manifest is invalid: {e}")))?;
+        .map_err(|e| CoreError::internal(format!("demo manifest is invalid: {e}")))?;
     let mut report = DemoReport::default();
     for a in &manifest.agreement {
         let text = FILES
@@ -174,13 +178,13 @@ pub async fn load(store: &Store, actor: &Actor, today: Date) -> Result<DemoRepor
             .find(|(n, _)| *n == a.file)
             .map(|(_, t)| *t)
             .ok_or_else(|| {
-                CoreError::Internal(format!("demo file {} is not compiled in", a.file))
+                CoreError::internal(format!("demo file {} is not compiled in", a.file))
             })?;
         let text = render(text, today)?;
         let (analysis, media_type) = analyse(text.as_bytes(), &a.file, &Limits::default())?;
         let (version, extracted) = to_version(&analysis, media_type, text.as_bytes(), &a.file);
         let effective = today.plus_days(a.effective_offset_days);
-        let terms = manifest_terms(a, effective, &actor.name)?;
+        let terms = manifest_terms(a, effective, &actor.name, at)?;
         let draft = AgreementDraft {
             title: a.title.clone(),
             kind: Some(a.kind.clone()),
@@ -201,7 +205,7 @@ pub async fn load(store: &Store, actor: &Actor, today: Date) -> Result<DemoRepor
         };
         let mut new = draft
             .validate(terms)
-            .map_err(|e| CoreError::Internal(format!("demo {}: {e}", a.file)))?;
+            .map_err(|e| CoreError::internal(format!("demo {}: {e}", a.file)))?;
         new.tracked_from = Some(today.plus_days(-TRACKED_DAYS));
         // The manifest's obligations are the tracked ones (with owners and statuses); the
         // clauses and extracted terms come from analysis, and the manifest's values win.
@@ -234,9 +238,8 @@ pub async fn load(store: &Store, actor: &Actor, today: Date) -> Result<DemoRepor
     Ok(report)
 }
 
-fn manifest_terms(a: &DemoAgreement, effective: Date, by: &str) -> Result<Terms> {
+fn manifest_terms(a: &DemoAgreement, effective: Date, by: &str, at: Timestamp) -> Result<Terms> {
     let mut t = Terms::default();
-    let at = Timestamp::from_jiff(jiff::Timestamp::now());
     t.set_user(
         TermField::EffectiveDate,
         TermValue::Date(effective),
@@ -246,11 +249,11 @@ fn manifest_terms(a: &DemoAgreement, effective: Date, by: &str) -> Result<Terms>
     );
     for (k, v) in &a.terms {
         let field = TermField::parse(k)
-            .map_err(|e| CoreError::Internal(format!("demo {}: {e}", a.file)))?;
+            .map_err(|e| CoreError::internal(format!("demo {}: {e}", a.file)))?;
         let json = toml_to_json(v);
         let value = field
             .parse_value(&json)
-            .map_err(|e| CoreError::Internal(format!("demo {}: {e}", a.file)))?;
+            .map_err(|e| CoreError::internal(format!("demo {}: {e}", a.file)))?;
         t.set_user(field, value, by, at, Some("demo manifest".into()));
     }
     Ok(t)
@@ -357,7 +360,8 @@ mod tests {
         assert_eq!(names, files);
         let today = Date::parse("2026-11-22").unwrap();
         for a in &m.agreement {
-            manifest_terms(a, today, "demo@example.com").unwrap();
+            let at = Timestamp::parse("2026-11-22T09:00:00Z").unwrap();
+            manifest_terms(a, today, "demo@example.com", at).unwrap();
             for o in &a.obligation {
                 demo_obligation(o, today, &a.owner).unwrap();
             }

@@ -68,7 +68,8 @@ pub fn tiers_from_text(text: &str) -> Vec<Tier> {
         .collect()
 }
 
-/// Opens a dispute. Without explicit tiers, it follows the tiers of the latest version's
+/// Opens a dispute (opened today in the tenant's time zone unless the draft names a day).
+/// Without explicit tiers, it follows the tiers of the latest version's
 /// dispute-resolution clause, or negotiation 30 days → mediation 60 days → arbitration when
 /// the agreement states none.
 pub async fn open_dispute(
@@ -76,10 +77,10 @@ pub async fn open_dispute(
     actor: &Actor,
     agreement: AgreementId,
     draft: &DisputeDraft,
-    today: Date,
 ) -> Result<Dispute> {
     // Visibility first: another tenant's agreement does not exist, whatever the body says.
     store.get_agreement(actor, agreement).await?;
+    let today = store.today(actor).await?;
     let (subject, parties, amount, opened_on) = draft.validate(today)?;
     let tiers = match &draft.tiers {
         Some(t) => t
@@ -224,7 +225,7 @@ pub async fn redline_file(
         &r.to.author,
         r.to.created_at,
     )
-    .map_err(|e| crate::CoreError::Internal(e.to_string()))?;
+    .map_err(crate::CoreError::internal)?;
     Ok(RedlineFile {
         file_name: format!("redline-v{from}-v{to}.docx"),
         bytes,

@@ -7,7 +7,7 @@ use entente_domain::agreement::AgreementDraft;
 use entente_domain::document::MediaType;
 use entente_domain::party::AgreementPartyDraft;
 use entente_domain::terms::Terms;
-use entente_domain::{AgreementId, AgreementStatus, Date, Timestamp, ValidationError, VersionId};
+use entente_domain::{AgreementId, AgreementStatus, Date, ValidationError, VersionId};
 use entente_store::{Actor, NewVersion, Store, VersionAnalysis};
 use serde::{Deserialize, Serialize};
 
@@ -199,16 +199,13 @@ pub async fn import_document(
 
 /// The import date: today in the tenant's time zone.
 pub async fn import_today(store: &Store, actor: &Actor) -> Result<Date> {
-    Ok(store
-        .alert_settings(actor.org)
-        .await?
-        .today(Timestamp::from_jiff(jiff::Timestamp::now())))
+    Ok(store.today(actor).await?)
 }
 
 /// An agreement that was signed: its duties have been running, so an import tracks it from
 /// the import date. One not yet signed tracks from its start once it comes into force.
 fn executed(status: AgreementStatus) -> bool {
-    status.in_force() || matches!(status, AgreementStatus::WindDown | AgreementStatus::Closed)
+    status.executed()
 }
 
 /// Adds a document as a new version of an existing agreement.

@@ -11,7 +11,7 @@ pub mod governance;
 mod import;
 pub mod password;
 
-pub use error::CoreError;
+pub use error::{CoreError, error_chain};
 pub use import::{ImportOptions, Imported, add_version_document, import_document, import_today};
 
 /// Result alias for use-cases.

@@ -1,5 +1,6 @@
 //! Entente's domain model: agreements, parties, clauses, terms with provenance, obligations
-//! and audit events, as typed values whose constructors enforce the rules. No I/O lives here.
+//! and audit events, as typed values whose constructors enforce the rules. No I/O lives here;
+//! the one read of the outside world is the system time, in `Clock::system`.
 
 /// Implements the OpenAPI schema of a type that serialises as a plain string. Further
 /// `ObjectBuilder` calls (format, pattern, enum values, lengths) state what the type's parser
@@ -38,6 +39,7 @@ pub mod approval;
 pub mod audit;
 pub mod calendar;
 pub mod clause;
+pub mod clock;
 pub mod dispute;
 pub mod document;
 pub mod error;
@@ -58,6 +60,7 @@ pub mod terms;
 pub mod time;
 
 pub use agreement::{AgreementKind, AgreementStatus, Tag, Title};
+pub use clock::Clock;
 pub use error::{ValidationError, ValidationErrors};
 pub use id::*;
 pub use money::{Currency, Money};

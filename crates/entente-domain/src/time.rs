@@ -191,7 +191,8 @@ impl Timestamp {
     pub fn jiff(self) -> jiff::Timestamp {
         self.0
     }
-    /// The UTC calendar date of this instant.
+    /// The UTC calendar date of this instant. Not a tenant's "today", which is the date in its
+    /// time zone (`Store::today`, `Clock::today_in`).
     pub fn date_utc(self) -> Date {
         Date(self.0.to_zoned(jiff::tz::TimeZone::UTC).date())
     }

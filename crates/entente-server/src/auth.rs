@@ -156,7 +156,7 @@ impl Caller {
             .await
             .map_err(CoreError::from)?
             .ok_or_else(|| unauthorized("the session has ended; log in again"))?;
-        let now = jiff::Timestamp::now();
+        let now = state.store.now().jiff();
         let idle = principal
             .last_seen
             .map_or(i64::MAX, |t| now.duration_since(t.jiff()).as_secs());

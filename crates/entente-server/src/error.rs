@@ -126,7 +126,8 @@ impl IntoResponse for ApiError {
             CoreError::Forbidden(m) => problem(StatusCode::FORBIDDEN, "forbidden", m, Vec::new()),
             CoreError::Conflict(m) => problem(StatusCode::CONFLICT, "conflict", m, Vec::new()),
             CoreError::Internal(cause) => {
-                tracing::error!(error.cause = %cause, "request failed");
+                // The one place an internal failure is logged: with every cause in its chain.
+                tracing::error!(error.cause = %entente_core::error_chain(cause.as_ref()), "request failed");
                 problem(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
@@ -461,4 +462,19 @@ pub(crate) async fn problem_bodies(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_internal_error_answers_500_without_its_cause() {
+        let res = ApiError(CoreError::internal("table audit_event is locked")).into_response();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains("the cause is in its log"), "{body}");
+        assert!(!body.contains("audit_event"), "{body}");
+    }
 }

@@ -143,7 +143,7 @@ impl Application {
         let listener = TcpListener::bind(addr).await?;
         // The stand-in password hash is made before the first request needs it.
         if let Err(e) = entente_core::auth::warm_up().await {
-            tracing::warn!(error.cause = %e, "password hashing warm-up failed");
+            tracing::warn!(error.cause = %entente_core::error_chain(&e), "password hashing warm-up failed");
         }
         Ok(Self {
             listener,

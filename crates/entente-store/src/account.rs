@@ -2,7 +2,7 @@
 //! sessions and API tokens stored only as hashes, per-agreement grants, first-run setup.
 
 use crate::row::{parse_id, ts};
-use crate::{Actor, Result, Store, StoreError, Visibility, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, Visibility, audit};
 use entente_domain::access::Role;
 use entente_domain::{AgreementId, OrganisationId, PartyId, Timestamp, UserId, ValidationError};
 use serde::Serialize;
@@ -195,7 +195,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let n = sqlx::query("update membership set role = $1, updated_at = $2 where organisation_id = $3 and user_id = $4")
             .bind(new_role.as_str())
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(actor.org.to_string())
             .bind(user.to_string())
             .execute(&mut *tx)
@@ -266,7 +266,7 @@ impl Store {
         details: serde_json::Value,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query(
             "insert into user_session (session_hash, user_id, organisation_id, csrf_token, last_seen_at, expires_at, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $5, $5)",
@@ -306,7 +306,7 @@ impl Store {
         .await?;
         let Some(r) = row else { return Ok(None) };
         let expires = ts(&r.try_get::<String, _>("expires_at")?)?;
-        if expires.jiff() <= jiff::Timestamp::now() {
+        if expires <= self.now() {
             return Ok(None);
         }
         let party: Option<String> = r.try_get("party_id")?;
@@ -328,7 +328,7 @@ impl Store {
         sqlx::query(
             "update user_session set last_seen_at = $1, updated_at = $1 where session_hash = $2",
         )
-        .bind(now_text())
+        .bind(self.now_text())
         .bind(session_hash)
         .execute(&self.pool)
         .await?;
@@ -382,7 +382,7 @@ impl Store {
         }
         let id = uuid::Uuid::now_v7().to_string();
         let mut tx = self.begin().await?;
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query(
             "insert into api_token (api_token_id, organisation_id, user_id, name, token_hash, role, expires_at, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -447,7 +447,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let n = sqlx::query("update api_token set revoked_at = $1, updated_at = $1 where organisation_id = $2 and api_token_id = $3 \
              and revoked_at is null and ($4 = '' or user_id = $4)")
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(actor.org.to_string())
             .bind(id)
             .bind(owner.map(|u| u.to_string()).unwrap_or_default())
@@ -490,7 +490,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let now = jiff::Timestamp::now();
+        let now = self.now().jiff();
         if r.try_get::<Option<String>, _>("revoked_at")?.is_some() {
             return Ok(None);
         }
@@ -530,7 +530,7 @@ impl Store {
                 "update api_token set last_used_at = $1, updated_at = $1, last_used_from = coalesce($3, last_used_from) \
                  where api_token_id = $2",
             )
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(&id)
             .bind(source)
             .execute(&mut *tx)
@@ -590,7 +590,7 @@ impl Store {
                 .into());
             }
         }
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query("delete from agreement_access where agreement_id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)
@@ -625,7 +625,7 @@ impl Store {
 
     /// Stores a one-time setup token (hash) for creating the first administrator.
     pub async fn create_setup_token(&self, token_hash: &str, expires_at: Timestamp) -> Result<()> {
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query("insert into setup_token (token_hash, expires_at, created_at, updated_at) values ($1, $2, $3, $3)")
             .bind(token_hash)
             .bind(expires_at.to_string())
@@ -644,7 +644,7 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
         let live = match &row {
-            Some((exp, None)) => ts(exp)?.jiff() > jiff::Timestamp::now(),
+            Some((exp, None)) => ts(exp)? > self.now(),
             _ => false,
         };
         Ok(live && self.count_users().await? == 0)
@@ -669,7 +669,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         let valid = match &row {
-            Some((exp, None)) => ts(exp)?.jiff() > jiff::Timestamp::now(),
+            Some((exp, None)) => ts(exp)? > tx.now(),
             _ => false,
         };
         if !valid {
@@ -690,7 +690,7 @@ impl Store {
         let used = sqlx::query(
             "update setup_token set used_at = $1, updated_at = $1 where token_hash = $2 and used_at is null",
         )
-        .bind(now_text())
+        .bind(self.now_text())
         .bind(token_hash)
         .execute(&mut *tx)
         .await?
@@ -717,7 +717,7 @@ impl Store {
 /// Adds a user (creating the account if the e-mail is new; the hash is then required) to the
 /// actor's organisation inside `tx`.
 async fn insert_member(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::Tx,
     actor: &Actor,
     email: &str,
     display_name: &str,
@@ -728,7 +728,7 @@ async fn insert_member(
     if let Some(p) = party_id {
         check_party(tx, actor, p).await?;
     }
-    let now = now_text();
+    let now = tx.now_text();
     let existing: Option<String> =
         sqlx::query_scalar("select user_id from app_user where email = $1")
             .bind(email)
@@ -781,11 +781,7 @@ async fn insert_member(
 }
 
 /// Refuses a party that is not the actor's organisation's (a counterparty user's link).
-pub(crate) async fn check_party(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    actor: &Actor,
-    p: PartyId,
-) -> Result<()> {
+pub(crate) async fn check_party(tx: &mut crate::Tx, actor: &Actor, p: PartyId) -> Result<()> {
     let found: Option<String> = sqlx::query_scalar(
         "select party_id from party where organisation_id = $1 and party_id = $2",
     )

@@ -2,18 +2,16 @@
 //! pagination, update, status transitions, term corrections and delete.
 
 use crate::row::{json, opt_date, parse_id, to_json, ts};
-use crate::{Actor, Result, Store, StoreError, audit, now_text, party};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, party};
 use entente_domain::agreement::AgreementChange;
 use entente_domain::agreement::{Agreement, AgreementSummary, DerivedColumns, NewAgreement, Title};
 use entente_domain::lifecycle::{Deletion, DeletionRefused};
 use entente_domain::party::AgreementParty;
 use entente_domain::query::{AgreementQuery, AgreementSort, CapFilter};
 use entente_domain::terms::{Source, Sourced, TermField, TermValue, Terms};
-use entente_domain::{
-    AgreementId, AgreementKind, AgreementStatus, Date, Tag, Timestamp, ValidationError,
-};
+use entente_domain::{AgreementId, AgreementKind, AgreementStatus, Date, Tag, ValidationError};
 use serde::Deserialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 use std::collections::HashMap;
 
 /// Pagination.
@@ -96,7 +94,7 @@ impl Store {
     /// dates are kept), else today in the tenant's time zone. The tenant's key dates are
     /// brought up to date first, so the listing and the key-date engine agree.
     async fn listing_today(&self, actor: &Actor, today: Option<Date>) -> Result<Date> {
-        let now = Timestamp::from_jiff(jiff::Timestamp::now());
+        let now = self.now();
         self.refresh_org_deadlines(actor.org, now).await?;
         let real = self.alert_settings(actor.org).await?.today(now);
         let Some(d) = today else { return Ok(real) };
@@ -221,15 +219,12 @@ impl Store {
             tracked_from,
         } = change.clone();
         if let Some(Some(t)) = tracked_from {
-            let today = self
-                .alert_settings(actor.org)
-                .await?
-                .today(Timestamp::from_jiff(jiff::Timestamp::now()));
+            let today = self.today(actor).await?;
             entente_domain::agreement::check_tracked_from("tracked_from", t, today)?;
         }
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, id).await?;
-        let now = now_text();
+        let now = self.now_text();
         let org = actor.org.to_string();
         if let Some(t) = &title {
             sqlx::query(
@@ -308,8 +303,8 @@ impl Store {
         next: AgreementStatus,
         reason: Option<&str>,
     ) -> Result<AgreementStatus> {
-        self.move_agreement(actor, id, next, reason, crate::governance::today_utc())
-            .await
+        let today = self.today(actor).await?;
+        self.move_agreement(actor, id, next, reason, today).await
     }
 
     /// Sets a term as a person's value (wins over any extraction).
@@ -323,7 +318,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, id).await?;
-        let now = now_text();
+        let now = self.now_text();
         let at = ts(&now)?;
         let sourced = Sourced {
             value,
@@ -353,7 +348,7 @@ impl Store {
     pub async fn clear_term(&self, actor: &Actor, id: AgreementId, field: TermField) -> Result<()> {
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, id).await?;
-        let now = now_text();
+        let now = self.now_text();
         let n = sqlx::query("delete from term where agreement_id = $1 and field = $2")
             .bind(id.to_string())
             .bind(field.as_str())
@@ -464,13 +459,13 @@ impl Store {
 
 /// Inserts an agreement inside a caller's transaction (shared with import).
 pub(crate) async fn insert_agreement(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     actor: &Actor,
     new: &NewAgreement,
 ) -> Result<AgreementId> {
     let id = AgreementId::new();
     let org = actor.org.to_string();
-    let now = now_text();
+    let now = tx.now_text();
     sqlx::query(
         "insert into agreement (agreement_id, organisation_id, title, kind, status, owner, tracked_from, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -544,7 +539,7 @@ pub(crate) async fn insert_agreement(
 }
 
 async fn insert_tags(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     id: AgreementId,
     tags: &[Tag],
@@ -564,7 +559,7 @@ async fn insert_tags(
 
 /// Checks the agreement exists in the actor's tenant and returns its status.
 pub(crate) async fn lock_agreement(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     actor: &Actor,
     id: AgreementId,
 ) -> Result<AgreementStatus> {
@@ -582,11 +577,7 @@ pub(crate) async fn lock_agreement(
     AgreementStatus::parse(&s).map_err(|e| StoreError::Corrupt(e.message))
 }
 
-pub(crate) async fn touch(
-    tx: &mut Transaction<'static, Any>,
-    id: AgreementId,
-    now: &str,
-) -> Result<()> {
+pub(crate) async fn touch(tx: &mut Tx, id: AgreementId, now: &str) -> Result<()> {
     sqlx::query("update agreement set updated_at = $1 where agreement_id = $2")
         .bind(now)
         .bind(id.to_string())
@@ -596,7 +587,7 @@ pub(crate) async fn touch(
 }
 
 pub(crate) async fn upsert_term(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     id: AgreementId,
     field: TermField,
@@ -621,7 +612,7 @@ pub(crate) async fn upsert_term(
 
 /// Recomputes the portfolio columns from the stored terms.
 pub(crate) async fn refresh_derived(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     id: AgreementId,
     now: &str,

@@ -3,12 +3,12 @@
 //! claim with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), deliver, and log.
 
 use crate::schedule::{Deadline, deadline_from_row, placeholders};
-use crate::{Actor, Backend, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Backend, Result, Store, StoreError, Tx, audit};
 use entente_domain::alert::{AlertDraft, plan_alerts};
 use entente_domain::alerting::parse_webhook_url;
 use entente_domain::{AgreementId, Date, ObligationId, OrganisationId, Timestamp, ValidationError};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -202,7 +202,7 @@ pub struct Webhook {
 /// Inserts an alert unless its key exists, with inbox items, outbox rows and an audit event,
 /// inside the caller's transaction. Returns the new id, or `None` if it was already raised.
 pub(crate) async fn insert_alert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: OrganisationId,
     a: &AlertDraft,
     webhooks: &[String],
@@ -501,7 +501,7 @@ impl Store {
         outcome: &DeliveryOutcome,
         policy: &RetryPolicy,
     ) -> Result<bool> {
-        let now = Timestamp::from_jiff(jiff::Timestamp::now().max(started.jiff()));
+        let now = self.now().max(started);
         let now_s = now.to_string();
         let (status, next, err, http, label) = match outcome {
             DeliveryOutcome::Sent { http_status } => {
@@ -653,8 +653,8 @@ impl Store {
 
     /// Marks an inbox item read.
     pub async fn mark_inbox_read(&self, actor: &Actor, item: &str) -> Result<()> {
-        let now = now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         let (sees, sees_binds) = actor.sees_agreement(INBOX_AGREEMENT, 4);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "update inbox_item set read_at = coalesce(read_at, $1), updated_at = $1 \
@@ -706,8 +706,8 @@ impl Store {
         }
         let id = uuid::Uuid::now_v7().to_string();
         let secret = crate::secret::webhook_secret()?;
-        let now = now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         sqlx::query("insert into webhook (webhook_id, organisation_id, url, secret, description, active, created_at, updated_at) values ($1, $2, $3, $4, $5, 1, $6, $6)")
             .bind(&id)
             .bind(actor.org.to_string())
@@ -763,8 +763,8 @@ impl Store {
     /// Replaces a webhook's signing secret; returns the new one (the old one stops at once).
     pub async fn rotate_webhook_secret(&self, actor: &Actor, id: &str) -> Result<String> {
         let secret = crate::secret::webhook_secret()?;
-        let now = now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         let n = sqlx::query("update webhook set secret = $1, updated_at = $2 where organisation_id = $3 and webhook_id = $4")
             .bind(&secret)
             .bind(&now)
@@ -884,7 +884,7 @@ impl Store {
     /// Recipients of an agreement's alerts: the given owner plus the agreement's watchers.
     pub(crate) async fn recipients_for(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Tx,
         org: &str,
         agreement: AgreementId,
         owner: Option<String>,
@@ -903,11 +903,7 @@ impl Store {
     }
 
     /// Webhook ids of a tenant, inside a transaction.
-    pub(crate) async fn webhooks_in(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        org: &str,
-    ) -> Result<Vec<String>> {
+    pub(crate) async fn webhooks_in(&self, tx: &mut Tx, org: &str) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar("select webhook_id from webhook where organisation_id = $1 and active = 1 order by webhook_id")
             .bind(org)
             .fetch_all(&mut **tx)

@@ -4,9 +4,9 @@
 
 use crate::agreement::{load_terms, lock_agreement, refresh_derived, touch, upsert_term};
 use crate::document::{NewVersion, VersionAnalysis, insert_version};
-use crate::governance::{apply_move, today_utc};
+use crate::governance::apply_move;
 use crate::row::{json, parse_id, to_json, ts};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, audit};
 use entente_domain::amendment::{Amendment, Consolidated, NewAmendment, consolidate};
 use entente_domain::keydates::{ClauseIndex, KeyDate, KeyDateKind, KeyDateOptions, compute};
 use entente_domain::lifecycle::Via;
@@ -98,6 +98,7 @@ impl Store {
         analysis: &VersionAnalysis,
         new: &NewAmendment,
     ) -> Result<Amendment> {
+        let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
         let cur = lock_agreement(&mut tx, actor, id).await?;
         if !cur.in_force() || cur == AgreementStatus::TerminationNotice {
@@ -119,7 +120,7 @@ impl Store {
         .bind(id.to_string())
         .fetch_one(&mut *tx)
         .await?;
-        let now = now_text();
+        let now = self.now_text();
         let at = ts(&now)?;
         for (f, v) in &new.changes {
             let s = Sourced {
@@ -205,7 +206,7 @@ impl Store {
                     new.effective_date
                 )),
                 Via::Amendment,
-                today_utc(),
+                today,
             )
             .await?;
         }

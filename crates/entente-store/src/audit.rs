@@ -2,15 +2,15 @@
 //! never updated or deleted by the store.
 
 use crate::row::{parse_id, ts};
-use crate::{Actor, Result, Store, StoreError, now_text};
+use crate::{Actor, Result, Store, StoreError, Tx};
 use entente_domain::audit::{AuditEvent, BrokenLink, HashInput, chain_hash, verify_chain};
 use entente_domain::{AgreementId, AuditEventId, OrganisationId};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// Appends one event to the tenant's chain. Bumping `organisation.audit_seq` first takes the
 /// tenant's row lock, so concurrent writers on PostgreSQL cannot fork the chain.
 pub(crate) async fn append(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     actor: &Actor,
     action: &str,
     entity: &str,
@@ -27,7 +27,7 @@ pub(crate) async fn append(
     .ok_or_else(|| StoreError::not_found("organisation", actor.org))?;
     let seq: i64 = row.try_get("audit_seq")?;
     let prev: String = row.try_get("audit_head")?;
-    let at = now_text();
+    let at = tx.now_text();
     let details = details.to_string();
     let agreement = agreement_id.map(|a| a.to_string()).unwrap_or_default();
     let hash = chain_hash(HashInput {

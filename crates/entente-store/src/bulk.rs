@@ -2,7 +2,7 @@
 //! its audit event, for portfolio migrations and the `entente bench dates` benchmark.
 
 use crate::agreement::insert_agreement;
-use crate::{Actor, Result, Store, now_text};
+use crate::{Actor, Result, Store};
 use entente_domain::AgreementId;
 use entente_domain::agreement::NewAgreement;
 use entente_domain::obligation::NewObligation;
@@ -20,7 +20,7 @@ impl Store {
         let mut ids = Vec::with_capacity(items.len());
         for part in items.chunks(chunk.max(1)) {
             let mut tx = self.begin().await?;
-            let now = now_text();
+            let now = self.now_text();
             for (new, obligations) in part {
                 let id = insert_agreement(&mut tx, actor, new).await?;
                 let effective = new.terms.date(TermField::EffectiveDate);

@@ -4,18 +4,12 @@
 
 use crate::agreement::{lock_agreement, touch};
 use crate::row::{json, opt_date, parse_id, to_json};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::dispute::{Dispute, DisputeEvent, DisputeStatus, Tier};
 use entente_domain::{AgreementId, Date, DisputeId, Money, Timestamp, ValidationError};
-use sqlx::{Any, Transaction};
 
-async fn save(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    d: &Dispute,
-    insert: bool,
-) -> Result<()> {
-    let now = now_text();
+async fn save(tx: &mut Tx, actor: &Actor, d: &Dispute, insert: bool) -> Result<()> {
+    let now = tx.now_text();
     let sql = if insert {
         "insert into dispute (dispute_id, organisation_id, agreement_id, body, status, deadline, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $7)"
@@ -54,7 +48,7 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, id).await?;
-        let now = now_text();
+        let now = self.now_text();
         let at = crate::row::ts(&now)?;
         let d = Dispute {
             id: DisputeId::new(),
@@ -148,7 +142,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let mut d: Dispute = json(&body)?;
-        let now = now_text();
+        let now = self.now_text();
         let details = f(&mut d, crate::row::ts(&now)?)?;
         save(&mut tx, actor, &d, false).await?;
         audit::append(

@@ -5,7 +5,7 @@ use crate::agreement::{
     insert_agreement, load_terms, lock_agreement, refresh_derived, touch, upsert_term,
 };
 use crate::row::{parse_id, ts};
-use crate::{Actor, Backend, Result, Store, StoreError, audit, now_text, obligation};
+use crate::{Actor, Backend, Result, Store, StoreError, Tx, audit, obligation};
 use entente_domain::agreement::NewAgreement;
 use entente_domain::clause::{Clause, NewClause};
 use entente_domain::document::{DocumentVersion, MediaType, sha256_hex};
@@ -13,7 +13,7 @@ use entente_domain::obligation::NewObligation;
 use entente_domain::terms::{Evidence, Source, Sourced, TermField, TermValue, Terms};
 use entente_domain::{AgreementId, ClauseId, VersionId};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// The original document of a version.
 #[derive(Debug, Clone)]
@@ -311,7 +311,7 @@ impl Store {
 }
 
 pub(crate) async fn insert_version(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     backend: Backend,
     actor: &Actor,
     id: AgreementId,
@@ -319,7 +319,7 @@ pub(crate) async fn insert_version(
     analysis: &VersionAnalysis,
 ) -> Result<VersionId> {
     let org = actor.org.to_string();
-    let now = now_text();
+    let now = tx.now_text();
     let vid = VersionId::new();
     let number: i64 = sqlx::query_scalar(
         "select coalesce(max(number), 0) + 1 from document_version where agreement_id = $1",

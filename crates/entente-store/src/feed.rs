@@ -10,7 +10,7 @@
 use crate::row::parse_id;
 use crate::schedule::{Deadline, DeadlineFilter};
 use crate::secret::{feed_token, token_hash};
-use crate::{Actor, Principal, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Principal, Result, Store, StoreError, audit};
 use entente_domain::access::Role;
 use entente_domain::{AgreementId, OrganisationId, UserId, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -146,8 +146,8 @@ impl Store {
         };
         let id = uuid::Uuid::now_v7().to_string();
         let token = feed_token()?;
-        let now = now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         sqlx::query(
             "insert into calendar_feed (calendar_feed_id, organisation_id, scope, subject, token_hash, owner_user_id, created_by, rotated_at, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $7, null, $8, $8)",
@@ -195,7 +195,7 @@ impl Store {
         id: &str,
     ) -> Result<(CalendarFeed, String)> {
         let token = feed_token()?;
-        let now = now_text();
+        let now = self.now_text();
         let (cond, cond_binds) = access.condition(actor, 5);
         let sql = format!(
             "update calendar_feed set token_hash = $1, rotated_at = $2, updated_at = $2 \

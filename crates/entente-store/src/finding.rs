@@ -2,7 +2,7 @@
 //! their findings, the latest check per agreement for the portfolio, findings across it.
 
 use crate::row::{parse_id, ts};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, audit};
 use entente_domain::{AgreementId, ClauseId, Timestamp, VersionId};
 use serde::Serialize;
 use sqlx::Row;
@@ -237,7 +237,7 @@ impl Store {
                 ),
             );
         }
-        let now = now_text();
+        let now = self.now_text();
         let check_id = uuid::Uuid::now_v7().to_string();
         sqlx::query(
             "insert into agreement_check (check_id, organisation_id, agreement_id, version_id, playbook_id, playbook_version, \
@@ -479,7 +479,7 @@ impl Store {
         source: &str,
     ) -> Result<StoredPlaybook> {
         let mut tx = self.begin().await?;
-        let now = now_text();
+        let now = self.now_text();
         let row_id = uuid::Uuid::now_v7().to_string();
         sqlx::query(
             "insert into organisation_playbook (organisation_playbook_id, organisation_id, playbook_id, playbook_version, \

@@ -6,7 +6,7 @@ use crate::agreement::{
     load_parties, load_terms, lock_agreement, refresh_derived, touch, upsert_term,
 };
 use crate::row::{json, opt_date, parse_id, to_json, ts};
-use crate::{Actor, Result, Store, StoreError, audit, now_text, obligation};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, obligation};
 use entente_domain::access::Role;
 use entente_domain::approval::{
     ApprovalChain, ApprovalPolicy, ApprovalStep, ChainState, Decision, StepStatus,
@@ -19,11 +19,11 @@ use entente_domain::lifecycle::{
 use entente_domain::obligation::Obligation;
 use entente_domain::terms::{Source, Sourced, TermField, TermValue};
 use entente_domain::{
-    AgreementId, AgreementStatus, Date, Period, ReviewId, SignatureId, TerminationId, Timestamp,
+    AgreementId, AgreementStatus, Date, Period, ReviewId, SignatureId, TerminationId,
     ValidationError, VersionId,
 };
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
 /// A termination notice with the duties it created.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -48,17 +48,12 @@ pub struct TerminationView {
     pub obligations: Vec<Obligation>,
 }
 
-/// Today's date in UTC (store calls that need "today" take it from the caller when they can).
-pub(crate) fn today_utc() -> Date {
-    Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
-}
-
 /// Moves an agreement inside the caller's transaction: checks the graph and the gate, updates
 /// the status, records the transition (who, when, why, via) and its audit event.
 // One move has this many independent inputs; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply_move(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     actor: &Actor,
     id: AgreementId,
     from: AgreementStatus,
@@ -73,7 +68,7 @@ pub(crate) async fn apply_move(
     if reason.is_some_and(|r| r.chars().count() > 2000) {
         return Err(ValidationError::new("reason", "must be at most 2000 characters").into());
     }
-    let now = now_text();
+    let now = tx.now_text();
     sqlx::query("update agreement set status = $1, updated_at = $2 where agreement_id = $3")
         .bind(next.as_str())
         .bind(&now)
@@ -121,7 +116,7 @@ pub(crate) async fn apply_move(
 }
 
 async fn gate_facts(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     id: AgreementId,
     from: AgreementStatus,
@@ -176,7 +171,7 @@ async fn gate_facts(
 
 /// The latest version of an agreement: id, number, SHA-256.
 async fn latest_version(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     id: AgreementId,
 ) -> Result<Option<(VersionId, u32, String)>> {
@@ -228,10 +223,7 @@ fn chains_from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Vec<ApprovalChain>> {
     Ok(out)
 }
 
-async fn latest_round(
-    tx: &mut Transaction<'static, Any>,
-    id: AgreementId,
-) -> Result<Option<ApprovalChain>> {
+async fn latest_round(tx: &mut Tx, id: AgreementId) -> Result<Option<ApprovalChain>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "select {STEP_COLUMNS} from approval_step where agreement_id = $1 and round = \
          (select max(round) from approval_step where agreement_id = $1) order by ordinal"
@@ -255,11 +247,7 @@ where
 }
 
 /// Starts the next approval round from the tenant's current policy (the snapshot is stored).
-async fn start_round(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    id: AgreementId,
-) -> Result<ApprovalChain> {
+async fn start_round(tx: &mut Tx, actor: &Actor, id: AgreementId) -> Result<ApprovalChain> {
     let org = actor.org.to_string();
     let policy = load_policy(&mut **tx, &org).await?;
     let kind: String = sqlx::query_scalar("select kind from agreement where agreement_id = $1")
@@ -280,7 +268,7 @@ async fn start_round(
     .fetch_one(&mut **tx)
     .await?;
     let chain = ApprovalChain::new(round as u32, policy.chain_for(kind, value.as_ref()));
-    let now = now_text();
+    let now = tx.now_text();
     for (i, s) in chain.steps.iter().enumerate() {
         sqlx::query(
             "insert into approval_step (approval_step_id, organisation_id, agreement_id, round, ordinal, stage, name, role, reason, \
@@ -313,11 +301,7 @@ async fn start_round(
     Ok(chain)
 }
 
-async fn load_signatures(
-    tx: &mut Transaction<'static, Any>,
-    org: &str,
-    id: AgreementId,
-) -> Result<Vec<Signature>> {
+async fn load_signatures(tx: &mut Tx, org: &str, id: AgreementId) -> Result<Vec<Signature>> {
     signatures_query(&mut **tx, org, id).await
 }
 
@@ -357,12 +341,7 @@ where
 }
 
 /// Schedules a review when the agreement has none open.
-async fn ensure_review(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    id: AgreementId,
-    today: Date,
-) -> Result<()> {
+async fn ensure_review(tx: &mut Tx, actor: &Actor, id: AgreementId, today: Date) -> Result<()> {
     let open: i64 = sqlx::query_scalar(
         "select count(*) from review where agreement_id = $1 and outcome is null",
     )
@@ -383,13 +362,13 @@ async fn ensure_review(
 }
 
 async fn insert_review(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     actor: &Actor,
     id: AgreementId,
     due: Date,
     why: &str,
 ) -> Result<()> {
-    let now = now_text();
+    let now = tx.now_text();
     let rid = ReviewId::new();
     sqlx::query(
         "insert into review (review_id, organisation_id, agreement_id, due_date, derivation, created_at, updated_at) \
@@ -427,7 +406,7 @@ struct TerminationRow {
 }
 
 async fn latest_termination_row(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     id: AgreementId,
 ) -> Result<Option<TerminationRow>> {
@@ -549,7 +528,7 @@ impl Store {
     pub async fn set_approval_policy(&self, actor: &Actor, policy: &ApprovalPolicy) -> Result<()> {
         policy.validate()?;
         let mut tx = self.begin().await?;
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query(
             "insert into approval_policy (organisation_id, policy, created_at, updated_at) values ($1, $2, $3, $3) \
              on conflict (organisation_id) do update set policy = excluded.policy, updated_at = excluded.updated_at",
@@ -598,6 +577,7 @@ impl Store {
         id: AgreementId,
         comment: Option<&str>,
     ) -> Result<ApprovalChain> {
+        let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
         let cur = lock_agreement(&mut tx, actor, id).await?;
         match cur {
@@ -610,7 +590,7 @@ impl Store {
                     AgreementStatus::InReview,
                     comment.or(Some("submitted for approval")),
                     Via::Approval,
-                    today_utc(),
+                    today,
                 )
                 .await?;
             }
@@ -637,7 +617,7 @@ impl Store {
         let chain = latest_round(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::Corrupt("approval round missing after submission".into()))?;
-        touch(&mut tx, id, &now_text()).await?;
+        touch(&mut tx, id, &self.now_text()).await?;
         tx.commit().await?;
         Ok(chain)
     }
@@ -654,6 +634,7 @@ impl Store {
         decision: Decision,
         comment: Option<&str>,
     ) -> Result<(ApprovalChain, AgreementStatus)> {
+        let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
         let cur = lock_agreement(&mut tx, actor, id).await?;
         if cur != AgreementStatus::InReview {
@@ -670,7 +651,7 @@ impl Store {
             ))
         })?;
         let before = chain.clone();
-        let now = now_text();
+        let now = self.now_text();
         let state = chain.decide(step, role, decision, &actor.name, ts(&now)?, comment)?;
         for (i, (a, b)) in before.steps.iter().zip(&chain.steps).enumerate() {
             if a != b {
@@ -719,7 +700,7 @@ impl Store {
                     AgreementStatus::Approved,
                     Some("approval chain complete"),
                     Via::Approval,
-                    today_utc(),
+                    today,
                 )
                 .await?
             }
@@ -739,6 +720,7 @@ impl Store {
         id: AgreementId,
         sig: &NewSignature,
     ) -> Result<(Signature, AgreementStatus)> {
+        let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
         let cur = lock_agreement(&mut tx, actor, id).await?;
         if cur != AgreementStatus::OutForSignature {
@@ -788,7 +770,7 @@ impl Store {
                 ),
             ))
         })?;
-        let now = now_text();
+        let now = self.now_text();
         let sid = SignatureId::new();
         sqlx::query(
             "insert into signature (signature_id, organisation_id, agreement_id, version_id, sha256, party_id, signatory_name, \
@@ -851,7 +833,7 @@ impl Store {
                 AgreementStatus::Active,
                 Some(&format!("all parties signed version {number}")),
                 Via::Signature,
-                today_utc(),
+                today,
             )
             .await?;
         }
@@ -895,11 +877,12 @@ impl Store {
         on: Date,
         cycle: Option<Period>,
     ) -> Result<Vec<Review>> {
+        let today = self.today(actor).await?;
         let notes = notes.map(str::trim).filter(|n| !n.is_empty());
         if notes.is_some_and(|n| n.chars().count() > 5000) {
             return Err(ValidationError::new("notes", "must be at most 5000 characters").into());
         }
-        if on > today_utc() {
+        if on > today {
             return Err(
                 ValidationError::new("reviewed_on", format!("{on} is in the future")).into(),
             );
@@ -913,7 +896,7 @@ impl Store {
             )
             .into());
         }
-        let now = now_text();
+        let now = self.now_text();
         let open: Option<String> = sqlx::query_scalar(
             "select review_id from review where agreement_id = $1 and outcome is null order by due_date limit 1",
         )
@@ -992,7 +975,7 @@ impl Store {
         let cal = self.alert_settings(actor.org).await?.business_calendar();
         let plan = termination_date(&terms, notice.kind, given_on, requested, &cal)?;
         let tid = TerminationId::new();
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query(
             "insert into termination (termination_id, organisation_id, agreement_id, kind, given_by, given_on, clause, reason, \
              notice_period, effective_date, derivation, recorded_by, created_at, updated_at) \

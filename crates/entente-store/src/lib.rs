@@ -51,9 +51,9 @@ pub use schedule::{
     AgreementDates, Deadline, DeadlineFilter, EvidenceInfo, ObligationDue, OccurrenceView,
 };
 
-use entente_domain::{OrganisationId, Timestamp};
+use entente_domain::{Clock, Date, OrganisationId, Timestamp};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
 use std::path::Path;
 use std::time::Duration;
 
@@ -194,11 +194,52 @@ impl Actor {
     }
 }
 
-/// A connection pool plus the dialect it speaks.
+/// A connection pool, the dialect it speaks, and the clock every "now" and "today" of the
+/// store comes from.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    clock: Clock,
+}
+
+/// A write transaction and the instant it began at, read from the store's clock: its audit
+/// events (and the rows written through helpers that only see the transaction) carry that
+/// time. Dereferences to the connection, so queries run on `&mut *tx` (or `&mut **tx` through
+/// a `&mut Tx`).
+pub(crate) struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    now: Timestamp,
+}
+
+impl Tx {
+    /// The instant of this transaction.
+    pub(crate) fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// The instant of this transaction as stored text.
+    pub(crate) fn now_text(&self) -> String {
+        self.now.to_string()
+    }
+
+    /// Commits.
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
 }
 
 impl Store {
@@ -236,7 +277,11 @@ impl Store {
             }
             Backend::Postgres => opts.max_connections(16).connect(url).await?,
         };
-        let store = Self { pool, backend };
+        let store = Self {
+            pool,
+            backend,
+            clock: Clock::system(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -251,6 +296,44 @@ impl Store {
         })?;
         let file = dir.join("entente.db");
         Self::connect(&format!("sqlite://{}?mode=rwc", file.display())).await
+    }
+
+    /// This store with `clock` as its source of "now" (tests, `--today`); clones share it.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock every "now" and "today" of this store comes from; the server and the
+    /// use-cases take theirs from here.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The current instant, from the store's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The current instant as stored text.
+    pub(crate) fn now_text(&self) -> String {
+        self.now().to_string()
+    }
+
+    /// What "today" is for the actor's tenant: the date now in the tenant's time zone (its
+    /// alert settings; UTC when never set). Every "today" of a request or command comes from
+    /// here, unless the caller names the day.
+    pub async fn today(&self, actor: &Actor) -> Result<Date> {
+        Ok(self.alert_settings(actor.org).await?.today(self.now()))
+    }
+
+    /// Makes `date` today for tenant `org` (in its time zone), keeping the clock's time of
+    /// day: what a command's `--today` means. Moves every clone of this store's clock.
+    pub async fn set_today(&self, org: OrganisationId, date: Date) -> Result<()> {
+        let settings = self.alert_settings(org).await?;
+        self.clock.set_date(date, &settings.time_zone);
+        Ok(())
     }
 
     /// The dialect in use.
@@ -283,12 +366,15 @@ impl Store {
 
     /// Starts a write transaction. SQLite takes the write lock up front (`begin immediate`) so
     /// concurrent writers queue on busy_timeout instead of failing on lock upgrade.
-    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        let tx = match self.backend {
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        let inner = match self.backend {
             Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(tx)
+        Ok(Tx {
+            inner,
+            now: self.now(),
+        })
     }
 
     /// Finds or creates an organisation by slug.
@@ -297,8 +383,8 @@ impl Store {
             return Ok(id);
         }
         let id = OrganisationId::new();
-        let now = now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         sqlx::query(
             "insert into organisation (organisation_id, slug, name, audit_seq, audit_head, created_at, updated_at) \
              values ($1, $2, $3, 0, $4, $5, $5)",
@@ -335,11 +421,6 @@ impl Store {
                 .await?;
         row.map(|(id,)| row::parse_id(&id)).transpose()
     }
-}
-
-/// The current instant as stored text.
-pub(crate) fn now_text() -> String {
-    Timestamp::from_jiff(jiff::Timestamp::now()).to_string()
 }
 
 /// Drops any password from a URL before it is shown.

@@ -1,7 +1,7 @@
 //! Login throttling kept in the database, so every instance behind a load balancer counts the
 //! same attempts; the addresses each account signed in from; security events for the audit trail.
 
-use crate::{Actor, Result, Store, audit, now_text};
+use crate::{Actor, Result, Store, audit};
 use sqlx::Row;
 
 /// How a throttle key is limited: `free` attempts pass without delay; attempt `free + k`
@@ -110,7 +110,7 @@ impl Store {
     /// Whether the account (by e-mail hash) signed in from `source` within `days`.
     pub async fn is_known_source(&self, email_hash: &str, source: &str, days: i64) -> Result<bool> {
         let since = entente_domain::Timestamp::from_jiff(
-            jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days),
+            self.now().jiff() - jiff::SignedDuration::from_hours(24 * days),
         )
         .to_string();
         let found: Option<String> = sqlx::query_scalar(
@@ -126,7 +126,7 @@ impl Store {
 
     /// Records a successful sign-in from `source`; true when the address is new for the account.
     pub async fn record_login_source(&self, email_hash: &str, source: &str) -> Result<bool> {
-        let now = now_text();
+        let now = self.now_text();
         let updated = sqlx::query(
             "update login_source set last_success_at = $1 where email_hash = $2 and source = $3",
         )

@@ -3,12 +3,12 @@
 
 use crate::agreement::lock_agreement;
 use crate::alert::insert_alert;
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::alert::{Breach, breach_alert};
 use entente_domain::measurement::{Judgement, MeasurementInput, NewMeasurement, judge, parse_csv};
 use entente_domain::{ObligationId, ValidationError, ValidationErrors};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// A stored measurement and its verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -106,7 +106,7 @@ impl Store {
 
     async fn insert_measurement(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Tx,
         actor: &Actor,
         id: ObligationId,
         m: &NewMeasurement,
@@ -123,7 +123,7 @@ impl Store {
         })?;
         let j = judge(metric, m)?;
         let mid = uuid::Uuid::now_v7().to_string();
-        let now = now_text();
+        let now = self.now_text();
         let unit = m.unit.clone().unwrap_or_else(|| metric.unit.clone());
         sqlx::query(
             "insert into measurement (measurement_id, organisation_id, agreement_id, obligation_id, measured_on, value, unit, threshold, breach, note, source, recorded_by, created_at, updated_at) \

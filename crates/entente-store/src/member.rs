@@ -4,11 +4,11 @@
 
 use crate::account::role_of;
 use crate::row::{parse_id, ts};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::access::Role;
 use entente_domain::{OrganisationId, PartyId, Timestamp, UserId, ValidationError};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// What removing a member handed over, and to whom.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
@@ -63,11 +63,7 @@ pub struct PendingInvitation {
     pub account: Option<(UserId, String)>,
 }
 
-async fn end_access(
-    tx: &mut Transaction<'static, Any>,
-    org: OrganisationId,
-    user: UserId,
-) -> Result<(u64, u64)> {
+async fn end_access(tx: &mut Tx, org: OrganisationId, user: UserId) -> Result<(u64, u64)> {
     let sessions =
         sqlx::query("delete from user_session where user_id = $1 and organisation_id = $2")
             .bind(user.to_string())
@@ -78,7 +74,7 @@ async fn end_access(
     let tokens = sqlx::query(
         "update api_token set revoked_at = $1, updated_at = $1 where user_id = $2 and organisation_id = $3 and revoked_at is null",
     )
-    .bind(now_text())
+    .bind(tx.now_text())
     .bind(user.to_string())
     .bind(org.to_string())
     .execute(&mut **tx)
@@ -88,11 +84,7 @@ async fn end_access(
 }
 
 /// The member's e-mail and role in the actor's organisation, or not found.
-async fn member_row(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    user: UserId,
-) -> Result<(String, Role)> {
+async fn member_row(tx: &mut Tx, actor: &Actor, user: UserId) -> Result<(String, Role)> {
     let r = sqlx::query(
         "select u.email, m.role from membership m join app_user u on u.user_id = m.user_id \
          where m.organisation_id = $1 and m.user_id = $2",
@@ -109,11 +101,7 @@ async fn member_row(
 }
 
 /// Refuses to take the last active administrator away: the tenant would be unmanageable.
-async fn keep_an_admin(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    user: UserId,
-) -> Result<()> {
+async fn keep_an_admin(tx: &mut Tx, actor: &Actor, user: UserId) -> Result<()> {
     let others: i64 = sqlx::query_scalar(
         "select count(*) from membership where organisation_id = $1 and role = 'admin' and disabled_at is null and user_id <> $2",
     )
@@ -145,7 +133,7 @@ impl Store {
             "update app_user set password_hash = $1, updated_at = $2 where user_id = $3",
         )
         .bind(password_hash)
-        .bind(now_text())
+        .bind(self.now_text())
         .bind(user.to_string())
         .execute(&mut *tx)
         .await?
@@ -194,7 +182,7 @@ impl Store {
     ) -> Result<String> {
         let mut tx = self.begin().await?;
         let (email, _) = member_row(&mut tx, actor, user).await?;
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query("delete from password_reset where user_id = $1 and used_at is null")
             .bind(user.to_string())
             .execute(&mut *tx)
@@ -239,7 +227,7 @@ impl Store {
         let Some(r) = r else { return Ok(None) };
         let used: Option<String> = r.try_get("used_at")?;
         let expires = ts(&r.try_get::<String, _>("expires_at")?)?;
-        if used.is_some() || expires.jiff() <= jiff::Timestamp::now() {
+        if used.is_some() || expires <= self.now() {
             return Ok(None);
         }
         Ok(Some((
@@ -256,7 +244,7 @@ impl Store {
         password_hash: &str,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let now = now_text();
+        let now = self.now_text();
         let user: Option<String> = sqlx::query_scalar(
             "update password_reset set used_at = $1, updated_at = $1 where token_hash = $2 and used_at is null \
              and expires_at > $1 returning user_id",
@@ -318,7 +306,7 @@ impl Store {
         if disabled && role == Role::Admin {
             keep_an_admin(&mut tx, actor, user).await?;
         }
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query("update membership set disabled_at = $1, updated_at = $2 where organisation_id = $3 and user_id = $4")
             .bind(disabled.then_some(now.clone()))
             .bind(&now)
@@ -381,7 +369,7 @@ impl Store {
             None => None,
         };
         let org = actor.org.to_string();
-        let now = now_text();
+        let now = self.now_text();
         let (sessions_ended, tokens_revoked) = end_access(&mut tx, actor.org, user).await?;
         let agreements: Vec<String> = sqlx::query_scalar(
             "select agreement_id from agreement where organisation_id = $1 and owner = $2 order by agreement_id",
@@ -526,7 +514,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let id = uuid::Uuid::now_v7().to_string();
-        let now = now_text();
+        let now = self.now_text();
         let name = match display_name.trim() {
             "" => email.clone(),
             n => n.to_owned(),
@@ -576,7 +564,7 @@ impl Store {
              where organisation_id = $1 and accepted_at is null and expires_at > $2 order by created_at",
         )
         .bind(actor.org.to_string())
-        .bind(now_text())
+        .bind(self.now_text())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(invitation_of).collect()
@@ -615,7 +603,7 @@ impl Store {
              where token_hash = $1 and accepted_at is null and expires_at > $2",
         )
         .bind(token_hash)
-        .bind(now_text())
+        .bind(self.now_text())
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = r else { return Ok(None) };
@@ -646,7 +634,7 @@ impl Store {
         new_password_hash: Option<&str>,
     ) -> Result<UserId> {
         let mut tx = self.begin().await?;
-        let now = now_text();
+        let now = self.now_text();
         let r = sqlx::query(
             "update invitation set accepted_at = $1, updated_at = $1 where token_hash = $2 and accepted_at is null and expires_at > $1 \
              returning invitation_id, organisation_id, email, display_name, role, party_id",

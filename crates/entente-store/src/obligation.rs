@@ -3,15 +3,15 @@
 
 use crate::agreement::{load_terms, lock_agreement, touch};
 use crate::row::{json, opt_date, parse_id, to_json};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::obligation::{
     EACH_KEY, NewObligation, Obligation, ObligationStatus, obligor_key,
 };
 use entente_domain::party::match_key;
 use entente_domain::terms::TermField;
-use entente_domain::{AgreementId, Date, ObligationId, Timestamp, ValidationError};
+use entente_domain::{AgreementId, Date, ObligationId, ValidationError};
 use serde::Deserialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// Obligation filters; all optional.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -34,7 +34,7 @@ pub struct ObligationFilter {
     pub due_within_days: Option<u32>,
     /// Only vague duties (no metric, no deadline).
     pub vague: Option<bool>,
-    /// The day windows count from (default today, UTC).
+    /// The day windows count from (default: today in the tenant's time zone).
     #[param(value_type = Option<entente_domain::Date>)]
     pub today: Option<String>,
 }
@@ -53,7 +53,7 @@ pub struct ObligationPatch {
 }
 
 pub(crate) async fn insert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     agreement: AgreementId,
     o: &NewObligation,
@@ -202,7 +202,7 @@ impl Store {
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, agreement).await?;
         let org = actor.org.to_string();
-        let now = now_text();
+        let now = self.now_text();
         let effective = load_terms(&mut *tx, &org, agreement)
             .await?
             .date(TermField::EffectiveDate);
@@ -292,7 +292,7 @@ impl Store {
         }
         let today = match &f.today {
             Some(t) => errs.take("today", Date::parse(t)),
-            None => Some(Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()),
+            None => Some(self.today(actor).await?),
         };
         errs.finish()?;
         let today = today.ok_or_else(|| ValidationError::new("today", "invalid"))?;
@@ -426,7 +426,7 @@ impl Store {
         errs.finish()?;
         let cur = self.get_obligation(actor, id).await?;
         let mut tx = self.begin().await?;
-        let now = now_text();
+        let now = self.now_text();
         if let Some(next) = next {
             cur.status.transition(next)?;
             // Compare-and-set on the status read above, so two concurrent updates cannot both apply.

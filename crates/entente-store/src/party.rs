@@ -2,20 +2,15 @@
 //! created, listed with their agreement counts, and corrected.
 
 use crate::row::{json, parse_id, to_json};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::party::{
     NewAgreementParty, Party, PartyRef, match_key, normalise_name, parse_legal_name,
 };
 use entente_domain::{PartyId, ValidationError};
 use serde::Deserialize;
-use sqlx::{Any, Transaction};
 
 /// Finds or creates the party a new agreement names.
-pub(crate) async fn resolve(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    p: &NewAgreementParty,
-) -> Result<PartyId> {
+pub(crate) async fn resolve(tx: &mut Tx, actor: &Actor, p: &NewAgreementParty) -> Result<PartyId> {
     let org = actor.org.to_string();
     match &p.party {
         PartyRef::Existing(id) => {
@@ -44,7 +39,7 @@ pub(crate) async fn resolve(
                 return parse_id(&id);
             }
             let id = PartyId::new();
-            let now = now_text();
+            let now = tx.now_text();
             sqlx::query(
                 "insert into party (party_id, organisation_id, legal_name, name_key, match_key, jurisdiction, identifiers, created_at, updated_at) \
                  values ($1, $2, $3, $4, $5, $6, '[]', $7, $7)",
@@ -196,7 +191,7 @@ impl Store {
             None => cur.jurisdiction,
         };
         let identifiers = patch.identifiers.clone().unwrap_or(cur.identifiers);
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query(
             "update party set legal_name = $1, name_key = $2, match_key = $3, jurisdiction = $4, identifiers = $5, updated_at = $6 \
              where party_id = $7 and organisation_id = $8",

@@ -4,7 +4,7 @@
 
 use crate::agreement::{load_terms, lock_agreement};
 use crate::row::{json, parse_id, to_json};
-use crate::{Actor, Result, Store, StoreError, audit, now_text};
+use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
 use entente_domain::calendar::BusinessCalendar;
 use entente_domain::clause::Clause;
@@ -16,14 +16,16 @@ use entente_domain::{
     AgreementId, AgreementStatus, Date, ObligationId, OrganisationId, Timestamp, ValidationError,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// Days behind today that materialised occurrences reach back (older overdue items drop out).
 pub(crate) const LOOKBACK_DAYS: i64 = 366;
 /// Days ahead of today that deadlines are materialised for.
 pub(crate) const HORIZON_DAYS: i64 = 800;
-/// An agreement is recomputed when its horizon covers less than this many days ahead.
+/// An agreement is recomputed when its horizon covers less than this many days ahead (and
+/// when it reaches further than `HORIZON_DAYS`: it was computed for a later day, the clock has
+/// been set back since).
 const MIN_AHEAD_DAYS: i64 = 740;
 
 /// An obligation's occurrence with its status.
@@ -169,8 +171,8 @@ impl Store {
         patch: &AlertSettingsPatch,
     ) -> Result<AlertSettings> {
         let next = self.alert_settings(actor.org).await?.apply(patch)?;
-        let now = now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         sqlx::query(
             "insert into alert_setting (organisation_id, lead_days, overdue_daily, time_zone, calendar, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $6) on conflict (organisation_id) do update set lead_days = excluded.lead_days, \
@@ -217,8 +219,7 @@ impl Store {
         calendar: Option<&BusinessCalendar>,
     ) -> Result<AgreementDates> {
         let settings = self.alert_settings(actor.org).await?;
-        let today =
-            today.unwrap_or_else(|| settings.today(Timestamp::from_jiff(jiff::Timestamp::now())));
+        let today = today.unwrap_or_else(|| settings.today(self.now()));
         let a = self.get_agreement(actor, id).await?;
         let clauses = self.list_clauses(actor, id, None).await?;
         let mut obligations = load_obligations(&self.pool, &actor.org.to_string(), &[id]).await?;
@@ -301,14 +302,21 @@ impl Store {
         // Taken before the scan: a write during it changes the fingerprint, so the next read
         // scans again.
         let fingerprint = self.org_fingerprint(org).await?;
-        let checked: Option<(String, String)> = sqlx::query_as(
-            "select fingerprint, valid_until from deadline_org_check where organisation_id = $1",
+        let checked: Option<(String, String, Option<String>)> = sqlx::query_as(
+            "select fingerprint, valid_until, \
+             (select max(horizon_until) from deadline_state where organisation_id = $1) \
+             from deadline_org_check where organisation_id = $1",
         )
         .bind(org.to_string())
         .fetch_optional(&self.pool)
         .await?;
-        let today = now.date_utc().to_string();
-        if checked.is_some_and(|(f, v)| f == fingerprint && today <= v) {
+        let today = self.alert_settings(org).await?.today(now);
+        // Valid while no horizon runs short and none was computed for a later day than today.
+        let latest = today.plus_days(HORIZON_DAYS).to_string();
+        let today = today.to_string();
+        if checked.is_some_and(|(f, v, longest)| {
+            f == fingerprint && today <= v && longest.is_none_or(|l| l <= latest)
+        }) {
             return Ok(0);
         }
         let mut total = 0;
@@ -340,7 +348,7 @@ impl Store {
         .bind(org.to_string())
         .bind(&fingerprint)
         .bind(valid_until.to_string())
-        .bind(now_text())
+        .bind(self.now_text())
         .execute(&self.pool)
         .await?;
         Ok(total)
@@ -370,16 +378,24 @@ impl Store {
     ) -> Result<usize> {
         let stamp = STAMP_SQL;
         let scope = if org.is_some() {
-            "a.organisation_id = $2 and"
+            "a.organisation_id = $3 and"
         } else {
             ""
         };
+        // Horizons are counted from each tenant's today; across tenants the threshold is the
+        // latest today of any time zone (none runs more than a day ahead of UTC's date).
+        let today = match org {
+            Some(o) => self.alert_settings(o).await?.today(now),
+            None => now.date_utc().plus_days(1),
+        };
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select a.agreement_id, a.organisation_id from agreement a left join deadline_state s on s.agreement_id = a.agreement_id \
-             where {scope} (s.agreement_id is null or s.source_stamp <> ({stamp}) or s.horizon_until < $1) limit {}",
+             where {scope} (s.agreement_id is null or s.source_stamp <> ({stamp}) or s.horizon_until < $1 \
+             or s.horizon_until > $2) limit {}",
             limit.clamp(1, 5000)
         )))
-        .bind(now.date_utc().plus_days(MIN_AHEAD_DAYS).to_string());
+        .bind(today.plus_days(MIN_AHEAD_DAYS).to_string())
+        .bind(today.plus_days(HORIZON_DAYS).to_string());
         if let Some(o) = org {
             q = q.bind(o.to_string());
         }
@@ -424,7 +440,7 @@ impl Store {
         let obligations = load_obligations(&self.pool, org, ids).await?;
         let clauses = load_clause_index(&self.pool, org, ids).await?;
         let terms = load_terms_batch(&self.pool, org, ids).await?;
-        let now_s = now_text();
+        let now_s = now.to_string();
         // Compute everything first; the transaction then writes in a few batched statements.
         // Inputs read before the write are safe: a change in between alters the stamp, so
         // the next step recomputes the agreement.
@@ -563,7 +579,7 @@ impl Store {
         let settings = self.alert_settings(actor.org).await?;
         let today = match &f.today {
             Some(t) => errs.take("today", Date::parse(t)),
-            None => Some(settings.today(Timestamp::from_jiff(jiff::Timestamp::now()))),
+            None => Some(settings.today(self.now())),
         };
         let agreement = f
             .agreement_id
@@ -663,7 +679,7 @@ impl Store {
         let records = load_records(&self.pool, &org, std::slice::from_ref(&o)).await?;
         let evidence = load_evidence(&self.pool, &org, id).await?;
         let settings = self.alert_settings(actor.org).await?;
-        let today = settings.today(Timestamp::from_jiff(jiff::Timestamp::now()));
+        let today = settings.today(self.now());
         Ok(occs
             .into_iter()
             .map(|occ| {
@@ -706,7 +722,7 @@ impl Store {
         let terms = load_terms(&self.pool, &org, o.agreement_id).await?;
         let settings = self.alert_settings(actor.org).await?;
         let cal = settings.business_calendar();
-        let today = settings.today(Timestamp::from_jiff(jiff::Timestamp::now()));
+        let today = settings.today(self.now());
         let ctx = context(&terms, today, &cal);
         let occ = occurrence::expand(&o.due, &ctx, from, until);
         Ok((o, occ))
@@ -731,8 +747,8 @@ impl Store {
             .into());
         }
         let org = actor.org.to_string();
-        let now = now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         lock_agreement(&mut tx, actor, o.agreement_id).await?;
         sqlx::query(
             "insert into occurrence (obligation_id, organisation_id, due_date, status, note, recorded_by, recorded_at, created_at, updated_at) \
@@ -819,8 +835,8 @@ impl Store {
         }
         let eid = uuid::Uuid::now_v7().to_string();
         let sha = entente_domain::document::sha256_hex(bytes);
-        let now = now_text();
         let mut tx = self.begin().await?;
+        let now = tx.now_text();
         lock_agreement(&mut tx, actor, o.agreement_id).await?;
         sqlx::query(
             "insert into occurrence_evidence (occurrence_evidence_id, organisation_id, obligation_id, due_date, filename, media_type, sha256, size, content, uploaded_by, created_at, updated_at) \
@@ -921,7 +937,7 @@ impl Store {
         let email = entente_domain::agreement::parse_owner(email).map_err(|e| e.within("email"))?;
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, id).await?;
-        let now = now_text();
+        let now = self.now_text();
         sqlx::query("insert into watcher (agreement_id, organisation_id, email, created_at, updated_at) values ($1, $2, $3, $4, $4) on conflict (agreement_id, email) do nothing")
             .bind(id.to_string())
             .bind(actor.org.to_string())
@@ -1074,7 +1090,7 @@ struct NewDeadline {
 
 /// Inserts deadline rows in one statement (callers pass small batches).
 async fn insert_deadlines(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     org: &str,
     rows: &[(AgreementId, NewDeadline)],
     now: &str,

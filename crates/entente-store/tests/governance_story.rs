@@ -22,8 +22,12 @@ fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
+/// The stories run from this instant on (each store's clock starts there), so every "today"
+/// below is the same whatever day the tests run.
+const START: &str = "2026-03-02T09:00:00Z";
+
 fn today() -> Date {
-    Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+    d("2026-03-02")
 }
 
 fn new_agreement(value: &str) -> entente_domain::agreement::NewAgreement {
@@ -107,6 +111,7 @@ const V2: &str = "1. Term. Two years from the Effective Date, renewing for one y
 async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
     for db in TestDb::all().await.unwrap() {
         let s = &db.store;
+        s.clock().set(Timestamp::parse(START).unwrap());
         let label = format!("{:?}", db.backend());
         let org = s.ensure_organisation("gov", "Gov").await.unwrap();
         let me = Actor::new(org, "legal@example.com");
@@ -438,6 +443,7 @@ entente_store::on_each_backend!(an_agreement_goes_from_draft_to_closed_through_i
 async fn disputes_escalate_when_their_clock_runs_out_and_close_with_an_outcome() {
     for db in TestDb::all().await.unwrap() {
         let s = &db.store;
+        s.clock().set(Timestamp::parse(START).unwrap());
         let org = s.ensure_organisation("disp", "Disp").await.unwrap();
         let me = Actor::new(org, "legal@example.com");
         let id = s

@@ -12,6 +12,14 @@ use entente_store::testing::TestDb;
 use entente_store::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The cases run from this instant on (each store's clock starts there): seeded and dated, a
+/// failing case replays on any day.
+const START: &str = "2026-12-04T10:00:00Z";
+
+fn start() -> Timestamp {
+    Timestamp::parse(START).unwrap()
+}
+
 /// A small deterministic generator (SplitMix64): reproducible cases without a dependency.
 struct Rng(u64);
 
@@ -32,7 +40,7 @@ impl Rng {
 /// expiration, most renewing (monthly to three-yearly, or unstated), notice in days, business
 /// days or months, or none.
 fn random_terms(r: &mut Rng) -> Terms {
-    let at = Timestamp::from_jiff(jiff::Timestamp::now());
+    let at = start();
     let mut t = Terms::default();
     let mut set = |f, v| t.set_user(f, v, "test", at, None);
     let effective = Date::parse("2018-01-01")
@@ -121,6 +129,7 @@ async fn list_all(store: &Store, me: &Actor, f: AgreementQuery) -> Vec<Agreement
 async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
+        store.clock().set(start());
         let org = store.ensure_organisation("acme", "Acme").await.unwrap();
         let me = Actor::new(org, "test");
         let mut r = Rng(0x5EED_2026_1204);
@@ -130,7 +139,7 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
             let new = draft.validate(random_terms(&mut r)).unwrap();
             ids.push(store.create_agreement(&me, &new).await.unwrap());
         }
-        let real = Timestamp::from_jiff(jiff::Timestamp::now()).date_utc();
+        let real = store.today(&me).await.unwrap();
         // "Today" anywhere from eight years back to two years ahead (the listing keeps key
         // dates that far), including the real day.
         let mut days = vec![real];
@@ -215,10 +224,11 @@ entente_store::on_each_backend!(the_listing_and_the_engine_agree_on_every_next_n
 async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
+        store.clock().set(start());
         let org = store.ensure_organisation("acme", "Acme").await.unwrap();
         let me = Actor::new(org, "test");
-        let at = Timestamp::from_jiff(jiff::Timestamp::now());
-        let today = at.date_utc();
+        let at = store.now();
+        let today = store.today(&me).await.unwrap();
         let mut t = Terms::default();
         // A ten-year first term: its first notice deadline lies far past any two-year window.
         t.set_user(
@@ -296,12 +306,13 @@ entente_store::on_each_backend!(closed_agreements_drop_out_and_a_far_deadline_is
 async fn a_change_between_two_listings_is_seen_by_the_second() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
+        store.clock().set(start());
         let org = store.ensure_organisation("acme", "Acme").await.unwrap();
         let me = Actor::new(org, "test");
         let mut r = Rng(7);
         let mut t = random_terms(&mut r);
-        let at = Timestamp::from_jiff(jiff::Timestamp::now());
-        let today = at.date_utc();
+        let at = store.now();
+        let today = store.today(&me).await.unwrap();
         t.set_user(
             TermField::EffectiveDate,
             TermValue::Date(today.plus_days(-100)),
@@ -374,3 +385,82 @@ entente_store::on_each_backend!(a_change_between_two_listings_is_seen_by_the_sec
 fn filter(t: AgreementQueryText<'_>) -> AgreementQuery {
     AgreementQuery::try_from(t).expect("a valid query")
 }
+
+/// Everything a reader sees of the tenant's key dates: each agreement's next renewal and
+/// notice deadline, and the overdue occurrences.
+async fn snapshot(store: &Store, me: &Actor) -> (Vec<String>, Vec<String>) {
+    let rows = list_all(store, me, AgreementQuery::default()).await;
+    let mut agreements: Vec<String> = rows
+        .iter()
+        .map(|a| format!("{} {:?} {:?}", a.id, a.expiration_date, a.notice_deadline))
+        .collect();
+    agreements.sort();
+    while store.refresh_deadlines(store.now(), 5000).await.unwrap() > 0 {}
+    let overdue = store
+        .list_deadlines(
+            me,
+            &DeadlineFilter {
+                overdue: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}", d.subject, d.due_date))
+        .collect();
+    (agreements, overdue)
+}
+
+/// Key dates are kept for a window around the day they were computed on. A clock set ahead
+/// (a rehearsal, `--today`) and back again must not leave the window of the later day behind:
+/// what was computed for a later day than today is computed again.
+async fn a_clock_set_ahead_and_back_leaves_the_key_dates_as_they_were() {
+    for db in TestDb::all().await.unwrap() {
+        let store = &db.store;
+        store.clock().set(start());
+        let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+        let me = Actor::new(org, "test");
+        let mut r = Rng(0xC10C);
+        for i in 0..30 {
+            let new = two_party_draft(format!("Case {i}"), "active")
+                .validate(random_terms(&mut r))
+                .unwrap();
+            let id = store.create_agreement(&me, &new).await.unwrap();
+            let monthly = entente_domain::obligation::NewObligation {
+                obligor: "Northwind".into(),
+                beneficiary: None,
+                text: format!("Monthly report {i}"),
+                due: entente_domain::obligation::DueRule::Recurring {
+                    frequency: entente_domain::obligation::Frequency::Monthly,
+                    offset: None,
+                },
+                metric: None,
+                status: None,
+                owner: None,
+                vague: false,
+                survives: false,
+            };
+            store.create_obligation(&me, id, &monthly).await.unwrap();
+        }
+        let before = snapshot(store, &me).await;
+        assert!(
+            !before.1.is_empty(),
+            "unrecorded monthly reports are overdue"
+        );
+        store
+            .clock()
+            .set(Timestamp::parse("2028-11-03T10:00:00Z").unwrap());
+        let ahead = snapshot(store, &me).await;
+        assert_ne!(
+            ahead,
+            before,
+            "{:?}: another day, other dates",
+            db.backend()
+        );
+        store.clock().set(start());
+        assert_eq!(snapshot(store, &me).await, before, "{:?}", db.backend());
+    }
+}
+
+entente_store::on_each_backend!(a_clock_set_ahead_and_back_leaves_the_key_dates_as_they_were);

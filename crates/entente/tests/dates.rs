@@ -1,6 +1,7 @@
 //! End-to-end tests of `entente dates`, `entente obligations` and `entente alerts run` on the
 //! demo portfolio: the notice deadline of an auto-renewing agreement with 90 days'
-//! notice is printed with its derivation and clause.
+//! notice is printed with its derivation and clause. Every command runs on a named day
+//! (`--today`, `--now`), so no test depends on the day it runs.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -42,15 +43,33 @@ fn demo_id(data: &Path, title: &str) -> String {
         .to_owned()
 }
 
+/// Loaded on each of these days, the demo's 90th day before renewal falls on a weekday, a
+/// Saturday, a Sunday, and a weekday of a leap day's year.
+const NOTICE_DAYS: [&str; 4] = ["2026-01-05", "2026-01-08", "2026-01-09", "2028-02-29"];
+
 #[test]
 fn dates_prints_the_demo_notice_deadline_with_its_derivation_and_clause() {
+    let mut moved = 0;
+    for day in NOTICE_DAYS {
+        if notice_deadline_on(day) {
+            moved += 1;
+        }
+    }
+    assert_eq!(moved, 2, "two of the days move the deadline off a weekend");
+}
+
+/// Checks the notice line of the demo loaded on `day`; whether it moved off a weekend.
+fn notice_deadline_on(day: &str) -> bool {
     let dir = tempfile::tempdir().unwrap();
-    stdout(&entente(dir.path(), &["demo"]));
+    stdout(&entente(dir.path(), &["demo", "--today", day]));
     let id = demo_id(
         dir.path(),
         "Northwind–Globex Technology Integration Partnership",
     );
-    let text = stdout(&entente(dir.path(), &["dates", &id[id.len() - 8..]]));
+    let text = stdout(&entente(
+        dir.path(),
+        &["dates", &id[id.len() - 8..], "--today", day],
+    ));
     // e.g. "2027-07-20: last day to give notice of non-renewal = renewal on 2027-10-18 minus
     // 90 days' written notice (clause 3.2)"
     let line = text
@@ -64,7 +83,8 @@ fn dates_prints_the_demo_notice_deadline_with_its_derivation_and_clause() {
     // The demo's dates move with the day it is loaded, so the 90th day before renewal may be a
     // weekend; the derivation then names that day and moves the deadline back to the Friday.
     let raw = renewal.checked_sub(jiff::Span::new().days(90)).unwrap();
-    if raw.weekday().to_monday_one_offset() <= 5 {
+    let moved = raw.weekday().to_monday_one_offset() > 5;
+    if !moved {
         assert_eq!(deadline, raw, "{line}");
         assert!(
             line.ends_with(" minus 90 days' written notice (clause 3.2)"),
@@ -92,13 +112,17 @@ fn dates_prints_the_demo_notice_deadline_with_its_derivation_and_clause() {
     let today: jiff::civil::Date = text.split("key dates as of ").nth(1).unwrap()[..10]
         .parse()
         .unwrap();
+    assert_eq!(today.to_string(), day);
     assert!(
         deadline >= today,
         "the first upcoming notice deadline is listed: {line}"
     );
 
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&entente(dir.path(), &["dates", &id, "--json"]))).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&entente(
+        dir.path(),
+        &["dates", &id, "--today", day, "--json"],
+    )))
+    .unwrap();
     let k = json["key_dates"]
         .as_array()
         .unwrap()
@@ -117,15 +141,25 @@ fn dates_prints_the_demo_notice_deadline_with_its_derivation_and_clause() {
     );
     let bad = entente(dir.path(), &["dates", &id, "--calendar", "atlantis"]);
     assert_eq!(bad.status.code(), Some(2));
+    moved
 }
 
 #[test]
 fn obligations_and_a_dry_alert_run_work_on_the_demo() {
+    // A Saturday; every command runs on it (`--today`, or `--now` for the scheduler).
+    let (day, now) = ("2026-10-17", "2026-10-17T09:30:00Z");
     let dir = tempfile::tempdir().unwrap();
-    stdout(&entente(dir.path(), &["demo"]));
+    stdout(&entente(dir.path(), &["demo", "--today", day]));
     let soon = stdout(&entente(
         dir.path(),
-        &["obligations", "--due-within", "30d", "--json"],
+        &[
+            "obligations",
+            "--due-within",
+            "30d",
+            "--today",
+            day,
+            "--json",
+        ],
     ));
     let soon: Vec<serde_json::Value> = serde_json::from_str(&soon).unwrap();
     assert!(!soon.is_empty());
@@ -135,7 +169,7 @@ fn obligations_and_a_dry_alert_run_work_on_the_demo() {
     );
     let overdue: Vec<serde_json::Value> = serde_json::from_str(&stdout(&entente(
         dir.path(),
-        &["obligations", "--overdue", "--json"],
+        &["obligations", "--overdue", "--today", day, "--json"],
     )))
     .unwrap();
     assert!(overdue.iter().all(|r| r["status"] == "overdue"));
@@ -143,16 +177,19 @@ fn obligations_and_a_dry_alert_run_work_on_the_demo() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--due-within"));
 
-    let dry = stdout(&entente(dir.path(), &["alerts", "run", "--dry-run"]));
+    let dry = stdout(&entente(
+        dir.path(),
+        &["alerts", "run", "--dry-run", "--now", now],
+    ));
     assert!(dry.contains("would raise"), "{dry}");
     assert!(dry.contains("nothing was sent"));
     // The dry run raised nothing: a real run raises them, and a second real run none.
-    let run = stdout(&entente(dir.path(), &["alerts", "run"]));
+    let run = stdout(&entente(dir.path(), &["alerts", "run", "--now", now]));
     assert!(
         run.starts_with("raised ") && !run.starts_with("raised 0 "),
         "{run}"
     );
-    let again = stdout(&entente(dir.path(), &["alerts", "run"]));
+    let again = stdout(&entente(dir.path(), &["alerts", "run", "--now", now]));
     assert!(again.starts_with("raised 0 alert(s)"), "{again}");
     let log = stdout(&entente(dir.path(), &["alerts", "log", "--limit", "5"]));
     assert!(
@@ -161,12 +198,20 @@ fn obligations_and_a_dry_alert_run_work_on_the_demo() {
     );
 }
 
-/// The demo loaded on days spread over a year (weekends and holidays among them): every
+/// The demo loaded on days spread over a year (weekends and holidays among them), a leap day
+/// and a day years ahead: every
 /// agreement's notice deadline in `list --json` is the next one `dates --json` gives, and
 /// `list --notice-within 90` holds exactly those due within 90 days.
 #[test]
 fn list_and_dates_agree_on_the_demo_loaded_on_any_day() {
-    for day in ["2026-01-03", "2026-03-29", "2026-07-04", "2026-12-25"] {
+    for day in [
+        "2026-01-03",
+        "2026-03-29",
+        "2026-07-04",
+        "2026-12-25",
+        "2028-02-29",
+        "2030-12-31",
+    ] {
         let dir = tempfile::tempdir().unwrap();
         stdout(&entente(dir.path(), &["demo", "--today", day]));
         let today: jiff::civil::Date = day.parse().unwrap();

@@ -34,8 +34,10 @@ fn json(out: &Output) -> serde_json::Value {
 
 const V1: &str = "COLLABORATION AGREEMENT\n\nThis Collaboration Agreement is entered into as of June 1, 2025 (the \"Effective Date\") by and between Northwind Systems, Inc., a Delaware corporation (\"Northwind\"), and Globex GmbH, a German company (\"Globex\").\n\n1. Term. This Agreement commences on the Effective Date and continues for two (2) years. It renews automatically for successive one (1) year terms unless either party gives written notice of non-renewal at least ninety (90) days before the end of the then-current term.\n\n2. Governing Law. This Agreement is governed by the laws of the State of New York.\n";
 
+/// Today for the CLI's tenant (time zone UTC, the default): the binary runs on the system
+/// clock, so the test reads the same clock.
 fn today() -> entente_domain::Date {
-    entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+    entente_domain::Clock::system().today_in("UTC")
 }
 
 #[test]

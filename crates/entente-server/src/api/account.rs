@@ -62,7 +62,7 @@ pub(crate) fn session_cookie(s: &AppState, value: &str, max_age: i64) -> Result<
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
-    .map_err(|_| CoreError::Internal("cookie value is not a valid header".into()).into())
+    .map_err(|_| CoreError::internal("cookie value is not a valid header").into())
 }
 
 #[utoipa::path(post, path = "/api/session", tag = "access", security(()), request_body = LoginRequest,
@@ -250,7 +250,7 @@ async fn send(s: &AppState, to: &str, subject: &str, body: &str) -> Result<()> {
     mailer(s)?
         .send(to, subject, body, &id)
         .await
-        .map_err(|e| CoreError::Internal(format!("e-mail to a member failed: {e}")).into())
+        .map_err(|e| CoreError::internal(format!("e-mail to a member failed: {e}")).into())
 }
 
 /// Invites someone: the link goes by e-mail to the address only, and the answer is the same

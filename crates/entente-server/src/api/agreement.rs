@@ -144,7 +144,7 @@ async fn create_agreement(
         body.terms.len(),
         entente_domain::agreement::MAX_TERMS,
     )?;
-    let terms = user_terms(&body.terms, &actor.name)?;
+    let terms = user_terms(&body.terms, &actor.name, s.store.now())?;
     let new = body.draft.validate(terms)?;
     let id = s.store.create_agreement(actor, &new).await?;
     Ok((
@@ -154,10 +154,9 @@ async fn create_agreement(
 }
 
 /// Validates a map of user-entered terms, reporting every bad field.
-fn user_terms(raw: &BTreeMap<String, serde_json::Value>, by: &str) -> Result<Terms> {
+fn user_terms(raw: &BTreeMap<String, serde_json::Value>, by: &str, at: Timestamp) -> Result<Terms> {
     let mut c = Collector::default();
     let mut t = Terms::default();
-    let at = Timestamp::from_jiff(jiff_now());
     for (k, v) in raw {
         let Some(field) = c.take("terms", TermField::parse(k)) else {
             continue;
@@ -168,10 +167,6 @@ fn user_terms(raw: &BTreeMap<String, serde_json::Value>, by: &str) -> Result<Ter
     }
     c.finish()?;
     Ok(t)
-}
-
-fn jiff_now() -> jiff::Timestamp {
-    jiff::Timestamp::now()
 }
 
 #[utoipa::path(get, path = "/api/agreements/{id}", tag = "agreements", params(("id" = AgreementId, Path)),

@@ -80,9 +80,10 @@ async fn agreement_dates(
     let today = opt_date("today", q.today.as_deref())?;
     let until = opt_date("until", q.until.as_deref())?;
     if let Some(u) = until {
-        let from = today.unwrap_or_else(|| {
-            entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
-        });
+        let from = match today {
+            Some(t) => t,
+            None => s.store.today(actor).await?,
+        };
         let max = from.plus_days(i64::from(entente_domain::time::MAX_WINDOW_DAYS));
         if u > max {
             return Err(ValidationError::new(
@@ -138,7 +139,7 @@ async fn list_occurrences(
     AppQuery(w): AppQuery<Window>,
 ) -> Result<Json<Vec<OccurrenceView>>> {
     let actor = caller.require(Permission::Read)?;
-    let today = entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc();
+    let today = s.store.today(actor).await?;
     let from = opt_date("from", w.from.as_deref())?.unwrap_or(today.plus_days(-366));
     let until = opt_date("until", w.until.as_deref())?.unwrap_or(today.plus_days(366));
     if until < from {

@@ -157,7 +157,7 @@ async fn calendar_ics(
                 .map_or("agreement", |d| d.agreement_title.as_str())
         ),
     };
-    let now = jiff::Timestamp::now();
+    let now = s.store.now().jiff();
     let body =
         render_ics(&name, &deadlines, now).map_err(|e| ValidationError::new("calendar", e))?;
     // No Cache-Control here: the router marks every feed `no-store` (`crate::no_store`).

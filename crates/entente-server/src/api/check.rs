@@ -149,7 +149,7 @@ async fn recheck_agreement(
         .store
         .latest_check(actor, id, Some(done.version_id))
         .await?
-        .ok_or_else(|| CoreError::Internal("a stored check vanished".into()))?;
+        .ok_or_else(|| CoreError::internal("a stored check vanished"))?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 

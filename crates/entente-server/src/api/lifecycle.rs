@@ -21,8 +21,8 @@ use entente_domain::dispute::{Dispute, DisputeDraft, DisputeStatus};
 use entente_domain::lifecycle::{
     NoticeInput, Review, ReviewOutcome, Signature, SignatureDraft, TransitionRecord,
 };
-use entente_domain::{AgreementId, AgreementStatus, Date, DisputeId, Money, Period, Timestamp};
-use entente_store::{AsAmended, TerminationView};
+use entente_domain::{AgreementId, AgreementStatus, Date, DisputeId, Money, Period};
+use entente_store::{Actor, AsAmended, TerminationView};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -49,15 +49,18 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 type P = crate::error::Problem;
 
-fn today() -> Date {
-    Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
-}
-
-fn date_or_today(field: &str, s: Option<&str>) -> Result<Date> {
-    Ok(s.map(Date::parse)
-        .transpose()
-        .map_err(|e| e.within(field))?
-        .unwrap_or_else(today))
+/// The date in `value` (its error names `field`), else today in the actor's tenant.
+async fn date_or_today(
+    s: &AppState,
+    actor: &Actor,
+    field: &str,
+    value: Option<&str>,
+) -> Result<Date> {
+    match value.map(Date::parse).transpose() {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Ok(s.store.today(actor).await?),
+        Err(e) => Err(e.within(field).into()),
+    }
 }
 
 #[utoipa::path(get, path = "/api/agreements/{id}/transitions", tag = "lifecycle", params(("id" = AgreementId, Path)),
@@ -208,7 +211,7 @@ async fn sign_agreement(
     AppJson(b): AppJson<SignatureDraft>,
 ) -> Result<(StatusCode, Json<Signed>)> {
     let actor = caller.require(Permission::Govern)?;
-    let sig = b.validate(today())?;
+    let sig = b.validate(s.store.today(actor).await?)?;
     let (signature, status) = s.store.sign_agreement(actor, id, &sig).await?;
     Ok((StatusCode::CREATED, Json(Signed { signature, status })))
 }
@@ -287,7 +290,7 @@ async fn get_consolidated(
 ) -> Result<Json<AsAmended>> {
     let actor = caller.require(Permission::Read)?;
     s.store.get_agreement(actor, id).await?;
-    let on = date_or_today("on", q.on.as_deref())?;
+    let on = date_or_today(&s, actor, "on", q.on.as_deref()).await?;
     Ok(Json(s.store.consolidated(actor, id, on).await?))
 }
 
@@ -382,7 +385,7 @@ async fn record_review(
     AppJson(b): AppJson<ReviewBody>,
 ) -> Result<(StatusCode, Json<Vec<Review>>)> {
     let actor = caller.require(Permission::Govern)?;
-    let on = date_or_today("reviewed_on", b.reviewed_on.as_deref())?;
+    let on = date_or_today(&s, actor, "reviewed_on", b.reviewed_on.as_deref()).await?;
     let cycle = b
         .cycle
         .as_deref()
@@ -465,7 +468,8 @@ async fn give_termination_notice(
 ) -> Result<(StatusCode, Json<TerminationView>)> {
     let actor = caller.require(Permission::Govern)?;
     let notice = NoticeInput::try_from(&b)?;
-    let t = give_notice(&s.store, actor, id, &notice, today()).await?;
+    let today = s.store.today(actor).await?;
+    let t = give_notice(&s.store, actor, id, &notice, today).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
 
@@ -491,7 +495,7 @@ async fn create_dispute(
     AppJson(b): AppJson<DisputeDraft>,
 ) -> Result<(StatusCode, Json<Dispute>)> {
     let actor = caller.require(Permission::Govern)?;
-    let d = open_dispute(&s.store, actor, id, &b, today()).await?;
+    let d = open_dispute(&s.store, actor, id, &b).await?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
@@ -530,7 +534,7 @@ async fn escalate_dispute(
 ) -> Result<Json<Dispute>> {
     let actor = caller.require(Permission::Govern)?;
     s.store.get_dispute(actor, id).await?;
-    let on = date_or_today("on", b.on.as_deref())?;
+    let on = date_or_today(&s, actor, "on", b.on.as_deref()).await?;
     Ok(Json(s.store.escalate_dispute(actor, id, on, b.note).await?))
 }
 
@@ -562,7 +566,7 @@ async fn resolve_dispute(
 ) -> Result<Json<Dispute>> {
     let actor = caller.require(Permission::Govern)?;
     s.store.get_dispute(actor, id).await?;
-    let on = date_or_today("on", b.on.as_deref())?;
+    let on = date_or_today(&s, actor, "on", b.on.as_deref()).await?;
     Ok(Json(
         s.store
             .resolve_dispute(actor, id, b.outcome, on, b.notes, b.settlement)
@@ -588,7 +592,7 @@ async fn escalate_due_disputes(
     AppJson(b): AppJson<Tick>,
 ) -> Result<Json<Vec<Dispute>>> {
     let actor = caller.require(Permission::Govern)?;
-    let today = date_or_today("today", b.today.as_deref())?;
+    let today = date_or_today(&s, actor, "today", b.today.as_deref()).await?;
     Ok(Json(s.store.escalate_due_disputes(actor, today).await?))
 }
 

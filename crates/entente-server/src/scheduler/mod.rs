@@ -1,6 +1,7 @@
 //! The alert scheduler: a peer of the HTTP server whose single step `run_due(now)` refreshes
 //! stale deadlines, raises due alerts once, and delivers leased outbox rows by e-mail and signed
-//! webhooks. Tests drive `run_due` with a fixed clock; `run` loops it until shutdown.
+//! webhooks. Tests drive `run_due` with fixed instants; `run` loops it on the store's clock until
+//! shutdown.
 
 mod email;
 mod webhook;
@@ -95,24 +96,13 @@ pub fn default_instance() -> String {
 }
 
 fn uuid_suffix() -> String {
-    // The clock's nanoseconds are enough to tell two processes with the same pid apart.
-    format!("{:08x}", jiff::Timestamp::now().subsec_nanosecond())
-}
-
-/// Where the scheduler gets the time; tests pass a fixed clock to `run_due` instead.
-pub trait Clock: Send + Sync {
-    /// The current instant.
-    fn now(&self) -> Timestamp;
-}
-
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        Timestamp::from_jiff(jiff::Timestamp::now())
-    }
+    // std's hasher keys are drawn from the operating system's randomness: enough to tell two
+    // processes with the same pid apart.
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    format!("{:08x}", random as u32)
 }
 
 /// A failed scheduler step.
@@ -284,18 +274,18 @@ impl Scheduler {
         }
     }
 
-    /// Steps until `shutdown` completes: immediately again after work, after `tick` when idle,
-    /// and after a growing pause when the database fails.
+    /// Steps until `shutdown` completes, at the instants of the store's clock: immediately
+    /// again after work, after `tick` when idle, and after a growing pause when the database
+    /// fails.
     pub async fn run(
         self,
-        clock: impl Clock,
         shutdown: impl std::future::Future<Output = ()>,
     ) -> Result<(), SchedulerError> {
         tokio::pin!(shutdown);
         let mut failures = 0u32;
         tracing::info!(scheduler.instance = %self.settings.instance, "alert scheduler started");
         loop {
-            let wait = match self.run_due(clock.now()).await {
+            let wait = match self.run_due(self.store.now()).await {
                 Ok(r) if r.outcome() == Outcome::Worked => {
                     failures = 0;
                     tracing::info!(

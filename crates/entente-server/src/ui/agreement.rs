@@ -570,7 +570,7 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
     })?;
     let a = s.store.get_agreement(actor, id).await?;
     let settings = s.store.alert_settings(actor.org).await?;
-    let today = settings.today(entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()));
+    let today = settings.today(s.store.now());
     let dates = s
         .store
         .agreement_dates(actor, id, Some(today), Some(today.plus_days(400)), None)

@@ -109,7 +109,7 @@ async fn count(s: &AppState, v: &Viewer, f: AgreementQuery) -> UiResult<u64> {
 pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult {
     let actor = v.caller.require(Permission::Read)?;
     let settings = s.store.alert_settings(actor.org).await?;
-    let today = settings.today(entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()));
+    let today = settings.today(s.store.now());
     // One read of the year ahead serves the 90-day list and the renewals chart.
     let year = s
         .store

@@ -150,7 +150,7 @@ async fn seed_tenant_a(app: &crate::helpers::TestApp) -> Ids {
             None,
             "not-a-real-token-hash",
             entente_domain::Timestamp::from_jiff(
-                jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
+                app.store.now().jiff() + jiff::SignedDuration::from_hours(24),
             ),
         )
         .await
@@ -812,7 +812,7 @@ async fn the_one_time_setup_link_creates_the_first_administrator_once() {
         .unwrap();
     let (token, hash) = entente_core::auth::new_secret("setup").unwrap();
     let later = entente_domain::Timestamp::from_jiff(
-        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1),
+        db.store.now().jiff() + jiff::SignedDuration::from_hours(1),
     );
     db.store.create_setup_token(&hash, later).await.unwrap();
     let app = entente_server::Application::bind(

@@ -2,8 +2,7 @@
 //! parser (the `ical` crate) and carries the right dates; rotating the token retires the URL.
 //! A feed belongs to its owner and shows only what the owner may see at the time it is read.
 
-use crate::helpers::{PASSWORD, bearer_client, spawn_apps};
-use entente_domain::Timestamp;
+use crate::helpers::{PASSWORD, bearer_client, spawn_apps, spawn_apps_at};
 use entente_domain::access::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -46,7 +45,9 @@ fn events(text: &str) -> Vec<(String, String, String)> {
 }
 
 async fn calendar_feeds_parse_back_with_the_right_dates_and_rotate() {
-    for app in spawn_apps().await {
+    // The feed spans a year back and two ahead of today: the dates below are those seen on
+    // this day, whatever day the test runs.
+    for app in spawn_apps_at("2026-09-15T09:00:00Z").await {
         let (status, a) = app
             .post_agreement(json!({
                 "title": "Northwind–Globex Integration, Phase 2", "status": "active", "owner": "maria@example.com",
@@ -65,7 +66,7 @@ async fn calendar_feeds_parse_back_with_the_right_dates_and_rotate() {
             .await;
         assert_eq!(status, 201);
         app.store
-            .refresh_deadlines(Timestamp::from_jiff(jiff::Timestamp::now()), 100)
+            .refresh_deadlines(app.store.now(), 100)
             .await
             .unwrap();
 
@@ -283,7 +284,7 @@ async fn feeds_belong_to_their_owner_and_show_only_what_the_owner_may_see_now() 
         assert_eq!(status, 201, "{b}");
         let (a_id, b_id) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
         app.store
-            .refresh_deadlines(Timestamp::from_jiff(jiff::Timestamp::now()), 100)
+            .refresh_deadlines(app.store.now(), 100)
             .await
             .unwrap();
         let initech = b["parties"][1]["party_id"]

@@ -207,9 +207,7 @@ async fn obligation(
 }
 
 async fn scene(app: &TestApp) -> Scene {
-    let due = entente_domain::Timestamp::from_jiff(jiff::Timestamp::now())
-        .date_utc()
-        .plus_days(30);
+    let due = app.store.today(&app.actor).await.unwrap().plus_days(30);
     let (s, a) = app.post_agreement(agreement_body()).await;
     assert_eq!(s, 201, "{a}");
     let agreement = a["id"].as_str().unwrap().to_owned();
@@ -568,10 +566,7 @@ async fn a_counterparty_cannot_waive_or_reassign_our_duties_nor_see_them() {
             app.label
         );
         app.store
-            .refresh_deadlines(
-                entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()),
-                100,
-            )
+            .refresh_deadlines(app.store.now(), 100)
             .await
             .unwrap();
         let (_, deadlines) = status_of(sc.cp.get(format!(

@@ -31,6 +31,18 @@ pub(crate) async fn spawn_apps() -> Vec<TestApp> {
     spawn_apps_with(|_| {}).await
 }
 
+/// Starts one app per backend under test whose clock runs from `at` (set before anything is
+/// written, so tokens and sessions are made on that clock too).
+pub(crate) async fn spawn_apps_at(at: &str) -> Vec<TestApp> {
+    let at = entente_domain::Timestamp::parse(at).unwrap();
+    let mut apps = Vec::new();
+    for db in TestDb::all().await.expect("test database") {
+        db.store.clock().set(at);
+        apps.push(spawn(db, &|_: &mut AppState| {}).await);
+    }
+    apps
+}
+
 /// Starts one app per backend under test, with settings changed by `configure`.
 pub(crate) async fn spawn_apps_with(configure: impl Fn(&mut AppState)) -> Vec<TestApp> {
     let mut apps = Vec::new();

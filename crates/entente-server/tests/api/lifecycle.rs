@@ -3,7 +3,7 @@
 //! and recomputed notice deadline → termination notice → post-termination obligations →
 //! closed, with the audit trail verifying at the end (and failing once a row is altered).
 
-use crate::helpers::{bearer_client, spawn_apps, user_token};
+use crate::helpers::{TestApp, bearer_client, spawn_apps, spawn_apps_at, user_token};
 use entente_domain::access::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -11,8 +11,9 @@ use serde_json::{Value, json};
 const V1: &str = "COLLABORATION AGREEMENT\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n12. Renewal. This Agreement renews for successive one-year terms unless either party gives ninety (90) days' written notice.\n\n14. Termination. Either party may terminate for convenience on thirty (30) days' notice.\n";
 const V2: &str = "COLLABORATION AGREEMENT (as amended)\n\nThis Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Globex GmbH (\"Globex\").\n\n12. Renewal. This Agreement renews for successive one-year terms unless either party gives sixty (60) days' written notice.\n\n14. Termination. Either party may terminate for convenience on thirty (30) days' notice.\n";
 
-fn today() -> entente_domain::Date {
-    entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+/// Today in the app's tenant, on its store's clock.
+async fn today(app: &TestApp) -> entente_domain::Date {
+    app.store.today(&app.actor).await.unwrap()
 }
 
 async fn post_as(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
@@ -22,7 +23,8 @@ async fn post_as(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) 
 }
 
 async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified_audit_trail() {
-    for app in spawn_apps().await {
+    // The portfolio's next notice deadline depends on the day: the story runs from this one.
+    for app in spawn_apps_at("2026-12-01T09:00:00Z").await {
         let l = &app.label;
         // Draft with its terms and first version.
         let (s, a) = app
@@ -255,7 +257,7 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
         assert!(none.is_null(), "{none}");
 
         // Termination for convenience, notice given 40 days ago: 30 days' notice has run.
-        let given = today().plus_days(-40);
+        let given = today(&app).await.plus_days(-40);
         let (s, t) = app
             .post(&format!("{base}/termination"), json!({"kind": "convenience", "given_by": "Globex", "given_on": given.to_string(), "clause": "14", "reason": "strategy change"}))
             .await;
@@ -437,3 +439,58 @@ async fn disputes_follow_the_tiers_of_the_dispute_clause() {
 }
 
 entente_store::on_each_backend!(disputes_follow_the_tiers_of_the_dispute_clause);
+
+/// Every day a request defaults to is the tenant's: at 20:00 UTC on New Year's Eve a tenant in
+/// Auckland is already in the new year, so a duty due on the 31st is overdue and a review held
+/// "today" is held on New Year's Day.
+async fn requests_count_days_in_the_tenants_time_zone() {
+    // The server reads the clock of the app's store: it runs on from this instant.
+    for app in spawn_apps_at("2026-12-31T20:00:00Z").await {
+        let l = &app.label;
+        let (s, set) = app
+            .send(
+                Method::PATCH,
+                "/api/alert-settings",
+                json!({"time_zone": "Pacific/Auckland"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{l}: {set}");
+        let (s, a) = app.post_agreement(crate::helpers::agreement_body()).await;
+        assert_eq!(s, 201, "{l}: {a}");
+        let base = format!("/api/agreements/{}", a["id"].as_str().unwrap());
+        let (s, dates) = app.get(&format!("{base}/dates")).await;
+        assert_eq!(s, 200, "{l}: {dates}");
+        assert_eq!(dates["today"], "2027-01-01", "{l}");
+        let (s, o) = app
+            .post(
+                &format!("{base}/obligations"),
+                json!({"obligor": "Northwind", "text": "Deliver the year-end report",
+                       "due": {"kind": "on", "date": "2026-12-31"}}),
+            )
+            .await;
+        assert_eq!(s, 201, "{l}: {o}");
+        let (s, overdue) = app.get("/api/obligations?overdue=true").await;
+        assert_eq!(s, 200, "{l}: {overdue}");
+        let ids: Vec<&str> = overdue
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [o["id"].as_str().unwrap()], "{l}");
+        let (s, reviews) = app
+            .post(&format!("{base}/reviews"), json!({"outcome": "no_change"}))
+            .await;
+        assert_eq!(s, 201, "{l}: {reviews}");
+        assert!(
+            reviews
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["reviewed_on"] == "2027-01-01"),
+            "{l}: {reviews}"
+        );
+    }
+}
+
+entente_store::on_each_backend!(requests_count_days_in_the_tenants_time_zone);

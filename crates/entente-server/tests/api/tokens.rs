@@ -301,7 +301,7 @@ async fn tokens_expire_by_default_and_owners_list_and_revoke_only_their_own() {
         );
         let laptop = list.iter().find(|t| t["id"] == mine["id"]).unwrap();
         let expires: jiff::Timestamp = laptop["expires_at"].as_str().unwrap().parse().unwrap();
-        let days = (expires - jiff::Timestamp::now()).get_seconds() as f64 / 86_400.0;
+        let days = (expires - app.store.now().jiff()).get_seconds() as f64 / 86_400.0;
         assert!(
             (89.9..=90.0).contains(&days),
             "default lifetime 90 days: {days}"
@@ -318,7 +318,7 @@ async fn tokens_expire_by_default_and_owners_list_and_revoke_only_their_own() {
             .unwrap()
             .parse()
             .unwrap();
-        let days = (expires - jiff::Timestamp::now()).get_seconds() as f64 / 86_400.0;
+        let days = (expires - app.store.now().jiff()).get_seconds() as f64 / 86_400.0;
         assert!((6.9..=7.0).contains(&days), "asked lifetime: {days}");
 
         // Another's token is not theirs to revoke (and its id reveals nothing).

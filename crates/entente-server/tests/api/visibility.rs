@@ -128,8 +128,9 @@ struct Scene {
     granted: reqwest::Client,
 }
 
-fn today() -> entente_domain::Date {
-    entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+/// Today in the app's tenant, on its store's clock.
+async fn today(app: &TestApp) -> entente_domain::Date {
+    app.store.today(&app.actor).await.unwrap()
 }
 
 async fn ok(app: &TestApp, method: Method, path: &str, body: Value, want: u16) -> Value {
@@ -196,7 +197,7 @@ async fn agreement(
         )
         .await;
     }
-    let due = today().plus_days(30).to_string();
+    let due = today(app).await.plus_days(30).to_string();
     let o = ok(
         app,
         Method::POST,
@@ -374,7 +375,7 @@ async fn scene(app: &TestApp) -> Scene {
         app,
         Method::POST,
         &format!("{base}/termination"),
-        json!({"kind": "convenience", "given_by": "Initech", "given_on": today().plus_days(-5).to_string(), "clause": "14"}),
+        json!({"kind": "convenience", "given_by": "Initech", "given_on": today(app).await.plus_days(-5).to_string(), "clause": "14"}),
         201,
     )
     .await;
@@ -402,10 +403,7 @@ async fn scene(app: &TestApp) -> Scene {
     a.inbox = a_id(&inbox, A_TITLE);
     b.inbox = a_id(&inbox, B_TITLE);
     app.store
-        .refresh_deadlines(
-            entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()),
-            100,
-        )
+        .refresh_deadlines(app.store.now(), 100)
         .await
         .unwrap();
 

@@ -66,26 +66,11 @@ async fn spawn(db: TestDb) -> UiApp {
             .await
             .unwrap();
     }
-    let today = entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc();
-    entente_core::demo::load(&store, &actor, today)
-        .await
-        .unwrap();
+    entente_core::demo::load(&store, &actor).await.unwrap();
     // Deadlines are materialised by the scheduler; one step brings them up to date.
-    store
-        .refresh_deadlines(
-            entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()),
-            10_000,
-        )
-        .await
-        .unwrap();
+    store.refresh_deadlines(store.now(), 10_000).await.unwrap();
     // And one raises the alerts that are due, so inboxes are not empty.
-    store
-        .raise_alerts(
-            entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()),
-            false,
-        )
-        .await
-        .unwrap();
+    store.raise_alerts(store.now(), false).await.unwrap();
     UiApp {
         addr,
         store,

@@ -127,14 +127,17 @@ impl Args {
                 now,
                 scheduler,
             } => {
-                let now = match now {
-                    Some(n) => {
-                        Timestamp::parse(&n).map_err(|e| anyhow::anyhow!("--now: {}", e.message))?
-                    }
-                    None => Timestamp::from_jiff(jiff::Timestamp::now()),
-                };
+                let now = now
+                    .map(|n| Timestamp::parse(&n))
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--now: {}", e.message))?;
                 let settings = SchedulerArgs::settings(&scheduler)?;
                 let (store, _) = ctx.open().await?;
+                // `--now` sets the clock: the whole run, its records included, happens then.
+                if let Some(n) = now {
+                    store.clock().set(n);
+                }
+                let now = store.now();
                 // Deadlines are derived data: bring them up to date in both modes.
                 while store
                     .refresh_deadlines(now, 2000)

@@ -30,9 +30,9 @@ impl Rng {
 fn synthetic(
     i: usize,
     today: Date,
+    at: Timestamp,
     rng: &mut Rng,
 ) -> anyhow::Result<(entente_domain::agreement::NewAgreement, Vec<NewObligation>)> {
-    let at = Timestamp::from_jiff(jiff::Timestamp::now());
     let mut t = Terms::default();
     let mut set = |f, v| t.set_user(f, v, "bench", at, None);
     let effective = today.plus_days(-(rng.below(3 * 365) as i64));
@@ -155,14 +155,14 @@ pub(crate) async fn run(
 async fn bench(store: &Store, label: &str, n: usize, queries: usize) -> anyhow::Result<Outcome> {
     let org = store.ensure_organisation("bench", "Bench").await?;
     let actor = Actor::new(org, "bench");
-    let now = Timestamp::from_jiff(jiff::Timestamp::now());
-    let today = now.date_utc();
+    let now = store.now();
+    let today = store.today(&actor).await?;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let t = Instant::now();
     let mut items = Vec::with_capacity(n.min(10_000));
     let mut loaded = 0;
     for i in 0..n {
-        items.push(synthetic(i, today, &mut rng)?);
+        items.push(synthetic(i, today, now, &mut rng)?);
         if items.len() == 10_000 || i + 1 == n {
             store.create_agreements_bulk(&actor, &items, 1000).await?;
             loaded += items.len();

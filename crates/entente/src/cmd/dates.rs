@@ -13,7 +13,8 @@ use std::io::Write;
 pub(crate) struct Args {
     /// Agreement id, or its last 8+ characters (the short id `list` shows).
     id: String,
-    /// The day to take as today (YYYY-MM-DD; default: today in the tenant's time zone).
+    /// The day to take as today (YYYY-MM-DD; default: today in the tenant's time zone). The
+    /// whole command runs as on that day.
     #[arg(long)]
     today: Option<String>,
     /// List renewals and reviews up to this day (default: two years ahead; at most 36,600
@@ -60,21 +61,21 @@ impl Args {
             .map(Date::parse)
             .transpose()
             .map_err(|e| anyhow::anyhow!("--until: {}", e.message))?;
+        let calendar = self.calendar.as_deref().map(load_calendar).transpose()?;
+        let (store, actor) = ctx.open_on(today).await?;
+        // The range of --until counts from the tenant's today, known once the store is open.
+        let today = super::today(&store, &actor).await?;
         if let Some(u) = until {
-            let max = today
-                .unwrap_or_else(super::today)
-                .plus_days(i64::from(entente_domain::time::MAX_WINDOW_DAYS));
+            let max = today.plus_days(i64::from(entente_domain::time::MAX_WINDOW_DAYS));
             if u > max {
                 anyhow::bail!(
                     "--until: must be at most 36600 days (about 100 years) after today, {max} at the latest"
                 );
             }
         }
-        let calendar = self.calendar.as_deref().map(load_calendar).transpose()?;
-        let (store, actor) = ctx.open().await?;
         let id = resolve(&store, &actor, &self.id).await?;
         let dates = store
-            .agreement_dates(&actor, id, today, until, calendar.as_ref())
+            .agreement_dates(&actor, id, Some(today), until, calendar.as_ref())
             .await
             .context("cannot compute the key dates")?;
         store.close().await;

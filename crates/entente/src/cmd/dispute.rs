@@ -2,10 +2,11 @@
 //! dispute-resolution clause), list and show disputes, escalate by decision or when clocks
 //! have run out, and record the outcome.
 
-use super::{Ctx, Outcome, show::resolve, today};
+use super::{Ctx, Outcome, parse_date, show::resolve, today};
 use anyhow::Context;
 use entente_domain::dispute::{Dispute, DisputeDraft, DisputeStatus};
 use entente_domain::{Date, DisputeId, Money};
+use entente_store::{Actor, Store};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -75,7 +76,8 @@ enum DisputeCmd {
     },
     /// Escalate every open dispute whose tier clock has run out (run daily).
     Tick {
-        /// The day clocks are checked against (default today).
+        /// The day clocks are checked against (default: today in the tenant's time zone); the
+        /// escalations are recorded on it.
         #[arg(long)]
         today: Option<String>,
     },
@@ -88,11 +90,12 @@ fn money(s: &str) -> anyhow::Result<Money> {
     Money::parse(a, c).map_err(|e| anyhow::anyhow!("{s:?}: {e}"))
 }
 
-fn date(flag: &str, s: Option<&str>) -> anyhow::Result<Date> {
-    s.map(Date::parse)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--{flag}: {}", e.message))
-        .map(|d| d.unwrap_or_else(today))
+/// The date in `--flag`, else today in the tenant's time zone.
+async fn date(store: &Store, actor: &Actor, flag: &str, s: Option<&str>) -> anyhow::Result<Date> {
+    match parse_date(flag, s)? {
+        Some(d) => Ok(d),
+        None => today(store, actor).await,
+    }
 }
 
 fn dispute_id(s: &str) -> anyhow::Result<DisputeId> {
@@ -140,7 +143,12 @@ fn print(d: &Dispute) {
 
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
-        let (store, actor) = ctx.open().await?;
+        // `tick --today` runs the whole command on that day.
+        let on = match &self.cmd {
+            DisputeCmd::Tick { today } => parse_date("today", today.as_deref())?,
+            _ => None,
+        };
+        let (store, actor) = ctx.open_on(on).await?;
         let out: Vec<Dispute> = match self.cmd {
             DisputeCmd::Open {
                 id,
@@ -158,7 +166,7 @@ impl Args {
                     tiers: None,
                 };
                 vec![
-                    entente_core::governance::open_dispute(&store, &actor, id, &draft, today())
+                    entente_core::governance::open_dispute(&store, &actor, id, &draft)
                         .await
                         .context("cannot open the dispute")?,
                 ]
@@ -175,7 +183,7 @@ impl Args {
                     .escalate_dispute(
                         &actor,
                         dispute_id(&dispute)?,
-                        date("on", on.as_deref())?,
+                        date(&store, &actor, "on", on.as_deref()).await?,
                         note,
                     )
                     .await
@@ -197,7 +205,7 @@ impl Args {
                             &actor,
                             dispute_id(&dispute)?,
                             status,
-                            date("on", on.as_deref())?,
+                            date(&store, &actor, "on", on.as_deref()).await?,
                             notes,
                             settlement,
                         )
@@ -205,10 +213,9 @@ impl Args {
                         .context("cannot record the outcome")?,
                 ]
             }
-            DisputeCmd::Tick { today: t } => {
-                store
-                    .escalate_due_disputes(&actor, date("today", t.as_deref())?)
-                    .await?
+            DisputeCmd::Tick { .. } => {
+                let today = today(&store, &actor).await?;
+                store.escalate_due_disputes(&actor, today).await?
             }
         };
         store.close().await;

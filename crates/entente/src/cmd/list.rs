@@ -35,8 +35,8 @@ pub(crate) struct Args {
     /// The next last day to give notice of non-renewal is within N days (0 to 36600).
     #[arg(long, value_name = "DAYS", value_parser = window)]
     notice_within: Option<DayWindow>,
-    /// The day the windows and the next key dates count from (YYYY-MM-DD, at most two years
-    /// ahead; default: today in the tenant's time zone).
+    /// The day the windows and the next key dates count from (YYYY-MM-DD; default: today in
+    /// the tenant's time zone). The whole command runs as on that day.
     #[arg(long, value_parser = |s: &str| entente_domain::Date::parse(s).map_err(|e| e.message))]
     today: Option<entente_domain::Date>,
     /// Liability cap: amount, formula, uncapped or none.
@@ -69,7 +69,7 @@ fn window(s: &str) -> Result<DayWindow, String> {
 
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
-        let (store, actor) = ctx.open().await?;
+        let (store, actor) = ctx.open_on(self.today).await?;
         let filter = AgreementQuery {
             status: self.status,
             kind: self.kind,

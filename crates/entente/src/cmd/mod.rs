@@ -28,6 +28,7 @@ mod transition;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use entente_domain::{Clock, Date};
 use entente_store::{Actor, Store};
 use std::path::PathBuf;
 
@@ -116,6 +117,7 @@ impl Cli {
             data: self.data,
             database_url: self.database_url,
             org: self.org,
+            clock: Clock::system(),
         };
         match self.cmd {
             Cmd::Serve(a) => a.run(ctx).await,
@@ -144,17 +146,19 @@ impl Cli {
     }
 }
 
-/// Global options every command may need.
+/// Global options every command may need, and the one clock of this run.
 pub(crate) struct Ctx {
     data: PathBuf,
     database_url: Option<String>,
     org: String,
+    clock: Clock,
 }
 
 impl Ctx {
-    /// Opens the configured store (PostgreSQL if a URL is set, else the embedded file).
+    /// Opens the configured store (PostgreSQL if a URL is set, else the embedded file), on
+    /// this run's clock.
     pub(crate) async fn store(&self) -> anyhow::Result<Store> {
-        match self
+        let store = match self
             .database_url
             .as_deref()
             .filter(|u| !u.trim().is_empty())
@@ -165,7 +169,8 @@ impl Ctx {
             None => Store::open_dir(&self.data)
                 .await
                 .with_context(|| format!("cannot open the data directory {}", self.data.display())),
-        }
+        }?;
+        Ok(store.with_clock(self.clock.clone()))
     }
 
     /// The store and the actor of this command line (the local operator in the tenant).
@@ -176,6 +181,17 @@ impl Ctx {
             .await
             .context("cannot open the organisation")?;
         Ok((store, Actor::new(org, operator())))
+    }
+
+    /// As [`Ctx::open`]; with a `--today`, that date becomes today for the whole command (in
+    /// the tenant's time zone, the time of day kept): every default, check and record of the
+    /// command then agrees on the day.
+    pub(crate) async fn open_on(&self, today: Option<Date>) -> anyhow::Result<(Store, Actor)> {
+        let (store, actor) = self.open().await?;
+        if let Some(d) = today {
+            store.set_today(actor.org, d).await?;
+        }
+        Ok((store, actor))
     }
 }
 
@@ -196,7 +212,14 @@ fn init_tracing() {
         .try_init();
 }
 
-/// Today's date in UTC.
-pub(crate) fn today() -> entente_domain::Date {
-    entente_domain::Timestamp::from_jiff(jiff::Timestamp::now()).date_utc()
+/// Today in the actor's tenant (its time zone), on the store's clock.
+pub(crate) async fn today(store: &Store, actor: &Actor) -> anyhow::Result<Date> {
+    Ok(store.today(actor).await?)
+}
+
+/// Parses a `--today`-style flag.
+pub(crate) fn parse_date(flag: &str, s: Option<&str>) -> anyhow::Result<Option<Date>> {
+    s.map(Date::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--{flag}: {}", e.message))
 }

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use entente_domain::measurement::MeasurementInput;
 use entente_domain::occurrence::OccurrenceUpdate;
-use entente_domain::{Date, ObligationId, Period, Timestamp};
+use entente_domain::{Date, ObligationId, Period};
 use entente_store::{Actor, DeadlineFilter, ObligationFilter, Store};
 use std::path::PathBuf;
 
@@ -26,7 +26,8 @@ pub(crate) struct Args {
     /// Only this agreement (id or its last 8+ characters).
     #[arg(long)]
     agreement: Option<String>,
-    /// The day to take as today (YYYY-MM-DD).
+    /// The day to take as today (YYYY-MM-DD; default: today in the tenant's time zone). The
+    /// whole command runs as on that day.
     #[arg(long)]
     today: Option<String>,
     /// Print JSON.
@@ -147,16 +148,17 @@ impl Args {
             Some(sub) => run_sub(sub, ctx).await,
             None => {
                 let within = self.due_within.as_deref().map(parse_window).transpose()?;
-                if let Some(t) = &self.today {
-                    date("today", t)?;
-                }
-                let (store, actor) = ctx.open().await?;
+                let today = match &self.today {
+                    Some(t) => Some(date("today", t)?),
+                    None => None,
+                };
+                let (store, actor) = ctx.open_on(today).await?;
                 let agreement = match &self.agreement {
                     Some(a) => Some(resolve(&store, &actor, a).await?.to_string()),
                     None => None,
                 };
                 // Bring the derived deadlines up to date (the scheduler does this when serving).
-                let now = Timestamp::from_jiff(jiff::Timestamp::now());
+                let now = store.now();
                 while store.refresh_deadlines(now, 2000).await? > 0 {}
                 let f = DeadlineFilter {
                     within_days: within,

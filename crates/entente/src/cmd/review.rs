@@ -52,17 +52,16 @@ impl Args {
         let (store, actor) = ctx.open().await?;
         let id = resolve(&store, &actor, &self.id).await?;
         let reviews = match outcome {
-            Some(o) => store
-                .record_review(
-                    &actor,
-                    id,
-                    o,
-                    self.notes.as_deref(),
-                    on.unwrap_or_else(today),
-                    cycle,
-                )
-                .await
-                .context("cannot record the review")?,
+            Some(o) => {
+                let on = match on {
+                    Some(d) => d,
+                    None => today(&store, &actor).await?,
+                };
+                store
+                    .record_review(&actor, id, o, self.notes.as_deref(), on, cycle)
+                    .await
+                    .context("cannot record the review")?
+            }
             None => store.reviews(&actor, id).await?,
         };
         store.close().await;

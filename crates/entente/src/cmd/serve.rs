@@ -1,9 +1,9 @@
 //! `entente serve`: opens the store, optionally loads the demo portfolio, and serves HTTP
 //! beside the alert scheduler until SIGINT/SIGTERM.
 
-use super::{Ctx, Outcome, today};
+use super::{Ctx, Outcome};
 use anyhow::Context;
-use entente_server::scheduler::{Scheduler, SystemClock};
+use entente_server::scheduler::Scheduler;
 use entente_server::{AppState, Application, shutdown_signal};
 use std::net::SocketAddr;
 
@@ -49,7 +49,7 @@ impl Args {
         let scheduler_settings = self.scheduler.settings()?;
         let (store, actor) = ctx.open().await?;
         if self.demo {
-            let r = entente_core::demo::load(&store, &actor, today())
+            let r = entente_core::demo::load(&store, &actor)
                 .await
                 .context("cannot load the demo portfolio")?;
             if !r.skipped {
@@ -94,7 +94,7 @@ impl Args {
             // No default password: the first administrator comes from a one-time link.
             let (token, hash) = entente_core::auth::new_secret("setup")?;
             let expires = entente_domain::Timestamp::from_jiff(
-                jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
+                store.now().jiff() + jiff::SignedDuration::from_hours(24),
             );
             store.create_setup_token(&hash, expires).await?;
             eprintln!(
@@ -128,7 +128,7 @@ impl Args {
                     "not configured, logged as skipped"
                 }
             );
-            let scheduler = sched.run(SystemClock, stopped(stop_rx.clone()));
+            let scheduler = sched.run(stopped(stop_rx.clone()));
             tokio::pin!(server, scheduler);
             tokio::select! {
                 r = &mut server => {

@@ -49,22 +49,26 @@ impl Args {
                         bail!("give --sha256 or --file: the signature names the exact text signed")
                     }
                 };
-                Some(
-                    SignatureDraft {
-                        party: party.clone(),
-                        signatory_name: name.clone(),
-                        signatory_title: self.title.clone(),
-                        signed_on: self.date.clone(),
-                        sha256: sha,
-                    }
-                    .validate(today())
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
-                )
+                Some(SignatureDraft {
+                    party: party.clone(),
+                    signatory_name: name.clone(),
+                    signatory_title: self.title.clone(),
+                    signed_on: self.date.clone(),
+                    sha256: sha,
+                })
             }
             (None, None) => None,
             _ => bail!("give both --party and --name to record a signature"),
         };
         let (store, actor) = ctx.open().await?;
+        // A signature dated after today is refused: today in the tenant's time zone.
+        let draft = match draft {
+            Some(d) => Some(
+                d.validate(today(&store, &actor).await?)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            ),
+            None => None,
+        };
         let id = resolve(&store, &actor, &self.id).await?;
         if let Some(sig) = draft {
             let (s, status) = store

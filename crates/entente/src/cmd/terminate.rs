@@ -83,8 +83,9 @@ impl Args {
                     reason: self.reason.clone(),
                     effective_on: self.effective,
                 };
+                let today = today(&store, &actor).await?;
                 Some(
-                    entente_core::governance::give_notice(&store, &actor, id, &notice, today())
+                    entente_core::governance::give_notice(&store, &actor, id, &notice, today)
                         .await
                         .context("cannot record the termination notice")?,
                 )

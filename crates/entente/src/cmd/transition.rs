@@ -33,8 +33,9 @@ impl Args {
         let (store, actor) = ctx.open().await?;
         let id = resolve(&store, &actor, &self.id).await?;
         if let Some(next) = next {
+            let today = today(&store, &actor).await?;
             let now = store
-                .move_agreement(&actor, id, next, self.reason.as_deref(), today())
+                .move_agreement(&actor, id, next, self.reason.as_deref(), today)
                 .await
                 .context("cannot move the agreement")?;
             if self.json {

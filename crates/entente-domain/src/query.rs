@@ -2,7 +2,8 @@
 //! the edge (CLI arguments, HTTP query strings) so the store only turns them into SQL.
 
 use crate::error::Collector;
-use crate::{AgreementKind, AgreementStatus, Date, ValidationError, ValidationErrors};
+use crate::obligation::ObligationStatus;
+use crate::{AgreementId, AgreementKind, AgreementStatus, Date, ValidationError, ValidationErrors};
 
 /// A window of whole days from "today", at most [`DayWindow::MAX`] (about a century: beyond,
 /// no key date is materialised and date arithmetic would overflow).
@@ -231,6 +232,160 @@ impl TryFrom<AgreementQueryText<'_>> for AgreementQuery {
         c.finish()?;
         Ok(q)
     }
+}
+
+/// Most deadlines one query returns.
+pub const MAX_DEADLINE_ROWS: u32 = 10_000;
+
+/// A query over the materialised deadlines (key dates and occurrences).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineQuery {
+    /// Only deadlines from today to the window's last day (open ones only, for obligations).
+    pub within_days: Option<DayWindow>,
+    /// Only obligation occurrences that are overdue.
+    pub overdue: bool,
+    /// Only obligation occurrences (no key dates).
+    pub obligations_only: bool,
+    /// Only this person's (owner or watcher), lower case.
+    pub person: Option<String>,
+    /// Only this agreement.
+    pub agreement_id: Option<AgreementId>,
+    /// The day windows count from (default: the tenant's today).
+    pub today: Option<Date>,
+    /// Most rows, 1..=[`MAX_DEADLINE_ROWS`].
+    pub limit: u32,
+}
+
+impl Default for DeadlineQuery {
+    fn default() -> Self {
+        Self {
+            within_days: None,
+            overdue: false,
+            obligations_only: false,
+            person: None,
+            agreement_id: None,
+            today: None,
+            limit: 1000,
+        }
+    }
+}
+
+/// A deadline query as text, the way edges receive it.
+#[derive(Debug, Clone, Default)]
+pub struct DeadlineQueryText<'a> {
+    /// `within_days`.
+    pub within_days: Option<u32>,
+    /// `overdue`.
+    pub overdue: Option<bool>,
+    /// `obligations_only`.
+    pub obligations_only: Option<bool>,
+    /// `person`.
+    pub person: Option<&'a str>,
+    /// `agreement_id`.
+    pub agreement_id: Option<&'a str>,
+    /// `today`.
+    pub today: Option<&'a str>,
+    /// `limit`.
+    pub limit: Option<u32>,
+}
+
+impl TryFrom<DeadlineQueryText<'_>> for DeadlineQuery {
+    type Error = ValidationErrors;
+
+    fn try_from(t: DeadlineQueryText<'_>) -> Result<Self, ValidationErrors> {
+        let mut c = Collector::default();
+        let limit = t.limit.unwrap_or(1000);
+        if !(1..=MAX_DEADLINE_ROWS).contains(&limit) {
+            c.push(ValidationError::new(
+                "limit",
+                format!("must be between 1 and {MAX_DEADLINE_ROWS}"),
+            ));
+        }
+        let q = Self {
+            within_days: t
+                .within_days
+                .and_then(|n| c.take("within_days", DayWindow::new(n))),
+            overdue: t.overdue == Some(true),
+            obligations_only: t.obligations_only == Some(true),
+            person: lowered(t.person),
+            agreement_id: t
+                .agreement_id
+                .and_then(|a| c.take("agreement_id", a.trim().parse::<AgreementId>())),
+            today: t.today.and_then(|s| c.take("today", Date::parse(s))),
+            limit,
+        };
+        c.finish()?;
+        Ok(q)
+    }
+}
+
+/// A query over obligations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObligationQuery {
+    /// Only this agreement's.
+    pub agreement_id: Option<AgreementId>,
+    /// Only in this status.
+    pub status: Option<ObligationStatus>,
+    /// Only this owner's, lower case.
+    pub owner: Option<String>,
+    /// Only those with an overdue occurrence.
+    pub overdue: bool,
+    /// Not done or waived, and due within the window.
+    pub due_within_days: Option<DayWindow>,
+    /// Only vague (or only precise) duties.
+    pub vague: Option<bool>,
+    /// The day windows count from (default: the tenant's today).
+    pub today: Option<Date>,
+}
+
+/// An obligation query as text, the way edges receive it.
+#[derive(Debug, Clone, Default)]
+pub struct ObligationQueryText<'a> {
+    /// `agreement_id`.
+    pub agreement_id: Option<&'a str>,
+    /// `status`.
+    pub status: Option<&'a str>,
+    /// `owner`.
+    pub owner: Option<&'a str>,
+    /// `overdue`.
+    pub overdue: Option<bool>,
+    /// `due_within_days`.
+    pub due_within_days: Option<u32>,
+    /// `vague`.
+    pub vague: Option<bool>,
+    /// `today`.
+    pub today: Option<&'a str>,
+}
+
+impl TryFrom<ObligationQueryText<'_>> for ObligationQuery {
+    type Error = ValidationErrors;
+
+    fn try_from(t: ObligationQueryText<'_>) -> Result<Self, ValidationErrors> {
+        let mut c = Collector::default();
+        let q = Self {
+            agreement_id: t
+                .agreement_id
+                .and_then(|a| c.take("agreement_id", a.trim().parse::<AgreementId>())),
+            status: t
+                .status
+                .and_then(|s| c.take("status", ObligationStatus::parse(s))),
+            owner: lowered(t.owner),
+            overdue: t.overdue == Some(true),
+            due_within_days: t
+                .due_within_days
+                .and_then(|n| c.take("due_within_days", DayWindow::new(n))),
+            vague: t.vague,
+            today: t.today.and_then(|s| c.take("today", Date::parse(s))),
+        };
+        c.finish()?;
+        Ok(q)
+    }
+}
+
+fn lowered(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase)
 }
 
 #[cfg(test)]

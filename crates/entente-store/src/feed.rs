@@ -8,10 +8,11 @@
 //! owner has left the organisation serves nothing.
 
 use crate::row::parse_id;
-use crate::schedule::{Deadline, DeadlineFilter};
+use crate::schedule::Deadline;
 use crate::secret::{feed_token, token_hash};
 use crate::{Actor, Principal, Result, Store, StoreError, audit};
 use entente_domain::access::Role;
+use entente_domain::query::{DeadlineQuery, MAX_DEADLINE_ROWS};
 use entente_domain::{AgreementId, OrganisationId, UserId, ValidationError};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -352,14 +353,14 @@ impl Store {
                 })?;
         }
         let filter = match &feed.scope {
-            FeedScope::User { email } => DeadlineFilter {
-                person: Some(email.clone()),
-                limit: Some(10_000),
+            FeedScope::User { email } => DeadlineQuery {
+                person: Some(email.trim().to_lowercase()),
+                limit: MAX_DEADLINE_ROWS,
                 ..Default::default()
             },
-            FeedScope::Agreement { agreement_id } => DeadlineFilter {
-                agreement_id: Some(agreement_id.to_string()),
-                limit: Some(10_000),
+            FeedScope::Agreement { agreement_id } => DeadlineQuery {
+                agreement_id: Some(*agreement_id),
+                limit: MAX_DEADLINE_ROWS,
                 ..Default::default()
             },
         };

@@ -45,11 +45,9 @@ pub use governance::TerminationView;
 pub use login::{Throttle, ThrottlePolicy};
 pub use measurement::{BreachView, MeasurementView};
 pub use member::{Handover, Invitation, PendingInvitation};
-pub use obligation::{ObligationFilter, ObligationPatch};
+pub use obligation::ObligationPatch;
 pub use party::PartyPatch;
-pub use schedule::{
-    AgreementDates, Deadline, DeadlineFilter, EvidenceInfo, ObligationDue, OccurrenceView,
-};
+pub use schedule::{AgreementDates, Deadline, EvidenceInfo, ObligationDue, OccurrenceView};
 
 use entente_domain::{Clock, Date, OrganisationId, Timestamp};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

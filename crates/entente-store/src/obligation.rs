@@ -8,36 +8,11 @@ use entente_domain::obligation::{
     EACH_KEY, NewObligation, Obligation, ObligationStatus, obligor_key,
 };
 use entente_domain::party::match_key;
+use entente_domain::query::ObligationQuery;
 use entente_domain::terms::TermField;
-use entente_domain::{AgreementId, Date, ObligationId, ValidationError};
+use entente_domain::{AgreementId, Date, ObligationId};
 use serde::Deserialize;
 use sqlx::Row;
-
-/// Obligation filters; all optional.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ObligationFilter {
-    /// Only this agreement.
-    #[param(value_type = Option<entente_domain::AgreementId>)]
-    pub agreement_id: Option<String>,
-    /// Status.
-    #[param(value_type = Option<entente_domain::obligation::ObligationStatus>)]
-    pub status: Option<String>,
-    /// Owner e-mail.
-    pub owner: Option<String>,
-    /// Has an overdue occurrence: one due before today (within the last year, for a recurring
-    /// duty) that is neither done nor waived, and not history (due before its agreement's
-    /// tracking began).
-    pub overdue: Option<bool>,
-    /// Not done or waived, and due within this many days from today (0..=36600).
-    #[param(minimum = 0, maximum = 36600)]
-    pub due_within_days: Option<u32>,
-    /// Only vague duties (no metric, no deadline).
-    pub vague: Option<bool>,
-    /// The day windows count from (default: today in the tenant's time zone).
-    #[param(value_type = Option<entente_domain::Date>)]
-    pub today: Option<String>,
-}
 
 /// Changes to an obligation.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -251,9 +226,8 @@ impl Store {
     pub async fn list_obligations(
         &self,
         actor: &Actor,
-        f: &ObligationFilter,
+        f: &ObligationQuery,
     ) -> Result<Vec<Obligation>> {
-        let mut errs = entente_domain::error::Collector::default();
         let (vis, vis_binds) = actor.visible(2);
         let (owed, owed_binds) = owed_sql(actor, "obligation", 2 + vis_binds.len());
         let mut sql = format!(
@@ -270,18 +244,14 @@ impl Store {
                 cond.replace("$?", &format!("${}", binds.len()))
             ));
         };
-        if let Some(a) = &f.agreement_id
-            && let Some(a) = errs.take("agreement_id", a.parse::<AgreementId>())
-        {
+        if let Some(a) = f.agreement_id {
             add("agreement_id = $?", a.to_string(), &mut sql, &mut binds);
         }
-        if let Some(s) = &f.status
-            && let Some(s) = errs.take("status", ObligationStatus::parse(s))
-        {
+        if let Some(s) = f.status {
             add("status = $?", s.as_str().to_owned(), &mut sql, &mut binds);
         }
         if let Some(o) = &f.owner {
-            add("owner = $?", o.trim().to_lowercase(), &mut sql, &mut binds);
+            add("owner = $?", o.clone(), &mut sql, &mut binds);
         }
         if let Some(v) = f.vague {
             sql.push_str(if v {
@@ -290,22 +260,20 @@ impl Store {
                 " and vague = 0"
             });
         }
-        let today = match &f.today {
-            Some(t) => errs.take("today", Date::parse(t)),
-            None => Some(self.today(actor).await?),
+        let today = match f.today {
+            Some(t) => t,
+            None => self.today(actor).await?,
         };
-        errs.finish()?;
-        let today = today.ok_or_else(|| ValidationError::new("today", "invalid"))?;
-        if f.overdue == Some(true) {
+        if f.overdue {
             sql.push_str(" and status in ('pending', 'overdue')");
             add("due_date < $?", today.to_string(), &mut sql, &mut binds);
         }
-        if let Some(n) = f.due_within_days {
+        if let Some(w) = f.due_within_days {
             sql.push_str(" and status in ('pending', 'overdue')");
             add("due_date >= $?", today.to_string(), &mut sql, &mut binds);
             add(
                 "due_date <= $?",
-                today.plus_days(i64::from(n)).to_string(),
+                w.last_day(today).to_string(),
                 &mut sql,
                 &mut binds,
             );
@@ -321,7 +289,7 @@ impl Store {
             .iter()
             .map(from_row)
             .collect::<Result<Vec<_>>>()?;
-        if f.overdue == Some(true) {
+        if f.overdue {
             return self.with_overdue_occurrence(actor, rows, today).await;
         }
         Ok(rows)

@@ -11,6 +11,7 @@ use entente_domain::clause::Clause;
 use entente_domain::keydates::{self, ClauseIndex, KeyDate, KeyDateOptions};
 use entente_domain::obligation::{DueRule, Obligation, ObligationStatus};
 use entente_domain::occurrence::{self, Occurrence, OccurrenceContext, OccurrenceUpdate};
+use entente_domain::query::DeadlineQuery;
 use entente_domain::terms::{TermField, Terms};
 use entente_domain::{
     AgreementId, AgreementStatus, Date, ObligationId, OrganisationId, Timestamp, ValidationError,
@@ -117,31 +118,6 @@ pub struct ObligationDue {
 }
 
 pub use entente_domain::alert::Deadline;
-
-/// Deadline filters; all optional.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DeadlineFilter {
-    /// Only deadlines from today to today + N days (open ones only, for obligations).
-    #[param(maximum = 36600)]
-    pub within_days: Option<u32>,
-    /// Only obligation occurrences that are overdue (history, due before an agreement's
-    /// tracking began, never is).
-    pub overdue: Option<bool>,
-    /// Only obligation occurrences (no key dates).
-    pub obligations_only: Option<bool>,
-    /// Only this person's (owner or watcher).
-    pub person: Option<String>,
-    /// Only this agreement.
-    #[param(value_type = Option<entente_domain::AgreementId>)]
-    pub agreement_id: Option<String>,
-    /// The day windows count from (default: today in the tenant's time zone).
-    #[param(value_type = Option<entente_domain::Date>)]
-    pub today: Option<String>,
-    /// Most rows (default 1000, at most 10000).
-    #[param(minimum = 1, maximum = 10000)]
-    pub limit: Option<u32>,
-}
 
 impl Store {
     /// The tenant's alert settings (defaults when never set).
@@ -574,23 +550,13 @@ impl Store {
     }
 
     /// Materialised deadlines of the tenant, earliest first.
-    pub async fn list_deadlines(&self, actor: &Actor, f: &DeadlineFilter) -> Result<Vec<Deadline>> {
-        let mut errs = entente_domain::error::Collector::default();
-        let settings = self.alert_settings(actor.org).await?;
-        let today = match &f.today {
-            Some(t) => errs.take("today", Date::parse(t)),
-            None => Some(settings.today(self.now())),
+    pub async fn list_deadlines(&self, actor: &Actor, f: &DeadlineQuery) -> Result<Vec<Deadline>> {
+        let today = match f.today {
+            Some(t) => t,
+            None => self.today(actor).await?,
         };
-        let agreement = f
-            .agreement_id
-            .as_deref()
-            .and_then(|a| errs.take("agreement_id", a.parse::<AgreementId>()));
-        let limit = f.limit.unwrap_or(1000);
-        if !(1..=10_000).contains(&limit) {
-            errs.push(ValidationError::new("limit", "must be between 1 and 10000"));
-        }
-        errs.finish()?;
-        let today = today.ok_or_else(|| ValidationError::new("today", "invalid"))?;
+        // The query type checks the range; the clamp keeps the SQL bounded whatever it holds.
+        let limit = f.limit.clamp(1, entente_domain::query::MAX_DEADLINE_ROWS);
         let mut sql = String::from(
             "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
              d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due, a.tracked_from \
@@ -607,26 +573,21 @@ impl Store {
                 cond.replace("$?", &format!("${}", binds.len()))
             ));
         };
-        if let Some(a) = agreement {
+        if let Some(a) = f.agreement_id {
             add("d.agreement_id = $?", a.to_string(), &mut sql);
         }
-        if let Some(n) = f.within_days {
+        if let Some(w) = f.within_days {
             add("d.due_date >= $?", today.to_string(), &mut sql);
-            add(
-                "d.due_date <= $?",
-                today.plus_days(i64::from(n)).to_string(),
-                &mut sql,
-            );
+            add("d.due_date <= $?", w.last_day(today).to_string(), &mut sql);
         }
-        if f.overdue == Some(true) {
+        if f.overdue {
             add("d.due_date < $?", today.to_string(), &mut sql);
             sql.push_str(" and d.obligation_id is not null");
         }
-        if f.obligations_only == Some(true) {
+        if f.obligations_only {
             sql.push_str(" and d.obligation_id is not null");
         }
-        if let Some(p) = &f.person {
-            let p = p.trim().to_lowercase();
+        if let Some(p) = f.person.clone() {
             add(
                 "(d.owner = $? or exists (select 1 from watcher w where w.agreement_id = d.agreement_id and w.email = $?))",
                 p,
@@ -655,7 +616,7 @@ impl Store {
             let open = d
                 .status
                 .is_none_or(|s| matches!(s, ObligationStatus::Pending | ObligationStatus::Overdue));
-            if (f.overdue == Some(true) && d.status != Some(ObligationStatus::Overdue))
+            if (f.overdue && d.status != Some(ObligationStatus::Overdue))
                 || (f.within_days.is_some() && !open)
             {
                 continue;

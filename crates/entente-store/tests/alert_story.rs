@@ -162,9 +162,9 @@ async fn story(store: &Store) {
     let now = at("2026-12-03T08:00:00Z"); // 90 days before the notice deadline
     assert!(store.refresh_deadlines(now, 100).await.unwrap() >= 1);
     assert_eq!(store.refresh_deadlines(now, 100).await.unwrap(), 0);
-    let f = DeadlineFilter {
-        within_days: Some(120),
-        today: Some("2026-12-03".into()),
+    let f = entente_domain::query::DeadlineQuery {
+        within_days: Some(entente_domain::query::DayWindow::at_most(120)),
+        today: Some(entente_domain::Date::parse("2026-12-03").unwrap()),
         ..Default::default()
     };
     let upcoming = store.list_deadlines(&me, &f).await.unwrap();
@@ -180,9 +180,9 @@ async fn story(store: &Store) {
     let overdue = store
         .list_deadlines(
             &me,
-            &DeadlineFilter {
-                overdue: Some(true),
-                today: Some("2026-12-03".into()),
+            &entente_domain::query::DeadlineQuery {
+                overdue: true,
+                today: Some(entente_domain::Date::parse("2026-12-03").unwrap()),
                 ..Default::default()
             },
         )
@@ -198,9 +198,9 @@ async fn story(store: &Store) {
         "monthly occurrences are overdue"
     );
     assert!(overdue.iter().any(|x| x.obligation_id == Some(plan.id)));
-    let person = DeadlineFilter {
+    let person = entente_domain::query::DeadlineQuery {
         person: Some("legal@example.com".into()),
-        today: Some("2026-12-03".into()),
+        today: Some(entente_domain::Date::parse("2026-12-03").unwrap()),
         ..Default::default()
     };
     assert!(

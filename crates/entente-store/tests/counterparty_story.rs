@@ -7,7 +7,7 @@ use entente_domain::obligation::{DueRule, NewObligation};
 use entente_domain::party::AgreementPartyDraft;
 use entente_domain::terms::Terms;
 use entente_store::testing::TestDb;
-use entente_store::{Actor, ObligationFilter, Visibility};
+use entente_store::{Actor, Visibility};
 
 fn party(name: &str, short: &str) -> AgreementPartyDraft {
     AgreementPartyDraft {
@@ -74,7 +74,7 @@ async fn rows_from_before_match_keys_are_keyed_at_start_up() {
             ..Actor::new(org, "partner@globex.example")
         };
         let mut seen: Vec<String> = store
-            .list_obligations(&cp, &ObligationFilter::default())
+            .list_obligations(&cp, &entente_domain::query::ObligationQuery::default())
             .await
             .unwrap()
             .into_iter()

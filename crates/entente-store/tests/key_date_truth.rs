@@ -399,8 +399,8 @@ async fn snapshot(store: &Store, me: &Actor) -> (Vec<String>, Vec<String>) {
     let overdue = store
         .list_deadlines(
             me,
-            &DeadlineFilter {
-                overdue: Some(true),
+            &entente_domain::query::DeadlineQuery {
+                overdue: true,
                 ..Default::default()
             },
         )

@@ -360,14 +360,14 @@ async fn story(store: &Store) {
 
     // Obligations: one from import (not duplicated by the second version), one by hand.
     let obs = store
-        .list_obligations(&me, &ObligationFilter::default())
+        .list_obligations(&me, &entente_domain::query::ObligationQuery::default())
         .await
         .unwrap();
     assert_eq!(obs.len(), 1);
     assert_eq!(obs[0].due_date, Some(Date::parse("2025-07-01").unwrap()));
-    let overdue = ObligationFilter {
-        overdue: Some(true),
-        today: Some("2025-08-01".into()),
+    let overdue = entente_domain::query::ObligationQuery {
+        overdue: true,
+        today: Some(entente_domain::Date::parse("2025-08-01").unwrap()),
         ..Default::default()
     };
     assert_eq!(

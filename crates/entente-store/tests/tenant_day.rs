@@ -94,8 +94,8 @@ async fn overdue(store: &Store, me: &Actor, id: AgreementId) -> bool {
     let listed = store
         .list_obligations(
             me,
-            &ObligationFilter {
-                overdue: Some(true),
+            &entente_domain::query::ObligationQuery {
+                overdue: true,
                 ..Default::default()
             },
         )
@@ -105,8 +105,8 @@ async fn overdue(store: &Store, me: &Actor, id: AgreementId) -> bool {
     let deadlines = store
         .list_deadlines(
             me,
-            &DeadlineFilter {
-                overdue: Some(true),
+            &entente_domain::query::DeadlineQuery {
+                overdue: true,
                 ..Default::default()
             },
         )

@@ -131,8 +131,8 @@ async fn import(
     let mut obs = store
         .list_obligations(
             me,
-            &ObligationFilter {
-                agreement_id: Some(id.to_string()),
+            &entente_domain::query::ObligationQuery {
+                agreement_id: Some(id),
                 ..Default::default()
             },
         )
@@ -147,10 +147,10 @@ async fn overdue(store: &Store, me: &Actor, id: AgreementId, today: &str) -> Vec
     store
         .list_deadlines(
             me,
-            &DeadlineFilter {
-                overdue: Some(true),
-                agreement_id: Some(id.to_string()),
-                today: Some(today.into()),
+            &entente_domain::query::DeadlineQuery {
+                overdue: true,
+                agreement_id: Some(id),
+                today: Some(entente_domain::Date::parse(today).unwrap()),
                 ..Default::default()
             },
         )
@@ -241,10 +241,10 @@ async fn story(store: &Store) {
     let listed = store
         .list_deadlines(
             &me,
-            &DeadlineFilter {
-                obligations_only: Some(true),
-                agreement_id: Some(legacy.to_string()),
-                today: Some(TODAY.into()),
+            &entente_domain::query::DeadlineQuery {
+                obligations_only: true,
+                agreement_id: Some(legacy),
+                today: Some(entente_domain::Date::parse(TODAY).unwrap()),
                 ..Default::default()
             },
         )
@@ -287,9 +287,9 @@ async fn story(store: &Store) {
     let late: Vec<ObligationId> = store
         .list_obligations(
             &me,
-            &ObligationFilter {
-                overdue: Some(true),
-                today: Some(TODAY.into()),
+            &entente_domain::query::ObligationQuery {
+                overdue: true,
+                today: Some(entente_domain::Date::parse(TODAY).unwrap()),
                 ..Default::default()
             },
         )

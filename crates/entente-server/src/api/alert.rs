@@ -14,10 +14,11 @@ use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
 use entente_domain::measurement::MeasurementInput;
 use entente_domain::obligation::ObligationStatus;
 use entente_domain::occurrence::OccurrenceUpdate;
+use entente_domain::query::{DeadlineQuery, DeadlineQueryText};
 use entente_domain::{AgreementId, Date, ObligationId, ValidationError};
 use entente_store::{
-    AgreementDates, AlertView, BreachView, Deadline, DeadlineFilter, DeliveryView, EvidenceInfo,
-    InboxItem, MeasurementView, OccurrenceView, Webhook,
+    AgreementDates, AlertView, BreachView, Deadline, DeliveryView, EvidenceInfo, InboxItem,
+    MeasurementView, OccurrenceView, Webhook,
 };
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -102,6 +103,48 @@ async fn agreement_dates(
     ))
 }
 
+/// Deadline filters as the query string gives them; all optional. Read into a
+/// [`DeadlineQuery`] before the store sees them.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DeadlineFilter {
+    /// Only deadlines from today to today + N days (open ones only, for obligations).
+    #[param(maximum = 36600)]
+    within_days: Option<u32>,
+    /// Only obligation occurrences that are overdue (history, due before an agreement's
+    /// tracking began, never is).
+    overdue: Option<bool>,
+    /// Only obligation occurrences (no key dates).
+    obligations_only: Option<bool>,
+    /// Only this person's (owner or watcher).
+    person: Option<String>,
+    /// Only this agreement.
+    #[param(value_type = Option<entente_domain::AgreementId>)]
+    agreement_id: Option<String>,
+    /// The day windows count from (default: today in the tenant's time zone).
+    #[param(value_type = Option<entente_domain::Date>)]
+    today: Option<String>,
+    /// Most rows (default 1000, at most 10000).
+    #[param(minimum = 1, maximum = 10000)]
+    limit: Option<u32>,
+}
+
+impl TryFrom<&DeadlineFilter> for DeadlineQuery {
+    type Error = entente_domain::ValidationErrors;
+
+    fn try_from(f: &DeadlineFilter) -> std::result::Result<Self, Self::Error> {
+        DeadlineQuery::try_from(DeadlineQueryText {
+            within_days: f.within_days,
+            overdue: f.overdue,
+            obligations_only: f.obligations_only,
+            person: f.person.as_deref(),
+            agreement_id: f.agreement_id.as_deref(),
+            today: f.today.as_deref(),
+            limit: f.limit,
+        })
+    }
+}
+
 #[utoipa::path(get, path = "/api/deadlines", tag = "key dates", params(DeadlineFilter),
     responses((status = 200, description = "deadlines across the portfolio, earliest first", body = Vec<Deadline>),
         (status = 422, description = "bad filter: `within_days` above 36600, `limit` outside 1..=10000, a bad date", body = P)))]
@@ -111,10 +154,8 @@ async fn list_deadlines(
     AppQuery(f): AppQuery<DeadlineFilter>,
 ) -> Result<Json<Vec<Deadline>>> {
     let actor = caller.require(Permission::Read)?;
-    if let Some(n) = f.within_days {
-        entente_domain::time::check_window_days("within_days", n)?;
-    }
-    Ok(Json(s.store.list_deadlines(actor, &f).await?))
+    let query = DeadlineQuery::try_from(&f)?;
+    Ok(Json(s.store.list_deadlines(actor, &query).await?))
 }
 
 /// An occurrence window.

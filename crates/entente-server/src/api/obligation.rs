@@ -9,8 +9,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use entente_domain::access::Permission;
 use entente_domain::obligation::{NewObligation, Obligation};
+use entente_domain::query::{ObligationQuery, ObligationQueryText};
 use entente_domain::{AgreementId, ObligationId};
-use entente_store::{ObligationFilter, ObligationPatch};
+use entente_store::ObligationPatch;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -25,6 +27,49 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         ))
 }
 
+/// Obligation filters as the query string gives them; all optional. Read into an
+/// [`ObligationQuery`] before the store sees them.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ObligationFilter {
+    /// Only this agreement.
+    #[param(value_type = Option<entente_domain::AgreementId>)]
+    agreement_id: Option<String>,
+    /// Status.
+    #[param(value_type = Option<entente_domain::obligation::ObligationStatus>)]
+    status: Option<String>,
+    /// Owner e-mail.
+    owner: Option<String>,
+    /// Has an overdue occurrence: one due before today (within the last year, for a recurring
+    /// duty) that is neither done nor waived, and not history (due before its agreement's
+    /// tracking began).
+    overdue: Option<bool>,
+    /// Not done or waived, and due within this many days from today (0..=36600).
+    #[param(minimum = 0, maximum = 36600)]
+    due_within_days: Option<u32>,
+    /// Only vague duties (no metric, no deadline).
+    vague: Option<bool>,
+    /// The day windows count from (default: today in the tenant's time zone).
+    #[param(value_type = Option<entente_domain::Date>)]
+    today: Option<String>,
+}
+
+impl TryFrom<&ObligationFilter> for ObligationQuery {
+    type Error = entente_domain::ValidationErrors;
+
+    fn try_from(f: &ObligationFilter) -> std::result::Result<Self, Self::Error> {
+        ObligationQuery::try_from(ObligationQueryText {
+            agreement_id: f.agreement_id.as_deref(),
+            status: f.status.as_deref(),
+            owner: f.owner.as_deref(),
+            overdue: f.overdue,
+            due_within_days: f.due_within_days,
+            vague: f.vague,
+            today: f.today.as_deref(),
+        })
+    }
+}
+
 #[utoipa::path(get, path = "/api/obligations", tag = "obligations", params(ObligationFilter),
     responses((status = 200, body = Vec<Obligation>), (status = 422, body = crate::error::Problem)))]
 async fn list_obligations(
@@ -33,10 +78,8 @@ async fn list_obligations(
     AppQuery(f): AppQuery<ObligationFilter>,
 ) -> Result<Json<Vec<Obligation>>> {
     let actor = caller.require(Permission::Read)?;
-    if let Some(n) = f.due_within_days {
-        entente_domain::time::check_window_days("due_within_days", n)?;
-    }
-    Ok(Json(s.store.list_obligations(actor, &f).await?))
+    let query = ObligationQuery::try_from(&f)?;
+    Ok(Json(s.store.list_obligations(actor, &query).await?))
 }
 
 #[utoipa::path(post, path = "/api/agreements/{id}/obligations", tag = "obligations", params(("id" = AgreementId, Path)),

@@ -16,7 +16,7 @@ use entente_domain::agreement::{AgreementKind, AgreementStatus, AgreementSummary
 use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::terms::Source;
 use entente_domain::{AgreementId, ClauseId, Date, ValidationError};
-use entente_store::{ObligationFilter, Page};
+use entente_store::Page;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -670,8 +670,8 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
         .store
         .list_obligations(
             actor,
-            &ObligationFilter {
-                agreement_id: Some(id.to_string()),
+            &entente_domain::query::ObligationQuery {
+                agreement_id: Some(id),
                 ..Default::default()
             },
         )

@@ -12,7 +12,7 @@ use axum::extract::State;
 use entente_domain::Date;
 use entente_domain::access::Permission;
 use entente_domain::query::{AgreementQuery, CapFilter, DayWindow};
-use entente_store::{Deadline, DeadlineFilter, Page};
+use entente_store::{Deadline, Page};
 
 /// The window of the dashboard's deadline list, in days.
 pub(crate) const WINDOW_DAYS: u32 = 90;
@@ -115,10 +115,10 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
         .store
         .list_deadlines(
             actor,
-            &DeadlineFilter {
-                within_days: Some(365),
-                today: Some(today.to_string()),
-                limit: Some(10_000),
+            &entente_domain::query::DeadlineQuery {
+                within_days: Some(entente_domain::query::DayWindow::at_most(365)),
+                today: Some(today),
+                limit: 10_000,
                 ..Default::default()
             },
         )
@@ -135,11 +135,11 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
         .store
         .list_deadlines(
             actor,
-            &DeadlineFilter {
-                overdue: Some(true),
-                obligations_only: Some(true),
-                today: Some(today.to_string()),
-                limit: Some(200),
+            &entente_domain::query::DeadlineQuery {
+                overdue: true,
+                obligations_only: true,
+                today: Some(today),
+                limit: 200,
                 ..Default::default()
             },
         )

@@ -9,7 +9,7 @@ use entente_domain::party::AgreementPartyDraft;
 use entente_domain::query::{AgreementQuery, AgreementSort, DayWindow};
 use entente_domain::terms::{TermField, TermValue, Terms};
 use entente_domain::{Date, Period, Timestamp};
-use entente_store::{Actor, DeadlineFilter, Page, Store};
+use entente_store::{Actor, Page, Store};
 use std::time::{Duration, Instant};
 
 /// A small deterministic generator (xorshift) so runs are comparable.
@@ -214,10 +214,10 @@ async fn bench(store: &Store, label: &str, n: usize, queries: usize) -> anyhow::
         for q in 0..queries {
             // Vary the window start so the query does not hit one cached page only.
             let day = today.plus_days((q % 30) as i64);
-            let f = DeadlineFilter {
-                within_days: Some(90),
-                today: Some(day.to_string()),
-                limit: Some(limit),
+            let f = entente_domain::query::DeadlineQuery {
+                within_days: Some(entente_domain::query::DayWindow::at_most(90)),
+                today: Some(day),
+                limit,
                 ..Default::default()
             };
             let t = Instant::now();

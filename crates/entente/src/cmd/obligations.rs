@@ -7,8 +7,9 @@ use anyhow::{Context, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use entente_domain::measurement::MeasurementInput;
 use entente_domain::occurrence::OccurrenceUpdate;
+use entente_domain::query::DayWindow;
 use entente_domain::{Date, ObligationId, Period};
-use entente_store::{Actor, DeadlineFilter, ObligationFilter, Store};
+use entente_store::{Actor, Store};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -125,7 +126,7 @@ async fn obligation_id(store: &Store, actor: &Actor, s: &str) -> anyhow::Result<
         bail!("{s:?} is not an obligation id (give the full id or at least its last 8 characters)");
     }
     let all = store
-        .list_obligations(actor, &ObligationFilter::default())
+        .list_obligations(actor, &entente_domain::query::ObligationQuery::default())
         .await?;
     let found: Vec<_> = all
         .iter()
@@ -154,20 +155,20 @@ impl Args {
                 };
                 let (store, actor) = ctx.open_on(today).await?;
                 let agreement = match &self.agreement {
-                    Some(a) => Some(resolve(&store, &actor, a).await?.to_string()),
+                    Some(a) => Some(resolve(&store, &actor, a).await?),
                     None => None,
                 };
                 // Bring the derived deadlines up to date (the scheduler does this when serving).
                 let now = store.now();
                 while store.refresh_deadlines(now, 2000).await? > 0 {}
-                let f = DeadlineFilter {
-                    within_days: within,
-                    overdue: Some(self.overdue),
-                    obligations_only: Some(true),
-                    person: self.owner.clone(),
+                let f = entente_domain::query::DeadlineQuery {
+                    within_days: within.map(DayWindow::at_most),
+                    overdue: self.overdue,
+                    obligations_only: true,
+                    person: self.owner.as_deref().map(|o| o.trim().to_lowercase()),
                     agreement_id: agreement,
-                    today: self.today.clone(),
-                    limit: Some(10_000),
+                    today,
+                    limit: 10_000,
                 };
                 let rows = store.list_deadlines(&actor, &f).await?;
                 store.close().await;

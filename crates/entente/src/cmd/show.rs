@@ -7,7 +7,7 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use entente_domain::AgreementId;
 use entente_domain::query::AgreementQuery;
 use entente_domain::terms::Source;
-use entente_store::{Actor, ObligationFilter, Page, Store};
+use entente_store::{Actor, Page, Store};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -68,8 +68,8 @@ impl Args {
         let obligations = store
             .list_obligations(
                 &actor,
-                &ObligationFilter {
-                    agreement_id: Some(id.to_string()),
+                &entente_domain::query::ObligationQuery {
+                    agreement_id: Some(id),
                     ..Default::default()
                 },
             )

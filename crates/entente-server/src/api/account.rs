@@ -97,8 +97,9 @@ async fn login(
     Ok(res)
 }
 
-#[utoipa::path(delete, path = "/api/session", tag = "access", responses((status = 204, description = "clears the session cookie")))]
-async fn logout(State(s): State<AppState>, caller: Caller) -> Result<Response> {
+/// Ends the caller's session (if they signed in with one) and records the sign-out; the API's
+/// logout and the web UI's sign-out both go through here.
+pub(crate) async fn sign_out(s: &AppState, caller: &Caller) -> Result<()> {
     if let Some(h) = &caller.session_hash {
         s.store.end_session(h).await?;
         s.store
@@ -112,6 +113,12 @@ async fn logout(State(s): State<AppState>, caller: Caller) -> Result<Response> {
             .await?;
         tracing::info!(user.id = %caller.principal.user_id, "signed out");
     }
+    Ok(())
+}
+
+#[utoipa::path(delete, path = "/api/session", tag = "access", responses((status = 204, description = "clears the session cookie")))]
+async fn logout(State(s): State<AppState>, caller: Caller) -> Result<Response> {
+    sign_out(&s, &caller).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()
         .insert(header::SET_COOKIE, session_cookie(&s, "", 0)?);

@@ -144,19 +144,7 @@ pub(crate) async fn signout(
     }: Posted<NoFields>,
 ) -> UiResult {
     let Viewer { caller } = viewer;
-    if let Some(h) = &caller.session_hash {
-        s.store.end_session(h).await?;
-        s.store
-            .record_security_event(
-                &caller.actor,
-                "session.logout",
-                "user",
-                &caller.principal.user_id.to_string(),
-                serde_json::json!({}),
-            )
-            .await?;
-        tracing::info!(user.id = %caller.principal.user_id, "signed out");
-    }
+    crate::api::account::sign_out(&s, &caller).await?;
     let mut res = see_other("/signin?signed_out=1");
     res.headers_mut().insert(
         header::SET_COOKIE,

@@ -133,32 +133,21 @@ impl Store {
         };
         binds.push(today.to_string());
         let today_param = format!("${}", binds.len());
-        // The engine's dates are computed columns. The one the page is sorted by comes from one
-        // grouped range scan of the tenant's key dates of that kind on or after today (joined,
-        // not looked up per match); the other is computed for the page's rows alone.
+        // The engine's dates are computed columns. Only the one the page is sorted by is
+        // computed for every match; the other is computed for the page's rows alone.
         let term_end = |alias| next_key_date_sql(TERM_END_KINDS, &today_param, alias);
         let notice = |alias| next_key_date_sql(NOTICE_KINDS, &today_param, alias);
-        let next_of = |kinds: &str, col: &str| {
-            format!(
-                "left join (select d.agreement_id as k_id, min(d.due_date) as {col} from deadline d \
-                 where d.organisation_id = $1 and d.kind in ({kinds}) and d.due_date >= {today_param} \
-                 group by d.agreement_id) k on k.k_id = a.agreement_id"
-            )
-        };
-        let (inner_cols, join, outer_cols) = match order_by {
+        let (inner_cols, outer_cols) = match order_by {
             Some(DateColumn::TermEnd) => (
-                "k.term_end".to_owned(),
-                next_of(TERM_END_KINDS, "term_end"),
+                format!("{} as term_end", term_end("a")),
                 format!("{} as next_notice", notice("m")),
             ),
             Some(DateColumn::Notice) => (
-                "k.next_notice".to_owned(),
-                next_of(NOTICE_KINDS, "next_notice"),
+                format!("{} as next_notice", notice("a")),
                 format!("{} as term_end", term_end("m")),
             ),
             None => (
                 "0 as unused".to_owned(),
-                String::new(),
                 format!(
                     "{} as term_end, {} as next_notice",
                     term_end("m"),
@@ -170,7 +159,7 @@ impl Store {
             "select agreement_id, title, kind, status, owner, effective_date, term_end, auto_renewal, \
              next_notice, liability_cap_kind, governing_law, updated_at from \
              (select m.*, {outer_cols} from \
-              (select * from (select a.*, {inner_cols} from agreement a {join} where {where_sql}) l \
+              (select * from (select a.*, {inner_cols} from agreement a where {where_sql}) l \
                order by {order} limit {} offset {}) m) p \
              order by {order}",
             page.limit, page.offset,

@@ -137,7 +137,24 @@ impl Store {
         // computed for every match; the other is computed for the page's rows alone.
         let term_end = |alias| next_key_date_sql(TERM_END_KINDS, &today_param, alias);
         let notice = |alias| next_key_date_sql(NOTICE_KINDS, &today_param, alias);
+        // Sorted by notice deadline within a notice window: every match has a notice deadline
+        // in [today, last day], and its next one is the earliest there, so one grouped scan of
+        // the window's key dates (the index's day range) gives the sort key of every match.
+        let mut join = String::new();
+        if let (Some(DateColumn::Notice), Some(w)) = (order_by, filter.notice_within) {
+            binds.push(w.last_day(today).to_string());
+            join = format!(
+                "join (select d.agreement_id as k_id, min(d.due_date) as k_next from deadline d \
+                 where d.organisation_id = $1 and d.kind in ({NOTICE_KINDS}) and d.due_date >= {today_param} \
+                 and d.due_date <= ${} group by d.agreement_id) k on k.k_id = a.agreement_id",
+                binds.len()
+            );
+        }
         let (inner_cols, outer_cols) = match order_by {
+            Some(DateColumn::Notice) if !join.is_empty() => (
+                "k.k_next as next_notice".to_owned(),
+                format!("{} as term_end", term_end("m")),
+            ),
             Some(DateColumn::TermEnd) => (
                 format!("{} as term_end", term_end("a")),
                 format!("{} as next_notice", notice("m")),
@@ -159,7 +176,7 @@ impl Store {
             "select agreement_id, title, kind, status, owner, effective_date, term_end, auto_renewal, \
              next_notice, liability_cap_kind, governing_law, updated_at from \
              (select m.*, {outer_cols} from \
-              (select * from (select a.*, {inner_cols} from agreement a where {where_sql}) l \
+              (select * from (select a.*, {inner_cols} from agreement a {join} where {where_sql}) l \
                order by {order} limit {} offset {}) m) p \
              order by {order}",
             page.limit, page.offset,

@@ -197,6 +197,33 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
                 "{:?} today {today}: --notice-within 90",
                 db.backend()
             );
+            // Within the window and sorted by notice deadline: the same set, in the engine's
+            // order.
+            let both = list_all(
+                store,
+                &me,
+                filter(AgreementQueryText {
+                    today: t.as_deref(),
+                    notice_within_days: Some(90),
+                    sort: Some("notice_deadline"),
+                    ..Default::default()
+                }),
+            )
+            .await;
+            let got: Vec<Option<Date>> = both.iter().map(|a| a.notice_deadline).collect();
+            let mut want_days: Vec<Option<Date>> = within.iter().map(|id| engine[id]).collect();
+            want_days.sort();
+            assert_eq!(
+                got,
+                want_days,
+                "{:?} today {today}: window and sort",
+                db.backend()
+            );
+            assert!(
+                both.iter().all(|a| a.notice_deadline == engine[&a.id]),
+                "{:?} today {today}: the listed deadline is the engine's",
+                db.backend()
+            );
             // Sorting by the next notice deadline follows the engine's order, unknown last.
             let sorted = list_all(
                 store,

@@ -224,6 +224,42 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
                 "{:?} today {today}: the listed deadline is the engine's",
                 db.backend()
             );
+            // Sorted by the end of the running term: every agreement once, soonest first,
+            // unknown last, each with the end the unsorted listing shows.
+            let by_end = list_all(
+                store,
+                &me,
+                filter(AgreementQueryText {
+                    today: t.as_deref(),
+                    sort: Some("expiration_date"),
+                    ..Default::default()
+                }),
+            )
+            .await;
+            let plain = list_all(
+                store,
+                &me,
+                filter(AgreementQueryText {
+                    today: t.as_deref(),
+                    ..Default::default()
+                }),
+            )
+            .await;
+            let ends: BTreeMap<AgreementId, Option<Date>> =
+                plain.iter().map(|a| (a.id, a.expiration_date)).collect();
+            assert_eq!(by_end.len(), plain.len(), "{:?}", db.backend());
+            let keys: Vec<(bool, Option<Date>)> = by_end
+                .iter()
+                .map(|a| {
+                    assert_eq!(a.expiration_date, ends[&a.id], "{:?}", db.backend());
+                    (a.expiration_date.is_none(), a.expiration_date)
+                })
+                .collect();
+            assert!(
+                keys.is_sorted(),
+                "{:?} today {today}: by term end",
+                db.backend()
+            );
             // Sorting by the next notice deadline follows the engine's order, unknown last.
             let sorted = list_all(
                 store,

@@ -363,19 +363,7 @@ async fn set_user_role(
     // An empty change changes nothing, like any PATCH without fields; the member must still
     // exist.
     if b.role.is_none() && b.disabled.is_none() {
-        if !s
-            .store
-            .list_members(actor)
-            .await?
-            .iter()
-            .any(|m| m.user_id == id)
-        {
-            return Err(CoreError::NotFound {
-                entity: "user",
-                id: id.to_string(),
-            }
-            .into());
-        }
+        ensure_member(&s, actor, id).await?;
         return Ok(StatusCode::NO_CONTENT);
     }
     if let Some(role) = b.role {
@@ -454,19 +442,7 @@ async fn send_reset_link(
 ) -> Result<(StatusCode, Json<ResetSent>)> {
     let actor = caller.require(Permission::ManageUsers)?;
     // Another tenant's user does not exist here, whatever the mail set-up.
-    if !s
-        .store
-        .list_members(actor)
-        .await?
-        .iter()
-        .any(|m| m.user_id == id)
-    {
-        return Err(CoreError::NotFound {
-            entity: "user",
-            id: id.to_string(),
-        }
-        .into());
-    }
+    ensure_member(&s, actor, id).await?;
     mailer(&s)?;
     let (email, secret, expires_at) =
         entente_core::account::create_reset_link(&s.store, actor, id).await?;
@@ -522,4 +498,22 @@ async fn set_agreement_access(
     entente_domain::error::check_len("user_ids", b.user_ids.len(), 1000)?;
     s.store.set_agreement_access(actor, id, &b.user_ids).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A user who is not a member of the actor's tenant does not exist here (404).
+async fn ensure_member(s: &AppState, actor: &entente_store::Actor, id: UserId) -> Result<()> {
+    if s.store
+        .list_members(actor)
+        .await?
+        .iter()
+        .any(|m| m.user_id == id)
+    {
+        Ok(())
+    } else {
+        Err(CoreError::NotFound {
+            entity: "user",
+            id: id.to_string(),
+        }
+        .into())
+    }
 }

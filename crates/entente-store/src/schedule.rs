@@ -602,26 +602,40 @@ impl Store {
         let (owed, owed_binds) = crate::obligation::owed_sql(actor, "o", binds.len() + 1);
         sql.push_str(&format!(" and (d.obligation_id is null or {owed})"));
         binds.extend(owed_binds);
-        sql.push_str(&format!(
-            " order by d.due_date, d.agreement_id, d.subject limit {limit}"
-        ));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for b in binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let d = deadline_from_row(&r, today)?;
-            let open = d
-                .status
-                .is_none_or(|s| matches!(s, ObligationStatus::Pending | ObligationStatus::Overdue));
-            if (f.overdue && d.status != Some(ObligationStatus::Overdue))
-                || (f.within_days.is_some() && !open)
-            {
-                continue;
+        sql.push_str(" order by d.due_date, d.agreement_id, d.subject");
+        // Whether a row counts (overdue, open) is decided per row below, after the SQL: the
+        // limit applies to the rows that count, read in batches, so settled or history rows
+        // ahead of them cannot fill the page.
+        let limit = limit as usize;
+        let batch = limit.max(200);
+        let mut out = Vec::with_capacity(limit.min(1000));
+        for offset in (0..).step_by(batch) {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{sql} limit {batch} offset {offset}"
+            )));
+            for b in &binds {
+                q = q.bind(b.clone());
             }
-            out.push(d);
+            let rows = q.fetch_all(&self.pool).await?;
+            let last = rows.len() < batch;
+            for r in rows {
+                let d = deadline_from_row(&r, today)?;
+                let open = d.status.is_none_or(|s| {
+                    matches!(s, ObligationStatus::Pending | ObligationStatus::Overdue)
+                });
+                if (f.overdue && d.status != Some(ObligationStatus::Overdue))
+                    || (f.within_days.is_some() && !open)
+                {
+                    continue;
+                }
+                out.push(d);
+                if out.len() == limit {
+                    return Ok(out);
+                }
+            }
+            if last {
+                break;
+            }
         }
         Ok(out)
     }

@@ -438,6 +438,27 @@ async fn story(store: &Store) {
         "April's was recorded done"
     );
     assert_eq!(dates_of(&rows, quarterly), ["2026-03-30"]);
+    // A small page holds the overdue rows themselves, not the older history ahead of them.
+    let first = store
+        .list_deadlines(
+            &me,
+            &entente_domain::query::DeadlineQuery {
+                overdue: true,
+                agreement_id: Some(legacy),
+                today: Some(entente_domain::Date::parse(TODAY).unwrap()),
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        first
+            .iter()
+            .map(|d| d.due_date.to_string())
+            .collect::<Vec<_>>(),
+        ["2026-03-15"]
+    );
     store
         .update_agreement(
             &me,

@@ -190,6 +190,10 @@ fn event_name(e: &entente_domain::obligation::Event) -> String {
         Event::Effective => "the effective date".into(),
         Event::Signature => "signature".into(),
         Event::Termination => "termination".into(),
+        Event::TerminationBy { party, clause } => match clause {
+            Some(c) => format!("termination by {party} under clause {c}"),
+            None => format!("termination by {party}"),
+        },
         Event::Invoice => "invoice".into(),
         Event::PeriodEnd => "each period end".into(),
         Event::Other(s) => s.clone(),

@@ -284,6 +284,81 @@ pub struct KeyDateOptions<'a> {
     pub review_cycle: Option<(Period, String)>,
     /// Move a deadline that falls on a weekend or holiday back to the preceding business day.
     pub roll_back_deadlines: bool,
+    /// The recorded ending (a notice in force), which replaces renewals and the natural end.
+    pub ending: Option<Ending>,
+}
+
+/// How the agreement ends, once a notice has been given (and not withdrawn or voided): from its
+/// effective date there are no renewals, notice deadlines, exits or reviews, the term ends
+/// then, and what survives the end is counted from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Ending {
+    /// Why it ends.
+    pub kind: crate::lifecycle::TerminationKind,
+    /// The party that gave notice, by its legal name (for mutual termination, the party that
+    /// recorded it).
+    pub given_by: String,
+    /// Its short name as the agreement defines it ("Northwind"), if any.
+    pub given_by_short: Option<String>,
+    /// When notice was given.
+    pub given_on: Date,
+    /// When the agreement ends.
+    pub effective: Date,
+    /// The clause relied on, as stated in the notice.
+    pub clause: Option<String>,
+}
+
+impl Ending {
+    /// Whether this ending is the event a conditional duty names: a termination by `party`
+    /// (legal or short name, any case; "Northwind" matches "Northwind Systems Ltd"), under
+    /// `clause` when both the duty and the notice state one. A non-renewal or a mutual
+    /// termination is nobody's termination under a clause, so it matches only when the duty
+    /// names no clause.
+    pub fn matches(&self, party: &str, clause: Option<&str>) -> bool {
+        use crate::lifecycle::TerminationKind as K;
+        let norm = |s: &str| s.trim().trim_start_matches("the ").to_lowercase();
+        let want = norm(party);
+        let legal = norm(&self.given_by);
+        let by_party = !want.is_empty()
+            && (legal == want
+                || legal.starts_with(&format!("{want} "))
+                || self
+                    .given_by_short
+                    .as_deref()
+                    .is_some_and(|s| norm(s) == want));
+        let clause_ok = match (clause, self.clause.as_deref()) {
+            (Some(want), Some(given)) => {
+                let c = |s: &str| {
+                    s.trim()
+                        .trim_start_matches(|ch: char| ch.is_alphabetic() || ch == '§')
+                        .trim()
+                        .trim_end_matches('.')
+                        .to_owned()
+                };
+                c(want) == c(given)
+            }
+            (Some(_), None) => !matches!(self.kind, K::NonRenewal | K::Mutual),
+            (None, _) => true,
+        };
+        by_party && clause_ok
+    }
+
+    /// "notice of non-renewal given by Northwind on 2026-12-03".
+    pub fn words(&self) -> String {
+        use crate::lifecycle::TerminationKind as K;
+        let what = match self.kind {
+            K::Convenience => "notice of termination for convenience",
+            K::Cause => "notice of termination for cause",
+            K::NonRenewal => "notice of non-renewal",
+            K::Mutual => "termination by mutual agreement",
+        };
+        let by = if self.kind == K::Mutual {
+            "recorded"
+        } else {
+            "given"
+        };
+        format!("{what} {by} by {} on {}", self.given_by, self.given_on)
+    }
 }
 
 impl<'a> KeyDateOptions<'a> {
@@ -295,6 +370,7 @@ impl<'a> KeyDateOptions<'a> {
             calendar,
             review_cycle: None,
             roll_back_deadlines: true,
+            ending: None,
         }
     }
 }
@@ -335,6 +411,26 @@ pub fn current_term_end(terms: &Terms, today: Date, cal: &BusinessCalendar) -> O
         end = after_times(cal, step, k, first);
     }
     Some(TermEnd { date: end, renews })
+}
+
+/// The end of the term running on `today`, once a recorded ending is taken into account: the
+/// ending's effective date, unless the term ends earlier by itself (a fixed term expiring first).
+pub fn term_end_with(
+    terms: &Terms,
+    ending: Option<&Ending>,
+    today: Date,
+    cal: &BusinessCalendar,
+) -> Option<TermEnd> {
+    let natural = current_term_end(terms, today, cal);
+    let Some(e) = ending else { return natural };
+    let date = match natural {
+        Some(n) if !n.renews => n.date.min(e.effective),
+        _ => e.effective,
+    };
+    Some(TermEnd {
+        date,
+        renews: false,
+    })
 }
 
 fn renewal_step(terms: &Terms) -> Option<Period> {
@@ -403,7 +499,7 @@ pub fn compute_with_next(
     // Renewals (and their notice deadlines) go on for ever when the agreement renews
     // automatically, its first term's end is known and a renewal term can be taken; without a
     // renewal term there is the first one only, wanted when it lies past `until`.
-    let renews = terms.flag(TermField::AutoRenewal) == Some(true);
+    let renews = terms.flag(TermField::AutoRenewal) == Some(true) && opts.ending.is_none();
     let first_end = terms.expiration();
     let open = renews && first_end.is_some_and(|e| renewal_step(terms).is_some() || e > opts.until);
     let wanted = [
@@ -489,6 +585,9 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
     };
     let renews = terms.flag(TermField::AutoRenewal) == Some(true);
     let notice = terms.period(TermField::NoticePeriodNonRenewal);
+    let ending = opts.ending.as_ref();
+    // The natural end a recorded ending replaces (a fixed term that ends sooner stands).
+    let mut natural_end: Option<Date> = None;
     if let Some((end0, why0, field0)) = &initial_end {
         if renews {
             let (step, step_note) = match terms.period(TermField::RenewalTerm) {
@@ -517,6 +616,10 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
                     )
                 };
                 if date > opts.until || k >= MAX_REPEATS {
+                    break;
+                }
+                // Notice was given: the term that ends on or after the ending does not renew.
+                if ending.is_some_and(|e| date >= e.effective) {
                     break;
                 }
                 let n = k + 1;
@@ -555,7 +658,8 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
                 }
                 k += 1;
             }
-        } else {
+        } else if ending.is_none_or(|e| *end0 <= e.effective) {
+            natural_end = Some(*end0);
             out.push(mk(
                 KeyDateKind::Expiration,
                 "expiration".into(),
@@ -566,9 +670,28 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
             ));
         }
     }
-    let term_end = current_term_end(terms, opts.today, cal);
+    if let Some(e) = ending
+        && natural_end.is_none()
+    {
+        out.push(KeyDate {
+            kind: KeyDateKind::Expiration,
+            key: "expiration".into(),
+            date: e.effective,
+            label: "agreement ends".into(),
+            derivation: format!("{}, effective {}", e.words(), e.effective),
+            clause: None,
+            provenance: Some(match &e.clause {
+                Some(c) => format!("notice under clause {c}"),
+                None => "the recorded notice".to_owned(),
+            }),
+            conditional: false,
+        });
+    }
+    let term_end = term_end_with(terms, ending, opts.today, cal);
     // Termination for convenience: the earliest exit if notice went out today.
-    if let Some(p) = terms.period(TermField::TerminationForConvenienceNotice) {
+    if let Some(p) = terms.period(TermField::TerminationForConvenienceNotice)
+        && ending.is_none()
+    {
         let exit = cal.after(p, opts.today);
         let still_running = term_end.is_none_or(|e| e.renews || exit < e.date);
         if still_running && effective.is_none_or(|e| opts.today >= e) {
@@ -628,6 +751,13 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
             format!(
                 "if the agreement ends on {} (end of the current term, should notice of non-renewal be given): plus {} survival",
                 end.date,
+                notice_words(p)
+            )
+        } else if let Some(e) = ending.filter(|e| e.effective == end.date) {
+            format!(
+                "end of the agreement on {} ({}) plus {} survival",
+                end.date,
+                e.words(),
                 notice_words(p)
             )
         } else {

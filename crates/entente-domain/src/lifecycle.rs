@@ -4,9 +4,8 @@
 
 use crate::calendar::BusinessCalendar;
 use crate::keydates::current_term_end;
-use crate::obligation::{DueRule, NewObligation};
 use crate::party::AgreementParty;
-use crate::terms::{TermField, TermValue, Terms};
+use crate::terms::{TermField, Terms};
 use crate::{AgreementStatus, Date, PartyId, Period, Timestamp, ValidationError, VersionId};
 use serde::{Deserialize, Serialize};
 
@@ -83,17 +82,22 @@ pub struct GateFacts {
     pub unsigned: Vec<String>,
     /// Whether the agreement has a document version to sign.
     pub has_version: bool,
-    /// Open post-termination duties that do not survive closing.
+    /// Duties due after the end (the contract's, and close-out checklist items) not yet done
+    /// or waived.
     pub open_wind_down: Vec<String>,
-    /// The effective date of a termination notice given, if any.
+    /// The effective date of the notice in force (neither withdrawn nor voided), if any.
     pub termination_effective: Option<Date>,
+    /// The day a fixed term ends by itself (no automatic renewal), if known.
+    pub natural_end: Option<Date>,
     /// Today.
     pub today: Option<Date>,
 }
 
 /// Checks a move against the graph and its gate: approval completes before `approved`,
-/// every party signs before `active` (from signature), a notice takes effect before
-/// `wind_down`, and wind-down duties are done before `closed`.
+/// every party signs before `active` (from signature), `wind_down` needs an ending that has
+/// taken effect (a notice in force, or a fixed term that has run out), a notice in force is
+/// withdrawn or voided rather than moved away from, and the duties due after the end are
+/// done before `closed`.
 pub fn check_move(
     from: AgreementStatus,
     to: AgreementStatus,
@@ -133,12 +137,32 @@ pub fn check_move(
                 ));
             }
         }
-        (TerminationNotice, WindDown) => {
-            if let (Some(eff), Some(today)) = (facts.termination_effective, facts.today)
-                && today < eff
-            {
-                return refuse(format!("the termination takes effect on {eff}"));
+        (_, WindDown) => {
+            let today = facts.today;
+            match (facts.termination_effective, facts.natural_end) {
+                (Some(eff), _) if today.is_some_and(|t| t < eff) => {
+                    return refuse(format!("the termination takes effect on {eff}"));
+                }
+                (Some(_), _) => {}
+                (None, Some(end)) if today.is_some_and(|t| t >= end) => {}
+                (None, Some(end)) => {
+                    return refuse(format!(
+                        "the agreement runs until {end} and no notice has been given; record                          the ending first (`entente terminate` with kind convenience, cause,                          non_renewal or mutual)"
+                    ));
+                }
+                (None, None) => {
+                    return refuse(
+                        "no ending is recorded; give notice first (`entente terminate` with kind                          convenience, cause, non_renewal or mutual, and its effective date)"
+                            .into(),
+                    );
+                }
             }
+        }
+        (TerminationNotice, Active) if facts.termination_effective.is_some() => {
+            return refuse(
+                "a notice is in force; withdraw it or void it with a reason                  (`entente terminate ID --withdraw` or `--void`), which moves the agreement back"
+                    .into(),
+            );
         }
         (WindDown, Closed) if !facts.open_wind_down.is_empty() => {
             return refuse(format!(
@@ -432,6 +456,81 @@ pub struct NoticeInput {
     pub effective_on: Option<Date>,
 }
 
+/// How a notice stops being in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Retirement {
+    /// Retracted by the party that gave it (before it took effect).
+    Withdrawn,
+    /// Recorded in error (also after it took effect): as if it had never been given.
+    Voided,
+}
+
+impl Retirement {
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Withdrawn => "withdrawn",
+            Self::Voided => "voided",
+        }
+    }
+
+    /// Parses the text form.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        match s.trim() {
+            "withdrawn" => Ok(Self::Withdrawn),
+            "voided" => Ok(Self::Voided),
+            other => Err(ValidationError::new(
+                "retired",
+                format!("{other:?} is not how a notice is retired (withdrawn, voided)"),
+            )),
+        }
+    }
+
+    /// Checks that a notice may be retired this way from `status`, and the reason given.
+    /// A withdrawal comes before the notice takes effect; a void also after (the agreement
+    /// returns to active either way).
+    pub fn check(self, status: AgreementStatus, reason: &str) -> Result<String, ValidationError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ValidationError::new(
+                "reason",
+                "say why the notice is withdrawn or voided",
+            ));
+        }
+        if reason.chars().count() > 2000 {
+            return Err(ValidationError::new(
+                "reason",
+                "must be at most 2000 characters",
+            ));
+        }
+        let ok = match self {
+            Self::Withdrawn => status == AgreementStatus::TerminationNotice,
+            Self::Voided => matches!(
+                status,
+                AgreementStatus::TerminationNotice | AgreementStatus::WindDown
+            ),
+        };
+        if !ok {
+            let when = match self {
+                Self::Withdrawn => {
+                    "while the agreement is in termination_notice (before the notice takes effect; void a mistaken notice instead)"
+                }
+                Self::Voided => "while the agreement is in termination_notice or wind_down",
+            };
+            return Err(ValidationError::new(
+                "status",
+                format!(
+                    "a notice can be {} only {when}; the agreement is {}",
+                    self.as_str(),
+                    status.as_str()
+                ),
+            ));
+        }
+        Ok(reason.to_owned())
+    }
+}
+
 /// How an agreement may leave the store for good.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Deletion {
@@ -694,82 +793,10 @@ pub fn termination_date(
     }
 }
 
-/// Days after the effective date by which wind-down and data return are due when the
-/// agreement says nothing more specific.
-pub const WIND_DOWN_DAYS: i64 = 30;
-
-/// The duties that follow a termination, as tracked obligations: wind-down, return or
-/// deletion of confidential information with a certificate, a termination fee on
-/// termination for convenience, and confidentiality that survives.
-pub fn post_termination_obligations(
-    terms: &Terms,
-    kind: TerminationKind,
-    given_by: &str,
-    effective: Date,
-) -> Vec<NewObligation> {
-    let on = |date: Date| DueRule::On { date };
-    let ob = |obligor: &str, text: String, due: Date, survives: bool| NewObligation {
-        obligor: obligor.to_owned(),
-        beneficiary: None,
-        text,
-        due: on(due),
-        metric: None,
-        status: None,
-        owner: None,
-        vague: false,
-        survives,
-    };
-    let wind = effective.plus_days(WIND_DOWN_DAYS);
-    let mut out = vec![
-        ob(
-            "each",
-            format!(
-                "Wind down the joint activities and complete transition assistance by {wind} \
-                 ({WIND_DOWN_DAYS} days after termination on {effective})"
-            ),
-            wind,
-            false,
-        ),
-        ob(
-            "each",
-            format!(
-                "Return or destroy the other parties' Confidential Information and deliver a \
-                 written certificate of deletion by {wind}"
-            ),
-            wind,
-            false,
-        ),
-    ];
-    if kind == TerminationKind::Convenience
-        && let Some(TermValue::Money(fee)) = terms.get(TermField::TerminationFee)
-    {
-        out.push(ob(
-            given_by,
-            format!("Pay the termination fee of {fee} on termination for convenience"),
-            effective,
-            false,
-        ));
-    }
-    if let Some(p) = terms.period(TermField::ConfidentialitySurvival) {
-        let until = p.after(effective);
-        out.push(ob(
-            "each",
-            format!(
-                "Keep the other parties' Confidential Information confidential until {until} \
-                 ({} after termination; survives closing)",
-                p.human()
-            ),
-            until,
-            true,
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::terms::Sourced;
+    use crate::terms::TermValue;
 
     fn terms(pairs: &[(TermField, TermValue)]) -> Terms {
         let mut t = Terms::default();
@@ -815,6 +842,31 @@ mod tests {
             check_move(TerminationNotice, WindDown, &facts).unwrap(),
             WindDown
         );
+        // In force with years to run and no notice: no way to wind down.
+        let facts = GateFacts {
+            natural_end: Some(d("2029-01-01")),
+            today: Some(d("2026-06-01")),
+            ..Default::default()
+        };
+        let e = check_move(Active, WindDown, &facts).unwrap_err();
+        assert!(e.message.contains("runs until 2029-01-01"), "{e}");
+        let e = check_move(Active, WindDown, &GateFacts::default()).unwrap_err();
+        assert!(e.message.contains("no ending is recorded"), "{e}");
+        // A fixed term that has run out may wind down without a notice.
+        let facts = GateFacts {
+            natural_end: Some(d("2026-05-01")),
+            today: Some(d("2026-06-01")),
+            ..Default::default()
+        };
+        assert_eq!(check_move(Active, WindDown, &facts).unwrap(), WindDown);
+        // A notice in force is withdrawn, not moved away from.
+        let facts = GateFacts {
+            termination_effective: Some(d("2026-09-01")),
+            today: Some(d("2026-06-01")),
+            ..Default::default()
+        };
+        let e = check_move(TerminationNotice, Active, &facts).unwrap_err();
+        assert!(e.message.contains("withdraw"), "{e}");
         let e = check_move(Draft, Active, &GateFacts::default()).unwrap_err();
         assert!(
             e.message
@@ -887,37 +939,6 @@ mod tests {
                 &cal
             )
             .is_err()
-        );
-    }
-
-    #[test]
-    fn termination_creates_wind_down_data_return_and_surviving_duties() {
-        let mut t = terms(&[(
-            TermField::ConfidentialitySurvival,
-            TermValue::Period(Period::years(3).unwrap()),
-        )]);
-        t.0.insert(
-            TermField::TerminationFee,
-            Sourced {
-                value: TermValue::Money(crate::Money::parse("25000", "EUR").unwrap()),
-                source: t.0[&TermField::ConfidentialitySurvival].source.clone(),
-            },
-        );
-        let obs = post_termination_obligations(
-            &t,
-            TerminationKind::Convenience,
-            "Globex",
-            d("2026-06-30"),
-        );
-        assert_eq!(obs.len(), 4);
-        assert!(obs[1].text.contains("certificate of deletion"));
-        assert_eq!(obs[2].obligor, "Globex");
-        assert!(obs[3].survives && !obs[0].survives);
-        assert_eq!(
-            obs[3].due,
-            DueRule::On {
-                date: d("2029-06-30")
-            }
         );
     }
 

@@ -16,6 +16,14 @@ pub enum Event {
     Signature,
     /// Termination or expiry.
     Termination,
+    /// Termination by one party (under a clause): "if Northwind terminates under clause 12.2".
+    /// The duty falls due only when a recorded notice matches.
+    TerminationBy {
+        /// The party whose termination triggers the duty, as written.
+        party: String,
+        /// The clause the termination must rely on, when stated (e.g. "12.2").
+        clause: Option<String>,
+    },
     /// Receipt of an invoice.
     Invoice,
     /// The end of each recurring period (e.g. "15 days after each calendar quarter").

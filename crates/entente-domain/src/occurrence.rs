@@ -2,7 +2,7 @@
 //! dated occurrences, each with its derivation; recurring rules map to RFC 5545 RRULEs.
 
 use crate::calendar::{BusinessCalendar, after_times};
-use crate::keydates::TermEnd;
+use crate::keydates::{Ending, TermEnd};
 use crate::obligation::{DueRule, Event, Frequency, ObligationStatus};
 use crate::{Date, Timestamp, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -25,8 +25,10 @@ pub struct Occurrence {
 pub struct OccurrenceContext<'a> {
     /// Effective date, if known.
     pub effective: Option<Date>,
-    /// End of the current term, if known.
+    /// End of the current term, if known (a recorded ending already applied).
     pub term_end: Option<TermEnd>,
+    /// The recorded ending, if notice has been given: conditional duties match against it.
+    pub ending: Option<&'a Ending>,
     /// Business-day rules for offsets in business days.
     pub calendar: &'a BusinessCalendar,
 }
@@ -104,6 +106,22 @@ pub fn expand(
                 };
                 one(d, derivation, end.renews)
             }
+            None => Vec::new(),
+        },
+        DueRule::After {
+            period,
+            event: Event::TerminationBy { party, clause },
+        } => match ctx.ending.filter(|e| e.matches(party, clause.as_deref())) {
+            Some(e) => one(
+                cal.after(*period, e.effective),
+                format!(
+                    "{}, effective {}, plus {}",
+                    e.words(),
+                    e.effective,
+                    period.human()
+                ),
+                false,
+            ),
             None => Vec::new(),
         },
         // Invoices and other events have no date the system knows in advance.
@@ -312,6 +330,7 @@ mod tests {
         OccurrenceContext {
             effective: Some(d(eff)),
             term_end: end.map(|(e, renews)| TermEnd { date: d(e), renews }),
+            ending: None,
             calendar: cal,
         }
     }
@@ -540,7 +559,7 @@ mod tests {
             let eff = Date::from_ymd(y, m, day).unwrap();
             let frequency = [Frequency::Weekly, Frequency::Monthly, Frequency::Quarterly, Frequency::SemiAnnually, Frequency::Annually][f];
             let cal = BusinessCalendar::weekends_only();
-            let c = OccurrenceContext { effective: Some(eff), term_end: None, calendar: &cal };
+            let c = OccurrenceContext { effective: Some(eff), term_end: None, ending: None, calendar: &cal };
             let rule = DueRule::Recurring { frequency, offset: Period::days(offset).ok() };
             let (from, until) = (eff.plus_days(100), eff.plus_days(2000));
             let occ = expand(&rule, &c, from, until);

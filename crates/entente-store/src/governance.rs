@@ -6,15 +6,16 @@ use crate::agreement::{
     load_parties, load_terms, lock_agreement, refresh_derived, touch, upsert_term,
 };
 use crate::row::{json, opt_date, parse_id, to_json, ts};
-use crate::{Actor, Result, Store, StoreError, Tx, audit, obligation};
+use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::access::Role;
 use entente_domain::approval::{
     ApprovalChain, ApprovalPolicy, ApprovalStep, ChainState, Decision, StepStatus,
 };
+use entente_domain::keydates::current_term_end;
 use entente_domain::lifecycle::{
-    GateFacts, NewSignature, Notice, Review, ReviewOutcome, Signature, TerminationKind,
-    TerminationPlan, TransitionRecord, Via, check_move, find_party, next_review,
-    post_termination_obligations, termination_date, unsigned_parties,
+    GateFacts, NewSignature, Notice, Retirement, Review, ReviewOutcome, Signature, TerminationKind,
+    TerminationPlan, TransitionRecord, Via, check_move, find_party, next_review, termination_date,
+    unsigned_parties,
 };
 use entente_domain::obligation::Obligation;
 use entente_domain::terms::{Source, Sourced, TermField, TermValue};
@@ -44,8 +45,37 @@ pub struct TerminationView {
     pub plan: TerminationPlan,
     /// Who recorded it.
     pub recorded_by: String,
-    /// The post-termination obligations it created, with their current status.
+    /// The contract's duties that fall due after this ending, each with its date.
+    pub duties: Vec<DutyAfterEnd>,
+    /// Obligations the notice itself created (none since duties come from the contract's
+    /// clauses; notices recorded earlier may list some).
     pub obligations: Vec<Obligation>,
+    /// Set when the notice was withdrawn or voided: it no longer ends the agreement.
+    pub retired: Option<NoticeRetired>,
+}
+
+/// A duty the contract sets for after the end, dated from the actual ending.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DutyAfterEnd {
+    /// The obligation.
+    pub obligation: Obligation,
+    /// When it falls due, and how that was computed.
+    pub occurrence: entente_domain::occurrence::Occurrence,
+    /// Done or waived.
+    pub settled: bool,
+}
+
+/// How and why a notice stopped being in force.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NoticeRetired {
+    /// Withdrawn or voided.
+    pub how: Retirement,
+    /// Who recorded it.
+    pub by: String,
+    /// When.
+    pub at: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// Moves an agreement inside the caller's transaction: checks the graph and the gate, updates
@@ -64,6 +94,33 @@ pub(crate) async fn apply_move(
 ) -> Result<AgreementStatus> {
     let facts = gate_facts(tx, &actor.org.to_string(), id, from, to, today).await?;
     let next = check_move(from, to, &facts)?;
+    record_move(tx, actor, id, from, next, reason, via).await?;
+    // Entering review starts an approval round when none is open.
+    if next == AgreementStatus::InReview
+        && latest_round(tx, id)
+            .await?
+            .is_none_or(|c| c.state != ChainState::Open)
+    {
+        start_round(tx, actor, id).await?;
+    }
+    // Coming into force schedules the first review.
+    if next.in_force() && !from.in_force() {
+        ensure_review(tx, actor, id, today).await?;
+    }
+    Ok(next)
+}
+
+/// Records a move the caller has already checked (the gate, or a retired notice taking the
+/// agreement back): the status, the transition and its audit event.
+async fn record_move(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: AgreementId,
+    from: AgreementStatus,
+    next: AgreementStatus,
+    reason: Option<&str>,
+    via: Via,
+) -> Result<()> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if reason.is_some_and(|r| r.chars().count() > 2000) {
         return Err(ValidationError::new("reason", "must be at most 2000 characters").into());
@@ -100,19 +157,7 @@ pub(crate) async fn apply_move(
         serde_json::json!({ "from": from.as_str(), "to": next.as_str(), "reason": reason, "via": via.as_str() }),
     )
     .await?;
-    // Entering review starts an approval round when none is open.
-    if next == AgreementStatus::InReview
-        && latest_round(tx, id)
-            .await?
-            .is_none_or(|c| c.state != ChainState::Open)
-    {
-        start_round(tx, actor, id).await?;
-    }
-    // Coming into force schedules the first review.
-    if next.in_force() && !from.in_force() {
-        ensure_review(tx, actor, id, today).await?;
-    }
-    Ok(next)
+    Ok(())
 }
 
 async fn gate_facts(
@@ -146,27 +191,76 @@ async fn gate_facts(
                 f.unsigned = unsigned_parties(&parties, &sigs, vid);
             }
         }
-        (TerminationNotice, WindDown) => {
+        (_, WindDown) | (TerminationNotice, Active) => {
             f.termination_effective = latest_termination_row(tx, org, id)
                 .await?
                 .map(|t| t.plan.effective_date);
+            let terms = load_terms(&mut **tx, org, id).await?;
+            let org_id = parse_id(org)?;
+            let cal = crate::schedule::settings_in(&mut **tx, org_id)
+                .await?
+                .business_calendar();
+            f.natural_end = current_term_end(&terms, today, &cal)
+                .filter(|e| !e.renews)
+                .map(|e| e.date);
         }
         (WindDown, Closed) => {
+            // Checklist items a notice created (older notices made some) and the contract's
+            // duties due after the end, dated from the ending.
             let rows: Vec<(String,)> = sqlx::query_as(
                 "select o.body from termination_obligation t join obligation o on o.obligation_id = t.obligation_id \
                  join termination n on n.termination_id = t.termination_id \
-                 where n.agreement_id = $1 and o.organisation_id = $2 and o.survives = 0 and o.status in ('pending', 'overdue') \
-                 order by o.due_date",
+                 where n.agreement_id = $1 and n.retired is null and o.organisation_id = $2 and o.survives = 0 \
+                 and o.status in ('pending', 'overdue') order by o.due_date",
             )
             .bind(id.to_string())
             .bind(org)
             .fetch_all(&mut **tx)
             .await?;
             f.open_wind_down = rows.into_iter().map(|(b,)| b).collect();
+            for d in open_duties(tx, org, id, today).await? {
+                if !d.settled {
+                    f.open_wind_down.push(format!(
+                        "{}: {} (due {})",
+                        d.obligation.obligor, d.obligation.text, d.occurrence.due
+                    ));
+                }
+            }
         }
         _ => {}
     }
     Ok(f)
+}
+
+/// The contract's duties due after the end of an agreement, dated from its ending in force.
+async fn open_duties(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    id: AgreementId,
+    today: Date,
+) -> Result<Vec<DutyAfterEnd>> {
+    let terms = load_terms(&mut *conn, org, id).await?;
+    let cal = crate::schedule::settings_in(&mut *conn, parse_id(org)?)
+        .await?
+        .business_calendar();
+    let endings = crate::schedule::load_endings(&mut *conn, org, &[id]).await?;
+    let obligations = crate::schedule::load_obligations(&mut *conn, org, &[id]).await?;
+    let records = crate::schedule::load_records(&mut *conn, org, &obligations).await?;
+    Ok(crate::schedule::duties_after_end(
+        &terms,
+        endings.get(&id),
+        &obligations,
+        &records,
+        today,
+        &cal,
+    )
+    .into_iter()
+    .map(|(obligation, occurrence, settled)| DutyAfterEnd {
+        obligation,
+        occurrence,
+        settled,
+    })
+    .collect())
 }
 
 /// The latest version of an agreement: id, number, SHA-256.
@@ -396,6 +490,7 @@ async fn insert_review(
 
 struct TerminationRow {
     id: TerminationId,
+    retired: Option<NoticeRetired>,
     kind: TerminationKind,
     given_by: String,
     given_on: Date,
@@ -410,7 +505,9 @@ async fn latest_termination_row(
     org: &str,
     id: AgreementId,
 ) -> Result<Option<TerminationRow>> {
-    termination_query(&mut **tx, org, id).await
+    Ok(termination_query(&mut **tx, org, id)
+        .await?
+        .filter(|t| t.retired.is_none()))
 }
 
 async fn termination_query<'e, E>(
@@ -422,7 +519,8 @@ where
     E: sqlx::Executor<'e, Database = Any>,
 {
     let r = sqlx::query(
-        "select termination_id, kind, given_by, given_on, clause, reason, notice_period, effective_date, derivation, recorded_by \
+        "select termination_id, kind, given_by, given_on, clause, reason, notice_period, effective_date, derivation, recorded_by, \
+         retired, retired_by, retired_at, retired_reason \
          from termination where organisation_id = $1 and agreement_id = $2 order by created_at desc limit 1",
     )
     .bind(org)
@@ -432,8 +530,24 @@ where
     let Some(r) = r else { return Ok(None) };
     let corrupt = |e: ValidationError| StoreError::Corrupt(e.message);
     let period: Option<String> = r.try_get("notice_period")?;
+    let retired = match r.try_get::<Option<String>, _>("retired")? {
+        Some(how) => Some(NoticeRetired {
+            how: Retirement::parse(&how).map_err(corrupt)?,
+            by: r
+                .try_get::<Option<String>, _>("retired_by")?
+                .unwrap_or_default(),
+            at: r
+                .try_get::<Option<String>, _>("retired_at")?
+                .unwrap_or_default(),
+            reason: r
+                .try_get::<Option<String>, _>("retired_reason")?
+                .unwrap_or_default(),
+        }),
+        None => None,
+    };
     Ok(Some(TerminationRow {
         id: parse_id(&r.try_get::<String, _>("termination_id")?)?,
+        retired,
         kind: TerminationKind::parse(&r.try_get::<String, _>("kind")?).map_err(corrupt)?,
         given_by: r.try_get("given_by")?,
         given_on: Date::parse(&r.try_get::<String, _>("given_on")?).map_err(corrupt)?,
@@ -967,10 +1081,6 @@ impl Store {
             let names: Vec<_> = parties.iter().map(|p| p.legal_name.as_str()).collect();
             StoreError::from(notice.unknown_party(&names))
         })?;
-        let party_name = party
-            .short_name
-            .clone()
-            .unwrap_or_else(|| party.legal_name.clone());
         let terms = load_terms(&mut *tx, &org, id).await?;
         let cal = self.alert_settings(actor.org).await?.business_calendar();
         let plan = termination_date(&terms, notice.kind, given_on, requested, &cal)?;
@@ -978,8 +1088,8 @@ impl Store {
         let now = self.now_text();
         sqlx::query(
             "insert into termination (termination_id, organisation_id, agreement_id, kind, given_by, given_on, clause, reason, \
-             notice_period, effective_date, derivation, recorded_by, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+             notice_period, effective_date, derivation, recorded_by, created_at, updated_at, given_by_short) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
         )
         .bind(tid.to_string())
         .bind(&org)
@@ -994,37 +1104,11 @@ impl Store {
         .bind(&plan.derivation)
         .bind(&actor.name)
         .bind(&now)
+        .bind(&party.short_name)
         .execute(&mut *tx)
         .await?;
-        let duties =
-            post_termination_obligations(&terms, notice.kind, &party_name, plan.effective_date);
-        let mut ids = Vec::new();
-        for o in &duties {
-            let oid =
-                obligation::insert(&mut tx, &org, id, o, Some(plan.effective_date), None, &now)
-                    .await?;
-            sqlx::query(
-                "insert into termination_obligation (termination_id, obligation_id, organisation_id, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $4)",
-            )
-            .bind(tid.to_string())
-            .bind(oid.to_string())
-            .bind(&org)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-            audit::append(
-                &mut tx,
-                actor,
-                "obligation.create",
-                "obligation",
-                &oid.to_string(),
-                Some(id),
-                serde_json::json!({ "obligor": o.obligor, "text": o.text, "due": o.due, "termination": tid }),
-            )
-            .await?;
-            ids.push(oid);
-        }
+        // The duties that follow come from the contract's clauses, dated from this ending by
+        // the key-date engine; the notice creates none of its own.
         audit::append(
             &mut tx,
             actor,
@@ -1073,7 +1157,97 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt("termination missing after insert".into()))
     }
 
-    /// The latest termination notice of an agreement, with its duties.
+    /// Withdraws or voids the notice in force, with a reason: it no longer ends the agreement,
+    /// so its dates (renewals, notice deadlines, the term's end, duties after the end) are
+    /// computed as before it; obligations the notice created are removed (audited), and the
+    /// agreement returns to `active`.
+    pub async fn retire_termination(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        how: Retirement,
+        reason: &str,
+    ) -> Result<TerminationView> {
+        let mut tx = self.begin().await?;
+        let cur = lock_agreement(&mut tx, actor, id).await?;
+        let org = actor.org.to_string();
+        let Some(t) = latest_termination_row(&mut tx, &org, id).await? else {
+            return Err(ValidationError::new(
+                "termination",
+                "no notice is in force for this agreement",
+            )
+            .into());
+        };
+        let reason = how.check(cur, reason)?;
+        let now = tx.now_text();
+        sqlx::query(
+            "update termination set retired = $1, retired_by = $2, retired_at = $3, retired_reason = $4, updated_at = $3 \
+             where termination_id = $5 and retired is null",
+        )
+        .bind(how.as_str())
+        .bind(&actor.name)
+        .bind(&now)
+        .bind(&reason)
+        .bind(t.id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let created: Vec<(String,)> = sqlx::query_as(
+            "select obligation_id from termination_obligation where termination_id = $1 order by obligation_id",
+        )
+        .bind(t.id.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        for (oid,) in &created {
+            sqlx::query("delete from obligation where obligation_id = $1 and organisation_id = $2")
+                .bind(oid)
+                .bind(&org)
+                .execute(&mut *tx)
+                .await?;
+            audit::append(
+                &mut tx,
+                actor,
+                "obligation.delete",
+                "obligation",
+                oid,
+                Some(id),
+                serde_json::json!({ "reason": format!("the notice that created it was {}", how.as_str()), "termination": t.id }),
+            )
+            .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            &format!("termination.{}", how.as_str()),
+            "termination",
+            &t.id.to_string(),
+            Some(id),
+            serde_json::json!({ "reason": reason, "kind": t.kind.as_str(), "given_on": t.given_on, "effective_date": t.plan.effective_date }),
+        )
+        .await?;
+        let why = format!(
+            "notice of {} {}: {reason}",
+            t.plan.effective_date,
+            how.as_str()
+        );
+        record_move(
+            &mut tx,
+            actor,
+            id,
+            cur,
+            AgreementStatus::Active,
+            Some(&why),
+            Via::Termination,
+        )
+        .await?;
+        touch(&mut tx, id, &now).await?;
+        tx.commit().await?;
+        self.termination(actor, id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("termination missing after retiring it".into()))
+    }
+
+    /// The latest termination notice of an agreement (in force, or withdrawn or voided), with
+    /// the contract's duties that follow from it.
     pub async fn termination(
         &self,
         actor: &Actor,
@@ -1083,6 +1257,13 @@ impl Store {
         let org = actor.org.to_string();
         let Some(t) = termination_query(&self.pool, &org, id).await? else {
             return Ok(None);
+        };
+        let duties = if t.retired.is_none() {
+            let today = self.today(actor).await?;
+            let mut conn = self.pool.acquire().await?;
+            open_duties(&mut conn, &org, id, today).await?
+        } else {
+            Vec::new()
         };
         let ids: Vec<String> = sqlx::query_scalar(
             "select obligation_id from termination_obligation where termination_id = $1 order by obligation_id",
@@ -1107,7 +1288,9 @@ impl Store {
             reason: t.reason,
             plan: t.plan,
             recorded_by: t.recorded_by,
+            duties,
             obligations,
+            retired: t.retired,
         }))
     }
 }

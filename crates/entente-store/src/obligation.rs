@@ -318,6 +318,7 @@ impl Store {
         ids.dedup();
         let mut tracked: std::collections::BTreeMap<AgreementId, Date> = Default::default();
         let mut terms = std::collections::BTreeMap::new();
+        let mut endings = std::collections::HashMap::new();
         for part in ids.chunks(500) {
             let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(format!(
                 "select agreement_id, tracked_from from agreement where organisation_id = $1 \
@@ -335,6 +336,7 @@ impl Store {
                 );
             }
             terms.extend(load_terms_batch(&self.pool, &org, part).await?);
+            endings.extend(crate::schedule::load_endings(&self.pool, &org, part).await?);
         }
         let mut records = std::collections::BTreeMap::new();
         for part in rows.chunks(500) {
@@ -363,7 +365,8 @@ impl Store {
                     return o.due_date.is_some_and(overdue);
                 }
                 let t = terms.get(&o.agreement_id).unwrap_or(&empty);
-                expand(&o.due, &context(t, today, &cal), from, yesterday)
+                let ending = endings.get(&o.agreement_id);
+                expand(&o.due, &context(t, ending, today, &cal), from, yesterday)
                     .iter()
                     .any(|occ| overdue(occ.due))
             })

@@ -8,7 +8,8 @@ use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
 use entente_domain::calendar::BusinessCalendar;
 use entente_domain::clause::Clause;
-use entente_domain::keydates::{self, ClauseIndex, KeyDate, KeyDateOptions};
+use entente_domain::keydates::{self, ClauseIndex, Ending, KeyDate, KeyDateOptions};
+use entente_domain::lifecycle::TerminationKind;
 use entente_domain::obligation::{DueRule, Obligation, ObligationStatus};
 use entente_domain::occurrence::{self, Occurrence, OccurrenceContext, OccurrenceUpdate};
 use entente_domain::query::DeadlineQuery;
@@ -18,7 +19,7 @@ use entente_domain::{
 };
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Days behind today that materialised occurrences reach back (older overdue items drop out).
 pub(crate) const LOOKBACK_DAYS: i64 = 366;
@@ -122,22 +123,7 @@ pub use entente_domain::alert::Deadline;
 impl Store {
     /// The tenant's alert settings (defaults when never set).
     pub async fn alert_settings(&self, org: OrganisationId) -> Result<AlertSettings> {
-        let row = sqlx::query(
-            "select lead_days, overdue_daily, time_zone, calendar from alert_setting where organisation_id = $1",
-        )
-        .bind(org.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(r) = row else {
-            return Ok(AlertSettings::default());
-        };
-        let overdue: i64 = r.try_get("overdue_daily")?;
-        Ok(AlertSettings {
-            lead_days: json(&r.try_get::<String, _>("lead_days")?)?,
-            overdue_daily: overdue != 0,
-            time_zone: r.try_get("time_zone")?,
-            calendar: r.try_get("calendar")?,
-        })
+        settings_in(&self.pool, org).await
     }
 
     /// Changes the tenant's alert settings; deadlines are recomputed with the new calendar.
@@ -210,6 +196,9 @@ impl Store {
         if let Some(u) = until {
             opts.until = u;
         }
+        opts.ending = load_endings(&self.pool, &actor.org.to_string(), &[id])
+            .await?
+            .remove(&id);
         let sched = compute(
             &a.terms,
             &clauses,
@@ -416,6 +405,7 @@ impl Store {
         let obligations = load_obligations(&self.pool, org, ids).await?;
         let clauses = load_clause_index(&self.pool, org, ids).await?;
         let terms = load_terms_batch(&self.pool, org, ids).await?;
+        let endings = load_endings(&self.pool, org, ids).await?;
         let now_s = now.to_string();
         // Compute everything first; the transaction then writes in a few batched statements.
         // Inputs read before the write are safe: a change in between alters the stamp, so
@@ -434,6 +424,10 @@ impl Store {
                 .cloned()
                 .collect();
             let cl = clauses.get(id).map_or(&[][..], Vec::as_slice);
+            let opts = KeyDateOptions {
+                ending: endings.get(id).cloned(),
+                ..opts.clone()
+            };
             let sched = compute(t, cl, &obs, &opts, from, opts.until);
             for kd in &sched.key_dates {
                 rows.push((
@@ -695,10 +689,11 @@ impl Store {
         let o = self.get_obligation(actor, id).await?;
         let org = actor.org.to_string();
         let terms = load_terms(&self.pool, &org, o.agreement_id).await?;
+        let endings = load_endings(&self.pool, &org, &[o.agreement_id]).await?;
         let settings = self.alert_settings(actor.org).await?;
         let cal = settings.business_calendar();
         let today = settings.today(self.now());
-        let ctx = context(&terms, today, &cal);
+        let ctx = context(&terms, endings.get(&o.agreement_id), today, &cal);
         let occ = occurrence::expand(&o.due, &ctx, from, until);
         Ok((o, occ))
     }
@@ -1014,14 +1009,125 @@ pub(crate) struct Schedule {
 
 pub(crate) fn context<'a>(
     terms: &Terms,
+    ending: Option<&'a Ending>,
     today: Date,
     cal: &'a BusinessCalendar,
 ) -> OccurrenceContext<'a> {
     OccurrenceContext {
         effective: terms.date(TermField::EffectiveDate),
-        term_end: keydates::current_term_end(terms, today, cal),
+        term_end: keydates::term_end_with(terms, ending, today, cal),
+        ending,
         calendar: cal,
     }
+}
+
+/// A tenant's alert settings, read with any executor (a transaction's included).
+pub(crate) async fn settings_in<'e, E>(ex: E, org: OrganisationId) -> Result<AlertSettings>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query(
+        "select lead_days, overdue_daily, time_zone, calendar from alert_setting where organisation_id = $1",
+    )
+    .bind(org.to_string())
+    .fetch_optional(ex)
+    .await?;
+    let Some(r) = row else {
+        return Ok(AlertSettings::default());
+    };
+    let overdue: i64 = r.try_get("overdue_daily")?;
+    Ok(AlertSettings {
+        lead_days: json(&r.try_get::<String, _>("lead_days")?)?,
+        overdue_daily: overdue != 0,
+        time_zone: r.try_get("time_zone")?,
+        calendar: r.try_get("calendar")?,
+    })
+}
+
+/// The duties due after the end of an agreement (the contract's own, counted from its ending)
+/// with their occurrences and whether each is settled (done or waived).
+pub(crate) fn duties_after_end(
+    terms: &Terms,
+    ending: Option<&Ending>,
+    obligations: &[Obligation],
+    records: &BTreeMap<(ObligationId, Date), Record>,
+    today: Date,
+    cal: &BusinessCalendar,
+) -> Vec<(Obligation, Occurrence, bool)> {
+    use entente_domain::obligation::Event;
+    let ctx = context(terms, ending, today, cal);
+    let far = Date::from_ymd(9999, 12, 31).unwrap_or(today);
+    let near = Date::from_ymd(1000, 1, 1).unwrap_or(today);
+    let mut out = Vec::new();
+    for o in obligations {
+        let after_end = matches!(
+            &o.due,
+            DueRule::After {
+                event: Event::Termination | Event::TerminationBy { .. },
+                ..
+            }
+        );
+        if !after_end {
+            continue;
+        }
+        for occ in occurrence::expand(&o.due, &ctx, near, far) {
+            let settled = match records.get(&(o.id, occ.due)).map(|r| r.status) {
+                Some(s) => matches!(s, ObligationStatus::Done | ObligationStatus::Waived),
+                None => matches!(o.status, ObligationStatus::Done | ObligationStatus::Waived),
+            };
+            out.push((o.clone(), occ, settled));
+        }
+    }
+    out
+}
+
+/// The ending in force of each agreement: its latest notice that was neither withdrawn nor
+/// voided.
+pub(crate) async fn load_endings<'e, E>(
+    ex: E,
+    org: &str,
+    ids: &[AgreementId],
+) -> Result<HashMap<AgreementId, Ending>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+    );
+    let mut q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+        "select agreement_id, kind, given_by, given_by_short, given_on, effective_date, clause from termination \
+         where organisation_id = $1 and retired is null and agreement_id in ({}) order by created_at",
+        placeholders(2, ids.len())
+    )))
+    .bind(org);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    let corrupt = |e: entente_domain::ValidationError| StoreError::Corrupt(e.message);
+    for (a, kind, given_by, given_by_short, given_on, effective, clause) in q.fetch_all(ex).await? {
+        out.insert(
+            parse_id(&a)?,
+            Ending {
+                kind: TerminationKind::parse(&kind).map_err(corrupt)?,
+                given_by,
+                given_by_short,
+                given_on: Date::parse(&given_on).map_err(corrupt)?,
+                effective: Date::parse(&effective).map_err(corrupt)?,
+                clause,
+            },
+        );
+    }
+    Ok(out)
 }
 
 pub(crate) fn compute(
@@ -1033,7 +1139,7 @@ pub(crate) fn compute(
     until: Date,
 ) -> Schedule {
     let key_dates = keydates::compute_with_next(terms, &ClauseIndex::new(clauses), opts);
-    let ctx = context(terms, opts.today, opts.calendar);
+    let ctx = context(terms, opts.ending.as_ref(), opts.today, opts.calendar);
     let mut occurrences = Vec::new();
     // A one-off duty is a single row however old, so an old overdue duty never drops out;
     // recurring duties look back only as far as `from`.
@@ -1236,11 +1342,14 @@ async fn load_heads(
     Ok(out)
 }
 
-pub(crate) async fn load_obligations(
-    pool: &sqlx::AnyPool,
+pub(crate) async fn load_obligations<'e, E>(
+    pool: E,
     org: &str,
     ids: &[AgreementId],
-) -> Result<Vec<Obligation>> {
+) -> Result<Vec<Obligation>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -1357,11 +1466,14 @@ pub(crate) struct Record {
     note: Option<String>,
 }
 
-pub(crate) async fn load_records(
-    pool: &sqlx::AnyPool,
+pub(crate) async fn load_records<'e, E>(
+    pool: E,
     org: &str,
     obligations: &[Obligation],
-) -> Result<BTreeMap<(ObligationId, Date), Record>> {
+) -> Result<BTreeMap<(ObligationId, Date), Record>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let mut out = BTreeMap::new();
     if obligations.is_empty() {
         return Ok(out);

@@ -10,7 +10,6 @@ use entente_domain::approval::{ApprovalPolicy, ApprovalRule, ChainState, Decisio
 use entente_domain::dispute::{DisputeStatus, default_tiers};
 use entente_domain::document::{MediaType, sha256_hex};
 use entente_domain::lifecycle::{NoticeInput, ReviewOutcome, SignatureDraft, TerminationKind, Via};
-use entente_domain::obligation::ObligationStatus;
 use entente_domain::party::AgreementPartyDraft;
 use entente_domain::terms::{TermField, TermValue, Terms};
 use entente_domain::{AgreementStatus, Date, Money, Period, Timestamp};
@@ -324,6 +323,28 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             .unwrap();
         assert_eq!(reviews.iter().filter(|r| r.outcome.is_none()).count(), 1);
 
+        // The contract's own duty after the end: return information within 60 days.
+        let back = s
+            .create_obligation(
+                &me,
+                id,
+                &entente_domain::obligation::NewObligation {
+                    obligor: "each".into(),
+                    beneficiary: None,
+                    text: "return or destroy the other party's confidential information".into(),
+                    due: entente_domain::obligation::DueRule::After {
+                        period: Period::days(60).unwrap(),
+                        event: entente_domain::obligation::Event::Termination,
+                    },
+                    metric: None,
+                    status: None,
+                    owner: None,
+                    vague: false,
+                    survives: true,
+                },
+            )
+            .await
+            .unwrap();
         // Termination for convenience, notice given 40 days ago: 30 days' notice has run.
         let given = today().plus_days(-40);
         let t = s
@@ -345,10 +366,13 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             .await
             .unwrap();
         assert_eq!(t.plan.effective_date, given.plus_days(30));
+        assert!(t.obligations.is_empty(), "a notice invents no duties");
+        assert_eq!(t.duties.len(), 1, "{:?}", t.duties);
+        assert_eq!(t.duties[0].obligation.id, back.id);
         assert_eq!(
-            t.obligations.len(),
-            3,
-            "wind-down, data return, surviving confidentiality"
+            t.duties[0].occurrence.due,
+            given.plus_days(30).plus_days(60),
+            "dated from the actual end"
         );
         assert_eq!(
             s.get_agreement(&me, id).await.unwrap().status,
@@ -363,19 +387,17 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
                 .contains("post-termination obligations are still open"),
             "{e}"
         );
-        for o in t.obligations.iter().filter(|o| !o.survives) {
-            s.update_obligation(
-                &me,
-                o.id,
-                &ObligationPatch {
-                    status: Some("done".into()),
-                    note: Some("certificate received".into()),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        }
+        s.update_obligation(
+            &me,
+            back.id,
+            &ObligationPatch {
+                status: Some("done".into()),
+                note: Some("certificate received".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(
             s.move_agreement(
                 &me,
@@ -387,14 +409,6 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             .await
             .unwrap(),
             AgreementStatus::Closed
-        );
-        let surviving = s.termination(&me, id).await.unwrap().unwrap();
-        assert!(
-            surviving
-                .obligations
-                .iter()
-                .any(|o| o.survives && o.status == ObligationStatus::Pending),
-            "confidentiality survives closing"
         );
         let moves: Vec<(AgreementStatus, Via)> = s
             .transitions(&me, id)

@@ -61,6 +61,14 @@ static WITHIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A condition naming who terminates, before the duty: "If Northwind terminates this Agreement
+/// under clause 12.2, …".
+static TERMINATES_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*(?:if|where|in the event(?: that)?|should)\s+(?:the\s+)?([a-z][a-z0-9&.,'’ \-]{0,80}?)\s+terminates?\b(?:\s+this agreement)?(?:\s+(?:under|pursuant to|in accordance with)\s+(?:clause|section|article|§)\s*([0-9]+(?:\.[0-9]+)*))?",
+    )
+});
+
 static EVENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^\s*(?:after|of|following|from|from the date of|upon|before|prior to|of the date of)\s+(?:the\s+)?(?:date of\s+)?(?:its\s+|the\s+|such\s+|any\s+|each\s+|a\s+)?([a-z][a-z\- ]{2,60})",
@@ -604,7 +612,25 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
         let beneficiary = parties_in(after_o, parties)
             .into_iter()
             .find(|p| *p != obligor);
-        let due = timing(doc, a, z, a + m.end());
+        let mut due = timing(doc, a, z, a + m.end());
+        if let DueRule::After {
+            event: event @ Event::Termination,
+            ..
+        } = &mut due
+            && let Some(c) = TERMINATES_RE.captures(&doc.lower[a..a + m.start()])
+            && let Some(who) = c.get(1)
+            && !matches!(
+                who.as_str().trim(),
+                "either party" | "a party" | "any party"
+            )
+        {
+            // The text as written (not lower-cased): the offsets are the same.
+            let party = doc.text[a + who.start()..a + who.end()].trim().to_owned();
+            *event = Event::TerminationBy {
+                party,
+                clause: c.get(2).map(|m| m.as_str().to_owned()),
+            };
+        }
         let metric = if negative {
             None
         } else {

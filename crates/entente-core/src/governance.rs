@@ -9,7 +9,7 @@ use entente_analysis::Limits;
 use entente_domain::amendment::{Amendment, AmendmentDraft};
 use entente_domain::audit::AuditEvent;
 use entente_domain::dispute::{Dispute, DisputeDraft, Tier, default_tiers};
-use entente_domain::lifecycle::NoticeInput;
+use entente_domain::lifecycle::{NoticeInput, Retirement};
 use entente_domain::redline::{Redline, redline};
 use entente_domain::{AgreementId, Date, Period, ValidationError};
 use entente_store::{Actor, Store, TerminationView, VersionText};
@@ -184,8 +184,9 @@ pub async fn redline_versions(
 }
 
 /// Records a termination notice given as `draft`, checked as of `today` (the tenant's day):
-/// the effective date follows from the notice period, the post-termination duties are created
-/// and the agreement moves to `termination_notice` (and on to `wind_down` once effective).
+/// the effective date follows from the notice period, the notice becomes the agreement's
+/// ending (its dates and the contract's duties after the end follow from it) and the agreement
+/// moves to `termination_notice` (and on to `wind_down` once effective).
 pub async fn give_notice(
     store: &Store,
     actor: &Actor,
@@ -196,6 +197,20 @@ pub async fn give_notice(
     let notice = draft.check(today)?;
     Ok(store
         .give_termination_notice(actor, agreement, &notice, today)
+        .await?)
+}
+
+/// Withdraws or voids the notice in force with a reason; the agreement returns to `active`
+/// and its dates are computed as if the notice had not been given.
+pub async fn retire_notice(
+    store: &Store,
+    actor: &Actor,
+    agreement: AgreementId,
+    how: Retirement,
+    reason: &str,
+) -> Result<TerminationView> {
+    Ok(store
+        .retire_termination(actor, agreement, how, reason)
         .await?)
 }
 

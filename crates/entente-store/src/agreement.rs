@@ -177,7 +177,9 @@ impl Store {
             // and the page's rows are read afterwards (whole rows made the sort several times
             // slower).
             format!(
-                "select agreement_id, title, kind, status, owner, effective_date, term_end, auto_renewal, \
+                "select agreement_id, title, kind, status, owner, effective_date, term_end, \
+                 case when exists (select 1 from termination t where t.agreement_id = p.agreement_id and t.retired is null) \
+                 then 0 else auto_renewal end as auto_renewal, \
                  next_notice, liability_cap_kind, governing_law, updated_at from \
                  (select a2.*, m.*, {outer_cols} from \
                   (select * from (select a.agreement_id as m_id, {inner_cols} from agreement a {join} where {where_sql}) l \
@@ -191,7 +193,9 @@ impl Store {
             )
         } else {
             format!(
-                "select agreement_id, title, kind, status, owner, effective_date, term_end, auto_renewal, \
+                "select agreement_id, title, kind, status, owner, effective_date, term_end, \
+                 case when exists (select 1 from termination t where t.agreement_id = p.agreement_id and t.retired is null) \
+                 then 0 else auto_renewal end as auto_renewal, \
                  next_notice, liability_cap_kind, governing_law, updated_at from \
                  (select m.*, {outer_cols} from \
                   (select * from (select a.*, {inner_cols} from agreement a {join} where {where_sql}) l \

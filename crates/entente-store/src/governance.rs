@@ -20,8 +20,8 @@ use entente_domain::lifecycle::{
 use entente_domain::obligation::Obligation;
 use entente_domain::terms::{Source, Sourced, TermField, TermValue};
 use entente_domain::{
-    AgreementId, AgreementStatus, Date, Period, ReviewId, SignatureId, TerminationId,
-    ValidationError, VersionId,
+    AgreementId, AgreementStatus, Date, OrganisationId, Period, ReviewId, SignatureId,
+    TerminationId, Timestamp, ValidationError, VersionId,
 };
 use serde::Serialize;
 use sqlx::{Any, Row};
@@ -599,6 +599,58 @@ impl Store {
         let next = apply_move(&mut tx, actor, id, cur, next, reason, Via::Manual, today).await?;
         tx.commit().await?;
         Ok(next)
+    }
+
+    /// Moves agreements whose notice has taken effect (effective date on or before the
+    /// tenant's today at `now`) from `termination_notice` to `wind_down`, as `system`; at most
+    /// `limit` per call. Returns how many moved.
+    pub async fn apply_endings(&self, now: Timestamp, limit: u32) -> Result<usize> {
+        // The latest "today" of any time zone bounds the candidates; each tenant's own today
+        // decides.
+        let latest = entente_domain::alerting::today_in("UTC", now).plus_days(1);
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "select a.organisation_id, a.agreement_id, t.effective_date from agreement a \
+             join termination t on t.agreement_id = a.agreement_id and t.retired is null \
+             where a.status = 'termination_notice' and t.effective_date <= $1 \
+             order by t.effective_date, a.agreement_id limit $2",
+        )
+        .bind(latest.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut moved = 0;
+        for (org, id, effective) in rows {
+            let org_id: OrganisationId = parse_id(&org)?;
+            let today = self.alert_settings(org_id).await?.today(now);
+            let effective = Date::parse(&effective).map_err(|e| StoreError::Corrupt(e.message))?;
+            if effective > today {
+                continue;
+            }
+            let actor = Actor::new(org_id, "system");
+            let id: AgreementId = parse_id(&id)?;
+            let mut tx = self.begin().await?;
+            let cur = lock_agreement(&mut tx, &actor, id).await?;
+            // Another instance (or a person) may have moved it since the query.
+            if cur != AgreementStatus::TerminationNotice {
+                continue;
+            }
+            apply_move(
+                &mut tx,
+                &actor,
+                id,
+                cur,
+                AgreementStatus::WindDown,
+                Some(&format!("the notice took effect on {effective}")),
+                Via::Termination,
+                today,
+            )
+            .await?;
+            let at = tx.now_text();
+            touch(&mut tx, id, &at).await?;
+            tx.commit().await?;
+            moved += 1;
+        }
+        Ok(moved)
     }
 
     /// Every recorded move of an agreement, oldest first.

@@ -65,7 +65,7 @@ static WITHIN_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// under clause 12.2, …".
 static TERMINATES_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(?:if|where|in the event(?: that)?|should)\s+(?:the\s+)?([a-z][a-z0-9&.,'’ \-]{0,80}?)\s+terminates?\b(?:\s+this agreement)?(?:\s+(?:under|pursuant to|in accordance with)\s+(?:clause|section|article|§)\s*([0-9]+(?:\.[0-9]+)*))?",
+        r"^\s*(?:\(?[0-9]+(?:\.[0-9]+)*\.?\)?\s+)?(?:if|where|in the event(?: that)?|should)\s+(?:the\s+)?([a-z][a-z0-9&.,'’ \-]{0,80}?)\s+terminates?\b(?:\s+this agreement)?(?:\s+(?:under|pursuant to|in accordance with)\s+(?:clause|section|article|§)\s*([0-9]+(?:\.[0-9]+)*))?",
     )
 });
 

@@ -39,6 +39,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_redline))
         .routes(routes!(list_reviews, record_review))
         .routes(routes!(get_termination, give_termination_notice))
+        .routes(routes!(retire_termination_notice))
         .routes(routes!(list_disputes, create_dispute))
         .routes(routes!(get_dispute))
         .routes(routes!(escalate_dispute))
@@ -400,7 +401,7 @@ async fn record_review(
 }
 
 #[utoipa::path(get, path = "/api/agreements/{id}/termination", tag = "lifecycle", params(("id" = AgreementId, Path)),
-    responses((status = 200, description = "the latest termination notice with its post-termination obligations (null when none)", body = Option<TerminationView>),
+    responses((status = 200, description = "the latest termination notice (in force, or withdrawn or voided) with the contract's duties after the end, dated from it (null when none)", body = Option<TerminationView>),
         (status = 404, description = "no such agreement", body = P)))]
 async fn get_termination(
     State(s): State<AppState>,
@@ -457,7 +458,7 @@ impl TryFrom<&NoticeDraft> for NoticeInput {
 }
 
 #[utoipa::path(post, path = "/api/agreements/{id}/termination", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = NoticeDraft,
-    responses((status = 201, description = "notice recorded: effective date computed, post-termination obligations created", body = TerminationView),
+    responses((status = 201, description = "notice recorded: effective date computed; the notice is the agreement's ending, and the contract's duties after the end are dated from it", body = TerminationView),
         (status = 404, description = "no such agreement", body = P),
         (status = 422, description = "not in force, unknown party, no notice period, or an effective date earlier than the notice allows", body = P)))]
 async fn give_termination_notice(
@@ -471,6 +472,31 @@ async fn give_termination_notice(
     let today = s.store.today(actor).await?;
     let t = give_notice(&s.store, actor, id, &notice, today).await?;
     Ok((StatusCode::CREATED, Json(t)))
+}
+
+/// Withdrawing or voiding the notice in force.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub(crate) struct NoticeRetirement {
+    /// `withdrawn` (retracted before it took effect) or `voided` (recorded in error).
+    how: entente_domain::lifecycle::Retirement,
+    /// Why (required).
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
+    reason: String,
+}
+
+#[utoipa::path(post, path = "/api/agreements/{id}/termination/retirement", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = NoticeRetirement,
+    responses((status = 200, description = "the notice no longer ends the agreement: it is back to active, its dates computed as before the notice, and obligations the notice created are removed", body = TerminationView),
+        (status = 404, description = "no such agreement", body = P),
+        (status = 422, description = "no notice in force, no reason, or a withdrawal after the notice took effect", body = P)))]
+async fn retire_termination_notice(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<AgreementId>,
+    AppJson(b): AppJson<NoticeRetirement>,
+) -> Result<Json<TerminationView>> {
+    let actor = caller.require(Permission::Govern)?;
+    let t = entente_core::governance::retire_notice(&s.store, actor, id, b.how, &b.reason).await?;
+    Ok(Json(t))
 }
 
 #[utoipa::path(get, path = "/api/agreements/{id}/disputes", tag = "lifecycle", params(("id" = AgreementId, Path)),

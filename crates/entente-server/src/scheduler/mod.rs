@@ -27,6 +27,8 @@ pub enum Outcome {
 /// Counts of one step, for logs and `entente alerts run`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StepReport {
+    /// Agreements moved to wind-down because their notice took effect.
+    pub ended: usize,
     /// Agreements whose deadlines were recomputed.
     pub refreshed: usize,
     /// New alerts raised.
@@ -160,7 +162,13 @@ impl Scheduler {
     /// One step at instant `now`: refresh stale deadlines, raise due alerts (at most once per
     /// `raise_every`), then claim and deliver one batch of the outbox.
     pub async fn run_due(&self, now: Timestamp) -> Result<StepReport, SchedulerError> {
+        // Notices that took effect end their agreements before the dates are refreshed.
+        let ended = self
+            .store
+            .apply_endings(now, self.settings.refresh_batch)
+            .await?;
         let mut report = StepReport {
+            ended,
             refreshed: self
                 .store
                 .refresh_deadlines(now, self.settings.refresh_batch)

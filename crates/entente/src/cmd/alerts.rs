@@ -138,6 +138,15 @@ impl Args {
                     store.clock().set(n);
                 }
                 let now = store.now();
+                if !dry_run {
+                    // Notices that took effect end their agreements (a dry run only looks).
+                    while store
+                        .apply_endings(now, 2000)
+                        .await
+                        .context("cannot apply the notices that took effect")?
+                        > 0
+                    {}
+                }
                 // Deadlines are derived data: bring them up to date in both modes.
                 while store
                     .refresh_deadlines(now, 2000)

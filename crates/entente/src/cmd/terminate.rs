@@ -1,11 +1,10 @@
 //! `entente terminate ID`: records a termination notice (who gave it, when, under which
-//! clause), computes the effective date from the notice period, and creates the
-//! post-termination obligations; without --kind it shows the notice already given.
+//! clause) and its effective date, withdraws or voids it, or shows the notice already given.
 
 use super::{Ctx, Outcome, show::resolve, today};
 use anyhow::Context;
 use entente_domain::Date;
-use entente_domain::lifecycle::{NoticeInput, TerminationKind};
+use entente_domain::lifecycle::{NoticeInput, Retirement, TerminationKind};
 use entente_store::TerminationView;
 
 #[derive(Debug, clap::Args)]
@@ -15,6 +14,12 @@ pub(crate) struct Args {
     /// convenience, cause, non_renewal or mutual.
     #[arg(long, requires = "by")]
     kind: Option<String>,
+    /// Withdraw the notice in force (before it takes effect); needs --reason.
+    #[arg(long, conflicts_with_all = ["kind", "void"], requires = "reason")]
+    withdraw: bool,
+    /// Void a notice recorded in error (also after it took effect); needs --reason.
+    #[arg(long, conflicts_with = "kind", requires = "reason")]
+    void: bool,
     /// The party giving notice (legal name, short name or id).
     #[arg(long)]
     by: Option<String>,
@@ -50,7 +55,33 @@ fn print(t: &TerminationView) {
         "effective {} ({})",
         t.plan.effective_date, t.plan.derivation
     );
-    println!("post-termination obligations:");
+    if let Some(r) = &t.retired {
+        println!(
+            "{} by {} on {}: {}",
+            r.how.as_str(),
+            r.by,
+            r.at.get(..10).unwrap_or(&r.at),
+            r.reason
+        );
+        return;
+    }
+    println!("duties after the end (from the contract):");
+    if t.duties.is_empty() {
+        println!("  none stated");
+    }
+    for d in &t.duties {
+        println!(
+            "  [{}] due {}: {} — {} ({})",
+            if d.settled { "settled" } else { "open" },
+            d.occurrence.due,
+            d.obligation.obligor,
+            d.obligation.text,
+            d.occurrence.derivation
+        );
+    }
+    if !t.obligations.is_empty() {
+        println!("created with the notice:");
+    }
     for o in &t.obligations {
         println!(
             "  [{}] due {}{}: {} — {}",
@@ -73,8 +104,24 @@ impl Args {
             .map_err(|e| anyhow::anyhow!("--kind: {}", e.message))?;
         let (store, actor) = ctx.open().await?;
         let id = resolve(&store, &actor, &self.id).await?;
-        let t = match kind {
-            Some(kind) => {
+        let retire = match (self.withdraw, self.void) {
+            (true, _) => Some(Retirement::Withdrawn),
+            (_, true) => Some(Retirement::Voided),
+            _ => None,
+        };
+        let t = match (kind, retire) {
+            (None, Some(how)) => Some(
+                entente_core::governance::retire_notice(
+                    &store,
+                    &actor,
+                    id,
+                    how,
+                    self.reason.as_deref().unwrap_or_default(),
+                )
+                .await
+                .context("cannot retire the notice")?,
+            ),
+            (Some(kind), _) => {
                 let notice = NoticeInput {
                     kind,
                     given_by: self.by.clone().unwrap_or_default(),
@@ -90,7 +137,7 @@ impl Args {
                         .context("cannot record the termination notice")?,
                 )
             }
-            None => store.termination(&actor, id).await?,
+            (None, None) => store.termination(&actor, id).await?,
         };
         let status = store.get_agreement(&actor, id).await?.status;
         store.close().await;

@@ -737,6 +737,37 @@ mod tests {
     }
 
     #[test]
+    fn a_duty_on_one_party_terminating_records_who_and_under_which_clause() {
+        let t = format!(
+            "{PRE}12. Termination\n\n12.3 If Northwind terminates this Agreement under clause 12.2, Northwind shall pay Helix a termination fee of EUR 50,000 within thirty (30) days after the date of termination.\n\n12.4 Within thirty (30) days after termination or expiry of this Agreement, each Party shall return the other Party's Confidential Information.\n\n12.5 If either Party terminates this Agreement, each Party shall deliver a final report within fifteen (15) days after termination.\n"
+        );
+        let o = obls(&t);
+        let fee = find(&o, "termination fee");
+        assert_eq!(fee.obligor, "Northwind");
+        assert!(
+            matches!(&fee.due, DueRule::After { event: Event::TerminationBy { party, clause }, .. }
+                if party == "Northwind" && clause.as_deref() == Some("12.2")),
+            "{:?}",
+            fee.due
+        );
+        // No condition on who terminates: due after any ending.
+        for needle in ["return the other", "final report"] {
+            let r = find(&o, needle);
+            assert!(
+                matches!(
+                    &r.due,
+                    DueRule::After {
+                        event: Event::Termination,
+                        ..
+                    }
+                ),
+                "{needle}: {:?}",
+                r.due
+            );
+        }
+    }
+
+    #[test]
     fn duties_with_timing_thresholds_and_flags() {
         let t = format!(
             "{PRE}1. Governance\n\n1.1 Each Party shall appoint three (3) representatives within thirty (30) days after the Effective Date.\n\n1.2 The committee shall meet at least once every calendar quarter.\n\n1.3 Northwind shall circulate written minutes within five (5) business days after each meeting.\n\n1.4 Helix shall ensure 99.9% monthly uptime of the Platform.\n\n1.5 Helix shall respond to Severity 1 incidents within four (4) business hours.\n\n1.6 The Parties shall use reasonable efforts to collaborate on joint marketing.\n\n1.7 Neither Party shall disparage the other.\n\n1.8 Northwind shall pay Helix within thirty (30) days of receipt of an invoice.\n"

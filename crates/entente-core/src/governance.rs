@@ -200,8 +200,8 @@ pub async fn give_notice(
         .await?)
 }
 
-/// Withdraws or voids the notice in force with a reason; the agreement returns to `active`
-/// and its dates are computed as if the notice had not been given.
+/// Withdraws or voids the notice in force with a reason; the agreement returns to the status
+/// it had before the notice and its dates are computed as if the notice had not been given.
 pub async fn retire_notice(
     store: &Store,
     actor: &Actor,

@@ -147,12 +147,15 @@ pub fn check_move(
                 (None, Some(end)) if today.is_some_and(|t| t >= end) => {}
                 (None, Some(end)) => {
                     return refuse(format!(
-                        "the agreement runs until {end} and no notice has been given; record                          the ending first (`entente terminate` with kind convenience, cause,                          non_renewal or mutual)"
+                        "the agreement runs until {end} and no notice has been given; record \
+                         the ending first (`entente terminate` with kind convenience, cause, \
+                         non_renewal or mutual)"
                     ));
                 }
                 (None, None) => {
                     return refuse(
-                        "no ending is recorded; give notice first (`entente terminate` with kind                          convenience, cause, non_renewal or mutual, and its effective date)"
+                        "no ending is recorded; give notice first (`entente terminate` with kind \
+                         convenience, cause, non_renewal or mutual, and its effective date)"
                             .into(),
                     );
                 }
@@ -160,7 +163,8 @@ pub fn check_move(
         }
         (TerminationNotice, Active) if facts.termination_effective.is_some() => {
             return refuse(
-                "a notice is in force; withdraw it or void it with a reason                  (`entente terminate ID --withdraw` or `--void`), which moves the agreement back"
+                "a notice is in force; withdraw it or void it with a reason \
+                 (`entente terminate ID --withdraw` or `--void`), which moves the agreement back"
                     .into(),
             );
         }

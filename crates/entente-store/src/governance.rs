@@ -1212,7 +1212,7 @@ impl Store {
     /// Withdraws or voids the notice in force, with a reason: it no longer ends the agreement,
     /// so its dates (renewals, notice deadlines, the term's end, duties after the end) are
     /// computed as before it; obligations the notice created are removed (audited), and the
-    /// agreement returns to `active`.
+    /// agreement returns to the status it had before the notice (`active` when unknown).
     pub async fn retire_termination(
         &self,
         actor: &Actor,
@@ -1281,16 +1281,19 @@ impl Store {
             t.plan.effective_date,
             how.as_str()
         );
-        record_move(
-            &mut tx,
-            actor,
-            id,
-            cur,
-            AgreementStatus::Active,
-            Some(&why),
-            Via::Termination,
+        // Back to where the agreement stood before the notice (amended, renewed …).
+        let before: Option<(String,)> = sqlx::query_as(
+            "select from_status from agreement_transition where agreement_id = $1 and to_status = 'termination_notice' \
+             order by at desc, agreement_transition_id desc limit 1",
         )
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
         .await?;
+        let back = before
+            .and_then(|(s,)| AgreementStatus::parse(&s).ok())
+            .filter(|s| s.in_force() && *s != AgreementStatus::TerminationNotice)
+            .unwrap_or(AgreementStatus::Active);
+        record_move(&mut tx, actor, id, cur, back, Some(&why), Via::Termination).await?;
         touch(&mut tx, id, &now).await?;
         tx.commit().await?;
         self.termination(actor, id)

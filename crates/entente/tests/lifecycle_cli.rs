@@ -235,7 +235,49 @@ fn the_lifecycle_commands_take_an_agreement_from_draft_to_wind_down() {
     ));
     assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
 
-    // Mutual termination that took effect ten days ago: wind-down duties exist, closing waits.
+    // Winding down needs an ending.
+    let early = entente(data, &["transition", &id, "wind_down"]);
+    assert_eq!(early.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("no ending is recorded"),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    // A notice given and withdrawn (the reason is required) leaves the agreement as it was.
+    let t = ok(&entente(
+        data,
+        &[
+            "terminate",
+            &id,
+            "--kind",
+            "non_renewal",
+            "--by",
+            "Northwind",
+        ],
+    ));
+    assert!(t.contains("agreement is termination_notice"), "{t}");
+    let no_reason = entente(data, &["terminate", &id, "--withdraw"]);
+    assert_eq!(no_reason.status.code(), Some(2));
+    let w = ok(&entente(
+        data,
+        &[
+            "terminate",
+            &id,
+            "--withdraw",
+            "--reason",
+            "Northwind renews after all",
+        ],
+    ));
+    assert!(
+        w.contains("withdrawn by") && w.contains("Northwind renews after all"),
+        "{w}"
+    );
+    assert!(
+        w.contains("agreement is active") || w.contains("agreement is amended"),
+        "back to the status before the notice: {w}"
+    );
+
+    // Mutual termination that took effect ten days ago: the agreement winds down at once.
     let on = today().plus_days(-20).to_string();
     let eff = today().plus_days(-10).to_string();
     let t = ok(&entente(
@@ -256,14 +298,8 @@ fn the_lifecycle_commands_take_an_agreement_from_draft_to_wind_down() {
         ],
     ));
     assert!(
-        t.contains("certificate of deletion") && t.contains("agreement is wind_down"),
+        t.contains("none stated") && t.contains("agreement is wind_down"),
         "{t}"
-    );
-    let closing = entente(data, &["transition", &id, "closed"]);
-    assert_eq!(closing.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&closing.stderr)
-            .contains("post-termination obligations are still open")
     );
 
     // A dispute on default tiers (the text states none), and a review.

@@ -256,6 +256,43 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
         let (_, none) = app.get(&format!("{base}/termination")).await;
         assert!(none.is_null(), "{none}");
 
+        // The contract's duty after the end: return information within 30 days.
+        let (s, back) = app
+            .post(
+                &format!("{base}/obligations"),
+                json!({"obligor": "each", "text": "return the other party's confidential information",
+                       "due": {"kind": "after", "period": "P30D", "event": "termination"}}),
+            )
+            .await;
+        assert_eq!(s, 201, "{back}");
+        // A notice given by mistake today is voided (a reason is required), then the real one.
+        let (s, _) = app
+            .post(
+                &format!("{base}/termination"),
+                json!({"kind": "convenience", "given_by": "Northwind"}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let (s, p) = app
+            .post(
+                &format!("{base}/termination/retirement"),
+                json!({"how": "voided", "reason": " "}),
+            )
+            .await;
+        assert_eq!(s, 422, "{p}");
+        let (s, v) = app
+            .post(
+                &format!("{base}/termination/retirement"),
+                json!({"how": "voided", "reason": "wrong party"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["retired"]["how"], "voided");
+        let (_, ag) = app.get(&base).await;
+        assert_eq!(
+            ag["status"], "amended",
+            "back to the status before the notice"
+        );
         // Termination for convenience, notice given 40 days ago: 30 days' notice has run.
         let given = today(&app).await.plus_days(-40);
         let (s, t) = app
@@ -263,8 +300,14 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
             .await;
         assert_eq!(s, 201, "{l}: {t}");
         assert_eq!(t["plan"]["effective_date"], given.plus_days(30).to_string());
-        let obligations = t["obligations"].as_array().unwrap();
-        assert_eq!(obligations.len(), 3, "{t}");
+        assert_eq!(t["obligations"].as_array().unwrap().len(), 0, "{t}");
+        let duties = t["duties"].as_array().unwrap();
+        assert_eq!(duties.len(), 1, "{t}");
+        assert_eq!(
+            duties[0]["occurrence"]["due"],
+            given.plus_days(60).to_string(),
+            "{t}"
+        );
         let (_, ag) = app.get(&base).await;
         assert_eq!(ag["status"], "wind_down");
         let (s, p) = app
@@ -275,19 +318,17 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
             p["detail"]
                 .as_str()
                 .unwrap()
-                .contains("certificate of deletion"),
+                .contains("return the other party"),
             "{p}"
         );
-        for o in obligations.iter().filter(|o| o["survives"] == false) {
-            let (s, _) = app
-                .send(
-                    Method::PATCH,
-                    &format!("/api/obligations/{}", o["id"].as_str().unwrap()),
-                    json!({"status": "done", "note": "certificate received"}),
-                )
-                .await;
-            assert_eq!(s, 200);
-        }
+        let (s, _) = app
+            .send(
+                Method::PATCH,
+                &format!("/api/obligations/{}", back["id"].as_str().unwrap()),
+                json!({"status": "done", "note": "certificate received"}),
+            )
+            .await;
+        assert_eq!(s, 200);
         let (s, closed) = app
             .post(
                 &format!("{base}/transition"),
@@ -322,6 +363,8 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
                 "out_for_signature:manual",
                 "active:signature",
                 "amended:amendment",
+                "termination_notice:termination",
+                "amended:termination",
                 "termination_notice:termination",
                 "wind_down:termination",
                 "closed:manual"

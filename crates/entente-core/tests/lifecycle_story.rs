@@ -7,7 +7,9 @@ use entente_analysis::Limits;
 use entente_core::governance::{give_notice, retire_notice};
 use entente_core::{ImportOptions, import_document};
 use entente_domain::keydates::KeyDateKind;
-use entente_domain::lifecycle::{NoticeInput, Retirement, TerminationKind};
+use entente_domain::lifecycle::{
+    CHECKLIST_PREFIX, CloseoutChecklist, CloseoutItem, NoticeInput, Retirement, TerminationKind,
+};
 use entente_domain::query::{AgreementQuery, DayWindow};
 use entente_domain::{AgreementId, AgreementStatus, Date, Timestamp};
 use entente_store::testing::TestDb;
@@ -100,6 +102,28 @@ async fn a_non_renewal_notice_ends_the_renewals() {
             "{:?}",
             before.key_dates
         );
+        // The organisation's own close-out step, added to every ending; a bad list names the
+        // item and changes nothing.
+        let list = CloseoutChecklist {
+            items: vec![CloseoutItem {
+                text: "Revoke the partner's access to the shared workspace".into(),
+                days_after_end: 14,
+            }],
+        };
+        s.set_closeout_checklist(&me, &list).await.unwrap();
+        let bad = CloseoutChecklist {
+            items: vec![CloseoutItem {
+                text: " ".into(),
+                days_after_end: 5000,
+            }],
+        };
+        let e = s.set_closeout_checklist(&me, &bad).await.unwrap_err();
+        assert!(
+            e.to_string().contains("items[0].text")
+                && e.to_string().contains("items[0].days_after_end"),
+            "{e}"
+        );
+        assert_eq!(s.closeout_checklist(&me).await.unwrap(), list);
         let t = give_notice(
             s,
             &me,
@@ -110,6 +134,9 @@ async fn a_non_renewal_notice_ends_the_renewals() {
         .await
         .unwrap();
         assert_eq!(t.plan.effective_date, d("2027-04-01"));
+        assert_eq!(t.obligations.len(), 1, "{:?}", t.obligations);
+        assert!(t.obligations[0].text.starts_with(CHECKLIST_PREFIX));
+        assert_eq!(t.obligations[0].due_date, Some(d("2027-04-15")));
         let after = s
             .agreement_dates(&me, id, None, Some(d("2035-01-01")), None)
             .await

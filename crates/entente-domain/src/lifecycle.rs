@@ -4,6 +4,7 @@
 
 use crate::calendar::BusinessCalendar;
 use crate::keydates::current_term_end;
+use crate::obligation::{DueRule, NewObligation};
 use crate::party::AgreementParty;
 use crate::terms::{TermField, Terms};
 use crate::{AgreementStatus, Date, PartyId, Period, Timestamp, ValidationError, VersionId};
@@ -532,6 +533,74 @@ impl Retirement {
             ));
         }
         Ok(reason.to_owned())
+    }
+}
+
+/// A tenant's own close-out checklist: items added to every ending, on top of the contract's
+/// duties, and shown as the organisation's (their text starts "Close-out checklist: ").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CloseoutChecklist {
+    /// The items, in order (at most 50).
+    pub items: Vec<CloseoutItem>,
+}
+
+/// One close-out step: what to do, and how many days after the end it is due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CloseoutItem {
+    /// What to do, e.g. "Revoke the partner's access to the shared workspace".
+    #[schema(min_length = 1, max_length = 500)]
+    pub text: String,
+    /// Days after the end of the agreement it is due (0 to 3650).
+    #[schema(minimum = 0, maximum = 3650)]
+    pub days_after_end: u32,
+}
+
+/// The prefix that marks an obligation as a close-out checklist item, not the contract's.
+pub const CHECKLIST_PREFIX: &str = "Close-out checklist: ";
+
+impl CloseoutChecklist {
+    /// Checks every item, naming each bad one.
+    pub fn validate(&self) -> Result<(), crate::ValidationErrors> {
+        let mut c = crate::error::Collector::default();
+        if self.items.len() > 50 {
+            c.push(ValidationError::new("items", "give at most 50 items"));
+        }
+        for (i, it) in self.items.iter().enumerate() {
+            let t = it.text.trim();
+            if t.is_empty() || t.chars().count() > 500 || t.chars().any(char::is_control) {
+                c.push(ValidationError::new(
+                    format!("items[{i}].text"),
+                    "must be 1 to 500 characters, without control characters",
+                ));
+            }
+            if it.days_after_end > 3650 {
+                c.push(ValidationError::new(
+                    format!("items[{i}].days_after_end"),
+                    "must be between 0 and 3650",
+                ));
+            }
+        }
+        c.finish()
+    }
+
+    /// The obligations an ending on `effective` adds: one per item, owed by each party.
+    pub fn obligations(&self, effective: Date) -> Vec<NewObligation> {
+        self.items
+            .iter()
+            .map(|it| NewObligation {
+                obligor: "each".into(),
+                beneficiary: None,
+                text: format!("{CHECKLIST_PREFIX}{}", it.text.trim()),
+                due: DueRule::On {
+                    date: effective.plus_days(i64::from(it.days_after_end)),
+                },
+                metric: None,
+                status: None,
+                owner: None,
+                vague: false,
+                survives: false,
+            })
+            .collect()
     }
 }
 

@@ -6,16 +6,16 @@ use crate::agreement::{
     load_parties, load_terms, lock_agreement, refresh_derived, touch, upsert_term,
 };
 use crate::row::{json, opt_date, parse_id, to_json, ts};
-use crate::{Actor, Result, Store, StoreError, Tx, audit};
+use crate::{Actor, Result, Store, StoreError, Tx, audit, obligation};
 use entente_domain::access::Role;
 use entente_domain::approval::{
     ApprovalChain, ApprovalPolicy, ApprovalStep, ChainState, Decision, StepStatus,
 };
 use entente_domain::keydates::current_term_end;
 use entente_domain::lifecycle::{
-    GateFacts, NewSignature, Notice, Retirement, Review, ReviewOutcome, Signature, TerminationKind,
-    TerminationPlan, TransitionRecord, Via, check_move, find_party, next_review, termination_date,
-    unsigned_parties,
+    CloseoutChecklist, GateFacts, NewSignature, Notice, Retirement, Review, ReviewOutcome,
+    Signature, TerminationKind, TerminationPlan, TransitionRecord, Via, check_move, find_party,
+    next_review, termination_date, unsigned_parties,
 };
 use entente_domain::obligation::Obligation;
 use entente_domain::terms::{Source, Sourced, TermField, TermValue};
@@ -47,8 +47,8 @@ pub struct TerminationView {
     pub recorded_by: String,
     /// The contract's duties that fall due after this ending, each with its date.
     pub duties: Vec<DutyAfterEnd>,
-    /// Obligations the notice itself created (none since duties come from the contract's
-    /// clauses; notices recorded earlier may list some).
+    /// Obligations the notice created: the tenant's close-out checklist items (text starting
+    /// "Close-out checklist: "), with their status; removed if the notice is retired.
     pub obligations: Vec<Obligation>,
     /// Set when the notice was withdrawn or voided: it no longer ends the agreement.
     pub retired: Option<NoticeRetired>,
@@ -230,6 +230,21 @@ async fn gate_facts(
         _ => {}
     }
     Ok(f)
+}
+
+async fn checklist_in<'e, E>(ex: E, org: &str) -> Result<CloseoutChecklist>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let items: Option<(String,)> =
+        sqlx::query_as("select items from closeout_checklist where organisation_id = $1")
+            .bind(org)
+            .fetch_optional(ex)
+            .await?;
+    Ok(match items {
+        Some((j,)) => CloseoutChecklist { items: json(&j)? },
+        None => CloseoutChecklist::default(),
+    })
 }
 
 /// The contract's duties due after the end of an agreement, dated from its ending in force.
@@ -691,6 +706,43 @@ impl Store {
     }
 
     /// Replaces the tenant's approval policy; chains already started keep their snapshot.
+    /// The tenant's close-out checklist (empty until one is set).
+    pub async fn closeout_checklist(&self, actor: &Actor) -> Result<CloseoutChecklist> {
+        checklist_in(&self.pool, &actor.org.to_string()).await
+    }
+
+    /// Replaces the tenant's close-out checklist; notices given from now on add its items.
+    pub async fn set_closeout_checklist(
+        &self,
+        actor: &Actor,
+        list: &CloseoutChecklist,
+    ) -> Result<()> {
+        list.validate()?;
+        let mut tx = self.begin().await?;
+        let now = tx.now_text();
+        sqlx::query(
+            "insert into closeout_checklist (organisation_id, items, created_at, updated_at) values ($1, $2, $3, $3) \
+             on conflict (organisation_id) do update set items = excluded.items, updated_at = excluded.updated_at",
+        )
+        .bind(actor.org.to_string())
+        .bind(to_json(&list.items))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "closeout_checklist.set",
+            "closeout_checklist",
+            &actor.org.to_string(),
+            None,
+            serde_json::to_value(list).unwrap_or_default(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn set_approval_policy(&self, actor: &Actor, policy: &ApprovalPolicy) -> Result<()> {
         policy.validate()?;
         let mut tx = self.begin().await?;
@@ -1160,7 +1212,33 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         // The duties that follow come from the contract's clauses, dated from this ending by
-        // the key-date engine; the notice creates none of its own.
+        // the key-date engine; the notice itself adds only the tenant's close-out checklist.
+        let checklist = checklist_in(&mut *tx, &org).await?;
+        for o in checklist.obligations(plan.effective_date) {
+            let oid =
+                obligation::insert(&mut tx, &org, id, &o, Some(plan.effective_date), None, &now)
+                    .await?;
+            sqlx::query(
+                "insert into termination_obligation (termination_id, obligation_id, organisation_id, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $4)",
+            )
+            .bind(tid.to_string())
+            .bind(oid.to_string())
+            .bind(&org)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            audit::append(
+                &mut tx,
+                actor,
+                "obligation.create",
+                "obligation",
+                &oid.to_string(),
+                Some(id),
+                serde_json::json!({ "obligor": o.obligor, "text": o.text, "due": o.due, "termination": tid, "checklist": true }),
+            )
+            .await?;
+        }
         audit::append(
             &mut tx,
             actor,

@@ -18,6 +18,7 @@ use entente_domain::amendment::{Amendment, AmendmentDraft};
 use entente_domain::approval::{ApprovalChain, ApprovalPolicy, Decision};
 use entente_domain::audit::AuditEvent;
 use entente_domain::dispute::{Dispute, DisputeDraft, DisputeStatus};
+use entente_domain::lifecycle::CloseoutChecklist;
 use entente_domain::lifecycle::{
     NoticeInput, Review, ReviewOutcome, Signature, SignatureDraft, TransitionRecord,
 };
@@ -31,6 +32,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_transitions))
         .routes(routes!(get_approval_policy, set_approval_policy))
+        .routes(routes!(get_closeout_checklist, set_closeout_checklist))
         .routes(routes!(list_approvals, submit_for_approval))
         .routes(routes!(decide_approval))
         .routes(routes!(list_signatures, sign_agreement))
@@ -97,6 +99,29 @@ async fn set_approval_policy(
     let actor = caller.require(Permission::Govern)?;
     s.store.set_approval_policy(actor, &p).await?;
     Ok(Json(s.store.approval_policy(actor).await?))
+}
+
+#[utoipa::path(get, path = "/api/closeout-checklist", tag = "lifecycle",
+    responses((status = 200, description = "the tenant's close-out checklist, added to every notice (empty until set)", body = CloseoutChecklist)))]
+async fn get_closeout_checklist(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<CloseoutChecklist>> {
+    let actor = caller.require_internal(Permission::Read)?;
+    Ok(Json(s.store.closeout_checklist(actor).await?))
+}
+
+#[utoipa::path(put, path = "/api/closeout-checklist", tag = "lifecycle", request_body = CloseoutChecklist,
+    responses((status = 200, description = "the checklist notices given from now on add", body = CloseoutChecklist),
+        (status = 422, description = "bad item (names each)", body = P)))]
+async fn set_closeout_checklist(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppJson(l): AppJson<CloseoutChecklist>,
+) -> Result<Json<CloseoutChecklist>> {
+    let actor = caller.require(Permission::Govern)?;
+    s.store.set_closeout_checklist(actor, &l).await?;
+    Ok(Json(s.store.closeout_checklist(actor).await?))
 }
 
 #[utoipa::path(get, path = "/api/agreements/{id}/approvals", tag = "lifecycle", params(("id" = AgreementId, Path)),

@@ -7,3 +7,12 @@ alter table termination add column retired_by text;
 alter table termination add column retired_at text;
 alter table termination add column retired_reason text;
 create index termination_org_agreement on termination (organisation_id, agreement_id, created_at);
+
+-- A tenant's own close-out checklist (JSON list of {text, days_after_end}): its items are added
+-- as obligations to every notice, linked through termination_obligation.
+create table closeout_checklist (
+    organisation_id text primary key,
+    items text not null,
+    created_at text not null,
+    updated_at text not null
+);

@@ -80,7 +80,7 @@ fn print(t: &TerminationView) {
         );
     }
     if !t.obligations.is_empty() {
-        println!("created with the notice:");
+        println!("the organisation's close-out checklist:");
     }
     for o in &t.obligations {
         println!(

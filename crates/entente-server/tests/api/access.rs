@@ -56,6 +56,12 @@ pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/agreements/{id}/termination") => {
             json!({"kind": "mutual", "given_by": "Globex"})
         }
+        ("POST", "/api/agreements/{id}/termination/retirement") => {
+            json!({"how": "withdrawn", "reason": "changed our mind"})
+        }
+        ("PUT", "/api/closeout-checklist") => {
+            json!({"items": [{"text": "Revoke access", "days_after_end": 14}]})
+        }
         ("POST", "/api/agreements/{id}/disputes") => json!({"subject": "x"}),
         ("POST", "/api/disputes/{id}/escalation") => json!({}),
         ("POST", "/api/disputes/{id}/resolution") => json!({"outcome": "withdrawn"}),

@@ -81,6 +81,8 @@ const TABLE: &[(&str, &str, Decision)] = &[
     ("GET", "/api/agreements/{id}/transitions", HiddenItem),
     ("GET", "/api/approval-policy", Forbidden),
     ("PUT", "/api/approval-policy", Forbidden),
+    ("GET", "/api/closeout-checklist", Forbidden),
+    ("PUT", "/api/closeout-checklist", Forbidden),
     ("GET", "/api/agreements/{id}/approvals", HiddenItem),
     ("POST", "/api/agreements/{id}/approvals", Forbidden),
     (
@@ -96,6 +98,11 @@ const TABLE: &[(&str, &str, Decision)] = &[
     ("POST", "/api/agreements/{id}/reviews", Forbidden),
     ("GET", "/api/agreements/{id}/termination", Shared),
     ("POST", "/api/agreements/{id}/termination", Forbidden),
+    (
+        "POST",
+        "/api/agreements/{id}/termination/retirement",
+        Forbidden,
+    ),
     ("GET", "/api/agreements/{id}/disputes", HiddenItem),
     ("POST", "/api/agreements/{id}/disputes", Forbidden),
     ("GET", "/api/disputes/{id}", HiddenItem),

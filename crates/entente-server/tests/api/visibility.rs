@@ -83,6 +83,7 @@ const NOT_ABOUT_AGREEMENTS: &[&str] = &[
     "/api/webhooks",
     "/api/alert-settings",
     "/api/approval-policy",
+    "/api/closeout-checklist",
     "/api/playbook",
     "/api/playbook/default",
     "/api/audit/verify",

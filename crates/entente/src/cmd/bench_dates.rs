@@ -137,8 +137,15 @@ pub(crate) async fn run(
         db.store.close().await;
         return result;
     }
-    let dir = std::env::temp_dir().join(format!("entente-bench-dates-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // ENTENTE_BENCH_KEEP=DIR keeps the SQLite store in DIR, and a later run with the same
+    // --agreements reuses it instead of loading again (for comparing query changes).
+    let kept = std::env::var_os("ENTENTE_BENCH_KEEP").map(std::path::PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("entente-bench-dates-{}", std::process::id()))
+    });
+    if kept.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     let result = async {
         let store = Store::open_dir(&dir)
             .await
@@ -148,7 +155,9 @@ pub(crate) async fn run(
         result
     }
     .await;
-    let _ = std::fs::remove_dir_all(&dir);
+    if kept.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     result
 }
 
@@ -161,7 +170,25 @@ async fn bench(store: &Store, label: &str, n: usize, queries: usize) -> anyhow::
     let t = Instant::now();
     let mut items = Vec::with_capacity(n.min(10_000));
     let mut loaded = 0;
-    for i in 0..n {
+    let (_, present) = store
+        .list_agreements(
+            &actor,
+            &AgreementQuery::default(),
+            Page {
+                limit: 1,
+                offset: 0,
+            },
+        )
+        .await?;
+    anyhow::ensure!(
+        present == 0 || present as usize == n,
+        "the kept benchmark store holds {present} agreements, not {n}: remove it or pass --agreements {present}"
+    );
+    let start = if present == 0 { 0 } else { n };
+    if start == n {
+        eprintln!("reusing the {present} agreements already loaded");
+    }
+    for i in start..n {
         items.push(synthetic(i, today, now, &mut rng)?);
         if items.len() == 10_000 || i + 1 == n {
             store.create_agreements_bulk(&actor, &items, 1000).await?;

@@ -21,6 +21,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (10, "key_date_listing", include_str!("../migrations/sqlite/0010_key_date_listing.sql")),
     (11, "key_date_check", include_str!("../migrations/sqlite/0011_key_date_check.sql")),
     (12, "tracking", include_str!("../migrations/sqlite/0012_tracking.sql")),
+    (14, "approval_version", include_str!("../migrations/sqlite/0014_approval_version.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -36,6 +37,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (10, "key_date_listing", include_str!("../migrations/postgres/0010_key_date_listing.sql")),
     (11, "key_date_check", include_str!("../migrations/postgres/0011_key_date_check.sql")),
     (12, "tracking", include_str!("../migrations/postgres/0012_tracking.sql")),
+    (14, "approval_version", include_str!("../migrations/postgres/0014_approval_version.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -423,6 +423,13 @@ impl Analysis {
                 self.evidence_of(f),
             );
         }
+        if let Some(f) = &t.contract_value {
+            push(
+                TermField::ContractValue,
+                TermValue::Money(f.value.money),
+                self.evidence_of(f),
+            );
+        }
         let parties = self
             .parties
             .iter()

@@ -232,6 +232,12 @@ pub(crate) fn to_json(a: &Analysis) -> Value {
         "review_cycle".into(),
         opt(a, t.review_cycle.as_ref(), period),
     );
+    m.insert(
+        "contract_value".into(),
+        opt(a, t.contract_value.as_ref(), |v| {
+            json!({"amount": v.money.amount.to_string(), "currency": v.money.currency.code(), "basis": v.basis})
+        }),
+    );
     let payments: Vec<Value> = t
         .payment
         .iter()

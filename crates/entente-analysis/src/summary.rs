@@ -77,6 +77,7 @@ pub(crate) fn summary(a: &Analysis) -> String {
         ("Dispute resolution", "dispute_resolution"),
         ("Termination fee", "termination_fee"),
         ("Review cycle", "review_cycle"),
+        ("Contract value", "contract_value"),
     ] {
         let f = &j[key];
         if f.is_null() {

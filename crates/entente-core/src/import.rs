@@ -208,7 +208,8 @@ fn executed(status: AgreementStatus) -> bool {
     status.executed()
 }
 
-/// Adds a document as a new version of an existing agreement.
+/// Adds a document as a new version of an existing agreement. Before signature the new version
+/// reopens approval: the store supersedes the round of the previous text in the same transaction.
 pub async fn add_version_document(
     store: &Store,
     actor: &Actor,

@@ -3,9 +3,13 @@
 //!
 //! When an agreement is submitted, the policy is turned into a chain *snapshot* stored with the
 //! agreement, so a later change of policy never rewrites an approval already under way or done.
+//! Each round approves one document version (its id and SHA-256): a newer version supersedes
+//! the round, and only the approved version may be signed.
 
 use crate::access::Role;
-use crate::{AgreementKind, Money, Timestamp, ValidationError, ValidationErrors};
+use crate::{
+    AgreementKind, AgreementStatus, Money, Timestamp, ValidationError, ValidationErrors, VersionId,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -76,8 +80,12 @@ pub struct PlannedStep {
     pub role: Role,
     /// Stage.
     pub stage: u32,
-    /// Why it applies, e.g. "contract value EUR 250000 ≥ EUR 100000".
+    /// Why it applies, e.g. "contract value EUR 250,000 ≥ EUR 100,000".
     pub reason: String,
+    /// The step applies only because the contract value is unknown (neither extracted nor
+    /// entered) or in another currency than the rule's threshold.
+    #[serde(default)]
+    pub value_unknown: bool,
 }
 
 impl ApprovalPolicy {
@@ -126,8 +134,9 @@ impl ApprovalPolicy {
     }
 
     /// The steps an agreement of `kind` worth `value` needs, by stage. A value threshold
-    /// applies when the value reaches it, or when the value is in another currency (it
-    /// cannot be shown to be below); an agreement without a stated value skips it.
+    /// applies when the value reaches it. When the value is unknown (neither extracted nor
+    /// entered) or in another currency, it cannot be shown to be below the threshold, so the
+    /// step applies too, marked `value_unknown`, and its reason says why.
     pub fn chain_for(&self, kind: AgreementKind, value: Option<&Money>) -> Vec<PlannedStep> {
         let mut out: Vec<PlannedStep> = self
             .rules
@@ -139,22 +148,36 @@ impl ApprovalPolicy {
                 } else {
                     format!("{kind} agreements")
                 };
-                let reason = match (&r.min_value, value) {
-                    (None, _) => kinds,
-                    (Some(_), None) => return None,
-                    (Some(min), Some(v)) if min.currency != v.currency => format!(
-                        "contract value {v} cannot be compared with the threshold {min}, so the step applies"
+                let name = r.name.trim();
+                let (reason, value_unknown) = match (&r.min_value, value) {
+                    (None, _) => (kinds, false),
+                    (Some(min), None) => (
+                        format!(
+                            "contract value unknown: {name} approval required by the rule '{} or more'",
+                            min.grouped()
+                        ),
+                        true,
                     ),
-                    (Some(min), Some(v)) if v.amount >= min.amount => {
-                        format!("contract value {v} ≥ {min}")
-                    }
+                    (Some(min), Some(v)) if min.currency != v.currency => (
+                        format!(
+                            "contract value {} cannot be compared with the rule '{} or more': {name} approval required",
+                            v.grouped(),
+                            min.grouped()
+                        ),
+                        true,
+                    ),
+                    (Some(min), Some(v)) if v.amount >= min.amount => (
+                        format!("contract value {} ≥ {}", v.grouped(), min.grouped()),
+                        false,
+                    ),
                     (Some(_), Some(_)) => return None,
                 };
                 Some(PlannedStep {
-                    name: r.name.trim().to_owned(),
+                    name: name.to_owned(),
                     role: r.role,
                     stage: r.stage,
                     reason,
+                    value_unknown,
                 })
             })
             .collect();
@@ -173,7 +196,7 @@ pub enum StepStatus {
     Approved,
     /// Rejected (the round ends; the agreement returns to review).
     Rejected,
-    /// Not decided because another step rejected the round.
+    /// Not decided: another step rejected the round, or a new version superseded it.
     Cancelled,
 }
 
@@ -231,6 +254,42 @@ pub struct ApprovalStep {
     pub decided_at: Option<Timestamp>,
     /// The decider's comment.
     pub comment: Option<String>,
+    /// The version the decision was made on: the round's version (absent while pending).
+    #[serde(default)]
+    pub version: Option<VersionRef>,
+    /// The step applies only because the contract value is unknown or in another currency.
+    #[serde(default)]
+    pub value_unknown: bool,
+}
+
+/// A document version as approvals and signatures name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VersionRef {
+    /// Version id.
+    pub id: VersionId,
+    /// Version number, from 1.
+    pub number: u32,
+    /// SHA-256 of the version's document, lower-case hex.
+    pub sha256: String,
+}
+
+impl fmt::Display for VersionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "version {} (SHA-256 {})", self.number, self.sha256)
+    }
+}
+
+/// Why a round stopped counting: a newer version of the document replaced the one it approves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Supersession {
+    /// When the new version was added.
+    pub at: Timestamp,
+    /// Who added it.
+    pub by: String,
+    /// The new version.
+    pub version: VersionRef,
+    /// Why, in words.
+    pub reason: String,
 }
 
 /// The state of a whole chain round.
@@ -243,6 +302,8 @@ pub enum ChainState {
     Approved,
     /// A step rejected the round.
     Rejected,
+    /// A newer version of the document replaced the one the round approves (or was approving).
+    Superseded,
 }
 
 impl fmt::Display for ChainState {
@@ -251,24 +312,37 @@ impl fmt::Display for ChainState {
             Self::Open => "open",
             Self::Approved => "approved",
             Self::Rejected => "rejected",
+            Self::Superseded => "superseded",
         })
     }
 }
 
-/// One round of approval for an agreement: the snapshot of the policy's steps and their decisions.
+/// One round of approval for an agreement: the snapshot of the policy's steps and their
+/// decisions, for one version of the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApprovalChain {
-    /// Round number, from 1 (a rejection and resubmission starts the next round).
+    /// Round number, from 1 (a rejection and resubmission, or a new version, starts the next round).
     pub round: u32,
+    /// The version the round approves: the agreement's latest when the round started (absent
+    /// when the agreement had no document yet).
+    #[serde(default)]
+    pub version: Option<VersionRef>,
     /// Steps in stage order.
     pub steps: Vec<ApprovalStep>,
     /// Where the round stands.
     pub state: ChainState,
+    /// Set when a newer version replaced the round's version.
+    #[serde(default)]
+    pub superseded: Option<Supersession>,
+    /// What the submitter should know: steps required only because the contract value is
+    /// unknown or in another currency, each with its reason.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 impl ApprovalChain {
-    /// A fresh round from planned steps.
-    pub fn new(round: u32, planned: Vec<PlannedStep>) -> Self {
+    /// A fresh round for `version` from planned steps.
+    pub fn new(round: u32, version: Option<VersionRef>, planned: Vec<PlannedStep>) -> Self {
         let steps = planned
             .into_iter()
             .map(|p| ApprovalStep {
@@ -280,20 +354,38 @@ impl ApprovalChain {
                 decided_by: None,
                 decided_at: None,
                 comment: None,
+                version: None,
+                value_unknown: p.value_unknown,
             })
             .collect();
         let mut c = Self {
             round,
+            version,
             steps,
             state: ChainState::Open,
+            superseded: None,
+            warnings: Vec::new(),
         };
-        c.state = c.compute_state();
+        c.settle();
         c
     }
 
-    /// The state implied by the steps.
+    /// Recomputes what derives from the steps and the supersession: the state and the warnings.
+    pub fn settle(&mut self) {
+        self.state = self.compute_state();
+        self.warnings = self
+            .steps
+            .iter()
+            .filter(|s| s.value_unknown)
+            .map(|s| s.reason.clone())
+            .collect();
+    }
+
+    /// The state implied by the steps (a superseded round stays superseded).
     pub fn compute_state(&self) -> ChainState {
-        if self.steps.iter().any(|s| s.status == StepStatus::Rejected) {
+        if self.superseded.is_some() {
+            ChainState::Superseded
+        } else if self.steps.iter().any(|s| s.status == StepStatus::Rejected) {
             ChainState::Rejected
         } else if self.steps.iter().all(|s| s.status == StepStatus::Approved) {
             ChainState::Approved
@@ -409,6 +501,7 @@ impl ApprovalChain {
         s.decided_by = Some(by.to_owned());
         s.decided_at = Some(at);
         s.comment = comment.map(str::to_owned);
+        s.version.clone_from(&self.version);
         if decision == Decision::Reject {
             for o in &mut self.steps {
                 if o.status == StepStatus::Pending {
@@ -419,6 +512,169 @@ impl ApprovalChain {
         self.state = self.compute_state();
         Ok(self.state)
     }
+}
+
+impl ApprovalChain {
+    /// Checks that the round is for `latest`, the agreement's current version, so a decision
+    /// is always made on the text the round was started for.
+    pub fn check_current(&self, latest: Option<&VersionRef>) -> Result<(), ValidationError> {
+        if self.version.as_ref().map(|v| &v.id) == latest.map(|v| &v.id) {
+            return Ok(());
+        }
+        let was = self.version.as_ref().map_or_else(
+            || "the agreement without a document".to_owned(),
+            ToString::to_string,
+        );
+        let now = latest.map_or_else(|| "no version".to_owned(), ToString::to_string);
+        Err(ValidationError::new(
+            "step",
+            format!(
+                "approval round {} is for {was}, but the agreement's latest is {now}; \
+                 submit the agreement again to approve the latest version",
+                self.round
+            ),
+        ))
+    }
+}
+
+/// What a new version does to an agreement's approval: the round it supersedes and where the
+/// agreement goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reopen {
+    /// The round superseded.
+    pub round: u32,
+    /// What to record on it.
+    pub superseded: Supersession,
+    /// The agreement was approved or out for signature: it goes back to review.
+    pub back_to_review: bool,
+    /// A round for the new version starts now (the agreement is, or goes back, in review).
+    pub new_round: bool,
+}
+
+/// Decides what adding `new` does to an agreement in `status` whose latest round is `latest`.
+/// Before signature, a round that is open or approved no longer covers the text: it is
+/// superseded, an agreement approved or out for signature goes back to review, and one in
+/// review starts a round for the new version. A rejected or superseded round, an agreement
+/// never submitted, and agreements in force or ended (which change by amendment) are left alone.
+pub fn reopen_on_new_version(
+    status: AgreementStatus,
+    latest: Option<&ApprovalChain>,
+    new: &VersionRef,
+    by: &str,
+    at: Timestamp,
+) -> Option<Reopen> {
+    use AgreementStatus::*;
+    let chain = latest?;
+    if !matches!(status, Draft | InReview | Approved | OutForSignature)
+        || chain.version.as_ref().is_some_and(|v| v.id == new.id)
+    {
+        return None;
+    }
+    let old = chain.version.as_ref().map_or_else(
+        || "the agreement without a document".to_owned(),
+        |v| format!("version {}", v.number),
+    );
+    let reason = match chain.state {
+        ChainState::Open => format!(
+            "version {} was added while approval round {} for {old} was open; version {} needs its own approval",
+            new.number, chain.round, new.number
+        ),
+        ChainState::Approved => format!(
+            "version {} was added after approval round {} approved {old}; version {} needs approval before it is signed",
+            new.number, chain.round, new.number
+        ),
+        ChainState::Rejected | ChainState::Superseded => return None,
+    };
+    Some(Reopen {
+        round: chain.round,
+        superseded: Supersession {
+            at,
+            by: by.to_owned(),
+            version: new.clone(),
+            reason,
+        },
+        back_to_review: matches!(status, Approved | OutForSignature),
+        new_round: matches!(status, InReview | Approved | OutForSignature),
+    })
+}
+
+/// The version a signature whose SHA-256 is `signed` may be recorded on. With an approval
+/// round, only the version it approved, and only while that is still the latest; without any
+/// round (an agreement recorded as already out for signature), the latest version. `matching`
+/// is the version whose SHA-256 is `signed`, if any, so a refusal can name it.
+pub fn signable<'a>(
+    approval: Option<&'a ApprovalChain>,
+    latest: &'a VersionRef,
+    signed: &str,
+    matching: Option<&VersionRef>,
+) -> Result<&'a VersionRef, ValidationError> {
+    let refuse = |msg: String| Err(ValidationError::new("sha256", msg));
+    let Some(chain) = approval else {
+        return match matching {
+            _ if signed == latest.sha256 => Ok(latest),
+            Some(v) => refuse(format!(
+                "this SHA-256 is version {}'s, but version {} is the latest; sign the latest version ({})",
+                v.number, latest.number, latest.sha256
+            )),
+            None => refuse(format!(
+                "does not match the latest version {} (its SHA-256 is {})",
+                latest.number, latest.sha256
+            )),
+        };
+    };
+    if chain.state != ChainState::Approved {
+        return refuse(format!(
+            "approval round {} is {}; only an approved version can be signed",
+            chain.round, chain.state
+        ));
+    }
+    let Some(approved) = &chain.version else {
+        return refuse(format!(
+            "approval round {} approved the agreement before it had a document; move it back to \
+             in_review so version {} is approved before it is signed",
+            chain.round, latest.number
+        ));
+    };
+    if approved.id != latest.id {
+        return refuse(format!(
+            "version {} is the approved version, but version {} was added since; move the agreement \
+             back to in_review so version {} is approved before it is signed",
+            approved.number, latest.number, latest.number
+        ));
+    }
+    if signed == approved.sha256 {
+        return Ok(approved);
+    }
+    match matching {
+        Some(v) => refuse(format!(
+            "{v} is not the approved version: approval round {} approved {approved}; only the approved version can be signed",
+            chain.round
+        )),
+        None => refuse(format!(
+            "does not match version {}, the approved version (its SHA-256 is {})",
+            approved.number, approved.sha256
+        )),
+    }
+}
+
+/// The refusal of a signature while the agreement is not out for signature; when a round is
+/// open, it says which version awaits approval.
+pub fn not_out_for_signature(
+    status: AgreementStatus,
+    latest: Option<&ApprovalChain>,
+) -> ValidationError {
+    let mut msg =
+        format!("signatures are recorded while the agreement is out_for_signature; it is {status}");
+    if let Some(c) = latest.filter(|c| c.state == ChainState::Open) {
+        match &c.version {
+            Some(v) => msg.push_str(&format!(
+                " and approval round {} for version {} is open",
+                c.round, v.number
+            )),
+            None => msg.push_str(&format!(" and approval round {} is open", c.round)),
+        }
+    }
+    ValidationError::new("status", msg)
 }
 
 #[cfg(test)]
@@ -438,7 +694,8 @@ mod tests {
                 .map(|s| s.name)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(names(None), ["legal"]);
+        // An unknown value cannot be shown to be below a threshold.
+        assert_eq!(names(None), ["legal", "finance", "executive"]);
         assert_eq!(
             names(Some(Money::parse("50000", "EUR").unwrap())),
             ["legal"]
@@ -484,21 +741,24 @@ mod tests {
                 role: Role::Legal,
                 stage: 1,
                 reason: String::new(),
+                value_unknown: false,
             },
             PlannedStep {
                 name: "security".into(),
                 role: Role::Legal,
                 stage: 1,
                 reason: String::new(),
+                value_unknown: false,
             },
             PlannedStep {
                 name: "finance".into(),
                 role: Role::Procurement,
                 stage: 2,
                 reason: String::new(),
+                value_unknown: false,
             },
         ];
-        let mut c = ApprovalChain::new(1, planned);
+        let mut c = ApprovalChain::new(1, None, planned);
         let e = c
             .decide(
                 "finance",
@@ -567,7 +827,7 @@ mod tests {
     fn a_rejection_needs_a_comment_and_ends_the_round() {
         let p = ApprovalPolicy::default();
         let v = Money::parse("250000", "EUR").unwrap();
-        let mut c = ApprovalChain::new(1, p.chain_for(AgreementKind::Consortium, Some(&v)));
+        let mut c = ApprovalChain::new(1, None, p.chain_for(AgreementKind::Consortium, Some(&v)));
         let before = c.clone();
         assert!(
             c.decide("legal", Role::Legal, Decision::Reject, "l@x.co", at(), None)
@@ -608,5 +868,192 @@ mod tests {
         let e = p.validate().unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["rules[1].name", "rules[2].stage"]);
+    }
+
+    #[test]
+    fn an_unknown_value_requires_the_step_and_says_why() {
+        let p = ApprovalPolicy::default();
+        let steps = p.chain_for(AgreementKind::Collaboration, None);
+        assert_eq!(
+            steps[1].reason,
+            "contract value unknown: finance approval required by the rule 'EUR 100,000 or more'"
+        );
+        assert!(steps[1].value_unknown && !steps[0].value_unknown);
+        let c = ApprovalChain::new(1, None, steps);
+        assert_eq!(
+            c.warnings.len(),
+            2,
+            "finance and executive: {:?}",
+            c.warnings
+        );
+        assert!(
+            c.warnings[1]
+                .contains("executive approval required by the rule 'EUR 1,000,000 or more'")
+        );
+        // A known value below the threshold skips the step, with nothing to warn about.
+        let v = Money::parse("50000", "EUR").unwrap();
+        let c = ApprovalChain::new(1, None, p.chain_for(AgreementKind::Collaboration, Some(&v)));
+        assert!(c.warnings.is_empty());
+        // Another currency is no better than an unknown value.
+        let v = Money::parse("10", "USD").unwrap();
+        let steps = p.chain_for(AgreementKind::Collaboration, Some(&v));
+        assert!(steps[1].value_unknown, "{:?}", steps[1]);
+        assert!(
+            steps[1].reason.contains("USD 10 cannot be compared"),
+            "{}",
+            steps[1].reason
+        );
+    }
+
+    fn version(n: u32) -> VersionRef {
+        VersionRef {
+            id: VersionId::new(),
+            number: n,
+            sha256: format!("{n}").repeat(64),
+        }
+    }
+
+    fn approved_round(v: &VersionRef) -> ApprovalChain {
+        let p = ApprovalPolicy {
+            rules: vec![ApprovalRule {
+                name: "legal".into(),
+                role: Role::Legal,
+                stage: 1,
+                kinds: vec![],
+                min_value: None,
+            }],
+        };
+        let mut c = ApprovalChain::new(
+            1,
+            Some(v.clone()),
+            p.chain_for(AgreementKind::Collaboration, None),
+        );
+        c.decide(
+            "legal",
+            Role::Legal,
+            Decision::Approve,
+            "l@x.co",
+            at(),
+            None,
+        )
+        .unwrap();
+        c
+    }
+
+    #[test]
+    fn a_decision_records_the_rounds_version() {
+        let v1 = version(1);
+        let c = approved_round(&v1);
+        assert_eq!(c.steps[0].version.as_ref(), Some(&v1));
+        assert!(c.check_current(Some(&v1)).is_ok());
+        let e = c.check_current(Some(&version(2))).unwrap_err();
+        assert!(
+            e.message.contains("approval round 1 is for version 1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_new_version_supersedes_an_open_or_approved_round_before_signature() {
+        use AgreementStatus::*;
+        let (v1, v2) = (version(1), version(2));
+        let approved = approved_round(&v1);
+        let r =
+            reopen_on_new_version(OutForSignature, Some(&approved), &v2, "b@x.co", at()).unwrap();
+        assert_eq!((r.round, r.back_to_review, r.new_round), (1, true, true));
+        assert_eq!(r.superseded.version, v2);
+        assert_eq!(
+            r.superseded.reason,
+            "version 2 was added after approval round 1 approved version 1; version 2 needs approval before it is signed"
+        );
+        let open = ApprovalChain::new(
+            1,
+            Some(v1.clone()),
+            ApprovalPolicy::default().chain_for(AgreementKind::Collaboration, None),
+        );
+        let r = reopen_on_new_version(InReview, Some(&open), &v2, "b@x.co", at()).unwrap();
+        assert_eq!((r.back_to_review, r.new_round), (false, true));
+        assert!(
+            r.superseded
+                .reason
+                .contains("while approval round 1 for version 1 was open")
+        );
+        let r = reopen_on_new_version(Draft, Some(&open), &v2, "b@x.co", at()).unwrap();
+        assert_eq!((r.back_to_review, r.new_round), (false, false));
+        // Left alone: never submitted, in force (amendments), a rejected round.
+        assert!(reopen_on_new_version(Draft, None, &v2, "b@x.co", at()).is_none());
+        assert!(reopen_on_new_version(Active, Some(&approved), &v2, "b@x.co", at()).is_none());
+        let mut rejected = open.clone();
+        rejected
+            .decide(
+                "legal",
+                Role::Legal,
+                Decision::Reject,
+                "l@x.co",
+                at(),
+                Some("no"),
+            )
+            .unwrap();
+        assert!(reopen_on_new_version(InReview, Some(&rejected), &v2, "b@x.co", at()).is_none());
+        // A superseded round stays superseded whatever its steps say.
+        let mut s = approved.clone();
+        s.superseded = reopen_on_new_version(Approved, Some(&approved), &v2, "b@x.co", at())
+            .map(|r| r.superseded);
+        s.settle();
+        assert_eq!(s.state, ChainState::Superseded);
+    }
+
+    #[test]
+    fn only_the_approved_version_is_signed() {
+        let (v1, v2) = (version(1), version(2));
+        let approved = approved_round(&v1);
+        assert_eq!(
+            signable(Some(&approved), &v1, &v1.sha256, Some(&v1)).unwrap(),
+            &v1
+        );
+        // Another version's text is refused, naming both.
+        let e = signable(Some(&approved), &v1, &v2.sha256, Some(&v2)).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!(
+                "version 2 (SHA-256 {}) is not the approved version: approval round 1 approved version 1 (SHA-256 {}); only the approved version can be signed",
+                v2.sha256, v1.sha256
+            )
+        );
+        assert_eq!(e.field, "sha256");
+        let e = signable(Some(&approved), &v1, &"f".repeat(64), None).unwrap_err();
+        assert!(
+            e.message
+                .contains("does not match version 1, the approved version"),
+            "{e}"
+        );
+        // A version added after the approval cannot be signed under it.
+        let e = signable(Some(&approved), &v2, &v2.sha256, Some(&v2)).unwrap_err();
+        assert!(
+            e.message
+                .contains("version 1 is the approved version, but version 2 was added since"),
+            "{e}"
+        );
+        // An open round approves nothing yet.
+        let open = ApprovalChain::new(
+            2,
+            Some(v2.clone()),
+            ApprovalPolicy::default().chain_for(AgreementKind::Collaboration, None),
+        );
+        assert!(signable(Some(&open), &v2, &v2.sha256, Some(&v2)).is_err());
+        // Without any round, the latest version.
+        assert!(signable(None, &v2, &v2.sha256, Some(&v2)).is_ok());
+        let e = signable(None, &v2, &v1.sha256, Some(&v1)).unwrap_err();
+        assert!(
+            e.message
+                .contains("version 1's, but version 2 is the latest"),
+            "{e}"
+        );
+        let e = not_out_for_signature(AgreementStatus::InReview, Some(&open));
+        assert!(
+            e.message
+                .ends_with("it is in_review and approval round 2 for version 2 is open"),
+            "{e}"
+        );
     }
 }

@@ -113,6 +113,26 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount as people read it in a sentence, thousands grouped: `EUR 100,000`.
+    pub fn grouped(&self) -> String {
+        let text = self.amount.normalize().to_string();
+        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let mut out = String::with_capacity(text.len() + text.len() / 3);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if !frac.is_empty() {
+            out.push('.');
+            out.push_str(frac);
+        }
+        format!("{} {out}", self.currency)
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.currency, self.amount)
@@ -133,6 +153,15 @@ mod tests {
     #[test]
     fn code_list_is_sorted_so_binary_search_works() {
         assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn grouped_amounts_read_like_a_sentence() {
+        let g = |a: &str| Money::parse(a, "EUR").unwrap().grouped();
+        assert_eq!(g("100000"), "EUR 100,000");
+        assert_eq!(g("1200000.50"), "EUR 1,200,000.5");
+        assert_eq!(g("999"), "EUR 999");
+        assert_eq!(g("1000"), "EUR 1,000");
     }
 
     #[test]

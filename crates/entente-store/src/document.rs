@@ -73,7 +73,9 @@ impl Store {
         Ok((id, vid))
     }
 
-    /// Adds a new version to an agreement and merges what analysis found.
+    /// Adds a new version to an agreement and merges what analysis found. Before signature, a
+    /// new version reopens approval in the same transaction: the round that approved (or was
+    /// approving) the previous text is superseded and the new version needs its own round.
     pub async fn add_version(
         &self,
         actor: &Actor,
@@ -81,9 +83,11 @@ impl Store {
         version: &NewVersion,
         analysis: &VersionAnalysis,
     ) -> Result<VersionId> {
+        let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
-        lock_agreement(&mut tx, actor, id).await?;
+        let status = lock_agreement(&mut tx, actor, id).await?;
         let vid = insert_version(&mut tx, self.backend, actor, id, version, analysis).await?;
+        crate::governance::reopen_on_version(&mut tx, actor, id, status, today).await?;
         tx.commit().await?;
         Ok(vid)
     }

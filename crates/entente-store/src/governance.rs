@@ -1,6 +1,6 @@
 //! Lifecycle and governance storage: status moves with who/when/why and their gates,
-//! approval chains (policy per tenant, snapshot per agreement), signatures against a version's
-//! SHA-256, review cycles, and termination notices with their post-termination obligations.
+//! approval chains (policy per tenant, snapshot and version per round), signatures against the
+//! approved version's SHA-256, review cycles, and termination notices with their post-termination obligations.
 
 use crate::agreement::{
     load_parties, load_terms, lock_agreement, refresh_derived, touch, upsert_term,
@@ -9,7 +9,8 @@ use crate::row::{json, opt_date, parse_id, to_json, ts};
 use crate::{Actor, Result, Store, StoreError, Tx, audit, obligation};
 use entente_domain::access::Role;
 use entente_domain::approval::{
-    ApprovalChain, ApprovalPolicy, ApprovalStep, ChainState, Decision, StepStatus,
+    ApprovalChain, ApprovalPolicy, ApprovalStep, ChainState, Decision, StepStatus, Supersession,
+    VersionRef, not_out_for_signature, reopen_on_new_version, signable,
 };
 use entente_domain::keydates::current_term_end;
 use entente_domain::lifecycle::{
@@ -21,7 +22,7 @@ use entente_domain::obligation::Obligation;
 use entente_domain::terms::{Source, Sourced, TermField, TermValue};
 use entente_domain::{
     AgreementId, AgreementStatus, Date, OrganisationId, Period, ReviewId, SignatureId,
-    TerminationId, Timestamp, ValidationError, VersionId,
+    TerminationId, Timestamp, ValidationError,
 };
 use serde::Serialize;
 use sqlx::{Any, Row};
@@ -95,13 +96,9 @@ pub(crate) async fn apply_move(
     let facts = gate_facts(tx, &actor.org.to_string(), id, from, to, today).await?;
     let next = check_move(from, to, &facts)?;
     record_move(tx, actor, id, from, next, reason, via).await?;
-    // Entering review starts an approval round when none is open.
-    if next == AgreementStatus::InReview
-        && latest_round(tx, id)
-            .await?
-            .is_none_or(|c| c.state != ChainState::Open)
-    {
-        start_round(tx, actor, id).await?;
+    // Entering review starts an approval round when none is open for the latest version.
+    if next == AgreementStatus::InReview {
+        current_round(tx, actor, id).await?;
     }
     // Coming into force schedules the first review.
     if next.in_force() && !from.in_force() {
@@ -175,7 +172,7 @@ async fn gate_facts(
     };
     match (from, to) {
         (InReview, Approved) => {
-            f.approval_pending = latest_round(tx, id).await?.map(|c| {
+            f.approval_pending = latest_round(tx, org, id).await?.map(|c| {
                 c.steps
                     .iter()
                     .filter(|s| s.status != StepStatus::Approved)
@@ -184,11 +181,11 @@ async fn gate_facts(
             });
         }
         (OutForSignature, Active) => {
-            if let Some((vid, _, _)) = latest_version(tx, org, id).await? {
+            if let Some(v) = latest_version(tx, org, id).await? {
                 f.has_version = true;
                 let parties = load_parties(&mut **tx, org, id).await?;
                 let sigs = load_signatures(tx, org, id).await?;
-                f.unsigned = unsigned_parties(&parties, &sigs, vid);
+                f.unsigned = unsigned_parties(&parties, &sigs, v.id);
             }
         }
         (_, WindDown) | (TerminationNotice, Active) => {
@@ -279,11 +276,7 @@ async fn open_duties(
 }
 
 /// The latest version of an agreement: id, number, SHA-256.
-async fn latest_version(
-    tx: &mut Tx,
-    org: &str,
-    id: AgreementId,
-) -> Result<Option<(VersionId, u32, String)>> {
+async fn latest_version(tx: &mut Tx, org: &str, id: AgreementId) -> Result<Option<VersionRef>> {
     let row: Option<(String, i64, String)> = sqlx::query_as(
         "select version_id, number, sha256 from document_version where organisation_id = $1 and agreement_id = $2 \
          order by number desc limit 1",
@@ -292,18 +285,121 @@ async fn latest_version(
     .bind(id.to_string())
     .fetch_optional(&mut **tx)
     .await?;
-    row.map(|(v, n, s)| Ok((parse_id(&v)?, n as u32, s)))
-        .transpose()
+    row.map(|(v, n, s)| {
+        Ok(VersionRef {
+            id: parse_id(&v)?,
+            number: n as u32,
+            sha256: s,
+        })
+    })
+    .transpose()
 }
 
-const STEP_COLUMNS: &str =
-    "round, ordinal, stage, name, role, reason, status, decided_by, decided_at, comment";
+/// The version of an agreement whose document has this SHA-256, if any.
+async fn version_with_sha(tx: &mut Tx, id: AgreementId, sha: &str) -> Result<Option<VersionRef>> {
+    let row: Option<(String, i64, String)> = sqlx::query_as(
+        "select version_id, number, sha256 from document_version where agreement_id = $1 and sha256 = $2 \
+         order by number desc limit 1",
+    )
+    .bind(id.to_string())
+    .bind(sha)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|(v, n, s)| {
+        Ok(VersionRef {
+            id: parse_id(&v)?,
+            number: n as u32,
+            sha256: s,
+        })
+    })
+    .transpose()
+}
 
-fn chains_from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Vec<ApprovalChain>> {
-    let mut out: Vec<ApprovalChain> = Vec::new();
-    for r in rows {
+/// A version named by the columns `{prefix}version_id`, `{prefix}number`, `{prefix}sha256` of
+/// a row (all null when there is none).
+fn version_in(r: &sqlx::any::AnyRow, prefix: &str) -> Result<Option<VersionRef>> {
+    let id: Option<String> = r.try_get(format!("{prefix}version_id").as_str())?;
+    let number: Option<i64> = r.try_get(format!("{prefix}number").as_str())?;
+    let sha: Option<String> = r.try_get(format!("{prefix}sha256").as_str())?;
+    match (id, number, sha) {
+        (Some(id), Some(n), Some(sha)) => Ok(Some(VersionRef {
+            id: parse_id(&id)?,
+            number: n as u32,
+            sha256: sha,
+        })),
+        (None, _, _) => Ok(None),
+        (Some(id), _, _) => Err(StoreError::Corrupt(format!(
+            "approval names version {id}, which has no number or SHA-256"
+        ))),
+    }
+}
+
+/// The approval rounds of an agreement, oldest first (only the latest with `latest_only`),
+/// each with its version, supersession and steps.
+async fn load_rounds(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    id: AgreementId,
+    latest_only: bool,
+) -> Result<Vec<ApprovalChain>> {
+    let only = if latest_only {
+        " and r.round = (select max(round) from approval_round where agreement_id = $2)"
+    } else {
+        ""
+    };
+    let rounds = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "select r.round, r.version_id, v.number, r.sha256, r.superseded_at, r.superseded_by, r.superseded_reason, \
+         r.superseded_version_id as new_version_id, n.number as new_number, n.sha256 as new_sha256 \
+         from approval_round r left join document_version v on v.version_id = r.version_id \
+         left join document_version n on n.version_id = r.superseded_version_id \
+         where r.organisation_id = $1 and r.agreement_id = $2{only} order by r.round"
+    )))
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rounds.len());
+    for r in &rounds {
+        let round: i64 = r.try_get("round")?;
+        let superseded = match r.try_get::<Option<String>, _>("superseded_at")? {
+            None => None,
+            Some(at) => Some(Supersession {
+                at: ts(&at)?,
+                by: r
+                    .try_get::<Option<String>, _>("superseded_by")?
+                    .unwrap_or_default(),
+                version: version_in(r, "new_")?.ok_or_else(|| {
+                    StoreError::Corrupt(format!("approval round {round} superseded by no version"))
+                })?,
+                reason: r
+                    .try_get::<Option<String>, _>("superseded_reason")?
+                    .unwrap_or_default(),
+            }),
+        };
+        out.push(ApprovalChain {
+            round: round as u32,
+            version: version_in(r, "")?,
+            steps: Vec::new(),
+            state: ChainState::Open,
+            superseded,
+            warnings: Vec::new(),
+        });
+    }
+    let steps = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "select s.round, s.stage, s.name, s.role, s.reason, s.status, s.decided_by, s.decided_at, s.comment, \
+         s.version_id, v.number, s.sha256, s.value_unknown from approval_step s \
+         left join document_version v on v.version_id = s.version_id \
+         where s.organisation_id = $1 and s.agreement_id = $2{} order by s.round, s.ordinal",
+        only.replace("r.round", "s.round")
+    )))
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &steps {
         let round: i64 = r.try_get("round")?;
         let stage: i64 = r.try_get("stage")?;
+        let unknown: i64 = r.try_get("value_unknown")?;
         let decided_at: Option<String> = r.try_get("decided_at")?;
         let step = ApprovalStep {
             name: r.try_get("name")?,
@@ -316,31 +412,25 @@ fn chains_from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Vec<ApprovalChain>> {
             decided_by: r.try_get("decided_by")?,
             decided_at: decided_at.map(|t| ts(&t)).transpose()?,
             comment: r.try_get("comment")?,
+            version: version_in(r, "")?,
+            value_unknown: unknown != 0,
         };
-        match out.last_mut() {
-            Some(c) if c.round == round as u32 => c.steps.push(step),
-            _ => out.push(ApprovalChain {
-                round: round as u32,
-                steps: vec![step],
-                state: ChainState::Open,
-            }),
-        }
+        out.iter_mut()
+            .find(|c| i64::from(c.round) == round)
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("approval step of a missing round {round}"))
+            })?
+            .steps
+            .push(step);
     }
     for c in &mut out {
-        c.state = c.compute_state();
+        c.settle();
     }
     Ok(out)
 }
 
-async fn latest_round(tx: &mut Tx, id: AgreementId) -> Result<Option<ApprovalChain>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "select {STEP_COLUMNS} from approval_step where agreement_id = $1 and round = \
-         (select max(round) from approval_step where agreement_id = $1) order by ordinal"
-    )))
-    .bind(id.to_string())
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(chains_from_rows(&rows)?.pop())
+async fn latest_round(tx: &mut Tx, org: &str, id: AgreementId) -> Result<Option<ApprovalChain>> {
+    Ok(load_rounds(tx, org, id, true).await?.pop())
 }
 
 async fn load_policy<'e, E>(ex: E, org: &str) -> Result<ApprovalPolicy>
@@ -355,9 +445,47 @@ where
     p.map_or_else(|| Ok(ApprovalPolicy::default()), |p| json(&p))
 }
 
-/// Starts the next approval round from the tenant's current policy (the snapshot is stored).
+/// Rounds stored before rounds recorded their version (migration 14) get their row, with the
+/// version that was the latest when the round started; their decisions are taken to be made on
+/// it. Runs at start-up and does nothing once every round has its row.
+pub(crate) async fn version_earlier_rounds(pool: &sqlx::AnyPool) -> Result<()> {
+    let latest_then = |col: &str| {
+        format!(
+            "(select v.{col} from document_version v where v.agreement_id = r.agreement_id \
+             and v.created_at <= r.started order by v.number desc limit 1)"
+        )
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "insert into approval_round (organisation_id, agreement_id, round, version_id, sha256, created_at, updated_at) \
+         select r.organisation_id, r.agreement_id, r.round, {}, {}, r.started, r.started \
+         from (select organisation_id, agreement_id, round, min(created_at) as started from approval_step \
+               group by organisation_id, agreement_id, round) r \
+         where not exists (select 1 from approval_round x where x.agreement_id = r.agreement_id and x.round = r.round) \
+         on conflict (agreement_id, round) do nothing",
+        latest_then("version_id"),
+        latest_then("sha256")
+    )))
+    .execute(pool)
+    .await?;
+    // Decisions of those rounds; idempotent, so a start-up stopped between the two catches up.
+    sqlx::query(
+        "update approval_step set \
+         version_id = (select r.version_id from approval_round r where r.agreement_id = approval_step.agreement_id \
+             and r.round = approval_step.round), \
+         sha256 = (select r.sha256 from approval_round r where r.agreement_id = approval_step.agreement_id \
+             and r.round = approval_step.round) \
+         where decided_at is not null and version_id is null",
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Starts the next approval round from the tenant's current policy (the snapshot is stored),
+/// for the agreement's latest version.
 async fn start_round(tx: &mut Tx, actor: &Actor, id: AgreementId) -> Result<ApprovalChain> {
     let org = actor.org.to_string();
+    let version = latest_version(tx, &org, id).await?;
     let policy = load_policy(&mut **tx, &org).await?;
     let kind: String = sqlx::query_scalar("select kind from agreement where agreement_id = $1")
         .bind(id.to_string())
@@ -371,17 +499,33 @@ async fn start_round(tx: &mut Tx, actor: &Actor, id: AgreementId) -> Result<Appr
         _ => None,
     };
     let round: i64 = sqlx::query_scalar(
-        "select coalesce(max(round), 0) + 1 from approval_step where agreement_id = $1",
+        "select coalesce(max(round), 0) + 1 from approval_round where agreement_id = $1",
     )
     .bind(id.to_string())
     .fetch_one(&mut **tx)
     .await?;
-    let chain = ApprovalChain::new(round as u32, policy.chain_for(kind, value.as_ref()));
+    let chain = ApprovalChain::new(
+        round as u32,
+        version.clone(),
+        policy.chain_for(kind, value.as_ref()),
+    );
     let now = tx.now_text();
+    sqlx::query(
+        "insert into approval_round (organisation_id, agreement_id, round, version_id, sha256, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&org)
+    .bind(id.to_string())
+    .bind(round)
+    .bind(version.as_ref().map(|v| v.id.to_string()))
+    .bind(version.as_ref().map(|v| v.sha256.clone()))
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
     for (i, s) in chain.steps.iter().enumerate() {
         sqlx::query(
             "insert into approval_step (approval_step_id, organisation_id, agreement_id, round, ordinal, stage, name, role, reason, \
-             status, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             status, value_unknown, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
         )
         .bind(uuid::Uuid::now_v7().to_string())
         .bind(&org)
@@ -393,6 +537,7 @@ async fn start_round(tx: &mut Tx, actor: &Actor, id: AgreementId) -> Result<Appr
         .bind(s.role.as_str())
         .bind(&s.reason)
         .bind(s.status.as_str())
+        .bind(i64::from(s.value_unknown))
         .bind(&now)
         .execute(&mut **tx)
         .await?;
@@ -404,10 +549,135 @@ async fn start_round(tx: &mut Tx, actor: &Actor, id: AgreementId) -> Result<Appr
         "agreement",
         &id.to_string(),
         Some(id),
-        serde_json::json!({ "round": round, "steps": chain.steps.iter().map(|s| serde_json::json!({"name": s.name, "role": s.role, "stage": s.stage, "reason": s.reason})).collect::<Vec<_>>() }),
+        serde_json::json!({
+            "round": round,
+            "version": version.as_ref().map(|v| v.number),
+            "version_id": version.as_ref().map(|v| v.id),
+            "sha256": version.as_ref().map(|v| &v.sha256),
+            "steps": chain.steps.iter().map(|s| serde_json::json!({"name": s.name, "role": s.role, "stage": s.stage, "reason": s.reason})).collect::<Vec<_>>(),
+            "warnings": chain.warnings,
+        }),
     )
     .await?;
     Ok(chain)
+}
+
+/// Marks round `round` superseded (its undecided steps become `cancelled`) and audits why.
+async fn supersede(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: AgreementId,
+    old: &ApprovalChain,
+    why: &Supersession,
+) -> Result<()> {
+    let at = why.at.to_string();
+    sqlx::query(
+        "update approval_round set superseded_at = $1, superseded_by = $2, superseded_version_id = $3, superseded_reason = $4, \
+         updated_at = $1 where agreement_id = $5 and round = $6 and superseded_at is null",
+    )
+    .bind(&at)
+    .bind(&why.by)
+    .bind(why.version.id.to_string())
+    .bind(&why.reason)
+    .bind(id.to_string())
+    .bind(i64::from(old.round))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "update approval_step set status = 'cancelled', updated_at = $1 where agreement_id = $2 and round = $3 and status = 'pending'",
+    )
+    .bind(&at)
+    .bind(id.to_string())
+    .bind(i64::from(old.round))
+    .execute(&mut **tx)
+    .await?;
+    audit::append(
+        tx,
+        actor,
+        "approval.supersede",
+        "agreement",
+        &id.to_string(),
+        Some(id),
+        serde_json::json!({
+            "round": old.round,
+            "was": old.state.to_string(),
+            "version": old.version.as_ref().map(|v| v.number),
+            "sha256": old.version.as_ref().map(|v| &v.sha256),
+            "new_version": why.version.number,
+            "new_sha256": why.version.sha256,
+            "reason": why.reason,
+        }),
+    )
+    .await
+}
+
+/// The open round for the agreement's latest version: the latest round when it is open and
+/// for that version; else a new round (an open round for an older version is superseded first).
+async fn current_round(tx: &mut Tx, actor: &Actor, id: AgreementId) -> Result<ApprovalChain> {
+    let org = actor.org.to_string();
+    let latest = latest_version(tx, &org, id).await?;
+    match latest_round(tx, &org, id).await? {
+        Some(c) if c.state == ChainState::Open && c.check_current(latest.as_ref()).is_ok() => Ok(c),
+        Some(c) if c.state == ChainState::Open => {
+            // Only rounds older than version tracking can be open for an older version:
+            // versions added since supersede the open round.
+            if let Some(v) = &latest {
+                let why = Supersession {
+                    at: tx.now(),
+                    by: actor.name.clone(),
+                    version: v.clone(),
+                    reason: format!(
+                        "approval round {} was open for an earlier text; version {} needs its own approval",
+                        c.round, v.number
+                    ),
+                };
+                supersede(tx, actor, id, &c, &why).await?;
+            }
+            start_round(tx, actor, id).await
+        }
+        _ => start_round(tx, actor, id).await,
+    }
+}
+
+/// After a version was added to an agreement before signature: supersedes the round that no longer
+/// covers the text, moves an approved agreement (or one out for signature) back to review, and
+/// starts a round for the new version (`approval::reopen_on_new_version` decides).
+pub(crate) async fn reopen_on_version(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: AgreementId,
+    status: AgreementStatus,
+    today: Date,
+) -> Result<()> {
+    let org = actor.org.to_string();
+    let new = latest_version(tx, &org, id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("no version after adding one".into()))?;
+    let latest = latest_round(tx, &org, id).await?;
+    let Some(r) = reopen_on_new_version(status, latest.as_ref(), &new, &actor.name, tx.now())
+    else {
+        return Ok(());
+    };
+    if let Some(old) = &latest {
+        supersede(tx, actor, id, old, &r.superseded).await?;
+    }
+    if r.back_to_review {
+        // Entering review starts the round for the new version.
+        apply_move(
+            tx,
+            actor,
+            id,
+            status,
+            AgreementStatus::InReview,
+            Some(&r.superseded.reason),
+            Via::Approval,
+            today,
+        )
+        .await?;
+    } else if r.new_round {
+        start_round(tx, actor, id).await?;
+    }
+    Ok(())
 }
 
 async fn load_signatures(tx: &mut Tx, org: &str, id: AgreementId) -> Result<Vec<Signature>> {
@@ -770,25 +1040,20 @@ impl Store {
         Ok(())
     }
 
-    /// Every approval round of an agreement, oldest first.
+    /// Every approval round of an agreement, oldest first, each with the version it approves.
     pub async fn approval_rounds(
         &self,
         actor: &Actor,
         id: AgreementId,
     ) -> Result<Vec<ApprovalChain>> {
         self.check_visible(actor, id).await?;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select {STEP_COLUMNS} from approval_step where organisation_id = $1 and agreement_id = $2 order by round, ordinal"
-        )))
-        .bind(actor.org.to_string())
-        .bind(id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        chains_from_rows(&rows)
+        let mut conn = self.pool.acquire().await?;
+        load_rounds(&mut conn, &actor.org.to_string(), id, false).await
     }
 
-    /// Submits an agreement for approval: a draft moves to review (which starts a round); an
-    /// agreement in review whose last round was rejected starts the next round.
+    /// Submits an agreement for approval: a draft moves to review (which starts a round for
+    /// its latest version); an agreement in review whose last round was rejected starts the
+    /// next round.
     pub async fn submit_for_approval(
         &self,
         actor: &Actor,
@@ -813,8 +1078,11 @@ impl Store {
                 .await?;
             }
             AgreementStatus::InReview => {
-                if let Some(c) = latest_round(&mut tx, id).await?
+                let org = actor.org.to_string();
+                let latest = latest_version(&mut tx, &org, id).await?;
+                if let Some(c) = latest_round(&mut tx, &org, id).await?
                     && c.state == ChainState::Open
+                    && c.check_current(latest.as_ref()).is_ok()
                 {
                     return Err(StoreError::Conflict(format!(
                         "approval round {} is still open (pending: {}); decide it first",
@@ -822,7 +1090,7 @@ impl Store {
                         c.pending().join(", ")
                     )));
                 }
-                start_round(&mut tx, actor, id).await?;
+                current_round(&mut tx, actor, id).await?;
             }
             other => {
                 return Err(ValidationError::new(
@@ -832,7 +1100,7 @@ impl Store {
                 .into());
             }
         }
-        let chain = latest_round(&mut tx, id)
+        let chain = latest_round(&mut tx, &actor.org.to_string(), id)
             .await?
             .ok_or_else(|| StoreError::Corrupt("approval round missing after submission".into()))?;
         touch(&mut tx, id, &self.now_text()).await?;
@@ -862,25 +1130,30 @@ impl Store {
             )
             .into());
         }
-        let mut chain = latest_round(&mut tx, id).await?.ok_or_else(|| {
+        let org = actor.org.to_string();
+        let mut chain = latest_round(&mut tx, &org, id).await?.ok_or_else(|| {
             StoreError::from(ValidationError::new(
                 "step",
                 "no approval round was started; submit the agreement first",
             ))
         })?;
+        // A decision is made on the text the round is for, which must still be the latest.
+        chain.check_current(latest_version(&mut tx, &org, id).await?.as_ref())?;
         let before = chain.clone();
         let now = self.now_text();
         let state = chain.decide(step, role, decision, &actor.name, ts(&now)?, comment)?;
         for (i, (a, b)) in before.steps.iter().zip(&chain.steps).enumerate() {
             if a != b {
                 sqlx::query(
-                    "update approval_step set status = $1, decided_by = $2, decided_at = $3, comment = $4, updated_at = $5 \
-                     where agreement_id = $6 and round = $7 and ordinal = $8 and status = 'pending'",
+                    "update approval_step set status = $1, decided_by = $2, decided_at = $3, comment = $4, version_id = $5, \
+                     sha256 = $6, updated_at = $7 where agreement_id = $8 and round = $9 and ordinal = $10 and status = 'pending'",
                 )
                 .bind(b.status.as_str())
                 .bind(b.decided_by.clone())
                 .bind(b.decided_at.map(|t| t.to_string()))
                 .bind(b.comment.clone())
+                .bind(b.version.as_ref().map(|v| v.id.to_string()))
+                .bind(b.version.as_ref().map(|v| v.sha256.clone()))
                 .bind(&now)
                 .bind(id.to_string())
                 .bind(i64::from(chain.round))
@@ -905,7 +1178,12 @@ impl Store {
             "agreement",
             &id.to_string(),
             Some(id),
-            serde_json::json!({ "round": chain.round, "step": decided, "role": role, "comment": comment, "chain": state.to_string() }),
+            serde_json::json!({
+                "round": chain.round, "step": decided, "role": role, "comment": comment, "chain": state.to_string(),
+                "version": chain.version.as_ref().map(|v| v.number),
+                "version_id": chain.version.as_ref().map(|v| v.id),
+                "sha256": chain.version.as_ref().map(|v| &v.sha256),
+            }),
         )
         .await?;
         let status = match state {
@@ -922,16 +1200,18 @@ impl Store {
                 )
                 .await?
             }
-            ChainState::Rejected | ChainState::Open => cur,
+            ChainState::Rejected | ChainState::Open | ChainState::Superseded => cur,
         };
         touch(&mut tx, id, &now).await?;
         tx.commit().await?;
         Ok((chain, status))
     }
 
-    /// Records a party's signature on the latest version, whose SHA-256 the signer confirms.
-    /// When every party has signed that version, the agreement becomes active (and, if it
-    /// states no effective date, takes effect on the last signature's date).
+    /// Records a party's signature on the approved version, whose SHA-256 the signer confirms
+    /// (`approval::signable`: the version the last approval round approved, still the latest;
+    /// the latest when the agreement was never submitted). When every party has signed that
+    /// version, the agreement becomes active (and, if it states no effective date, takes effect
+    /// on the last signature's date).
     pub async fn sign_agreement(
         &self,
         actor: &Actor,
@@ -941,41 +1221,24 @@ impl Store {
         let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
         let cur = lock_agreement(&mut tx, actor, id).await?;
-        if cur != AgreementStatus::OutForSignature {
-            return Err(ValidationError::new(
-                "status",
-                format!(
-                    "signatures are recorded while the agreement is out_for_signature; it is {cur}"
-                ),
-            )
-            .into());
-        }
         let org = actor.org.to_string();
-        let Some((vid, number, sha)) = latest_version(&mut tx, &org, id).await? else {
+        let approval = latest_round(&mut tx, &org, id).await?;
+        if cur != AgreementStatus::OutForSignature {
+            return Err(not_out_for_signature(cur, approval.as_ref()).into());
+        }
+        let Some(latest) = latest_version(&mut tx, &org, id).await? else {
             return Err(ValidationError::new(
                 "sha256",
                 "the agreement has no document version to sign",
             )
             .into());
         };
-        if sig.sha256 != sha {
-            let other: Option<i64> = sqlx::query_scalar(
-                "select number from document_version where agreement_id = $1 and sha256 = $2 order by number desc limit 1",
-            )
-            .bind(id.to_string())
-            .bind(&sig.sha256)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let msg = match other {
-                Some(n) => format!(
-                    "this SHA-256 is version {n}'s, but version {number} is the latest; sign the latest version ({sha})"
-                ),
-                None => {
-                    format!("does not match the latest version {number} (its SHA-256 is {sha})")
-                }
-            };
-            return Err(ValidationError::new("sha256", msg).into());
-        }
+        let matching = version_with_sha(&mut tx, id, &sig.sha256).await?;
+        let VersionRef {
+            id: vid,
+            number,
+            sha256: sha,
+        } = signable(approval.as_ref(), &latest, &sig.sha256, matching.as_ref())?.clone();
         let parties = load_parties(&mut *tx, &org, id).await?;
         let party = find_party(&parties, &sig.party).ok_or_else(|| {
             let names: Vec<_> = parties.iter().map(|p| p.legal_name.as_str()).collect();

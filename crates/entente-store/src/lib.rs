@@ -348,6 +348,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         migrate::migrator(self.backend).run(&self.pool).await?;
         obligation::key_unkeyed_rows(&self.pool).await?;
+        governance::version_earlier_rounds(&self.pool).await?;
         Ok(())
     }
 

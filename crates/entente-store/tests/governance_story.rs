@@ -216,7 +216,7 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             .unwrap_err();
         assert!(
             e.to_string()
-                .contains("does not match the latest version 1"),
+                .contains("does not match version 1, the approved version"),
             "{e}"
         );
         let (_, st) = s
@@ -453,6 +453,92 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
 }
 
 entente_store::on_each_backend!(an_agreement_goes_from_draft_to_closed_through_its_gates);
+
+/// Rounds stored before rounds recorded their version get, at start-up, the version that was
+/// the latest when they started: a text added since cannot be signed under their approval.
+async fn rounds_from_before_versions_were_recorded_approve_the_text_of_their_time() {
+    for db in TestDb::all().await.unwrap() {
+        let s = &db.store;
+        let label = format!("{:?}", db.backend());
+        s.clock().set(Timestamp::parse(START).unwrap());
+        let org = s.ensure_organisation("old", "Old").await.unwrap();
+        let me = Actor::new(org, "legal@example.com");
+        let id = s
+            .create_agreement(&me, &new_agreement("1000"))
+            .await
+            .unwrap();
+        s.add_version(
+            &me,
+            id,
+            &text_version("v1.txt", V1),
+            &VersionAnalysis::default(),
+        )
+        .await
+        .unwrap();
+        s.clock()
+            .set(Timestamp::parse("2026-03-02T10:00:00Z").unwrap());
+        s.submit_for_approval(&me, id, None).await.unwrap();
+        s.decide_approval(&me, Role::Legal, id, "legal", Decision::Approve, None)
+            .await
+            .unwrap();
+        // As an installation upgraded from before migration 14 has them: no round rows, no
+        // versions on the decisions, and a version added after the approval left unnoticed.
+        for sql in [
+            "delete from approval_round where agreement_id = $1",
+            "update approval_step set version_id = null, sha256 = null where agreement_id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(id.to_string())
+                .execute(s.pool())
+                .await
+                .unwrap();
+        }
+        s.clock()
+            .set(Timestamp::parse("2026-03-02T11:00:00Z").unwrap());
+        s.add_version(
+            &me,
+            id,
+            &text_version("v2.txt", V2),
+            &VersionAnalysis::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            s.get_agreement(&me, id).await.unwrap().status,
+            AgreementStatus::Approved
+        );
+        s.migrate().await.unwrap();
+
+        let rounds = s.approval_rounds(&me, id).await.unwrap();
+        let v1 = rounds[0].version.clone().expect("the round's version");
+        assert_eq!(
+            (v1.number, v1.sha256.as_str()),
+            (1, sha256_hex(V1.as_bytes()).as_str()),
+            "{label}"
+        );
+        assert_eq!(rounds[0].steps[0].version.as_ref(), Some(&v1));
+        s.move_agreement(&me, id, AgreementStatus::OutForSignature, None, today())
+            .await
+            .unwrap();
+        let e = s
+            .sign_agreement(
+                &me,
+                id,
+                &sign("Globex", &sha256_hex(V2.as_bytes()), "2026-03-01"),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("version 1 is the approved version, but version 2 was added since"),
+            "{label}: {e}"
+        );
+    }
+}
+
+entente_store::on_each_backend!(
+    rounds_from_before_versions_were_recorded_approve_the_text_of_their_time
+);
 
 async fn disputes_escalate_when_their_clock_runs_out_and_close_with_an_outcome() {
     for db in TestDb::all().await.unwrap() {

@@ -63,9 +63,21 @@ fn the_lifecycle_commands_take_an_agreement_from_draft_to_wind_down() {
         .unwrap()
         .to_owned();
 
-    // Approval with a rejection first.
+    // Approval with a rejection first. The round names the version it approves; the text
+    // states no contract value, so the value-based steps apply and the output says why.
     let chain = ok(&entente(data, &["approve", &id, "--submit"]));
     assert!(chain.contains("legal"), "{chain}");
+    let sha = entente_domain::document::sha256_hex(V1.as_bytes());
+    assert!(
+        chain.contains(&format!("round 1 — open — version 1 (sha256 {sha})")),
+        "{chain}"
+    );
+    assert!(
+        chain.contains(
+            "note: contract value unknown: finance approval required by the rule 'EUR 100,000 or more'"
+        ),
+        "{chain}"
+    );
     let refused = entente(data, &["approve", &id, "--step", "legal", "--reject"]);
     assert_eq!(
         refused.status.code(),
@@ -88,10 +100,18 @@ fn the_lifecycle_commands_take_an_agreement_from_draft_to_wind_down() {
         data,
         &["approve", &id, "--submit", "--comment", "clause added"],
     ));
-    let approved = ok(&entente(
+    let legal = ok(&entente(
         data,
         &["approve", &id, "--step", "legal", "--comment", "fine"],
     ));
+    assert!(
+        legal.contains("by ")
+            && legal.contains(" on version 1")
+            && legal.contains("agreement is in_review"),
+        "{legal}"
+    );
+    ok(&entente(data, &["approve", &id, "--step", "finance"]));
+    let approved = ok(&entente(data, &["approve", &id, "--step", "executive"]));
     assert!(approved.contains("agreement is approved"), "{approved}");
 
     // Illegal moves name the current state and the allowed ones.

@@ -1,10 +1,11 @@
 //! Extraction: the shared document context (sentences, dates, periods, money, clause hits)
-//! and the extractors for parties, key terms and obligations built on it.
+//! and the extractors for parties, key terms (contract value among them) and obligations built on it.
 
 pub(crate) mod law;
 pub(crate) mod obligations;
 pub(crate) mod parties;
 pub(crate) mod terms;
+pub(crate) mod value;
 pub(crate) mod values;
 
 use crate::classify::{Classified, Hit};

@@ -1,5 +1,5 @@
 //! Key-term extractors: dates, term and renewal, notice periods, termination rights, cure
-//! period, liability cap and exclusions, indemnity, confidentiality, IP, disputes, fees.
+//! period, liability cap and exclusions, indemnity, confidentiality, IP, disputes, fees, value.
 
 use super::parties::PartyFound;
 use super::values::{PeriodHit, ordinal_to_number, words_to_number};
@@ -106,6 +106,7 @@ pub(crate) struct KeyTerms {
     pub(crate) non_compete: Option<Found<Restriction>>,
     pub(crate) payment: Vec<Found<PaymentTerm>>,
     pub(crate) review_cycle: Option<Found<Period>>,
+    pub(crate) contract_value: Option<Found<super::value::ContractValue>>,
 }
 
 fn re(s: &str) -> Regex {
@@ -1712,6 +1713,8 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> KeyTerms {
         None => agreement_date.as_ref().map(|f| f.value),
     };
     let expiration_date = expiration(doc, &cands, start, initial_term.as_ref());
+    let contract_value =
+        super::value::contract_value(doc, parties, initial_term.as_ref().map(|f| f.value));
     KeyTerms {
         agreement_date,
         effective_date,
@@ -1734,6 +1737,7 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> KeyTerms {
         non_compete: restriction(doc, "non_compete"),
         payment: payment_terms(doc),
         review_cycle: review_cycle(doc),
+        contract_value,
     }
 }
 

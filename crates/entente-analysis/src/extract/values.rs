@@ -269,7 +269,7 @@ pub(crate) struct MoneyHit {
 
 static MONEY_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<sym>us\s?\$|u\.s\.\s?\$|c\$|a\$|\$|€|£|¥|(?-u:\b)(?:usd|eur|gbp|chf|cad|aud|jpy|cny|rmb|inr|sek|nok|dkk|sgd|hkd)(?-u:\b))\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(?P<mult>million|billion|thousand|mm|m|bn|k)(?-u:\b))?|(?-u:\b)(?P<num2>\d{1,3}(?:[,.]\d{3})+(?:[.,]\d+)?|\d+(?:\.\d+)?)(?:\s*(?P<mult2>million|billion|thousand))?\s*(?P<cur2>usd|eur|euros?|gbp|chf|u\.s\.\s+dollars|us\s+dollars|dollars|pounds\s+sterling|pounds|swiss\s+francs|yen|rmb|renminbi)(?-u:\b)",
+        r"(?P<sym>us\s?\$|u\.s\.\s?\$|c\$|a\$|\$|€|£|¥|(?-u:\b)(?:usd|eur|gbp|chf|cad|aud|jpy|cny|rmb|inr|sek|nok|dkk|sgd|hkd)(?-u:\b))\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:\.\d+)?)(?:\s*(?P<mult>million|billion|thousand|mm|m|bn|k)(?-u:\b))?|(?-u:\b)(?P<num2>\d{1,3}(?:[,.]\d{3})+(?:[.,]\d+)?|\d+(?:\.\d+)?)(?:\s*(?P<mult2>million|billion|thousand))?\s*(?P<cur2>usd|eur|euros?|gbp|chf|u\.s\.\s+dollars|us\s+dollars|dollars|pounds\s+sterling|pounds|swiss\s+francs|yen|rmb|renminbi)(?-u:\b)",
     )
     .unwrap_or_else(|e| panic!("money regex: {e}"))
 });
@@ -321,8 +321,15 @@ pub(crate) fn find_money(lower: &str) -> Vec<MoneyHit> {
             continue;
         };
         let mut digits = num.as_str().to_owned();
-        // European thousands dots ("1.000.000 EUR") vs decimal point.
+        // European thousands dots ("1.000.000 EUR", "EUR 250.000") vs decimal point. One dot
+        // before exactly three digits groups thousands: no one writes EUR 250.000 for 250 (but
+        // "2.125 million" is a decimal).
+        let one_group = mult.is_none()
+            && !digits.contains(',')
+            && digits.matches('.').count() == 1
+            && digits.rsplit('.').next().is_some_and(|d| d.len() == 3);
         if digits.matches('.').count() > 1
+            || one_group
             || (digits.contains('.') && digits.contains(',') && digits.find('.') < digits.find(','))
         {
             digits = digits.replace('.', "").replace(',', ".");
@@ -409,6 +416,27 @@ mod tests {
         assert_eq!(dates("6/21/99", false), ["1999-06-21"]);
         assert_eq!(dates("1st March, 2024", true), ["2024-03-01"]);
         assert!(dates("February 31, 2025", false).is_empty());
+    }
+
+    #[test]
+    fn european_thousands_dots_are_thousands() {
+        let v: Vec<_> = find_money(
+            "eur 250.000, eur 1.200.000, 250.000 eur, usd 1.500,50, $2.125 million, $1.5 million",
+        )
+        .iter()
+        .map(|h| h.money.to_string())
+        .collect();
+        assert_eq!(
+            v,
+            [
+                "EUR 250000",
+                "EUR 1200000",
+                "EUR 250000",
+                "USD 1500.5",
+                "USD 2125000",
+                "USD 1500000"
+            ]
+        );
     }
 
     #[test]

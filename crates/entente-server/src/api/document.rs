@@ -148,7 +148,8 @@ async fn list_versions(
 
 #[utoipa::path(post, path = "/api/agreements/{id}/versions", tag = "documents", params(("id" = AgreementId, Path), VersionQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = DocumentVersion), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, description = "the new version; before signature it supersedes the approval round of the previous text, and an agreement approved or out for signature goes back to in_review with a round for this version", body = DocumentVersion),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn add_version(
     State(s): State<AppState>,
     caller: Caller,

@@ -125,7 +125,7 @@ async fn set_closeout_checklist(
 }
 
 #[utoipa::path(get, path = "/api/agreements/{id}/approvals", tag = "lifecycle", params(("id" = AgreementId, Path)),
-    responses((status = 200, description = "every approval round (the chain snapshot and its decisions), oldest first", body = Vec<ApprovalChain>),
+    responses((status = 200, description = "every approval round, oldest first: the version it approves (id, number, SHA-256), the chain snapshot and its decisions (each with the version decided on), why a later version superseded it, and warnings about steps required because the contract value is unknown", body = Vec<ApprovalChain>),
         (status = 404, description = "no such agreement", body = P)))]
 async fn list_approvals(
     State(s): State<AppState>,
@@ -145,7 +145,7 @@ pub(crate) struct Submission {
 }
 
 #[utoipa::path(post, path = "/api/agreements/{id}/approvals", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = Submission,
-    responses((status = 201, description = "a new approval round from the current policy", body = ApprovalChain),
+    responses((status = 201, description = "a new approval round from the current policy for the latest version; `warnings` says which steps apply only because the contract value is unknown", body = ApprovalChain),
         (status = 404, description = "no such agreement", body = P), (status = 409, description = "a round is still open", body = P),
         (status = 422, description = "the agreement is neither a draft nor in review", body = P)))]
 async fn submit_for_approval(
@@ -184,7 +184,7 @@ pub(crate) struct DecisionOutcome {
 #[utoipa::path(post, path = "/api/agreements/{id}/approvals/decisions", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = StepDecision,
     responses((status = 200, description = "the round after the decision; the agreement is approved when the last step approves", body = DecisionOutcome),
         (status = 404, description = "no such agreement", body = P),
-        (status = 422, description = "not the caller's role, step not due yet, already decided, or a rejection without comment", body = P)))]
+        (status = 422, description = "not the caller's role, step not due yet, already decided, a rejection without comment, or the round is not for the latest version", body = P)))]
 async fn decide_approval(
     State(s): State<AppState>,
     caller: Caller,
@@ -229,7 +229,7 @@ pub(crate) struct Signed {
 #[utoipa::path(post, path = "/api/agreements/{id}/signatures", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = SignatureDraft,
     responses((status = 201, description = "signature recorded; the agreement is active once every party has signed", body = Signed),
         (status = 404, description = "no such agreement", body = P), (status = 409, description = "the party has already signed this version", body = P),
-        (status = 422, description = "wrong SHA-256, unknown party, bad date, or not out for signature", body = P)))]
+        (status = 422, description = "not the approved version's SHA-256 (the error names both versions), unknown party, bad date, or not out for signature", body = P)))]
 async fn sign_agreement(
     State(s): State<AppState>,
     caller: Caller,

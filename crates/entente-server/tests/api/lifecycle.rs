@@ -483,6 +483,101 @@ async fn disputes_follow_the_tiers_of_the_dispute_clause() {
 
 entente_store::on_each_backend!(disputes_follow_the_tiers_of_the_dispute_clause);
 
+/// The approvals endpoint names the version each round approves and why a round stopped
+/// counting; a submission says which steps apply only because the contract value is unknown.
+async fn approval_rounds_name_their_version_and_a_new_version_reopens_approval() {
+    for app in spawn_apps_at("2026-03-02T09:00:00Z").await {
+        let l = &app.label;
+        let (_, a) = app
+            .post_agreement(json!({
+                "title": "Northwind–Globex Integration", "kind": "collaboration", "status": "draft",
+                "parties": [
+                    {"legal_name": "Northwind Systems, Inc.", "short_name": "Northwind", "role": "partner"},
+                    {"legal_name": "Globex GmbH", "short_name": "Globex", "role": "partner"}]}))
+            .await;
+        let base = format!("/api/agreements/{}", a["id"].as_str().unwrap());
+        let (_, v1) = app
+            .post_bytes(
+                &format!("{base}/versions?filename=v1.txt"),
+                V1.as_bytes().to_vec(),
+            )
+            .await;
+        let (s, chain) = app.post(&format!("{base}/approvals"), json!({})).await;
+        assert_eq!(s, 201, "{l}: {chain}");
+        assert_eq!(
+            chain["warnings"],
+            json!([
+                "contract value unknown: finance approval required by the rule 'EUR 100,000 or more'",
+                "contract value unknown: executive approval required by the rule 'EUR 1,000,000 or more'"
+            ]),
+            "{l}"
+        );
+        assert_eq!(chain["steps"][1]["value_unknown"], true);
+        for step in ["legal", "finance", "executive"] {
+            let (s, r) = app
+                .post(
+                    &format!("{base}/approvals/decisions"),
+                    json!({"step": step, "decision": "approve"}),
+                )
+                .await;
+            assert_eq!(s, 200, "{l}: {r}");
+        }
+        let (s, _) = app
+            .post(
+                &format!("{base}/transition"),
+                json!({"status": "out_for_signature"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (_, rounds) = app.get(&format!("{base}/approvals")).await;
+        assert_eq!(rounds[0]["version"]["id"], v1["id"], "{l}: {rounds}");
+        assert_eq!(rounds[0]["version"]["sha256"], v1["sha256"]);
+        assert_eq!(rounds[0]["steps"][2]["version"]["number"], 1);
+
+        // A new version while out for signature: back to review, round 1 superseded.
+        let (s, v2) = app
+            .post_bytes(
+                &format!("{base}/versions?filename=v2.txt"),
+                V2.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(s, 201, "{v2}");
+        let (_, ag) = app.get(&base).await;
+        assert_eq!(ag["status"], "in_review", "{l}");
+        let (_, rounds) = app.get(&format!("{base}/approvals")).await;
+        assert_eq!(
+            (
+                &rounds[0]["state"],
+                &rounds[0]["superseded"]["version"]["sha256"]
+            ),
+            (&json!("superseded"), &v2["sha256"]),
+            "{l}: {rounds}"
+        );
+        assert_eq!(
+            (&rounds[1]["state"], &rounds[1]["version"]["number"]),
+            (&json!("open"), &json!(2))
+        );
+        let (s, p) = app
+            .post(
+                &format!("{base}/signatures"),
+                json!({"party": "Globex", "signatory_name": "Ada", "signatory_title": "CEO", "sha256": v2["sha256"]}),
+            )
+            .await;
+        assert_eq!(s, 422, "{l}: {p}");
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("approval round 2 for version 2 is open"),
+            "{p}"
+        );
+    }
+}
+
+entente_store::on_each_backend!(
+    approval_rounds_name_their_version_and_a_new_version_reopens_approval
+);
+
 /// Every day a request defaults to is the tenant's: at 20:00 UTC on New Year's Eve a tenant in
 /// Auckland is already in the new year, so a duty due on the 31st is overdue and a review held
 /// "today" is held on New Year's Day.

@@ -1,5 +1,5 @@
 //! `entente approve ID`: submits an agreement for approval, decides a step of its chain
-//! (approve, or reject with a comment), or shows the chain's rounds.
+//! (approve, or reject with a comment), or shows the chain's rounds with the version each approves.
 
 use super::{Ctx, Outcome, show::resolve};
 use anyhow::{Context, bail};
@@ -31,10 +31,24 @@ pub(crate) struct Args {
 }
 
 fn print_chain(c: &ApprovalChain) {
-    println!("round {} — {}", c.round, c.state);
+    let version = c.version.as_ref().map_or_else(
+        || "the agreement without a document".to_owned(),
+        |v| format!("version {} (sha256 {})", v.number, v.sha256),
+    );
+    println!("round {} — {} — {version}", c.round, c.state);
+    if let Some(s) = &c.superseded {
+        println!(
+            "  superseded by version {} (sha256 {}), added by {} at {}: {}",
+            s.version.number, s.version.sha256, s.by, s.at, s.reason
+        );
+    }
+    for w in &c.warnings {
+        println!("  note: {w}");
+    }
     for s in &c.steps {
-        let decided = match (&s.decided_by, s.decided_at) {
-            (Some(by), Some(at)) => format!(" by {by} at {at}"),
+        let decided = match (&s.decided_by, s.decided_at, &s.version) {
+            (Some(by), Some(at), Some(v)) => format!(" by {by} at {at} on version {}", v.number),
+            (Some(by), Some(at), None) => format!(" by {by} at {at}"),
             _ => String::new(),
         };
         let comment = s

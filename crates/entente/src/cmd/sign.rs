@@ -1,6 +1,6 @@
 //! `entente sign ID`: records a party's signature against the SHA-256 of the version signed
-//! (given, or computed from the signed file); the agreement becomes active once every party
-//! has signed the latest version.
+//! (given, or computed from the signed file), which must be the approved version; the agreement
+//! becomes active once every party has signed it.
 
 use super::{Ctx, Outcome, show::resolve, today};
 use anyhow::{Context, bail};
@@ -27,7 +27,7 @@ pub(crate) struct Args {
     /// SHA-256 of the version signed.
     #[arg(long, conflicts_with = "file")]
     sha256: Option<String>,
-    /// The signed file; its SHA-256 must be the latest version's.
+    /// The signed file; its SHA-256 must be the approved version's.
     #[arg(long)]
     file: Option<PathBuf>,
     /// Print JSON.

@@ -22,6 +22,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (11, "key_date_check", include_str!("../migrations/sqlite/0011_key_date_check.sql")),
     (12, "tracking", include_str!("../migrations/sqlite/0012_tracking.sql")),
     (13, "endings", include_str!("../migrations/sqlite/0013_endings.sql")),
+    (15, "amendment_kind", include_str!("../migrations/sqlite/0015_amendment_kind.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -38,6 +39,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (11, "key_date_check", include_str!("../migrations/postgres/0011_key_date_check.sql")),
     (12, "tracking", include_str!("../migrations/postgres/0012_tracking.sql")),
     (13, "endings", include_str!("../migrations/postgres/0013_endings.sql")),
+    (15, "amendment_kind", include_str!("../migrations/postgres/0015_amendment_kind.sql")),
 ];
 
 /// The migrator for `backend`.

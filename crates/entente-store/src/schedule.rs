@@ -6,6 +6,7 @@ use crate::agreement::{load_terms, lock_agreement};
 use crate::row::{json, parse_id, to_json};
 use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
+use entente_domain::amendment::{AmendmentKind, AmendmentText, texts_in_force};
 use entente_domain::calendar::BusinessCalendar;
 use entente_domain::clause::Clause;
 use entente_domain::keydates::{self, ClauseIndex, Ending, KeyDate, KeyDateOptions};
@@ -1395,32 +1396,70 @@ where
         .collect()
 }
 
-/// The clauses of each agreement's latest version (text included, for figure matching).
+/// The clauses of each agreement's text as recorded (text included, for figure matching): its
+/// latest full text and the amendment letters since ([`texts_in_force`]), in version order.
 async fn load_clause_index(
     pool: &sqlx::AnyPool,
     org: &str,
     ids: &[AgreementId],
 ) -> Result<BTreeMap<AgreementId, Vec<Clause>>> {
-    // The latest version of each agreement (through the unique (agreement, number) index),
-    // then its clauses (through the clause-by-version index).
+    // Every version of each agreement (through the unique (agreement, number) index) and its
+    // amendments, then the clauses of the texts in force (through the clause-by-version index).
     let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "select v.agreement_id, v.version_id, v.organisation_id from document_version v where v.agreement_id in ({}) \
-         and v.number = (select max(v2.number) from document_version v2 where v2.agreement_id = v.agreement_id)",
+        "select v.agreement_id, v.version_id, v.number, v.organisation_id from document_version v where v.agreement_id in ({})",
         placeholders(1, ids.len())
     )));
     for id in ids {
         q = q.bind(id.to_string());
     }
-    let versions: Vec<(String, String)> = q
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .filter(|r| {
-            r.try_get::<String, _>("organisation_id")
-                .is_ok_and(|o| o == org)
-        })
-        .map(|r| Ok((r.try_get("version_id")?, r.try_get("agreement_id")?)))
-        .collect::<Result<_>>()?;
+    let mut numbered: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
+    for r in q.fetch_all(pool).await? {
+        if r.try_get::<String, _>("organisation_id")? != org {
+            continue;
+        }
+        let number: i64 = r.try_get("number")?;
+        numbered
+            .entry(r.try_get("agreement_id")?)
+            .or_default()
+            .push((number as u32, r.try_get("version_id")?));
+    }
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "select m.agreement_id, m.number, v.number as vnum, m.kind, m.effective_date from amendment m \
+         join document_version v on v.version_id = m.version_id where m.agreement_id in ({})",
+        placeholders(1, ids.len())
+    )));
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    let mut amended: BTreeMap<String, Vec<AmendmentText>> = BTreeMap::new();
+    for r in q.fetch_all(pool).await? {
+        let corrupt = |e: ValidationError| StoreError::Corrupt(e.message);
+        let number: i64 = r.try_get("number")?;
+        let vnum: i64 = r.try_get("vnum")?;
+        amended
+            .entry(r.try_get("agreement_id")?)
+            .or_default()
+            .push(AmendmentText {
+                number: number as u32,
+                version_number: vnum as u32,
+                kind: AmendmentKind::parse(&r.try_get::<String, _>("kind")?).map_err(corrupt)?,
+                effective_date: Date::parse(&r.try_get::<String, _>("effective_date")?)
+                    .map_err(corrupt)?,
+            });
+    }
+    // (version id, agreement id) of each text in force, and its place in its agreement's text.
+    let mut versions: Vec<(String, String)> = Vec::new();
+    let mut rank: BTreeMap<String, usize> = BTreeMap::new();
+    for (agreement, list) in &numbered {
+        let numbers: Vec<u32> = list.iter().map(|(n, _)| *n).collect();
+        let am = amended.get(agreement).map_or(&[][..], Vec::as_slice);
+        for (i, t) in texts_in_force(&numbers, am, None).iter().enumerate() {
+            if let Some((_, vid)) = list.iter().find(|(n, _)| *n == t.version_number) {
+                rank.insert(vid.clone(), i);
+                versions.push((vid.clone(), agreement.clone()));
+            }
+        }
+    }
     if versions.is_empty() {
         return Ok(BTreeMap::new());
     }
@@ -1455,6 +1494,9 @@ async fn load_clause_index(
                     .collect(),
                 confidence: 0.0,
             });
+    }
+    for clauses in out.values_mut() {
+        clauses.sort_by_key(|c| (rank.get(&c.version_id.to_string()).copied(), c.ordinal));
     }
     Ok(out)
 }

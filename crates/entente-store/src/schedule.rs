@@ -382,18 +382,23 @@ impl Store {
             let org_id: OrganisationId = parse_id(&org)?;
             let settings = self.alert_settings(org_id).await?;
             for chunk in ids.chunks(200) {
-                done += self.refresh_chunk(&org, &settings, now, chunk).await?;
+                done += self
+                    .refresh_chunk(&org, &settings, now, chunk, None)
+                    .await?;
             }
         }
         Ok(done)
     }
 
+    /// Recomputes the deadlines of agreements `ids` as of `now` and replaces their stored rows;
+    /// with `preview`, hands the computed rows over instead and writes nothing.
     async fn refresh_chunk(
         &self,
         org: &str,
         settings: &AlertSettings,
         now: Timestamp,
         ids: &[AgreementId],
+        preview: Option<&mut Vec<(AgreementId, NewDeadline)>>,
     ) -> Result<usize> {
         let today = settings.today(now);
         let cal = settings.business_calendar();
@@ -466,6 +471,10 @@ impl Store {
                 ));
             }
         }
+        if let Some(out) = preview {
+            out.extend(rows);
+            return Ok(0);
+        }
         let present: Vec<AgreementId> = ids
             .iter()
             .copied()
@@ -534,6 +543,95 @@ impl Store {
         }
         tx.commit().await?;
         Ok(present.len())
+    }
+
+    /// The deadlines of tenant `org` as a refresh at `now` would compute them, with the status
+    /// each would show on that day — computed in memory, so a preview of another day neither
+    /// reads nor rewrites the stored rows. Only the rows `keep` accepts are kept (a portfolio's
+    /// whole schedule is never held at once); earliest first, as the stored rows are read.
+    pub(crate) async fn preview_deadlines(
+        &self,
+        org: OrganisationId,
+        now: Timestamp,
+        keep: impl Fn(&Deadline) -> bool,
+    ) -> Result<Vec<Deadline>> {
+        let settings = self.alert_settings(org).await?;
+        let today = settings.today(now);
+        let org_s = org.to_string();
+        let ids: Vec<String> = sqlx::query_scalar(
+            "select agreement_id from agreement where organisation_id = $1 order by agreement_id",
+        )
+        .bind(&org_s)
+        .fetch_all(&self.pool)
+        .await?;
+        let ids: Vec<AgreementId> = ids.iter().map(|i| parse_id(i)).collect::<Result<_>>()?;
+        let mut out = Vec::new();
+        for chunk in ids.chunks(200) {
+            let mut rows = Vec::new();
+            self.refresh_chunk(&org_s, &settings, now, chunk, Some(&mut rows))
+                .await?;
+            if rows.is_empty() {
+                continue;
+            }
+            // What a stored row is read with: its agreement's title and tracking start, its
+            // obligation's status and rule, and the occurrence recorded for its day.
+            let mut q = sqlx::query_as::<_, (String, String, Option<String>)>(sqlx::AssertSqlSafe(
+                format!(
+                    "select agreement_id, title, tracked_from from agreement where organisation_id = $1 and agreement_id in ({})",
+                    placeholders(2, chunk.len())
+                ),
+            ))
+            .bind(&org_s);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            let mut heads = BTreeMap::new();
+            for (id, title, tracked) in q.fetch_all(&self.pool).await? {
+                heads.insert(
+                    parse_id::<AgreementId>(&id)?,
+                    (title, crate::row::opt_date(tracked)?),
+                );
+            }
+            let obligations = load_obligations(&self.pool, &org_s, chunk).await?;
+            let records = load_records(&self.pool, &org_s, &obligations).await?;
+            for (id, d) in rows {
+                let Some((title, tracked_from)) = heads.get(&id) else {
+                    continue;
+                };
+                let status = d.obligation_id.map(|oid| {
+                    let ob = obligations.iter().find(|o| o.id == oid);
+                    occurrence::effective_status(
+                        records.get(&(oid, d.due)).map(|r| r.status),
+                        ob.map_or(ObligationStatus::Pending, |o| o.status),
+                        ob.is_some_and(|o| is_recurring(&o.due)),
+                        d.due,
+                        today,
+                        *tracked_from,
+                    )
+                });
+                let deadline = Deadline {
+                    agreement_id: id,
+                    agreement_title: title.clone(),
+                    subject: d.subject,
+                    obligation_id: d.obligation_id,
+                    kind: d.kind.to_owned(),
+                    due_date: d.due,
+                    label: d.label,
+                    derivation: d.derivation,
+                    clause: d.clause.map(|(_, label)| label),
+                    conditional: d.conditional,
+                    owner: d.owner,
+                    status,
+                };
+                if keep(&deadline) {
+                    out.push(deadline);
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.due_date, a.agreement_id, &a.subject).cmp(&(b.due_date, b.agreement_id, &b.subject))
+        });
+        Ok(out)
     }
 
     /// Number of materialised deadlines across all tenants (benchmarks, operations).

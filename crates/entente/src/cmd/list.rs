@@ -36,8 +36,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "DAYS", value_parser = window)]
     notice_within: Option<DayWindow>,
     /// The day the windows and the next key dates count from (YYYY-MM-DD; default: today in
-    /// the tenant's time zone; at most two years ahead, as far as key dates are kept). It
-    /// changes nothing stored.
+    /// the tenant's time zone). The whole command runs as on that day.
     #[arg(long, value_parser = |s: &str| entente_domain::Date::parse(s).map_err(|e| e.message))]
     today: Option<entente_domain::Date>,
     /// Liability cap: amount, formula, uncapped or none.
@@ -70,9 +69,7 @@ fn window(s: &str) -> Result<DayWindow, String> {
 
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
-        // The real clock: the listing refreshes the key dates for the real day and reads them
-        // as on `--today`, so a listing as on another day changes nothing stored.
-        let (store, actor) = ctx.open().await?;
+        let (store, actor) = ctx.open_on(self.today).await?;
         let filter = AgreementQuery {
             status: self.status,
             kind: self.kind,

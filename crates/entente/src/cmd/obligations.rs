@@ -28,8 +28,7 @@ pub(crate) struct Args {
     #[arg(long)]
     agreement: Option<String>,
     /// The day to take as today (YYYY-MM-DD; default: today in the tenant's time zone). The
-    /// whole command runs as on that day, reading the deadlines kept for the real today (from a
-    /// year back to two years ahead); it changes nothing stored.
+    /// whole command runs as on that day.
     #[arg(long)]
     today: Option<String>,
     /// Print JSON.
@@ -154,18 +153,14 @@ impl Args {
                     Some(t) => Some(date("today", t)?),
                     None => None,
                 };
-                let (store, actor) = ctx.open().await?;
-                // Bring the derived deadlines up to date (the scheduler does this when serving),
-                // for the real day: a listing as on another day reads them and changes nothing.
-                let now = store.now();
-                while store.refresh_deadlines(now, 2000).await? > 0 {}
-                if let Some(d) = today {
-                    store.set_today(actor.org, d).await?;
-                }
+                let (store, actor) = ctx.open_on(today).await?;
                 let agreement = match &self.agreement {
                     Some(a) => Some(resolve(&store, &actor, a).await?),
                     None => None,
                 };
+                // Bring the derived deadlines up to date (the scheduler does this when serving).
+                let now = store.now();
+                while store.refresh_deadlines(now, 2000).await? > 0 {}
                 let f = entente_domain::query::DeadlineQuery {
                     within_days: within.map(DayWindow::at_most),
                     overdue: self.overdue,

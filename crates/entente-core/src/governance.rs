@@ -73,8 +73,8 @@ pub fn tiers_from_text(text: &str) -> Vec<Tier> {
 
 /// Opens a dispute (opened today in the tenant's time zone unless the draft names a day).
 /// Without explicit tiers, it follows the tiers of the dispute-resolution clause of the
-/// agreement's text (its latest version that is not an amendment letter), or negotiation 30 days → mediation 60 days → arbitration when
-/// the agreement states none.
+/// agreement's text (its latest version that is not an amendment letter), or negotiation 30
+/// days → mediation 60 days → arbitration when the agreement states none.
 pub async fn open_dispute(
     store: &Store,
     actor: &Actor,

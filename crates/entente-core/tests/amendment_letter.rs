@@ -1,6 +1,5 @@
-//! An amendment letter changes only what it states, from its effective date: the agreement's
-//! own dates, clauses, duties and overdue reports stay, and the consolidated view shows both
-//! texts; a restatement still replaces the text — on both backends, from tests/corpus/lifecycle.
+//! A letter changes only what it states, from its effective date; the agreement's own dates,
+//! clauses and overdue reports stay; a restatement replaces the text — on both backends.
 
 use entente_analysis::Limits;
 use entente_core::governance::amend_document;

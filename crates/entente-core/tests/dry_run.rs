@@ -1,7 +1,5 @@
-//! A dry run and every preview change nothing stored: the whole database, dumped table by
-//! table, is the same before and after; a dry run at another day plans what a real run on that
-//! day raises; after a real run on a far day, the live deadlines come back for the real today —
-//! on both backends, from tests/corpus/lifecycle.
+//! A dry run and the previews change nothing in any table, a dry run plans what a run on its
+//! day raises, and a real run on a far day is undone on the real day — on both backends.
 
 use entente_analysis::Limits;
 use entente_core::check::check_agreement;

@@ -1,6 +1,5 @@
-//! Amendments and versions compared: an amendment stores its letter or restated text as a
-//! new version with its effective date and term changes; the consolidated "as amended" view
-//! (terms, texts, key dates) is computed for any date; version texts are fetched by number.
+//! Amendments stored with their letter or restated text as a new version, the consolidated
+//! view (terms, clauses, key dates) on any date, and version texts fetched by number.
 
 use crate::agreement::{load_terms, lock_agreement, refresh_derived, touch, upsert_term};
 use crate::document::{NewVersion, Text, VersionAnalysis, insert_version};

@@ -1,7 +1,5 @@
-//! `entente alerts run --dry-run --now <a far day>` changes nothing stored: the database,
-//! dumped table by table, is the same before and after, and `obligations --overdue` lists what
-//! it listed before. Runs on SQLite and (with ENTENTE_TEST_POSTGRES) PostgreSQL, on the system
-//! clock: what is compared never depends on the day.
+//! `entente alerts run --dry-run --now <a far day>` changes no table and no listing, on SQLite
+//! and PostgreSQL (system clock: nothing compared depends on the day).
 
 use entente_store::testing::{TestDb, dump};
 use std::path::Path;

@@ -1,6 +1,5 @@
-//! `entente amend ID`: records an amendment (a letter or a restated text, kept as the next
-//! version with an effective date and term changes), lists amendments, or shows the terms and
-//! clauses in force on a date with where each comes from and the notice deadline.
+//! `entente amend ID`: records an amendment (a letter or a restated text), lists amendments,
+//! or shows the terms and clauses in force on a date, each with where it comes from.
 
 use super::{Ctx, Outcome, show::resolve};
 use anyhow::{Context, bail};

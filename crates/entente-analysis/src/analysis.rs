@@ -8,6 +8,7 @@ use crate::extract::{Doc, Found};
 use crate::segment::SegmentKind;
 use crate::text::CharIndex;
 use entente_domain::agreement::AgreementKind;
+use entente_domain::amendment::AmendmentKind;
 use entente_domain::clause::NewClause;
 use entente_domain::document::MediaType;
 use entente_domain::obligation::NewObligation;
@@ -106,6 +107,21 @@ static TITLE_INLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)[Tt][Hh][Ii][Ss]\s+((?:[A-Z][\w&/-]*\s+){0,7}(?:AGREEMENT|Agreement|CONTRACT|Contract|MEMORANDUM OF UNDERSTANDING|Memorandum of Understanding))")
         .unwrap_or_else(|e| panic!("{e}"))
 });
+
+static RESTATED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)restat(?:ed|ement)(?-u:\b)").unwrap_or_else(|e| panic!("{e}"))
+});
+static LETTER_TITLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:amendment|addendum|side letter|variation agreement|deed of variation)(?-u:\b)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+static LETTER_OPENING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:this (?:amendment|addendum|side letter)(?-u:\b)|amends? (?:the|that|our) [^.]{0,120}?agreement(?-u:\b)|(?:is|are) (?:hereby )?amended as follows)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// How far into a text its opening words reach, for telling a letter from a full agreement.
+const OPENING_CHARS: usize = 2000;
 
 fn find_title(doc: &Doc<'_>) -> Option<Found<String>> {
     let text = doc.text;
@@ -247,6 +263,28 @@ impl Analysis {
     /// The analysed text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// What this text would be as an amendment: a letter when its title names an amendment,
+    /// addendum or side letter, or its opening words say it amends an agreement ("This
+    /// Amendment …", "… amends the Agreement …"), and it does not call itself restated;
+    /// otherwise the whole agreement restated. A letter of intent or a letter agreement is an
+    /// agreement of its own, not an amendment.
+    pub fn amendment_kind(&self) -> AmendmentKind {
+        let end = self
+            .text
+            .char_indices()
+            .nth(OPENING_CHARS)
+            .map_or(self.text.len(), |(i, _)| i);
+        let opening = &self.text[..end];
+        let title = self.title.as_ref().map_or("", |t| t.value.as_str());
+        if RESTATED_RE.is_match(title) || RESTATED_RE.is_match(opening) {
+            AmendmentKind::Restatement
+        } else if LETTER_TITLE_RE.is_match(title) || LETTER_OPENING_RE.is_match(opening) {
+            AmendmentKind::Letter
+        } else {
+            AmendmentKind::Restatement
+        }
     }
 
     /// The clause holding byte offset `b`.
@@ -515,5 +553,37 @@ mod tests {
         assert_eq!(r.parties.len(), 2);
         assert_eq!(r.kind, AgreementKind::Collaboration);
         assert_eq!(r.title.as_deref(), Some("PARTNERSHIP AGREEMENT"));
+    }
+
+    #[test]
+    fn amendment_letters_are_told_from_restated_agreements() {
+        let kind = |t: &str| crate::analyze_text(t).amendment_kind();
+        let full = "PARTNERSHIP AGREEMENT\n\nThis Agreement is made between Alpha GmbH (\"Alpha\") and Beta Ltd (\"Beta\").\n\n1. Term. Two years.\n\n9. Amendment. This Agreement may be amended only in writing; no amendment of this Agreement is valid unless signed by both parties.\n";
+        assert_eq!(kind(full), AmendmentKind::Restatement);
+        assert_eq!(
+            kind(&full.replace(
+                "PARTNERSHIP AGREEMENT",
+                "PARTNERSHIP AGREEMENT (as amended)"
+            )),
+            AmendmentKind::Restatement
+        );
+        assert_eq!(
+            kind(
+                "AMENDMENT NO. 1 TO THE PARTNERSHIP AGREEMENT\n\nThis Amendment is made between Alpha GmbH and Beta Ltd.\n\n1. Term. Three years.\n"
+            ),
+            AmendmentKind::Letter
+        );
+        assert_eq!(
+            kind(
+                "Dear Ms Okafor,\n\nThis letter amends the Partnership Agreement between Alpha GmbH and Beta Ltd dated 1 March 2025 as set out below.\n\n1. The notice period is sixty days.\n"
+            ),
+            AmendmentKind::Letter
+        );
+        assert_eq!(
+            kind(
+                "AMENDED AND RESTATED PARTNERSHIP AGREEMENT\n\nThis Amended and Restated Agreement amends the Partnership Agreement and restates it in full.\n"
+            ),
+            AmendmentKind::Restatement
+        );
     }
 }

@@ -85,8 +85,10 @@ pub struct CheckedVersion {
     pub check_id: Option<String>,
 }
 
-/// Checks a stored agreement's version (default: the latest) against `playbook` (default: the
-/// tenant's), using the agreement's kind and the values people entered; saves it when asked.
+/// Checks a stored agreement's version (default: the latest holding the agreement's own text,
+/// original or restated — an amendment letter's changes reach the check through the terms)
+/// against `playbook` (default: the tenant's), using the agreement's kind and the values people
+/// entered; saves it when asked.
 pub async fn check_agreement(
     store: &Store,
     actor: &Actor,
@@ -96,16 +98,17 @@ pub async fn check_agreement(
     save: bool,
 ) -> Result<CheckedVersion> {
     let agreement = store.get_agreement(actor, id).await?;
-    let versions = store.list_versions(actor, id).await?;
     let v = match version {
-        Some(vid) => versions
-            .iter()
+        Some(vid) => store
+            .list_versions(actor, id)
+            .await?
+            .into_iter()
             .find(|v| v.id == vid)
             .ok_or_else(|| CoreError::NotFound {
                 entity: "version",
                 id: vid.to_string(),
             })?,
-        None => versions.last().ok_or_else(|| {
+        None => store.text_version(actor, id).await?.ok_or_else(|| {
             ValidationError::new(
                 "agreement",
                 "the agreement has no document yet; add a version to check it",
@@ -215,8 +218,9 @@ pub async fn record(
     Ok(store.record_check(actor, id, &check).await?)
 }
 
-/// Checks (and stores) every agreement the actor sees whose latest version has no check yet,
-/// or every agreement when `all`; returns how many were checked.
+/// Checks (and stores) every agreement the actor sees whose text (its latest version that is
+/// not an amendment letter) has no check yet, or every agreement when `all`; returns how many
+/// were checked.
 pub async fn check_portfolio(store: &Store, actor: &Actor, all: bool) -> Result<usize> {
     let playbook = tenant_playbook(store, actor).await?;
     let mut n = 0;
@@ -230,8 +234,7 @@ pub async fn check_portfolio(store: &Store, actor: &Actor, all: bool) -> Result<
             )
             .await?;
         for a in &rows {
-            let versions = store.list_versions(actor, a.id).await?;
-            let Some(latest) = versions.last() else {
+            let Some(latest) = store.text_version(actor, a.id).await? else {
                 continue;
             };
             if !all

@@ -15,8 +15,10 @@ use entente_domain::{AgreementId, Date, Period, ValidationError};
 use entente_store::{Actor, Store, TerminationView, VersionText};
 use serde::Serialize;
 
-/// Amends an agreement in force with a document (the amended or restated text), its
-/// effective date and term changes, in one transaction.
+/// Amends an agreement in force with a document, its effective date and term changes, in one
+/// transaction. A letter changes only the terms it states; a restatement's text becomes the
+/// agreement's. Unless the draft names the kind, the text decides
+/// ([`entente_analysis::Analysis::amendment_kind`]).
 pub async fn amend_document(
     store: &Store,
     actor: &Actor,
@@ -26,8 +28,9 @@ pub async fn amend_document(
     draft: &AmendmentDraft,
     limits: &Limits,
 ) -> Result<Amendment> {
-    let new = draft.validate()?;
+    let mut new = draft.validate()?;
     let (analysis, media_type) = analyse(bytes, filename, limits)?;
+    new.kind.get_or_insert_with(|| analysis.amendment_kind());
     let (version, va) = to_version(&analysis, media_type, bytes, filename);
     Ok(store
         .record_amendment(actor, agreement, &version, &va, &new)
@@ -69,9 +72,9 @@ pub fn tiers_from_text(text: &str) -> Vec<Tier> {
 }
 
 /// Opens a dispute (opened today in the tenant's time zone unless the draft names a day).
-/// Without explicit tiers, it follows the tiers of the latest version's
-/// dispute-resolution clause, or negotiation 30 days → mediation 60 days → arbitration when
-/// the agreement states none.
+/// Without explicit tiers, it follows the tiers of the dispute-resolution clause of the
+/// agreement's text (its latest version that is not an amendment letter), or negotiation 30
+/// days → mediation 60 days → arbitration when the agreement states none.
 pub async fn open_dispute(
     store: &Store,
     actor: &Actor,
@@ -95,10 +98,9 @@ pub async fn open_dispute(
             })
             .collect(),
         None => {
-            let stated = match store.version_text_by_number(actor, agreement, None).await {
-                Ok(v) => tiers_from_text(&v.text),
-                Err(entente_store::StoreError::Invalid(_)) => Vec::new(),
-                Err(e) => return Err(e.into()),
+            let stated = match store.text_version(actor, agreement).await? {
+                Some(v) => tiers_from_text(&store.version_text(actor, v.id).await?),
+                None => Vec::new(),
             };
             if stated.is_empty() {
                 default_tiers()

@@ -108,7 +108,8 @@ pub struct AlertDraft {
 /// The alerts `today` brings for a tenant's `deadlines` (the due ones within the largest lead
 /// time, and overdue occurrences): one upcoming alert per deadline at the lead time that fired,
 /// and per obligation one overdue reminder a day (or one per occurrence when daily reminders
-/// are off). Conditional deadlines and settled occurrences raise nothing.
+/// are off). Conditional deadlines, the day an agreement takes effect and settled occurrences
+/// raise nothing.
 pub fn plan_alerts(
     today: Date,
     settings: &AlertSettings,
@@ -118,7 +119,11 @@ pub fn plan_alerts(
     let mut planned = Vec::new();
     // Overdue occurrences, grouped per obligation so a daily reminder is one alert.
     let mut overdue: BTreeMap<ObligationId, Vec<&Deadline>> = BTreeMap::new();
-    for d in deadlines.iter().filter(|d| !d.conditional) {
+    let effective = crate::keydates::KeyDateKind::Effective.as_str();
+    for d in deadlines
+        .iter()
+        .filter(|d| !d.conditional && d.kind != effective)
+    {
         let days_left = i64::from(today.days_until(d.due_date));
         if days_left < 0 {
             if let (Some(ob), Some(ObligationStatus::Overdue)) = (d.obligation_id, d.status) {
@@ -354,7 +359,24 @@ mod tests {
         cond.conditional = true;
         let done = deadline("ob:1", "2026-12-10", Some(ObligationStatus::Done));
         let far = deadline("kd:y", "2027-12-10", None);
-        assert!(plan_alerts(day("2026-12-04"), &s, &[cond, done, far], |_| vec![]).is_empty());
+        let mut starts = deadline("kd:effective", "2026-12-10", None);
+        starts.kind = "effective".into();
+        let mut reference = starts.clone();
+        reference.kind = "expiration".into();
+        assert_eq!(
+            plan_alerts(day("2026-12-04"), &s, &[reference], |_| vec![]).len(),
+            1,
+            "the same date of another kind is alerted"
+        );
+        assert!(
+            plan_alerts(
+                day("2026-12-04"),
+                &s,
+                &[cond, done, far, starts],
+                |_| vec![]
+            )
+            .is_empty()
+        );
     }
 
     #[test]

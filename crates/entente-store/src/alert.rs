@@ -6,6 +6,7 @@ use crate::schedule::{Deadline, deadline_from_row, placeholders};
 use crate::{Actor, Backend, Result, Store, StoreError, Tx, audit};
 use entente_domain::alert::{AlertDraft, plan_alerts};
 use entente_domain::alerting::parse_webhook_url;
+use entente_domain::keydates::KeyDateKind;
 use entente_domain::{AgreementId, Date, ObligationId, OrganisationId, Timestamp, ValidationError};
 use serde::Serialize;
 use sqlx::Row;
@@ -321,7 +322,9 @@ impl Store {
     }
 
     /// Works out which alerts are due at `now` across all tenants (lead times reached,
-    /// obligations overdue) and, unless `dry_run`, raises each exactly once.
+    /// obligations overdue) and, unless `dry_run`, raises each exactly once from the stored
+    /// deadlines (refresh them first). A dry run writes nothing: it computes the deadlines of
+    /// `now`'s day in memory, whatever day the stored ones were computed for.
     pub async fn raise_alerts(&self, now: Timestamp, dry_run: bool) -> Result<Vec<PlannedAlert>> {
         let mut out = Vec::new();
         for (org, _) in self.organisations().await? {
@@ -340,25 +343,38 @@ impl Store {
         let today = settings.today(now);
         let max_lead = settings.lead_days.iter().copied().max().unwrap_or(0);
         let org_s = org.to_string();
-        let rows = sqlx::query(
-            "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
-             d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due, a.tracked_from \
-             from deadline d join agreement a on a.agreement_id = d.agreement_id \
-             left join obligation o on o.obligation_id = d.obligation_id \
-             left join occurrence oc on oc.obligation_id = d.obligation_id and oc.due_date = d.due_date \
-             where d.organisation_id = $1 and d.conditional = 0 and d.kind <> 'effective' \
-             and ((d.due_date >= $2 and d.due_date <= $3) or (d.obligation_id is not null and d.due_date < $2)) \
-             order by d.due_date, d.agreement_id, d.subject",
-        )
-        .bind(&org_s)
-        .bind(today.to_string())
-        .bind(today.plus_days(i64::from(max_lead)).to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        let deadlines: Vec<Deadline> = rows
-            .iter()
-            .map(|r| deadline_from_row(r, today))
-            .collect::<Result<_>>()?;
+        let last = today.plus_days(i64::from(max_lead));
+        let deadlines: Vec<Deadline> = if dry_run {
+            // A dry run computes the deadlines of its day in memory: the stored rows are the
+            // live ones (kept for the tenant's real today) and stay as they are. It keeps the
+            // rows the query below selects.
+            self.preview_deadlines(org, now, |d| {
+                !d.conditional
+                    && d.kind != KeyDateKind::Effective.as_str()
+                    && ((d.due_date >= today && d.due_date <= last)
+                        || (d.obligation_id.is_some() && d.due_date < today))
+            })
+            .await?
+        } else {
+            let rows = sqlx::query(
+                "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
+                 d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due, a.tracked_from \
+                 from deadline d join agreement a on a.agreement_id = d.agreement_id \
+                 left join obligation o on o.obligation_id = d.obligation_id \
+                 left join occurrence oc on oc.obligation_id = d.obligation_id and oc.due_date = d.due_date \
+                 where d.organisation_id = $1 and d.conditional = 0 and d.kind <> 'effective' \
+                 and ((d.due_date >= $2 and d.due_date <= $3) or (d.obligation_id is not null and d.due_date < $2)) \
+                 order by d.due_date, d.agreement_id, d.subject",
+            )
+            .bind(&org_s)
+            .bind(today.to_string())
+            .bind(last.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|r| deadline_from_row(r, today))
+                .collect::<Result<_>>()?
+        };
         let watchers = self.watchers_by_agreement(&org_s).await?;
         let webhooks = self.active_webhooks(&org_s).await?;
         let recipients = |d: &Deadline| {

@@ -1,13 +1,14 @@
-//! Amendments and versions compared: an amendment stores a new version with its
-//! effective date and the term changes it makes; the consolidated "as amended" view and its
-//! key dates are computed for any date; version texts are fetched by number for redlines.
+//! Amendments stored with their letter or restated text as a new version, the consolidated
+//! view (terms, clauses, key dates) on any date, and version texts fetched by number.
 
 use crate::agreement::{load_terms, lock_agreement, refresh_derived, touch, upsert_term};
-use crate::document::{NewVersion, VersionAnalysis, insert_version};
+use crate::document::{NewVersion, Text, VersionAnalysis, insert_version};
 use crate::governance::apply_move;
 use crate::row::{json, parse_id, to_json, ts};
 use crate::{Actor, Result, Store, StoreError, audit};
-use entente_domain::amendment::{Amendment, Consolidated, NewAmendment, consolidate};
+use entente_domain::amendment::{
+    Amendment, AmendmentKind, ClauseInForce, Consolidated, NewAmendment, consolidate,
+};
 use entente_domain::keydates::{ClauseIndex, KeyDate, KeyDateKind, KeyDateOptions, compute};
 use entente_domain::lifecycle::Via;
 use entente_domain::terms::{Source, Sourced, TermField};
@@ -22,6 +23,9 @@ pub struct AsAmended {
     /// Terms in force on the date, each pointing at its version or amendment.
     #[serde(flatten)]
     pub consolidated: Consolidated,
+    /// The clauses in force on the date: the agreement's own text (original or restated)
+    /// followed by those of the amendment letters in force, each naming its letter.
+    pub clauses: Vec<ClauseInForce>,
     /// Key dates computed from those terms (as of the date).
     pub key_dates: Vec<KeyDate>,
     /// The next last day to give notice of non-renewal on or after the date.
@@ -77,6 +81,7 @@ fn amendment_from_row(id: AgreementId, r: &sqlx::any::AnyRow) -> Result<Amendmen
         number: number as u32,
         version_id: parse_id(&r.try_get::<String, _>("version_id")?)?,
         version_number: vnum as u32,
+        kind: AmendmentKind::parse(&r.try_get::<String, _>("kind")?).map_err(corrupt)?,
         effective_date: Date::parse(&r.try_get::<String, _>("effective_date")?).map_err(corrupt)?,
         summary: r.try_get("summary")?,
         changes,
@@ -87,9 +92,12 @@ fn amendment_from_row(id: AgreementId, r: &sqlx::any::AnyRow) -> Result<Amendmen
 }
 
 impl Store {
-    /// Records an amendment of an agreement in force: its document becomes a new version
-    /// (analysed like any version), its term changes are applied as a person's values, the
-    /// values they replace are kept for the consolidated view, and the agreement is `amended`.
+    /// Records an amendment of an agreement in force: its document becomes a new version, its
+    /// term changes (with the expiry a new initial term gives, see
+    /// [`NewAmendment::term_changes`]) are applied as a person's values, the values they
+    /// replace are kept for the consolidated view, and the agreement is `amended`. A letter's
+    /// text is kept beside the agreement's and changes nothing but the stated terms; a
+    /// restatement's (also an amendment whose kind is not stated) is analysed like any version.
     pub async fn record_amendment(
         &self,
         actor: &Actor,
@@ -112,8 +120,15 @@ impl Store {
             .into());
         }
         let org = actor.org.to_string();
+        let kind = new.kind.unwrap_or(AmendmentKind::Restatement);
         let before = load_terms(&mut *tx, &org, id).await?;
-        let vid = insert_version(&mut tx, self.backend, actor, id, version, analysis).await?;
+        let text = match kind {
+            AmendmentKind::Letter => Text::Letter,
+            AmendmentKind::Restatement => Text::Agreement,
+        };
+        let vid = insert_version(&mut tx, self.backend, actor, id, version, analysis, text).await?;
+        // A restatement's analysis has merged by now: the stated changes apply on top of it.
+        let merged = load_terms(&mut *tx, &org, id).await?;
         let number: i64 = sqlx::query_scalar(
             "select coalesce(max(number), 0) + 1 from amendment where agreement_id = $1",
         )
@@ -122,7 +137,7 @@ impl Store {
         .await?;
         let now = self.now_text();
         let at = ts(&now)?;
-        for (f, v) in &new.changes {
+        for (f, v) in &new.term_changes(&merged) {
             let s = Sourced {
                 value: v.clone(),
                 source: Source::User {
@@ -165,7 +180,7 @@ impl Store {
         let aid = AmendmentId::new();
         sqlx::query(
             "insert into amendment (amendment_id, organisation_id, agreement_id, version_id, number, effective_date, summary, \
-             changes, previous, created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             changes, previous, created_by, created_at, updated_at, kind) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
         )
         .bind(aid.to_string())
         .bind(&org)
@@ -178,6 +193,7 @@ impl Store {
         .bind(to_json(&previous))
         .bind(&actor.name)
         .bind(&now)
+        .bind(kind.as_str())
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::on_unique(e, "an amendment was recorded concurrently; retry"))?;
@@ -189,7 +205,7 @@ impl Store {
             &aid.to_string(),
             Some(id),
             serde_json::json!({
-                "number": number, "version": vnum, "effective_date": new.effective_date, "summary": new.summary,
+                "number": number, "version": vnum, "kind": kind.as_str(), "effective_date": new.effective_date, "summary": new.summary,
                 "changes": changes, "previous": previous,
             }),
         )
@@ -223,8 +239,8 @@ impl Store {
     pub async fn amendments(&self, actor: &Actor, id: AgreementId) -> Result<Vec<Amendment>> {
         self.check_visible(actor, id).await?;
         let rows = sqlx::query(
-            "select m.amendment_id, m.version_id, v.number as vnum, m.number, m.effective_date, m.summary, m.changes, m.previous, \
-             m.created_by, m.created_at from amendment m join document_version v on v.version_id = m.version_id \
+            "select m.amendment_id, m.version_id, v.number as vnum, m.number, m.kind, m.effective_date, m.summary, m.changes, \
+             m.previous, m.created_by, m.created_at from amendment m join document_version v on v.version_id = m.version_id \
              where m.organisation_id = $1 and m.agreement_id = $2 order by m.number",
         )
         .bind(actor.org.to_string())
@@ -234,7 +250,8 @@ impl Store {
         rows.iter().map(|r| amendment_from_row(id, r)).collect()
     }
 
-    /// The terms in force on `on`, each with its origin, and the key dates they give.
+    /// The terms and clauses in force on `on`, each with its origin, and the key dates they
+    /// give.
     pub async fn consolidated(
         &self,
         actor: &Actor,
@@ -250,16 +267,27 @@ impl Store {
             .map(|v| (v.id, v.number))
             .collect();
         let consolidated = consolidate(&a.terms, &amendments, on, &numbers);
-        let clauses = self.list_clauses(actor, id, None).await?;
+        let mut clauses = Vec::new();
+        for (vid, text) in self.texts_in_force(actor, id, Some(on)).await? {
+            for clause in self.list_clauses(actor, id, Some(vid)).await? {
+                clauses.push(ClauseInForce {
+                    clause,
+                    version_number: text.version_number,
+                    amendment: text.letter,
+                });
+            }
+        }
         let cal = self.alert_settings(actor.org).await?.business_calendar();
         let opts = KeyDateOptions::new(on, &cal);
-        let key_dates = compute(&consolidated.terms, &ClauseIndex::new(&clauses), &opts);
+        let index: Vec<_> = clauses.iter().map(|c| c.clause.clone()).collect();
+        let key_dates = compute(&consolidated.terms, &ClauseIndex::new(&index), &opts);
         let notice_deadline = key_dates
             .iter()
             .find(|k| k.kind == KeyDateKind::NonRenewalNoticeDeadline && k.date >= on)
             .cloned();
         Ok(AsAmended {
             consolidated,
+            clauses,
             key_dates,
             notice_deadline,
         })

@@ -7,6 +7,7 @@ use crate::agreement::{
 use crate::row::{parse_id, ts};
 use crate::{Actor, Backend, Result, Store, StoreError, Tx, audit, obligation};
 use entente_domain::agreement::NewAgreement;
+use entente_domain::amendment::{AmendmentText, TextInForce, texts_in_force};
 use entente_domain::clause::{Clause, NewClause};
 use entente_domain::document::{DocumentVersion, MediaType, sha256_hex};
 use entente_domain::obligation::NewObligation;
@@ -68,7 +69,16 @@ impl Store {
     ) -> Result<(AgreementId, VersionId)> {
         let mut tx = self.begin().await?;
         let id = insert_agreement(&mut tx, actor, new).await?;
-        let vid = insert_version(&mut tx, self.backend, actor, id, version, analysis).await?;
+        let vid = insert_version(
+            &mut tx,
+            self.backend,
+            actor,
+            id,
+            version,
+            analysis,
+            Text::Agreement,
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, vid))
     }
@@ -86,7 +96,16 @@ impl Store {
         let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
         let status = lock_agreement(&mut tx, actor, id).await?;
-        let vid = insert_version(&mut tx, self.backend, actor, id, version, analysis).await?;
+        let vid = insert_version(
+            &mut tx,
+            self.backend,
+            actor,
+            id,
+            version,
+            analysis,
+            Text::Agreement,
+        )
+        .await?;
         crate::governance::reopen_on_version(&mut tx, actor, id, status, today).await?;
         tx.commit().await?;
         Ok(vid)
@@ -178,7 +197,9 @@ impl Store {
             .map_err(|_| StoreError::not_found("version", vid))
     }
 
-    /// Clauses of a version (default: the latest version of the agreement).
+    /// Clauses of a version; by default those of the agreement's text as recorded: its latest
+    /// full text (original or restated) followed by the amendment letters since, in version
+    /// order.
     pub async fn list_clauses(
         &self,
         actor: &Actor,
@@ -187,59 +208,68 @@ impl Store {
     ) -> Result<Vec<Clause>> {
         self.check_visible(actor, id).await?;
         let org = actor.org.to_string();
-        let vid = match version {
-            Some(v) => v.to_string(),
+        let versions = match version {
+            Some(v) => vec![v],
             None => {
-                let v: Option<String> = sqlx::query_scalar(
-                    "select version_id from document_version where organisation_id = $1 and agreement_id = $2 order by number desc limit 1",
-                )
-                .bind(&org)
-                .bind(id.to_string())
-                .fetch_optional(&self.pool)
-                .await?;
-                match v {
-                    Some(v) => v,
-                    None => {
-                        // An agreement without documents has no clauses; a missing one is an error.
-                        self.get_agreement(actor, id).await?;
-                        return Ok(Vec::new());
-                    }
+                let texts = self.texts_in_force(actor, id, None).await?;
+                if texts.is_empty() {
+                    // An agreement without documents has no clauses; a missing one is an error.
+                    self.get_agreement(actor, id).await?;
                 }
+                texts.into_iter().map(|(v, _)| v).collect()
             }
         };
-        let rows = sqlx::query(
-            "select clause_id, version_id, ordinal, number, heading, body, start_pos, end_pos, categories, confidence \
-             from clause where organisation_id = $1 and agreement_id = $2 and version_id = $3 order by ordinal",
-        )
-        .bind(&org)
-        .bind(id.to_string())
-        .bind(&vid)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let ordinal: i64 = r.try_get("ordinal")?;
-                let start: i64 = r.try_get("start_pos")?;
-                let end: i64 = r.try_get("end_pos")?;
-                let conf: f64 = r.try_get("confidence")?;
-                Ok(Clause {
-                    id: parse_id(&r.try_get::<String, _>("clause_id")?)?,
-                    version_id: parse_id(&r.try_get::<String, _>("version_id")?)?,
-                    ordinal: ordinal as u32,
-                    number: r.try_get("number")?,
-                    heading: r.try_get("heading")?,
-                    text: r.try_get("body")?,
-                    start: start as usize,
-                    end: end as usize,
-                    categories: r
-                        .try_get::<String, _>("categories")?
-                        .split_whitespace()
-                        .map(str::to_owned)
-                        .collect(),
-                    confidence: conf as f32,
-                })
+        let mut out = Vec::new();
+        for vid in versions {
+            out.extend(version_clauses(&self.pool, &org, id, vid).await?);
+        }
+        Ok(out)
+    }
+
+    /// The latest version holding the agreement's own text, original or restated (amendment
+    /// letters do not), if it has a document at all: what a check reads and where the
+    /// agreement's clauses (dispute tiers, exit terms) are found.
+    pub async fn text_version(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+    ) -> Result<Option<DocumentVersion>> {
+        let texts = self.texts_in_force(actor, id, None).await?;
+        let Some((vid, _)) = texts.iter().find(|(_, t)| t.letter.is_none()) else {
+            return Ok(None);
+        };
+        Ok(self
+            .list_versions(actor, id)
+            .await?
+            .into_iter()
+            .find(|v| v.id == *vid))
+    }
+
+    /// The versions whose text is in force on `on` (`None`: with every recorded amendment),
+    /// as [`texts_in_force`] decides, with their ids.
+    pub(crate) async fn texts_in_force(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        on: Option<entente_domain::Date>,
+    ) -> Result<Vec<(VersionId, TextInForce)>> {
+        let versions = self.list_versions(actor, id).await?;
+        let amendments: Vec<AmendmentText> = self
+            .amendments(actor, id)
+            .await?
+            .iter()
+            .map(AmendmentText::from)
+            .collect();
+        let numbers: Vec<u32> = versions.iter().map(|v| v.number).collect();
+        Ok(texts_in_force(&numbers, &amendments, on)
+            .into_iter()
+            .filter_map(|t| {
+                versions
+                    .iter()
+                    .find(|v| v.number == t.version_number)
+                    .map(|v| (v.id, t))
             })
-            .collect()
+            .collect())
     }
 
     /// Full-text search over clause text in the tenant (words are ANDed; stemming applies).
@@ -314,6 +344,60 @@ impl Store {
     }
 }
 
+/// The clauses of one version of agreement `id`, in document order.
+async fn version_clauses(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    id: AgreementId,
+    vid: VersionId,
+) -> Result<Vec<Clause>> {
+    let rows = sqlx::query(
+        "select clause_id, version_id, ordinal, number, heading, body, start_pos, end_pos, categories, confidence \
+         from clause where organisation_id = $1 and agreement_id = $2 and version_id = $3 order by ordinal",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .bind(vid.to_string())
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let ordinal: i64 = r.try_get("ordinal")?;
+            let start: i64 = r.try_get("start_pos")?;
+            let end: i64 = r.try_get("end_pos")?;
+            let conf: f64 = r.try_get("confidence")?;
+            Ok(Clause {
+                id: parse_id(&r.try_get::<String, _>("clause_id")?)?,
+                version_id: parse_id(&r.try_get::<String, _>("version_id")?)?,
+                ordinal: ordinal as u32,
+                number: r.try_get("number")?,
+                heading: r.try_get("heading")?,
+                text: r.try_get("body")?,
+                start: start as usize,
+                end: end as usize,
+                categories: r
+                    .try_get::<String, _>("categories")?
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+                confidence: conf as f32,
+            })
+        })
+        .collect()
+}
+
+/// What a new version's text is to the agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Text {
+    /// The agreement's own text (original, new draft or restated): what analysis found in it
+    /// merges into the terms and obligations.
+    Agreement,
+    /// An amendment letter: its text and clauses are kept; it changes the agreement only by
+    /// the amendment's stated changes, so nothing found in it merges (its own date is not
+    /// the agreement's effective date, its parties' names are not new duties).
+    Letter,
+}
+
 pub(crate) async fn insert_version(
     tx: &mut Tx,
     backend: Backend,
@@ -321,6 +405,7 @@ pub(crate) async fn insert_version(
     id: AgreementId,
     v: &NewVersion,
     analysis: &VersionAnalysis,
+    text: Text,
 ) -> Result<VersionId> {
     let org = actor.org.to_string();
     let now = tx.now_text();
@@ -386,6 +471,7 @@ pub(crate) async fn insert_version(
         }
     }
 
+    let merges = text == Text::Agreement;
     let source = |e: &Evidence| Source::Extracted {
         version_id: vid,
         clause_id: e.clause.and_then(|i| clause_ids.get(i).copied()),
@@ -394,7 +480,7 @@ pub(crate) async fn insert_version(
         confidence: e.confidence,
     };
     let mut found = Terms::default();
-    for (f, value, e) in &analysis.terms {
+    for (f, value, e) in analysis.terms.iter().filter(|_| merges) {
         found.0.insert(
             *f,
             Sourced {
@@ -418,7 +504,7 @@ pub(crate) async fn insert_version(
             .fetch_all(&mut **tx)
             .await?;
     let mut added = 0usize;
-    for (o, e) in &analysis.obligations {
+    for (o, e) in analysis.obligations.iter().filter(|_| merges) {
         if existing.iter().any(|t| t == &o.text) {
             continue;
         }
@@ -437,6 +523,7 @@ pub(crate) async fn insert_version(
         serde_json::json!({
             "number": number, "filename": v.filename, "sha256": sha, "clauses": analysis.clauses.len(),
             "terms_changed": changed.iter().map(|f| f.as_str()).collect::<Vec<_>>(), "obligations_added": added,
+            "letter": !merges,
         }),
     )
     .await?;

@@ -23,6 +23,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (12, "tracking", include_str!("../migrations/sqlite/0012_tracking.sql")),
     (13, "endings", include_str!("../migrations/sqlite/0013_endings.sql")),
     (14, "approval_version", include_str!("../migrations/sqlite/0014_approval_version.sql")),
+    (15, "amendment_kind", include_str!("../migrations/sqlite/0015_amendment_kind.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -40,6 +41,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (12, "tracking", include_str!("../migrations/postgres/0012_tracking.sql")),
     (13, "endings", include_str!("../migrations/postgres/0013_endings.sql")),
     (14, "approval_version", include_str!("../migrations/postgres/0014_approval_version.sql")),
+    (15, "amendment_kind", include_str!("../migrations/postgres/0015_amendment_kind.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -6,6 +6,7 @@ use crate::agreement::{load_terms, lock_agreement};
 use crate::row::{json, parse_id, to_json};
 use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
+use entente_domain::amendment::{AmendmentKind, AmendmentText, texts_in_force};
 use entente_domain::calendar::BusinessCalendar;
 use entente_domain::clause::Clause;
 use entente_domain::keydates::{self, ClauseIndex, Ending, KeyDate, KeyDateOptions};
@@ -381,18 +382,23 @@ impl Store {
             let org_id: OrganisationId = parse_id(&org)?;
             let settings = self.alert_settings(org_id).await?;
             for chunk in ids.chunks(200) {
-                done += self.refresh_chunk(&org, &settings, now, chunk).await?;
+                done += self
+                    .refresh_chunk(&org, &settings, now, chunk, None)
+                    .await?;
             }
         }
         Ok(done)
     }
 
+    /// Recomputes the deadlines of agreements `ids` as of `now` and replaces their stored rows;
+    /// with `preview`, hands the computed rows over instead and writes nothing.
     async fn refresh_chunk(
         &self,
         org: &str,
         settings: &AlertSettings,
         now: Timestamp,
         ids: &[AgreementId],
+        preview: Option<&mut Vec<(AgreementId, NewDeadline)>>,
     ) -> Result<usize> {
         let today = settings.today(now);
         let cal = settings.business_calendar();
@@ -465,6 +471,10 @@ impl Store {
                 ));
             }
         }
+        if let Some(out) = preview {
+            out.extend(rows);
+            return Ok(0);
+        }
         let present: Vec<AgreementId> = ids
             .iter()
             .copied()
@@ -533,6 +543,95 @@ impl Store {
         }
         tx.commit().await?;
         Ok(present.len())
+    }
+
+    /// The deadlines of tenant `org` as a refresh at `now` would compute them, with the status
+    /// each would show on that day — computed in memory, so a preview of another day neither
+    /// reads nor rewrites the stored rows. Only the rows `keep` accepts are kept (a portfolio's
+    /// whole schedule is never held at once); earliest first, as the stored rows are read.
+    pub(crate) async fn preview_deadlines(
+        &self,
+        org: OrganisationId,
+        now: Timestamp,
+        keep: impl Fn(&Deadline) -> bool,
+    ) -> Result<Vec<Deadline>> {
+        let settings = self.alert_settings(org).await?;
+        let today = settings.today(now);
+        let org_s = org.to_string();
+        let ids: Vec<String> = sqlx::query_scalar(
+            "select agreement_id from agreement where organisation_id = $1 order by agreement_id",
+        )
+        .bind(&org_s)
+        .fetch_all(&self.pool)
+        .await?;
+        let ids: Vec<AgreementId> = ids.iter().map(|i| parse_id(i)).collect::<Result<_>>()?;
+        let mut out = Vec::new();
+        for chunk in ids.chunks(200) {
+            let mut rows = Vec::new();
+            self.refresh_chunk(&org_s, &settings, now, chunk, Some(&mut rows))
+                .await?;
+            if rows.is_empty() {
+                continue;
+            }
+            // What a stored row is read with: its agreement's title and tracking start, its
+            // obligation's status and rule, and the occurrence recorded for its day.
+            let mut q = sqlx::query_as::<_, (String, String, Option<String>)>(sqlx::AssertSqlSafe(
+                format!(
+                    "select agreement_id, title, tracked_from from agreement where organisation_id = $1 and agreement_id in ({})",
+                    placeholders(2, chunk.len())
+                ),
+            ))
+            .bind(&org_s);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            let mut heads = BTreeMap::new();
+            for (id, title, tracked) in q.fetch_all(&self.pool).await? {
+                heads.insert(
+                    parse_id::<AgreementId>(&id)?,
+                    (title, crate::row::opt_date(tracked)?),
+                );
+            }
+            let obligations = load_obligations(&self.pool, &org_s, chunk).await?;
+            let records = load_records(&self.pool, &org_s, &obligations).await?;
+            for (id, d) in rows {
+                let Some((title, tracked_from)) = heads.get(&id) else {
+                    continue;
+                };
+                let status = d.obligation_id.map(|oid| {
+                    let ob = obligations.iter().find(|o| o.id == oid);
+                    occurrence::effective_status(
+                        records.get(&(oid, d.due)).map(|r| r.status),
+                        ob.map_or(ObligationStatus::Pending, |o| o.status),
+                        ob.is_some_and(|o| is_recurring(&o.due)),
+                        d.due,
+                        today,
+                        *tracked_from,
+                    )
+                });
+                let deadline = Deadline {
+                    agreement_id: id,
+                    agreement_title: title.clone(),
+                    subject: d.subject,
+                    obligation_id: d.obligation_id,
+                    kind: d.kind.to_owned(),
+                    due_date: d.due,
+                    label: d.label,
+                    derivation: d.derivation,
+                    clause: d.clause.map(|(_, label)| label),
+                    conditional: d.conditional,
+                    owner: d.owner,
+                    status,
+                };
+                if keep(&deadline) {
+                    out.push(deadline);
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.due_date, a.agreement_id, &a.subject).cmp(&(b.due_date, b.agreement_id, &b.subject))
+        });
+        Ok(out)
     }
 
     /// Number of materialised deadlines across all tenants (benchmarks, operations).
@@ -1395,32 +1494,70 @@ where
         .collect()
 }
 
-/// The clauses of each agreement's latest version (text included, for figure matching).
+/// The clauses of each agreement's text as recorded (text included, for figure matching): its
+/// latest full text and the amendment letters since ([`texts_in_force`]), in version order.
 async fn load_clause_index(
     pool: &sqlx::AnyPool,
     org: &str,
     ids: &[AgreementId],
 ) -> Result<BTreeMap<AgreementId, Vec<Clause>>> {
-    // The latest version of each agreement (through the unique (agreement, number) index),
-    // then its clauses (through the clause-by-version index).
+    // Every version of each agreement (through the unique (agreement, number) index) and its
+    // amendments, then the clauses of the texts in force (through the clause-by-version index).
     let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "select v.agreement_id, v.version_id, v.organisation_id from document_version v where v.agreement_id in ({}) \
-         and v.number = (select max(v2.number) from document_version v2 where v2.agreement_id = v.agreement_id)",
+        "select v.agreement_id, v.version_id, v.number, v.organisation_id from document_version v where v.agreement_id in ({})",
         placeholders(1, ids.len())
     )));
     for id in ids {
         q = q.bind(id.to_string());
     }
-    let versions: Vec<(String, String)> = q
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .filter(|r| {
-            r.try_get::<String, _>("organisation_id")
-                .is_ok_and(|o| o == org)
-        })
-        .map(|r| Ok((r.try_get("version_id")?, r.try_get("agreement_id")?)))
-        .collect::<Result<_>>()?;
+    let mut numbered: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
+    for r in q.fetch_all(pool).await? {
+        if r.try_get::<String, _>("organisation_id")? != org {
+            continue;
+        }
+        let number: i64 = r.try_get("number")?;
+        numbered
+            .entry(r.try_get("agreement_id")?)
+            .or_default()
+            .push((number as u32, r.try_get("version_id")?));
+    }
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "select m.agreement_id, m.number, v.number as vnum, m.kind, m.effective_date from amendment m \
+         join document_version v on v.version_id = m.version_id where m.agreement_id in ({})",
+        placeholders(1, ids.len())
+    )));
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    let mut amended: BTreeMap<String, Vec<AmendmentText>> = BTreeMap::new();
+    for r in q.fetch_all(pool).await? {
+        let corrupt = |e: ValidationError| StoreError::Corrupt(e.message);
+        let number: i64 = r.try_get("number")?;
+        let vnum: i64 = r.try_get("vnum")?;
+        amended
+            .entry(r.try_get("agreement_id")?)
+            .or_default()
+            .push(AmendmentText {
+                number: number as u32,
+                version_number: vnum as u32,
+                kind: AmendmentKind::parse(&r.try_get::<String, _>("kind")?).map_err(corrupt)?,
+                effective_date: Date::parse(&r.try_get::<String, _>("effective_date")?)
+                    .map_err(corrupt)?,
+            });
+    }
+    // (version id, agreement id) of each text in force, and its place in its agreement's text.
+    let mut versions: Vec<(String, String)> = Vec::new();
+    let mut rank: BTreeMap<String, usize> = BTreeMap::new();
+    for (agreement, list) in &numbered {
+        let numbers: Vec<u32> = list.iter().map(|(n, _)| *n).collect();
+        let am = amended.get(agreement).map_or(&[][..], Vec::as_slice);
+        for (i, t) in texts_in_force(&numbers, am, None).iter().enumerate() {
+            if let Some((_, vid)) = list.iter().find(|(n, _)| *n == t.version_number) {
+                rank.insert(vid.clone(), i);
+                versions.push((vid.clone(), agreement.clone()));
+            }
+        }
+    }
     if versions.is_empty() {
         return Ok(BTreeMap::new());
     }
@@ -1455,6 +1592,9 @@ async fn load_clause_index(
                     .collect(),
                 confidence: 0.0,
             });
+    }
+    for clauses in out.values_mut() {
+        clauses.sort_by_key(|c| (rank.get(&c.version_id.to_string()).copied(), c.ordinal));
     }
     Ok(out)
 }

@@ -169,6 +169,100 @@ fn replace_db(url: &str, db: &str) -> String {
     }
 }
 
+/// Every row of every table of a database as text, rows sorted within each table: equal dumps
+/// mean nothing was written (derived tables, audit rows and migrations' bookkeeping included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dump {
+    /// Table name → its rows, each row its columns' SQL literals joined by `|`, sorted.
+    pub tables: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Dump {
+    /// What differs from `after`, one line per changed table with the rows that appeared and
+    /// disappeared (empty when the dumps are equal).
+    pub fn changes(&self, after: &Dump) -> Vec<String> {
+        let empty = Vec::new();
+        let names: std::collections::BTreeSet<&String> =
+            self.tables.keys().chain(after.tables.keys()).collect();
+        let mut out = Vec::new();
+        for name in names {
+            let (a, b) = (
+                self.tables.get(name).unwrap_or(&empty),
+                after.tables.get(name).unwrap_or(&empty),
+            );
+            if a == b {
+                continue;
+            }
+            let gone: Vec<&String> = a.iter().filter(|r| !b.contains(r)).collect();
+            let new: Vec<&String> = b.iter().filter(|r| !a.contains(r)).collect();
+            out.push(format!(
+                "{name}: {} row(s) gone, {} new; gone {:?}; new {:?}",
+                gone.len(),
+                new.len(),
+                gone.iter().take(3).collect::<Vec<_>>(),
+                new.iter().take(3).collect::<Vec<_>>()
+            ));
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Dump {
+    /// The canonical text: each table's name, then its sorted rows.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (name, rows) in &self.tables {
+            writeln!(f, "== {name} ({} rows)", rows.len())?;
+            for r in rows {
+                writeln!(f, "{r}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Dumps every table of the store's database (see [`Dump`]). Each value is its SQL literal
+/// (`quote` on SQLite, `quote_nullable` on PostgreSQL), so types, NULLs and bytes compare
+/// exactly, whatever the column type.
+pub async fn dump(store: &Store) -> Result<Dump> {
+    let pool = store.pool();
+    let (tables_sql, columns_sql, quote) = match store.backend() {
+        Backend::Sqlite => (
+            "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+            "select name from pragma_table_info($1) order by cid",
+            "quote",
+        ),
+        Backend::Postgres => (
+            "select table_name::text from information_schema.tables where table_schema = 'public' \
+             and table_type = 'BASE TABLE' order by table_name",
+            "select column_name::text from information_schema.columns where table_schema = 'public' \
+             and table_name = $1 order by ordinal_position",
+            "quote_nullable",
+        ),
+    };
+    let names: Vec<String> = sqlx::query_scalar(tables_sql).fetch_all(pool).await?;
+    let mut tables = std::collections::BTreeMap::new();
+    for name in names {
+        let columns: Vec<String> = sqlx::query_scalar(columns_sql)
+            .bind(&name)
+            .fetch_all(pool)
+            .await?;
+        if columns.is_empty() {
+            continue;
+        }
+        let list: Vec<String> = columns
+            .iter()
+            .map(|c| format!("coalesce({quote}(\"{c}\"), 'NULL')"))
+            .collect();
+        let sql = format!("select {} as row from \"{name}\"", list.join(" || '|' || "));
+        let mut rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .fetch_all(pool)
+            .await?;
+        rows.sort();
+        tables.insert(name, rows);
+    }
+    Ok(Dump { tables })
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         match &mut self.cleanup {

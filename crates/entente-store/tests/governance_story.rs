@@ -264,6 +264,7 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
                 "notice_period_non_renewal".into(),
                 serde_json::json!("P60D"),
             )]),
+            kind: None,
         }
         .validate()
         .unwrap();

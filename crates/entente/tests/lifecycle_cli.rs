@@ -201,7 +201,10 @@ fn the_lifecycle_commands_take_an_agreement_from_draft_to_wind_down() {
             "notice_period_non_renewal=P60D",
         ],
     ));
-    assert!(am.contains("amendment 1 recorded as version 2"), "{am}");
+    assert!(
+        am.contains("amendment 1 (restatement) recorded as version 2"),
+        "{am}"
+    );
     let before = json(&entente(
         data,
         &["amend", &id, "--as-of", "2025-12-31", "--json"],

@@ -200,12 +200,13 @@ async fn version_text(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ClauseQuery {
-    /// A version (default: the latest).
+    /// A version (default: the agreement's text — its latest version that is not an amendment
+    /// letter, followed by the letters recorded since).
     version_id: Option<VersionId>,
 }
 
 #[utoipa::path(get, path = "/api/agreements/{id}/clauses", tag = "documents", params(("id" = AgreementId, Path), ClauseQuery),
-    responses((status = 200, body = Vec<Clause>), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, description = "the clauses in document order (version by version)", body = Vec<Clause>), (status = 404, body = crate::error::Problem)))]
 async fn list_clauses(
     State(s): State<AppState>,
     caller: Caller,

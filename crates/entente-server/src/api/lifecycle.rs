@@ -254,12 +254,12 @@ async fn list_amendments(
     Ok(Json(s.store.amendments(actor, id).await?))
 }
 
-/// An amendment with its text (the amended or restated agreement, plain text or Markdown).
+/// An amendment with its text (a letter or the restated agreement, plain text or Markdown).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewAmendmentBody {
     #[serde(flatten)]
     draft: AmendmentDraft,
-    /// The amended text; it becomes the agreement's next version.
+    /// The letter or restated text; it becomes the agreement's next version.
     text: String,
     /// File name for the version (default `amendment.txt`).
     #[serde(default)]
@@ -267,9 +267,9 @@ pub(crate) struct NewAmendmentBody {
 }
 
 #[utoipa::path(post, path = "/api/agreements/{id}/amendments", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = NewAmendmentBody,
-    responses((status = 201, description = "amendment recorded as a new version; the agreement is amended", body = Amendment),
+    responses((status = 201, description = "amendment recorded as a new version (a letter changes only its stated terms; a restatement's text becomes the agreement's); the agreement is amended", body = Amendment),
         (status = 404, description = "no such agreement", body = P),
-        (status = 422, description = "bad date or change, empty text, or the agreement is not in force", body = P)))]
+        (status = 422, description = "bad date, change or kind, empty text, or the agreement is not in force", body = P)))]
 async fn amend_agreement(
     State(s): State<AppState>,
     caller: Caller,
@@ -306,7 +306,7 @@ struct OnQuery {
 }
 
 #[utoipa::path(get, path = "/api/agreements/{id}/consolidated", tag = "lifecycle", params(("id" = AgreementId, Path), OnQuery),
-    responses((status = 200, description = "terms in force on the date, each pointing at its version or amendment, with the key dates they give", body = AsAmended),
+    responses((status = 200, description = "terms and clauses in force on the date, each pointing at its version or amendment, with the key dates they give", body = AsAmended),
         (status = 404, description = "no such agreement", body = P), (status = 422, description = "bad date", body = P)))]
 async fn get_consolidated(
     State(s): State<AppState>,

@@ -543,9 +543,12 @@ struct AgreementPage {
 
 fn clause_anchors(clauses: &[entente_domain::clause::Clause]) -> HashMap<ClauseId, String> {
     let mut seen = std::collections::HashSet::new();
+    // The fallback counts places in the whole list, not ordinals: an amendment letter's
+    // clauses follow the agreement's, and their ordinals start again at zero.
     clauses
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let by_number = c
                 .number
                 .as_deref()
@@ -553,7 +556,7 @@ fn clause_anchors(clauses: &[entente_domain::clause::Clause]) -> HashMap<ClauseI
                 .filter(|a| a.len() > 1 && seen.insert(a.clone()));
             (
                 c.id,
-                by_number.unwrap_or_else(|| format!("clause-{}", c.ordinal + 1)),
+                by_number.unwrap_or_else(|| format!("clause-{}", i + 1)),
             )
         })
         .collect()

@@ -632,3 +632,78 @@ async fn requests_count_days_in_the_tenants_time_zone() {
 }
 
 entente_store::on_each_backend!(requests_count_days_in_the_tenants_time_zone);
+
+fn lifecycle_text(name: &str) -> Vec<u8> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/corpus/lifecycle")
+        .join(format!("{name}.txt"));
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+async fn an_amendment_letter_keeps_the_agreements_own_dates_and_clauses() {
+    for app in spawn_apps_at("2026-12-05T09:00:00Z").await {
+        let l = &app.label;
+        let (s, imported) = app
+            .post_bytes(
+                "/api/import?filename=harbourline.txt&track_from=2025-03-01",
+                lifecycle_text("harbourline-quarry-research"),
+            )
+            .await;
+        assert_eq!(s, 201, "{l}: {imported}");
+        let base = format!(
+            "/api/agreements/{}",
+            imported["agreement_id"].as_str().unwrap()
+        );
+        let (_, clauses) = app.get(&format!("{base}/clauses")).await;
+        let own = clauses.as_array().unwrap().len();
+        let letter = String::from_utf8(lifecycle_text("harbourline-quarry-amendment-1")).unwrap();
+
+        // A kind that is neither is refused by name; nothing is recorded.
+        let (s, bad) = app
+            .post(
+                &format!("{base}/amendments"),
+                json!({
+                "effective_date": "2026-12-15", "summary": "longer term", "kind": "memo",
+                "changes": {"initial_term": "P3Y"}, "text": letter}),
+            )
+            .await;
+        assert_eq!(s, 422, "{l}: {bad}");
+        assert_eq!(bad["errors"][0]["field"], "kind", "{bad}");
+        let (_, none) = app.get(&format!("{base}/amendments")).await;
+        assert_eq!(none, json!([]), "{l}");
+
+        // The letter, its kind read from its text.
+        let (s, am) = app
+            .post(
+                &format!("{base}/amendments"),
+                json!({
+                "effective_date": "2026-12-15", "summary": "three-year term, sixty days' notice",
+                "changes": {"initial_term": "P3Y", "notice_period_non_renewal": "P60D"},
+                "text": letter, "filename": "amendment-1.txt"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{l}: {am}");
+        assert_eq!(am["kind"], "letter");
+        assert_eq!(am["changes"]["expiration_date"], "2028-03-01", "{am}");
+        let (_, ag) = app.get(&base).await;
+        assert_eq!(ag["terms"]["agreement_date"]["value"], "2025-02-14", "{l}");
+        assert_eq!(ag["terms"]["effective_date"]["value"], "2025-03-01", "{l}");
+        assert_eq!(ag["terms"]["expiration_date"]["value"], "2028-03-01", "{l}");
+
+        // The agreement's clauses stay, the letter's follow; the consolidated view names it.
+        let (_, clauses) = app.get(&format!("{base}/clauses")).await;
+        assert!(clauses.as_array().unwrap().len() > own, "{l}");
+        let (_, view) = app.get(&format!("{base}/consolidated?on=2026-12-15")).await;
+        let from: Vec<Option<u64>> = view["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["amendment"].as_u64())
+            .collect();
+        assert_eq!(from.iter().filter(|a| a.is_none()).count(), own, "{l}");
+        assert!(from[own..].iter().all(|a| *a == Some(1)), "{l}: {from:?}");
+        assert_eq!(view["notice_deadline"]["date"], "2027-12-31", "{l}");
+    }
+}
+
+entente_store::on_each_backend!(an_amendment_letter_keeps_the_agreements_own_dates_and_clauses);

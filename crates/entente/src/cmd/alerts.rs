@@ -91,7 +91,8 @@ pub(crate) struct Args {
 enum Sub {
     /// Refresh deadlines, raise due alerts and deliver them once, then exit.
     Run {
-        /// Show the alerts that are due without raising or sending anything.
+        /// Show the alerts that are due without raising or sending anything: the deadlines of
+        /// the run's day are computed in memory and nothing in the database changes.
         #[arg(long)]
         dry_run: bool,
         /// The instant to run at (RFC 3339; default now), e.g. to rehearse a future day.
@@ -138,23 +139,8 @@ impl Args {
                     store.clock().set(n);
                 }
                 let now = store.now();
-                if !dry_run {
-                    // Notices that took effect end their agreements (a dry run only looks).
-                    while store
-                        .apply_endings(now, 2000)
-                        .await
-                        .context("cannot apply the notices that took effect")?
-                        > 0
-                    {}
-                }
-                // Deadlines are derived data: bring them up to date in both modes.
-                while store
-                    .refresh_deadlines(now, 2000)
-                    .await
-                    .context("cannot refresh deadlines")?
-                    > 0
-                {}
                 if dry_run {
+                    // Computed in memory for `now`: the stored deadlines stay as they are.
                     let planned = store.raise_alerts(now, true).await?;
                     let mut t = Table::new();
                     t.load_preset(UTF8_FULL_CONDENSED);
@@ -186,6 +172,20 @@ impl Args {
                     store.close().await;
                     return Ok(Outcome::Ok);
                 }
+                // Notices that took effect end their agreements (a dry run only looks).
+                while store
+                    .apply_endings(now, 2000)
+                    .await
+                    .context("cannot apply the notices that took effect")?
+                    > 0
+                {}
+                // Deadlines are derived data: bring them up to date for the run's day.
+                while store
+                    .refresh_deadlines(now, 2000)
+                    .await
+                    .context("cannot refresh deadlines")?
+                    > 0
+                {}
                 let email = if settings.smtp.is_some() {
                     "SMTP configured"
                 } else {

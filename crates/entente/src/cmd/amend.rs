@@ -1,6 +1,5 @@
-//! `entente amend ID`: records an amendment (its document becomes the next version, with an
-//! effective date and term changes), lists amendments, or shows the consolidated "as amended"
-//! terms in force on a date with where each value comes from and the notice deadline.
+//! `entente amend ID`: records an amendment (a letter or a restated text), lists amendments,
+//! or shows the terms and clauses in force on a date, each with where it comes from.
 
 use super::{Ctx, Outcome, show::resolve};
 use anyhow::{Context, bail};
@@ -14,8 +13,14 @@ use std::path::PathBuf;
 pub(crate) struct Args {
     /// Agreement id, or its last 8+ characters.
     id: String,
-    /// The amended (or restated) agreement: TXT, Markdown, HTML, DOCX or PDF.
+    /// The amendment letter or the restated agreement: TXT, Markdown, HTML, DOCX or PDF.
     file: Option<PathBuf>,
+    /// `letter`: changes only the terms given with --set, from its effective date; the
+    /// agreement's own dates, clauses and duties stay. `restatement`: the whole agreement
+    /// restated; its text becomes the agreement's. Default: read from the document (titled or
+    /// worded as an amendment, addendum or side letter, and not restated: a letter).
+    #[arg(long, requires = "file", value_parser = ["letter", "restatement"])]
+    kind: Option<String>,
     /// Date the amendment takes effect.
     #[arg(long, requires = "file")]
     effective: Option<String>,
@@ -74,6 +79,7 @@ impl Args {
                 effective_date: self.effective.clone().unwrap_or_default(),
                 summary: self.summary.clone().unwrap_or_default(),
                 changes,
+                kind: self.kind.clone(),
             };
             let bytes =
                 std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -97,8 +103,8 @@ impl Args {
                 println!("{}", serde_json::to_string_pretty(&a)?);
             } else {
                 println!(
-                    "amendment {} recorded as version {}, effective {}",
-                    a.number, a.version_number, a.effective_date
+                    "amendment {} ({}) recorded as version {}, effective {}",
+                    a.number, a.kind, a.version_number, a.effective_date
                 );
                 for (f, v) in &a.changes {
                     let before = a
@@ -130,6 +136,19 @@ impl Args {
                 ]);
             }
             println!("{t}");
+            let mut texts: Vec<(u32, Option<u32>, usize)> = Vec::new();
+            for c in &view.clauses {
+                match texts.last_mut() {
+                    Some((v, _, n)) if *v == c.version_number => *n += 1,
+                    _ => texts.push((c.version_number, c.amendment, 1)),
+                }
+            }
+            for (version, letter, n) in texts {
+                match letter {
+                    Some(a) => println!("{n} clause(s) of amendment {a} (version {version})"),
+                    None => println!("{n} clause(s) of the agreement's text (version {version})"),
+                }
+            }
             if !view.consolidated.pending.is_empty() {
                 println!(
                     "not yet in force: amendment(s) {:?}",
@@ -152,8 +171,9 @@ impl Args {
             for a in &list {
                 let fields: Vec<_> = a.changes.keys().map(|f| f.as_str()).collect();
                 println!(
-                    "#{} v{} effective {} by {}: {} [{}]",
+                    "#{} {} v{} effective {} by {}: {} [{}]",
                     a.number,
+                    a.kind,
                     a.version_number,
                     a.effective_date,
                     a.created_by,

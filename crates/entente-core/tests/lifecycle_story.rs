@@ -10,7 +10,8 @@ use entente_domain::keydates::KeyDateKind;
 use entente_domain::lifecycle::{
     CHECKLIST_PREFIX, CloseoutChecklist, CloseoutItem, NoticeInput, Retirement, TerminationKind,
 };
-use entente_domain::query::{AgreementQuery, DayWindow};
+use entente_domain::obligation::ObligationStatus;
+use entente_domain::query::{AgreementQuery, DayWindow, ObligationQuery};
 use entente_domain::{AgreementId, AgreementStatus, Date, Timestamp};
 use entente_store::testing::TestDb;
 use entente_store::{Actor, Page, Store};
@@ -455,6 +456,58 @@ async fn a_termination_ends_the_term_and_dates_its_duties_from_the_actual_end() 
                 .await
                 .unwrap(),
             AgreementStatus::Closed
+        );
+        // What ended with the agreement shows so; what survives stays open.
+        let obs = s
+            .list_obligations(
+                &me,
+                &ObligationQuery {
+                    agreement_id: Some(id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let status_of = |needle: &str| {
+            obs.iter()
+                .find(|o| o.text.contains(needle))
+                .unwrap_or_else(|| panic!("{needle}: {obs:?}"))
+                .status
+        };
+        assert_eq!(
+            status_of("carry out the Programme"),
+            ObligationStatus::Ended
+        );
+        assert_eq!(status_of("keep the other party"), ObligationStatus::Pending);
+        let open = s
+            .list_obligations(
+                &me,
+                &ObligationQuery {
+                    agreement_id: Some(id),
+                    status: Some(ObligationStatus::Pending),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            open.iter()
+                .all(|o| !o.text.contains("carry out the Programme")),
+            "{open:?}"
+        );
+        let no_reports = s
+            .agreement_dates(&me, id, Some(d("2027-06-01")), None, None)
+            .await
+            .unwrap();
+        assert!(
+            no_reports
+                .occurrences
+                .iter()
+                .all(|o| o.occurrence.due <= d("2027-03-04")
+                    || o.text.contains("termination fee")
+                    || o.text.contains("return or destroy")),
+            "{:?}",
+            no_reports.occurrences
         );
         assert_eq!(s.verify_audit(org).await.unwrap(), None);
         eprintln!("termination story passed on {:?}", db.backend());

@@ -309,6 +309,16 @@ pub struct Ending {
 }
 
 impl Ending {
+    /// The last day a duty can fall due under this ending: a duty that neither survives nor
+    /// falls due after the end ends with the agreement.
+    pub fn last_due(&self, due: &crate::obligation::DueRule, survives: bool, until: Date) -> Date {
+        if survives || due.after_end() {
+            until
+        } else {
+            until.min(self.effective)
+        }
+    }
+
     /// Whether this ending is the event a conditional duty names: a termination by `party`
     /// (legal or short name, any case; "Northwind" matches "Northwind Systems Ltd"), under
     /// `clause` when both the duty and the notice state one. A non-renewal or a mutual

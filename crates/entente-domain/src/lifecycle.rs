@@ -598,7 +598,8 @@ impl CloseoutChecklist {
                 status: None,
                 owner: None,
                 vague: false,
-                survives: false,
+                // A close-out step belongs to the time after the end.
+                survives: true,
             })
             .collect()
     }

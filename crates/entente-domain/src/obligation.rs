@@ -124,6 +124,18 @@ pub enum DueRule {
 }
 
 impl DueRule {
+    /// Whether the duty falls due after the agreement ends ("within 30 days after
+    /// termination"): it follows the ending instead of ending with it.
+    pub fn after_end(&self) -> bool {
+        matches!(
+            self,
+            Self::After {
+                event: Event::Termination | Event::TerminationBy { .. },
+                ..
+            }
+        )
+    }
+
     /// The first due date, given the dates it may depend on.
     pub fn first_due(&self, effective: Option<Date>) -> Option<Date> {
         match self {
@@ -202,6 +214,9 @@ pub enum ObligationStatus {
     /// the day an executed agreement was imported) and that nobody recorded: history, neither
     /// pending nor overdue. Computed for occurrences only; never an obligation's own status.
     History,
+    /// The agreement has ended (its ending took effect) and the duty did not survive it: it
+    /// no longer applies. Computed when read, never stored.
+    Ended,
 }
 
 impl ObligationStatus {
@@ -216,6 +231,7 @@ impl ObligationStatus {
             Self::Overdue => "overdue",
             Self::Waived => "waived",
             Self::History => "history",
+            Self::Ended => "ended",
         }
     }
 

@@ -234,5 +234,11 @@ proptest! {
         let ours = expand(&ours, &ctx, start, far);
         prop_assert_eq!(ours.len(), 1);
         prop_assert_eq!(ours[0].due, cal.after(Period::days(30).unwrap(), e.effective));
+        // A one-off duty that does not survive ends with the agreement; one that survives, or
+        // falls due after the end, does not.
+        let late = DueRule::On { date: e.effective.plus_days(10) };
+        prop_assert!(e.last_due(&late, false, far) < e.effective.plus_days(10));
+        prop_assert_eq!(e.last_due(&late, true, far), far);
+        prop_assert_eq!(e.last_due(&ret, false, far), far);
     }
 }

@@ -207,7 +207,7 @@ async fn gate_facts(
             let rows: Vec<(String,)> = sqlx::query_as(
                 "select o.body from termination_obligation t join obligation o on o.obligation_id = t.obligation_id \
                  join termination n on n.termination_id = t.termination_id \
-                 where n.agreement_id = $1 and n.retired is null and o.organisation_id = $2 and o.survives = 0 \
+                 where n.agreement_id = $1 and n.retired is null and o.organisation_id = $2 \
                  and o.status in ('pending', 'overdue') order by o.due_date",
             )
             .bind(id.to_string())

@@ -144,6 +144,63 @@ pub(crate) async fn key_unkeyed_rows(pool: &sqlx::AnyPool) -> Result<()> {
 
 const COLUMNS: &str = "obligation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, status, owner, vague, survives";
 
+/// Marks `ended` the open duties that ended with their agreement: it is winding down or closed
+/// (its ending took effect), and the duty neither survives nor falls due after the end, nor is
+/// a close-out item a notice created.
+async fn ended(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    mut rows: Vec<Obligation>,
+) -> Result<Vec<Obligation>> {
+    let open = |o: &Obligation| {
+        matches!(
+            o.status,
+            ObligationStatus::Pending | ObligationStatus::Overdue
+        ) && !o.survives
+            && !o.due.after_end()
+    };
+    let mut ids: Vec<AgreementId> = rows
+        .iter()
+        .filter(|o| open(o))
+        .map(|o| o.agreement_id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut over = std::collections::HashSet::new();
+    for part in ids.chunks(500) {
+        let mut q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(format!(
+            "select agreement_id from agreement where organisation_id = $1 \
+             and status in ('wind_down', 'closed') and agreement_id in ({})",
+            crate::schedule::placeholders(2, part.len())
+        )))
+        .bind(org);
+        for id in part {
+            q = q.bind(id.to_string());
+        }
+        for (a,) in q.fetch_all(pool).await? {
+            over.insert(parse_id::<AgreementId>(&a)?);
+        }
+    }
+    if over.is_empty() {
+        return Ok(rows);
+    }
+    let checklist: std::collections::HashSet<String> = sqlx::query_as::<_, (String,)>(
+        "select obligation_id from termination_obligation where organisation_id = $1",
+    )
+    .bind(org)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(o,)| o)
+    .collect();
+    for o in &mut rows {
+        if open(o) && over.contains(&o.agreement_id) && !checklist.contains(&o.id.to_string()) {
+            o.status = ObligationStatus::Ended;
+        }
+    }
+    Ok(rows)
+}
+
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Obligation> {
     let metric: Option<String> = r.try_get("metric")?;
     let vague: i64 = r.try_get("vague")?;
@@ -219,7 +276,9 @@ impl Store {
         self.check_visible(actor, o.agreement_id)
             .await
             .map_err(|_| StoreError::not_found("obligation", id))?;
-        Ok(o)
+        let mut one = ended(&self.pool, &actor.org.to_string(), vec![o]).await?;
+        one.pop()
+            .ok_or_else(|| StoreError::not_found("obligation", id))
     }
 
     /// Obligations across the tenant, earliest due first.
@@ -289,6 +348,17 @@ impl Store {
             .iter()
             .map(from_row)
             .collect::<Result<Vec<_>>>()?;
+        let mut rows = ended(&self.pool, &actor.org.to_string(), rows).await?;
+        // Asked for what is open: a duty that ended with its agreement is not.
+        if f.overdue
+            || f.due_within_days.is_some()
+            || matches!(
+                f.status,
+                Some(ObligationStatus::Pending | ObligationStatus::Overdue)
+            )
+        {
+            rows.retain(|o| o.status != ObligationStatus::Ended);
+        }
         if f.overdue {
             return self.with_overdue_occurrence(actor, rows, today).await;
         }

@@ -1245,7 +1245,12 @@ pub(crate) fn compute(
     let earliest = Date::from_ymd(1000, 1, 1).unwrap_or(from);
     for o in obligations {
         let start = if is_recurring(&o.due) { from } else { earliest };
-        for occ in occurrence::expand(&o.due, &ctx, start, until) {
+        // A duty that does not survive the ending has no occurrence after it.
+        let last = opts
+            .ending
+            .as_ref()
+            .map_or(until, |e| e.last_due(&o.due, o.survives, until));
+        for occ in occurrence::expand(&o.due, &ctx, start, last) {
             occurrences.push((o.clone(), occ));
         }
     }

@@ -517,3 +517,58 @@ async fn a_termination_ends_the_term_and_dates_its_duties_from_the_actual_end() 
 entente_store::on_each_backend!(
     a_termination_ends_the_term_and_dates_its_duties_from_the_actual_end
 );
+
+/// Item 7: an executed agreement cannot be hard-deleted; a deletion under the retention
+/// policy (with its reason) keeps a tombstone with the document hashes; a draft still goes.
+async fn records_of_executed_agreements_are_kept() {
+    for db in TestDb::all().await.unwrap() {
+        let s = &db.store;
+        s.clock().set(at("2026-12-03"));
+        let org = s.ensure_organisation("acme", "Acme").await.unwrap();
+        let me = Actor::new(org, "admin@acme.example");
+        let id = import(s, &me, "harbour-alliance").await;
+        let sha = s.list_versions(&me, id).await.unwrap()[0].sha256.clone();
+        let e = s.delete_agreement(&me, id, None).await.unwrap_err();
+        assert!(e.to_string().contains("record is kept"), "{e}");
+        assert!(
+            s.get_agreement(&me, id).await.is_ok(),
+            "nothing was deleted"
+        );
+        let e = s.delete_agreement(&me, id, Some("  ")).await.unwrap_err();
+        assert!(e.to_string().contains("reason"), "{e}");
+        s.delete_agreement(&me, id, Some("retention rule R-7: ten years after expiry"))
+            .await
+            .unwrap();
+        assert!(s.get_agreement(&me, id).await.is_err());
+        let trail = s.list_audit(&me, Some(id)).await.unwrap();
+        let tomb = trail
+            .iter()
+            .find(|e| e.action == "agreement.delete")
+            .expect("a tombstone");
+        assert!(
+            tomb.details.contains(&sha) && tomb.details.contains("R-7"),
+            "{}",
+            tomb.details
+        );
+        // A draft never signed is deleted outright.
+        let draft = import_document(
+            s,
+            &me,
+            &text("harbour-alliance"),
+            "draft.txt",
+            ImportOptions {
+                status: Some("draft".into()),
+                ..Default::default()
+            },
+            &Limits::default(),
+        )
+        .await
+        .unwrap()
+        .agreement_id;
+        s.delete_agreement(&me, draft, None).await.unwrap();
+        assert!(s.get_agreement(&me, draft).await.is_err());
+        assert_eq!(s.verify_audit(org).await.unwrap(), None);
+    }
+}
+
+entente_store::on_each_backend!(records_of_executed_agreements_are_kept);

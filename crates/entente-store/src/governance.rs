@@ -988,25 +988,45 @@ impl Store {
         list: &CloseoutChecklist,
     ) -> Result<()> {
         list.validate()?;
+        self.put_tenant_setting(
+            actor,
+            "closeout_checklist",
+            "items",
+            to_json(&list.items),
+            serde_json::to_value(list).unwrap_or_default(),
+        )
+        .await
+    }
+
+    /// Replaces a tenant-wide setting kept as JSON in one row per tenant of `table` (a fixed
+    /// name, never input), and audits it as `{table}.set`.
+    async fn put_tenant_setting(
+        &self,
+        actor: &Actor,
+        table: &'static str,
+        column: &'static str,
+        stored: String,
+        audited: serde_json::Value,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let now = tx.now_text();
-        sqlx::query(
-            "insert into closeout_checklist (organisation_id, items, created_at, updated_at) values ($1, $2, $3, $3) \
-             on conflict (organisation_id) do update set items = excluded.items, updated_at = excluded.updated_at",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into {table} (organisation_id, {column}, created_at, updated_at) values ($1, $2, $3, $3) \
+             on conflict (organisation_id) do update set {column} = excluded.{column}, updated_at = excluded.updated_at"
+        )))
         .bind(actor.org.to_string())
-        .bind(to_json(&list.items))
+        .bind(stored)
         .bind(&now)
         .execute(&mut *tx)
         .await?;
         audit::append(
             &mut tx,
             actor,
-            "closeout_checklist.set",
-            "closeout_checklist",
+            &format!("{table}.set"),
+            table,
             &actor.org.to_string(),
             None,
-            serde_json::to_value(list).unwrap_or_default(),
+            audited,
         )
         .await?;
         tx.commit().await?;
@@ -1015,29 +1035,14 @@ impl Store {
 
     pub async fn set_approval_policy(&self, actor: &Actor, policy: &ApprovalPolicy) -> Result<()> {
         policy.validate()?;
-        let mut tx = self.begin().await?;
-        let now = self.now_text();
-        sqlx::query(
-            "insert into approval_policy (organisation_id, policy, created_at, updated_at) values ($1, $2, $3, $3) \
-             on conflict (organisation_id) do update set policy = excluded.policy, updated_at = excluded.updated_at",
-        )
-        .bind(actor.org.to_string())
-        .bind(to_json(policy))
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        audit::append(
-            &mut tx,
+        self.put_tenant_setting(
             actor,
-            "approval_policy.set",
             "approval_policy",
-            &actor.org.to_string(),
-            None,
+            "policy",
+            to_json(policy),
             serde_json::to_value(policy).unwrap_or_default(),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Every approval round of an agreement, oldest first, each with the version it approves.

@@ -123,7 +123,10 @@ async fn list_all(store: &Store, me: &Actor, f: AgreementQuery) -> Vec<Agreement
         limit: 500,
         offset: 0,
     };
-    store.list_agreements(me, &f, page).await.unwrap().0
+    let (rows, total) = store.list_agreements(me, &f, page).await.unwrap();
+    // Every listing here fits one page: the total counts exactly the rows listed.
+    assert_eq!(total as usize, rows.len(), "{f:?}");
+    rows
 }
 
 async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
@@ -222,6 +225,27 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
             assert!(
                 both.iter().all(|a| a.notice_deadline == engine[&a.id]),
                 "{:?} today {today}: the listed deadline is the engine's",
+                db.backend()
+            );
+            // The same with another filter (every case here is active), which reads the
+            // agreements instead of the key dates alone.
+            let with_status = list_all(
+                store,
+                &me,
+                filter(AgreementQueryText {
+                    today: t.as_deref(),
+                    notice_within_days: Some(90),
+                    sort: Some("notice_deadline"),
+                    status: Some("active"),
+                    ..Default::default()
+                }),
+            )
+            .await;
+            let ids_of = |v: &[AgreementSummary]| v.iter().map(|a| a.id).collect::<Vec<_>>();
+            assert_eq!(
+                ids_of(&with_status),
+                ids_of(&both),
+                "{:?} today {today}",
                 db.backend()
             );
             // Sorted by the end of the running term: every agreement once, soonest first,

@@ -265,9 +265,24 @@ impl Store {
         org: OrganisationId,
         now: Timestamp,
     ) -> Result<usize> {
+        Ok(self.refresh_org_counted(org, now).await?.0)
+    }
+
+    /// As [`Store::refresh_org_deadlines`], also returning how many agreements the tenant has
+    /// (the fingerprint counts them anyway; an unfiltered listing reuses the figure).
+    pub(crate) async fn refresh_org_counted(
+        &self,
+        org: OrganisationId,
+        now: Timestamp,
+    ) -> Result<(usize, u64)> {
         // Taken before the scan: a write during it changes the fingerprint, so the next read
         // scans again.
         let fingerprint = self.org_fingerprint(org).await?;
+        let agreements: u64 = fingerprint
+            .split('|')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| StoreError::Corrupt(format!("fingerprint {fingerprint:?}")))?;
         let checked: Option<(String, String, Option<String>)> = sqlx::query_as(
             "select fingerprint, valid_until, \
              (select max(horizon_until) from deadline_state where organisation_id = $1) \
@@ -283,7 +298,7 @@ impl Store {
         if checked.is_some_and(|(f, v, longest)| {
             f == fingerprint && today <= v && longest.is_none_or(|l| l <= latest)
         }) {
-            return Ok(0);
+            return Ok((0, agreements));
         }
         let mut total = 0;
         loop {
@@ -317,7 +332,7 @@ impl Store {
         .bind(self.now_text())
         .execute(&self.pool)
         .await?;
-        Ok(total)
+        Ok((total, agreements))
     }
 
     /// What the tenant's key dates are computed from, in a few index lookups: how many

@@ -1,6 +1,6 @@
 //! Lifecycle and governance storage: status moves with who/when/why and their gates,
 //! approval chains (policy per tenant, snapshot and version per round), signatures against the
-//! approved version's SHA-256, review cycles, and termination notices with their post-termination obligations.
+//! approved version's SHA-256, review cycles, and termination notices (the agreement's ending) with their withdrawal or voiding.
 
 use crate::agreement::{
     load_parties, load_terms, lock_agreement, refresh_derived, touch, upsert_term,
@@ -285,14 +285,16 @@ async fn latest_version(tx: &mut Tx, org: &str, id: AgreementId) -> Result<Optio
     .bind(id.to_string())
     .fetch_optional(&mut **tx)
     .await?;
-    row.map(|(v, n, s)| {
-        Ok(VersionRef {
-            id: parse_id(&v)?,
-            number: n as u32,
-            sha256: s,
-        })
+    row.map(version_ref).transpose()
+}
+
+/// A version from its (id, number, SHA-256) columns.
+fn version_ref((v, n, s): (String, i64, String)) -> Result<VersionRef> {
+    Ok(VersionRef {
+        id: parse_id(&v)?,
+        number: n as u32,
+        sha256: s,
     })
-    .transpose()
 }
 
 /// The version of an agreement whose document has this SHA-256, if any.
@@ -305,14 +307,7 @@ async fn version_with_sha(tx: &mut Tx, id: AgreementId, sha: &str) -> Result<Opt
     .bind(sha)
     .fetch_optional(&mut **tx)
     .await?;
-    row.map(|(v, n, s)| {
-        Ok(VersionRef {
-            id: parse_id(&v)?,
-            number: n as u32,
-            sha256: s,
-        })
-    })
-    .transpose()
+    row.map(version_ref).transpose()
 }
 
 /// A version named by the columns `{prefix}version_id`, `{prefix}number`, `{prefix}sha256` of
@@ -1433,7 +1428,8 @@ impl Store {
     }
 
     /// Records a termination notice: computes the effective date from the notice period,
-    /// creates the post-termination obligations, and moves the agreement to
+    /// makes it the agreement's ending (the contract's duties after the end are dated from
+    /// it), adds the tenant's close-out checklist items, and moves the agreement to
     /// `termination_notice` (and on to `wind_down` when the date has already come).
     pub async fn give_termination_notice(
         &self,

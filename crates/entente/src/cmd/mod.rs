@@ -102,7 +102,7 @@ enum Cmd {
     Diff(diff::Args),
     /// Record a review and schedule the next one, or list reviews.
     Review(review::Args),
-    /// Give notice of termination: effective date and post-termination obligations.
+    /// Give notice of termination (effective date, duties after the end), or withdraw or void it.
     Terminate(terminate::Args),
     /// Disputes: open, list, show, escalate, resolve, tick.
     Dispute(dispute::Args),

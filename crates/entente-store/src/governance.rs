@@ -1,6 +1,7 @@
 //! Lifecycle and governance storage: status moves with who/when/why and their gates,
 //! approval chains (policy per tenant, snapshot and version per round), signatures against the
-//! approved version's SHA-256, review cycles, and termination notices (the agreement's ending) with their withdrawal or voiding.
+//! approved version's SHA-256, review cycles, and termination notices (the agreement's
+//! ending) with their withdrawal or voiding.
 
 use crate::agreement::{
     load_parties, load_terms, lock_agreement, refresh_derived, touch, upsert_term,

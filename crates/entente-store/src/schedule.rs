@@ -649,6 +649,13 @@ impl Store {
         Ok(out)
     }
 
+    /// Refreshes the planner's statistics (`analyze`, on either backend), as the database's
+    /// own maintenance would after a bulk load.
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::query("analyze").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Number of materialised deadlines across all tenants (benchmarks, operations).
     pub async fn count_deadlines(&self) -> Result<u64> {
         let n: i64 = sqlx::query_scalar("select count(*) from deadline")

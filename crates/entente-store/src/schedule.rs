@@ -649,8 +649,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Refreshes the planner's statistics (`analyze`, on either backend), as the database's
-    /// own maintenance would after a bulk load.
+    /// Refreshes the planner's statistics (`analyze`), as PostgreSQL's autovacuum would after a
+    /// bulk load.
     pub async fn analyze(&self) -> Result<()> {
         sqlx::query("analyze").execute(&self.pool).await?;
         Ok(())

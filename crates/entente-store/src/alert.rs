@@ -667,18 +667,26 @@ impl Store {
             .collect()
     }
 
-    /// Marks an inbox item read.
-    pub async fn mark_inbox_read(&self, actor: &Actor, item: &str) -> Result<()> {
+    /// Marks an inbox item read. `recipient`: the person whose item it must be (`None`: any
+    /// recipient's, for an administrator); another person's item is not found.
+    pub async fn mark_inbox_read(
+        &self,
+        actor: &Actor,
+        item: &str,
+        recipient: Option<&str>,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let now = tx.now_text();
-        let (sees, sees_binds) = actor.sees_agreement(INBOX_AGREEMENT, 4);
+        let (sees, sees_binds) = actor.sees_agreement(INBOX_AGREEMENT, 5);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "update inbox_item set read_at = coalesce(read_at, $1), updated_at = $1 \
-             where organisation_id = $2 and inbox_item_id = $3 and {sees}"
+             where organisation_id = $2 and inbox_item_id = $3 \
+             and ($4 = '' or lower(recipient) = lower($4)) and {sees}"
         )))
         .bind(&now)
         .bind(actor.org.to_string())
-        .bind(item);
+        .bind(item)
+        .bind(recipient.map(str::trim).unwrap_or_default());
         for b in sees_binds {
             q = q.bind(b);
         }

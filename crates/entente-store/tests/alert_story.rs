@@ -330,7 +330,24 @@ async fn story(store: &Store) {
             .starts_with("Last day to give notice of non-renewal in 90 days (2027-03-03)")),
         "{inbox:?}"
     );
-    store.mark_inbox_read(&me, &inbox[0].id).await.unwrap();
+    // Another person cannot mark it read: for them it does not exist, and it stays unread.
+    let e = store
+        .mark_inbox_read(&me, &inbox[0].id, Some("someone.else@example.com"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
+    assert_eq!(
+        store
+            .inbox(&me, "legal@example.com", true)
+            .await
+            .unwrap()
+            .len(),
+        inbox.len()
+    );
+    store
+        .mark_inbox_read(&me, &inbox[0].id, Some("Legal@Example.com"))
+        .await
+        .unwrap();
     assert_eq!(
         store
             .inbox(&me, "legal@example.com", true)

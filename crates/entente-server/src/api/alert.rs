@@ -414,7 +414,13 @@ async fn read_inbox_item(
     AppPath(id): AppPath<String>,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::Read)?;
-    s.store.mark_inbox_read(actor, &id).await?;
+    // One's own item; an administrator may mark anyone's (as they may read anyone's inbox).
+    let own = if caller.require(Permission::ManageUsers).is_ok() {
+        None
+    } else {
+        Some(caller.principal.email.as_str())
+    };
+    s.store.mark_inbox_read(actor, &id, own).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -184,15 +184,26 @@ async fn ended(
     if over.is_empty() {
         return Ok(rows);
     }
-    let checklist: std::collections::HashSet<String> = sqlx::query_as::<_, (String,)>(
-        "select obligation_id from termination_obligation where organisation_id = $1",
-    )
-    .bind(org)
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|(o,)| o)
-    .collect();
+    // Close-out items a notice created stay open: asked for the candidates only, not every
+    // item the tenant has.
+    let candidates: Vec<String> = rows
+        .iter()
+        .filter(|o| open(o) && over.contains(&o.agreement_id))
+        .map(|o| o.id.to_string())
+        .collect();
+    let mut checklist = std::collections::HashSet::new();
+    for part in candidates.chunks(500) {
+        let mut q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(format!(
+            "select obligation_id from termination_obligation where organisation_id = $1 \
+             and obligation_id in ({})",
+            crate::schedule::placeholders(2, part.len())
+        )))
+        .bind(org);
+        for id in part {
+            q = q.bind(id.clone());
+        }
+        checklist.extend(q.fetch_all(pool).await?.into_iter().map(|(o,)| o));
+    }
     for o in &mut rows {
         if open(o) && over.contains(&o.agreement_id) && !checklist.contains(&o.id.to_string()) {
             o.status = ObligationStatus::Ended;

@@ -6,6 +6,7 @@
 use entente_analysis::Limits;
 use entente_core::governance::{give_notice, retire_notice};
 use entente_core::{ImportOptions, import_document};
+use entente_domain::agreement::AgreementSummary;
 use entente_domain::keydates::KeyDateKind;
 use entente_domain::lifecycle::{
     CHECKLIST_PREFIX, CloseoutChecklist, CloseoutItem, NoticeInput, Retirement, TerminationKind,
@@ -67,6 +68,19 @@ async fn listed(store: &Store, me: &Actor, q: AgreementQuery) -> Vec<AgreementId
     };
     let (rows, _) = store.list_agreements(me, &q, page).await.unwrap();
     rows.iter().map(|r| r.id).collect()
+}
+
+/// The agreement's row in the unfiltered listing.
+async fn listed_row(store: &Store, me: &Actor, id: AgreementId) -> AgreementSummary {
+    let page = Page {
+        limit: 100,
+        offset: 0,
+    };
+    let (rows, _) = store
+        .list_agreements(me, &AgreementQuery::default(), page)
+        .await
+        .unwrap();
+    rows.into_iter().find(|r| r.id == id).expect("listed")
 }
 
 fn kinds_after(
@@ -187,13 +201,7 @@ async fn a_non_renewal_notice_ends_the_renewals() {
         // The listing: no renewal mark, out of the renewal and notice windows, in the
         // expiring window with the actual end.
         let w = |n| Some(DayWindow::new(n).unwrap());
-        let all = AgreementQuery::default();
-        let page = Page {
-            limit: 10,
-            offset: 0,
-        };
-        let (rows, _) = s.list_agreements(&me, &all, page).await.unwrap();
-        let row = rows.iter().find(|r| r.id == id).unwrap();
+        let row = listed_row(s, &me, id).await;
         assert_eq!(row.auto_renewal, Some(false), "no ↻ after non-renewal");
         assert_eq!(row.expiration_date, Some(d("2027-04-01")));
         assert_eq!(row.notice_deadline, None);
@@ -330,16 +338,8 @@ async fn a_termination_ends_the_term_and_dates_its_duties_from_the_actual_end() 
             .map(|o| o.occurrence.due)
             .collect();
         assert!(reports_after.is_empty(), "{reports_after:?}");
-        let page = Page {
-            limit: 10,
-            offset: 0,
-        };
-        let (rows, _) = s
-            .list_agreements(&me, &AgreementQuery::default(), page)
-            .await
-            .unwrap();
         assert_eq!(
-            rows.iter().find(|r| r.id == id).unwrap().expiration_date,
+            listed_row(s, &me, id).await.expiration_date,
             Some(d("2027-03-04"))
         );
 

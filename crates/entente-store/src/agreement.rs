@@ -93,12 +93,12 @@ impl Store {
     /// The day a listing counts from: `today` if given (at most two years ahead, as far as key
     /// dates are kept), else today in the tenant's time zone. The tenant's key dates are
     /// brought up to date first, so the listing and the key-date engine agree.
-    async fn listing_today(&self, actor: &Actor, today: Option<Date>) -> Result<(Date, u64)> {
+    async fn listing_today(&self, actor: &Actor, today: Option<Date>) -> Result<Date> {
         let now = self.now();
-        let (_, agreements) = self.refresh_org_counted(actor.org, now).await?;
+        self.refresh_org_deadlines(actor.org, now).await?;
         let real = self.alert_settings(actor.org).await?.today(now);
         let Some(d) = today else {
-            return Ok((real, agreements));
+            return Ok(real);
         };
         let latest = real.plus_days(730);
         if d > latest {
@@ -108,7 +108,7 @@ impl Store {
             )
             .into());
         }
-        Ok((d, agreements))
+        Ok(d)
     }
 
     /// Lists agreements matching `filter`, newest first; returns the page and the total.
@@ -121,7 +121,7 @@ impl Store {
         if !(1..=500).contains(&page.limit) {
             return Err(ValidationError::new("limit", "must be between 1 and 500").into());
         }
-        let (today, agreements) = self.listing_today(actor, filter.today).await?;
+        let today = self.listing_today(actor, filter.today).await?;
         let (order, order_by) = sort_sql(filter.sort);
         // Sorted by notice deadline within a notice window: a grouped scan of the window's key
         // dates gives every match its sort key and is joined, which already restricts the
@@ -129,16 +129,7 @@ impl Store {
         let grouped_notice =
             matches!(order_by, Some(DateColumn::Notice)) && filter.notice_within.is_some();
         let alone = window_alone(actor, filter);
-        let unfiltered = actor.visibility == crate::Visibility::All
-            && *filter
-                == AgreementQuery {
-                    sort: filter.sort,
-                    today: filter.today,
-                    ..Default::default()
-                };
         let total: i64 = match alone {
-            // Nothing filtered: the tenant's agreements, counted by the freshness check.
-            _ if unfiltered => i64::try_from(agreements).unwrap_or(i64::MAX),
             // One key-date window and nothing else, for an actor who sees every agreement:
             // counted on the key-date index alone. Only agreements in force or winding down
             // have key-date rows, all of them the tenant's, so the set is the one the listing

@@ -24,6 +24,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (13, "endings", include_str!("../migrations/sqlite/0013_endings.sql")),
     (14, "approval_version", include_str!("../migrations/sqlite/0014_approval_version.sql")),
     (15, "amendment_kind", include_str!("../migrations/sqlite/0015_amendment_kind.sql")),
+    (16, "org_revision", include_str!("../migrations/sqlite/0016_org_revision.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -42,6 +43,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (13, "endings", include_str!("../migrations/postgres/0013_endings.sql")),
     (14, "approval_version", include_str!("../migrations/postgres/0014_approval_version.sql")),
     (15, "amendment_kind", include_str!("../migrations/postgres/0015_amendment_kind.sql")),
+    (16, "org_revision", include_str!("../migrations/postgres/0016_org_revision.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -258,31 +258,16 @@ impl Store {
 
     /// Brings one tenant's materialised key dates up to date before they are read (listing,
     /// filters, sorting), so a read never shows dates older than the terms. An unchanged
-    /// tenant costs a few index lookups (its fingerprint); a changed one a scan of its
-    /// agreements' stamps and the recomputation of the stale ones.
+    /// tenant costs two primary-key reads (its revision and its last check); a changed one a
+    /// scan of its agreements' stamps and the recomputation of the stale ones.
     pub async fn refresh_org_deadlines(
         &self,
         org: OrganisationId,
         now: Timestamp,
     ) -> Result<usize> {
-        Ok(self.refresh_org_counted(org, now).await?.0)
-    }
-
-    /// As [`Store::refresh_org_deadlines`], also returning how many agreements the tenant has
-    /// (the fingerprint counts them anyway; an unfiltered listing reuses the figure).
-    pub(crate) async fn refresh_org_counted(
-        &self,
-        org: OrganisationId,
-        now: Timestamp,
-    ) -> Result<(usize, u64)> {
-        // Taken before the scan: a write during it changes the fingerprint, so the next read
-        // scans again.
+        // Read before the scan: a write committed during it bumps the revision, so the next
+        // read scans again.
         let fingerprint = self.org_fingerprint(org).await?;
-        let agreements: u64 = fingerprint
-            .split('|')
-            .next()
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| StoreError::Corrupt(format!("fingerprint {fingerprint:?}")))?;
         let checked: Option<(String, String, Option<String>)> = sqlx::query_as(
             "select fingerprint, valid_until, \
              (select max(horizon_until) from deadline_state where organisation_id = $1) \
@@ -298,7 +283,7 @@ impl Store {
         if checked.is_some_and(|(f, v, longest)| {
             f == fingerprint && today <= v && longest.is_none_or(|l| l <= latest)
         }) {
-            return Ok((0, agreements));
+            return Ok(0);
         }
         let mut total = 0;
         loop {
@@ -332,23 +317,19 @@ impl Store {
         .bind(self.now_text())
         .execute(&self.pool)
         .await?;
-        Ok((total, agreements))
+        Ok(total)
     }
 
-    /// What the tenant's key dates are computed from, in a few index lookups: how many
-    /// agreements and obligations it has and when each last changed (a deletion changes a
-    /// count; any other change an `updated_at`).
+    /// What the tenant's key dates are computed from, as one value that changes whenever
+    /// they may: the tenant's revision, which triggers bump on every insert, update or delete
+    /// of its agreements and obligations (migration 0016).
     async fn org_fingerprint(&self, org: OrganisationId) -> Result<String> {
-        let fp: String = sqlx::query_scalar(
-            "select cast((select count(*) from agreement where organisation_id = $1) as text) || '|' || \
-             coalesce((select max(updated_at) from agreement where organisation_id = $1), '-') || '|' || \
-             cast((select count(*) from obligation where organisation_id = $1) as text) || '|' || \
-             coalesce((select max(updated_at) from obligation where organisation_id = $1), '-')",
-        )
-        .bind(org.to_string())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(fp)
+        let revision: Option<i64> =
+            sqlx::query_scalar("select revision from org_revision where organisation_id = $1")
+                .bind(org.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(format!("rev {}", revision.unwrap_or(0)))
     }
 
     async fn refresh_stale(

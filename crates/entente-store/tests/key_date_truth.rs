@@ -468,6 +468,80 @@ async fn a_change_between_two_listings_is_seen_by_the_second() {
 
 entente_store::on_each_backend!(a_change_between_two_listings_is_seen_by_the_second);
 
+/// A change stamped earlier than the last one (written by an instance whose clock lags) moves
+/// no `updated_at` forward and no count; the tenant's revision still sees it.
+async fn a_change_stamped_by_a_lagging_clock_is_seen() {
+    for db in TestDb::all().await.unwrap() {
+        let store = &db.store;
+        store.clock().set(start());
+        let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+        let me = Actor::new(org, "test");
+        let at = store.now();
+        let today = store.today(&me).await.unwrap();
+        let mut t = Terms::default();
+        t.set_user(
+            TermField::EffectiveDate,
+            TermValue::Date(today.plus_days(-100)),
+            "test",
+            at,
+            None,
+        );
+        t.set_user(
+            TermField::InitialTerm,
+            TermValue::Period(Period::years(1).unwrap()),
+            "test",
+            at,
+            None,
+        );
+        t.set_user(
+            TermField::AutoRenewal,
+            TermValue::Bool(true),
+            "test",
+            at,
+            None,
+        );
+        t.set_user(
+            TermField::NoticePeriodNonRenewal,
+            TermValue::Period(Period::days(30).unwrap()),
+            "test",
+            at,
+            None,
+        );
+        let new = two_party_draft("Lagging clock", "active")
+            .validate(t)
+            .unwrap();
+        let id = store.create_agreement(&me, &new).await.unwrap();
+        let first = list_all(store, &me, AgreementQuery::default()).await[0].notice_deadline;
+        store
+            .clock()
+            .set(Timestamp::parse("2026-12-04T09:00:00Z").unwrap());
+        store
+            .set_term(
+                &me,
+                id,
+                TermField::NoticePeriodNonRenewal,
+                TermValue::Period(Period::days(120).unwrap()),
+                None,
+            )
+            .await
+            .unwrap();
+        let second = list_all(store, &me, AgreementQuery::default()).await[0].notice_deadline;
+        assert_ne!(second, first, "{:?}", db.backend());
+        let d = store
+            .agreement_dates(&me, id, None, None, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            second,
+            first_notice_on_or_after(&d, d.today),
+            "{:?}",
+            db.backend()
+        );
+    }
+}
+
+entente_store::on_each_backend!(a_change_stamped_by_a_lagging_clock_is_seen);
+
 /// A listing query from its text form, as an edge would check it.
 fn filter(t: AgreementQueryText<'_>) -> AgreementQuery {
     AgreementQuery::try_from(t).expect("a valid query")

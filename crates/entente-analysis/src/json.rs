@@ -66,10 +66,17 @@ fn due(d: &DueRule) -> Value {
             "business_days": crate::extract::obligations::is_business(p),
             "event": serde_json::to_value(event).unwrap_or(Value::Null),
         }),
-        DueRule::Recurring { frequency, offset } => json!({
+        DueRule::Recurring {
+            frequency,
+            offset,
+            alignment,
+            final_partial,
+        } => json!({
             "kind": "recurring",
             "frequency": serde_json::to_value(frequency).unwrap_or(Value::Null),
             "offset": offset.map(|p| p.to_string()),
+            "alignment": alignment.map(|a| a.as_str()),
+            "final_partial": final_partial,
         }),
     }
 }

@@ -121,7 +121,9 @@ pub(crate) fn summary(a: &Analysis) -> String {
             DueRule::After { period, event } => {
                 format!(" — within {} after {}", period.human(), event_name(event))
             }
-            DueRule::Recurring { frequency, offset } => match offset {
+            DueRule::Recurring {
+                frequency, offset, ..
+            } => match offset {
                 Some(p) => format!(
                     " — {} (+{})",
                     serde_json::to_value(frequency)

@@ -283,10 +283,9 @@ fn demo_obligation(o: &DemoObligation, today: Date, owner: &str) -> Result<NewOb
         &o.due.event,
         o.due.date_offset_days,
     ) {
-        (Some(r), offset, _, _) => DueRule::Recurring {
-            frequency: Frequency::parse(r)?,
-            offset: offset.map(Period::days).transpose()?,
-        },
+        (Some(r), offset, _, _) => {
+            DueRule::recurring(Frequency::parse(r)?, offset.map(Period::days).transpose()?)
+        }
         (None, Some(days), event, _) => DueRule::After {
             period: Period::days(days)?,
             event: match event.as_deref() {

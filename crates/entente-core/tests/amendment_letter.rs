@@ -119,11 +119,12 @@ async fn story(store: &Store) {
         .find(|o| o.text.contains("progress report"))
         .expect("the quarterly report duty")
         .id;
+    // "quarterly": calendar quarters, each due on the quarter's last day.
     let four = [
-        d("2026-03-01"),
-        d("2026-06-01"),
-        d("2026-09-01"),
-        d("2026-12-01"),
+        d("2025-12-31"),
+        d("2026-03-31"),
+        d("2026-06-30"),
+        d("2026-09-30"),
     ];
     assert_eq!(overdue(store, &me, id, report).await, four);
     let original_clauses = store.list_clauses(&me, id, None).await.unwrap();

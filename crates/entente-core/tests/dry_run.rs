@@ -135,10 +135,10 @@ async fn story(store: &Store) {
         live_overdue,
         [
             d("2025-03-31"),
-            d("2026-03-01"),
-            d("2026-06-01"),
-            d("2026-09-01"),
-            d("2026-12-01")
+            d("2025-12-31"),
+            d("2026-03-31"),
+            d("2026-06-30"),
+            d("2026-09-30")
         ]
     );
     let live_notice = notice_deadline(store, &me, id).await;
@@ -165,10 +165,10 @@ async fn story(store: &Store) {
         .iter()
         .find(|a| a.kind == AlertKind::Overdue && a.title.contains("progress report"))
         .unwrap_or_else(|| panic!("{rehearsal:#?}"));
-    assert_eq!(report.due_date, Some(d("2028-06-01")));
+    assert_eq!(report.due_date, Some(d("2028-06-30")));
     assert!(
         report.body.starts_with(
-            "4 occurrence(s) overdue, the oldest due 2028-06-01 and the latest 2029-03-01"
+            "4 occurrence(s) overdue, the oldest due 2028-06-30 and the latest 2029-03-31"
         ),
         "{}",
         report.body

@@ -73,6 +73,28 @@ impl Frequency {
         Period::new(n, u).unwrap_or_else(|_| unreachable_period())
     }
 
+    /// The layout of periods a contract means when it does not say: "each month", "each
+    /// quarter" and "each half-year" are calendar periods (reports, fees and statements follow
+    /// the calendar); "each year" and "annually" run from the effective date (anniversaries),
+    /// and so do weeks.
+    pub fn default_alignment(self) -> Alignment {
+        match self {
+            Self::Monthly | Self::Quarterly | Self::SemiAnnually => Alignment::Calendar,
+            Self::Weekly | Self::Annually => Alignment::Contract,
+        }
+    }
+
+    /// The word for one period: "month", "quarter" …
+    pub fn period_word(self) -> &'static str {
+        match self {
+            Self::Weekly => "week",
+            Self::Monthly => "month",
+            Self::Quarterly => "quarter",
+            Self::SemiAnnually => "half-year",
+            Self::Annually => "year",
+        }
+    }
+
     /// Parses "monthly", "quarterly" …
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
         match s.trim() {
@@ -120,7 +142,38 @@ pub enum DueRule {
         frequency: Frequency,
         /// Offset after each period end, if stated.
         offset: Option<Period>,
+        /// Whether the periods are calendar periods or counted from the effective date, when
+        /// the contract says so; unstated, [`Frequency::default_alignment`] applies.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        alignment: Option<Alignment>,
+        /// The contract also covers the last, partial period, the one in which the agreement
+        /// ends ("… and for the quarter in which this Agreement expires").
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        final_partial: bool,
     },
+}
+
+/// How a recurring duty's periods are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Alignment {
+    /// Calendar periods: months, quarters ending 31 March, 30 June, 30 September and
+    /// 31 December, half-years ending 30 June and 31 December, years ending 31 December,
+    /// weeks ending on Sunday. The first period is the one the effective date falls in.
+    Calendar,
+    /// Periods counted from the effective date: each period of three months from 1 March
+    /// runs 1 March – 31 May, 1 June – 31 August …
+    Contract,
+}
+
+impl Alignment {
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Calendar => "calendar",
+            Self::Contract => "contract",
+        }
+    }
 }
 
 impl DueRule {
@@ -146,10 +199,26 @@ impl DueRule {
                 event: Event::Effective | Event::Signature,
             } => effective.map(|d| period.after(d)),
             Self::After { .. } => None,
-            Self::Recurring { frequency, offset } => {
-                let end = frequency.period().after(effective?);
-                Some(offset.map_or(end, |o| o.after(end)))
+            Self::Recurring {
+                frequency,
+                offset,
+                alignment,
+                ..
+            } => {
+                let align = alignment.unwrap_or(frequency.default_alignment());
+                let first = crate::occurrence::periods(*frequency, align, effective?).next()?;
+                Some(offset.map_or(first.end, |o| o.after(first.end)))
             }
+        }
+    }
+
+    /// A recurring rule with the default layout and no final partial period.
+    pub fn recurring(frequency: Frequency, offset: Option<Period>) -> Self {
+        Self::Recurring {
+            frequency,
+            offset,
+            alignment: None,
+            final_partial: false,
         }
     }
 }
@@ -217,6 +286,9 @@ pub enum ObligationStatus {
     /// The agreement has ended (its ending took effect) and the duty did not survive it: it
     /// no longer applies. Computed when read, never stored.
     Ended,
+    /// A measured duty's occurrence whose measurement missed the threshold (the note holds the
+    /// value against the threshold). Recorded from measurements, never set by a person.
+    Breached,
 }
 
 impl ObligationStatus {
@@ -232,7 +304,17 @@ impl ObligationStatus {
             Self::Waived => "waived",
             Self::History => "history",
             Self::Ended => "ended",
+            Self::Breached => "breached",
         }
+    }
+
+    /// Parses the text form of a status a record may hold (`breached` is recorded from
+    /// measurements); [`ObligationStatus::parse`] accepts only what a person sets.
+    pub fn parse_recorded(s: &str) -> Result<Self, ValidationError> {
+        if s.trim() == Self::Breached.as_str() {
+            return Ok(Self::Breached);
+        }
+        Self::parse(s)
     }
 
     /// Parses the text form.
@@ -305,6 +387,10 @@ pub struct Obligation {
     pub vague: bool,
     /// Survives termination.
     pub survives: bool,
+    /// In an overdue view: the due date of every overdue occurrence, oldest first (the
+    /// obligation's `due_date` is then the oldest, and its status `overdue`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overdue_occurrences: Vec<Date>,
 }
 
 /// Input for a new obligation.
@@ -439,13 +525,22 @@ mod tests {
             r.first_due(Some(eff)),
             Some(Date::parse("2026-03-02").unwrap())
         );
-        let q = DueRule::Recurring {
-            frequency: Frequency::Quarterly,
-            offset: Some(Period::days(15).unwrap()),
-        };
+        // 31 January falls in the first calendar quarter, which ends on 31 March.
+        let q = DueRule::recurring(Frequency::Quarterly, Some(Period::days(15).unwrap()));
         assert_eq!(
             q.first_due(Some(eff)),
-            Some(Date::parse("2026-05-15").unwrap())
+            Some(Date::parse("2026-04-15").unwrap())
+        );
+        let contract = DueRule::Recurring {
+            frequency: Frequency::Quarterly,
+            offset: Some(Period::days(15).unwrap()),
+            alignment: Some(Alignment::Contract),
+            final_partial: false,
+        };
+        // Three months from 31 January: 31 January – 29 April.
+        assert_eq!(
+            contract.first_due(Some(eff)),
+            Some(Date::parse("2026-05-14").unwrap())
         );
         assert_eq!(r.first_due(None), None);
     }

@@ -3,7 +3,7 @@
 
 use crate::calendar::{BusinessCalendar, after_times};
 use crate::keydates::{Ending, TermEnd};
-use crate::obligation::{DueRule, Event, Frequency, ObligationStatus};
+use crate::obligation::{Alignment, DueRule, Event, Frequency, ObligationStatus};
 use crate::{Date, Timestamp, ValidationError};
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +18,108 @@ pub struct Occurrence {
     pub derivation: String,
     /// True when the date only holds if the agreement ends at the end of its current term.
     pub conditional: bool,
+    /// The period a recurring duty's occurrence covers (a measurement taken in it answers it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Span>,
 }
+
+/// One period of a recurring duty, first and last day included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Span {
+    /// First day.
+    pub start: Date,
+    /// Last day.
+    pub end: Date,
+}
+
+/// One period of a recurring duty, as [`periods`] lays them out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodSpan {
+    /// 1 for the first period.
+    pub index: u32,
+    /// First day of the whole period (for the first calendar period, possibly before the
+    /// effective date).
+    pub start: Date,
+    /// Last day.
+    pub end: Date,
+    /// In words: "calendar quarter Q1 2026", "contract quarter 3 (2025-09-01 – 2025-11-30)".
+    pub label: String,
+}
+
+/// The periods of a recurring duty from its anchor (the effective date), earliest first.
+/// Calendar periods start with the one the anchor falls in; contract periods are counted from
+/// the anchor, month ends staying month ends (each start is the anchor plus k periods, so
+/// 31 January gives 30 April, not 28 April, for the third month).
+pub fn periods(
+    frequency: Frequency,
+    alignment: Alignment,
+    anchor: Date,
+) -> impl Iterator<Item = PeriodSpan> {
+    let plain = BusinessCalendar::weekends_only();
+    let step = frequency.period();
+    let months = step.whole_months();
+    let first_start = match (alignment, months) {
+        (Alignment::Contract, _) => anchor,
+        (Alignment::Calendar, Some(n)) => {
+            let (y, m, _) = anchor.ymd();
+            let n = i8::try_from(n.clamp(1, 12)).unwrap_or(12);
+            // The calendar period holding the anchor starts in the month ≡ 1 mod n.
+            let m0 = (m - 1) / n * n + 1;
+            Date::from_ymd(y, m0, 1).unwrap_or(anchor)
+        }
+        // Calendar weeks run Monday to Sunday.
+        (Alignment::Calendar, None) => {
+            let back = i64::from(anchor.civil().weekday().to_monday_zero_offset());
+            anchor.plus_days(-back)
+        }
+    };
+    (1u32..).map_while(move |k| {
+        let start = after_times(&plain, step, k - 1, first_start);
+        let next = after_times(&plain, step, k, first_start);
+        if next <= start {
+            return None;
+        }
+        let end = next.plus_days(-1);
+        let label = match alignment {
+            Alignment::Calendar => calendar_label(frequency, start),
+            Alignment::Contract => {
+                format!("contract {} {k} from {start}", frequency.period_word())
+            }
+        };
+        Some(PeriodSpan {
+            index: k,
+            start,
+            end,
+            label,
+        })
+    })
+}
+
+fn calendar_label(frequency: Frequency, start: Date) -> String {
+    let (y, m, _) = start.ymd();
+    match frequency {
+        Frequency::Weekly => format!("calendar week of {start}"),
+        Frequency::Monthly => format!("{} {y}", MONTHS[usize::try_from(m - 1).unwrap_or(0) % 12]),
+        Frequency::Quarterly => format!("calendar quarter Q{} {y}", (m - 1) / 3 + 1),
+        Frequency::SemiAnnually => format!("calendar half-year H{} {y}", (m - 1) / 6 + 1),
+        Frequency::Annually => format!("calendar year {y}"),
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// The agreement dates occurrences hang on.
 #[derive(Debug, Clone)]
@@ -52,10 +153,16 @@ pub fn expand(
                 seq: 1,
                 derivation,
                 conditional,
+                period: None,
             }]
         } else {
             Vec::new()
         }
+    };
+    // A computed date moves off weekends and holidays; a date the contract states does not.
+    let computed = |raw: Date, derivation: String, conditional: bool| {
+        let (due, moved) = to_business_day(cal, raw);
+        one(due, format!("{derivation}{moved}"), conditional)
     };
     match rule {
         DueRule::None => Vec::new(),
@@ -64,7 +171,7 @@ pub fn expand(
             period,
             event: Event::Effective,
         } => match ctx.effective {
-            Some(e) => one(
+            Some(e) => computed(
                 cal.after(*period, e),
                 format!("effective date {e} plus {}", period.human()),
                 false,
@@ -75,7 +182,7 @@ pub fn expand(
             period,
             event: Event::Signature,
         } => match ctx.effective {
-            Some(e) => one(
+            Some(e) => computed(
                 cal.after(*period, e),
                 format!(
                     "signature (taken as the effective date {e}) plus {}",
@@ -104,7 +211,7 @@ pub fn expand(
                         period.human()
                     )
                 };
-                one(d, derivation, end.renews)
+                computed(d, derivation, end.renews)
             }
             None => Vec::new(),
         },
@@ -112,7 +219,7 @@ pub fn expand(
             period,
             event: Event::TerminationBy { party, clause },
         } => match ctx.ending.filter(|e| e.matches(party, clause.as_deref())) {
-            Some(e) => one(
+            Some(e) => computed(
                 cal.after(*period, e.effective),
                 format!(
                     "{}, effective {}, plus {}",
@@ -126,52 +233,95 @@ pub fn expand(
         },
         // Invoices and other events have no date the system knows in advance.
         DueRule::After { .. } => Vec::new(),
-        DueRule::Recurring { frequency, offset } => {
+        DueRule::Recurring {
+            frequency,
+            offset,
+            alignment,
+            final_partial,
+        } => {
             let Some(anchor) = ctx.effective else {
                 return Vec::new();
             };
-            let step = frequency.period();
-            let last_period_end = match ctx.term_end {
+            let align = alignment.unwrap_or(frequency.default_alignment());
+            let word = frequency.period_word();
+            let stated = match (alignment, align) {
+                (Some(_), _) => String::new(),
+                (None, Alignment::Calendar) => {
+                    format!("; calendar {word}s, as the contract does not say otherwise")
+                }
+                (None, Alignment::Contract) => format!(
+                    "; {word}s counted from the effective date, as the contract does not say otherwise"
+                ),
+            };
+            // A period counts when it ends within the term; the one the agreement ends in
+            // counts too when the contract says so.
+            let last_day = match ctx.term_end {
                 Some(e) if !e.renews => Some(e.date),
                 _ => None,
             };
             let mut out = Vec::new();
-            for k in 1u32..=200_000 {
-                let end = after_times(cal, step, k, anchor);
-                if end == anchor || last_period_end.is_some_and(|l| end > l) {
+            for p in periods(*frequency, align, anchor) {
+                let ends_within = last_day.is_none_or(|l| p.end <= l);
+                let holds_end = last_day.is_some_and(|l| p.start <= l && p.end > l);
+                if !(ends_within || (holds_end && *final_partial)) {
                     break;
                 }
-                let due = offset.map_or(end, |o| cal.after(o, end));
+                // A deadline counted after the period end leaves weekends and holidays; the
+                // period end itself is where the period ends (a month's uptime is measured to
+                // its last day, whatever day that is).
+                let (due, moved) = match offset {
+                    Some(o) => to_business_day(cal, cal.after(*o, p.end)),
+                    None => (p.end, String::new()),
+                };
                 if due > until || out.len() >= MAX_OCCURRENCES {
                     break;
                 }
                 if due >= from {
-                    let period_words = match frequency {
-                        Frequency::Weekly => "week",
-                        Frequency::Monthly => "month",
-                        Frequency::Quarterly => "quarter",
-                        Frequency::SemiAnnually => "half-year",
-                        Frequency::Annually => "year",
+                    let partial = if p.start < anchor {
+                        format!(" (partial: in force from {anchor})")
+                    } else if last_day.is_some_and(|l| p.end > l) {
+                        format!(
+                            " (partial: the agreement ends on {})",
+                            p.end.min(last_day.unwrap_or(p.end))
+                        )
+                    } else {
+                        String::new()
                     };
-                    let derivation = match offset {
+                    let base = match offset {
                         Some(o) => format!(
-                            "{} after the end of {period_words} {k} since the effective date {anchor} ({end})",
-                            o.human()
+                            "{} after the end of {} on {}{partial}",
+                            o.human(),
+                            p.label,
+                            p.end
                         ),
-                        None => {
-                            format!("end of {period_words} {k} since the effective date {anchor}")
-                        }
+                        None => format!("end of {} on {}{partial}", p.label, p.end),
                     };
                     out.push(Occurrence {
                         due,
-                        seq: k,
-                        derivation,
+                        seq: p.index,
+                        derivation: format!("{base}{moved}{stated}"),
                         conditional: false,
+                        period: Some(Span {
+                            start: p.start.max(anchor),
+                            end: p.end,
+                        }),
                     });
                 }
             }
             out
         }
+    }
+}
+
+/// A computed due date on a weekend or holiday moves back to the preceding business day (the
+/// safe side: done by then is done in time). Returns the date and the words saying so.
+fn to_business_day(cal: &BusinessCalendar, d: Date) -> (Date, String) {
+    match cal.why_closed(d) {
+        Some(why) => (
+            cal.preceding_business_day(d),
+            format!(" = {d}, {why}, so the preceding business day"),
+        ),
+        None => (d, String::new()),
     }
 }
 
@@ -338,10 +488,7 @@ mod tests {
     #[test]
     fn quarterly_reports_fall_due_after_each_quarter_until_the_agreement_ends() {
         let cal = BusinessCalendar::weekends_only();
-        let rule = DueRule::Recurring {
-            frequency: Frequency::Quarterly,
-            offset: Some(Period::days(15).unwrap()),
-        };
+        let rule = DueRule::recurring(Frequency::Quarterly, Some(Period::days(15).unwrap()));
         let occ = expand(
             &rule,
             &ctx(&cal, "2026-01-31", Some(("2027-01-31", false))),
@@ -349,15 +496,67 @@ mod tests {
             d("2030-01-01"),
         );
         let dates: Vec<_> = occ.iter().map(|o| o.due.to_string()).collect();
+        // Calendar quarters; the quarter the agreement ends in is not covered unless stated.
         assert_eq!(
             dates,
-            ["2026-05-15", "2026-08-15", "2026-11-15", "2027-02-15"]
+            ["2026-04-15", "2026-07-15", "2026-10-15", "2027-01-15"]
         );
         assert_eq!(
             occ[0].derivation,
-            "15 days after the end of quarter 1 since the effective date 2026-01-31 (2026-04-30)"
+            "15 days after the end of calendar quarter Q1 2026 on 2026-03-31 (partial: in force from 2026-01-31); calendar quarters, as the contract does not say otherwise"
+        );
+        assert_eq!(
+            occ[0].period,
+            Some(Span {
+                start: d("2026-01-31"),
+                end: d("2026-03-31")
+            })
         );
         assert_eq!(occ[3].seq, 4);
+        let with_last = DueRule::Recurring {
+            frequency: Frequency::Quarterly,
+            offset: Some(Period::days(15).unwrap()),
+            alignment: Some(Alignment::Calendar),
+            final_partial: true,
+        };
+        let occ = expand(
+            &with_last,
+            &ctx(&cal, "2026-01-31", Some(("2027-01-31", false))),
+            d("2026-01-01"),
+            d("2030-01-01"),
+        );
+        let last = occ.last().unwrap();
+        assert_eq!((last.due, last.seq), (d("2027-04-15"), 5));
+        assert!(
+            last.derivation
+                .ends_with("(partial: the agreement ends on 2027-01-31)"),
+            "{}",
+            last.derivation
+        );
+    }
+
+    #[test]
+    fn contract_periods_run_from_the_effective_date_and_due_dates_leave_weekends() {
+        let cal = BusinessCalendar::weekends_only();
+        let rule = DueRule::Recurring {
+            frequency: Frequency::Quarterly,
+            offset: Some(Period::days(15).unwrap()),
+            alignment: Some(Alignment::Contract),
+            final_partial: false,
+        };
+        let occ = expand(
+            &rule,
+            &ctx(&cal, "2025-03-01", None),
+            d("2025-01-01"),
+            d("2026-03-01"),
+        );
+        let dates: Vec<_> = occ.iter().map(|o| o.due.to_string()).collect();
+        // 1 March – 31 May, + 15 days = 15 June 2025, a Sunday: Friday 13 June.
+        assert_eq!(dates, ["2025-06-13", "2025-09-15", "2025-12-15"]);
+        assert_eq!(
+            occ[0].derivation,
+            "15 days after the end of contract quarter 1 from 2025-03-01 on 2025-05-31 = 2025-06-15, a Sunday, so the preceding business day"
+        );
     }
 
     #[test]
@@ -560,18 +759,22 @@ mod tests {
             let frequency = [Frequency::Weekly, Frequency::Monthly, Frequency::Quarterly, Frequency::SemiAnnually, Frequency::Annually][f];
             let cal = BusinessCalendar::weekends_only();
             let c = OccurrenceContext { effective: Some(eff), term_end: None, ending: None, calendar: &cal };
-            let rule = DueRule::Recurring { frequency, offset: Period::days(offset).ok() };
+            let rule = DueRule::Recurring { frequency, offset: Period::days(offset).ok(), alignment: Some(Alignment::Contract), final_partial: false };
             let (from, until) = (eff.plus_days(100), eff.plus_days(2000));
             let occ = expand(&rule, &c, from, until);
             prop_assert!(!occ.is_empty());
             for w in occ.windows(2) {
-                prop_assert!(w[0].due < w[1].due);
+                prop_assert!(w[0].due <= w[1].due);
                 prop_assert_eq!(w[0].seq + 1, w[1].seq);
             }
             for o in &occ {
                 prop_assert!(o.due >= from && o.due <= until);
-                let end = after_times(&cal, frequency.period(), o.seq, eff);
-                prop_assert_eq!(o.due, end.plus_days(i64::from(offset)));
+                let end = after_times(&cal, frequency.period(), o.seq, eff).plus_days(-1);
+                let expected = match Period::days(offset) {
+                    Ok(_) => cal.preceding_business_day(end.plus_days(i64::from(offset))),
+                    Err(_) => end,
+                };
+                prop_assert_eq!(o.due, expected);
             }
         }
     }

@@ -212,14 +212,15 @@ proptest! {
         };
         let far = end.date.plus_days(3000);
         let start = Date::parse("2000-01-01").unwrap();
-        let quarterly = DueRule::Recurring { frequency: Frequency::Quarterly, offset: None };
+        let quarterly = DueRule::recurring(Frequency::Quarterly, None);
         for o in expand(&quarterly, &ctx, start, far) {
             prop_assert!(o.due <= end.date, "a quarterly duty on {} after the end {}", o.due, end.date);
         }
         let ret = DueRule::After { period: Period::days(30).unwrap(), event: Event::Termination };
         let occ = expand(&ret, &ctx, start, far);
         prop_assert_eq!(occ.len(), 1);
-        prop_assert_eq!(occ[0].due, cal.after(Period::days(30).unwrap(), end.date));
+        // Computed due dates leave weekends and holidays for the preceding business day.
+        prop_assert_eq!(occ[0].due, cal.preceding_business_day(cal.after(Period::days(30).unwrap(), end.date)));
         prop_assert!(!occ[0].conditional);
         // A duty conditional on the other party's termination never falls due.
         let theirs = DueRule::After {
@@ -233,7 +234,7 @@ proptest! {
         };
         let ours = expand(&ours, &ctx, start, far);
         prop_assert_eq!(ours.len(), 1);
-        prop_assert_eq!(ours[0].due, cal.after(Period::days(30).unwrap(), e.effective));
+        prop_assert_eq!(ours[0].due, cal.preceding_business_day(cal.after(Period::days(30).unwrap(), e.effective)));
         // A one-off duty that does not survive ends with the agreement; one that survives, or
         // falls due after the end, does not.
         let late = DueRule::On { date: e.effective.plus_days(10) };

@@ -6,6 +6,7 @@ use crate::alert::insert_alert;
 use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::alert::{Breach, breach_alert};
 use entente_domain::measurement::{Judgement, MeasurementInput, NewMeasurement, judge, parse_csv};
+use entente_domain::obligation::ObligationStatus;
 use entente_domain::{ObligationId, ValidationError, ValidationErrors};
 use serde::Serialize;
 use sqlx::Row;
@@ -114,6 +115,17 @@ impl Store {
     ) -> Result<MeasurementView> {
         let org = actor.org.to_string();
         let ob = self.get_obligation(actor, id).await?;
+        let today = self.today(actor).await?;
+        if m.measured_on > today {
+            return Err(ValidationError::new(
+                "measured_on",
+                format!(
+                    "{} is after today ({today}): a measurement records what was measured",
+                    m.measured_on
+                ),
+            )
+            .into());
+        }
         lock_agreement(tx, actor, ob.agreement_id).await?;
         let metric = ob.metric.as_ref().ok_or_else(|| {
             ValidationError::new(
@@ -122,6 +134,24 @@ impl Store {
             )
         })?;
         let j = judge(metric, m)?;
+        // The occurrence this measurement answers: the one whose period holds the day
+        // measured (a one-off duty's only occurrence).
+        let (_, occs) = self
+            .occurrences_of(
+                actor,
+                id,
+                m.measured_on.plus_days(-400),
+                m.measured_on.plus_days(800),
+            )
+            .await?;
+        let answered = occs
+            .iter()
+            .find(|o| {
+                o.period
+                    .is_some_and(|p| p.start <= m.measured_on && m.measured_on <= p.end)
+            })
+            .or_else(|| occs.iter().find(|o| o.period.is_none()))
+            .map(|o| (o.due, o.period));
         let mid = uuid::Uuid::now_v7().to_string();
         let now = self.now_text();
         let unit = m.unit.clone().unwrap_or_else(|| metric.unit.clone());
@@ -147,8 +177,42 @@ impl Store {
         .map_err(|e| StoreError::on_unique(e, &format!("obligation {id} already has a measurement for {}", m.measured_on)))?;
         audit::append(tx, actor, "measurement.record", "obligation", &id.to_string(), Some(ob.agreement_id), serde_json::json!({
             "measurement_id": mid, "measured_on": m.measured_on, "value": m.value.to_string(), "breach": j.breach,
+            "occurrence": answered.map(|(due, _)| due),
         }))
         .await?;
+        if let Some((due, period)) = answered {
+            // Met, the occurrence is done; missed, breached; with several measurements in one
+            // period, one miss is a breach.
+            let (from, to) = period.map_or((m.measured_on, m.measured_on), |p| (p.start, p.end));
+            let misses: i64 = sqlx::query_scalar(
+                "select count(*) from measurement where obligation_id = $1 and measured_on >= $2 \
+                 and measured_on <= $3 and breach = 1",
+            )
+            .bind(id.to_string())
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_one(&mut **tx)
+            .await?;
+            let status = if misses > 0 {
+                ObligationStatus::Breached
+            } else {
+                ObligationStatus::Done
+            };
+            sqlx::query(
+                "insert into occurrence (obligation_id, organisation_id, due_date, status, note, recorded_by, recorded_at, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $7, $7) on conflict (obligation_id, due_date) do update set status = excluded.status, \
+                 note = excluded.note, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at, updated_at = excluded.updated_at",
+            )
+            .bind(id.to_string())
+            .bind(&org)
+            .bind(due.to_string())
+            .bind(status.as_str())
+            .bind(format!("measured {} on {}: {}", m.value, m.measured_on, j.summary))
+            .bind(&actor.name)
+            .bind(&now)
+            .execute(&mut **tx)
+            .await?;
+        }
         let mut alert_id = None;
         if j.breach {
             sqlx::query(

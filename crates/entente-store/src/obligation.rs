@@ -10,7 +10,7 @@ use entente_domain::obligation::{
 use entente_domain::party::match_key;
 use entente_domain::query::ObligationQuery;
 use entente_domain::terms::TermField;
-use entente_domain::{AgreementId, Date, ObligationId};
+use entente_domain::{AgreementId, Date, ObligationId, ValidationError};
 use serde::Deserialize;
 use sqlx::Row;
 
@@ -25,6 +25,20 @@ pub struct ObligationPatch {
     pub owner: Option<String>,
     /// Note recorded in the audit trail (e.g. evidence of completion, reason for waiver).
     pub note: Option<String>,
+    /// For a recurring obligation with status `done`: `open` marks every open occurrence due
+    /// on or before today done (each recorded with the note). Without it, a recurring
+    /// obligation cannot be marked done as a whole.
+    #[schema(value_type = Option<OpenOccurrences>)]
+    pub occurrences: Option<String>,
+}
+
+/// Which occurrences a status change covers.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Describes the request field only.
+pub(crate) enum OpenOccurrences {
+    /// Every open occurrence due on or before today.
+    Open,
 }
 
 pub(crate) async fn insert(
@@ -230,6 +244,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Obligation> {
         owner: r.try_get("owner")?,
         vague: vague != 0,
         survives: survives != 0,
+        overdue_occurrences: Vec::new(),
     })
 }
 
@@ -429,7 +444,7 @@ impl Store {
         let yesterday = today.plus_days(-1);
         Ok(rows
             .into_iter()
-            .filter(|o| {
+            .filter_map(|mut o| {
                 let tracked_from = tracked.get(&o.agreement_id).copied();
                 let recurring = is_recurring(&o.due);
                 let overdue = |due: Date| {
@@ -442,14 +457,27 @@ impl Store {
                         tracked_from,
                     ) == ObligationStatus::Overdue
                 };
-                if !recurring {
-                    return o.due_date.is_some_and(overdue);
-                }
-                let t = terms.get(&o.agreement_id).unwrap_or(&empty);
-                let ending = endings.get(&o.agreement_id);
-                expand(&o.due, &context(t, ending, today, &cal), from, yesterday)
-                    .iter()
-                    .any(|occ| overdue(occ.due))
+                let dues: Vec<Date> = if recurring {
+                    let t = terms.get(&o.agreement_id).unwrap_or(&empty);
+                    let ending = endings.get(&o.agreement_id);
+                    // Every occurrence since tracking began (or the effective date), not a
+                    // fixed look-back: an old overdue report is still overdue.
+                    let since = tracked_from
+                        .or(t.date(entente_domain::terms::TermField::EffectiveDate))
+                        .map_or(from, |d| d.min(from));
+                    expand(&o.due, &context(t, ending, today, &cal), since, yesterday)
+                        .iter()
+                        .map(|occ| occ.due)
+                        .filter(|d| overdue(*d))
+                        .collect()
+                } else {
+                    o.due_date.filter(|d| overdue(*d)).into_iter().collect()
+                };
+                let oldest = *dues.first()?;
+                o.status = ObligationStatus::Overdue;
+                o.due_date = Some(oldest);
+                o.overdue_occurrences = dues;
+                Some(o)
             })
             .collect())
     }
@@ -475,8 +503,47 @@ impl Store {
                 .map(Some),
             None => None,
         };
+        let bulk = match p.occurrences.as_deref().map(str::trim) {
+            None => false,
+            Some("open") => true,
+            Some(other) => {
+                errs.push(ValidationError::new(
+                    "occurrences",
+                    format!("{other:?} is not accepted; send \"open\" (every open occurrence due by today)"),
+                ));
+                false
+            }
+        };
         errs.finish()?;
         let cur = self.get_obligation(actor, id).await?;
+        if crate::schedule::is_recurring(&cur.due) {
+            if bulk && next != Some(ObligationStatus::Done) {
+                return Err(ValidationError::new(
+                    "occurrences",
+                    "applies with status \"done\" only",
+                )
+                .into());
+            }
+            if next == Some(ObligationStatus::Done) {
+                if !bulk {
+                    return Err(ValidationError::new(
+                        "status",
+                        format!(
+                            "obligation {id} recurs: it is done occurrence by occurrence (PUT /api/obligations/{id}/occurrences/{{due}}); \
+                             send \"occurrences\": \"open\" with status done to mark every open occurrence due by today done"
+                        ),
+                    )
+                    .into());
+                }
+                return self.close_open_occurrences(actor, &cur, p).await;
+            }
+        } else if bulk {
+            return Err(ValidationError::new(
+                "occurrences",
+                format!("obligation {id} is a one-off duty: set its status alone"),
+            )
+            .into());
+        }
         let mut tx = self.begin().await?;
         let now = self.now_text();
         if let Some(next) = next {
@@ -512,6 +579,50 @@ impl Store {
         .await?;
         tx.commit().await?;
         self.get_obligation(actor, id).await
+    }
+
+    /// Marks every open (pending or overdue) occurrence of a recurring obligation due on or
+    /// before today done, each recorded with the patch's note; history stays history.
+    async fn close_open_occurrences(
+        &self,
+        actor: &Actor,
+        ob: &Obligation,
+        p: &ObligationPatch,
+    ) -> Result<Obligation> {
+        let today = self.today(actor).await?;
+        let since = today.plus_days(-(366 * 30));
+        let open: Vec<Date> = self
+            .list_occurrences(actor, ob.id, since, today)
+            .await?
+            .into_iter()
+            .filter(|o| {
+                matches!(
+                    o.status,
+                    ObligationStatus::Pending | ObligationStatus::Overdue
+                )
+            })
+            .map(|o| o.due)
+            .collect();
+        if p.owner.is_some() {
+            let owner_only = ObligationPatch {
+                status: None,
+                occurrences: None,
+                ..p.clone()
+            };
+            Box::pin(self.update_obligation(actor, ob.id, &owner_only)).await?;
+        }
+        let update = entente_domain::occurrence::OccurrenceUpdate {
+            status: "done".into(),
+            note: p
+                .note
+                .clone()
+                .or_else(|| Some("marked done with the obligation's open occurrences".into())),
+            reason: None,
+        };
+        for due in open {
+            self.record_occurrence(actor, ob.id, due, &update).await?;
+        }
+        self.get_obligation(actor, ob.id).await
     }
 
     /// Deletes an obligation.

@@ -200,14 +200,15 @@ impl Store {
         opts.ending = load_endings(&self.pool, &actor.org.to_string(), &[id])
             .await?
             .remove(&id);
-        let sched = compute(
-            &a.terms,
-            &clauses,
-            &obligations,
-            &opts,
-            today.plus_days(-LOOKBACK_DAYS),
-            opts.until,
-        );
+        // Every occurrence since tracking began (the effective date when it has no start):
+        // an overdue view that looked back a fixed year dropped older overdue occurrences.
+        let since = a
+            .tracked_from
+            .or(a.terms.date(TermField::EffectiveDate))
+            .map_or(today.plus_days(-LOOKBACK_DAYS), |d| {
+                d.min(today.plus_days(-LOOKBACK_DAYS))
+            });
+        let sched = compute(&a.terms, &clauses, &obligations, &opts, since, opts.until);
         let occurrences = sched
             .occurrences
             .into_iter()
@@ -781,7 +782,7 @@ impl Store {
             .collect())
     }
 
-    async fn occurrences_of(
+    pub(crate) async fn occurrences_of(
         &self,
         actor: &Actor,
         id: ObligationId,
@@ -1497,6 +1498,7 @@ where
                 owner: r.try_get("owner")?,
                 vague: vague != 0,
                 survives: survives != 0,
+                overdue_occurrences: Vec::new(),
             })
         })
         .collect()
@@ -1642,7 +1644,7 @@ where
                     .map_err(|e| StoreError::Corrupt(e.message))?,
             ),
             Record {
-                status: ObligationStatus::parse(&r.try_get::<String, _>("status")?)
+                status: ObligationStatus::parse_recorded(&r.try_get::<String, _>("status")?)
                     .map_err(|e| StoreError::Corrupt(e.message))?,
                 by: r.try_get("recorded_by")?,
                 at: r.try_get("recorded_at")?,

@@ -99,10 +99,7 @@ async fn story(store: &Store) {
             id,
             &obligation(
                 "Maintain 99.9% monthly availability",
-                DueRule::Recurring {
-                    frequency: Frequency::Monthly,
-                    offset: None,
-                },
+                DueRule::recurring(Frequency::Monthly, None),
                 Some(Metric {
                     comparator: Comparator::AtLeast,
                     value: "99.9".parse().unwrap(),
@@ -248,7 +245,7 @@ async fn story(store: &Store) {
         .record_occurrence(
             &me,
             uptime.id,
-            d("2026-11-01"),
+            d("2026-10-31"),
             &OccurrenceUpdate {
                 status: "waived".into(),
                 ..Default::default()
@@ -261,7 +258,7 @@ async fn story(store: &Store) {
         .attach_evidence(
             &me,
             uptime.id,
-            d("2026-11-01"),
+            d("2026-10-31"),
             "uptime-oct.pdf",
             "application/pdf",
             b"%PDF-1.4 report",
@@ -274,7 +271,7 @@ async fn story(store: &Store) {
     );
     assert!(store.evidence_content(&them, &ev.id).await.is_err());
     let occ = store
-        .list_occurrences(&me, uptime.id, d("2026-11-01"), d("2026-11-01"))
+        .list_occurrences(&me, uptime.id, d("2026-10-31"), d("2026-10-31"))
         .await
         .unwrap();
     assert_eq!(occ[0].evidence.len(), 1);

@@ -592,10 +592,10 @@ async fn a_clock_set_ahead_and_back_leaves_the_key_dates_as_they_were() {
                 obligor: "Northwind".into(),
                 beneficiary: None,
                 text: format!("Monthly report {i}"),
-                due: entente_domain::obligation::DueRule::Recurring {
-                    frequency: entente_domain::obligation::Frequency::Monthly,
-                    offset: None,
-                },
+                due: entente_domain::obligation::DueRule::recurring(
+                    entente_domain::obligation::Frequency::Monthly,
+                    None,
+                ),
                 metric: None,
                 status: None,
                 owner: None,

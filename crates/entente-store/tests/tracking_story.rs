@@ -72,17 +72,11 @@ fn analysis() -> VersionAnalysis {
         obligations: vec![
             duty(
                 "send the monthly partner report",
-                DueRule::Recurring {
-                    frequency: Frequency::Monthly,
-                    offset: None,
-                },
+                DueRule::recurring(Frequency::Monthly, None),
             ),
             duty(
                 "hold the quarterly business review",
-                DueRule::Recurring {
-                    frequency: Frequency::Quarterly,
-                    offset: Some(Period::days(15).unwrap()),
-                },
+                DueRule::recurring(Frequency::Quarterly, Some(Period::days(15).unwrap())),
             ),
             duty(
                 "deliver the integration plan",
@@ -251,14 +245,14 @@ async fn story(store: &Store) {
         .await
         .unwrap();
     assert!(listed.iter().any(|r| r.obligation_id == Some(monthly)
-        && r.due_date == d("2026-05-15")
+        && r.due_date == d("2026-05-31")
         && r.status == Some(ObligationStatus::History)));
     // The occurrence list of the monthly duty shows every past month as history.
     let occ = store
         .list_occurrences(&me, monthly, d("2024-06-01"), d("2026-06-14"))
         .await
         .unwrap();
-    assert_eq!(occ.len(), 23, "2024-07-15 … 2026-05-15");
+    assert_eq!(occ.len(), 24, "calendar months 2024-06-30 … 2026-05-31");
     assert!(occ.iter().all(|o| o.status == ObligationStatus::History));
 
     // Tracked since January: the occurrences from then on are overdue, none before.
@@ -266,21 +260,25 @@ async fn story(store: &Store) {
     assert_eq!(
         dates_of(&rows, s_monthly),
         [
-            "2026-01-15",
-            "2026-02-15",
-            "2026-03-15",
-            "2026-04-15",
-            "2026-05-15"
+            "2026-01-31",
+            "2026-02-28",
+            "2026-03-31",
+            "2026-04-30",
+            "2026-05-31"
         ]
     );
-    assert_eq!(dates_of(&rows, s_quarterly), ["2026-03-30"]);
+    assert_eq!(
+        dates_of(&rows, s_quarterly),
+        ["2026-01-15", "2026-04-15"],
+        "15 days after the fourth and first calendar quarters"
+    );
     assert!(
         dates_of(&rows, s_plan).is_empty(),
         "the 2024 plan is history"
     );
     // Tracked from the start: the last year of occurrences, and the old one-off duty.
     let rows = overdue(store, &me, untracked, TODAY).await;
-    assert!(dates_of(&rows, uo[2]).contains(&"2025-07-15".to_owned()));
+    assert!(dates_of(&rows, uo[2]).contains(&"2025-07-31".to_owned()));
     assert_eq!(dates_of(&rows, uo[0]), ["2024-07-15"]);
 
     // The obligation list's overdue filter follows the same rule.
@@ -321,7 +319,7 @@ async fn story(store: &Store) {
         .expect("the monthly report since January is overdue");
     assert_eq!(
         monthly_alert.body,
-        "5 occurrence(s) overdue, the oldest due 2026-01-15 and the latest 2026-05-15; mark them done (with evidence) or waived."
+        "5 occurrence(s) overdue, the oldest due 2026-01-31 and the latest 2026-05-31; mark them done (with evidence) or waived."
     );
     assert_eq!(overdue_alerts(since).len(), 2, "monthly and quarterly");
     assert!(!overdue_alerts(untracked).is_empty());
@@ -333,8 +331,8 @@ async fn story(store: &Store) {
         "{planned:#?}"
     );
 
-    // Once tracked, occurrences fall overdue as any other: five weeks later, June's and
-    // July's reports and the second quarter's review are.
+    // Once tracked, occurrences fall overdue as any other: five weeks later, June's report
+    // and the second quarter's review (due 15 July) are.
     let later = at("2026-07-20T09:00:00Z");
     let planned = store.raise_alerts(later, true).await.unwrap();
     let mut legacy_overdue: Vec<_> = planned
@@ -346,11 +344,11 @@ async fn story(store: &Store) {
     let mut expected = vec![
         (
             monthly,
-            "2 occurrence(s) overdue, the oldest due 2026-06-15 and the latest 2026-07-15; mark them done (with evidence) or waived.",
+            "1 occurrence(s) overdue, the oldest due 2026-06-30 and the latest 2026-06-30; mark them done (with evidence) or waived.",
         ),
         (
             quarterly,
-            "1 occurrence(s) overdue, the oldest due 2026-06-30 and the latest 2026-06-30; mark them done (with evidence) or waived.",
+            "1 occurrence(s) overdue, the oldest due 2026-07-15 and the latest 2026-07-15; mark them done (with evidence) or waived.",
         ),
     ];
     expected.sort();
@@ -361,7 +359,7 @@ async fn story(store: &Store) {
         .record_occurrence(
             &me,
             monthly,
-            d("2026-04-15"),
+            d("2026-04-30"),
             &OccurrenceUpdate {
                 status: "done".into(),
                 note: Some("found in the shared drive".into()),
@@ -375,7 +373,7 @@ async fn story(store: &Store) {
         .record_occurrence(
             &me,
             monthly,
-            d("2026-05-15"),
+            d("2026-05-31"),
             &OccurrenceUpdate {
                 status: "pending".into(),
                 note: Some("Globex says May's report never came".into()),
@@ -387,7 +385,7 @@ async fn story(store: &Store) {
     assert_eq!(reopened.status, ObligationStatus::Overdue);
     assert_eq!(
         dates_of(&overdue(store, &me, legacy, TODAY).await, monthly),
-        ["2026-05-15"]
+        ["2026-05-31"]
     );
 
     // Moving the tracking start: a day after today or not a date is refused naming the
@@ -434,10 +432,10 @@ async fn story(store: &Store) {
     let rows = overdue(store, &me, legacy, TODAY).await;
     assert_eq!(
         dates_of(&rows, monthly),
-        ["2026-03-15", "2026-05-15"],
+        ["2026-03-31", "2026-05-31"],
         "April's was recorded done"
     );
-    assert_eq!(dates_of(&rows, quarterly), ["2026-03-30"]);
+    assert_eq!(dates_of(&rows, quarterly), ["2026-04-15"]);
     // A small page holds the overdue rows themselves, not the older history ahead of them.
     let first = store
         .list_deadlines(
@@ -457,7 +455,7 @@ async fn story(store: &Store) {
             .iter()
             .map(|d| d.due_date.to_string())
             .collect::<Vec<_>>(),
-        ["2026-03-15"]
+        ["2026-03-31"]
     );
     store
         .update_agreement(

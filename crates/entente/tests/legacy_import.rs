@@ -140,23 +140,27 @@ fn story(url: &str, dir: &Path) {
     assert_eq!(
         overdue(&dates, "partner report"),
         [
-            "2026-01-15",
-            "2026-02-15",
-            "2026-03-15",
-            "2026-04-15",
-            "2026-05-15"
+            "2026-01-31",
+            "2026-02-28",
+            "2026-03-31",
+            "2026-04-30",
+            "2026-05-31"
         ]
     );
-    assert_eq!(overdue(&dates, "pipeline forecast"), ["2026-03-30"]);
+    // 15 days after the fourth and the first calendar quarters.
+    assert_eq!(
+        overdue(&dates, "pipeline forecast"),
+        ["2026-01-15", "2026-04-15"]
+    );
     assert!(overdue(&dates, "integration plan").is_empty());
     let plan = ok(&run(&["alerts", "run", "--dry-run", "--now", NOW]));
     assert_eq!(plan.matches("Overdue since").count(), 2, "{plan}");
     assert!(
-        plan.contains("Overdue since 2026-01-15: Northwind: 2. Reporting."),
+        plan.contains("Overdue since 2026-01-31: Northwind: 2. Reporting."),
         "{plan}"
     );
     assert!(
-        plan.contains("Overdue since 2026-03-30: Globex: 3. Reviews."),
+        plan.contains("Overdue since 2026-01-15: Globex: 3. Reviews."),
         "{plan}"
     );
 

@@ -5,7 +5,7 @@
 use super::terms::{Parties, display_name, find_word, parties_in};
 use super::{Doc, Found};
 use crate::segment::SegmentKind;
-use entente_domain::obligation::{Comparator, DueRule, Event, Frequency, Metric};
+use entente_domain::obligation::{Alignment, Comparator, DueRule, Event, Frequency, Metric};
 use entente_domain::{Period, PeriodUnit};
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -81,7 +81,7 @@ static DATE_DUE_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static FREQ_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?-u:\b)(weekly|each week|every week|once a week|monthly|each (?:calendar )?month|every (?:calendar )?month|once a month|per month|quarterly|each (?:calendar |fiscal )?quarter|every (?:calendar |fiscal )?quarter|every three months|once a quarter|semi-?annual(?:ly)?|twice a year|every six months|bi-?annual(?:ly)?|annual(?:ly)?|each (?:calendar |fiscal |contract )?year|every (?:calendar |fiscal )?year|once a year|yearly|every twelve months|per year|per annum)(?-u:\b)",
+        r"(?-u:\b)(weekly|each week|every week|once a week|monthly|each (?:calendar )?month|every (?:calendar )?month|once a month|per month|quarterly|each (?:calendar |fiscal )?quarter|every (?:calendar |fiscal )?quarter|every three months|once a quarter|semi-?annual(?:ly)?|twice a year|every six months|bi-?annual(?:ly)?|annual(?:ly)?|each (?:calendar |fiscal |contract )?year|every (?:calendar |fiscal )?year|once a year|yearly|every twelve months|per year|per annum|each (?:successive )?period of (?:one|three|six|twelve)(?: \(\d+\))? (?:weeks?|months?|years?))(?-u:\b)",
     )
 });
 
@@ -142,8 +142,16 @@ fn event_of(s: &str) -> Event {
 }
 
 fn frequency_of(m: &str) -> Option<Frequency> {
-    let m = m.trim();
-    Some(if m.contains("week") {
+    // "period of three (3) months" reads as "period of three months".
+    let m = m.trim().replace(['(', ')'], " ");
+    let m = m
+        .split_whitespace()
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(if m.contains("twelve months") || m.contains("one year") {
+        Frequency::Annually
+    } else if m.contains("week") {
         Frequency::Weekly
     } else if m.contains("semi")
         || m.contains("twice a year")
@@ -164,6 +172,42 @@ fn frequency_of(m: &str) -> Option<Frequency> {
     } else {
         return None;
     })
+}
+
+static CALENDAR_PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bcalendar (?:week|month|quarter|half|semester|year)").expect("static regex")
+});
+static CONTRACT_PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:contract|agreement|license|licence) (?:week|month|quarter|half|year)|\banniversar|\bperiods? of (?:\w+ )?(?:\(\d+\) )?(?:weeks?|months?|years?)[^.;]{0,40}\b(?:from|following|after|commencing on|beginning on|starting on) the effective date|\b(?:week|month|quarter|year)s? (?:from|following|after|commencing on) the effective date",
+    )
+    .expect("static regex")
+});
+static FINAL_PARTIAL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:in|during) which (?:this agreement|the agreement|the term)[^.;]{0,40}\b(?:ends|expires|terminates|is terminated|comes to an end)|\b(?:final|last) (?:partial )?(?:calendar )?(?:week|month|quarter|half-year|year|period)|\bpartial (?:calendar )?(?:week|month|quarter|half-year|year|period)",
+    )
+    .expect("static regex")
+});
+
+/// A recurring rule with the periods the sentence `s` names: calendar periods ("each calendar
+/// quarter"), periods counted from the effective date ("each contract year", "each period of
+/// three months from the Effective Date"), or unstated; and whether the period the agreement
+/// ends in is covered too.
+fn recurring(s: &str, frequency: Frequency, offset: Option<Period>) -> DueRule {
+    let alignment = if CALENDAR_PERIOD_RE.is_match(s) {
+        Some(Alignment::Calendar)
+    } else if CONTRACT_PERIOD_RE.is_match(s) {
+        Some(Alignment::Contract)
+    } else {
+        None
+    };
+    DueRule::Recurring {
+        frequency,
+        offset,
+        alignment,
+        final_partial: FINAL_PARTIAL_RE.is_match(s),
+    }
 }
 
 /// Timing of the duty in sentence `[a, z)` after the modal at `from`.
@@ -200,10 +244,7 @@ fn timing(doc: &Doc<'_>, a: usize, z: usize, from: usize) -> DueRule {
                 || after.contains("each year")
                 || after.contains("each fiscal"))
         {
-            return DueRule::Recurring {
-                frequency: f,
-                offset: Some(p.period),
-            };
+            return recurring(s, f, Some(p.period));
         }
         let event = EVENT_RE
             .captures(after)
@@ -212,10 +253,7 @@ fn timing(doc: &Doc<'_>, a: usize, z: usize, from: usize) -> DueRule {
         if matches!(event, Event::PeriodEnd)
             && let Some(f) = freq
         {
-            return DueRule::Recurring {
-                frequency: f,
-                offset: Some(p.period),
-            };
+            return recurring(s, f, Some(p.period));
         }
         return DueRule::After {
             period: p.period,
@@ -223,10 +261,7 @@ fn timing(doc: &Doc<'_>, a: usize, z: usize, from: usize) -> DueRule {
         };
     }
     if let Some(f) = freq {
-        return DueRule::Recurring {
-            frequency: f,
-            offset: None,
-        };
+        return recurring(s, f, None);
     }
     for d in doc.dates_in(from, z) {
         let lb = crate::text::floor_boundary(lower, d.start.saturating_sub(25).max(a));

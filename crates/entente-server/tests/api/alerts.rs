@@ -84,10 +84,7 @@ async fn seed(store: &Store, actor: &Actor, title: &str, effective: &str) -> Agr
         ),
         (
             "Send the monthly usage report",
-            DueRule::Recurring {
-                frequency: Frequency::Monthly,
-                offset: Some(Period::days(5).unwrap()),
-            },
+            DueRule::recurring(Frequency::Monthly, Some(Period::days(5).unwrap())),
         ),
     ] {
         let o = NewObligation {
@@ -431,11 +428,12 @@ async fn key_dates_occurrences_and_measurements_over_http() {
             .iter()
             .map(|o| o["due"].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(dues, ["2026-01-01", "2026-02-01", "2026-03-01"]);
+        // Calendar months: each due on its last day.
+        assert_eq!(dues, ["2026-01-31", "2026-02-28", "2026-03-31"]);
         let (status, done) = app
             .send(
                 reqwest::Method::PUT,
-                &format!("/api/obligations/{oid}/occurrences/2026-02-01"),
+                &format!("/api/obligations/{oid}/occurrences/2026-02-28"),
                 json!({"status": "done", "note": "report filed"}),
             )
             .await;
@@ -451,7 +449,7 @@ async fn key_dates_occurrences_and_measurements_over_http() {
             let (status, p) = app
                 .send(
                     reqwest::Method::PUT,
-                    &format!("/api/obligations/{oid}/occurrences/2026-02-01"),
+                    &format!("/api/obligations/{oid}/occurrences/2026-02-28"),
                     body,
                 )
                 .await;

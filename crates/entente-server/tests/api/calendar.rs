@@ -116,10 +116,10 @@ async fn calendar_feeds_parse_back_with_the_right_dates_and_rotate() {
             evs.iter()
                 .any(|e| e.0 == "20260601" && e.1.starts_with("Agreement review due"))
         );
-        // Quarterly from 2025-06-01 (period ends 1 Sep, 1 Dec, …) plus 15 days.
+        // Calendar quarters (ending 30 September, 31 December, …) plus 15 days.
         assert!(
             evs.iter()
-                .any(|e| e.0 == "20251216" && e.1.contains("quarterly usage report; with figures")),
+                .any(|e| e.0 == "20251015" && e.1.contains("quarterly usage report; with figures")),
             "{evs:?}"
         );
 

@@ -42,7 +42,7 @@ async fn upload(app: &TestApp, oid: &str, name: &str, media: &str, bytes: &[u8])
     let r = app
         .client
         .post(format!(
-            "{}/api/obligations/{oid}/occurrences/2026-02-01/evidence?filename={}",
+            "{}/api/obligations/{oid}/occurrences/2026-02-28/evidence?filename={}",
             app.addr,
             query_encode(name)
         ))

@@ -99,14 +99,18 @@ async fn an_imported_legacy_agreement_brings_history_not_a_flood_of_overdue_item
         assert_eq!(
             overdue_dates(&dates, "partner report"),
             [
-                "2026-01-15",
-                "2026-02-15",
-                "2026-03-15",
-                "2026-04-15",
-                "2026-05-15"
+                "2026-01-31",
+                "2026-02-28",
+                "2026-03-31",
+                "2026-04-30",
+                "2026-05-31"
             ]
         );
-        assert_eq!(overdue_dates(&dates, "pipeline forecast"), ["2026-03-30"]);
+        // 15 days after the fourth and the first calendar quarters.
+        assert_eq!(
+            overdue_dates(&dates, "pipeline forecast"),
+            ["2026-01-15", "2026-04-15"]
+        );
         assert!(overdue_dates(&dates, "integration plan").is_empty());
         assert!(statuses(&dates).iter().any(|(d, s, t)| d == "2024-07-15"
             && s == "history"
@@ -145,13 +149,14 @@ async fn an_imported_legacy_agreement_brings_history_not_a_flood_of_overdue_item
                 "/api/deadlines?overdue=true&agreement_id={since_id}&today={TODAY}"
             ))
             .await;
-        assert_eq!(rows.as_array().unwrap().len(), 6, "{rows}");
+        // Five monthly reports and two quarterly forecasts since January.
+        assert_eq!(rows.as_array().unwrap().len(), 7, "{rows}");
         let planned = app.store.raise_alerts(now, true).await.unwrap();
         assert!(overdue_alerts(&planned, &id).is_empty(), "{planned:#?}");
         let reminders = overdue_alerts(&planned, &since_id);
         assert_eq!(reminders.len(), 2, "{reminders:#?}");
         assert!(reminders.iter().any(|a| a.body.starts_with(
-            "5 occurrence(s) overdue, the oldest due 2026-01-15 and the latest 2026-05-15"
+            "5 occurrence(s) overdue, the oldest due 2026-01-31 and the latest 2026-05-31"
         )));
 
         // A draft tracks from its start once it is signed.
@@ -203,7 +208,10 @@ async fn an_imported_legacy_agreement_brings_history_not_a_flood_of_overdue_item
         let (_, dates) = app
             .get(&format!("/api/agreements/{id}/dates?today={TODAY}"))
             .await;
-        assert_eq!(overdue_dates(&dates, "pipeline forecast"), ["2026-03-30"]);
+        assert_eq!(
+            overdue_dates(&dates, "pipeline forecast"),
+            ["2026-01-15", "2026-04-15"]
+        );
 
         // The OpenAPI document describes the parameter, the result and the status.
         let (_, doc) = app.get("/api/openapi.json").await;

@@ -91,10 +91,7 @@ fn synthetic(
             obligor: "Northwind".into(),
             beneficiary: None,
             text: "Deliver the quarterly report".into(),
-            due: DueRule::Recurring {
-                frequency: Frequency::Quarterly,
-                offset: Some(Period::days(15)?),
-            },
+            due: DueRule::recurring(Frequency::Quarterly, Some(Period::days(15)?)),
             metric: None,
             status: None,
             owner: None,

@@ -1367,8 +1367,9 @@ pub(crate) fn deadline_from_row(r: &sqlx::any::AnyRow, today: Date) -> Result<De
             let rec: Option<String> = r.try_get("rec_status")?;
             let ob_due: Option<String> = r.try_get("ob_due")?;
             let tracked_from = crate::row::opt_date(r.try_get("tracked_from")?)?;
-            let parse =
-                |s: &str| ObligationStatus::parse(s).map_err(|e| StoreError::Corrupt(e.message));
+            let parse = |s: &str| {
+                ObligationStatus::parse_recorded(s).map_err(|e| StoreError::Corrupt(e.message))
+            };
             let recurring = ob_due
                 .map(|d| json::<DueRule>(&d))
                 .transpose()?

@@ -88,6 +88,8 @@ async fn key_dates_alerts_and_feeds_hold_on_every_backend() {
 entente_store::on_each_backend!(key_dates_alerts_and_feeds_hold_on_every_backend);
 
 async fn story(store: &Store) {
+    // A fixed day: measurements dated after today are refused.
+    store.clock().set(at("2026-12-03T08:00:00Z"));
     let org = store.ensure_organisation("acme", "Acme").await.unwrap();
     let rival = store.ensure_organisation("rival", "Rival").await.unwrap();
     let me = Actor::new(org, "maria@example.com");
@@ -529,7 +531,7 @@ async fn story(store: &Store) {
             &me,
             uptime.id,
             &MeasurementInput {
-                measured_on: "2026-12-31".into(),
+                measured_on: "2026-11-15".into(),
                 value: serde_json::json!(3),
                 unit: Some("hours".into()),
                 ..Default::default()
@@ -544,7 +546,7 @@ async fn story(store: &Store) {
             &me,
             plan.id,
             &MeasurementInput {
-                measured_on: "2026-12-31".into(),
+                measured_on: "2026-11-15".into(),
                 value: serde_json::json!(3),
                 ..Default::default()
             },
@@ -554,7 +556,7 @@ async fn story(store: &Store) {
         .unwrap_err();
     assert!(matches!(&no_metric, StoreError::Invalid(e) if e.0[0].field == "obligation_id"));
     let csv = format!(
-        "obligation_id,measured_on,value\n{},2027-01-31,99.91\n{},2027-02-28,99.92\n{},2027-03-31,oops\n",
+        "obligation_id,measured_on,value\n{},2026-08-31,99.91\n{},2026-09-30,99.92\n{},2026-10-31,oops\n",
         uptime.id, uptime.id, uptime.id
     );
     let e = store.import_measurements(&me, &csv).await.unwrap_err();
@@ -568,7 +570,7 @@ async fn story(store: &Store) {
         "nothing imported"
     );
     let csv = format!(
-        "obligation_id,measured_on,value\n{},2027-01-31,99.91\n{},2027-02-28,99.92\n",
+        "obligation_id,measured_on,value\n{},2026-08-31,99.91\n{},2026-09-30,99.92\n",
         uptime.id, uptime.id
     );
     assert_eq!(store.import_measurements(&me, &csv).await.unwrap().len(), 2);

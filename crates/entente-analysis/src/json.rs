@@ -200,7 +200,7 @@ pub(crate) fn to_json(a: &Analysis) -> Value {
         opt(a, t.dispute_resolution.as_ref(), |tiers| {
             let list: Vec<Value> = tiers
                 .iter()
-                .map(|t| json!({"kind": t.kind, "period": t.period.map(|p| p.to_string()), "detail": t.detail}))
+                .map(|t| json!({"kind": t.kind, "period": t.period.map(|p| p.to_string()), "detail": t.detail, "clause": a.clause_at(t.at)}))
                 .collect();
             json!({"tiers": list})
         }),

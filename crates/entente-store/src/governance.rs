@@ -1138,6 +1138,10 @@ impl Store {
                 "no approval round was started; submit the agreement first",
             ))
         })?;
+        // The role comes first: a member who may not decide learns that, not what else is wrong.
+        chain
+            .check_role(Some(step), role)
+            .map_err(StoreError::Forbidden)?;
         // A decision is made on the text the round is for, which must still be the latest.
         chain.check_current(latest_version(&mut tx, &org, id).await?.as_ref())?;
         let before = chain.clone();

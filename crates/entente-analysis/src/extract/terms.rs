@@ -59,6 +59,9 @@ pub(crate) struct Tier {
     pub(crate) kind: &'static str,
     pub(crate) period: Option<Period>,
     pub(crate) detail: Option<String>,
+    /// Byte offset of the sentence that first states the tier, so each tier can cite its own
+    /// sub-clause rather than the clause the ladder starts in.
+    pub(crate) at: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1422,6 +1425,14 @@ fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
     spans.sort_unstable();
     for (a, z, kind) in spans {
         let s = sent_text(doc, a, z);
+        // A venue classification of a sentence that names no forum is not a tier.
+        if kind == "courts"
+            && !["court", "jurisdiction", "tribunal", "proceedings"]
+                .iter()
+                .any(|k| s.contains(k))
+        {
+            continue;
+        }
         // Injunctive-relief carve-outs are not a tier.
         if kind == "courts"
             && (s.contains("injunct") || s.contains("equitable relief"))
@@ -1506,6 +1517,7 @@ fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
                         None
                     },
                     detail,
+                    at: a,
                 });
             }
         }

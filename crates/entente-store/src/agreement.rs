@@ -913,10 +913,16 @@ fn filter_sql(
         );
     }
     if let Some(p) = &f.party {
-        // Both placeholders are rewritten to the same bind index.
+        // A counterparty filter: the tenant's own entities (`own_entity`) match nothing, or
+        // "northwind" would find every agreement Northwind signed. Both placeholders are
+        // rewritten to the same bind index.
+        let ours = crate::party::ours_sql("p", "ap");
         push(
-            "exists (select 1 from agreement_party ap join party p on p.party_id = ap.party_id \
-             where ap.agreement_id = a.agreement_id and (lower(p.legal_name) like $? escape '\\' or lower(coalesce(ap.short_name, '')) like $? escape '\\'))",
+            &format!(
+                "exists (select 1 from agreement_party ap join party p on p.party_id = ap.party_id \
+                 where ap.agreement_id = a.agreement_id and not {ours} \
+                 and (lower(p.legal_name) like $? escape '\\' or lower(coalesce(ap.short_name, '')) like $? escape '\\'))"
+            ),
             like_pattern(p),
         );
     }

@@ -24,6 +24,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (13, "endings", include_str!("../migrations/sqlite/0013_endings.sql")),
     (14, "approval_version", include_str!("../migrations/sqlite/0014_approval_version.sql")),
     (15, "amendment_kind", include_str!("../migrations/sqlite/0015_amendment_kind.sql")),
+    (19, "own_entities", include_str!("../migrations/sqlite/0019_own_entities.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -42,6 +43,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (13, "endings", include_str!("../migrations/postgres/0013_endings.sql")),
     (14, "approval_version", include_str!("../migrations/postgres/0014_approval_version.sql")),
     (15, "amendment_kind", include_str!("../migrations/postgres/0015_amendment_kind.sql")),
+    (19, "own_entities", include_str!("../migrations/postgres/0019_own_entities.sql")),
 ];
 
 /// The migrator for `backend`.

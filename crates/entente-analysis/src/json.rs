@@ -200,7 +200,7 @@ pub(crate) fn to_json(a: &Analysis) -> Value {
         opt(a, t.dispute_resolution.as_ref(), |tiers| {
             let list: Vec<Value> = tiers
                 .iter()
-                .map(|t| json!({"kind": t.kind, "period": t.period.map(|p| p.to_string()), "detail": t.detail, "clause": a.clause_at(t.at)}))
+                .map(|t| json!({"kind": t.kind, "period": t.period.map(|p| p.to_string()), "detail": t.detail, "clause": a.clause_at(t.at).and_then(|i| a.clauses[i].number.as_deref()).map(|n| n.trim_end_matches('.'))}))
                 .collect();
             json!({"tiers": list})
         }),
@@ -231,6 +231,10 @@ pub(crate) fn to_json(a: &Analysis) -> Value {
     m.insert(
         "review_cycle".into(),
         opt(a, t.review_cycle.as_ref(), period),
+    );
+    m.insert(
+        "review_date".into(),
+        opt(a, t.review_date.as_ref(), |d| json!(d.to_string())),
     );
     m.insert(
         "contract_value".into(),

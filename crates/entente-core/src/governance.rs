@@ -66,7 +66,10 @@ pub fn tiers_from_text(text: &str) -> Vec<Tier> {
                 kind: t["kind"].as_str()?.to_owned(),
                 period: t["period"].as_str().and_then(|p| Period::parse(p).ok()),
                 detail: t["detail"].as_str().map(str::to_owned),
-                source: cite(&t["clause"]).unwrap_or_else(|| whole.clone()),
+                // Each tier's clause number as written (e.g. "16.2").
+                source: t["clause"]
+                    .as_str()
+                    .map_or_else(|| whole.clone(), |n| format!("clause {n}")),
             })
         })
         .collect()

@@ -109,6 +109,7 @@ pub(crate) struct KeyTerms {
     pub(crate) non_compete: Option<Found<Restriction>>,
     pub(crate) payment: Vec<Found<PaymentTerm>>,
     pub(crate) review_cycle: Option<Found<Period>>,
+    pub(crate) review_date: Option<Found<Date>>,
     pub(crate) contract_value: Option<Found<super::value::ContractValue>>,
 }
 
@@ -1713,6 +1714,28 @@ fn review_cycle(doc: &Doc<'_>) -> Option<Found<Period>> {
     Some(Found::new(p, (h.start, h.end), 0.7))
 }
 
+/// A fixed review date: a date the review sentence sets ("shall meet to review … on 15
+/// January 2028", "… no later than 30 June 2027"), not one it merely mentions.
+#[inline(never)]
+fn review_date(doc: &Doc<'_>) -> Option<Found<Date>> {
+    static ON_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?-u:\b)(?:on|by|no later than|not later than|on or before|before)\s+(?:the\s+)?$")
+    });
+    for h in doc.hits("review_cycle") {
+        if !sent_text(doc, h.start, h.end).contains("review") {
+            continue;
+        }
+        for d in doc.dates_in(h.start, h.end) {
+            let lb =
+                crate::text::floor_boundary(&doc.lower, d.start.saturating_sub(25).max(h.start));
+            if ON_RE.is_match(&doc.lower[lb..d.start]) {
+                return Some(Found::new(d.date, (h.start, h.end), 0.8));
+            }
+        }
+    }
+    None
+}
+
 /// Extracts every key term.
 pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> KeyTerms {
     let agreement_date = agreement_date(doc);
@@ -1749,6 +1772,7 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> KeyTerms {
         non_compete: restriction(doc, "non_compete"),
         payment: payment_terms(doc),
         review_cycle: review_cycle(doc),
+        review_date: review_date(doc),
         contract_value,
     }
 }

@@ -54,6 +54,26 @@ fn error_text(e: &anyhow::Error) -> String {
     out
 }
 
+/// Output piped into a reader that stopped early (`entente list --json | head -c 300`) ends
+/// the command quietly with exit code 0, as for other Unix filters. `print!` panics when
+/// stdout is a closed pipe; that one panic is turned into a quiet exit here, once for every
+/// command, rather than at each of the many places that print. (Restoring the default
+/// SIGPIPE action would need `unsafe`, which the workspace forbids.) Writes through a handle
+/// that return the error instead are handled where `main` looks at the error chain.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info.payload_as_str().unwrap_or("");
+        // std's message is "failed printing to stdout: <io error>"; EPIPE reads "Broken pipe".
+        if msg.starts_with("failed printing to stdout")
+            && msg.to_ascii_lowercase().contains("broken pipe")
+        {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 #[cfg(test)]
 mod tests {
     use super::error_text;
@@ -92,24 +112,4 @@ mod tests {
         let plain = anyhow::anyhow!("disk full").context("cannot import");
         assert_eq!(error_text(&plain), "cannot import: disk full");
     }
-}
-
-/// Output piped into a reader that stopped early (`entente list --json | head -c 300`) ends
-/// the command quietly with exit code 0, as for other Unix filters. `print!` panics when
-/// stdout is a closed pipe; that one panic is turned into a quiet exit here, once for every
-/// command, rather than at each of the many places that print. (Restoring the default
-/// SIGPIPE action would need `unsafe`, which the workspace forbids.) Writes through a handle
-/// that return the error instead are handled where `main` looks at the error chain.
-fn quiet_on_closed_stdout() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let msg = info.payload_as_str().unwrap_or("");
-        // std's message is "failed printing to stdout: <io error>"; EPIPE reads "Broken pipe".
-        if msg.starts_with("failed printing to stdout")
-            && msg.to_ascii_lowercase().contains("broken pipe")
-        {
-            std::process::exit(0);
-        }
-        default(info);
-    }));
 }

@@ -163,6 +163,12 @@ fn shown(offset: u32, rows: usize, total: u64) -> String {
     format!("{first}–{} of {total}", first + rows as u64 - 1)
 }
 
+/// The last 8 hex digits of an id: UUIDv7 ids begin with a timestamp, so their ends are
+/// what tells them apart.
+pub(crate) fn short_id(id: &str) -> String {
+    id[id.len().saturating_sub(8)..].to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -171,10 +177,4 @@ mod tests {
         assert_eq!(super::shown(0, 20, 24), "1–20 of 24");
         assert_eq!(super::shown(40, 0, 24), "0 of 24");
     }
-}
-
-/// The last 8 hex digits of an id: UUIDv7 ids begin with a timestamp, so their ends are
-/// what tells them apart.
-pub(crate) fn short_id(id: &str) -> String {
-    id[id.len().saturating_sub(8)..].to_owned()
 }

@@ -350,7 +350,7 @@ async fn scene(app: &TestApp) -> Scene {
             app,
             Method::POST,
             &format!("{base}/signatures"),
-            json!({"party": party, "signatory_name": format!("CEO of {party}"), "signed_on": "2025-05-20", "sha256": sha}),
+            json!({"party": party, "signatory_name": format!("CEO of {party}"), "sha256": sha}),
             201,
         )
         .await;

@@ -82,6 +82,7 @@ const NOT_ABOUT_AGREEMENTS: &[&str] = &[
     "/api/invitations",
     "/api/webhooks",
     "/api/alert-settings",
+    "/api/own-entities",
     "/api/approval-policy",
     "/api/closeout-checklist",
     "/api/playbook",

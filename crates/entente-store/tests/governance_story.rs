@@ -211,7 +211,7 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
         .unwrap();
         let sha = sha256_hex(V1.as_bytes());
         let e = s
-            .sign_agreement(&me, id, &sign("Globex", &"0".repeat(64), "2025-05-20"))
+            .sign_agreement(&me, id, &sign("Globex", &"0".repeat(64), "2026-03-02"))
             .await
             .unwrap_err();
         assert!(
@@ -220,7 +220,7 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             "{e}"
         );
         let (_, st) = s
-            .sign_agreement(&me, id, &sign("Globex", &sha, "2025-05-20"))
+            .sign_agreement(&me, id, &sign("Globex", &sha, "2026-03-02"))
             .await
             .unwrap();
         assert_eq!(st, AgreementStatus::OutForSignature);
@@ -233,13 +233,13 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             "{e}"
         );
         assert!(
-            s.sign_agreement(&me, id, &sign("globex gmbh", &sha, "2025-05-21"))
+            s.sign_agreement(&me, id, &sign("globex gmbh", &sha, "2026-03-02"))
                 .await
                 .is_err(),
             "a party signs a version once"
         );
         let (sig, st) = s
-            .sign_agreement(&me, id, &sign("Northwind", &sha, "2025-05-22"))
+            .sign_agreement(&me, id, &sign("Northwind", &sha, "2026-03-02"))
             .await
             .unwrap();
         assert_eq!((st, sig.version_number), (AgreementStatus::Active, 1));

@@ -197,13 +197,29 @@ pub(crate) fn to_json(a: &Analysis) -> Value {
     );
     m.insert(
         "dispute_resolution".into(),
-        opt(a, t.dispute_resolution.as_ref(), |tiers| {
-            let list: Vec<Value> = tiers
-                .iter()
-                .map(|t| json!({"kind": t.kind, "period": t.period.map(|p| p.to_string()), "detail": t.detail, "clause": a.clause_at(t.at).and_then(|i| a.clauses[i].number.as_deref()).map(|n| n.trim_end_matches('.'))}))
-                .collect();
-            json!({"tiers": list})
-        }),
+        match t.dispute_resolution.as_ref() {
+            Some(f) => {
+                let list: Vec<Value> = f
+                    .value
+                    .iter()
+                    .map(|t| json!({"kind": t.kind, "period": t.period.map(|p| p.to_string()), "detail": t.detail}))
+                    .collect();
+                let mut w = wrap(a, f, json!({"tiers": list}));
+                // Evidence, not value: where each tier is stated (the clause numbering a
+                // PDF and a DOCX of one text yield may differ).
+                w["tier_clauses"] = f
+                    .value
+                    .iter()
+                    .map(|t| {
+                        a.clause_at(t.at)
+                            .and_then(|i| a.clauses[i].number.as_deref())
+                            .map(|n| n.trim_end_matches('.'))
+                    })
+                    .collect();
+                w
+            }
+            None => Value::Null,
+        },
     );
     m.insert(
         "termination_fee".into(),

@@ -61,14 +61,22 @@ pub fn tiers_from_text(text: &str) -> Vec<Tier> {
     let whole = cite(&d["evidence"]["clause"])
         .unwrap_or_else(|| "the dispute-resolution clause".to_owned());
     list.iter()
-        .filter_map(|t| {
+        .zip(
+            d["tier_clauses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .filter_map(|(t, clause)| {
             Some(Tier {
                 kind: t["kind"].as_str()?.to_owned(),
                 period: t["period"].as_str().and_then(|p| Period::parse(p).ok()),
                 detail: t["detail"].as_str().map(str::to_owned),
                 // Each tier's clause number as written (e.g. "16.2").
-                source: t["clause"]
-                    .as_str()
+                source: clause
+                    .and_then(|c| c.as_str())
                     .map_or_else(|| whole.clone(), |n| format!("clause {n}")),
             })
         })

@@ -461,6 +461,13 @@ impl Analysis {
                 self.evidence_of(f),
             );
         }
+        if let Some(f) = &t.review_date {
+            push(
+                TermField::ReviewDate,
+                TermValue::Date(f.value),
+                self.evidence_of(f),
+            );
+        }
         if let Some(f) = &t.contract_value {
             push(
                 TermField::ContractValue,

@@ -204,13 +204,29 @@ pub(crate) fn to_json(a: &Analysis) -> Value {
     );
     m.insert(
         "dispute_resolution".into(),
-        opt(a, t.dispute_resolution.as_ref(), |tiers| {
-            let list: Vec<Value> = tiers
-                .iter()
-                .map(|t| json!({"kind": t.kind, "period": t.period.map(|p| p.to_string()), "detail": t.detail}))
-                .collect();
-            json!({"tiers": list})
-        }),
+        match t.dispute_resolution.as_ref() {
+            Some(f) => {
+                let list: Vec<Value> = f
+                    .value
+                    .iter()
+                    .map(|t| json!({"kind": t.kind, "period": t.period.map(|p| p.to_string()), "detail": t.detail}))
+                    .collect();
+                let mut w = wrap(a, f, json!({"tiers": list}));
+                // Evidence, not value: where each tier is stated (the clause numbering a
+                // PDF and a DOCX of one text yield may differ).
+                w["tier_clauses"] = f
+                    .value
+                    .iter()
+                    .map(|t| {
+                        a.clause_at(t.at)
+                            .and_then(|i| a.clauses[i].number.as_deref())
+                            .map(|n| n.trim_end_matches('.'))
+                    })
+                    .collect();
+                w
+            }
+            None => Value::Null,
+        },
     );
     m.insert(
         "termination_fee".into(),
@@ -238,6 +254,10 @@ pub(crate) fn to_json(a: &Analysis) -> Value {
     m.insert(
         "review_cycle".into(),
         opt(a, t.review_cycle.as_ref(), period),
+    );
+    m.insert(
+        "review_date".into(),
+        opt(a, t.review_date.as_ref(), |d| json!(d.to_string())),
     );
     m.insert(
         "contract_value".into(),

@@ -61,6 +61,9 @@ demo_files!(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Manifest {
+    /// The home organisation's legal entities and aliases.
+    #[serde(default)]
+    own_entities: Vec<String>,
     agreement: Vec<DemoAgreement>,
 }
 
@@ -172,6 +175,12 @@ pub async fn load(store: &Store, actor: &Actor) -> Result<DemoReport> {
     let manifest: Manifest = toml::from_str(MANIFEST)
         .map_err(|e| CoreError::internal(format!("demo manifest is invalid: {e}")))?;
     let mut report = DemoReport::default();
+    // Declared first, so that the portfolio's counterparties are the other companies.
+    if !manifest.own_entities.is_empty() {
+        store
+            .set_own_entities(actor, &manifest.own_entities)
+            .await?;
+    }
     for a in &manifest.agreement {
         let text = FILES
             .iter()

@@ -75,6 +75,7 @@ impl From<StoreError> for CoreError {
         match e {
             StoreError::NotFound { entity, id } => Self::NotFound { entity, id },
             StoreError::Conflict(m) => Self::Conflict(m),
+            StoreError::Forbidden(m) => Self::Forbidden(m),
             StoreError::Invalid(v) => Self::Validation(v),
             other => Self::Internal(Box::new(other)),
         }

@@ -11,6 +11,7 @@ use entente_domain::audit::AuditEvent;
 use entente_domain::dispute::{Dispute, DisputeDraft, Tier, default_tiers};
 use entente_domain::lifecycle::{NoticeInput, Retirement};
 use entente_domain::redline::{Redline, redline};
+use entente_domain::terms::{TermField, TermValue};
 use entente_domain::{AgreementId, Date, Period, ValidationError};
 use entente_store::{Actor, Store, TerminationView, VersionText};
 use serde::Serialize;
@@ -37,8 +38,9 @@ pub async fn amend_document(
         .await?)
 }
 
-/// The escalation tiers stated in a text's dispute-resolution clause, each naming the clause
-/// it comes from; empty when the text states none.
+/// The escalation tiers stated in a text's dispute-resolution clause, each naming the
+/// sub-clause where that tier is stated (mediation in 16.2, arbitration in 16.3); empty when
+/// the text states none.
 pub fn tiers_from_text(text: &str) -> Vec<Tier> {
     let analysis = entente_analysis::analyze_text(text);
     let json = analysis.to_json();
@@ -47,25 +49,35 @@ pub fn tiers_from_text(text: &str) -> Vec<Tier> {
         return Vec::new();
     };
     let record = analysis.record();
-    let source = match &d["evidence"]["clause"] {
-        serde_json::Value::String(s) => format!("clause {s}"),
+    let cite = |clause: &serde_json::Value| match clause {
+        serde_json::Value::String(s) => Some(format!("clause {s}")),
         serde_json::Value::Number(n) => n
             .as_u64()
             .and_then(|i| record.clauses.get(i as usize))
             .and_then(|c| c.number.clone())
-            .map_or_else(
-                || "the dispute-resolution clause".to_owned(),
-                |n| format!("clause {}", n.trim_end_matches('.')),
-            ),
-        _ => "the dispute-resolution clause".to_owned(),
+            .map(|n| format!("clause {}", n.trim_end_matches('.'))),
+        _ => None,
     };
+    let whole = cite(&d["evidence"]["clause"])
+        .unwrap_or_else(|| "the dispute-resolution clause".to_owned());
     list.iter()
-        .filter_map(|t| {
+        .zip(
+            d["tier_clauses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .filter_map(|(t, clause)| {
             Some(Tier {
                 kind: t["kind"].as_str()?.to_owned(),
                 period: t["period"].as_str().and_then(|p| Period::parse(p).ok()),
                 detail: t["detail"].as_str().map(str::to_owned),
-                source: source.clone(),
+                // Each tier's clause number as written (e.g. "16.2").
+                source: clause
+                    .and_then(|c| c.as_str())
+                    .map_or_else(|| whole.clone(), |n| format!("clause {n}")),
             })
         })
         .collect()
@@ -73,8 +85,9 @@ pub fn tiers_from_text(text: &str) -> Vec<Tier> {
 
 /// Opens a dispute (opened today in the tenant's time zone unless the draft names a day).
 /// Without explicit tiers, it follows the tiers of the dispute-resolution clause of the
-/// agreement's text (its latest version that is not an amendment letter), or negotiation 30
-/// days → mediation 60 days → arbitration when the agreement states none.
+/// agreement's text (its latest version that is not an amendment letter). When the agreement
+/// states none, the ladder is negotiation for 30 days, then the courts of the governing law
+/// ([`default_tiers`]): without an arbitration agreement no arbitral tribunal has jurisdiction.
 pub async fn open_dispute(
     store: &Store,
     actor: &Actor,
@@ -82,7 +95,7 @@ pub async fn open_dispute(
     draft: &DisputeDraft,
 ) -> Result<Dispute> {
     // Visibility first: another tenant's agreement does not exist, whatever the body says.
-    store.get_agreement(actor, agreement).await?;
+    let record = store.get_agreement(actor, agreement).await?;
     let today = store.today(actor).await?;
     let (subject, parties, amount, opened_on) = draft.validate(today)?;
     let tiers = match &draft.tiers {
@@ -103,7 +116,11 @@ pub async fn open_dispute(
                 None => Vec::new(),
             };
             if stated.is_empty() {
-                default_tiers()
+                let law = match record.terms.get(TermField::GoverningLaw) {
+                    Some(TermValue::Text(s)) => Some(s.as_str()),
+                    _ => None,
+                };
+                default_tiers(law)
             } else {
                 stated
             }

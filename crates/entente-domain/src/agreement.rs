@@ -167,6 +167,28 @@ impl AgreementStatus {
         )
     }
 
+    /// The stored statuses a listing filter on this status matches: `active` means running
+    /// in force, so it also takes `amended` and `renewed` agreements (an amendment or a renewal
+    /// does not stop an agreement being active); every other status matches itself. The store
+    /// adds that an `active` agreement's effective date has come (see
+    /// [`AgreementSummary::pending_start`]).
+    pub fn filter_covers(self) -> &'static [AgreementStatus] {
+        match self {
+            Self::Active => &[Self::Active, Self::Amended, Self::Renewed],
+            Self::Draft => &[Self::Draft],
+            Self::InReview => &[Self::InReview],
+            Self::Approved => &[Self::Approved],
+            Self::OutForSignature => &[Self::OutForSignature],
+            Self::Amended => &[Self::Amended],
+            Self::Expiring => &[Self::Expiring],
+            Self::Renewed => &[Self::Renewed],
+            Self::TerminationNotice => &[Self::TerminationNotice],
+            Self::WindDown => &[Self::WindDown],
+            Self::Closed => &[Self::Closed],
+            Self::Cancelled => &[Self::Cancelled],
+        }
+    }
+
     /// Whether the agreement was ever executed: in force now, or ended after being in force.
     pub fn executed(self) -> bool {
         self.in_force() || matches!(self, Self::WindDown | Self::Closed)
@@ -741,6 +763,10 @@ pub struct AgreementSummary {
     pub governing_law: Option<String>,
     /// Last changed.
     pub updated_at: crate::Timestamp,
+    /// Signed, but its effective date is still to come (on the tenant's today): its status
+    /// says it is in force, and it binds from `effective_date`. Listings read it as "signed,
+    /// starts …", and the `active` filter leaves it out.
+    pub pending_start: bool,
 }
 
 /// Portfolio columns derived from the terms, kept with the agreement for fast filtering.

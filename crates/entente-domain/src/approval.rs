@@ -412,6 +412,42 @@ impl ApprovalChain {
             .collect()
     }
 
+    /// Whether someone holding `role` may decide `step` of this round (any step when `step`
+    /// is `None` or not one of the round's): an administrator decides any step, others only
+    /// the steps their role names. Checked before anything about the decision itself, so a
+    /// member without the role learns only that, whatever else the request gets wrong. The
+    /// refusal says which roles decide.
+    pub fn check_role(&self, step: Option<&str>, role: Role) -> Result<(), String> {
+        if role == Role::Admin {
+            return Ok(());
+        }
+        let named = step.and_then(|n| {
+            self.steps
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(n.trim()))
+        });
+        match named {
+            Some(s) if s.role == role => Ok(()),
+            Some(s) => Err(format!(
+                "step {} is decided by the {} role; you act as {}",
+                s.name,
+                s.role.as_str(),
+                role.as_str()
+            )),
+            None if self.steps.iter().any(|s| s.role == role) => Ok(()),
+            None => {
+                let mut roles: Vec<&str> = self.steps.iter().map(|s| s.role.as_str()).collect();
+                roles.dedup();
+                Err(format!(
+                    "the steps of approval round {} are decided by the {} role(s) or an administrator; you act as {}",
+                    self.round,
+                    roles.join(", "),
+                    role.as_str()
+                ))
+            }
+        }
+    }
+
     /// Records a decision on `step` by someone holding `role`; returns the new chain state.
     /// Steps of a later stage wait for every step of earlier stages; an administrator may
     /// decide any step; a rejection needs a comment and cancels the round's other pending steps.

@@ -19,19 +19,29 @@ pub struct Tier {
     pub source: String,
 }
 
-/// Tiers used when the agreement states none: negotiation 30 days → mediation 60 days →
-/// arbitration.
-pub fn default_tiers() -> Vec<Tier> {
-    let t = |kind: &str, days: Option<u32>| Tier {
-        kind: kind.to_owned(),
-        period: days.and_then(|d| Period::days(d).ok()),
-        detail: None,
-        source: "default (no escalation clause found)".into(),
-    };
+/// Where the default tiers say they come from.
+pub const DEFAULT_SOURCE: &str = "default (no dispute-resolution clause found)";
+
+/// Tiers used when the agreement states none: negotiation for 30 days, then the courts of
+/// the governing law (`law`, e.g. "England and Wales"). Arbitration needs an agreement to
+/// arbitrate, so without one the courts decide.
+pub fn default_tiers(law: Option<&str>) -> Vec<Tier> {
     vec![
-        t("negotiation", Some(30)),
-        t("mediation", Some(60)),
-        t("arbitration", None),
+        Tier {
+            kind: "negotiation".into(),
+            period: Period::days(30).ok(),
+            detail: None,
+            source: DEFAULT_SOURCE.into(),
+        },
+        Tier {
+            kind: "courts".into(),
+            period: None,
+            detail: Some(match law.map(str::trim).filter(|l| !l.is_empty()) {
+                Some(l) => format!("courts of {l}"),
+                None => "the competent courts (no governing law stated)".to_owned(),
+            }),
+            source: format!("{DEFAULT_SOURCE}; without an arbitration agreement the courts decide"),
+        },
     ]
 }
 
@@ -217,10 +227,57 @@ impl Dispute {
         self.tiers.get(self.tier)
     }
 
-    /// Moves to the next tier on `on`; refused at the last tier or once closed.
+    /// Checks the day an event takes effect: not before the dispute was opened, not before
+    /// the last recorded event (the history runs forwards), and not after `today`. Errors
+    /// name `field`.
+    pub fn check_event_date(
+        &self,
+        field: &str,
+        on: Date,
+        today: Date,
+    ) -> Result<(), ValidationError> {
+        if on < self.opened_on {
+            return Err(ValidationError::new(
+                field,
+                format!("{on} is before the dispute was opened ({})", self.opened_on),
+            ));
+        }
+        if let Some(last) = self.events.iter().map(|e| e.on).max()
+            && on < last
+        {
+            return Err(ValidationError::new(
+                field,
+                format!(
+                    "{on} is before the dispute's last recorded event ({last}); events are recorded in order"
+                ),
+            ));
+        }
+        if on > today {
+            return Err(ValidationError::new(
+                field,
+                format!("{on} is after today ({today}); record it on the day it happens"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The day the dispute moves to its next tier because its clock ran out, if that day is on
+    /// or before `today`: the day after the current tier's deadline. `None` when closed, at
+    /// the last tier or when the tier has no clock.
+    pub fn due_escalation(&self, today: Date) -> Option<Date> {
+        if self.tier + 1 >= self.tiers.len() {
+            return None;
+        }
+        let on = self.deadline()?.plus_days(1);
+        (on <= today).then_some(on)
+    }
+
+    /// Moves to the next tier on `on` (see [`Dispute::check_event_date`] for the days
+    /// allowed); refused at the last tier or once closed.
     pub fn escalate(
         &mut self,
         on: Date,
+        today: Date,
         by: &str,
         at: Timestamp,
         note: Option<String>,
@@ -252,6 +309,7 @@ impl Dispute {
                 ),
             ));
         }
+        self.check_event_date("on", on, today)?;
         self.tier += 1;
         self.tier_started_on = on;
         self.events.push(DisputeEvent {
@@ -265,12 +323,14 @@ impl Dispute {
         Ok(())
     }
 
-    /// Closes the dispute with an outcome.
+    /// Closes the dispute with an outcome, on a day allowed by
+    /// [`Dispute::check_event_date`].
     #[allow(clippy::too_many_arguments)]
     pub fn resolve(
         &mut self,
         status: DisputeStatus,
         on: Date,
+        today: Date,
         outcome: Option<String>,
         settlement: Option<Money>,
         by: &str,
@@ -294,12 +354,7 @@ impl Dispute {
                 "a withdrawn dispute has no settlement",
             ));
         }
-        if on < self.opened_on {
-            return Err(ValidationError::new(
-                "on",
-                format!("{on} is before the dispute was opened ({})", self.opened_on),
-            ));
-        }
+        self.check_event_date("on", on, today)?;
         self.status = status;
         self.outcome = outcome.clone();
         self.settlement = settlement;
@@ -339,7 +394,7 @@ mod tests {
             parties: vec!["Northwind".into(), "Globex".into()],
             amount: None,
             opened_on: d("2026-01-10"),
-            tiers: default_tiers(),
+            tiers: ladder(),
             tier: 0,
             tier_started_on: d("2026-01-10"),
             status: DisputeStatus::Open,
@@ -350,12 +405,36 @@ mod tests {
         }
     }
 
+    fn ladder() -> Vec<Tier> {
+        let t = |kind: &str, days: Option<u32>| Tier {
+            kind: kind.to_owned(),
+            period: days.and_then(|d| Period::days(d).ok()),
+            detail: None,
+            source: format!("clause {kind}"),
+        };
+        vec![
+            t("negotiation", Some(30)),
+            t("mediation", Some(60)),
+            t("arbitration", None),
+        ]
+    }
+
+    const TODAY: &str = "2026-12-31";
+
     #[test]
     fn each_tier_has_its_clock_and_escalation_restarts_it() {
         let mut x = dispute();
+        let today = d(TODAY);
         assert_eq!(x.deadline(), Some(d("2026-02-09")));
+        assert_eq!(
+            x.due_escalation(d("2026-02-09")),
+            None,
+            "the clock runs to its last day"
+        );
+        assert_eq!(x.due_escalation(d("2026-02-10")), Some(d("2026-02-10")));
         x.escalate(
             d("2026-02-10"),
+            today,
             "a@x.co",
             at(),
             Some("clock ran out".into()),
@@ -363,21 +442,97 @@ mod tests {
         .unwrap();
         assert_eq!(x.current().unwrap().kind, "mediation");
         assert_eq!(x.deadline(), Some(d("2026-04-11")));
-        x.escalate(d("2026-04-12"), "a@x.co", at(), None).unwrap();
+        x.escalate(d("2026-04-12"), today, "a@x.co", at(), None)
+            .unwrap();
         assert_eq!(x.deadline(), None, "arbitration has no clock");
+        assert_eq!(x.due_escalation(today), None);
         let e = x
-            .escalate(d("2026-05-01"), "a@x.co", at(), None)
+            .escalate(d("2026-05-01"), today, "a@x.co", at(), None)
             .unwrap_err();
         assert!(e.message.contains("last tier (arbitration)"), "{e}");
     }
 
     #[test]
+    fn events_are_dated_between_the_opening_and_today_in_order() {
+        let today = d("2026-03-01");
+        let mut x = dispute();
+        let e = x
+            .escalate(d("2026-06-01"), today, "a@x.co", at(), None)
+            .unwrap_err();
+        assert_eq!(e.field, "on");
+        assert!(e.message.contains("after today (2026-03-01)"), "{e}");
+        let e = x
+            .resolve(
+                DisputeStatus::Withdrawn,
+                d("2026-01-09"),
+                today,
+                None,
+                None,
+                "a@x.co",
+                at(),
+            )
+            .unwrap_err();
+        assert_eq!(e.field, "on");
+        assert!(e.message.contains("before the dispute was opened"), "{e}");
+        x.escalate(d("2026-02-20"), today, "a@x.co", at(), None)
+            .unwrap();
+        let e = x
+            .resolve(
+                DisputeStatus::Withdrawn,
+                d("2026-02-19"),
+                today,
+                None,
+                None,
+                "a@x.co",
+                at(),
+            )
+            .unwrap_err();
+        assert!(
+            e.message.contains("last recorded event (2026-02-20)"),
+            "{e}"
+        );
+        x.resolve(
+            DisputeStatus::Withdrawn,
+            d("2026-02-20"),
+            today,
+            None,
+            None,
+            "a@x.co",
+            at(),
+        )
+        .unwrap();
+        let days: Vec<Date> = x.events.iter().map(|e| e.on).collect();
+        assert!(days.windows(2).all(|w| w[0] <= w[1]), "{days:?}");
+    }
+
+    #[test]
+    fn without_a_clause_the_courts_of_the_governing_law_decide() {
+        let tiers = default_tiers(Some("England and Wales"));
+        let kinds: Vec<&str> = tiers.iter().map(|t| t.kind.as_str()).collect();
+        assert_eq!(kinds, ["negotiation", "courts"]);
+        assert_eq!(
+            tiers[1].detail.as_deref(),
+            Some("courts of England and Wales")
+        );
+        assert!(tiers[1].source.contains("without an arbitration agreement"));
+        assert!(
+            default_tiers(None)[1]
+                .detail
+                .as_deref()
+                .unwrap()
+                .contains("no governing law")
+        );
+    }
+
+    #[test]
     fn a_resolved_dispute_neither_escalates_nor_resolves_again() {
         let mut x = dispute();
+        let today = d(TODAY);
         let money = Money::parse("5000", "EUR").unwrap();
         x.resolve(
             DisputeStatus::Settled,
             d("2026-01-20"),
+            today,
             Some("credit note".into()),
             Some(money),
             "a@x.co",
@@ -385,11 +540,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(x.deadline(), None);
-        assert!(x.escalate(d("2026-01-21"), "a@x.co", at(), None).is_err());
+        assert_eq!(x.due_escalation(today), None);
+        assert!(
+            x.escalate(d("2026-01-21"), today, "a@x.co", at(), None)
+                .is_err()
+        );
         assert!(
             x.resolve(
                 DisputeStatus::Decided,
                 d("2026-01-22"),
+                today,
                 None,
                 None,
                 "a@x.co",

@@ -211,6 +211,12 @@ impl ClauseIndex {
             TermValue::Period(p) => Some(p.count().to_string()),
             _ => None,
         };
+        // A date is stated by the clause that writes it: a fees clause that runs "from the
+        // Effective Date" is classified under the term too, but does not state the date.
+        let date = match &sourced.value {
+            TermValue::Date(d) => Some(*d),
+            _ => None,
+        };
         let mut best: Option<(u8, &IndexedClause)> = None;
         for c in &self.clauses {
             let Some(rank) = topics
@@ -222,7 +228,8 @@ impl ClauseIndex {
             // Lower is better: topic rank first, then whether the clause states the figure.
             let states = figure
                 .as_deref()
-                .is_some_and(|f| mentions_number(&c.text, f));
+                .is_some_and(|f| mentions_number(&c.text, f))
+                || date.is_some_and(|d| mentions_date(&c.text, d));
             let score = (rank as u8) * 2 + u8::from(!states);
             if best.is_none_or(|(b, _)| score < b) {
                 best = Some((score, c));
@@ -241,6 +248,17 @@ impl IndexedClause {
             located,
         }
     }
+}
+
+/// Whether lower-cased `text` writes date `d`: its year as a whole number with its month's
+/// name ("1 October 2026", "October 1, 2026"), or in ISO form.
+fn mentions_date(text: &str, d: Date) -> bool {
+    let c = d.civil();
+    if text.contains(&d.to_string()) {
+        return true;
+    }
+    let month = crate::time::MONTHS[(c.month() - 1) as usize].to_lowercase();
+    mentions_number(text, &c.year().to_string()) && text.contains(&month)
 }
 
 /// Whether `text` holds `n` as a whole number ("(90)", "90 days"), not inside "1900".
@@ -266,7 +284,7 @@ fn topics(field: TermField) -> &'static [&'static str] {
         }
         TermField::CurePeriod => &["termination_for_cause", "termination"],
         TermField::ConfidentialitySurvival => &["confidentiality", "effects_of_termination"],
-        TermField::ReviewCycle => &["review_cycle", "governance"],
+        TermField::ReviewCycle | TermField::ReviewDate => &["review_cycle", "governance"],
         _ => &[],
     }
 }
@@ -470,6 +488,7 @@ fn field_words(f: TermField) -> &'static str {
         TermField::TerminationForConvenienceNotice => "termination notice",
         TermField::ConfidentialitySurvival => "confidentiality survival",
         TermField::ReviewCycle => "review cycle",
+        TermField::ReviewDate => "review date",
         _ => "term",
     }
 }
@@ -753,6 +772,22 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
             }
             out.push(kd);
         }
+    }
+    // A fixed review date the text states ("review … on 15 January 2028"), beside any cycle.
+    if let Some(d) = terms.date(TermField::ReviewDate)
+        && d <= opts.until
+        && !out
+            .iter()
+            .any(|k| k.kind == KeyDateKind::Review && k.date == d)
+    {
+        out.push(mk(
+            KeyDateKind::Review,
+            "review:date".to_owned(),
+            d,
+            "review date as stated".to_owned(),
+            TermField::ReviewDate,
+            false,
+        ));
     }
     // Confidentiality: survives the end of the agreement by a period.
     if let (Some(p), Some(end)) = (terms.period(TermField::ConfidentialitySurvival), term_end) {

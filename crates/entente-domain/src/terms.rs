@@ -57,6 +57,8 @@ pub enum TermField {
     ContractValue,
     /// How often the agreement must be reviewed.
     ReviewCycle,
+    /// A fixed review date stated in the text ("review … on 15 January 2028").
+    ReviewDate,
 }
 
 /// The shape of value a field holds.
@@ -80,7 +82,7 @@ pub enum ValueKind {
 
 impl TermField {
     /// Every field, in display order.
-    pub const ALL: [TermField; 17] = [
+    pub const ALL: [TermField; 18] = [
         Self::AgreementDate,
         Self::EffectiveDate,
         Self::InitialTerm,
@@ -98,6 +100,7 @@ impl TermField {
         Self::ConfidentialitySurvival,
         Self::ContractValue,
         Self::ReviewCycle,
+        Self::ReviewDate,
     ];
 
     /// The stable text form.
@@ -120,6 +123,7 @@ impl TermField {
             Self::ConfidentialitySurvival => "confidentiality_survival",
             Self::ContractValue => "contract_value",
             Self::ReviewCycle => "review_cycle",
+            Self::ReviewDate => "review_date",
         }
     }
 
@@ -140,7 +144,9 @@ impl TermField {
     /// What shape of value the field takes.
     pub fn kind(self) -> ValueKind {
         match self {
-            Self::AgreementDate | Self::EffectiveDate | Self::ExpirationDate => ValueKind::Date,
+            Self::AgreementDate | Self::EffectiveDate | Self::ExpirationDate | Self::ReviewDate => {
+                ValueKind::Date
+            }
             Self::InitialTerm
             | Self::RenewalTerm
             | Self::NoticePeriodNonRenewal

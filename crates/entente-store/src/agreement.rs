@@ -277,7 +277,12 @@ impl Store {
                 liability_cap: r.try_get("liability_cap_kind")?,
                 governing_law: r.try_get("governing_law")?,
                 updated_at: ts(&r.try_get::<String, _>("updated_at")?)?,
+                pending_start: false,
             });
+            if let Some(last) = out.last_mut() {
+                last.pending_start =
+                    last.status.in_force() && last.effective_date.is_some_and(|d| d > today);
+            }
         }
         Ok((out, total as u64))
     }
@@ -884,13 +889,28 @@ fn filter_sql(
     let (vis, vis_binds) = actor.visible(2);
     clauses.push(vis);
     binds.extend(vis_binds);
+    if let Some(s) = f.status {
+        // `active` is "running in force": amended and renewed agreements too, once their
+        // effective date has come (`AgreementStatus::filter_covers`).
+        let covers = s.filter_covers();
+        let mut marks = Vec::new();
+        for c in covers {
+            binds.push(c.as_str().to_owned());
+            marks.push(format!("${}", binds.len()));
+        }
+        clauses.push(format!("a.status in ({})", marks.join(", ")));
+        if s == AgreementStatus::Active {
+            binds.push(today.to_string());
+            clauses.push(format!(
+                "(a.effective_date is null or a.effective_date <= ${})",
+                binds.len()
+            ));
+        }
+    }
     let mut push = |sql: &str, v: String| {
         binds.push(v);
         clauses.push(sql.replace("$?", &format!("${}", binds.len())));
     };
-    if let Some(s) = f.status {
-        push("a.status = $?", s.as_str().to_owned());
-    }
     if let Some(k) = f.kind {
         push("a.kind = $?", k.as_str().to_owned());
     }
@@ -904,10 +924,16 @@ fn filter_sql(
         );
     }
     if let Some(p) = &f.party {
-        // Both placeholders are rewritten to the same bind index.
+        // A counterparty filter: the tenant's own entities (`own_entity`) match nothing, or
+        // "northwind" would find every agreement Northwind signed. Both placeholders are
+        // rewritten to the same bind index.
+        let ours = crate::party::ours_sql("p", "ap");
         push(
-            "exists (select 1 from agreement_party ap join party p on p.party_id = ap.party_id \
-             where ap.agreement_id = a.agreement_id and (lower(p.legal_name) like $? escape '\\' or lower(coalesce(ap.short_name, '')) like $? escape '\\'))",
+            &format!(
+                "exists (select 1 from agreement_party ap join party p on p.party_id = ap.party_id \
+                 where ap.agreement_id = a.agreement_id and not {ours} \
+                 and (lower(p.legal_name) like $? escape '\\' or lower(coalesce(ap.short_name, '')) like $? escape '\\'))"
+            ),
             like_pattern(p),
         );
     }

@@ -130,10 +130,12 @@ impl Store {
     where
         F: FnOnce(
             &mut Dispute,
+            Date,
             Timestamp,
         ) -> std::result::Result<serde_json::Value, ValidationError>,
     {
         let cur = self.get_dispute(actor, id).await?;
+        let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
         lock_agreement(&mut tx, actor, cur.agreement_id).await?;
         // Re-read inside the transaction so two concurrent escalations cannot both apply.
@@ -143,7 +145,7 @@ impl Store {
             .await?;
         let mut d: Dispute = json(&body)?;
         let now = self.now_text();
-        let details = f(&mut d, crate::row::ts(&now)?)?;
+        let details = f(&mut d, today, crate::row::ts(&now)?)?;
         save(&mut tx, actor, &d, false).await?;
         audit::append(
             &mut tx,
@@ -159,7 +161,8 @@ impl Store {
         Ok(d)
     }
 
-    /// Escalates a dispute to its next tier on `on`, by decision.
+    /// Escalates a dispute to its next tier on `on`, by decision. `on` may not be before the
+    /// dispute's last event nor after the tenant's today.
     pub async fn escalate_dispute(
         &self,
         actor: &Actor,
@@ -168,15 +171,16 @@ impl Store {
         note: Option<String>,
     ) -> Result<Dispute> {
         let by = actor.name.clone();
-        self.change_dispute(actor, id, "dispute.escalate", move |d, at| {
+        self.change_dispute(actor, id, "dispute.escalate", move |d, today, at| {
             let from = d.current().map(|t| t.kind.clone());
-            d.escalate(on, &by, at, note.clone())?;
+            d.escalate(on, today, &by, at, note.clone())?;
             Ok(serde_json::json!({ "from": from, "to": d.current().map(|t| &t.kind), "on": on, "note": note, "deadline": d.deadline() }))
         })
         .await
     }
 
-    /// Closes a dispute with its outcome.
+    /// Closes a dispute with its outcome, on a day between its last event and the tenant's
+    /// today.
     pub async fn resolve_dispute(
         &self,
         actor: &Actor,
@@ -190,8 +194,8 @@ impl Store {
             return Err(ValidationError::new("notes", "must be at most 2000 characters").into());
         }
         let by = actor.name.clone();
-        self.change_dispute(actor, id, "dispute.resolve", move |d, at| {
-            d.resolve(status, on, outcome.clone(), settlement, &by, at)?;
+        self.change_dispute(actor, id, "dispute.resolve", move |d, today, at| {
+            d.resolve(status, on, today, outcome.clone(), settlement, &by, at)?;
             Ok(serde_json::json!({ "outcome": status.as_str(), "on": on, "notes": outcome, "settlement": settlement }))
         })
         .await
@@ -199,12 +203,31 @@ impl Store {
 
     /// Escalates every open dispute of the tenant whose current tier's clock ran out before
     /// `today` (the day after the deadline starts the next tier). Returns those escalated.
-    pub async fn escalate_due_disputes(&self, actor: &Actor, today: Date) -> Result<Vec<Dispute>> {
+    ///
+    /// `today` may not be after the tenant's today: an escalation is a fact recorded on the
+    /// day it happens. With `dry_run` any day may be rehearsed: the disputes come back as they
+    /// would be, and nothing is written.
+    pub async fn escalate_due_disputes(
+        &self,
+        actor: &Actor,
+        today: Date,
+        dry_run: bool,
+    ) -> Result<Vec<Dispute>> {
+        let real_today = self.today(actor).await?;
+        if !dry_run && today > real_today {
+            return Err(ValidationError::new(
+                "today",
+                format!(
+                    "{today} is after today ({real_today}): escalations are recorded on the day they happen; rehearse a later day as a dry run"
+                ),
+            )
+            .into());
+        }
         // Only disputes the actor may see: escalating one would change a hidden agreement.
         let (sees, sees_binds) = actor.sees_agreement("dispute.agreement_id", 3);
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select dispute_id, deadline from dispute where organisation_id = $1 and status = 'open' \
-             and deadline is not null and deadline < $2 and {sees} order by deadline"
+             and deadline is not null and deadline < $2 and {sees} order by deadline, dispute_id"
         )))
         .bind(actor.org.to_string())
         .bind(today.to_string());
@@ -215,23 +238,21 @@ impl Store {
         let mut out = Vec::new();
         for (id, deadline) in rows {
             let id: DisputeId = parse_id(&id)?;
-            let Some(deadline) = opt_date(deadline)? else {
-                continue;
-            };
-            let d = self.get_dispute(actor, id).await?;
-            if d.tier + 1 >= d.tiers.len() {
+            if opt_date(deadline)?.is_none() {
                 continue;
             }
+            let mut d = self.get_dispute(actor, id).await?;
+            let Some(on) = d.due_escalation(today) else {
+                continue;
+            };
             let kind = d.current().map(|t| t.kind.clone()).unwrap_or_default();
-            match self
-                .escalate_dispute(
-                    actor,
-                    id,
-                    deadline.plus_days(1),
-                    Some(format!("the {kind} clock ran out on {deadline}")),
-                )
-                .await
-            {
+            let note = Some(format!("the {kind} clock ran out on {}", on.plus_days(-1)));
+            if dry_run {
+                d.escalate(on, today, &actor.name, self.now(), note)?;
+                out.push(d);
+                continue;
+            }
+            match self.escalate_dispute(actor, id, on, note).await {
                 Ok(d) => out.push(d),
                 // Escalated meanwhile by someone else: nothing to do.
                 Err(StoreError::Invalid(_)) => {}

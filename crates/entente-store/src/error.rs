@@ -14,6 +14,9 @@ pub enum StoreError {
         /// Id as given.
         id: String,
     },
+    /// The caller's role may not do this (answered before the input is looked at).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     /// A uniqueness rule or a concurrent change prevents the write.
     #[error("conflict: {0}")]
     Conflict(String),

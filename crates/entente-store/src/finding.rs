@@ -94,7 +94,7 @@ pub struct CheckSummary {
     pub kind: String,
     /// Its owner.
     pub owner: Option<String>,
-    /// Legal names of its parties.
+    /// Legal names of its counterparties (the tenant's own entities left out).
     pub parties: Vec<String>,
     /// The version checked.
     pub version_number: u32,
@@ -372,10 +372,12 @@ impl Store {
             q = q.bind(b);
         }
         let rows = q.fetch_all(&self.pool).await?;
-        let party_rows = sqlx::query(
+        // Counterparties only: the tenant's own entities would otherwise head every group.
+        let party_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select ap.agreement_id, p.legal_name from agreement_party ap join party p on p.party_id = ap.party_id \
-             where ap.organisation_id = $1 order by ap.agreement_id, ap.ordinal",
-        )
+             where ap.organisation_id = $1 and not {} order by ap.agreement_id, ap.ordinal",
+            crate::party::ours_sql("p", "ap")
+        )))
         .bind(actor.org.to_string())
         .fetch_all(&self.pool)
         .await?;

@@ -1138,6 +1138,10 @@ impl Store {
                 "no approval round was started; submit the agreement first",
             ))
         })?;
+        // The role comes first: a member who may not decide learns that, not what else is wrong.
+        chain
+            .check_role(Some(step), role)
+            .map_err(StoreError::Forbidden)?;
         // A decision is made on the text the round is for, which must still be the latest.
         chain.check_current(latest_version(&mut tx, &org, id).await?.as_ref())?;
         let before = chain.clone();
@@ -1219,7 +1223,8 @@ impl Store {
         id: AgreementId,
         sig: &NewSignature,
     ) -> Result<(Signature, AgreementStatus)> {
-        let today = self.today(actor).await?;
+        let settings = self.alert_settings(actor.org).await?;
+        let today = settings.today(self.now());
         let mut tx = self.begin().await?;
         let cur = lock_agreement(&mut tx, actor, id).await?;
         let org = actor.org.to_string();
@@ -1240,6 +1245,24 @@ impl Store {
             number,
             sha256: sha,
         } = signable(approval.as_ref(), &latest, &sig.sha256, matching.as_ref())?.clone();
+        // A text is signed once it exists: not before the day its version was uploaded (in
+        // the tenant's time zone).
+        let uploaded: String =
+            sqlx::query_scalar("select created_at from document_version where version_id = $1")
+                .bind(vid.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+        let uploaded_on = settings.today(ts(&uploaded)?);
+        if sig.signed_on < uploaded_on {
+            return Err(ValidationError::new(
+                "signed_on",
+                format!(
+                    "{} is before version {number} was uploaded ({uploaded_on}); a signature is dated on or after the day its text was recorded",
+                    sig.signed_on
+                ),
+            )
+            .into());
+        }
         let parties = load_parties(&mut *tx, &org, id).await?;
         let party = find_party(&parties, &sig.party).ok_or_else(|| {
             let names: Vec<_> = parties.iter().map(|p| p.legal_name.as_str()).collect();

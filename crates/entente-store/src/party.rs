@@ -228,3 +228,88 @@ impl Store {
         })
     }
 }
+
+/// The SQL condition that a party (table alias `p`, with its agreement link `ap`) is one of the
+/// tenant's own legal entities: its legal name's or its short name's match key is declared.
+pub(crate) fn ours_sql(p: &str, ap: &str) -> String {
+    format!(
+        "exists (select 1 from own_entity oe where oe.organisation_id = {p}.organisation_id \
+         and (oe.match_key = {p}.match_key or oe.match_key = {ap}.short_key))"
+    )
+}
+
+/// Checks the names a tenant declares as its own: each 1 to 300 characters, at most 50;
+/// names meeting the same match key count once (the first spelling is kept).
+fn own_names(names: &[String]) -> Result<Vec<(String, String)>> {
+    let mut errs = entente_domain::error::Collector::default();
+    if names.len() > 50 {
+        errs.push(ValidationError::new("names", "give at most 50 names"));
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let n = n.trim();
+        let key = match_key(n);
+        if n.is_empty() || n.chars().count() > 300 || key.is_empty() {
+            errs.push(ValidationError::new(
+                format!("names[{i}]"),
+                "must be 1 to 300 characters with a letter or digit",
+            ));
+        } else if !out.iter().any(|(k, _)| *k == key) {
+            out.push((key, n.to_owned()));
+        }
+    }
+    errs.finish()?;
+    Ok(out)
+}
+
+impl Store {
+    /// The tenant's own legal entities (names and aliases), as declared, in the order given.
+    pub async fn own_entities(&self, actor: &Actor) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "select name from own_entity where organisation_id = $1 order by ordinal",
+        )
+        .bind(actor.org.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(n,)| n).collect())
+    }
+
+    /// Replaces the tenant's own legal entities with `names` (legal names and aliases such as
+    /// "Northwind"); parties meeting one of them are left out of counterparty filters and
+    /// reports. Returns the names kept.
+    pub async fn set_own_entities(&self, actor: &Actor, names: &[String]) -> Result<Vec<String>> {
+        let names = own_names(names)?;
+        let mut tx = self.begin().await?;
+        let org = actor.org.to_string();
+        sqlx::query("delete from own_entity where organisation_id = $1")
+            .bind(&org)
+            .execute(&mut *tx)
+            .await?;
+        let now = tx.now_text();
+        for (i, (key, name)) in names.iter().enumerate() {
+            sqlx::query(
+                "insert into own_entity (organisation_id, match_key, name, ordinal, created_at) values ($1, $2, $3, $4, $5)",
+            )
+            .bind(&org)
+            .bind(key)
+            .bind(name)
+            .bind(i as i64)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let kept: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
+        audit::append(
+            &mut tx,
+            actor,
+            "organisation.own_entities",
+            "organisation",
+            &org,
+            None,
+            serde_json::json!({ "names": kept }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(kept)
+    }
+}

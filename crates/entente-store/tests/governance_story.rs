@@ -7,7 +7,7 @@ use entente_domain::access::Role;
 use entente_domain::agreement::AgreementDraft;
 use entente_domain::amendment::{AmendmentDraft, Origin};
 use entente_domain::approval::{ApprovalPolicy, ApprovalRule, ChainState, Decision, StepStatus};
-use entente_domain::dispute::{DisputeStatus, default_tiers};
+use entente_domain::dispute::{DisputeStatus, Tier};
 use entente_domain::document::{MediaType, sha256_hex};
 use entente_domain::lifecycle::{NoticeInput, ReviewOutcome, SignatureDraft, TerminationKind, Via};
 use entente_domain::party::AgreementPartyDraft;
@@ -211,7 +211,7 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
         .unwrap();
         let sha = sha256_hex(V1.as_bytes());
         let e = s
-            .sign_agreement(&me, id, &sign("Globex", &"0".repeat(64), "2025-05-20"))
+            .sign_agreement(&me, id, &sign("Globex", &"0".repeat(64), "2026-03-02"))
             .await
             .unwrap_err();
         assert!(
@@ -220,7 +220,7 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             "{e}"
         );
         let (_, st) = s
-            .sign_agreement(&me, id, &sign("Globex", &sha, "2025-05-20"))
+            .sign_agreement(&me, id, &sign("Globex", &sha, "2026-03-02"))
             .await
             .unwrap();
         assert_eq!(st, AgreementStatus::OutForSignature);
@@ -233,13 +233,13 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             "{e}"
         );
         assert!(
-            s.sign_agreement(&me, id, &sign("globex gmbh", &sha, "2025-05-21"))
+            s.sign_agreement(&me, id, &sign("globex gmbh", &sha, "2026-03-02"))
                 .await
                 .is_err(),
             "a party signs a version once"
         );
         let (sig, st) = s
-            .sign_agreement(&me, id, &sign("Northwind", &sha, "2025-05-22"))
+            .sign_agreement(&me, id, &sign("Northwind", &sha, "2026-03-02"))
             .await
             .unwrap();
         assert_eq!((st, sig.version_number), (AgreementStatus::Active, 1));
@@ -560,7 +560,26 @@ async fn disputes_escalate_when_their_clock_runs_out_and_close_with_an_outcome()
                 vec!["Globex".into()],
                 None,
                 opened,
-                default_tiers(),
+                vec![
+                    Tier {
+                        kind: "negotiation".into(),
+                        period: Some(Period::days(30).unwrap()),
+                        detail: None,
+                        source: "clause 16.1".into(),
+                    },
+                    Tier {
+                        kind: "mediation".into(),
+                        period: Some(Period::days(60).unwrap()),
+                        detail: None,
+                        source: "clause 16.2".into(),
+                    },
+                    Tier {
+                        kind: "arbitration".into(),
+                        period: None,
+                        detail: None,
+                        source: "clause 16.3".into(),
+                    },
+                ],
             )
             .await
             .unwrap();
@@ -570,12 +589,31 @@ async fn disputes_escalate_when_their_clock_runs_out_and_close_with_an_outcome()
             s.get_dispute(&other, x.id).await.is_err(),
             "another tenant sees nothing"
         );
-        let due = s.escalate_due_disputes(&me, today()).await.unwrap();
+        // A rehearsal of a later day writes nothing; the same day for real is refused.
+        let later = today().plus_days(40);
+        let rehearsed = s.escalate_due_disputes(&me, later, true).await.unwrap();
+        assert_eq!(rehearsed.len(), 1);
+        assert_eq!(
+            s.get_dispute(&me, x.id).await.unwrap().tier,
+            0,
+            "nothing recorded"
+        );
+        let e = s
+            .escalate_due_disputes(&me, later, false)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("today"), "{e}");
+        let e = s
+            .escalate_dispute(&me, x.id, later, None)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("after today"), "{e}");
+        let due = s.escalate_due_disputes(&me, today(), false).await.unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].current().unwrap().kind, "mediation");
         assert_eq!(due[0].tier_started_on, opened.plus_days(31));
         assert!(
-            s.escalate_due_disputes(&me, today())
+            s.escalate_due_disputes(&me, today(), false)
                 .await
                 .unwrap()
                 .is_empty(),

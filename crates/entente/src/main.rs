@@ -30,10 +30,28 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("entente: {e:#}");
+            eprintln!("entente: {}", error_text(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, each said once. Library errors often display their source in
+/// their own message (`#[error("… {0}")]` with `#[from]`), so anyhow's `{:#}` would print the
+/// same words again for every level; a cause whose text the message already holds is skipped.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// Output piped into a reader that stopped early (`entente list --json | head -c 300`) ends
@@ -54,4 +72,44 @@ fn quiet_on_closed_stdout() {
         }
         default(info);
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    /// A rule error.
+    #[derive(Debug)]
+    struct Rule;
+    impl std::fmt::Display for Rule {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("status: cannot move from draft to signed")
+        }
+    }
+    impl std::error::Error for Rule {}
+
+    /// A library error that displays its source and also reports it as its source.
+    #[derive(Debug)]
+    struct Wrapped(Rule);
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let e = anyhow::Error::from(Wrapped(Rule)).context("cannot change the status");
+        assert_eq!(
+            error_text(&e),
+            "cannot change the status: status: cannot move from draft to signed"
+        );
+        let plain = anyhow::anyhow!("disk full").context("cannot import");
+        assert_eq!(error_text(&plain), "cannot import: disk full");
+    }
 }

@@ -163,8 +163,6 @@ fn the_lifecycle_commands_take_an_agreement_from_draft_to_wind_down() {
             "Ada Byron",
             "--title",
             "CEO",
-            "--date",
-            "2025-05-20",
             "--file",
             v1.to_str().unwrap(),
         ],
@@ -178,8 +176,6 @@ fn the_lifecycle_commands_take_an_agreement_from_draft_to_wind_down() {
             "Northwind",
             "--name",
             "Sam Lee",
-            "--date",
-            "2025-05-21",
             "--file",
             v1.to_str().unwrap(),
         ],
@@ -343,11 +339,31 @@ fn the_lifecycle_commands_take_an_agreement_from_draft_to_wind_down() {
     ));
     assert_eq!(d[0]["tiers"][0]["kind"], "negotiation");
     let did = d[0]["id"].as_str().unwrap();
+    // Without a dispute clause the courts decide after negotiation.
+    assert_eq!(d[0]["tiers"][1]["kind"], "courts");
+    // A later day is only rehearsed: refused as a real tick, shown (and not recorded) as a
+    // dry run, which says what would escalate.
+    let refused = entente(data, &["dispute", "tick", "--today", "2999-01-01"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("--today: 2999-01-01 is after today"), "{err}");
+    let rehearsal = ok(&entente(
+        data,
+        &["dispute", "tick", "--today", "2999-01-01", "--dry-run"],
+    ));
+    assert!(
+        rehearsal.contains(&format!("would escalate dispute {did}"))
+            && rehearsal.contains("negotiation → courts")
+            && rehearsal.contains("nothing was recorded"),
+        "{rehearsal}"
+    );
+    let shown = ok(&entente(data, &["dispute", "show", did]));
+    assert!(!shown.contains("escalate by"), "{shown}");
     let e = ok(&entente(
         data,
         &["dispute", "escalate", did, "--note", "no reply"],
     ));
-    assert!(e.contains("→ 2. mediation"), "{e}");
+    assert!(e.contains("→ 2. courts"), "{e}");
 
     // History, export, and tamper detection.
     let history = ok(&entente(data, &["transition", &id]));

@@ -76,7 +76,9 @@ static EVENT_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static DATE_DUE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:no later than|not later than|on or before|by|before|prior to|until)\s+(?:the\s+)?$")
+    re(
+        r"(?:no later than|not later than|on or before|by|before|prior to|until|(?-u:\b)on)\s+(?:the\s+)?$",
+    )
 });
 
 static FREQ_RE: LazyLock<Regex> = LazyLock::new(|| {

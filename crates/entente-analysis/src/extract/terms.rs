@@ -59,6 +59,9 @@ pub(crate) struct Tier {
     pub(crate) kind: &'static str,
     pub(crate) period: Option<Period>,
     pub(crate) detail: Option<String>,
+    /// Byte offset of the sentence that first states the tier, so each tier can cite its own
+    /// sub-clause rather than the clause the ladder starts in.
+    pub(crate) at: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +109,7 @@ pub(crate) struct KeyTerms {
     pub(crate) non_compete: Option<Found<Restriction>>,
     pub(crate) payment: Vec<Found<PaymentTerm>>,
     pub(crate) review_cycle: Option<Found<Period>>,
+    pub(crate) review_date: Option<Found<Date>>,
     pub(crate) contract_value: Option<Found<super::value::ContractValue>>,
 }
 
@@ -1422,6 +1426,14 @@ fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
     spans.sort_unstable();
     for (a, z, kind) in spans {
         let s = sent_text(doc, a, z);
+        // A venue classification of a sentence that names no forum is not a tier.
+        if kind == "courts"
+            && !["court", "jurisdiction", "tribunal", "proceedings"]
+                .iter()
+                .any(|k| s.contains(k))
+        {
+            continue;
+        }
         // Injunctive-relief carve-outs are not a tier.
         if kind == "courts"
             && (s.contains("injunct") || s.contains("equitable relief"))
@@ -1506,6 +1518,7 @@ fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
                         None
                     },
                     detail,
+                    at: a,
                 });
             }
         }
@@ -1701,6 +1714,28 @@ fn review_cycle(doc: &Doc<'_>) -> Option<Found<Period>> {
     Some(Found::new(p, (h.start, h.end), 0.7))
 }
 
+/// A fixed review date: a date the review sentence sets ("shall meet to review … on 15
+/// January 2028", "… no later than 30 June 2027"), not one it merely mentions.
+#[inline(never)]
+fn review_date(doc: &Doc<'_>) -> Option<Found<Date>> {
+    static ON_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?-u:\b)(?:on|by|no later than|not later than|on or before|before)\s+(?:the\s+)?$")
+    });
+    for h in doc.hits("review_cycle") {
+        if !sent_text(doc, h.start, h.end).contains("review") {
+            continue;
+        }
+        for d in doc.dates_in(h.start, h.end) {
+            let lb =
+                crate::text::floor_boundary(&doc.lower, d.start.saturating_sub(25).max(h.start));
+            if ON_RE.is_match(&doc.lower[lb..d.start]) {
+                return Some(Found::new(d.date, (h.start, h.end), 0.8));
+            }
+        }
+    }
+    None
+}
+
 /// Extracts every key term.
 pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> KeyTerms {
     let agreement_date = agreement_date(doc);
@@ -1737,6 +1772,7 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> KeyTerms {
         non_compete: restriction(doc, "non_compete"),
         payment: payment_terms(doc),
         review_cycle: review_cycle(doc),
+        review_date: review_date(doc),
         contract_value,
     }
 }

@@ -184,15 +184,31 @@ pub(crate) struct DecisionOutcome {
 #[utoipa::path(post, path = "/api/agreements/{id}/approvals/decisions", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = StepDecision,
     responses((status = 200, description = "the round after the decision; the agreement is approved when the last step approves", body = DecisionOutcome),
         (status = 404, description = "no such agreement", body = P),
-        (status = 422, description = "not the caller's role, step not due yet, already decided, a rejection without comment, or the round is not for the latest version", body = P)))]
+        (status = 403, description = "the caller's role decides no step of the round, or not the step named (checked before the body)", body = P),
+        (status = 422, description = "bad body, step not due yet, already decided, a rejection without comment, or the round is not for the latest version", body = P)))]
 async fn decide_approval(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
-    AppJson(b): AppJson<StepDecision>,
-) -> Result<Json<DecisionOutcome>> {
-    // Each step names the role that decides it; the chain checks the caller's role.
-    let actor = caller.require_internal(Permission::Read)?;
+    body: std::result::Result<AppJson<StepDecision>, axum::response::Response>,
+) -> std::result::Result<Json<DecisionOutcome>, axum::response::Response> {
+    use axum::response::IntoResponse;
+    // Each step names the role that decides it: a caller whose role decides no step of the
+    // round is refused (403) before the body is read; the store checks the step named.
+    let actor = caller
+        .require_internal(Permission::Read)
+        .map_err(IntoResponse::into_response)?;
+    let rounds = s
+        .store
+        .approval_rounds(actor, id)
+        .await
+        .map_err(|e| crate::error::ApiError::from(e).into_response())?;
+    if let Some(round) = rounds.last() {
+        round.check_role(None, caller.role).map_err(|m| {
+            crate::error::ApiError::from(entente_core::CoreError::Forbidden(m)).into_response()
+        })?;
+    }
+    let AppJson(b) = body?;
     let (chain, status) = s
         .store
         .decide_approval(
@@ -203,7 +219,8 @@ async fn decide_approval(
             b.decision,
             b.comment.as_deref(),
         )
-        .await?;
+        .await
+        .map_err(|e| crate::error::ApiError::from(e).into_response())?;
     Ok(Json(DecisionOutcome { chain, status }))
 }
 
@@ -576,7 +593,7 @@ pub(crate) struct Escalation {
 
 #[utoipa::path(post, path = "/api/disputes/{id}/escalation", tag = "lifecycle", params(("id" = DisputeId, Path)), request_body = Escalation,
     responses((status = 200, description = "the dispute at its next tier, with the new clock", body = Dispute),
-        (status = 404, description = "no such dispute", body = P), (status = 422, description = "closed, or already at the last tier", body = P)))]
+        (status = 404, description = "no such dispute", body = P), (status = 422, description = "closed, already at the last tier, or `on` before the dispute's last event or after today", body = P)))]
 async fn escalate_dispute(
     State(s): State<AppState>,
     caller: Caller,
@@ -608,7 +625,7 @@ pub(crate) struct Resolution {
 
 #[utoipa::path(post, path = "/api/disputes/{id}/resolution", tag = "lifecycle", params(("id" = DisputeId, Path)), request_body = Resolution,
     responses((status = 200, description = "the dispute closed with its outcome", body = Dispute),
-        (status = 404, description = "no such dispute", body = P), (status = 422, description = "already closed, or bad outcome", body = P)))]
+        (status = 404, description = "no such dispute", body = P), (status = 422, description = "already closed, bad outcome, or `on` before the dispute's last event or after today", body = P)))]
 async fn resolve_dispute(
     State(s): State<AppState>,
     caller: Caller,
@@ -628,15 +645,18 @@ async fn resolve_dispute(
 /// The day clocks are checked against.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub(crate) struct Tick {
-    /// Default today.
+    /// Default today; a later day only with `dry_run`.
     #[serde(default)]
     #[schema(value_type = Option<entente_domain::Date>)]
     today: Option<String>,
+    /// Rehearse: return the disputes as they would be escalated on `today`, record nothing.
+    #[serde(default)]
+    dry_run: bool,
 }
 
 #[utoipa::path(post, path = "/api/disputes/escalate-due", tag = "lifecycle", request_body = Tick,
-    responses((status = 200, description = "disputes escalated because their tier's clock ran out", body = Vec<Dispute>),
-        (status = 422, description = "bad date", body = P)))]
+    responses((status = 200, description = "disputes escalated because their tier's clock ran out (with `dry_run`, as they would be; nothing recorded)", body = Vec<Dispute>),
+        (status = 422, description = "bad date, or `today` after the tenant's today without `dry_run`", body = P)))]
 async fn escalate_due_disputes(
     State(s): State<AppState>,
     caller: Caller,
@@ -644,7 +664,11 @@ async fn escalate_due_disputes(
 ) -> Result<Json<Vec<Dispute>>> {
     let actor = caller.require(Permission::Govern)?;
     let today = date_or_today(&s, actor, "today", b.today.as_deref()).await?;
-    Ok(Json(s.store.escalate_due_disputes(actor, today).await?))
+    Ok(Json(
+        s.store
+            .escalate_due_disputes(actor, today, b.dry_run)
+            .await?,
+    ))
 }
 
 /// The formats of the audit export.

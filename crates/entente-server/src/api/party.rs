@@ -1,4 +1,5 @@
-//! Party endpoints: list, read, correct.
+//! Party endpoints: list, read, correct; and the tenant's own legal entities, which are not
+//! counterparties.
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -17,6 +18,38 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_parties))
         .routes(routes!(get_party, update_party))
+        .routes(routes!(get_own_entities, set_own_entities))
+}
+
+/// The tenant's own legal entities: its company's legal names and aliases.
+#[derive(Debug, serde::Serialize, Deserialize, utoipa::ToSchema)]
+pub(crate) struct OwnEntities {
+    /// Legal names and aliases, e.g. `["Northwind Trading Limited", "Northwind"]`; matched as
+    /// party names are (case, punctuation, a leading "the" and legal forms ignored).
+    names: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/own-entities", tag = "parties",
+    responses((status = 200, description = "the tenant's own legal entities, left out of counterparty filters and reports", body = OwnEntities)))]
+async fn get_own_entities(State(s): State<AppState>, caller: Caller) -> Result<Json<OwnEntities>> {
+    let actor = caller.require_internal(Permission::Read)?;
+    Ok(Json(OwnEntities {
+        names: s.store.own_entities(actor).await?,
+    }))
+}
+
+#[utoipa::path(put, path = "/api/own-entities", tag = "parties", request_body = OwnEntities,
+    responses((status = 200, description = "the names now declared (one per match key, first spelling kept)", body = OwnEntities),
+        (status = 422, description = "a name is blank or too long (named by index), or more than 50", body = crate::error::Problem)))]
+async fn set_own_entities(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppJson(b): AppJson<OwnEntities>,
+) -> Result<Json<OwnEntities>> {
+    let actor = caller.require(Permission::ManageUsers)?;
+    Ok(Json(OwnEntities {
+        names: s.store.set_own_entities(actor, &b.names).await?,
+    }))
 }
 
 /// Party search.

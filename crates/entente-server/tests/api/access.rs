@@ -69,6 +69,7 @@ pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
         // Key dates, obligations over time, alerts.
         ("POST", "/api/agreements/{id}/watchers") => json!({"email": "watcher@example.com"}),
         ("PATCH", "/api/alert-settings") => json!({"overdue_daily": true}),
+        ("PUT", "/api/own-entities") => json!({"names": ["Northwind Systems, Inc."]}),
         ("POST", "/api/calendar-feeds") => json!({"scope": "user", "email": "admin@example.com"}),
         ("POST", "/api/calendar-feeds/{id}/rotate") => json!({}),
         ("POST", "/api/inbox/{id}/read") => json!({}),

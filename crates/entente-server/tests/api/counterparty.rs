@@ -56,6 +56,8 @@ const TABLE: &[(&str, &str, Decision)] = &[
     ("GET", "/api/parties", Shared),
     ("GET", "/api/parties/{id}", Shared),
     ("PATCH", "/api/parties/{id}", Forbidden),
+    ("GET", "/api/own-entities", Forbidden),
+    ("PUT", "/api/own-entities", Forbidden),
     // Obligations: its own party's, and it only reports them done.
     ("GET", "/api/obligations", OwnDuty),
     ("POST", "/api/agreements/{id}/obligations", Forbidden),

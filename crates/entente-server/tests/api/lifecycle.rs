@@ -72,6 +72,31 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
             .await,
         );
         let decide = format!("{}{base}/approvals/decisions", app.addr);
+        // The role comes first: a viewer decides no step, whatever its body says (403, not
+        // 422 for the missing decision); finance naming legal's step is 403 too.
+        let viewer = bearer_client(
+            &user_token(&app.store, &app.actor, "viewer@example.com", Role::Viewer).await,
+        );
+        let (s, p) = post_as(&viewer, decide.clone(), json!({"step": "legal"})).await;
+        assert_eq!(s, 403, "a role that decides no step: {p}");
+        assert!(
+            p["detail"].as_str().unwrap().contains("you act as viewer"),
+            "{p}"
+        );
+        let (s, p) = post_as(
+            &finance,
+            decide.clone(),
+            json!({"step": "legal", "decision": "approve"}),
+        )
+        .await;
+        assert_eq!(s, 403, "another role's step: {p}");
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("decided by the legal role"),
+            "{p}"
+        );
         let (s, p) = post_as(
             &finance,
             decide.clone(),
@@ -139,7 +164,7 @@ async fn an_agreement_runs_from_draft_to_closed_with_an_amendment_and_a_verified
             .await;
         assert_eq!(s, 200);
         let sha = v1["sha256"].as_str().unwrap();
-        let sig = |party: &str, sha: &str| json!({"party": party, "signatory_name": format!("CEO of {party}"), "signatory_title": "CEO", "signed_on": "2025-05-20", "sha256": sha});
+        let sig = |party: &str, sha: &str| json!({"party": party, "signatory_name": format!("CEO of {party}"), "signatory_title": "CEO", "sha256": sha});
         let (s, p) = app
             .post(
                 &format!("{base}/signatures"),

@@ -82,6 +82,7 @@ const NOT_ABOUT_AGREEMENTS: &[&str] = &[
     "/api/invitations",
     "/api/webhooks",
     "/api/alert-settings",
+    "/api/own-entities",
     "/api/approval-policy",
     "/api/closeout-checklist",
     "/api/playbook",
@@ -350,7 +351,7 @@ async fn scene(app: &TestApp) -> Scene {
             app,
             Method::POST,
             &format!("{base}/signatures"),
-            json!({"party": party, "signatory_name": format!("CEO of {party}"), "signed_on": "2025-05-20", "sha256": sha}),
+            json!({"party": party, "signatory_name": format!("CEO of {party}"), "sha256": sha}),
             201,
         )
         .await;

@@ -90,6 +90,17 @@ enum AdminCmd {
         #[arg(long)]
         handover_to: Option<String>,
     },
+    /// Show, or set, the organisation's own legal entities (legal names and aliases): they are
+    /// not counterparties, so `list --party` and the risk by counterparty leave them out.
+    OwnEntities {
+        /// Replace the list with these names (repeatable), e.g. --name "Northwind Trading
+        /// Limited" --name Northwind.
+        #[arg(long = "name")]
+        names: Vec<String>,
+        /// Remove every name.
+        #[arg(long, conflicts_with = "names")]
+        clear: bool,
+    },
 }
 
 /// The id of the member with `email` in the actor's organisation.
@@ -121,6 +132,21 @@ impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
         let (store, actor) = ctx.open().await?;
         match self.cmd {
+            AdminCmd::OwnEntities { names, clear } => {
+                let names = if clear || !names.is_empty() {
+                    store.set_own_entities(&actor, &names).await?
+                } else {
+                    store.own_entities(&actor).await?
+                };
+                if names.is_empty() {
+                    println!(
+                        "no own legal entities declared: every party counts as a counterparty"
+                    );
+                }
+                for n in names {
+                    println!("{n}");
+                }
+            }
             AdminCmd::CreateUser { email, name, role } => {
                 let role = Role::parse(&role)?;
                 let password = read_password()?;

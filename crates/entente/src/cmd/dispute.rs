@@ -74,12 +74,16 @@ enum DisputeCmd {
         #[arg(long)]
         on: Option<String>,
     },
-    /// Escalate every open dispute whose tier clock has run out (run daily).
+    /// Escalate every open dispute whose tier clock has run out (run daily); prints each
+    /// escalation.
     Tick {
-        /// The day clocks are checked against (default: today in the tenant's time zone); the
-        /// escalations are recorded on it.
+        /// The day clocks are checked against (default: today in the tenant's time zone). A
+        /// later day is refused unless --dry-run: escalations are recorded when they happen.
         #[arg(long)]
         today: Option<String>,
+        /// Show what would escalate on --today and record nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -141,14 +145,70 @@ fn print(d: &Dispute) {
     }
 }
 
+/// One line per escalation a tick made (or would make): the dispute, the tier it left, the
+/// tier it reached with the clause that states it, and the day.
+fn print_escalation(d: &Dispute, dry_run: bool) {
+    let from = d.tier.checked_sub(1).and_then(|i| d.tiers.get(i));
+    let to = d.current();
+    let on = d.tier_started_on;
+    let why = d
+        .events
+        .last()
+        .and_then(|e| e.note.as_deref())
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    println!(
+        "{} dispute {} \"{}\": {} → {}{} under {}, on {on}{why}",
+        if dry_run {
+            "would escalate"
+        } else {
+            "escalated"
+        },
+        d.id,
+        d.subject,
+        from.map_or("?", |t| t.kind.as_str()),
+        to.map_or("?", |t| t.kind.as_str()),
+        to.and_then(|t| t.detail.as_deref())
+            .map(|x| format!(" ({x})"))
+            .unwrap_or_default(),
+        to.map_or("?", |t| t.source.as_str()),
+    );
+}
+
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
-        // `tick --today` runs the whole command on that day.
-        let on = match &self.cmd {
-            DisputeCmd::Tick { today } => parse_date("today", today.as_deref())?,
-            _ => None,
-        };
-        let (store, actor) = ctx.open_on(on).await?;
+        let (store, actor) = ctx.open().await?;
+        if let DisputeCmd::Tick {
+            today: day,
+            dry_run,
+        } = &self.cmd
+        {
+            let real = today(&store, &actor).await?;
+            let day = parse_date("today", day.as_deref())?.unwrap_or(real);
+            if day > real && !dry_run {
+                store.close().await;
+                anyhow::bail!(
+                    "--today: {day} is after today ({real}); escalations are recorded on the day they happen, add --dry-run to rehearse that day"
+                );
+            }
+            let out = store.escalate_due_disputes(&actor, day, *dry_run).await?;
+            store.close().await;
+            if self.json {
+                println!("{}", serde_json::to_string_pretty(&out)?);
+                return Ok(Outcome::Ok);
+            }
+            for d in &out {
+                print_escalation(d, *dry_run);
+            }
+            match (out.len(), *dry_run) {
+                (0, _) => println!("no dispute's clock ran out before {day}"),
+                (n, true) => println!(
+                    "dry run for {day}: {n} dispute(s) would escalate; nothing was recorded"
+                ),
+                (n, false) => println!("{n} dispute(s) escalated"),
+            }
+            return Ok(Outcome::Ok);
+        }
         let out: Vec<Dispute> = match self.cmd {
             DisputeCmd::Open {
                 id,
@@ -213,10 +273,8 @@ impl Args {
                         .context("cannot record the outcome")?,
                 ]
             }
-            DisputeCmd::Tick { .. } => {
-                let today = today(&store, &actor).await?;
-                store.escalate_due_disputes(&actor, today).await?
-            }
+            // Answered above, before the match.
+            DisputeCmd::Tick { .. } => Vec::new(),
         };
         store.close().await;
         if self.json {

@@ -124,7 +124,15 @@ impl Args {
                 short_id(&r.id.to_string()),
                 r.title.clone(),
                 r.kind.to_string(),
-                r.status.to_string(),
+                if r.pending_start {
+                    // In force on paper, binding from its effective date.
+                    format!(
+                        "signed, starts {}",
+                        r.effective_date.map(|d| d.to_string()).unwrap_or_default()
+                    )
+                } else {
+                    r.status.to_string()
+                },
                 r.parties.join("; "),
                 r.expiration_date.map_or_else(dash, |d| d.to_string())
                     + if r.auto_renewal == Some(true) {
@@ -139,15 +147,34 @@ impl Args {
         }
         println!("{t}");
         println!(
-            "{} of {total} agreements (↻ renews automatically; `show` takes the short id)",
-            rows.len()
+            "{} agreements (↻ renews automatically; `show` takes the short id)",
+            shown(self.offset, rows.len(), total)
         );
         Ok(Outcome::Ok)
     }
+}
+
+/// Which rows of the whole a page holds: "21–24 of 24", "0 of 24" past the end.
+fn shown(offset: u32, rows: usize, total: u64) -> String {
+    if rows == 0 {
+        return format!("0 of {total}");
+    }
+    let first = u64::from(offset) + 1;
+    format!("{first}–{} of {total}", first + rows as u64 - 1)
 }
 
 /// The last 8 hex digits of an id: UUIDv7 ids begin with a timestamp, so their ends are
 /// what tells them apart.
 pub(crate) fn short_id(id: &str) -> String {
     id[id.len().saturating_sub(8)..].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_page_says_which_rows_it_holds() {
+        assert_eq!(super::shown(20, 4, 24), "21–24 of 24");
+        assert_eq!(super::shown(0, 20, 24), "1–20 of 24");
+        assert_eq!(super::shown(40, 0, 24), "0 of 24");
+    }
 }

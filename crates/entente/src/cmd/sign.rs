@@ -85,8 +85,14 @@ impl Args {
                 );
             } else {
                 println!(
-                    "{} signed version {} (sha256 {}) for {} on {}; agreement is {status}",
-                    s.signatory_name, s.version_number, s.sha256, s.party_name, s.signed_on
+                    "{} signed version {} (sha256 {}) for {} on {}; recorded by {} at {}; agreement is {status}",
+                    s.signatory_name,
+                    s.version_number,
+                    s.sha256,
+                    s.party_name,
+                    s.signed_on,
+                    s.recorded_by,
+                    s.recorded_at
                 );
             }
             return Ok(Outcome::Ok);
@@ -101,13 +107,15 @@ impl Args {
             }
             for s in &sigs {
                 println!(
-                    "v{} {}  {} ({}) for {} on {}",
+                    "v{} {}  {} ({}) for {} on {}, recorded by {} at {}",
                     s.version_number,
                     &s.sha256[..12],
                     s.signatory_name,
                     s.signatory_title,
                     s.party_name,
-                    s.signed_on
+                    s.signed_on,
+                    s.recorded_by,
+                    s.recorded_at
                 );
             }
         }

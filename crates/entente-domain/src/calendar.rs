@@ -1,6 +1,7 @@
 //! Business-day calendars: which weekdays are the weekend and which dates are public holidays
 //! in a jurisdiction (loadable from a small text file), and date arithmetic that respects them.
 
+pub mod choice;
 pub mod rules;
 
 use crate::{Date, Period, PeriodUnit, ValidationError};
@@ -17,10 +18,10 @@ macro_rules! builtin_files {
 
 /// Built-in calendars by code (ISO 3166-1 alpha-2, or ISO 3166-2 for a subdivision).
 const BUILTIN: &[(&str, &str)] = builtin_files!(
-    "at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr", "hu", "ie", "it",
-    "lv", "lt", "lu", "mt", "nl", "pl", "pt", "ro", "sk", "si", "es", "se", "is", "li", "no",
-    "gb-eng", "gb-wls", "gb-sct", "gb-nir", "ch", "us", "us-ny", "us-de", "us-ca", "us-tx",
-    "us-il", "us-ma", "us-oh", "us-pa", "us-wa", "ca", "au", "jp", "sg", "in", "br",
+    "at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr", "hu", "ie", "it", "lv",
+    "lt", "lu", "mt", "nl", "pl", "pt", "ro", "sk", "si", "es", "se", "is", "li", "no", "gb-eng",
+    "gb-wls", "gb-sct", "gb-nir", "ch", "us", "us-ny", "us-de", "us-ca", "us-tx", "us-il", "us-ma",
+    "us-oh", "us-pa", "us-wa", "ca", "au", "jp", "sg", "in", "br",
 );
 
 /// Older names kept working: (alias, code).
@@ -156,7 +157,7 @@ impl BusinessCalendar {
 
     /// Parses a calendar given as text; errors name `line N`.
     pub fn parse(default_name: &str, text: &str) -> Result<Self, ValidationError> {
-        Self::parse_file(default_name, default_name, text)
+        Self::parse_file(default_name, "", text)
     }
 
     /// Parses a calendar file (`file` is how errors and notes name it): `# comments`,
@@ -202,7 +203,9 @@ impl BusinessCalendar {
                 continue;
             }
             if let Some((key, value)) = line.split_once('=')
-                && !key.trim().contains(|c: char| c.is_ascii_digit() || c == ';')
+                && !key
+                    .trim()
+                    .contains(|c: char| c.is_ascii_digit() || c == ';')
             {
                 let value = value.trim();
                 match key.trim() {
@@ -245,9 +248,7 @@ impl BusinessCalendar {
                             .filter(|y| (1000..=9999).contains(y))
                             .ok_or_else(|| at(format!("{y:?} is not a year")))?;
                         if why.trim().is_empty() {
-                            return Err(at(
-                                "known until needs a reason after the year".to_owned()
-                            ));
+                            return Err(at("known until needs a reason after the year".to_owned()));
                         }
                         inner.known_until = Some((y, why.trim().to_owned()));
                     }
@@ -492,9 +493,9 @@ mod tests {
     #[test]
     fn built_in_calendars_load_and_know_their_holidays() {
         let uk = BusinessCalendar::builtin("england-and-wales").unwrap();
-        assert_eq!(uk.name(), "England and Wales");
+        assert_eq!(uk.name(), "England");
         assert_eq!(
-            uk.holiday(d("2026-12-28")),
+            uk.holiday(d("2026-12-28")).as_deref(),
             Some("Boxing Day (substitute day)")
         );
         assert!(!uk.is_business_day(d("2026-12-28")));
@@ -519,9 +520,61 @@ mod tests {
         assert_eq!(uk.following_business_day(d("2026-12-25")), d("2026-12-29"));
         assert_eq!(
             uk.why_closed(d("2026-12-25")).unwrap(),
-            "Christmas Day (England and Wales)"
+            "Christmas Day (England)"
         );
         assert_eq!(plain.why_closed(d("2026-12-26")).unwrap(), "a Saturday");
+    }
+
+    #[test]
+    fn a_bad_calendar_file_names_the_file_and_the_line() {
+        let text = "name = X\n\nfirst mon of smarch Day\n";
+        let e = BusinessCalendar::parse_file("x", "calendars/x.txt", text).unwrap_err();
+        assert_eq!(e.field, "calendars/x.txt, line 3");
+        assert!(e.message.contains("smarch"), "{}", e.message);
+        let e =
+            BusinessCalendar::parse_file("x", "x.txt", "except 2026-01-01 no reason").unwrap_err();
+        assert_eq!(e.field, "x.txt, line 1");
+        assert!(e.message.contains("source"), "{}", e.message);
+    }
+
+    #[test]
+    fn every_built_in_calendar_loads_and_computes_any_year() {
+        for id in BusinessCalendar::builtin_ids() {
+            let cal = BusinessCalendar::builtin(id).unwrap();
+            assert!(cal.rule_count() > 0, "{id}");
+        }
+        let gb = BusinessCalendar::builtin("gb-eng").unwrap();
+        assert_eq!(gb, BusinessCalendar::builtin("england-and-wales").unwrap());
+        // Years beyond the old hand-written lists, and beyond the precomputed span.
+        assert_eq!(gb.holiday(d("2029-12-26")).as_deref(), Some("Boxing Day"));
+        assert_eq!(
+            gb.holiday(d("2300-12-25")).as_deref(),
+            Some("Christmas Day")
+        );
+        let us = BusinessCalendar::builtin("us-federal").unwrap();
+        assert_eq!(
+            us.holiday(d("2027-12-31")).as_deref(),
+            Some("New Year's Day (observed)")
+        );
+        assert!(
+            us.holiday(d("2020-06-19")).is_none(),
+            "Juneteenth from 2021"
+        );
+        assert!(us.holiday(d("2021-06-18")).is_some());
+    }
+
+    #[test]
+    fn dates_past_a_calendars_announced_days_are_flagged() {
+        let sg = BusinessCalendar::builtin("sg").unwrap();
+        assert_eq!(sg.known_until(), Some(2027));
+        assert!(sg.beyond(d("2027-12-31")).is_none());
+        let note = sg.beyond(d("2028-01-03")).unwrap();
+        assert!(
+            note.contains("after 2027") && note.contains("Singapore"),
+            "{note}"
+        );
+        let gb = BusinessCalendar::builtin("gb-eng").unwrap();
+        assert!(gb.beyond(d("2090-01-02")).is_none());
     }
 
     #[test]

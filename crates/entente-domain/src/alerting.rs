@@ -278,7 +278,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(ok.lead_days, [60, 14, 7]);
-        assert_eq!(ok.business_calendar().name(), "England and Wales");
+        assert_eq!(ok.business_calendar().name(), "England");
         assert_eq!(
             s.apply(&AlertSettingsPatch {
                 lead_days: Some(vec![]),

@@ -1,29 +1,67 @@
 //! Business-day calendars: which weekdays are the weekend and which dates are public holidays
 //! in a jurisdiction (loadable from a small text file), and date arithmetic that respects them.
 
+pub mod choice;
+pub mod rules;
+
 use crate::{Date, Period, PeriodUnit, ValidationError};
-use std::collections::BTreeMap;
+use rules::{Rule, holidays_of_year, located};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
 
-/// Built-in holiday files, by id (`entente dates --calendar ID`).
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        "england-and-wales",
-        include_str!("../calendars/england-and-wales.txt"),
-    ),
-    ("us-federal", include_str!("../calendars/us-federal.txt")),
-];
+/// Declares the built-in calendar files, each named by its code (`calendars/CODE.txt`).
+macro_rules! builtin_files {
+    ($($code:literal),* $(,)?) => {
+        &[$(($code, include_str!(concat!("../calendars/", $code, ".txt")))),*]
+    };
+}
 
-/// Most holidays one calendar file may list; keeps a hostile file from exhausting memory.
-const MAX_HOLIDAYS: usize = 20_000;
+/// Built-in calendars by code (ISO 3166-1 alpha-2, or ISO 3166-2 for a subdivision).
+const BUILTIN: &[(&str, &str)] = builtin_files!(
+    "at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr", "hu", "ie", "it", "lv",
+    "lt", "lu", "mt", "nl", "pl", "pt", "ro", "sk", "si", "es", "se", "is", "li", "no", "gb-eng",
+    "gb-wls", "gb-sct", "gb-nir", "ch", "us", "us-ny", "us-de", "us-ca", "us-tx", "us-il", "us-ma",
+    "us-oh", "us-pa", "us-wa", "ca", "au", "jp", "sg", "in", "br",
+);
 
-/// A working calendar: a weekend rule plus dated holidays.
+/// Older names kept working: (alias, code).
+const ALIASES: &[(&str, &str)] = &[("england-and-wales", "gb-eng"), ("us-federal", "us")];
+
+/// Years whose holidays are computed when a calendar loads; other years are computed when
+/// asked for.
+const PRECOMPUTED: std::ops::RangeInclusive<i16> = 1950..=2150;
+
+/// Most rules one calendar file may hold; keeps a hostile file from exhausting memory.
+const MAX_RULES: usize = 20_000;
+
+/// A day on which the reference holiday list used in tests differs from this calendar on
+/// purpose, with the legal source that decides it (`except YYYY-MM-DD reason; source: …`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BusinessCalendar {
+pub struct Exception {
+    pub date: Date,
+    pub note: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Inner {
+    code: String,
     name: String,
+    /// Where the rules come from (`calendars/gb-eng.txt`, or the file a person gave).
+    file: String,
     /// `weekend[i]` is true when weekday `i` (Monday = 0) is a day off.
     weekend: [bool; 7],
+    rules: Vec<Rule>,
+    /// Name of a day that falls between two holidays and so is one too (Japan).
+    bridge: Option<String>,
+    /// Last year whose holidays are all known, and why later ones are not.
+    known_until: Option<(i16, String)>,
+    exceptions: Vec<Exception>,
     holidays: BTreeMap<Date, String>,
 }
+
+/// A working calendar: a weekend rule plus holiday rules, computed for any year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusinessCalendar(Arc<Inner>);
 
 impl Default for BusinessCalendar {
     fn default() -> Self {
@@ -32,10 +70,10 @@ impl Default for BusinessCalendar {
 }
 
 fn weekday_index(d: Date) -> usize {
-    d.civil().weekday().to_monday_zero_offset() as usize
+    usize::from(rules::weekday(d))
 }
 
-const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+use rules::DAY_NAMES;
 
 /// English weekday name of a date, e.g. "Saturday".
 pub fn weekday_name(d: Date) -> &'static str {
@@ -50,143 +88,309 @@ pub fn weekday_name(d: Date) -> &'static str {
     ][weekday_index(d)]
 }
 
+/// Parsed built-in calendars, so each file is read once per process.
+static LOADED: LazyLock<Mutex<HashMap<&'static str, BusinessCalendar>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
 impl BusinessCalendar {
     /// Saturday and Sunday off, no holidays: what "business days" means when no
     /// jurisdiction calendar is configured.
     pub fn weekends_only() -> Self {
-        Self {
+        Self(Arc::new(Inner {
+            code: String::new(),
             name: "weekends only".to_owned(),
+            file: String::new(),
             weekend: [false, false, false, false, false, true, true],
+            rules: Vec::new(),
+            bridge: None,
+            known_until: None,
+            exceptions: Vec::new(),
             holidays: BTreeMap::new(),
-        }
+        }))
     }
 
-    /// A built-in calendar by id (`england-and-wales`, `us-federal`).
+    /// The code a built-in id or alias stands for (`england-and-wales` → `gb-eng`).
+    pub fn builtin_code(id: &str) -> Option<&'static str> {
+        let id = id.trim().to_ascii_lowercase();
+        let id = ALIASES
+            .iter()
+            .find(|(a, _)| *a == id)
+            .map_or(id.as_str(), |(_, c)| c);
+        BUILTIN.iter().find(|(c, _)| *c == id).map(|(c, _)| *c)
+    }
+
+    /// A built-in calendar by code (`nl`, `gb-eng`, `us-ny` …) or alias
+    /// (`england-and-wales`, `us-federal`).
     pub fn builtin(id: &str) -> Result<Self, ValidationError> {
-        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == id).ok_or_else(|| {
-            let ids: Vec<_> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        let code = Self::builtin_code(id).ok_or_else(|| {
             ValidationError::new(
                 "calendar",
                 format!(
                     "{id:?} is not a built-in calendar (one of: {}), nor a file",
-                    ids.join(", ")
+                    Self::builtin_ids().join(", ")
                 ),
             )
         })?;
-        Self::parse(id, text)
+        // A poisoned lock only means another thread panicked while inserting; the map
+        // itself holds complete calendars, so it stays usable.
+        let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = loaded.get(code) {
+            return Ok(c.clone());
+        }
+        let text = BUILTIN
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or("", |(_, t)| t);
+        let cal = Self::parse_file(code, &format!("calendars/{code}.txt"), text)?;
+        loaded.insert(code, cal.clone());
+        Ok(cal)
     }
 
-    /// Ids of the built-in calendars.
+    /// Codes of the built-in calendars, then the older aliases.
     pub fn builtin_ids() -> Vec<&'static str> {
-        BUILTIN.iter().map(|(n, _)| *n).collect()
+        BUILTIN
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(ALIASES.iter().map(|(a, _)| *a))
+            .collect()
     }
 
-    /// Parses a calendar file: `# comments`, `name = …`, `weekend = sat sun`, and one
-    /// `YYYY-MM-DD description` per holiday. Errors name the line at fault.
+    /// Parses a calendar given as text; errors name `line N`.
     pub fn parse(default_name: &str, text: &str) -> Result<Self, ValidationError> {
-        let mut cal = Self {
-            name: default_name.to_owned(),
-            ..Self::weekends_only()
+        Self::parse_file(default_name, "", text)
+    }
+
+    /// Parses a calendar file (`file` is how errors and notes name it): `# comments`,
+    /// settings (`name = …`, `weekend = sat sun`, `bridge = …`, `known until = YEAR reason`)
+    /// and one holiday rule per line (see `docs/key-dates.md`). Errors name the file and line.
+    pub fn parse_file(code: &str, file: &str, text: &str) -> Result<Self, ValidationError> {
+        let mut inner = Inner {
+            code: code.to_owned(),
+            name: code.to_owned(),
+            file: file.to_owned(),
+            weekend: [false, false, false, false, false, true, true],
+            rules: Vec::new(),
+            bridge: None,
+            known_until: None,
+            exceptions: Vec::new(),
+            holidays: BTreeMap::new(),
         };
+        let mut default_moves = None;
         for (i, raw) in text.lines().enumerate() {
             let line = raw.trim();
-            let at = format!("line {}", i + 1);
+            let at = |msg: String| located(file, i + 1, msg);
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
+            if inner.rules.len() + inner.exceptions.len() >= MAX_RULES {
+                return Err(at(format!("a calendar may hold at most {MAX_RULES} lines")));
+            }
+            if let Some(rest) = line.strip_prefix("except ") {
+                let rest = rest.trim();
+                let (date, note) = rest.split_at(rest.len().min(10));
+                let date = Date::parse(date).map_err(|e| at(e.message))?;
+                let note = note.trim();
+                if !note.contains("source:") {
+                    return Err(at(
+                        "an exception must say why and name its legal source (\"source: …\")"
+                            .to_owned(),
+                    ));
+                }
+                inner.exceptions.push(Exception {
+                    date,
+                    note: note.to_owned(),
+                });
+                continue;
+            }
             if let Some((key, value)) = line.split_once('=')
-                && !line.starts_with(|c: char| c.is_ascii_digit())
+                && !key
+                    .trim()
+                    .contains(|c: char| c.is_ascii_digit() || c == ';')
             {
+                let value = value.trim();
                 match key.trim() {
                     "name" => {
-                        let v = value.trim();
-                        if v.is_empty() || v.chars().count() > 100 {
-                            return Err(ValidationError::new(
-                                at,
-                                "name must be 1 to 100 characters",
-                            ));
+                        if value.is_empty() || value.chars().count() > 100 {
+                            return Err(at("name must be 1 to 100 characters".to_owned()));
                         }
-                        v.clone_into(&mut cal.name);
+                        value.clone_into(&mut inner.name);
                     }
                     "weekend" => {
                         let mut w = [false; 7];
                         for day in value.split([' ', ',']).filter(|s| !s.is_empty()) {
                             let d = day.trim().to_ascii_lowercase();
                             let idx = DAY_NAMES.iter().position(|n| d.starts_with(n)).ok_or_else(
-                                || {
-                                    ValidationError::new(
-                                        at.clone(),
-                                        format!("{day:?} is not a weekday (mon … sun)"),
-                                    )
-                                },
+                                || at(format!("{day:?} is not a weekday (mon … sun)")),
                             )?;
                             w[idx] = true;
                         }
                         if w.iter().all(|x| *x) {
-                            return Err(ValidationError::new(
-                                at,
-                                "the weekend cannot cover every day of the week",
+                            return Err(at(
+                                "the weekend cannot cover every day of the week".to_owned()
                             ));
                         }
-                        cal.weekend = w;
+                        inner.weekend = w;
+                    }
+                    "substitute" | "observed" => {
+                        default_moves = Some(rules::parse_moves(key.trim(), value).map_err(at)?);
+                    }
+                    "bridge" => {
+                        if value.is_empty() {
+                            return Err(at("bridge needs the name of such a day".to_owned()));
+                        }
+                        inner.bridge = Some(value.to_owned());
+                    }
+                    "known until" => {
+                        let (y, why) = value.split_once(char::is_whitespace).unwrap_or((value, ""));
+                        let y = y
+                            .parse::<i16>()
+                            .ok()
+                            .filter(|y| (1000..=9999).contains(y))
+                            .ok_or_else(|| at(format!("{y:?} is not a year")))?;
+                        if why.trim().is_empty() {
+                            return Err(at("known until needs a reason after the year".to_owned()));
+                        }
+                        inner.known_until = Some((y, why.trim().to_owned()));
                     }
                     other => {
-                        return Err(ValidationError::new(
-                            at,
-                            format!("unknown setting {other:?} (name, weekend)"),
-                        ));
+                        return Err(at(format!(
+                            "unknown setting {other:?} (name, weekend, substitute, observed, bridge, known until)"
+                        )));
                     }
                 }
                 continue;
             }
-            let (date, desc) = line.split_at(line.len().min(10));
-            let date =
-                Date::parse(date).map_err(|e| ValidationError::new(at.clone(), e.message))?;
-            let desc = desc.trim();
-            if cal.holidays.len() >= MAX_HOLIDAYS {
-                return Err(ValidationError::new(
-                    at,
-                    format!("a calendar may list at most {MAX_HOLIDAYS} holidays"),
-                ));
-            }
-            cal.holidays.insert(
-                date,
-                if desc.is_empty() {
-                    "holiday".to_owned()
-                } else {
-                    desc.to_owned()
-                },
-            );
+            inner.rules.push(rules::parse_rule(line).map_err(at)?);
         }
-        Ok(cal)
+        if let Some(m) = default_moves {
+            for r in inner.rules.iter_mut().filter(|r| !r.own_moves) {
+                r.moved_label = m.label;
+                r.saturday = m.saturday;
+                r.sunday = m.sunday;
+                r.moves_from = m.from;
+            }
+        }
+        for y in PRECOMPUTED {
+            inner.holidays.extend(holidays_of_year(
+                &inner.rules,
+                &inner.weekend,
+                inner.bridge.as_deref(),
+                y,
+            ));
+        }
+        Ok(Self(Arc::new(inner)))
     }
 
-    /// The calendar's name, e.g. "England and Wales".
+    /// The calendar's name, e.g. "England".
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
-    /// Number of listed holidays.
+    /// The calendar's code (`gb-eng`), or the name a file was loaded under.
+    pub fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Which weekdays are off, Monday first.
+    pub fn weekend(&self) -> [bool; 7] {
+        self.0.weekend
+    }
+
+    /// Where its rules come from (`calendars/gb-eng.txt`).
+    pub fn file(&self) -> &str {
+        &self.0.file
+    }
+
+    /// Number of holiday rules (fixed, movable and one-off lines).
+    pub fn rule_count(&self) -> usize {
+        self.0.rules.len()
+    }
+
+    /// Number of holidays in the years computed in advance (1950–2150).
     pub fn holiday_count(&self) -> usize {
-        self.holidays.len()
+        self.0.holidays.len()
+    }
+
+    /// Days on which the reference list used in tests differs on purpose, with their source.
+    pub fn exceptions(&self) -> &[Exception] {
+        &self.0.exceptions
+    }
+
+    /// The last year whose holidays are all known, if the calendar states one.
+    pub fn known_until(&self) -> Option<i16> {
+        self.0.known_until.as_ref().map(|(y, _)| *y)
+    }
+
+    /// Said of a date this calendar cannot vouch for: a year after the last one whose
+    /// holidays are announced ("dates after 2026 are not known to calendar Singapore: …").
+    pub fn beyond(&self, d: Date) -> Option<String> {
+        let (y, why) = self.0.known_until.as_ref()?;
+        (d.ymd().0 > *y).then(|| {
+            format!(
+                "holidays after {y} are not known to the {} calendar ({why})",
+                self.0.name
+            )
+        })
+    }
+
+    /// Every holiday from `from` to `until` inclusive (substitute days included).
+    pub fn holidays_between(&self, from: Date, until: Date) -> Vec<(Date, String)> {
+        let mut out = Vec::new();
+        if from > until {
+            return out;
+        }
+        for y in from.ymd().0..=until.ymd().0 {
+            if PRECOMPUTED.contains(&y) {
+                out.extend(
+                    self.0
+                        .holidays
+                        .range(from.max(first_of(y))..=until)
+                        .take_while(|(d, _)| d.ymd().0 == y)
+                        .map(|(d, n)| (*d, n.clone())),
+                );
+            } else {
+                out.extend(
+                    self.year(y)
+                        .into_iter()
+                        .filter(|(d, _)| (from..=until).contains(d)),
+                );
+            }
+        }
+        out
+    }
+
+    fn year(&self, y: i16) -> BTreeMap<Date, String> {
+        holidays_of_year(&self.0.rules, &self.0.weekend, self.0.bridge.as_deref(), y)
     }
 
     /// The holiday on `d`, if any.
-    pub fn holiday(&self, d: Date) -> Option<&str> {
-        self.holidays.get(&d).map(String::as_str)
+    pub fn holiday(&self, d: Date) -> Option<String> {
+        if PRECOMPUTED.contains(&d.ymd().0) {
+            self.0.holidays.get(&d).cloned()
+        } else {
+            self.year(d.ymd().0).remove(&d)
+        }
     }
 
     /// Whether `d` is a working day.
     pub fn is_business_day(&self, d: Date) -> bool {
-        !self.weekend[weekday_index(d)] && !self.holidays.contains_key(&d)
+        if self.0.weekend[weekday_index(d)] {
+            return false;
+        }
+        if PRECOMPUTED.contains(&d.ymd().0) {
+            !self.0.holidays.contains_key(&d)
+        } else {
+            self.0.rules.is_empty() || !self.year(d.ymd().0).contains_key(&d)
+        }
     }
 
-    /// Why `d` is not a working day ("a Saturday", "Christmas Day"), or `None` if it is one.
+    /// Why `d` is not a working day ("a Saturday", "Christmas Day (England)"), or `None` if
+    /// it is one.
     pub fn why_closed(&self, d: Date) -> Option<String> {
         if let Some(h) = self.holiday(d) {
-            return Some(format!("{h} ({})", self.name));
+            return Some(format!("{h} ({})", self.0.name));
         }
-        if self.weekend[weekday_index(d)] {
+        if self.0.weekend[weekday_index(d)] {
             return Some(format!("a {}", weekday_name(d)));
         }
         None
@@ -259,6 +463,11 @@ impl BusinessCalendar {
     }
 }
 
+fn first_of(y: i16) -> Date {
+    // 1 January exists in every year `Date` supports; fall back to the epoch-free minimum.
+    Date::from_ymd(y, 1, 1).unwrap_or_else(|_| Date::from_civil(jiff::civil::Date::MIN))
+}
+
 /// `p` repeated `k` times, counted from the anchor so month ends do not drift
 /// (31 Jan + 2 months is 31 Mar, not 28 Mar). `k = 0` returns `d`.
 pub fn after_times(cal: &BusinessCalendar, p: Period, k: u32, d: Date) -> Date {
@@ -284,9 +493,9 @@ mod tests {
     #[test]
     fn built_in_calendars_load_and_know_their_holidays() {
         let uk = BusinessCalendar::builtin("england-and-wales").unwrap();
-        assert_eq!(uk.name(), "England and Wales");
+        assert_eq!(uk.name(), "England");
         assert_eq!(
-            uk.holiday(d("2026-12-28")),
+            uk.holiday(d("2026-12-28")).as_deref(),
             Some("Boxing Day (substitute day)")
         );
         assert!(!uk.is_business_day(d("2026-12-28")));
@@ -311,9 +520,61 @@ mod tests {
         assert_eq!(uk.following_business_day(d("2026-12-25")), d("2026-12-29"));
         assert_eq!(
             uk.why_closed(d("2026-12-25")).unwrap(),
-            "Christmas Day (England and Wales)"
+            "Christmas Day (England)"
         );
         assert_eq!(plain.why_closed(d("2026-12-26")).unwrap(), "a Saturday");
+    }
+
+    #[test]
+    fn a_bad_calendar_file_names_the_file_and_the_line() {
+        let text = "name = X\n\nfirst mon of smarch Day\n";
+        let e = BusinessCalendar::parse_file("x", "calendars/x.txt", text).unwrap_err();
+        assert_eq!(e.field, "calendars/x.txt, line 3");
+        assert!(e.message.contains("smarch"), "{}", e.message);
+        let e =
+            BusinessCalendar::parse_file("x", "x.txt", "except 2026-01-01 no reason").unwrap_err();
+        assert_eq!(e.field, "x.txt, line 1");
+        assert!(e.message.contains("source"), "{}", e.message);
+    }
+
+    #[test]
+    fn every_built_in_calendar_loads_and_computes_any_year() {
+        for id in BusinessCalendar::builtin_ids() {
+            let cal = BusinessCalendar::builtin(id).unwrap();
+            assert!(cal.rule_count() > 0, "{id}");
+        }
+        let gb = BusinessCalendar::builtin("gb-eng").unwrap();
+        assert_eq!(gb, BusinessCalendar::builtin("england-and-wales").unwrap());
+        // Years beyond the old hand-written lists, and beyond the precomputed span.
+        assert_eq!(gb.holiday(d("2029-12-26")).as_deref(), Some("Boxing Day"));
+        assert_eq!(
+            gb.holiday(d("2300-12-25")).as_deref(),
+            Some("Christmas Day")
+        );
+        let us = BusinessCalendar::builtin("us-federal").unwrap();
+        assert_eq!(
+            us.holiday(d("2027-12-31")).as_deref(),
+            Some("New Year's Day (observed)")
+        );
+        assert!(
+            us.holiday(d("2020-06-19")).is_none(),
+            "Juneteenth from 2021"
+        );
+        assert!(us.holiday(d("2021-06-18")).is_some());
+    }
+
+    #[test]
+    fn dates_past_a_calendars_announced_days_are_flagged() {
+        let sg = BusinessCalendar::builtin("sg").unwrap();
+        assert_eq!(sg.known_until(), Some(2027));
+        assert!(sg.beyond(d("2027-12-31")).is_none());
+        let note = sg.beyond(d("2028-01-03")).unwrap();
+        assert!(
+            note.contains("after 2027") && note.contains("Singapore"),
+            "{note}"
+        );
+        let gb = BusinessCalendar::builtin("gb-eng").unwrap();
+        assert!(gb.beyond(d("2090-01-02")).is_none());
     }
 
     #[test]

@@ -304,6 +304,9 @@ pub struct KeyDateOptions<'a> {
     pub roll_back_deadlines: bool,
     /// The recorded ending (a notice in force), which replaces renewals and the natural end.
     pub ending: Option<Ending>,
+    /// Why `calendar` applies to this agreement ("calendar from the governing law"), said
+    /// where a date depends on it.
+    pub calendar_basis: Option<String>,
 }
 
 /// How the agreement ends, once a notice has been given (and not withdrawn or voided): from its
@@ -399,6 +402,7 @@ impl<'a> KeyDateOptions<'a> {
             review_cycle: None,
             roll_back_deadlines: true,
             ending: None,
+            calendar_basis: None,
         }
     }
 }
@@ -594,12 +598,30 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
             false,
         ));
     }
-    // The end of the initial term, stated or computed.
+    // The end of the initial term, stated or computed. Convention: a term of N years or months
+    // from the effective date ends on the anniversary (2026-01-25 + 3 years = 2029-01-25),
+    // unless the agreement states another date (such as the day before).
     let initial_end = match (
         terms.date(TermField::ExpirationDate),
         effective,
         terms.period(TermField::InitialTerm),
     ) {
+        (Some(x), Some(e), Some(p)) if x == cal.after(p, e) => Some((
+            x,
+            format!(
+                "effective date {e} plus initial term of {}, ending on the anniversary",
+                p.human()
+            ),
+            TermField::ExpirationDate,
+        )),
+        (Some(x), Some(e), Some(p)) if x == cal.after(p, e).plus_days(-1) => Some((
+            x,
+            format!(
+                "effective date {e} plus initial term of {}, ending the day before the anniversary as the agreement states",
+                p.human()
+            ),
+            TermField::ExpirationDate,
+        )),
         (Some(x), _, _) => Some((
             x,
             "expiration date as stated".to_owned(),
@@ -607,7 +629,10 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
         )),
         (None, Some(e), Some(p)) => Some((
             cal.after(p, e),
-            format!("effective date {e} plus initial term of {}", p.human()),
+            format!(
+                "effective date {e} plus initial term of {}, ending on the anniversary",
+                p.human()
+            ),
             TermField::InitialTerm,
         )),
         _ => None,
@@ -675,6 +700,12 @@ pub fn compute(terms: &Terms, clauses: &ClauseIndex, opts: &KeyDateOptions<'_>) 
                         let why = cal.why_closed(raw).unwrap_or_default();
                         derivation
                             .push_str(&format!(" = {raw}, {why}, so the preceding business day"));
+                        if let Some(basis) = &opts.calendar_basis {
+                            derivation.push_str(&format!(" ({basis})"));
+                        }
+                    }
+                    if let Some(note) = cal.beyond(raw) {
+                        derivation.push_str(&format!("; not checked for holidays: {note}"));
                     }
                     out.push(mk(
                         KeyDateKind::NonRenewalNoticeDeadline,
@@ -979,7 +1010,7 @@ mod tests {
     #[test]
     fn a_deadline_on_a_weekend_or_holiday_moves_back_and_says_why() {
         let mut t = auto_renewing("2025-12-31");
-        // Renewal 2027-12-31 minus 3 days = 2027-12-28 (Boxing Day substitute in England and Wales).
+        // Renewal 2027-12-31 minus 3 days = 2027-12-28 (Boxing Day substitute in England).
         user(
             &mut t,
             TermField::NoticePeriodNonRenewal,
@@ -996,7 +1027,13 @@ mod tests {
             .find(|k| k.kind == KeyDateKind::NonRenewalNoticeDeadline)
             .unwrap();
         assert_eq!(n.date, d("2027-12-24"));
-        assert!(n.derivation.contains("2027-12-28, Boxing Day (substitute day) (England and Wales), so the preceding business day"), "{}", n.derivation);
+        assert!(
+            n.derivation.contains(
+                "2027-12-28, Boxing Day (substitute day) (England), so the preceding business day"
+            ),
+            "{}",
+            n.derivation
+        );
     }
 
     #[test]

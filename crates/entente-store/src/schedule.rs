@@ -8,13 +8,14 @@ use crate::{Actor, Result, Store, StoreError, Tx, audit};
 use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
 use entente_domain::amendment::{AmendmentKind, AmendmentText, texts_in_force};
 use entente_domain::calendar::BusinessCalendar;
+use entente_domain::calendar::choice::{self, CalendarChoice, CalendarInputs};
 use entente_domain::clause::Clause;
 use entente_domain::keydates::{self, ClauseIndex, Ending, KeyDate, KeyDateOptions};
 use entente_domain::lifecycle::TerminationKind;
 use entente_domain::obligation::{DueRule, Obligation, ObligationStatus};
 use entente_domain::occurrence::{self, Occurrence, OccurrenceContext, OccurrenceUpdate};
 use entente_domain::query::DeadlineQuery;
-use entente_domain::terms::{TermField, Terms};
+use entente_domain::terms::{TermField, TermValue, Terms};
 use entente_domain::{
     AgreementId, AgreementStatus, Date, ObligationId, OrganisationId, Timestamp, ValidationError,
 };
@@ -85,6 +86,10 @@ pub struct AgreementDates {
     pub today: Date,
     /// The business calendar used.
     pub calendar: String,
+    /// Why that calendar: "calendar set on the agreement", "calendar from the jurisdiction of
+    /// …, who receives the notice", "calendar from the governing law", "the organisation's
+    /// default calendar", or "calendar given for this request".
+    pub calendar_basis: String,
     /// The agreement's lifecycle status.
     pub status: AgreementStatus,
     /// The day tracking began: occurrences due earlier show as `history` unless someone
@@ -189,17 +194,37 @@ impl Store {
         let owed = self.owed_obligations(actor, id).await?;
         obligations.retain(|o| owed.as_ref().is_none_or(|ids| ids.contains(&o.id)));
         let records = load_records(&self.pool, &actor.org.to_string(), &obligations).await?;
-        // An explicit calendar (e.g. a holiday file) wins over the tenant's setting.
-        let cal = calendar
-            .cloned()
-            .unwrap_or_else(|| settings.business_calendar());
+        let ending = load_endings(&self.pool, &actor.org.to_string(), &[id])
+            .await?
+            .remove(&id);
+        // An explicit calendar (e.g. a holiday file, for a rehearsal) wins over the choice.
+        let choice = match calendar {
+            Some(c) => CalendarChoice {
+                calendar: c.clone(),
+                basis: "calendar given for this request".to_owned(),
+            },
+            None => {
+                let places: Vec<(String, Option<String>)> = a
+                    .parties
+                    .iter()
+                    .map(|p| (p.legal_name.clone(), p.jurisdiction.clone()))
+                    .collect();
+                choose_for(
+                    None,
+                    &places,
+                    &a.terms,
+                    ending.as_ref(),
+                    &settings.business_calendar(),
+                )
+            }
+        };
+        let cal = choice.calendar.clone();
         let mut opts = KeyDateOptions::new(today, &cal);
         if let Some(u) = until {
             opts.until = u;
         }
-        opts.ending = load_endings(&self.pool, &actor.org.to_string(), &[id])
-            .await?
-            .remove(&id);
+        opts.ending = ending;
+        opts.calendar_basis = Some(choice.basis.clone());
         // Every occurrence since tracking began (the effective date when it has no start):
         // an overdue view that looked back a fixed year dropped older overdue occurrences.
         let since = a
@@ -242,6 +267,7 @@ impl Store {
             title: a.title,
             today,
             calendar: cal.name().to_owned(),
+            calendar_basis: choice.basis,
             status: a.status,
             tracked_from: a.tracked_from,
             key_dates,
@@ -398,13 +424,10 @@ impl Store {
         preview: Option<&mut Vec<(AgreementId, NewDeadline)>>,
     ) -> Result<usize> {
         let today = settings.today(now);
-        let cal = settings.business_calendar();
-        let opts = KeyDateOptions {
-            until: today.plus_days(HORIZON_DAYS),
-            ..KeyDateOptions::new(today, &cal)
-        };
+        let tenant_cal = settings.business_calendar();
         let from = today.plus_days(-LOOKBACK_DAYS);
         let heads = load_heads(&self.pool, org, ids).await?;
+        let places = load_party_places(&self.pool, org, ids).await?;
         let obligations = load_obligations(&self.pool, org, ids).await?;
         let clauses = load_clause_index(&self.pool, org, ids).await?;
         let terms = load_terms_batch(&self.pool, org, ids).await?;
@@ -427,9 +450,18 @@ impl Store {
                 .cloned()
                 .collect();
             let cl = clauses.get(id).map_or(&[][..], Vec::as_slice);
+            let choice = choose_for(
+                None,
+                places.get(id).map_or(&[][..], Vec::as_slice),
+                t,
+                endings.get(id),
+                &tenant_cal,
+            );
             let opts = KeyDateOptions {
+                until: today.plus_days(HORIZON_DAYS),
                 ending: endings.get(id).cloned(),
-                ..opts.clone()
+                calendar_basis: Some(choice.basis.clone()),
+                ..KeyDateOptions::new(today, &choice.calendar)
             };
             let sched = compute(t, cl, &obs, &opts, from, opts.until);
             for kd in &sched.key_dates {
@@ -532,7 +564,7 @@ impl Store {
                     .bind(id.to_string())
                     .bind(org)
                     .bind(stamp)
-                    .bind(opts.until.to_string())
+                    .bind(today.plus_days(HORIZON_DAYS).to_string())
                     .bind(now_s.clone())
                     .bind(now_s.clone());
             }
@@ -794,7 +826,15 @@ impl Store {
         let terms = load_terms(&self.pool, &org, o.agreement_id).await?;
         let endings = load_endings(&self.pool, &org, &[o.agreement_id]).await?;
         let settings = self.alert_settings(actor.org).await?;
-        let cal = settings.business_calendar();
+        let places = load_party_places(&self.pool, &org, &[o.agreement_id]).await?;
+        let cal = choose_for(
+            None,
+            places.get(&o.agreement_id).map_or(&[][..], Vec::as_slice),
+            &terms,
+            endings.get(&o.agreement_id),
+            &settings.business_calendar(),
+        )
+        .calendar;
         let today = settings.today(self.now());
         let ctx = context(&terms, endings.get(&o.agreement_id), today, &cal);
         let occ = occurrence::expand(&o.due, &ctx, from, until);
@@ -1122,6 +1162,62 @@ pub(crate) fn context<'a>(
         ending,
         calendar: cal,
     }
+}
+
+/// The calendar an agreement's dates follow: the one set on it, else the jurisdiction of the
+/// parties who receive notice (the others than the party that gave a recorded notice), else
+/// the governing law, else the tenant's (`entente_domain::calendar::choice`).
+pub(crate) fn choose_for(
+    set: Option<&str>,
+    parties: &[(String, Option<String>)],
+    terms: &Terms,
+    ending: Option<&Ending>,
+    tenant: &BusinessCalendar,
+) -> CalendarChoice {
+    let law = match terms.get(TermField::GoverningLaw) {
+        Some(TermValue::Text(t)) => Some(t.as_str()),
+        _ => None,
+    };
+    let recipients = parties
+        .iter()
+        .filter(|(name, _)| ending.is_none_or(|e| e.given_by != *name))
+        .map(|(name, j)| (name.as_str(), j.as_deref()))
+        .collect();
+    choice::choose(
+        &CalendarInputs {
+            set,
+            recipients,
+            governing_law: law,
+        },
+        tenant,
+    )
+}
+
+/// Each agreement's parties as (legal name, jurisdiction), in agreement order.
+pub(crate) async fn load_party_places(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    ids: &[AgreementId],
+) -> Result<HashMap<AgreementId, Vec<(String, Option<String>)>>> {
+    let mut out: HashMap<AgreementId, Vec<(String, Option<String>)>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "select ap.agreement_id, p.legal_name, p.jurisdiction from agreement_party ap \
+         join party p on p.party_id = ap.party_id \
+         where ap.organisation_id = $1 and ap.agreement_id in ({}) order by ap.agreement_id, ap.ordinal",
+        placeholders(2, ids.len())
+    );
+    let mut q =
+        sqlx::query_as::<_, (String, String, Option<String>)>(sqlx::AssertSqlSafe(sql)).bind(org);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    for (a, name, j) in q.fetch_all(pool).await? {
+        out.entry(parse_id(&a)?).or_default().push((name, j));
+    }
+    Ok(out)
 }
 
 /// A tenant's alert settings, read with any executor (a transaction's included).

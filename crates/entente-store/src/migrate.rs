@@ -24,6 +24,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (13, "endings", include_str!("../migrations/sqlite/0013_endings.sql")),
     (14, "approval_version", include_str!("../migrations/sqlite/0014_approval_version.sql")),
     (15, "amendment_kind", include_str!("../migrations/sqlite/0015_amendment_kind.sql")),
+    (18, "review", include_str!("../migrations/sqlite/0018_review.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -42,6 +43,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (13, "endings", include_str!("../migrations/postgres/0013_endings.sql")),
     (14, "approval_version", include_str!("../migrations/postgres/0014_approval_version.sql")),
     (15, "amendment_kind", include_str!("../migrations/postgres/0015_amendment_kind.sql")),
+    (18, "review", include_str!("../migrations/postgres/0018_review.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -293,7 +293,8 @@ impl Analysis {
         }
         let cats = model.categories();
         let mut kept = Vec::new();
-        let mut best = vec![0f32; cats.len()];
+        let cuts = model.logit_thresholds();
+        let mut best = vec![f32::NEG_INFINITY; cats.len()];
         let mut found: Vec<(usize, usize, f32)> = Vec::new();
         let mut feats = Vec::new();
         let mut probs = Vec::new();
@@ -313,14 +314,14 @@ impl Analysis {
             }
             crate::learn::features(&doc.lower.as_bytes()[a..z], heading.as_bytes(), &mut feats);
             if classify {
-                model.score(&feats, &mut probs);
-                for (ci, (c, p)) in cats.iter().zip(&probs).enumerate() {
+                model.logits(&feats, &mut probs);
+                for (ci, (c, z)) in cats.iter().zip(&probs).enumerate() {
                     if c.mode == Mode::Rules {
                         continue;
                     }
-                    best[ci] = best[ci].max(*p);
-                    if *p >= c.threshold {
-                        found.push((ci, seg, *p));
+                    best[ci] = best[ci].max(*z);
+                    if *z >= cuts[ci] {
+                        found.push((ci, seg, Model::probability(*z)));
                     }
                 }
             }
@@ -332,7 +333,7 @@ impl Analysis {
             return kept;
         }
         for (ci, c) in cats.iter().enumerate() {
-            let model_says = best[ci] >= c.threshold;
+            let model_says = best[ci] >= cuts[ci];
             let rules_say = self
                 .clauses
                 .iter()

@@ -115,8 +115,14 @@ struct Calibration {
 pub struct Model {
     categories: Vec<CategoryModel>,
     calibration: Vec<Calibration>,
-    /// feature → (category index, weight), for scoring a sentence in one pass.
-    index: BTreeMap<u32, Vec<(u8, f32)>>,
+    /// feature → range of `entries` (a dense table: one lookup per feature, no hashing), for
+    /// scoring a sentence in one pass; empty when no category has weights.
+    offsets: Vec<u32>,
+    /// (category index, weight), grouped by feature.
+    entries: Vec<(u8, f32)>,
+    /// One bit per feature with any weight: 32 KB that stay in the fastest cache, so the
+    /// many features a sentence has that no category weighs cost no trip to `offsets`.
+    present: Vec<u64>,
 }
 
 /// Why a model file could not be read.
@@ -204,10 +210,35 @@ impl Model {
     }
 
     fn build_index(&mut self) {
-        self.index.clear();
+        self.offsets.clear();
+        self.entries.clear();
+        self.present.clear();
+        if self.categories.iter().all(|c| c.weights.is_empty()) {
+            return;
+        }
+        let mut count = vec![0u32; DIM + 1];
+        for c in &self.categories {
+            for &(f, _) in &c.weights {
+                count[f as usize + 1] += 1;
+            }
+        }
+        for i in 1..count.len() {
+            count[i] += count[i - 1];
+        }
+        let mut next = count.clone();
+        self.entries = vec![(0, 0.0); count[DIM] as usize];
         for (ci, c) in self.categories.iter().enumerate() {
             for &(f, w) in &c.weights {
-                self.index.entry(f).or_default().push((ci as u8, w));
+                let at = &mut next[f as usize];
+                self.entries[*at as usize] = (ci as u8, w);
+                *at += 1;
+            }
+        }
+        self.offsets = count;
+        self.present = vec![0u64; DIM / 64];
+        for c in &self.categories {
+            for &(f, _) in &c.weights {
+                self.present[f as usize / 64] |= 1 << (f % 64);
             }
         }
     }
@@ -219,20 +250,57 @@ impl Model {
 
     /// Probability of each category for a sentence's features.
     pub(crate) fn score(&self, feats: &[u32], out: &mut Vec<f32>) {
+        self.logits(feats, out);
+        for o in out.iter_mut() {
+            *o = sigmoid(*o);
+        }
+    }
+
+    /// The log-odds of each category for a sentence's features (what [`Model::score`] turns
+    /// into probabilities; comparing log-odds saves the exponentials on the hot path).
+    pub(crate) fn logits(&self, feats: &[u32], out: &mut Vec<f32>) {
         out.clear();
-        out.extend(self.categories.iter().map(|c| c.bias));
+        out.resize(self.categories.len(), 0.0);
         let sc = scale(feats.len());
-        let mut z = vec![0f32; self.categories.len()];
-        for f in feats {
-            if let Some(ws) = self.index.get(f) {
-                for &(ci, w) in ws {
-                    z[ci as usize] += w;
+        for &f in feats {
+            if self
+                .present
+                .get(f as usize / 64)
+                .is_none_or(|w| w >> (f % 64) & 1 == 0)
+            {
+                continue;
+            }
+            let (Some(a), Some(z)) = (
+                self.offsets.get(f as usize),
+                self.offsets.get(f as usize + 1),
+            ) else {
+                continue;
+            };
+            for &(ci, w) in self.entries.get(*a as usize..*z as usize).unwrap_or(&[]) {
+                if let Some(o) = out.get_mut(ci as usize) {
+                    *o += w;
                 }
             }
         }
-        for (o, zi) in out.iter_mut().zip(z) {
-            *o = sigmoid(*o + zi * sc);
+        for (o, c) in out.iter_mut().zip(&self.categories) {
+            *o = c.bias + *o * sc;
         }
+    }
+
+    /// The log-odds at which each category's threshold is met.
+    pub(crate) fn logit_thresholds(&self) -> Vec<f32> {
+        self.categories
+            .iter()
+            .map(|c| {
+                let t = c.threshold.clamp(1e-6, 1.0 - 1e-6);
+                (t / (1.0 - t)).ln()
+            })
+            .collect()
+    }
+
+    /// A probability from log-odds.
+    pub(crate) fn probability(z: f32) -> f32 {
+        sigmoid(z)
     }
 
     /// The calibrated confidence of a value of `field` that the rules gave `raw`.

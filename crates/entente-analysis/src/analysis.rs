@@ -5,6 +5,7 @@ use crate::extract::obligations::ObligationFound;
 use crate::extract::parties::PartyFound;
 use crate::extract::terms::{Effective, Expiry, Fee, KeyTerms};
 use crate::extract::{Doc, Found};
+use crate::learn::{Mode, Model};
 use crate::segment::SegmentKind;
 use crate::text::CharIndex;
 use entente_domain::agreement::AgreementKind;
@@ -16,6 +17,9 @@ use entente_domain::party::AgreementPartyDraft;
 use entente_domain::terms::{TermField, TermValue};
 use regex::Regex;
 use std::sync::LazyLock;
+
+/// A sentence's byte span and hashed features.
+pub(crate) type SentenceFeatures = (usize, usize, Vec<u32>);
 
 /// Where a value came from: the clause (index into the clauses), the character span in the
 /// analysed text, and how sure the analysis is (0..=1).
@@ -217,7 +221,18 @@ fn guess_kind(title: Option<&str>, lower_front: &str, parties: usize) -> Agreeme
 }
 
 impl Analysis {
-    pub(crate) fn new(text: &str, media_type: Option<MediaType>) -> Self {
+    pub(crate) fn new(text: &str, media_type: Option<MediaType>, model: &Model) -> Self {
+        Self::build(text, media_type, model, false).0
+    }
+
+    /// Analyses `text` with `model`; with `keep_features`, also returns each sentence's
+    /// byte span and hashed features (for training).
+    pub(crate) fn build(
+        text: &str,
+        media_type: Option<MediaType>,
+        model: &Model,
+        keep_features: bool,
+    ) -> (Self, Vec<SentenceFeatures>) {
         let doc = Doc::new(text);
         let chars = CharIndex::new(text);
         let parties = crate::extract::parties::extract(&doc);
@@ -247,7 +262,7 @@ impl Analysis {
                 categories: cats.clone(),
             })
             .collect();
-        Self {
+        let mut a = Self {
             text: text.to_owned(),
             chars,
             media_type,
@@ -257,6 +272,135 @@ impl Analysis {
             parties,
             terms,
             obligations,
+        };
+        let feats = a.apply_model(&doc, model, keep_features);
+        a.calibrate(model);
+        (a, feats)
+    }
+
+    /// Runs the learned sentence classifier and combines its findings with the rules'
+    /// (per category, as training decided). A category the model adds is put on the clause
+    /// of each sentence at or above its threshold, with the probability as confidence.
+    fn apply_model(
+        &mut self,
+        doc: &Doc<'_>,
+        model: &Model,
+        keep_features: bool,
+    ) -> Vec<SentenceFeatures> {
+        let classify = model.classifies();
+        if !classify && !keep_features {
+            return Vec::new();
+        }
+        let cats = model.categories();
+        let mut kept = Vec::new();
+        let cuts = model.logit_thresholds();
+        let mut best = vec![f32::NEG_INFINITY; cats.len()];
+        let mut found: Vec<(usize, usize, f32)> = Vec::new();
+        let mut feats = Vec::new();
+        let mut probs = Vec::new();
+        let mut heading_seg = usize::MAX;
+        let mut heading = String::new();
+        for (k, &(a, z)) in doc.sents.iter().enumerate() {
+            let seg = doc.sent_seg[k];
+            let Some(sg) = doc.segs.get(seg) else {
+                continue;
+            };
+            if matches!(sg.kind, SegmentKind::Contents | SegmentKind::Title) {
+                continue;
+            }
+            if seg != heading_seg {
+                heading_seg = seg;
+                heading = sg.heading.as_deref().unwrap_or("").to_ascii_lowercase();
+            }
+            crate::learn::features(&doc.lower.as_bytes()[a..z], heading.as_bytes(), &mut feats);
+            if classify {
+                model.logits(&feats, &mut probs);
+                for (ci, (c, z)) in cats.iter().zip(&probs).enumerate() {
+                    if c.mode == Mode::Rules {
+                        continue;
+                    }
+                    best[ci] = best[ci].max(*z);
+                    if *z >= cuts[ci] {
+                        found.push((ci, seg, Model::probability(*z)));
+                    }
+                }
+            }
+            if keep_features {
+                kept.push((a, z, feats.clone()));
+            }
+        }
+        if !classify {
+            return kept;
+        }
+        for (ci, c) in cats.iter().enumerate() {
+            let model_says = best[ci] >= cuts[ci];
+            let rules_say = self
+                .clauses
+                .iter()
+                .any(|cl| cl.categories.iter().any(|x| x.0 == c.id));
+            let keep_rules = match c.mode {
+                Mode::Rules | Mode::Union => true,
+                Mode::Model => false,
+                Mode::Both => model_says,
+            };
+            if !keep_rules && rules_say {
+                for cl in &mut self.clauses {
+                    cl.categories.retain(|x| x.0 != c.id);
+                }
+            }
+            let add_model = match c.mode {
+                Mode::Rules => false,
+                Mode::Model | Mode::Union => true,
+                Mode::Both => false,
+            };
+            if add_model {
+                for &(fci, seg, p) in &found {
+                    if fci != ci {
+                        continue;
+                    }
+                    if let Some(cl) = self.clauses.get_mut(seg) {
+                        match cl.categories.iter_mut().find(|x| x.0 == c.id) {
+                            Some(x) => x.1 = x.1.max(p),
+                            None => cl.categories.push((c.id, p)),
+                        }
+                    }
+                }
+            }
+        }
+        for cl in &mut self.clauses {
+            cl.categories
+                .sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        }
+        kept
+    }
+
+    /// Replaces the rules' confidence of each scored value with the share of such values
+    /// that were right on the labelled agreements the model was trained on.
+    fn calibrate(&mut self, model: &Model) {
+        if !model.is_calibrated() {
+            return;
+        }
+        for p in &mut self.parties {
+            p.confidence = model.calibrate("parties", p.confidence);
+        }
+        let t = &mut self.terms;
+        if let Some(f) = t.agreement_date.as_mut() {
+            f.confidence = model.calibrate("agreement_date", f.confidence);
+        }
+        if let Some(f) = t.effective_date.as_mut() {
+            f.confidence = model.calibrate("effective_date", f.confidence);
+        }
+        if let Some(f) = t.expiration_date.as_mut() {
+            f.confidence = model.calibrate("expiration_date", f.confidence);
+        }
+        if let Some(f) = t.renewal.as_mut() {
+            f.confidence = model.calibrate("renewal_term", f.confidence);
+        }
+        if let Some(f) = t.notice_non_renewal.as_mut() {
+            f.confidence = model.calibrate("notice_period_to_terminate_renewal", f.confidence);
+        }
+        if let Some(f) = t.governing_law.as_mut() {
+            f.confidence = model.calibrate("governing_law", f.confidence);
         }
     }
 

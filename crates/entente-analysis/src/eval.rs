@@ -9,7 +9,8 @@
 //! when the gold line has them. `overall` is the mean F1 of the scored fields, with the
 //! clause categories counting as one field (their macro F1).
 
-use crate::{Analysis, Limits, analyze_bytes};
+use crate::learn::{self, Model};
+use crate::{Analysis, Limits, analyze_bytes_with};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -88,7 +89,7 @@ impl Score {
 }
 
 #[derive(Debug, Clone, Copy, Default)]
-struct Counts {
+pub(crate) struct Counts {
     tp: u32,
     fp: u32,
     fn_: u32,
@@ -134,6 +135,49 @@ pub struct EvalReport {
     pub variants: Vec<VariantScore>,
     /// Files that could not be analysed.
     pub errors: Vec<String>,
+    /// Confidence bins of the scored values (parties, dates, renewal term, notice period,
+    /// governing law) and the share of each bin's values that were right.
+    pub reliability: Vec<ReliabilityBin>,
+}
+
+/// One row of the reliability table.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReliabilityBin {
+    /// Lowest confidence in the bin (inclusive).
+    pub from: f64,
+    /// Highest (exclusive, except 1.0).
+    pub to: f64,
+    /// Values in the bin.
+    pub values: u32,
+    /// Of which right.
+    pub correct: u32,
+}
+
+const BIN_EDGES: [f64; 7] = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+fn reliability(values: &[(String, f32, bool)]) -> Vec<ReliabilityBin> {
+    let mut bins: Vec<ReliabilityBin> = BIN_EDGES
+        .windows(2)
+        .map(|w| ReliabilityBin {
+            from: w[0],
+            to: w[1],
+            values: 0,
+            correct: 0,
+        })
+        .collect();
+    for (_, c, ok) in values {
+        // Confidences are shown rounded to two decimals; bin what is shown.
+        let c = (f64::from(*c) * 100.0).round() / 100.0;
+        let i = BIN_EDGES[1..]
+            .iter()
+            .position(|e| c < *e)
+            .unwrap_or(bins.len() - 1);
+        if let Some(b) = bins.get_mut(i) {
+            b.values += 1;
+            b.correct += u32::from(*ok);
+        }
+    }
+    bins
 }
 
 impl EvalReport {
@@ -191,6 +235,28 @@ impl fmt::Display for EvalReport {
                 v.overall_f1,
                 v.agreement_with_text * 100.0
             )?;
+        }
+        if self.reliability.iter().any(|b| b.values > 0) {
+            writeln!(
+                f,
+                "\n{:<36} {:>6} {:>7} {:>13}",
+                "confidence (shown values)", "values", "right", "share right"
+            )?;
+            for b in &self.reliability {
+                let share = if b.values == 0 {
+                    "-".to_owned()
+                } else {
+                    format!("{:.3}", f64::from(b.correct) / f64::from(b.values))
+                };
+                writeln!(
+                    f,
+                    "{:<36} {:>6} {:>7} {:>13}",
+                    format!("{:.1} - {:.1}", b.from, b.to),
+                    b.values,
+                    b.correct,
+                    share
+                )?;
+            }
         }
         for e in &self.errors {
             writeln!(f, "error: {e}")?;
@@ -319,7 +385,7 @@ fn period_eq(a: &str, b: &str) -> bool {
 
 // ---------- scoring one document ----------
 
-type Scores = BTreeMap<String, Counts>;
+pub(crate) type Scores = BTreeMap<String, Counts>;
 
 fn bump(s: &mut Scores, name: &str, c: Counts) {
     s.entry(name.to_owned()).or_default().add(c);
@@ -402,8 +468,20 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 }
 
 /// Scores one analysis against one gold line.
-fn score_doc(a: &Analysis, gold: &Value, cats: &[String], s: &mut Scores) {
+pub(crate) fn score_doc(
+    a: &Analysis,
+    gold: &Value,
+    cats: &[String],
+    s: &mut Scores,
+    values: &mut Vec<(String, f32, bool)>,
+) {
     let j = a.to_json();
+    let conf = |v: &Value| v["confidence"].as_f64().unwrap_or(0.0) as f32;
+    let mut note = |field: &str, v: &Value, c: Counts| {
+        if c.tp + c.fp > 0 {
+            values.push((field.to_owned(), conf(v), c.tp > 0));
+        }
+    };
     // Dates.
     for (field, key) in [
         ("agreement_date", "agreement_date"),
@@ -413,6 +491,7 @@ fn score_doc(a: &Analysis, gold: &Value, cats: &[String], s: &mut Scores) {
         let g = gold_dates(&gold[key]);
         let p = str_at(&j, &[key, "value"]);
         if let Some(c) = score_single(p, g.as_deref(), &|x, y| x == y) {
+            note(field, &j[key], c);
             bump(s, field, c);
         }
     }
@@ -420,11 +499,17 @@ fn score_doc(a: &Analysis, gold: &Value, cats: &[String], s: &mut Scores) {
     let renewal_gold = gold_periods(&gold["renewal_term"], "terms");
     let p = str_at(&j, &["renewal", "value", "term"]);
     if let Some(c) = score_single(p, renewal_gold.as_deref(), &period_eq) {
+        note("renewal_term", &j["renewal"], c);
         bump(s, "renewal_term", c);
     }
     let notice_gold = gold_periods(&gold["notice_period_to_terminate_renewal"], "periods");
     let p = str_at(&j, &["notice_period_to_terminate_renewal", "value"]);
     if let Some(c) = score_single(p, notice_gold.as_deref(), &period_eq) {
+        note(
+            "notice_period_to_terminate_renewal",
+            &j["notice_period_to_terminate_renewal"],
+            c,
+        );
         bump(s, "notice_period_to_terminate_renewal", c);
     }
     // Governing law.
@@ -444,6 +529,7 @@ fn score_doc(a: &Analysis, gold: &Value, cats: &[String], s: &mut Scores) {
         if !unlabelled {
             let p = str_at(&j, &["governing_law", "value"]);
             if let Some(c) = score_single(p, Some(&list), &law_match) {
+                note("governing_law", &j["governing_law"], c);
                 bump(s, "governing_law", c);
             }
         }
@@ -468,10 +554,9 @@ fn score_doc(a: &Analysis, gold: &Value, cats: &[String], s: &mut Scores) {
                 v
             })
             .collect();
-        let preds: Vec<Vec<String>> = j["parties"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        let pred_json: Vec<&Value> = j["parties"].as_array().into_iter().flatten().collect();
+        let preds: Vec<Vec<String>> = pred_json
+            .iter()
             .map(|p| {
                 let mut v = vec![norm_name(p["name"].as_str().unwrap_or(""))];
                 for al in p["aliases"].as_array().into_iter().flatten() {
@@ -485,7 +570,7 @@ fn score_doc(a: &Analysis, gold: &Value, cats: &[String], s: &mut Scores) {
             .collect();
         let mut used = vec![false; golds.len()];
         let mut c = Counts::default();
-        for p in &preds {
+        for (pi, p) in preds.iter().enumerate() {
             // Match on the legal name first, then on aliases.
             let hit = golds
                 .iter()
@@ -497,13 +582,25 @@ fn score_doc(a: &Analysis, gold: &Value, cats: &[String], s: &mut Scores) {
                         .enumerate()
                         .position(|(i, g)| !used[i] && p.iter().any(|x| g.contains(x)))
                 });
-            match hit {
+            let one = match hit {
                 Some(i) => {
                     used[i] = true;
-                    c.tp += 1;
+                    Counts {
+                        tp: 1,
+                        fp: 0,
+                        fn_: 0,
+                    }
                 }
-                None => c.fp += 1,
+                None => Counts {
+                    tp: 0,
+                    fp: 1,
+                    fn_: 0,
+                },
+            };
+            if let Some(v) = pred_json.get(pi) {
+                note("parties", v, one);
             }
+            c.add(one);
         }
         c.fn_ = used.iter().filter(|u| !**u).count() as u32;
         bump(s, "parties", c);
@@ -832,7 +929,7 @@ fn score_extras(j: &Value, gold: &Value, s: &mut Scores) {
 }
 
 /// The 33 labelled clause categories of the gold schema (from the first gold line).
-fn categories_of(golds: &[Value]) -> Vec<String> {
+pub(crate) fn categories_of(golds: &[Value]) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for g in golds {
         if let Some(o) = g["clauses"].as_object() {
@@ -846,7 +943,7 @@ fn categories_of(golds: &[Value]) -> Vec<String> {
     v
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, EvalError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, EvalError> {
     std::fs::read(path).map_err(|e| EvalError::Io {
         path: path.to_owned(),
         message: e.to_string(),
@@ -859,6 +956,7 @@ fn finish(
     s: &Scores,
     variants: Vec<VariantScore>,
     errors: Vec<String>,
+    values: &[(String, f32, bool)],
 ) -> EvalReport {
     let mut fields = Vec::new();
     let mut categories = Vec::new();
@@ -921,6 +1019,7 @@ fn finish(
         overall_f1: overall,
         variants,
         errors,
+        reliability: reliability(values),
     }
 }
 
@@ -954,9 +1053,9 @@ fn key_values(a: &Analysis) -> Vec<String> {
     v
 }
 
-/// Evaluates the corpus in `corpus_dir` (which holds gold.jsonl).
-pub fn evaluate(corpus_dir: &Path) -> Result<EvalReport, EvalError> {
-    let gold_path = corpus_dir.join("gold.jsonl");
+/// Reads and parses `dir/gold.jsonl`.
+pub(crate) fn read_gold(dir: &Path) -> Result<Vec<Value>, EvalError> {
+    let gold_path = dir.join("gold.jsonl");
     let raw = read(&gold_path)?;
     let text = String::from_utf8_lossy(&raw);
     let mut golds = Vec::new();
@@ -971,11 +1070,75 @@ pub fn evaluate(corpus_dir: &Path) -> Result<EvalReport, EvalError> {
         })?;
         golds.push(v);
     }
+    Ok(golds)
+}
+
+/// Evaluates the corpus in `corpus_dir` (which holds gold.jsonl) with the committed model.
+pub fn evaluate(corpus_dir: &Path) -> Result<EvalReport, EvalError> {
+    evaluate_with(corpus_dir, Model::builtin())
+}
+
+/// Cross-validation on a labelled corpus: the agreements are dealt into `folds` groups
+/// (the i-th to group i mod folds); each group is scored by a model trained on the others,
+/// so every figure, the reliability table included, is on agreements its model did not
+/// learn from. Variants (DOCX/PDF renderings) are not scored.
+pub fn cross_validate(corpus_dir: &Path, folds: usize) -> Result<EvalReport, EvalError> {
+    let folds = folds.max(2);
+    let (cats, docs) = learn::prepare_corpus(corpus_dir)?;
+    let mut scores = Scores::new();
+    let mut values = Vec::new();
+    for fold in 0..folds {
+        let train: Vec<&learn::Prepared> = docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds != fold)
+            .map(|(_, d)| d)
+            .collect();
+        let m = learn::fit(&cats, &train);
+        for (_, d) in docs.iter().enumerate().filter(|(i, _)| i % folds == fold) {
+            for (k, c) in &d.fields {
+                bump(&mut scores, k, *c);
+            }
+            for (f, raw, ok) in &d.values {
+                values.push((f.clone(), m.calibrate(f, *raw), *ok));
+            }
+            let present = learn::doc_categories(&m, &cats, d);
+            for (k, cat) in cats.iter().enumerate() {
+                let Some(gv) = learn::gold_of(d, k) else {
+                    continue;
+                };
+                let pv = present >> k & 1 == 1;
+                bump(
+                    &mut scores,
+                    &format!("clause:{cat}"),
+                    Counts {
+                        tp: u32::from(gv && pv),
+                        fp: u32::from(!gv && pv),
+                        fn_: u32::from(gv && !pv),
+                    },
+                );
+            }
+        }
+    }
+    Ok(finish(
+        &format!("{} ({folds}-fold cross-validation)", corpus_dir.display()),
+        docs.len() as u32,
+        &scores,
+        Vec::new(),
+        Vec::new(),
+        &values,
+    ))
+}
+
+/// Evaluates the corpus in `corpus_dir` with a given model.
+pub fn evaluate_with(corpus_dir: &Path, model: &Model) -> Result<EvalReport, EvalError> {
+    let golds = read_gold(corpus_dir)?;
     let cats = categories_of(&golds);
     let limits = Limits::default();
     let mut scores = Scores::new();
     let mut errors = Vec::new();
     let mut documents = 0;
+    let mut values = Vec::new();
     let mut by_format: BTreeMap<String, (u32, Scores, u32, u32)> = BTreeMap::new();
     for g in &golds {
         let Some(tf) = g["text_file"].as_str() else {
@@ -984,7 +1147,7 @@ pub fn evaluate(corpus_dir: &Path) -> Result<EvalReport, EvalError> {
         };
         let path = corpus_dir.join(tf);
         let bytes = read(&path)?;
-        let a = match analyze_bytes(&bytes, tf, &limits) {
+        let a = match analyze_bytes_with(&bytes, tf, &limits, model) {
             Ok(a) => a,
             Err(e) => {
                 errors.push(format!("{tf}: {e}"));
@@ -992,7 +1155,7 @@ pub fn evaluate(corpus_dir: &Path) -> Result<EvalReport, EvalError> {
             }
         };
         documents += 1;
-        score_doc(&a, g, &cats, &mut scores);
+        score_doc(&a, g, &cats, &mut scores, &mut values);
         let base = key_values(&a);
         for v in g["variants"].as_array().into_iter().flatten() {
             let Some(vf) = v
@@ -1008,13 +1171,13 @@ pub fn evaluate(corpus_dir: &Path) -> Result<EvalReport, EvalError> {
                 .unwrap_or("?")
                 .to_ascii_lowercase();
             let vb = read(&corpus_dir.join(vf))?;
-            match analyze_bytes(&vb, vf, &limits) {
+            match analyze_bytes_with(&vb, vf, &limits, model) {
                 Ok(va) => {
                     let e = by_format
                         .entry(fmt)
                         .or_insert_with(|| (0, Scores::new(), 0, 0));
                     e.0 += 1;
-                    score_doc(&va, g, &cats, &mut e.1);
+                    score_doc(&va, g, &cats, &mut e.1, &mut Vec::new());
                     let kv = key_values(&va);
                     e.2 += kv.iter().zip(base.iter()).filter(|(x, y)| x == y).count() as u32;
                     if std::env::var_os("ENTENTE_EVAL_DEBUG").is_some() {
@@ -1031,7 +1194,7 @@ pub fn evaluate(corpus_dir: &Path) -> Result<EvalReport, EvalError> {
     let variants = by_format
         .into_iter()
         .map(|(fmt, (n, s, same, total))| VariantScore {
-            overall_f1: finish("", n, &s, Vec::new(), Vec::new()).overall_f1,
+            overall_f1: finish("", n, &s, Vec::new(), Vec::new(), &[]).overall_f1,
             format: fmt,
             documents: n,
             agreement_with_text: if total == 0 {
@@ -1047,6 +1210,7 @@ pub fn evaluate(corpus_dir: &Path) -> Result<EvalReport, EvalError> {
         &scores,
         variants,
         errors,
+        &values,
     ))
 }
 

@@ -12,6 +12,7 @@ pub mod eval;
 mod extract;
 mod ingest;
 mod json;
+pub mod learn;
 mod segment;
 mod summary;
 mod text;
@@ -25,7 +26,13 @@ pub use segment::SegmentKind;
 
 /// Analyses normalised text. Pure and fast: no I/O, no allocation beyond the result.
 pub fn analyze_text(text: &str) -> Analysis {
-    Analysis::new(text, None)
+    Analysis::new(text, None, learn::Model::builtin())
+}
+
+/// Analyses normalised text with a given model (the committed one is [`learn::Model::builtin`];
+/// [`learn::Model::rules_only`] leaves everything to the rules).
+pub fn analyze_text_with(text: &str, model: &learn::Model) -> Analysis {
+    Analysis::new(text, None, model)
 }
 
 /// Reads a file's bytes and analyses the text.
@@ -34,8 +41,18 @@ pub fn analyze_bytes(
     filename: &str,
     limits: &Limits,
 ) -> Result<Analysis, IngestError> {
+    analyze_bytes_with(bytes, filename, limits, learn::Model::builtin())
+}
+
+/// Reads a file's bytes and analyses the text with a given model.
+pub fn analyze_bytes_with(
+    bytes: &[u8],
+    filename: &str,
+    limits: &Limits,
+    model: &learn::Model,
+) -> Result<Analysis, IngestError> {
     let ing = ingest(bytes, filename, limits)?;
-    Ok(Analysis::new(&ing.text, Some(ing.media_type)))
+    Ok(Analysis::new(&ing.text, Some(ing.media_type), model))
 }
 
 /// Every clause category id the classifier can assign (all are in the taxonomy).

@@ -386,6 +386,55 @@ impl Source {
     }
 }
 
+/// The confidence below which an extracted value is flagged "to review" until a person
+/// confirms or corrects it, unless the tenant sets its own.
+pub const DEFAULT_REVIEW_THRESHOLD: f32 = 0.9;
+
+/// A tenant's review setting.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReviewSettings {
+    /// Extracted values with a confidence below this (0..=1) are to review.
+    pub threshold: f32,
+}
+
+impl Default for ReviewSettings {
+    fn default() -> Self {
+        Self {
+            threshold: DEFAULT_REVIEW_THRESHOLD,
+        }
+    }
+}
+
+impl ReviewSettings {
+    /// The threshold must be a number from 0 to 1 (0 flags nothing, 1 flags every extracted value).
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if !(0.0..=1.0).contains(&self.threshold) {
+            return Err(ValidationError::new(
+                "threshold",
+                format!("must be from 0 to 1, got {}", self.threshold),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One extracted value to review: what analysis found, where, and how sure it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReviewItem {
+    /// The agreement.
+    pub agreement_id: crate::AgreementId,
+    /// Its title.
+    pub agreement_title: String,
+    /// Which term.
+    pub field: TermField,
+    /// The value found.
+    pub value: TermValue,
+    /// How sure the analysis is (0..=1), below the tenant's threshold.
+    pub confidence: f32,
+    /// Where it was found (version, clause, character span).
+    pub source: Source,
+}
+
 /// A value with its provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Sourced {

@@ -678,15 +678,21 @@ pub(crate) async fn upsert_term(
     now: &str,
 ) -> Result<()> {
     sqlx::query(
-        "insert into term (agreement_id, organisation_id, field, value, source, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $6) \
-         on conflict (agreement_id, field) do update set value = excluded.value, source = excluded.source, updated_at = excluded.updated_at",
+        "insert into term (agreement_id, organisation_id, field, value, source, confidence, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $7) \
+         on conflict (agreement_id, field) do update set value = excluded.value, source = excluded.source, \
+         confidence = excluded.confidence, updated_at = excluded.updated_at",
     )
     .bind(id.to_string())
     .bind(org)
     .bind(field.as_str())
     .bind(to_json(&s.value))
     .bind(to_json(&s.source))
+    // Only an extracted value has a confidence; a person's value is never to review.
+    .bind(match &s.source {
+        Source::Extracted { confidence, .. } => Some(f64::from(*confidence)),
+        Source::User { .. } => None,
+    })
     .bind(now)
     .execute(&mut **tx)
     .await?;

@@ -996,7 +996,7 @@ impl Store {
 
     /// Replaces a tenant-wide setting kept as JSON in one row per tenant of `table` (a fixed
     /// name, never input), and audits it as `{table}.set`.
-    async fn put_tenant_setting(
+    pub(crate) async fn put_tenant_setting(
         &self,
         actor: &Actor,
         table: &'static str,

@@ -25,6 +25,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (14, "approval_version", include_str!("../migrations/sqlite/0014_approval_version.sql")),
     (15, "amendment_kind", include_str!("../migrations/sqlite/0015_amendment_kind.sql")),
     (16, "org_revision", include_str!("../migrations/sqlite/0016_org_revision.sql")),
+    (18, "review", include_str!("../migrations/sqlite/0018_review.sql")),
     (19, "own_entities", include_str!("../migrations/sqlite/0019_own_entities.sql")),
 ];
 #[rustfmt::skip]
@@ -45,6 +46,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (14, "approval_version", include_str!("../migrations/postgres/0014_approval_version.sql")),
     (15, "amendment_kind", include_str!("../migrations/postgres/0015_amendment_kind.sql")),
     (16, "org_revision", include_str!("../migrations/postgres/0016_org_revision.sql")),
+    (18, "review", include_str!("../migrations/postgres/0018_review.sql")),
     (19, "own_entities", include_str!("../migrations/postgres/0019_own_entities.sql")),
 ];
 

@@ -12,6 +12,7 @@ mod download;
 mod lifecycle;
 mod obligation;
 mod party;
+mod review;
 
 pub(crate) use download::SERVED as SERVED_DOWNLOAD_TYPES;
 
@@ -55,6 +56,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(alert::router())
         .merge(calendar::router())
         .merge(check::router())
+        .merge(review::router())
 }
 
 /// Liveness and database reachability.

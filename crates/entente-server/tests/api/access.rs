@@ -59,6 +59,8 @@ pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/agreements/{id}/termination/retirement") => {
             json!({"how": "withdrawn", "reason": "changed our mind"})
         }
+        ("PUT", "/api/review-settings") => json!({"threshold": 0.8}),
+        ("POST", "/api/agreements/{id}/terms/{field}/confirmation") => json!({}),
         ("PUT", "/api/closeout-checklist") => {
             json!({"items": [{"text": "Revoke access", "days_after_end": 14}]})
         }

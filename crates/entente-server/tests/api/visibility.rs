@@ -72,6 +72,7 @@ const LISTS: &[(&str, &str)] = &[
     // The tenant's business partners are not under an agreement (a counterparty user sees
     // only the parties of its agreements); their records name no agreement.
     ("/api/parties", ""),
+    ("/api/review", ""),
 ];
 
 /// Plain GET routes that list nothing of any agreement.
@@ -85,6 +86,7 @@ const NOT_ABOUT_AGREEMENTS: &[&str] = &[
     "/api/own-entities",
     "/api/approval-policy",
     "/api/closeout-checklist",
+    "/api/review-settings",
     "/api/playbook",
     "/api/playbook/default",
     "/api/audit/verify",

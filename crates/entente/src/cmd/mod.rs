@@ -24,6 +24,7 @@ mod serve;
 mod show;
 mod sign;
 mod terminate;
+mod train;
 mod transition;
 
 use anyhow::Context;
@@ -80,6 +81,9 @@ enum Cmd {
     Check(check::Args),
     /// Score extraction against a labelled corpus (precision, recall, F1 per field).
     Eval(eval::Args),
+    /// Train the learned parts of the analysis (clause classifier, confidence calibration)
+    /// on a labelled corpus and write the model file.
+    Train(train::Args),
     /// Key dates of one agreement, each with its derivation and clause.
     Dates(dates::Args),
     /// Obligation occurrences (due soon, overdue); mark done or waived; record measurements.
@@ -128,6 +132,7 @@ impl Cli {
             Cmd::Analyze(a) => a.run(),
             Cmd::Check(a) => a.run(ctx).await,
             Cmd::Eval(a) => a.run(),
+            Cmd::Train(a) => a.run(),
             Cmd::Bench(a) => a.run().await,
             Cmd::Dates(a) => a.run(ctx).await,
             Cmd::Obligations(a) => a.run(ctx).await,

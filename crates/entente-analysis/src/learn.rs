@@ -1,0 +1,789 @@
+//! What the analysis learns from labelled agreements (`entente train DIR`): a sentence
+//! classifier for the CUAD clause categories and the calibration of value confidences.
+//!
+//! The classifier is a one-vs-rest logistic regression over hashed word and word-pair
+//! features of a sentence (plus the words of its clause heading), trained by plain
+//! stochastic gradient descent in a fixed order (seeded shuffle), so the same data gives
+//! the same weights to the last digit written. We wrote the ~150 lines rather than take
+//! `linfa-logistic`: that crate pulls ndarray, argmin and their numeric stack (dozens of
+//! crates, a noticeably longer cold build for CI) and optimises a dense design matrix,
+//! while our data are sparse hashed features and the model is 33 small sparse vectors.
+//!
+//! For each category, training decides with an inner cross-validation how the model and
+//! the hand-written rules combine (rules only, model only, either, both) and the
+//! probability threshold, by document-level F1 on documents the fold model did not see.
+//! Only the `KEEP` strongest weights of each category are kept, so the committed model
+//! (`model/model.txt`) stays small and loads in milliseconds.
+
+use crate::analysis::Analysis;
+use crate::eval::{self, EvalError};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// The committed model, written by `entente train ../shared/corpus/cuad-train`.
+pub const BUILTIN_TEXT: &str = include_str!("../model/model.txt");
+
+static BUILTIN: LazyLock<Model> = LazyLock::new(|| {
+    // The committed file is checked by a unit test; should it ever fail to parse, the
+    // analysis falls back to its rules rather than refusing to run.
+    Model::parse(BUILTIN_TEXT).unwrap_or_else(|_| Model::rules_only())
+});
+
+const BITS: u32 = 18;
+const DIM: usize = 1 << BITS;
+const MASK: u32 = (1 << BITS) - 1;
+/// Weights kept per category after training.
+const KEEP: usize = 500;
+const EPOCHS: usize = 6;
+/// Positive sentences are rare (about one in a hundred per category): weigh them up.
+const POS_WEIGHT: f32 = 8.0;
+const SEED: u64 = 0x5eed_c0de_2026;
+const INNER_FOLDS: usize = 3;
+/// Gold spans shorter than this overlap with a sentence do not label it.
+const MIN_OVERLAP: usize = 12;
+
+/// How the model and the rules decide that a document has a category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The rules alone.
+    Rules,
+    /// The model alone (sentences at or above the threshold).
+    Model,
+    /// Either.
+    Union,
+    /// Both: the rules' finding stands only when the model agrees somewhere.
+    Both,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Rules => "rules",
+            Mode::Model => "model",
+            Mode::Union => "union",
+            Mode::Both => "both",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "rules" => Mode::Rules,
+            "model" => Mode::Model,
+            "union" => Mode::Union,
+            "both" => Mode::Both,
+            _ => return None,
+        })
+    }
+    fn decide(self, rule: bool, model: bool) -> bool {
+        match self {
+            Mode::Rules => rule,
+            Mode::Model => model,
+            Mode::Union => rule || model,
+            Mode::Both => rule && model,
+        }
+    }
+}
+
+/// One category's classifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryModel {
+    /// Taxonomy id.
+    pub id: &'static str,
+    /// How the model combines with the rules.
+    pub mode: Mode,
+    /// Sentence probability at which the model says "present".
+    pub threshold: f32,
+    bias: f32,
+    /// (feature, weight), sorted by feature.
+    weights: Vec<(u32, f32)>,
+}
+
+/// Calibration of one field: raw rule confidence → share of such values that were right.
+#[derive(Debug, Clone, PartialEq)]
+struct Calibration {
+    field: String,
+    raw: f32,
+    n: u32,
+    correct: u32,
+    confidence: f32,
+}
+
+/// A trained model: clause categories and confidence calibration.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Model {
+    categories: Vec<CategoryModel>,
+    calibration: Vec<Calibration>,
+    /// feature → range of `entries` (a dense table: one lookup per feature, no hashing), for
+    /// scoring a sentence in one pass; empty when no category has weights.
+    offsets: Vec<u32>,
+    /// (category index, weight), grouped by feature.
+    entries: Vec<(u8, f32)>,
+    /// One bit per feature with any weight: 32 KB that stay in the fastest cache, so the
+    /// many features a sentence has that no category weighs cost no trip to `offsets`.
+    present: Vec<u64>,
+}
+
+/// Why a model file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("model line {line}: {message}")]
+pub struct ModelError {
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn mix(x: u32, salt: u32) -> u32 {
+    let mut h = x ^ salt.wrapping_mul(0x9e37_79b9);
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x7feb_352d);
+    h ^= h >> 15;
+    h = h.wrapping_mul(0x846c_a68b);
+    h ^= h >> 16;
+    h & MASK
+}
+
+fn token_hash(t: &[u8]) -> u32 {
+    // Numbers are one token: "30 days" and "60 days" say the same thing.
+    if t.iter().any(u8::is_ascii_digit) {
+        return 0x2323;
+    }
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in t {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+fn tokens(s: &[u8]) -> impl Iterator<Item = &[u8]> {
+    s.split(|b| !b.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+}
+
+/// The hashed features of one (lowercased) sentence and its clause heading, sorted.
+pub(crate) fn features(sentence: &[u8], heading: &[u8], out: &mut Vec<u32>) {
+    out.clear();
+    let mut prev = 0x5151_u32;
+    for t in tokens(sentence) {
+        let h = token_hash(t);
+        out.push(mix(h, 1));
+        out.push(mix(prev.wrapping_mul(31).wrapping_add(h), 2));
+        prev = h;
+    }
+    for t in tokens(heading) {
+        out.push(mix(token_hash(t), 3));
+    }
+    out.sort_unstable();
+    out.dedup();
+}
+
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+fn scale(n: usize) -> f32 {
+    1.0 / (n.max(1) as f32).sqrt()
+}
+
+/// Weights are kept to four decimals, so a model written and read back is the same model.
+fn round4(x: f32) -> f32 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+impl Model {
+    /// The committed model.
+    pub fn builtin() -> &'static Model {
+        &BUILTIN
+    }
+
+    /// No learned parts: the rules decide, confidences stay as the rules give them.
+    pub fn rules_only() -> Model {
+        Model::default()
+    }
+
+    /// The category models.
+    pub fn categories(&self) -> &[CategoryModel] {
+        &self.categories
+    }
+
+    fn build_index(&mut self) {
+        self.offsets.clear();
+        self.entries.clear();
+        self.present.clear();
+        if self.categories.iter().all(|c| c.weights.is_empty()) {
+            return;
+        }
+        let mut count = vec![0u32; DIM + 1];
+        for c in &self.categories {
+            for &(f, _) in &c.weights {
+                count[f as usize + 1] += 1;
+            }
+        }
+        for i in 1..count.len() {
+            count[i] += count[i - 1];
+        }
+        let mut next = count.clone();
+        self.entries = vec![(0, 0.0); count[DIM] as usize];
+        for (ci, c) in self.categories.iter().enumerate() {
+            for &(f, w) in &c.weights {
+                let at = &mut next[f as usize];
+                self.entries[*at as usize] = (ci as u8, w);
+                *at += 1;
+            }
+        }
+        self.offsets = count;
+        self.present = vec![0u64; DIM / 64];
+        for c in &self.categories {
+            for &(f, _) in &c.weights {
+                self.present[f as usize / 64] |= 1 << (f % 64);
+            }
+        }
+    }
+
+    /// Whether any category consults the model.
+    pub(crate) fn classifies(&self) -> bool {
+        self.categories.iter().any(|c| c.mode != Mode::Rules)
+    }
+
+    /// Probability of each category for a sentence's features.
+    pub(crate) fn score(&self, feats: &[u32], out: &mut Vec<f32>) {
+        self.logits(feats, out);
+        for o in out.iter_mut() {
+            *o = sigmoid(*o);
+        }
+    }
+
+    /// The log-odds of each category for a sentence's features (what [`Model::score`] turns
+    /// into probabilities; comparing log-odds saves the exponentials on the hot path).
+    pub(crate) fn logits(&self, feats: &[u32], out: &mut Vec<f32>) {
+        out.clear();
+        out.resize(self.categories.len(), 0.0);
+        let sc = scale(feats.len());
+        for &f in feats {
+            if self
+                .present
+                .get(f as usize / 64)
+                .is_none_or(|w| w >> (f % 64) & 1 == 0)
+            {
+                continue;
+            }
+            let (Some(a), Some(z)) = (
+                self.offsets.get(f as usize),
+                self.offsets.get(f as usize + 1),
+            ) else {
+                continue;
+            };
+            for &(ci, w) in self.entries.get(*a as usize..*z as usize).unwrap_or(&[]) {
+                if let Some(o) = out.get_mut(ci as usize) {
+                    *o += w;
+                }
+            }
+        }
+        for (o, c) in out.iter_mut().zip(&self.categories) {
+            *o = c.bias + *o * sc;
+        }
+    }
+
+    /// The log-odds at which each category's threshold is met.
+    pub(crate) fn logit_thresholds(&self) -> Vec<f32> {
+        self.categories
+            .iter()
+            .map(|c| {
+                let t = c.threshold.clamp(1e-6, 1.0 - 1e-6);
+                (t / (1.0 - t)).ln()
+            })
+            .collect()
+    }
+
+    /// A probability from log-odds.
+    pub(crate) fn probability(z: f32) -> f32 {
+        sigmoid(z)
+    }
+
+    /// The calibrated confidence of a value of `field` that the rules gave `raw`.
+    pub fn calibrate(&self, field: &str, raw: f32) -> f32 {
+        let key = bin(raw);
+        self.calibration
+            .iter()
+            .find(|c| c.field == field && (c.raw - key).abs() < 1e-6)
+            .or_else(|| {
+                self.calibration
+                    .iter()
+                    .find(|c| c.field == field && c.raw < 0.0)
+            })
+            .map_or(raw, |c| c.confidence)
+    }
+
+    /// Whether this model calibrates confidences.
+    pub fn is_calibrated(&self) -> bool {
+        !self.calibration.is_empty()
+    }
+
+    /// The model as the text committed in `model/model.txt`.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        s.push_str("entente-model 1\n");
+        s.push_str(
+            "# Written by `entente train DIR` (see docs/analysis.md); do not edit by hand.\n",
+        );
+        s.push_str("# cat ID MODE THRESHOLD BIAS, then FEATURE WEIGHT lines; cal FIELD RAW N CORRECT CONFIDENCE\n");
+        for c in &self.categories {
+            let _ = writeln!(
+                s,
+                "cat {} {} {:.2} {:.4}",
+                c.id,
+                c.mode.as_str(),
+                c.threshold,
+                c.bias
+            );
+            for (f, w) in &c.weights {
+                let _ = writeln!(s, "{f} {w:.4}");
+            }
+        }
+        for c in &self.calibration {
+            let _ = writeln!(
+                s,
+                "cal {} {:.2} {} {} {:.3}",
+                c.field, c.raw, c.n, c.correct, c.confidence
+            );
+        }
+        s
+    }
+
+    /// Reads a model written by [`Model::to_text`].
+    pub fn parse(text: &str) -> Result<Model, ModelError> {
+        let ids = crate::classify::emitted_ids();
+        let mut m = Model::default();
+        let err = |line: usize, message: String| ModelError { line, message };
+        let mut lines = text.lines().enumerate();
+        match lines.next() {
+            Some((_, "entente-model 1")) => {}
+            _ => return Err(err(1, "expected the header `entente-model 1`".into())),
+        }
+        for (i, line) in lines {
+            let n = i + 1;
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let p: Vec<&str> = line.split_whitespace().collect();
+            let num = |k: usize| -> Result<f32, ModelError> {
+                p.get(k)
+                    .and_then(|x| x.parse::<f32>().ok())
+                    .ok_or_else(|| err(n, format!("field {} is not a number", k + 1)))
+            };
+            match p.first().copied() {
+                Some("cat") => {
+                    let id = p.get(1).copied().unwrap_or("");
+                    let Some(id) = ids.iter().find(|x| **x == id).copied() else {
+                        return Err(err(n, format!("unknown category `{id}`")));
+                    };
+                    let Some(mode) = p.get(2).and_then(|x| Mode::parse(x)) else {
+                        return Err(err(n, "mode must be rules, model, union or both".into()));
+                    };
+                    if m.categories.len() >= 250 {
+                        return Err(err(n, "too many categories".into()));
+                    }
+                    m.categories.push(CategoryModel {
+                        id,
+                        mode,
+                        threshold: num(3)?,
+                        bias: num(4)?,
+                        weights: Vec::new(),
+                    });
+                }
+                Some("cal") => {
+                    let field = p.get(1).copied().unwrap_or("").to_owned();
+                    let count = |k: usize| -> Result<u32, ModelError> {
+                        p.get(k)
+                            .and_then(|x| x.parse::<u32>().ok())
+                            .ok_or_else(|| err(n, format!("field {} is not a count", k + 1)))
+                    };
+                    m.calibration.push(Calibration {
+                        field,
+                        raw: num(2)?,
+                        n: count(3)?,
+                        correct: count(4)?,
+                        confidence: num(5)?,
+                    });
+                }
+                _ => {
+                    let Some(c) = m.categories.last_mut() else {
+                        return Err(err(n, "a weight before any `cat` line".into()));
+                    };
+                    let f = p
+                        .first()
+                        .and_then(|x| x.parse::<u32>().ok())
+                        .filter(|f| *f <= MASK)
+                        .ok_or_else(|| err(n, "feature must be a number below 2^18".into()))?;
+                    c.weights.push((f, num(1)?));
+                }
+            }
+        }
+        m.build_index();
+        Ok(m)
+    }
+}
+
+/// The calibration bin of a raw confidence (steps of 0.05).
+fn bin(raw: f32) -> f32 {
+    (raw * 20.0).round() / 20.0
+}
+
+// ---------- training ----------
+
+/// One sentence: its features and the categories whose gold spans it overlaps (bit mask).
+struct Sample {
+    feats: Vec<u32>,
+    labels: u64,
+}
+
+/// One labelled agreement, analysed once with the rules.
+pub(crate) struct Prepared {
+    samples: Vec<Sample>,
+    /// Categories the gold marks present / absent (unlabelled ones in neither).
+    gold_yes: u64,
+    gold_no: u64,
+    /// Categories the rules find.
+    rules: u64,
+    /// Field counts (clause categories excluded) from the scorer.
+    pub(crate) fields: eval::Scores,
+    /// (field, raw confidence, right?) of every value the rules gave.
+    pub(crate) values: Vec<(String, f32, bool)>,
+}
+
+/// Reads gold.jsonl of `dir` and prepares each agreement.
+pub(crate) fn prepare_corpus(dir: &Path) -> Result<(Vec<String>, Vec<Prepared>), EvalError> {
+    let golds = eval::read_gold(dir)?;
+    let cats = eval::categories_of(&golds);
+    let limits = crate::Limits::default();
+    let mut out = Vec::new();
+    for g in &golds {
+        let Some(tf) = g["text_file"].as_str() else {
+            continue;
+        };
+        let bytes = eval::read(&dir.join(tf))?;
+        let Ok(ing) = crate::ingest(&bytes, tf, &limits) else {
+            continue;
+        };
+        out.push(prepare(&ing.text, g, &cats));
+    }
+    Ok((cats, out))
+}
+
+fn prepare(text: &str, gold: &Value, cats: &[String]) -> Prepared {
+    let (a, sents) = Analysis::build(text, None, Model::rules_only_ref(), true);
+    // Gold spans are in characters; map them to bytes of this text.
+    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    let byte_of = |c: usize| starts.get(c).copied().unwrap_or(text.len());
+    let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+    let mut gold_yes = 0u64;
+    let mut gold_no = 0u64;
+    for (ci, cat) in cats.iter().enumerate() {
+        let g = &gold["clauses"][cat.as_str()];
+        match g["present"].as_bool() {
+            Some(true) => gold_yes |= 1 << ci,
+            Some(false) => gold_no |= 1 << ci,
+            None => {}
+        }
+        for sp in g["spans"].as_array().into_iter().flatten() {
+            for pc in sp["pieces"].as_array().into_iter().flatten() {
+                if let (Some(s), Some(e)) = (pc["start"].as_u64(), pc["end"].as_u64()) {
+                    spans.push((ci, byte_of(s as usize), byte_of(e as usize)));
+                }
+            }
+        }
+    }
+    let samples = sents
+        .into_iter()
+        .map(|(a0, z0, feats)| {
+            let mut labels = 0u64;
+            for &(ci, s, e) in &spans {
+                let ov = z0.min(e).saturating_sub(a0.max(s));
+                if ov >= MIN_OVERLAP.min(z0 - a0) {
+                    labels |= 1 << ci;
+                }
+            }
+            Sample { feats, labels }
+        })
+        .collect();
+    let present = a.categories_present();
+    let mut rules = 0u64;
+    for (ci, cat) in cats.iter().enumerate() {
+        if present.contains(&cat.as_str()) {
+            rules |= 1 << ci;
+        }
+    }
+    let mut fields = eval::Scores::new();
+    let mut values = Vec::new();
+    eval::score_doc(&a, gold, &[], &mut fields, &mut values);
+    Prepared {
+        samples,
+        gold_yes,
+        gold_no,
+        rules,
+        fields,
+        values,
+    }
+}
+
+impl Model {
+    fn rules_only_ref() -> &'static Model {
+        static EMPTY: LazyLock<Model> = LazyLock::new(Model::default);
+        &EMPTY
+    }
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*: enough for a reproducible shuffle.
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+/// Logistic regression, one vector per category, over the samples of `docs`.
+fn train_weights(cats: &[String], docs: &[&Prepared]) -> Vec<(f32, Vec<(u32, f32)>)> {
+    let nc = cats.len();
+    let samples: Vec<&Sample> = docs.iter().flat_map(|d| d.samples.iter()).collect();
+    let mut w = vec![0f32; DIM * nc];
+    let mut b = vec![0f32; nc];
+    let mut order: Vec<usize> = (0..samples.len()).collect();
+    let mut rng = Rng(SEED);
+    let mut z = vec![0f32; nc];
+    let mut g = vec![0f32; nc];
+    for epoch in 0..EPOCHS {
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let lr = 0.2 / (1.0 + epoch as f32);
+        for &k in &order {
+            let s = samples[k];
+            let sc = scale(s.feats.len());
+            z.copy_from_slice(&b);
+            for &f in &s.feats {
+                let row = &w[f as usize * nc..f as usize * nc + nc];
+                for (zi, wi) in z.iter_mut().zip(row) {
+                    *zi += wi * sc;
+                }
+            }
+            for c in 0..nc {
+                let (y, wt) = if s.labels >> c & 1 == 1 {
+                    (1.0, POS_WEIGHT)
+                } else {
+                    (0.0, 1.0)
+                };
+                g[c] = lr * wt * (sigmoid(z[c]) - y);
+                b[c] -= g[c];
+            }
+            for &f in &s.feats {
+                let row = &mut w[f as usize * nc..f as usize * nc + nc];
+                for (wi, gi) in row.iter_mut().zip(&g) {
+                    *wi -= gi * sc;
+                }
+            }
+        }
+    }
+    (0..nc)
+        .map(|c| {
+            let mut ws: Vec<(u32, f32)> = (0..DIM)
+                .map(|f| (f as u32, w[f * nc + c]))
+                .filter(|x| x.1 != 0.0)
+                .collect();
+            ws.sort_by(|x, y| y.1.abs().total_cmp(&x.1.abs()).then(x.0.cmp(&y.0)));
+            ws.truncate(KEEP);
+            ws.sort_by_key(|x| x.0);
+            let ws = ws
+                .into_iter()
+                .map(|(f, x)| (f, round4(x)))
+                .filter(|x| x.1 != 0.0)
+                .collect();
+            (round4(b[c]), ws)
+        })
+        .collect()
+}
+
+fn model_from(cats: &[String], weights: Vec<(f32, Vec<(u32, f32)>)>) -> Model {
+    let ids = crate::classify::emitted_ids();
+    let mut m = Model::default();
+    for (cat, (bias, ws)) in cats.iter().zip(weights) {
+        let Some(id) = ids.iter().find(|x| **x == cat.as_str()).copied() else {
+            continue;
+        };
+        m.categories.push(CategoryModel {
+            id,
+            mode: Mode::Model,
+            threshold: 0.5,
+            bias,
+            weights: ws,
+        });
+    }
+    m.build_index();
+    m
+}
+
+/// The highest sentence probability of each category in a document.
+fn doc_max(m: &Model, d: &Prepared) -> Vec<f32> {
+    let mut best = vec![0f32; m.categories.len()];
+    let mut p = Vec::new();
+    for s in &d.samples {
+        m.score(&s.feats, &mut p);
+        for (b, x) in best.iter_mut().zip(&p) {
+            *b = b.max(*x);
+        }
+    }
+    best
+}
+
+const THRESHOLDS: [f32; 18] = [
+    0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85,
+    0.9,
+];
+
+fn f1(tp: u32, fp: u32, fn_: u32) -> f64 {
+    if tp == 0 {
+        return if fp == 0 && fn_ == 0 { 1.0 } else { 0.0 };
+    }
+    2.0 * f64::from(tp) / f64::from(2 * tp + fp + fn_)
+}
+
+/// Learns a model from prepared agreements.
+pub(crate) fn fit(cats: &[String], docs: &[&Prepared]) -> Model {
+    // Out-of-fold document scores decide each category's mode and threshold.
+    let mut oof: Vec<Vec<f32>> = vec![Vec::new(); docs.len()];
+    for fold in 0..INNER_FOLDS {
+        let train: Vec<&Prepared> = docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % INNER_FOLDS != fold)
+            .map(|(_, d)| *d)
+            .collect();
+        let m = model_from(cats, train_weights(cats, &train));
+        for (i, d) in docs.iter().enumerate() {
+            if i % INNER_FOLDS == fold {
+                oof[i] = doc_max(&m, d);
+            }
+        }
+    }
+    let mut m = model_from(cats, train_weights(cats, docs));
+    for (ci, c) in m.categories.iter_mut().enumerate() {
+        let Some(k) = cats.iter().position(|x| x == c.id) else {
+            continue;
+        };
+        let count = |mode: Mode, t: f32| {
+            let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+            for (d, p) in docs.iter().zip(&oof) {
+                let yes = d.gold_yes >> k & 1 == 1;
+                let no = d.gold_no >> k & 1 == 1;
+                let pred = mode.decide(d.rules >> k & 1 == 1, p.get(ci).is_some_and(|x| *x >= t));
+                match (pred, yes, no) {
+                    (true, true, _) => tp += 1,
+                    (true, _, true) => fp += 1,
+                    (false, true, _) => fn_ += 1,
+                    _ => {}
+                }
+            }
+            f1(tp, fp, fn_)
+        };
+        let mut best = (count(Mode::Rules, 0.5), Mode::Rules, 0.5);
+        // The model alone never replaces the rules: on agreements unlike the training set
+        // (the project's own cooperation agreements) that lost more than it gained.
+        for mode in [Mode::Union, Mode::Both] {
+            for t in THRESHOLDS {
+                let s = count(mode, t);
+                // A learned combination must beat the rules clearly to replace them.
+                let margin = if best.1 == Mode::Rules { 0.01 } else { 0.0 };
+                if s > best.0 + margin {
+                    best = (s, mode, t);
+                }
+            }
+        }
+        c.mode = best.1;
+        c.threshold = best.2;
+    }
+    m.calibration = calibrate(docs);
+    m
+}
+
+/// Lower bound of a Wilson interval (z = 1.64): a bin's confidence is what its share of
+/// right values is at least, at 95 % one-sided, so small bins do not look surer than they are.
+fn wilson_low(correct: u32, n: u32) -> f32 {
+    if n == 0 {
+        return 0.0;
+    }
+    let z = 1.64f64;
+    let n = f64::from(n);
+    let p = f64::from(correct) / n;
+    let c = p + z * z / (2.0 * n);
+    let r = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    ((c - r) / (1.0 + z * z / n)) as f32
+}
+
+fn calibrate(docs: &[&Prepared]) -> Vec<Calibration> {
+    let mut bins: BTreeMap<(String, i32), (u32, u32)> = BTreeMap::new();
+    for d in docs {
+        for (f, raw, ok) in &d.values {
+            for key in [
+                (f.clone(), (bin(*raw) * 100.0).round() as i32),
+                (f.clone(), -100),
+            ] {
+                let e = bins.entry(key).or_default();
+                e.0 += 1;
+                e.1 += u32::from(*ok);
+            }
+        }
+    }
+    bins.into_iter()
+        .map(|((field, raw), (n, correct))| Calibration {
+            field,
+            raw: raw as f32 / 100.0,
+            n,
+            correct,
+            confidence: (wilson_low(correct, n) * 1000.0).round() / 1000.0,
+        })
+        .collect()
+}
+
+/// Trains a model on the labelled corpus in `dir` (which holds gold.jsonl).
+pub fn train(dir: &Path) -> Result<Model, EvalError> {
+    let (cats, docs) = prepare_corpus(dir)?;
+    let refs: Vec<&Prepared> = docs.iter().collect();
+    Ok(fit(&cats, &refs))
+}
+
+/// Document-level category presence under a model (bit mask), from the rules' findings
+/// and the sentence probabilities, exactly as [`crate::analyze_text_with`] decides it.
+pub(crate) fn doc_categories(m: &Model, cats: &[String], d: &Prepared) -> u64 {
+    let best = doc_max(m, d);
+    let mut out = d.rules;
+    for (ci, c) in m.categories.iter().enumerate() {
+        let Some(k) = cats.iter().position(|x| x == c.id) else {
+            continue;
+        };
+        let rule = d.rules >> k & 1 == 1;
+        let model = best.get(ci).is_some_and(|x| *x >= c.threshold);
+        if c.mode.decide(rule, model) {
+            out |= 1 << k;
+        } else {
+            out &= !(1 << k);
+        }
+    }
+    out
+}
+
+/// Gold presence of category `k`: Some(true/false), None when unlabelled.
+pub(crate) fn gold_of(d: &Prepared, k: usize) -> Option<bool> {
+    if d.gold_yes >> k & 1 == 1 {
+        Some(true)
+    } else if d.gold_no >> k & 1 == 1 {
+        Some(false)
+    } else {
+        None
+    }
+}

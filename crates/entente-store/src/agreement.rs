@@ -679,7 +679,7 @@ pub(crate) async fn upsert_term(
 ) -> Result<()> {
     sqlx::query(
         "insert into term (agreement_id, organisation_id, field, value, source, confidence, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $7) \
+         values ($1, $2, $3, $4, $5, cast($6 as double precision), $7, $7) \
          on conflict (agreement_id, field) do update set value = excluded.value, source = excluded.source, \
          confidence = excluded.confidence, updated_at = excluded.updated_at",
     )
@@ -688,9 +688,12 @@ pub(crate) async fn upsert_term(
     .bind(field.as_str())
     .bind(to_json(&s.value))
     .bind(to_json(&s.source))
-    // Only an extracted value has a confidence; a person's value is never to review.
+    // Only an extracted value has a confidence; a person's value is never to review. Sent as
+    // text and cast in SQL: through the Any driver a null float is typed as another type, and
+    // PostgreSQL then refused a number bound later to the same prepared statement ("incorrect
+    // binary data format").
     .bind(match &s.source {
-        Source::Extracted { confidence, .. } => Some(f64::from(*confidence)),
+        Source::Extracted { confidence, .. } => Some(f64::from(*confidence).to_string()),
         Source::User { .. } => None,
     })
     .bind(now)

@@ -463,7 +463,14 @@ impl Store {
                 calendar_basis: Some(choice.basis.clone()),
                 ..KeyDateOptions::new(today, &choice.calendar)
             };
-            let sched = compute(t, cl, &obs, &opts, from, opts.until);
+            // Occurrences since tracking began (the effective date when it has no start) stay
+            // in the table, so an overdue view lists every overdue one, however old; earlier
+            // ones are history, kept for the last year only.
+            let since = head
+                .tracked_from
+                .or(t.date(TermField::EffectiveDate))
+                .map_or(from, |d| d.min(from));
+            let sched = compute(t, cl, &obs, &opts, since, opts.until);
             for kd in &sched.key_dates {
                 rows.push((
                     *id,
@@ -1512,6 +1519,7 @@ struct Head {
     status: AgreementStatus,
     owner: Option<String>,
     stamp: String,
+    tracked_from: Option<Date>,
 }
 
 async fn load_heads(
@@ -1522,7 +1530,7 @@ async fn load_heads(
     let sql = format!(
         // By primary key only (the tenant index would scan the whole portfolio); the tenant is
         // checked on each row.
-        "select a.organisation_id, a.agreement_id, a.status, a.owner, ({STAMP_SQL}) as stamp from agreement a where a.agreement_id in ({})",
+        "select a.organisation_id, a.agreement_id, a.status, a.owner, a.tracked_from, ({STAMP_SQL}) as stamp from agreement a where a.agreement_id in ({})",
         placeholders(1, ids.len())
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -1541,6 +1549,7 @@ async fn load_heads(
                     .map_err(|e| StoreError::Corrupt(e.message))?,
                 owner: r.try_get("owner")?,
                 stamp: r.try_get("stamp")?,
+                tracked_from: crate::row::opt_date(r.try_get("tracked_from")?)?,
             },
         );
     }

@@ -671,15 +671,9 @@ mod tests {
         let c = AgreementChange::from_text_with_calendar(None, None, None, None, None, Some(""))
             .unwrap();
         assert_eq!(c.calendar, Some(None));
-        let e = AgreementChange::from_text_with_calendar(
-            None,
-            None,
-            None,
-            None,
-            None,
-            Some("narnia"),
-        )
-        .unwrap_err();
+        let e =
+            AgreementChange::from_text_with_calendar(None, None, None, None, None, Some("narnia"))
+                .unwrap_err();
         assert_eq!(e.0[0].field, "calendar");
         assert!(e.0[0].message.contains("gb-eng"), "{}", e.0[0].message);
     }

@@ -141,7 +141,12 @@ async fn story(store: &Store) {
         .await
         .unwrap();
     assert_eq!(
-        store.get_agreement(&me, id).await.unwrap().calendar.as_deref(),
+        store
+            .get_agreement(&me, id)
+            .await
+            .unwrap()
+            .calendar
+            .as_deref(),
         Some("us")
     );
     let (date, basis, row) = notice(store, &me, id).await;
@@ -151,7 +156,11 @@ async fn story(store: &Store) {
     let events = store.list_audit(&me, Some(id)).await.unwrap();
     let last = events.last().unwrap();
     assert_eq!(last.action, "agreement.update");
-    assert!(last.details.contains("\"calendar\":\"us\""), "{}", last.details);
+    assert!(
+        last.details.contains("\"calendar\":\"us\""),
+        "{}",
+        last.details
+    );
 
     // An unknown code is refused by name, before anything is written.
     let bad =
@@ -160,12 +169,20 @@ async fn story(store: &Store) {
     assert_eq!(bad.0[0].field, "calendar");
     assert!(bad.0[0].message.contains("narnia"), "{}", bad.0[0].message);
     assert_eq!(
-        store.get_agreement(&me, id).await.unwrap().calendar.as_deref(),
+        store
+            .get_agreement(&me, id)
+            .await
+            .unwrap()
+            .calendar
+            .as_deref(),
         Some("us")
     );
 
     // Cleared: the governing law decides again.
-    store.update_agreement(&me, id, &calendar("")).await.unwrap();
+    store
+        .update_agreement(&me, id, &calendar(""))
+        .await
+        .unwrap();
     assert_eq!(store.get_agreement(&me, id).await.unwrap().calendar, None);
     let (date, basis, row) = notice(store, &me, id).await;
     assert_eq!((date, row), (d("2028-12-22"), d("2028-12-22")));

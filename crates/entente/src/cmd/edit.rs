@@ -37,9 +37,11 @@ pub(crate) struct Args {
 impl Args {
     pub(crate) async fn run(self, ctx: Ctx) -> anyhow::Result<Outcome> {
         // `--tags ""` gives one empty item: no tags at all.
-        let tags = self
-            .tags
-            .map(|t| t.into_iter().filter(|s| !s.trim().is_empty()).collect::<Vec<_>>());
+        let tags = self.tags.map(|t| {
+            t.into_iter()
+                .filter(|s| !s.trim().is_empty())
+                .collect::<Vec<_>>()
+        });
         // Parse before any I/O, so a typo is reported without touching the database.
         let change = AgreementChange::from_text_with_calendar(
             self.title.as_deref(),
@@ -50,11 +52,10 @@ impl Args {
             self.calendar.as_deref(),
         )
         .map_err(|e| {
-            let lines: Vec<String> = e
-                .0
-                .iter()
-                .map(|v| format!("--{}: {}", v.field.replace('_', "-"), v.message))
-                .collect();
+            let lines: Vec<String> =
+                e.0.iter()
+                    .map(|v| format!("--{}: {}", v.field.replace('_', "-"), v.message))
+                    .collect();
             anyhow::anyhow!("{}", lines.join("; "))
         })?;
         if change == AgreementChange::default() {
@@ -78,7 +79,9 @@ impl Args {
                 a.title,
                 a.kind,
                 a.owner.as_deref().unwrap_or("—"),
-                a.calendar.as_deref().unwrap_or("chosen from parties and law")
+                a.calendar
+                    .as_deref()
+                    .unwrap_or("chosen from parties and law")
             );
         }
         Ok(Outcome::Ok)

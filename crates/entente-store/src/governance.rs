@@ -196,7 +196,7 @@ async fn gate_facts(
             let terms = load_terms(&mut **tx, org, id).await?;
             let org_id = parse_id(org)?;
             let settings = crate::schedule::settings_in(&mut **tx, org_id).await?;
-            let cal = crate::schedule::calendar_in(&mut **tx, org, id, None, &settings)
+            let cal = crate::schedule::calendar_in(tx, org, id, None, &settings)
                 .await?
                 .calendar;
             f.natural_end = current_term_end(&terms, today, &cal)
@@ -1479,7 +1479,7 @@ impl Store {
         let settings = self.alert_settings(actor.org).await?;
         // The notice goes to the other parties: their calendar counts its business days.
         let cal = crate::schedule::calendar_in(
-            &mut *tx,
+            &mut tx,
             &org,
             id,
             Some(party.legal_name.as_str()),

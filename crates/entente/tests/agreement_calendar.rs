@@ -1,7 +1,8 @@
 //! `entente edit ID --calendar CODE` on the Kestrel–Orbis services agreement (English law,
 //! 30 days' notice before the term ends on 25 January): `entente dates` moves the notice
 //! deadlines off Christmas and Boxing Day (2028-12-22, 2029-12-24); with `us` set on the
-//! agreement, Boxing Day is a business day there. Dates are asked for on a named day.
+//! agreement, Boxing Day is a business day there. Dates are asked for on a named day. Also
+//! `entente search` over the same agreement: a total, and `--offset` paging through it.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -97,4 +98,37 @@ fn a_calendar_set_with_entente_edit_moves_the_boxing_day_deadlines() {
         notice_days(dir.path(), &id).0[..2],
         ["2028-12-22", "2029-12-24"]
     );
+}
+
+#[test]
+fn entente_search_pages_through_hits_with_a_total() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&entente(dir.path(), &["import", KESTREL, "--json"]));
+    let first: serde_json::Value = serde_json::from_str(&ok(&entente(
+        dir.path(),
+        &["search", "services", "--limit", "1", "--json"],
+    )))
+    .unwrap();
+    let total = first["total"].as_u64().unwrap();
+    assert!(total >= 2, "{first}");
+    assert_eq!(first["hits"].as_array().unwrap().len(), 1);
+    let text = ok(&entente(
+        dir.path(),
+        &["search", "services", "--limit", "1"],
+    ));
+    assert!(text.contains(&format!("hits 1–1 of {total}")), "{text}");
+    assert!(text.contains("more: --offset 1"), "{text}");
+    let past: serde_json::Value = serde_json::from_str(&ok(&entente(
+        dir.path(),
+        &[
+            "search",
+            "services",
+            "--offset",
+            &total.to_string(),
+            "--json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(past["hits"].as_array().unwrap().len(), 0);
+    assert_eq!(past["total"].as_u64(), Some(total));
 }

@@ -21,6 +21,7 @@ mod import;
 mod list;
 mod obligations;
 mod review;
+mod search;
 mod serve;
 mod show;
 mod sign;
@@ -74,6 +75,8 @@ enum Cmd {
     List(list::Args),
     /// Show one agreement: parties, terms with their sources, obligations, versions.
     Show(show::Args),
+    /// Full-text search over the clauses of each agreement's current text, with a total.
+    Search(search::Args),
     /// Change an agreement's title, kind, owner, tags, tracking start or business-day calendar.
     Edit(edit::Args),
     /// Load the demo portfolio (two dozen cooperation agreements) into the organisation.
@@ -132,6 +135,7 @@ impl Cli {
             Cmd::List(a) => a.run(ctx).await,
             Cmd::Show(a) => a.run(ctx).await,
             Cmd::Edit(a) => a.run(ctx).await,
+            Cmd::Search(a) => a.run(ctx).await,
             Cmd::Demo(a) => a.run(ctx).await,
             Cmd::Analyze(a) => a.run(),
             Cmd::Check(a) => a.run(ctx).await,

@@ -403,6 +403,10 @@ pub struct AgreementChange {
     /// New tracking start (checked against the tenant's day when applied); `Some(None)`
     /// tracks every occurrence from the effective date on.
     pub tracked_from: Option<Option<Date>>,
+    /// A business-day calendar set on the agreement (a built-in code, see
+    /// [`crate::calendar::BusinessCalendar::builtin_code`]); `Some(None)` clears it, so the
+    /// calendar is chosen from the parties' jurisdiction, the governing law or the tenant's.
+    pub calendar: Option<Option<String>>,
 }
 
 impl AgreementChange {
@@ -414,6 +418,19 @@ impl AgreementChange {
         owner: Option<&str>,
         tags: Option<&[String]>,
         tracked_from: Option<&str>,
+    ) -> Result<Self, ValidationErrors> {
+        Self::from_text_with_calendar(title, kind, owner, tags, tracked_from, None)
+    }
+
+    /// [`Self::from_text`] with a calendar code as well: an empty one clears the calendar set
+    /// on the agreement; an unknown one is refused under `calendar`, with a few valid codes.
+    pub fn from_text_with_calendar(
+        title: Option<&str>,
+        kind: Option<&str>,
+        owner: Option<&str>,
+        tags: Option<&[String]>,
+        tracked_from: Option<&str>,
+        calendar: Option<&str>,
     ) -> Result<Self, ValidationErrors> {
         if let Some(t) = tags {
             crate::error::check_len("tags", t.len(), MAX_TAGS)?;
@@ -429,6 +446,11 @@ impl AgreementChange {
         let tracked_from = match tracked_from.map(str::trim) {
             Some("") => Some(None),
             Some(t) => c.take("tracked_from", Date::parse(t)).map(Some),
+            None => None,
+        };
+        let calendar = match calendar.map(str::trim) {
+            Some("") => Some(None),
+            Some(code) => c.take("calendar", parse_calendar_code(code)).map(Some),
             None => None,
         };
         let tags = tags.map(|list| {
@@ -448,8 +470,33 @@ impl AgreementChange {
             owner,
             tags,
             tracked_from,
+            calendar,
         })
     }
+}
+
+/// A calendar code a person set on an agreement, as its canonical built-in code
+/// (`england-and-wales` → `gb-eng`). An unknown code is refused with a few valid ones.
+pub fn parse_calendar_code(code: &str) -> Result<String, ValidationError> {
+    let code = code.trim();
+    crate::calendar::BusinessCalendar::builtin_code(code)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            let ids = crate::calendar::BusinessCalendar::builtin_ids();
+            let some: Vec<&str> = ["gb-eng", "us", "de", "nl", "fr"]
+                .into_iter()
+                .filter(|c| ids.contains(c))
+                .collect();
+            // No field of its own: the caller names it (`calendar`).
+            ValidationError::new(
+                "",
+                format!(
+                    "{code:?} is not a built-in calendar code (e.g. {}; {} in all)",
+                    some.join(", "),
+                    ids.len()
+                ),
+            )
+        })
 }
 
 /// Checks a tracking start given by a person: any valid date up to `today` (a day before the
@@ -617,6 +664,21 @@ mod tests {
     }
 
     #[test]
+    fn calendar_codes_are_built_in_ones_and_empty_clears() {
+        let c = AgreementChange::from_text_with_calendar(None, None, None, None, None, Some("US"))
+            .unwrap();
+        assert_eq!(c.calendar, Some(Some("us".to_owned())));
+        let c = AgreementChange::from_text_with_calendar(None, None, None, None, None, Some(""))
+            .unwrap();
+        assert_eq!(c.calendar, Some(None));
+        let e =
+            AgreementChange::from_text_with_calendar(None, None, None, None, None, Some("narnia"))
+                .unwrap_err();
+        assert_eq!(e.0[0].field, "calendar");
+        assert!(e.0[0].message.contains("gb-eng"), "{}", e.0[0].message);
+    }
+
+    #[test]
     fn tracking_can_begin_any_day_up_to_today() {
         let today = Date::parse("2026-06-01").unwrap();
         for ok in ["1990-01-01", "2026-05-31", "2026-06-01"] {
@@ -726,6 +788,10 @@ pub struct Agreement {
     /// The day tracking began: occurrences due earlier are history (neither overdue nor
     /// alerted) unless someone recorded them. `null`: tracked from the effective date on.
     pub tracked_from: Option<Date>,
+    /// The business-day calendar a person set on the agreement (a built-in code such as
+    /// `gb-eng`); it wins over the parties' jurisdiction, the governing law and the tenant's
+    /// default. `null`: none set.
+    pub calendar: Option<String>,
     /// Created.
     pub created_at: crate::Timestamp,
     /// Last changed.

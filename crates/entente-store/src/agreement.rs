@@ -55,7 +55,7 @@ impl Store {
         let org = actor.org.to_string();
         let (vis, vis_binds) = actor.visible(3);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select title, kind, status, owner, tracked_from, created_at, updated_at, \
+            "select title, kind, status, owner, tracked_from, calendar, created_at, updated_at, \
              (select count(*) from document_version v where v.agreement_id = a.agreement_id) as versions \
              from agreement a where organisation_id = $1 and agreement_id = $2 and {vis}"
         )))
@@ -85,6 +85,7 @@ impl Store {
             terms,
             versions: versions as u32,
             tracked_from: opt_date(r.try_get("tracked_from")?)?,
+            calendar: r.try_get("calendar")?,
             created_at: ts(&r.try_get::<String, _>("created_at")?)?,
             updated_at: ts(&r.try_get::<String, _>("updated_at")?)?,
         })
@@ -287,7 +288,7 @@ impl Store {
         Ok((out, total as u64))
     }
 
-    /// Updates title, kind, owner or tags.
+    /// Updates title, kind, owner, tags, tracking start or the calendar set on the agreement.
     pub async fn update_agreement(
         &self,
         actor: &Actor,
@@ -300,6 +301,7 @@ impl Store {
             owner,
             tags,
             tracked_from,
+            calendar,
         } = change.clone();
         if let Some(Some(t)) = tracked_from {
             let today = self.today(actor).await?;
@@ -349,6 +351,18 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some(c) = &calendar {
+            // `touch` below changes the agreement's stamp, so its deadlines are recomputed
+            // with the new calendar on the next refresh.
+            sqlx::query(
+                "update agreement set calendar = $1 where agreement_id = $2 and organisation_id = $3",
+            )
+            .bind(c.clone())
+            .bind(id.to_string())
+            .bind(&org)
+            .execute(&mut *tx)
+            .await?;
+        }
         if let Some(tags) = &tags {
             sqlx::query("delete from agreement_tag where agreement_id = $1")
                 .bind(id.to_string())
@@ -370,6 +384,7 @@ impl Store {
                 "owner": owner,
                 "tags": tags.as_ref().map(|t| t.iter().map(Tag::as_str).collect::<Vec<_>>()),
                 "tracked_from": tracked_from,
+                "calendar": calendar,
             }),
         )
         .await?;

@@ -277,8 +277,10 @@ impl Store {
                 });
             }
         }
-        let cal = self.alert_settings(actor.org).await?.business_calendar();
-        let opts = KeyDateOptions::new(on, &cal);
+        let settings = self.alert_settings(actor.org).await?;
+        let choice = self.calendar_of(actor.org, id, &settings).await?;
+        let mut opts = KeyDateOptions::new(on, &choice.calendar);
+        opts.calendar_basis = Some(choice.basis);
         let index: Vec<_> = clauses.iter().map(|c| c.clause.clone()).collect();
         let key_dates = compute(&consolidated.terms, &ClauseIndex::new(&index), &opts);
         let notice_deadline = key_dates

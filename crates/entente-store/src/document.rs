@@ -53,6 +53,9 @@ pub struct ClauseHit {
     pub number: Option<String>,
     /// Heading.
     pub heading: Option<String>,
+    /// The version the clause is in: one of the agreement's current text (its latest
+    /// version that is not an amendment letter, or a letter recorded since).
+    pub version_number: u32,
     /// Matching excerpt with hits in [brackets].
     pub snippet: String,
 }
@@ -272,13 +275,16 @@ impl Store {
             .collect())
     }
 
-    /// Full-text search over clause text in the tenant (words are ANDed; stemming applies).
+    /// Full-text search over the clauses of each agreement's current text in the tenant
+    /// (its latest version that is not an amendment letter, and the letters recorded since;
+    /// older versions are left out, so a clause kept across versions is found once). Words
+    /// are ANDed; stemming applies. Returns the page of hits, best first, and their total.
     pub async fn search_clauses(
         &self,
         actor: &Actor,
         query: &str,
-        limit: u32,
-    ) -> Result<Vec<ClauseHit>> {
+        page: crate::Page,
+    ) -> Result<(Vec<ClauseHit>, u64)> {
         let words: Vec<String> = query
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -292,26 +298,40 @@ impl Store {
             )
             .into());
         }
-        let limit = i64::from(limit.clamp(1, 200));
-        let (vis, vis_binds) = actor.visible(4);
-        let sql = match self.backend {
-            Backend::Sqlite => format!(
-                "select c.clause_id, c.agreement_id, a.title, c.number, c.heading, \
-                 snippet(clause_fts, 3, '[', ']', '…', 16) as snippet \
-                 from clause_fts f join clause c on c.clause_id = f.clause_id \
+        let limit = i64::from(page.limit.clamp(1, 200));
+        let offset = i64::from(page.offset);
+        let (vis, vis_binds) = actor.visible(5);
+        // The current text: versions from the latest that is not an amendment letter on.
+        let current = "v.number >= (select max(v2.number) from document_version v2 \
+             where v2.agreement_id = c.agreement_id and not exists (select 1 from amendment m \
+             where m.version_id = v2.version_id and m.kind = 'letter'))";
+        let (from, rank, snippet) = match self.backend {
+            Backend::Sqlite => (
+                "clause_fts f join clause c on c.clause_id = f.clause_id \
                  join agreement a on a.agreement_id = c.agreement_id \
-                 where clause_fts match $1 and f.organisation_id = $2 and {vis} \
-                 order by bm25(clause_fts) limit $3"
+                 join document_version v on v.version_id = c.version_id \
+                 where clause_fts match $1 and f.organisation_id = $2",
+                "bm25(clause_fts)",
+                "snippet(clause_fts, 3, '[', ']', '…', 16)",
             ),
-            Backend::Postgres => format!(
-                "select c.clause_id, c.agreement_id, a.title, c.number, c.heading, \
-                 ts_headline('english', c.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8') as snippet \
-                 from clause c join agreement a on a.agreement_id = c.agreement_id, \
+            Backend::Postgres => (
+                "clause c join agreement a on a.agreement_id = c.agreement_id \
+                 join document_version v on v.version_id = c.version_id, \
                  plainto_tsquery('english', $1) q \
-                 where c.search @@ q and c.organisation_id = $2 and {vis} \
-                 order by ts_rank(c.search, q) desc limit $3"
+                 where c.search @@ q and c.organisation_id = $2",
+                "ts_rank(c.search, q) desc",
+                "ts_headline('english', c.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8')",
             ),
         };
+        let filter = format!("from {from} and {current} and {vis}");
+        let sql = format!(
+            "select c.clause_id, c.agreement_id, a.title, c.number, c.heading, v.number as version_number, \
+             {snippet} as snippet {filter} \
+             order by {rank}, c.agreement_id, c.ordinal limit $3 offset $4"
+        );
+        // Same placeholders in the count ($3 and $4 compare to themselves, so both engines
+        // see every bound value used).
+        let count_sql = format!("select count(*) {filter} and $3 = $3 and $4 = $4");
         let text_query = match self.backend {
             // Quoting each word keeps user input out of FTS5's query syntax.
             Backend::Sqlite => words
@@ -322,25 +342,37 @@ impl Store {
             Backend::Postgres => words.join(" "),
         };
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(text_query.clone())
+            .bind(actor.org.to_string())
+            .bind(limit)
+            .bind(offset);
+        let mut cq = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql))
             .bind(text_query)
             .bind(actor.org.to_string())
-            .bind(limit);
+            .bind(limit)
+            .bind(offset);
         for b in vis_binds {
-            q = q.bind(b);
+            q = q.bind(b.clone());
+            cq = cq.bind(b);
         }
+        let total = cq.fetch_one(&self.pool).await?;
         let rows = q.fetch_all(&self.pool).await?;
-        rows.iter()
+        let hits = rows
+            .iter()
             .map(|r| {
+                let version: i64 = r.try_get("version_number")?;
                 Ok(ClauseHit {
                     clause_id: parse_id(&r.try_get::<String, _>("clause_id")?)?,
                     agreement_id: parse_id(&r.try_get::<String, _>("agreement_id")?)?,
                     title: r.try_get("title")?,
                     number: r.try_get("number")?,
                     heading: r.try_get("heading")?,
+                    version_number: version as u32,
                     snippet: r.try_get("snippet")?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((hits, total as u64))
     }
 }
 

@@ -195,9 +195,10 @@ async fn gate_facts(
                 .map(|t| t.plan.effective_date);
             let terms = load_terms(&mut **tx, org, id).await?;
             let org_id = parse_id(org)?;
-            let cal = crate::schedule::settings_in(&mut **tx, org_id)
+            let settings = crate::schedule::settings_in(&mut **tx, org_id).await?;
+            let cal = crate::schedule::calendar_in(tx, org, id, None, &settings)
                 .await?
-                .business_calendar();
+                .calendar;
             f.natural_end = current_term_end(&terms, today, &cal)
                 .filter(|e| !e.renews)
                 .map(|e| e.date);
@@ -253,9 +254,10 @@ async fn open_duties(
     today: Date,
 ) -> Result<Vec<DutyAfterEnd>> {
     let terms = load_terms(&mut *conn, org, id).await?;
-    let cal = crate::schedule::settings_in(&mut *conn, parse_id(org)?)
+    let settings = crate::schedule::settings_in(&mut *conn, parse_id(org)?).await?;
+    let cal = crate::schedule::calendar_in(&mut *conn, org, id, None, &settings)
         .await?
-        .business_calendar();
+        .calendar;
     let endings = crate::schedule::load_endings(&mut *conn, org, &[id]).await?;
     let obligations = crate::schedule::load_obligations(&mut *conn, org, &[id]).await?;
     let records = crate::schedule::load_records(&mut *conn, org, &obligations).await?;
@@ -1474,7 +1476,17 @@ impl Store {
             StoreError::from(notice.unknown_party(&names))
         })?;
         let terms = load_terms(&mut *tx, &org, id).await?;
-        let cal = self.alert_settings(actor.org).await?.business_calendar();
+        let settings = self.alert_settings(actor.org).await?;
+        // The notice goes to the other parties: their calendar counts its business days.
+        let cal = crate::schedule::calendar_in(
+            &mut tx,
+            &org,
+            id,
+            Some(party.legal_name.as_str()),
+            &settings,
+        )
+        .await?
+        .calendar;
         let plan = termination_date(&terms, notice.kind, given_on, requested, &cal)?;
         let tid = TerminationId::new();
         let now = self.now_text();

@@ -27,6 +27,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (16, "org_revision", include_str!("../migrations/sqlite/0016_org_revision.sql")),
     (18, "review", include_str!("../migrations/sqlite/0018_review.sql")),
     (19, "own_entities", include_str!("../migrations/sqlite/0019_own_entities.sql")),
+    (20, "agreement_calendar", include_str!("../migrations/sqlite/0020_agreement_calendar.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -48,6 +49,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (16, "org_revision", include_str!("../migrations/postgres/0016_org_revision.sql")),
     (18, "review", include_str!("../migrations/postgres/0018_review.sql")),
     (19, "own_entities", include_str!("../migrations/postgres/0019_own_entities.sql")),
+    (20, "agreement_calendar", include_str!("../migrations/postgres/0020_agreement_calendar.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -438,8 +438,28 @@ impl Store {
         for part in rows.chunks(500) {
             records.extend(load_records(&self.pool, &org, part).await?);
         }
-        let cal = self.alert_settings(actor.org).await?.business_calendar();
+        // Each agreement's own calendar: the one set on it, else its parties' or governing
+        // law's, else the tenant's.
+        let tenant_cal = self.alert_settings(actor.org).await?.business_calendar();
+        let set = crate::schedule::load_set_calendars(&self.pool, &org, &ids).await?;
+        let mut places = std::collections::HashMap::new();
+        for part in ids.chunks(500) {
+            places.extend(crate::schedule::load_party_places(&self.pool, &org, part).await?);
+        }
         let empty = entente_domain::terms::Terms::default();
+        let cals: std::collections::HashMap<AgreementId, _> = ids
+            .iter()
+            .map(|id| {
+                let choice = crate::schedule::choose_for(
+                    set.get(id).map(String::as_str),
+                    places.get(id).map_or(&[][..], Vec::as_slice),
+                    terms.get(id).unwrap_or(&empty),
+                    endings.get(id),
+                    &tenant_cal,
+                );
+                (*id, choice.calendar)
+            })
+            .collect();
         let from = today.plus_days(-LOOKBACK_DAYS);
         let yesterday = today.plus_days(-1);
         Ok(rows
@@ -465,7 +485,8 @@ impl Store {
                     let since = tracked_from
                         .or(t.date(entente_domain::terms::TermField::EffectiveDate))
                         .map_or(from, |d| d.min(from));
-                    expand(&o.due, &context(t, ending, today, &cal), since, yesterday)
+                    let cal = cals.get(&o.agreement_id).unwrap_or(&tenant_cal);
+                    expand(&o.due, &context(t, ending, today, cal), since, yesterday)
                         .iter()
                         .map(|occ| occ.due)
                         .filter(|d| overdue(*d))

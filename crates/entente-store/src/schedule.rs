@@ -210,7 +210,7 @@ impl Store {
                     .map(|p| (p.legal_name.clone(), p.jurisdiction.clone()))
                     .collect();
                 choose_for(
-                    None,
+                    a.calendar.as_deref(),
                     &places,
                     &a.terms,
                     ending.as_ref(),
@@ -451,7 +451,7 @@ impl Store {
                 .collect();
             let cl = clauses.get(id).map_or(&[][..], Vec::as_slice);
             let choice = choose_for(
-                None,
+                head.calendar.as_deref(),
                 places.get(id).map_or(&[][..], Vec::as_slice),
                 t,
                 endings.get(id),
@@ -833,15 +833,10 @@ impl Store {
         let terms = load_terms(&self.pool, &org, o.agreement_id).await?;
         let endings = load_endings(&self.pool, &org, &[o.agreement_id]).await?;
         let settings = self.alert_settings(actor.org).await?;
-        let places = load_party_places(&self.pool, &org, &[o.agreement_id]).await?;
-        let cal = choose_for(
-            None,
-            places.get(&o.agreement_id).map_or(&[][..], Vec::as_slice),
-            &terms,
-            endings.get(&o.agreement_id),
-            &settings.business_calendar(),
-        )
-        .calendar;
+        let cal = self
+            .calendar_of(actor.org, o.agreement_id, &settings)
+            .await?
+            .calendar;
         let today = settings.today(self.now());
         let ctx = context(&terms, endings.get(&o.agreement_id), today, &cal);
         let occ = occurrence::expand(&o.due, &ctx, from, until);
@@ -1171,6 +1166,52 @@ pub(crate) fn context<'a>(
     }
 }
 
+impl Store {
+    /// The calendar one agreement's dates follow and why (see [`choose_for`]).
+    pub(crate) async fn calendar_of(
+        &self,
+        org: OrganisationId,
+        id: AgreementId,
+        settings: &AlertSettings,
+    ) -> Result<CalendarChoice> {
+        let mut conn = self.pool.acquire().await?;
+        calendar_in(&mut conn, &org.to_string(), id, None, settings).await
+    }
+}
+
+/// The calendar one agreement's dates follow and why, read on `conn` (a transaction that
+/// locked the agreement, or a pooled connection). `giver` names the party giving a notice
+/// not yet recorded; otherwise the recorded notice's giver, if any, is left out of the
+/// recipients.
+pub(crate) async fn calendar_in(
+    conn: &mut sqlx::AnyConnection,
+    org: &str,
+    id: AgreementId,
+    giver: Option<&str>,
+    settings: &AlertSettings,
+) -> Result<CalendarChoice> {
+    let set: Option<Option<String>> = sqlx::query_scalar(
+        "select calendar from agreement where organisation_id = $1 and agreement_id = $2",
+    )
+    .bind(org)
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let set = set.flatten();
+    let terms = load_terms(&mut *conn, org, id).await?;
+    let mut endings = load_endings(&mut *conn, org, &[id]).await?;
+    let mut places = load_party_places(&mut *conn, org, &[id]).await?;
+    let recorded = endings.remove(&id);
+    let giver = giver.or(recorded.as_ref().map(|e| e.given_by.as_str()));
+    Ok(choose_with_giver(
+        set.as_deref(),
+        &places.remove(&id).unwrap_or_default(),
+        &terms,
+        giver,
+        &settings.business_calendar(),
+    ))
+}
+
 /// The calendar an agreement's dates follow: the one set on it, else the jurisdiction of the
 /// parties who receive notice (the others than the party that gave a recorded notice), else
 /// the governing law, else the tenant's (`entente_domain::calendar::choice`).
@@ -1181,13 +1222,30 @@ pub(crate) fn choose_for(
     ending: Option<&Ending>,
     tenant: &BusinessCalendar,
 ) -> CalendarChoice {
+    choose_with_giver(
+        set,
+        parties,
+        terms,
+        ending.map(|e| e.given_by.as_str()),
+        tenant,
+    )
+}
+
+/// [`choose_for`] with the party giving notice named directly (`None`: no notice).
+fn choose_with_giver(
+    set: Option<&str>,
+    parties: &[(String, Option<String>)],
+    terms: &Terms,
+    giver: Option<&str>,
+    tenant: &BusinessCalendar,
+) -> CalendarChoice {
     let law = match terms.get(TermField::GoverningLaw) {
         Some(TermValue::Text(t)) => Some(t.as_str()),
         _ => None,
     };
     let recipients = parties
         .iter()
-        .filter(|(name, _)| ending.is_none_or(|e| e.given_by != *name))
+        .filter(|(name, _)| giver.is_none_or(|g| g != name))
         .map(|(name, j)| (name.as_str(), j.as_deref()))
         .collect();
     choice::choose(
@@ -1201,11 +1259,14 @@ pub(crate) fn choose_for(
 }
 
 /// Each agreement's parties as (legal name, jurisdiction), in agreement order.
-pub(crate) async fn load_party_places(
-    pool: &sqlx::AnyPool,
+pub(crate) async fn load_party_places<'e, E>(
+    pool: E,
     org: &str,
     ids: &[AgreementId],
-) -> Result<HashMap<AgreementId, Vec<(String, Option<String>)>>> {
+) -> Result<HashMap<AgreementId, Vec<(String, Option<String>)>>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let mut out: HashMap<AgreementId, Vec<(String, Option<String>)>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -1223,6 +1284,30 @@ pub(crate) async fn load_party_places(
     }
     for (a, name, j) in q.fetch_all(pool).await? {
         out.entry(parse_id(&a)?).or_default().push((name, j));
+    }
+    Ok(out)
+}
+
+/// The calendars set on agreements `ids`, by agreement (those with none set are absent).
+pub(crate) async fn load_set_calendars(
+    pool: &sqlx::AnyPool,
+    org: &str,
+    ids: &[AgreementId],
+) -> Result<HashMap<AgreementId, String>> {
+    let mut out = HashMap::new();
+    for part in ids.chunks(500) {
+        let sql = format!(
+            "select agreement_id, calendar from agreement where organisation_id = $1 \
+             and calendar is not null and agreement_id in ({})",
+            placeholders(2, part.len())
+        );
+        let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql)).bind(org);
+        for id in part {
+            q = q.bind(id.to_string());
+        }
+        for (a, c) in q.fetch_all(pool).await? {
+            out.insert(parse_id(&a)?, c);
+        }
     }
     Ok(out)
 }
@@ -1518,6 +1603,8 @@ pub(crate) fn placeholders(start: usize, n: usize) -> String {
 struct Head {
     status: AgreementStatus,
     owner: Option<String>,
+    /// The calendar set on the agreement, if any.
+    calendar: Option<String>,
     stamp: String,
     tracked_from: Option<Date>,
 }
@@ -1530,7 +1617,7 @@ async fn load_heads(
     let sql = format!(
         // By primary key only (the tenant index would scan the whole portfolio); the tenant is
         // checked on each row.
-        "select a.organisation_id, a.agreement_id, a.status, a.owner, a.tracked_from, ({STAMP_SQL}) as stamp from agreement a where a.agreement_id in ({})",
+        "select a.organisation_id, a.agreement_id, a.status, a.owner, a.tracked_from, a.calendar, ({STAMP_SQL}) as stamp from agreement a where a.agreement_id in ({})",
         placeholders(1, ids.len())
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -1548,6 +1635,7 @@ async fn load_heads(
                 status: AgreementStatus::parse(&r.try_get::<String, _>("status")?)
                     .map_err(|e| StoreError::Corrupt(e.message))?,
                 owner: r.try_get("owner")?,
+                calendar: r.try_get("calendar")?,
                 stamp: r.try_get("stamp")?,
                 tracked_from: crate::row::opt_date(r.try_get("tracked_from")?)?,
             },

@@ -147,9 +147,17 @@ async fn story(store: &Store) {
     );
     assert!(
         store
-            .search_clauses(&them, "confidentiality", 10)
+            .search_clauses(
+                &them,
+                "confidentiality",
+                Page {
+                    limit: 10,
+                    offset: 0
+                }
+            )
             .await
             .unwrap()
+            .0
             .is_empty()
     );
 
@@ -337,9 +345,17 @@ async fn story(store: &Store) {
     assert_eq!(clauses[0].version_id, v2);
     assert_eq!(clauses[1].categories, ["uncapped_liability"]);
     let hits = store
-        .search_clauses(&me, "renews automatically", 10)
+        .search_clauses(
+            &me,
+            "renews automatically",
+            Page {
+                limit: 10,
+                offset: 0,
+            },
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .0;
     assert!(!hits.is_empty() && hits.iter().all(|h| h.agreement_id == id));
     assert!(
         hits[0].snippet.contains('['),
@@ -347,14 +363,32 @@ async fn story(store: &Store) {
         hits[0].snippet
     );
     assert!(
-        store.search_clauses(&me, "  \"* ", 10).await.is_err(),
+        store
+            .search_clauses(
+                &me,
+                "  \"* ",
+                Page {
+                    limit: 10,
+                    offset: 0
+                }
+            )
+            .await
+            .is_err(),
         "a query with no words is rejected"
     );
     assert!(
         store
-            .search_clauses(&me, "zebra", 10)
+            .search_clauses(
+                &me,
+                "zebra",
+                Page {
+                    limit: 10,
+                    offset: 0
+                }
+            )
             .await
             .unwrap()
+            .0
             .is_empty()
     );
 
@@ -496,9 +530,17 @@ async fn story(store: &Store) {
     assert_eq!(store.count_agreements(&me).await.unwrap(), 1);
     assert!(
         store
-            .search_clauses(&me, "renews", 10)
+            .search_clauses(
+                &me,
+                "renews",
+                Page {
+                    limit: 10,
+                    offset: 0
+                }
+            )
             .await
             .unwrap()
+            .0
             .iter()
             .all(|h| h.agreement_id == id)
     );

@@ -201,18 +201,25 @@ pub(crate) struct AgreementPatch {
     /// are history, neither overdue nor alerted. An empty string tracks every occurrence from
     /// the effective date on.
     tracked_from: Option<String>,
+    /// A business-day calendar to set on the agreement, by built-in code (`gb-eng`, `us`,
+    /// `us-ny`, `de`, `nl` …; an unknown code is refused with examples): it wins over the
+    /// parties' jurisdiction, the governing law and the organisation's default. An empty
+    /// string clears it.
+    #[schema(max_length = 40)]
+    calendar: Option<String>,
 }
 
 impl TryFrom<&AgreementPatch> for AgreementChange {
     type Error = entente_domain::ValidationErrors;
 
     fn try_from(p: &AgreementPatch) -> std::result::Result<Self, Self::Error> {
-        AgreementChange::from_text(
+        AgreementChange::from_text_with_calendar(
             p.title.as_deref(),
             p.kind.as_deref(),
             p.owner.as_deref(),
             p.tags.as_deref(),
             p.tracked_from.as_deref(),
+            p.calendar.as_deref(),
         )
     }
 }

@@ -227,15 +227,31 @@ pub(crate) struct SearchQuery {
     /// Maximum hits, 1..=200 (default 20).
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
+    /// Hits to skip, best first (default 0).
+    offset: Option<u32>,
+}
+
+/// A page of search hits: clauses of each agreement's current text (its latest version that
+/// is not an amendment letter, and the letters recorded since), best first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct SearchPage {
+    /// The hits on this page.
+    hits: Vec<ClauseHit>,
+    /// Every hit the words have, over all pages.
+    total: u64,
+    /// The page size asked for.
+    limit: u32,
+    /// Hits skipped.
+    offset: u32,
 }
 
 #[utoipa::path(get, path = "/api/search", tag = "documents", params(SearchQuery),
-    responses((status = 200, body = Vec<ClauseHit>), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = SearchPage), (status = 422, body = crate::error::Problem)))]
 async fn search_clauses(
     State(s): State<AppState>,
     caller: Caller,
     AppQuery(q): AppQuery<SearchQuery>,
-) -> Result<Json<Vec<ClauseHit>>> {
+) -> Result<Json<SearchPage>> {
     let actor = caller.require(Permission::Read)?;
     let limit = q.limit.unwrap_or(20);
     if !(1..=200).contains(&limit) {
@@ -245,5 +261,15 @@ async fn search_clauses(
         )
         .into());
     }
-    Ok(Json(s.store.search_clauses(actor, &q.q, limit).await?))
+    let offset = q.offset.unwrap_or(0);
+    let (hits, total) = s
+        .store
+        .search_clauses(actor, &q.q, entente_store::Page { limit, offset })
+        .await?;
+    Ok(Json(SearchPage {
+        hits,
+        total,
+        limit,
+        offset,
+    }))
 }

@@ -254,8 +254,16 @@ pub(crate) async fn list(
     let hits = match opt(&q.text) {
         Some(text) => Some(
             s.store
-                .search_clauses(actor, &text, 50)
+                .search_clauses(
+                    actor,
+                    &text,
+                    Page {
+                        limit: 50,
+                        offset: 0,
+                    },
+                )
                 .await?
+                .0
                 .into_iter()
                 .map(|h| {
                     let href = format!("/agreements/{}", h.agreement_id);

@@ -496,7 +496,8 @@ async fn roles_limit_what_a_member_may_do_and_see() {
             .await
             .unwrap();
         assert!(
-            r.as_array()
+            r["hits"]
+                .as_array()
                 .unwrap()
                 .iter()
                 .all(|h| h["agreement_id"] != other["id"])

@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod agreement_calendar;
 mod agreements;
 mod alerts;
 mod bad_input;

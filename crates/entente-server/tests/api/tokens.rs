@@ -71,7 +71,7 @@ async fn sight(app: &TestApp, c: &reqwest::Client) -> (BTreeSet<String>, BTreeSe
         .collect();
     let (s, hits) = json(c, format!("{}/api/search?q=zephyrine&limit=100", app.addr)).await;
     assert_eq!(s, 200, "{hits}");
-    let found = hits
+    let found = hits["hits"]
         .as_array()
         .unwrap()
         .iter()

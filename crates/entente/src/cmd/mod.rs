@@ -15,11 +15,13 @@ mod dates;
 mod demo;
 mod diff;
 mod dispute;
+mod edit;
 mod eval;
 mod import;
 mod list;
 mod obligations;
 mod review;
+mod search;
 mod serve;
 mod show;
 mod sign;
@@ -73,6 +75,10 @@ enum Cmd {
     List(list::Args),
     /// Show one agreement: parties, terms with their sources, obligations, versions.
     Show(show::Args),
+    /// Full-text search over the clauses of each agreement's current text, with a total.
+    Search(search::Args),
+    /// Change an agreement's title, kind, owner, tags, tracking start or business-day calendar.
+    Edit(edit::Args),
     /// Load the demo portfolio (two dozen cooperation agreements) into the organisation.
     Demo(demo::Args),
     /// Analyse documents without storing them: parties, key terms, obligations, clauses.
@@ -128,6 +134,8 @@ impl Cli {
             Cmd::Import(a) => a.run(ctx).await,
             Cmd::List(a) => a.run(ctx).await,
             Cmd::Show(a) => a.run(ctx).await,
+            Cmd::Edit(a) => a.run(ctx).await,
+            Cmd::Search(a) => a.run(ctx).await,
             Cmd::Demo(a) => a.run(ctx).await,
             Cmd::Analyze(a) => a.run(),
             Cmd::Check(a) => a.run(ctx).await,

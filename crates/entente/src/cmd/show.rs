@@ -99,6 +99,9 @@ impl Args {
         if let Some(t) = a.tracked_from {
             println!("tracked from {t}: obligation occurrences due earlier are history");
         }
+        if let Some(c) = &a.calendar {
+            println!("business-day calendar set on the agreement: {c}");
+        }
         println!("\nParties");
         for p in &a.parties {
             let short = p

@@ -928,7 +928,9 @@ fn score_extras(j: &Value, gold: &Value, s: &mut Scores) {
     }
 }
 
-/// The 33 labelled clause categories of the gold schema (from the first gold line).
+/// The 33 labelled clause categories of the gold schema, sorted: a JSON object's key order
+/// depends on serde_json's features, which a workspace build unifies differently from a
+/// single crate's, and training (hence the committed model) must not.
 pub(crate) fn categories_of(golds: &[Value]) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for g in golds {
@@ -940,6 +942,7 @@ pub(crate) fn categories_of(golds: &[Value]) -> Vec<String> {
             }
         }
     }
+    v.sort();
     v
 }
 

@@ -99,27 +99,15 @@ fn calendar_label(frequency: Frequency, start: Date) -> String {
     let (y, m, _) = start.ymd();
     match frequency {
         Frequency::Weekly => format!("calendar week of {start}"),
-        Frequency::Monthly => format!("{} {y}", MONTHS[usize::try_from(m - 1).unwrap_or(0) % 12]),
+        Frequency::Monthly => format!(
+            "{} {y}",
+            crate::time::MONTHS[usize::try_from(m - 1).unwrap_or(0) % 12]
+        ),
         Frequency::Quarterly => format!("calendar quarter Q{} {y}", (m - 1) / 3 + 1),
         Frequency::SemiAnnually => format!("calendar half-year H{} {y}", (m - 1) / 6 + 1),
         Frequency::Annually => format!("calendar year {y}"),
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// The agreement dates occurrences hang on.
 #[derive(Debug, Clone)]

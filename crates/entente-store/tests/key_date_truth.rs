@@ -390,6 +390,32 @@ async fn closed_agreements_drop_out_and_a_far_deadline_is_still_shown() {
 
 entente_store::on_each_backend!(closed_agreements_drop_out_and_a_far_deadline_is_still_shown);
 
+/// A one-year agreement that began 100 days before the store's today, renewing unless notice
+/// is given 30 days before each end: its next notice deadline moves when the notice period does.
+async fn renewing_agreement(store: &Store, me: &Actor, title: &str, mut t: Terms) -> AgreementId {
+    let at = store.now();
+    let today = store.today(me).await.unwrap();
+    for (field, value) in [
+        (
+            TermField::EffectiveDate,
+            TermValue::Date(today.plus_days(-100)),
+        ),
+        (
+            TermField::InitialTerm,
+            TermValue::Period(Period::years(1).unwrap()),
+        ),
+        (TermField::AutoRenewal, TermValue::Bool(true)),
+        (
+            TermField::NoticePeriodNonRenewal,
+            TermValue::Period(Period::days(30).unwrap()),
+        ),
+    ] {
+        t.set_user(field, value, "test", at, None);
+    }
+    let new = two_party_draft(title, "active").validate(t).unwrap();
+    store.create_agreement(me, &new).await.unwrap()
+}
+
 async fn a_change_between_two_listings_is_seen_by_the_second() {
     for db in TestDb::all().await.unwrap() {
         let store = &db.store;
@@ -397,41 +423,7 @@ async fn a_change_between_two_listings_is_seen_by_the_second() {
         let org = store.ensure_organisation("acme", "Acme").await.unwrap();
         let me = Actor::new(org, "test");
         let mut r = Rng(7);
-        let mut t = random_terms(&mut r);
-        let at = store.now();
-        let today = store.today(&me).await.unwrap();
-        t.set_user(
-            TermField::EffectiveDate,
-            TermValue::Date(today.plus_days(-100)),
-            "test",
-            at,
-            None,
-        );
-        t.set_user(
-            TermField::InitialTerm,
-            TermValue::Period(Period::years(1).unwrap()),
-            "test",
-            at,
-            None,
-        );
-        t.set_user(
-            TermField::AutoRenewal,
-            TermValue::Bool(true),
-            "test",
-            at,
-            None,
-        );
-        t.set_user(
-            TermField::NoticePeriodNonRenewal,
-            TermValue::Period(Period::days(30).unwrap()),
-            "test",
-            at,
-            None,
-        );
-        let new = two_party_draft("Changing terms", "active")
-            .validate(t)
-            .unwrap();
-        let id = store.create_agreement(&me, &new).await.unwrap();
+        let id = renewing_agreement(store, &me, "Changing terms", random_terms(&mut r)).await;
         let engine = |store: &Store| {
             let me = me.clone();
             let store = store.clone();
@@ -476,41 +468,7 @@ async fn a_change_stamped_by_a_lagging_clock_is_seen() {
         store.clock().set(start());
         let org = store.ensure_organisation("acme", "Acme").await.unwrap();
         let me = Actor::new(org, "test");
-        let at = store.now();
-        let today = store.today(&me).await.unwrap();
-        let mut t = Terms::default();
-        t.set_user(
-            TermField::EffectiveDate,
-            TermValue::Date(today.plus_days(-100)),
-            "test",
-            at,
-            None,
-        );
-        t.set_user(
-            TermField::InitialTerm,
-            TermValue::Period(Period::years(1).unwrap()),
-            "test",
-            at,
-            None,
-        );
-        t.set_user(
-            TermField::AutoRenewal,
-            TermValue::Bool(true),
-            "test",
-            at,
-            None,
-        );
-        t.set_user(
-            TermField::NoticePeriodNonRenewal,
-            TermValue::Period(Period::days(30).unwrap()),
-            "test",
-            at,
-            None,
-        );
-        let new = two_party_draft("Lagging clock", "active")
-            .validate(t)
-            .unwrap();
-        let id = store.create_agreement(&me, &new).await.unwrap();
+        let id = renewing_agreement(store, &me, "Lagging clock", Terms::default()).await;
         let first = list_all(store, &me, AgreementQuery::default()).await[0].notice_deadline;
         store
             .clock()

@@ -1,6 +1,9 @@
 //! A letter changes only what it states, from its effective date; the agreement's own dates,
 //! clauses and overdue reports stay; a restatement replaces the text — on both backends.
 
+mod common;
+use common::{d, lifecycle};
+
 use entente_analysis::Limits;
 use entente_core::governance::amend_document;
 use entente_core::{ImportOptions, import_document};
@@ -15,17 +18,6 @@ use std::collections::BTreeMap;
 /// The story runs on this instant (each store's clock stands there), so "today" is the same
 /// whatever day the test runs: the letter is signed ten days before it takes effect.
 const START: &str = "2026-12-05T09:00:00Z";
-
-fn d(s: &str) -> Date {
-    Date::parse(s).unwrap()
-}
-
-fn lifecycle(name: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus/lifecycle")
-        .join(format!("{name}.txt"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 async fn a_letter_changes_only_what_it_states_and_a_restatement_replaces_the_text() {
     for db in TestDb::all().await.unwrap() {

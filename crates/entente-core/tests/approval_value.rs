@@ -1,6 +1,9 @@
 //! A policy step that depends on the contract value: the value is read from the text with its
 //! clause as evidence, and when none is known the step is required and the submitter told why.
 
+mod common;
+use common::lifecycle;
+
 use entente_analysis::Limits;
 use entente_core::{ImportOptions, import_document};
 use entente_domain::access::Role;
@@ -16,13 +19,6 @@ const START: &str = "2026-03-02T09:00:00Z";
 
 const UNKNOWN: &str =
     "contract value unknown: finance approval required by the rule 'EUR 100,000 or more'";
-
-fn lifecycle(name: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus/lifecycle")
-        .join(format!("{name}.txt"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn eur(amount: &str) -> Money {
     Money::parse(amount, "EUR").unwrap()

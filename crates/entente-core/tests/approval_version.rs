@@ -1,6 +1,9 @@
 //! Approval is tied to a version, told from a joint development agreement whose liability
 //! became unlimited while it was out for signature: the new version sends it back to review.
 
+mod common;
+use common::lifecycle;
+
 use entente_analysis::Limits;
 use entente_core::{ImportOptions, add_version_document, import_document};
 use entente_domain::access::Role;
@@ -15,13 +18,6 @@ use serde_json::{Value, json};
 
 /// The story runs from this instant on, whatever day the test runs.
 const START: &str = "2026-03-02T09:00:00Z";
-
-fn lifecycle(name: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus/lifecycle")
-        .join(format!("{name}.txt"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn sign(party: &str, sha: &str, today: Date) -> NewSignature {
     SignatureDraft {

@@ -3,6 +3,9 @@
 //! agreement lacks a dispute mechanism; every event is dated between the opening and today,
 //! in order — on both backends.
 
+mod common;
+use common::{d, lifecycle};
+
 use entente_analysis::Limits;
 use entente_core::governance::open_dispute;
 use entente_core::{ImportOptions, import_document};
@@ -13,17 +16,6 @@ use entente_store::{Actor, FindingFilter, Store};
 
 /// Both agreements are in force on this day, whatever day the test runs.
 const NOW: &str = "2027-01-20T10:00:00Z";
-
-fn d(s: &str) -> Date {
-    Date::parse(s).unwrap()
-}
-
-fn lifecycle(name: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus/lifecycle")
-        .join(format!("{name}.txt"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 async fn import(store: &Store, me: &Actor, name: &str) -> AgreementId {
     import_document(

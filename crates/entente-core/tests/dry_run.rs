@@ -1,6 +1,9 @@
 //! A dry run and the previews change nothing in any table, a dry run plans what a run on its
 //! day raises, and a real run on a far day is undone on the real day — on both backends.
 
+mod common;
+use common::{d, lifecycle};
+
 use entente_analysis::Limits;
 use entente_core::check::check_agreement;
 use entente_core::governance::{amend_document, redline_file, redline_versions};
@@ -19,19 +22,8 @@ const START: &str = "2026-12-05T09:00:00Z";
 /// The far day a rehearsal runs at.
 const LATER: &str = "2029-06-01T09:00:00Z";
 
-fn d(s: &str) -> Date {
-    Date::parse(s).unwrap()
-}
-
 fn at(s: &str) -> Timestamp {
     Timestamp::parse(s).unwrap()
-}
-
-fn lifecycle(name: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus/lifecycle")
-        .join(format!("{name}.txt"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 async fn a_dry_run_and_previews_write_nothing_and_the_live_table_heals() {

@@ -3,6 +3,9 @@
 //! (non-renewal, termination for convenience, conditional duties, withdrawal and voiding,
 //! winding down only with an ending, duties after the end dated from the actual end).
 
+mod common;
+use common::{d, lifecycle as text};
+
 use entente_analysis::Limits;
 use entente_core::governance::{give_notice, retire_notice};
 use entente_core::{ImportOptions, import_document};
@@ -16,17 +19,6 @@ use entente_domain::query::{AgreementQuery, DayWindow, ObligationQuery};
 use entente_domain::{AgreementId, AgreementStatus, Date, Timestamp};
 use entente_store::testing::TestDb;
 use entente_store::{Actor, Page, Store};
-
-fn text(name: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus/lifecycle")
-        .join(format!("{name}.txt"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-fn d(s: &str) -> Date {
-    Date::parse(s).unwrap()
-}
 
 fn at(day: &str) -> Timestamp {
     Timestamp::parse(&format!("{day}T09:00:00Z")).unwrap()

@@ -4,29 +4,21 @@
 //! the text schedules; a signature dated before its version was uploaded is refused — on both
 //! backends.
 
+mod common;
+use common::{d, lifecycle};
+
 use entente_analysis::Limits;
 use entente_core::{ImportOptions, import_document};
 use entente_domain::keydates::KeyDateKind;
 use entente_domain::lifecycle::NewSignature;
 use entente_domain::query::AgreementQuery;
 use entente_domain::terms::{TermField, TermValue};
-use entente_domain::{AgreementId, AgreementStatus, Clock, Date, Timestamp};
+use entente_domain::{AgreementId, AgreementStatus, Clock, Timestamp};
 use entente_store::testing::TestDb;
 use entente_store::{Actor, Page, Store};
 
 /// Two weeks before the agreement's effective date (1 October 2026).
 const BEFORE_START: &str = "2026-09-15T09:00:00Z";
-
-fn d(s: &str) -> Date {
-    Date::parse(s).unwrap()
-}
-
-fn lifecycle(name: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus/lifecycle")
-        .join(format!("{name}.txt"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 async fn import(store: &Store, me: &Actor, status: &str) -> AgreementId {
     import_document(

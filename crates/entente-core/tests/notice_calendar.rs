@@ -3,6 +3,9 @@
 //! without any calendar set by the tenant, and the derivation says which calendar and why.
 //! A calendar given for the request (`entente dates --calendar`) still overrides. Both backends.
 
+mod common;
+use common::d;
+
 use entente_analysis::Limits;
 use entente_core::{ImportOptions, import_document};
 use entente_domain::calendar::BusinessCalendar;
@@ -13,10 +16,6 @@ use entente_store::{Actor, Store};
 
 /// The store's clock stands here, so "today" is the same whatever day the test runs.
 const NOW: &str = "2026-02-01T09:00:00Z";
-
-fn d(s: &str) -> Date {
-    Date::parse(s).unwrap()
-}
 
 async fn notice_deadlines_follow_the_governing_law_calendar() {
     for db in TestDb::all().await.unwrap() {

@@ -4,25 +4,17 @@
 //! text covers it, measured duties answered by their measurements, overdue views that list every
 //! overdue occurrence, and a recurring duty marked done only occurrence by occurrence.
 
+mod common;
+use common::{d, lifecycle as text};
+
 use entente_analysis::Limits;
 use entente_core::{ImportOptions, import_document};
 use entente_domain::measurement::MeasurementInput;
 use entente_domain::obligation::{Alignment, DueRule, Obligation, ObligationStatus};
 use entente_domain::query::ObligationQuery;
-use entente_domain::{AgreementId, Date, Timestamp};
+use entente_domain::{AgreementId, Timestamp};
 use entente_store::testing::TestDb;
 use entente_store::{Actor, ObligationPatch, Store, StoreError};
-
-fn text(name: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus/lifecycle")
-        .join(format!("{name}.txt"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-fn d(s: &str) -> Date {
-    Date::parse(s).unwrap()
-}
 
 async fn import(store: &Store, me: &Actor, name: &str) -> AgreementId {
     import_document(

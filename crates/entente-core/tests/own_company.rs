@@ -2,18 +2,14 @@
 //! legal entities are declared, the counterparty filter and the risk by counterparty leave
 //! them out — on both backends, from contract texts.
 
+mod common;
+use common::lifecycle;
+
 use entente_analysis::Limits;
 use entente_core::{ImportOptions, check, import_document};
 use entente_domain::query::AgreementQuery;
 use entente_store::testing::TestDb;
 use entente_store::{Actor, Page, Store};
-
-fn lifecycle(name: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/corpus/lifecycle")
-        .join(format!("{name}.txt"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 async fn titles_with_party(store: &Store, me: &Actor, party: &str) -> usize {
     let (rows, total) = store

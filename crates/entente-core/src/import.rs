@@ -6,6 +6,7 @@ use entente_analysis::{Analysis, Limits};
 use entente_domain::agreement::AgreementDraft;
 use entente_domain::document::MediaType;
 use entente_domain::party::AgreementPartyDraft;
+use entente_domain::reconcile::ReconcileSummary;
 use entente_domain::terms::Terms;
 use entente_domain::{AgreementId, AgreementStatus, Date, ValidationError, VersionId};
 use entente_store::{Actor, NewVersion, Store, VersionAnalysis};
@@ -208,8 +209,8 @@ fn executed(status: AgreementStatus) -> bool {
     status.executed()
 }
 
-/// Adds a document as a new version of an existing agreement. Before signature the new version
-/// reopens approval: the store supersedes the round of the previous text in the same transaction.
+/// Adds a document as a new version of an existing agreement, reconciled with what is tracked
+/// (returned: what changed). Before signature the new version reopens approval: the store supersedes the round of the previous text in the same transaction.
 pub async fn add_version_document(
     store: &Store,
     actor: &Actor,
@@ -217,12 +218,12 @@ pub async fn add_version_document(
     bytes: &[u8],
     filename: &str,
     limits: &Limits,
-) -> Result<VersionId> {
+) -> Result<(VersionId, ReconcileSummary)> {
     let (analysis, media_type) = analyse(bytes, filename, limits)?;
     let (version, va) = to_version(&analysis, media_type, bytes, filename);
-    let vid = store.add_version(actor, agreement, &version, &va).await?;
+    let (vid, summary) = store.add_version(actor, agreement, &version, &va).await?;
     // Every new version is checked too, with the agreement's kind and the values people entered.
     let a = store.get_agreement(actor, agreement).await?;
     crate::check::check_version(store, actor, agreement, vid, &analysis, a.kind, &a.terms).await;
-    Ok(vid)
+    Ok((vid, summary))
 }

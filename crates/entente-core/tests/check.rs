@@ -82,7 +82,7 @@ async fn story(store: &entente_store::Store) {
     assert!(c.score < score);
 
     // A new version is checked again and stored with it.
-    let v2 = add_version_document(
+    let (v2, _) = add_version_document(
         store,
         &me,
         weak.agreement_id,

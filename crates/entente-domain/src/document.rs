@@ -83,6 +83,10 @@ pub struct DocumentVersion {
     pub created_at: Timestamp,
     /// Characters of extracted text.
     pub text_chars: u64,
+    /// In the answer to an upload only: what the new version did to what was tracked
+    /// (obligations kept, revised, retired or added; terms changed or in conflict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<crate::reconcile::ReconcileSummary>,
 }
 
 /// Hex SHA-256 of some bytes.

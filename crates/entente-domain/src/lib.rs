@@ -53,6 +53,7 @@ pub mod occurrence;
 pub mod party;
 pub mod period;
 pub mod query;
+pub mod reconcile;
 pub mod redline;
 pub mod schema;
 pub mod taxonomy;

@@ -391,6 +391,33 @@ pub struct Obligation {
     /// obligation's `due_date` is then the oldest, and its status `overdue`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overdue_occurrences: Vec<Date>,
+    /// Earlier wordings a later version of the agreement replaced, oldest first. Each governs
+    /// the occurrences due before the day it was replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<ObligationRevision>,
+    /// The day a later version stopped holding this duty: no occurrence falls due from then;
+    /// what fell due before stays as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_on: Option<Date>,
+}
+
+/// An earlier wording of an obligation, replaced when a version that changed it was stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ObligationRevision {
+    /// Who owed it.
+    pub obligor: String,
+    /// The duty in words.
+    pub text: String,
+    /// When it fell due.
+    pub due: DueRule,
+    /// Threshold, if measurable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Metric>,
+    /// The day the next wording took over: this one governs occurrences due before it.
+    pub until: Date,
+    /// The number of the version that replaced it, when a version did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by_version: Option<u32>,
 }
 
 /// Input for a new obligation.

@@ -125,6 +125,107 @@ pub struct OccurrenceContext<'a> {
 /// Upper bound on occurrences generated in one call (weekly for 20 years is ~1000).
 const MAX_OCCURRENCES: usize = 2000;
 
+/// How far around a change of wording to look for the periods it hands over: no period of a
+/// recurring duty is longer than a year, and its due date follows its end by less than another.
+const HANDOVER_WINDOW: i64 = 800;
+/// Occurrences under an earlier wording are numbered from here (times the wording's place from
+/// the newest), so their deadline subjects never collide with the current wording's.
+pub const EARLIER_WORDING_SEQ: u32 = 10_000;
+
+/// The occurrences of an obligation within `from..=until`, across its wordings: each earlier
+/// wording governs what fell due before the day it was replaced, and the next wording what
+/// falls due from that day. A period still open when the wording changed (due on or after the
+/// change under the old words) takes its date from the new words, even if that date has passed;
+/// a period already due under the old words is not due again. Nothing falls due from the day
+/// the duty was retired.
+pub fn expand_obligation(
+    o: &crate::obligation::Obligation,
+    ctx: &OccurrenceContext<'_>,
+    from: Date,
+    until: Date,
+) -> Vec<Occurrence> {
+    let until = match o.retired_on {
+        Some(r) => until.min(r.plus_days(-1)),
+        None => until,
+    };
+    if o.revisions.is_empty() {
+        return expand(&o.due, ctx, from, until);
+    }
+    if from > until {
+        return Vec::new();
+    }
+    let rules: Vec<&DueRule> = o
+        .revisions
+        .iter()
+        .map(|r| &r.due)
+        .chain(std::iter::once(&o.due))
+        .collect();
+    let n = rules.len();
+    let mut out = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let lower = i.checked_sub(1).map(|p| o.revisions[p].until);
+        let upper = o.revisions.get(i).map(|r| r.until.plus_days(-1));
+        let seg_until = upper.map_or(until, |u| u.min(until));
+        let mut mine = Vec::new();
+        match lower {
+            None => mine.extend(expand(rule, ctx, from, seg_until)),
+            Some(l) => {
+                let prev = rules[i - 1];
+                let key_set = |v: Vec<Occurrence>| -> Vec<Key> { v.iter().map(key).collect() };
+                let done_before = key_set(expand(
+                    prev,
+                    ctx,
+                    l.plus_days(-HANDOVER_WINDOW),
+                    l.plus_days(-1),
+                ));
+                let open_at = key_set(expand(prev, ctx, l, l.plus_days(HANDOVER_WINDOW)));
+                mine.extend(
+                    expand(rule, ctx, from.max(l), seg_until)
+                        .into_iter()
+                        .filter(|occ| !done_before.contains(&key(occ))),
+                );
+                let early_until = seg_until.min(l.plus_days(-1));
+                let early_from = from.max(l.plus_days(-HANDOVER_WINDOW));
+                if early_from <= early_until {
+                    mine.extend(
+                        expand(rule, ctx, early_from, early_until)
+                            .into_iter()
+                            .filter(|occ| open_at.contains(&key(occ))),
+                    );
+                }
+            }
+        }
+        let shift = EARLIER_WORDING_SEQ * u32::try_from(n - 1 - i).unwrap_or(0);
+        out.extend(mine.into_iter().map(|mut occ| {
+            occ.seq += shift;
+            if i + 1 < n {
+                occ.derivation = format!(
+                    "{} (under the wording before {})",
+                    occ.derivation, o.revisions[i].until
+                );
+            }
+            occ
+        }));
+    }
+    out.sort_by_key(|occ| (occ.due, occ.seq));
+    out
+}
+
+/// What makes two wordings' occurrences the same one: the period covered, or for a one-off
+/// duty its place in the sequence.
+#[derive(Debug, PartialEq, Eq)]
+enum Key {
+    Period(Date),
+    Seq(u32),
+}
+
+fn key(o: &Occurrence) -> Key {
+    match o.period {
+        Some(p) => Key::Period(p.start),
+        None => Key::Seq(o.seq),
+    }
+}
+
 /// The occurrences of `rule` falling due within `from..=until`, earliest first.
 pub fn expand(
     rule: &DueRule,

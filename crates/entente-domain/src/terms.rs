@@ -429,10 +429,24 @@ pub struct ReviewItem {
     pub field: TermField,
     /// The value found.
     pub value: TermValue,
-    /// How sure the analysis is (0..=1), below the tenant's threshold.
+    /// How sure the analysis is (0..=1), below the tenant's threshold; for a conflict, how
+    /// sure it is of what the new text says.
     pub confidence: f32,
-    /// Where it was found (version, clause, character span).
+    /// Where it was found (version, clause, character span), or who entered it.
     pub source: Source,
+    /// A value a person entered or confirmed that a later version's text contradicts: what
+    /// that text says and where. The person's value stands until someone sets the term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Sourced>,
+}
+
+/// What merging a new version's terms did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Merge {
+    /// Fields whose value changed.
+    pub changed: Vec<TermField>,
+    /// Fields a person set that the new text contradicts, with what the text says.
+    pub conflicts: Vec<(TermField, Sourced)>,
 }
 
 /// A value with its provenance.
@@ -504,17 +518,28 @@ impl Terms {
     /// Merges values found by analysis. A value a person entered is kept as it is; returns
     /// the fields that changed.
     pub fn merge_extracted(&mut self, found: Terms) -> Vec<TermField> {
-        let mut changed = Vec::new();
+        self.merge_version(found).changed
+    }
+
+    /// Merges what a new version's text says. A value a person entered or confirmed is kept;
+    /// where the new text says otherwise, that is returned as a conflict for a person to
+    /// decide, never applied.
+    pub fn merge_version(&mut self, found: Terms) -> Merge {
+        let mut out = Merge::default();
         for (f, s) in found.0 {
-            if self.0.get(&f).is_some_and(|cur| cur.source.is_user()) {
-                continue;
-            }
-            if self.0.get(&f).map(|c| &c.value) != Some(&s.value) {
-                changed.push(f);
+            match self.0.get(&f) {
+                Some(cur) if cur.source.is_user() => {
+                    if cur.value != s.value {
+                        out.conflicts.push((f, s));
+                    }
+                    continue;
+                }
+                Some(cur) if cur.value == s.value => {}
+                _ => out.changed.push(f),
             }
             self.0.insert(f, s);
         }
-        changed
+        out
     }
 
     /// The expiration date, stated or computed from the effective date and initial term.

@@ -696,7 +696,7 @@ pub(crate) async fn upsert_term(
         "insert into term (agreement_id, organisation_id, field, value, source, confidence, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, cast($6 as double precision), $7, $7) \
          on conflict (agreement_id, field) do update set value = excluded.value, source = excluded.source, \
-         confidence = excluded.confidence, updated_at = excluded.updated_at",
+         confidence = excluded.confidence, conflict = null, updated_at = excluded.updated_at",
     )
     .bind(id.to_string())
     .bind(org)

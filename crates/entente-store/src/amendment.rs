@@ -126,7 +126,17 @@ impl Store {
             AmendmentKind::Letter => Text::Letter,
             AmendmentKind::Restatement => Text::Agreement,
         };
-        let vid = insert_version(&mut tx, self.backend, actor, id, version, analysis, text).await?;
+        let (vid, _) = insert_version(
+            &mut tx,
+            self.backend,
+            actor,
+            id,
+            version,
+            analysis,
+            text,
+            today,
+        )
+        .await?;
         // A restatement's analysis has merged by now: the stated changes apply on top of it.
         let merged = load_terms(&mut *tx, &org, id).await?;
         let number: i64 = sqlx::query_scalar(

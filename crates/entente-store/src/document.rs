@@ -4,15 +4,16 @@
 use crate::agreement::{
     insert_agreement, load_terms, lock_agreement, refresh_derived, touch, upsert_term,
 };
-use crate::row::{parse_id, ts};
-use crate::{Actor, Backend, Result, Store, StoreError, Tx, audit, obligation};
+use crate::row::{parse_id, to_json, ts};
+use crate::{Actor, Backend, Result, Store, StoreError, Tx, audit, reconcile};
 use entente_domain::agreement::NewAgreement;
 use entente_domain::amendment::{AmendmentText, TextInForce, texts_in_force};
 use entente_domain::clause::{Clause, NewClause};
 use entente_domain::document::{DocumentVersion, MediaType, sha256_hex};
 use entente_domain::obligation::NewObligation;
+use entente_domain::reconcile::ReconcileSummary;
 use entente_domain::terms::{Evidence, Source, Sourced, TermField, TermValue, Terms};
-use entente_domain::{AgreementId, ClauseId, VersionId};
+use entente_domain::{AgreementId, ClauseId, Date, VersionId};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -72,7 +73,9 @@ impl Store {
     ) -> Result<(AgreementId, VersionId)> {
         let mut tx = self.begin().await?;
         let id = insert_agreement(&mut tx, actor, new).await?;
-        let vid = insert_version(
+        // A new agreement tracks nothing yet, so no duty is revised or retired and the day of
+        // a change never matters: every obligation found is added.
+        let (vid, _) = insert_version(
             &mut tx,
             self.backend,
             actor,
@@ -80,26 +83,28 @@ impl Store {
             version,
             analysis,
             Text::Agreement,
+            Date::MIN,
         )
         .await?;
         tx.commit().await?;
         Ok((id, vid))
     }
 
-    /// Adds a new version to an agreement and merges what analysis found. Before signature, a
-    /// new version reopens approval in the same transaction: the round that approved (or was
-    /// approving) the previous text is superseded and the new version needs its own round.
+    /// Adds a new version to an agreement and reconciles what analysis found with what is
+    /// tracked (see `reconcile`); returns what changed. Before signature, a new version
+    /// reopens approval in the same transaction: the round that approved (or was approving)
+    /// the previous text is superseded and the new version needs its own round.
     pub async fn add_version(
         &self,
         actor: &Actor,
         id: AgreementId,
         version: &NewVersion,
         analysis: &VersionAnalysis,
-    ) -> Result<VersionId> {
+    ) -> Result<(VersionId, ReconcileSummary)> {
         let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
         let status = lock_agreement(&mut tx, actor, id).await?;
-        let vid = insert_version(
+        let (vid, summary) = insert_version(
             &mut tx,
             self.backend,
             actor,
@@ -107,11 +112,12 @@ impl Store {
             version,
             analysis,
             Text::Agreement,
+            today,
         )
         .await?;
         crate::governance::reopen_on_version(&mut tx, actor, id, status, today).await?;
         tx.commit().await?;
-        Ok(vid)
+        Ok((vid, summary))
     }
 
     /// Versions of an agreement, oldest first.
@@ -146,6 +152,7 @@ impl Store {
                     author: r.try_get("author")?,
                     created_at: ts(&r.try_get::<String, _>("created_at")?)?,
                     text_chars: chars as u64,
+                    reconciliation: None,
                 })
             })
             .collect()
@@ -430,6 +437,7 @@ pub(crate) enum Text {
     Letter,
 }
 
+#[allow(clippy::too_many_arguments)] // The transaction's context and the version, passed once.
 pub(crate) async fn insert_version(
     tx: &mut Tx,
     backend: Backend,
@@ -438,7 +446,8 @@ pub(crate) async fn insert_version(
     v: &NewVersion,
     analysis: &VersionAnalysis,
     text: Text,
-) -> Result<VersionId> {
+    today: Date,
+) -> Result<(VersionId, ReconcileSummary)> {
     let org = actor.org.to_string();
     let now = tx.now_text();
     let vid = VersionId::new();
@@ -522,28 +531,51 @@ pub(crate) async fn insert_version(
         );
     }
     let mut current = load_terms(&mut **tx, &org, id).await?;
-    let changed = current.merge_extracted(found);
-    for f in &changed {
+    let merge = current.merge_version(found);
+    for f in &merge.changed {
         if let Some(s) = current.0.get(f) {
             upsert_term(tx, &org, id, *f, s, &now).await?;
         }
     }
+    for (f, said) in &merge.conflicts {
+        sqlx::query("update term set conflict = $1 where agreement_id = $2 and field = $3")
+            .bind(to_json(said))
+            .bind(id.to_string())
+            .bind(f.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
     refresh_derived(tx, &org, id, &now).await?;
     let effective = current.date(TermField::EffectiveDate);
-    let existing: Vec<String> =
-        sqlx::query_scalar("select body from obligation where agreement_id = $1")
-            .bind(id.to_string())
-            .fetch_all(&mut **tx)
-            .await?;
-    let mut added = 0usize;
-    for (o, e) in analysis.obligations.iter().filter(|_| merges) {
-        if existing.iter().any(|t| t == &o.text) {
-            continue;
-        }
-        let ev = serde_json::json!({ "version_id": vid, "clause_id": e.clause.and_then(|i| clause_ids.get(i)), "start": e.start, "end": e.end, "confidence": e.confidence });
-        obligation::insert(tx, &org, id, o, effective, Some(ev), &now).await?;
-        added += 1;
-    }
+    let stored = reconcile::StoredVersion {
+        id: vid,
+        number: u32::try_from(number).unwrap_or(u32::MAX),
+        clause_ids: &clause_ids,
+        clause_numbers: analysis.clauses.iter().map(|c| c.number.clone()).collect(),
+    };
+    let changes = if merges {
+        reconcile::obligations(
+            tx,
+            &org,
+            id,
+            &stored,
+            &analysis.obligations,
+            effective,
+            today,
+            &now,
+        )
+        .await?
+    } else {
+        reconcile::ObligationChanges::default()
+    };
+    let summary = ReconcileSummary {
+        obligations_unchanged: changes.unchanged.len(),
+        obligations_changed: changes.changed.len(),
+        obligations_added: changes.added.len(),
+        obligations_removed: changes.removed.len(),
+        terms_changed: merge.changed.len(),
+        terms_in_conflict: merge.conflicts.len(),
+    };
     touch(tx, id, &now).await?;
     audit::append(
         tx,
@@ -554,10 +586,14 @@ pub(crate) async fn insert_version(
         Some(id),
         serde_json::json!({
             "number": number, "filename": v.filename, "sha256": sha, "clauses": analysis.clauses.len(),
-            "terms_changed": changed.iter().map(|f| f.as_str()).collect::<Vec<_>>(), "obligations_added": added,
+            "terms_changed": merge.changed.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+            "terms_in_conflict": merge.conflicts.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+            "obligations_added": changes.added.len(),
+            "reconciliation": summary.to_string(),
+            "obligations": changes,
             "letter": !merges,
         }),
     )
     .await?;
-    Ok(vid)
+    Ok((vid, summary))
 }

@@ -22,6 +22,7 @@ mod member;
 mod migrate;
 mod obligation;
 mod party;
+mod reconcile;
 mod review;
 mod row;
 mod schedule;

@@ -156,7 +156,7 @@ pub(crate) async fn key_unkeyed_rows(pool: &sqlx::AnyPool) -> Result<()> {
     Ok(())
 }
 
-const COLUMNS: &str = "obligation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, status, owner, vague, survives";
+pub(crate) const COLUMNS: &str = "obligation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, status, owner, vague, survives, revisions, retired_on";
 
 /// Marks `ended` the open duties that ended with their agreement: it is winding down or closed
 /// (its ending took effect), and the duty neither survives nor falls due after the end, nor is
@@ -226,8 +226,9 @@ async fn ended(
     Ok(rows)
 }
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<Obligation> {
+pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> Result<Obligation> {
     let metric: Option<String> = r.try_get("metric")?;
+    let revisions: Option<String> = r.try_get("revisions")?;
     let vague: i64 = r.try_get("vague")?;
     let survives: i64 = r.try_get("survives")?;
     Ok(Obligation {
@@ -245,6 +246,8 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Obligation> {
         vague: vague != 0,
         survives: survives != 0,
         overdue_occurrences: Vec::new(),
+        revisions: revisions.map(|v| json(&v)).transpose()?.unwrap_or_default(),
+        retired_on: opt_date(r.try_get("retired_on")?)?,
     })
 }
 

@@ -839,7 +839,7 @@ impl Store {
             .calendar;
         let today = settings.today(self.now());
         let ctx = context(&terms, endings.get(&o.agreement_id), today, &cal);
-        let occ = occurrence::expand(&o.due, &ctx, from, until);
+        let occ = occurrence::expand_obligation(&o, &ctx, from, until);
         Ok((o, occ))
     }
 
@@ -1361,7 +1361,7 @@ pub(crate) fn duties_after_end(
         if !after_end {
             continue;
         }
-        for occ in occurrence::expand(&o.due, &ctx, near, far) {
+        for occ in occurrence::expand_obligation(o, &ctx, near, far) {
             let settled = match records.get(&(o.id, occ.due)).map(|r| r.status) {
                 Some(s) => matches!(s, ObligationStatus::Done | ObligationStatus::Waived),
                 None => matches!(o.status, ObligationStatus::Done | ObligationStatus::Waived),
@@ -1442,7 +1442,7 @@ pub(crate) fn compute(
             .ending
             .as_ref()
             .map_or(until, |e| e.last_due(&o.due, o.survives, until));
-        for occ in occurrence::expand(&o.due, &ctx, start, last) {
+        for occ in occurrence::expand_obligation(o, &ctx, start, last) {
             occurrences.push((o.clone(), occ));
         }
     }
@@ -1659,8 +1659,8 @@ where
         // By agreement id only, so the planner uses the agreement index rather than the
         // tenant's (which would scan every obligation of a large portfolio per batch); the
         // tenant is checked on each row instead.
-        "select organisation_id, obligation_id, agreement_id, obligor, beneficiary, body, due, due_date, metric, status, owner, vague, survives \
-         from obligation where agreement_id in ({}) order by obligation_id",
+        "select organisation_id, {} from obligation where agreement_id in ({}) order by obligation_id",
+        crate::obligation::COLUMNS,
         placeholders(1, ids.len())
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -1674,27 +1674,7 @@ where
             r.try_get::<String, _>("organisation_id")
                 .is_ok_and(|o| o == org)
         })
-        .map(|r| {
-            let metric: Option<String> = r.try_get("metric")?;
-            let vague: i64 = r.try_get("vague")?;
-            let survives: i64 = r.try_get("survives")?;
-            Ok(Obligation {
-                id: parse_id(&r.try_get::<String, _>("obligation_id")?)?,
-                agreement_id: parse_id(&r.try_get::<String, _>("agreement_id")?)?,
-                obligor: r.try_get("obligor")?,
-                beneficiary: r.try_get("beneficiary")?,
-                text: r.try_get("body")?,
-                due: json(&r.try_get::<String, _>("due")?)?,
-                due_date: crate::row::opt_date(r.try_get("due_date")?)?,
-                metric: metric.map(|m| json(&m)).transpose()?,
-                status: ObligationStatus::parse(&r.try_get::<String, _>("status")?)
-                    .map_err(|e| StoreError::Corrupt(e.message))?,
-                owner: r.try_get("owner")?,
-                vague: vague != 0,
-                survives: survives != 0,
-                overdue_occurrences: Vec::new(),
-            })
-        })
+        .map(crate::obligation::from_row)
         .collect()
 }
 

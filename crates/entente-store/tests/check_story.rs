@@ -211,7 +211,7 @@ async fn story(store: &Store) {
     assert_eq!(spot[0].title, "Northwind–Helix");
 
     // A new version is checked again; the latest check wins, history stays.
-    let v2 = store
+    let (v2, _) = store
         .add_version(&me, id, &version("v2"), &analysis())
         .await
         .unwrap();

@@ -191,6 +191,48 @@ async fn review_queue_story() {
             a.terms.date(TermField::EffectiveDate),
             Some(Date::parse("2025-07-01").unwrap())
         );
+        // Where the new text contradicts a person's value, the conflict is up for review.
+        let queue = store.review_queue(&me).await.unwrap();
+        let conflicts: Vec<_> = queue
+            .iter()
+            .map(|i| {
+                (
+                    i.field,
+                    i.conflict.as_ref().map(|c| c.value.clone()),
+                    i.value.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            conflicts,
+            [
+                (
+                    TermField::EffectiveDate,
+                    Some(TermValue::Date(Date::parse("2025-06-01").unwrap())),
+                    TermValue::Date(Date::parse("2025-07-01").unwrap()),
+                ),
+                (
+                    TermField::NoticePeriodNonRenewal,
+                    Some(TermValue::Period(Period::days(30).unwrap())),
+                    TermValue::Period(Period::days(90).unwrap()),
+                ),
+            ]
+        );
+        // Setting the term settles its conflict; so does keeping one's value.
+        store
+            .set_term(
+                &me,
+                id,
+                TermField::EffectiveDate,
+                TermValue::Date(Date::parse("2025-06-01").unwrap()),
+                Some("the new text is right".into()),
+            )
+            .await
+            .unwrap();
+        store
+            .confirm_term(&me, id, TermField::NoticePeriodNonRenewal, None)
+            .await
+            .unwrap();
         assert!(store.review_queue(&me).await.unwrap().is_empty());
         eprintln!("review story passed on {:?}", db.backend());
     }

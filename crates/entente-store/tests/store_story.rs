@@ -302,7 +302,7 @@ async fn story(store: &Store) {
         TermValue::Money(Money::parse("250000", "EUR").unwrap()),
         ev(0),
     ));
-    let v2 = store
+    let (v2, _) = store
         .add_version(&me, id, &version("text two"), &second)
         .await
         .unwrap();

@@ -148,7 +148,7 @@ async fn list_versions(
 
 #[utoipa::path(post, path = "/api/agreements/{id}/versions", tag = "documents", params(("id" = AgreementId, Path), VersionQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, description = "the new version; before signature it supersedes the approval round of the previous text, and an agreement approved or out for signature goes back to in_review with a round for this version", body = DocumentVersion),
+    responses((status = 201, description = "the new version with its `reconciliation` (obligations unchanged, changed, added and removed; terms changed and in conflict); before signature it supersedes the approval round of the previous text, and an agreement approved or out for signature goes back to in_review with a round for this version", body = DocumentVersion),
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn add_version(
     State(s): State<AppState>,
@@ -158,16 +158,17 @@ async fn add_version(
     body: Bytes,
 ) -> Result<(StatusCode, Json<DocumentVersion>)> {
     let actor = caller.require(Permission::WriteAgreements)?;
-    let vid =
+    let (vid, summary) =
         entente_core::add_version_document(&s.store, actor, id, &body, &q.filename, &s.limits)
             .await?;
-    let v = s
+    let mut v = s
         .store
         .list_versions(actor, id)
         .await?
         .into_iter()
         .find(|v| v.id == vid)
         .ok_or_else(|| ValidationError::new("version", "vanished"))?;
+    v.reconciliation = Some(summary);
     Ok((StatusCode::CREATED, Json(v)))
 }
 

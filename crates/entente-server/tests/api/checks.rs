@@ -148,6 +148,19 @@ async fn imports_and_new_versions_carry_their_check_and_the_portfolio_sums_them_
             )
             .await;
         assert_eq!(status, 201, "{v2}");
+        // The upload says what the new text did to what was tracked.
+        let r = &v2["reconciliation"];
+        for k in [
+            "obligations_unchanged",
+            "obligations_changed",
+            "obligations_added",
+            "obligations_removed",
+            "terms_changed",
+            "terms_in_conflict",
+        ] {
+            assert!(r[k].is_u64(), "{k} in {v2}");
+        }
+        assert!(r["terms_changed"].as_u64() > Some(0), "{v2}");
         let (_, c2) = app.get(&format!("/api/agreements/{weak_id}/check")).await;
         assert_eq!(c2["version_number"], 2);
         assert!(c2["score"].as_u64() < c["score"].as_u64());

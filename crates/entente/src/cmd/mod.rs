@@ -28,6 +28,7 @@ mod sign;
 mod terminate;
 mod train;
 mod transition;
+mod version;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -108,6 +109,8 @@ enum Cmd {
     Sign(sign::Args),
     /// Record an amendment, list amendments, or show the terms as amended on a date.
     Amend(amend::Args),
+    /// Store a document as an agreement's next version, reconciled with what is tracked.
+    Version(version::Args),
     /// Word-level redline of two versions (colour, JSON, or DOCX with tracked changes).
     Diff(diff::Args),
     /// Record a review and schedule the next one, or list reviews.
@@ -150,6 +153,7 @@ impl Cli {
             Cmd::Approve(a) => a.run(ctx).await,
             Cmd::Sign(a) => a.run(ctx).await,
             Cmd::Amend(a) => a.run(ctx).await,
+            Cmd::Version(a) => a.run(ctx).await,
             Cmd::Diff(a) => a.run(ctx).await,
             Cmd::Review(a) => a.run(ctx).await,
             Cmd::Terminate(a) => a.run(ctx).await,

@@ -10,7 +10,7 @@ use entente_analysis::Limits;
 use entente_core::{ImportOptions, add_version_document, import_document};
 use entente_domain::obligation::{Obligation, ObligationStatus};
 use entente_domain::occurrence::OccurrenceUpdate;
-use entente_domain::query::ObligationQuery;
+use entente_domain::query::{DayWindow, DeadlineQuery, ObligationQuery};
 use entente_domain::terms::{TermField, TermValue};
 use entente_domain::{AgreementId, Timestamp};
 use entente_store::testing::TestDb;
@@ -200,6 +200,36 @@ async fn a_new_version_revises_what_changed_and_keeps_the_rest() {
             .unwrap();
         let dues: Vec<_> = occ.iter().map(|o| o.due.to_string()).collect();
         assert_eq!(dues, ["2026-02-27"], "only what fell due before the change");
+
+        // The deadlines behind the dashboard and the alerts agree: the review meeting on its
+        // new schedule, the retired duty nowhere from today.
+        s.refresh_deadlines(Timestamp::parse("2026-11-05T09:00:00Z").unwrap(), 100)
+            .await
+            .unwrap();
+        let deadlines = s
+            .list_deadlines(
+                &me,
+                &DeadlineQuery {
+                    within_days: Some(DayWindow::new(400).unwrap()),
+                    agreement_id: Some(id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let of = |o| -> Vec<String> {
+            deadlines
+                .iter()
+                .filter(|x| x.obligation_id == Some(o))
+                .map(|x| x.due_date.to_string())
+                .collect()
+        };
+        assert_eq!(
+            of(review.id)[..2],
+            ["2027-01-28", "2027-04-28"],
+            "{deadlines:#?}"
+        );
+        assert!(of(certificate).is_empty(), "{:?}", of(certificate));
 
         // The audit trail says what the version did.
         let audit = s.list_audit(&me, Some(id)).await.unwrap();

@@ -29,8 +29,9 @@ fn ok(out: &Output) -> String {
 }
 
 fn corpus(n: u32) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../../tests/corpus/lifecycle/pellucid-orrery-alliance-v{n}.txt"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../../tests/corpus/lifecycle/pellucid-orrery-alliance-v{n}.txt"
+    ))
 }
 
 async fn a_version_reports_its_reconciliation() {

@@ -25,17 +25,19 @@ impl Args {
         // Read before any I/O on the database, so a wrong path changes nothing.
         let bytes = std::fs::read(&self.file)
             .with_context(|| format!("{}: cannot read", self.file.display()))?;
-        let filename = self
-            .file
-            .file_name()
-            .map_or_else(|| "version".to_owned(), |n| n.to_string_lossy().into_owned());
+        let filename = self.file.file_name().map_or_else(
+            || "version".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let (store, actor) = ctx.open().await?;
         let id = resolve(&store, &actor, &self.id).await?;
         let limits = entente_analysis::Limits::with_max_mib(self.max_mb);
         let result =
             entente_core::add_version_document(&store, &actor, id, &bytes, &filename, &limits)
                 .await
-                .with_context(|| format!("{}: cannot store it as a new version", self.file.display()));
+                .with_context(|| {
+                    format!("{}: cannot store it as a new version", self.file.display())
+                });
         let (vid, summary) = match result {
             Ok(r) => r,
             Err(e) => {

@@ -1292,7 +1292,7 @@ fn validate_rule(cx: &mut Ctx<'_>, r: &Rule) {
         let (Some(a), Some(b)) = (get(&r.params, lo), get(&r.params, hi)) else {
             continue;
         };
-        if a.approx_days() > b.approx_days() {
+        if a.longer_than(b) {
             cx.err(
                 &at,
                 format!(

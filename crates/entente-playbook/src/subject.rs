@@ -96,6 +96,9 @@ pub struct Indemnity {
     pub mutual: bool,
     /// The indemnifying parties' names.
     pub by: Vec<String>,
+    /// Indemnities one party gives alone, with their sentences (also when another clause is
+    /// mutual, so a one-way indemnity is not hidden by a mutual one).
+    pub one_way: Vec<Located<String>>,
 }
 
 /// One tier of the dispute clause.
@@ -258,6 +261,22 @@ impl Subject {
                     .map(|a| {
                         a.iter()
                             .filter_map(|x| x.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                one_way: v["value"]["one_way"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .enumerate()
+                            .filter_map(|(k, x)| {
+                                Some(Located {
+                                    value: x.as_str()?.to_owned(),
+                                    span: v["one_way_evidence"].get(k).and_then(|e| {
+                                        span_of(&serde_json::json!({ "evidence": e }))
+                                    }),
+                                })
+                            })
                             .collect()
                     })
                     .unwrap_or_default(),

@@ -190,7 +190,7 @@ static LAW_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LAW_ADJ_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:governed by|subject to|in accordance with|construed under)\s+(?:the\s+)?(?:substantive\s+)?([a-z][a-z .]{2,30}?)\s+law(?-u:\b)")
+    Regex::new(r"(?:governed (?:exclusively |solely )?by|subject to|in accordance with|construed under|governed under)\s+(?:the\s+)?(?:substantive\s+)?([a-z][a-z .]{2,30}?)\s+laws?(?-u:\b)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -212,10 +212,12 @@ pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
                 break;
             }
         }
-        if found.is_none()
-            && let Some(c) = LAW_ADJ_RE.captures(s)
-        {
-            found = c.get(1).and_then(|m| canonical_place(m.as_str()));
+        if found.is_none() {
+            // "subject to applicable law … governed by English law": the first adjective that
+            // names a place.
+            found = LAW_ADJ_RE
+                .captures_iter(s)
+                .find_map(|c| c.get(1).and_then(|m| canonical_place(m.as_str())));
         }
         if let Some(p) = found {
             let heading_bonus = doc

@@ -266,7 +266,7 @@ pub(super) fn dispute_tiers(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
             )),
             Some(d) => {
                 if let Some(max) = rule.period("max_period")
-                    && d.approx_days() > max.approx_days()
+                    && d.longer_than(max)
                 {
                     hits.push(Hit::at(
                         format!(

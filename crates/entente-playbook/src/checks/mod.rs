@@ -15,12 +15,15 @@ use crate::report::{
 use crate::subject::{Span, Subject};
 use crate::text::{Duty, duties};
 
-/// One departure found by a check, before it becomes a finding.
+/// One departure found by a check (or a value it could not determine), before it becomes a
+/// finding.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Hit {
     pub(crate) message: String,
     pub(crate) span: Option<Span>,
     pub(crate) missing: bool,
+    /// The check could not tell: what it looked for was not found where it looked.
+    pub(crate) undetermined: bool,
 }
 
 impl Hit {
@@ -30,6 +33,7 @@ impl Hit {
             message: message.into(),
             span: None,
             missing: true,
+            undetermined: false,
         }
     }
 
@@ -39,6 +43,18 @@ impl Hit {
             message: message.into(),
             span,
             missing: false,
+            undetermined: false,
+        }
+    }
+
+    /// The rule could not be decided: `message` says what was looked for, `span` where (none:
+    /// the whole text).
+    pub(crate) fn undetermined(message: impl Into<String>, span: Option<Span>) -> Self {
+        Self {
+            message: message.into(),
+            span,
+            missing: false,
+            undetermined: true,
         }
     }
 }
@@ -80,6 +96,7 @@ pub fn check(playbook: &Playbook, subject: &Subject) -> Report {
     let mut findings = Vec::new();
     let mut results = Vec::new();
     let mut failed = Vec::new();
+    let mut undetermined = Vec::new();
     for rule in &playbook.rules {
         let Some(er) = rule.for_kind(subject.kind) else {
             results.push(RuleResult {
@@ -87,20 +104,36 @@ pub fn check(playbook: &Playbook, subject: &Subject) -> Report {
                 blind_spot: rule.blind_spot,
                 severity: rule.severity,
                 outcome: Outcome::Skipped,
+                title: rule.title.clone(),
+                tier: None,
             });
             continue;
         };
-        let hits = run(&er, &input);
+        let (unknown, hits): (Vec<Hit>, Vec<Hit>) =
+            run(&er, &input).into_iter().partition(|h| h.undetermined);
+        // A departure decides the rule; a value that could not be read only leaves it open
+        // when nothing else failed. Undetermined is never counted as met.
+        let outcome = if !hits.is_empty() {
+            Outcome::Failed
+        } else if !unknown.is_empty() {
+            Outcome::Undetermined
+        } else {
+            Outcome::Passed
+        };
         results.push(RuleResult {
             rule_id: rule.id.clone(),
             blind_spot: rule.blind_spot,
             severity: er.severity,
-            outcome: if hits.is_empty() {
-                Outcome::Passed
-            } else {
-                Outcome::Failed
-            },
+            outcome,
+            title: rule.title.clone(),
+            tier: None,
         });
+        if outcome == Outcome::Undetermined {
+            for h in unknown {
+                undetermined.push(finding(&er, subject, h));
+            }
+            continue;
+        }
         if hits.is_empty() {
             continue;
         }
@@ -119,8 +152,10 @@ pub fn check(playbook: &Playbook, subject: &Subject) -> Report {
     Report {
         playbook: PlaybookRef::from(playbook),
         title: subject.title.clone(),
+        source: None,
         kind: subject.kind.as_str().to_owned(),
         findings,
+        undetermined,
         rules: results,
         score: RiskScore::compute(&playbook.scoring, &failed),
     }
@@ -152,6 +187,7 @@ fn finding(rule: &EffectiveRule<'_>, s: &Subject, h: Hit) -> Finding {
         rationale: rule.rationale.to_owned(),
         preferred: rule.preferred.map(str::to_owned),
         fallback: rule.fallback.map(str::to_owned),
+        undetermined: h.undetermined,
     }
 }
 

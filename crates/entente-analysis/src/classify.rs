@@ -499,7 +499,8 @@ static RULES: &[Rule] = &[
             "data subject",
         ],
         r"personal data|data protection|gdpr|privacy|personal(?:ly identifiable)? information|data process|hipaa|data subject|data security|security breach",
-        "",
+        // "No personal data will be shared under this Agreement" rules data protection out.
+        r"(?:^|[^a-z])no personal (?:data|information) (?:will|shall|is to|are to|may) be (?:shared|disclosed|exchanged|processed|transferred|provided)|(?:will|shall) not (?:share|disclose|exchange|process|transfer|provide)[^.;]{0,30}(?:any )?personal (?:data|information)|does not (?:involve|require) (?:the )?(?:sharing|processing|exchange) of (?:any )?personal",
         0.8,
     ),
     r(
@@ -779,7 +780,15 @@ static RULES: &[Rule] = &[
     ),
     r(
         "amendment_waiver",
-        &["amend", "modif", "waive", "waiver", "variation", "varied", "vary"],
+        &[
+            "amend",
+            "modif",
+            "waive",
+            "waiver",
+            "variation",
+            "varied",
+            "vary",
+        ],
         r"(?:amend|modif|(?-u:\b)variation|(?-u:\b)varied|(?-u:\b)vary)[^.;]*(?:in writing|signed|written)|(?:no )?waiver[^.;]*(?:in writing|shall not|construed|deemed)|failure[^.;]*to (?:enforce|exercise|insist)",
         "",
         0.7,
@@ -1233,16 +1242,21 @@ fn restrictions_under_headings(
             None
         } else if h.contains("exclusiv") {
             Some("exclusivity")
-        } else if h.contains("non-compet") || h.contains("noncompet") || h.contains("restrictive covenant") {
+        } else if h.contains("non-compet")
+            || h.contains("noncompet")
+            || h.contains("restrictive covenant")
+        {
             Some("non_compete")
         } else {
             None
         }
     };
     if !segs.iter().any(|s| {
-        s.heading
-            .as_deref()
-            .is_some_and(|h| h.to_ascii_lowercase().contains("exclusiv") || h.to_ascii_lowercase().contains("compet") || h.to_ascii_lowercase().contains("restrictive"))
+        s.heading.as_deref().is_some_and(|h| {
+            h.to_ascii_lowercase().contains("exclusiv")
+                || h.to_ascii_lowercase().contains("compet")
+                || h.to_ascii_lowercase().contains("restrictive")
+        })
     }) {
         return;
     }
@@ -1250,16 +1264,30 @@ fn restrictions_under_headings(
     for (k, &(a, z)) in sentences.iter().enumerate() {
         let Some(&sg) = seg_of.get(k) else { continue };
         // The clause's own heading, else its parent's (one level up is enough for "5.2").
-        let Some(cat) = cat_of(sg).or_else(|| segs.get(sg).and_then(|s| s.parent).and_then(cat_of)) else {
+        let Some(cat) = cat_of(sg).or_else(|| segs.get(sg).and_then(|s| s.parent).and_then(cat_of))
+        else {
             continue;
         };
         if hits.iter().any(|h| h.cat == cat && h.start == a) {
             continue;
         }
         let st = &lower[a..z];
-        let restricts = ["shall not", "will not", "may not", "must not", "shall exclusively", "shall only", "will only", "sole ", "refrain", "agrees not", "undertakes not", "exclusive "]
-            .iter()
-            .any(|w| st.contains(w));
+        let restricts = [
+            "shall not",
+            "will not",
+            "may not",
+            "must not",
+            "shall exclusively",
+            "shall only",
+            "will only",
+            "sole ",
+            "refrain",
+            "agrees not",
+            "undertakes not",
+            "exclusive ",
+        ]
+        .iter()
+        .any(|w| st.contains(w));
         if restricts {
             added.push(Hit {
                 cat,

@@ -414,7 +414,12 @@ impl Report {
         let title = self.title.as_deref().unwrap_or("Untitled agreement");
         match &self.source {
             Some(src) => {
-                let _ = writeln!(o, "# Playbook check: {} — `{}`\n", md(title), src.replace('`', "'"));
+                let _ = writeln!(
+                    o,
+                    "# Playbook check: {} — `{}`\n",
+                    md(title),
+                    src.replace('`', "'")
+                );
             }
             None => {
                 let _ = writeln!(o, "# Playbook check: {}\n", md(title));

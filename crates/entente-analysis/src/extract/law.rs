@@ -159,6 +159,31 @@ pub(crate) fn canonical_place(raw: &str) -> Option<String> {
     best.map(|b| b.0.to_owned())
 }
 
+/// Whether `name` is a canonical name of `PLACES` (case-insensitive).
+pub(crate) fn is_canonical(name: &str) -> bool {
+    PLACES
+        .iter()
+        .any(|(canon, _)| canon.eq_ignore_ascii_case(name.trim()))
+}
+
+/// The country a jurisdiction belongs to: states of the United States, the nations of the
+/// United Kingdom and the provinces of Canada map to their country; a country to itself.
+pub(crate) fn country_of(place: &str) -> Option<String> {
+    let canon = canonical_place(place)?;
+    let us = PLACES
+        .iter()
+        .position(|(c, _)| *c == "United States")
+        .is_some_and(|i| PLACES[i + 1..].iter().any(|(c, _)| *c == canon));
+    Some(match canon.as_str() {
+        _ if us => "United States".to_owned(),
+        "England and Wales" | "England" | "Scotland" | "Northern Ireland" => {
+            "United Kingdom".to_owned()
+        }
+        "Ontario" | "Quebec" | "British Columbia" | "Alberta" => "Canada".to_owned(),
+        _ => canon,
+    })
+}
+
 fn strip_place_prefix(l: &str) -> &str {
     let mut s = l.trim_start();
     loop {
@@ -328,6 +353,17 @@ mod tests {
         );
         assert_eq!(canonical_place("Virginia").as_deref(), Some("Virginia"));
         assert_eq!(canonical_place("Nowhere"), None);
+        assert_eq!(country_of("Delaware").as_deref(), Some("United States"));
+        assert_eq!(country_of("a Delaware corporation"), None);
+        assert_eq!(
+            country_of("England and Wales").as_deref(),
+            Some("United Kingdom")
+        );
+        assert_eq!(
+            country_of("the Netherlands").as_deref(),
+            Some("Netherlands")
+        );
+        assert!(is_canonical("england and wales") && !is_canonical("Holland"));
     }
 
     #[test]

@@ -1640,9 +1640,14 @@ fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
             doc.periods_in(h.start, h.end)
                 .iter()
                 .find(|p| {
-                    let lb = crate::text::floor_boundary(&doc.lower, p.start.saturating_sub(30).max(h.start));
+                    let lb = crate::text::floor_boundary(
+                        &doc.lower,
+                        p.start.saturating_sub(30).max(h.start),
+                    );
                     let before = &doc.lower[lb..p.start];
-                    before.contains("period of") || before.ends_with("for ") || before.contains("for a term of")
+                    before.contains("period of")
+                        || before.ends_with("for ")
+                        || before.contains("for a term of")
                 })
                 .map(|p| p.period)
         };

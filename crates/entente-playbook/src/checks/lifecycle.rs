@@ -96,7 +96,7 @@ static RENEWAL_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The notice to stop an automatic renewal: as extracted, else read from the sentences about
 /// renewal ("unless either party gives notice at least six months prior to the expiration").
-fn non_renewal_notice(s: &Subject) -> Option<(Period, Option<Span>)> {
+pub(super) fn non_renewal_notice(s: &Subject) -> Option<(Period, Option<Span>)> {
     if let Some(found) = s.period(TermField::NoticePeriodNonRenewal) {
         return Some(found);
     }
@@ -330,13 +330,16 @@ fn convenience_sentence(lower: &str) -> bool {
 }
 
 static DENIED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\bneither\b|\bno\s+(?:party|member|right)\b|\b(?:may|shall|will|can)\s+not\b|\bcannot\b|\bnot\s+(?:be\s+)?entitled\b")
+    re(
+        r"\bneither\b|\bno\s+(?:party|member|right)\b|\b(?:may|shall|will|can)\s+not\b|\bcannot\b|\bnot\s+(?:be\s+)?entitled\b",
+    )
 });
 static EXPLICIT_CONVENIENCE: LazyLock<Regex> =
     LazyLock::new(|| re(r"for\s+(?:its\s+|their\s+)?convenience|without\s+cause"));
 /// Where one limb of a sentence ends: a semicolon, a list marker "(b)", or ", or".
-static LIMBS: LazyLock<Regex> =
-    LazyLock::new(|| re(r";|\(\s*(?:[a-h]|i{1,3}|iv|v)\s*\)|,\s+or|or\s+(?:immediately|forthwith)"));
+static LIMBS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r";|\(\s*(?:[a-h]|i{1,3}|iv|v)\s*\)|,\s+or|or\s+(?:immediately|forthwith)")
+});
 
 fn convenience_limb(lower: &str) -> bool {
     let Some(m) = CONVENIENCE.find(lower) else {

@@ -194,7 +194,8 @@ impl Args {
             let open = report.undetermined.len();
             undetermined += open;
             let fails = fail_on.is_some_and(|t| {
-                report.fails_at(t) || (self.strict && report.undetermined.iter().any(|f| f.severity >= t))
+                report.fails_at(t)
+                    || (self.strict && report.undetermined.iter().any(|f| f.severity >= t))
             });
             if fails {
                 failed += 1;
@@ -212,7 +213,11 @@ impl Args {
                 writeln!(
                     out,
                     "\n{undetermined} rule outcome(s) could not be determined: read the clauses named above{}",
-                    if self.strict { "" } else { " (--strict fails the check on them)" }
+                    if self.strict {
+                        ""
+                    } else {
+                        " (--strict fails the check on them)"
+                    }
                 )?;
             }
             match fail_on {

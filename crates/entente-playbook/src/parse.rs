@@ -1386,25 +1386,72 @@ fn validate_rule(cx: &mut Ctx<'_>, r: &Rule) {
             ),
         );
     }
+    // Laws the playbook allows must be jurisdictions analysis can name, or they never match.
+    if r.kind == RuleKind::GoverningLaw {
+        for set in &sets {
+            if let Some(Param::Words(laws)) = set.get("allowed") {
+                for law in laws {
+                    if entente_analysis::is_canonical_place(law) {
+                        continue;
+                    }
+                    let hint = match entente_analysis::canonical_place(law) {
+                        Some(c) => format!(" (did you mean {c:?}?)"),
+                        None => String::new(),
+                    };
+                    cx.err(
+                        &at,
+                        format!(
+                            "rule {:?}: unknown law {law:?} in `allowed`{hint}: use a jurisdiction's name as reports show it, e.g. \"England and Wales\", \"Germany\", \"New York\"",
+                            r.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    // Bounds are checked as they apply: the rule's own, and each per-kind override or position
+    // laid over them (an inherited `max` of 90 days and a new `min` of 120 days contradict).
+    let mut merged: Vec<(String, Params)> = vec![(String::new(), r.params.clone())];
+    let layers = r
+        .overrides
+        .iter()
+        .map(|(k, o)| (format!(" for {k}"), &o.params))
+        .chain(
+            r.acceptable
+                .iter()
+                .map(|p| (" at the acceptable position".to_owned(), &p.params)),
+        )
+        .chain(
+            r.walk_away
+                .iter()
+                .map(|p| (" at the walk-away position".to_owned(), &p.params)),
+        );
+    for (label, extra) in layers {
+        let mut m = r.params.clone();
+        m.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        merged.push((label, m));
+    }
     let bounds = [("min", "max"), ("notice_min", "notice_max")];
-    for (lo, hi) in bounds {
-        let get = |p: &Params, n: &str| match p.get(n) {
-            Some(Param::Period(x)) => Some(*x),
-            _ => None,
-        };
-        let (Some(a), Some(b)) = (get(&r.params, lo), get(&r.params, hi)) else {
-            continue;
-        };
-        if a.longer_than(b) {
-            cx.err(
-                &at,
-                format!(
-                    "rule {:?}: `{lo}` ({}) is longer than `{hi}` ({})",
-                    r.id,
-                    a.human(),
-                    b.human()
-                ),
-            );
+    for (label, params) in &merged {
+        for (lo, hi) in bounds {
+            let get = |p: &Params, n: &str| match p.get(n) {
+                Some(Param::Period(x)) => Some(*x),
+                _ => None,
+            };
+            let (Some(a), Some(b)) = (get(params, lo), get(params, hi)) else {
+                continue;
+            };
+            if a.longer_than(b) {
+                cx.err(
+                    &at,
+                    format!(
+                        "rule {:?}{label}: `{lo}` ({}) is longer than `{hi}` ({}): no agreement can meet both",
+                        r.id,
+                        a.human(),
+                        b.human()
+                    ),
+                );
+            }
         }
     }
 }

@@ -298,14 +298,7 @@ impl Report {
     pub fn to_text(&self) -> String {
         let mut o = String::new();
         let title = self.title.as_deref().unwrap_or("(untitled agreement)");
-        match &self.source {
-            Some(src) => {
-                let _ = writeln!(o, "{title} ({src})");
-            }
-            None => {
-                let _ = writeln!(o, "{title}");
-            }
-        }
+        let _ = writeln!(o, "{title}");
         let _ = writeln!(
             o,
             "checked as {} against {} {} · risk {}/100 · {}",

@@ -475,3 +475,41 @@ fn exclusivity_sub_clauses_and_their_duration_are_checked() {
         r.to_text()
     );
 }
+
+#[test]
+fn unknown_laws_and_contradictory_bounds_are_refused() {
+    let base = "[playbook]\nid = \"acme\"\nname = \"Acme\"\nversion = \"1\"\nextends = \"cooperation\"\n\n";
+    let e = Playbook::parse(
+        &format!("{base}[[rule]]\nid = \"acme.law\"\nkind = \"governing_law\"\nseverity = \"high\"\ntitle = \"T\"\nrationale = \"R\"\nallowed = [\"Englnd\", \"Holland\", \"Germany\"]\n"),
+        "acme.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("unknown law \"Englnd\""), "{e}");
+    assert!(
+        e.contains("unknown law \"Holland\"") && e.contains("did you mean \"Netherlands\"?"),
+        "{e}"
+    );
+    assert!(!e.contains("\"Germany\" in"), "{e}");
+    // The inherited maximum of 180 days and a new minimum of 200 days contradict.
+    let e = Playbook::parse(
+        &format!("{base}[[rule]]\nid = \"exit.convenience-notice\"\nmin = \"200 days\"\n"),
+        "acme.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("`min` (200 days) is longer than `max` (180 days)"),
+        "{e}"
+    );
+    let e = Playbook::parse(
+        &format!("{base}[[rule]]\nid = \"exit.convenience-notice\"\n[rule.by_kind.research]\nmax = \"20 days\"\n"),
+        "acme.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("for research: `min` (30 days) is longer than `max` (20 days)"),
+        "{e}"
+    );
+}

@@ -154,8 +154,10 @@ impl Args {
                 let p = playbook
                     .as_ref()
                     .unwrap_or_else(|| entente_playbook::default_playbook());
-                let report = entente_core::check::check_document(&bytes, target, &limits, p, kind)
-                    .with_context(|| format!("cannot check {target}"))?;
+                let report = entente_core::check::check_document_as(
+                    &bytes, target, &limits, p, kind, &self.us,
+                )
+                .with_context(|| format!("cannot check {target}"))?;
                 (report, target.clone())
             } else {
                 if opened.is_none() {
@@ -249,9 +251,8 @@ fn write_report(
 ) -> anyhow::Result<()> {
     match format {
         Format::Text => {
-            // The report's first line names the file or agreement.
             if named {
-                writeln!(out, "══")?;
+                writeln!(out, "══ {label}")?;
             }
             writeln!(out, "{}", report.to_text())?;
         }

@@ -94,8 +94,18 @@ static RULES: &[Rule] = &[
         "termination_for_convenience",
         &["terminat", "convenience", "withdraw"],
         r"terminat[^.;]*for (?:its |their )?convenience|(?-u:\b)(?:may|can|shall have the right to|will have the right to|has the right to|have the right to|is entitled to|are entitled to|right to|elect to|option to|shall be entitled to)\s+(?:[a-z,]+\s+){0,4}?terminat[^.;]*(?:without cause|with or without cause|for any reason or no reason|for any or no reason|for no reason|at (?:its|their) (?:sole )?(?:discretion|option|convenience)|at any time[^.;]*(?:notice|written)|(?:upon|by|on|with|giving|after|following|providing|by giving|by providing)[^.;]*(?:days?|months?|weeks?)'?[^.;]*notice)|(?:either|any|each) party (?:may|can|shall be entitled to) (?:withdraw|terminate)[^.;]*(?:notice|at any time)",
-        r"(?-u:\b)(?:breach|default|insolven|bankrupt|fails?|failure|force majeure|change (?:of|in) control|cure|non-?payment|renew|mutual|written agreement of|if|in the event|upon the occurrence|prior to the (?:end|expiration)|expiration of the)(?-u:\b)",
+        r"neither party (?:may|shall|will|is entitled to|has the right to) terminat|(?:may|shall|will) not terminat|no right to terminat|(?-u:\b)(?:breach|default|insolven|bankrupt|fails?|failure|force majeure|change (?:of|in) control|cure|non-?payment|renew|mutual|written agreement of|if|in the event|upon the occurrence|prior to the (?:end|expiration)|expiration of the)(?-u:\b)",
         0.75,
+    ),
+    // A right to terminate for convenience stated in the same sentence as termination for
+    // cause ("may terminate (a) for convenience on 90 days' notice or (b) for material breach"):
+    // the rule above rejects any sentence that mentions a breach, this one only a denial.
+    r(
+        "termination_for_convenience",
+        &["convenience", "without cause"],
+        r"terminat[^.]{0,200}?(?:for (?:its |their |any |either party's )?(?:own )?convenience|(?-u:\b)without cause)|(?:for (?:its |their )?convenience|without cause)[^.;]{0,60}terminat",
+        r"(?:not|no right to|neither party)[^.;]{0,30}(?:be entitled to |have the right to |may |to )?terminat[^.;]{0,60}(?:convenience|without cause)|(?:no|not)[^.;]{0,12}(?:right|entitle)[^.;]{0,40}(?:convenience|without cause)|convenience store",
+        0.7,
     ),
     r(
         "rofr_rofo_rofn",
@@ -409,8 +419,11 @@ static RULES: &[Rule] = &[
             "laws of",
             "law of",
             "applicable law",
+            "construed in accordance",
+            "governed exclusively",
+            "governed solely",
         ],
-        r"(?:governed by|construed|interpreted|enforced)[^.;]*(?:laws?|law) of|governed by (?:the )?(?:[a-z]+ ){1,3}law(?-u:\b)|governing law|(?:laws?|law) of [^.;]*(?:shall|will) (?:govern|apply)",
+        r"(?:governed by|construed|interpreted|enforced)[^.;]*(?:laws?|law) of|governed (?:exclusively |solely )?by (?:the )?(?:[a-z]+ ){1,3}laws?(?-u:\b)|(?:governed|construed|interpreted)[^.;]{0,60}(?:in accordance with|under) (?:the )?(?:substantive )?(?:[a-z]+ ){1,3}laws?(?-u:\b)|governing law|(?:laws?|law) of [^.;]*(?:shall|will) (?:govern|apply)",
         "",
         0.9,
     ),
@@ -486,7 +499,8 @@ static RULES: &[Rule] = &[
             "data subject",
         ],
         r"personal data|data protection|gdpr|privacy|personal(?:ly identifiable)? information|data process|hipaa|data subject|data security|security breach",
-        "",
+        // "No personal data will be shared under this Agreement" rules data protection out.
+        r"(?:^|[^a-z])no personal (?:data|information) (?:will|shall|is to|are to|may) be (?:shared|disclosed|exchanged|processed|transferred|provided)|(?:will|shall) not (?:share|disclose|exchange|process|transfer|provide)[^.;]{0,30}(?:any )?personal (?:data|information)|does not (?:involve|require) (?:the )?(?:sharing|processing|exchange) of (?:any )?personal",
         0.8,
     ),
     r(
@@ -766,8 +780,16 @@ static RULES: &[Rule] = &[
     ),
     r(
         "amendment_waiver",
-        &["amend", "modif", "waive", "waiver"],
-        r"(?:amend|modif)[^.;]*(?:in writing|signed|written)|(?:no )?waiver[^.;]*(?:in writing|shall not|construed|deemed)|failure[^.;]*to (?:enforce|exercise|insist)",
+        &[
+            "amend",
+            "modif",
+            "waive",
+            "waiver",
+            "variation",
+            "varied",
+            "vary",
+        ],
+        r"(?:amend|modif|(?-u:\b)variation|(?-u:\b)varied|(?-u:\b)vary)[^.;]*(?:in writing|signed|written)|(?:no )?waiver[^.;]*(?:in writing|shall not|construed|deemed)|failure[^.;]*to (?:enforce|exercise|insist)",
         "",
         0.7,
     ),
@@ -852,6 +874,7 @@ static HEADINGS: &[(&str, &[&str])] = &[
     ("severab", &["severability"]),
     ("counterpart", &["counterparts"]),
     ("amendment", &["amendment_waiver"]),
+    ("variation", &["amendment_waiver"]),
     ("waiver", &["amendment_waiver"]),
     ("relationship of the parties", &["relationship_of_parties"]),
     ("independent contractor", &["relationship_of_parties"]),
@@ -1131,6 +1154,7 @@ pub(crate) fn classify(
                         .any(|r| segs.get(*r).and_then(|x| x.parent) == Some(sg))
             })
     });
+    restrictions_under_headings(lower, segs, sentences, seg_of, &mut hits);
     for cats in categories.iter_mut() {
         cats.clear();
     }
@@ -1200,6 +1224,80 @@ pub(crate) fn classify(
         cats.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     }
     Classified { categories, hits }
+}
+
+/// Sub-clauses under an "Exclusivity" or "Non-Competition" heading restrict even when their
+/// own words do not say so ("Partner shall not market any product of a Competitor"): each of
+/// their duty sentences becomes a hit of the heading's category.
+fn restrictions_under_headings(
+    lower: &str,
+    segs: &[Segment],
+    sentences: &[(usize, usize)],
+    seg_of: &[usize],
+    hits: &mut Vec<Hit>,
+) {
+    let cat_of = |i: usize| -> Option<&'static str> {
+        let h = segs.get(i)?.heading.as_deref()?.to_ascii_lowercase();
+        if h.contains("non-exclusiv") {
+            None
+        } else if h.contains("exclusiv") {
+            Some("exclusivity")
+        } else if h.contains("non-compet")
+            || h.contains("noncompet")
+            || h.contains("restrictive covenant")
+        {
+            Some("non_compete")
+        } else {
+            None
+        }
+    };
+    if !segs.iter().any(|s| {
+        s.heading.as_deref().is_some_and(|h| {
+            h.to_ascii_lowercase().contains("exclusiv")
+                || h.to_ascii_lowercase().contains("compet")
+                || h.to_ascii_lowercase().contains("restrictive")
+        })
+    }) {
+        return;
+    }
+    let mut added = Vec::new();
+    for (k, &(a, z)) in sentences.iter().enumerate() {
+        let Some(&sg) = seg_of.get(k) else { continue };
+        // The clause's own heading, else its parent's (one level up is enough for "5.2").
+        let Some(cat) = cat_of(sg).or_else(|| segs.get(sg).and_then(|s| s.parent).and_then(cat_of))
+        else {
+            continue;
+        };
+        if hits.iter().any(|h| h.cat == cat && h.start == a) {
+            continue;
+        }
+        let st = &lower[a..z];
+        let restricts = [
+            "shall not",
+            "will not",
+            "may not",
+            "must not",
+            "shall exclusively",
+            "shall only",
+            "will only",
+            "sole ",
+            "refrain",
+            "agrees not",
+            "undertakes not",
+            "exclusive ",
+        ]
+        .iter()
+        .any(|w| st.contains(w));
+        if restricts {
+            added.push(Hit {
+                cat,
+                start: a,
+                end: z,
+                confidence: 0.6,
+            });
+        }
+    }
+    hits.extend(added);
 }
 
 fn add(cats: &mut Vec<(&'static str, f32)>, cat: &'static str, w: f32) {

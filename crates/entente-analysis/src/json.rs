@@ -179,11 +179,25 @@ pub(crate) fn to_json(a: &Analysis) -> Value {
     );
     m.insert(
         "indemnity".into(),
-        opt(
-            a,
-            t.indemnity.as_ref(),
-            |i| json!({"kind": if i.mutual { "mutual" } else { "one_way" }, "by": i.by}),
-        ),
+        match t.indemnity.as_ref() {
+            Some(f) => {
+                let i = &f.value;
+                let names: Vec<&String> = i.one_way.iter().map(|(by, _)| by).collect();
+                let mut w = wrap(
+                    a,
+                    f,
+                    json!({"kind": if i.mutual { "mutual" } else { "one_way" }, "by": i.by, "one_way": names}),
+                );
+                // Evidence, not value: the sentence of each one-way indemnity.
+                w["one_way_evidence"] = i
+                    .one_way
+                    .iter()
+                    .map(|(_, (s, e))| evidence(a, *s, *e))
+                    .collect();
+                w
+            }
+            None => Value::Null,
+        },
     );
     m.insert(
         "confidentiality".into(),

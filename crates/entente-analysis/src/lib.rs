@@ -55,6 +55,23 @@ pub fn analyze_bytes_with(
     Ok(Analysis::new(&ing.text, Some(ing.media_type), model))
 }
 
+/// A jurisdiction's canonical name as analysis writes governing laws ("the laws of the State of
+/// New York" → "New York", "English" → "England and Wales"), or `None` when unknown.
+pub fn canonical_place(raw: &str) -> Option<String> {
+    extract::law::canonical_place(raw)
+}
+
+/// Whether `name` is itself a canonical jurisdiction name (as `canonical_place` returns them).
+pub fn is_canonical_place(name: &str) -> bool {
+    extract::law::is_canonical(name)
+}
+
+/// The country of a jurisdiction ("Delaware" → "United States", "England and Wales" → "United
+/// Kingdom"), for telling whether parties sit in different countries.
+pub fn country_of(place: &str) -> Option<String> {
+    extract::law::country_of(place)
+}
+
 /// Every clause category id the classifier can assign (all are in the taxonomy).
 pub fn category_ids() -> Vec<&'static str> {
     classify::emitted_ids()

@@ -63,12 +63,26 @@ pub fn check_document(
     playbook: &Playbook,
     kind: Option<AgreementKind>,
 ) -> Result<Report> {
+    check_document_as(bytes, filename, limits, playbook, kind, &[])
+}
+
+/// [`check_document`], with our own entities named (`us`, for rules about us and the
+/// counterparty; empty: the playbook's `us`).
+pub fn check_document_as(
+    bytes: &[u8],
+    filename: &str,
+    limits: &Limits,
+    playbook: &Playbook,
+    kind: Option<AgreementKind>,
+    us: &[String],
+) -> Result<Report> {
     let ingested = entente_analysis::ingest(bytes, filename, limits)?;
     let analysis = entente_analysis::analyze_text(&ingested.text);
     let mut subject = Subject::from_analysis(&analysis);
     if let Some(k) = kind {
         subject.kind = k;
     }
+    subject.set_us(us);
     Ok(entente_playbook::check(playbook, &subject))
 }
 
@@ -125,7 +139,8 @@ pub async fn check_agreement(
             &tenant
         }
     };
-    let report = report_for(&analysis, agreement.kind, &agreement.terms, playbook);
+    let us = store.own_entities(actor).await?;
+    let report = report_for(&analysis, agreement.kind, &agreement.terms, playbook, &us);
     let check_id = if save {
         Some(record(store, actor, id, v.id, &report).await?)
     } else {
@@ -144,10 +159,13 @@ fn report_for(
     kind: AgreementKind,
     terms: &Terms,
     playbook: &Playbook,
+    us: &[String],
 ) -> Report {
     let mut subject = Subject::from_analysis(analysis);
     subject.kind = kind;
     subject.apply_user_terms(terms);
+    // The tenant's own entities are "us" for rules about us and the counterparty.
+    subject.set_us(us);
     entente_playbook::check(playbook, &subject)
 }
 
@@ -165,7 +183,8 @@ pub(crate) async fn check_version(
 ) -> Option<Report> {
     let run = async {
         let playbook = tenant_playbook(store, actor).await?;
-        let report = report_for(analysis, kind, terms, &playbook);
+        let us = store.own_entities(actor).await?;
+        let report = report_for(analysis, kind, terms, &playbook, &us);
         record(store, actor, id, version, &report).await?;
         Ok::<_, CoreError>(report)
     };

@@ -89,6 +89,38 @@ impl Period {
         }
     }
 
+    /// Compares two periods as calendar spans: months and years by their months (so "sixty
+    /// months" equals "five years"), days and weeks by their days, and a mix by mean lengths
+    /// (a month is 30.44 days, a year 365.25, a business day 1.4).
+    pub fn cmp_span(self, other: Period) -> std::cmp::Ordering {
+        if let (Some(a), Some(b)) = (self.whole_months(), other.whole_months()) {
+            return a.cmp(&b);
+        }
+        self.centidays().cmp(&other.centidays())
+    }
+
+    /// Mean length in hundredths of a day.
+    fn centidays(self) -> u64 {
+        let per = match self.unit {
+            PeriodUnit::Days => 100,
+            PeriodUnit::BusinessDays => 140,
+            PeriodUnit::Weeks => 700,
+            PeriodUnit::Months => 3044,
+            PeriodUnit::Years => 36525,
+        };
+        u64::from(self.count) * per
+    }
+
+    /// Whether this period is longer than `other` as a calendar span (see [`Period::cmp_span`]).
+    pub fn longer_than(self, other: Period) -> bool {
+        self.cmp_span(other).is_gt()
+    }
+
+    /// Whether this period is shorter than `other` as a calendar span.
+    pub fn shorter_than(self, other: Period) -> bool {
+        self.cmp_span(other).is_lt()
+    }
+
     /// Total months when the period is a whole number of months (years count as 12).
     pub fn whole_months(self) -> Option<u32> {
         match self.unit {
@@ -248,6 +280,20 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_month_is_a_calendar_month_when_periods_are_compared() {
+        let p = |s: &str| Period::parse(s).unwrap();
+        assert!(p("60 months").cmp_span(p("5 years")).is_eq());
+        assert!(p("12 months").cmp_span(p("1 year")).is_eq());
+        assert!(!p("61 months").shorter_than(p("5 years")));
+        assert!(p("61 months").longer_than(p("5 years")));
+        // Days against months use mean month lengths: 365 days is not longer than 12 months.
+        assert!(!p("365 days").longer_than(p("12 months")));
+        assert!(p("366 days").longer_than(p("12 months")));
+        assert!(p("180 days").shorter_than(p("6 months")));
+        assert!(p("10 business days").cmp_span(p("2 weeks")).is_eq());
     }
 
     #[test]

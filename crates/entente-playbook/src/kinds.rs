@@ -41,6 +41,14 @@ pub enum RuleKind {
     DisputeResolution,
     /// The full ladder of dispute tiers, in order, with time limits.
     DisputeTiers,
+    /// Which way one-way indemnities run: in our favour or against us.
+    IndemnityDirection,
+    /// Who owns foreground (newly created) and joint IP.
+    IpOwnership,
+    /// Who may stop an automatic renewal, and with what notice.
+    RenewalControl,
+    /// How long exclusivity and non-compete restrictions last.
+    Exclusivity,
 }
 
 /// The type of a parameter value.
@@ -159,6 +167,14 @@ pub const DAMAGES: &[&str] = &[
     "loss_of_data",
     "loss_of_goodwill",
 ];
+/// Directions an indemnity may run.
+pub const DIRECTIONS: &[&str] = &["mutual", "in_our_favour", "against_us"];
+/// Who may own foreground IP.
+pub const OWNERS: &[&str] = &["us", "joint", "counterparty", "developer"];
+/// Who may stop a renewal.
+pub const CONTROLLERS: &[&str] = &["either", "us", "counterparty"];
+/// Restrictions an exclusivity rule reads.
+pub const RESTRICTIONS: &[&str] = &["exclusivity", "non_compete"];
 /// Notice periods a rule can check.
 pub const NOTICES: &[&str] = &["termination_for_convenience", "non_renewal"];
 
@@ -204,7 +220,7 @@ pub const DEFAULT_WEASEL_WORDS: &[&str] = &[
 
 impl RuleKind {
     /// Every kind, in documentation order.
-    pub const ALL: [RuleKind; 17] = [
+    pub const ALL: [RuleKind; 21] = [
         Self::RequiredClauses,
         Self::VagueObligations,
         Self::WeaselWords,
@@ -222,6 +238,10 @@ impl RuleKind {
         Self::GoverningLaw,
         Self::DisputeResolution,
         Self::DisputeTiers,
+        Self::IndemnityDirection,
+        Self::IpOwnership,
+        Self::RenewalControl,
+        Self::Exclusivity,
     ];
 
     /// The name used in playbook files.
@@ -244,6 +264,10 @@ impl RuleKind {
             Self::GoverningLaw => "governing_law",
             Self::DisputeResolution => "dispute_resolution",
             Self::DisputeTiers => "dispute_tiers",
+            Self::IndemnityDirection => "indemnity_direction",
+            Self::IpOwnership => "ip_ownership",
+            Self::RenewalControl => "renewal_control",
+            Self::Exclusivity => "exclusivity",
         }
     }
 
@@ -257,7 +281,12 @@ impl RuleKind {
         match self {
             Self::RequiredClauses | Self::ForbiddenTerms => BlindSpot::Other,
             Self::VagueObligations | Self::WeaselWords => BlindSpot::AmbiguousObligations,
-            Self::ReviewCycle | Self::Renewal | Self::TermLength => BlindSpot::StaticDocument,
+            Self::ReviewCycle | Self::Renewal | Self::TermLength | Self::RenewalControl => {
+                BlindSpot::StaticDocument
+            }
+            Self::IndemnityDirection | Self::IpOwnership | Self::Exclusivity => {
+                BlindSpot::PoorRiskAllocation
+            }
             Self::LiabilityCap
             | Self::Exclusions
             | Self::MutualLiability
@@ -321,6 +350,18 @@ impl RuleKind {
             }
             Self::DisputeTiers => {
                 "The dispute clause has every tier of `tiers`, in that order, and each tier before the last has a time limit (at most `max_period`)."
+            }
+            Self::IndemnityDirection => {
+                "Indemnities run in a direction listed in `accept` (mutual, in our favour, against us); needs to know who we are (`us`)."
+            }
+            Self::IpOwnership => {
+                "Foreground (newly created) IP is owned as `foreground` allows (us, joint, counterparty, developer); needs `us` to tell us from the counterparty."
+            }
+            Self::RenewalControl => {
+                "An automatic renewal can be stopped by a party listed in `who` (either, us, counterparty), with notice of at most `notice_max`."
+            }
+            Self::Exclusivity => {
+                "Exclusivity and non-compete restrictions end: at most `max_duration` in all and at most `max_after_term` after the agreement ends; never perpetual."
             }
         }
     }
@@ -608,6 +649,63 @@ impl RuleKind {
                         Period,
                         None,
                         "longest acceptable duration of a tier before the last",
+                    ),
+                ];
+                P
+            }
+            Self::IndemnityDirection => {
+                const P: &[ParamSpec] = &[p(
+                    "accept",
+                    ListOf(DIRECTIONS),
+                    Some("[\"mutual\", \"in_our_favour\"]"),
+                    "directions that pass: mutual, in_our_favour (only the counterparty indemnifies), against_us (only we do)",
+                )];
+                P
+            }
+            Self::IpOwnership => {
+                const P: &[ParamSpec] = &[req(
+                    "foreground",
+                    ListOf(OWNERS),
+                    "who may own foreground IP: us, joint, counterparty, developer (each party owns what it creates)",
+                )];
+                P
+            }
+            Self::RenewalControl => {
+                const P: &[ParamSpec] = &[
+                    p(
+                        "who",
+                        ListOf(CONTROLLERS),
+                        Some("[\"either\", \"us\"]"),
+                        "who must be able to stop an automatic renewal: either party, us, the counterparty",
+                    ),
+                    p(
+                        "notice_max",
+                        Period,
+                        None,
+                        "longest acceptable notice to stop the renewal",
+                    ),
+                ];
+                P
+            }
+            Self::Exclusivity => {
+                const P: &[ParamSpec] = &[
+                    p(
+                        "max_duration",
+                        Period,
+                        None,
+                        "longest acceptable fixed duration of a restriction",
+                    ),
+                    p(
+                        "max_after_term",
+                        Period,
+                        None,
+                        "longest acceptable time a restriction runs on after the agreement ends (none: it must end with the agreement)",
+                    ),
+                    p(
+                        "of",
+                        ListOf(RESTRICTIONS),
+                        Some("[\"exclusivity\", \"non_compete\"]"),
+                        "which restrictions the rule reads",
                     ),
                 ];
                 P

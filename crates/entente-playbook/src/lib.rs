@@ -13,19 +13,20 @@ mod text;
 
 pub use checks::check;
 pub use kinds::{
-    DAMAGES, DEFAULT_WEASEL_WORDS, GROUNDS, NOTICES, ParamSpec, ParamType, RuleKind, TIERS,
+    CONTROLLERS, DAMAGES, DEFAULT_WEASEL_WORDS, DIRECTIONS, GROUNDS, NOTICES, OWNERS, ParamSpec,
+    ParamType, RESTRICTIONS, RuleKind, TIERS,
 };
 pub use model::{
-    BlindSpot, EffectiveRule, Origin, Override, Param, Params, Playbook, Rule, Scoring, Severity,
-    Tier,
+    BlindSpot, Condition, EffectiveRule, Origin, Override, Param, Params, Playbook, Position, Rule,
+    Scoring, Severity, Tier,
 };
 pub use parse::{BUILTIN, BuiltinResolver, FileResolver, PlaybookError, Problem, Resolver};
 pub use report::{
     ClauseRef, Finding, Outcome, PlaybookRef, Report, RiskScore, RuleResult, SpotScore, TextSpan,
 };
 pub use subject::{
-    Confidentiality, Convenience, DisputeTier, Indemnity, Located, Renewal, Span, Subject,
-    SubjectClause, SubjectObligation, SubjectParty,
+    Confidentiality, Convenience, DisputeTier, Indemnity, Located, Renewal, Restriction, Span,
+    Subject, SubjectClause, SubjectObligation, SubjectParty,
 };
 
 use std::sync::LazyLock;

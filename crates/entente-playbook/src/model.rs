@@ -249,6 +249,72 @@ pub struct Override {
     pub fallback: Option<String>,
 }
 
+/// A fallback position of a rule: parameters that replace the preferred ones, and the severity
+/// of the one finding made when the agreement reaches only this position.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Position {
+    /// Severity of the finding at this position (default: `low` for acceptable, `critical`
+    /// beyond walk-away).
+    pub severity: Option<Severity>,
+    /// Parameters replaced for this position.
+    pub params: Params,
+}
+
+/// A fact about an agreement a rule can depend on (`when = [...]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// Personal data is shared or processed (a data-protection clause or duty mentions it and
+    /// nothing says none is shared).
+    PersonalData,
+    /// No personal data is shared.
+    NoPersonalData,
+    /// The parties are registered in different countries.
+    CrossBorder,
+    /// All parties are registered in one country.
+    Domestic,
+    /// The agreement is of this kind.
+    Kind(AgreementKind),
+    /// The agreement has an exclusivity or non-compete clause.
+    Exclusivity,
+}
+
+impl Condition {
+    /// The fact names a playbook may use in `when`.
+    pub const NAMES: &'static [&'static str] = &[
+        "personal_data",
+        "no_personal_data",
+        "cross_border",
+        "domestic",
+        "exclusivity",
+        "kind:<agreement kind>",
+    ];
+
+    /// Parses a fact name.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Some(match s {
+            "personal_data" | "personal_data_shared" => Self::PersonalData,
+            "no_personal_data" => Self::NoPersonalData,
+            "cross_border" | "parties_in_different_countries" => Self::CrossBorder,
+            "domestic" => Self::Domestic,
+            "exclusivity" => Self::Exclusivity,
+            other => Self::Kind(AgreementKind::parse(other.strip_prefix("kind:")?).ok()?),
+        })
+    }
+
+    /// The stable text form.
+    pub fn label(&self) -> String {
+        match self {
+            Self::PersonalData => "personal_data".into(),
+            Self::NoPersonalData => "no_personal_data".into(),
+            Self::CrossBorder => "cross_border".into(),
+            Self::Domestic => "domestic".into(),
+            Self::Exclusivity => "exclusivity".into(),
+            Self::Kind(k) => format!("kind:{}", k.as_str()),
+        }
+    }
+}
+
 /// Where a rule was (last) defined.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
@@ -285,6 +351,12 @@ pub struct Rule {
     pub params: Params,
     /// Per agreement kind changes.
     pub overrides: BTreeMap<&'static str, Override>,
+    /// The acceptable (fallback) position, when the rule has tiers.
+    pub acceptable: Option<Position>,
+    /// The walk-away position, when the rule has tiers.
+    pub walk_away: Option<Position>,
+    /// Facts that must all hold for the rule to apply.
+    pub when: Vec<Condition>,
     /// Where it was defined.
     pub origin: Origin,
 }
@@ -340,7 +412,16 @@ impl Rule {
     }
 }
 
-impl EffectiveRule<'_> {
+impl<'a> EffectiveRule<'a> {
+    /// This rule at a fallback position: its parameters replaced by the position's.
+    pub fn at_position(&self, pos: &Position) -> EffectiveRule<'a> {
+        let mut r = self.clone();
+        for (k, v) in &pos.params {
+            r.params.insert(k.clone(), v.clone());
+        }
+        r
+    }
+
     /// A period parameter.
     pub fn period(&self, name: &str) -> Option<Period> {
         match self.params.get(name) {
@@ -450,6 +531,8 @@ pub struct Playbook {
     pub scoring: Scoring,
     /// The TOML it was loaded from (the leaf file only).
     pub source: String,
+    /// Our own legal entities ("us"), for rules about us and the counterparty.
+    pub us: Vec<String>,
 }
 
 impl Playbook {

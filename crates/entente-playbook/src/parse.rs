@@ -2,7 +2,10 @@
 //! `extends` chains resolved and merged, every problem reported with its file, line and column.
 
 use crate::kinds::{ParamType, RuleKind};
-use crate::model::{BlindSpot, Origin, Override, Param, Params, Playbook, Rule, Scoring, Severity};
+use crate::model::{
+    BlindSpot, Condition, Origin, Override, Param, Params, Playbook, Position, Rule, Scoring,
+    Severity,
+};
 use entente_domain::agreement::AgreementKind;
 use entente_domain::{Money, Period};
 use std::borrow::Cow;
@@ -615,6 +618,9 @@ const RULE_KEYS: &[&str] = &[
     "applies_to",
     "enabled",
     "by_kind",
+    "acceptable",
+    "walk_away",
+    "when",
 ];
 const OVERRIDE_KEYS: &[&str] = &["enabled", "severity", "rationale", "preferred", "fallback"];
 
@@ -633,6 +639,9 @@ struct RawRule {
     enabled: Option<bool>,
     params: Params,
     overrides: BTreeMap<&'static str, Override>,
+    acceptable: Option<Position>,
+    walk_away: Option<Position>,
+    when: Option<Vec<Condition>>,
 }
 
 fn load(
@@ -681,6 +690,7 @@ fn load(
     let mut name = None;
     let mut version = None;
     let mut description = None;
+    let mut us: Option<Vec<String>> = None;
     let mut parent: Option<Playbook> = None;
     match header {
         None => cx.err(
@@ -710,6 +720,21 @@ fn load(
                             }
                         }
                         "description" => description = as_text(&mut cx, "description", v),
+                        "us" => {
+                            if let Some(items) = as_list(&mut cx, "us", v) {
+                                let mut names = Vec::new();
+                                for it in items {
+                                    if let Some(n) = as_string(&mut cx, "us", it) {
+                                        if n.trim().is_empty() {
+                                            cx.err(&it.span(), "an entry of `us` is empty: name one of your legal entities, e.g. \"Acme Robotics Ltd\"");
+                                        } else {
+                                            names.push(n.trim().to_owned());
+                                        }
+                                    }
+                                }
+                                us = Some(names);
+                            }
+                        }
                         "extends" => {
                             if let Some(r) = as_text(&mut cx, "extends", v) {
                                 parent = load_parent(&mut cx, &r, &v.span(), resolver, stack)?;
@@ -718,8 +743,8 @@ fn load(
                         other => cx.err(
                             &k.span(),
                             format!(
-                                "unknown key `{other}` in [playbook]{} (use id, name, version, description, extends)",
-                                suggest(other, ["id", "name", "version", "description", "extends"].into_iter())
+                                "unknown key `{other}` in [playbook]{} (use id, name, version, description, extends, us)",
+                                suggest(other, ["id", "name", "version", "description", "extends", "us"].into_iter())
                             ),
                         ),
                     }
@@ -842,6 +867,9 @@ fn load(
         rules,
         scoring,
         source: text.to_owned(),
+        us: us
+            .or_else(|| parent.as_ref().map(|p| p.us.clone()))
+            .unwrap_or_default(),
     })
 }
 
@@ -1071,6 +1099,36 @@ fn parse_rule(
                     raw.applies_to = Some(kinds);
                 }
             }
+            "acceptable" | "walk_away" => {
+                let pos = parse_position(cx, kind, key, v);
+                if key == "acceptable" {
+                    raw.acceptable = pos;
+                } else {
+                    raw.walk_away = pos;
+                }
+            }
+            "when" => {
+                if let Some(items) = as_list(cx, "when", v) {
+                    let mut conds = Vec::new();
+                    for it in items {
+                        let Some(name) = as_string(cx, "when", it) else {
+                            continue;
+                        };
+                        match Condition::parse(&name) {
+                            Some(c) => conds.push(c),
+                            None => cx.err(
+                                &it.span(),
+                                format!(
+                                    "unknown condition {name:?} in `when`{} (use {})",
+                                    suggest(name.trim(), Condition::NAMES.iter().copied()),
+                                    Condition::NAMES.join(", ")
+                                ),
+                            ),
+                        }
+                    }
+                    raw.when = Some(conds);
+                }
+            }
             "by_kind" => {
                 if let Some(bt) = as_table(cx, "by_kind", v) {
                     for (bk, bv) in entries(bt) {
@@ -1112,6 +1170,39 @@ fn unknown_param(kind: RuleKind, key: &str) -> String {
             RULE_KEYS.join(", ")
         )
     }
+}
+
+/// `[rule.acceptable]` or `[rule.walk_away]`: a severity and the kind's parameters.
+fn parse_position(cx: &mut Ctx<'_>, kind: RuleKind, name: &str, v: &Val<'_>) -> Option<Position> {
+    let t = as_table(cx, name, v)?;
+    let mut pos = Position::default();
+    for (k, v) in entries(t) {
+        let key = k.get_ref().as_ref();
+        if key == "severity" {
+            pos.severity = parse_severity(cx, v);
+        } else if let Some(spec) = kind.param(key) {
+            if let Some(val) = parse_param(cx, key, spec.ty, v) {
+                pos.params.insert(key.to_owned(), val);
+            }
+        } else {
+            let names: Vec<&str> = kind.params().iter().map(|p| p.name).collect();
+            cx.err(
+                &k.span(),
+                format!(
+                    "unknown key `{key}` in [rule.{name}]{}: a position takes `severity` and the parameters of a `{kind}` rule ({})",
+                    suggest(key, names.iter().copied().chain(["severity"])),
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+    if pos.params.is_empty() {
+        cx.err(
+            &v.span(),
+            format!("[rule.{name}] changes no parameter: give the values this position accepts"),
+        );
+    }
+    Some(pos)
 }
 
 fn parse_override(
@@ -1188,6 +1279,9 @@ fn new_rule(cx: &mut Ctx<'_>, span: &Range<usize>, raw: RawRule, origin: Origin)
         enabled: raw.enabled.unwrap_or(true),
         params: raw.params,
         overrides: raw.overrides,
+        acceptable: raw.acceptable,
+        walk_away: raw.walk_away,
+        when: raw.when.unwrap_or_default(),
         origin,
     })
 }
@@ -1229,6 +1323,15 @@ fn merge_rule(
         r.enabled = e;
     }
     r.params.extend(raw.params);
+    if raw.acceptable.is_some() {
+        r.acceptable = raw.acceptable;
+    }
+    if raw.walk_away.is_some() {
+        r.walk_away = raw.walk_away;
+    }
+    if let Some(w) = raw.when {
+        r.when = w;
+    }
     for (k, o) in raw.overrides {
         let cur = r.overrides.entry(k).or_default();
         if o.enabled.is_some() {
@@ -1283,25 +1386,72 @@ fn validate_rule(cx: &mut Ctx<'_>, r: &Rule) {
             ),
         );
     }
+    // Laws the playbook allows must be jurisdictions analysis can name, or they never match.
+    if r.kind == RuleKind::GoverningLaw {
+        for set in &sets {
+            if let Some(Param::Words(laws)) = set.get("allowed") {
+                for law in laws {
+                    if entente_analysis::is_canonical_place(law) {
+                        continue;
+                    }
+                    let hint = match entente_analysis::canonical_place(law) {
+                        Some(c) => format!(" (did you mean {c:?}?)"),
+                        None => String::new(),
+                    };
+                    cx.err(
+                        &at,
+                        format!(
+                            "rule {:?}: unknown law {law:?} in `allowed`{hint}: use a jurisdiction's name as reports show it, e.g. \"England and Wales\", \"Germany\", \"New York\"",
+                            r.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    // Bounds are checked as they apply: the rule's own, and each per-kind override or position
+    // laid over them (an inherited `max` of 90 days and a new `min` of 120 days contradict).
+    let mut merged: Vec<(String, Params)> = vec![(String::new(), r.params.clone())];
+    let layers = r
+        .overrides
+        .iter()
+        .map(|(k, o)| (format!(" for {k}"), &o.params))
+        .chain(
+            r.acceptable
+                .iter()
+                .map(|p| (" at the acceptable position".to_owned(), &p.params)),
+        )
+        .chain(
+            r.walk_away
+                .iter()
+                .map(|p| (" at the walk-away position".to_owned(), &p.params)),
+        );
+    for (label, extra) in layers {
+        let mut m = r.params.clone();
+        m.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        merged.push((label, m));
+    }
     let bounds = [("min", "max"), ("notice_min", "notice_max")];
-    for (lo, hi) in bounds {
-        let get = |p: &Params, n: &str| match p.get(n) {
-            Some(Param::Period(x)) => Some(*x),
-            _ => None,
-        };
-        let (Some(a), Some(b)) = (get(&r.params, lo), get(&r.params, hi)) else {
-            continue;
-        };
-        if a.approx_days() > b.approx_days() {
-            cx.err(
-                &at,
-                format!(
-                    "rule {:?}: `{lo}` ({}) is longer than `{hi}` ({})",
-                    r.id,
-                    a.human(),
-                    b.human()
-                ),
-            );
+    for (label, params) in &merged {
+        for (lo, hi) in bounds {
+            let get = |p: &Params, n: &str| match p.get(n) {
+                Some(Param::Period(x)) => Some(*x),
+                _ => None,
+            };
+            let (Some(a), Some(b)) = (get(params, lo), get(params, hi)) else {
+                continue;
+            };
+            if a.longer_than(b) {
+                cx.err(
+                    &at,
+                    format!(
+                        "rule {:?}{label}: `{lo}` ({}) is longer than `{hi}` ({}): no agreement can meet both",
+                        r.id,
+                        a.human(),
+                        b.human()
+                    ),
+                );
+            }
         }
     }
 }

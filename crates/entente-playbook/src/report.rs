@@ -72,6 +72,9 @@ pub struct Finding {
     pub preferred: Option<String>,
     /// Acceptable fallback language.
     pub fallback: Option<String>,
+    /// The rule could not be decided: `message` says what was looked for, the clause where.
+    #[serde(default)]
+    pub undetermined: bool,
 }
 
 impl Finding {
@@ -81,6 +84,18 @@ impl Finding {
             (Some(c), Some(s)) => format!("{} (chars {}–{})", c.label(), s.start, s.end),
             (Some(c), None) => c.label(),
             (None, Some(s)) => format!("chars {}–{}", s.start, s.end),
+            (None, None) if self.undetermined => "the whole text".into(),
+            (None, None) if self.missing => "missing".into(),
+            (None, None) => "entered by a person".into(),
+        }
+    }
+
+    /// Where, for people: the clause (number and heading) without character offsets.
+    pub fn place(&self) -> String {
+        match (&self.clause, &self.span) {
+            (Some(c), _) => c.label(),
+            (None, Some(_)) => "in the text".into(),
+            (None, None) if self.undetermined => "the whole text".into(),
             (None, None) if self.missing => "missing".into(),
             (None, None) => "entered by a person".into(),
         }
@@ -95,8 +110,22 @@ pub enum Outcome {
     Passed,
     /// Checked and not satisfied (see the findings).
     Failed,
-    /// Off for this kind of agreement.
+    /// Off for this kind of agreement, or its condition does not hold.
     Skipped,
+    /// Could not be decided: what it needs was not found (never counted as met).
+    Undetermined,
+}
+
+impl Outcome {
+    /// The stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+            Self::Undetermined => "undetermined",
+        }
+    }
 }
 
 /// A rule and its outcome.
@@ -110,6 +139,13 @@ pub struct RuleResult {
     pub severity: Severity,
     /// Outcome.
     pub outcome: Outcome,
+    /// The rule's position in one line.
+    #[serde(default)]
+    pub title: String,
+    /// For a rule with tiers: the tier the agreement reached (`preferred`, `acceptable` or
+    /// `walk_away`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
 }
 
 /// One blind spot's share of the risk.
@@ -211,10 +247,16 @@ pub struct Report {
     pub playbook: PlaybookRef,
     /// The agreement's title, if known.
     pub title: Option<String>,
+    /// The file (or stored agreement) checked, when the caller names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The kind it was checked as.
     pub kind: String,
     /// Findings, most severe first, then in text order.
     pub findings: Vec<Finding>,
+    /// Rules that could not be decided, each with what was looked for and where.
+    #[serde(default)]
+    pub undetermined: Vec<Finding>,
     /// Every rule's outcome, in playbook order.
     pub rules: Vec<RuleResult>,
     /// The risk score.
@@ -286,8 +328,29 @@ impl Report {
                 }
             );
         }
+        if !self.undetermined.is_empty() {
+            let _ = writeln!(
+                o,
+                "\nCOULD NOT BE DETERMINED (not counted as met; check by reading)"
+            );
+            for f in &self.undetermined {
+                let _ = writeln!(
+                    o,
+                    "  [{}] {} — {}",
+                    f.severity.as_str().to_uppercase(),
+                    f.rule_id,
+                    f.title
+                );
+                let _ = writeln!(o, "    • {}", f.message);
+                let _ = writeln!(o, "      looked in: {}", f.location());
+            }
+        }
         if self.findings.is_empty() {
-            let _ = writeln!(o, "\nNo findings: every rule passed.");
+            if self.undetermined.is_empty() {
+                let _ = writeln!(o, "\nNo findings: every rule passed.");
+            } else {
+                let _ = writeln!(o, "\nNo findings; the rules above could not be decided.");
+            }
             return o;
         }
         for spot in BlindSpot::ALL {
@@ -336,11 +399,25 @@ impl Report {
         groups
     }
 
-    /// A Markdown report (for review tickets and drafting pipelines).
+    /// A Markdown report (for review tickets and drafting pipelines): named by its file,
+    /// findings by severity (most severe first) citing clauses by number and heading, the
+    /// rules that could not be decided, and the positions the agreement meets.
     pub fn to_markdown(&self) -> String {
         let mut o = String::new();
         let title = self.title.as_deref().unwrap_or("Untitled agreement");
-        let _ = writeln!(o, "# Playbook check: {}\n", md(title));
+        match &self.source {
+            Some(src) => {
+                let _ = writeln!(
+                    o,
+                    "# Playbook check: {} — `{}`\n",
+                    md(title),
+                    src.replace('`', "'")
+                );
+            }
+            None => {
+                let _ = writeln!(o, "# Playbook check: {}\n", md(title));
+            }
+        }
         let _ = writeln!(
             o,
             "Checked as **{}** against **{}** ({} {}). **Risk {}/100** — {}.\n",
@@ -370,26 +447,25 @@ impl Report {
             );
         }
         if self.findings.is_empty() {
-            let _ = writeln!(o, "\nNo findings: every rule passed.");
-            return o;
+            let _ = writeln!(o, "\nNo findings.");
         }
-        for spot in BlindSpot::ALL {
-            let groups = self.by_rule(spot);
+        for sev in Severity::ALL.into_iter().rev() {
+            let groups = self.by_rule_at(sev);
             if groups.is_empty() {
                 continue;
             }
-            let _ = writeln!(o, "\n## {}", spot.title());
+            let _ = writeln!(o, "\n## {}", severity_title(sev));
             for fs in groups {
                 let f = fs[0];
                 let _ = writeln!(
                     o,
-                    "\n### {} `{}` — {}\n",
-                    f.severity.as_str().to_uppercase(),
+                    "\n### `{}` — {} *({})*\n",
                     f.rule_id,
-                    md(&f.title)
+                    md(&f.title),
+                    f.blind_spot.title()
                 );
                 for f in &fs {
-                    let _ = writeln!(o, "- {} *({})*", md(&f.message), md(&f.location()));
+                    let _ = writeln!(o, "- {} — *{}*", md(&f.message), md(&f.place()));
                     if let Some(x) = &f.excerpt {
                         let _ = writeln!(o, "  > {}", md(x));
                     }
@@ -403,7 +479,67 @@ impl Report {
                 }
             }
         }
+        if !self.undetermined.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n## Could not be determined\n\nNot counted as met: read these clauses.\n"
+            );
+            for f in &self.undetermined {
+                let _ = writeln!(
+                    o,
+                    "- **{}** `{}` — {}: {} — *looked in {}*",
+                    f.severity.as_str(),
+                    f.rule_id,
+                    md(&f.title),
+                    md(&f.message),
+                    md(&f.place())
+                );
+            }
+        }
+        let passed: Vec<&RuleResult> = self
+            .rules
+            .iter()
+            .filter(|r| r.outcome == Outcome::Passed)
+            .collect();
+        if !passed.is_empty() {
+            let _ = writeln!(o, "\n## Positions met\n");
+            for r in passed {
+                let tier = r
+                    .tier
+                    .as_deref()
+                    .map(|t| format!(" *({} position)*", t.replace('_', "-")))
+                    .unwrap_or_default();
+                let title = if r.title.is_empty() {
+                    r.rule_id.as_str()
+                } else {
+                    r.title.as_str()
+                };
+                let _ = writeln!(o, "- `{}` — {}{}", r.rule_id, md(title), tier);
+            }
+        }
         o
+    }
+
+    /// The findings of one severity, grouped by rule (rules in order of first finding).
+    fn by_rule_at(&self, sev: Severity) -> Vec<Vec<&Finding>> {
+        let mut groups: Vec<Vec<&Finding>> = Vec::new();
+        for f in self.findings.iter().filter(|f| f.severity == sev) {
+            match groups.iter_mut().find(|g| g[0].rule_id == f.rule_id) {
+                Some(g) => g.push(f),
+                None => groups.push(vec![f]),
+            }
+        }
+        groups
+    }
+}
+
+fn severity_title(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "Critical",
+        Severity::High => "High",
+        Severity::Medium => "Medium",
+        Severity::Low => "Low",
+        Severity::Info => "For information",
     }
 }
 

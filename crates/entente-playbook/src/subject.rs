@@ -35,6 +35,8 @@ pub struct SubjectParty {
     pub name: String,
     /// Defined short names ("Northwind", "the Sponsor").
     pub aliases: Vec<String>,
+    /// Where it is registered ("England and Wales", "Delaware"), when stated.
+    pub jurisdiction: Option<String>,
 }
 
 /// A clause with its categories.
@@ -96,6 +98,9 @@ pub struct Indemnity {
     pub mutual: bool,
     /// The indemnifying parties' names.
     pub by: Vec<String>,
+    /// Indemnities one party gives alone, with their sentences (also when another clause is
+    /// mutual, so a one-way indemnity is not hidden by a mutual one).
+    pub one_way: Vec<Located<String>>,
 }
 
 /// One tier of the dispute clause.
@@ -165,6 +170,80 @@ pub struct Subject {
     pub convenience: Option<Located<Convenience>>,
     /// The agreement runs until terminated (no end date).
     pub indefinite: Option<Span>,
+    /// Our own legal entities ("us"); empty when nobody said who we are.
+    pub us: Vec<String>,
+    /// Exclusivity, when found: its scope and duration as analysis wrote them.
+    pub exclusivity: Option<Located<Restriction>>,
+    /// Non-compete, when found.
+    pub non_compete: Option<Located<Restriction>>,
+    /// IP ownership rules as analysis read them ("Foreground IP: jointly owned", …).
+    pub ip_ownership: Option<Located<Vec<String>>>,
+    /// Periodic fees (amount per year) read from the payment terms.
+    pub annual_fees: Option<Located<Money>>,
+}
+
+/// An exclusivity or non-compete restriction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restriction {
+    /// The sentence that states it (shortened).
+    pub scope: String,
+    /// How long: a period, "term", or "term + P12M"; `None` when not stated.
+    pub duration: Option<String>,
+}
+
+static PERIODIC_FEE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    crate::text::re(
+        r"\b(annual|yearly|quarterly|monthly)\s+(?:[a-z-]+\s+){0,3}?(?:fees?|charges?|subscription|payments?|licen[cs]e fees?)\s+(?:of\s+|is\s+|shall be\s+|amounting to\s+)?(eur|usd|gbp|chf|€|\$|£)\s?(\d[\d,]*(?:\.\d+)?)|(eur|usd|gbp|chf|€|\$|£)\s?(\d[\d,]*(?:\.\d+)?)\s*(?:\([^)]{0,40}\)\s*)?(?:per|a|each|every|for each)\s+(?:calendar\s+|contract\s+)?(year|annum|quarter|month)\b",
+    )
+});
+
+/// Fees per year: "an annual fee of EUR 100,000", "EUR 25,000 per quarter" (the sum when
+/// several recur), with the first one's sentence. Read here rather than in analysis, so the
+/// analysis of every document does not pay for it.
+fn annual_fees(text: &str) -> Option<Located<Money>> {
+    // ASCII lowercasing keeps byte offsets valid for the original text.
+    let lower = text.to_ascii_lowercase();
+    let mut total: Option<Money> = None;
+    let mut span = None;
+    for c in PERIODIC_FEE.captures_iter(&lower) {
+        let (cur, amount, every) = match (c.get(1), c.get(4)) {
+            (Some(every), _) => (c.get(2), c.get(3), every.as_str()),
+            (None, Some(cur)) => (Some(cur), c.get(5), c.get(6).map_or("", |m| m.as_str())),
+            _ => continue,
+        };
+        let (Some(cur), Some(amount)) = (cur, amount) else {
+            continue;
+        };
+        let code = match cur.as_str() {
+            "€" => "EUR",
+            "$" => "USD",
+            "£" => "GBP",
+            other => other,
+        }
+        .to_ascii_uppercase();
+        let Ok(m) = Money::parse(amount.as_str(), &code) else {
+            continue;
+        };
+        let per_year: u32 = match every {
+            "quarterly" | "quarter" => 4,
+            "monthly" | "month" => 12,
+            _ => 1,
+        };
+        let yearly = m.amount * rust_decimal::Decimal::from(per_year);
+        let Some(whole) = c.get(0) else { continue };
+        match &mut total {
+            None => {
+                total = Money::new(yearly, m.currency).ok();
+                span = Some(Span {
+                    start: text[..whole.start()].chars().count(),
+                    end: text[..whole.end()].chars().count(),
+                });
+            }
+            Some(t) if t.currency == m.currency => t.amount += yearly,
+            Some(_) => {}
+        }
+    }
+    total.map(|value| Located { value, span })
 }
 
 fn span_of(v: &Value) -> Option<Span> {
@@ -234,6 +313,10 @@ impl Subject {
                 ps.iter()
                     .filter_map(|p| {
                         Some(SubjectParty {
+                            jurisdiction: p
+                                .get("jurisdiction")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned),
                             name: p.get("name")?.as_str()?.to_owned(),
                             aliases: p
                                 .get("aliases")
@@ -258,6 +341,22 @@ impl Subject {
                     .map(|a| {
                         a.iter()
                             .filter_map(|x| x.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                one_way: v["value"]["one_way"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .enumerate()
+                            .filter_map(|(k, x)| {
+                                Some(Located {
+                                    value: x.as_str()?.to_owned(),
+                                    span: v["one_way_evidence"].get(k).and_then(|e| {
+                                        span_of(&serde_json::json!({ "evidence": e }))
+                                    }),
+                                })
+                            })
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -302,6 +401,29 @@ impl Subject {
             },
             span: span_of(v),
         });
+        let restriction = |k: &str| {
+            field(k).map(|v| Located {
+                value: Restriction {
+                    scope: v["value"]["scope"].as_str().unwrap_or_default().to_owned(),
+                    duration: v["value"]["duration"].as_str().map(str::to_owned),
+                },
+                span: span_of(v),
+            })
+        };
+        let exclusivity = restriction("exclusivity");
+        let non_compete = restriction("non_compete");
+        let ip_ownership = field("ip_ownership").map(|v| Located {
+            value: v["rules"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            span: span_of(v),
+        });
+        let annual_fees = annual_fees(a.text());
         let indefinite = field("expiration_date")
             .filter(|v| v["perpetual"].as_bool() == Some(true))
             .and_then(span_of);
@@ -319,7 +441,55 @@ impl Subject {
             renewal,
             convenience,
             indefinite,
+            us: Vec::new(),
+            exclusivity,
+            non_compete,
+            ip_ownership,
+            annual_fees,
         }
+    }
+
+    /// Declares our own legal entities (the tenant's, a playbook's `us`, or `--us`).
+    pub fn set_us(&mut self, names: &[String]) {
+        self.us = names
+            .iter()
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .collect();
+    }
+
+    /// The party that is us, when we are declared and one party matches a declared name.
+    pub fn our_party(&self) -> Option<usize> {
+        if self.us.is_empty() {
+            return None;
+        }
+        let norm = |s: &str| {
+            s.to_lowercase()
+                .replace([',', '.'], "")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let us: Vec<String> = self.us.iter().map(|u| norm(u)).collect();
+        self.parties.iter().position(|p| {
+            std::iter::once(&p.name)
+                .chain(p.aliases.iter())
+                .map(|n| norm(n))
+                .any(|n| {
+                    us.iter().any(|u| {
+                        n == *u
+                            || (u.len() >= 4
+                                && (n.starts_with(u.as_str())
+                                    || u.starts_with(n.as_str()) && n.len() >= 4))
+                    })
+                })
+        })
+    }
+
+    /// Whether a party name (as analysis wrote it) is us: `None` when we are unknown.
+    pub fn is_us(&self, name: &str) -> Option<bool> {
+        let ours = self.our_party()?;
+        Some(self.party_of(name) == Some(ours))
     }
 
     /// Lays the values a person entered over the extracted ones (they always win).

@@ -159,6 +159,31 @@ pub(crate) fn canonical_place(raw: &str) -> Option<String> {
     best.map(|b| b.0.to_owned())
 }
 
+/// Whether `name` is a canonical name of `PLACES` (case-insensitive).
+pub(crate) fn is_canonical(name: &str) -> bool {
+    PLACES
+        .iter()
+        .any(|(canon, _)| canon.eq_ignore_ascii_case(name.trim()))
+}
+
+/// The country a jurisdiction belongs to: states of the United States, the nations of the
+/// United Kingdom and the provinces of Canada map to their country; a country to itself.
+pub(crate) fn country_of(place: &str) -> Option<String> {
+    let canon = canonical_place(place)?;
+    let us = PLACES
+        .iter()
+        .position(|(c, _)| *c == "United States")
+        .is_some_and(|i| PLACES[i + 1..].iter().any(|(c, _)| *c == canon));
+    Some(match canon.as_str() {
+        _ if us => "United States".to_owned(),
+        "England and Wales" | "England" | "Scotland" | "Northern Ireland" => {
+            "United Kingdom".to_owned()
+        }
+        "Ontario" | "Quebec" | "British Columbia" | "Alberta" => "Canada".to_owned(),
+        _ => canon,
+    })
+}
+
 fn strip_place_prefix(l: &str) -> &str {
     let mut s = l.trim_start();
     loop {
@@ -190,7 +215,7 @@ static LAW_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LAW_ADJ_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:governed by|subject to|in accordance with|construed under)\s+(?:the\s+)?(?:substantive\s+)?([a-z][a-z .]{2,30}?)\s+law(?-u:\b)")
+    Regex::new(r"(?:governed (?:exclusively |solely )?by|subject to|in accordance with|construed under|governed under)\s+(?:the\s+)?(?:substantive\s+)?([a-z][a-z .]{2,30}?)\s+laws?(?-u:\b)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -212,10 +237,12 @@ pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
                 break;
             }
         }
-        if found.is_none()
-            && let Some(c) = LAW_ADJ_RE.captures(s)
-        {
-            found = c.get(1).and_then(|m| canonical_place(m.as_str()));
+        if found.is_none() {
+            // "subject to applicable law … governed by English law": the first adjective that
+            // names a place.
+            found = LAW_ADJ_RE
+                .captures_iter(s)
+                .find_map(|c| c.get(1).and_then(|m| canonical_place(m.as_str())));
         }
         if let Some(p) = found {
             let heading_bonus = doc
@@ -326,6 +353,17 @@ mod tests {
         );
         assert_eq!(canonical_place("Virginia").as_deref(), Some("Virginia"));
         assert_eq!(canonical_place("Nowhere"), None);
+        assert_eq!(country_of("Delaware").as_deref(), Some("United States"));
+        assert_eq!(country_of("a Delaware corporation"), None);
+        assert_eq!(
+            country_of("England and Wales").as_deref(),
+            Some("United Kingdom")
+        );
+        assert_eq!(
+            country_of("the Netherlands").as_deref(),
+            Some("Netherlands")
+        );
+        assert!(is_canonical("england and wales") && !is_canonical("Holland"));
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub(crate) struct Convenience {
 pub(crate) struct Indemnity {
     pub(crate) mutual: bool,
     pub(crate) by: Vec<String>,
+    /// Indemnities given by one party alone, each with its sentence: a one-way indemnity stays
+    /// visible when a mutual one elsewhere makes the agreement's indemnity `mutual`.
+    pub(crate) one_way: Vec<(String, (usize, usize))>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -858,10 +861,29 @@ pub(crate) fn find_word(hay: &str, needle: &str) -> Option<usize> {
 
 #[inline(never)]
 fn convenience(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Convenience>> {
+    // In a sentence that also grants termination for cause, the notice nearest the words
+    // "for convenience" is the convenience notice (the other one is a cure period).
     let notice_in = |a: usize, z: usize| -> Option<Period> {
+        let s = &doc.lower[a..z];
+        let marker = ["convenience", "without cause", "for any reason"]
+            .iter()
+            .filter_map(|m| s.find(m))
+            .min()
+            .map(|i| a + i);
+        let near = |p: &&PeriodHit| -> usize {
+            marker.map_or(p.start, |m| {
+                if p.start >= m {
+                    p.start - m
+                } else {
+                    // Before the marker counts double: "90 days' notice for convenience" is
+                    // rarer than the notice following the ground.
+                    (m - p.end) * 2
+                }
+            })
+        };
         doc.periods_in(a, z)
             .iter()
-            .find(|p| {
+            .filter(|p| {
                 let after =
                     &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 40).min(z))];
                 let t = after
@@ -883,6 +905,7 @@ fn convenience(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Convenience
                     || before.contains("period of notice of")
                     || before.contains("notice of")
             })
+            .min_by_key(near)
             .map(|p| p.period)
     };
     let mut best: Option<Found<Convenience>> = None;
@@ -1166,6 +1189,7 @@ fn indemnity(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Indemnity>> {
         )
     });
     let mut by: Vec<String> = Vec::new();
+    let mut one_way: Vec<(String, (usize, usize))> = Vec::new();
     let mut mutual = false;
     let mut first: Option<(usize, usize)> = None;
     for h in doc.hits("indemnification") {
@@ -1184,10 +1208,13 @@ fn indemnity(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Indemnity>> {
         }
         // The obligor is the party named closest before the verb.
         let names = parties_in(orig_subject, parties);
-        if let Some(n) = names.last()
-            && !by.contains(n)
-        {
-            by.push(n.clone());
+        if let Some(n) = names.last() {
+            if !one_way.iter().any(|(b, _)| b == n) {
+                one_way.push((n.clone(), (h.start, h.end)));
+            }
+            if !by.contains(n) {
+                by.push(n.clone());
+            }
         }
     }
     let span = first?;
@@ -1201,7 +1228,15 @@ fn indemnity(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Indemnity>> {
             .map(|p| display_name(&p.value))
             .collect();
     }
-    Some(Found::new(Indemnity { mutual, by }, span, 0.75))
+    Some(Found::new(
+        Indemnity {
+            mutual,
+            by,
+            one_way,
+        },
+        span,
+        0.75,
+    ))
 }
 
 #[inline(never)]
@@ -1575,30 +1610,60 @@ fn termination_fee(doc: &Doc<'_>) -> Option<Found<Fee>> {
 fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
     static DURING_RE: LazyLock<Regex> =
         LazyLock::new(|| re(r"during the term|term of this agreement|while this agreement"));
-    let h = doc.hits(cat).find(|h| {
-        let s = sent_text(doc, h.start, h.end);
-        !s.contains("non-exclusive") || s.contains(" exclusive ")
-    })?;
-    let s = sent_text(doc, h.start, h.end);
-    let after_term = doc
-        .periods_in(h.start, h.end)
-        .iter()
-        .find(|p| {
-            let after =
-                &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(h.end))];
-            after.contains("after")
-                || after.contains("following")
-                || after.contains("thereafter")
-                || after.contains("termination")
-                || after.contains("expiration")
+    // In text order (hits found under a heading are listed after the others); the first that
+    // states how long it lasts, else the first.
+    let mut hs: Vec<&crate::classify::Hit> = doc
+        .hits(cat)
+        .filter(|h| {
+            let s = sent_text(doc, h.start, h.end);
+            !s.contains("non-exclusive") || s.contains(" exclusive ")
         })
-        .map(|p| p.period);
-    let duration = match (DURING_RE.is_match(s), after_term) {
-        (true, Some(p)) => Some(format!("term + {p}")),
-        (false, Some(p)) => Some(p.to_string()),
-        (true, None) => Some("term".to_owned()),
-        (false, None) => None,
+        .collect();
+    hs.sort_by_key(|h| h.start);
+    let duration_of = |h: &crate::classify::Hit| -> Option<String> {
+        let s = sent_text(doc, h.start, h.end);
+        let after_term = doc
+            .periods_in(h.start, h.end)
+            .iter()
+            .find(|p| {
+                let after = &doc.lower
+                    [p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(h.end))];
+                after.contains("after")
+                    || after.contains("following")
+                    || after.contains("thereafter")
+                    || after.contains("termination")
+                    || after.contains("expiration")
+            })
+            .map(|p| p.period);
+        // "for a period of three (3) years from the Effective Date": a period of its own.
+        let own = || {
+            doc.periods_in(h.start, h.end)
+                .iter()
+                .find(|p| {
+                    let lb = crate::text::floor_boundary(
+                        &doc.lower,
+                        p.start.saturating_sub(30).max(h.start),
+                    );
+                    let before = &doc.lower[lb..p.start];
+                    before.contains("period of")
+                        || before.ends_with("for ")
+                        || before.contains("for a term of")
+                })
+                .map(|p| p.period)
+        };
+        match (DURING_RE.is_match(s), after_term) {
+            (true, Some(p)) => Some(format!("term + {p}")),
+            (false, Some(p)) => Some(p.to_string()),
+            (true, None) => Some("term".to_owned()),
+            (false, None) => own().map(|p| p.to_string()),
+        }
     };
+    let h = hs
+        .iter()
+        .find(|h| duration_of(h).is_some())
+        .or_else(|| hs.first())
+        .copied()?;
+    let duration = duration_of(h);
     let scope: String = crate::text::squash(&doc.text[h.start..h.end])
         .chars()
         .take(300)

@@ -17,7 +17,16 @@ pub(super) fn governing_law(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
             .push(Hit::missing(
                 "no governing law: which law decides a dispute is left open",
             )),
-        None => {}
+        None => {
+            // A governing-law clause whose law could not be read cannot be compared with the
+            // playbook's laws.
+            if !rule.words("allowed").is_empty() && s.has_category("governing_law") {
+                hits.push(Hit::undetermined(
+                    "looked for which law governs in the governing-law clause and could not read it",
+                    s.first_clause_with(&["governing_law"]),
+                ));
+            }
+        }
         Some(t) => {
             let allowed = rule.words("allowed");
             if let TermValue::Text(law) = &t.value
@@ -266,7 +275,7 @@ pub(super) fn dispute_tiers(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
             )),
             Some(d) => {
                 if let Some(max) = rule.period("max_period")
-                    && d.approx_days() > max.approx_days()
+                    && d.longer_than(max)
                 {
                     hits.push(Hit::at(
                         format!(

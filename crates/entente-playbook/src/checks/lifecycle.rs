@@ -52,7 +52,7 @@ fn frequency(lower: &str) -> Option<Period> {
 fn recurring_review(s: &Subject) -> Option<(Period, Option<Span>)> {
     let mut best: Option<(Period, Option<Span>)> = None;
     let mut consider = |p: Period, span: Option<Span>| {
-        if best.is_none_or(|(b, _)| p.approx_days() < b.approx_days()) {
+        if best.is_none_or(|(b, _)| p.shorter_than(b)) {
             best = Some((p, span));
         }
     };
@@ -96,7 +96,7 @@ static RENEWAL_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The notice to stop an automatic renewal: as extracted, else read from the sentences about
 /// renewal ("unless either party gives notice at least six months prior to the expiration").
-fn non_renewal_notice(s: &Subject) -> Option<(Period, Option<Span>)> {
+pub(super) fn non_renewal_notice(s: &Subject) -> Option<(Period, Option<Span>)> {
     if let Some(found) = s.period(TermField::NoticePeriodNonRenewal) {
         return Some(found);
     }
@@ -120,7 +120,7 @@ pub(super) fn review_cycle(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<H
     let max = rule
         .period("max_interval")
         .or_else(|| Period::months(12).ok());
-    let within = |p: Period| max.is_none_or(|m| p.approx_days() <= m.approx_days());
+    let within = |p: Period| max.is_none_or(|m| !p.longer_than(m));
     if rule.flag("renewal_counts") == Some(true) && renewal_present(s).is_some() {
         return Vec::new();
     }
@@ -137,7 +137,7 @@ pub(super) fn review_cycle(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<H
         if within(p) {
             return Vec::new();
         }
-        if too_long.is_none_or(|(t, _)| p.approx_days() < t.approx_days()) {
+        if too_long.is_none_or(|(t, _)| p.shorter_than(t)) {
             too_long = Some((p, span));
         }
     }
@@ -194,7 +194,7 @@ pub(super) fn renewal(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
             )),
             Some((p, span)) => {
                 if let Some(min) = rule.period("notice_min")
-                    && p.approx_days() < min.approx_days()
+                    && p.shorter_than(min)
                 {
                     hits.push(Hit::at(
                         format!(
@@ -206,7 +206,7 @@ pub(super) fn renewal(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
                     ));
                 }
                 if let Some(max) = rule.period("notice_max")
-                    && p.approx_days() > max.approx_days()
+                    && p.longer_than(max)
                 {
                     hits.push(Hit::at(
                         format!(
@@ -227,7 +227,7 @@ pub(super) fn term_length(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hi
     let s = input.s;
     let mut hits = Vec::new();
     if let (Some((p, span)), Some(max)) = (s.period(TermField::InitialTerm), rule.period("max"))
-        && p.approx_days() > max.approx_days()
+        && p.longer_than(max)
     {
         hits.push(Hit::at(
             format!(
@@ -246,6 +246,42 @@ pub(super) fn term_length(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hi
             "the agreement has no end date: it runs until terminated",
             Some(span),
         ));
+    }
+    if s.term(TermField::InitialTerm).is_none() && s.indefinite.is_none() {
+        let date = |f: TermField| match s.term(f).map(|t| &t.value) {
+            Some(TermValue::Date(d)) => Some(*d),
+            _ => None,
+        };
+        let start = date(TermField::EffectiveDate).or_else(|| date(TermField::AgreementDate));
+        match (start, date(TermField::ExpirationDate)) {
+            // An end date: the term is the span from the start to it.
+            (Some(from), Some(to)) => {
+                let days = u32::try_from(from.days_until(to)).unwrap_or(0);
+                if let (Ok(p), Some(max)) = (Period::days(days), rule.period("max"))
+                    && p.longer_than(max)
+                {
+                    hits.push(Hit::at(
+                        format!(
+                            "the agreement runs {days} days (until {to}), longer than the playbook's maximum of {}",
+                            human(max)
+                        ),
+                        s.term(TermField::ExpirationDate).and_then(|t| t.span),
+                    ));
+                }
+            }
+            (_, Some(_)) => {}
+            _ => {
+                // Extraction read no term: a missed ten-year term must not pass silently.
+                let at = s.first_clause_with(&["term", "renewal"]);
+                hits.push(Hit::undetermined(
+                    format!(
+                        "looked for the length of the initial term (or an end date) {} and could not read it",
+                        if at.is_some() { "in the term clause" } else { "in the whole text" }
+                    ),
+                    at,
+                ));
+            }
+        }
     }
     hits
 }
@@ -273,8 +309,39 @@ static CONDITION_WITHIN: LazyLock<Regex> = LazyLock::new(|| {
 static CONDITION_AFTER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\s+(?:if|in the event|where|provided that|should)\b"));
 
-/// A right to leave at will (not one that arises on a breach or some other event).
+/// A right to leave at will (not one that arises on a breach or some other event). A sentence
+/// that grants termination for cause too ("may terminate (a) for convenience on 90 days'
+/// notice, or (b) immediately if the other party is in material breach") is read limb by limb.
 fn convenience_sentence(lower: &str) -> bool {
+    if convenience_limb(lower) {
+        return true;
+    }
+    if !EXPLICIT_CONVENIENCE.is_match(lower) || !CONVENIENCE.is_match(lower) {
+        return false;
+    }
+    LIMBS
+        .split(lower)
+        .filter(|l| EXPLICIT_CONVENIENCE.is_match(l))
+        .any(|l| {
+            !CAUSE_WORDS.is_match(l)
+                && !DENIED.is_match(l)
+                && !CONDITION_BEFORE.is_match(l.split("convenience").next().unwrap_or(l))
+        })
+}
+
+static DENIED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bneither\b|\bno\s+(?:party|member|right)\b|\b(?:may|shall|will|can)\s+not\b|\bcannot\b|\bnot\s+(?:be\s+)?entitled\b",
+    )
+});
+static EXPLICIT_CONVENIENCE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"for\s+(?:its\s+|their\s+)?convenience|without\s+cause"));
+/// Where one limb of a sentence ends: a semicolon, a list marker "(b)", or ", or".
+static LIMBS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r";|\(\s*(?:[a-h]|i{1,3}|iv|v)\s*\)|,\s+or|or\s+(?:immediately|forthwith)")
+});
+
+fn convenience_limb(lower: &str) -> bool {
     let Some(m) = CONVENIENCE.find(lower) else {
         return false;
     };
@@ -383,7 +450,7 @@ pub(super) fn notice_period(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
     };
     let mut hits = Vec::new();
     if let Some(min) = rule.period("min")
-        && p.approx_days() < min.approx_days()
+        && p.shorter_than(min)
     {
         hits.push(Hit::at(
             format!(
@@ -395,7 +462,7 @@ pub(super) fn notice_period(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
         ));
     }
     if let Some(max) = rule.period("max")
-        && p.approx_days() > max.approx_days()
+        && p.longer_than(max)
     {
         hits.push(Hit::at(
             format!(

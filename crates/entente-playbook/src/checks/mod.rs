@@ -2,6 +2,7 @@
 //! "missing") that become findings with the rule's severity and language; failed rules are scored.
 
 mod clauses;
+mod deal;
 mod enforcement;
 mod lifecycle;
 mod obligations;
@@ -15,12 +16,15 @@ use crate::report::{
 use crate::subject::{Span, Subject};
 use crate::text::{Duty, duties};
 
-/// One departure found by a check, before it becomes a finding.
+/// One departure found by a check (or a value it could not determine), before it becomes a
+/// finding.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Hit {
     pub(crate) message: String,
     pub(crate) span: Option<Span>,
     pub(crate) missing: bool,
+    /// The check could not tell: what it looked for was not found where it looked.
+    pub(crate) undetermined: bool,
 }
 
 impl Hit {
@@ -30,6 +34,7 @@ impl Hit {
             message: message.into(),
             span: None,
             missing: true,
+            undetermined: false,
         }
     }
 
@@ -39,6 +44,18 @@ impl Hit {
             message: message.into(),
             span,
             missing: false,
+            undetermined: false,
+        }
+    }
+
+    /// The rule could not be decided: `message` says what was looked for, `span` where (none:
+    /// the whole text).
+    pub(crate) fn undetermined(message: impl Into<String>, span: Option<Span>) -> Self {
+        Self {
+            message: message.into(),
+            span,
+            missing: false,
+            undetermined: true,
         }
     }
 }
@@ -68,11 +85,119 @@ fn run(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
         RuleKind::GoverningLaw => enforcement::governing_law(rule, input),
         RuleKind::DisputeResolution => enforcement::dispute_resolution(rule, input),
         RuleKind::DisputeTiers => enforcement::dispute_tiers(rule, input),
+        RuleKind::IndemnityDirection => deal::indemnity_direction(rule, input),
+        RuleKind::IpOwnership => deal::ip_ownership(rule, input),
+        RuleKind::RenewalControl => deal::renewal_control(rule, input),
+        RuleKind::Exclusivity => deal::exclusivity(rule, input),
     }
+}
+
+/// The position a rule with tiers reached.
+struct Reached {
+    name: &'static str,
+    /// The severity of the finding at this position (none: the rule's own).
+    severity: Option<crate::model::Severity>,
+}
+
+/// Runs a rule; with tiers, the first position met decides, and the findings are those of the
+/// position just above it, at the severity of the position reached (one finding per departure,
+/// never one per tier). Returns (undetermined, departures, position reached).
+fn evaluate(er: &EffectiveRule<'_>, input: &Input<'_>) -> (Vec<Hit>, Vec<Hit>, Option<Reached>) {
+    use crate::model::Severity;
+    let split =
+        |hs: Vec<Hit>| -> (Vec<Hit>, Vec<Hit>) { hs.into_iter().partition(|h| h.undetermined) };
+    let (unknown, hits) = split(run(er, input));
+    let rule = er.rule;
+    if rule.acceptable.is_none() && rule.walk_away.is_none() {
+        return (unknown, hits, None);
+    }
+    if hits.is_empty() {
+        let reached = unknown.is_empty().then_some(Reached {
+            name: "preferred",
+            severity: None,
+        });
+        return (unknown, hits, reached);
+    }
+    let mut above = hits;
+    let tiers = [
+        ("acceptable", rule.acceptable.as_ref(), Severity::Low),
+        ("walk_away", rule.walk_away.as_ref(), er.severity),
+    ];
+    for (name, pos, default_sev) in tiers {
+        let Some(pos) = pos else { continue };
+        let (u, h) = split(run(&er.at_position(pos), input));
+        if !u.is_empty() && h.is_empty() {
+            return (u, Vec::new(), None);
+        }
+        if h.is_empty() {
+            let sev = if name == "acceptable" {
+                pos.severity.unwrap_or(default_sev)
+            } else {
+                // Within the walk-away position but below the acceptable one.
+                er.severity
+            };
+            let prefix = if name == "acceptable" {
+                "acceptable position reached, not the preferred one"
+            } else {
+                "below the acceptable position, within the walk-away limit"
+            };
+            let hits = above
+                .into_iter()
+                .map(|mut x| {
+                    x.message = format!("{prefix}: {}", x.message);
+                    x
+                })
+                .collect();
+            return (
+                Vec::new(),
+                hits,
+                Some(Reached {
+                    name,
+                    severity: Some(sev),
+                }),
+            );
+        }
+        above = h;
+    }
+    // Beyond the last position given.
+    let (name, sev) = match &rule.walk_away {
+        Some(w) => ("beyond_walk_away", w.severity.unwrap_or(Severity::Critical)),
+        None => ("below_acceptable", er.severity),
+    };
+    let prefix = if rule.walk_away.is_some() {
+        "beyond the walk-away position"
+    } else {
+        "below the acceptable position"
+    };
+    let hits = above
+        .into_iter()
+        .map(|mut x| {
+            x.message = format!("{prefix}: {}", x.message);
+            x
+        })
+        .collect();
+    (
+        Vec::new(),
+        hits,
+        Some(Reached {
+            name,
+            severity: Some(sev),
+        }),
+    )
 }
 
 /// Checks `subject` against every rule of `playbook`.
 pub fn check(playbook: &Playbook, subject: &Subject) -> Report {
+    // Who "us" is: the caller's declaration first, else the playbook's.
+    let declared;
+    let subject = if subject.us.is_empty() && !playbook.us.is_empty() {
+        let mut s = subject.clone();
+        s.set_us(&playbook.us);
+        declared = s;
+        &declared
+    } else {
+        subject
+    };
     let input = Input {
         s: subject,
         duties: duties(subject),
@@ -80,6 +205,7 @@ pub fn check(playbook: &Playbook, subject: &Subject) -> Report {
     let mut findings = Vec::new();
     let mut results = Vec::new();
     let mut failed = Vec::new();
+    let mut undetermined = Vec::new();
     for rule in &playbook.rules {
         let Some(er) = rule.for_kind(subject.kind) else {
             results.push(RuleResult {
@@ -87,20 +213,67 @@ pub fn check(playbook: &Playbook, subject: &Subject) -> Report {
                 blind_spot: rule.blind_spot,
                 severity: rule.severity,
                 outcome: Outcome::Skipped,
+                title: rule.title.clone(),
+                tier: None,
             });
             continue;
         };
-        let hits = run(&er, &input);
+        // A conditional rule applies only when its facts hold; a fact that cannot be told
+        // leaves the rule undetermined.
+        let mut cond_unknown = None;
+        let mut applies = true;
+        for c in &rule.when {
+            match deal::holds(subject, *c) {
+                Some(true) => {}
+                Some(false) => applies = false,
+                None => cond_unknown = cond_unknown.or(Some(deal::unknown(*c))),
+            }
+        }
+        if !applies {
+            results.push(RuleResult {
+                rule_id: rule.id.clone(),
+                blind_spot: rule.blind_spot,
+                severity: er.severity,
+                outcome: Outcome::Skipped,
+                title: rule.title.clone(),
+                tier: None,
+            });
+            continue;
+        }
+        let (unknown, hits, tier) = match cond_unknown {
+            Some(why) => (vec![Hit::undetermined(why, None)], Vec::new(), None),
+            None => evaluate(&er, &input),
+        };
+        let er = match tier.as_ref().and_then(|t| t.severity) {
+            Some(sev) => EffectiveRule {
+                severity: sev,
+                ..er
+            },
+            None => er,
+        };
+        // A departure decides the rule; a value that could not be read only leaves it open
+        // when nothing else failed. Undetermined is never counted as met.
+        let outcome = if !hits.is_empty() {
+            Outcome::Failed
+        } else if !unknown.is_empty() {
+            Outcome::Undetermined
+        } else {
+            Outcome::Passed
+        };
         results.push(RuleResult {
             rule_id: rule.id.clone(),
             blind_spot: rule.blind_spot,
             severity: er.severity,
-            outcome: if hits.is_empty() {
-                Outcome::Passed
-            } else {
-                Outcome::Failed
-            },
+            outcome,
+            title: rule.title.clone(),
+            tier: tier.map(|t| t.name.to_owned()),
         });
+        if outcome == Outcome::Undetermined {
+            for h in unknown {
+                undetermined.push(finding(&er, subject, h));
+            }
+            continue;
+        }
         if hits.is_empty() {
             continue;
         }
@@ -119,8 +292,10 @@ pub fn check(playbook: &Playbook, subject: &Subject) -> Report {
     Report {
         playbook: PlaybookRef::from(playbook),
         title: subject.title.clone(),
+        source: None,
         kind: subject.kind.as_str().to_owned(),
         findings,
+        undetermined,
         rules: results,
         score: RiskScore::compute(&playbook.scoring, &failed),
     }
@@ -152,6 +327,7 @@ fn finding(rule: &EffectiveRule<'_>, s: &Subject, h: Hit) -> Finding {
         rationale: rule.rationale.to_owned(),
         preferred: rule.preferred.map(str::to_owned),
         fallback: rule.fallback.map(str::to_owned),
+        undetermined: h.undetermined,
     }
 }
 

@@ -140,7 +140,10 @@ fn annual_value(s: &Subject) -> Option<(entente_domain::Money, &'static str)> {
     let total = s.contract_value()?;
     let years = s
         .period(TermField::InitialTerm)
-        .map(|(p, _)| Decimal::from(p.approx_days()) / Decimal::from(365))
+        .map(|(p, _)| match p.whole_months() {
+            Some(m) => Decimal::from(m) / Decimal::from(12),
+            None => Decimal::from(p.approx_days()) / Decimal::from(365),
+        })
         .filter(|y| *y > Decimal::ZERO);
     Some(match years {
         Some(y) => (
@@ -382,6 +385,35 @@ pub(super) fn indemnity(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit>
                 i.span,
             )]
         }
+        Some(i) if rule.flag("mutual") != Some(false) => {
+            // A mutual indemnity elsewhere does not balance an indemnity one party gives alone
+            // unless every party gives one of its own.
+            let mut givers: Vec<usize> = i
+                .value
+                .one_way
+                .iter()
+                .filter_map(|o| s.party_of(&o.value))
+                .collect();
+            givers.sort_unstable();
+            givers.dedup();
+            let parties = s.parties.len().max(2);
+            if i.value.one_way.is_empty() || givers.len() >= parties {
+                return Vec::new();
+            }
+            i.value
+                .one_way
+                .iter()
+                .map(|o| {
+                    Hit::at(
+                        format!(
+                            "besides the mutual indemnity, {} alone gives a one-way indemnity",
+                            o.value
+                        ),
+                        o.span.or(i.span),
+                    )
+                })
+                .collect()
+        }
         Some(_) => Vec::new(),
     }
 }
@@ -438,7 +470,7 @@ fn survival_in_text(s: &Subject) -> (bool, Option<Period>, Option<Span>) {
                     PeriodUnit::Months
                 };
                 if let Some(p) = n.and_then(|n| Period::new(n, unit).ok())
-                    && longest.is_none_or(|l| p.approx_days() > l.approx_days())
+                    && longest.is_none_or(|l| p.longer_than(l))
                 {
                     longest = Some(p);
                     at = Some(sent.span);
@@ -481,7 +513,7 @@ pub(super) fn confidentiality(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Ve
     if let Some(min) = rule.period("min_survival")
         && !perpetual
         && let Some(p) = period
-        && p.approx_days() < min.approx_days()
+        && p.shorter_than(min)
     {
         return vec![Hit::at(
             format!(

@@ -61,6 +61,14 @@ pub(crate) struct Args {
     /// fails with its problems and their lines.
     #[arg(long)]
     rules: bool,
+    /// Also fail (exit code 1) when a rule at or above --fail-on could not be determined.
+    #[arg(long)]
+    strict: bool,
+    /// Our own legal entities (repeatable): rules about "us" and "the counterparty" (indemnity
+    /// direction, IP ownership, renewal control) read the parties by these names; default: the
+    /// playbook's `us` list, and for stored agreements the tenant's own entities.
+    #[arg(long = "us", value_name = "NAME")]
+    us: Vec<String>,
 }
 
 fn parse_fail_on(s: &str) -> anyhow::Result<Option<Severity>> {
@@ -129,6 +137,7 @@ impl Args {
         let limits = Limits::default();
         let several = self.targets.len() > 1;
         let mut failed = 0usize;
+        let mut undetermined = 0usize;
         let mut opened: Option<(entente_store::Store, entente_store::Actor)> = None;
         let mut out = std::io::stdout().lock();
         for target in &self.targets {
@@ -145,8 +154,10 @@ impl Args {
                 let p = playbook
                     .as_ref()
                     .unwrap_or_else(|| entente_playbook::default_playbook());
-                let report = entente_core::check::check_document(&bytes, target, &limits, p, kind)
-                    .with_context(|| format!("cannot check {target}"))?;
+                let report = entente_core::check::check_document_as(
+                    &bytes, target, &limits, p, kind, &self.us,
+                )
+                .with_context(|| format!("cannot check {target}"))?;
                 (report, target.clone())
             } else {
                 if opened.is_none() {
@@ -180,7 +191,14 @@ impl Args {
                     format!("{id} (version {})", checked.version_number),
                 )
             };
-            let fails = fail_on.is_some_and(|t| report.fails_at(t));
+            let mut report = report;
+            report.source = Some(label.clone());
+            let open = report.undetermined.len();
+            undetermined += open;
+            let fails = fail_on.is_some_and(|t| {
+                report.fails_at(t)
+                    || (self.strict && report.undetermined.iter().any(|f| f.severity >= t))
+            });
             if fails {
                 failed += 1;
             }
@@ -193,6 +211,17 @@ impl Args {
         }
         if self.format == Format::Text {
             let n = self.targets.len();
+            if undetermined > 0 {
+                writeln!(
+                    out,
+                    "\n{undetermined} rule outcome(s) could not be determined: read the clauses named above{}",
+                    if self.strict {
+                        ""
+                    } else {
+                        " (--strict fails the check on them)"
+                    }
+                )?;
+            }
             match fail_on {
                 Some(t) if failed > 0 => writeln!(
                     out,
@@ -228,9 +257,6 @@ fn write_report(
             writeln!(out, "{}", report.to_text())?;
         }
         Format::Markdown => {
-            if named {
-                writeln!(out, "<!-- {label} -->")?;
-            }
             writeln!(out, "{}", report.to_markdown())?;
             if several {
                 writeln!(out, "\n---\n")?;

@@ -574,6 +574,138 @@ mod tests {
         }
     }
 
+    fn revised(
+        now: DueRule,
+        earlier: Vec<(DueRule, &str)>,
+        retired: Option<&str>,
+    ) -> crate::obligation::Obligation {
+        crate::obligation::Obligation {
+            id: crate::ObligationId::new(),
+            agreement_id: crate::AgreementId::new(),
+            obligor: "each".into(),
+            beneficiary: None,
+            text: "review meeting".into(),
+            due: now,
+            due_date: None,
+            metric: None,
+            status: ObligationStatus::Pending,
+            owner: None,
+            vague: false,
+            survives: false,
+            overdue_occurrences: Vec::new(),
+            revisions: earlier
+                .into_iter()
+                .map(|(due, until)| crate::obligation::ObligationRevision {
+                    obligor: "each".into(),
+                    text: "review meeting".into(),
+                    due,
+                    metric: None,
+                    until: d(until),
+                    replaced_by_version: Some(2),
+                })
+                .collect(),
+            retired_on: retired.map(d),
+        }
+    }
+
+    fn quarterly(days: u32) -> DueRule {
+        DueRule::recurring(Frequency::Quarterly, Some(Period::days(days).unwrap()))
+    }
+
+    fn dues(o: &crate::obligation::Obligation, cal: &BusinessCalendar) -> Vec<(String, u32)> {
+        expand_obligation(
+            o,
+            &ctx(cal, "2025-01-01", None),
+            d("2026-04-01"),
+            d("2027-05-31"),
+        )
+        .iter()
+        .map(|x| (x.due.to_string(), x.seq))
+        .collect()
+    }
+
+    #[test]
+    fn a_period_open_at_a_change_of_words_takes_the_new_date_even_if_it_has_passed() {
+        let cal = BusinessCalendar::weekends_only();
+        // 30 -> 28 days after each quarter, changed on 29 October 2026: Q3 was due on 30 October
+        // under the old words, so it was still open; the new words make it due on 28 October.
+        let o = revised(quarterly(28), vec![(quarterly(30), "2026-10-29")], None);
+        let got = dues(&o, &cal);
+        let dates: Vec<_> = got.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            dates,
+            [
+                "2026-04-30",
+                "2026-07-30",
+                "2026-10-28",
+                "2027-01-28",
+                "2027-04-28"
+            ]
+        );
+        // The earlier wording's occurrences are numbered apart from the current one's.
+        assert!(
+            got[0].1 > EARLIER_WORDING_SEQ && got[2].1 < EARLIER_WORDING_SEQ,
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_period_already_due_under_the_old_words_is_not_due_again() {
+        let cal = BusinessCalendar::weekends_only();
+        // 30 -> 60 days, changed on 15 November 2026: Q3 fell due on 30 October; under the new
+        // words it would fall due on 29 November, but it is not owed twice.
+        let o = revised(quarterly(60), vec![(quarterly(30), "2026-11-15")], None);
+        let dates: Vec<_> = dues(&o, &cal).into_iter().map(|x| x.0).collect();
+        assert_eq!(
+            dates,
+            [
+                "2026-04-30",
+                "2026-07-30",
+                "2026-10-30",
+                "2027-03-01",
+                "2027-05-28"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_one_off_duty_changed_before_it_fell_due_moves_and_after_it_stays() {
+        let cal = BusinessCalendar::weekends_only();
+        let after = |days| DueRule::After {
+            period: Period::days(days).unwrap(),
+            event: Event::Effective,
+        };
+        let all = |o: &crate::obligation::Obligation| -> Vec<String> {
+            expand_obligation(o, &ctx(&cal, "2026-01-05", None), Date::MIN, Date::MAX)
+                .iter()
+                .map(|x| x.due.to_string())
+                .collect()
+        };
+        // 90 days after 5 January is 5 April (a Sunday -> Friday 3 April); 120 days is 5 May.
+        let before_due = revised(after(120), vec![(after(90), "2026-03-01")], None);
+        assert_eq!(all(&before_due), ["2026-05-05"]);
+        let after_due = revised(after(120), vec![(after(90), "2026-04-20")], None);
+        assert_eq!(all(&after_due), ["2026-04-03"]);
+    }
+
+    #[test]
+    fn a_retired_duty_falls_due_no_more() {
+        let cal = BusinessCalendar::weekends_only();
+        let o = revised(quarterly(30), Vec::new(), Some("2026-10-30"));
+        let dates: Vec<_> = dues(&o, &cal).into_iter().map(|x| x.0).collect();
+        assert_eq!(dates, ["2026-04-30", "2026-07-30"]);
+        let o = revised(
+            quarterly(28),
+            vec![(quarterly(30), "2026-10-29")],
+            Some("2027-02-01"),
+        );
+        let dates: Vec<_> = dues(&o, &cal).into_iter().map(|x| x.0).collect();
+        assert_eq!(
+            dates,
+            ["2026-04-30", "2026-07-30", "2026-10-28", "2027-01-28"]
+        );
+    }
+
     #[test]
     fn quarterly_reports_fall_due_after_each_quarter_until_the_agreement_ends() {
         let cal = BusinessCalendar::weekends_only();

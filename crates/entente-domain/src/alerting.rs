@@ -233,9 +233,155 @@ pub fn parse_webhook_url(s: &str) -> Result<String, ValidationError> {
     Ok(t.to_owned())
 }
 
+/// Where webhook deliveries may go.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WebhookTargets {
+    /// HTTPS to public addresses only (the default): never the server's own network, so a
+    /// webhook cannot be used to reach internal services or the cloud metadata endpoint.
+    #[default]
+    PublicHttps,
+    /// Development on one machine: plain HTTP and private addresses allowed too.
+    AnyForDevelopment,
+}
+
+/// Checks a webhook URL against the target policy: the scheme, and a host given as an IP
+/// address or a name that always means this machine. Names are resolved and checked again
+/// when registered and on every delivery ([`forbidden_address`]).
+pub fn check_webhook_target(url: &str, targets: WebhookTargets) -> Result<(), ValidationError> {
+    let t = parse_webhook_url(url)?;
+    if targets == WebhookTargets::AnyForDevelopment {
+        return Ok(());
+    }
+    let bad = |why: String| ValidationError::new("url", format!("{t:?} {why}"));
+    let Some(rest) = t.strip_prefix("https://") else {
+        return Err(bad(
+            "must use https:// (plain http:// is allowed only when the server runs with --webhooks-allow-private for development)".into(),
+        ));
+    };
+    let host = webhook_host(rest);
+    let lower = host.to_ascii_lowercase();
+    if lower == "localhost" || lower.ends_with(".localhost") || lower == "metadata.google.internal"
+    {
+        return Err(bad(format!(
+            "names {host}, which is this machine's own network"
+        )));
+    }
+    if let Ok(ip) = lower
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+    {
+        if let Some(why) = forbidden_address(ip) {
+            return Err(bad(format!(
+                "is {why}; webhooks go to public addresses only"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The host of a URL's remainder after the scheme (IPv6 literals keep their brackets).
+pub fn webhook_host(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.starts_with('[') {
+        return authority.split_inclusive(']').next().unwrap_or(authority);
+    }
+    authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+}
+
+/// Why an address may not receive webhooks, or `None` for a public one: loopback, private
+/// (RFC 1918, unique local), link-local (where cloud metadata services answer), shared
+/// (carrier-grade NAT), unspecified, broadcast, multicast and documentation ranges, and IPv4
+/// addresses inside IPv6 forms.
+pub fn forbidden_address(ip: std::net::IpAddr) -> Option<&'static str> {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            if v4.is_loopback() {
+                Some("a loopback address")
+            } else if v4.is_private() {
+                Some("a private address")
+            } else if v4.is_link_local() {
+                Some("a link-local address (where cloud metadata services answer)")
+            } else if a == 100 && (64..128).contains(&b) {
+                Some("a shared (carrier-grade NAT) address")
+            } else if v4.is_unspecified() || a == 0 {
+                Some("an unspecified address")
+            } else if v4.is_broadcast() || v4.is_multicast() || a >= 240 {
+                Some("a broadcast, multicast or reserved address")
+            } else if v4.is_documentation() {
+                Some("a documentation address")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return forbidden_address(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            if v6.is_loopback() {
+                Some("a loopback address")
+            } else if v6.is_unspecified() {
+                Some("an unspecified address")
+            } else if first & 0xfe00 == 0xfc00 {
+                Some("a private (unique local) address")
+            } else if first & 0xffc0 == 0xfe80 {
+                Some("a link-local address")
+            } else if v6.is_multicast() {
+                Some("a multicast address")
+            } else if first == 0x2001 && v6.segments()[1] == 0x0db8 {
+                Some("a documentation address")
+            } else if first == 0x0064 && v6.segments()[1] == 0xff9b {
+                // NAT64: the IPv4 address in its last 32 bits decides.
+                let [.., c, d] = v6.segments();
+                let v4 = std::net::Ipv4Addr::new((c >> 8) as u8, c as u8, (d >> 8) as u8, d as u8);
+                forbidden_address(IpAddr::V4(v4))
+            } else {
+                None
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webhooks_go_to_public_https_addresses_only() {
+        let public = WebhookTargets::PublicHttps;
+        assert!(check_webhook_target("https://hooks.example.com/in", public).is_ok());
+        assert!(check_webhook_target("https://93.184.216.34:8443/in", public).is_ok());
+        for (url, why) in [
+            ("http://hooks.example.com/in", "must use https://"),
+            ("https://127.0.0.1/in", "loopback"),
+            ("https://localhost:8080/in", "this machine"),
+            ("https://api.localhost/in", "this machine"),
+            ("https://10.1.2.3/in", "private"),
+            ("https://172.20.0.1/in", "private"),
+            ("https://192.168.1.10/in", "private"),
+            ("https://169.254.169.254/latest/meta-data", "link-local"),
+            ("https://metadata.google.internal/x", "this machine"),
+            ("https://100.64.0.1/in", "carrier-grade"),
+            ("https://0.0.0.0/in", "unspecified"),
+            ("https://[::1]:8443/in", "loopback"),
+            ("https://[fd00::1]/in", "unique local"),
+            ("https://[fe80::1]/in", "link-local"),
+            ("https://[::ffff:127.0.0.1]/in", "loopback"),
+            ("https://[64:ff9b::a9fe:a9fe]/in", "link-local"),
+        ] {
+            let e = check_webhook_target(url, public).unwrap_err();
+            assert_eq!(e.field, "url");
+            assert!(e.message.contains(why), "{url}: {}", e.message);
+        }
+        // Development on one machine may use plain HTTP to a local receiver.
+        assert!(
+            check_webhook_target("http://127.0.0.1:9/hook", WebhookTargets::AnyForDevelopment)
+                .is_ok()
+        );
+    }
 
     #[test]
     fn the_most_urgent_applicable_lead_is_chosen() {

@@ -34,6 +34,9 @@ pub struct AppState {
     /// The address people reach the server at (e.g. `https://entente.example.com`), for links
     /// in e-mails and calendar feeds; unset, the request's Host header is used.
     pub public_url: Option<String>,
+    /// Where webhooks may be registered to (public HTTPS only, unless the server runs in
+    /// development mode with `--webhooks-allow-private`).
+    pub webhook_targets: entente_domain::alerting::WebhookTargets,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
             client_ip_header: None,
             mailer: None,
             public_url: None,
+            webhook_targets: entente_domain::alerting::WebhookTargets::PublicHttps,
         }
     }
 }

@@ -732,6 +732,18 @@ impl Store {
         let secret = crate::secret::webhook_secret()?;
         let mut tx = self.begin().await?;
         let now = tx.now_text();
+        let same: Option<String> = sqlx::query_scalar(
+            "select webhook_id from webhook where organisation_id = $1 and url = $2 and active = 1",
+        )
+        .bind(actor.org.to_string())
+        .bind(&url)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(other) = same {
+            return Err(StoreError::Conflict(format!(
+                "a webhook for {url} is registered already ({other}); rotate its secret or delete it instead"
+            )));
+        }
         sqlx::query("insert into webhook (webhook_id, organisation_id, url, secret, description, active, created_at, updated_at) values ($1, $2, $3, $4, $5, 1, $6, $6)")
             .bind(&id)
             .bind(actor.org.to_string())

@@ -501,10 +501,14 @@ async fn create_webhook(
     AppJson(b): AppJson<NewWebhook>,
 ) -> Result<(StatusCode, Json<WebhookWithSecret>)> {
     let actor = caller.require(Permission::ManageUsers)?;
-    let (webhook, secret) = s
-        .store
-        .create_webhook(actor, &b.url, b.description.as_deref())
-        .await?;
+    let (webhook, secret) = entente_core::webhook::register(
+        &s.store,
+        actor,
+        &b.url,
+        b.description.as_deref(),
+        s.webhook_targets,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(WebhookWithSecret { webhook, secret }),

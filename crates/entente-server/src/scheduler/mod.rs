@@ -73,6 +73,8 @@ pub struct SchedulerSettings {
     pub webhook_timeout: Duration,
     /// SMTP server; without one, e-mail deliveries are logged as skipped.
     pub smtp: Option<SmtpSettings>,
+    /// Where webhooks may be delivered (public HTTPS addresses only, by default).
+    pub webhook_targets: entente_domain::alerting::WebhookTargets,
 }
 
 impl Default for SchedulerSettings {
@@ -87,6 +89,7 @@ impl Default for SchedulerSettings {
             retry: RetryPolicy::default(),
             webhook_timeout: Duration::from_secs(10),
             smtp: None,
+            webhook_targets: entente_domain::alerting::WebhookTargets::PublicHttps,
         }
     }
 }
@@ -144,7 +147,7 @@ impl Scheduler {
             .map(Mailer::new)
             .transpose()
             .map_err(SchedulerError::Config)?;
-        let http = webhook::client().map_err(SchedulerError::Config)?;
+        let http = webhook::client(settings.webhook_targets).map_err(SchedulerError::Config)?;
         Ok(Self {
             store,
             settings,
@@ -240,6 +243,7 @@ impl Scheduler {
                 Some((url, secret)) => {
                     webhook::deliver(
                         &self.http,
+                        self.settings.webhook_targets,
                         url,
                         secret,
                         &d.delivery_id,

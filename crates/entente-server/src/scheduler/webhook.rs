@@ -3,9 +3,16 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use entente_domain::alerting::{WebhookTargets, check_webhook_target, forbidden_address};
 use entente_store::DeliveryOutcome;
 use hmac::{Hmac, KeyInit, Mac};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::dns::Name;
 use sha2::Sha256;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// Why a signature could not be made.
@@ -34,21 +41,72 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Result<String
 }
 
 /// An HTTP(S) client for webhook deliveries: rustls with the ring provider and the Mozilla
-/// root store, HTTP/1.1, no redirects (a redirect is a failed delivery, not a new target).
+/// root store, HTTP/1.1, no redirects (a redirect is a failed delivery, not a new target),
+/// and a resolver that only hands out addresses the target policy allows.
 pub(crate) type HttpClient = hyper_util::client::legacy::Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    hyper_rustls::HttpsConnector<HttpConnector<GuardedResolver>>,
     http_body_util::Full<bytes::Bytes>,
 >;
 
-/// Builds the webhook client.
-pub(crate) fn client() -> Result<HttpClient, String> {
+/// Resolves a delivery's host name and keeps only the addresses webhooks may reach, so a name
+/// registered while public that now resolves to a private address is refused at delivery
+/// (literal addresses never reach a resolver: `deliver` checks those).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GuardedResolver {
+    targets: WebhookTargets,
+}
+
+impl tower_service::Service<Name> for GuardedResolver {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = std::io::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
+        let targets = self.targets;
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let all: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if targets == WebhookTargets::AnyForDevelopment {
+                return Ok(all.into_iter());
+            }
+            let mut refused = None;
+            let allowed: Vec<SocketAddr> = all
+                .into_iter()
+                .filter(|a| match forbidden_address(a.ip()) {
+                    Some(why) => {
+                        refused = Some((a.ip(), why));
+                        false
+                    }
+                    None => true,
+                })
+                .collect();
+            match (allowed.is_empty(), refused) {
+                (true, Some((ip, why))) => Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!("{host} resolves to {ip}, {why}; webhooks go to public addresses only"),
+                )),
+                _ => Ok(allowed.into_iter()),
+            }
+        })
+    }
+}
+
+/// Builds the webhook client for a target policy.
+pub(crate) fn client(targets: WebhookTargets) -> Result<HttpClient, String> {
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut http = HttpConnector::new_with_resolver(GuardedResolver { targets });
+    // The TLS layer decides the scheme; the policy check in `deliver` refuses http:// first.
+    http.enforce_http(false);
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_provider_and_webpki_roots(provider)
         .map_err(|e| format!("cannot set up TLS for webhooks: {e}"))?
         .https_or_http()
         .enable_http1()
-        .build();
+        .wrap_connector(http);
     Ok(
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .build(https),
@@ -57,8 +115,10 @@ pub(crate) fn client() -> Result<HttpClient, String> {
 
 /// Posts one delivery and classifies the answer: 2xx is sent; 410 Gone is permanent
 /// (the receiver retired the endpoint); anything else is retried with backoff.
+#[allow(clippy::too_many_arguments)] // One delivery's whole context, passed once.
 pub(crate) async fn deliver(
     client: &HttpClient,
+    targets: WebhookTargets,
     url: &str,
     secret: &str,
     id: &str,
@@ -71,6 +131,11 @@ pub(crate) async fn deliver(
         error,
         permanent,
     };
+    // Checked again at each delivery: an endpoint stored under another policy (or before
+    // this check existed) never reaches the server's own network.
+    if let Err(e) = check_webhook_target(url, targets) {
+        return failed(e.message, true);
+    }
     let signature = match sign(secret, id, timestamp, body) {
         Ok(s) => s,
         Err(e) => return failed(e.to_string(), true),

@@ -79,7 +79,7 @@ pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
             json!({"measured_on": "2025-07-31", "value": "99.95"})
         }
         ("PUT", "/api/obligations/{id}/occurrences/{due}") => json!({"status": "done"}),
-        ("POST", "/api/webhooks") => json!({"url": "http://127.0.0.1:9/hook"}),
+        ("POST", "/api/webhooks") => json!({"url": "https://93.184.216.35/hook"}),
         ("POST", "/api/webhooks/{id}/rotate-secret") => json!({}),
         // Playbooks and risk.
         ("POST", "/api/check") => json!({"text": "COOPERATION AGREEMENT"}),
@@ -138,7 +138,10 @@ async fn seed_tenant_a(app: &crate::helpers::TestApp) -> Ids {
         .await;
     assert_eq!(s, 201, "{d}");
     let (s, w) = app
-        .post("/api/webhooks", json!({"url": "http://127.0.0.1:9/hook"}))
+        .post(
+            "/api/webhooks",
+            json!({"url": "https://93.184.216.34/hook"}),
+        )
         .await;
     assert_eq!(s, 201, "{w}");
     let (s, f) = app

@@ -5,6 +5,7 @@
 use crate::helpers::spawn_apps;
 use crate::receivers::{SmtpListener, WebhookReceiver};
 use entente_domain::agreement::AgreementDraft;
+use entente_domain::alerting::WebhookTargets;
 use entente_domain::obligation::{DueRule, Event, Frequency, NewObligation};
 use entente_domain::party::AgreementPartyDraft;
 use entente_domain::terms::{TermField, TermValue, Terms};
@@ -30,6 +31,8 @@ fn settings(instance: &str) -> SchedulerSettings {
             max: Duration::from_secs(600),
             max_attempts: 5,
         },
+        // The receivers these tests start listen on the loopback address.
+        webhook_targets: WebhookTargets::AnyForDevelopment,
         ..Default::default()
     }
 }
@@ -214,6 +217,53 @@ async fn without_smtp_email_deliveries_are_logged_as_skipped() {
 }
 
 entente_store::on_each_backend!(without_smtp_email_deliveries_are_logged_as_skipped);
+
+async fn a_webhook_on_the_server_s_own_network_is_never_called() {
+    for db in TestDb::all().await.unwrap() {
+        let store = db.store.clone();
+        let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+        let actor = Actor::new(org, "maria@example.com");
+        seed(&store, &actor, "Globex", "2025-06-01").await;
+        // Stored directly (as under the development policy), then delivered under the default.
+        let rx = WebhookReceiver::start().await;
+        let (hook, secret) = store.create_webhook(&actor, &rx.url, None).await.unwrap();
+        rx.set_secret(&secret);
+        let scheduler = Scheduler::new(
+            store.clone(),
+            SchedulerSettings {
+                webhook_targets: WebhookTargets::PublicHttps,
+                ..settings("guarded")
+            },
+        )
+        .unwrap();
+        store
+            .refresh_deadlines(at("2027-02-01T09:00:00Z"), 100)
+            .await
+            .unwrap();
+        store
+            .raise_alerts(at("2027-02-01T09:00:00Z"), true)
+            .await
+            .unwrap();
+        run_until_idle(&scheduler, at("2027-02-01T09:00:00Z")).await;
+        assert_eq!(rx.requests(), 0, "the loopback receiver was never called");
+        let log = store
+            .list_deliveries(&actor, Some(&hook.id), 100)
+            .await
+            .unwrap();
+        assert!(!log.is_empty());
+        for d in &log {
+            assert_eq!(d.status, "dead", "refused for good: {d:?}");
+            let err = d
+                .log
+                .last()
+                .and_then(|a| a.error.clone())
+                .unwrap_or_default();
+            assert!(err.contains("https://"), "{err}");
+        }
+    }
+}
+
+entente_store::on_each_backend!(a_webhook_on_the_server_s_own_network_is_never_called);
 
 async fn webhooks_are_signed_and_retried_with_backoff_after_a_500() {
     for db in TestDb::all().await.unwrap() {
@@ -517,6 +567,46 @@ async fn key_dates_occurrences_and_measurements_over_http() {
             (status, p["errors"][0]["field"].as_str()),
             (422, Some("url"))
         );
+        // Webhooks go to public HTTPS addresses only: never the server's own network.
+        for (url, why) in [
+            ("http://93.184.216.34/hook", "https://"),
+            ("https://127.0.0.1:8443/hook", "loopback"),
+            ("https://localhost/hook", "this machine"),
+            ("https://10.0.0.7/hook", "private"),
+            ("https://192.168.0.2/hook", "private"),
+            ("https://169.254.169.254/latest/meta-data/", "link-local"),
+            ("https://[::1]/hook", "loopback"),
+        ] {
+            let (status, p) = app.post("/api/webhooks", json!({ "url": url })).await;
+            assert_eq!(status, 422, "{url}: {p}");
+            assert_eq!(p["errors"][0]["field"], "url", "{p}");
+            assert!(
+                p["errors"][0]["message"].as_str().unwrap().contains(why),
+                "{url}: {p}"
+            );
+        }
+        let (status, first) = app
+            .post(
+                "/api/webhooks",
+                json!({"url": "https://93.184.216.34/hook"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{first}");
+        let (status, dup) = app
+            .post(
+                "/api/webhooks",
+                json!({"url": "https://93.184.216.34/hook"}),
+            )
+            .await;
+        assert_eq!(status, 409, "a duplicate is refused: {dup}");
+        let (status, _) = app
+            .send(
+                reqwest::Method::DELETE,
+                &format!("/api/webhooks/{}", first["id"].as_str().unwrap()),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 204);
         let (status, p) = app
             .send(
                 reqwest::Method::PATCH,

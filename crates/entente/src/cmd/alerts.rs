@@ -5,6 +5,7 @@ use super::{Ctx, Outcome};
 use anyhow::{Context, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use entente_domain::Timestamp;
+use entente_domain::alerting::WebhookTargets;
 use entente_server::scheduler::{Scheduler, SchedulerSettings, SmtpSettings, SmtpTls};
 use std::time::Duration;
 
@@ -39,6 +40,11 @@ pub(crate) struct SchedulerArgs {
         default_value = "Entente <entente@localhost>"
     )]
     smtp_from: String,
+    /// Development only: let webhooks use plain http:// and private or loopback addresses
+    /// (by default they go to public HTTPS addresses only, checked at registration and on
+    /// every delivery).
+    #[arg(long, env = "ENTENTE_WEBHOOKS_ALLOW_PRIVATE")]
+    webhooks_allow_private: bool,
 }
 
 impl SchedulerArgs {
@@ -76,6 +82,11 @@ impl SchedulerArgs {
             tick: Duration::from_secs(self.scheduler_tick_secs),
             lease: Duration::from_secs(self.scheduler_lease_secs),
             smtp,
+            webhook_targets: if self.webhooks_allow_private {
+                WebhookTargets::AnyForDevelopment
+            } else {
+                WebhookTargets::PublicHttps
+            },
             ..Default::default()
         })
     }

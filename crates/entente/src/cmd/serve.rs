@@ -81,6 +81,7 @@ impl Args {
                 .map_err(|e| anyhow::anyhow!("SMTP settings: {e}"))?;
         }
         state.token_days = self.token_days;
+        state.webhook_targets = scheduler_settings.webhook_targets;
         if let Some(h) = &self.client_ip_header {
             state
                 .set_client_ip_header(h)

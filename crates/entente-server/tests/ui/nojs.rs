@@ -289,3 +289,182 @@ async fn unknown_pages_are_pages_and_unknown_api_routes_stay_problem_documents()
 entente_store::on_each_backend!(
     unknown_pages_are_pages_and_unknown_api_routes_stay_problem_documents
 );
+
+/// The `action` of the first form on `html` whose action contains `part` and ends in `end`.
+fn form_action(html: &str, part: &str, end: &str) -> Option<String> {
+    html.split("action=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.contains(part) && a.ends_with(end))
+        .map(|a| a.replace("&amp;", "&"))
+}
+
+/// A multipart body with text fields and one file, as a browser sends a form with a file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----entente-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let (name, filename, bytes) = file;
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\ncontent-type: text/plain\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn without_javascript_an_occurrence_is_marked_done_with_evidence_waived_and_measured() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        app.sign_in(&c, ADMIN).await;
+        let id = app.halden().await;
+        let url = format!("{}/agreements/{id}", app.addr);
+        let page = c.get(&url).send().await.unwrap().text().await.unwrap();
+        let done = form_action(&page, "/occurrences/", "/done").expect("a mark-done form");
+        let token = csrf(&page);
+
+        // Done with a note and an evidence file: back on the page, done, the file listed.
+        let (ct, body) = multipart(
+            &[("csrf", &token), ("note", "report sent to the partner portal")],
+            ("evidence", "fleet-report.txt", b"fleet risk data, October"),
+        );
+        let r = c
+            .post(format!("{}{done}", app.addr))
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_eq!(r.url().path(), format!("/agreements/{id}"), "{l}");
+        let page = r.text().await.unwrap();
+        let occ = done.split("/occurrences/").nth(1).unwrap();
+        let row_key = format!(
+            "{}-{}",
+            done.split("/obligations/")
+                .nth(1)
+                .unwrap()
+                .split('/')
+                .next()
+                .unwrap(),
+            occ.trim_end_matches("/done")
+        );
+        let row = &page[page.find(&format!("id=\"occ-{row_key}\"")).expect("the row")..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains("o-done"), "{l}: {row}");
+        assert!(row.contains("fleet-report.txt"), "{l}: {row}");
+        assert!(row.contains("report sent to the partner portal"), "{l}");
+        // The evidence downloads with the session.
+        let href = links_in(row, "<ul class=\"evidence\"", "</ul>")
+            .pop()
+            .expect("an evidence link");
+        let r = c.get(format!("{}{href}", app.addr)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), b"fleet risk data, October");
+
+        // A waiver without a reason: the page again (422), the message beside the field.
+        let waive = form_action(&page, "/occurrences/", "/waive").expect("a waive form");
+        let r = c
+            .post(format!("{}{waive}", app.addr))
+            .form(&[("csrf", token.as_str()), ("reason", "  ")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("a waiver needs a reason"), "{l}");
+        assert!(body.contains("<details class=\"correct\" open>"), "{l}");
+        let r = c
+            .post(format!("{}{waive}", app.addr))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("reason", "partner released the duty by e-mail"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("partner released the duty by e-mail"), "{l}");
+        assert!(body.contains("o-waived"), "{l}");
+        // Without the token nothing is recorded.
+        let r = c
+            .post(format!("{}{waive}", app.addr))
+            .form(&[("reason", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{l}");
+
+        // A measured duty: a bad value is a message beside the field; a miss is a breach.
+        let measured = app
+            .store
+            .list_obligations(&app.actor, &Default::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| {
+                o.metric
+                    .as_ref()
+                    .is_some_and(|m| m.unit == "%" && m.value.to_string() == "99.9")
+            })
+            .expect("a measured duty in the demo");
+        let page = c
+            .get(format!("{}/agreements/{}", app.addr, measured.agreement_id))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let action = format!(
+            "/agreements/{}/obligations/{}/measurements",
+            measured.agreement_id, measured.id
+        );
+        assert!(page.contains(&action), "{l}");
+        let today = app.store.today(&app.actor).await.unwrap().to_string();
+        let r = c
+            .post(format!("{}{action}", app.addr))
+            .form(&[
+                ("csrf", csrf(&page).as_str()),
+                ("measured_on", today.as_str()),
+                ("value", "lots"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains(&format!("id=\"mv-e-{}\"", measured.id)), "{l}");
+        let r = c
+            .post(format!("{}{action}", app.addr))
+            .form(&[
+                ("csrf", csrf(&page).as_str()),
+                ("measured_on", today.as_str()),
+                ("value", "99.5"),
+                ("note", "monitoring export"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("o-breached"), "{l}");
+        assert!(body.contains("99.5 %"), "{l}");
+    }
+}
+
+entente_store::on_each_backend!(
+    without_javascript_an_occurrence_is_marked_done_with_evidence_waived_and_measured
+);

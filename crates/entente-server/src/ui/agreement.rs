@@ -13,8 +13,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use entente_domain::access::Permission;
 use entente_domain::agreement::{AgreementKind, AgreementStatus, AgreementSummary};
-use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::obligation::ObligationStatus;
+use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::terms::Source;
 use entente_domain::{AgreementId, ClauseId, Date, ValidationError};
 use entente_store::Page;
@@ -830,20 +830,58 @@ async fn page_with(
     let mut marks: HashMap<ClauseId, Vec<(usize, usize, String)>> = HashMap::new();
     let mut mark_of: HashMap<&'static str, String> = HashMap::new();
     {
+        // The clauses of versions older than the one shown, for values found in them.
+        let current = clauses.first().map(|c| c.version_id);
+        let mut older: HashMap<entente_domain::VersionId, Vec<entente_domain::clause::Clause>> =
+            HashMap::new();
+        for sourced in a.terms.0.values() {
+            if let Source::Extracted { version_id, .. } = &sourced.source
+                && Some(*version_id) != current
+                && !older.contains_key(version_id)
+            {
+                let list = s.store.list_clauses(actor, id, Some(*version_id)).await?;
+                older.insert(*version_id, list);
+            }
+        }
         let mut spans: Vec<(ClauseId, usize, usize, &'static str)> = a
             .terms
             .0
             .iter()
             .filter_map(|(field, sourced)| match &sourced.source {
                 Source::Extracted {
-                    clause_id: Some(cid),
+                    version_id,
+                    clause_id,
                     start,
                     end,
                     ..
-                } => {
-                    let c = clauses.iter().find(|x| x.id == *cid)?;
-                    (*end > *start && *start >= c.start)
-                        .then(|| (*cid, start - c.start, end - c.start, field.as_str()))
+                } if end > start => {
+                    let pool = if Some(*version_id) == current {
+                        &clauses
+                    } else {
+                        older.get(version_id)?
+                    };
+                    // The clause named, else the clause of that version holding the span.
+                    let c = match clause_id {
+                        Some(cid) => pool.iter().find(|x| x.id == *cid)?,
+                        None => pool.iter().find(|x| x.start <= *start && *end <= x.end)?,
+                    };
+                    if *start < c.start {
+                        return None;
+                    }
+                    let (rs, re) = (start - c.start, end - c.start);
+                    if Some(*version_id) == current {
+                        return Some((c.id, rs, re, field.as_str()));
+                    }
+                    // Found in an older version: the same words in the clause of the same
+                    // number (or place) in the version shown.
+                    let words: String = c.text.chars().skip(rs).take(re - rs).collect();
+                    let now = clauses.iter().find(|x| match (&x.number, &c.number) {
+                        (Some(a), Some(b)) => a.trim() == b.trim(),
+                        _ => x.ordinal == c.ordinal,
+                    })?;
+                    let at = now.text.find(&words)?;
+                    let cs = now.text[..at].chars().count();
+                    Some((now.id, cs, cs + words.chars().count(), field.as_str()))
                 }
                 _ => None,
             })
@@ -993,9 +1031,10 @@ async fn page_with(
                 .collect(),
             _ => Vec::new(),
         };
-        let threshold = o.metric.as_ref().map(|m| {
-            format!("{} {} {}", comparator_words(m.comparator), m.value, m.unit)
-        });
+        let threshold = o
+            .metric
+            .as_ref()
+            .map(|m| format!("{} {} {}", comparator_words(m.comparator), m.value, m.unit));
         let measurements = if threshold.is_some() && internal {
             let mut all = s.store.list_measurements(actor, o.id).await?;
             all.reverse();
@@ -1164,13 +1203,18 @@ async fn page_with(
         can_complete: v.caller.role.allows(Permission::CompleteOccurrences),
         can_update: v.caller.role.allows(Permission::UpdateObligations),
         problem,
-        feed_exists: super::calendar::agreement_feed_of(s, v, id).await?.is_some(),
+        feed_exists: super::calendar::agreement_feed_of(s, v, id)
+            .await?
+            .is_some(),
         new_feed,
     };
     Ok((status, render(page)).into_response())
 }
 
-fn occurrence_row(oid: entente_domain::ObligationId, d: entente_store::OccurrenceView) -> OccurrenceRow {
+fn occurrence_row(
+    oid: entente_domain::ObligationId,
+    d: entente_store::OccurrenceView,
+) -> OccurrenceRow {
     let due = d.due.to_string();
     let recorded = d.recorded_by.as_ref().map(|by| {
         let on = d
@@ -1191,9 +1235,18 @@ fn occurrence_row(oid: entente_domain::ObligationId, d: entente_store::Occurrenc
         evidence: d
             .evidence
             .into_iter()
-            .map(|e| (format!("/api/evidence/{}", e.id), e.filename, size_words(e.size)))
+            .map(|e| {
+                (
+                    format!("/api/evidence/{}", e.id),
+                    e.filename,
+                    size_words(e.size),
+                )
+            })
             .collect(),
-        open: !matches!(d.status, ObligationStatus::History | ObligationStatus::Ended),
+        open: !matches!(
+            d.status,
+            ObligationStatus::History | ObligationStatus::Ended
+        ),
         due,
     }
 }

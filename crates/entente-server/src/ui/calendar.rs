@@ -214,8 +214,8 @@ pub(crate) async fn calendar(
         if d.due_date < first || d.due_date > last {
             continue;
         }
-        let idx = usize::try_from(i64::from(lead) + i64::from(first.days_until(d.due_date)))
-            .unwrap_or(0);
+        let idx =
+            usize::try_from(i64::from(lead) + i64::from(first.days_until(d.due_date))).unwrap_or(0);
         if let Some(day) = days.get_mut(idx) {
             total += 1;
             day.entries.push(Entry {
@@ -291,7 +291,12 @@ pub(crate) async fn personal_feed(
         .into_iter()
         .find(|f| matches!(&f.scope, FeedScope::User { .. }));
     let token = match existing {
-        Some(f) => s.store.rotate_feed(actor, FeedAccess::Owner(me), &f.id).await?.1,
+        Some(f) => {
+            s.store
+                .rotate_feed(actor, FeedAccess::Owner(me), &f.id)
+                .await?
+                .1
+        }
         None => {
             let scope = FeedScope::User {
                 email: viewer.caller.principal.email.clone(),
@@ -315,7 +320,12 @@ pub(crate) async fn agreement_feed(
     let me = viewer.caller.principal.user_id;
     let existing = agreement_feed_of(&s, &viewer, id).await?;
     let token = match existing {
-        Some(fid) => s.store.rotate_feed(actor, FeedAccess::Owner(me), &fid).await?.1,
+        Some(fid) => {
+            s.store
+                .rotate_feed(actor, FeedAccess::Owner(me), &fid)
+                .await?
+                .1
+        }
         None => {
             s.store
                 .create_feed(actor, me, &FeedScope::Agreement { agreement_id: id })
@@ -355,7 +365,10 @@ mod tests {
         assert_eq!(dec.to_string(), "2026-12-01");
         assert_eq!(month_key(shift_month(dec, 1)), "2027-01");
         assert_eq!(month_key(shift_month(dec, -12)), "2025-12");
-        assert_eq!(month_key(shift_month(parse_month("2026-01").unwrap(), -1)), "2025-12");
+        assert_eq!(
+            month_key(shift_month(parse_month("2026-01").unwrap(), -1)),
+            "2025-12"
+        );
         assert!(parse_month("2026-13").is_err());
         assert!(parse_month("December").is_err());
         assert!(parse_month("2026-1").is_err());

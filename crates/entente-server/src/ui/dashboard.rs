@@ -201,12 +201,7 @@ async fn risk_charts(s: &AppState, v: &Viewer) -> UiResult<Option<(BarChart, Bar
         ));
     }
     Ok(Some((
-        BarChart::new(
-            "Agreements flagged, by blind spot",
-            560,
-            180,
-            spots,
-        ),
+        BarChart::new("Agreements flagged, by blind spot", 560, 180, spots),
         BarChart::new("Average risk score (0 to 100), by kind", 560, 180, kinds),
     )))
 }

@@ -46,9 +46,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             "/agreements/{id}/obligations/{oid}/occurrences/{due}/done",
             // An evidence file may be up to 20 MB (the store's limit).
-            post(obligation::mark_done).layer(axum::extract::DefaultBodyLimit::max(
-                21 * 1024 * 1024,
-            )),
+            post(obligation::mark_done)
+                .layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)),
         )
         .route(
             "/agreements/{id}/obligations/{oid}/occurrences/{due}/waive",
@@ -310,16 +309,16 @@ impl FromRequest<AppState> for PostedFiles {
             }
         }
         let token = fields.get("csrf").map(String::as_str);
-        let caller =
-            match Caller::authenticate(&parts, state, CsrfProof::HeaderOrForm(token)).await {
-                Ok(c) => c,
-                Err(e) => {
-                    return Err(match e.into_core() {
-                        CoreError::Unauthorized(_) => Redirect::to("/signin").into_response(),
-                        other => UiError(other).into_response(),
-                    });
-                }
-            };
+        let caller = match Caller::authenticate(&parts, state, CsrfProof::HeaderOrForm(token)).await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                return Err(match e.into_core() {
+                    CoreError::Unauthorized(_) => Redirect::to("/signin").into_response(),
+                    other => UiError(other).into_response(),
+                });
+            }
+        };
         Ok(Self {
             viewer: Viewer { caller },
             fields,

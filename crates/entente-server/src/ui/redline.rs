@@ -69,8 +69,8 @@ pub(crate) async fn redline(
     let a = s.store.get_agreement(actor, id).await?;
     let list = s.store.list_versions(actor, id).await?;
     let latest = list.iter().map(|v| v.number).max().unwrap_or(0);
-    let picked = version_number("from", &q.from)
-        .and_then(|f| version_number("to", &q.to).map(|t| (f, t)));
+    let picked =
+        version_number("from", &q.from).and_then(|f| version_number("to", &q.to).map(|t| (f, t)));
     let (from, to, error) = match picked {
         Ok((f, t)) => {
             let to = t.unwrap_or(latest);

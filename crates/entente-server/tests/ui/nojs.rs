@@ -336,7 +336,10 @@ async fn without_javascript_an_occurrence_is_marked_done_with_evidence_waived_an
 
         // Done with a note and an evidence file: back on the page, done, the file listed.
         let (ct, body) = multipart(
-            &[("csrf", &token), ("note", "report sent to the partner portal")],
+            &[
+                ("csrf", &token),
+                ("note", "report sent to the partner portal"),
+            ],
             ("evidence", "fleet-report.txt", b"fleet risk data, October"),
         );
         let r = c
@@ -360,7 +363,9 @@ async fn without_javascript_an_occurrence_is_marked_done_with_evidence_waived_an
                 .unwrap(),
             occ.trim_end_matches("/done")
         );
-        let row = &page[page.find(&format!("id=\"occ-{row_key}\"")).expect("the row")..];
+        let row = &page[page
+            .find(&format!("id=\"occ-{row_key}\""))
+            .expect("the row")..];
         let row = &row[..row.find("</tr>").unwrap()];
         assert!(row.contains("o-done"), "{l}: {row}");
         assert!(row.contains("fleet-report.txt"), "{l}: {row}");
@@ -371,7 +376,10 @@ async fn without_javascript_an_occurrence_is_marked_done_with_evidence_waived_an
             .expect("an evidence link");
         let r = c.get(format!("{}{href}", app.addr)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{l}");
-        assert_eq!(r.bytes().await.unwrap().as_ref(), b"fleet risk data, October");
+        assert_eq!(
+            r.bytes().await.unwrap().as_ref(),
+            b"fleet risk data, October"
+        );
 
         // A waiver without a reason: the page again (422), the message beside the field.
         let waive = form_action(&page, "/occurrences/", "/waive").expect("a waive form");
@@ -446,7 +454,10 @@ async fn without_javascript_an_occurrence_is_marked_done_with_evidence_waived_an
             .unwrap();
         assert_eq!(r.status(), 422, "{l}");
         let body = r.text().await.unwrap();
-        assert!(body.contains(&format!("id=\"mv-e-{}\"", measured.id)), "{l}");
+        assert!(
+            body.contains(&format!("id=\"mv-e-{}\"", measured.id)),
+            "{l}"
+        );
         let r = c
             .post(format!("{}{action}", app.addr))
             .form(&[
@@ -467,4 +478,296 @@ async fn without_javascript_an_occurrence_is_marked_done_with_evidence_waived_an
 
 entente_store::on_each_backend!(
     without_javascript_an_occurrence_is_marked_done_with_evidence_waived_and_measured
+);
+
+async fn without_javascript_the_redline_findings_evidence_calendar_and_risk_pages_render() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        app.sign_in(&c, ADMIN).await;
+        let id = app.halden().await;
+
+        // One version only: the redline page says there is nothing to compare.
+        let r = c
+            .get(format!("{}/agreements/{id}/redline", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert!(r.text().await.unwrap().contains("one version only"), "{l}");
+
+        // Two versions: the change is marked as a deletion and an insertion, with the DOCX.
+        app.halden_second_version().await;
+        let r = c
+            .get(format!("{}/agreements/{id}/redline?from=1&to=2", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("<del>thirty</del>"), "{l}");
+        assert!(page.contains("<ins>sixty</ins>"), "{l}");
+        assert!(
+            page.contains(&format!(
+                "href=\"/api/agreements/{id}/redline?from=1&#38;to=2&#38;format=docx\""
+            )),
+            "{l}: {}",
+            &page[page
+                .find("id=\"docx\"")
+                .map_or(0, |i| i.saturating_sub(200))..][..300]
+        );
+        let r = c
+            .get(format!(
+                "{}/api/agreements/{id}/redline?from=1&to=2&format=docx",
+                app.addr
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{l}: a DOCX");
+        // A bad pair is a message beside the selection.
+        let r = c
+            .get(format!("{}/agreements/{id}/redline?from=x&to=2", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        assert!(r.text().await.unwrap().contains("id=\"r-error\""), "{l}");
+        let r = c
+            .get(format!("{}/agreements/{id}/redline?from=1&to=9", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+
+        // The agreement page: findings beside clauses with why and suggested language, and
+        // each extracted term's link lands on its evidence span, marked.
+        let page = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("class=\"finding sev-"), "{l}");
+        assert!(page.contains("Why it matters:"), "{l}");
+        assert!(page.contains("Suggested language"), "{l}");
+        assert!(
+            page.contains(
+                "/agreements/{id}/redline"
+                    .replace("{id}", &id.to_string())
+                    .as_str()
+            ),
+            "{l}"
+        );
+        // An agreement whose value was extracted from a clause: its term links to the
+        // evidence span, marked in that clause.
+        let (rows, _) = app
+            .store
+            .list_agreements(
+                &app.actor,
+                &Default::default(),
+                entente_store::Page {
+                    limit: 100,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap();
+        let mut with_evidence = None;
+        for r in rows {
+            let a = app.store.get_agreement(&app.actor, r.id).await.unwrap();
+            let found = a.terms.0.iter().find_map(|(f, t)| match &t.source {
+                entente_domain::terms::Source::Extracted {
+                    clause_id: Some(_),
+                    start,
+                    end,
+                    ..
+                } if end > start => Some(f.as_str()),
+                _ => None,
+            });
+            if let Some(f) = found {
+                with_evidence = Some((r.id, f));
+                break;
+            }
+        }
+        let (eid, field) = with_evidence.expect("a demo term extracted from a clause");
+        let page = c
+            .get(format!("{}/agreements/{eid}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let marks: Vec<&str> = page
+            .split("<mark id=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert!(!marks.is_empty(), "{l}: evidence marks for {field}");
+        for m in &marks {
+            assert!(
+                page.contains(&format!("href=\"#{m}\"")),
+                "{l}: a term links to {m}"
+            );
+        }
+
+        // The calendar: a bookmarkable month with its neighbours, Halden's notice deadline
+        // in its month, a bad month a message beside the field.
+        let r = c
+            .get(format!("{}/calendar", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"prev-month\""), "{l}");
+        let notice = app
+            .store
+            .list_deadlines(
+                &app.actor,
+                &entente_domain::query::DeadlineQuery {
+                    agreement_id: Some(id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|d| d.kind == "non_renewal_notice_deadline")
+            .expect("Halden's notice deadline");
+        let month = &notice.due_date.to_string()[..7];
+        let r = c
+            .get(format!("{}/calendar?month={month}", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(HALDEN), "{l}");
+        assert!(
+            page.contains(&format!("href=\"/agreements/{id}#dates\"")),
+            "{l}"
+        );
+        for href in links_in(&page, "<div class=\"monthbar\">", "</form>") {
+            let r = c.get(format!("{}{href}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {href}");
+        }
+        let r = c
+            .get(format!("{}/calendar?month=2026-13", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        assert!(r.text().await.unwrap().contains("id=\"e-month\""), "{l}");
+
+        // The personal feed: made by the form, its URL shown once, and it serves iCalendar.
+        let page = c
+            .get(format!("{}/calendar", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let r = c
+            .post(format!("{}/calendar-feed", app.addr))
+            .form(&[("csrf", csrf(&page).as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.url().path(), "/calendar", "{l}");
+        let page = r.text().await.unwrap();
+        let at = page.find("id=\"feed-url\"").expect("the new feed URL");
+        let url = page[..at]
+            .rsplit("href=\"")
+            .next()
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let r = reqwest::get(&url).await.unwrap();
+        assert_eq!(r.status(), 200, "{l}: {url}");
+        assert!(
+            r.text().await.unwrap().starts_with("BEGIN:VCALENDAR"),
+            "{l}"
+        );
+        let again = c
+            .get(format!("{}/calendar", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!again.contains("id=\"feed-url\""), "{l}: shown once");
+        assert!(again.contains("Make a new link"), "{l}");
+        // The agreement's own link, from its page.
+        let page = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let r = c
+            .post(format!("{}/agreements/{id}/calendar-feed", app.addr))
+            .form(&[("csrf", csrf(&page).as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.url().path(), format!("/agreements/{id}"), "{l}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("id=\"agreement-feed-url\""),
+            "{l}"
+        );
+
+        // The dashboard's risk charts, undecided endings, breaches and alerts: every link
+        // leads to a page that renders.
+        let dashboard = c
+            .get(format!("{}/", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(dashboard.contains("Risk by blind spot"), "{l}");
+        assert!(dashboard.contains("Risk by kind"), "{l}");
+        assert!(dashboard.contains("Ending without a decision"), "{l}");
+        assert!(dashboard.contains("Recent breaches"), "{l}");
+        let main = &dashboard[dashboard.find("<main").unwrap()..];
+        let mut seen = std::collections::HashSet::new();
+        for href in links_in(main, "<main", "</main>") {
+            if href.starts_with('#') || !seen.insert(href.clone()) {
+                continue;
+            }
+            let r = c.get(format!("{}{href}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {href}");
+        }
+        let risk = c
+            .get(format!("{}/risk?blind_spot=missing_exit", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            risk.contains("Agreements flagged for missing exit terms"),
+            "{l}"
+        );
+    }
+}
+
+entente_store::on_each_backend!(
+    without_javascript_the_redline_findings_evidence_calendar_and_risk_pages_render
 );

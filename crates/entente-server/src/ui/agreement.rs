@@ -744,6 +744,11 @@ struct AgreementPage {
     feed_exists: bool,
     /// A feed URL just made, shown once.
     new_feed: Option<String>,
+    /// The business-day calendar the dates follow, why, and whether it is set on the
+    /// agreement itself.
+    calendar: String,
+    calendar_basis: String,
+    calendar_codes: Vec<&'static str>,
 }
 
 fn clause_anchors(clauses: &[entente_domain::clause::Clause]) -> HashMap<ClauseId, String> {
@@ -1207,6 +1212,9 @@ async fn page_with(
             .await?
             .is_some(),
         new_feed,
+        calendar: dates.calendar.clone(),
+        calendar_basis: dates.calendar_basis.clone(),
+        calendar_codes: entente_domain::calendar::BusinessCalendar::builtin_ids(),
     };
     Ok((status, render(page)).into_response())
 }

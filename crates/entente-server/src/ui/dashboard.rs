@@ -17,6 +17,9 @@ use entente_store::{Deadline, Page};
 /// The window of the dashboard's deadline list, in days.
 pub(crate) const WINDOW_DAYS: u32 = 90;
 
+/// Most rows of the deadline list on the dashboard.
+const DUE_ROWS: usize = 25;
+
 /// One row of the deadline lists.
 pub(crate) struct DueRow {
     pub(crate) date: String,
@@ -105,6 +108,8 @@ struct DashboardPage {
     window: u32,
     counts: Vec<Count>,
     due: Vec<DueRow>,
+    /// How many fall due in the window (the list shows the first [`DUE_ROWS`]).
+    due_total: usize,
     overdue: Vec<DueRow>,
     chart: BarChart,
     /// Risk charts: by blind spot and by kind (internal roles; none when nothing is checked).
@@ -255,8 +260,11 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
         .filter(|d| d.due_date <= horizon)
         .map(|d| DueRow::from(d, today))
         .collect();
-    // Notice deadlines first: missing one renews an agreement for another term.
+    // Notice deadlines first: missing one renews an agreement for another term. The page
+    // shows the first rows (it must stay light); the calendar has every one.
     due.sort_by_key(|r| (!r.notice, r.date.clone()));
+    let due_total = due.len();
+    due.truncate(DUE_ROWS);
     let overdue: Vec<DueRow> = s
         .store
         .list_deadlines(
@@ -413,6 +421,7 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
         window: WINDOW_DAYS,
         counts,
         due,
+        due_total,
         overdue,
         chart,
         risk,

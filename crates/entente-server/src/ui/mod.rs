@@ -15,6 +15,7 @@ mod dashboard;
 mod inbox;
 mod obligation;
 mod redline;
+mod review;
 mod risk;
 mod session;
 
@@ -60,6 +61,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/alerts", get(inbox::inbox))
         .route("/calendar", get(calendar::calendar))
         .route("/risk", get(risk::risk))
+        .route("/review", get(review::review))
+        .route("/review/{id}/{field}", post(review::confirm))
+        .route("/agreements/{id}/calendar", post(review::set_calendar))
         .route("/calendar-feed", post(calendar::personal_feed))
         .route(
             "/agreements/{id}/calendar-feed",
@@ -86,6 +90,7 @@ pub(crate) const NAV: &[(&str, &str, &str)] = &[
     ("dashboard", "Dashboard", "/"),
     ("agreements", "Agreements", "/agreements"),
     ("calendar", "Calendar", "/calendar"),
+    ("review", "Review", "/review"),
     ("alerts", "Alerts", "/alerts"),
 ];
 
@@ -100,6 +105,9 @@ pub(crate) struct Shell {
     pub(crate) csrf: String,
     /// Which navigation entry is current.
     pub(crate) current: &'static str,
+    /// Whether the person may read what the organisation keeps to itself (the review
+    /// queue, risk).
+    pub(crate) internal: bool,
     /// Stylesheet and script paths.
     pub(crate) css: &'static str,
     pub(crate) htmx: &'static str,
@@ -109,6 +117,7 @@ impl Shell {
     /// The navigation entries with whether each is the current one.
     pub(crate) fn nav(&self) -> Vec<(&'static str, &'static str, bool)> {
         NAV.iter()
+            .filter(|(key, _, _)| self.internal || *key != "review")
             .map(|(key, label, path)| (*label, *path, *key == self.current))
             .collect()
     }
@@ -142,6 +151,10 @@ impl Viewer {
             role: self.caller.role.as_str(),
             csrf: self.caller.principal.csrf.clone().unwrap_or_default(),
             current,
+            internal: self
+                .caller
+                .role
+                .allows(entente_domain::access::Permission::ReadInternal),
             css: assets::CSS_PATH,
             htmx: assets::HTMX_PATH,
         }

@@ -771,3 +771,131 @@ async fn without_javascript_the_redline_findings_evidence_calendar_and_risk_page
 entente_store::on_each_backend!(
     without_javascript_the_redline_findings_evidence_calendar_and_risk_pages_render
 );
+
+async fn without_javascript_a_reviewer_confirms_a_value_and_sets_an_agreements_calendar() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        app.sign_in(&c, ADMIN).await;
+
+        // The review queue lists low-confidence values; confirming one takes it off.
+        let before = app.store.review_queue(&app.actor).await.unwrap();
+        let page = c
+            .get(format!("{}/review", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if let Some(first) = before.first() {
+            let action = format!("/review/{}/{}", first.agreement_id, first.field.as_str());
+            assert!(page.contains(&action), "{l}");
+            let r = c
+                .post(format!("{}{action}", app.addr))
+                .form(&[("csrf", csrf(&page).as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.url().path(), "/review", "{l}");
+            let after = app.store.review_queue(&app.actor).await.unwrap();
+            assert_eq!(after.len() + 1, before.len(), "{l}");
+            let a = app
+                .store
+                .get_agreement(&app.actor, first.agreement_id)
+                .await
+                .unwrap();
+            assert!(a.terms.0[&first.field].source.is_user(), "{l}");
+        } else {
+            assert!(page.contains("Nothing to review"), "{l}");
+        }
+
+        // The business-day calendar: a bad code is a message beside the field; a good one
+        // is what the key dates follow.
+        let id = app.halden().await;
+        let page = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let r = c
+            .post(format!("{}/agreements/{id}/calendar", app.addr))
+            .form(&[("csrf", csrf(&page).as_str()), ("calendar", "atlantis")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("id=\"cal-e\""), "{l}");
+        assert!(body.contains("not a built-in calendar code"), "{l}");
+        let r = c
+            .post(format!("{}/agreements/{id}/calendar", app.addr))
+            .form(&[("csrf", csrf(&page).as_str()), ("calendar", "de")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let body = r.text().await.unwrap();
+        let at = body.find("id=\"business-calendar\"").unwrap();
+        assert!(
+            body[at..at + 200].contains("<strong>Germany (federal)</strong>"),
+            "{l}: {}",
+            &body[at..at + 200]
+        );
+        assert!(body.contains("calendar set on the agreement"), "{l}");
+
+        // The navigation offers the review queue exactly when it opens for the member.
+        let b = UiApp::client();
+        let (_, dashboard) = app.sign_in(&b, BUYER).await;
+        let r = b.get(format!("{}/review", app.addr)).send().await.unwrap();
+        assert_eq!(
+            dashboard.contains("href=\"/review\""),
+            r.status() == 200,
+            "{l}: {}",
+            r.status()
+        );
+    }
+}
+
+entente_store::on_each_backend!(
+    without_javascript_a_reviewer_confirms_a_value_and_sets_an_agreements_calendar
+);
+
+async fn every_main_page_weighs_under_150_kb_with_its_assets() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        app.sign_in(&c, ADMIN).await;
+        let id = app.halden().await;
+        let mut assets = 0;
+        for path in ["/static/entente-1.css", "/static/htmx-2.0.11.min.js"] {
+            let r = c.get(format!("{}{path}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {path}");
+            assets += r.bytes().await.unwrap().len();
+        }
+        for path in [
+            "/".to_owned(),
+            "/agreements".to_owned(),
+            format!("/agreements/{id}"),
+            format!("/agreements/{id}/redline"),
+            "/calendar".to_owned(),
+            "/alerts".to_owned(),
+            "/review".to_owned(),
+            "/risk".to_owned(),
+        ] {
+            let r = c.get(format!("{}{path}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {path}");
+            let html = r.bytes().await.unwrap().len();
+            assert!(
+                html + assets < 150 * 1024,
+                "{l}: {path} weighs {} bytes with its assets",
+                html + assets
+            );
+        }
+    }
+}
+
+entente_store::on_each_backend!(every_main_page_weighs_under_150_kb_with_its_assets);

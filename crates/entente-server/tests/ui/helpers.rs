@@ -125,7 +125,12 @@ impl UiApp {
     /// instead of thirty, as an upload through the API would.
     pub(crate) async fn halden_second_version(&self) -> entente_domain::AgreementId {
         let id = self.halden().await;
-        let v1 = include_str!("../../../entente-core/demo/24-halden-northwind-referral.md");
+        let v1 = self
+            .store
+            .version_text_by_number(&self.actor, id, Some(1))
+            .await
+            .unwrap()
+            .text;
         assert!(v1.contains("thirty (30) days before the end"));
         let v2 = v1.replacen(
             "thirty (30) days before the end",
@@ -137,7 +142,7 @@ impl UiApp {
             &self.actor,
             id,
             v2.as_bytes(),
-            "halden-v2.md",
+            "halden-v2.txt",
             &entente_analysis::Limits::default(),
         )
         .await

@@ -201,7 +201,7 @@ pub(crate) async fn calendar(
             entries: Vec::new(),
         });
     }
-    while days.len() % 7 != 0 {
+    while !days.len().is_multiple_of(7) {
         days.push(Day {
             day: None,
             date: String::new(),

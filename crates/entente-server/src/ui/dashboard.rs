@@ -200,7 +200,7 @@ async fn risk_charts(s: &AppState, v: &Viewer) -> UiResult<Option<(BarChart, Bar
         }
         let avg = scores.iter().sum::<u32>() / u32::try_from(scores.len()).unwrap_or(1);
         kinds.push((
-            super::agreement::words(k.as_str()),
+            short_kind(k.as_str()),
             avg,
             format!("/risk?kind={}", k.as_str()),
         ));
@@ -209,6 +209,23 @@ async fn risk_charts(s: &AppState, v: &Viewer) -> UiResult<Option<(BarChart, Bar
         BarChart::new("Agreements flagged, by blind spot", 560, 180, spots),
         BarChart::new("Average risk score (0 to 100), by kind", 560, 180, kinds),
     )))
+}
+
+/// A kind's name short enough for a chart's axis (a bar is about 70 px wide).
+fn short_kind(kind: &str) -> String {
+    match kind {
+        "strategic_alliance" => "Alliance".to_owned(),
+        "joint_development" => "Joint dev.".to_owned(),
+        "co_marketing" => "Co-marketing".to_owned(),
+        other => {
+            let w = super::agreement::words(other);
+            if w.chars().count() > 12 {
+                w.split(' ').next().unwrap_or_default().to_owned()
+            } else {
+                w
+            }
+        }
+    }
 }
 
 /// A blind spot's name short enough for a chart's axis.

@@ -13,6 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use entente_domain::access::Permission;
 use entente_domain::agreement::{AgreementKind, AgreementStatus, AgreementSummary};
+use entente_domain::obligation::ObligationStatus;
 use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::terms::Source;
 use entente_domain::{AgreementId, ClauseId, Date, ValidationError};
@@ -45,6 +46,8 @@ pub(crate) struct ListQuery {
     notice_within_days: String,
     #[serde(default)]
     renewing_within_days: String,
+    #[serde(default)]
+    expiring_within_days: String,
     #[serde(default)]
     liability_cap: String,
     #[serde(default)]
@@ -98,8 +101,14 @@ impl ListQuery {
             &self.renewing_within_days,
             &mut errors,
         );
+        let expiring = days(
+            "expiring_within_days",
+            &self.expiring_within_days,
+            &mut errors,
+        );
         let sort = self.sort.trim();
         let text = AgreementQueryText {
+            expiring_within_days: expiring,
             status: Some(self.status.as_str()).filter(|s| !s.trim().is_empty()),
             kind: Some(self.kind.as_str()).filter(|s| !s.trim().is_empty()),
             owner: Some(self.owner.as_str()),
@@ -144,6 +153,7 @@ impl ListQuery {
             ("tag", &self.tag),
             ("notice_within_days", &self.notice_within_days),
             ("renewing_within_days", &self.renewing_within_days),
+            ("expiring_within_days", &self.expiring_within_days),
             ("liability_cap", &self.liability_cap),
             ("governing_law", &self.governing_law),
             ("sort", &sort),
@@ -431,6 +441,9 @@ pub(crate) struct TermRow {
     pub(crate) key: &'static str,
     pub(crate) field: String,
     pub(crate) value: String,
+    /// The value as the correction form takes it back: text as is (`P1Y` for a period),
+    /// anything else as JSON.
+    pub(crate) raw: String,
     /// "from clause 4.2", "entered by …".
     pub(crate) source: String,
     pub(crate) href: Option<String>,
@@ -450,14 +463,124 @@ pub(crate) struct DateRow {
     pub(crate) conditional: bool,
 }
 
+/// One occurrence of an obligation, with what was recorded and the forms that record it.
+pub(crate) struct OccurrenceRow {
+    /// The due date as written (and the path segment of its forms).
+    pub(crate) due: String,
+    /// `<obligation>-<due>`: names its forms and their fields.
+    pub(crate) key: String,
+    pub(crate) status: &'static str,
+    pub(crate) derivation: String,
+    /// "by … on …: note".
+    pub(crate) recorded: Option<String>,
+    /// Evidence files: (download path, file name, size in words).
+    pub(crate) evidence: Vec<(String, String, String)>,
+    /// Whether a person may still mark it done or waive it (not history or ended).
+    pub(crate) open: bool,
+}
+
 /// An obligation with its occurrences in the window.
 pub(crate) struct ObligationRow {
+    pub(crate) id: String,
     pub(crate) obligor: String,
     pub(crate) text: String,
     pub(crate) owner: String,
-    pub(crate) status: String,
+    pub(crate) status: &'static str,
     pub(crate) vague: bool,
-    pub(crate) occurrences: Vec<(String, String, String)>,
+    /// The threshold in words, for a measured duty.
+    pub(crate) threshold: Option<String>,
+    /// Measurements, newest first: (day, value with unit, verdict, breach).
+    pub(crate) measurements: Vec<(String, String, String, bool)>,
+    pub(crate) occurrences: Vec<OccurrenceRow>,
+}
+
+/// A form of the agreement page that failed its checks: which form (`kind` and `key`), a
+/// message per field and what was typed, so the page comes back (422) with that form open
+/// and each message beside its field.
+#[derive(Debug, Default)]
+pub(crate) struct FormProblem {
+    pub(crate) kind: &'static str,
+    pub(crate) key: String,
+    pub(crate) errors: Vec<ValidationError>,
+    pub(crate) values: HashMap<String, String>,
+}
+
+impl FormProblem {
+    /// A problem with form `kind`/`key`, its errors' fields mapped to the form's own field
+    /// names (anything else is shown at the top of the form as `form`).
+    pub(crate) fn new(
+        kind: &'static str,
+        key: impl Into<String>,
+        errors: Vec<ValidationError>,
+        fields: &[(&str, &str)],
+        values: HashMap<String, String>,
+    ) -> Self {
+        let errors = errors
+            .into_iter()
+            .map(|mut e| {
+                let root = e.field.split(['.', '[']).next().unwrap_or("").to_owned();
+                e.field = fields
+                    .iter()
+                    .find(|(from, _)| *from == root)
+                    .map_or_else(|| "form".to_owned(), |(_, to)| (*to).to_owned());
+                e
+            })
+            .collect();
+        Self {
+            kind,
+            key: key.into(),
+            errors,
+            values,
+        }
+    }
+
+    /// Whether this is the problem of form `kind`/`key`.
+    pub(crate) fn is(&self, kind: &str, key: &str) -> bool {
+        self.kind == kind && self.key == key
+    }
+
+    /// The message for `field` of form `kind`/`key`.
+    pub(crate) fn error(&self, kind: &str, key: &str, field: &str) -> Option<String> {
+        if !self.is(kind, key) {
+            return None;
+        }
+        let all: Vec<&str> = self
+            .errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect();
+        (!all.is_empty()).then(|| all.join("; "))
+    }
+
+    /// What was typed into `field` of form `kind`/`key` (empty for another form).
+    pub(crate) fn value(&self, kind: &str, key: &str, field: &str) -> String {
+        if !self.is(kind, key) {
+            return String::new();
+        }
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+}
+
+fn comparator_words(c: entente_domain::obligation::Comparator) -> &'static str {
+    use entente_domain::obligation::Comparator;
+    match c {
+        Comparator::AtLeast => "at least",
+        Comparator::AtMost => "at most",
+        Comparator::Above => "more than",
+        Comparator::Below => "less than",
+    }
+}
+
+/// "12 KB", "3.4 MB".
+fn size_words(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
 }
 
 /// A clause of the document, with its anchor.
@@ -469,6 +592,36 @@ pub(crate) struct ClauseView {
     /// A heading line of its own ("5. Confidentiality"), shown as a heading.
     pub(crate) is_heading: bool,
     pub(crate) depth: usize,
+    /// The text in runs; a run with an id is the evidence of a key term, marked so a link
+    /// can land on it.
+    pub(crate) runs: Vec<(String, Option<String>)>,
+    /// Playbook findings about this clause.
+    pub(crate) findings: Vec<FindingView>,
+}
+
+/// A playbook finding as the document shows it.
+pub(crate) struct FindingView {
+    pub(crate) severity: &'static str,
+    pub(crate) blind_spot: &'static str,
+    pub(crate) title: String,
+    pub(crate) message: String,
+    pub(crate) rationale: String,
+    pub(crate) preferred: Option<String>,
+    pub(crate) fallback: Option<String>,
+}
+
+impl FindingView {
+    fn from(f: entente_playbook::Finding) -> Self {
+        Self {
+            severity: f.severity.as_str(),
+            blind_spot: f.blind_spot.title(),
+            title: f.title,
+            message: f.message,
+            rationale: f.rationale,
+            preferred: f.preferred,
+            fallback: f.fallback,
+        }
+    }
 }
 
 /// The first `n` words of `text`, with an ellipsis when cut.
@@ -481,8 +634,35 @@ fn first_words(text: &str, n: usize) -> String {
     }
 }
 
+/// Splits `text` into runs at the character spans `marks` (start, end, id), which must be
+/// sorted and disjoint; a span outside the text is clamped to it.
+fn runs(text: &str, marks: &[(usize, usize, String)]) -> Vec<(String, Option<String>)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (start, end, id) in marks {
+        let (start, end) = ((*start).clamp(at, chars.len()), (*end).min(chars.len()));
+        if end <= start {
+            continue;
+        }
+        if start > at {
+            out.push((chars[at..start].iter().collect(), None));
+        }
+        out.push((chars[start..end].iter().collect(), Some(id.clone())));
+        at = end;
+    }
+    if at < chars.len() || out.is_empty() {
+        out.push((chars[at..].iter().collect(), None));
+    }
+    out
+}
+
 impl ClauseView {
-    fn from(c: &entente_domain::clause::Clause, anchor: String) -> Self {
+    fn from(
+        c: &entente_domain::clause::Clause,
+        anchor: String,
+        marks: &[(usize, usize, String)],
+    ) -> Self {
         let number = c.number.as_deref().unwrap_or("").trim();
         let text = c.text.trim();
         // The clause text starts with its own number ("4.2 This agreement …"), so the
@@ -499,6 +679,12 @@ impl ClauseView {
             (None, false) => format!("{} {}", number.trim_end_matches('.'), first_words(body, 4)),
             (None, true) => first_words(body, 4),
         };
+        // Spans count characters of the version's text; the shown text is trimmed.
+        let lead = c.text.chars().count() - c.text.trim_start().chars().count();
+        let shifted: Vec<(usize, usize, String)> = marks
+            .iter()
+            .map(|(s, e, id)| (s.saturating_sub(lead), e.saturating_sub(lead), id.clone()))
+            .collect();
         Self {
             anchor,
             outline,
@@ -509,6 +695,8 @@ impl ClauseView {
                 .as_deref()
                 .map_or(0, |n| n.trim_end_matches('.').matches('.').count())
                 .min(3),
+            runs: runs(text, &shifted),
+            findings: Vec::new(),
         }
     }
 }
@@ -542,11 +730,25 @@ struct AgreementPage {
     planned: bool,
     obligations: Vec<ObligationRow>,
     clauses: Vec<ClauseView>,
+    /// Findings about what the document lacks (or about clauses no longer in it).
+    missing: Vec<FindingView>,
     versions: Vec<(u32, String, String, String)>,
     redline: Option<String>,
     audit: Option<Vec<EventRow>>,
     chain: Option<String>,
     chain_ok: bool,
+    can_complete: bool,
+    can_update: bool,
+    problem: FormProblem,
+    /// Whether the viewer has a calendar feed of this agreement.
+    feed_exists: bool,
+    /// A feed URL just made, shown once.
+    new_feed: Option<String>,
+    /// The business-day calendar the dates follow, why, and whether it is set on the
+    /// agreement itself.
+    calendar: String,
+    calendar_basis: String,
+    calendar_codes: Vec<&'static str>,
 }
 
 fn clause_anchors(clauses: &[entente_domain::clause::Clause]) -> HashMap<ClauseId, String> {
@@ -570,15 +772,49 @@ fn clause_anchors(clauses: &[entente_domain::clause::Clause]) -> HashMap<ClauseI
         .collect()
 }
 
-pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> UiResult {
-    let actor = v.caller.require(Permission::Read)?;
-    // An id that does not parse is as absent as one the viewer may not see.
-    let id: AgreementId = id.parse().map_err(|_| {
+/// An agreement id from the path; one that does not parse is as absent as one the viewer may
+/// not see.
+pub(crate) fn agreement_id(id: &str) -> Result<AgreementId, UiError> {
+    id.parse().map_err(|_| {
         UiError(entente_core::CoreError::NotFound {
             entity: "agreement",
-            id: id.clone(),
+            id: id.to_owned(),
         })
-    })?;
+    })
+}
+
+pub(crate) async fn show(
+    State(s): State<AppState>,
+    v: Viewer,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<String>,
+) -> UiResult {
+    let id = agreement_id(&id)?;
+    // A calendar link just made is shown once, then its cookie is cleared.
+    let (new_feed, clear) = super::calendar::take_new_feed(&s, &headers);
+    let mut res = page_with(&s, &v, id, FormProblem::default(), new_feed).await?;
+    res.headers_mut().insert(header::SET_COOKIE, clear);
+    Ok(res)
+}
+
+/// The agreement page; with a form's problem it comes back as 422 with that form open.
+pub(crate) async fn page(
+    s: &AppState,
+    v: &Viewer,
+    id: AgreementId,
+    problem: FormProblem,
+) -> UiResult {
+    page_with(s, v, id, problem, None).await
+}
+
+async fn page_with(
+    s: &AppState,
+    v: &Viewer,
+    id: AgreementId,
+    problem: FormProblem,
+    new_feed: Option<String>,
+) -> UiResult {
+    let actor = v.caller.require(Permission::Read)?;
     let a = s.store.get_agreement(actor, id).await?;
     let settings = s.store.alert_settings(actor.org).await?;
     let today = settings.today(s.store.now());
@@ -589,6 +825,88 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
     let clauses = s.store.list_clauses(actor, id, None).await?;
     let anchors = clause_anchors(&clauses);
     let link = |cid: &ClauseId| anchors.get(cid).map(|a| format!("#{a}"));
+
+    let internal = v.caller.role.allows(Permission::ReadInternal);
+    // Values below the tenant's review threshold are marked for review, as the review queue
+    // lists them.
+    let review_threshold = s.store.review_settings(actor).await?.threshold;
+    // Each extracted term's evidence span, marked in its clause (spans that overlap share
+    // the first one's mark).
+    let mut marks: HashMap<ClauseId, Vec<(usize, usize, String)>> = HashMap::new();
+    let mut mark_of: HashMap<&'static str, String> = HashMap::new();
+    {
+        // The clauses of versions older than the one shown, for values found in them.
+        let current = clauses.first().map(|c| c.version_id);
+        let mut older: HashMap<entente_domain::VersionId, Vec<entente_domain::clause::Clause>> =
+            HashMap::new();
+        for sourced in a.terms.0.values() {
+            if let Source::Extracted { version_id, .. } = &sourced.source
+                && Some(*version_id) != current
+                && !older.contains_key(version_id)
+            {
+                let list = s.store.list_clauses(actor, id, Some(*version_id)).await?;
+                older.insert(*version_id, list);
+            }
+        }
+        let mut spans: Vec<(ClauseId, usize, usize, &'static str)> = a
+            .terms
+            .0
+            .iter()
+            .filter_map(|(field, sourced)| match &sourced.source {
+                Source::Extracted {
+                    version_id,
+                    clause_id,
+                    start,
+                    end,
+                    ..
+                } if end > start => {
+                    let pool = if Some(*version_id) == current {
+                        &clauses
+                    } else {
+                        older.get(version_id)?
+                    };
+                    // The clause named, else the clause of that version holding the span.
+                    let c = match clause_id {
+                        Some(cid) => pool.iter().find(|x| x.id == *cid)?,
+                        None => pool.iter().find(|x| x.start <= *start && *end <= x.end)?,
+                    };
+                    if *start < c.start {
+                        return None;
+                    }
+                    let (rs, re) = (start - c.start, end - c.start);
+                    if Some(*version_id) == current {
+                        return Some((c.id, rs, re, field.as_str()));
+                    }
+                    // Found in an older version: the same words in the clause of the same
+                    // number (or place) in the version shown.
+                    let words: String = c.text.chars().skip(rs).take(re - rs).collect();
+                    let now = clauses.iter().find(|x| match (&x.number, &c.number) {
+                        (Some(a), Some(b)) => a.trim() == b.trim(),
+                        _ => x.ordinal == c.ordinal,
+                    })?;
+                    let at = now.text.find(&words)?;
+                    let cs = now.text[..at].chars().count();
+                    Some((now.id, cs, cs + words.chars().count(), field.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        spans.sort_by_key(|(cid, start, end, _)| (cid.to_string(), *start, *end));
+        for (cid, start, end, field) in spans {
+            let list = marks.entry(cid).or_default();
+            match list.last_mut() {
+                Some(last) if start < last.1 => {
+                    last.1 = last.1.max(end);
+                    mark_of.insert(field, last.2.clone());
+                }
+                _ => {
+                    let id = format!("ev-{field}");
+                    list.push((start, end, id.clone()));
+                    mark_of.insert(field, id);
+                }
+            }
+        }
+    }
 
     let terms = a
         .terms
@@ -612,9 +930,12 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
                             "from {label}, confidence {:.0}%",
                             f64::from(*confidence) * 100.0
                         ),
-                        clause_id.as_ref().and_then(link),
+                        mark_of
+                            .get(field.as_str())
+                            .map(|m| format!("#{m}"))
+                            .or_else(|| clause_id.as_ref().and_then(link)),
                         false,
-                        *confidence < 0.6,
+                        *confidence < review_threshold,
                     )
                 }
                 Source::User { by, at, note } => (
@@ -634,6 +955,11 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
                 key: field.as_str(),
                 field: words(field.as_str()),
                 value: sourced.value.to_string(),
+                raw: match serde_json::to_value(&sourced.value) {
+                    Ok(serde_json::Value::String(t)) => t,
+                    Ok(other) => other.to_string(),
+                    Err(_) => sourced.value.to_string(),
+                },
                 source,
                 href,
                 by_person,
@@ -677,7 +1003,8 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
         conditional: d.conditional,
     });
 
-    let obligations = s
+    let mut obligations = Vec::new();
+    for o in s
         .store
         .list_obligations(
             actor,
@@ -687,39 +1014,71 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
             },
         )
         .await?
-        .into_iter()
-        .map(|o| {
-            let occurrences = dates
-                .occurrences
-                .iter()
-                .filter(|d| d.obligation_id == o.id)
-                .filter(|d| {
-                    d.occurrence.due >= today.plus_days(-90)
-                        && d.status != entente_domain::obligation::ObligationStatus::History
-                })
+    {
+        // The window's occurrences (the last 90 days and what comes), with what was
+        // recorded and the evidence; history (before tracking began) is left out.
+        let due_dates: Vec<Date> = dates
+            .occurrences
+            .iter()
+            .filter(|d| d.obligation_id == o.id)
+            .map(|d| d.occurrence.due)
+            .filter(|d| *d >= today.plus_days(-90))
+            .collect();
+        let occurrences = match (due_dates.first(), due_dates.last()) {
+            (Some(from), Some(until)) => s
+                .store
+                .list_occurrences(actor, o.id, *from, *until)
+                .await?
+                .into_iter()
+                .filter(|d| d.status != ObligationStatus::History)
                 .take(6)
-                .map(|d| {
+                .map(|d| occurrence_row(o.id, d))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let threshold = o
+            .metric
+            .as_ref()
+            .map(|m| format!("{} {} {}", comparator_words(m.comparator), m.value, m.unit));
+        let measurements = if threshold.is_some() && internal {
+            let mut all = s.store.list_measurements(actor, o.id).await?;
+            all.reverse();
+            all.into_iter()
+                .take(5)
+                .map(|m| {
                     (
-                        d.occurrence.due.to_string(),
-                        d.status.as_str().to_owned(),
-                        d.occurrence.derivation.clone(),
+                        m.measured_on,
+                        format!("{} {}", m.value, m.unit),
+                        m.judgement.summary,
+                        m.judgement.breach,
                     )
                 })
-                .collect();
-            ObligationRow {
-                obligor: o.obligor,
-                text: o.text,
-                owner: o.owner.unwrap_or_default(),
-                status: o.status.as_str().to_owned(),
-                vague: o.vague,
-                occurrences,
-            }
-        })
-        .collect();
+                .collect()
+        } else {
+            Vec::new()
+        };
+        obligations.push(ObligationRow {
+            id: o.id.to_string(),
+            obligor: o.obligor,
+            text: o.text,
+            owner: o.owner.unwrap_or_default(),
+            status: o.status.as_str(),
+            vague: o.vague,
+            threshold,
+            measurements,
+            occurrences,
+        });
+    }
 
-    let clause_views = clauses
+    let mut clause_views: Vec<ClauseView> = clauses
         .iter()
-        .map(|c| ClauseView::from(c, anchors.get(&c.id).cloned().unwrap_or_default()))
+        .map(|c| {
+            ClauseView::from(
+                c,
+                anchors.get(&c.id).cloned().unwrap_or_default(),
+                marks.get(&c.id).map_or(&[][..], Vec::as_slice),
+            )
+        })
         .collect();
 
     let versions: Vec<(u32, String, String, String)> = s
@@ -745,11 +1104,39 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
         )
     });
 
-    let risk = if v.caller.role.allows(Permission::ReadInternal) {
-        s.store
-            .latest_check(actor, id, None)
-            .await?
-            .map(|c| c.score)
+    // The latest playbook check (internal roles): its score, and its findings beside the
+    // clauses they concern. A check of an older version is matched by clause number.
+    let mut missing = Vec::new();
+    let risk = if internal {
+        match s.store.latest_check(actor, id, None).await? {
+            Some(check) => {
+                let findings: Vec<entente_playbook::Finding> = check
+                    .report
+                    .get("findings")
+                    .cloned()
+                    .and_then(|f| serde_json::from_value(f).ok())
+                    .unwrap_or_default();
+                let same_version = clauses.first().map(|c| c.version_id) == Some(check.version_id);
+                for f in findings {
+                    let at = f.clause.as_ref().and_then(|r| {
+                        if same_version {
+                            clauses.iter().position(|c| c.ordinal as usize == r.index)
+                        } else {
+                            let n = r.number.as_deref()?;
+                            clauses
+                                .iter()
+                                .position(|c| c.number.as_deref().map(str::trim) == Some(n.trim()))
+                        }
+                    });
+                    match at.and_then(|i| clause_views.get_mut(i)) {
+                        Some(view) => view.findings.push(FindingView::from(f)),
+                        None => missing.push(FindingView::from(f)),
+                    }
+                }
+                Some(check.score)
+            }
+            None => None,
+        }
     } else {
         None
     };
@@ -785,7 +1172,12 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
         (None, None, false)
     };
 
-    Ok(render(AgreementPage {
+    let status = if problem.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = AgreementPage {
         shell: v.shell("agreements"),
         id: id.to_string(),
         can_edit: v.caller.role.allows(Permission::WriteAgreements),
@@ -807,13 +1199,64 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
         planned,
         obligations,
         clauses: clause_views,
+        missing,
         versions,
         redline,
         audit,
         chain,
         chain_ok,
-    })
-    .into_response())
+        can_complete: v.caller.role.allows(Permission::CompleteOccurrences),
+        can_update: v.caller.role.allows(Permission::UpdateObligations),
+        problem,
+        feed_exists: super::calendar::agreement_feed_of(s, v, id)
+            .await?
+            .is_some(),
+        new_feed,
+        calendar: dates.calendar.clone(),
+        calendar_basis: dates.calendar_basis.clone(),
+        calendar_codes: entente_domain::calendar::BusinessCalendar::builtin_ids(),
+    };
+    Ok((status, render(page)).into_response())
+}
+
+fn occurrence_row(
+    oid: entente_domain::ObligationId,
+    d: entente_store::OccurrenceView,
+) -> OccurrenceRow {
+    let due = d.due.to_string();
+    let recorded = d.recorded_by.as_ref().map(|by| {
+        let on = d
+            .recorded_at
+            .as_deref()
+            .map(|t| t.get(..10).unwrap_or(t).to_owned())
+            .unwrap_or_default();
+        match &d.note {
+            Some(n) => format!("by {by} on {on}: {n}"),
+            None => format!("by {by} on {on}"),
+        }
+    });
+    OccurrenceRow {
+        key: format!("{oid}-{due}"),
+        status: d.status.as_str(),
+        derivation: d.derivation,
+        recorded,
+        evidence: d
+            .evidence
+            .into_iter()
+            .map(|e| {
+                (
+                    format!("/api/evidence/{}", e.id),
+                    e.filename,
+                    size_words(e.size),
+                )
+            })
+            .collect(),
+        open: !matches!(
+            d.status,
+            ObligationStatus::History | ObligationStatus::Ended
+        ),
+        due,
+    }
 }
 
 /// A person's correction of one key term.
@@ -833,21 +1276,36 @@ pub(crate) async fn set_term(
     super::Posted { viewer, form }: super::Posted<TermForm>,
 ) -> UiResult {
     let actor = viewer.caller.require(Permission::WriteAgreements)?;
-    let id: AgreementId = id.parse().map_err(|_| {
-        UiError(entente_core::CoreError::NotFound {
-            entity: "agreement",
-            id: id.clone(),
-        })
-    })?;
+    let id = agreement_id(&id)?;
     let field = entente_domain::terms::TermField::parse(&field).map_err(|e| e.within("field"))?;
     let raw = form.value.trim();
     let json = serde_json::from_str::<serde_json::Value>(raw)
         .unwrap_or_else(|_| serde_json::Value::String(raw.to_owned()));
-    let value = field.parse_value(&json).map_err(|e| e.within("value"))?;
-    s.store
-        .set_term(actor, id, field, value, opt(&form.note))
-        .await?;
-    Ok(super::see_other(&format!("/agreements/{id}#terms")))
+    let result = match field.parse_value(&json) {
+        Ok(value) => s
+            .store
+            .set_term(actor, id, field, value, opt(&form.note))
+            .await
+            .map_err(UiError::from),
+        Err(e) => Err(UiError::from(e.within("value"))),
+    };
+    match result {
+        Ok(_) => Ok(super::see_other(&format!("/agreements/{id}#terms"))),
+        Err(UiError(entente_core::CoreError::Validation(errors))) => {
+            let problem = FormProblem::new(
+                "term",
+                field.as_str(),
+                errors.0,
+                &[("value", "value"), ("note", "note")],
+                HashMap::from([
+                    ("value".to_owned(), form.value),
+                    ("note".to_owned(), form.note),
+                ]),
+            );
+            page(&s, &viewer, id, problem).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

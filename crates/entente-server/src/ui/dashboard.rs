@@ -17,6 +17,9 @@ use entente_store::{Deadline, Page};
 /// The window of the dashboard's deadline list, in days.
 pub(crate) const WINDOW_DAYS: u32 = 90;
 
+/// Most rows of the deadline list on the dashboard.
+const DUE_ROWS: usize = 25;
+
 /// One row of the deadline lists.
 pub(crate) struct DueRow {
     pub(crate) date: String,
@@ -81,6 +84,22 @@ pub(crate) struct Count {
     pub(crate) href: &'static str,
 }
 
+/// An agreement that ends soon without renewing, and nobody has decided what happens.
+pub(crate) struct Undecided {
+    pub(crate) title: String,
+    pub(crate) href: String,
+    pub(crate) ends: String,
+    pub(crate) days: i32,
+    pub(crate) owner: String,
+}
+
+/// A breach or an alert, newest first.
+pub(crate) struct Recent {
+    pub(crate) at: String,
+    pub(crate) text: String,
+    pub(crate) href: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -89,8 +108,137 @@ struct DashboardPage {
     window: u32,
     counts: Vec<Count>,
     due: Vec<DueRow>,
+    /// How many fall due in the window (the list shows the first [`DUE_ROWS`]).
+    due_total: usize,
     overdue: Vec<DueRow>,
     chart: BarChart,
+    /// Risk charts: by blind spot and by kind (internal roles; none when nothing is checked).
+    risk: Option<(BarChart, BarChart)>,
+    undecided: Vec<Undecided>,
+    breaches: Option<Vec<Recent>>,
+    alerts: Vec<Recent>,
+}
+
+/// Agreements that end within the window without renewing and with no decision recorded:
+/// no termination notice and no review held in the last year.
+async fn undecided(s: &AppState, v: &Viewer, today: Date) -> UiResult<Vec<Undecided>> {
+    let actor = v.caller.require(Permission::Read)?;
+    let (rows, _) = s
+        .store
+        .list_agreements(
+            actor,
+            &AgreementQuery {
+                expiring_within: Some(DayWindow::at_most(WINDOW_DAYS)),
+                sort: entente_domain::query::AgreementSort::ExpirationDate,
+                ..Default::default()
+            },
+            Page {
+                limit: 200,
+                offset: 0,
+            },
+        )
+        .await?;
+    let mut out = Vec::new();
+    for r in rows.into_iter().filter(|r| r.auto_renewal != Some(true)) {
+        let Some(ends) = r.expiration_date else {
+            continue;
+        };
+        if s.store.termination(actor, r.id).await?.is_some() {
+            continue;
+        }
+        let reviewed = s
+            .store
+            .reviews(actor, r.id)
+            .await?
+            .iter()
+            .any(|rv| rv.reviewed_on.is_some_and(|d| d >= today.plus_days(-365)));
+        if reviewed {
+            continue;
+        }
+        out.push(Undecided {
+            title: r.title,
+            href: format!("/agreements/{}", r.id),
+            ends: ends.to_string(),
+            days: today.days_until(ends),
+            owner: r.owner.unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+/// Risk by blind spot (agreements flagged) and by kind (average score), from each
+/// agreement's latest check. Every bar leads to the risk list behind it.
+async fn risk_charts(s: &AppState, v: &Viewer) -> UiResult<Option<(BarChart, BarChart)>> {
+    let actor = v.caller.require_internal(Permission::Read)?;
+    let checks = s.store.portfolio_checks(actor).await?;
+    if checks.is_empty() {
+        return Ok(None);
+    }
+    let spots = entente_playbook::BlindSpot::FIVE
+        .iter()
+        .map(|b| {
+            let n = checks
+                .iter()
+                .filter(|c| c.flagged.iter().any(|f| f == b.as_str()))
+                .count();
+            (
+                short_spot(*b).to_owned(),
+                u32::try_from(n).unwrap_or(u32::MAX),
+                format!("/risk?blind_spot={}", b.as_str()),
+            )
+        })
+        .collect();
+    let mut kinds: Vec<(String, u32, String)> = Vec::new();
+    for k in entente_domain::agreement::AgreementKind::ALL {
+        let scores: Vec<u32> = checks
+            .iter()
+            .filter(|c| c.kind == k.as_str())
+            .map(|c| c.score)
+            .collect();
+        if scores.is_empty() {
+            continue;
+        }
+        let avg = scores.iter().sum::<u32>() / u32::try_from(scores.len()).unwrap_or(1);
+        kinds.push((
+            short_kind(k.as_str()),
+            avg,
+            format!("/risk?kind={}", k.as_str()),
+        ));
+    }
+    Ok(Some((
+        BarChart::new("Agreements flagged, by blind spot", 560, 180, spots),
+        BarChart::new("Average risk score (0 to 100), by kind", 560, 180, kinds),
+    )))
+}
+
+/// A kind's name short enough for a chart's axis (a bar is about 70 px wide).
+fn short_kind(kind: &str) -> String {
+    match kind {
+        "strategic_alliance" => "Alliance".to_owned(),
+        "joint_development" => "Joint dev.".to_owned(),
+        "co_marketing" => "Co-marketing".to_owned(),
+        other => {
+            let w = super::agreement::words(other);
+            if w.chars().count() > 12 {
+                w.split(' ').next().unwrap_or_default().to_owned()
+            } else {
+                w
+            }
+        }
+    }
+}
+
+/// A blind spot's name short enough for a chart's axis.
+fn short_spot(b: entente_playbook::BlindSpot) -> &'static str {
+    use entente_playbook::BlindSpot as B;
+    match b {
+        B::AmbiguousObligations => "Vague duties",
+        B::StaticDocument => "Static",
+        B::PoorRiskAllocation => "Risk allocation",
+        B::MissingExit => "No exit",
+        B::MissingEnforcement => "No enforcement",
+        B::Other => "Other",
+    }
 }
 
 const MONTHS: [&str; 12] = [
@@ -129,8 +277,11 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
         .filter(|d| d.due_date <= horizon)
         .map(|d| DueRow::from(d, today))
         .collect();
-    // Notice deadlines first: missing one renews an agreement for another term.
+    // Notice deadlines first: missing one renews an agreement for another term. The page
+    // shows the first rows (it must stay light); the calendar has every one.
     due.sort_by_key(|r| (!r.notice, r.date.clone()));
+    let due_total = due.len();
+    due.truncate(DUE_ROWS);
     let overdue: Vec<DueRow> = s
         .store
         .list_deadlines(
@@ -244,13 +395,55 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
             href: "#overdue",
         },
     ];
+    let internal = v.caller.role.allows(Permission::ReadInternal);
+    let risk = if internal {
+        risk_charts(&s, &v).await?
+    } else {
+        None
+    };
+    let breaches = if internal {
+        let actor = v.caller.require_internal(Permission::Read)?;
+        Some(
+            s.store
+                .list_breaches(actor)
+                .await?
+                .into_iter()
+                .take(5)
+                .map(|b| Recent {
+                    at: b.created_at.get(..10).unwrap_or(&b.created_at).to_owned(),
+                    text: b.summary,
+                    href: format!("/agreements/{}#ob-{}", b.agreement_id, b.obligation_id),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let alerts = s
+        .store
+        .inbox(actor, &v.caller.principal.email, false)
+        .await?
+        .into_iter()
+        .take(5)
+        .map(|i| Recent {
+            at: i.created_at.get(..10).unwrap_or(&i.created_at).to_owned(),
+            text: i.title,
+            href: "/alerts".to_owned(),
+        })
+        .collect();
+    let undecided = undecided(&s, &v, today).await?;
     Ok(render(DashboardPage {
         shell: v.shell("dashboard"),
         today: today.to_string(),
         window: WINDOW_DAYS,
         counts,
         due,
+        due_total,
         overdue,
         chart,
+        risk,
+        undecided,
+        breaches,
+        alerts,
     }))
 }

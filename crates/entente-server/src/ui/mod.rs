@@ -9,9 +9,14 @@
 
 mod agreement;
 mod assets;
+mod calendar;
 mod chart;
 mod dashboard;
 mod inbox;
+mod obligation;
+mod redline;
+mod review;
+mod risk;
 mod session;
 
 use crate::AppState;
@@ -38,7 +43,32 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/agreements.csv", get(agreement::csv))
         .route("/agreements/{id}", get(agreement::show))
         .route("/agreements/{id}/terms/{field}", post(agreement::set_term))
+        .route("/agreements/{id}/redline", get(redline::redline))
+        .route(
+            "/agreements/{id}/obligations/{oid}/occurrences/{due}/done",
+            // An evidence file may be up to 20 MB (the store's limit).
+            post(obligation::mark_done)
+                .layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)),
+        )
+        .route(
+            "/agreements/{id}/obligations/{oid}/occurrences/{due}/waive",
+            post(obligation::waive),
+        )
+        .route(
+            "/agreements/{id}/obligations/{oid}/measurements",
+            post(obligation::measure),
+        )
         .route("/alerts", get(inbox::inbox))
+        .route("/calendar", get(calendar::calendar))
+        .route("/risk", get(risk::risk))
+        .route("/review", get(review::review))
+        .route("/review/{id}/{field}", post(review::confirm))
+        .route("/agreements/{id}/calendar", post(review::set_calendar))
+        .route("/calendar-feed", post(calendar::personal_feed))
+        .route(
+            "/agreements/{id}/calendar-feed",
+            post(calendar::agreement_feed),
+        )
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
 }
@@ -59,6 +89,8 @@ pub(crate) async fn fallback(uri: axum::http::Uri) -> Response {
 pub(crate) const NAV: &[(&str, &str, &str)] = &[
     ("dashboard", "Dashboard", "/"),
     ("agreements", "Agreements", "/agreements"),
+    ("calendar", "Calendar", "/calendar"),
+    ("review", "Review", "/review"),
     ("alerts", "Alerts", "/alerts"),
 ];
 
@@ -73,6 +105,9 @@ pub(crate) struct Shell {
     pub(crate) csrf: String,
     /// Which navigation entry is current.
     pub(crate) current: &'static str,
+    /// Whether the person may read what the organisation keeps to itself (the review
+    /// queue, risk).
+    pub(crate) internal: bool,
     /// Stylesheet and script paths.
     pub(crate) css: &'static str,
     pub(crate) htmx: &'static str,
@@ -82,6 +117,7 @@ impl Shell {
     /// The navigation entries with whether each is the current one.
     pub(crate) fn nav(&self) -> Vec<(&'static str, &'static str, bool)> {
         NAV.iter()
+            .filter(|(key, _, _)| self.internal || *key != "review")
             .map(|(key, label, path)| (*label, *path, *key == self.current))
             .collect()
     }
@@ -115,6 +151,10 @@ impl Viewer {
             role: self.caller.role.as_str(),
             csrf: self.caller.principal.csrf.clone().unwrap_or_default(),
             current,
+            internal: self
+                .caller
+                .role
+                .allows(entente_domain::access::Permission::ReadInternal),
             css: assets::CSS_PATH,
             htmx: assets::HTMX_PATH,
         }
@@ -205,6 +245,97 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Posted<T> {
         Ok(Self {
             viewer: Viewer { caller },
             form: form.0,
+        })
+    }
+}
+
+/// A file posted with a multipart form.
+pub(crate) struct Upload {
+    pub(crate) filename: String,
+    pub(crate) media_type: String,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// A submitted multipart form (one with a file) from a signed-in person: its text fields and
+/// files (an empty file box sends nothing). As with [`Posted`], the session's CSRF token must
+/// come in the `csrf` field (or the header) before any field is used.
+pub(crate) struct PostedFiles {
+    pub(crate) viewer: Viewer,
+    pub(crate) fields: std::collections::HashMap<String, String>,
+    pub(crate) files: Vec<(String, Upload)>,
+}
+
+impl PostedFiles {
+    /// A text field, trimmed; empty when absent.
+    pub(crate) fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", |s| s.trim())
+    }
+}
+
+fn bad_form(message: impl Into<String>) -> Response {
+    UiError(CoreError::Validation(
+        entente_domain::ValidationError::new("form", message).into(),
+    ))
+    .into_response()
+}
+
+impl FromRequest<AppState> for PostedFiles {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let mut multipart =
+            axum::extract::Multipart::from_request(Request::from_parts(parts.clone(), body), state)
+                .await
+                .map_err(|r| bad_form(r.body_text()))?;
+        let mut fields = std::collections::HashMap::new();
+        let mut files = Vec::new();
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| bad_form(e.body_text()))?
+        {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(filename) => {
+                    let media_type = field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_owned();
+                    let bytes = field.bytes().await.map_err(|e| bad_form(e.body_text()))?;
+                    // A file box left empty sends a part with no name and no bytes.
+                    if !filename.is_empty() || !bytes.is_empty() {
+                        files.push((
+                            name,
+                            Upload {
+                                filename,
+                                media_type,
+                                bytes: bytes.to_vec(),
+                            },
+                        ));
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(|e| bad_form(e.body_text()))?;
+                    fields.insert(name, text);
+                }
+            }
+        }
+        let token = fields.get("csrf").map(String::as_str);
+        let caller = match Caller::authenticate(&parts, state, CsrfProof::HeaderOrForm(token)).await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                return Err(match e.into_core() {
+                    CoreError::Unauthorized(_) => Redirect::to("/signin").into_response(),
+                    other => UiError(other).into_response(),
+                });
+            }
+        };
+        Ok(Self {
+            viewer: Viewer { caller },
+            fields,
+            files,
         })
     }
 }

@@ -120,6 +120,37 @@ impl UiApp {
     }
 }
 
+impl UiApp {
+    /// Adds a second version of the Halden agreement whose notice period reads sixty days
+    /// instead of thirty, as an upload through the API would.
+    pub(crate) async fn halden_second_version(&self) -> entente_domain::AgreementId {
+        let id = self.halden().await;
+        let v1 = self
+            .store
+            .version_text_by_number(&self.actor, id, Some(1))
+            .await
+            .unwrap()
+            .text;
+        assert!(v1.contains("thirty (30) days before the end"));
+        let v2 = v1.replacen(
+            "thirty (30) days before the end",
+            "sixty (60) days before the end",
+            1,
+        );
+        entente_core::add_version_document(
+            &self.store,
+            &self.actor,
+            id,
+            v2.as_bytes(),
+            "halden-v2.txt",
+            &entente_analysis::Limits::default(),
+        )
+        .await
+        .unwrap();
+        id
+    }
+}
+
 /// The `href`s inside the first element that starts with `open` (up to its closing `close`).
 pub(crate) fn links_in(html: &str, open: &str, close: &str) -> Vec<String> {
     let Some(start) = html.find(open) else {
@@ -131,7 +162,7 @@ pub(crate) fn links_in(html: &str, open: &str, close: &str) -> Vec<String> {
         .split("href=\"")
         .skip(1)
         .filter_map(|s| s.split('"').next())
-        .map(|s| s.replace("&amp;", "&"))
+        .map(|s| s.replace("&amp;", "&").replace("&#38;", "&"))
         .collect()
 }
 

@@ -289,3 +289,613 @@ async fn unknown_pages_are_pages_and_unknown_api_routes_stay_problem_documents()
 entente_store::on_each_backend!(
     unknown_pages_are_pages_and_unknown_api_routes_stay_problem_documents
 );
+
+/// The `action` of the first form on `html` whose action contains `part` and ends in `end`.
+fn form_action(html: &str, part: &str, end: &str) -> Option<String> {
+    html.split("action=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.contains(part) && a.ends_with(end))
+        .map(|a| a.replace("&amp;", "&"))
+}
+
+/// A multipart body with text fields and one file, as a browser sends a form with a file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----entente-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let (name, filename, bytes) = file;
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\ncontent-type: text/plain\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn without_javascript_an_occurrence_is_marked_done_with_evidence_waived_and_measured() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        app.sign_in(&c, ADMIN).await;
+        let id = app.halden().await;
+        let url = format!("{}/agreements/{id}", app.addr);
+        let page = c.get(&url).send().await.unwrap().text().await.unwrap();
+        let done = form_action(&page, "/occurrences/", "/done").expect("a mark-done form");
+        let token = csrf(&page);
+
+        // Done with a note and an evidence file: back on the page, done, the file listed.
+        let (ct, body) = multipart(
+            &[
+                ("csrf", &token),
+                ("note", "report sent to the partner portal"),
+            ],
+            ("evidence", "fleet-report.txt", b"fleet risk data, October"),
+        );
+        let r = c
+            .post(format!("{}{done}", app.addr))
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_eq!(r.url().path(), format!("/agreements/{id}"), "{l}");
+        let page = r.text().await.unwrap();
+        let occ = done.split("/occurrences/").nth(1).unwrap();
+        let row_key = format!(
+            "{}-{}",
+            done.split("/obligations/")
+                .nth(1)
+                .unwrap()
+                .split('/')
+                .next()
+                .unwrap(),
+            occ.trim_end_matches("/done")
+        );
+        let row = &page[page
+            .find(&format!("id=\"occ-{row_key}\""))
+            .expect("the row")..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains("o-done"), "{l}: {row}");
+        assert!(row.contains("fleet-report.txt"), "{l}: {row}");
+        assert!(row.contains("report sent to the partner portal"), "{l}");
+        // The evidence downloads with the session.
+        let href = links_in(row, "<ul class=\"evidence\"", "</ul>")
+            .pop()
+            .expect("an evidence link");
+        let r = c.get(format!("{}{href}", app.addr)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_eq!(
+            r.bytes().await.unwrap().as_ref(),
+            b"fleet risk data, October"
+        );
+
+        // A waiver without a reason: the page again (422), the message beside the field.
+        let waive = form_action(&page, "/occurrences/", "/waive").expect("a waive form");
+        let r = c
+            .post(format!("{}{waive}", app.addr))
+            .form(&[("csrf", token.as_str()), ("reason", "  ")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("a waiver needs a reason"), "{l}");
+        assert!(body.contains("<details class=\"correct\" open>"), "{l}");
+        let r = c
+            .post(format!("{}{waive}", app.addr))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("reason", "partner released the duty by e-mail"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("partner released the duty by e-mail"), "{l}");
+        assert!(body.contains("o-waived"), "{l}");
+        // Without the token nothing is recorded.
+        let r = c
+            .post(format!("{}{waive}", app.addr))
+            .form(&[("reason", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{l}");
+
+        // A measured duty: a bad value is a message beside the field; a miss is a breach.
+        let measured = app
+            .store
+            .list_obligations(&app.actor, &Default::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| {
+                o.metric
+                    .as_ref()
+                    .is_some_and(|m| m.unit == "%" && m.value.to_string() == "99.9")
+            })
+            .expect("a measured duty in the demo");
+        let page = c
+            .get(format!("{}/agreements/{}", app.addr, measured.agreement_id))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let action = format!(
+            "/agreements/{}/obligations/{}/measurements",
+            measured.agreement_id, measured.id
+        );
+        assert!(page.contains(&action), "{l}");
+        let today = app.store.today(&app.actor).await.unwrap().to_string();
+        let r = c
+            .post(format!("{}{action}", app.addr))
+            .form(&[
+                ("csrf", csrf(&page).as_str()),
+                ("measured_on", today.as_str()),
+                ("value", "lots"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains(&format!("id=\"mv-e-{}\"", measured.id)),
+            "{l}"
+        );
+        let r = c
+            .post(format!("{}{action}", app.addr))
+            .form(&[
+                ("csrf", csrf(&page).as_str()),
+                ("measured_on", today.as_str()),
+                ("value", "99.5"),
+                ("note", "monitoring export"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("o-breached"), "{l}");
+        assert!(body.contains("99.5 %"), "{l}");
+    }
+}
+
+entente_store::on_each_backend!(
+    without_javascript_an_occurrence_is_marked_done_with_evidence_waived_and_measured
+);
+
+async fn without_javascript_the_redline_findings_evidence_calendar_and_risk_pages_render() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        app.sign_in(&c, ADMIN).await;
+        let id = app.halden().await;
+
+        // One version only: the redline page says there is nothing to compare.
+        let r = c
+            .get(format!("{}/agreements/{id}/redline", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert!(r.text().await.unwrap().contains("one version only"), "{l}");
+
+        // Two versions: the change is marked as a deletion and an insertion, with the DOCX.
+        app.halden_second_version().await;
+        let r = c
+            .get(format!("{}/agreements/{id}/redline?from=1&to=2", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("<del>thirty</del>"), "{l}");
+        assert!(page.contains("<ins>sixty</ins>"), "{l}");
+        assert!(
+            page.contains(&format!(
+                "href=\"/api/agreements/{id}/redline?from=1&#38;to=2&#38;format=docx\""
+            )),
+            "{l}: {}",
+            &page[page
+                .find("id=\"docx\"")
+                .map_or(0, |i| i.saturating_sub(200))..][..300]
+        );
+        let r = c
+            .get(format!(
+                "{}/api/agreements/{id}/redline?from=1&to=2&format=docx",
+                app.addr
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{l}: a DOCX");
+        // A bad pair is a message beside the selection.
+        let r = c
+            .get(format!("{}/agreements/{id}/redline?from=x&to=2", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        assert!(r.text().await.unwrap().contains("id=\"r-error\""), "{l}");
+        let r = c
+            .get(format!("{}/agreements/{id}/redline?from=1&to=9", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+
+        // The agreement page: findings beside clauses with why and suggested language, and
+        // each extracted term's link lands on its evidence span, marked.
+        let page = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("class=\"finding sev-"), "{l}");
+        assert!(page.contains("Why it matters:"), "{l}");
+        assert!(page.contains("Suggested language"), "{l}");
+        assert!(
+            page.contains(
+                "/agreements/{id}/redline"
+                    .replace("{id}", &id.to_string())
+                    .as_str()
+            ),
+            "{l}"
+        );
+        // An agreement whose value was extracted from a clause: its term links to the
+        // evidence span, marked in that clause.
+        let (rows, _) = app
+            .store
+            .list_agreements(
+                &app.actor,
+                &Default::default(),
+                entente_store::Page {
+                    limit: 100,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap();
+        let mut with_evidence = None;
+        for r in rows {
+            let a = app.store.get_agreement(&app.actor, r.id).await.unwrap();
+            let found = a.terms.0.iter().find_map(|(f, t)| match &t.source {
+                entente_domain::terms::Source::Extracted {
+                    clause_id: Some(_),
+                    start,
+                    end,
+                    ..
+                } if end > start => Some(f.as_str()),
+                _ => None,
+            });
+            if let Some(f) = found {
+                with_evidence = Some((r.id, f));
+                break;
+            }
+        }
+        let (eid, field) = with_evidence.expect("a demo term extracted from a clause");
+        let page = c
+            .get(format!("{}/agreements/{eid}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let marks: Vec<&str> = page
+            .split("<mark id=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert!(!marks.is_empty(), "{l}: evidence marks for {field}");
+        for m in &marks {
+            assert!(
+                page.contains(&format!("href=\"#{m}\"")),
+                "{l}: a term links to {m}"
+            );
+        }
+
+        // The calendar: a bookmarkable month with its neighbours, Halden's notice deadline
+        // in its month, a bad month a message beside the field.
+        let r = c
+            .get(format!("{}/calendar", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"prev-month\""), "{l}");
+        let notice = app
+            .store
+            .list_deadlines(
+                &app.actor,
+                &entente_domain::query::DeadlineQuery {
+                    agreement_id: Some(id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|d| d.kind == "non_renewal_notice_deadline")
+            .expect("Halden's notice deadline");
+        let month = &notice.due_date.to_string()[..7];
+        let r = c
+            .get(format!("{}/calendar?month={month}", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(HALDEN), "{l}");
+        assert!(
+            page.contains(&format!("href=\"/agreements/{id}#dates\"")),
+            "{l}"
+        );
+        for href in links_in(&page, "<div class=\"monthbar\">", "</form>") {
+            let r = c.get(format!("{}{href}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {href}");
+        }
+        let r = c
+            .get(format!("{}/calendar?month=2026-13", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        assert!(r.text().await.unwrap().contains("id=\"e-month\""), "{l}");
+
+        // The personal feed: made by the form, its URL shown once, and it serves iCalendar.
+        let page = c
+            .get(format!("{}/calendar", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let r = c
+            .post(format!("{}/calendar-feed", app.addr))
+            .form(&[("csrf", csrf(&page).as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.url().path(), "/calendar", "{l}");
+        let page = r.text().await.unwrap();
+        let at = page.find("id=\"feed-url\"").expect("the new feed URL");
+        let url = page[..at]
+            .rsplit("href=\"")
+            .next()
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let r = reqwest::get(&url).await.unwrap();
+        assert_eq!(r.status(), 200, "{l}: {url}");
+        assert!(
+            r.text().await.unwrap().starts_with("BEGIN:VCALENDAR"),
+            "{l}"
+        );
+        let again = c
+            .get(format!("{}/calendar", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!again.contains("id=\"feed-url\""), "{l}: shown once");
+        assert!(again.contains("Make a new link"), "{l}");
+        // The agreement's own link, from its page.
+        let page = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let r = c
+            .post(format!("{}/agreements/{id}/calendar-feed", app.addr))
+            .form(&[("csrf", csrf(&page).as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.url().path(), format!("/agreements/{id}"), "{l}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("id=\"agreement-feed-url\""),
+            "{l}"
+        );
+
+        // The dashboard's risk charts, undecided endings, breaches and alerts: every link
+        // leads to a page that renders.
+        let dashboard = c
+            .get(format!("{}/", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(dashboard.contains("Risk by blind spot"), "{l}");
+        assert!(dashboard.contains("Risk by kind"), "{l}");
+        assert!(dashboard.contains("Ending without a decision"), "{l}");
+        assert!(dashboard.contains("Recent breaches"), "{l}");
+        let main = &dashboard[dashboard.find("<main").unwrap()..];
+        let mut seen = std::collections::HashSet::new();
+        for href in links_in(main, "<main", "</main>") {
+            if href.starts_with('#') || !seen.insert(href.clone()) {
+                continue;
+            }
+            let r = c.get(format!("{}{href}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {href}");
+        }
+        let risk = c
+            .get(format!("{}/risk?blind_spot=missing_exit", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            risk.contains("Agreements flagged for missing exit terms"),
+            "{l}"
+        );
+    }
+}
+
+entente_store::on_each_backend!(
+    without_javascript_the_redline_findings_evidence_calendar_and_risk_pages_render
+);
+
+async fn without_javascript_a_reviewer_confirms_a_value_and_sets_an_agreements_calendar() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        app.sign_in(&c, ADMIN).await;
+
+        // The review queue lists low-confidence values; confirming one takes it off.
+        let before = app.store.review_queue(&app.actor).await.unwrap();
+        let page = c
+            .get(format!("{}/review", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if let Some(first) = before.first() {
+            let action = format!("/review/{}/{}", first.agreement_id, first.field.as_str());
+            assert!(page.contains(&action), "{l}");
+            let r = c
+                .post(format!("{}{action}", app.addr))
+                .form(&[("csrf", csrf(&page).as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.url().path(), "/review", "{l}");
+            let after = app.store.review_queue(&app.actor).await.unwrap();
+            assert_eq!(after.len() + 1, before.len(), "{l}");
+            let a = app
+                .store
+                .get_agreement(&app.actor, first.agreement_id)
+                .await
+                .unwrap();
+            assert!(a.terms.0[&first.field].source.is_user(), "{l}");
+        } else {
+            assert!(page.contains("Nothing to review"), "{l}");
+        }
+
+        // The business-day calendar: a bad code is a message beside the field; a good one
+        // is what the key dates follow.
+        let id = app.halden().await;
+        let page = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let r = c
+            .post(format!("{}/agreements/{id}/calendar", app.addr))
+            .form(&[("csrf", csrf(&page).as_str()), ("calendar", "atlantis")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("id=\"cal-e\""), "{l}");
+        assert!(body.contains("not a built-in calendar code"), "{l}");
+        let r = c
+            .post(format!("{}/agreements/{id}/calendar", app.addr))
+            .form(&[("csrf", csrf(&page).as_str()), ("calendar", "de")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let body = r.text().await.unwrap();
+        let at = body.find("id=\"business-calendar\"").unwrap();
+        assert!(
+            body[at..at + 200].contains("<strong>Germany (federal)</strong>"),
+            "{l}: {}",
+            &body[at..at + 200]
+        );
+        assert!(body.contains("calendar set on the agreement"), "{l}");
+
+        // The navigation offers the review queue exactly when it opens for the member.
+        let b = UiApp::client();
+        let (_, dashboard) = app.sign_in(&b, BUYER).await;
+        let r = b.get(format!("{}/review", app.addr)).send().await.unwrap();
+        assert_eq!(
+            dashboard.contains("href=\"/review\""),
+            r.status() == 200,
+            "{l}: {}",
+            r.status()
+        );
+    }
+}
+
+entente_store::on_each_backend!(
+    without_javascript_a_reviewer_confirms_a_value_and_sets_an_agreements_calendar
+);
+
+async fn every_main_page_weighs_under_150_kb_with_its_assets() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        app.sign_in(&c, ADMIN).await;
+        let id = app.halden().await;
+        let mut assets = 0;
+        for path in ["/static/entente-1.css", "/static/htmx-2.0.11.min.js"] {
+            let r = c.get(format!("{}{path}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {path}");
+            assets += r.bytes().await.unwrap().len();
+        }
+        for path in [
+            "/".to_owned(),
+            "/agreements".to_owned(),
+            format!("/agreements/{id}"),
+            format!("/agreements/{id}/redline"),
+            "/calendar".to_owned(),
+            "/alerts".to_owned(),
+            "/review".to_owned(),
+            "/risk".to_owned(),
+        ] {
+            let r = c.get(format!("{}{path}", app.addr)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{l}: {path}");
+            let html = r.bytes().await.unwrap().len();
+            assert!(
+                html + assets < 150 * 1024,
+                "{l}: {path} weighs {} bytes with its assets",
+                html + assets
+            );
+        }
+    }
+}
+
+entente_store::on_each_backend!(every_main_page_weighs_under_150_kb_with_its_assets);

@@ -307,8 +307,13 @@ impl BusinessCalendar {
             let holiday = if PRECOMPUTED.contains(&d.ymd().0) {
                 inner.holidays.get(&d).cloned()
             } else {
-                holidays_of_year(&inner.rules, &inner.weekend, inner.bridge.as_deref(), d.ymd().0)
-                    .remove(&d)
+                holidays_of_year(
+                    &inner.rules,
+                    &inner.weekend,
+                    inner.bridge.as_deref(),
+                    d.ymd().0,
+                )
+                .remove(&d)
             };
             if let Some(h) = holiday {
                 return Err(located(
@@ -558,7 +563,10 @@ fn parse_exception(rest: &str) -> Result<Exception, String> {
                 "until" => &mut exception.until,
                 _ => break,
             };
-            let (y, tail) = tail.trim_start().split_once(char::is_whitespace).unwrap_or((tail, ""));
+            let (y, tail) = tail
+                .trim_start()
+                .split_once(char::is_whitespace)
+                .unwrap_or((tail, ""));
             *slot = Some(
                 y.parse::<i16>()
                     .ok()
@@ -733,7 +741,10 @@ mod tests {
             cal.workday(sat),
             Some("Working Saturday (for 2024-12-24); source: decree")
         );
-        assert!(!cal.is_business_day(d("2024-12-14")), "other Saturdays stay off");
+        assert!(
+            !cal.is_business_day(d("2024-12-14")),
+            "other Saturdays stay off"
+        );
         // Friday 6 December + 1 business day is the working Saturday, not Monday the 9th.
         assert_eq!(cal.add_business_days(d("2024-12-06"), 1), sat);
         assert_eq!(cal.add_business_days(d("2024-12-09"), -1), sat);
@@ -741,7 +752,10 @@ mod tests {
         assert_eq!(cal.preceding_business_day(d("2024-12-08")), sat);
         assert_eq!(
             cal.workdays_between(d("2024-01-01"), d("2024-12-31")),
-            vec![(sat, "Working Saturday (for 2024-12-24); source: decree".to_owned())]
+            vec![(
+                sat,
+                "Working Saturday (for 2024-12-24); source: decree".to_owned()
+            )]
         );
         // Hungary's built-in calendar declares the Saturday worked for Christmas Eve 2024.
         let hu = BusinessCalendar::builtin("hu").unwrap();
@@ -753,8 +767,16 @@ mod tests {
     #[test]
     fn a_working_day_must_be_a_weekend_day_that_is_no_holiday() {
         let cases = [
-            ("workday 2024-12-09", "line 1", "a Monday, not a weekend day"),
-            ("12-07 Feast\n\nworkday 2024-12-07", "line 3", "is a holiday (Feast)"),
+            (
+                "workday 2024-12-09",
+                "line 1",
+                "a Monday, not a weekend day",
+            ),
+            (
+                "12-07 Feast\n\nworkday 2024-12-07",
+                "line 3",
+                "is a holiday (Feast)",
+            ),
             (
                 "workday 2024-12-07\nworkday 2024-12-07 again",
                 "line 2",
@@ -780,14 +802,23 @@ mod tests {
         let cal = BusinessCalendar::parse("x", text).unwrap();
         let ex = cal.exceptions();
         assert_eq!(ex.len(), 3);
-        assert_eq!((ex[0].library.as_deref(), ex[0].date), (None, Some(d("2039-12-26"))));
+        assert_eq!(
+            (ex[0].library.as_deref(), ex[0].date),
+            (None, Some(d("2039-12-26")))
+        );
         assert_eq!(ex[1].library.as_deref(), Some("workalendar"));
         assert_eq!(ex[1].name.as_deref(), Some("Christmas Eve"));
-        assert_eq!((ex[1].from, ex[1].until, ex[1].date), (Some(2001), Some(2004), None));
+        assert_eq!(
+            (ex[1].from, ex[1].until, ex[1].date),
+            (Some(2001), Some(2004), None)
+        );
         assert_eq!(ex[1].note, "not a holiday; source: Act");
         assert_eq!(ex[2].library.as_deref(), Some("holidays"));
         for (line, msg) in [
-            ("except workalendar \"Eve from 2001 x; source: y", "closing quote"),
+            (
+                "except workalendar \"Eve from 2001 x; source: y",
+                "closing quote",
+            ),
             ("except \"X\" from 20x1 x; source: y", "not a year"),
             ("except \"X\" from 2005 until 2001 x; source: y", "after"),
             ("except \"X\" no source", "source"),

@@ -554,10 +554,7 @@ fn parse_exception(rest: &str) -> Result<Exception, String> {
         }
         exception.name = Some(name.to_owned());
         rest = tail.trim_start();
-        loop {
-            let Some((word, tail)) = rest.split_once(char::is_whitespace) else {
-                break;
-            };
+        while let Some((word, tail)) = rest.split_once(char::is_whitespace) {
             let slot = match word {
                 "from" => &mut exception.from,
                 "until" => &mut exception.until,

@@ -44,7 +44,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "known_until": cal.known_until(),
             "weekend": cal.weekend(),
             "holidays": days,
-            "exceptions": cal.exceptions().iter().map(|e| serde_json::json!([e.date.to_string(), e.note])).collect::<Vec<_>>(),
+            "workdays": cal.workdays_between(from, until).into_iter().map(|(d, n)| serde_json::json!([d.to_string(), n])).collect::<Vec<_>>(),
+            "exceptions": cal.exceptions().iter().map(|e| serde_json::json!({
+                "library": e.library,
+                "date": e.date.map(|d| d.to_string()),
+                "name": e.name,
+                "from": e.from,
+                "until": e.until,
+                "note": e.note,
+            })).collect::<Vec<_>>(),
         });
         writeln!(out, "{line}")?;
     }

@@ -34,11 +34,23 @@ const PRECOMPUTED: std::ops::RangeInclusive<i16> = 1950..=2150;
 /// Most rules one calendar file may hold; keeps a hostile file from exhausting memory.
 const MAX_RULES: usize = 20_000;
 
-/// A day on which the reference holiday list used in tests differs from this calendar on
-/// purpose, with the legal source that decides it (`except YYYY-MM-DD reason; source: …`).
+/// The reference holiday libraries the calendars are checked against (scripts/holiday-oracle).
+pub const REFERENCES: [&str; 2] = ["holidays", "workalendar"];
+
+/// Days on which a reference holiday library used in tests differs from this calendar on
+/// purpose, with the legal source that decides it: one date (`except YYYY-MM-DD …`) or every
+/// day of one name (`except workalendar "Christmas Eve" from 2001 …; source: …`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exception {
-    pub date: Date,
+    /// The library it excuses (one of [`REFERENCES`]); `None` excuses every one.
+    pub library: Option<String>,
+    /// The one day it covers, or `None` when it covers every day named `name`.
+    pub date: Option<Date>,
+    /// The holiday name (ours, or the library's when only the library has the day).
+    pub name: Option<String>,
+    /// Years a named exception covers (inclusive).
+    pub from: Option<i16>,
+    pub until: Option<i16>,
     pub note: String,
 }
 
@@ -57,6 +69,8 @@ struct Inner {
     known_until: Option<(i16, String)>,
     exceptions: Vec<Exception>,
     holidays: BTreeMap<Date, String>,
+    /// Declared working days: weekend days that are business days (`workday YYYY-MM-DD …`).
+    workdays: BTreeMap<Date, String>,
 }
 
 /// A working calendar: a weekend rule plus holiday rules, computed for any year.
@@ -106,6 +120,7 @@ impl BusinessCalendar {
             known_until: None,
             exceptions: Vec::new(),
             holidays: BTreeMap::new(),
+            workdays: BTreeMap::new(),
         }))
     }
 
@@ -161,8 +176,10 @@ impl BusinessCalendar {
     }
 
     /// Parses a calendar file (`file` is how errors and notes name it): `# comments`,
-    /// settings (`name = …`, `weekend = sat sun`, `bridge = …`, `known until = YEAR reason`)
-    /// and one holiday rule per line (see `docs/key-dates.md`). Errors name the file and line.
+    /// settings (`name = …`, `weekend = sat sun`, `bridge = …`, `known until = YEAR reason`),
+    /// one holiday rule per line, declared working days (`workday YYYY-MM-DD note`) and the
+    /// documented differences from the reference libraries (`except …`; see
+    /// `docs/key-dates.md`). Errors name the file and line.
     pub fn parse_file(code: &str, file: &str, text: &str) -> Result<Self, ValidationError> {
         let mut inner = Inner {
             code: code.to_owned(),
@@ -174,32 +191,30 @@ impl BusinessCalendar {
             known_until: None,
             exceptions: Vec::new(),
             holidays: BTreeMap::new(),
+            workdays: BTreeMap::new(),
         };
         let mut default_moves = None;
+        // Declared working days with their lines, checked once the weekend and holidays are known.
+        let mut workday_lines: Vec<(usize, Date)> = Vec::new();
         for (i, raw) in text.lines().enumerate() {
             let line = raw.trim();
             let at = |msg: String| located(file, i + 1, msg);
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            if inner.rules.len() + inner.exceptions.len() >= MAX_RULES {
+            if inner.rules.len() + inner.exceptions.len() + inner.workdays.len() >= MAX_RULES {
                 return Err(at(format!("a calendar may hold at most {MAX_RULES} lines")));
             }
             if let Some(rest) = line.strip_prefix("except ") {
-                let rest = rest.trim();
-                let (date, note) = rest.split_at(rest.len().min(10));
-                let date = Date::parse(date).map_err(|e| at(e.message))?;
-                let note = note.trim();
-                if !note.contains("source:") {
-                    return Err(at(
-                        "an exception must say why and name its legal source (\"source: …\")"
-                            .to_owned(),
-                    ));
+                inner.exceptions.push(parse_exception(rest).map_err(at)?);
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("workday ") {
+                let (date, note) = parse_workday(rest).map_err(at)?;
+                if inner.workdays.insert(date, note).is_some() {
+                    return Err(at(format!("{date} is declared a working day twice")));
                 }
-                inner.exceptions.push(Exception {
-                    date,
-                    note: note.to_owned(),
-                });
+                workday_lines.push((i + 1, date));
                 continue;
             }
             if let Some((key, value)) = line.split_once('=')
@@ -278,6 +293,36 @@ impl BusinessCalendar {
                 y,
             ));
         }
+        for (line, d) in workday_lines {
+            if !inner.weekend[weekday_index(d)] {
+                return Err(located(
+                    file,
+                    line,
+                    format!(
+                        "{d} is a {}, not a weekend day: only a weekend day can be declared a working day",
+                        weekday_name(d)
+                    ),
+                ));
+            }
+            let holiday = if PRECOMPUTED.contains(&d.ymd().0) {
+                inner.holidays.get(&d).cloned()
+            } else {
+                holidays_of_year(
+                    &inner.rules,
+                    &inner.weekend,
+                    inner.bridge.as_deref(),
+                    d.ymd().0,
+                )
+                .remove(&d)
+            };
+            if let Some(h) = holiday {
+                return Err(located(
+                    file,
+                    line,
+                    format!("{d} is a holiday ({h}) and cannot also be a working day"),
+                ));
+            }
+        }
         Ok(Self(Arc::new(inner)))
     }
 
@@ -314,6 +359,23 @@ impl BusinessCalendar {
     /// Days on which the reference list used in tests differs on purpose, with their source.
     pub fn exceptions(&self) -> &[Exception] {
         &self.0.exceptions
+    }
+
+    /// The declared working day on `d` (a weekend day that is a business day), with its note.
+    pub fn workday(&self, d: Date) -> Option<&str> {
+        self.0.workdays.get(&d).map(String::as_str)
+    }
+
+    /// Every declared working day from `from` to `until` inclusive, with its note.
+    pub fn workdays_between(&self, from: Date, until: Date) -> Vec<(Date, String)> {
+        if from > until {
+            return Vec::new();
+        }
+        self.0
+            .workdays
+            .range(from..=until)
+            .map(|(d, n)| (*d, n.clone()))
+            .collect()
     }
 
     /// The last year whose holidays are all known, if the calendar states one.
@@ -375,7 +437,8 @@ impl BusinessCalendar {
     /// Whether `d` is a working day.
     pub fn is_business_day(&self, d: Date) -> bool {
         if self.0.weekend[weekday_index(d)] {
-            return false;
+            // A declared working day is never a holiday: parsing refuses that.
+            return self.0.workdays.contains_key(&d);
         }
         if PRECOMPUTED.contains(&d.ymd().0) {
             !self.0.holidays.contains_key(&d)
@@ -390,7 +453,7 @@ impl BusinessCalendar {
         if let Some(h) = self.holiday(d) {
             return Some(format!("{h} ({})", self.0.name));
         }
-        if self.0.weekend[weekday_index(d)] {
+        if self.0.weekend[weekday_index(d)] && !self.0.workdays.contains_key(&d) {
             return Some(format!("a {}", weekday_name(d)));
         }
         None
@@ -461,6 +524,92 @@ impl BusinessCalendar {
             _ => p.before(d),
         }
     }
+}
+
+/// Parses what follows `except`: `[LIBRARY] (YYYY-MM-DD | "NAME" [from YYYY] [until YYYY])
+/// reason; source: …`.
+fn parse_exception(rest: &str) -> Result<Exception, String> {
+    let mut rest = rest.trim();
+    let mut library = None;
+    if let Some((word, tail)) = rest.split_once(char::is_whitespace)
+        && let Some(lib) = REFERENCES.iter().find(|l| **l == word)
+    {
+        library = Some((*lib).to_owned());
+        rest = tail.trim_start();
+    }
+    let mut exception = Exception {
+        library,
+        date: None,
+        name: None,
+        from: None,
+        until: None,
+        note: String::new(),
+    };
+    if let Some(quoted) = rest.strip_prefix('"') {
+        let (name, tail) = quoted
+            .split_once('"')
+            .ok_or_else(|| "the holiday name after except needs a closing quote".to_owned())?;
+        if name.trim().is_empty() {
+            return Err("the holiday name after except is empty".to_owned());
+        }
+        exception.name = Some(name.to_owned());
+        rest = tail.trim_start();
+        while let Some((word, tail)) = rest.split_once(char::is_whitespace) {
+            let slot = match word {
+                "from" => &mut exception.from,
+                "until" => &mut exception.until,
+                _ => break,
+            };
+            let (y, tail) = tail
+                .trim_start()
+                .split_once(char::is_whitespace)
+                .unwrap_or((tail, ""));
+            *slot = Some(
+                y.parse::<i16>()
+                    .ok()
+                    .filter(|y| (1000..=9999).contains(y))
+                    .ok_or_else(|| format!("{y:?} is not a year (1000 to 9999)"))?,
+            );
+            rest = tail.trim_start();
+        }
+        if let (Some(f), Some(u)) = (exception.from, exception.until)
+            && f > u
+        {
+            return Err(format!("\"from {f}\" is after \"until {u}\""));
+        }
+    } else {
+        let (date, tail) = rest.split_at(rest.len().min(10));
+        exception.date = Some(Date::parse(date).map_err(|e| {
+            format!(
+                "{}; an exception names a date (YYYY-MM-DD) or a holiday in quotes, \
+                 optionally after the library ({})",
+                e.message,
+                REFERENCES.join(" or ")
+            )
+        })?);
+        rest = tail;
+    }
+    let note = rest.trim();
+    if !note.contains("source:") {
+        return Err(
+            "an exception must say why and name its legal source (\"source: …\")".to_owned(),
+        );
+    }
+    note.clone_into(&mut exception.note);
+    Ok(exception)
+}
+
+/// Parses what follows `workday`: `YYYY-MM-DD [note]`; the note defaults to "working day".
+fn parse_workday(rest: &str) -> Result<(Date, String), String> {
+    let rest = rest.trim();
+    let (date, note) = rest.split_at(rest.len().min(10));
+    let date = Date::parse(date).map_err(|e| e.message)?;
+    let note = note.trim();
+    if note.chars().count() > 200 {
+        return Err("a working day's note may have at most 200 characters".to_owned());
+    }
+    let note = if note.is_empty() { "working day" } else { note };
+    Ok((date, note.to_owned()))
 }
 
 fn first_of(y: i16) -> Date {
@@ -575,6 +724,106 @@ mod tests {
         );
         let gb = BusinessCalendar::builtin("gb-eng").unwrap();
         assert!(gb.beyond(d("2090-01-02")).is_none());
+    }
+
+    #[test]
+    fn a_declared_working_saturday_is_a_business_day() {
+        let text = "weekend = sat sun\n12-24 Day off\n\
+                    workday 2024-12-07 Working Saturday (for 2024-12-24); source: decree\n";
+        let cal = BusinessCalendar::parse("x", text).unwrap();
+        let sat = d("2024-12-07");
+        assert!(cal.is_business_day(sat));
+        assert_eq!(cal.why_closed(sat), None);
+        assert_eq!(
+            cal.workday(sat),
+            Some("Working Saturday (for 2024-12-24); source: decree")
+        );
+        assert!(
+            !cal.is_business_day(d("2024-12-14")),
+            "other Saturdays stay off"
+        );
+        // Friday 6 December + 1 business day is the working Saturday, not Monday the 9th.
+        assert_eq!(cal.add_business_days(d("2024-12-06"), 1), sat);
+        assert_eq!(cal.add_business_days(d("2024-12-09"), -1), sat);
+        // A deadline on Sunday the 8th rolls back to the working Saturday.
+        assert_eq!(cal.preceding_business_day(d("2024-12-08")), sat);
+        assert_eq!(
+            cal.workdays_between(d("2024-01-01"), d("2024-12-31")),
+            vec![(
+                sat,
+                "Working Saturday (for 2024-12-24); source: decree".to_owned()
+            )]
+        );
+        // Hungary's built-in calendar declares the Saturday worked for Christmas Eve 2024.
+        let hu = BusinessCalendar::builtin("hu").unwrap();
+        assert!(hu.is_business_day(sat));
+        assert!(!hu.is_business_day(d("2024-12-24")));
+        assert_eq!(hu.add_business_days(d("2024-12-06"), 1), sat);
+    }
+
+    #[test]
+    fn a_working_day_must_be_a_weekend_day_that_is_no_holiday() {
+        let cases = [
+            (
+                "workday 2024-12-09",
+                "line 1",
+                "a Monday, not a weekend day",
+            ),
+            (
+                "12-07 Feast\n\nworkday 2024-12-07",
+                "line 3",
+                "is a holiday (Feast)",
+            ),
+            (
+                "workday 2024-12-07\nworkday 2024-12-07 again",
+                "line 2",
+                "twice",
+            ),
+            ("workday 2024-13-07", "line 1", "2024-13-07"),
+        ];
+        for (text, field, msg) in cases {
+            let e = BusinessCalendar::parse("t", text).unwrap_err();
+            assert_eq!(e.field, field, "{text}");
+            assert!(e.message.contains(msg), "{text}: {}", e.message);
+        }
+        // The weekend setting decides, wherever it stands in the file.
+        let fri = BusinessCalendar::parse("t", "workday 2024-12-06\nweekend = fri sat").unwrap();
+        assert!(fri.is_business_day(d("2024-12-06")));
+    }
+
+    #[test]
+    fn exceptions_name_a_library_and_a_date_or_a_holiday() {
+        let text = "except 2039-12-26 estimated; source: Holidays Act\n\
+                    except workalendar \"Christmas Eve\" from 2001 until 2004 not a holiday; source: Act\n\
+                    except holidays 2025-05-05 every year; source: Atw art. 3\n";
+        let cal = BusinessCalendar::parse("x", text).unwrap();
+        let ex = cal.exceptions();
+        assert_eq!(ex.len(), 3);
+        assert_eq!(
+            (ex[0].library.as_deref(), ex[0].date),
+            (None, Some(d("2039-12-26")))
+        );
+        assert_eq!(ex[1].library.as_deref(), Some("workalendar"));
+        assert_eq!(ex[1].name.as_deref(), Some("Christmas Eve"));
+        assert_eq!(
+            (ex[1].from, ex[1].until, ex[1].date),
+            (Some(2001), Some(2004), None)
+        );
+        assert_eq!(ex[1].note, "not a holiday; source: Act");
+        assert_eq!(ex[2].library.as_deref(), Some("holidays"));
+        for (line, msg) in [
+            (
+                "except workalendar \"Eve from 2001 x; source: y",
+                "closing quote",
+            ),
+            ("except \"X\" from 20x1 x; source: y", "not a year"),
+            ("except \"X\" from 2005 until 2001 x; source: y", "after"),
+            ("except \"X\" no source", "source"),
+            ("except tomorrow x; source: y", "holiday in quotes"),
+        ] {
+            let e = BusinessCalendar::parse("t", line).unwrap_err();
+            assert!(e.message.contains(msg), "{line}: {}", e.message);
+        }
     }
 
     #[test]

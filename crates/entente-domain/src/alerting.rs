@@ -266,18 +266,16 @@ pub fn check_webhook_target(url: &str, targets: WebhookTargets) -> Result<(), Va
             "names {host}, which is this machine's own network"
         )));
     }
-    if let Ok(ip) = lower
+    let literal = lower
         .trim_start_matches('[')
         .trim_end_matches(']')
-        .parse::<std::net::IpAddr>()
-    {
-        if let Some(why) = forbidden_address(ip) {
-            return Err(bad(format!(
-                "is {why}; webhooks go to public addresses only"
-            )));
-        }
+        .parse::<std::net::IpAddr>();
+    match literal.ok().and_then(forbidden_address) {
+        Some(why) => Err(bad(format!(
+            "is {why}; webhooks go to public addresses only"
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The host of a URL's remainder after the scheme (IPv6 literals keep their brackets).

@@ -83,8 +83,9 @@ pub struct DocumentVersion {
     pub created_at: Timestamp,
     /// Characters of extracted text.
     pub text_chars: u64,
-    /// In the answer to an upload only: what the new version did to what was tracked
-    /// (obligations kept, revised, retired or added; terms changed or in conflict).
+    /// What storing this version did to what was tracked (obligations kept, revised,
+    /// retired or added; terms changed or in conflict). Absent for a first version and for
+    /// amendment letters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconciliation: Option<crate::reconcile::ReconcileSummary>,
 }

@@ -128,7 +128,7 @@ impl Store {
     ) -> Result<Vec<DocumentVersion>> {
         self.check_visible(actor, id).await?;
         let rows = sqlx::query(
-            "select version_id, number, filename, media_type, sha256, size, author, created_at, length(body) as text_chars \
+            "select version_id, number, filename, media_type, sha256, size, author, created_at, length(body) as text_chars, reconciliation \
              from document_version where organisation_id = $1 and agreement_id = $2 order by number",
         )
         .bind(actor.org.to_string())
@@ -152,7 +152,10 @@ impl Store {
                     author: r.try_get("author")?,
                     created_at: ts(&r.try_get::<String, _>("created_at")?)?,
                     text_chars: chars as u64,
-                    reconciliation: None,
+                    reconciliation: r
+                        .try_get::<Option<String>, _>("reconciliation")?
+                        .map(|j| crate::row::json(&j))
+                        .transpose()?,
                 })
             })
             .collect()
@@ -576,6 +579,13 @@ pub(crate) async fn insert_version(
         terms_changed: merge.changed.len(),
         terms_in_conflict: merge.conflicts.len(),
     };
+    if merges && number > 1 {
+        sqlx::query("update document_version set reconciliation = $1 where version_id = $2")
+            .bind(to_json(&summary))
+            .bind(vid.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
     touch(tx, id, &now).await?;
     audit::append(
         tx,

@@ -29,6 +29,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (19, "own_entities", include_str!("../migrations/sqlite/0019_own_entities.sql")),
     (20, "agreement_calendar", include_str!("../migrations/sqlite/0020_agreement_calendar.sql")),
     (22, "reconcile", include_str!("../migrations/sqlite/0022_reconcile.sql")),
+    (23, "version_reconciliation", include_str!("../migrations/sqlite/0023_version_reconciliation.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -52,6 +53,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (19, "own_entities", include_str!("../migrations/postgres/0019_own_entities.sql")),
     (20, "agreement_calendar", include_str!("../migrations/postgres/0020_agreement_calendar.sql")),
     (22, "reconcile", include_str!("../migrations/postgres/0022_reconcile.sql")),
+    (23, "version_reconciliation", include_str!("../migrations/postgres/0023_version_reconciliation.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -168,7 +168,8 @@ async fn add_version(
         .into_iter()
         .find(|v| v.id == vid)
         .ok_or_else(|| ValidationError::new("version", "vanished"))?;
-    v.reconciliation = Some(summary);
+    // A first version has no stored reconciliation; the answer says what it did all the same.
+    v.reconciliation.get_or_insert(summary);
     Ok((StatusCode::CREATED, Json(v)))
 }
 

@@ -732,7 +732,7 @@ struct AgreementPage {
     clauses: Vec<ClauseView>,
     /// Findings about what the document lacks (or about clauses no longer in it).
     missing: Vec<FindingView>,
-    versions: Vec<(u32, String, String, String)>,
+    versions: Vec<(u32, String, String, String, String)>,
     redline: Option<String>,
     audit: Option<Vec<EventRow>>,
     chain: Option<String>,
@@ -1081,7 +1081,7 @@ async fn page_with(
         })
         .collect();
 
-    let versions: Vec<(u32, String, String, String)> = s
+    let versions: Vec<(u32, String, String, String, String)> = s
         .store
         .list_versions(actor, id)
         .await?
@@ -1092,6 +1092,9 @@ async fn page_with(
                 ver.filename,
                 ver.author,
                 ver.created_at.date_utc().to_string(),
+                ver.reconciliation
+                    .map(|r| r.to_string())
+                    .unwrap_or_default(),
             )
         })
         .collect();

@@ -50,7 +50,13 @@ pub(crate) async fn review(State(s): State<AppState>, v: Viewer) -> UiResult {
             agreement_id: i.agreement_id.to_string(),
             field_key: i.field.as_str(),
             field: words(i.field.as_str()),
-            value: i.value.to_string(),
+            value: match &i.conflict {
+                Some(c) => format!(
+                    "{} (entered by a person); a later version says {}",
+                    i.value, c.value
+                ),
+                None => i.value.to_string(),
+            },
             confidence: format!("{:.0}%", f64::from(i.confidence) * 100.0),
         })
         .collect();

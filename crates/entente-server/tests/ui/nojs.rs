@@ -526,6 +526,21 @@ async fn without_javascript_the_redline_findings_evidence_calendar_and_risk_page
             .unwrap();
         assert_eq!(r.status(), 200, "{l}");
         assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{l}: a DOCX");
+        // The agreement's page says what the second version changed: the demo's notice period
+        // was entered by a person, so the new text's sixty days is a conflict put up for review.
+        let r = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap();
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains(
+                "entered by a person and contradicted by the new text, kept and put up for review"
+            ),
+            "{l}: {}",
+            &page[page.find("id=\"versions\"").unwrap_or(0)..][..1500]
+        );
         // A bad pair is a message beside the selection.
         let r = c
             .get(format!("{}/agreements/{id}/redline?from=x&to=2", app.addr))

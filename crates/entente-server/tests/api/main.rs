@@ -11,6 +11,7 @@ mod calendar;
 mod checks;
 mod counterparty;
 mod downloads;
+mod fresh_dates;
 mod helpers;
 mod input;
 mod lifecycle;

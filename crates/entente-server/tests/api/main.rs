@@ -10,6 +10,7 @@ mod bad_input;
 mod calendar;
 mod checks;
 mod counterparty;
+mod csv_export;
 mod downloads;
 mod fresh_dates;
 mod helpers;

@@ -10,6 +10,7 @@ mod error;
 pub mod governance;
 mod import;
 pub mod password;
+pub mod unsubscribe;
 
 pub use error::{CoreError, error_chain};
 pub use import::{ImportOptions, Imported, add_version_document, import_document, import_today};

@@ -28,6 +28,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (18, "review", include_str!("../migrations/sqlite/0018_review.sql")),
     (19, "own_entities", include_str!("../migrations/sqlite/0019_own_entities.sql")),
     (20, "agreement_calendar", include_str!("../migrations/sqlite/0020_agreement_calendar.sql")),
+    (22, "email_opt_out", include_str!("../migrations/sqlite/0022_email_opt_out.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -50,6 +51,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (18, "review", include_str!("../migrations/postgres/0018_review.sql")),
     (19, "own_entities", include_str!("../migrations/postgres/0019_own_entities.sql")),
     (20, "agreement_calendar", include_str!("../migrations/postgres/0020_agreement_calendar.sql")),
+    (22, "email_opt_out", include_str!("../migrations/postgres/0022_email_opt_out.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -448,6 +448,8 @@ pub(crate) struct DateRow {
 
 /// An obligation with its occurrences in the window.
 pub(crate) struct ObligationRow {
+    /// Its id: the anchors `ob-{id}` and `occ-{id}-{due}` that alert e-mails link to.
+    pub(crate) id: String,
     pub(crate) obligor: String,
     pub(crate) text: String,
     pub(crate) owner: String,
@@ -703,6 +705,7 @@ pub(crate) async fn show(State(s): State<AppState>, v: Viewer, Path(id): Path<St
                 })
                 .collect();
             ObligationRow {
+                id: o.id.to_string(),
                 obligor: o.obligor,
                 text: o.text,
                 owner: o.owner.unwrap_or_default(),

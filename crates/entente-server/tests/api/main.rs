@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod agreement_calendar;
 mod agreements;
+mod alert_mail;
 mod alerts;
 mod bad_input;
 mod calendar;

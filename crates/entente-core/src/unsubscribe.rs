@@ -90,7 +90,12 @@ mod tests {
     #[test]
     fn a_token_names_its_tenant_and_address_and_any_change_breaks_it() {
         let org = OrganisationId::new();
-        let t = token(b"0123456789abcdef0123456789abcdef", org, " Maria@Example.com").unwrap();
+        let t = token(
+            b"0123456789abcdef0123456789abcdef",
+            org,
+            " Maria@Example.com",
+        )
+        .unwrap();
         let (o, email, payload, sig) = open(&t).unwrap();
         assert_eq!((o, email.as_str()), (org, "maria@example.com"));
         let mut m = mac(b"0123456789abcdef0123456789abcdef").unwrap();

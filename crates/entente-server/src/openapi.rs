@@ -224,8 +224,7 @@ fn finish_operation(path: &str, method: &str, op: &mut Operation) {
     } else {
         vec![
             SecurityRequirement::new(BEARER, Vec::<String>::new()),
-            SecurityRequirement::new(SESSION, Vec::<String>::new())
-                .add(CSRF, Vec::<String>::new()),
+            SecurityRequirement::new(SESSION, Vec::<String>::new()).add(CSRF, Vec::<String>::new()),
         ]
     });
     let body_types: Vec<String> = match &op.request_body {
@@ -279,17 +278,17 @@ fn finish_operation(path: &str, method: &str, op: &mut Operation) {
         .iter()
         .filter(|(p, m, _)| *p == path && *m == method)
     {
-        if let Some(RefOr::T(r)) = responses.get_mut("200") {
-            if !r.content.contains_key(*media) {
-                r.content.insert(
-                    (*media).to_owned(),
-                    RefOr::T(
-                        ContentBuilder::new()
-                            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-                            .build(),
-                    ),
-                );
-            }
+        if let Some(RefOr::T(r)) = responses.get_mut("200")
+            && !r.content.contains_key(*media)
+        {
+            r.content.insert(
+                (*media).to_owned(),
+                RefOr::T(
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                ),
+            );
         }
     }
     for (code, resp) in responses.iter_mut() {

@@ -51,12 +51,12 @@ impl Store {
     }
 
     async fn stored_mail_key(&self, org: OrganisationId) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "select secret from mail_signing_key where organisation_id = $1",
+        Ok(
+            sqlx::query_scalar("select secret from mail_signing_key where organisation_id = $1")
+                .bind(org.to_string())
+                .fetch_optional(&self.pool)
+                .await?,
         )
-        .bind(org.to_string())
-        .fetch_optional(&self.pool)
-        .await?)
     }
 
     /// Records that `email` wants no more alert e-mail from tenant `org` (audited as done by

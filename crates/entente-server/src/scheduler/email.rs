@@ -201,7 +201,10 @@ impl Header for ListUnsubscribe {
 
     fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         Ok(Self(
-            s.trim().trim_start_matches('<').trim_end_matches('>').to_owned(),
+            s.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned(),
         ))
     }
 
@@ -278,9 +281,8 @@ pub(crate) fn alert_mail(
         text.push_str(&format!("No more alert e-mail: {u}\n"));
     }
 
-    let mut html = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>",
-    );
+    let mut html =
+        String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>");
     html.push_str(&escape(&header_text(&d.title, SUBJECT_CHARS)));
     html.push_str("</title></head>\n<body>\n<h1 style=\"font-size:1.2em\">");
     html.push_str(&escape(d.title.trim()));
@@ -372,8 +374,14 @@ mod tests {
         );
         let long = "word ".repeat(60);
         let cut = header_text(&long, 150);
-        assert!(cut.chars().count() <= 150 && cut.ends_with("word…"), "{cut}");
-        assert_eq!(header_text(&"x".repeat(200), 10), format!("{}…", "x".repeat(9)));
+        assert!(
+            cut.chars().count() <= 150 && cut.ends_with("word…"),
+            "{cut}"
+        );
+        assert_eq!(
+            header_text(&"x".repeat(200), 10),
+            format!("{}…", "x".repeat(9))
+        );
     }
 
     fn delivery(title: &str, body: &str) -> ClaimedDelivery {
@@ -411,10 +419,17 @@ mod tests {
         assert!(!m.subject.contains('\n'), "{}", m.subject);
         assert!(!m.html.contains("<script>"), "{}", m.html);
         assert!(m.html.contains("&lt;script&gt;"), "{}", m.html);
-        assert!(m.html.contains("Northwind &lt;&amp; Globex&gt;"), "{}", m.html);
+        assert!(
+            m.html.contains("Northwind &lt;&amp; Globex&gt;"),
+            "{}",
+            m.html
+        );
         let occ = "https://entente.example.com/agreements/0190-a#occ-0190-o-2027-03-03";
         assert!(m.text.contains(occ) && m.html.contains(occ), "{}", m.text);
-        assert!(m.text.contains("https://entente.example.com/agreements/0190-a\n"));
+        assert!(
+            m.text
+                .contains("https://entente.example.com/agreements/0190-a\n")
+        );
         assert!(!m.html.contains("<img") && !m.html.contains("<link"));
         // Without a public address there is nothing to link to.
         let bare = alert_mail(&d, None, None);

@@ -303,11 +303,12 @@ impl Scheduler {
         }
         let base = self.settings.public_url.as_deref();
         let unsubscribe = match base {
-            Some(b) => match entente_core::unsubscribe::link(&self.store, b, org, &d.target).await
-            {
-                Ok(u) => Some(u),
-                Err(e) => return retry(format!("cannot sign the unsubscribe link: {e}")),
-            },
+            Some(b) => {
+                match entente_core::unsubscribe::link(&self.store, b, org, &d.target).await {
+                    Ok(u) => Some(u),
+                    Err(e) => return retry(format!("cannot sign the unsubscribe link: {e}")),
+                }
+            }
             None => None,
         };
         let mail = email::alert_mail(d, base, unsubscribe);

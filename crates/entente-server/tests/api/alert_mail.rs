@@ -199,7 +199,10 @@ async fn alert_mail_is_strict_mime_with_links_and_a_one_click_unsubscribe() {
             .nth(1)
             .unwrap_or_else(|| panic!("{l}: no HTML part in {body}"));
         assert!(!html.contains("<b>integration</b>"), "{l}: {html}");
-        assert!(html.contains("&lt;b&gt;integration&lt;/b&gt;"), "{l}: {html}");
+        assert!(
+            html.contains("&lt;b&gt;integration&lt;/b&gt;"),
+            "{l}: {html}"
+        );
 
         // A forged link changes nothing.
         let url = header(ops[0], "List-Unsubscribe").unwrap();
@@ -265,7 +268,9 @@ async fn alert_mail_is_strict_mime_with_links_and_a_one_click_unsubscribe() {
             .unwrap();
         assert!(
             log.iter().any(|d| d.status == "skipped"
-                && d.last_error.as_deref().is_some_and(|e| e.contains("opted out"))),
+                && d.last_error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("opted out"))),
             "{l}: {log:?}"
         );
         let inbox = app

@@ -64,13 +64,9 @@ async fn the_audit_csv_export_neutralises_formula_cells() {
         // The JSON export keeps the values as they are.
         let (_, events) = app.get(&format!("/api/agreements/{id}/audit/export")).await;
         assert!(
-            events
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|e| e["actor"]
-                    .as_str()
-                    .is_some_and(|a| a.starts_with("=1+2@example.com"))),
+            events.as_array().unwrap().iter().any(|e| e["actor"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("=1+2@example.com"))),
             "{l}"
         );
     }

@@ -72,7 +72,10 @@ async fn an_import_shows_in_deadlines_and_feeds_before_any_scheduler_runs() {
         let id = imported["agreement_id"].as_str().unwrap().to_owned();
 
         // Under English law the notice deadline moves off Boxing Day 2028 to the 22nd.
-        let notice = ("non_renewal_notice_deadline".to_owned(), "2028-12-22".to_owned());
+        let notice = (
+            "non_renewal_notice_deadline".to_owned(),
+            "2028-12-22".to_owned(),
+        );
         let listed = deadlines(&app, &id).await;
         assert!(listed.contains(&notice), "{l}: {listed:?}");
         assert!(
@@ -80,11 +83,7 @@ async fn an_import_shows_in_deadlines_and_feeds_before_any_scheduler_runs() {
             "{l}: {listed:?}"
         );
         let agreement_feed = feed(&app, json!({"scope": "agreement", "agreement_id": id})).await;
-        let person_feed = feed(
-            &app,
-            json!({"scope": "user", "email": "maria@example.com"}),
-        )
-        .await;
+        let person_feed = feed(&app, json!({"scope": "user", "email": "maria@example.com"})).await;
         for path in [&agreement_feed, &person_feed] {
             let days = feed_days(&app, path).await;
             assert!(days.iter().any(|d| d == "20281222"), "{l} {path}: {days:?}");
@@ -101,7 +100,10 @@ async fn an_import_shows_in_deadlines_and_feeds_before_any_scheduler_runs() {
         assert_eq!(status, 200, "{l}: {p}");
         let listed = deadlines(&app, &id).await;
         assert!(
-            listed.contains(&("non_renewal_notice_deadline".to_owned(), "2028-12-26".to_owned())),
+            listed.contains(&(
+                "non_renewal_notice_deadline".to_owned(),
+                "2028-12-26".to_owned()
+            )),
             "{l}: {listed:?}"
         );
         assert!(!listed.contains(&notice), "{l}: {listed:?}");
@@ -146,7 +148,9 @@ async fn an_import_shows_in_deadlines_and_feeds_before_any_scheduler_runs() {
         let listed = deadlines(&app, &id).await;
         assert!(!listed.contains(&renewal), "{l}: {listed:?}");
         assert!(
-            listed.iter().any(|(k, d)| k != "obligation" && d == "2029-01-25"),
+            listed
+                .iter()
+                .any(|(k, d)| k != "obligation" && d == "2029-01-25"),
             "{l}: the agreement now ends on 2029-01-25: {listed:?}"
         );
     }

@@ -39,11 +39,17 @@ async fn the_openapi_document_is_served_and_describes_every_resource() {
         let schemes = &doc["components"]["securitySchemes"];
         assert_eq!(schemes["bearer"]["scheme"], "bearer");
         assert_eq!(
-            (schemes["session"]["type"].as_str(), schemes["session"]["in"].as_str()),
+            (
+                schemes["session"]["type"].as_str(),
+                schemes["session"]["in"].as_str()
+            ),
             (Some("apiKey"), Some("cookie"))
         );
         assert_eq!(
-            (schemes["csrf"]["in"].as_str(), schemes["csrf"]["name"].as_str()),
+            (
+                schemes["csrf"]["in"].as_str(),
+                schemes["csrf"]["name"].as_str()
+            ),
             (Some("header"), Some("x-csrf-token"))
         );
         // Every media type a route answers with is declared.

@@ -24,7 +24,10 @@ async fn the_agreement_list_csv_neutralises_formula_cells() {
         }
         .validate(Terms::default())
         .unwrap();
-        app.store.create_agreement(&app.actor, &draft).await.unwrap();
+        app.store
+            .create_agreement(&app.actor, &draft)
+            .await
+            .unwrap();
 
         let c = UiApp::client();
         let (status, _) = app.sign_in(&c, ADMIN).await;

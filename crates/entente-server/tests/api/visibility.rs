@@ -78,6 +78,7 @@ const LISTS: &[(&str, &str)] = &[
 /// Plain GET routes that list nothing of any agreement.
 const NOT_ABOUT_AGREEMENTS: &[&str] = &[
     "/api/me",
+    "/api/me/email-alerts",
     "/api/tokens",
     "/api/users",
     "/api/invitations",

@@ -266,15 +266,24 @@ pub async fn redline_file(
     })
 }
 
-/// The audit events as CSV (RFC 4180: every field quoted, quotes doubled), one row per event
-/// with its hash-chain fields so the export can be re-verified.
+/// The audit events as CSV (the product's one CSV writer: RFC 4180 quoting, formula cells
+/// neutralised), one row per event with its hash-chain fields. A cell that began with `=`,
+/// `+`, `-`, `@`, tab or carriage return carries a leading `'`: strip it to re-verify a hash.
 pub fn audit_csv(events: &[AuditEvent]) -> String {
-    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out = String::from(
-        "seq,at,actor,action,entity,entity_id,agreement_id,details,prev_hash,hash\r\n",
-    );
+    let mut w = entente_domain::csv::CsvWriter::with_header(&[
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "entity",
+        "entity_id",
+        "agreement_id",
+        "details",
+        "prev_hash",
+        "hash",
+    ]);
     for e in events {
-        let row = [
+        w.row(&[
             e.seq.to_string(),
             e.at.to_string(),
             e.actor.clone(),
@@ -285,11 +294,9 @@ pub fn audit_csv(events: &[AuditEvent]) -> String {
             e.details.clone(),
             e.prev_hash.clone(),
             e.hash.clone(),
-        ];
-        out.push_str(&row.iter().map(|f| q(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        ]);
     }
-    out
+    w.finish()
 }
 
 #[cfg(test)]
@@ -308,12 +315,12 @@ mod tests {
     }
 
     #[test]
-    fn csv_fields_are_quoted_and_quotes_doubled() {
+    fn csv_fields_are_quoted_and_formula_actors_neutralised() {
         let e = AuditEvent {
             id: entente_domain::AuditEventId::new(),
             seq: 1,
             at: entente_domain::Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
-            actor: "a@x.co".into(),
+            actor: "=1+2@example.com".into(),
             action: "term.set".into(),
             entity: "term".into(),
             entity_id: "venue".into(),
@@ -324,7 +331,11 @@ mod tests {
         };
         let csv = audit_csv(&[e]);
         let line = csv.lines().nth(1).unwrap();
-        assert!(line.starts_with("\"1\",\"2026-01-01T00:00:00"), "{line}");
+        assert!(
+            line.starts_with("1,2026-01-01T00:00:00")
+                && line.contains("Z,'=1+2@example.com,term.set,"),
+            "{line}"
+        );
         assert!(
             line.contains("\"{\"\"value\"\":\"\"a, \\\"\"b\\\"\"\"\"}\""),
             "{line}"

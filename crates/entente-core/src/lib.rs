@@ -10,6 +10,7 @@ mod error;
 pub mod governance;
 mod import;
 pub mod password;
+pub mod unsubscribe;
 pub mod webhook;
 
 pub use error::{CoreError, error_chain};

@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router {
             "/invitation",
             axum::routing::get(links::invitation_page).post(links::accept),
         )
+        .route(
+            entente_core::unsubscribe::PATH,
+            axum::routing::get(links::unsubscribe_page).post(links::unsubscribe),
+        )
         .merge(ui::router())
         .fallback(ui::fallback)
         .with_state(state)

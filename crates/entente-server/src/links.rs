@@ -1,5 +1,6 @@
 //! The pages behind e-mailed links: set a new password from a reset link, accept an
-//! invitation. Static forms that post back to their own URL (which carries the token).
+//! invitation, stop alert e-mail (RFC 8058 one-click: a POST without a session). Static forms
+//! that post back to their own URL (which carries the token).
 
 use crate::AppState;
 use crate::auth::ClientIp;
@@ -11,6 +12,7 @@ use serde::Deserialize;
 
 const RESET: &str = include_str!("reset_password.html");
 const INVITATION: &str = include_str!("invitation.html");
+const UNSUBSCRIBE: &str = include_str!("unsubscribe.html");
 
 fn html(body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
@@ -104,4 +106,45 @@ pub(crate) async fn accept(
         "Welcome",
         "You are a member now. Sign in with your e-mail address and password.",
     ))
+}
+
+/// The unsubscribe page: a button that posts back (a link checker that follows the link
+/// changes nothing). A forged or altered link is not a page (404).
+pub(crate) async fn unsubscribe_page(
+    State(s): State<AppState>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response> {
+    match entente_core::unsubscribe::verify(&s.store, &q.token).await {
+        Ok(_) => Ok(html(UNSUBSCRIBE)),
+        Err(entente_core::CoreError::Validation(_)) => Ok(gone("unsubscribe link")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One-click unsubscribe (RFC 8058): mail clients POST `List-Unsubscribe=One-Click` to the
+/// link, with no cookie and no CSRF token; the signed token is the credential. The body is
+/// not needed, so a bare POST works too. Using a link again is not an error.
+pub(crate) async fn unsubscribe(
+    State(s): State<AppState>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response> {
+    match entente_core::unsubscribe::opt_out(&s.store, &q.token).await {
+        Ok(email) => Ok(done(
+            "Alert e-mail stopped",
+            &format!(
+                "{} will get no more alert e-mail. Alerts stay in the Entente inbox.",
+                escape(&email)
+            ),
+        )),
+        Err(entente_core::CoreError::Validation(_)) => Ok(gone("unsubscribe link")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Escapes text for an HTML page.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -2,9 +2,11 @@
 //! stated once here rather than on each handler, so the document says exactly what the
 //! server answers.
 //!
-//! - Security: a bearer API token or the session cookie, required everywhere except on the
-//!   operations whose annotation declares `security(())` (sign-in, the one-time-link
-//!   endpoints, calendar feeds).
+//! - Security: every operation states its own. A bearer API token, or the session cookie —
+//!   with its CSRF header (`x-csrf-token`) on POST, PUT, PATCH and DELETE — is required
+//!   everywhere except on the operations whose annotation declares `security(())` (sign-in,
+//!   the one-time-link endpoints, calendar feeds), which state `security: []`.
+//! - Media types: a route that answers CSV or DOCX besides JSON declares both (`ALSO_SERVED`).
 //! - Errors: every 4xx/5xx answer is an RFC 9457 problem document (`application/problem+json`,
 //!   schema `Problem`), including the ones a handler's annotation lists with a JSON body.
 //! - The error statuses the shared layers and extractors give are added where they can occur:
@@ -32,6 +34,18 @@ const OCTET_STREAM: &str = "application/octet-stream";
 /// Security scheme names.
 const BEARER: &str = "bearer";
 const SESSION: &str = "session";
+const CSRF: &str = "csrf";
+
+/// Media types a successful answer may have besides the annotated JSON: (path, method, type).
+/// `format=csv` / `format=docx` choose them.
+const ALSO_SERVED: [(&str, &str, &str); 2] = [
+    ("/api/agreements/{id}/audit/export", "get", "text/csv"),
+    (
+        "/api/agreements/{id}/redline",
+        "get",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+];
 
 /// Applies the pass described in the module documentation.
 pub(crate) fn finish(doc: &mut OpenApi) {
@@ -55,6 +69,15 @@ pub(crate) fn finish(doc: &mut OpenApi) {
             "The session cookie set by `POST /api/session` (`entente_session` when the server \
              runs with --insecure-cookies); state-changing requests also send the session's \
              `x-csrf-token` header.",
+        ))),
+    );
+    components.add_security_scheme(
+        CSRF,
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "x-csrf-token",
+            "The `csrf_token` of the cookie session (from `POST /api/session` or `GET /api/me`), \
+             required with the session cookie on POST, PUT, PATCH and DELETE; not used with a \
+             bearer token.",
         ))),
     );
     for (code, description) in STANDARD {
@@ -82,8 +105,13 @@ pub(crate) fn finish(doc: &mut OpenApi) {
             &mut item.patch,
             &mut item.trace,
         ];
-        for op in ops.into_iter().flatten() {
-            finish_operation(path, op);
+        let methods = [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ];
+        for (method, op) in methods.into_iter().zip(ops) {
+            if let Some(op) = op {
+                finish_operation(path, method, op);
+            }
         }
     }
 }
@@ -180,12 +208,25 @@ fn unsigned_bounds(schema: &mut RefOr<Schema>) {
     }
 }
 
-fn finish_operation(path: &str, op: &mut Operation) {
+fn finish_operation(path: &str, method: &str, op: &mut Operation) {
     // A public operation declares `security(())`, one empty requirement.
     let public = op
         .security
         .as_ref()
         .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()));
+    op.security = Some(if public {
+        Vec::new()
+    } else if method == "get" || method == "head" || method == "options" {
+        vec![
+            SecurityRequirement::new(BEARER, Vec::<String>::new()),
+            SecurityRequirement::new(SESSION, Vec::<String>::new()),
+        ]
+    } else {
+        vec![
+            SecurityRequirement::new(BEARER, Vec::<String>::new()),
+            SecurityRequirement::new(SESSION, Vec::<String>::new()).add(CSRF, Vec::<String>::new()),
+        ]
+    });
     let body_types: Vec<String> = match &op.request_body {
         Some(RefOr::T(b)) => b.content.keys().cloned().collect(),
         _ => Vec::new(),
@@ -233,6 +274,23 @@ fn finish_operation(path: &str, op: &mut Operation) {
         });
     }
 
+    for (_, _, media) in ALSO_SERVED
+        .iter()
+        .filter(|(p, m, _)| *p == path && *m == method)
+    {
+        if let Some(RefOr::T(r)) = responses.get_mut("200")
+            && !r.content.contains_key(*media)
+        {
+            r.content.insert(
+                (*media).to_owned(),
+                RefOr::T(
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                ),
+            );
+        }
+    }
     for (code, resp) in responses.iter_mut() {
         let RefOr::T(r) = resp else { continue };
         let status = code

@@ -17,6 +17,7 @@ mod feed;
 mod finding;
 mod governance;
 mod login;
+mod mail;
 mod measurement;
 mod member;
 mod migrate;

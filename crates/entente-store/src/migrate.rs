@@ -28,6 +28,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (18, "review", include_str!("../migrations/sqlite/0018_review.sql")),
     (19, "own_entities", include_str!("../migrations/sqlite/0019_own_entities.sql")),
     (20, "agreement_calendar", include_str!("../migrations/sqlite/0020_agreement_calendar.sql")),
+    (21, "email_opt_out", include_str!("../migrations/sqlite/0021_email_opt_out.sql")),
     (22, "reconcile", include_str!("../migrations/sqlite/0022_reconcile.sql")),
     (23, "version_reconciliation", include_str!("../migrations/sqlite/0023_version_reconciliation.sql")),
 ];
@@ -52,6 +53,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (18, "review", include_str!("../migrations/postgres/0018_review.sql")),
     (19, "own_entities", include_str!("../migrations/postgres/0019_own_entities.sql")),
     (20, "agreement_calendar", include_str!("../migrations/postgres/0020_agreement_calendar.sql")),
+    (21, "email_opt_out", include_str!("../migrations/postgres/0021_email_opt_out.sql")),
     (22, "reconcile", include_str!("../migrations/postgres/0022_reconcile.sql")),
     (23, "version_reconciliation", include_str!("../migrations/postgres/0023_version_reconciliation.sql")),
 ];

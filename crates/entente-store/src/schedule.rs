@@ -685,8 +685,12 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// Materialised deadlines of the tenant, earliest first.
+    /// Materialised deadlines of the tenant, earliest first. The tenant's stale agreements are
+    /// recomputed first, so the rows follow every committed write (an import, a version, a term
+    /// edit, a lifecycle move, an obligation change), whichever process made it and whether or
+    /// not a scheduler runs anywhere; an unchanged tenant costs two primary-key reads.
     pub async fn list_deadlines(&self, actor: &Actor, f: &DeadlineQuery) -> Result<Vec<Deadline>> {
+        self.refresh_org_deadlines(actor.org, self.now()).await?;
         let today = match f.today {
             Some(t) => t,
             None => self.today(actor).await?,

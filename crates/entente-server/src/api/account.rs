@@ -28,6 +28,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(send_reset_link))
         .routes(routes!(reset_password))
         .routes(routes!(change_password))
+        .routes(routes!(email_alerts, set_email_alerts))
         .routes(routes!(list_invitations))
         .routes(routes!(revoke_invitation))
         .routes(routes!(accept_invitation))
@@ -423,6 +424,41 @@ async fn change_password(
     )
     .await?;
     Ok(Json(Ended { sessions: n }))
+}
+
+/// Whether the caller gets alert e-mail (the in-app inbox gets every alert either way).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub(crate) struct EmailAlerts {
+    /// False after a one-click unsubscribe link was used, or after setting it so.
+    enabled: bool,
+}
+
+#[utoipa::path(get, path = "/api/me/email-alerts", tag = "alerts",
+    responses((status = 200, body = EmailAlerts)))]
+async fn email_alerts(State(s): State<AppState>, caller: Caller) -> Result<Json<EmailAlerts>> {
+    let actor = caller.require(Permission::Read)?;
+    let out = s
+        .store
+        .opted_out_of_email(actor.org, &caller.principal.email)
+        .await?;
+    Ok(Json(EmailAlerts { enabled: !out }))
+}
+
+#[utoipa::path(put, path = "/api/me/email-alerts", tag = "alerts", request_body = EmailAlerts,
+    responses((status = 200, body = EmailAlerts)))]
+async fn set_email_alerts(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppJson(b): AppJson<EmailAlerts>,
+) -> Result<Json<EmailAlerts>> {
+    let actor = caller.require(Permission::Read)?;
+    let email = &caller.principal.email;
+    if b.enabled {
+        s.store.opt_in_to_email(actor, email).await?;
+    } else {
+        s.store.opt_out_of_email(actor.org, email).await?;
+    }
+    Ok(Json(b))
 }
 
 /// Where a reset link went.

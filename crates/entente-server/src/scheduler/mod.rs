@@ -10,7 +10,7 @@ pub(crate) use email::Mailer;
 pub use email::{SmtpSettings, SmtpTls};
 pub use webhook::{SignError, sign};
 
-use entente_domain::Timestamp;
+use entente_domain::{OrganisationId, Timestamp};
 use entente_store::{ClaimedDelivery, DeliveryOutcome, RetryPolicy, Store, StoreError};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -75,6 +75,10 @@ pub struct SchedulerSettings {
     pub smtp: Option<SmtpSettings>,
     /// Where webhooks may be delivered (public HTTPS addresses only, by default).
     pub webhook_targets: entente_domain::alerting::WebhookTargets,
+    /// The address people reach the server at (e.g. `https://entente.example.com`): alert
+    /// e-mails link to the agreement and the occurrence under it and carry a one-click
+    /// unsubscribe link. Unset, they carry neither.
+    pub public_url: Option<String>,
 }
 
 impl Default for SchedulerSettings {
@@ -90,6 +94,7 @@ impl Default for SchedulerSettings {
             webhook_timeout: Duration::from_secs(10),
             smtp: None,
             webhook_targets: entente_domain::alerting::WebhookTargets::PublicHttps,
+            public_url: None,
         }
     }
 }
@@ -260,20 +265,7 @@ impl Scheduler {
                 },
             },
             "email" => match &self.mailer {
-                Some(m) => {
-                    let body = format!(
-                        "{}\n\n{}\n\n-- \nEntente alert {} (delivery {})\n",
-                        d.title, d.body, d.alert_key, d.delivery_id
-                    );
-                    match m.send(&d.target, &d.title, &body, &d.delivery_id).await {
-                        Ok(()) => DeliveryOutcome::Sent { http_status: None },
-                        Err(error) => DeliveryOutcome::Failed {
-                            http_status: None,
-                            error,
-                            permanent: false,
-                        },
-                    }
-                }
+                Some(m) => self.email(m, d).await,
                 None => DeliveryOutcome::Skipped {
                     reason: "no SMTP server is configured (ENTENTE_SMTP_HOST)".into(),
                 },
@@ -283,6 +275,50 @@ impl Scheduler {
                 error: format!("unknown channel {other:?}"),
                 permanent: true,
             },
+        }
+    }
+
+    /// Sends one alert e-mail, unless its recipient opted out (then it is skipped, and the
+    /// inbox still holds the alert).
+    async fn email(&self, m: &Mailer, d: &ClaimedDelivery) -> DeliveryOutcome {
+        let retry = |error: String| DeliveryOutcome::Failed {
+            http_status: None,
+            error,
+            permanent: false,
+        };
+        let org: OrganisationId = match d.organisation_id.parse() {
+            Ok(o) => o,
+            Err(_) => {
+                return DeliveryOutcome::Failed {
+                    http_status: None,
+                    error: format!("organisation id {:?} is malformed", d.organisation_id),
+                    permanent: true,
+                };
+            }
+        };
+        match self.store.opted_out_of_email(org, &d.target).await {
+            Ok(true) => {
+                return DeliveryOutcome::Skipped {
+                    reason: "the recipient opted out of alert e-mail".into(),
+                };
+            }
+            Ok(false) => {}
+            Err(e) => return retry(format!("cannot read e-mail preferences: {e}")),
+        }
+        let base = self.settings.public_url.as_deref();
+        let unsubscribe = match base {
+            Some(b) => {
+                match entente_core::unsubscribe::link(&self.store, b, org, &d.target).await {
+                    Ok(u) => Some(u),
+                    Err(e) => return retry(format!("cannot sign the unsubscribe link: {e}")),
+                }
+            }
+            None => None,
+        };
+        let mail = email::alert_mail(d, base, unsubscribe);
+        match m.send_alert(&d.target, &mail, &d.delivery_id).await {
+            Ok(()) => DeliveryOutcome::Sent { http_status: None },
+            Err(error) => retry(error),
         }
     }
 

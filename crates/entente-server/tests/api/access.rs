@@ -25,6 +25,7 @@ pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("PATCH", "/api/users/{id}") => json!({"role": "viewer"}),
         ("POST", "/api/tokens") => json!({"name": "matrix"}),
         ("POST", "/api/users") => json!({"email": "new@example.com", "role": "viewer"}),
+        ("PUT", "/api/me/email-alerts") => json!({"enabled": true}),
         ("PUT", "/api/me/password") => {
             json!({"current_password": "wrong password 123", "new_password": "velvet otter morning glass"})
         }

@@ -159,6 +159,9 @@ const TABLE: &[(&str, &str, Decision)] = &[
     ("DELETE", "/api/session", Personal(204)),
     ("DELETE", "/api/sessions", Personal(200)),
     ("GET", "/api/me", Personal(200)),
+    // Whether it gets alert e-mail: its own setting.
+    ("GET", "/api/me/email-alerts", Personal(200)),
+    ("PUT", "/api/me/email-alerts", Personal(200)),
     ("GET", "/api/tokens", Personal(200)),
     ("POST", "/api/tokens", Personal(201)),
     // Another member's token does not exist for it.

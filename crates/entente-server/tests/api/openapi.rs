@@ -36,7 +36,38 @@ async fn the_openapi_document_is_served_and_describes_every_resource() {
             ("post", "/api/invitations/accept"),
             ("get", "/calendar/{file}"),
         ];
-        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["bearer"]["scheme"], "bearer");
+        assert_eq!(
+            (
+                schemes["session"]["type"].as_str(),
+                schemes["session"]["in"].as_str()
+            ),
+            (Some("apiKey"), Some("cookie"))
+        );
+        assert_eq!(
+            (
+                schemes["csrf"]["in"].as_str(),
+                schemes["csrf"]["name"].as_str()
+            ),
+            (Some("header"), Some("x-csrf-token"))
+        );
+        // Every media type a route answers with is declared.
+        for (path, media) in [
+            ("/api/agreements/{id}/audit/export", "text/csv"),
+            ("/api/agreements/{id}/audit/export", "application/json"),
+            (
+                "/api/agreements/{id}/redline",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            ("/api/agreements/{id}/redline", "application/json"),
+            ("/calendar/{file}", "text/calendar"),
+        ] {
+            assert!(
+                paths[path]["get"]["responses"]["200"]["content"][media].is_object(),
+                "{path} declares {media}"
+            );
+        }
         for (path, item) in paths {
             for (method, op) in item.as_object().unwrap() {
                 let responses = op["responses"].as_object().unwrap();
@@ -59,12 +90,19 @@ async fn the_openapi_document_is_served_and_describes_every_resource() {
                     }
                 }
                 let is_public = public.contains(&(method.as_str(), path.as_str()));
-                assert_eq!(
-                    op["security"] == serde_json::json!([{}]),
-                    is_public,
-                    "{method} {path}: security {}",
-                    op["security"]
-                );
+                // Every operation states its own security: none for the public ones; a bearer
+                // token, or the session cookie (with its CSRF header when it changes state).
+                let session = if method == "get" {
+                    serde_json::json!({"session": []})
+                } else {
+                    serde_json::json!({"session": [], "csrf": []})
+                };
+                let expected = if is_public {
+                    serde_json::json!([])
+                } else {
+                    serde_json::json!([{"bearer": []}, session])
+                };
+                assert_eq!(op["security"], expected, "{method} {path}");
                 if !is_public {
                     for code in ["401", "403"] {
                         assert!(responses.contains_key(code), "{method} {path} {code}");

@@ -2,5 +2,6 @@
 //! PostgreSQL, and the main flow in real Chromium through WebDriver (see `browser.rs`).
 
 mod browser;
+mod csv;
 mod helpers;
 mod nojs;

@@ -33,6 +33,12 @@ pub(crate) struct SchedulerArgs {
     /// SMTP password (read from the environment; never printed).
     #[arg(long, env = "ENTENTE_SMTP_PASSWORD", hide_env_values = true)]
     smtp_password: Option<String>,
+    /// The address people reach the server at (e.g. https://entente.example.com): links in
+    /// alert, invitation and reset e-mails (to the agreement, the occurrence, the one-click
+    /// unsubscribe page) and calendar feed URLs. Unset, alert e-mails carry no links and feed
+    /// URLs use the request's Host.
+    #[arg(long, env = "ENTENTE_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Sender address of alert e-mails.
     #[arg(
         long,
@@ -78,6 +84,13 @@ impl SchedulerArgs {
             }
             _ => None,
         };
+        let public_url = match self.public_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                Some(u.trim_end_matches('/').to_owned())
+            }
+            Some(u) => bail!("--public-url must start with https:// or http://: {u:?}"),
+        };
         Ok(SchedulerSettings {
             tick: Duration::from_secs(self.scheduler_tick_secs),
             lease: Duration::from_secs(self.scheduler_lease_secs),
@@ -87,6 +100,7 @@ impl SchedulerArgs {
             } else {
                 WebhookTargets::PublicHttps
             },
+            public_url,
             ..Default::default()
         })
     }

@@ -19,10 +19,6 @@ pub(crate) struct Args {
     /// development; refused unless the server listens on a loopback address.
     #[arg(long, env = "ENTENTE_INSECURE_COOKIES")]
     insecure_cookies: bool,
-    /// The address people reach the server at (e.g. https://entente.example.com), for links
-    /// in invitation and reset e-mails and calendar feeds; default: the request's Host.
-    #[arg(long, env = "ENTENTE_PUBLIC_URL")]
-    public_url: Option<String>,
     /// Lifetime in days of an API token whose request names none (1 to 3650).
     #[arg(long, env = "ENTENTE_TOKEN_DAYS", default_value_t = entente_core::auth::DEFAULT_TOKEN_DAYS,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
@@ -69,12 +65,8 @@ impl Args {
             );
         }
         state.secure_cookies = !self.insecure_cookies;
-        if let Some(u) = &self.public_url {
-            if !(u.starts_with("https://") || u.starts_with("http://")) {
-                anyhow::bail!("--public-url must start with https:// or http://: {u:?}");
-            }
-            state.public_url = Some(u.clone());
-        }
+        // Checked with the scheduler settings: https:// or http://.
+        state.public_url.clone_from(&scheduler_settings.public_url);
         if let Some(smtp) = &scheduler_settings.smtp {
             state
                 .set_smtp(smtp)
@@ -123,10 +115,12 @@ impl Args {
             eprintln!(
                 "alert scheduler running as {} (e-mail: {})",
                 sched.settings().instance,
-                if sched.settings().smtp.is_some() {
-                    "SMTP"
-                } else {
-                    "not configured, logged as skipped"
+                match (&sched.settings().smtp, &sched.settings().public_url) {
+                    (None, _) => "not configured, logged as skipped",
+                    (Some(_), Some(_)) => "SMTP",
+                    (Some(_), None) => {
+                        "SMTP, without links or unsubscribe: set --public-url (ENTENTE_PUBLIC_URL)"
+                    }
                 }
             );
             let scheduler = sched.run(stopped(stop_rx.clone()));

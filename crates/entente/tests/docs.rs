@@ -549,8 +549,7 @@ fn compare(expected: &Value, actual: &Value, at: &str, here: &str, out: &mut Vec
 fn wildcard(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('…').collect();
     let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last)
-    {
+    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
         return false;
     }
     let mut rest = &text[first.len()..text.len() - last.len()];
@@ -596,11 +595,15 @@ fn curl_examples_answer_as_shown() {
 /// the status; one that matches is not.
 #[test]
 fn a_changed_curl_example_is_reported() {
-    let text = std::fs::read_to_string(root().join("crates/entente/tests/docs-fixtures/drifted.md"))
-        .expect("fixture");
+    let text =
+        std::fs::read_to_string(root().join("crates/entente/tests/docs-fixtures/drifted.md"))
+            .expect("fixture");
     let examples = curl_examples("drifted.md", &text);
     assert_eq!(examples.len(), 3, "{examples:#?}");
-    assert!(examples[0].command.contains("-d '{\"title\""), "{examples:#?}");
+    assert!(
+        examples[0].command.contains("-d '{\"title\""),
+        "{examples:#?}"
+    );
     // As if the server had answered these (the examples are the doc's, the answers are not).
     let ok = check_answer(
         &examples[0],

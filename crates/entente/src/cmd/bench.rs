@@ -81,8 +81,8 @@ impl Args {
         let all =
             threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         // One report: its one-core rows run on one thread whatever `all` is, so a second
-        // report on one thread would only repeat them.
-        println!("{}", entente_analysis::bench::run(&dir, all)?);
+        // report on one thread would only repeat them. The report ends with its own newline.
+        print!("{}", entente_analysis::bench::run(&dir, all)?);
         Ok(Outcome::Ok)
     }
 }

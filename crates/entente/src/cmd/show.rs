@@ -60,7 +60,7 @@ pub(crate) async fn resolve(store: &Store, actor: &Actor, id: &str) -> anyhow::R
         ([(one, _)], _) | (_, [(one, _)]) => Ok(*one),
         (_, []) if hex && suffix.len() >= 8 => bail!("no agreement id ends with {suffix:?}"),
         (_, []) => bail!(
-            "{id:?} is neither an agreement id (the full id or at least its last 8 characters) nor part of a title"
+            "{id:?} is not an agreement id (the full id or at least its last 8 characters), nor part of any title"
         ),
         (_, many) => bail!(
             "{id:?} is part of {} titles ({}); give the whole title or the id",

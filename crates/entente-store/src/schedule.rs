@@ -912,7 +912,7 @@ impl Store {
             .ok_or_else(|| StoreError::not_found("occurrence", due))
     }
 
-    /// Attaches an evidence file to one occurrence (at most 20 MB).
+    /// Attaches an evidence file to one occurrence (at most 20 MiB).
     pub async fn attach_evidence(
         &self,
         actor: &Actor,
@@ -938,7 +938,7 @@ impl Store {
             return Err(ValidationError::new(
                 "body",
                 format!(
-                    "evidence must be 1 byte to 20 MB, got {} bytes",
+                    "evidence must be 1 byte to 20 MiB (20,971,520 bytes), got {} bytes",
                     bytes.len()
                 ),
             )

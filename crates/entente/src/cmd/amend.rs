@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Agreement id, or its last 8+ characters.
+    /// Agreement id, its last 8+ characters, or its title (or a part only it holds).
     id: String,
     /// The amendment letter or the restated agreement: TXT, Markdown, HTML, DOCX or PDF.
     file: Option<PathBuf>,

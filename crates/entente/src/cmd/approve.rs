@@ -8,7 +8,7 @@ use entente_domain::approval::{ApprovalChain, Decision};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Agreement id, or its last 8+ characters.
+    /// Agreement id, its last 8+ characters, or its title (or a part only it holds).
     id: String,
     /// Submit for approval (a draft moves to review; after a rejection, a new round starts).
     #[arg(long, conflicts_with_all = ["step", "reject"])]

@@ -17,7 +17,7 @@ enum AuditCmd {
     Verify,
     /// Export one agreement's audit events (with their hash-chain fields).
     Export {
-        /// Agreement id, or its last 8+ characters.
+        /// Agreement id, its last 8+ characters, or its title (or a part only it holds).
         id: String,
         /// json or csv.
         #[arg(long, default_value = "json")]

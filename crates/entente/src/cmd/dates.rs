@@ -11,7 +11,7 @@ use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Agreement id, or its last 8+ characters (the short id `list` shows).
+    /// Agreement id, its last 8+ characters (the short id `list` shows), or its title (or a part only it holds).
     id: String,
     /// The day to take as today (YYYY-MM-DD; default: today in the tenant's time zone). The
     /// whole command runs as on that day.

@@ -21,7 +21,7 @@ pub(crate) struct Args {
 enum DisputeCmd {
     /// Open a dispute on an agreement.
     Open {
-        /// Agreement id, or its last 8+ characters.
+        /// Agreement id, its last 8+ characters, or its title (or a part only it holds).
         id: String,
         /// What it is about.
         #[arg(long)]
@@ -38,7 +38,7 @@ enum DisputeCmd {
     },
     /// List an agreement's disputes.
     List {
-        /// Agreement id, or its last 8+ characters.
+        /// Agreement id, its last 8+ characters, or its title (or a part only it holds).
         id: String,
     },
     /// Show one dispute with its tiers, clock and history.

@@ -7,7 +7,7 @@ use entente_domain::agreement::AgreementChange;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Agreement id, or its last 8+ characters.
+    /// Agreement id, its last 8+ characters, or its title (or a part only it holds).
     id: String,
     /// New title.
     #[arg(long)]

@@ -8,7 +8,7 @@ use entente_domain::{Date, Period};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Agreement id, or its last 8+ characters.
+    /// Agreement id, its last 8+ characters, or its title (or a part only it holds).
     id: String,
     /// no_change, amend or terminate.
     #[arg(long)]

@@ -11,50 +11,93 @@ use entente_store::{Actor, Page, Store};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Agreement id, or its last 8+ characters (the short id `list` shows).
+    /// Agreement id, its last 8+ characters (the short id `list` shows), or its title (or a part only it holds).
     id: String,
     /// Print JSON.
     #[arg(long)]
     json: bool,
 }
 
-/// Resolves a full or abbreviated id.
+/// Resolves a full or abbreviated id, or a title: the whole title (any case), or a part of
+/// it that only one agreement's title holds. Titles make commands repeatable across loads of
+/// the same portfolio, whose ids are new on each load.
 pub(crate) async fn resolve(store: &Store, actor: &Actor, id: &str) -> anyhow::Result<AgreementId> {
     if let Ok(full) = id.parse::<AgreementId>() {
         return Ok(full);
     }
     let suffix = id.trim().to_lowercase();
-    if suffix.len() < 8 || !suffix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        bail!("{id:?} is not an agreement id (give the full id or at least its last 8 characters)");
+    if suffix.is_empty() {
+        bail!("give an agreement id, its last 8 characters or its title");
     }
+    let hex = suffix.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if hex && suffix.len() >= 8 {
+        let found = scan(store, actor, &AgreementQuery::default(), |r| {
+            r.id.to_string().ends_with(&suffix)
+        })
+        .await?;
+        match found.as_slice() {
+            [(one, _)] => return Ok(*one),
+            [] => {}
+            _ => bail!(
+                "{suffix:?} is ambiguous ({} agreements); give more characters",
+                found.len()
+            ),
+        }
+    }
+    let query = AgreementQuery {
+        text: Some(id.trim().to_string()),
+        ..AgreementQuery::default()
+    };
+    let found = scan(store, actor, &query, |r| {
+        r.title.to_lowercase().contains(&suffix)
+    })
+    .await?;
+    let exact: Vec<_> = found
+        .iter()
+        .filter(|(_, title)| title.to_lowercase() == suffix)
+        .collect();
+    match (exact.as_slice(), found.as_slice()) {
+        ([(one, _)], _) | (_, [(one, _)]) => Ok(*one),
+        (_, []) if hex && suffix.len() >= 8 => bail!("no agreement id ends with {suffix:?}"),
+        (_, []) => bail!(
+            "{id:?} is not an agreement id (the full id or at least its last 8 characters), nor part of any title"
+        ),
+        (_, many) => bail!(
+            "{id:?} is part of {} titles ({}); give the whole title or the id",
+            many.len(),
+            many.iter()
+                .take(5)
+                .map(|(_, t)| format!("{t:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The ids and titles of the agreements the actor sees that match `query` and `keep`.
+async fn scan(
+    store: &Store,
+    actor: &Actor,
+    query: &AgreementQuery,
+    keep: impl Fn(&entente_domain::agreement::AgreementSummary) -> bool,
+) -> anyhow::Result<Vec<(AgreementId, String)>> {
     let mut found = Vec::new();
     let mut offset = 0;
     loop {
         let (rows, total) = store
-            .list_agreements(
-                actor,
-                &AgreementQuery::default(),
-                Page { limit: 500, offset },
-            )
+            .list_agreements(actor, query, Page { limit: 500, offset })
             .await?;
         found.extend(
             rows.iter()
-                .filter(|r| r.id.to_string().ends_with(&suffix))
-                .map(|r| r.id),
+                .filter(|r| keep(r))
+                .map(|r| (r.id, r.title.clone())),
         );
         offset += 500;
         if u64::from(offset) >= total {
             break;
         }
     }
-    match found.as_slice() {
-        [one] => Ok(*one),
-        [] => bail!("no agreement id ends with {suffix:?}"),
-        _ => bail!(
-            "{suffix:?} is ambiguous ({} agreements); give more characters",
-            found.len()
-        ),
-    }
+    Ok(found)
 }
 
 impl Args {

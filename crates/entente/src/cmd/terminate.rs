@@ -9,7 +9,7 @@ use entente_store::TerminationView;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Agreement id, or its last 8+ characters.
+    /// Agreement id, its last 8+ characters, or its title (or a part only it holds).
     id: String,
     /// convenience, cause, non_renewal or mutual.
     #[arg(long, requires = "by")]

@@ -8,7 +8,7 @@ use entente_domain::AgreementStatus;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Agreement id, or its last 8+ characters.
+    /// Agreement id, its last 8+ characters, or its title (or a part only it holds).
     id: String,
     /// Target status (draft, in_review, approved, out_for_signature, active, amended, expiring,
     /// renewed, termination_notice, wind_down, closed, cancelled); omit to show the history.

@@ -255,11 +255,48 @@ fn entities(s: &Subject) -> Vec<(String, Vec<String>)> {
             })
             .collect();
     }
-    s.parties
+    let mut out: Vec<(String, Vec<String>)> = s
+        .parties
         .iter()
         .flat_map(|p| p.aliases.iter().map(|a| (a.clone(), vec![a.clone()])))
-        .collect()
+        .collect();
+    if out.len() >= 2 {
+        return out;
+    }
+    // The parties are not named (an excerpt, or a preamble analysis could not read): the
+    // defined names whose liability the sentences speak of ("the Supplier's total liability",
+    // "the liability of the Partner") stand for the parties, and an agreement has at least two.
+    for sent in liability_sentences(s) {
+        for c in LIABLE_NAME.captures_iter(&sent.text) {
+            let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) else {
+                continue;
+            };
+            let name = m.as_str().to_owned();
+            if NOT_A_NAME.contains(&name.to_ascii_lowercase().as_str())
+                || out.iter().any(|(l, _)| l.eq_ignore_ascii_case(&name))
+            {
+                continue;
+            }
+            out.push((name.clone(), vec![name]));
+        }
+    }
+    if out.len() == 1 {
+        out.push(("the other party".to_owned(), Vec::new()));
+    }
+    out
 }
+
+/// A defined name whose liability a sentence limits or leaves open.
+static LIABLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b([A-Z][A-Za-z]+)(?:'s|’s)\s+(?:(?:total|aggregate|entire|maximum|cumulative|overall)\s+)*liabilit|\bliability\s+of\s+(?:the\s+)?([A-Z][A-Za-z]+)\b|\bin\s+no\s+(?:event|case)\s+shall\s+(?:the\s+)?([A-Z][A-Za-z]+)\s+be\s+liable",
+    )
+});
+/// Capitalised words that are no party's name.
+const NOT_A_NAME: &[&str] = &[
+    "party", "parties", "either", "each", "neither", "its", "their", "this", "such", "any",
+    "the", "agreement", "member", "members",
+];
 
 fn limitations(s: &Subject, entities: &[(String, Vec<String>)]) -> Vec<Limitation> {
     let patterns: Vec<(usize, Regex)> = entities

@@ -24,7 +24,12 @@ pub enum Expected {
 impl Expected {
     /// "met", "not met" (or `not_met`, `not-met`), "undetermined".
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().replace(['_', '-'], " ").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['_', '-'], " ")
+            .as_str()
+        {
             "met" => Some(Self::Met),
             "not met" => Some(Self::NotMet),
             "undetermined" => Some(Self::Undetermined),
@@ -129,11 +134,19 @@ pub fn parse_case(name: &str, source: &str) -> Result<Case, CaseError> {
         front.push_str(l);
     }
     if !closed {
-        return Err(err(name, 1, "the front matter is not closed by a `+++` line"));
+        return Err(err(
+            name,
+            1,
+            "the front matter is not closed by a `+++` line",
+        ));
     }
     let text: String = lines.collect();
     if text.trim().is_empty() {
-        return Err(err(name, consumed, "the case has no text after its front matter"));
+        return Err(err(
+            name,
+            consumed,
+            "the case has no text after its front matter",
+        ));
     }
     // Lines of the front matter start at file line 2.
     let line_of = |offset: usize| 2 + front[..offset.min(front.len())].matches('\n').count();
@@ -141,11 +154,7 @@ pub fn parse_case(name: &str, source: &str) -> Result<Case, CaseError> {
         let line = e.span().map_or(2, |s| line_of(s.start));
         err(name, line, e.message().to_owned())
     })?;
-    let key_line = |key: &str| {
-        front
-            .find(key)
-            .map_or(2, line_of)
-    };
+    let key_line = |key: &str| front.find(key).map_or(2, line_of);
     let mut case = Case {
         name: name.to_owned(),
         title: None,
@@ -158,9 +167,10 @@ pub fn parse_case(name: &str, source: &str) -> Result<Case, CaseError> {
         match (k.as_str(), v) {
             ("title", toml::Value::String(s)) => case.title = Some(s.clone()),
             ("kind", toml::Value::String(s)) => {
-                case.kind = Some(AgreementKind::parse(s).map_err(|e| {
-                    err(name, key_line("kind"), format!("`kind`: {}", e.message))
-                })?);
+                case.kind =
+                    Some(AgreementKind::parse(s).map_err(|e| {
+                        err(name, key_line("kind"), format!("`kind`: {}", e.message))
+                    })?);
             }
             ("us", toml::Value::Array(a)) => {
                 for x in a {
@@ -436,9 +446,8 @@ pub fn rule_table(measures: &[RuleMeasure]) -> String {
 
 /// The measures as a Markdown table (for docs and review tickets).
 pub fn rule_table_markdown(measures: &[RuleMeasure]) -> String {
-    let mut o = String::from(
-        "| rule | cases | precision | recall | exact |\n|---|---:|---:|---:|---:|\n",
-    );
+    let mut o =
+        String::from("| rule | cases | precision | recall | exact |\n|---|---:|---:|---:|---:|\n");
     for m in measures.iter().filter(|m| m.cases > 0) {
         let _ = writeln!(
             o,
@@ -481,8 +490,14 @@ mod tests {
         assert!(e.to_string().starts_with("c.txt:1:"), "{e}");
         let e = parse_case("d.txt", "+++\n[expect]\nx = \"met\"\n").unwrap_err();
         assert!(e.message.contains("not closed"), "{e}");
-        let e = parse_case("e.txt", "+++\ntitel = \"x\"\n[expect]\nx = \"met\"\n+++\nT.\n")
-            .unwrap_err();
-        assert_eq!((e.line, e.message.contains("unknown key `titel`")), (2, true));
+        let e = parse_case(
+            "e.txt",
+            "+++\ntitel = \"x\"\n[expect]\nx = \"met\"\n+++\nT.\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.line, e.message.contains("unknown key `titel`")),
+            (2, true)
+        );
     }
 }

@@ -1190,8 +1190,7 @@ fn excluded_damages(doc: &Doc<'_>) -> Option<Found<Vec<String>>> {
 }
 
 /// A capitalised defined name ending a sentence's subject ("In addition, the Distributor").
-static DEFINED_SUBJECT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b([A-Z][A-Za-z]+)\s*(?:,\s*)?$"));
+static DEFINED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| re(r"\b([A-Z][A-Za-z]+)\s*(?:,\s*)?$"));
 
 #[inline(never)]
 fn indemnity(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Indemnity>> {

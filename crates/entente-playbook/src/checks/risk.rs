@@ -191,7 +191,7 @@ fn formula_cap(rule: &EffectiveRule<'_>, s: &Subject, text: &str, span: Option<S
     let fees = s
         .annual_fees
         .as_ref()
-        .map(|f| (f.value.clone(), "annual fees"))
+        .map(|f| (f.value, "annual fees"))
         .or_else(|| {
             annual_value(s).map(|(m, per)| {
                 (
@@ -228,7 +228,7 @@ fn formula_cap(rule: &EffectiveRule<'_>, s: &Subject, text: &str, span: Option<S
         };
         let amount = fees.as_ref().map(|(f, _)| entente_domain::Money {
             amount: f.amount * k,
-            currency: f.currency.clone(),
+            currency: f.currency,
         });
         arms.push((amount, Some(k)));
     }

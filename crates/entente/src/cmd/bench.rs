@@ -1,5 +1,6 @@
 //! `entente bench analyze DIR`: throughput of the whole analysis pipeline; `entente bench
-//! dates`: deadline and listing queries; `entente bench login`: the sign-in throttle under a flood.
+//! dates`: deadline and listing queries; `entente bench pages`: the web UI's main pages;
+//! `entente bench login`: the sign-in throttle under a flood.
 
 use super::Outcome;
 use std::path::PathBuf;
@@ -28,6 +29,20 @@ enum BenchCmd {
         /// Queries per measurement.
         #[arg(long, default_value_t = 200)]
         queries: usize,
+        /// PostgreSQL server URL: run on a throw-away database created there (and dropped
+        /// afterwards) instead of a temporary SQLite file.
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
+    },
+    /// Serve the web UI on a temporary store holding the demo portfolio (and synthetic
+    /// agreements up to N) and time each main page as a signed-in person gets it.
+    Pages {
+        /// Agreements in the portfolio: the demo's, plus synthetic ones up to this number.
+        #[arg(long, default_value_t = 24)]
+        agreements: usize,
+        /// Requests per page.
+        #[arg(long, default_value_t = 100)]
+        requests: usize,
         /// PostgreSQL server URL: run on a throw-away database created there (and dropped
         /// afterwards) instead of a temporary SQLite file.
         #[arg(long, value_name = "URL")]
@@ -62,6 +77,13 @@ impl Args {
                 postgres,
             } => {
                 return super::bench_dates::run(agreements, queries, postgres.as_deref()).await;
+            }
+            BenchCmd::Pages {
+                agreements,
+                requests,
+                postgres,
+            } => {
+                return super::bench_pages::run(agreements, requests, postgres.as_deref()).await;
             }
             BenchCmd::Login {
                 attempts,

@@ -13,7 +13,7 @@ use entente_store::{Actor, Page, Store};
 use std::time::{Duration, Instant};
 
 /// A small deterministic generator (xorshift) so runs are comparable.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -27,7 +27,7 @@ impl Rng {
     }
 }
 
-fn synthetic(
+pub(crate) fn synthetic(
     i: usize,
     today: Date,
     at: Timestamp,
@@ -102,7 +102,7 @@ fn synthetic(
     Ok((new, obligations))
 }
 
-fn stats(mut v: Vec<Duration>) -> (f64, f64, f64) {
+pub(crate) fn stats(mut v: Vec<Duration>) -> (f64, f64, f64) {
     v.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let p = |q: f64| ms(v[((v.len() as f64 - 1.0) * q).round() as usize]);

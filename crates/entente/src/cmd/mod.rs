@@ -10,6 +10,7 @@ mod audit;
 mod bench;
 mod bench_dates;
 mod bench_login;
+mod bench_pages;
 mod check;
 mod dates;
 mod demo;

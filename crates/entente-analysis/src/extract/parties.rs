@@ -490,10 +490,139 @@ pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     if best.len() < 2 {
         let fb = fallback(doc, fa, fz);
         if fb.len() > best.len() {
-            return fb;
+            best = fb;
+        }
+    }
+    // A preamble that names one party, or none ("the Parties signatory hereto"), leaves the
+    // others to the signature block.
+    if best.len() < 2 {
+        for p in signature_parties(doc) {
+            let key = entente_domain::party::match_key(&p.value.name);
+            let known = best.iter().any(|b| {
+                let bk = entente_domain::party::match_key(&b.value.name);
+                bk.contains(&key)
+                    || key.contains(&bk)
+                    || b.value
+                        .aliases
+                        .iter()
+                        .any(|a| entente_domain::party::match_key(a) == key)
+            });
+            if !known {
+                best.push(p);
+            }
         }
     }
     best
+}
+
+/// The parties named in the signature block after "IN WITNESS WHEREOF": "For and on behalf
+/// of Name", or a name with a legal form (or in capitals) just above "By:" / "Per:".
+fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
+    static WITNESS_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"in witness (?:where|there)of").unwrap_or_else(|e| panic!("{e}"))
+    });
+    static END_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^[ \t]*(?:SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|Schedule|Exhibit|Annex|Appendix|Attachment)(?-u:\b)")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    // A cell ends at a line end, a run of spaces, or the signing words that follow a name.
+    static CELL_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[^\n]+?(?:\n|[ \t]{2,}|$|\s+(?:By|BY|Per|PER|Name|NAME|Signature|SIGNATURE|For and on behalf of|FOR AND ON BEHALF OF|For|FOR)\s*[:/]|\s+For\s|\s+/s/)")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    static SIGN_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^[\s_\-]*(?:By|BY|Per|PER|Signature|SIGNATURE|Signed|SIGNED|Name|NAME|/s/)(?-u:\b)",
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    });
+    static TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\s+(?:By|BY|Per|PER|Name|NAME|Signature|SIGNATURE|For and on behalf of|FOR AND ON BEHALF OF|For|FOR)\s*[:/]?|\s+/s/)\s*$")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    static ON_BEHALF_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?i:for and on behalf of|on behalf of|for)\s+")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let text = doc.text;
+    let (_, fz) = doc.front_region();
+    let Some(w) = WITNESS_RE.find_at(&doc.lower, fz) else {
+        return Vec::new();
+    };
+    // Past the witness sentence itself.
+    let from = text[w.end()..]
+        .find(['.', ':'])
+        .filter(|&i| i < 400)
+        .map_or(w.end(), |i| w.end() + i + 1);
+    let mut to = crate::text::floor_boundary(text, (from + 12_000).min(text.len()));
+    if let Some(m) = END_RE.find(&text[from..to]) {
+        to = from + m.start();
+    }
+    let block = &text[from..to];
+    let mut out: Vec<Found<PartyFound>> = Vec::new();
+    for c in CELL_RE.find_iter(block) {
+        let raw = c.as_str();
+        let after = &block[c.end()..];
+        let cell = raw.trim();
+        let (cell, behalf) = match ON_BEHALF_RE.find(cell) {
+            Some(m) => (&cell[m.end()..], true),
+            None => (cell, false),
+        };
+        // Drop the signing words the cell ended at.
+        let cell = match TAIL_RE.find(cell) {
+            Some(m) => &cell[..m.start()],
+            None => cell,
+        };
+        if cell.ends_with(':') {
+            continue; // a label ("LICENSOR:")
+        }
+        let name = clean_name(cell.trim_end_matches(['_', '-', ' ']));
+        if !is_plausible_name(&name) || name.contains(['[', ']', '$', '@']) {
+            continue;
+        }
+        let words = name.split_whitespace().count();
+        let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+        let capitals = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
+        let suffix = SUFFIX_RE.is_match(&name);
+        let signs_next = SIGN_RE.is_match(after) || raw.trim_end().ends_with(':');
+        let lower = name.to_ascii_lowercase();
+        let label = ROLES.contains(&lower.as_str())
+            || lower.starts_with("approved")
+            || lower.starts_with("accepted")
+            || lower.starts_with("agreed")
+            || lower.starts_with("witness")
+            || lower.starts_with("title")
+            || lower.starts_with("date")
+            || lower.starts_with("its ")
+            || lower.contains("signature")
+            || lower.contains("agreement");
+        let ok = !label
+            && words <= 10
+            && (behalf && (suffix || capitals || words <= 6)
+                || signs_next && (suffix || capitals && words >= 2));
+        if !ok {
+            continue;
+        }
+        let key = entente_domain::party::match_key(&name);
+        if out
+            .iter()
+            .any(|p| entente_domain::party::match_key(&p.value.name) == key)
+        {
+            continue;
+        }
+        let at = from + c.start();
+        out.push(Found::new(
+            PartyFound {
+                name,
+                aliases: Vec::new(),
+                role: "party".into(),
+                jurisdiction: None,
+            },
+            crate::text::trim_span(text, at, from + c.end()),
+            0.55,
+        ));
+    }
+    out
 }
 
 /// Parses the party list that starts at byte `body_start` (just after "between").

@@ -515,6 +515,22 @@ pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     best
 }
 
+/// The run of capitalised words ending a cell, when text in other case precedes it: a
+/// signatory's name and title on the line before the company's ("Jane Roe, CEO ACME INC.").
+fn capitals_tail(cell: &str) -> &str {
+    let caps = |w: &str| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase);
+    let words: Vec<(usize, &str)> = cell
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - cell.as_ptr() as usize, w))
+        .collect();
+    let tail = words.iter().rev().take_while(|(_, w)| caps(w)).count();
+    if tail >= 2 && tail < words.len() {
+        &cell[words[words.len() - tail].0..]
+    } else {
+        cell
+    }
+}
+
 /// The parties named in the signature block after "IN WITNESS WHEREOF": "For and on behalf
 /// of Name", or a name with a legal form (or in capitals) just above "By:" / "Per:".
 fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
@@ -541,7 +557,7 @@ fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
             .unwrap_or_else(|e| panic!("{e}"))
     });
     static ON_BEHALF_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?i:for and on behalf of|on behalf of|for)\s+")
+        Regex::new(r"^(?i:(?:for\s+)?(?:and\s+)?on behalf of|for)\s+")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;
@@ -576,8 +592,22 @@ fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
         if cell.ends_with(':') {
             continue; // a label ("LICENSOR:")
         }
-        let name = clean_name(cell.trim_end_matches(['_', '-', ' ']));
-        if !is_plausible_name(&name) || name.contains(['[', ']', '$', '@']) {
+        // A signatory's name or title is not a party ("By: /s/ JOHN SMITH").
+        let lead = block[..c.start()].trim_end().to_ascii_lowercase();
+        if !behalf
+            && ["/s/", "by:", "by", "name:", "per:", "title:", "signature:"]
+                .iter()
+                .any(|w| lead.ends_with(w))
+        {
+            continue;
+        }
+        let name = clean_name(name_part(capitals_tail(
+            cell.trim_end_matches(['_', '-', ' ']),
+        )));
+        if !is_plausible_name(&name)
+            || name.contains(['[', ']', '$', '@', '"'])
+            || name.starts_with(|c: char| c.is_lowercase())
+        {
             continue;
         }
         let words = name.split_whitespace().count();
@@ -951,6 +981,40 @@ mod tests {
         assert_eq!(p[0].3.as_deref(), Some("England and Wales"));
         assert_eq!(p[1].0, "BETA GMBH");
         assert_eq!(p[1].2, "partner");
+    }
+
+    #[test]
+    fn parties_signatory_hereto_are_read_from_the_signature_block() {
+        let p = parties(
+            "SUBMARINE CABLE AGREEMENT\n\nTHIS AGREEMENT is made on 3 March 2025 between and among the Parties signatory hereto (collectively \"Parties\"), which are listed in Schedule A.\n\nWHEREAS the Parties wish to build a cable;\n\n1. Definitions\n\n1.1 The Parties shall build the cable.\n\nIN WITNESS WHEREOF, the Parties have signed this Agreement.\n\n     For and on behalf of      Northwind Telecom plc\n\n     ---------------------------\n\n     For and on behalf of      Globex Carrier Services Inc.\n\n        By:\n\n        For and on behalf of Initech Networks Ltd.         By:\n\nSCHEDULE A\n\nPARTIES\n",
+        );
+        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Northwind Telecom plc",
+                "Globex Carrier Services Inc.",
+                "Initech Networks Ltd."
+            ],
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_party_missing_from_the_preamble_is_taken_from_its_signature() {
+        let p = parties(
+            "SUPPLY AGREEMENT\n\nThis Supply Agreement is entered into as of May 1, 2020 by ACME WIDGETS, INC., a Delaware corporation (\"Acme\").\n\n1. Supply\n\n1.1 Acme shall supply widgets.\n\nIN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above.\n\nACME WIDGETS, INC.            GLOBEX TRADING CORP.\n\nBy: /s/ JANE ROE                By: /s/ JOHN DOE\nName: Jane Roe                  Name: John Doe\n\nJane Roe, CEO NORTHWIND HOLDINGS LLC\nPer: Authorized Signatory\n",
+        );
+        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "ACME WIDGETS, INC.",
+                "GLOBEX TRADING CORP.",
+                "NORTHWIND HOLDINGS LLC"
+            ],
+            "{p:?}"
+        );
     }
 
     #[test]

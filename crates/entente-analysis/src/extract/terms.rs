@@ -1953,6 +1953,42 @@ mod tests {
     }
 
     #[test]
+    fn end_dates_stated_by_label_range_or_anniversary() {
+        let end = |t: &str| match terms(t).expiration_date.map(|f| f.value) {
+            Some(Expiry::Date { date, .. }) => Some(date.ymd()),
+            _ => None,
+        };
+        assert_eq!(
+            end(
+                "SERVICES AGREEMENT\n\nThis Agreement is made on January 1, 2020.\n\n1. Term. The term of this Agreement shall commence on January 1, 2020 and conclude on June 30, 2021.\n"
+            ),
+            Some((2021, 6, 30))
+        );
+        assert_eq!(
+            end(
+                "CONSULTING AGREEMENT\n\nThis Agreement is made on March 1, 2020.\n\n1. Definitions. \"Expiration Date\" means March 31, 2022.\n"
+            ),
+            Some((2022, 3, 31))
+        );
+        let t = terms(
+            "DISTRIBUTION AGREEMENT\n\nThis Agreement is made on November 12, 2019 (the \"Effective Date\").\n\n2. Term. The initial term of this Agreement shall commence on the Effective Date and end on the five (5) year anniversary of the Effective Date, unless sooner terminated.\n",
+        );
+        assert_eq!(t.initial_term.map(|f| f.value), Period::years(5).ok());
+    }
+
+    #[test]
+    fn the_renewal_period_is_the_one_after_the_renewal_word() {
+        let t = terms(
+            "SUPPLY AGREEMENT\n\n1. Term. This Agreement shall be valid for a period of five (5) years with automatic renewal of one year thereafter until terminated by either party.\n",
+        );
+        assert_eq!(t.renewal.and_then(|f| f.value.term), Period::years(1).ok());
+        let t = terms(
+            "HOSTING AGREEMENT\n\n1. Term. The term shall be two (2) years with automatic annual renewals thereafter unless either party gives notice.\n",
+        );
+        assert_eq!(t.renewal.and_then(|f| f.value.term), Period::years(1).ok());
+    }
+
+    #[test]
     fn term_renewal_and_notice() {
         let k = terms(
             "This Agreement is entered into as of March 3, 2025 (the \"Effective Date\") by and between Alpha Inc. (\"Alpha\") and Beta LLC (\"Beta\").\n\n1. Term. This Agreement shall commence on the Effective Date and continue for an initial term of three (3) years. Thereafter it shall automatically renew for successive renewal terms of one (1) year each unless either party gives notice of non-renewal at least ninety (90) days prior to the end of the then-current term.\n\n2. Either party may terminate this Agreement for convenience upon one hundred twenty (120) days' prior written notice.\n\n3. If a party materially breaches this Agreement and fails to cure such breach within thirty (30) days after notice, the other party may terminate.\n",

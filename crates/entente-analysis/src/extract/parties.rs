@@ -561,8 +561,7 @@ fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;
-    let (_, fz) = doc.front_region();
-    let Some(w) = WITNESS_RE.find_at(&doc.lower, fz) else {
+    let Some(w) = WITNESS_RE.find(&doc.lower) else {
         return Vec::new();
     };
     // Past the witness sentence itself.
@@ -576,13 +575,24 @@ fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     }
     let block = &text[from..to];
     let mut out: Vec<Found<PartyFound>> = Vec::new();
+    let mut pending_behalf = false;
     for c in CELL_RE.find_iter(block) {
         let raw = c.as_str();
         let after = &block[c.end()..];
         let cell = raw.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        // "For and on behalf of" in a column of its own: the name is the next cell.
+        let label_only = cell.eq_ignore_ascii_case("for and on behalf of")
+            || cell.eq_ignore_ascii_case("on behalf of");
+        let after_label = std::mem::replace(&mut pending_behalf, label_only);
+        if label_only {
+            continue;
+        }
         let (cell, behalf) = match ON_BEHALF_RE.find(cell) {
             Some(m) => (&cell[m.end()..], true),
-            None => (cell, false),
+            None => (cell, after_label),
         };
         // Drop the signing words the cell ended at.
         let cell = match TAIL_RE.find(cell) {
@@ -1003,7 +1013,7 @@ mod tests {
     #[test]
     fn a_party_missing_from_the_preamble_is_taken_from_its_signature() {
         let p = parties(
-            "SUPPLY AGREEMENT\n\nThis Supply Agreement is entered into as of May 1, 2020 by ACME WIDGETS, INC., a Delaware corporation (\"Acme\").\n\n1. Supply\n\n1.1 Acme shall supply widgets.\n\nIN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above.\n\nACME WIDGETS, INC.            GLOBEX TRADING CORP.\n\nBy: /s/ JANE ROE                By: /s/ JOHN DOE\nName: Jane Roe                  Name: John Doe\n\nJane Roe, CEO NORTHWIND HOLDINGS LLC\nPer: Authorized Signatory\n",
+            "SUPPLY AGREEMENT\n\nThis Supply Agreement is entered into as of May 1, 2020 by and between ACME WIDGETS, INC., a Delaware corporation (\"Acme\"), and its distributor.\n\n1. Supply\n\n1.1 Acme shall supply widgets.\n\nIN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above.\n\nACME WIDGETS, INC.            GLOBEX TRADING CORP.\n\nBy: /s/ JANE ROE                By: /s/ JOHN DOE\nName: Jane Roe                  Name: John Doe\n\nJane Roe, President NORTHWIND HOLDINGS LLC\nPer: Authorized Signatory\n",
         );
         let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
         assert_eq!(

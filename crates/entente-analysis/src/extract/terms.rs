@@ -1983,7 +1983,7 @@ mod tests {
         );
         assert_eq!(t.renewal.and_then(|f| f.value.term), Period::years(1).ok());
         let t = terms(
-            "HOSTING AGREEMENT\n\n1. Term. The term shall be two (2) years with automatic annual renewals thereafter unless either party gives notice.\n",
+            "HOSTING AGREEMENT\n\n1. Term. This Agreement shall continue for an initial term of two (2) years. Thereafter it shall automatically renew by annual renewal unless either party gives notice of non-renewal at least ninety (90) days prior to the end of the then-current term.\n",
         );
         assert_eq!(t.renewal.and_then(|f| f.value.term), Period::years(1).ok());
     }

@@ -490,10 +490,179 @@ pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     if best.len() < 2 {
         let fb = fallback(doc, fa, fz);
         if fb.len() > best.len() {
-            return fb;
+            best = fb;
+        }
+    }
+    // A preamble that names one party, or none ("the Parties signatory hereto"), leaves the
+    // others to the signature block.
+    if best.len() < 2 {
+        for p in signature_parties(doc) {
+            let key = entente_domain::party::match_key(&p.value.name);
+            let known = best.iter().any(|b| {
+                let bk = entente_domain::party::match_key(&b.value.name);
+                bk.contains(&key)
+                    || key.contains(&bk)
+                    || b.value
+                        .aliases
+                        .iter()
+                        .any(|a| entente_domain::party::match_key(a) == key)
+            });
+            if !known {
+                best.push(p);
+            }
         }
     }
     best
+}
+
+/// The run of capitalised words ending a cell, when text in other case precedes it: a
+/// signatory's name and title on the line before the company's ("Jane Roe, CEO ACME INC.").
+fn capitals_tail(cell: &str) -> &str {
+    let caps = |w: &str| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase);
+    let words: Vec<(usize, &str)> = cell
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - cell.as_ptr() as usize, w))
+        .collect();
+    let tail = words.iter().rev().take_while(|(_, w)| caps(w)).count();
+    if tail >= 2 && tail < words.len() {
+        &cell[words[words.len() - tail].0..]
+    } else {
+        cell
+    }
+}
+
+/// The parties named in the signature block after "IN WITNESS WHEREOF": "For and on behalf
+/// of Name", or a name with a legal form (or in capitals) just above "By:" / "Per:".
+fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
+    static WITNESS_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"in witness (?:where|there)of").unwrap_or_else(|e| panic!("{e}"))
+    });
+    static END_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^[ \t]*(?:SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|Schedule|Exhibit|Annex|Appendix|Attachment)(?-u:\b)")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    // A cell ends at a line end, a run of spaces, or the signing words that follow a name.
+    static CELL_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[^\n]+?(?:\n|[ \t]{2,}|$|\s+(?:By|BY|Per|PER|Name|NAME|Signature|SIGNATURE|For and on behalf of|FOR AND ON BEHALF OF|For|FOR)\s*[:/]|\s+For\s|\s+/s/)")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    static SIGN_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^[\s_\-]*(?:By|BY|Per|PER|Signature|SIGNATURE|Signed|SIGNED|Name|NAME|/s/)(?-u:\b)",
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    });
+    static TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\s+(?:By|BY|Per|PER|Name|NAME|Signature|SIGNATURE|For and on behalf of|FOR AND ON BEHALF OF|For|FOR)\s*[:/]?|\s+/s/)\s*$")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    static ON_BEHALF_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?i:(?:for\s+)?(?:and\s+)?on behalf of|for)\s+")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let text = doc.text;
+    let Some(w) = WITNESS_RE.find(&doc.lower) else {
+        return Vec::new();
+    };
+    // Past the witness sentence itself.
+    let from = text[w.end()..]
+        .find(['.', ':'])
+        .filter(|&i| i < 400)
+        .map_or(w.end(), |i| w.end() + i + 1);
+    let mut to = crate::text::floor_boundary(text, (from + 12_000).min(text.len()));
+    if let Some(m) = END_RE.find(&text[from..to]) {
+        to = from + m.start();
+    }
+    let block = &text[from..to];
+    let mut out: Vec<Found<PartyFound>> = Vec::new();
+    let mut pending_behalf = false;
+    for c in CELL_RE.find_iter(block) {
+        let raw = c.as_str();
+        let after = &block[c.end()..];
+        let cell = raw.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        // "For and on behalf of" in a column of its own: the name is the next cell.
+        let label_only = cell.eq_ignore_ascii_case("for and on behalf of")
+            || cell.eq_ignore_ascii_case("on behalf of");
+        let after_label = std::mem::replace(&mut pending_behalf, label_only);
+        if label_only {
+            continue;
+        }
+        let (cell, behalf) = match ON_BEHALF_RE.find(cell) {
+            Some(m) => (&cell[m.end()..], true),
+            None => (cell, after_label),
+        };
+        // Drop the signing words the cell ended at.
+        let cell = match TAIL_RE.find(cell) {
+            Some(m) => &cell[..m.start()],
+            None => cell,
+        };
+        if cell.ends_with(':') {
+            continue; // a label ("LICENSOR:")
+        }
+        // A signatory's name or title is not a party ("By: /s/ JOHN SMITH").
+        let lead = block[..c.start()].trim_end().to_ascii_lowercase();
+        if !behalf
+            && ["/s/", "by:", "by", "name:", "per:", "title:", "signature:"]
+                .iter()
+                .any(|w| lead.ends_with(w))
+        {
+            continue;
+        }
+        let name = clean_name(name_part(capitals_tail(
+            cell.trim_end_matches(['_', '-', ' ']),
+        )));
+        if !is_plausible_name(&name)
+            || name.contains(['[', ']', '$', '@', '"'])
+            || name.starts_with(|c: char| c.is_lowercase())
+        {
+            continue;
+        }
+        let words = name.split_whitespace().count();
+        let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+        let capitals = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
+        let suffix = SUFFIX_RE.is_match(&name);
+        let signs_next = SIGN_RE.is_match(after) || raw.trim_end().ends_with(':');
+        let lower = name.to_ascii_lowercase();
+        let label = ROLES.contains(&lower.as_str())
+            || lower.starts_with("approved")
+            || lower.starts_with("accepted")
+            || lower.starts_with("agreed")
+            || lower.starts_with("witness")
+            || lower.starts_with("title")
+            || lower.starts_with("date")
+            || lower.starts_with("its ")
+            || lower.contains("signature")
+            || lower.contains("agreement");
+        let ok = !label
+            && words <= 10
+            && (behalf && (suffix || capitals || words <= 6)
+                || signs_next && (suffix || capitals && words >= 2));
+        if !ok {
+            continue;
+        }
+        let key = entente_domain::party::match_key(&name);
+        if out
+            .iter()
+            .any(|p| entente_domain::party::match_key(&p.value.name) == key)
+        {
+            continue;
+        }
+        let at = from + c.start();
+        out.push(Found::new(
+            PartyFound {
+                name,
+                aliases: Vec::new(),
+                role: "party".into(),
+                jurisdiction: None,
+            },
+            crate::text::trim_span(text, at, from + c.end()),
+            0.55,
+        ));
+    }
+    out
 }
 
 /// Parses the party list that starts at byte `body_start` (just after "between").
@@ -822,6 +991,40 @@ mod tests {
         assert_eq!(p[0].3.as_deref(), Some("England and Wales"));
         assert_eq!(p[1].0, "BETA GMBH");
         assert_eq!(p[1].2, "partner");
+    }
+
+    #[test]
+    fn parties_signatory_hereto_are_read_from_the_signature_block() {
+        let p = parties(
+            "SUBMARINE CABLE AGREEMENT\n\nTHIS AGREEMENT is made on 3 March 2025 between and among the Parties signatory hereto (collectively \"Parties\"), which are listed in Schedule A.\n\nWHEREAS the Parties wish to build a cable;\n\n1. Definitions\n\n1.1 The Parties shall build the cable.\n\nIN WITNESS WHEREOF, the Parties have signed this Agreement.\n\n     For and on behalf of      Northwind Telecom plc\n\n     ---------------------------\n\n     For and on behalf of      Globex Carrier Services Inc.\n\n        By:\n\n        For and on behalf of Initech Networks Ltd.         By:\n\nSCHEDULE A\n\nPARTIES\n",
+        );
+        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Northwind Telecom plc",
+                "Globex Carrier Services Inc.",
+                "Initech Networks Ltd."
+            ],
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_party_missing_from_the_preamble_is_taken_from_its_signature() {
+        let p = parties(
+            "SUPPLY AGREEMENT\n\nThis Supply Agreement is entered into as of May 1, 2020 by and between ACME WIDGETS, INC., a Delaware corporation (\"Acme\"), and its distributor.\n\n1. Supply\n\n1.1 Acme shall supply widgets.\n\nIN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above.\n\nACME WIDGETS, INC.            GLOBEX TRADING CORP.\n\nBy: /s/ JANE ROE                By: /s/ JOHN DOE\nName: Jane Roe                  Name: John Doe\n\nJane Roe, President NORTHWIND HOLDINGS LLC\nPer: Authorized Signatory\n",
+        );
+        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "ACME WIDGETS, INC.",
+                "GLOBEX TRADING CORP.",
+                "NORTHWIND HOLDINGS LLC"
+            ],
+            "{p:?}"
+        );
     }
 
     #[test]

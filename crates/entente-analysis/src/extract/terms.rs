@@ -546,14 +546,26 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
                 // "… for three (3) years from the Effective Date"
                 let after =
                     &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 40).min(z))];
-                if (after.trim_start().starts_with("from")
-                    || after.trim_start().starts_with("after")
-                    || after.trim_start().starts_with("following")
-                    || after.trim_start().starts_with("commencing")
-                    || after.trim_start().starts_with("beginning"))
+                let after = after.trim_start();
+                if (after.starts_with("from")
+                    || after.starts_with("after")
+                    || after.starts_with("following")
+                    || after.starts_with("subsequent to")
+                    || after.starts_with("commencing")
+                    || after.starts_with("beginning"))
                     && (before.ends_with("for")
                         || before.ends_with("of")
+                        || before.ends_with("until")
                         || before.ends_with("period"))
+                {
+                    found = Some(p.period);
+                    break;
+                }
+                // "end on the five (5) year anniversary of the Effective Date"
+                if after.starts_with("anniversary")
+                    && (before.ends_with("until the")
+                        || before.ends_with("on the")
+                        || before.ends_with("through the"))
                 {
                     found = Some(p.period);
                     break;
@@ -581,7 +593,13 @@ static PERPETUAL_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static EXPIRES_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:expire|terminate|end|continue|remain in (?:full )?(?:force|effect)|in effect|until|through|ending|expiring|expiration date)[^.;]{0,40}$",
+        r"(?:expire|terminate|end|conclud\w*|continue|remain in (?:full )?(?:force|effect)|in effect|until|through|ending|expiring|expiration date)[^.;]{0,40}$|(?:19|20)\d\d,?\s*(?:to|-|–)\s*$",
+    )
+});
+
+static END_MEANS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?:expiration|expiry|termination|end) date["”]?\s*(?:shall\s+)?(?:means?|shall be|is|will be|:)"#,
     )
 });
 
@@ -592,6 +610,25 @@ fn expiration(
     start: Option<Date>,
     term: Option<&Found<Period>>,
 ) -> Option<Found<Expiry>> {
+    // "Expiration Date" means DATE; "Termination Date: DATE".
+    for m in END_MEANS_RE.find_iter(&doc.lower).take(5) {
+        let z = crate::text::floor_boundary(&doc.lower, (m.end() + 60).min(doc.lower.len()));
+        if let Some(d) = doc.dates_in(m.end(), z).first()
+            && start.is_none_or(|s| d.date > s)
+        {
+            let span = doc
+                .sentence_at(m.start())
+                .map_or((m.start(), d.end), |k| doc.sents[k]);
+            return Some(Found::new(
+                Expiry::Date {
+                    date: d.date,
+                    computed: false,
+                },
+                span,
+                0.85,
+            ));
+        }
+    }
     // A stated end date.
     for &(a, z) in cands {
         for d in doc.dates_in(a, z) {
@@ -647,6 +684,11 @@ fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
             r"automatic|(?:shall|will) (?:be )?(?:renew|extend)|(?:shall|will) continue|unless[^.;]{0,160}notice|year[\s-]to[\s-]year|month[\s-]to[\s-]month|evergreen|deemed (?:renewed|extended)",
         )
     });
+    static ANNUAL_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"annual (?:renewal|extension)|renew(?:ed|s)? (?:automatically )?(?:annually|each year|every year)|(?:additional|further|successive|another) (?:one )?year(?:'s)?(?: period| term)?(?-u:\b)",
+        )
+    });
     static OPTION_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"may (?:be )?(?:renew|extend)|option to (?:renew|extend)|by mutual|mutually agree|upon mutual|if (?:both|the) parties (?:mutually )?agree|right to (?:renew|extend)",
@@ -666,14 +708,32 @@ fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
             || s.contains("year-to-year")
             || s.contains("annual basis")
             || s.contains("yearly basis")
+            || ANNUAL_RE.is_match(s)
         {
             term = Period::years(1).ok();
-        } else if s.contains("month to month") || s.contains("month-to-month") {
+        } else if s.contains("month to month")
+            || s.contains("month-to-month")
+            || s.contains("monthly periods")
+            || s.contains("monthly basis")
+        {
             term = Period::months(1).ok();
         }
+        // The renewal period follows "renew"/"extend", not the initial term's.
+        let anchor = s.find("renew").or_else(|| s.find("extend")).unwrap_or(0);
         if term.is_none() {
-            // The renewal period follows "renew"/"extend", not the initial term's.
-            let anchor = s.find("renew").or_else(|| s.find("extend")).unwrap_or(0);
+            // "five (5) years with automatic renewal of one year": a period after the renewal
+            // word is the renewal's, whatever precedes it.
+            term = doc
+                .periods_in(a, z)
+                .iter()
+                .filter(|p| p.start >= a + anchor)
+                .find(|p| {
+                    !is_notice_period(&doc.lower, p, a, z)
+                        && p.period.unit() != PeriodUnit::BusinessDays
+                })
+                .map(|p| p.period);
+        }
+        if term.is_none() {
             for p in doc.periods_in(a, z) {
                 if p.start < a + anchor && !s[..anchor].contains("period") {
                     // a period before "renew" usually is the initial term or a notice
@@ -1928,6 +1988,42 @@ mod tests {
             "{pre}5. Confidentiality. Each party shall keep the other's information confidential during the term and for two (2) years thereafter.\n"
         ));
         assert_eq!(k.initial_term.map(|f| f.value.to_string()), None);
+    }
+
+    #[test]
+    fn end_dates_stated_by_label_range_or_anniversary() {
+        let end = |t: &str| match terms(t).expiration_date.map(|f| f.value) {
+            Some(Expiry::Date { date, .. }) => Some(date.ymd()),
+            _ => None,
+        };
+        assert_eq!(
+            end(
+                "SERVICES AGREEMENT\n\nThis Agreement is made on January 1, 2020.\n\n1. Term. The term of this Agreement shall commence on January 1, 2020 and conclude on June 30, 2021.\n"
+            ),
+            Some((2021, 6, 30))
+        );
+        assert_eq!(
+            end(
+                "CONSULTING AGREEMENT\n\nThis Agreement is made on March 1, 2020.\n\n1. Definitions. \"Expiration Date\" means March 31, 2022.\n"
+            ),
+            Some((2022, 3, 31))
+        );
+        let t = terms(
+            "DISTRIBUTION AGREEMENT\n\nThis Agreement is made on November 12, 2019 (the \"Effective Date\").\n\n2. Term. The initial term of this Agreement shall commence on the Effective Date and end on the five (5) year anniversary of the Effective Date, unless sooner terminated.\n",
+        );
+        assert_eq!(t.initial_term.map(|f| f.value), Period::years(5).ok());
+    }
+
+    #[test]
+    fn the_renewal_period_is_the_one_after_the_renewal_word() {
+        let t = terms(
+            "SUPPLY AGREEMENT\n\n1. Term. This Agreement shall be valid for a period of five (5) years with automatic renewal of one year thereafter until terminated by either party.\n",
+        );
+        assert_eq!(t.renewal.and_then(|f| f.value.term), Period::years(1).ok());
+        let t = terms(
+            "HOSTING AGREEMENT\n\n1. Term. This Agreement shall continue for an initial term of two (2) years. Thereafter it shall automatically renew by annual renewal unless either party gives notice of non-renewal at least ninety (90) days prior to the end of the then-current term.\n",
+        );
+        assert_eq!(t.renewal.and_then(|f| f.value.term), Period::years(1).ok());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Playbooks as code: versioned TOML rules checked against analysed agreements, giving findings
 //! with evidence and suggested language and a risk score per blind spot (docs/playbooks.md).
 
+pub mod cases;
 mod checks;
 mod kinds;
 pub mod measure;

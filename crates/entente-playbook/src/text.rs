@@ -154,8 +154,18 @@ static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a (lowercased) sentence states a number, period, date or frequency.
 pub(crate) fn has_measure(lower: &str) -> bool {
-    MEASURE.is_match(lower)
+    // A clause number ("5.1", "(b)", "Section 3.2") numbers the duty; it measures nothing.
+    let body = LEADING_NUMBER
+        .find(lower)
+        .map_or(lower, |m| &lower[m.end()..]);
+    MEASURE.is_match(body)
 }
+
+static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*(?:(?:section|clause|article)\s+)?(?:\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]{1,4}\)|\(\d{1,3}\))\s+",
+    )
+});
 
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     re(

@@ -491,7 +491,7 @@ fn unknown_laws_and_contradictory_bounds_are_refused() {
         "{e}"
     );
     assert!(!e.contains("\"Germany\" in"), "{e}");
-    // The inherited maximum of 180 days and a new minimum of 200 days contradict.
+    // The inherited maximum of six months and a new minimum of 200 days contradict.
     let e = Playbook::parse(
         &format!("{base}[[rule]]\nid = \"exit.convenience-notice\"\nmin = \"200 days\"\n"),
         "acme.toml",
@@ -499,7 +499,7 @@ fn unknown_laws_and_contradictory_bounds_are_refused() {
     .unwrap_err()
     .to_string();
     assert!(
-        e.contains("`min` (200 days) is longer than `max` (180 days)"),
+        e.contains("`min` (200 days) is longer than `max` (6 months)"),
         "{e}"
     );
     let e = Playbook::parse(

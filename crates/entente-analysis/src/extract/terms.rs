@@ -423,12 +423,20 @@ static TERM_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
 fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
     // One pass over the whole text, then the sentences holding a match.
     let mut v: Vec<(usize, usize)> = Vec::new();
-    for m in TERM_SENT_RE.find_iter(&doc.lower) {
+    let mut pos = 0;
+    while let Some(m) = TERM_SENT_RE.find_at(&doc.lower, pos) {
+        pos = m.end();
         let Some(k) = doc.sentence_at(m.start()) else {
             continue;
         };
         let (a, z) = doc.sents[k];
-        if m.end() > z || v.last() == Some(&(a, z)) {
+        if m.end() > z {
+            // A match that runs on from a heading ("3. TERM") into the next sentence hides the
+            // term sentence itself: look again from the end of the sentence it started in.
+            pos = z.max(m.start() + 1);
+            continue;
+        }
+        if v.last() == Some(&(a, z)) {
             continue;
         }
         let kind = doc.segs.get(doc.sent_seg[k]).map(|s| s.kind);
@@ -1181,6 +1189,9 @@ fn excluded_damages(doc: &Doc<'_>) -> Option<Found<Vec<String>>> {
     Some(Found::new(labels, (a0, z0), 0.85))
 }
 
+/// A capitalised defined name ending a sentence's subject ("In addition, the Distributor").
+static DEFINED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| re(r"\b([A-Z][A-Za-z]+)\s*(?:,\s*)?$"));
+
 #[inline(never)]
 fn indemnity(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Indemnity>> {
     static IND_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1206,8 +1217,19 @@ fn indemnity(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Indemnity>> {
             mutual = true;
             continue;
         }
-        // The obligor is the party named closest before the verb.
-        let names = parties_in(orig_subject, parties);
+        // The obligor is the party named closest before the verb; when the parties are not
+        // known (an excerpt), the defined name just before it ("the Distributor shall …").
+        let mut names = parties_in(orig_subject, parties);
+        if names.is_empty()
+            && let Some(c) = DEFINED_SUBJECT.captures(orig_subject)
+            && let Some(n) = c.get(1)
+            && !matches!(
+                n.as_str().to_ascii_lowercase().as_str(),
+                "party" | "parties" | "each" | "either" | "it" | "they" | "agreement"
+            )
+        {
+            names.push(n.as_str().to_owned());
+        }
         if let Some(n) = names.last() {
             if !one_way.iter().any(|(b, _)| b == n) {
                 one_way.push((n.clone(), (h.start, h.end)));
@@ -1850,6 +1872,22 @@ mod tests {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
         extract(&d, &Parties::new(&p))
+    }
+
+    #[test]
+    fn an_end_date_in_the_term_clause_is_the_expiry_even_without_a_dated_preamble() {
+        for text in [
+            "3. TERM\n\nThis Agreement shall commence on 1 March 2026 and shall expire on 28 February 2029, unless extended by written agreement of the Parties.\n",
+            "3. Term\n\nThe term of this Agreement shall begin on 1 March 2026 and this Agreement shall terminate on 28 February 2029.\n",
+        ] {
+            let k = terms(text);
+            assert!(
+                matches!(k.expiration_date.as_ref().map(|f| &f.value), Some(Expiry::Date { date, computed: false }) if date.to_string() == "2029-02-28"),
+                "{text}: {:?} (agreement date {:?})",
+                k.expiration_date.map(|f| f.value),
+                k.agreement_date.map(|f| f.value)
+            );
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ static REVIEW_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:reports?|meet|meets|meeting|meetings|review|reviews|reviewed|committee|plans?|forecasts?|minutes|assembly|board|dashboard|statements?)\b",
     )
 });
+static BRACKETED_NUMERAL: LazyLock<Regex> = LazyLock::new(|| re(r"\s*\(\d{1,3}\)"));
 /// Recurrence phrases and the interval each means (in months; 0 means one week).
 static FREQUENCIES: LazyLock<Vec<(Regex, u32)>> = LazyLock::new(|| {
     [
@@ -36,9 +37,11 @@ static FREQUENCIES: LazyLock<Vec<(Regex, u32)>> = LazyLock::new(|| {
 
 /// The interval a (lowercased) sentence gives for a recurrence, if any (the shortest named).
 fn frequency(lower: &str) -> Option<Period> {
+    // "every six (6) months": the numerals in brackets repeat the words.
+    let plain = BRACKETED_NUMERAL.replace_all(lower, "");
     let months = FREQUENCIES
         .iter()
-        .filter(|(r, _)| r.is_match(lower))
+        .filter(|(r, _)| r.is_match(&plain))
         .map(|(_, m)| *m)
         .min()?;
     if months == 0 {

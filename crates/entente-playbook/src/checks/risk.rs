@@ -84,6 +84,16 @@ pub(super) fn liability_cap(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
                 cap.and_then(|c| c.span),
             )];
         }
+        Some(TermValue::Cap(LiabilityCap::Amount(_)))
+            if cap
+                .and_then(|c| c.span)
+                .is_some_and(|sp| ALTERNATIVE.is_match(&s.excerpt(sp, 600).to_lowercase())) =>
+        {
+            // "The greater of EUR 1,000,000 or twice the fees": both arms count, not the first.
+            let span = cap.and_then(|c| c.span);
+            let text = span.map(|sp| s.excerpt(sp, 600)).unwrap_or_default();
+            return formula_cap(rule, s, &text, span);
+        }
         Some(TermValue::Cap(LiabilityCap::Amount(m))) => {
             let span = cap.and_then(|c| c.span);
             let mut hits = Vec::new();
@@ -113,6 +123,9 @@ pub(super) fn liability_cap(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
             }
             return hits;
         }
+        Some(TermValue::Cap(LiabilityCap::Formula { text })) => {
+            return formula_cap(rule, s, text, cap.and_then(|c| c.span));
+        }
         Some(_) => return Vec::new(),
         None => {}
     }
@@ -131,6 +144,183 @@ pub(super) fn liability_cap(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<
         vec![Hit::missing(
             "nothing limits liability: there is no cap and no exclusion of damages",
         )]
+    }
+}
+
+static ALTERNATIVE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:greater|higher|more|lesser|lower|less)\s+of\b"));
+static MONEY_ARM: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(eur|usd|gbp|chf|€|\$|£)\s?(\d[\d,]*(?:\.\d+)?)\s*(million|m\b)?"));
+static FEE_ARM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:(\d+(?:\.\d+)?|one|two|three|four|five|ten|once|twice|double|triple)\s*(?:\(\d+\)\s*)?(?:times|x|×)?\s+)?(?:the\s+)?(?:total\s+|aggregate\s+|annual\s+)?(?:fees|charges|amounts?|sums?|contract value|consideration)\b[^.;]{0,40}?\b(?:paid|payable|received)",
+    )
+});
+
+fn multiplier(w: Option<&str>) -> Option<Decimal> {
+    let w = match w {
+        None => return Some(Decimal::ONE),
+        Some(w) => w.to_ascii_lowercase(),
+    };
+    Some(match w.as_str() {
+        "one" | "once" => Decimal::ONE,
+        "two" | "twice" | "double" => Decimal::from(2),
+        "three" | "triple" => Decimal::from(3),
+        "four" => Decimal::from(4),
+        "five" => Decimal::from(5),
+        "ten" => Decimal::from(10),
+        n => n.parse().ok()?,
+    })
+}
+
+/// A cap written as a formula ("three times the fees paid in the twelve months before the
+/// claim", "the greater of EUR 1,000,000 and twice the fees paid"): each arm is evaluated against
+/// the annual fees (else the annual contract value), the greater or lesser taken as written,
+/// and the result held to `max_amount` and `max_multiple`. When an arm needs the fees and they
+/// are unknown, the rule is undetermined rather than passed.
+fn formula_cap(rule: &EffectiveRule<'_>, s: &Subject, text: &str, span: Option<Span>) -> Vec<Hit> {
+    let max_amount = rule.money("max_amount");
+    let max_multiple = rule
+        .number("max_multiple")
+        .and_then(Decimal::from_f64_retain);
+    if max_amount.is_none() && max_multiple.is_none() {
+        return Vec::new();
+    }
+    let lower = text.to_lowercase();
+    let lesser = Regex::new(r"\b(?:lesser|lower|less)\s+of\b").is_ok_and(|r| r.is_match(&lower));
+    let fees = s
+        .annual_fees
+        .as_ref()
+        .map(|f| (f.value, "annual fees"))
+        .or_else(|| {
+            annual_value(s).map(|(m, per)| {
+                (
+                    m,
+                    if per == "annual" {
+                        "annual contract value"
+                    } else {
+                        "contract value"
+                    },
+                )
+            })
+        });
+    // Each arm as (amount when known, multiple of the fees when a fee arm).
+    let mut arms: Vec<(Option<entente_domain::Money>, Option<Decimal>)> = Vec::new();
+    for c in MONEY_ARM.captures_iter(text) {
+        let code = match c.get(1).map_or("", |m| m.as_str()) {
+            "€" => "EUR".to_owned(),
+            "$" => "USD".to_owned(),
+            "£" => "GBP".to_owned(),
+            other => other.to_ascii_uppercase(),
+        };
+        let Some(n) = c.get(2) else { continue };
+        let Ok(mut m) = entente_domain::Money::parse(n.as_str(), &code) else {
+            continue;
+        };
+        if c.get(3).is_some() {
+            m.amount *= Decimal::from(1_000_000);
+        }
+        arms.push((Some(m), None));
+    }
+    for c in FEE_ARM.captures_iter(text) {
+        let Some(k) = multiplier(c.get(1).map(|m| m.as_str())) else {
+            continue;
+        };
+        let amount = fees.as_ref().map(|(f, _)| entente_domain::Money {
+            amount: f.amount * k,
+            currency: f.currency,
+        });
+        arms.push((amount, Some(k)));
+    }
+    if arms.is_empty() {
+        return vec![Hit::undetermined(
+            format!(
+                "looked for the amount or the multiple of the fees in the cap “{}” and could not read it",
+                shorten(text)
+            ),
+            span,
+        )];
+    }
+    let mut hits = Vec::new();
+    // The multiple: the greater (or lesser) fee multiple, when the cap is written against fees.
+    let multiples: Vec<Decimal> = arms.iter().filter_map(|a| a.1).collect();
+    if let (Some(max), false) = (max_multiple, multiples.is_empty()) {
+        let k = if lesser {
+            multiples.iter().copied().min()
+        } else {
+            multiples.iter().copied().max()
+        };
+        let fixed_below = lesser && arms.iter().any(|a| a.1.is_none());
+        if let Some(k) = k
+            && k > max
+            && !fixed_below
+        {
+            hits.push(Hit::at(
+                format!(
+                    "the cap is {} × the fees, more than the playbook's {} ×",
+                    k.normalize(),
+                    max.normalize()
+                ),
+                span,
+            ));
+        }
+    }
+    if let Some(max) = max_amount {
+        let same: Vec<Option<Decimal>> = arms
+            .iter()
+            .filter(|a| a.0.as_ref().is_none_or(|m| m.currency == max.currency))
+            .map(|a| a.0.as_ref().map(|m| m.amount))
+            .collect();
+        let known: Vec<Decimal> = same.iter().flatten().copied().collect();
+        let unknown = same.iter().any(Option::is_none);
+        let over = if lesser {
+            // The lesser of the arms exceeds the maximum only when every arm does.
+            !unknown && !known.is_empty() && known.iter().all(|a| *a > max.amount)
+        } else {
+            known.iter().any(|a| *a > max.amount)
+        };
+        if over {
+            let value = if lesser {
+                known.iter().copied().min()
+            } else {
+                known.iter().copied().max()
+            }
+            .unwrap_or_default();
+            let via = fees
+                .as_ref()
+                .filter(|_| arms.iter().any(|a| a.1.is_some()))
+                .map(|(f, what)| {
+                    format!(" (with {what} of {} {})", f.currency, f.amount.round_dp(2))
+                })
+                .unwrap_or_default();
+            hits.push(Hit::at(
+                format!(
+                    "the cap comes to {} {}{via}, above the playbook's maximum of {max}",
+                    max.currency,
+                    value.round_dp(2)
+                ),
+                span,
+            ));
+        } else if unknown && !(lesser && known.iter().any(|a| *a <= max.amount)) && hits.is_empty()
+        {
+            return vec![Hit::undetermined(
+                format!(
+                    "the cap “{}” depends on the fees, and neither the annual fees nor the contract value were read",
+                    shorten(text)
+                ),
+                span,
+            )];
+        }
+    }
+    hits
+}
+
+fn shorten(t: &str) -> String {
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() > 160 {
+        format!("{}…", t.chars().take(160).collect::<String>())
+    } else {
+        t
     }
 }
 
@@ -255,11 +445,60 @@ fn entities(s: &Subject) -> Vec<(String, Vec<String>)> {
             })
             .collect();
     }
-    s.parties
+    let mut out: Vec<(String, Vec<String>)> = s
+        .parties
         .iter()
         .flat_map(|p| p.aliases.iter().map(|a| (a.clone(), vec![a.clone()])))
-        .collect()
+        .collect();
+    if out.len() >= 2 {
+        return out;
+    }
+    // The parties are not named (an excerpt, or a preamble analysis could not read): the
+    // defined names whose liability the sentences speak of ("the Supplier's total liability",
+    // "the liability of the Partner") stand for the parties, and an agreement has at least two.
+    for sent in liability_sentences(s) {
+        for c in LIABLE_NAME.captures_iter(&sent.text) {
+            let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) else {
+                continue;
+            };
+            let name = m.as_str().to_owned();
+            if NOT_A_NAME.contains(&name.to_ascii_lowercase().as_str())
+                || out.iter().any(|(l, _)| l.eq_ignore_ascii_case(&name))
+            {
+                continue;
+            }
+            out.push((name.clone(), vec![name]));
+        }
+    }
+    if out.len() == 1 {
+        out.push(("the other party".to_owned(), Vec::new()));
+    }
+    out
 }
+
+/// A defined name whose liability a sentence limits or leaves open.
+static LIABLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b([A-Z][A-Za-z]+)(?:'s|’s)\s+(?:(?:total|aggregate|entire|maximum|cumulative|overall)\s+)*liabilit|\bliability\s+of\s+(?:the\s+)?([A-Z][A-Za-z]+)\b|\bin\s+no\s+(?:event|case)\s+shall\s+(?:the\s+)?([A-Z][A-Za-z]+)\s+be\s+liable",
+    )
+});
+/// Capitalised words that are no party's name.
+const NOT_A_NAME: &[&str] = &[
+    "party",
+    "parties",
+    "either",
+    "each",
+    "neither",
+    "its",
+    "their",
+    "this",
+    "such",
+    "any",
+    "the",
+    "agreement",
+    "member",
+    "members",
+];
 
 fn limitations(s: &Subject, entities: &[(String, Vec<String>)]) -> Vec<Limitation> {
     let patterns: Vec<(usize, Regex)> = entities

@@ -53,8 +53,9 @@ pub(crate) struct Args {
     /// With --portfolio: first check every agreement whose latest version has no stored check.
     #[arg(long, requires = "portfolio")]
     refresh: bool,
-    /// Measure blind-spot detection against a labelled corpus folder (with gold.jsonl):
-    /// precision and recall per blind spot.
+    /// Measure against a labelled folder: a corpus with gold.jsonl gives precision and recall
+    /// per blind spot; a folder of playbook cases (front matter with `[expect]`) gives them per
+    /// rule of the playbook.
     #[arg(long, value_name = "DIR", conflicts_with = "rules")]
     measure: Option<PathBuf>,
     /// List the playbook's rules (after `extends` and overrides) and exit; an invalid playbook
@@ -348,6 +349,9 @@ fn print_rules(p: &Playbook, format: Format) -> anyhow::Result<()> {
 
 fn measure_corpus(dir: &Path, p: &Playbook, format: Format) -> anyhow::Result<Outcome> {
     let gold_path = dir.join("gold.jsonl");
+    if !gold_path.exists() {
+        return measure_cases(dir, p, format);
+    }
     let gold = std::fs::read_to_string(&gold_path)
         .with_context(|| format!("cannot read {}", gold_path.display()))?;
     let entries = parse_gold(&gold).map_err(|e| anyhow::anyhow!("{}: {e}", gold_path.display()))?;
@@ -370,6 +374,35 @@ fn measure_corpus(dir: &Path, p: &Playbook, format: Format) -> anyhow::Result<Ou
                 p.label()
             );
             print!("{}", table(&m));
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Per-rule precision and recall on a folder of labelled playbook cases.
+fn measure_cases(dir: &Path, p: &Playbook, format: Format) -> anyhow::Result<Outcome> {
+    use entente_playbook::cases;
+    let all = cases::load_cases(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let m = cases::measure_cases(p, &all).map_err(|e| anyhow::anyhow!("{e}"))?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&m)?),
+        Format::Markdown => {
+            println!(
+                "{} labelled cases in `{}`, playbook {}:\n",
+                all.len(),
+                dir.display(),
+                p.label()
+            );
+            print!("{}", cases::rule_table_markdown(&m));
+        }
+        Format::Text => {
+            println!(
+                "{} labelled cases in {}, playbook {}:\n",
+                all.len(),
+                dir.display(),
+                p.label()
+            );
+            print!("{}", cases::rule_table(&m));
         }
     }
     Ok(Outcome::Ok)

@@ -1436,6 +1436,11 @@ fn merge_rule(
         cx.err(span, format!("rule {:?} is defined twice", r.id));
         return;
     }
+    let (new_rationale, new_preferred, new_fallback) = (
+        raw.rationale.is_some(),
+        raw.preferred.is_some(),
+        raw.fallback.is_some(),
+    );
     if let Some(s) = raw.severity {
         r.severity = s;
     }
@@ -1466,13 +1471,13 @@ fn merge_rule(
         let had_params = !o.params.is_empty();
         o.params.retain(|k, _| !raw.params.contains_key(k));
         let values_gone = had_params && o.params.is_empty();
-        if raw.rationale.is_some() || values_gone {
+        if new_rationale || values_gone {
             o.rationale = None;
         }
-        if raw.preferred.is_some() || values_gone {
+        if new_preferred || values_gone {
             o.preferred = None;
         }
-        if raw.fallback.is_some() || values_gone {
+        if new_fallback || values_gone {
             o.fallback = None;
         }
     }

@@ -604,7 +604,10 @@ fn parse_param(cx: &mut Ctx<'_>, key: &str, ty: ParamType, v: &Val<'_>) -> Optio
 /// Why a phrase reads as a regular expression rather than words, if it does.
 fn pattern_sign(phrase: &str) -> Option<&'static str> {
     let chars: Vec<char> = phrase.chars().collect();
-    if chars.windows(2).any(|w| w[0] == '\\' && w[1].is_ascii_alphanumeric()) {
+    if chars
+        .windows(2)
+        .any(|w| w[0] == '\\' && w[1].is_ascii_alphanumeric())
+    {
         return Some("an escape such as `\\b` or `\\d`");
     }
     if phrase.contains(".*") || phrase.contains(".+") || phrase.contains(".?") {

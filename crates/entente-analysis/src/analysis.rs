@@ -344,8 +344,23 @@ impl Analysis {
                 Mode::Both => model_says,
             };
             if !keep_rules && rules_say {
-                for cl in &mut self.clauses {
-                    cl.categories.retain(|x| x.0 != c.id);
+                // The model only vetoes what the rules inferred: a sentence that states the
+                // category in so many words ("liability shall be unlimited") stands, as the
+                // training agreements rarely say it that plainly for the model to learn it.
+                let express: Vec<usize> = doc
+                    .classified
+                    .hits
+                    .iter()
+                    .filter(|h| h.cat == c.id && h.confidence >= crate::classify::EXPRESS)
+                    .filter_map(|h| {
+                        let k = doc.sents.partition_point(|s| s.1 <= h.start);
+                        doc.sent_seg.get(k).copied()
+                    })
+                    .collect();
+                for (i, cl) in self.clauses.iter_mut().enumerate() {
+                    if !express.contains(&i) {
+                        cl.categories.retain(|x| x.0 != c.id);
+                    }
                 }
             }
             let add_model = match c.mode {

@@ -31,6 +31,10 @@ const fn r(
     }
 }
 
+/// The weight of a rule whose sentences state their category in so many words: its hits
+/// stand even where the learned model would veto the category.
+pub(crate) const EXPRESS: f32 = 0.99;
+
 static RULES: &[Rule] = &[
     // ---- CUAD categories ----
     r(
@@ -319,6 +323,13 @@ static RULES: &[Rule] = &[
         r"(?:except|other than|excluding|exclusion|save|not apply|shall not limit|does not limit|no limitation)[^.;]*(?:liab|damages)|(?:liab|damages)[^.;]*(?:shall not apply|does not apply|will not apply|except (?:for|in|with|as|to)|other than|excluding)|unlimited liability|liability[^.;]*(?:shall be|is) unlimited",
         r"warrant(?:y|ies)[^.;]*(?:disclaim|except)",
         0.0,
+    ),
+    r(
+        "uncapped_liability",
+        &["unlimited", "without limit"],
+        r"unlimited liability|liability(?:[^.;]|\.\d)*(?:shall be|is|remains|will be) unlimited|(?:liability|liable)[^.;]*without (?:any )?limit(?:ation)?(?-u:\b)",
+        r"warrant(?:y|ies)[^.;]*(?:disclaim|except)|(?:not|never) (?:be )?unlimited",
+        EXPRESS,
     ),
     r(
         "cap_on_liability",

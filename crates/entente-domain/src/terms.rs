@@ -219,8 +219,26 @@ impl TermField {
 }
 
 fn parse_money(v: &serde_json::Value) -> Result<Money, ValidationError> {
+    // People write amounts as "USD 4500000" or "4,500,000 USD"; JSON objects also work.
+    if let Some(s) = v.as_str() {
+        let parts: Vec<&str> = s.split_whitespace().collect();
+        let is_code = |p: &str| p.len() == 3 && p.chars().all(|c| c.is_ascii_alphabetic());
+        return match parts.as_slice() {
+            [c, a] if is_code(c) => Money::parse(a, c),
+            [a, c] if is_code(c) => Money::parse(a, c),
+            _ => Err(ValidationError::new(
+                "",
+                format!(
+                    "{s:?} is not an amount: write the currency code and the amount, e.g. \"USD 4500000\""
+                ),
+            )),
+        };
+    }
     let obj = v.as_object().ok_or_else(|| {
-        ValidationError::new("", "expected {\"amount\": \"…\", \"currency\": \"…\"}")
+        ValidationError::new(
+            "",
+            "expected an amount such as \"USD 4500000\" or {\"amount\": \"…\", \"currency\": \"…\"}",
+        )
     })?;
     let amount = match obj.get("amount") {
         Some(serde_json::Value::String(s)) => s.clone(),
@@ -242,6 +260,9 @@ fn parse_money(v: &serde_json::Value) -> Result<Money, ValidationError> {
 fn parse_cap(v: &serde_json::Value) -> Result<LiabilityCap, ValidationError> {
     if v.as_str() == Some("uncapped") {
         return Ok(LiabilityCap::Uncapped);
+    }
+    if v.is_string() {
+        return parse_money(v).map(LiabilityCap::Amount);
     }
     let kind = v.get("kind").and_then(|k| k.as_str()).unwrap_or("amount");
     match kind {
@@ -632,6 +653,39 @@ mod tests {
                 .unwrap(),
             TermValue::Cap(LiabilityCap::Uncapped)
         );
+    }
+
+    #[test]
+    fn amounts_may_be_written_as_text() {
+        let want = TermValue::Money(Money::parse("4500000", "USD").unwrap());
+        for v in [
+            json!("USD 4500000"),
+            json!("4,500,000 USD"),
+            json!({"amount": "4500000", "currency": "USD"}),
+        ] {
+            assert_eq!(
+                TermField::ContractValue.parse_value(&v).unwrap(),
+                want,
+                "{v}"
+            );
+        }
+        assert_eq!(
+            TermField::LiabilityCap
+                .parse_value(&json!("EUR 1,000,000"))
+                .unwrap(),
+            TermValue::Cap(LiabilityCap::Amount(
+                Money::parse("1000000", "EUR").unwrap()
+            ))
+        );
+        let e = TermField::ContractValue
+            .parse_value(&json!("four million"))
+            .unwrap_err();
+        assert_eq!(e.field, "contract_value");
+        assert!(e.message.contains("USD 4500000"), "{}", e.message);
+        let e = TermField::ContractValue
+            .parse_value(&json!("XYZ 10"))
+            .unwrap_err();
+        assert_eq!(e.field, "contract_value.currency");
     }
 
     #[test]

@@ -232,6 +232,36 @@ pub enum Param {
 /// Parameters by name.
 pub type Params = BTreeMap<String, Param>;
 
+impl Param {
+    /// The value as a reader would write it: "90 days", "EUR 1,000,000", "0.25", "a, b".
+    pub fn human(&self) -> String {
+        match self {
+            Self::Period(p) => p.human(),
+            Self::Money(m) => m.grouped(),
+            Self::Number(n) => format!("{n}"),
+            Self::Count(n) => n.to_string(),
+            Self::Flag(b) => if *b { "yes" } else { "no" }.to_owned(),
+            Self::Words(w) => w.join(", "),
+            Self::Word(w) => w.clone(),
+        }
+    }
+}
+
+/// `name = value; …` in name order.
+fn describe_params(params: &Params) -> String {
+    params
+        .iter()
+        .map(|(k, v)| match v {
+            // Long word lists are shown by their start; the file has them all.
+            Param::Words(w) if w.len() > 8 => {
+                format!("{k} = {}, … ({} in all)", w[..6].join(", "), w.len())
+            }
+            _ => format!("{k} = {}", v.human()),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Changes a rule makes for one kind of agreement.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Override {
@@ -379,6 +409,50 @@ pub struct EffectiveRule<'a> {
 }
 
 impl Rule {
+    /// What the rule is set to, one line per layer: its parameters, each per-kind override,
+    /// the acceptable and walk-away positions and its conditions.
+    pub fn settings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.params.is_empty() {
+            out.push(describe_params(&self.params));
+        }
+        for (kind, o) in &self.overrides {
+            let mut parts = Vec::new();
+            if let Some(e) = o.enabled {
+                parts.push(if e { "on" } else { "off" }.to_owned());
+            }
+            if let Some(s) = o.severity {
+                parts.push(format!("severity = {s}"));
+            }
+            if !o.params.is_empty() {
+                parts.push(describe_params(&o.params));
+            }
+            if !parts.is_empty() {
+                out.push(format!("for {kind}: {}", parts.join("; ")));
+            }
+        }
+        for (label, pos) in [
+            ("acceptable", &self.acceptable),
+            ("walk-away", &self.walk_away),
+        ] {
+            if let Some(p) = pos {
+                let sev = p.severity.map(|s| format!(" ({s})")).unwrap_or_default();
+                out.push(format!("{label}{sev}: {}", describe_params(&p.params)));
+            }
+        }
+        if !self.when.is_empty() {
+            out.push(format!(
+                "only when {}",
+                self.when
+                    .iter()
+                    .map(Condition::label)
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ));
+        }
+        out
+    }
+
     /// The rule for `kind`, or `None` when it is disabled or does not apply.
     pub fn for_kind(&self, kind: AgreementKind) -> Option<EffectiveRule<'_>> {
         if !self.applies_to.is_empty() && !self.applies_to.contains(&kind) {

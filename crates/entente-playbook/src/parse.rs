@@ -178,6 +178,11 @@ struct Ctx<'t> {
     file: String,
     text: &'t str,
     problems: Vec<Problem>,
+    /// The `extends` reference and its rule ids, once the base has loaded.
+    base: Option<(String, Vec<String>)>,
+    /// `extends` names a playbook that could not be loaded: rules that only change inherited
+    /// ones cannot be judged, so they raise no further problems.
+    base_failed: bool,
 }
 
 impl Ctx<'_> {
@@ -201,6 +206,52 @@ impl Ctx<'_> {
     fn line(&self, span: &Range<usize>) -> usize {
         self.at(span.start).0
     }
+}
+
+/// The offset of a value list `[` opened before `before` that no `]` in the file closes.
+fn unclosed_list(text: &str, before: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut after_eq = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                let triple = b[i..].starts_with(if q == b'"' { b"\"\"\"" } else { b"'''" });
+                i += if triple { 3 } else { 1 };
+                while i < b.len() {
+                    if q == b'"' && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if !triple && b[i] == b'\n' {
+                        break;
+                    }
+                    if b[i] == q && (!triple || b[i..].starts_with(&[q, q, q])) {
+                        i += if triple { 3 } else { 1 };
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' if stack.is_empty() => after_eq = false,
+            b'=' => after_eq = true,
+            b'[' if after_eq || !stack.is_empty() => stack.push(i),
+            b']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    stack.into_iter().find(|o| *o < before)
 }
 
 fn floor(s: &str, mut i: usize) -> usize {
@@ -457,6 +508,15 @@ fn parse_param(cx: &mut Ctx<'_>, key: &str, ty: ParamType, v: &Val<'_>) -> Optio
                     cx.err(&it.span(), format!("`{key}` must not hold empty phrases"));
                     return None;
                 }
+                if let Some(sign) = pattern_sign(&s) {
+                    cx.err(
+                        &it.span(),
+                        format!(
+                            "`{key}`: {s:?} looks like a pattern ({sign}), but phrases are matched as plain words, so it can never match; list each wording as its own phrase, e.g. \"best efforts\", \"best endeavours\""
+                        ),
+                    );
+                    return None;
+                }
                 out.push(s);
             }
             if out.is_empty() {
@@ -541,8 +601,50 @@ fn parse_param(cx: &mut Ctx<'_>, key: &str, ty: ParamType, v: &Val<'_>) -> Optio
     }
 }
 
+/// Why a phrase reads as a regular expression rather than words, if it does.
+fn pattern_sign(phrase: &str) -> Option<&'static str> {
+    let chars: Vec<char> = phrase.chars().collect();
+    if chars
+        .windows(2)
+        .any(|w| w[0] == '\\' && w[1].is_ascii_alphanumeric())
+    {
+        return Some("an escape such as `\\b` or `\\d`");
+    }
+    if phrase.contains(".*") || phrase.contains(".+") || phrase.contains(".?") {
+        return Some("a wildcard such as `.*`");
+    }
+    if phrase.contains('|') {
+        return Some("alternatives separated by `|`");
+    }
+    if phrase.starts_with('^') || phrase.ends_with('$') {
+        return Some("an anchor `^` or `$`");
+    }
+    if let (Some(a), Some(b)) = (phrase.find('['), phrase.find(']'))
+        && a < b
+    {
+        return Some("a character class in `[...]`");
+    }
+    if phrase.contains('{') && phrase.contains('}') {
+        return Some("a repetition in `{...}`");
+    }
+    if chars
+        .windows(2)
+        .any(|w| matches!(w[1], '*' | '+' | '?') && (w[0].is_alphanumeric() || w[0] == ')'))
+    {
+        return Some("a repetition such as `s?` or `*`");
+    }
+    None
+}
+
 /// " (did you mean `x`?)" when a known name is close to `got`.
 fn suggest<'a>(got: &str, known: impl Iterator<Item = &'a str>) -> String {
+    closest(got, known)
+        .map(|k| format!(" (did you mean {k:?}?)"))
+        .unwrap_or_default()
+}
+
+/// The known name closest to `got`, when it is close enough to be a slip.
+fn closest<'a>(got: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for k in known {
         let d = distance(got, k);
@@ -550,8 +652,7 @@ fn suggest<'a>(got: &str, known: impl Iterator<Item = &'a str>) -> String {
             best = Some((d, k));
         }
     }
-    best.map(|(_, k)| format!(" (did you mean {k:?}?)"))
-        .unwrap_or_default()
+    best.map(|(_, k)| k)
 }
 
 fn distance(a: &str, b: &str) -> usize {
@@ -654,11 +755,27 @@ fn load(
         file: origin.to_owned(),
         text,
         problems: Vec::new(),
+        base: None,
+        base_failed: false,
     };
     let doc = match DeTable::parse(text) {
         Ok(d) => d,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
+            // A list left open makes TOML complain lines later ("missing comma"); name the list.
+            if let Some(open) = unclosed_list(text, span.start) {
+                let (line, _) = cx.at(span.start);
+                cx.err(
+                    &(open..open + 1),
+                    format!(
+                        "this list is never closed: add the missing `]` at its end (TOML noticed only at line {line}: {})",
+                        e.message().trim_end()
+                    ),
+                );
+                return Err(PlaybookError {
+                    problems: cx.problems,
+                });
+            }
             cx.err(&span, format!("not valid TOML: {}", e.message().trim_end()));
             return Err(PlaybookError {
                 problems: cx.problems,
@@ -738,6 +855,15 @@ fn load(
                         "extends" => {
                             if let Some(r) = as_text(&mut cx, "extends", v) {
                                 parent = load_parent(&mut cx, &r, &v.span(), resolver, stack)?;
+                                match &parent {
+                                    Some(p) => {
+                                        cx.base = Some((
+                                            r.clone(),
+                                            p.rules.iter().map(|x| x.id.clone()).collect(),
+                                        ))
+                                    }
+                                    None => cx.base_failed = true,
+                                }
                             }
                         }
                         other => cx.err(
@@ -1051,15 +1177,28 @@ fn parse_rule(
         return raw;
     }
     let Some(kind) = raw.kind.or(inherited) else {
-        if !fields.iter().any(|(k, _)| k.get_ref() == "kind") {
-            cx.err(
-                span,
-                format!(
-                    "rule {id:?} needs a `kind` (one of: {})",
-                    RuleKind::ALL.map(|k| k.as_str()).join(", ")
-                ),
-            );
+        if fields.iter().any(|(k, _)| k.get_ref() == "kind") || cx.base_failed {
+            return raw;
         }
+        // A rule without a kind changes an inherited one: a near miss is a misspelt id.
+        let near = cx
+            .base
+            .as_ref()
+            .and_then(|(_, ids)| closest(&id, ids.iter().map(String::as_str)));
+        let message = match (&cx.base, near) {
+            (Some((base, _)), Some(hint)) => format!(
+                "no rule `{id}` in the base playbook `{base}`; did you mean `{hint}`? (a new rule needs a `kind`)"
+            ),
+            (Some((base, _)), _) => format!(
+                "no rule `{id}` in the base playbook `{base}`: to change an inherited rule use its id (`entente check --rules --playbook {base}` lists them); a new rule needs a `kind` (one of: {})",
+                RuleKind::ALL.map(|k| k.as_str()).join(", ")
+            ),
+            (None, _) => format!(
+                "rule {id:?} needs a `kind` (one of: {})",
+                RuleKind::ALL.map(|k| k.as_str()).join(", ")
+            ),
+        };
+        cx.err(span, message);
         return raw;
     };
     for (k, v) in fields {
@@ -1263,7 +1402,9 @@ fn new_rule(cx: &mut Ctx<'_>, span: &Range<usize>, raw: RawRule, origin: Origin)
         missing.push("`rationale` (why the position matters)");
     }
     if !missing.is_empty() {
-        cx.err(span, format!("rule {id:?} needs {}", missing.join(", ")));
+        if !cx.base_failed {
+            cx.err(span, format!("rule {id:?} needs {}", missing.join(", ")));
+        }
         return None;
     }
     Some(Rule {
@@ -1298,6 +1439,11 @@ fn merge_rule(
         cx.err(span, format!("rule {:?} is defined twice", r.id));
         return;
     }
+    let (new_rationale, new_preferred, new_fallback) = (
+        raw.rationale.is_some(),
+        raw.preferred.is_some(),
+        raw.fallback.is_some(),
+    );
     if let Some(s) = raw.severity {
         r.severity = s;
     }
@@ -1322,6 +1468,23 @@ fn merge_rule(
     if let Some(e) = raw.enabled {
         r.enabled = e;
     }
+    // What the base said for one kind was written against the base's values: a new value or
+    // new prose at rule level replaces it for every kind, unless this file restates it.
+    for o in r.overrides.values_mut() {
+        let had_params = !o.params.is_empty();
+        o.params.retain(|k, _| !raw.params.contains_key(k));
+        let values_gone = had_params && o.params.is_empty();
+        if new_rationale || values_gone {
+            o.rationale = None;
+        }
+        if new_preferred || values_gone {
+            o.preferred = None;
+        }
+        if new_fallback || values_gone {
+            o.fallback = None;
+        }
+    }
+    r.overrides.retain(|_, o| *o != Override::default());
     r.params.extend(raw.params);
     if raw.acceptable.is_some() {
         r.acceptable = raw.acceptable;

@@ -311,3 +311,144 @@ fn an_inherited_rule_cannot_change_its_kind() {
     assert_eq!(line, 7);
     assert!(msg.contains("cannot become `exclusions`"), "{msg}");
 }
+
+#[test]
+fn a_pattern_inside_a_plain_phrase_is_refused() {
+    for phrase in [
+        "best (efforts|endeavours)",
+        "reasonabl.* efforts",
+        "\\\\bpromptly\\\\b",
+        "endeavou?rs",
+    ] {
+        let text = format!(
+            "{HEADER}\n[[rule]]\nid = \"weasel\"\nkind = \"weasel_words\"\nseverity = \"low\"\ntitle = \"T\"\nrationale = \"R\"\nwords = [\"promptly\", \"{phrase}\"]\n"
+        );
+        let (line, msg) = one_problem(&text);
+        assert_eq!(line, 12, "{phrase}: {msg}");
+        assert!(msg.contains("looks like a pattern"), "{phrase}: {msg}");
+        assert!(msg.contains("can never match"), "{msg}");
+    }
+    // Brackets and a question mark that are ordinary punctuation stay allowed.
+    let text = format!(
+        "{HEADER}\n[[rule]]\nid = \"weasel\"\nkind = \"weasel_words\"\nseverity = \"low\"\ntitle = \"T\"\nrationale = \"R\"\nwords = [\"sixty (60) days\", \"as appropriate\"]\n"
+    );
+    Playbook::parse(&text, "test.toml").unwrap();
+}
+
+#[test]
+fn a_list_left_open_is_reported_where_it_opens() {
+    let text = format!(
+        "{HEADER}\n[[rule]]\nid = \"weasel\"\nkind = \"weasel_words\"\nseverity = \"low\"\ntitle = \"T\"\nrationale = \"R\"\nwords = [\"promptly\", \"timely\"\n\n[[rule]]\nid = \"other\"\nkind = \"weasel_words\"\nseverity = \"low\"\ntitle = \"T\"\nrationale = \"R\"\n"
+    );
+    let e = Playbook::parse(&text, "test.toml").unwrap_err();
+    assert_eq!(e.problems.len(), 1, "{e}");
+    let p = &e.problems[0];
+    assert_eq!((p.line, p.column), (12, 9), "{e}");
+    assert!(p.message.contains("missing `]`"), "{e}");
+    assert!(!p.message.starts_with("not valid TOML"), "{e}");
+    // A complete list with a real syntax error keeps the parser's own message and place.
+    let text = format!("{HEADER}\n[[rule]]\nid = \"weasel\"\nwords = [\"a\" \"b\"]\n");
+    let (line, msg) = one_problem(&text);
+    assert_eq!(line, 8);
+    assert!(msg.starts_with("not valid TOML"), "{msg}");
+}
+
+#[test]
+fn a_misspelt_inherited_rule_id_is_named_with_the_nearest_id() {
+    let text = format!(
+        "{HEADER}extends = \"cooperation\"\n\n[[rule]]\nid = \"risk.liabilty-cap\"\nseverity = \"high\"\n"
+    );
+    let (line, msg) = one_problem(&text);
+    assert_eq!(line, 7);
+    assert!(
+        msg.contains(
+            "no rule `risk.liabilty-cap` in the base playbook `cooperation`; did you mean `risk.liability-cap`?"
+        ),
+        "{msg}"
+    );
+    let text = format!(
+        "{HEADER}extends = \"cooperation\"\n\n[[rule]]\nid = \"acme.something-else\"\nseverity = \"high\"\n"
+    );
+    let (_, msg) = one_problem(&text);
+    assert!(
+        msg.contains("no rule `acme.something-else` in the base playbook `cooperation`"),
+        "{msg}"
+    );
+    assert!(msg.contains("a new rule needs a `kind`"), "{msg}");
+}
+
+#[test]
+fn a_missing_base_file_is_one_problem_whatever_the_file_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("acme.toml");
+    let mut text = format!("{HEADER}extends = \"base.toml\"\n");
+    for id in [
+        "risk.liability-cap",
+        "static.term-length",
+        "risk.unlimited-liability",
+        "obligations.weasel-words",
+    ] {
+        text.push_str(&format!(
+            "\n[[rule]]\nid = \"{id}\"\nseverity = \"high\"\nrationale = \"Ours.\"\n"
+        ));
+    }
+    std::fs::write(&a, text).unwrap();
+    let e = Playbook::load_file(&a).unwrap_err();
+    assert_eq!(e.problems.len(), 1, "{e}");
+    assert_eq!(e.problems[0].line, 5);
+    assert!(e.problems[0].message.contains("base.toml"), "{e}");
+}
+
+#[test]
+fn an_override_replaces_what_the_base_said_for_each_kind() {
+    let base = Playbook::builtin("cooperation").unwrap().unwrap();
+    let term = base.rule("static.term-length").unwrap();
+    let consortium = term.for_kind(AgreementKind::Consortium).unwrap();
+    assert!(consortium.rationale.contains("six years"));
+    assert!(
+        term.settings()
+            .iter()
+            .any(|s| s == "for consortium: max = 6 years"),
+        "{:?}",
+        term.settings()
+    );
+
+    let text = format!(
+        "{HEADER}extends = \"cooperation\"\n\n[[rule]]\nid = \"static.term-length\"\nmax = \"3 years\"\n\n\
+         [[rule]]\nid = \"risk.liability-cap\"\nrationale = \"Our insurer covers EUR 2m.\"\n"
+    );
+    let p = Playbook::parse(&text, "test.toml").unwrap();
+    let term = p.rule("static.term-length").unwrap();
+    for kind in [AgreementKind::Consortium, AgreementKind::Research] {
+        let e = term.for_kind(kind).unwrap();
+        assert_eq!(
+            e.period("max").map(|x| x.human()).as_deref(),
+            Some("3 years"),
+            "{kind:?}"
+        );
+        assert!(!e.rationale.contains("six years"), "{}", e.rationale);
+    }
+    assert_eq!(term.settings(), ["max = 3 years"]);
+    // A per-kind value the file restates survives.
+    let text = format!(
+        "{HEADER}extends = \"cooperation\"\n\n[[rule]]\nid = \"static.term-length\"\nmax = \"3 years\"\n\n\
+         [rule.by_kind.consortium]\nmax = \"4 years\"\n"
+    );
+    let p = Playbook::parse(&text, "test.toml").unwrap();
+    let e = p
+        .rule("static.term-length")
+        .unwrap()
+        .for_kind(AgreementKind::Consortium)
+        .unwrap();
+    assert_eq!(
+        e.period("max").map(|x| x.human()).as_deref(),
+        Some("4 years")
+    );
+    for r in &p.rules {
+        for o in r.overrides.values() {
+            if let Some(text) = &o.rationale {
+                assert!(!text.contains("six years"), "{}: {text}", r.id);
+            }
+        }
+    }
+}

@@ -302,14 +302,40 @@ pub fn check(playbook: &Playbook, subject: &Subject) -> Report {
 }
 
 fn finding(rule: &EffectiveRule<'_>, s: &Subject, h: Hit) -> Finding {
-    let clause = h
-        .span
-        .and_then(|sp| s.clause_at(sp.start))
-        .map(|i| ClauseRef {
+    let at = h.span.and_then(|sp| s.clause_at(sp.start));
+    let quoted = h.span.map(|sp| s.excerpt(sp, 320));
+    let clause = at.map(|i| {
+        let c = &s.clauses[i];
+        // A sub-clause ("9.2 The Company's liability …") inside a clause kept whole is cited
+        // by its own number, so the reader finds the sentence and not only the heading.
+        let number = quoted
+            .as_deref()
+            .and_then(lead_number)
+            .filter(|n| match &c.number {
+                Some(cn) => n != cn && n.starts_with(&format!("{}.", cn.trim_end_matches('.'))),
+                None => true,
+            })
+            .or_else(|| c.number.clone());
+        ClauseRef {
             index: i,
-            number: s.clauses[i].number.clone(),
-            heading: s.clauses[i].heading.clone(),
-        });
+            number,
+            heading: c.heading.clone(),
+        }
+    });
+    // A span that covers only the heading says nothing: quote the clause's words instead.
+    let excerpt = match (quoted, at) {
+        (Some(q), Some(i)) if is_heading_only(&q, &s.clauses[i]) => {
+            let c = &s.clauses[i];
+            Some(s.excerpt(
+                Span {
+                    start: c.start,
+                    end: c.end,
+                },
+                320,
+            ))
+        }
+        (q, _) => q,
+    };
     Finding {
         rule_id: rule.rule.id.clone(),
         rule_kind: rule.rule.kind.as_str().to_owned(),
@@ -323,12 +349,39 @@ fn finding(rule: &EffectiveRule<'_>, s: &Subject, h: Hit) -> Finding {
             start: sp.start,
             end: sp.end,
         }),
-        excerpt: h.span.map(|sp| s.excerpt(sp, 320)),
+        excerpt,
         rationale: rule.rationale.to_owned(),
         preferred: rule.preferred.map(str::to_owned),
         fallback: rule.fallback.map(str::to_owned),
         undetermined: h.undetermined,
     }
+}
+
+/// A multi-level number opening a sentence ("9.2 The …" gives "9.2").
+fn lead_number(text: &str) -> Option<String> {
+    let first = text.split_whitespace().next()?;
+    let n = first.trim_end_matches('.');
+    let parts: Vec<&str> = n.split('.').collect();
+    (parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit())))
+    .then(|| n.to_owned())
+}
+
+/// The quoted words are the clause's number and heading and nothing more.
+fn is_heading_only(quoted: &str, c: &crate::subject::SubjectClause) -> bool {
+    let words = |t: &str| -> String {
+        t.split(|ch: char| !ch.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !w.chars().all(|ch| ch.is_ascii_digit()))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let q = words(quoted);
+    !q.is_empty()
+        && c.heading.as_deref().is_some_and(|h| words(h) == q)
+        && words(&c.text).len() > q.len()
 }
 
 /// Implied categories: a narrower category present implies the broader one.

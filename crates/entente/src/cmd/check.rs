@@ -289,6 +289,7 @@ fn print_rules(p: &Playbook, format: Format) -> anyhow::Result<()> {
                     "title": r.title, "enabled": r.enabled,
                     "applies_to": r.applies_to.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
                     "overrides": r.overrides.keys().collect::<Vec<_>>(),
+                    "settings": r.settings(),
                     "defined_in": format!("{}:{}", r.origin.file, r.origin.line),
                 })
             })
@@ -299,6 +300,45 @@ fn print_rules(p: &Playbook, format: Format) -> anyhow::Result<()> {
                 "id": p.id, "name": p.name, "version": p.version, "extends": p.extends, "rules": rules,
             }))?
         );
+        return Ok(());
+    }
+    let scope = |r: &entente_playbook::Rule| {
+        let mut sev = r.severity.to_string();
+        if !r.enabled {
+            sev = format!("{sev} (off)");
+        }
+        if !r.applies_to.is_empty() {
+            sev = format!(
+                "{sev}, only {}",
+                r.applies_to
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        sev
+    };
+    if format == Format::Markdown {
+        let mut out = format!("# {} — {} (version {})\n\n", p.id, p.name, p.version);
+        if !p.extends.is_empty() {
+            out.push_str(&format!("Extends {}.\n\n", p.extends.join(" → ")));
+        }
+        out.push_str("| Rule | Kind | Blind spot | Severity | Position | Settings |\n");
+        out.push_str("|---|---|---|---|---|---|\n");
+        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        for r in &p.rules {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} | {} |\n",
+                r.id,
+                r.kind.as_str(),
+                r.blind_spot.as_str(),
+                scope(r),
+                cell(&r.title),
+                cell(&r.settings().join("<br>"))
+            ));
+        }
+        print!("{out}");
         return Ok(());
     }
     println!("{} — {} (version {})", p.id, p.name, p.version);
@@ -313,34 +353,16 @@ fn print_rules(p: &Playbook, format: Format) -> anyhow::Result<()> {
         "blind spot",
         "severity",
         "title",
-        "per kind",
+        "settings",
     ]);
     for r in &p.rules {
-        let mut sev = r.severity.to_string();
-        if !r.enabled {
-            sev = format!("{sev} (off)");
-        }
-        let mut kinds: Vec<String> = r.overrides.keys().map(|k| (*k).to_owned()).collect();
-        if !r.applies_to.is_empty() {
-            kinds.insert(
-                0,
-                format!(
-                    "only {}",
-                    r.applies_to
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
-        }
         t.add_row([
             r.id.clone(),
             r.kind.as_str().to_owned(),
             r.blind_spot.as_str().to_owned(),
-            sev,
+            scope(r),
             r.title.clone(),
-            kinds.join(", "),
+            r.settings().join("\n"),
         ]);
     }
     println!("{t}");

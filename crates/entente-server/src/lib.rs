@@ -7,6 +7,7 @@ mod auth;
 mod error;
 mod links;
 mod openapi;
+mod paging;
 pub mod scheduler;
 mod setup;
 mod state;

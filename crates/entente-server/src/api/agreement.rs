@@ -79,6 +79,10 @@ pub(crate) struct AgreementFilter {
     /// or `notice_deadline` (soonest first, unknown dates last).
     #[param(value_type = Option<entente_domain::query::AgreementSort>, inline)]
     sort: Option<String>,
+    /// Only agreements changed at or after this instant (RFC 3339, e.g. the `at` of the last
+    /// change-feed event a client has seen).
+    #[param(value_type = Option<String>, format = DateTime)]
+    updated_since: Option<String>,
 }
 
 impl TryFrom<&AgreementFilter> for AgreementQuery {
@@ -103,6 +107,33 @@ impl TryFrom<&AgreementFilter> for AgreementQuery {
     }
 }
 
+/// A checked query and its `updated_since` value (RFC 3339), every bad value of both
+/// reported at once, each naming its parameter.
+pub(crate) fn with_updated_since<Q>(
+    query: std::result::Result<Q, entente_domain::ValidationErrors>,
+    raw: Option<&str>,
+) -> std::result::Result<(Q, Option<Timestamp>), entente_domain::ValidationErrors> {
+    let since = raw
+        .map(|t| {
+            Timestamp::parse(t.trim()).map_err(|_| {
+                entente_domain::ValidationError::new(
+                    "updated_since",
+                    format!("{t:?} is not an RFC 3339 instant such as 2026-01-31T09:00:00Z"),
+                )
+            })
+        })
+        .transpose();
+    match (query, since) {
+        (Ok(q), Ok(t)) => Ok((q, t)),
+        (Err(mut e), Err(t)) => {
+            e.0.push(t);
+            Err(e)
+        }
+        (Err(e), Ok(_)) => Err(e),
+        (Ok(_), Err(t)) => Err(t.into()),
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct AgreementPage {
     items: Vec<AgreementSummary>,
@@ -119,7 +150,11 @@ async fn list_agreements(
     AppQueries(filter, page): AppQueries<AgreementFilter, Page>,
 ) -> Result<Json<AgreementPage>> {
     let actor = caller.require(Permission::Read)?;
-    let query = AgreementQuery::try_from(&filter)?;
+    let (mut query, since) = with_updated_since(
+        AgreementQuery::try_from(&filter),
+        filter.updated_since.as_deref(),
+    )?;
+    query.updated_since = since;
     let (items, total) = s.store.list_agreements(actor, &query, page).await?;
     Ok(Json(AgreementPage {
         items,

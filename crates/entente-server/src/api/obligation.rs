@@ -52,6 +52,9 @@ pub(crate) struct ObligationFilter {
     /// The day windows count from (default: today in the tenant's time zone).
     #[param(value_type = Option<entente_domain::Date>)]
     today: Option<String>,
+    /// Only obligations changed at or after this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    updated_since: Option<String>,
 }
 
 impl TryFrom<&ObligationFilter> for ObligationQuery {
@@ -78,7 +81,11 @@ async fn list_obligations(
     AppQuery(f): AppQuery<ObligationFilter>,
 ) -> Result<Json<Vec<Obligation>>> {
     let actor = caller.require(Permission::Read)?;
-    let query = ObligationQuery::try_from(&f)?;
+    let (mut query, since) = super::agreement::with_updated_since(
+        ObligationQuery::try_from(&f),
+        f.updated_since.as_deref(),
+    )?;
+    query.updated_since = since;
     Ok(Json(s.store.list_obligations(actor, &query).await?))
 }
 

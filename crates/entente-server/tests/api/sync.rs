@@ -1,7 +1,7 @@
 //! What an integrator's generated client relies on: the authorization scheme in any case, the
 //! change feed and paged audit trails, idempotent creation and conditional writes.
 
-use crate::helpers::{agreement_body, spawn_apps};
+use crate::helpers::{TestApp, agreement_body, spawn_apps, spawn_apps_at};
 use serde_json::{Value, json};
 
 /// A client that sends `Authorization` with the scheme spelt `scheme`.
@@ -42,3 +42,198 @@ async fn authorization_scheme_is_case_insensitive() {
 }
 
 entente_store::on_each_backend!(authorization_scheme_is_case_insensitive);
+
+/// Every page of `path` (which has no query yet) at `limit`, following `next_cursor` until a
+/// page comes back empty; the last cursor is returned with the items.
+async fn all_pages(app: &TestApp, path: &str, limit: u32) -> (Vec<Value>, Option<String>) {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}?limit={limit}&cursor={c}"),
+            None => format!("{path}?limit={limit}"),
+        };
+        let (s, page) = app.get(&url).await;
+        assert_eq!(s, 200, "{}: {url}: {page}", app.label);
+        assert_eq!(page["limit"], limit);
+        let got = page["items"].as_array().unwrap().clone();
+        assert!(got.len() <= limit as usize);
+        let next = page["next_cursor"].as_str().map(str::to_owned);
+        if got.is_empty() {
+            return (items, next.or(cursor));
+        }
+        items.extend(got);
+        match next {
+            Some(n) => cursor = Some(n),
+            None => return (items, cursor),
+        }
+    }
+}
+
+fn seqs(items: &[Value]) -> Vec<u64> {
+    items.iter().map(|e| e["seq"].as_u64().unwrap()).collect()
+}
+
+async fn change_feed_pages_every_event_once_and_resumes() {
+    for app in spawn_apps().await {
+        let (s, a) = app.post_agreement(agreement_body()).await;
+        assert_eq!(s, 201, "{a}");
+        let id = a["id"].as_str().unwrap().to_owned();
+        // Events about no agreement (tokens, webhooks, users) are in the feed as well.
+        let (s, _) = app.post("/api/tokens", json!({"name": "sync"})).await;
+        assert_eq!(s, 201);
+        let mut second = agreement_body();
+        second["title"] = json!("Second Alliance");
+        assert_eq!(app.post_agreement(second).await.0, 201);
+
+        let (feed, cursor) = all_pages(&app, "/api/audit", 2).await;
+        let expected: Vec<u64> = app
+            .store
+            .list_audit(&app.actor, None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.seq)
+            .collect();
+        assert_eq!(seqs(&feed), expected, "{}", app.label);
+        assert!(feed.iter().any(|e| e["action"] == "token.create"));
+        for e in &feed {
+            assert!(e["details"].is_object(), "details is an object: {e}");
+        }
+        let created = feed
+            .iter()
+            .find(|e| e["action"] == "agreement.create" && e["entity_id"] == id.as_str())
+            .unwrap();
+        assert!(created["details"].as_object().unwrap().len() > 0);
+
+        // Resuming from the last cursor gives only what was written since.
+        let cursor = cursor.expect("the feed hands back a cursor");
+        let (s, page) = app.get(&format!("/api/audit?cursor={cursor}")).await;
+        assert_eq!((s, page["items"].as_array().unwrap().len()), (200, 0));
+        assert_eq!(page["next_cursor"], cursor.as_str(), "an empty page keeps the place");
+        let (s, _) = app
+            .send(
+                reqwest::Method::PATCH,
+                &format!("/api/agreements/{id}"),
+                json!({"title": "Renamed Alliance"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (s, page) = app.get(&format!("/api/audit?cursor={cursor}")).await;
+        assert_eq!(s, 200);
+        let new: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .filter(|a| *a != "token.use")
+            .collect();
+        assert_eq!(new, ["agreement.update"], "{}: {page}", app.label);
+
+        // One agreement's trail pages the same way and holds only its events.
+        let path = format!("/api/agreements/{id}/audit");
+        let (trail, _) = all_pages(&app, &path, 1).await;
+        assert!(trail.len() >= 2);
+        assert!(trail.iter().all(|e| e["agreement_id"] == id.as_str()));
+        assert!(seqs(&trail).windows(2).all(|w| w[0] < w[1]));
+
+        // Bad paging is refused with the parameter named.
+        for bad in [
+            "/api/audit?limit=0",
+            "/api/audit?limit=501",
+            "/api/audit?cursor=bogus",
+            "/api/audit?page=2",
+        ] {
+            let (s, p) = app.get(bad).await;
+            assert_eq!(s, 422, "{}: {bad}: {p}", app.label);
+        }
+        // A cursor of one list is not one of another.
+        let (_, first) = app.get(&format!("{path}?limit=1")).await;
+        let other = first["next_cursor"].as_str().unwrap();
+        let (s, p) = app.get(&format!("/api/audit?cursor={other}")).await;
+        assert_eq!(s, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "cursor");
+
+        // The chain still verifies: the feed shows the stored text, it does not change it.
+        let (s, v) = app.get("/api/audit/verify").await;
+        assert_eq!((s, v["intact"].as_bool()), (200, Some(true)), "{v}");
+    }
+}
+
+async fn updated_since_lists_only_what_changed() {
+    for app in spawn_apps_at("2026-03-02T09:00:00Z").await {
+        let (_, old) = app.post_agreement(agreement_body()).await;
+        let old_id = old["id"].as_str().unwrap().to_owned();
+        let (s, _) = app
+            .post(
+                &format!("/api/agreements/{old_id}/obligations"),
+                json!({"obligor": "Northwind", "text": "deliver the quarterly report"}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        app.store
+            .clock()
+            .advance(jiff::SignedDuration::from_hours(2));
+        let mut body = agreement_body();
+        body["title"] = json!("Later Alliance");
+        let (_, new) = app.post_agreement(body).await;
+        let new_id = new["id"].as_str().unwrap().to_owned();
+        let (s, _) = app
+            .post(
+                &format!("/api/agreements/{new_id}/obligations"),
+                json!({"obligor": "Globex", "text": "respond to support tickets within 4 business hours"}),
+            )
+            .await;
+        assert_eq!(s, 201);
+
+        let since = "2026-03-02T10:00:00Z";
+        let (s, list) = app
+            .get(&format!("/api/agreements?updated_since={since}"))
+            .await;
+        assert_eq!(s, 200, "{list}");
+        let ids: Vec<&str> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [new_id.as_str()], "{}", app.label);
+        let (s, obligations) = app
+            .get(&format!("/api/obligations?updated_since={since}"))
+            .await;
+        assert_eq!(s, 200, "{obligations}");
+        let owners: Vec<&str> = obligations
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["agreement_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(owners, [new_id.as_str()], "{}", app.label);
+        // Both, from before either.
+        let (_, all) = app
+            .get("/api/agreements?updated_since=2026-03-02T08:00:00Z")
+            .await;
+        assert_eq!(all["total"], 2);
+
+        // A bad instant is named, with the other bad parameters.
+        let (s, p) = app
+            .get("/api/agreements?updated_since=yesterday&status=alive")
+            .await;
+        assert_eq!(s, 422);
+        let fields: Vec<&str> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(
+            fields.contains(&"updated_since") && fields.contains(&"status"),
+            "{p}"
+        );
+    }
+}
+
+entente_store::on_each_backend!(
+    change_feed_pages_every_event_once_and_resumes,
+    updated_since_lists_only_what_changed
+);

@@ -104,7 +104,9 @@ impl Store {
 
     /// One page of [`Store::list_audit`]: at most `limit` events with a sequence number above
     /// `after`, oldest first. The sequence number is unique and only grows within a tenant, so
-    /// pages neither repeat nor skip an event while others write.
+    /// pages neither repeat nor skip an event while others write. An actor who does not see
+    /// every agreement gets only events about agreements it sees: events about no agreement
+    /// (calendar feeds, tokens, members) may name agreements in their details.
     pub async fn list_audit_page(
         &self,
         actor: &Actor,
@@ -133,7 +135,11 @@ impl Store {
             sql.push_str(&format!(" and e.agreement_id = ${}", binds.len()));
         }
         let (sees, sees_binds) = actor.sees_agreement("e.agreement_id", binds.len() + 1);
-        sql.push_str(&format!(" and (e.agreement_id is null or {sees})"));
+        if limit.is_some() && actor.visibility != crate::Visibility::All {
+            sql.push_str(&format!(" and e.agreement_id is not null and {sees}"));
+        } else {
+            sql.push_str(&format!(" and (e.agreement_id is null or {sees})"));
+        }
         // Literals, not binds: the Any driver binds text, and `seq` is an integer column.
         if after > 0 {
             sql.push_str(&format!(" and e.seq > {after}"));

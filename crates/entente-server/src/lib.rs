@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod error;
+mod idempotency;
 mod links;
 mod openapi;
 mod paging;
@@ -33,6 +34,12 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     let (router, mut openapi) = api::routes().split_for_parts();
     openapi::finish(&mut openapi);
+    let creates = idempotency::Creates(std::sync::Arc::new(openapi::creating_posts(&openapi)));
+    // Per route (after routing), so the middleware sees the matched route template.
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        (state.clone(), creates),
+        idempotency::idempotent,
+    ));
     let openapi_json = std::sync::Arc::new(openapi);
     let body_limit = usize::try_from(state.limits.max_bytes)
         .unwrap_or(usize::MAX)

@@ -337,3 +337,18 @@ fn finish_operation(path: &str, method: &str, op: &mut Operation) {
         }
     }
 }
+
+/// The paths of the POST operations that create (documented with a 201), which take an
+/// `Idempotency-Key`.
+pub(crate) fn creating_posts(doc: &OpenApi) -> std::collections::HashSet<String> {
+    doc.paths
+        .paths
+        .iter()
+        .filter(|(_, item)| {
+            item.post
+                .as_ref()
+                .is_some_and(|op| op.responses.responses.contains_key("201"))
+        })
+        .map(|(path, _)| path.clone())
+        .collect()
+}

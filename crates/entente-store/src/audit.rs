@@ -140,7 +140,7 @@ impl Store {
         } else {
             sql.push_str(&format!(" and (e.agreement_id is null or {sees})"));
         }
-        // Literals, not binds: the Any driver binds text, and `seq` is an integer column.
+        // Literals of checked integers, not binds: every bind of this query is text.
         if after > 0 {
             sql.push_str(&format!(" and e.seq > {after}"));
         }

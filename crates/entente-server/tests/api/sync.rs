@@ -233,7 +233,105 @@ async fn updated_since_lists_only_what_changed() {
     }
 }
 
+async fn post_with_key(app: &TestApp, path: &str, key: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}{path}", app.addr))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn an_idempotency_key_creates_once_and_replays_the_first_answer() {
+    for app in spawn_apps().await {
+        let before = app.store.count_agreements(&app.actor).await.unwrap();
+        let body = agreement_body();
+        let first = post_with_key(&app, "/api/agreements", "create-1", &body).await;
+        assert_eq!(first.status(), 201);
+        assert!(first.headers().get("idempotent-replayed").is_none());
+        let first: Value = first.json().await.unwrap();
+        let again = post_with_key(&app, "/api/agreements", "create-1", &body).await;
+        assert_eq!(again.status(), 201, "{}", app.label);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        assert!(
+            again.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(again["id"], first["id"], "the same agreement, not a second");
+        assert_eq!(
+            app.store.count_agreements(&app.actor).await.unwrap(),
+            before + 1
+        );
+
+        // The same key with another body is refused and creates nothing.
+        let mut other = agreement_body();
+        other["title"] = json!("Another Alliance");
+        let r = post_with_key(&app, "/api/agreements", "create-1", &other).await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let p: Value = r.json().await.unwrap();
+        assert!(p["type"].as_str().unwrap().ends_with("idempotency-key-reused"), "{p}");
+        assert_eq!(p["errors"][0]["field"], "Idempotency-Key");
+        assert_eq!(
+            app.store.count_agreements(&app.actor).await.unwrap(),
+            before + 1
+        );
+
+        // A failed request does not hold its key: fixed and retried, it creates.
+        let mut bad = agreement_body();
+        bad["title"] = json!("");
+        let r = post_with_key(&app, "/api/agreements", "create-2", &bad).await;
+        assert_eq!(r.status(), 422);
+        let r = post_with_key(&app, "/api/agreements", "create-2", &bad).await;
+        assert_eq!(r.status(), 422, "a failure is not replayed as a success");
+        let r = post_with_key(&app, "/api/agreements", "create-2", &other).await;
+        assert_eq!(r.status(), 201);
+
+        // Keys are the caller's: another caller's same key is a new request.
+        let (s, t) = app.post("/api/tokens", json!({"name": "second"})).await;
+        assert_eq!(s, 201);
+        let second = crate::helpers::bearer_client(t["token"].as_str().unwrap());
+        let r = second
+            .post(format!("{}/api/agreements", app.addr))
+            .header("Idempotency-Key", "create-1")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let theirs: Value = r.json().await.unwrap();
+        assert_ne!(theirs["id"], first["id"]);
+
+        // Other creating routes take keys too: an obligation is created once.
+        let id = first["id"].as_str().unwrap();
+        let path = format!("/api/agreements/{id}/obligations");
+        let duty = json!({"obligor": "Northwind", "text": "deliver the plan"});
+        let a: Value = post_with_key(&app, &path, "duty", &duty).await.json().await.unwrap();
+        let b: Value = post_with_key(&app, &path, "duty", &duty).await.json().await.unwrap();
+        assert_eq!(a["id"], b["id"]);
+        let (_, list) = app.get(&format!("/api/obligations?agreement_id={id}")).await;
+        assert_eq!(list.as_array().unwrap().len(), 1);
+
+        // After 24 hours the key is forgotten.
+        app.store
+            .clock()
+            .advance(jiff::SignedDuration::from_hours(25));
+        let r = post_with_key(&app, "/api/agreements", "create-1", &body).await;
+        assert_eq!(r.status(), 201);
+        assert!(r.headers().get("idempotent-replayed").is_none());
+
+        // A malformed key is named.
+        let r = post_with_key(&app, "/api/agreements", "", &body).await;
+        assert_eq!(r.status(), 422);
+    }
+}
+
 entente_store::on_each_backend!(
     change_feed_pages_every_event_once_and_resumes,
-    updated_since_lists_only_what_changed
+    updated_since_lists_only_what_changed,
+    an_idempotency_key_creates_once_and_replays_the_first_answer
 );

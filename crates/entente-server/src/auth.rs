@@ -132,11 +132,10 @@ impl Caller {
         csrf: CsrfProof<'_>,
     ) -> Result<Self, ApiError> {
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
-            let token = auth
-                .to_str()
-                .ok()
-                .and_then(bearer_token)
-                .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
+            let token =
+                auth.to_str().ok().and_then(bearer_token).ok_or_else(|| {
+                    unauthorized("the Authorization header must be `Bearer <token>`")
+                })?;
             let source = client_ip(parts, state).map(|ip| ip.to_string());
             let principal = state
                 .store

@@ -44,7 +44,11 @@ pub(crate) async fn idempotent(
         return next.run(req).await;
     }
     let key = match raw.to_str() {
-        Ok(k) if !k.is_empty() && k.len() <= MAX_KEY && k.bytes().all(|b| (0x21..0x7f).contains(&b)) => {
+        Ok(k)
+            if !k.is_empty()
+                && k.len() <= MAX_KEY
+                && k.bytes().all(|b| (0x21..0x7f).contains(&b)) =>
+        {
             k.to_owned()
         }
         _ => {

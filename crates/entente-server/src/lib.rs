@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod error;
+mod etag;
 mod idempotency;
 mod links;
 mod openapi;

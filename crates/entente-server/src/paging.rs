@@ -39,8 +39,9 @@ impl CursorQuery {
     pub(crate) fn after_seq(&self, list: &str) -> Result<u64, ApiError> {
         match self.cursor.as_deref() {
             None | Some("") => Ok(0),
-            Some(c) => decode(list, c)
-                .ok_or_else(|| ValidationError::new("cursor", "is not a cursor of this list").into()),
+            Some(c) => decode(list, c).ok_or_else(|| {
+                ValidationError::new("cursor", "is not a cursor of this list").into()
+            }),
         }
     }
 }

@@ -125,11 +125,13 @@ impl Store {
 
     /// Lets `key` go after a request that failed, so a retry runs again.
     pub async fn release_idempotency_key(&self, caller: &str, key: &str) -> Result<()> {
-        sqlx::query("delete from idempotency_key where caller = $1 and idem_key = $2 and status is null")
-            .bind(caller)
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "delete from idempotency_key where caller = $1 and idem_key = $2 and status is null",
+        )
+        .bind(caller)
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

@@ -4,9 +4,10 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppJson, AppPath, AppQueries, AppQuery, Result};
+use crate::etag;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use entente_domain::access::Permission;
 use entente_domain::agreement::AgreementChange;
 use entente_domain::agreement::{Agreement, AgreementDraft, AgreementSummary};
@@ -210,9 +211,23 @@ async fn get_agreement(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
-) -> Result<Json<Agreement>> {
+) -> Result<(HeaderMap, Json<Agreement>)> {
     let actor = caller.require(Permission::Read)?;
-    Ok(Json(s.store.get_agreement(actor, id).await?))
+    let a = s.store.get_agreement(actor, id).await?;
+    Ok((etag::header(&a), Json(a)))
+}
+
+/// Refuses (412) a write whose `If-Match` is not the agreement's current ETag.
+async fn if_match(
+    s: &AppState,
+    actor: &entente_store::Actor,
+    id: AgreementId,
+    headers: &HeaderMap,
+) -> Result<()> {
+    if etag::conditional(headers) {
+        etag::check_if_match(headers, &s.store.get_agreement(actor, id).await?)?;
+    }
+    Ok(())
 }
 
 /// Changes to an agreement's own fields as the request body gives them; absent fields are
@@ -265,12 +280,15 @@ async fn update_agreement(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
+    headers: HeaderMap,
     AppJson(patch): AppJson<AgreementPatch>,
-) -> Result<Json<Agreement>> {
+) -> Result<(HeaderMap, Json<Agreement>)> {
     let actor = caller.require(Permission::WriteAgreements)?;
     let change = AgreementChange::try_from(&patch)?;
+    if_match(&s, actor, id, &headers).await?;
     s.store.update_agreement(actor, id, &change).await?;
-    Ok(Json(s.store.get_agreement(actor, id).await?))
+    let a = s.store.get_agreement(actor, id).await?;
+    Ok((etag::header(&a), Json(a)))
 }
 
 /// Deleting a signed agreement needs the retention rule that allows it.
@@ -294,11 +312,13 @@ async fn delete_agreement(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppQuery(q): AppQuery<DeleteQuery>,
+    headers: HeaderMap,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::DeleteAgreements)?;
     if q.reason.is_some() {
         caller.require(Permission::ManageUsers)?;
     }
+    if_match(&s, actor, id, &headers).await?;
     s.store
         .delete_agreement(actor, id, q.reason.as_deref())
         .await?;
@@ -347,13 +367,16 @@ async fn set_term(
     State(s): State<AppState>,
     caller: Caller,
     AppPath((id, field)): AppPath<(AgreementId, String)>,
+    headers: HeaderMap,
     AppJson(body): AppJson<SetTerm>,
-) -> Result<Json<Agreement>> {
+) -> Result<(HeaderMap, Json<Agreement>)> {
     let actor = caller.require(Permission::WriteAgreements)?;
     let field = TermField::parse(&field).map_err(|e| e.within("field"))?;
     let value = field.parse_value(&body.value)?;
+    if_match(&s, actor, id, &headers).await?;
     s.store.set_term(actor, id, field, value, body.note).await?;
-    Ok(Json(s.store.get_agreement(actor, id).await?))
+    let a = s.store.get_agreement(actor, id).await?;
+    Ok((etag::header(&a), Json(a)))
 }
 
 #[utoipa::path(delete, path = "/api/agreements/{id}/terms/{field}", tag = "agreements",
@@ -363,9 +386,11 @@ async fn clear_term(
     State(s): State<AppState>,
     caller: Caller,
     AppPath((id, field)): AppPath<(AgreementId, String)>,
+    headers: HeaderMap,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::WriteAgreements)?;
     let field = TermField::parse(&field).map_err(|e| e.within("field"))?;
+    if_match(&s, actor, id, &headers).await?;
     s.store.clear_term(actor, id, field).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -110,7 +110,11 @@ async fn change_feed_pages_every_event_once_and_resumes() {
         let cursor = cursor.expect("the feed hands back a cursor");
         let (s, page) = app.get(&format!("/api/audit?cursor={cursor}")).await;
         assert_eq!((s, page["items"].as_array().unwrap().len()), (200, 0));
-        assert_eq!(page["next_cursor"], cursor.as_str(), "an empty page keeps the place");
+        assert_eq!(
+            page["next_cursor"],
+            cursor.as_str(),
+            "an empty page keeps the place"
+        );
         let (s, _) = app
             .send(
                 reqwest::Method::PATCH,
@@ -274,7 +278,13 @@ async fn an_idempotency_key_creates_once_and_replays_the_first_answer() {
         assert_eq!(r.status(), 422);
         assert_eq!(r.headers()["content-type"], "application/problem+json");
         let p: Value = r.json().await.unwrap();
-        assert!(p["type"].as_str().unwrap().ends_with("idempotency-key-reused"), "{p}");
+        assert!(
+            p["type"]
+                .as_str()
+                .unwrap()
+                .ends_with("idempotency-key-reused"),
+            "{p}"
+        );
         assert_eq!(p["errors"][0]["field"], "Idempotency-Key");
         assert_eq!(
             app.store.count_agreements(&app.actor).await.unwrap(),
@@ -310,10 +320,20 @@ async fn an_idempotency_key_creates_once_and_replays_the_first_answer() {
         let id = first["id"].as_str().unwrap();
         let path = format!("/api/agreements/{id}/obligations");
         let duty = json!({"obligor": "Northwind", "text": "deliver the plan"});
-        let a: Value = post_with_key(&app, &path, "duty", &duty).await.json().await.unwrap();
-        let b: Value = post_with_key(&app, &path, "duty", &duty).await.json().await.unwrap();
+        let a: Value = post_with_key(&app, &path, "duty", &duty)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let b: Value = post_with_key(&app, &path, "duty", &duty)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(a["id"], b["id"]);
-        let (_, list) = app.get(&format!("/api/obligations?agreement_id={id}")).await;
+        let (_, list) = app
+            .get(&format!("/api/obligations?agreement_id={id}"))
+            .await;
         assert_eq!(list.as_array().unwrap().len(), 1);
 
         // After 24 hours the key is forgotten.
@@ -330,7 +350,126 @@ async fn an_idempotency_key_creates_once_and_replays_the_first_answer() {
     }
 }
 
+async fn if_match_guards_writes_with_the_etag_of_the_last_read() {
+    for app in spawn_apps().await {
+        let (_, a) = app.post_agreement(agreement_body()).await;
+        let id = a["id"].as_str().unwrap().to_owned();
+        let url = format!("{}/api/agreements/{id}", app.addr);
+        let read = app.client.get(&url).send().await.unwrap();
+        let tag = read.headers()["etag"].to_str().unwrap().to_owned();
+        assert!(tag.starts_with('"') && tag.ends_with('"'), "{tag}");
+        // The same state gives the same tag.
+        let again = app.client.get(&url).send().await.unwrap();
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), tag);
+
+        // A stale or bogus tag is refused and changes nothing.
+        for bad in ["\"bogus\"", "W/\"bogus\""] {
+            let r = app
+                .client
+                .patch(&url)
+                .header("If-Match", bad)
+                .json(&json!({"title": "Lost Update"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 412, "{}: {bad}", app.label);
+            assert_eq!(r.headers()["content-type"], "application/problem+json");
+        }
+        let (_, now) = app.get(&format!("/api/agreements/{id}")).await;
+        assert_eq!(now["title"], a["title"]);
+
+        // The current tag lets the write through, and the answer carries the new tag.
+        let r = app
+            .client
+            .patch(&url)
+            .header("If-Match", &tag)
+            .json(&json!({"title": "Renamed Alliance"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let new_tag = r.headers()["etag"].to_str().unwrap().to_owned();
+        assert_ne!(new_tag, tag);
+        // The old tag is now stale: for a term, and for the delete.
+        let r = app
+            .client
+            .put(format!("{url}/terms/governing_law"))
+            .header("If-Match", &tag)
+            .json(&json!({"value": "England and Wales"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 412);
+        let r = app
+            .client
+            .put(format!("{url}/terms/governing_law"))
+            .header("If-Match", format!("\"x\", {new_tag}"))
+            .json(&json!({"value": "England and Wales"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "one of a list matches");
+        let r = app
+            .client
+            .delete(&url)
+            .header("If-Match", &new_tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 412, "the term changed the agreement");
+        assert_eq!(app.get(&format!("/api/agreements/{id}")).await.0, 200);
+
+        // Obligations work the same way; `*` matches any current state.
+        let (_, a2) = app.post_agreement(agreement_body()).await;
+        let aid = a2["id"].as_str().unwrap();
+        let (_, o) = app
+            .post(
+                &format!("/api/agreements/{aid}/obligations"),
+                json!({"obligor": "Northwind", "text": "deliver the plan"}),
+            )
+            .await;
+        let ourl = format!("{}/api/obligations/{}", app.addr, o["id"].as_str().unwrap());
+        let r = app.client.get(&ourl).send().await.unwrap();
+        let otag = r.headers()["etag"].to_str().unwrap().to_owned();
+        let r = app
+            .client
+            .patch(&ourl)
+            .header("If-Match", "\"stale\"")
+            .json(&json!({"owner": "ops@example.com"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 412);
+        let r = app
+            .client
+            .patch(&ourl)
+            .header("If-Match", &otag)
+            .json(&json!({"owner": "ops@example.com"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        let r = app
+            .client
+            .delete(&ourl)
+            .header("If-Match", &otag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 412);
+        let r = app
+            .client
+            .delete(&ourl)
+            .header("If-Match", "*")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+    }
+}
+
 entente_store::on_each_backend!(
+    if_match_guards_writes_with_the_etag_of_the_last_read,
     change_feed_pages_every_event_once_and_resumes,
     updated_since_lists_only_what_changed,
     an_idempotency_key_creates_once_and_replays_the_first_answer

@@ -66,16 +66,13 @@ pub(crate) async fn idempotent(
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(b) => b,
-        Err(_) => {
-            return problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
-                "the request body is larger than the server accepts".into(),
-                Vec::new(),
-            );
-        }
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "the request body is larger than the server accepts".into(),
+            Vec::new(),
+        );
     };
     let fingerprint = request_hash(&parts, &bytes);
     let reservation = match state
@@ -118,10 +115,9 @@ pub(crate) async fn idempotent(
 /// Keeps a successful answer with the key (and lets the key go otherwise, so a retry runs).
 async fn keep(state: &AppState, caller: &str, key: &str, res: Response) -> Response {
     let (parts, body) = res.into_parts();
-    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(b) => b,
-        Err(_) => Bytes::new(),
-    };
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_else(|_| Bytes::new());
     let text = std::str::from_utf8(&bytes).ok();
     let header_text = |name| {
         parts

@@ -3,7 +3,9 @@
 
 use crate::error::Collector;
 use crate::obligation::ObligationStatus;
-use crate::{AgreementId, AgreementKind, AgreementStatus, Date, ValidationError, ValidationErrors};
+use crate::{
+    AgreementId, AgreementKind, AgreementStatus, Date, Timestamp, ValidationError, ValidationErrors,
+};
 
 /// A window of whole days from "today", at most [`DayWindow::MAX`] (about a century: beyond,
 /// no key date is materialised and date arithmetic would overflow).
@@ -156,6 +158,8 @@ pub struct AgreementQuery {
     pub today: Option<Date>,
     /// Order.
     pub sort: AgreementSort,
+    /// Only agreements changed at or after this instant (incremental sync).
+    pub updated_since: Option<Timestamp>,
 }
 
 /// A portfolio query as text, the way edges receive it (query strings, form fields); every
@@ -228,6 +232,7 @@ impl TryFrom<AgreementQueryText<'_>> for AgreementQuery {
                 Some(s) => c.take("sort", AgreementSort::parse(s)).unwrap_or_default(),
                 None => AgreementSort::Updated,
             },
+            updated_since: None,
         };
         c.finish()?;
         Ok(q)
@@ -336,6 +341,8 @@ pub struct ObligationQuery {
     pub vague: Option<bool>,
     /// The day windows count from (default: the tenant's today).
     pub today: Option<Date>,
+    /// Only obligations changed at or after this instant (incremental sync).
+    pub updated_since: Option<Timestamp>,
 }
 
 /// An obligation query as text, the way edges receive it.
@@ -376,6 +383,7 @@ impl TryFrom<ObligationQueryText<'_>> for ObligationQuery {
                 .and_then(|n| c.take("due_within_days", DayWindow::new(n))),
             vague: t.vague,
             today: t.today.and_then(|s| c.take("today", Date::parse(s))),
+            updated_since: None,
         };
         c.finish()?;
         Ok(q)

@@ -81,6 +81,13 @@ fn unauthorized(msg: &str) -> ApiError {
     CoreError::Unauthorized(msg.to_owned()).into()
 }
 
+/// The token of an `Authorization: Bearer <token>` value. The scheme name is case-insensitive
+/// (RFC 9110, section 11.1), so `bearer` and `BEARER` are read as well.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
+}
+
 /// The value of a cookie in the request, if present.
 pub(crate) fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     parts
@@ -125,11 +132,10 @@ impl Caller {
         csrf: CsrfProof<'_>,
     ) -> Result<Self, ApiError> {
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
-            let token = auth
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
+            let token =
+                auth.to_str().ok().and_then(bearer_token).ok_or_else(|| {
+                    unauthorized("the Authorization header must be `Bearer <token>`")
+                })?;
             let source = client_ip(parts, state).map(|ip| ip.to_string());
             let principal = state
                 .store

@@ -13,36 +13,48 @@ pub(crate) type Result<T, E = ApiError> = std::result::Result<T, E>;
 
 /// A failed request.
 #[derive(Debug)]
-pub(crate) struct ApiError(CoreError);
+pub(crate) struct ApiError(CoreError, Option<Precondition>);
+
+/// A conditional request whose condition does not hold.
+#[derive(Debug)]
+pub(crate) struct Precondition(pub(crate) String);
 
 impl ApiError {
     /// The failure, for callers that answer in another format (the web UI's pages).
     pub(crate) fn into_core(self) -> CoreError {
         self.0
     }
+
+    /// 412: the `If-Match` of a request does not match the resource's current ETag.
+    pub(crate) fn precondition(detail: String) -> Self {
+        Self(
+            CoreError::Conflict(detail.clone()),
+            Some(Precondition(detail)),
+        )
+    }
 }
 
 impl From<CoreError> for ApiError {
     fn from(e: CoreError) -> Self {
-        Self(e)
+        Self(e, None)
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        Self(e.into())
+        Self(e.into(), None)
     }
 }
 
 impl From<ValidationError> for ApiError {
     fn from(e: ValidationError) -> Self {
-        Self(CoreError::Validation(e.into()))
+        Self(CoreError::Validation(e.into()), None)
     }
 }
 
 impl From<ValidationErrors> for ApiError {
     fn from(e: ValidationErrors) -> Self {
-        Self(CoreError::Validation(e))
+        Self(CoreError::Validation(e), None)
     }
 }
 
@@ -87,6 +99,14 @@ pub(crate) fn problem(
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(Precondition(detail)) = self.1 {
+            return problem(
+                StatusCode::PRECONDITION_FAILED,
+                "precondition-failed",
+                detail,
+                Vec::new(),
+            );
+        }
         match self.0 {
             CoreError::Validation(v) => {
                 let detail = v.to_string();
@@ -470,7 +490,8 @@ mod tests {
 
     #[tokio::test]
     async fn an_internal_error_answers_500_without_its_cause() {
-        let res = ApiError(CoreError::internal("table audit_event is locked")).into_response();
+        let res =
+            ApiError::from(CoreError::internal("table audit_event is locked")).into_response();
         assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap();
         let body = String::from_utf8_lossy(&body);

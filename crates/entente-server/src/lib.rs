@@ -5,8 +5,11 @@
 mod api;
 mod auth;
 mod error;
+mod etag;
+mod idempotency;
 mod links;
 mod openapi;
+mod paging;
 pub mod scheduler;
 mod setup;
 mod state;
@@ -32,6 +35,12 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     let (router, mut openapi) = api::routes().split_for_parts();
     openapi::finish(&mut openapi);
+    let creates = idempotency::Creates(std::sync::Arc::new(openapi::creating_posts(&openapi)));
+    // Per route (after routing), so the middleware sees the matched route template.
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        (state.clone(), creates),
+        idempotency::idempotent,
+    ));
     let openapi_json = std::sync::Arc::new(openapi);
     let body_limit = usize::try_from(state.limits.max_bytes)
         .unwrap_or(usize::MAX)

@@ -264,6 +264,12 @@ fn finish_operation(path: &str, method: &str, op: &mut Operation) {
     if query_params || path_params {
         add.push("422");
     }
+    if method == "post" && op.responses.responses.contains_key("201") {
+        idempotency_parameter(op);
+    }
+    if CONDITIONAL.contains(&path) {
+        conditional(method, op);
+    }
     let responses = &mut op.responses.responses;
     for code in add {
         responses.entry(code.to_owned()).or_insert_with(|| {
@@ -336,4 +342,104 @@ fn finish_operation(path: &str, method: &str, op: &mut Operation) {
             r.content.insert(PROBLEM_JSON.to_owned(), content);
         }
     }
+}
+
+/// The paths of the POST operations that create (documented with a 201), which take an
+/// `Idempotency-Key`.
+pub(crate) fn creating_posts(doc: &OpenApi) -> std::collections::HashSet<String> {
+    doc.paths
+        .paths
+        .iter()
+        .filter(|(_, item)| {
+            item.post
+                .as_ref()
+                .is_some_and(|op| op.responses.responses.contains_key("201"))
+        })
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+/// Documents the `Idempotency-Key` header of a creating POST and the answers it adds.
+fn idempotency_parameter(op: &mut Operation) {
+    use utoipa::openapi::path::ParameterBuilder;
+    let param = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "A client-chosen key (1..255 visible ASCII characters). The first successful answer \
+             is kept for 24 hours and replayed (with `Idempotent-Replayed: true`) for a retry \
+             with the same key and request; the same key with a different request is refused \
+             (422), and while the first request runs a second one gets 409.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build();
+    op.parameters
+        .get_or_insert_with(Vec::new)
+        .push(RefOr::T(param));
+    op.responses
+        .responses
+        .entry("409".to_owned())
+        .or_insert_with(|| {
+            RefOr::T(problem_response(
+                "a conflict, or the first request with this Idempotency-Key is still running",
+            ))
+        });
+}
+
+/// Single resources with an `ETag`, whose writes take `If-Match`.
+const CONDITIONAL: [&str; 3] = [
+    "/api/agreements/{id}",
+    "/api/agreements/{id}/terms/{field}",
+    "/api/obligations/{id}",
+];
+
+/// Documents `ETag` on reads and `If-Match` (with its 412) on writes.
+fn conditional(method: &str, op: &mut Operation) {
+    use utoipa::openapi::path::ParameterBuilder;
+    if method == "get" {
+        if let Some(RefOr::T(r)) = op.responses.responses.get_mut("200") {
+            r.headers.insert(
+                "ETag".to_owned(),
+                RefOr::T(
+                    HeaderBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .description(Some(
+                            "the representation's entity tag; send it as `If-Match` on a write",
+                        ))
+                        .build(),
+                ),
+            );
+        }
+        return;
+    }
+    let param = ParameterBuilder::new()
+        .name("If-Match")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "The `ETag` of the resource as last read (or `*`): the write happens only if it \
+             is still current, else 412.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(1000)),
+        ))
+        .build();
+    op.parameters
+        .get_or_insert_with(Vec::new)
+        .push(RefOr::T(param));
+    op.responses.responses.insert(
+        "412".to_owned(),
+        RefOr::T(problem_response(
+            "`If-Match` does not name the resource's current ETag: read it again",
+        )),
+    );
 }

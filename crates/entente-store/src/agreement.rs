@@ -967,6 +967,10 @@ fn filter_sql(
     if let Some(law) = &f.governing_law {
         push("lower(a.governing_law) = $?", law.clone());
     }
+    if let Some(t) = f.updated_since {
+        // Stored timestamps have a fixed precision, so their text sorts as time does.
+        push("a.updated_at >= $?", t.to_string());
+    }
     match f.liability_cap.map(CapFilter::stored) {
         Some(Some(kind)) => push("a.liability_cap_kind = $?", kind.to_owned()),
         Some(None) => clauses.push("a.liability_cap_kind is null".to_owned()),

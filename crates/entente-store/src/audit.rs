@@ -99,17 +99,55 @@ impl Store {
         actor: &Actor,
         agreement: Option<AgreementId>,
     ) -> Result<Vec<AuditEvent>> {
+        self.audit_events(actor, agreement, 0, None).await
+    }
+
+    /// One page of [`Store::list_audit`]: at most `limit` events with a sequence number above
+    /// `after`, oldest first. The sequence number is unique and only grows within a tenant, so
+    /// pages neither repeat nor skip an event while others write. An actor who does not see
+    /// every agreement gets only events about agreements it sees: events about no agreement
+    /// (calendar feeds, tokens, members) may name agreements in their details.
+    pub async fn list_audit_page(
+        &self,
+        actor: &Actor,
+        agreement: Option<AgreementId>,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>> {
+        self.audit_events(actor, agreement, after, Some(limit))
+            .await
+    }
+
+    async fn audit_events(
+        &self,
+        actor: &Actor,
+        agreement: Option<AgreementId>,
+        after: u64,
+        limit: Option<u32>,
+    ) -> Result<Vec<AuditEvent>> {
+        let after = i64::try_from(after)
+            .map_err(|_| entente_domain::ValidationError::new("cursor", "is out of range"))?;
         let mut binds = vec![actor.org.to_string()];
         let mut sql =
             format!("select {EVENT_COLUMNS} from audit_event e where e.organisation_id = $1");
         if let Some(a) = agreement {
             binds.push(a.to_string());
-            sql.push_str(" and e.agreement_id = $2");
+            sql.push_str(&format!(" and e.agreement_id = ${}", binds.len()));
         }
         let (sees, sees_binds) = actor.sees_agreement("e.agreement_id", binds.len() + 1);
-        sql.push_str(&format!(
-            " and (e.agreement_id is null or {sees}) order by e.seq"
-        ));
+        if limit.is_some() && actor.visibility != crate::Visibility::All {
+            sql.push_str(&format!(" and e.agreement_id is not null and {sees}"));
+        } else {
+            sql.push_str(&format!(" and (e.agreement_id is null or {sees})"));
+        }
+        // Literals of checked integers, not binds: every bind of this query is text.
+        if after > 0 {
+            sql.push_str(&format!(" and e.seq > {after}"));
+        }
+        sql.push_str(" order by e.seq");
+        if let Some(n) = limit {
+            sql.push_str(&format!(" limit {n}"));
+        }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in binds.into_iter().chain(sees_binds) {
             q = q.bind(b);

@@ -16,6 +16,7 @@ mod error;
 mod feed;
 mod finding;
 mod governance;
+mod idempotency;
 mod login;
 mod mail;
 mod measurement;
@@ -45,6 +46,7 @@ pub use finding::{
     CheckSummary, FindingFilter, FindingRow, NewCheck, NewFinding, StoredCheck, StoredPlaybook,
 };
 pub use governance::TerminationView;
+pub use idempotency::{IDEMPOTENCY_HOURS, IdempotentAnswer, Reservation};
 pub use login::{Throttle, ThrottlePolicy};
 pub use measurement::{BreachView, MeasurementView};
 pub use member::{Handover, Invitation, PendingInvitation};

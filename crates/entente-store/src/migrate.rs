@@ -31,6 +31,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (21, "email_opt_out", include_str!("../migrations/sqlite/0021_email_opt_out.sql")),
     (22, "reconcile", include_str!("../migrations/sqlite/0022_reconcile.sql")),
     (23, "version_reconciliation", include_str!("../migrations/sqlite/0023_version_reconciliation.sql")),
+    (24, "idempotency", include_str!("../migrations/sqlite/0024_idempotency.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -56,6 +57,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (21, "email_opt_out", include_str!("../migrations/postgres/0021_email_opt_out.sql")),
     (22, "reconcile", include_str!("../migrations/postgres/0022_reconcile.sql")),
     (23, "version_reconciliation", include_str!("../migrations/postgres/0023_version_reconciliation.sql")),
+    (24, "idempotency", include_str!("../migrations/postgres/0024_idempotency.sql")),
 ];
 
 /// The migrator for `backend`.

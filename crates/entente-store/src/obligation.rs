@@ -341,6 +341,9 @@ impl Store {
         if let Some(o) = &f.owner {
             add("owner = $?", o.clone(), &mut sql, &mut binds);
         }
+        if let Some(t) = f.updated_since {
+            add("updated_at >= $?", t.to_string(), &mut sql, &mut binds);
+        }
         if let Some(v) = f.vague {
             sql.push_str(if v {
                 " and vague = 1"

@@ -4,9 +4,10 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppJson, AppPath, AppQueries, AppQuery, Result};
+use crate::etag;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use entente_domain::access::Permission;
 use entente_domain::agreement::AgreementChange;
 use entente_domain::agreement::{Agreement, AgreementDraft, AgreementSummary};
@@ -79,6 +80,10 @@ pub(crate) struct AgreementFilter {
     /// or `notice_deadline` (soonest first, unknown dates last).
     #[param(value_type = Option<entente_domain::query::AgreementSort>, inline)]
     sort: Option<String>,
+    /// Only agreements changed at or after this instant (RFC 3339, e.g. the `at` of the last
+    /// change-feed event a client has seen).
+    #[param(value_type = Option<String>, format = DateTime)]
+    updated_since: Option<String>,
 }
 
 impl TryFrom<&AgreementFilter> for AgreementQuery {
@@ -103,6 +108,33 @@ impl TryFrom<&AgreementFilter> for AgreementQuery {
     }
 }
 
+/// A checked query and its `updated_since` value (RFC 3339), every bad value of both
+/// reported at once, each naming its parameter.
+pub(crate) fn with_updated_since<Q>(
+    query: std::result::Result<Q, entente_domain::ValidationErrors>,
+    raw: Option<&str>,
+) -> std::result::Result<(Q, Option<Timestamp>), entente_domain::ValidationErrors> {
+    let since = raw
+        .map(|t| {
+            Timestamp::parse(t.trim()).map_err(|_| {
+                entente_domain::ValidationError::new(
+                    "updated_since",
+                    format!("{t:?} is not an RFC 3339 instant such as 2026-01-31T09:00:00Z"),
+                )
+            })
+        })
+        .transpose();
+    match (query, since) {
+        (Ok(q), Ok(t)) => Ok((q, t)),
+        (Err(mut e), Err(t)) => {
+            e.0.push(t);
+            Err(e)
+        }
+        (Err(e), Ok(_)) => Err(e),
+        (Ok(_), Err(t)) => Err(t.into()),
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct AgreementPage {
     items: Vec<AgreementSummary>,
@@ -119,7 +151,11 @@ async fn list_agreements(
     AppQueries(filter, page): AppQueries<AgreementFilter, Page>,
 ) -> Result<Json<AgreementPage>> {
     let actor = caller.require(Permission::Read)?;
-    let query = AgreementQuery::try_from(&filter)?;
+    let (mut query, since) = with_updated_since(
+        AgreementQuery::try_from(&filter),
+        filter.updated_since.as_deref(),
+    )?;
+    query.updated_since = since;
     let (items, total) = s.store.list_agreements(actor, &query, page).await?;
     Ok(Json(AgreementPage {
         items,
@@ -175,9 +211,23 @@ async fn get_agreement(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
-) -> Result<Json<Agreement>> {
+) -> Result<(HeaderMap, Json<Agreement>)> {
     let actor = caller.require(Permission::Read)?;
-    Ok(Json(s.store.get_agreement(actor, id).await?))
+    let a = s.store.get_agreement(actor, id).await?;
+    Ok((etag::header(&a), Json(a)))
+}
+
+/// Refuses (412) a write whose `If-Match` is not the agreement's current ETag.
+async fn if_match(
+    s: &AppState,
+    actor: &entente_store::Actor,
+    id: AgreementId,
+    headers: &HeaderMap,
+) -> Result<()> {
+    if etag::conditional(headers) {
+        etag::check_if_match(headers, &s.store.get_agreement(actor, id).await?)?;
+    }
+    Ok(())
 }
 
 /// Changes to an agreement's own fields as the request body gives them; absent fields are
@@ -230,12 +280,15 @@ async fn update_agreement(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
+    headers: HeaderMap,
     AppJson(patch): AppJson<AgreementPatch>,
-) -> Result<Json<Agreement>> {
+) -> Result<(HeaderMap, Json<Agreement>)> {
     let actor = caller.require(Permission::WriteAgreements)?;
     let change = AgreementChange::try_from(&patch)?;
+    if_match(&s, actor, id, &headers).await?;
     s.store.update_agreement(actor, id, &change).await?;
-    Ok(Json(s.store.get_agreement(actor, id).await?))
+    let a = s.store.get_agreement(actor, id).await?;
+    Ok((etag::header(&a), Json(a)))
 }
 
 /// Deleting a signed agreement needs the retention rule that allows it.
@@ -259,11 +312,13 @@ async fn delete_agreement(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppQuery(q): AppQuery<DeleteQuery>,
+    headers: HeaderMap,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::DeleteAgreements)?;
     if q.reason.is_some() {
         caller.require(Permission::ManageUsers)?;
     }
+    if_match(&s, actor, id, &headers).await?;
     s.store
         .delete_agreement(actor, id, q.reason.as_deref())
         .await?;
@@ -312,13 +367,16 @@ async fn set_term(
     State(s): State<AppState>,
     caller: Caller,
     AppPath((id, field)): AppPath<(AgreementId, String)>,
+    headers: HeaderMap,
     AppJson(body): AppJson<SetTerm>,
-) -> Result<Json<Agreement>> {
+) -> Result<(HeaderMap, Json<Agreement>)> {
     let actor = caller.require(Permission::WriteAgreements)?;
     let field = TermField::parse(&field).map_err(|e| e.within("field"))?;
     let value = field.parse_value(&body.value)?;
+    if_match(&s, actor, id, &headers).await?;
     s.store.set_term(actor, id, field, value, body.note).await?;
-    Ok(Json(s.store.get_agreement(actor, id).await?))
+    let a = s.store.get_agreement(actor, id).await?;
+    Ok((etag::header(&a), Json(a)))
 }
 
 #[utoipa::path(delete, path = "/api/agreements/{id}/terms/{field}", tag = "agreements",
@@ -328,9 +386,11 @@ async fn clear_term(
     State(s): State<AppState>,
     caller: Caller,
     AppPath((id, field)): AppPath<(AgreementId, String)>,
+    headers: HeaderMap,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::WriteAgreements)?;
     let field = TermField::parse(&field).map_err(|e| e.within("field"))?;
+    if_match(&s, actor, id, &headers).await?;
     s.store.clear_term(actor, id, field).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,9 +4,10 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppJson, AppPath, AppQuery, Result};
+use crate::etag;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use entente_domain::access::Permission;
 use entente_domain::obligation::{NewObligation, Obligation};
 use entente_domain::query::{ObligationQuery, ObligationQueryText};
@@ -52,6 +53,9 @@ pub(crate) struct ObligationFilter {
     /// The day windows count from (default: today in the tenant's time zone).
     #[param(value_type = Option<entente_domain::Date>)]
     today: Option<String>,
+    /// Only obligations changed at or after this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    updated_since: Option<String>,
 }
 
 impl TryFrom<&ObligationFilter> for ObligationQuery {
@@ -78,7 +82,11 @@ async fn list_obligations(
     AppQuery(f): AppQuery<ObligationFilter>,
 ) -> Result<Json<Vec<Obligation>>> {
     let actor = caller.require(Permission::Read)?;
-    let query = ObligationQuery::try_from(&f)?;
+    let (mut query, since) = super::agreement::with_updated_since(
+        ObligationQuery::try_from(&f),
+        f.updated_since.as_deref(),
+    )?;
+    query.updated_since = since;
     Ok(Json(s.store.list_obligations(actor, &query).await?))
 }
 
@@ -104,9 +112,10 @@ async fn get_obligation(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<ObligationId>,
-) -> Result<Json<Obligation>> {
+) -> Result<(HeaderMap, Json<Obligation>)> {
     let actor = caller.require(Permission::Read)?;
-    Ok(Json(s.store.get_obligation(actor, id).await?))
+    let o = s.store.get_obligation(actor, id).await?;
+    Ok((etag::header(&o), Json(o)))
 }
 
 #[utoipa::path(patch, path = "/api/obligations/{id}", tag = "obligations", params(("id" = ObligationId, Path)), request_body = ObligationPatch,
@@ -115,10 +124,15 @@ async fn update_obligation(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<ObligationId>,
+    headers: HeaderMap,
     AppJson(p): AppJson<ObligationPatch>,
-) -> Result<Json<Obligation>> {
+) -> Result<(HeaderMap, Json<Obligation>)> {
     let actor = caller.require(Permission::UpdateObligations)?;
-    Ok(Json(s.store.update_obligation(actor, id, &p).await?))
+    if etag::conditional(&headers) {
+        etag::check_if_match(&headers, &s.store.get_obligation(actor, id).await?)?;
+    }
+    let o = s.store.update_obligation(actor, id, &p).await?;
+    Ok((etag::header(&o), Json(o)))
 }
 
 #[utoipa::path(delete, path = "/api/obligations/{id}", tag = "obligations", params(("id" = ObligationId, Path)),
@@ -127,8 +141,12 @@ async fn delete_obligation(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<ObligationId>,
+    headers: HeaderMap,
 ) -> Result<StatusCode> {
     let actor = caller.require(Permission::WriteAgreements)?;
+    if etag::conditional(&headers) {
+        etag::check_if_match(&headers, &s.store.get_obligation(actor, id).await?)?;
+    }
     s.store.delete_obligation(actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -97,7 +97,7 @@ async fn an_agreement_can_be_created_read_listed_updated_and_deleted() {
         assert_eq!((status, done["status"].as_str()), (200, Some("done")));
 
         let (_, audit) = app.get(&format!("/api/agreements/{id}/audit")).await;
-        let actions: Vec<&str> = audit
+        let actions: Vec<&str> = audit["items"]
             .as_array()
             .unwrap()
             .iter()

@@ -123,6 +123,7 @@ const TABLE: &[(&str, &str, Decision)] = &[
     ("GET", "/api/agreements/{id}/audit", HiddenItem),
     ("GET", "/api/agreements/{id}/audit/export", HiddenItem),
     ("GET", "/api/audit/verify", Forbidden),
+    ("GET", "/api/audit", Forbidden),
     // Playbooks and risk.
     ("POST", "/api/check", Forbidden),
     ("GET", "/api/agreements/{id}/check", HiddenItem),

@@ -20,6 +20,7 @@ mod lifecycle;
 mod openapi;
 mod receivers;
 mod signin;
+mod sync;
 mod tokens;
 mod tracking;
 mod visibility;

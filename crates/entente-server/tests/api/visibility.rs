@@ -73,6 +73,7 @@ const LISTS: &[(&str, &str)] = &[
     // only the parties of its agreements); their records name no agreement.
     ("/api/parties", ""),
     ("/api/review", ""),
+    ("/api/audit?limit=500", "{B}"),
 ];
 
 /// Plain GET routes that list nothing of any agreement.

@@ -91,7 +91,14 @@ async fn bench(
         .map(|a| a.id)
         .context("the demo's Halden agreement is missing")?;
     let (_, portfolio) = store
-        .list_agreements(&actor, &AgreementQuery::default(), Page { limit: 1, offset: 0 })
+        .list_agreements(
+            &actor,
+            &AgreementQuery::default(),
+            Page {
+                limit: 1,
+                offset: 0,
+            },
+        )
         .await?;
     let load = t.elapsed();
 
@@ -112,7 +119,9 @@ async fn bench(
         demo.agreements,
         load.as_secs_f64()
     );
-    println!("  server-side render and transfer on loopback, {requests} requests a page, signed in as legal");
+    println!(
+        "  server-side render and transfer on loopback, {requests} requests a page, signed in as legal"
+    );
     let pages = [
         ("dashboard", "/".to_owned()),
         ("agreements", "/agreements".to_owned()),

@@ -84,6 +84,7 @@ impl Args {
             governing_law: self.law.map(|l| l.trim().to_lowercase()),
             today: self.today,
             sort: self.sort.unwrap_or_default(),
+            updated_since: None,
         };
         let (rows, total) = store
             .list_agreements(

@@ -139,8 +139,9 @@ struct Numbering {
     nums: HashMap<String, Num>,
 }
 
-fn level_index(e: &BytesStart<'_>) -> Option<usize> {
-    attr(e, "w:ilvl")
+/// A level number (0..=8) from the attribute `name`.
+fn level_index(e: &BytesStart<'_>, name: &str) -> Option<usize> {
+    attr(e, name)
         .and_then(|v| v.parse().ok())
         .filter(|&i: &usize| i < 9)
 }
@@ -168,7 +169,7 @@ fn parse_numbering(xml: &str) -> Result<Numbering, IngestError> {
                     }
                 }
                 "w:lvl" if !empty => {
-                    let il = level_index(&e).or(override_lvl).unwrap_or(0);
+                    let il = level_index(&e, "w:ilvl").or(override_lvl).unwrap_or(0);
                     cur_lvl = Some((
                         il,
                         Level {
@@ -211,7 +212,7 @@ fn parse_numbering(xml: &str) -> Result<Numbering, IngestError> {
                     }
                 }
                 "w:lvlOverride" => {
-                    override_lvl = level_index(&e);
+                    override_lvl = level_index(&e, "w:ilvl");
                 }
                 "w:startOverride" => {
                     if let (Some((_, c)), Some(il)) = (cur_num.as_mut(), override_lvl) {
@@ -286,7 +287,7 @@ fn parse_styles(xml: &str) -> Result<Styles, IngestError> {
                 }
                 "w:ilvl" => {
                     if let Some((_, c)) = cur.as_mut() {
-                        c.ilvl = level_index(&e).or(Some(0));
+                        c.ilvl = level_index(&e, "w:val").or(Some(0));
                     }
                 }
                 "w:basedOn" => {
@@ -471,16 +472,15 @@ impl<'a> Counters<'a> {
         let mut ilvl = p.ilvl;
         let mut cur = p.style.clone();
         for _ in 0..10 {
-            if num_id.is_some() {
+            if num_id.is_some() && ilvl.is_some() {
                 break;
             }
             let Some(st) = cur.as_deref().and_then(|id| self.styles.get(id)) else {
                 break;
             };
-            if st.num_id.is_some() {
-                num_id = st.num_id.clone();
-                ilvl = ilvl.or(st.ilvl);
-            }
+            // The nearest style that says wins, for the list and for the level alike.
+            ilvl = ilvl.or(st.ilvl);
+            num_id = num_id.or_else(|| st.num_id.clone());
             cur = st.based_on.clone();
         }
         let num_id = num_id.filter(|id| !id.is_empty() && id != "0")?;
@@ -555,7 +555,7 @@ fn paragraphs(xml: &str, part: &str) -> Result<Vec<(Para, bool)>, IngestError> {
                 }
                 "w:ilvl" if in_num && skip_depth == 0 => {
                     if let Some(p) = cur.as_mut() {
-                        p.ilvl = level_index(&e).or(Some(0));
+                        p.ilvl = level_index(&e, "w:val").or(Some(0));
                     }
                 }
                 "w:numId" if in_num && skip_depth == 0 => {

@@ -38,9 +38,7 @@ fn num(id: u32, abs: u32, overrides: &str) -> String {
 }
 
 fn style(id: &str, kind: &str, inner: &str) -> String {
-    format!(
-        r#"<w:style w:type="{kind}" w:styleId="{id}"><w:name w:val="{id}"/>{inner}</w:style>"#
-    )
+    format!(r#"<w:style w:type="{kind}" w:styleId="{id}"><w:name w:val="{id}"/>{inner}</w:style>"#)
 }
 
 /// A DOCX of the given body, numbering and styles.
@@ -110,13 +108,18 @@ fn libreoffice(name: &str, bytes: &[u8]) -> Option<Vec<String>> {
     std::fs::write(&file, bytes).ok()?;
     let out = std::process::Command::new("soffice")
         .arg("--headless")
-        .arg(format!("-env:UserInstallation=file://{}/profile", dir.display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}/profile",
+            dir.display()
+        ))
         .args(["--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
         .arg(&dir)
         .arg(&file)
         .output();
     let Ok(out) = out else {
-        eprintln!("soffice is not installed (Debian: libreoffice-writer-nogui): {name} checked against the expected labels only");
+        eprintln!(
+            "soffice is not installed (Debian: libreoffice-writer-nogui): {name} checked against the expected labels only"
+        );
         return None;
     };
     assert!(out.status.success(), "soffice failed on {name}: {out:?}");
@@ -152,7 +155,10 @@ fn a_list_style_takes_the_levels_of_the_numbering_it_links_to() {
     // Abstract 1 only links to the list style; abstract 2 defines it; the paragraphs use 1.
     let numbering = [
         abstract_num(1, r#"<w:numStyleLink w:val="ContractList"/>"#),
-        abstract_num(2, &(r#"<w:styleLink w:val="ContractList"/>"#.to_owned() + &decimal_outline())),
+        abstract_num(
+            2,
+            &(r#"<w:styleLink w:val="ContractList"/>"#.to_owned() + &decimal_outline()),
+        ),
         num(1, 1, ""),
         num(2, 2, ""),
     ];
@@ -169,7 +175,11 @@ fn a_list_style_takes_the_levels_of_the_numbering_it_links_to() {
     check(
         "list-style",
         &docx(&body, &numbering, &styles),
-        &["1. Definitions", "1.1 Terms have these meanings.", "2. Services"],
+        &[
+            "1. Definitions",
+            "1.1 Terms have these meanings.",
+            "2. Services",
+        ],
     );
 }
 

@@ -160,9 +160,10 @@ pub async fn import_document(
             .kind
             .clone()
             .or_else(|| Some(record.kind.as_str().to_owned())),
-        status: opts.status.clone().or_else(|| {
-            Some(if opts.template { "draft" } else { "active" }.to_owned())
-        }),
+        status: opts
+            .status
+            .clone()
+            .or_else(|| Some(if opts.template { "draft" } else { "active" }.to_owned())),
         owner: opts.owner.clone(),
         tags: tags(&opts),
         parties,

@@ -50,7 +50,11 @@ async fn story(store: &Store) {
     .await
     .expect("a template is stored");
     assert_eq!(fields(&t.gaps), ["parties", "placeholders"], "{:?}", t.gaps);
-    assert!(t.gaps[1].reason.contains("\"[DATE]\""), "{}", t.gaps[1].reason);
+    assert!(
+        t.gaps[1].reason.contains("\"[DATE]\""),
+        "{}",
+        t.gaps[1].reason
+    );
     assert!(t.gaps[1].reason.contains("\"{company_name}\""));
     assert!(t.gaps[1].reason.contains("3 unfilled placeholders"));
     let a = store.get_agreement(&me, t.agreement_id).await.unwrap();
@@ -95,7 +99,9 @@ async fn story(store: &Store) {
     assert_eq!(names, ["Kestrel University", "Brightwater Labs Ltd"]);
     assert_eq!(a.parties[1].role, "recipient");
     assert_eq!(
-        agreement_gaps(store, &me, given.agreement_id).await.unwrap(),
+        agreement_gaps(store, &me, given.agreement_id)
+            .await
+            .unwrap(),
         []
     );
 

@@ -585,7 +585,11 @@ impl AgreementDraft {
         self.validate_with(terms, 0)
     }
 
-    fn validate_with(self, terms: Terms, min_parties: usize) -> Result<NewAgreement, ValidationErrors> {
+    fn validate_with(
+        self,
+        terms: Terms,
+        min_parties: usize,
+    ) -> Result<NewAgreement, ValidationErrors> {
         self.check_sizes()?;
         let mut c = Collector::default();
         let title = c.take("title", Title::parse(&self.title));

@@ -39,7 +39,9 @@ pub fn gaps(a: &Agreement, text: Option<&str>) -> Vec<Gap> {
     if !template && a.terms.get(TermField::EffectiveDate).is_none() {
         out.push(Gap {
             field: "effective_date".into(),
-            reason: "no effective date was found in the document; enter it so key dates can be computed".into(),
+            reason:
+                "no effective date was found in the document; enter it so key dates can be computed"
+                    .into(),
         });
     }
     if let Some(text) = text {
@@ -137,7 +139,11 @@ fn bracketed(inner: &str) -> bool {
         return true;
     }
     let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() < 3 || !s.chars().all(|c| c.is_alphanumeric() || " _-/'’&,".contains(c)) {
+    if letters.len() < 3
+        || !s
+            .chars()
+            .all(|c| c.is_alphanumeric() || " _-/'’&,".contains(c))
+    {
         return false;
     }
     let words: Vec<&str> = s.split_whitespace().collect();
@@ -146,9 +152,11 @@ fn bracketed(inner: &str) -> bool {
         && words
             .iter()
             .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()));
-    let blank_word = ["name", "date", "address", "insert", "amount", "number", "title"]
-        .iter()
-        .any(|k| s.to_lowercase().contains(k));
+    let blank_word = [
+        "name", "date", "address", "insert", "amount", "number", "title",
+    ]
+    .iter()
+    .any(|k| s.to_lowercase().contains(k));
     all_caps || (title_case && blank_word)
 }
 

@@ -263,7 +263,10 @@ mod tests {
         let p = AgreementPartyDraft::from_spec("Acme: Europe Ltd:provider").unwrap();
         assert_eq!(p.legal_name.as_deref(), Some("Acme: Europe Ltd"));
         assert_eq!(p.role, "provider");
-        assert_eq!(AgreementPartyDraft::from_spec("Globex").unwrap().role, "party");
+        assert_eq!(
+            AgreementPartyDraft::from_spec("Globex").unwrap().role,
+            "party"
+        );
         assert!(
             AgreementPartyDraft::from_spec(" :customer")
                 .unwrap_err()

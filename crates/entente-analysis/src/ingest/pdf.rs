@@ -125,8 +125,12 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
     let n = pages.len();
     // On most pages, or on three pages or more: a running header printed only on some pages
     // (even pages, or those of one part) is furniture too.
-    let repeated =
-        |s: &str| n >= 2 && counts.get(s).is_some_and(|c| *c >= 2 && (*c * 2 > n || *c >= 3));
+    let repeated = |s: &str| {
+        n >= 2
+            && counts
+                .get(s)
+                .is_some_and(|c| *c >= 2 && (*c * 2 > n || *c >= 3))
+    };
     let mut out = String::new();
     let mut page_starts = Vec::new();
     for (pi, lines) in split.iter().enumerate() {
@@ -301,8 +305,14 @@ mod tests {
     fn running_headers_on_only_some_pages_are_removed() {
         let pages: Vec<String> = (1..=8)
             .map(|i| {
-                let head = if i % 2 == 0 { "Data Access Agreement – Draft\n\n" } else { "" };
-                let topic = ["Scope", "Data", "Access", "Security", "Audit", "Term", "Law", "Notices"];
+                let head = if i % 2 == 0 {
+                    "Data Access Agreement – Draft\n\n"
+                } else {
+                    ""
+                };
+                let topic = [
+                    "Scope", "Data", "Access", "Security", "Audit", "Term", "Law", "Notices",
+                ];
                 format!(
                     "{head}{i}. {}. The Recipient shall keep the data secure.\n",
                     topic[i - 1]

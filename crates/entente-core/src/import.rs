@@ -4,11 +4,12 @@
 use crate::Result;
 use entente_analysis::{Analysis, Limits};
 use entente_domain::agreement::AgreementDraft;
+use entente_domain::completeness::{Gap, TEMPLATE_TAG};
 use entente_domain::document::MediaType;
 use entente_domain::party::AgreementPartyDraft;
 use entente_domain::reconcile::ReconcileSummary;
 use entente_domain::terms::Terms;
-use entente_domain::{AgreementId, AgreementStatus, Date, ValidationError, VersionId};
+use entente_domain::{AgreementId, AgreementStatus, Date, VersionId};
 use entente_store::{Actor, NewVersion, Store, VersionAnalysis};
 use serde::{Deserialize, Serialize};
 
@@ -26,9 +27,14 @@ pub struct ImportOptions {
     /// Tags.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Parties (default: those analysis found).
+    /// Parties (default: those analysis found). Fewer than two are accepted: the agreement
+    /// is stored with the missing parties flagged as a gap to complete.
     #[serde(default)]
     pub parties: Vec<AgreementPartyDraft>,
+    /// A template to draft from rather than an agreement: stored as a draft tagged
+    /// `template`, its placeholders expected.
+    #[serde(default)]
+    pub template: bool,
     /// The day tracking begins, today at the latest: occurrences due earlier are history,
     /// neither overdue nor alerted. Default: the import date (today in the tenant's time zone)
     /// for an executed agreement (in force, winding down or closed); none — every occurrence
@@ -60,6 +66,8 @@ pub struct Imported {
     /// The day tracking began (occurrences due earlier are history); `None` when every
     /// occurrence is tracked.
     pub tracked_from: Option<Date>,
+    /// What is missing or uncertain, to complete (parties, effective date, placeholders).
+    pub gaps: Vec<Gap>,
 }
 
 /// The store-shaped result of analysing a document.
@@ -146,29 +154,22 @@ pub async fn import_document(
     } else {
         opts.parties.clone()
     };
-    if parties.len() < 2 {
-        return Err(ValidationError::new(
-            "parties",
-            format!(
-                "found {} part{} in {filename}; an agreement needs at least two (name them explicitly)",
-                parties.len(),
-                if parties.len() == 1 { "y" } else { "ies" }
-            ),
-        )
-        .into());
-    }
     let draft = AgreementDraft {
         title,
         kind: opts
             .kind
             .clone()
             .or_else(|| Some(record.kind.as_str().to_owned())),
-        status: opts.status.clone().or_else(|| Some("active".to_owned())),
+        status: opts
+            .status
+            .clone()
+            .or_else(|| Some(if opts.template { "draft" } else { "active" }.to_owned())),
         owner: opts.owner.clone(),
-        tags: opts.tags.clone(),
+        tags: tags(&opts),
         parties,
     };
-    let mut new = draft.validate(Terms::default())?;
+    // Never refused for what a person can complete: missing parties become a gap.
+    let mut new = draft.validate_incomplete(Terms::default())?;
     new.tracked_from = opts
         .track_from
         .or_else(|| executed(new.status).then_some(today));
@@ -195,7 +196,17 @@ pub async fn import_document(
         risk_score: report.as_ref().map(|r| r.score.total),
         findings: report.as_ref().map(|r| r.findings.len()),
         tracked_from: new.tracked_from,
+        gaps: crate::completeness::agreement_gaps(store, actor, agreement_id).await?,
     })
+}
+
+/// The tags to store: those given, plus `template` for a template.
+fn tags(opts: &ImportOptions) -> Vec<String> {
+    let mut tags = opts.tags.clone();
+    if opts.template && !tags.iter().any(|t| t == TEMPLATE_TAG) {
+        tags.push(TEMPLATE_TAG.to_owned());
+    }
+    tags
 }
 
 /// The import date: today in the tenant's time zone.

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod auth;
 pub mod check;
+pub mod completeness;
 pub mod demo;
 pub mod docx;
 mod error;

@@ -378,7 +378,7 @@ pub struct NewAgreement {
     pub owner: Option<String>,
     /// Tags, deduplicated and sorted.
     pub tags: Vec<Tag>,
-    /// Two or more distinct parties.
+    /// Distinct parties: two or more, fewer only for an imported document still to complete.
     pub parties: Vec<NewAgreementParty>,
     /// Terms entered or extracted so far.
     pub terms: Terms,
@@ -575,6 +575,21 @@ impl AgreementDraft {
 
     /// Turns the raw shape into a validated agreement, reporting every bad field at once.
     pub fn validate(self, terms: Terms) -> Result<NewAgreement, ValidationErrors> {
+        self.validate_with(terms, 2)
+    }
+
+    /// As [`validate`](Self::validate), but fewer than two parties are accepted: an imported
+    /// document is stored whatever it lacks, and the missing parties are shown as a gap to
+    /// complete (see [`crate::completeness`]).
+    pub fn validate_incomplete(self, terms: Terms) -> Result<NewAgreement, ValidationErrors> {
+        self.validate_with(terms, 0)
+    }
+
+    fn validate_with(
+        self,
+        terms: Terms,
+        min_parties: usize,
+    ) -> Result<NewAgreement, ValidationErrors> {
         self.check_sizes()?;
         let mut c = Collector::default();
         let title = c.take("title", Title::parse(&self.title));
@@ -602,7 +617,7 @@ impl AgreementDraft {
         }
         tags.sort();
         tags.dedup();
-        if self.parties.len() < 2 {
+        if self.parties.len() < min_parties {
             c.push(ValidationError::new(
                 "parties",
                 format!(

@@ -40,6 +40,7 @@ pub mod audit;
 pub mod calendar;
 pub mod clause;
 pub mod clock;
+pub mod completeness;
 pub mod csv;
 pub mod dispute;
 pub mod document;

@@ -85,6 +85,28 @@ impl NewAgreementParty {
 }
 
 impl AgreementPartyDraft {
+    /// A party given as `Name:role` (the role after the last colon; `party` when there is
+    /// none), as the command line and the import form take it.
+    pub fn from_spec(spec: &str) -> Result<Self, ValidationError> {
+        let (name, role) = match spec.rsplit_once(':') {
+            Some((n, r)) if !r.trim().is_empty() => (n, r.trim()),
+            Some((n, _)) => (n, "party"),
+            None => (spec, "party"),
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(ValidationError::new(
+                "party",
+                format!("{spec:?} has no name; give it as \"Name:role\""),
+            ));
+        }
+        Ok(Self {
+            legal_name: Some(name.to_owned()),
+            role: role.to_owned(),
+            ..Self::default()
+        })
+    }
+
     /// Validates one party entry.
     pub fn validate(self) -> Result<NewAgreementParty, ValidationErrors> {
         let mut c = Collector::default();
@@ -235,6 +257,23 @@ pub fn match_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn party_specs_split_at_the_last_colon() {
+        let p = AgreementPartyDraft::from_spec("Acme: Europe Ltd:provider").unwrap();
+        assert_eq!(p.legal_name.as_deref(), Some("Acme: Europe Ltd"));
+        assert_eq!(p.role, "provider");
+        assert_eq!(
+            AgreementPartyDraft::from_spec("Globex").unwrap().role,
+            "party"
+        );
+        assert!(
+            AgreementPartyDraft::from_spec(" :customer")
+                .unwrap_err()
+                .message
+                .contains("no name")
+        );
+    }
 
     #[test]
     fn match_keys_ignore_articles_legal_forms_case_and_punctuation() {

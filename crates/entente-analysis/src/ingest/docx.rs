@@ -109,32 +109,67 @@ struct Level {
     start: u32,
     fmt: String,
     text: String,
+    /// Legal numbering: every level's number shown in decimal ("1.1.1", not "I.A.i").
+    legal: bool,
+    /// The paragraph style that takes this level.
+    style: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AbstractNum {
+    levels: Vec<Level>,
+    /// `w:numStyleLink`: the levels are those of the list style of that name, defined by
+    /// another abstract numbering.
+    num_style_link: Option<String>,
+}
+
+/// Per level of a numbering instance: a restart value (`w:startOverride`) and a replacement
+/// level definition.
+type Overrides = HashMap<usize, (Option<u32>, Option<Level>)>;
+
+#[derive(Debug, Clone, Default)]
+struct Num {
+    abstract_id: String,
+    overrides: Overrides,
 }
 
 #[derive(Debug, Default)]
 struct Numbering {
-    /// abstractNumId → levels
-    abstracts: HashMap<String, Vec<Level>>,
-    /// numId → (abstractNumId, start overrides per level)
-    nums: HashMap<String, (String, HashMap<usize, u32>)>,
+    abstracts: HashMap<String, AbstractNum>,
+    nums: HashMap<String, Num>,
+}
+
+/// A level number (0..=8) from the attribute `name`.
+fn level_index(e: &BytesStart<'_>, name: &str) -> Option<usize> {
+    attr(e, name)
+        .and_then(|v| v.parse().ok())
+        .filter(|&i: &usize| i < 9)
 }
 
 fn parse_numbering(xml: &str) -> Result<Numbering, IngestError> {
     let mut r = Reader::from_str(xml);
     let mut n = Numbering::default();
-    let mut cur_abs: Option<String> = None;
+    let mut cur_abs: Option<(String, AbstractNum)> = None;
     let mut cur_lvl: Option<(usize, Level)> = None;
-    let mut cur_num: Option<(String, String, HashMap<usize, u32>)> = None;
+    let mut cur_num: Option<(String, Num)> = None;
     let mut override_lvl: Option<usize> = None;
     loop {
         let ev = r
             .read_event()
             .map_err(|e| malformed(format!("numbering.xml: {e}")))?;
+        let empty = matches!(ev, Event::Empty(_));
         match ev {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
-                "w:abstractNum" => cur_abs = attr(&e, "w:abstractNumId"),
-                "w:lvl" => {
-                    let il = attr(&e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+                "w:abstractNum" => {
+                    cur_abs = attr(&e, "w:abstractNumId").map(|id| (id, AbstractNum::default()));
+                }
+                "w:numStyleLink" => {
+                    if let Some((_, a)) = cur_abs.as_mut() {
+                        a.num_style_link = attr(&e, "w:val");
+                    }
+                }
+                "w:lvl" if !empty => {
+                    let il = level_index(&e, "w:ilvl").or(override_lvl).unwrap_or(0);
                     cur_lvl = Some((
                         il,
                         Level {
@@ -158,41 +193,57 @@ fn parse_numbering(xml: &str) -> Result<Numbering, IngestError> {
                         l.text = attr(&e, "w:val").unwrap_or_default();
                     }
                 }
+                "w:isLgl" => {
+                    if let Some((_, l)) = cur_lvl.as_mut() {
+                        l.legal = attr(&e, "w:val").is_none_or(|v| v != "0" && v != "false");
+                    }
+                }
+                "w:pStyle" => {
+                    if let Some((_, l)) = cur_lvl.as_mut() {
+                        l.style = attr(&e, "w:val");
+                    }
+                }
                 "w:num" => {
-                    cur_num = attr(&e, "w:numId").map(|id| (id, String::new(), HashMap::new()));
+                    cur_num = attr(&e, "w:numId").map(|id| (id, Num::default()));
                 }
                 "w:abstractNumId" => {
-                    if let Some(c) = cur_num.as_mut() {
-                        c.1 = attr(&e, "w:val").unwrap_or_default();
+                    if let Some((_, c)) = cur_num.as_mut() {
+                        c.abstract_id = attr(&e, "w:val").unwrap_or_default();
                     }
                 }
                 "w:lvlOverride" => {
-                    override_lvl = attr(&e, "w:ilvl").and_then(|v| v.parse().ok());
+                    override_lvl = level_index(&e, "w:ilvl");
                 }
                 "w:startOverride" => {
-                    if let (Some(c), Some(il)) = (cur_num.as_mut(), override_lvl) {
+                    if let (Some((_, c)), Some(il)) = (cur_num.as_mut(), override_lvl) {
                         let v = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1);
-                        c.2.insert(il, v);
+                        c.overrides.entry(il).or_default().0 = Some(v);
                     }
                 }
                 _ => {}
             },
             Event::End(e) => match e.name().as_ref() {
                 "w:lvl" => {
-                    if let (Some(a), Some((il, l))) = (cur_abs.as_ref(), cur_lvl.take()) {
-                        let v = n.abstracts.entry(a.clone()).or_default();
-                        if v.len() <= il {
-                            v.resize(il + 1, Level::default());
-                        }
-                        if il < 9 {
-                            v[il] = l;
+                    if let Some((il, l)) = cur_lvl.take() {
+                        if let Some((_, c)) = cur_num.as_mut() {
+                            c.overrides.entry(il).or_default().1 = Some(l);
+                        } else if let Some((_, a)) = cur_abs.as_mut() {
+                            if a.levels.len() <= il {
+                                a.levels.resize(il + 1, Level::default());
+                            }
+                            a.levels[il] = l;
                         }
                     }
                 }
-                "w:abstractNum" => cur_abs = None,
+                "w:lvlOverride" => override_lvl = None,
+                "w:abstractNum" => {
+                    if let Some((id, a)) = cur_abs.take() {
+                        n.abstracts.insert(id, a);
+                    }
+                }
                 "w:num" => {
-                    if let Some((id, a, o)) = cur_num.take() {
-                        n.nums.insert(id, (a, o));
+                    if let Some((id, c)) = cur_num.take() {
+                        n.nums.insert(id, c);
                     }
                 }
                 _ => {}
@@ -204,15 +255,22 @@ fn parse_numbering(xml: &str) -> Result<Numbering, IngestError> {
     Ok(n)
 }
 
-/// Paragraph styles: id → (name, numbering (numId, ilvl), basedOn).
-type Styles = HashMap<String, (String, Option<(String, usize)>, Option<String>)>;
+/// A style: its numbering (`numId`, and `ilvl` when given) and the style it is
+/// based on.
+#[derive(Debug, Clone, Default)]
+struct Style {
+    num_id: Option<String>,
+    ilvl: Option<usize>,
+    based_on: Option<String>,
+}
+
+/// Styles by id.
+type Styles = HashMap<String, Style>;
 
 fn parse_styles(xml: &str) -> Result<Styles, IngestError> {
     let mut r = Reader::from_str(xml);
     let mut s = Styles::new();
-    // (style id, name, numId, ilvl, basedOn) of the style being read.
-    type StyleRow = (String, String, Option<String>, usize, Option<String>);
-    let mut cur: Option<StyleRow> = None;
+    let mut cur: Option<(String, Style)> = None;
     loop {
         let ev = r
             .read_event()
@@ -220,33 +278,28 @@ fn parse_styles(xml: &str) -> Result<Styles, IngestError> {
         match ev {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 "w:style" => {
-                    cur = attr(&e, "w:styleId").map(|id| (id, String::new(), None, 0, None));
-                }
-                "w:name" => {
-                    if let Some(c) = cur.as_mut() {
-                        c.1 = attr(&e, "w:val").unwrap_or_default();
-                    }
+                    cur = attr(&e, "w:styleId").map(|id| (id, Style::default()));
                 }
                 "w:numId" => {
-                    if let Some(c) = cur.as_mut() {
-                        c.2 = attr(&e, "w:val");
+                    if let Some((_, c)) = cur.as_mut() {
+                        c.num_id = attr(&e, "w:val");
                     }
                 }
                 "w:ilvl" => {
-                    if let Some(c) = cur.as_mut() {
-                        c.3 = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    if let Some((_, c)) = cur.as_mut() {
+                        c.ilvl = level_index(&e, "w:val").or(Some(0));
                     }
                 }
                 "w:basedOn" => {
-                    if let Some(c) = cur.as_mut() {
-                        c.4 = attr(&e, "w:val");
+                    if let Some((_, c)) = cur.as_mut() {
+                        c.based_on = attr(&e, "w:val");
                     }
                 }
                 _ => {}
             },
             Event::End(e) if e.name().as_ref() == "w:style" => {
-                if let Some((id, name, num, il, based)) = cur.take() {
-                    s.insert(id, (name, num.map(|n| (n, il)), based));
+                if let Some((id, st)) = cur.take() {
+                    s.insert(id, st);
                 }
             }
             Event::Eof => break,
@@ -303,65 +356,153 @@ fn format_counter(n: u32, fmt: &str) -> String {
     }
 }
 
-struct Counters<'a> {
-    numbering: &'a Numbering,
-    counts: HashMap<String, [u32; 9]>,
+/// The counters of one list: numbering instances that share an abstract numbering continue
+/// one another, as Word counts them.
+#[derive(Debug, Default)]
+struct ListState {
+    counts: [Option<u32>; 9],
+    /// Restart values set by the instance that last restarted a level.
+    starts: [Option<u32>; 9],
 }
 
-impl Counters<'_> {
+struct Counters<'a> {
+    numbering: &'a Numbering,
+    styles: &'a Styles,
+    lists: HashMap<String, ListState>,
+    /// Numbering instances already used: a restart applies at an instance's first use.
+    seen: std::collections::HashSet<String>,
+}
+
+impl<'a> Counters<'a> {
+    fn new(numbering: &'a Numbering, styles: &'a Styles) -> Self {
+        Self {
+            numbering,
+            styles,
+            lists: HashMap::new(),
+            seen: Default::default(),
+        }
+    }
+
+    /// The abstract numbering instance `num_id` renders, following a list style's link to the
+    /// abstract numbering that defines it.
+    fn resolve(&self, num_id: &str) -> Option<(&'a str, &'a AbstractNum)> {
+        let numbering = self.numbering;
+        let mut id = numbering.nums.get(num_id)?.abstract_id.as_str();
+        for _ in 0..4 {
+            let a = numbering.abstracts.get(id)?;
+            let Some(link) = a.num_style_link.as_deref() else {
+                return Some((id, a));
+            };
+            let linked = self.styles.get(link)?.num_id.as_deref()?;
+            id = numbering.nums.get(linked)?.abstract_id.as_str();
+        }
+        None
+    }
+
+    /// The level a paragraph of style `style` takes in list `num_id`, as the list defines it.
+    fn level_of_style(&self, num_id: &str, style: &str) -> Option<usize> {
+        let (_, a) = self.resolve(num_id)?;
+        a.levels
+            .iter()
+            .position(|l| l.style.as_deref() == Some(style))
+    }
+
+    /// The level definition `ilvl` of instance `num_id`, an override winning.
+    fn level(&self, num_id: &str, ilvl: usize) -> Option<Level> {
+        let num = self.numbering.nums.get(num_id)?;
+        if let Some((_, Some(l))) = num.overrides.get(&ilvl) {
+            return Some(l.clone());
+        }
+        let (_, a) = self.resolve(num_id)?;
+        a.levels.get(ilvl).cloned()
+    }
+
     /// The label of the next paragraph in list `num_id` at level `ilvl`.
     fn next(&mut self, num_id: &str, ilvl: usize) -> Option<String> {
-        let (abs, overrides) = self.numbering.nums.get(num_id)?;
-        let levels = self.numbering.abstracts.get(abs)?;
+        let (abs, _) = self.resolve(num_id)?;
         let ilvl = ilvl.min(8);
-        let level = levels.get(ilvl)?;
-        let c = self.counts.entry(num_id.to_owned()).or_insert([0; 9]);
-        let start = |i: usize| -> u32 {
-            overrides
-                .get(&i)
-                .copied()
-                .or_else(|| levels.get(i).map(|l| l.start))
+        let levels: Vec<Option<Level>> = (0..=ilvl).map(|k| self.level(num_id, k)).collect();
+        let level = levels.get(ilvl)?.clone()?;
+        let num = self.numbering.nums.get(num_id)?;
+        let state = self.lists.entry(abs.to_owned()).or_default();
+        if self.seen.insert(num_id.to_owned()) {
+            for (k, (start, _)) in &num.overrides {
+                if let (Some(s), true) = (start, *k < 9) {
+                    state.counts[*k] = None;
+                    state.starts[*k] = Some(*s);
+                }
+            }
+        }
+        let start = |k: usize, st: &ListState| -> u32 {
+            st.starts[k]
+                .or_else(|| levels.get(k).and_then(|l| l.as_ref()).map(|l| l.start))
                 .unwrap_or(1)
         };
-        c[ilvl] = if c[ilvl] == 0 {
-            start(ilvl)
-        } else {
-            c[ilvl] + 1
-        };
-        for (d, slot) in c.iter_mut().enumerate().skip(ilvl + 1) {
-            let _ = d;
-            *slot = 0;
+        state.counts[ilvl] = Some(match state.counts[ilvl] {
+            None => start(ilvl, state),
+            Some(v) => v + 1,
+        });
+        for k in ilvl + 1..9 {
+            state.counts[k] = None;
+            state.starts[k] = None;
         }
         if level.fmt == "bullet" || level.fmt == "none" || level.text.is_empty() {
             return None;
         }
         let mut out = level.text.clone();
         for k in (0..=ilvl).rev() {
-            let v = if c[k] == 0 { start(k) } else { c[k] };
-            let fmt = levels.get(k).map_or("decimal", |l| l.fmt.as_str());
+            let v = state.counts[k].unwrap_or_else(|| start(k, state));
+            let fmt = if level.legal {
+                "decimal"
+            } else {
+                levels
+                    .get(k)
+                    .and_then(|l| l.as_ref())
+                    .map_or("decimal", |l| l.fmt.as_str())
+            };
             out = out.replace(&format!("%{}", k + 1), &format_counter(v, fmt));
         }
         Some(out)
+    }
+
+    /// The list and level of a paragraph: its own numbering, else its style's (through the
+    /// styles it is based on); `numId` 0 at either switches numbering off.
+    fn numbering_of(&self, p: &Para) -> Option<(String, usize)> {
+        let mut num_id = p.num_id.clone();
+        let mut ilvl = p.ilvl;
+        let mut cur = p.style.clone();
+        for _ in 0..10 {
+            if num_id.is_some() && ilvl.is_some() {
+                break;
+            }
+            let Some(st) = cur.as_deref().and_then(|id| self.styles.get(id)) else {
+                break;
+            };
+            // The nearest style that says wins, for the list and for the level alike.
+            ilvl = ilvl.or(st.ilvl);
+            num_id = num_id.or_else(|| st.num_id.clone());
+            cur = st.based_on.clone();
+        }
+        let num_id = num_id.filter(|id| !id.is_empty() && id != "0")?;
+        let ilvl = ilvl
+            .or_else(|| {
+                p.style
+                    .as_deref()
+                    .and_then(|s| self.level_of_style(&num_id, s))
+            })
+            .unwrap_or(0);
+        Some((num_id, ilvl))
     }
 }
 
 #[derive(Default)]
 struct Para {
     text: String,
-    num: Option<(String, usize)>,
+    num_id: Option<String>,
+    ilvl: Option<usize>,
     style: Option<String>,
-}
-
-fn style_numbering(styles: &Styles, id: &str) -> Option<(String, usize)> {
-    let mut cur = Some(id.to_owned());
-    for _ in 0..10 {
-        let (_, num, based) = styles.get(cur.as_deref()?)?;
-        if num.is_some() {
-            return num.clone();
-        }
-        cur = based.clone();
-    }
-    None
+    /// The paragraph mark carries a section break (`w:sectPr` in its properties).
+    section_break: bool,
 }
 
 /// Converts the body of document.xml (or footnotes) into paragraphs.
@@ -387,7 +528,13 @@ fn paragraphs(xml: &str, part: &str) -> Result<Vec<(Para, bool)>, IngestError> {
                 "w:tr" => row.clear(),
                 "w:tc" => cell.clear(),
                 "w:numPr" => in_num = true,
-                "w:del" | "w:instrText" | "w:delText" => skip_depth += 1,
+                "w:sectPr" => {
+                    if let Some(p) = cur.as_mut() {
+                        p.section_break = true;
+                    }
+                }
+                // Deleted text, field codes and the formatting a tracked change replaced.
+                "w:del" | "w:instrText" | "w:delText" | "w:pPrChange" => skip_depth += 1,
                 _ => {}
             },
             Event::Empty(e) => match e.name().as_ref() {
@@ -401,23 +548,24 @@ fn paragraphs(xml: &str, part: &str) -> Result<Vec<(Para, bool)>, IngestError> {
                         p.text.push('\n');
                     }
                 }
-                "w:pStyle" => {
+                "w:pStyle" if skip_depth == 0 => {
                     if let Some(p) = cur.as_mut() {
                         p.style = attr(&e, "w:val");
                     }
                 }
-                "w:ilvl" if in_num => {
+                "w:ilvl" if in_num && skip_depth == 0 => {
                     if let Some(p) = cur.as_mut() {
-                        let il = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0);
-                        let id = p.num.as_ref().map(|n| n.0.clone()).unwrap_or_default();
-                        p.num = Some((id, il));
+                        p.ilvl = level_index(&e, "w:val").or(Some(0));
                     }
                 }
-                "w:numId" if in_num => {
+                "w:numId" if in_num && skip_depth == 0 => {
                     if let Some(p) = cur.as_mut() {
-                        let id = attr(&e, "w:val").unwrap_or_default();
-                        let il = p.num.as_ref().map_or(0, |n| n.1);
-                        p.num = Some((id, il));
+                        p.num_id = attr(&e, "w:val");
+                    }
+                }
+                "w:sectPr" => {
+                    if let Some(p) = cur.as_mut() {
+                        p.section_break = true;
                     }
                 }
                 "w:footnoteReference" | "w:endnoteReference" => {
@@ -452,7 +600,9 @@ fn paragraphs(xml: &str, part: &str) -> Result<Vec<(Para, bool)>, IngestError> {
             Event::End(e) => match e.name().as_ref() {
                 "w:t" => in_text = false,
                 "w:numPr" => in_num = false,
-                "w:del" | "w:instrText" | "w:delText" => skip_depth = skip_depth.saturating_sub(1),
+                "w:del" | "w:instrText" | "w:delText" | "w:pPrChange" => {
+                    skip_depth = skip_depth.saturating_sub(1)
+                }
                 "w:p" => {
                     if let Some(p) = cur.take() {
                         if table_depth > 0 {
@@ -554,19 +704,16 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Ingested, IngestErro
         None => Styles::new(),
     };
     let paras = paragraphs(doc, "document.xml")?;
-    let mut counters = Counters {
-        numbering: &numbering,
-        counts: HashMap::new(),
-    };
+    let mut counters = Counters::new(&numbering, &styles);
     let mut text = String::with_capacity(doc.len() / 3);
     for (p, is_row) in paras {
-        let num = p
-            .num
-            .clone()
-            .filter(|(id, _)| !id.is_empty() && id != "0")
-            .or_else(|| p.style.as_deref().and_then(|s| style_numbering(&styles, s)));
-        let label = num.and_then(|(id, il)| counters.next(&id, il));
         let body = p.text.trim();
+        // An empty paragraph that only ends a section shows no number in Word and counts none.
+        if body.is_empty() && p.section_break {
+            continue;
+        }
+        let num = counters.numbering_of(&p);
+        let label = num.and_then(|(id, il)| counters.next(&id, il));
         if body.is_empty() && label.is_none() {
             continue;
         }
@@ -602,44 +749,37 @@ mod tests {
 
     #[test]
     fn counters_render_multilevel_labels() {
+        let level = |fmt: &str, text: &str| Level {
+            start: 1,
+            fmt: fmt.into(),
+            text: text.into(),
+            ..Level::default()
+        };
         let mut n = Numbering::default();
         n.abstracts.insert(
             "1".into(),
-            vec![
-                Level {
-                    start: 1,
-                    fmt: "decimal".into(),
-                    text: "%1.".into(),
-                },
-                Level {
-                    start: 1,
-                    fmt: "decimal".into(),
-                    text: "%1.%2".into(),
-                },
-                Level {
-                    start: 1,
-                    fmt: "lowerLetter".into(),
-                    text: "(%3)".into(),
-                },
-            ],
+            AbstractNum {
+                levels: vec![
+                    level("decimal", "%1."),
+                    level("decimal", "%1.%2"),
+                    level("lowerLetter", "(%3)"),
+                ],
+                num_style_link: None,
+            },
         );
-        n.nums.insert("7".into(), ("1".into(), HashMap::new()));
-        let mut c = Counters {
-            numbering: &n,
-            counts: HashMap::new(),
-        };
-        let got: Vec<_> = [
-            (0, "7"),
-            (1, "7"),
-            (1, "7"),
-            (2, "7"),
-            (2, "7"),
-            (0, "7"),
-            (1, "7"),
-        ]
-        .iter()
-        .map(|(l, id)| c.next(id, *l).unwrap_or_default())
-        .collect();
+        n.nums.insert(
+            "7".into(),
+            Num {
+                abstract_id: "1".into(),
+                overrides: HashMap::new(),
+            },
+        );
+        let styles = Styles::new();
+        let mut c = Counters::new(&n, &styles);
+        let got: Vec<_> = [0, 1, 1, 2, 2, 0, 1]
+            .iter()
+            .map(|l| c.next("7", *l).unwrap_or_default())
+            .collect();
         assert_eq!(got, ["1.", "1.1", "1.2", "(a)", "(b)", "2.", "2.1"]);
         assert_eq!(roman(14, true), "XIV");
     }

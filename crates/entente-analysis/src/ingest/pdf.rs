@@ -123,7 +123,14 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
         }
     }
     let n = pages.len();
-    let repeated = |s: &str| n >= 2 && counts.get(s).is_some_and(|c| *c * 2 > n && *c >= 2);
+    // On most pages, or on three pages or more: a running header printed only on some pages
+    // (even pages, or those of one part) is furniture too.
+    let repeated = |s: &str| {
+        n >= 2
+            && counts
+                .get(s)
+                .is_some_and(|c| *c >= 2 && (*c * 2 > n || *c >= 3))
+    };
     let mut out = String::new();
     let mut page_starts = Vec::new();
     for (pi, lines) in split.iter().enumerate() {
@@ -186,7 +193,8 @@ fn reflow(text: &str) -> String {
                 out.push(' ');
             }
         }
-        out.push_str(line);
+        // Justified text is often laid out with runs of spaces between words.
+        push_collapsed(&mut out, line);
         // End the paragraph line when the next line starts a new block.
         let next = lines.get(i + 1).map_or("", |l| l.trim());
         let ends_block =
@@ -197,6 +205,22 @@ fn reflow(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Appends `line` with every run of spaces and tabs made one space.
+fn push_collapsed(out: &mut String, line: &str) {
+    let mut gap = false;
+    for c in line.chars() {
+        if c == ' ' || c == '\t' {
+            gap = true;
+            continue;
+        }
+        if gap {
+            out.push(' ');
+            gap = false;
+        }
+        out.push(c);
+    }
 }
 
 fn starts_block(line: &str) -> bool {
@@ -275,6 +299,40 @@ mod tests {
             "{t}"
         );
         assert!(t.contains("\n2. Law."), "{t}");
+    }
+
+    #[test]
+    fn running_headers_on_only_some_pages_are_removed() {
+        let pages: Vec<String> = (1..=8)
+            .map(|i| {
+                let head = if i % 2 == 0 {
+                    "Data Access Agreement – Draft\n\n"
+                } else {
+                    ""
+                };
+                let topic = [
+                    "Scope", "Data", "Access", "Security", "Audit", "Term", "Law", "Notices",
+                ];
+                format!(
+                    "{head}{i}. {}. The Recipient shall keep the data secure.\n",
+                    topic[i - 1]
+                )
+            })
+            .collect();
+        let (t, _) = clean(&pages);
+        assert!(!t.contains("Draft"), "{t}");
+        assert_eq!(t.matches("shall keep the data secure").count(), 8, "{t}");
+    }
+
+    #[test]
+    fn runs_of_spaces_in_justified_text_are_collapsed() {
+        let pages =
+            vec!["1. Confidentiality. The Receiving   Party   shall   treat\tall information\nas   confidential.\n".to_owned()];
+        let (t, _) = clean(&pages);
+        assert!(
+            t.contains("The Receiving Party shall treat all information as confidential."),
+            "{t}"
+        );
     }
 
     #[test]

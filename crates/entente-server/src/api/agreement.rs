@@ -205,16 +205,30 @@ fn user_terms(raw: &BTreeMap<String, serde_json::Value>, by: &str, at: Timestamp
     Ok(t)
 }
 
+/// An agreement as read, with what it still lacks.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct AgreementRead {
+    #[serde(flatten)]
+    agreement: Agreement,
+    /// What is missing or uncertain, to complete: parties, effective date, unfilled
+    /// placeholders in the latest document, each with the reason. Empty when complete.
+    gaps: Vec<entente_domain::completeness::Gap>,
+}
+
 #[utoipa::path(get, path = "/api/agreements/{id}", tag = "agreements", params(("id" = AgreementId, Path)),
-    responses((status = 200, body = Agreement), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = AgreementRead), (status = 404, body = crate::error::Problem)))]
 async fn get_agreement(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
-) -> Result<(HeaderMap, Json<Agreement>)> {
+) -> Result<(HeaderMap, Json<AgreementRead>)> {
     let actor = caller.require(Permission::Read)?;
-    let a = s.store.get_agreement(actor, id).await?;
-    Ok((etag::header(&a), Json(a)))
+    let agreement = s.store.get_agreement(actor, id).await?;
+    // The ETag is the agreement's own (what `If-Match` on a write is checked against); the
+    // gaps are worked out from it on each read.
+    let tag = etag::header(&agreement);
+    let gaps = entente_core::completeness::gaps_of(&s.store, actor, &agreement).await?;
+    Ok((tag, Json(AgreementRead { agreement, gaps })))
 }
 
 /// Refuses (412) a write whose `If-Match` is not the agreement's current ETag.

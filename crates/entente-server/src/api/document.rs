@@ -48,6 +48,12 @@ pub(crate) struct ImportQuery {
     owner: Option<String>,
     /// Comma-separated tags.
     tags: Option<String>,
+    /// Parties as `Name:role`, separated by semicolons (`Acme Inc.:provider;Globex
+    /// Ltd:customer`); they replace those found in the document. With fewer than two the
+    /// agreement is still stored, the missing parties listed in `gaps`.
+    parties: Option<String>,
+    /// `true`: a template to draft from, stored as a draft tagged `template`.
+    template: Option<bool>,
     /// The day tracking begins (`YYYY-MM-DD`, today at the latest): the agreement's
     /// obligation occurrences due earlier are history, neither overdue nor alerted. Default:
     /// the import date for an executed agreement (in force, winding down or closed), so a
@@ -70,6 +76,9 @@ pub(crate) struct ImportResult {
     /// The day tracking began: occurrences due earlier are history. `null`: every occurrence
     /// from the effective date on is tracked.
     tracked_from: Option<Date>,
+    /// What is missing or uncertain, to complete: parties, effective date, unfilled
+    /// placeholders, each with the reason.
+    gaps: Vec<entente_domain::completeness::Gap>,
 }
 
 impl From<Imported> for ImportResult {
@@ -82,6 +91,7 @@ impl From<Imported> for ImportResult {
             terms: i.terms,
             obligations: i.obligations,
             tracked_from: i.tracked_from,
+            gaps: i.gaps,
         }
     }
 }
@@ -118,7 +128,16 @@ async fn import_agreement(
                     .collect()
             })
             .unwrap_or_default(),
-        parties: Vec::new(),
+        parties: q
+            .parties
+            .as_deref()
+            .unwrap_or_default()
+            .split(';')
+            .filter(|p| !p.trim().is_empty())
+            .map(entente_domain::party::AgreementPartyDraft::from_spec)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| e.within("parties"))?,
+        template: q.template.unwrap_or(false),
         track_from,
     };
     let imported =

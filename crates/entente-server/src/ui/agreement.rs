@@ -720,6 +720,8 @@ struct AgreementPage {
     owner: String,
     tags: Vec<String>,
     parties: Vec<(String, String, String)>,
+    /// What the agreement still lacks (field, reason), shown in the header.
+    gaps: Vec<(String, String)>,
     next_date: Option<DateRow>,
     risk: Option<u32>,
     terms: Vec<TermRow>,
@@ -1177,7 +1179,13 @@ async fn page_with(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let gaps = entente_core::completeness::gaps_of(&s.store, actor, &a)
+        .await?
+        .into_iter()
+        .map(|g| (words(&g.field), g.reason))
+        .collect();
     let page = AgreementPage {
+        gaps,
         shell: v.shell("agreements"),
         id: id.to_string(),
         can_edit: v.caller.role.allows(Permission::WriteAgreements),

@@ -15,6 +15,7 @@ mod csv_export;
 mod downloads;
 mod fresh_dates;
 mod helpers;
+mod incomplete;
 mod input;
 mod lifecycle;
 mod openapi;

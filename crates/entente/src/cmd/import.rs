@@ -24,6 +24,13 @@ pub(crate) struct Args {
     /// Tag to add (repeatable).
     #[arg(long = "tag")]
     tags: Vec<String>,
+    /// A party as "Name:role" (repeatable); given parties replace those found in the
+    /// document. Without two parties the agreement is still stored, the gap flagged.
+    #[arg(long = "party", value_name = "NAME:ROLE")]
+    parties: Vec<String>,
+    /// Import as a template to draft from: stored as a draft tagged `template`.
+    #[arg(long)]
+    template: bool,
     /// The day tracking begins (YYYY-MM-DD, today at the latest): obligation occurrences due
     /// earlier are history, neither overdue nor alerted. Default: today for an executed
     /// agreement (any status from active on), so a legacy portfolio does not arrive with
@@ -48,6 +55,12 @@ impl Args {
             .map(entente_domain::Date::parse)
             .transpose()
             .map_err(|e| anyhow::anyhow!("--track-from: {}", e.message))?;
+        let parties = self
+            .parties
+            .iter()
+            .map(|p| entente_domain::party::AgreementPartyDraft::from_spec(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("--party: {}", e.message))?;
         let (store, actor) = ctx.open().await?;
         if let Some(t) = track_from {
             let today = entente_core::import_today(&store, &actor).await?;
@@ -80,6 +93,8 @@ impl Args {
                         status: self.status.clone(),
                         tags: self.tags.clone(),
                         track_from,
+                        parties: parties.clone(),
+                        template: self.template,
                         ..Default::default()
                     };
                     entente_core::import_document(&store, &actor, &bytes, &name, opts, &limits)
@@ -90,16 +105,20 @@ impl Args {
             match result {
                 Ok(i) => {
                     let line = if self.json {
-                        serde_json::json!({ "file": name, "ok": true, "agreement_id": i.agreement_id, "title": i.title, "clauses": i.clauses, "terms": i.terms, "obligations": i.obligations, "tracked_from": i.tracked_from }).to_string()
+                        serde_json::json!({ "file": name, "ok": true, "agreement_id": i.agreement_id, "title": i.title, "clauses": i.clauses, "terms": i.terms, "obligations": i.obligations, "tracked_from": i.tracked_from, "gaps": i.gaps }).to_string()
                     } else {
                         let tracked = i
                             .tracked_from
                             .map(|d| format!("; tracked from {d}"))
                             .unwrap_or_default();
-                        format!(
+                        let mut line = format!(
                             "imported {name}: {} ({}; {} clauses, {} terms, {} obligations{tracked})",
                             i.agreement_id, i.title, i.clauses, i.terms, i.obligations
-                        )
+                        );
+                        for g in &i.gaps {
+                            line.push_str(&format!("\n  to complete: {}: {}", g.field, g.reason));
+                        }
+                        line
                     };
                     bar.suspend(|| println!("{line}"));
                 }

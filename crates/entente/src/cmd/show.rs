@@ -118,12 +118,13 @@ impl Args {
             )
             .await?;
         let versions = store.list_versions(&actor, id).await?;
+        let gaps = entente_core::completeness::gaps_of(&store, &actor, &a).await?;
         store.close().await;
         if self.json {
             println!(
                 "{}",
                 serde_json::to_string_pretty(
-                    &serde_json::json!({ "agreement": a, "obligations": obligations, "versions": versions })
+                    &serde_json::json!({ "agreement": a, "obligations": obligations, "versions": versions, "gaps": gaps })
                 )?
             );
             return Ok(Outcome::Ok);
@@ -144,6 +145,12 @@ impl Args {
         }
         if let Some(c) = &a.calendar {
             println!("business-day calendar set on the agreement: {c}");
+        }
+        if !gaps.is_empty() {
+            println!("\nTo complete");
+            for g in &gaps {
+                println!("  ! {}: {}", g.field, g.reason);
+            }
         }
         println!("\nParties");
         for p in &a.parties {

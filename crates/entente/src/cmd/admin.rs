@@ -242,7 +242,7 @@ impl Args {
                     None => None,
                 };
                 let report = store.remove_member(&actor, id, heir).await?;
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                println!("{}", super::json::pretty(&report)?);
             }
         }
         store.close().await;

@@ -100,7 +100,7 @@ impl Args {
             .context("cannot record the amendment")?;
             store.close().await;
             if self.json {
-                println!("{}", serde_json::to_string_pretty(&a)?);
+                println!("{}", super::json::pretty(&a)?);
             } else {
                 println!(
                     "amendment {} ({}) recorded as version {}, effective {}",
@@ -121,7 +121,7 @@ impl Args {
             let view = store.consolidated(&actor, id, on).await?;
             store.close().await;
             if self.json {
-                println!("{}", serde_json::to_string_pretty(&view)?);
+                println!("{}", super::json::pretty(&view)?);
                 return Ok(Outcome::Ok);
             }
             println!("Terms in force on {on}");
@@ -164,7 +164,7 @@ impl Args {
         let list = store.amendments(&actor, id).await?;
         store.close().await;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&list)?);
+            println!("{}", super::json::pretty(&list)?);
         } else if list.is_empty() {
             println!("no amendments");
         } else {

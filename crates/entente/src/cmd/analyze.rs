@@ -35,9 +35,9 @@ impl Args {
                         if let Some(o) = v.as_object_mut() {
                             o.insert("file".into(), serde_json::Value::String(name));
                         }
-                        writeln!(out, "{}", serde_json::to_string(&v)?)?;
+                        writeln!(out, "{}", super::json::compact(&v)?)?;
                     } else {
-                        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+                        writeln!(out, "{}", super::json::pretty(&v)?)?;
                     }
                 }
                 Ok(a) => {

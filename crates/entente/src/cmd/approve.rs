@@ -82,7 +82,7 @@ impl Args {
                 .context("cannot submit for approval")?;
             store.close().await;
             if self.json {
-                println!("{}", serde_json::to_string_pretty(&c)?);
+                println!("{}", super::json::pretty(&c)?);
             } else {
                 print_chain(&c);
             }
@@ -102,9 +102,7 @@ impl Args {
             if self.json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "chain": c, "status": status })
-                    )?
+                    super::json::pretty(&serde_json::json!({ "chain": c, "status": status }))?
                 );
             } else {
                 print_chain(&c);
@@ -115,7 +113,7 @@ impl Args {
         let rounds = store.approval_rounds(&actor, id).await?;
         store.close().await;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&rounds)?);
+            println!("{}", super::json::pretty(&rounds)?);
         } else if rounds.is_empty() {
             println!(
                 "not submitted for approval yet (entente approve {} --submit)",

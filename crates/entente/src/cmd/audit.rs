@@ -69,7 +69,7 @@ async fn export(
     let text = if format == "csv" {
         entente_core::governance::audit_csv(&events)
     } else {
-        serde_json::to_string_pretty(&events)? + "\n"
+        super::json::pretty(&events)? + "\n"
     };
     match output {
         Some(p) => {

@@ -116,7 +116,7 @@ pub(crate) async fn run(opts: Options) -> anyhow::Result<Outcome> {
     drop(db);
     let report = result?;
     if opts.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", super::json::pretty(&report)?);
     } else {
         print_text(&report);
     }

@@ -269,9 +269,9 @@ fn write_report(
                 o.insert("target".into(), serde_json::Value::String(label.to_owned()));
             }
             if several {
-                writeln!(out, "{}", serde_json::to_string(&v)?)?;
+                writeln!(out, "{}", super::json::compact(&v)?)?;
             } else {
-                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+                writeln!(out, "{}", super::json::pretty(&v)?)?;
             }
         }
     }
@@ -296,7 +296,7 @@ fn print_rules(p: &Playbook, format: Format) -> anyhow::Result<()> {
             .collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
+            super::json::pretty(&serde_json::json!({
                 "id": p.id, "name": p.name, "version": p.version, "extends": p.extends, "rules": rules,
             }))?
         );
@@ -387,7 +387,7 @@ fn measure_corpus(dir: &Path, p: &Playbook, format: Format) -> anyhow::Result<Ou
     }
     let m = measure(&results);
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&m)?),
+        Format::Json => println!("{}", super::json::pretty(&m)?),
         _ => {
             println!(
                 "{} labelled agreements in {}, playbook {}:\n",
@@ -407,7 +407,7 @@ fn measure_cases(dir: &Path, p: &Playbook, format: Format) -> anyhow::Result<Out
     let all = cases::load_cases(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
     let m = cases::measure_cases(p, &all).map_err(|e| anyhow::anyhow!("{e}"))?;
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&m)?),
+        Format::Json => println!("{}", super::json::pretty(&m)?),
         Format::Markdown => {
             println!(
                 "{} labelled cases in `{}`, playbook {}:\n",
@@ -461,7 +461,7 @@ fn group_table(title: &str, groups: &[Group], limit: usize) -> Table {
 
 fn print_portfolio(p: &Portfolio, format: Format) -> anyhow::Result<()> {
     if format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(p)?);
+        println!("{}", super::json::pretty(p)?);
         return Ok(());
     }
     if p.overall.agreements == 0 {

@@ -80,7 +80,7 @@ impl Args {
             .context("cannot compute the key dates")?;
         store.close().await;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&dates)?);
+            println!("{}", super::json::pretty(&dates)?);
             return Ok(Outcome::Ok);
         }
         // Write through a locked handle so a closed pipe (`| head`) ends quietly.

@@ -58,7 +58,7 @@ impl Args {
             );
         }
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&r)?);
+            println!("{}", super::json::pretty(&r)?);
         } else if self.docx.is_none() {
             println!(
                 "version {} → version {}: {} words inserted, {} deleted\n",

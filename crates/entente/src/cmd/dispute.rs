@@ -194,7 +194,7 @@ impl Args {
             let out = store.escalate_due_disputes(&actor, day, *dry_run).await?;
             store.close().await;
             if self.json {
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                println!("{}", super::json::pretty(&out)?);
                 return Ok(Outcome::Ok);
             }
             for d in &out {
@@ -278,7 +278,7 @@ impl Args {
         };
         store.close().await;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            println!("{}", super::json::pretty(&out)?);
         } else if out.is_empty() {
             println!("no disputes");
         } else {

@@ -72,7 +72,7 @@ impl Args {
         let a = store.get_agreement(&actor, id).await?;
         store.close().await;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&a)?);
+            println!("{}", super::json::pretty(&a)?);
         } else {
             println!(
                 "{id}: {}  ·  {}  ·  owner {}  ·  calendar {}",

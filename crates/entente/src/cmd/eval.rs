@@ -23,7 +23,7 @@ impl Args {
             None => entente_analysis::eval::evaluate(&self.dir)?,
         };
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            println!("{}", super::json::pretty(&report)?);
         } else {
             println!("{report}");
         }

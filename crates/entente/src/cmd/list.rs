@@ -100,9 +100,7 @@ impl Args {
         if self.json {
             println!(
                 "{}",
-                serde_json::to_string_pretty(
-                    &serde_json::json!({ "total": total, "items": rows })
-                )?
+                super::json::pretty(&serde_json::json!({ "total": total, "items": rows }))?
             );
             return Ok(Outcome::Ok);
         }

@@ -19,6 +19,7 @@ mod dispute;
 mod edit;
 mod eval;
 mod import;
+mod json;
 mod list;
 mod obligations;
 mod review;

@@ -173,7 +173,7 @@ impl Args {
                 let rows = store.list_deadlines(&actor, &f).await?;
                 store.close().await;
                 if self.json {
-                    println!("{}", serde_json::to_string_pretty(&rows)?);
+                    println!("{}", super::json::pretty(&rows)?);
                     return Ok(Outcome::Ok);
                 }
                 let mut t = Table::new();

@@ -66,7 +66,7 @@ impl Args {
         };
         store.close().await;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&reviews)?);
+            println!("{}", super::json::pretty(&reviews)?);
             return Ok(Outcome::Ok);
         }
         for r in &reviews {

@@ -123,7 +123,7 @@ impl Args {
         if self.json {
             println!(
                 "{}",
-                serde_json::to_string_pretty(
+                super::json::pretty(
                     &serde_json::json!({ "agreement": a, "obligations": obligations, "versions": versions, "gaps": gaps })
                 )?
             );

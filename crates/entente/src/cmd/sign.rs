@@ -79,9 +79,7 @@ impl Args {
             if self.json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "signature": s, "status": status })
-                    )?
+                    super::json::pretty(&serde_json::json!({ "signature": s, "status": status }))?
                 );
             } else {
                 println!(
@@ -100,7 +98,7 @@ impl Args {
         let sigs = store.signatures(&actor, id).await?;
         store.close().await;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&sigs)?);
+            println!("{}", super::json::pretty(&sigs)?);
         } else {
             if sigs.is_empty() {
                 println!("no signatures");

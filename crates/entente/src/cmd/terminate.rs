@@ -144,9 +144,7 @@ impl Args {
         if self.json {
             println!(
                 "{}",
-                serde_json::to_string_pretty(
-                    &serde_json::json!({ "termination": t, "status": status })
-                )?
+                super::json::pretty(&serde_json::json!({ "termination": t, "status": status }))?
             );
             return Ok(Outcome::Ok);
         }

@@ -48,7 +48,7 @@ impl Args {
         store.close().await;
         if self.json {
             if next.is_none() {
-                println!("{}", serde_json::to_string_pretty(&history)?);
+                println!("{}", super::json::pretty(&history)?);
             }
             return Ok(Outcome::Ok);
         }

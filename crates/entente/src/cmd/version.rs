@@ -54,7 +54,7 @@ impl Args {
         store.close().await;
         if self.json {
             v.reconciliation = Some(summary);
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            println!("{}", super::json::pretty(&v)?);
         } else {
             println!("{id}: version {} ({filename}) stored", v.number);
             println!("{summary}");

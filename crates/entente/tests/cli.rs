@@ -163,17 +163,12 @@ fn bad_files_are_rejected_by_name_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
     let files = dir.path().join("in");
     std::fs::create_dir(&files).unwrap();
-    let cases: [(&str, &[u8], &str); 4] = [
+    let cases: [(&str, &[u8], &str); 3] = [
         ("empty.txt", b"", "empty"),
         (
             "latin1.txt",
             b"Agreement between Caf\xe9 Ltd and Globex GmbH",
             "UTF-8",
-        ),
-        (
-            "one-party.txt",
-            b"MEMO\n\nNorthwind Systems, Inc. shall review its vendor list every quarter.\n",
-            "parties",
         ),
         ("fake.docx", b"%PDF-1.4 nonsense", "PDF"),
     ];
@@ -191,6 +186,21 @@ fn bad_files_are_rejected_by_name_and_nothing_is_stored() {
     let missing = entente(dir.path(), &["import", "/nonexistent/file.txt"]);
     assert_eq!(missing.status.code(), Some(1));
     assert_eq!(json(&entente(dir.path(), &["list", "--json"]))["total"], 0);
+    // A readable document with one party is stored for a person to complete, not refused.
+    let p = files.join("one-party.txt");
+    std::fs::write(
+        &p,
+        b"MEMO\n\nNorthwind Systems, Inc. shall review its vendor list every quarter.\n",
+    )
+    .unwrap();
+    let out = entente(dir.path(), &["import", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("part"),
+        "the missing party is flagged: {said}"
+    );
+    assert_eq!(json(&entente(dir.path(), &["list", "--json"]))["total"], 1);
     let bad_id = entente(dir.path(), &["show", "zz"]);
     assert_eq!(bad_id.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad_id.stderr).contains("not an agreement id"));

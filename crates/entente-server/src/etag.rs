@@ -28,12 +28,27 @@ pub(crate) fn conditional(headers: &HeaderMap) -> bool {
     headers.contains_key(header::IF_MATCH)
 }
 
+/// Longest `If-Match` header accepted (the OpenAPI document states it).
+pub(crate) const MAX_IF_MATCH: usize = 1000;
+
 /// Refuses (412) a request whose `If-Match` names neither `*` nor the current tag of
 /// `current`. Strong comparison (RFC 9110, 13.1.1): a weak tag `W/"…"` never matches.
 pub(crate) fn check_if_match<T: Serialize>(
     headers: &HeaderMap,
     current: &T,
 ) -> Result<(), ApiError> {
+    // The document states the header's bound; a longer one is bad input (422), not a stale tag.
+    if headers
+        .get_all(header::IF_MATCH)
+        .iter()
+        .any(|v| v.len() > MAX_IF_MATCH)
+    {
+        return Err(entente_domain::ValidationError::new(
+            "If-Match",
+            format!("must be at most {MAX_IF_MATCH} characters"),
+        )
+        .into());
+    }
     let sent: Vec<&str> = headers
         .get_all(header::IF_MATCH)
         .iter()

@@ -430,7 +430,7 @@ fn conditional(method: &str, op: &mut Operation) {
         .schema(Some(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .max_length(Some(1000)),
+                .max_length(Some(crate::etag::MAX_IF_MATCH)),
         ))
         .build();
     op.parameters

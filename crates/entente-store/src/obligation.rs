@@ -32,6 +32,50 @@ pub struct ObligationPatch {
     pub occurrences: Option<String>,
 }
 
+impl ObligationPatch {
+    /// Checks the fields on their own (before anything is read or written), listing every
+    /// error: a malformed patch is bad input whatever the obligation's state.
+    pub fn validate(&self) -> Result<()> {
+        self.parsed().map(|_| ())
+    }
+
+    /// The new status, the new owner (`Some(None)` clears it) and whether every open
+    /// occurrence is meant.
+    #[allow(clippy::type_complexity)] // Three plain values, named at the one caller.
+    fn parsed(&self) -> Result<(Option<ObligationStatus>, Option<Option<String>>, bool)> {
+        let mut errs = entente_domain::error::Collector::default();
+        let next = errs
+            .take(
+                "status",
+                self.status
+                    .as_deref()
+                    .map(ObligationStatus::parse)
+                    .transpose(),
+            )
+            .flatten();
+        let owner = match self.owner.as_deref() {
+            Some("") => Some(None),
+            Some(o) => errs
+                .take("owner", entente_domain::agreement::parse_owner(o))
+                .map(Some),
+            None => None,
+        };
+        let bulk = match self.occurrences.as_deref().map(str::trim) {
+            None => false,
+            Some("open") => true,
+            Some(other) => {
+                errs.push(ValidationError::new(
+                    "occurrences",
+                    format!("{other:?} is not accepted; send \"open\" (every open occurrence due by today)"),
+                ));
+                false
+            }
+        };
+        errs.finish()?;
+        Ok((next, owner, bulk))
+    }
+}
+
 /// Which occurrences a status change covers.
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "snake_case")]
@@ -516,32 +560,7 @@ impl Store {
         id: ObligationId,
         p: &ObligationPatch,
     ) -> Result<Obligation> {
-        let mut errs = entente_domain::error::Collector::default();
-        let next = errs
-            .take(
-                "status",
-                p.status.as_deref().map(ObligationStatus::parse).transpose(),
-            )
-            .flatten();
-        let owner = match p.owner.as_deref() {
-            Some("") => Some(None),
-            Some(o) => errs
-                .take("owner", entente_domain::agreement::parse_owner(o))
-                .map(Some),
-            None => None,
-        };
-        let bulk = match p.occurrences.as_deref().map(str::trim) {
-            None => false,
-            Some("open") => true,
-            Some(other) => {
-                errs.push(ValidationError::new(
-                    "occurrences",
-                    format!("{other:?} is not accepted; send \"open\" (every open occurrence due by today)"),
-                ));
-                false
-            }
-        };
-        errs.finish()?;
+        let (next, owner, bulk) = p.parsed()?;
         let cur = self.get_obligation(actor, id).await?;
         if crate::schedule::is_recurring(&cur.due) {
             if bulk && next != Some(ObligationStatus::Done) {

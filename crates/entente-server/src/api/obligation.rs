@@ -128,6 +128,8 @@ async fn update_obligation(
     AppJson(p): AppJson<ObligationPatch>,
 ) -> Result<(HeaderMap, Json<Obligation>)> {
     let actor = caller.require(Permission::UpdateObligations)?;
+    // A malformed body is bad input (422) whatever the precondition says, so it is read first.
+    p.validate()?;
     if etag::conditional(&headers) {
         etag::check_if_match(&headers, &s.store.get_obligation(actor, id).await?)?;
     }

@@ -540,7 +540,10 @@ pub(crate) async fn insert_version(
             upsert_term(tx, &org, id, *f, s, &now).await?;
         }
     }
-    for (f, said) in &merge.conflicts {
+    // Only a later version contradicts what a person set: values given with the first
+    // document (an import's or the demo's) are the person's reading of that same text.
+    let conflicts: &[(TermField, Sourced)] = if number > 1 { &merge.conflicts } else { &[] };
+    for (f, said) in conflicts {
         sqlx::query("update term set conflict = $1 where agreement_id = $2 and field = $3")
             .bind(to_json(said))
             .bind(id.to_string())
@@ -577,7 +580,7 @@ pub(crate) async fn insert_version(
         obligations_added: changes.added.len(),
         obligations_removed: changes.removed.len(),
         terms_changed: merge.changed.len(),
-        terms_in_conflict: merge.conflicts.len(),
+        terms_in_conflict: conflicts.len(),
     };
     if merges && number > 1 {
         sqlx::query("update document_version set reconciliation = $1 where version_id = $2")
@@ -597,7 +600,7 @@ pub(crate) async fn insert_version(
         serde_json::json!({
             "number": number, "filename": v.filename, "sha256": sha, "clauses": analysis.clauses.len(),
             "terms_changed": merge.changed.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-            "terms_in_conflict": merge.conflicts.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+            "terms_in_conflict": conflicts.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
             "obligations_added": changes.added.len(),
             "reconciliation": summary.to_string(),
             "obligations": changes,

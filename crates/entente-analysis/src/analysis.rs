@@ -475,7 +475,7 @@ impl Analysis {
 
     /// The documented `entente analyze --json` object.
     pub fn to_json(&self) -> serde_json::Value {
-        sorted(crate::json::to_json(self))
+        entente_domain::json::sorted_keys(crate::json::to_json(self))
     }
 
     /// A readable summary for `entente analyze`.
@@ -692,23 +692,6 @@ impl Analysis {
             obligations,
             negative_covenants,
         }
-    }
-}
-
-/// Object keys in alphabetical order at every level. serde_json keeps insertion order when
-/// another crate in the build turns on its `preserve_order` feature (a test-only dependency
-/// does), so without this the same analysis would print in two orders depending on what was
-/// built alongside it.
-fn sorted(v: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Object(m) => {
-            let mut entries: Vec<(String, Value)> = m.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
-        }
-        Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
-        other => other,
     }
 }
 

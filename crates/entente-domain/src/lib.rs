@@ -46,6 +46,7 @@ pub mod dispute;
 pub mod document;
 pub mod error;
 pub mod id;
+pub mod json;
 pub mod keydates;
 pub mod lifecycle;
 pub mod measurement;

@@ -5,30 +5,11 @@
 //! ENTENTE_TEST_POSTGRES) PostgreSQL; every date that decides an outcome is explicit.
 
 use entente_store::testing::TestDb;
+mod common;
+use common::{entente, ok};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn entente(url: &str, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entente"))
-        .arg("--data")
-        .arg(data)
-        .arg("--database-url")
-        .arg(url)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("ENTENTE_SMTP_HOST")
-        .output()
-        .expect("run entente")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
+use std::process::Output;
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_str(&ok(out)).expect("JSON output")

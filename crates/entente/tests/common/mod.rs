@@ -1,0 +1,28 @@
+//! What the CLI tests on a database URL share: running the binary on a data directory and
+//! a database, and reading a successful run's output.
+#![allow(dead_code)] // Each test binary uses its own part.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+pub(crate) fn entente(url: &str, data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_entente"))
+        .arg("--data")
+        .arg(data)
+        .arg("--database-url")
+        .arg(url)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("ENTENTE_SMTP_HOST")
+        .output()
+        .expect("run entente")
+}
+
+pub(crate) fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}

@@ -163,7 +163,7 @@ try:
     imported = api("POST", f"/api/import?filename=kestrel.txt&owner={ADMIN}", kestrel,
                    {"Content-Type": "application/octet-stream"})
     aid = imported["agreement_id"]
-    listed = api("GET", f"/api/deadlines?agreement_id={aid}&limit=5000")
+    listed = api("GET", f"/api/deadlines?agreement_id={aid}&limit=5000")["items"]
     days = sorted({d["due_date"] for d in listed})
     check(bool(days), f"/api/deadlines holds the import's dates at once ({len(listed)} rows)")
     feeds = {

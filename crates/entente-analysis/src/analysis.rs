@@ -149,11 +149,30 @@ fn find_title(doc: &Doc<'_>) -> Option<Found<String>> {
             || l.starts_with("dated")
             || l.starts_with("source:")
             || l.starts_with("[")
+            // Party lines of a "BETWEEN … AND …" opening name the agreement only in passing.
+            || l == "and"
+            || l.starts_with("and ")
+            || l.starts_with("and:")
+            || l.starts_with("between")
+            || l.contains("(\"")
+            || l.contains("(the \"")
         {
             continue;
         }
+        // A title set in a table: the cell that names the agreement, without the pipes.
+        let (t, lead) = if t.starts_with('|') {
+            match t
+                .split('|')
+                .map(str::trim)
+                .find(|c| !c.is_empty() && TITLE_WORDS_RE.is_match(c))
+            {
+                Some(cell) => (cell, line.find(cell).unwrap_or(0)),
+                None => continue,
+            }
+        } else {
+            (t, line.len() - line.trim_start().len())
+        };
         if TITLE_WORDS_RE.is_match(t) {
-            let lead = line.len() - line.trim_start().len();
             let title = crate::text::squash(t.trim_end_matches([',', '.', ':']));
             return Some(Found::new(
                 title,

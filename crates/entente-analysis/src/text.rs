@@ -129,7 +129,8 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
 }
 
 /// Splits `text[start..end]` into sentences (byte spans, trimmed). A sentence ends at
-/// `.`, `?`, `!`, `;` before whitespace and a capital/digit/opening mark, or at a blank line.
+/// `.`, `?`, `!`, `;` before whitespace and a capital/digit/opening mark, at a blank line, or
+/// at the end of a table row.
 pub(crate) fn sentences(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -155,6 +156,15 @@ pub(crate) fn sentences(text: &str, start: usize, end: usize) -> Vec<(usize, usi
                 j += 1;
             }
             if j < end && b[j] == b'\n' {
+                push(&mut out, s, i);
+                s = j;
+                i = j;
+                continue;
+            }
+            // A table row is a unit of its own: a value in one row never belongs to the next
+            // row's sentence ("| End Date | two years … |" above "| Confidentiality | … |").
+            let row_ends = text[s..i].trim_end().ends_with('|');
+            if row_ends || (j < end && b[j] == b'|') {
                 push(&mut out, s, i);
                 s = j;
                 i = j;

@@ -53,8 +53,8 @@ fn entente_corpus_scores_hold() {
             ("effective_date", 0.867),
             ("expiration_date", 0.852),
             ("initial_term", 0.870),
-            ("renewal_term", 0.800),
-            ("notice_period_to_terminate_renewal", 0.783),
+            ("renewal_term", 0.846),
+            ("notice_period_to_terminate_renewal", 0.880),
             ("governing_law", 1.000),
             ("cure_period", 0.926),
             ("liability_cap", 0.767),
@@ -69,7 +69,7 @@ fn entente_corpus_scores_hold() {
             ("obligations.threshold", 0.805),
             ("obligations.vague", 0.711),
         ],
-        0.865,
+        0.875,
         0.808,
     );
     for v in &r.variants {

@@ -284,6 +284,65 @@ pub async fn login(store: &Store, a: LoginAttempt<'_>) -> Result<Login> {
     })
 }
 
+/// Moves a signed-in person's session to another organisation they belong to (by slug).
+/// The session's secret and CSRF token are replaced, so the returned [`Login`] carries the
+/// new cookie value; the absolute expiry stays that of the sign-in. An API token belongs to
+/// one organisation and cannot switch.
+pub async fn switch_organisation(
+    store: &Store,
+    principal: &Principal,
+    session_hash: Option<&str>,
+    slug: &str,
+) -> Result<Login> {
+    let Some(old_hash) = session_hash else {
+        return Err(CoreError::Forbidden(
+            "an API token belongs to one organisation; sign in to switch between organisations"
+                .into(),
+        ));
+    };
+    let slug = slug.trim();
+    let mine = store.user_organisations(principal.user_id).await?;
+    let Some(target) = mine.iter().find(|a| a.slug == slug) else {
+        let known: Vec<&str> = mine.iter().map(|a| a.slug.as_str()).collect();
+        return Err(ValidationError::new(
+            "organisation",
+            format!(
+                "you are not a member of an organisation {slug:?}; yours: {}",
+                known.join(", ")
+            ),
+        )
+        .into());
+    };
+    let (session, session_hash) = new_secret("ses")?;
+    let (csrf, _) = new_secret("csrf")?;
+    let next = Principal {
+        org: target.organisation_id,
+        role: target.role,
+        party_id: target.party_id,
+        csrf: Some(csrf.clone()),
+        last_seen: Some(store.now()),
+        token: None,
+        owner_role: None,
+        ..principal.clone()
+    };
+    store
+        .switch_session(
+            &principal.actor(),
+            &next.actor(),
+            principal.user_id,
+            old_hash,
+            &session_hash,
+            &csrf,
+        )
+        .await?;
+    tracing::info!(user.id = %principal.user_id, organisation.id = %target.organisation_id, "switched organisation");
+    Ok(Login {
+        principal: next,
+        session,
+        csrf,
+    })
+}
+
 /// Creates an API token for the caller (never with a role above the caller's own; what it
 /// sees is also bounded by what the caller sees). It expires after `expires_in_days`, by
 /// default [`DEFAULT_TOKEN_DAYS`].

@@ -4,11 +4,13 @@
 use crate::{CoreError, Result};
 use entente_analysis::{Analysis, Limits};
 use entente_domain::agreement::AgreementKind;
+use entente_domain::competition::CompetitorContext;
 use entente_domain::terms::Terms;
 use entente_domain::{AgreementId, ValidationError, ValidationErrors, VersionId};
-use entente_playbook::portfolio::{Portfolio, PortfolioItem};
+use entente_playbook::portfolio::{Portfolio, PortfolioItem, RegulatoryFinding};
 use entente_playbook::{BlindSpot, Playbook, Report, Severity, Subject};
-use entente_store::{Actor, NewCheck, NewFinding, Store, StoredPlaybook};
+use entente_store::{Actor, FindingFilter, NewCheck, NewFinding, Store, StoredPlaybook};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The playbook in force for the actor's tenant: the one set through the API, else the
 /// built-in cooperation playbook.
@@ -140,7 +142,15 @@ pub async fn check_agreement(
         }
     };
     let us = store.own_entities(actor).await?;
-    let report = report_for(&analysis, agreement.kind, &agreement.terms, playbook, &us);
+    let rivals = store.competitors(actor, id).await?.map(|c| c.context);
+    let report = report_for(
+        &analysis,
+        agreement.kind,
+        &agreement.terms,
+        playbook,
+        &us,
+        rivals,
+    );
     let check_id = if save {
         Some(record(store, actor, id, v.id, &report).await?)
     } else {
@@ -160,10 +170,13 @@ fn report_for(
     terms: &Terms,
     playbook: &Playbook,
     us: &[String],
+    competitors: Option<CompetitorContext>,
 ) -> Report {
     let mut subject = Subject::from_analysis(analysis);
     subject.kind = kind;
     subject.apply_user_terms(terms);
+    // Whether the parties compete is a person's judgement, entered per agreement.
+    subject.competitors = competitors;
     // The tenant's own entities are "us" for rules about us and the counterparty.
     subject.set_us(us);
     entente_playbook::check(playbook, &subject)
@@ -184,7 +197,8 @@ pub(crate) async fn check_version(
     let run = async {
         let playbook = tenant_playbook(store, actor).await?;
         let us = store.own_entities(actor).await?;
-        let report = report_for(analysis, kind, terms, &playbook, &us);
+        let rivals = store.competitors(actor, id).await?.map(|c| c.context);
+        let report = report_for(analysis, kind, terms, &playbook, &us, rivals);
         record(store, actor, id, version, &report).await?;
         Ok::<_, CoreError>(report)
     };
@@ -275,26 +289,69 @@ pub async fn check_portfolio(store: &Store, actor: &Actor, all: bool) -> Result<
     Ok(n)
 }
 
-/// The portfolio's risk from the latest check of every agreement the actor sees.
+/// The portfolio's risk from the latest check of every agreement the actor sees, with the
+/// agreements by regulatory flag (worst competition and data-protection finding of the latest
+/// check; competitor cooperations from the contexts people entered).
 pub async fn portfolio(store: &Store, actor: &Actor) -> Result<Portfolio> {
+    let mut worst: BTreeMap<(String, BlindSpot), Severity> = BTreeMap::new();
+    for area in BlindSpot::REGULATORY {
+        let rows = store
+            .list_findings(
+                actor,
+                &FindingFilter {
+                    blind_spot: Some(area.as_str().to_owned()),
+                    limit: Some(1000),
+                    ..FindingFilter::default()
+                },
+            )
+            .await?;
+        for r in rows {
+            let Some(sev) = Severity::parse(&r.severity) else {
+                continue;
+            };
+            let w = worst
+                .entry((r.agreement_id.to_string(), area))
+                .or_insert(sev);
+            *w = (*w).max(sev);
+        }
+    }
+    let rivals: BTreeSet<String> = store
+        .all_competitors(actor)
+        .await?
+        .into_iter()
+        .filter(|(_, c)| c.competing.competing())
+        .map(|(id, _)| id.to_string())
+        .collect();
     let items: Vec<PortfolioItem> = store
         .portfolio_checks(actor)
         .await?
         .into_iter()
-        .map(|c| PortfolioItem {
-            agreement_id: c.agreement_id.to_string(),
-            title: c.title,
-            kind: c.kind,
-            owner: c.owner,
-            parties: c.parties,
-            score: c.score,
-            flagged: c
-                .flagged
-                .iter()
-                .filter_map(|b| BlindSpot::parse(b))
-                .collect(),
-            worst: c.worst_severity.as_deref().and_then(Severity::parse),
-            findings: c.findings as usize,
+        .map(|c| {
+            let id = c.agreement_id.to_string();
+            PortfolioItem {
+                regulatory: BlindSpot::REGULATORY
+                    .into_iter()
+                    .filter_map(|area| {
+                        worst
+                            .get(&(id.clone(), area))
+                            .map(|w| RegulatoryFinding { area, worst: *w })
+                    })
+                    .collect(),
+                competitor_cooperation: rivals.contains(&id),
+                agreement_id: id,
+                title: c.title,
+                kind: c.kind,
+                owner: c.owner,
+                parties: c.parties,
+                score: c.score,
+                flagged: c
+                    .flagged
+                    .iter()
+                    .filter_map(|b| BlindSpot::parse(b))
+                    .collect(),
+                worst: c.worst_severity.as_deref().and_then(Severity::parse),
+                findings: c.findings as usize,
+            }
         })
         .collect();
     Ok(entente_playbook::portfolio::aggregate(&items))

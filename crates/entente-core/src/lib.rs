@@ -4,9 +4,11 @@
 pub mod account;
 pub mod auth;
 pub mod check;
+pub mod competitors;
 pub mod completeness;
 pub mod demo;
 pub mod docx;
+pub mod draft;
 mod error;
 pub mod governance;
 mod import;

@@ -40,7 +40,7 @@ async fn import(store: &Store, me: &Actor, status: &str) -> AgreementId {
 /// The ids listed under `status=active`, and whether each reads as pending start.
 async fn active(store: &Store, me: &Actor) -> Vec<(AgreementId, bool)> {
     let q = AgreementQuery {
-        status: Some(AgreementStatus::Active),
+        status: vec![AgreementStatus::Active],
         ..Default::default()
     };
     let (rows, _) = store

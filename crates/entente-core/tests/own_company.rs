@@ -98,3 +98,89 @@ async fn story(store: &Store) {
         "nothing changed"
     );
 }
+
+/// A joint development agreement in which Northwind alone indemnifies Vireo.
+const ONE_WAY: &str = "JOINT DEVELOPMENT AGREEMENT
+
+This Joint Development Agreement is made on 1 March 2026 between Northwind Trading Limited, a company registered in England (\"Northwind\"), and Vireo Labs, Inc., a Delaware corporation (\"Vireo\").
+
+1. Purpose
+1.1 The parties shall jointly develop a driver-distraction sensor prototype.
+
+2. Term
+2.1 This Agreement begins on 1 March 2026 and continues for two (2) years.
+
+3. Indemnity
+3.1 Northwind shall indemnify Vireo against all third-party claims arising from the sensor prototype.
+
+4. Governing Law
+4.1 This Agreement is governed by the laws of England and Wales.
+";
+
+/// A rule about the direction of an indemnity, which only "us" can decide.
+const DIRECTION: &str = r#"
+[playbook]
+id = "northwind"
+name = "Northwind partnerships"
+version = "1"
+extends = "cooperation"
+
+[[rule]]
+id = "northwind.indemnity-direction"
+kind = "indemnity_direction"
+severity = "high"
+title = "We give no one-way indemnity"
+rationale = "A one-way indemnity by us is uninsured exposure."
+accept = ["mutual", "in_our_favour"]
+"#;
+
+async fn the_tenants_own_entities_are_us_when_a_stored_agreement_is_checked() {
+    for db in TestDb::all().await.unwrap() {
+        let store = &db.store;
+        let org = store.ensure_organisation("nw", "Northwind").await.unwrap();
+        let me = Actor::new(org, "legal@northwind.example");
+        let imported = import_document(
+            store,
+            &me,
+            ONE_WAY.as_bytes(),
+            "jda.txt",
+            ImportOptions::default(),
+            &Limits::default(),
+        )
+        .await
+        .unwrap();
+        check::set_tenant_playbook(store, &me, DIRECTION)
+            .await
+            .unwrap();
+        let outcome = async || {
+            let checked =
+                check::check_agreement(store, &me, imported.agreement_id, None, None, false)
+                    .await
+                    .unwrap();
+            checked
+                .report
+                .rules
+                .iter()
+                .find(|r| r.rule_id == "northwind.indemnity-direction")
+                .map(|r| r.outcome)
+                .unwrap()
+        };
+        use entente_playbook::Outcome;
+        // Nobody declared: whether the indemnity runs against us cannot be told.
+        assert_eq!(outcome().await, Outcome::Undetermined, "{:?}", db.backend());
+        // Our entities declared: Northwind indemnifies the counterparty, against our position.
+        store
+            .set_own_entities(&me, &["Northwind Trading Limited".into()])
+            .await
+            .unwrap();
+        assert_eq!(outcome().await, Outcome::Failed, "{:?}", db.backend());
+        // Seen from Vireo's side, the same clause is in our favour.
+        store
+            .set_own_entities(&me, &["Vireo Labs, Inc.".into()])
+            .await
+            .unwrap();
+        assert_eq!(outcome().await, Outcome::Passed, "{:?}", db.backend());
+    }
+}
+
+entente_store::on_each_backend!(the_tenants_own_entities_are_us_when_a_stored_agreement_is_checked);

@@ -52,11 +52,13 @@ impl std::fmt::Display for AmendmentKind {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct AmendmentDraft {
     /// The date it takes effect (`YYYY-MM-DD`).
+    #[schema(value_type = crate::Date)]
     pub effective_date: String,
     /// What it changes, in words.
     pub summary: String,
     /// Term changes keyed by field, e.g. `{"notice_period_non_renewal": "P60D"}` (at most 100).
     #[serde(default)]
+    #[schema(value_type = crate::term_schema::TermValuesInput)]
     pub changes: BTreeMap<String, serde_json::Value>,
     /// `letter` (changes only what it states) or `restatement` (the whole agreement restated).
     /// Default: read from the text — a document titled or worded as an amendment, addendum or
@@ -174,10 +176,10 @@ pub struct Amendment {
     /// Summary.
     pub summary: String,
     /// New values.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::term_schema::TermValues)]
     pub changes: BTreeMap<TermField, TermValue>,
     /// The values the changed fields held before (absent: the field had no value).
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::term_schema::PreviousTerms)]
     pub previous: BTreeMap<TermField, Option<Sourced>>,
     /// Who recorded it.
     pub created_by: String,
@@ -218,8 +220,9 @@ pub enum Origin {
     },
 }
 
-/// One term as in force on a date.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+/// One term as in force on a date (its OpenAPI schema, a union told apart by `field`, is in
+/// `term_schema`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsolidatedValue {
     /// The term.
     pub field: TermField,
@@ -424,6 +427,25 @@ fn origin_of(s: &Source, numbers: &BTreeMap<VersionId, u32>) -> Origin {
             by: by.clone(),
             at: *at,
         },
+    }
+}
+
+impl utoipa::PartialSchema for ConsolidatedValue {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::term_schema::consolidated_value().0
+    }
+}
+
+impl utoipa::ToSchema for ConsolidatedValue {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        crate::term_schema::union_schemas(schemas, crate::term_schema::consolidated_value().1);
+        schemas.push(("Origin".into(), <Origin as utoipa::PartialSchema>::schema()));
+        <Origin as utoipa::ToSchema>::schemas(schemas);
     }
 }
 

@@ -105,20 +105,7 @@ pub fn verify_chain(events: &[AuditEvent]) -> Option<BrokenLink> {
                 reason: "previous-hash link does not match the event before it".into(),
             });
         }
-        let at = e.at.to_string();
-        let agreement = e.agreement_id.clone().unwrap_or_default();
-        let h = chain_hash(HashInput {
-            seq: e.seq,
-            at: &at,
-            actor: &e.actor,
-            action: &e.action,
-            entity: &e.entity,
-            entity_id: &e.entity_id,
-            agreement_id: &agreement,
-            details: &e.details,
-            prev_hash: &e.prev_hash,
-        });
-        if h != e.hash {
+        if recomputed(e) != e.hash {
             return Some(BrokenLink {
                 seq: e.seq,
                 reason: "content does not match its hash (event altered)".into(),
@@ -129,9 +116,148 @@ pub fn verify_chain(events: &[AuditEvent]) -> Option<BrokenLink> {
     None
 }
 
+/// An event's link fields as a neighbour of the events being checked: its hash and the hash
+/// it links back to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Hash of the event.
+    pub hash: String,
+    /// Hash of the event before it.
+    pub prev_hash: String,
+}
+
+fn recomputed(e: &AuditEvent) -> String {
+    let at = e.at.to_string();
+    let agreement = e.agreement_id.clone().unwrap_or_default();
+    chain_hash(HashInput {
+        seq: e.seq,
+        at: &at,
+        actor: &e.actor,
+        action: &e.action,
+        entity: &e.entity,
+        entity_id: &e.entity_id,
+        agreement_id: &agreement,
+        details: &e.details,
+        prev_hash: &e.prev_hash,
+    })
+}
+
+/// Checks some events (one agreement's) where they stand in the tenant's chain, without the
+/// rest of it: each one's content against its hash, the event before it (`link(seq - 1)`)
+/// against the hash it links back to, and the event after it (`link(seq + 1)`, or the
+/// tenant's `head` for the last one) against its own hash. Altering, removing or reordering
+/// one of these events, or its neighbours' links to it, is caught; the rest of the chain is
+/// [`verify_chain`]'s to check. `None` when they hold.
+pub fn verify_in_place(
+    events: &[AuditEvent],
+    link: impl Fn(u64) -> Option<Link>,
+    head: (u64, &str),
+) -> Option<BrokenLink> {
+    for e in events {
+        if recomputed(e) != e.hash {
+            return Some(BrokenLink {
+                seq: e.seq,
+                reason: "content does not match its hash (event altered)".into(),
+            });
+        }
+        let before = match e.seq {
+            0 => None,
+            1 => Some(GENESIS.to_owned()),
+            n => link(n - 1).map(|l| l.hash),
+        };
+        if before.as_deref() != Some(e.prev_hash.as_str()) {
+            return Some(BrokenLink {
+                seq: e.seq,
+                reason: match before {
+                    None => format!("event {} before it is missing", e.seq.saturating_sub(1)),
+                    Some(_) => "previous-hash link does not match the event before it".into(),
+                },
+            });
+        }
+        let after = if e.seq == head.0 {
+            Some(head.1.to_owned())
+        } else {
+            link(e.seq + 1).map(|l| l.prev_hash)
+        };
+        if after.as_deref() != Some(e.hash.as_str()) {
+            return Some(BrokenLink {
+                seq: e.seq + 1,
+                reason: match after {
+                    None => format!("event {} after it is missing", e.seq + 1),
+                    Some(_) => format!("the event after it does not link to event {}", e.seq),
+                },
+            });
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn in_place(all: &[AuditEvent], mine: &[u64]) -> Option<BrokenLink> {
+        let picked: Vec<AuditEvent> = all
+            .iter()
+            .filter(|e| mine.contains(&e.seq))
+            .cloned()
+            .collect();
+        let last = all
+            .last()
+            .map_or((0, GENESIS.to_owned()), |e| (e.seq, e.hash.clone()));
+        verify_in_place(
+            &picked,
+            |seq| {
+                all.iter().find(|e| e.seq == seq).map(|e| Link {
+                    hash: e.hash.clone(),
+                    prev_hash: e.prev_hash.clone(),
+                })
+            },
+            (last.0, &last.1),
+        )
+    }
+
+    #[test]
+    fn events_checked_in_place_catch_what_touches_them_and_only_that() {
+        let intact = chain(6);
+        assert_eq!(in_place(&intact, &[2, 5, 6]), None);
+
+        // One of them altered, even with its hash recomputed: its successor's link breaks.
+        let mut altered = intact.clone();
+        altered[1].details = "{\"n\":99}".into();
+        assert_eq!(in_place(&altered, &[2, 5]).unwrap().seq, 2);
+        altered[1].hash = recomputed(&altered[1]);
+        assert_eq!(in_place(&altered, &[2, 5]).unwrap().seq, 3);
+
+        // Its neighbour removed: the link before it is missing.
+        let mut removed = intact.clone();
+        removed.remove(3);
+        assert_eq!(in_place(&removed, &[5]).unwrap().seq, 5);
+
+        // The last event removed from the end: the head no longer matches.
+        let mut cut = intact.clone();
+        cut.pop();
+        let head = intact.last().unwrap();
+        let picked = vec![cut[4].clone()];
+        let link = |seq: u64| {
+            cut.iter().find(|e| e.seq == seq).map(|e| Link {
+                hash: e.hash.clone(),
+                prev_hash: e.prev_hash.clone(),
+            })
+        };
+        assert_eq!(
+            verify_in_place(&picked, link, (head.seq, &head.hash))
+                .unwrap()
+                .seq,
+            6
+        );
+
+        // An event elsewhere altered is not these events' concern.
+        let mut elsewhere = intact.clone();
+        elsewhere[0].details = "{\"n\":42}".into();
+        assert_eq!(in_place(&elsewhere, &[5]), None);
+        assert!(verify_chain(&elsewhere).is_some());
+    }
 
     fn chain(n: u64) -> Vec<AuditEvent> {
         let mut prev = GENESIS.to_owned();

@@ -98,6 +98,7 @@ pub struct DisputeDraft {
     pub amount: Option<Money>,
     /// Date the dispute was notified (default today; never later).
     #[serde(default)]
+    #[schema(value_type = Option<crate::Date>)]
     pub opened_on: Option<String>,
     /// Tiers to follow instead of those in the agreement's clause.
     #[serde(default)]

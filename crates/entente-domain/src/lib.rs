@@ -40,6 +40,7 @@ pub mod audit;
 pub mod calendar;
 pub mod clause;
 pub mod clock;
+pub mod competition;
 pub mod completeness;
 pub mod csv;
 pub mod dispute;
@@ -60,6 +61,7 @@ pub mod reconcile;
 pub mod redline;
 pub mod schema;
 pub mod taxonomy;
+pub mod term_schema;
 pub mod terms;
 pub mod time;
 

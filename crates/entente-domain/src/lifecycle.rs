@@ -192,6 +192,7 @@ pub struct SignatureDraft {
     pub signatory_title: String,
     /// Date of signature (default today).
     #[serde(default)]
+    #[schema(value_type = Option<crate::Date>)]
     pub signed_on: Option<String>,
     /// SHA-256 (hex) of the version signed; must match the agreement's latest version.
     pub sha256: String,

@@ -12,6 +12,7 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct MeasurementInput {
     /// The day measured, or the last day of the period measured (YYYY-MM-DD).
+    #[schema(value_type = crate::Date)]
     pub measured_on: String,
     /// The measured value, e.g. `"99.95"` (a JSON number is accepted too).
     #[schema(value_type = String)]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The event a relative deadline counts from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
     /// The effective date.
@@ -30,6 +30,98 @@ pub enum Event {
     PeriodEnd,
     /// Any other event, as written.
     Other(String),
+}
+
+// Written by hand: the derived schema nests an unnamed object inside an unnamed one, which
+// generators name twice. Here each shape is a named schema, and the three are disjoint (a
+// string, or an object with exactly one of two keys).
+impl utoipa::PartialSchema for Event {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::OneOfBuilder;
+        OneOfBuilder::new()
+            .description(Some("The event a relative deadline counts from."))
+            .item(utoipa::openapi::Ref::from_schema_name("EventName"))
+            .item(utoipa::openapi::Ref::from_schema_name("EventTerminationBy"))
+            .item(utoipa::openapi::Ref::from_schema_name("EventOther"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Event {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+        let text = |d: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(d.to_owned()))
+        };
+        schemas.push((
+            "EventName".into(),
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([
+                    "effective",
+                    "signature",
+                    "termination",
+                    "invoice",
+                    "period_end",
+                ]))
+                .description(Some(
+                    "The effective date, signature, termination or expiry, receipt of an \
+                     invoice, or the end of each recurring period.",
+                ))
+                .into(),
+        ));
+        schemas.push((
+            "TerminationTrigger".into(),
+            ObjectBuilder::new()
+                .description(Some(
+                    "Termination by one party (under a clause): \"if Northwind terminates under \
+                     clause 12.2\". The duty falls due only when a recorded notice matches.",
+                ))
+                .property(
+                    "party",
+                    text("The party whose termination triggers the duty, as written."),
+                )
+                .required("party")
+                .property(
+                    "clause",
+                    ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                            Type::String,
+                            Type::Null,
+                        ]))
+                        .description(Some(
+                            "The clause the termination must rely on, when stated (e.g. \"12.2\").",
+                        )),
+                )
+                .into(),
+        ));
+        schemas.push((
+            "EventTerminationBy".into(),
+            ObjectBuilder::new()
+                .property(
+                    "termination_by",
+                    utoipa::openapi::Ref::from_schema_name("TerminationTrigger"),
+                )
+                .required("termination_by")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+                .into(),
+        ));
+        schemas.push((
+            "EventOther".into(),
+            ObjectBuilder::new()
+                .property("other", text("Any other event, as written."))
+                .required("other")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+                .into(),
+        ));
+    }
 }
 
 /// How often a recurring duty falls due.

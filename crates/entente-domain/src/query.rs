@@ -129,17 +129,55 @@ impl AgreementSort {
     }
 }
 
-/// A portfolio query: every filter optional, combined with AND.
+/// The `sort` parameter's values as the API documents them: an order's name, or the name
+/// after `-` for the order reversed. Parsed by [`AgreementQuery`]'s conversion; this type only
+/// describes the values.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
+pub enum AgreementSortParam {
+    /// Last changed first (the default).
+    #[serde(rename = "updated")]
+    Updated,
+    /// Oldest change first.
+    #[serde(rename = "-updated")]
+    UpdatedReversed,
+    /// By title, A to Z (case-insensitive).
+    #[serde(rename = "title")]
+    Title,
+    /// By title, Z to A.
+    #[serde(rename = "-title")]
+    TitleReversed,
+    /// By effective date, earliest first, unknown last.
+    #[serde(rename = "effective_date")]
+    EffectiveDate,
+    /// By effective date, latest first, unknown last.
+    #[serde(rename = "-effective_date")]
+    EffectiveDateReversed,
+    /// By the end of the running term, soonest first, unknown last.
+    #[serde(rename = "expiration_date")]
+    ExpirationDate,
+    /// By the end of the running term, latest first, unknown last.
+    #[serde(rename = "-expiration_date")]
+    ExpirationDateReversed,
+    /// By the next non-renewal notice deadline, soonest first, unknown last.
+    #[serde(rename = "notice_deadline")]
+    NoticeDeadline,
+    /// By the next non-renewal notice deadline, latest first, unknown last.
+    #[serde(rename = "-notice_deadline")]
+    NoticeDeadlineReversed,
+}
+
+/// A portfolio query: every filter optional, combined with AND; a filter given several values
+/// matches any of them (`status` active or signed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AgreementQuery {
-    /// Lifecycle status.
-    pub status: Option<AgreementStatus>,
-    /// Kind.
-    pub kind: Option<AgreementKind>,
-    /// Owner e-mail, lower case.
-    pub owner: Option<String>,
-    /// Tag, lower case.
-    pub tag: Option<String>,
+    /// Lifecycle statuses (any of).
+    pub status: Vec<AgreementStatus>,
+    /// Kinds (any of).
+    pub kind: Vec<AgreementKind>,
+    /// Owner e-mails, lower case (any of).
+    pub owner: Vec<String>,
+    /// Tags, lower case (any of).
+    pub tag: Vec<String>,
     /// Part of a party's legal or short name.
     pub party: Option<String>,
     /// Part of the title.
@@ -150,30 +188,44 @@ pub struct AgreementQuery {
     pub renewing_within: Option<DayWindow>,
     /// The next non-renewal notice deadline falls within the window.
     pub notice_within: Option<DayWindow>,
-    /// Liability cap kind.
-    pub liability_cap: Option<CapFilter>,
-    /// Governing law, lower case.
-    pub governing_law: Option<String>,
+    /// Liability cap kinds (any of).
+    pub liability_cap: Vec<CapFilter>,
+    /// Governing laws, lower case (any of).
+    pub governing_law: Vec<String>,
     /// The day windows and next key dates count from (default: the tenant's today).
     pub today: Option<Date>,
     /// Order.
     pub sort: AgreementSort,
+    /// The order reversed (`sort=-title`): Z to A, latest date first, oldest change first;
+    /// unknown dates stay last either way.
+    pub reverse: bool,
     /// Only agreements changed at or after this instant (incremental sync).
     pub updated_since: Option<Timestamp>,
 }
 
+impl AgreementQuery {
+    /// The order as the `sort` parameter writes it (`title`, `-notice_deadline`).
+    pub fn sort_text(&self) -> String {
+        if self.reverse {
+            format!("-{}", self.sort.as_str())
+        } else {
+            self.sort.as_str().to_owned()
+        }
+    }
+}
+
 /// A portfolio query as text, the way edges receive it (query strings, form fields); every
-/// field optional.
+/// field optional, the repeatable ones as lists (empty: no filter).
 #[derive(Debug, Clone, Default)]
 pub struct AgreementQueryText<'a> {
-    /// `status`.
-    pub status: Option<&'a str>,
-    /// `kind`.
-    pub kind: Option<&'a str>,
-    /// `owner`.
-    pub owner: Option<&'a str>,
-    /// `tag`.
-    pub tag: Option<&'a str>,
+    /// `status`, repeatable.
+    pub status: Vec<&'a str>,
+    /// `kind`, repeatable.
+    pub kind: Vec<&'a str>,
+    /// `owner`, repeatable.
+    pub owner: Vec<&'a str>,
+    /// `tag`, repeatable.
+    pub tag: Vec<&'a str>,
     /// `party`.
     pub party: Option<&'a str>,
     /// `q`.
@@ -184,13 +236,13 @@ pub struct AgreementQueryText<'a> {
     pub renewing_within_days: Option<u32>,
     /// `notice_within_days`.
     pub notice_within_days: Option<u32>,
-    /// `liability_cap`.
-    pub liability_cap: Option<&'a str>,
-    /// `governing_law`.
-    pub governing_law: Option<&'a str>,
+    /// `liability_cap`, repeatable.
+    pub liability_cap: Vec<&'a str>,
+    /// `governing_law`, repeatable.
+    pub governing_law: Vec<&'a str>,
     /// `today`.
     pub today: Option<&'a str>,
-    /// `sort`.
+    /// `sort`: an order's name, `-` before it to reverse it.
     pub sort: Option<&'a str>,
 }
 
@@ -205,38 +257,83 @@ impl TryFrom<AgreementQueryText<'_>> for AgreementQuery {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        let lower = |s: Option<&str>| text(s).map(|s| s.to_lowercase());
         let mut window =
             |field: &str, n: Option<u32>| n.and_then(|n| c.take(field, DayWindow::new(n)));
         let expiring_within = window("expiring_within_days", t.expiring_within_days);
         let renewing_within = window("renewing_within_days", t.renewing_within_days);
         let notice_within = window("notice_within_days", t.notice_within_days);
+        let mut status = Vec::new();
+        for s in t.status.iter().filter(|v| !v.trim().is_empty()) {
+            if let Some(s) = c.take("status", AgreementStatus::parse(s))
+                && !status.contains(&s)
+            {
+                status.push(s);
+            }
+        }
+        let mut kind = Vec::new();
+        for k in t.kind.iter().filter(|v| !v.trim().is_empty()) {
+            if let Some(k) = c.take("kind", AgreementKind::parse(k))
+                && !kind.contains(&k)
+            {
+                kind.push(k);
+            }
+        }
+        let mut liability_cap = Vec::new();
+        for k in t.liability_cap.iter().filter(|v| !v.trim().is_empty()) {
+            if let Some(k) = c.take("liability_cap", CapFilter::parse(k))
+                && !liability_cap.contains(&k)
+            {
+                liability_cap.push(k);
+            }
+        }
+        let today = t.today.and_then(|s| c.take("today", Date::parse(s)));
+        let (sort, reverse) = match t.sort.map(str::trim) {
+            Some(s) => {
+                let (name, reverse) = match s.strip_prefix('-') {
+                    Some(rest) => (rest, true),
+                    None => (s, false),
+                };
+                (
+                    c.take("sort", AgreementSort::parse(name))
+                        .unwrap_or_default(),
+                    reverse,
+                )
+            }
+            None => (AgreementSort::Updated, false),
+        };
         let q = Self {
-            status: t
-                .status
-                .and_then(|s| c.take("status", AgreementStatus::parse(s))),
-            kind: t.kind.and_then(|s| c.take("kind", AgreementKind::parse(s))),
-            owner: lower(t.owner),
-            tag: lower(t.tag),
+            status,
+            kind,
+            owner: distinct_lowercase(t.owner.iter().copied()),
+            tag: distinct_lowercase(t.tag.iter().copied()),
             party: text(t.party),
             text: text(t.text),
             expiring_within,
             renewing_within,
             notice_within,
-            liability_cap: t
-                .liability_cap
-                .and_then(|s| c.take("liability_cap", CapFilter::parse(s))),
-            governing_law: lower(t.governing_law),
-            today: t.today.and_then(|s| c.take("today", Date::parse(s))),
-            sort: match t.sort {
-                Some(s) => c.take("sort", AgreementSort::parse(s)).unwrap_or_default(),
-                None => AgreementSort::Updated,
-            },
+            liability_cap,
+            governing_law: distinct_lowercase(t.governing_law.iter().copied()),
+            today,
+            sort,
+            reverse,
             updated_since: None,
         };
         c.finish()?;
         Ok(q)
     }
+}
+
+/// The values of a repeatable text filter as the store matches them: trimmed, lower case,
+/// blanks dropped, each kept once in the order given.
+pub fn distinct_lowercase<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        let v = v.trim().to_lowercase();
+        if !v.is_empty() && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
 }
 
 /// Most deadlines one query returns.
@@ -313,9 +410,14 @@ impl TryFrom<DeadlineQueryText<'_>> for DeadlineQuery {
             overdue: t.overdue == Some(true),
             obligations_only: t.obligations_only == Some(true),
             person: lowered(t.person),
-            agreement_id: t
-                .agreement_id
-                .and_then(|a| c.take("agreement_id", a.trim().parse::<AgreementId>())),
+            agreement_id: t.agreement_id.and_then(|a| {
+                c.take(
+                    "agreement_id",
+                    a.trim()
+                        .parse::<AgreementId>()
+                        .map_err(|e| ValidationError::new("", e.message)),
+                )
+            }),
             today: t.today.and_then(|s| c.take("today", Date::parse(s))),
             limit,
         };
@@ -370,9 +472,14 @@ impl TryFrom<ObligationQueryText<'_>> for ObligationQuery {
     fn try_from(t: ObligationQueryText<'_>) -> Result<Self, ValidationErrors> {
         let mut c = Collector::default();
         let q = Self {
-            agreement_id: t
-                .agreement_id
-                .and_then(|a| c.take("agreement_id", a.trim().parse::<AgreementId>())),
+            agreement_id: t.agreement_id.and_then(|a| {
+                c.take(
+                    "agreement_id",
+                    a.trim()
+                        .parse::<AgreementId>()
+                        .map_err(|e| ValidationError::new("", e.message)),
+                )
+            }),
             status: t
                 .status
                 .and_then(|s| c.take("status", ObligationStatus::parse(s))),
@@ -403,37 +510,42 @@ mod tests {
     #[test]
     fn text_becomes_a_typed_query_with_values_normalised() {
         let q = AgreementQuery::try_from(AgreementQueryText {
-            status: Some("active"),
-            owner: Some(" Legal@Example.com "),
+            status: vec!["active", "expiring", "active"],
+            owner: vec![" Legal@Example.com ", ""],
             party: Some("  "),
             notice_within_days: Some(90),
-            liability_cap: Some("none"),
+            liability_cap: vec!["none"],
             today: Some("2026-12-04"),
-            sort: Some("notice_deadline"),
+            sort: Some("-notice_deadline"),
             ..Default::default()
         })
         .unwrap();
-        assert_eq!(q.status, Some(AgreementStatus::Active));
-        assert_eq!(q.owner.as_deref(), Some("legal@example.com"));
+        assert_eq!(
+            q.status,
+            [AgreementStatus::Active, AgreementStatus::Expiring],
+            "repeated values are kept once, blank ones dropped"
+        );
+        assert_eq!(q.owner, ["legal@example.com"]);
         assert_eq!(q.party, None, "a blank filter filters nothing");
         assert_eq!(
             q.notice_within
                 .map(|w| w.last_day(Date::parse("2026-12-04").unwrap())),
             Some(Date::parse("2027-03-04").unwrap())
         );
-        assert_eq!(q.liability_cap.and_then(CapFilter::stored), None);
+        assert_eq!(q.liability_cap, [CapFilter::None]);
         assert_eq!(q.sort, AgreementSort::NoticeDeadline);
+        assert!(q.reverse, "a leading - reverses the order");
     }
 
     #[test]
     fn every_bad_field_is_named_at_once() {
         let e = AgreementQuery::try_from(AgreementQueryText {
-            status: Some("alive"),
-            kind: Some("merger"),
+            status: vec!["active", "alive"],
+            kind: vec!["merger"],
             notice_within_days: Some(99_999_999),
-            liability_cap: Some("some"),
+            liability_cap: vec!["some"],
             today: Some("2026-02-30"),
-            sort: Some("risk"),
+            sort: Some("-risk"),
             ..Default::default()
         })
         .unwrap_err();

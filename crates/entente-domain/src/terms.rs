@@ -283,8 +283,8 @@ fn parse_cap(v: &serde_json::Value) -> Result<LiabilityCap, ValidationError> {
     }
 }
 
-/// A liability cap as contracts state it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// A liability cap as contracts state it (its OpenAPI schema is in `term_schema`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LiabilityCap {
     /// A fixed amount.
@@ -331,44 +331,6 @@ impl fmt::Display for TermValue {
             Self::Cap(LiabilityCap::Uncapped) => f.write_str("uncapped"),
             Self::List(l) => f.write_str(&l.join(", ")),
         }
-    }
-}
-
-// The shapes overlap (a date is also text), so the schema is `anyOf`, not the `oneOf` a derive
-// would write for an untagged enum: a date must match at least one shape, not exactly one.
-impl utoipa::PartialSchema for TermValue {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, Object, Type};
-        AnyOfBuilder::new()
-            .description(Some(
-                "A term's value, shaped by its field: a date, a period, a flag, money, a \
-                 liability cap, a list of labels or text",
-            ))
-            .item(utoipa::openapi::Ref::from_schema_name("Date"))
-            .item(utoipa::openapi::Ref::from_schema_name("Period"))
-            .item(Object::with_type(Type::Boolean))
-            .item(utoipa::openapi::Ref::from_schema_name("Money"))
-            .item(utoipa::openapi::Ref::from_schema_name("LiabilityCap"))
-            .item(ArrayBuilder::new().items(Object::with_type(Type::String)))
-            .item(Object::with_type(Type::String))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for TermValue {
-    fn schemas(
-        schemas: &mut Vec<(
-            String,
-            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
-        )>,
-    ) {
-        use utoipa::PartialSchema;
-        schemas.push(("Date".into(), Date::schema()));
-        schemas.push(("Period".into(), Period::schema()));
-        schemas.push(("Money".into(), Money::schema()));
-        schemas.push(("LiabilityCap".into(), LiabilityCap::schema()));
-        <Money as utoipa::ToSchema>::schemas(schemas);
-        <LiabilityCap as utoipa::ToSchema>::schemas(schemas);
     }
 }
 
@@ -439,8 +401,9 @@ impl ReviewSettings {
     }
 }
 
-/// One extracted value to review: what analysis found, where, and how sure it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+/// One extracted value to review: what analysis found, where, and how sure it is (its OpenAPI
+/// schema, a union told apart by `field`, is in `term_schema`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewItem {
     /// The agreement.
     pub agreement_id: crate::AgreementId,
@@ -471,7 +434,7 @@ pub struct Merge {
 }
 
 /// A value with its provenance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sourced {
     /// The value.
     pub value: TermValue,
@@ -479,9 +442,9 @@ pub struct Sourced {
     pub source: Source,
 }
 
-/// All known terms of an agreement.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(value_type = Object)]
+/// All known terms of an agreement (its OpenAPI schema, one typed property per field, is in
+/// `term_schema`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Terms(pub BTreeMap<TermField, Sourced>);
 
 impl Terms {
@@ -569,6 +532,23 @@ impl Terms {
             let start = self.date(TermField::EffectiveDate)?;
             Some(self.period(TermField::InitialTerm)?.after(start))
         })
+    }
+}
+
+impl utoipa::PartialSchema for ReviewItem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::term_schema::review_item().0
+    }
+}
+
+impl utoipa::ToSchema for ReviewItem {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        crate::term_schema::union_schemas(schemas, crate::term_schema::review_item().1);
     }
 }
 

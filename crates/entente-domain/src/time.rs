@@ -212,8 +212,9 @@ impl fmt::Display for Timestamp {
 }
 
 /// What [`Date::parse`] accepts, as a pattern: `YYYY-MM-DD` with a year from 1000 to 9999 and a
-/// day that exists in its month (29 February in leap years only). No `format: date` beside it:
-/// that format admits years below 1000, which the parser refuses.
+/// day that exists in its month (29 February in leap years only). `format: date` stands beside
+/// it for generated clients; the pattern narrows it (that format alone admits years below
+/// 1000, which the parser refuses).
 pub const DATE_PATTERN: &str = concat!(
     "^(?:[1-9][0-9]{3}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])",
     "|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)",
@@ -224,12 +225,18 @@ crate::string_schema!(
     Date,
     "calendar date, YYYY-MM-DD (years 1000 to 9999)",
     "2026-03-31",
+    format(crate::known_format(
+        utoipa::openapi::schema::KnownFormat::Date
+    )),
     pattern(Some(DATE_PATTERN))
 );
 crate::string_schema!(
     Timestamp,
     "RFC 3339 instant in UTC",
-    "2026-03-31T09:30:00.000000Z"
+    "2026-03-31T09:30:00.000000Z",
+    format(crate::known_format(
+        utoipa::openapi::schema::KnownFormat::DateTime
+    ))
 );
 
 #[cfg(test)]

@@ -64,6 +64,9 @@ pub struct Case {
     pub kind: Option<AgreementKind>,
     /// Our own legal entities, for rules about "us".
     pub us: Vec<String>,
+    /// Whether the parties compete (`competing`, `markets`, `combined_share`), as a person
+    /// would enter it for the agreement.
+    pub competitors: Option<entente_domain::competition::CompetitorContext>,
     /// Rule id, expected outcome, and the line of the front matter that says so.
     pub expect: Vec<(String, Expected, usize)>,
     /// The agreement or clause.
@@ -160,9 +163,11 @@ pub fn parse_case(name: &str, source: &str) -> Result<Case, CaseError> {
         title: None,
         kind: None,
         us: Vec::new(),
+        competitors: None,
         expect: Vec::new(),
         text,
     };
+    let mut rivalry = entente_domain::competition::CompetitorInput::default();
     for (k, v) in &table {
         match (k.as_str(), v) {
             ("title", toml::Value::String(s)) => case.title = Some(s.clone()),
@@ -181,6 +186,23 @@ pub fn parse_case(name: &str, source: &str) -> Result<Case, CaseError> {
                 }
             }
             ("us", toml::Value::String(s)) => case.us.push(s.clone()),
+            ("competing", toml::Value::String(s)) => rivalry.competing = Some(s.clone()),
+            ("markets", toml::Value::Array(a)) => {
+                for x in a {
+                    match x.as_str() {
+                        Some(s) => rivalry.markets.push(s.to_owned()),
+                        None => {
+                            return Err(err(
+                                name,
+                                key_line("markets"),
+                                "`markets` is a list of market names",
+                            ));
+                        }
+                    }
+                }
+            }
+            ("combined_share", toml::Value::Integer(n)) => rivalry.combined_share = Some(*n as f64),
+            ("combined_share", toml::Value::Float(n)) => rivalry.combined_share = Some(*n),
             ("expect", toml::Value::Table(t)) => {
                 let mut pairs = Vec::new();
                 flatten("", t, &mut pairs).map_err(|m| err(name, key_line("[expect]"), m))?;
@@ -198,17 +220,26 @@ pub fn parse_case(name: &str, source: &str) -> Result<Case, CaseError> {
                     case.expect.push((id, e, line));
                 }
             }
-            ("title" | "kind" | "expect", _) => {
+            ("title" | "kind" | "expect" | "competing" | "markets" | "combined_share", _) => {
                 return Err(err(name, key_line(k), format!("`{k}` has the wrong type")));
             }
             _ => {
                 return Err(err(
                     name,
                     key_line(k),
-                    format!("unknown key `{k}` (a case has title, kind, us and [expect])"),
+                    format!(
+                        "unknown key `{k}` (a case has title, kind, us, competing, markets, combined_share and [expect])"
+                    ),
                 ));
             }
         }
+    }
+    if rivalry != entente_domain::competition::CompetitorInput::default() {
+        let at = key_line("competing");
+        case.competitors = Some(
+            entente_domain::competition::CompetitorContext::try_from(rivalry)
+                .map_err(|e| err(name, at, e.to_string()))?,
+        );
     }
     if case.expect.is_empty() {
         return Err(err(
@@ -354,6 +385,7 @@ pub fn measure_cases(p: &Playbook, cases: &[Case]) -> Result<Vec<RuleMeasure>, C
             subject.kind = k;
         }
         subject.set_us(&case.us);
+        subject.competitors = case.competitors.clone();
         let report = crate::check(p, &subject);
         for (id, expected, _) in &case.expect {
             let got = report
@@ -372,9 +404,11 @@ pub fn measure_cases(p: &Playbook, cases: &[Case]) -> Result<Vec<RuleMeasure>, C
                 (true, false) => m.false_negatives += 1,
                 (false, false) => m.true_negatives += 1,
             }
+            // A rule that does not apply (its `when` fails, or it is off for the kind) asks
+            // nothing of the agreement: its position is met.
             let exact = matches!(
                 (expected, got),
-                (Expected::Met, Outcome::Passed)
+                (Expected::Met, Outcome::Passed | Outcome::Skipped)
                     | (Expected::NotMet, Outcome::Failed)
                     | (Expected::Undetermined, Outcome::Undetermined)
             );

@@ -49,6 +49,10 @@ pub enum RuleKind {
     RenewalControl,
     /// How long exclusivity and non-compete restrictions last.
     Exclusivity,
+    /// A competition-law screen (`screen` names which).
+    Competition,
+    /// A data-protection screen (`screen` names which).
+    DataProtection,
 }
 
 /// The type of a parameter value.
@@ -167,6 +171,16 @@ pub const DAMAGES: &[&str] = &[
     "loss_of_data",
     "loss_of_goodwill",
 ];
+/// Scopes a cap's carve-out may leave uncapped.
+pub const CARVE_OUTS: &[&str] = &[
+    "confidentiality",
+    "data_protection",
+    "fraud",
+    "death_personal_injury",
+    "wilful_misconduct",
+    "indemnities",
+    "ip_infringement",
+];
 /// Directions an indemnity may run.
 pub const DIRECTIONS: &[&str] = &["mutual", "in_our_favour", "against_us"];
 /// Who may own foreground IP.
@@ -175,6 +189,28 @@ pub const OWNERS: &[&str] = &["us", "joint", "counterparty", "developer"];
 pub const CONTROLLERS: &[&str] = &["either", "us", "counterparty"];
 /// Restrictions an exclusivity rule reads.
 pub const RESTRICTIONS: &[&str] = &["exclusivity", "non_compete"];
+/// The competition-law screens a `competition` rule can run.
+pub const COMPETITION_SCREENS: &[&str] = &[
+    "price_fixing",
+    "output_limitation",
+    "market_allocation",
+    "passive_sales",
+    "rnd_restriction",
+    "no_challenge",
+    "licensing_ban",
+    "information_exchange",
+    "restriction_scope",
+    "block_exemption",
+];
+/// The data-protection screens a `data_protection` rule can run.
+pub const DATA_PROTECTION_SCREENS: &[&str] = &[
+    "roles",
+    "processing_terms",
+    "international_transfer",
+    "breach_notification",
+    "return_or_deletion",
+    "purpose_limitation",
+];
 /// Notice periods a rule can check.
 pub const NOTICES: &[&str] = &["termination_for_convenience", "non_renewal"];
 
@@ -220,7 +256,7 @@ pub const DEFAULT_WEASEL_WORDS: &[&str] = &[
 
 impl RuleKind {
     /// Every kind, in documentation order.
-    pub const ALL: [RuleKind; 21] = [
+    pub const ALL: [RuleKind; 23] = [
         Self::RequiredClauses,
         Self::VagueObligations,
         Self::WeaselWords,
@@ -242,6 +278,8 @@ impl RuleKind {
         Self::IpOwnership,
         Self::RenewalControl,
         Self::Exclusivity,
+        Self::Competition,
+        Self::DataProtection,
     ];
 
     /// The name used in playbook files.
@@ -268,7 +306,15 @@ impl RuleKind {
             Self::IpOwnership => "ip_ownership",
             Self::RenewalControl => "renewal_control",
             Self::Exclusivity => "exclusivity",
+            Self::Competition => "competition",
+            Self::DataProtection => "data_protection",
         }
+    }
+
+    /// Whether rules of this kind screen for a legal problem and so must name their
+    /// `legal_basis`.
+    pub fn is_regulatory(self) -> bool {
+        matches!(self, Self::Competition | Self::DataProtection)
     }
 
     /// Parses the name used in playbook files.
@@ -296,6 +342,8 @@ impl RuleKind {
             Self::GoverningLaw | Self::DisputeResolution | Self::DisputeTiers => {
                 BlindSpot::MissingEnforcement
             }
+            Self::Competition => BlindSpot::Competition,
+            Self::DataProtection => BlindSpot::DataProtection,
         }
     }
 
@@ -362,6 +410,12 @@ impl RuleKind {
             }
             Self::Exclusivity => {
                 "Exclusivity and non-compete restrictions end: at most `max_duration` in all and at most `max_after_term` after the agreement ends; never perpetual."
+            }
+            Self::Competition => {
+                "Screens the text for one kind of restriction of competition (`screen`): price fixing, output limits, market or customer allocation, passive-sales bans, limits on independent R&D, no-challenge and licensing bans, exchange of competitively sensitive information without safeguards, restrictions broader or longer than the cooperation needs, and block-exemption availability from the competitor context. Safe wording (\"each Party remains free to determine its own prices\") does not trigger."
+            }
+            Self::DataProtection => {
+                "When personal data flows under the agreement, checks one duty (`screen`): the parties' roles, processor (Art. 28(3)) or joint-controller (Art. 26) terms, a transfer mechanism for recipients outside the EEA, breach notification that meets 72 hours, return or deletion at the end, purpose limitation."
             }
         }
     }
@@ -516,6 +570,12 @@ impl RuleKind {
                         Flag,
                         Some("false"),
                         "expressly unlimited liability passes",
+                    ),
+                    p(
+                        "uncapped_for",
+                        ListOf(CARVE_OUTS),
+                        None,
+                        "scopes a carve-out may leave uncapped (confidentiality, data_protection, fraud, death_personal_injury, wilful_misconduct, indemnities, ip_infringement); when given, a carve-out of any other scope fails",
                     ),
                 ];
                 P
@@ -685,6 +745,36 @@ impl RuleKind {
                         "longest acceptable notice to stop the renewal",
                     ),
                 ];
+                P
+            }
+            Self::Competition => {
+                const P: &[ParamSpec] = &[
+                    req(
+                        "screen",
+                        OneOf(COMPETITION_SCREENS),
+                        "which restriction to look for",
+                    ),
+                    p(
+                        "max_share",
+                        Share,
+                        Some("0.25"),
+                        "block_exemption: the highest combined market share of competing parties for which the block exemption is available",
+                    ),
+                    p(
+                        "max_after_term",
+                        Period,
+                        Some("1 year"),
+                        "restriction_scope: the longest a non-compete or exclusivity may run on after the agreement ends",
+                    ),
+                ];
+                P
+            }
+            Self::DataProtection => {
+                const P: &[ParamSpec] = &[req(
+                    "screen",
+                    OneOf(DATA_PROTECTION_SCREENS),
+                    "which duty to check",
+                )];
                 P
             }
             Self::Exclusivity => {

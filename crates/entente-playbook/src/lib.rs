@@ -14,8 +14,9 @@ mod text;
 
 pub use checks::check;
 pub use kinds::{
-    CONTROLLERS, DAMAGES, DEFAULT_WEASEL_WORDS, DIRECTIONS, GROUNDS, NOTICES, OWNERS, ParamSpec,
-    ParamType, RESTRICTIONS, RuleKind, TIERS,
+    CARVE_OUTS, COMPETITION_SCREENS, CONTROLLERS, DAMAGES, DATA_PROTECTION_SCREENS,
+    DEFAULT_WEASEL_WORDS, DIRECTIONS, GROUNDS, NOTICES, OWNERS, ParamSpec, ParamType, RESTRICTIONS,
+    RuleKind, TIERS,
 };
 pub use model::{
     BlindSpot, Condition, EffectiveRule, Origin, Override, Param, Params, Playbook, Position, Rule,
@@ -23,7 +24,8 @@ pub use model::{
 };
 pub use parse::{BUILTIN, BuiltinResolver, FileResolver, PlaybookError, Problem, Resolver};
 pub use report::{
-    ClauseRef, Finding, Outcome, PlaybookRef, Report, RiskScore, RuleResult, SpotScore, TextSpan,
+    ClauseRef, Finding, Outcome, PlaybookRef, Report, RiskScore, RuleResult, SCREEN_NOTE,
+    SpotScore, TextSpan,
 };
 pub use subject::{
     Confidentiality, Convenience, DisputeTier, Indemnity, Located, Renewal, Restriction, Span,

@@ -101,20 +101,29 @@ pub enum BlindSpot {
     MissingExit,
     /// No escalation, mediation or arbitration; no governing law or venue.
     MissingEnforcement,
+    /// Competition law: restrictions between (potential) competitors (Art. 101 TFEU).
+    Competition,
+    /// Data protection: personal data moved under the agreement (GDPR, UK GDPR).
+    DataProtection,
     /// Anything else a playbook checks.
     Other,
 }
 
 impl BlindSpot {
     /// Every blind spot, in display order (`other` last).
-    pub const ALL: [BlindSpot; 6] = [
+    pub const ALL: [BlindSpot; 8] = [
         Self::AmbiguousObligations,
         Self::StaticDocument,
         Self::PoorRiskAllocation,
         Self::MissingExit,
         Self::MissingEnforcement,
+        Self::Competition,
+        Self::DataProtection,
         Self::Other,
     ];
+
+    /// The regulatory areas (the `regulatory` playbook's), whose flags the portfolio lists.
+    pub const REGULATORY: [BlindSpot; 2] = [Self::Competition, Self::DataProtection];
 
     /// The five of the seeds, without `other`.
     pub const FIVE: [BlindSpot; 5] = [
@@ -133,6 +142,8 @@ impl BlindSpot {
             Self::PoorRiskAllocation => "poor_risk_allocation",
             Self::MissingExit => "missing_exit",
             Self::MissingEnforcement => "missing_enforcement",
+            Self::Competition => "competition",
+            Self::DataProtection => "data_protection",
             Self::Other => "other",
         }
     }
@@ -145,6 +156,8 @@ impl BlindSpot {
             Self::PoorRiskAllocation => "Poor risk allocation",
             Self::MissingExit => "Missing exit terms",
             Self::MissingEnforcement => "Missing enforcement",
+            Self::Competition => "Competition law",
+            Self::DataProtection => "Data protection",
             Self::Other => "Other",
         }
     }
@@ -387,6 +400,8 @@ pub struct Rule {
     pub walk_away: Option<Position>,
     /// Facts that must all hold for the rule to apply.
     pub when: Vec<Condition>,
+    /// The law the position rests on (instrument and article), shown with every finding.
+    pub legal_basis: Option<String>,
     /// Where it was defined.
     pub origin: Origin,
 }
@@ -563,6 +578,9 @@ pub struct Scoring {
     pub weights: BTreeMap<BlindSpot, u32>,
     /// A blind spot is *flagged* when a failed rule of at least this severity belongs to it.
     pub flag_at: Severity,
+    /// The least total a finding of a severity gives the agreement (`[scoring.floor]`), so
+    /// that one grave finding is not averaged away by clean blind spots.
+    pub floor: BTreeMap<Severity, u32>,
 }
 
 impl Default for Scoring {
@@ -579,9 +597,10 @@ impl Default for Scoring {
             .collect(),
             weights: BlindSpot::ALL
                 .into_iter()
-                .map(|b| (b, if b == BlindSpot::Other { 0 } else { 20 }))
+                .map(|b| (b, if BlindSpot::FIVE.contains(&b) { 20 } else { 0 }))
                 .collect(),
             flag_at: Severity::High,
+            floor: BTreeMap::new(),
         }
     }
 }

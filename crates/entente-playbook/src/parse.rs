@@ -17,8 +17,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// The built-in playbooks, by id.
-pub const BUILTIN: &[(&str, &str)] =
-    &[("cooperation", include_str!("../playbooks/cooperation.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("cooperation", include_str!("../playbooks/cooperation.toml")),
+    ("regulatory", include_str!("../playbooks/regulatory.toml")),
+];
 
 /// One problem in a playbook file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -722,6 +724,7 @@ const RULE_KEYS: &[&str] = &[
     "acceptable",
     "walk_away",
     "when",
+    "legal_basis",
 ];
 const OVERRIDE_KEYS: &[&str] = &["enabled", "severity", "rationale", "preferred", "fallback"];
 
@@ -743,6 +746,7 @@ struct RawRule {
     acceptable: Option<Position>,
     walk_away: Option<Position>,
     when: Option<Vec<Condition>>,
+    legal_basis: Option<String>,
 }
 
 fn load(
@@ -1108,9 +1112,35 @@ fn parse_scoring(cx: &mut Ctx<'_>, sv: &Val<'_>, scoring: &mut Scoring) {
                     cx.err(&v.span(), "at least one blind spot needs a weight above 0");
                 }
             }
+            "floor" => {
+                let Some(ft) = as_table(cx, "floor", v) else {
+                    continue;
+                };
+                for (fk, fv) in entries(ft) {
+                    let Some(sev) = Severity::parse(fk.get_ref()) else {
+                        cx.err(
+                            &fk.span(),
+                            format!(
+                                "unknown severity `{}` in [scoring.floor] (use info, low, medium, high, critical)",
+                                fk.get_ref()
+                            ),
+                        );
+                        continue;
+                    };
+                    match as_int(fv.get_ref()) {
+                        Some(n) if (0..=100).contains(&n) => {
+                            scoring.floor.insert(sev, n as u32);
+                        }
+                        _ => cx.err(
+                            &fv.span(),
+                            format!("the floor for `{sev}` must be a whole number from 0 to 100"),
+                        ),
+                    }
+                }
+            }
             other => cx.err(
                 &k.span(),
-                format!("unknown key `{other}` in [scoring] (use flag_at, points, weights)"),
+                format!("unknown key `{other}` in [scoring] (use flag_at, points, weights, floor)"),
             ),
         }
     }
@@ -1224,6 +1254,7 @@ fn parse_rule(
             "rationale" => raw.rationale = as_text(cx, "rationale", v),
             "preferred" => raw.preferred = as_text(cx, "preferred", v),
             "fallback" => raw.fallback = as_text(cx, "fallback", v),
+            "legal_basis" => raw.legal_basis = as_text(cx, "legal_basis", v),
             "enabled" => raw.enabled = as_bool(cx, "enabled", v),
             "applies_to" => {
                 if let Some(items) = as_list(cx, "applies_to", v) {
@@ -1423,6 +1454,7 @@ fn new_rule(cx: &mut Ctx<'_>, span: &Range<usize>, raw: RawRule, origin: Origin)
         acceptable: raw.acceptable,
         walk_away: raw.walk_away,
         when: raw.when.unwrap_or_default(),
+        legal_basis: raw.legal_basis,
         origin,
     })
 }
@@ -1495,6 +1527,9 @@ fn merge_rule(
     if let Some(w) = raw.when {
         r.when = w;
     }
+    if raw.legal_basis.is_some() {
+        r.legal_basis = raw.legal_basis;
+    }
     for (k, o) in raw.overrides {
         let cur = r.overrides.entry(k).or_default();
         if o.enabled.is_some() {
@@ -1534,6 +1569,15 @@ fn validate_rule(cx: &mut Ctx<'_>, r: &Rule) {
                 ),
             );
         }
+    }
+    if r.kind.is_regulatory() && r.legal_basis.as_deref().is_none_or(|b| b.trim().is_empty()) {
+        cx.err(
+            &at,
+            format!(
+                "rule {:?} (kind `{}`) needs a `legal_basis`: the instrument and article the position rests on, e.g. \"Art. 101(1)(a) TFEU\"",
+                r.id, r.kind
+            ),
+        );
     }
     let mut sets = vec![&r.params];
     sets.extend(r.overrides.values().map(|o| &o.params));

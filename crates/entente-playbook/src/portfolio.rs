@@ -1,5 +1,6 @@
 //! Portfolio risk: the latest check of every agreement aggregated overall and by kind,
-//! counterparty and owner (mean and worst score, how many agreements each blind spot flags).
+//! counterparty and owner (mean and worst score, how many agreements each blind spot flags),
+//! and the agreements by regulatory flag (competition, data protection, competitor cooperation).
 
 use crate::model::{BlindSpot, Severity};
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,44 @@ pub struct PortfolioItem {
     pub worst: Option<Severity>,
     /// Number of findings.
     pub findings: usize,
+    /// The worst regulatory finding per area (competition, data protection), when any.
+    #[serde(default)]
+    pub regulatory: Vec<RegulatoryFinding>,
+    /// A person entered that the parties compete (actually or potentially).
+    #[serde(default)]
+    pub competitor_cooperation: bool,
+}
+
+/// An agreement's worst finding in one regulatory area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RegulatoryFinding {
+    /// `competition` or `data_protection`.
+    pub area: BlindSpot,
+    /// The worst severity found in it.
+    pub worst: Severity,
+}
+
+/// The agreements carrying one regulatory flag at one severity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RegulatoryGroup {
+    /// `competition`, `data_protection`, or `competitor_cooperation` (entered context).
+    pub flag: String,
+    /// The worst severity of the flag's findings (none for `competitor_cooperation` without
+    /// a competition finding).
+    pub severity: Option<Severity>,
+    /// The agreements, riskiest first.
+    pub agreements: Vec<FlaggedAgreement>,
+}
+
+/// An agreement listed under a regulatory flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FlaggedAgreement {
+    /// Agreement id.
+    pub agreement_id: String,
+    /// Title.
+    pub title: String,
+    /// Risk score 0–100.
+    pub score: u32,
 }
 
 /// How many agreements a blind spot flags.
@@ -80,6 +119,58 @@ pub struct Portfolio {
     pub by_owner: Vec<Group>,
     /// The ten riskiest agreements.
     pub riskiest: Vec<PortfolioItem>,
+    /// Agreements by regulatory flag and severity: competition and data protection by the
+    /// worst finding (critical first), then the competitor cooperations.
+    #[serde(default)]
+    pub regulatory: Vec<RegulatoryGroup>,
+}
+
+fn regulatory(items: &[PortfolioItem]) -> Vec<RegulatoryGroup> {
+    let listed = |mut v: Vec<&PortfolioItem>| {
+        v.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.title.cmp(&b.title)));
+        v.into_iter()
+            .map(|i| FlaggedAgreement {
+                agreement_id: i.agreement_id.clone(),
+                title: i.title.clone(),
+                score: i.score,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut out = Vec::new();
+    for area in BlindSpot::REGULATORY {
+        for sev in Severity::ALL.into_iter().rev() {
+            let v: Vec<&PortfolioItem> = items
+                .iter()
+                .filter(|i| {
+                    i.regulatory
+                        .iter()
+                        .any(|r| r.area == area && r.worst == sev)
+                })
+                .collect();
+            if !v.is_empty() {
+                out.push(RegulatoryGroup {
+                    flag: area.as_str().to_owned(),
+                    severity: Some(sev),
+                    agreements: listed(v),
+                });
+            }
+        }
+    }
+    let v: Vec<&PortfolioItem> = items.iter().filter(|i| i.competitor_cooperation).collect();
+    if !v.is_empty() {
+        let severity = v
+            .iter()
+            .flat_map(|i| i.regulatory.iter())
+            .filter(|r| r.area == BlindSpot::Competition)
+            .map(|r| r.worst)
+            .max();
+        out.push(RegulatoryGroup {
+            flag: "competitor_cooperation".to_owned(),
+            severity,
+            agreements: listed(v),
+        });
+    }
+    out
 }
 
 fn group(key: &str, items: &[&PortfolioItem]) -> Group {
@@ -154,6 +245,7 @@ pub fn aggregate(items: &[PortfolioItem]) -> Portfolio {
             )
         })),
         riskiest,
+        regulatory: regulatory(items),
     }
 }
 
@@ -178,7 +270,43 @@ mod tests {
             flagged: flagged.to_vec(),
             worst: None,
             findings: 0,
+            regulatory: Vec::new(),
+            competitor_cooperation: false,
         }
+    }
+
+    #[test]
+    fn regulatory_flags_group_agreements_by_area_and_worst_severity() {
+        let mut a = item("collaboration", None, &["A"], 90, &[]);
+        a.regulatory = vec![
+            RegulatoryFinding {
+                area: BlindSpot::Competition,
+                worst: Severity::Critical,
+            },
+            RegulatoryFinding {
+                area: BlindSpot::DataProtection,
+                worst: Severity::High,
+            },
+        ];
+        a.competitor_cooperation = true;
+        let mut b = item("research", None, &["B"], 20, &[]);
+        b.competitor_cooperation = true;
+        let c = item("research", None, &["C"], 10, &[]);
+        let p = aggregate(&[a, b, c]);
+        let keys: Vec<(String, Option<Severity>, usize)> = p
+            .regulatory
+            .iter()
+            .map(|g| (g.flag.clone(), g.severity, g.agreements.len()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("competition".into(), Some(Severity::Critical), 1),
+                ("data_protection".into(), Some(Severity::High), 1),
+                ("competitor_cooperation".into(), Some(Severity::Critical), 2),
+            ]
+        );
+        assert_eq!(p.regulatory[2].agreements[0].score, 90, "riskiest first");
     }
 
     #[test]

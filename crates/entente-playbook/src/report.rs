@@ -75,7 +75,16 @@ pub struct Finding {
     /// The rule could not be decided: `message` says what was looked for, the clause where.
     #[serde(default)]
     pub undetermined: bool,
+    /// The law the position rests on (instrument and article), for regulatory rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    /// How to read a regulatory finding: a screen for counsel, not legal advice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
+
+/// What every regulatory finding says of itself.
+pub const SCREEN_NOTE: &str = "A screen for counsel to review, not legal advice: whether the clause is lawful depends on the market, the parties and facts the text does not show.";
 
 impl Finding {
     /// "§ 10.2 Limitation of Liability (chars 1200–1380)" or "missing".
@@ -207,7 +216,16 @@ impl RiskScore {
         let total = (weighted + weights / 2)
             .checked_div(weights)
             .map_or(0, |t| t as u32);
-        Self { total, breakdown }
+        // A grave finding is not averaged away by blind spots that are clean.
+        let floor = failed
+            .iter()
+            .filter_map(|f| scoring.floor.get(&f.1).copied())
+            .max()
+            .unwrap_or(0);
+        Self {
+            total: total.max(floor).min(100),
+            breakdown,
+        }
     }
 
     /// A blind spot's entry.
@@ -311,7 +329,7 @@ impl Report {
         let _ = writeln!(o);
         let _ = writeln!(o, "Risk by blind spot");
         for s in &self.score.breakdown {
-            if s.blind_spot == BlindSpot::Other && s.findings == 0 {
+            if s.weight == 0 && s.findings == 0 {
                 continue;
             }
             let bar = "█".repeat((s.score as usize).div_ceil(10));
@@ -375,12 +393,18 @@ impl Report {
                         let _ = writeln!(o, "      text:   “{x}”");
                     }
                 }
+                if let Some(b) = &f.legal_basis {
+                    let _ = writeln!(o, "    basis:   {}", one_line(b));
+                }
                 let _ = writeln!(o, "    why:     {}", one_line(&f.rationale));
                 if let Some(p) = &f.preferred {
                     let _ = writeln!(o, "    prefer:  {}", one_line(p));
                 }
                 if let Some(p) = &f.fallback {
                     let _ = writeln!(o, "    accept:  {}", one_line(p));
+                }
+                if let Some(n) = &f.note {
+                    let _ = writeln!(o, "    note:    {}", one_line(n));
                 }
             }
         }
@@ -433,7 +457,7 @@ impl Report {
             "| Blind spot | Score | Findings | Worst | Flagged |\n|---|---:|---:|---|---|"
         );
         for s in &self.score.breakdown {
-            if s.blind_spot == BlindSpot::Other && s.findings == 0 {
+            if s.weight == 0 && s.findings == 0 {
                 continue;
             }
             let _ = writeln!(
@@ -470,12 +494,18 @@ impl Report {
                         let _ = writeln!(o, "  > {}", md(x));
                     }
                 }
+                if let Some(b) = &f.legal_basis {
+                    let _ = writeln!(o, "\n**Legal basis.** {}", md(&one_line(b)));
+                }
                 let _ = writeln!(o, "\n**Why it matters.** {}", md(&one_line(&f.rationale)));
                 if let Some(p) = &f.preferred {
                     let _ = writeln!(o, "\n**Preferred language**\n\n> {}", quote(p));
                 }
                 if let Some(p) = &f.fallback {
                     let _ = writeln!(o, "\n**Fallback**\n\n> {}", quote(p));
+                }
+                if let Some(n) = &f.note {
+                    let _ = writeln!(o, "\n*{}*", md(&one_line(n)));
                 }
             }
         }

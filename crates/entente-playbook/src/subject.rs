@@ -4,6 +4,7 @@
 use crate::model::Tier;
 use entente_analysis::Analysis;
 use entente_domain::agreement::AgreementKind;
+use entente_domain::competition::CompetitorContext;
 use entente_domain::obligation::{DueRule, Metric};
 use entente_domain::terms::{Source, TermField, TermValue, Terms};
 use entente_domain::{Money, Period};
@@ -180,6 +181,8 @@ pub struct Subject {
     pub ip_ownership: Option<Located<Vec<String>>>,
     /// Periodic fees (amount per year) read from the payment terms.
     pub annual_fees: Option<Located<Money>>,
+    /// Whether the parties compete, as a person entered it (none: nobody said).
+    pub competitors: Option<CompetitorContext>,
 }
 
 /// An exclusivity or non-compete restriction.
@@ -446,6 +449,7 @@ impl Subject {
             non_compete,
             ip_ownership,
             annual_fees,
+            competitors: None,
         }
     }
 
@@ -594,6 +598,27 @@ impl Subject {
             start: c.start,
             end: c.end,
         })
+    }
+
+    /// Where a reader should look for a topic: the first clause with a body carrying one of
+    /// `ids`, else the first sub-clause under a bare heading that carries one ("3. Term" then
+    /// "3.1 This Agreement … remains in force for the period in Schedule 3").
+    pub fn first_clause_on(&self, ids: &[&str]) -> Option<Span> {
+        if let Some(at) = self.first_clause_with(ids) {
+            return Some(at);
+        }
+        let heading = self
+            .clauses
+            .iter()
+            .position(|c| c.is_heading_only() && ids.iter().any(|id| c.has(id)))?;
+        self.clauses[heading + 1..]
+            .iter()
+            .take_while(|c| !c.is_heading_only())
+            .next()
+            .map(|c| Span {
+                start: c.start,
+                end: c.end,
+            })
     }
 
     /// The clause holding character `at`.

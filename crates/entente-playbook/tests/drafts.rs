@@ -513,3 +513,94 @@ fn unknown_laws_and_contradictory_bounds_are_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn conditions_on_the_parties_countries_and_the_kind_of_agreement_decide_whether_a_rule_applies() {
+    let p = playbook(
+        r#"
+[playbook]
+id = "acme"
+name = "Acme"
+version = "1"
+extends = "cooperation"
+
+[[rule]]
+id = "acme.neutral-law"
+kind = "governing_law"
+severity = "high"
+title = "Cross-border deals are under English law"
+rationale = "A law both sides' counsel can read."
+allowed = ["England and Wales"]
+when = ["cross_border"]
+
+[[rule]]
+id = "acme.jda-ip"
+kind = "required_clauses"
+severity = "medium"
+title = "Joint developments say who owns joint results"
+rationale = "Joint results without an owner cannot be licensed."
+all_of = ["joint_ip_ownership"]
+when = ["kind:joint_development"]
+
+[[rule]]
+id = "acme.domestic-venue"
+kind = "governing_law"
+severity = "low"
+title = "Domestic deals name a venue"
+rationale = "Home courts are cheap."
+require_venue = true
+when = ["domestic"]
+"#,
+    );
+    // England and the Netherlands: cross-border, and Dutch law is not English law.
+    let dutch = edit("English law.", "Dutch law.");
+    let r = check_text(&p, &dutch);
+    assert_eq!(
+        outcome(&r, "acme.neutral-law"),
+        Outcome::Failed,
+        "{}",
+        r.to_text()
+    );
+    assert_eq!(outcome(&r, "acme.domestic-venue"), Outcome::Skipped);
+    assert_eq!(
+        outcome(&r, "acme.jda-ip"),
+        Outcome::Passed,
+        "{}",
+        r.to_text()
+    );
+    // Both registered in England and Wales: domestic; the cross-border rule does not apply.
+    let domestic = dutch.replace(
+        "Brightwave B.V., a company registered in the Netherlands",
+        "Brightwave Ltd, a company registered in England and Wales",
+    );
+    let r = check_text(&p, &domestic);
+    assert_eq!(outcome(&r, "acme.neutral-law"), Outcome::Skipped);
+    assert_ne!(outcome(&r, "acme.domestic-venue"), Outcome::Skipped);
+    // A party whose country is not stated: whether the deal is cross-border cannot be told.
+    let unknown = edit(
+        "Brightwave B.V., a company registered in the Netherlands (\"Brightwave\")",
+        "Brightwave B.V. (\"Brightwave\")",
+    );
+    let r = check_text(&p, &unknown);
+    assert_eq!(
+        outcome(&r, "acme.neutral-law"),
+        Outcome::Undetermined,
+        "{}",
+        r.to_text()
+    );
+    let u = r
+        .undetermined
+        .iter()
+        .find(|f| f.rule_id == "acme.neutral-law")
+        .unwrap();
+    assert!(
+        u.message.contains("where each party is registered"),
+        "{}",
+        u.message
+    );
+    // A research agreement is not a joint development: the kind condition skips the rule.
+    let mut s = entente_playbook::Subject::from_analysis(&entente_analysis::analyze_text(DRAFT));
+    s.kind = entente_domain::agreement::AgreementKind::Research;
+    let r = entente_playbook::check(&p, &s);
+    assert_eq!(outcome(&r, "acme.jda-ip"), Outcome::Skipped);
+}

@@ -37,7 +37,8 @@ fn a_playbook_that_extends_the_default_changes_only_what_it_names() {
     let p = Playbook::parse(&child, "acme.toml").unwrap();
     let base = entente_playbook::default_playbook();
     assert_eq!(p.rules.len(), base.rules.len() + 1);
-    assert_eq!(p.extends, ["cooperation@2026.1"]);
+    // The default playbook itself extends the regulatory screen.
+    assert_eq!(p.extends, ["cooperation@2026.1", "regulatory@2026.1"]);
     // Changed severity, everything else inherited.
     let ind = p.rule("risk.mutual-indemnity").unwrap();
     assert_eq!(ind.severity, Severity::High);
@@ -109,7 +110,10 @@ fn a_chain_of_files_on_disk_resolves_relative_paths_and_scoring() {
     )
     .unwrap();
     let p = Playbook::load_file(&dir.path().join("teams/sales.toml")).unwrap();
-    assert_eq!(p.extends, ["base@3", "cooperation@2026.1"]);
+    assert_eq!(
+        p.extends,
+        ["base@3", "cooperation@2026.1", "regulatory@2026.1"]
+    );
     assert_eq!(p.scoring.flag_at, Severity::Medium);
     assert_eq!(p.scoring.weights[&BlindSpot::Other], 10);
     assert_eq!(p.scoring.weights[&BlindSpot::MissingExit], 20);

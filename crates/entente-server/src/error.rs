@@ -7,6 +7,7 @@ use entente_core::CoreError;
 use entente_domain::{ValidationError, ValidationErrors};
 use entente_store::StoreError;
 use serde::Serialize;
+use utoipa::openapi::RefOr;
 
 /// Result alias for handlers.
 pub(crate) type Result<T, E = ApiError> = std::result::Result<T, E>;
@@ -58,11 +59,107 @@ impl From<ValidationErrors> for ApiError {
     }
 }
 
+/// Where problem types live on the server itself: a problem's `type` is this path and its
+/// kind, a URI reference resolved against the server's own address, and `GET` on it
+/// describes the kind.
+pub(crate) const PROBLEM_PATH: &str = "/problems/";
+
+/// Every problem kind the server answers with, and what it means.
+pub(crate) const PROBLEM_KINDS: [(&str, &str); 18] = [
+    (
+        "bad-request",
+        "The request cannot be read: the body is not well-formed JSON, or a value has the wrong type.",
+    ),
+    (
+        "validation",
+        "A value breaks a rule; `errors` names each field or parameter and says what to fix. Nothing changed.",
+    ),
+    (
+        "document",
+        "An uploaded document cannot be read or analysed (corrupt, encrypted, of another type than its name says). Nothing was stored.",
+    ),
+    (
+        "not-found",
+        "No such entity in the caller's organisation, or no such route. A malformed id names nothing either.",
+    ),
+    (
+        "unauthorized",
+        "Missing, unknown, expired or revoked credentials.",
+    ),
+    (
+        "forbidden",
+        "The caller's role does not allow this, or a cookie session's CSRF token is missing or wrong.",
+    ),
+    (
+        "conflict",
+        "The request conflicts with the state of the resource (a duplicate, a step out of order).",
+    ),
+    (
+        "throttled",
+        "Too many attempts; `Retry-After` says how many seconds to wait.",
+    ),
+    (
+        "precondition-failed",
+        "`If-Match` does not name the resource's current ETag: read it again, then retry.",
+    ),
+    (
+        "idempotency-key",
+        "The `Idempotency-Key` header is malformed (1..255 visible ASCII characters).",
+    ),
+    (
+        "idempotency-key-reused",
+        "The `Idempotency-Key` was used with a different request: a key names one request.",
+    ),
+    (
+        "idempotency-key-in-progress",
+        "The first request with this `Idempotency-Key` is still running: retry later.",
+    ),
+    (
+        "method-not-allowed",
+        "The route does not take this method; `Allow` lists those it takes.",
+    ),
+    ("too-large", "The request body is above the upload limit."),
+    (
+        "uri-too-long",
+        "The request target is above the length limit.",
+    ),
+    (
+        "timeout",
+        "The request took too long and was stopped; it may be retried.",
+    ),
+    (
+        "internal",
+        "The server failed; the cause is in its log. Nothing is said about it here.",
+    ),
+    ("error", "Another error, named by its status."),
+];
+
+/// `GET /problems/{kind}`: what a problem kind means, as plain text.
+pub(crate) async fn problem_type(
+    axum::extract::Path(kind): axum::extract::Path<String>,
+) -> Response {
+    match PROBLEM_KINDS.iter().find(|(k, _)| *k == kind) {
+        Some((k, meaning)) => (
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{PROBLEM_PATH}{k}\n\n{meaning}\n"),
+        )
+            .into_response(),
+        None => problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("no problem type {kind:?}"),
+            Vec::new(),
+        ),
+    }
+}
+
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct Problem {
-    /// Problem type URI.
+    /// Problem type: a URI reference under `/problems/` on this server, where `GET` says what
+    /// the kind means.
     #[serde(rename = "type")]
+    #[schema(format = "uri-reference")]
     pub(crate) kind: String,
     /// Short summary.
     pub(crate) title: String,
@@ -83,7 +180,7 @@ pub(crate) fn problem(
     errors: Vec<ValidationError>,
 ) -> Response {
     let body = Problem {
-        kind: format!("https://entente.invalid/problems/{kind}"),
+        kind: format!("{PROBLEM_PATH}{kind}"),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
         detail,
@@ -185,7 +282,7 @@ pub(crate) struct AppJson<T>(pub(crate) T);
 
 impl<S, T> axum::extract::FromRequest<S> for AppJson<T>
 where
-    T: serde::de::DeserializeOwned,
+    T: serde::de::DeserializeOwned + utoipa::ToSchema,
     S: Send + Sync,
 {
     type Rejection = Response;
@@ -213,14 +310,192 @@ where
         }
         let mut value = value;
         whole_numbers_as_integers(&mut value);
-        serde_json::from_value(value).map(Self).map_err(|e| {
-            problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad-request",
-                format!("Failed to deserialize the JSON body into the target type: {e}"),
-                Vec::new(),
+        // A field the operation does not take is refused rather than dropped: a misspelt
+        // `titel` would otherwise succeed and change nothing the caller meant to change.
+        let mut unknown = Vec::new();
+        undeclared_fields::<T>(&value, &mut unknown);
+        let read = serde_ignored::deserialize(value, |path| {
+            let path = field_path(&path);
+            if !unknown.contains(&path) {
+                unknown.push(path);
+            }
+        });
+        let mut errors: Vec<ValidationError> = unknown
+            .iter()
+            .map(|field| ValidationError::new(field.clone(), "unknown field"))
+            .collect();
+        match read {
+            Ok(v) if errors.is_empty() => Ok(Self(v)),
+            read => {
+                if let Err(e) = read {
+                    errors.push(body_error(&e));
+                }
+                let detail = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Err(problem(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation",
+                    detail,
+                    errors,
+                ))
+            }
+        }
+    }
+}
+
+/// The fields of `body` that `T`'s schema does not declare, where serde cannot tell: fields
+/// beside a `#[serde(flatten)]` part reach serde as one buffered map, and what the flattened
+/// part leaves unread is dropped without a trace. The walk follows the schema the OpenAPI
+/// document publishes (objects, `allOf`, references, lists of objects); a union, an open map
+/// or a nested object is not walked into.
+fn undeclared_fields<T: utoipa::ToSchema>(body: &serde_json::Value, out: &mut Vec<String>) {
+    use utoipa::openapi::schema::Schema;
+    let root = T::schema();
+    if !matches!(root, RefOr::T(Schema::AllOf(_))) {
+        return;
+    }
+    let mut named = Vec::new();
+    T::schemas(&mut named);
+    walk_schema(&root, &named, body, "", out, 0);
+}
+
+/// Declared property names of `schema`, or `None` when it is not a closed object.
+fn declared(
+    schema: &RefOr<utoipa::openapi::schema::Schema>,
+    named: &[(String, RefOr<utoipa::openapi::schema::Schema>)],
+    depth: u8,
+) -> Option<Vec<(String, RefOr<utoipa::openapi::schema::Schema>)>> {
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    if depth > 16 {
+        return None;
+    }
+    match schema {
+        RefOr::Ref(r) => {
+            let name = r.ref_location.rsplit('/').next()?;
+            let (_, target) = named.iter().find(|(n, _)| n == name)?;
+            declared(target, named, depth + 1)
+        }
+        RefOr::T(Schema::Object(o)) => {
+            let open = match o.additional_properties.as_deref() {
+                None => false,
+                Some(AdditionalProperties::FreeForm(allowed)) => *allowed,
+                Some(AdditionalProperties::RefOr(_)) => true,
+            };
+            if open || o.properties.is_empty() {
+                return None;
+            }
+            Some(
+                o.properties
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             )
-        })
+        }
+        RefOr::T(Schema::AllOf(all)) => {
+            let mut props = Vec::new();
+            for item in &all.items {
+                props.extend(declared(item, named, depth + 1)?);
+            }
+            Some(props)
+        }
+        _ => None,
+    }
+}
+
+fn walk_schema(
+    schema: &RefOr<utoipa::openapi::schema::Schema>,
+    named: &[(String, RefOr<utoipa::openapi::schema::Schema>)],
+    value: &serde_json::Value,
+    at: &str,
+    out: &mut Vec<String>,
+    depth: u8,
+) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    if depth > 16 {
+        return;
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            let Some(props) = declared(schema, named, depth) else {
+                return;
+            };
+            for (key, v) in map {
+                let path = if at.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{at}.{key}")
+                };
+                match props.iter().find(|(k, _)| k == key) {
+                    // Lists of objects (a draft's parties) are walked into; a nested object
+                    // is not: some are maps typed for the document (terms by field name)
+                    // that their own validation pass checks, naming the field.
+                    Some((_, s)) if v.is_array() => walk_schema(s, named, v, &path, out, depth + 1),
+                    Some(_) => {}
+                    None => out.push(path),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            let item_schema = match schema {
+                RefOr::T(Schema::Array(a)) => match &a.items {
+                    ArrayItems::RefOrSchema(s) => Some(s.as_ref().clone()),
+                    ArrayItems::False => None,
+                },
+                RefOr::Ref(r) => r
+                    .ref_location
+                    .rsplit('/')
+                    .next()
+                    .and_then(|name| named.iter().find(|(n, _)| n == name))
+                    .and_then(|(_, s)| match s {
+                        RefOr::T(Schema::Array(a)) => match &a.items {
+                            ArrayItems::RefOrSchema(s) => Some(s.as_ref().clone()),
+                            ArrayItems::False => None,
+                        },
+                        _ => None,
+                    }),
+                _ => None,
+            };
+            if let Some(s) = item_schema {
+                for (i, v) in items.iter().enumerate() {
+                    walk_schema(&s, named, v, &format!("{at}[{i}]"), out, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A body field's path written as validation errors write it (`parties[1].legal_name`);
+/// `Option` and newtype layers add nothing.
+fn field_path(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}[{index}]", field_path(parent)),
+        Path::Map { parent, key } => match field_path(parent) {
+            p if p.is_empty() => key.clone(),
+            p => format!("{p}.{key}"),
+        },
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => field_path(parent),
+    }
+}
+
+/// A body that does not read as the operation's type, as a validation error on the field
+/// serde names (`missing field `title``), or on `body`.
+fn body_error(e: &serde_json::Error) -> ValidationError {
+    let text = e.to_string();
+    let field = text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(f, _)| f.to_owned());
+    match field {
+        Some(f) => ValidationError::new(f, "is required"),
+        None => ValidationError::new("body", text),
     }
 }
 
@@ -263,7 +538,7 @@ where
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> std::result::Result<Self, Self::Rejection> {
-        if let Some(refused) = unknown_param(&parts.uri, &param_names::<T>()) {
+        if let Some(refused) = refused_param(&parts.uri, &param_names::<T>()) {
             return Err(refused);
         }
         let LaxQuery(v) = LaxQuery::<T>::from_request_parts(parts, state).await?;
@@ -289,7 +564,7 @@ where
     ) -> std::result::Result<Self, Self::Rejection> {
         let mut known = param_names::<A>();
         known.extend(param_names::<B>());
-        if let Some(refused) = unknown_param(&parts.uri, &known) {
+        if let Some(refused) = refused_param(&parts.uri, &known) {
             return Err(refused);
         }
         let LaxQuery(a) = LaxQuery::<A>::from_request_parts(parts, state).await?;
@@ -300,7 +575,7 @@ where
 
 /// Query extractor that ignores parameters it does not know; for routes whose parameters are
 /// checked by the handler itself (several parameter sets on one route) or are still being
-/// extended.
+/// extended. A list field takes a repeated parameter (`tag=a&tag=b`).
 pub(crate) struct LaxQuery<T>(pub(crate) T);
 
 impl<S, T> axum::extract::FromRequestParts<S> for LaxQuery<T>
@@ -312,67 +587,99 @@ where
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        state: &S,
+        _state: &S,
     ) -> std::result::Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(Self(v)),
-            Err(rej) => {
-                // serde names the parameter (`limit: number too large …`) when it can.
-                let text = rej.body_text();
-                let detail = text
-                    .strip_prefix("Failed to deserialize query string: ")
-                    .unwrap_or(&text)
-                    .to_owned();
-                let field = detail
-                    .split_once(": ")
-                    .map(|(f, _)| f)
-                    .filter(|f| {
-                        !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    })
-                    .unwrap_or("query")
-                    .to_owned();
-                let message = detail
-                    .strip_prefix(&format!("{field}: "))
-                    .unwrap_or(&detail)
-                    .to_owned();
-                Err(problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation",
-                    format!("query parameter {field}: {message}"),
-                    vec![ValidationError::new(field, message)],
-                ))
-            }
-        }
+        // serde_html_form rather than axum's serde_urlencoded: it reads a repeated parameter
+        // into a list field; the path of a failing field names the parameter.
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_html_form::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(Self)
+            .map_err(|e| query_rejection(&format!("{}: {}", e.path(), e.inner())))
     }
 }
 
-/// The query parameter names `T` documents.
-fn param_names<T: utoipa::IntoParams>() -> Vec<String> {
+/// A query string that does not deserialise: 422 naming the parameter where serde names it
+/// (`limit: number too large …`).
+pub(crate) fn query_rejection(text: &str) -> Response {
+    let detail = text
+        .strip_prefix("Failed to deserialize query string: ")
+        .unwrap_or(text)
+        .to_owned();
+    let field = detail
+        .split_once(": ")
+        .map(|(f, _)| f)
+        .filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or("query")
+        .to_owned();
+    let message = detail
+        .strip_prefix(&format!("{field}: "))
+        .unwrap_or(&detail)
+        .to_owned();
+    problem(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation",
+        format!("query parameter {field}: {message}"),
+        vec![ValidationError::new(field, message)],
+    )
+}
+
+/// A query parameter `T` documents: its name and whether it may be repeated (a list).
+struct KnownParam {
+    name: String,
+    repeatable: bool,
+}
+
+/// The query parameters `T` documents.
+fn param_names<T: utoipa::IntoParams>() -> Vec<KnownParam> {
+    use utoipa::openapi::{RefOr, Schema};
     T::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
         .into_iter()
-        .map(|p| p.name)
+        .map(|p| KnownParam {
+            repeatable: matches!(p.schema, Some(RefOr::T(Schema::Array(_)))),
+            name: p.name,
+        })
         .collect()
 }
 
-/// The refusal of the first query parameter not in `known`, naming the accepted ones.
-fn unknown_param(uri: &axum::http::Uri, known: &[String]) -> Option<Response> {
-    // A query string that does not parse as pairs is reported by the typed extraction after.
-    let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
-        .map(|q| q.0)
-        .unwrap_or_default();
-    let (unknown, _) = pairs.iter().find(|(k, _)| !known.iter().any(|n| n == k))?;
-    let accepted = if known.is_empty() {
-        "this route takes no query parameters".to_owned()
-    } else {
-        format!("accepted: {}", known.join(", "))
+/// The refusal of the first query parameter not in `known`, naming the accepted ones, or of
+/// one given more than once that takes a single value.
+fn refused_param(uri: &axum::http::Uri, known: &[KnownParam]) -> Option<Response> {
+    let query = uri.query().unwrap_or_default();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let refuse = |name: &str, message: String| {
+        problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            format!("{name}: {message}"),
+            vec![ValidationError::new(name.to_owned(), message)],
+        )
     };
-    let message = format!("unknown query parameter ({accepted})");
-    Some(problem(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation",
-        format!("{unknown}: {message}"),
-        vec![ValidationError::new(unknown.clone(), message)],
-    ))
+    for (i, (name, _)) in pairs.iter().enumerate() {
+        let Some(param) = known.iter().find(|p| p.name == *name) else {
+            let accepted = if known.is_empty() {
+                "this route takes no query parameters".to_owned()
+            } else {
+                let names: Vec<&str> = known.iter().map(|p| p.name.as_str()).collect();
+                format!("accepted: {}", names.join(", "))
+            };
+            return Some(refuse(
+                name,
+                format!("unknown query parameter ({accepted})"),
+            ));
+        };
+        // Reported once, at its first occurrence.
+        let times = pairs.iter().filter(|(n, _)| n == name).count();
+        if !param.repeatable && times > 1 && !pairs[..i].iter().any(|(n, _)| n == name) {
+            return Some(refuse(
+                name,
+                format!("is given {times} times; it takes one value"),
+            ));
+        }
+    }
+    None
 }
 
 /// Path extractor with problem-document rejections (a malformed id is a 404: it names nothing).

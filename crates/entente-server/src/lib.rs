@@ -14,6 +14,7 @@ pub mod scheduler;
 mod setup;
 mod state;
 mod ui;
+mod upload;
 
 pub use state::{AppState, LoginLimiter};
 
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/healthz", axum::routing::get(api::healthz))
+        .route("/problems/{kind}", axum::routing::get(error::problem_type))
         .route(
             "/setup",
             axum::routing::get(setup::setup_page).post(setup::complete_setup),
@@ -118,7 +120,10 @@ pub fn router(state: AppState) -> Router {
 /// pages, calendar feeds, one-time link pages) except the public OpenAPI document, the
 /// health check and the UI's static files.
 fn private_path(path: &str) -> bool {
-    !(path == "/api/openapi.json" || path == "/healthz" || path.starts_with("/static/"))
+    !(path == "/api/openapi.json"
+        || path == "/healthz"
+        || path.starts_with("/static/")
+        || path.starts_with(error::PROBLEM_PATH))
 }
 
 /// Marks private responses `Cache-Control: no-store`, so neither a shared proxy nor the

@@ -27,11 +27,11 @@ pub(crate) struct CursorQuery {
 
 impl CursorQuery {
     /// The page size, refused out of range rather than clamped.
-    pub(crate) fn limit(&self) -> Result<u32, ApiError> {
+    pub(crate) fn limit(&self) -> Result<u32, ValidationError> {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(ValidationError::new("limit", "must be between 1 and 500").into()),
+            Some(_) => Err(ValidationError::new("limit", "must be between 1 and 500")),
         }
     }
 
@@ -44,6 +44,32 @@ impl CursorQuery {
             }),
         }
     }
+}
+
+impl CursorQuery {
+    /// The position the cursor continues after, as the text `encode_text` put in it (`None`
+    /// for the first page).
+    pub(crate) fn after_text(&self, list: &str) -> Result<Option<String>, ValidationError> {
+        match self.cursor.as_deref() {
+            None | Some("") => Ok(None),
+            Some(c) => decode_text(list, c)
+                .map(Some)
+                .ok_or_else(|| ValidationError::new("cursor", "is not a cursor of this list")),
+        }
+    }
+}
+
+/// An opaque cursor for `list` continuing after a position written as text (a keyset
+/// position: sort key and id).
+pub(crate) fn encode_text(list: &str, position: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{list}:{position}"))
+}
+
+pub(crate) fn decode_text(list: &str, cursor: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (name, position) = text.split_once(':')?;
+    (name == list).then(|| position.to_owned())
 }
 
 /// An opaque cursor for `list` continuing after `key`. The list's name is inside, so a cursor

@@ -21,6 +21,8 @@ pub struct Member {
     pub role: Role,
     /// For counterparty users: their party.
     pub party_id: Option<PartyId>,
+    /// Whether the member's access is disabled (sign-in, sessions and tokens refused).
+    pub disabled: bool,
 }
 
 /// What login needs to know about an account.
@@ -34,6 +36,22 @@ pub struct LoginRecord {
     pub password_hash: String,
     /// Active memberships (disabled ones are left out): organisation, its slug, role, party.
     pub memberships: Vec<(OrganisationId, String, Role, Option<PartyId>)>,
+}
+
+/// An organisation a person belongs to, for choosing which one to work in.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Affiliation {
+    /// The organisation.
+    pub organisation_id: OrganisationId,
+    /// Its slug (what sign-in and switching take).
+    pub slug: String,
+    /// Its name.
+    pub name: String,
+    /// The person's role there.
+    pub role: Role,
+    /// For counterparty users: their party there.
+    #[serde(skip)]
+    pub party_id: Option<PartyId>,
 }
 
 /// A live session or token, resolved to the caller it stands for.
@@ -170,7 +188,7 @@ impl Store {
     /// Members of the actor's organisation.
     pub async fn list_members(&self, actor: &Actor) -> Result<Vec<Member>> {
         let rows = sqlx::query(
-            "select u.user_id, u.email, u.display_name, m.role, m.party_id from membership m \
+            "select u.user_id, u.email, u.display_name, m.role, m.party_id, m.disabled_at from membership m \
              join app_user u on u.user_id = m.user_id where m.organisation_id = $1 order by u.email",
         )
         .bind(actor.org.to_string())
@@ -185,6 +203,7 @@ impl Store {
                     display_name: r.try_get("display_name")?,
                     role: role(&r.try_get::<String, _>("role")?)?,
                     party_id: party.map(|p| parse_id(&p)).transpose()?,
+                    disabled: r.try_get::<Option<String>, _>("disabled_at")?.is_some(),
                 })
             })
             .collect()
@@ -321,6 +340,98 @@ impl Store {
             token: None,
             owner_role: None,
         }))
+    }
+
+    /// The organisations `user` is an active member of, by slug.
+    pub async fn user_organisations(&self, user: UserId) -> Result<Vec<Affiliation>> {
+        let rows = sqlx::query(
+            "select m.organisation_id, o.slug, o.name, m.role, m.party_id from membership m join organisation o \
+             on o.organisation_id = m.organisation_id where m.user_id = $1 and m.disabled_at is null order by o.slug",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|m| {
+                let party: Option<String> = m.try_get("party_id")?;
+                Ok(Affiliation {
+                    organisation_id: parse_id(&m.try_get::<String, _>("organisation_id")?)?,
+                    slug: m.try_get("slug")?,
+                    name: m.try_get("name")?,
+                    role: role(&m.try_get::<String, _>("role")?)?,
+                    party_id: party.map(|p| parse_id(&p)).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves a session to another organisation, in one transaction: the old session ends
+    /// and a new one (new secret and CSRF token, the old one's absolute expiry) starts in
+    /// `to`'s organisation. Both organisations' trails record the move. A new secret, not an
+    /// updated row, so a copy of the old cookie cannot follow the person into the other
+    /// tenant.
+    pub async fn switch_session(
+        &self,
+        from: &Actor,
+        to: &Actor,
+        user: UserId,
+        old_hash: &str,
+        new_hash: &str,
+        csrf: &str,
+    ) -> Result<Timestamp> {
+        let mut tx = self.begin().await?;
+        let expires: Option<String> = sqlx::query_scalar(
+            "select expires_at from user_session where session_hash = $1 and user_id = $2 and organisation_id = $3",
+        )
+        .bind(old_hash)
+        .bind(user.to_string())
+        .bind(from.org.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(expires) = expires else {
+            return Err(StoreError::NotFound {
+                entity: "session",
+                id: "current".into(),
+            });
+        };
+        sqlx::query("delete from user_session where session_hash = $1")
+            .bind(old_hash)
+            .execute(&mut *tx)
+            .await?;
+        let now = self.now_text();
+        sqlx::query(
+            "insert into user_session (session_hash, user_id, organisation_id, csrf_token, last_seen_at, expires_at, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $5, $5)",
+        )
+        .bind(new_hash)
+        .bind(user.to_string())
+        .bind(to.org.to_string())
+        .bind(csrf)
+        .bind(&now)
+        .bind(&expires)
+        .execute(&mut *tx)
+        .await?;
+        let id = user.to_string();
+        let mut events = vec![(
+            to,
+            "session.switched",
+            serde_json::json!({ "from": from.org.to_string() }),
+        )];
+        if from.org != to.org {
+            events.push((
+                from,
+                "session.switched_away",
+                serde_json::json!({ "to": to.org.to_string() }),
+            ));
+        }
+        // Each trail's head is locked as it is appended to: always in the same order, so two
+        // people switching in opposite directions cannot deadlock.
+        events.sort_by_key(|e| e.0.org.to_string());
+        for (actor, action, details) in events {
+            audit::append(&mut tx, actor, action, "user", &id, None, details).await?;
+        }
+        tx.commit().await?;
+        ts(&expires)
     }
 
     /// Marks session activity.

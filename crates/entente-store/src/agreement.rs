@@ -94,12 +94,16 @@ impl Store {
     /// The day a listing counts from: `today` if given (at most two years ahead, as far as key
     /// dates are kept), else today in the tenant's time zone. The tenant's key dates are
     /// brought up to date first, so the listing and the key-date engine agree.
-    async fn listing_today(&self, actor: &Actor, today: Option<Date>) -> Result<Date> {
+    /// Also whether that day is today, when the stored next key dates
+    /// (`deadline_state.next_notice`, `next_term_end`) hold for it: they are then moved
+    /// forward to today first.
+    async fn listing_today(&self, actor: &Actor, today: Option<Date>) -> Result<(Date, bool)> {
         let now = self.now();
         self.refresh_org_deadlines(actor.org, now).await?;
         let real = self.alert_settings(actor.org).await?.today(now);
-        let Some(d) = today else {
-            return Ok(real);
+        let Some(d) = today.filter(|d| *d != real) else {
+            self.advance_next_key_dates(actor.org, real).await?;
+            return Ok((real, true));
         };
         let latest = real.plus_days(730);
         if d > latest {
@@ -109,7 +113,7 @@ impl Store {
             )
             .into());
         }
-        Ok(d)
+        Ok((d, false))
     }
 
     /// Lists agreements matching `filter`, newest first; returns the page and the total.
@@ -122,33 +126,81 @@ impl Store {
         if !(1..=500).contains(&page.limit) {
             return Err(ValidationError::new("limit", "must be between 1 and 500").into());
         }
-        let today = self.listing_today(actor, filter.today).await?;
-        let (order, order_by) = sort_sql(filter.sort);
-        // Sorted by notice deadline within a notice window: a grouped scan of the window's key
-        // dates gives every match its sort key and is joined, which already restricts the
-        // page to the window (the filter's own window clause would do the work twice).
-        let grouped_notice =
-            matches!(order_by, Some(DateColumn::Notice)) && filter.notice_within.is_some();
-        let alone = window_alone(actor, filter);
-        let total: i64 = match alone {
+        let (rows, total, _) = self.list_agreements_from(actor, filter, page, None).await?;
+        Ok((rows, total))
+    }
+
+    /// One page of agreements after `after` (the sort key and id of the last row of the page
+    /// before; `None` for the first), in the filter's order: keyset paging, so a page neither
+    /// repeats nor skips a row when others are written between pages. Answers the rows, the
+    /// number of matches, and the key of the last row when more follow.
+    pub async fn list_agreements_after(
+        &self,
+        actor: &Actor,
+        filter: &AgreementQuery,
+        limit: u32,
+        after: Option<&SortKey>,
+    ) -> Result<(Vec<AgreementSummary>, u64, Option<SortKey>)> {
+        if !(1..=500).contains(&limit) {
+            return Err(ValidationError::new("limit", "must be between 1 and 500").into());
+        }
+        // One row more than asked tells whether another page follows.
+        let page = Page {
+            limit: limit + 1,
+            offset: 0,
+        };
+        let (mut rows, total, mut keys) = self
+            .list_agreements_from(actor, filter, page, Some(after))
+            .await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        keys.truncate(limit as usize);
+        Ok((rows, total, if more { keys.pop() } else { None }))
+    }
+
+    /// How many agreements match `filter`, without reading any of them: the counts a
+    /// dashboard shows beside the links to the lists behind them.
+    pub async fn count_matching(&self, actor: &Actor, filter: &AgreementQuery) -> Result<u64> {
+        let (today, stored) = self.listing_today(actor, filter.today).await?;
+        let n = self.count_matches(actor, filter, today, stored).await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn count_matches(
+        &self,
+        actor: &Actor,
+        filter: &AgreementQuery,
+        today: Date,
+        stored: bool,
+    ) -> Result<i64> {
+        let total: i64 = match window_alone(actor, filter) {
             // One key-date window and nothing else, for an actor who sees every agreement:
             // counted on the key-date index alone. Only agreements in force or winding down
             // have key-date rows, all of them the tenant's, so the set is the one the listing
             // filters to; joining the agreements to count them read ~12,000 of their rows
             // (50 ms → 10 ms on 100,000 agreements, see docs/benchmarks.md).
             Some((kinds, w)) => {
-                sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                    "select count(distinct d.agreement_id) from deadline d where d.organisation_id = $1 \
-                     and d.kind in ({kinds}) and d.due_date >= $2 and d.due_date <= $3"
-                )))
-                .bind(actor.org.to_string())
-                .bind(today.to_string())
-                .bind(w.last_day(today).to_string())
-                .fetch_one(&self.pool)
-                .await?
+                // Today's notice window is one range of the stored next notice deadlines
+                // (an agreement's next one falls in the window exactly when any does).
+                let sql = if stored && kinds == NOTICE_KINDS {
+                    "select count(*) from deadline_state s where s.organisation_id = $1 \
+                     and s.next_notice >= $2 and s.next_notice <= $3"
+                        .to_owned()
+                } else {
+                    format!(
+                        "select count(distinct d.agreement_id) from deadline d where d.organisation_id = $1 \
+                         and d.kind in ({kinds}) and d.due_date >= $2 and d.due_date <= $3"
+                    )
+                };
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .bind(actor.org.to_string())
+                    .bind(today.to_string())
+                    .bind(w.last_day(today).to_string())
+                    .fetch_one(&self.pool)
+                    .await?
             }
             None => {
-                let (where_sql, binds) = filter_sql(actor, filter, today, false);
+                let (where_sql, binds) = filter_sql(actor, filter, today, stored, false);
                 let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                     "select count(*) from agreement a where {where_sql}"
                 )));
@@ -158,13 +210,46 @@ impl Store {
                 q.fetch_one(&self.pool).await?
             }
         };
-        let (where_sql, mut binds) = filter_sql(actor, filter, today, grouped_notice);
+        Ok(total)
+    }
+
+    async fn list_agreements_from(
+        &self,
+        actor: &Actor,
+        filter: &AgreementQuery,
+        page: Page,
+        keyset: Option<Option<&SortKey>>,
+    ) -> Result<(Vec<AgreementSummary>, u64, Vec<SortKey>)> {
+        let (today, stored) = self.listing_today(actor, filter.today).await?;
+        let (order, order_by) = sort_sql(filter.sort, filter.reverse);
+        // Sorted by notice deadline within a notice window: a grouped scan of the window's key
+        // dates gives every match its sort key and is joined, which already restricts the
+        // page to the window (the filter's own window clause would do the work twice).
+        let grouped_notice =
+            matches!(order_by, Some(DateColumn::Notice)) && filter.notice_within.is_some();
+        let alone = window_alone(actor, filter);
+        let total = self.count_matches(actor, filter, today, stored).await?;
+        let (where_sql, mut binds) = filter_sql(actor, filter, today, stored, grouped_notice);
         binds.push(today.to_string());
         let today_param = format!("${}", binds.len());
         // The engine's dates are computed columns. Only the one the page is sorted by is
         // computed for every match; the other is computed for the page's rows alone.
-        let term_end = |alias| next_key_date_sql(TERM_END_KINDS, &today_param, alias);
-        let notice = |alias| next_key_date_sql(NOTICE_KINDS, &today_param, alias);
+        let term_end = |alias| {
+            next_key_date_sql(
+                TERM_END_KINDS,
+                &today_param,
+                alias,
+                stored.then_some("next_term_end"),
+            )
+        };
+        let notice = |alias| {
+            next_key_date_sql(
+                NOTICE_KINDS,
+                &today_param,
+                alias,
+                stored.then_some("next_notice"),
+            )
+        };
         // Sorted by notice deadline within a notice window: every match has a notice deadline
         // in [today, last day], and its next one is the earliest there, so one grouped scan of
         // the window's key dates (the index's day range) gives the sort key of every match.
@@ -173,12 +258,21 @@ impl Store {
         let mut id_col = "a.agreement_id";
         if let (true, Some(w)) = (grouped_notice, filter.notice_within) {
             binds.push(w.last_day(today).to_string());
-            let grouped = format!(
-                "(select d.agreement_id as k_id, min(d.due_date) as k_next from deadline d \
-                 where d.organisation_id = $1 and d.kind in ({NOTICE_KINDS}) and d.due_date >= {today_param} \
-                 and d.due_date <= ${} group by d.agreement_id) k",
-                binds.len()
-            );
+            let grouped = if stored {
+                format!(
+                    "(select s.agreement_id as k_id, s.next_notice as k_next from deadline_state s \
+                     where s.organisation_id = $1 and s.next_notice >= {today_param} \
+                     and s.next_notice <= ${}) k",
+                    binds.len()
+                )
+            } else {
+                format!(
+                    "(select d.agreement_id as k_id, min(d.due_date) as k_next from deadline d \
+                     where d.organisation_id = $1 and d.kind in ({NOTICE_KINDS}) and d.due_date >= {today_param} \
+                     and d.due_date <= ${} group by d.agreement_id) k",
+                    binds.len()
+                )
+            };
             join = format!("join {grouped} on k.k_id = a.agreement_id");
             matches = if alone.is_some() {
                 // Nothing else to check: the key dates alone name the matches and their sort
@@ -211,6 +305,34 @@ impl Store {
                 ),
             ),
         };
+        // Keyset: only rows after the last one of the previous page, in the page's order.
+        let id_name = if order_by.is_some() {
+            "m_id"
+        } else {
+            "agreement_id"
+        };
+        let after_sql = match keyset.flatten() {
+            None => String::new(),
+            Some(k) => {
+                binds.push(k.id.to_string());
+                let id_p = format!("${}", binds.len());
+                let key_p = k.key.as_ref().map(|v| {
+                    binds.push(v.clone());
+                    format!("${}", binds.len())
+                });
+                format!(
+                    "where {}",
+                    keyset_sql(
+                        filter.sort,
+                        filter.reverse,
+                        id_name,
+                        &id_p,
+                        key_p.as_deref()
+                    )
+                )
+            }
+        };
+        let sort_key = sort_key_sql(filter.sort);
         let sql = if order_by.is_some() {
             // A date sort orders every match: only ids and the sort key go through the sorter,
             // and the page's rows are read afterwards (whole rows made the sort several times
@@ -219,15 +341,21 @@ impl Store {
                 "select agreement_id, title, kind, status, owner, effective_date, term_end, \
                  case when exists (select 1 from termination t where t.agreement_id = p.agreement_id and t.retired is null) \
                  then 0 else auto_renewal end as auto_renewal, \
-                 next_notice, liability_cap_kind, governing_law, updated_at from \
+                 next_notice, liability_cap_kind, governing_law, updated_at, {sort_key} as sort_key from \
                  (select a2.*, m.*, {outer_cols} from \
-                  (select * from (select {id_col} as m_id, {inner_cols} from {matches}) l \
+                  (select * from (select {id_col} as m_id, {inner_cols} from {matches}) l {after_sql} \
                    order by {order_ids} limit {} offset {}) m \
                   join agreement a2 on a2.agreement_id = m.m_id) p \
                  order by {order}",
                 page.limit,
                 page.offset,
-                order_ids = order.replace("agreement_id", "m_id"),
+                // Within today's notice window alone every match has a deadline, so the ids
+                // come in the stored index's order (no null test to sort on).
+                order_ids = if stored && grouped_notice && alone.is_some() && !filter.reverse {
+                    "next_notice, m_id".to_owned()
+                } else {
+                    order.replace("agreement_id", "m_id")
+                },
                 outer_cols = outer_cols.replace("m.agreement_id", "m.m_id"),
             )
         } else {
@@ -235,9 +363,9 @@ impl Store {
                 "select agreement_id, title, kind, status, owner, effective_date, term_end, \
                  case when exists (select 1 from termination t where t.agreement_id = p.agreement_id and t.retired is null) \
                  then 0 else auto_renewal end as auto_renewal, \
-                 next_notice, liability_cap_kind, governing_law, updated_at from \
+                 next_notice, liability_cap_kind, governing_law, updated_at, {sort_key} as sort_key from \
                  (select m.*, {outer_cols} from \
-                  (select * from (select a.*, {inner_cols} from agreement a {join} where {where_sql}) l \
+                  (select * from (select a.*, {inner_cols} from agreement a {join} where {where_sql}) l {after_sql} \
                    order by {order} limit {} offset {}) m) p \
                  order by {order}",
                 page.limit, page.offset,
@@ -258,8 +386,13 @@ impl Store {
         let mut parties = party_names_for(&self.pool, &org, &ids).await?;
         let mut tags = tags_for(&self.pool, &org, &ids).await?;
         let mut out = Vec::with_capacity(rows.len());
+        let mut sort_keys = Vec::with_capacity(rows.len());
         for (r, key) in rows.iter().zip(&ids) {
             let id: AgreementId = parse_id(key)?;
+            sort_keys.push(SortKey {
+                key: r.try_get("sort_key")?,
+                id,
+            });
             let auto: Option<i64> = r.try_get("auto_renewal")?;
             out.push(AgreementSummary {
                 id,
@@ -285,7 +418,7 @@ impl Store {
                     last.status.in_force() && last.effective_date.is_some_and(|d| d > today);
             }
         }
-        Ok((out, total as u64))
+        Ok((out, total as u64, sort_keys))
     }
 
     /// Updates title, kind, owner, tags, tracking start or the calendar set on the agreement.
@@ -882,11 +1015,22 @@ where
 /// Builds the WHERE clause for a filter; values are always bound, never spliced.
 /// The next key date of `kinds` on or after the bound `today` (`$?` placeholder), as the key-date
 /// engine materialised it for the agreement `a` (see `Store::refresh_org_deadlines`).
-fn next_key_date_sql(kinds: &str, today_param: &str, alias: &str) -> String {
-    format!(
-        "(select min(d.due_date) from deadline d where d.agreement_id = {alias}.agreement_id \
-         and d.kind in ({kinds}) and d.due_date >= {today_param})"
-    )
+/// With `stored`, today's value is read from that column of `deadline_state` instead.
+fn next_key_date_sql(
+    kinds: &str,
+    today_param: &str,
+    alias: &str,
+    stored: Option<&'static str>,
+) -> String {
+    match stored {
+        Some(column) => format!(
+            "(select s.{column} from deadline_state s where s.agreement_id = {alias}.agreement_id)"
+        ),
+        None => format!(
+            "(select min(d.due_date) from deadline d where d.agreement_id = {alias}.agreement_id \
+             and d.kind in ({kinds}) and d.due_date >= {today_param})"
+        ),
+    }
 }
 
 /// A listing column computed from the key-date engine's rows.
@@ -897,15 +1041,17 @@ enum DateColumn {
 }
 
 /// Key-date kinds (fixed strings) behind the listing's date columns and windows.
-const NOTICE_KINDS: &str = "'non_renewal_notice_deadline'";
-const TERM_END_KINDS: &str = "'renewal', 'expiration'";
+const NOTICE_KINDS: &str = crate::schedule::NEXT_NOTICE_SQL;
+const TERM_END_KINDS: &str = crate::schedule::NEXT_TERM_END_SQL;
 
 /// The WHERE clause (over alias `a`) and its binds for `f`; `skip_notice_window` leaves out the
-/// notice window for a caller that restricts to it by a join.
+/// notice window for a caller that restricts to it by a join. With `stored`, `today` is today
+/// and the notice window reads the stored next notice deadlines.
 fn filter_sql(
     actor: &Actor,
     f: &AgreementQuery,
     today: Date,
+    stored: bool,
     skip_notice_window: bool,
 ) -> (String, Vec<String>) {
     let mut clauses = vec!["a.organisation_id = $1".to_owned()];
@@ -913,40 +1059,77 @@ fn filter_sql(
     let (vis, vis_binds) = actor.visible(2);
     clauses.push(vis);
     binds.extend(vis_binds);
-    if let Some(s) = f.status {
+    if !f.status.is_empty() {
         // `active` is "running in force": amended and renewed agreements too, once their
-        // effective date has come (`AgreementStatus::filter_covers`).
-        let covers = s.filter_covers();
+        // effective date has come (`AgreementStatus::filter_covers`). Several statuses match
+        // any of them.
+        let mut any = Vec::new();
+        for s in &f.status {
+            let mut marks = Vec::new();
+            for c in s.filter_covers() {
+                binds.push(c.as_str().to_owned());
+                marks.push(format!("${}", binds.len()));
+            }
+            let mut one = format!("a.status in ({})", marks.join(", "));
+            if *s == AgreementStatus::Active {
+                binds.push(today.to_string());
+                one = format!(
+                    "({one} and (a.effective_date is null or a.effective_date <= ${}))",
+                    binds.len()
+                );
+            }
+            any.push(one);
+        }
+        clauses.push(format!("({})", any.join(" or ")));
+    }
+    // A filter given several values matches any of them.
+    let mut any_of = |sql: &str, values: Vec<String>| {
+        if values.is_empty() {
+            return;
+        }
         let mut marks = Vec::new();
-        for c in covers {
-            binds.push(c.as_str().to_owned());
+        for v in values {
+            binds.push(v);
             marks.push(format!("${}", binds.len()));
         }
-        clauses.push(format!("a.status in ({})", marks.join(", ")));
-        if s == AgreementStatus::Active {
-            binds.push(today.to_string());
-            clauses.push(format!(
-                "(a.effective_date is null or a.effective_date <= ${})",
-                binds.len()
-            ));
+        clauses.push(sql.replace("$?", &marks.join(", ")));
+    };
+    any_of(
+        "a.kind in ($?)",
+        f.kind.iter().map(|k| k.as_str().to_owned()).collect(),
+    );
+    any_of("a.owner in ($?)", f.owner.clone());
+    any_of(
+        "exists (select 1 from agreement_tag t where t.agreement_id = a.agreement_id and t.tag in ($?))",
+        f.tag.clone(),
+    );
+    any_of("lower(a.governing_law) in ($?)", f.governing_law.clone());
+    if !f.liability_cap.is_empty() {
+        let kinds: Vec<String> = f
+            .liability_cap
+            .iter()
+            .filter_map(|c| c.stored())
+            .map(str::to_owned)
+            .collect();
+        let none = f.liability_cap.contains(&CapFilter::None);
+        let mut marks = Vec::new();
+        for k in kinds {
+            binds.push(k);
+            marks.push(format!("${}", binds.len()));
         }
+        let mut any = Vec::new();
+        if !marks.is_empty() {
+            any.push(format!("a.liability_cap_kind in ({})", marks.join(", ")));
+        }
+        if none {
+            any.push("a.liability_cap_kind is null".to_owned());
+        }
+        clauses.push(format!("({})", any.join(" or ")));
     }
     let mut push = |sql: &str, v: String| {
         binds.push(v);
         clauses.push(sql.replace("$?", &format!("${}", binds.len())));
     };
-    if let Some(k) = f.kind {
-        push("a.kind = $?", k.as_str().to_owned());
-    }
-    if let Some(o) = &f.owner {
-        push("a.owner = $?", o.clone());
-    }
-    if let Some(t) = &f.tag {
-        push(
-            "exists (select 1 from agreement_tag t where t.agreement_id = a.agreement_id and t.tag = $?)",
-            t.clone(),
-        );
-    }
     if let Some(p) = &f.party {
         // A counterparty filter: the tenant's own entities (`own_entity`) match nothing, or
         // "northwind" would find every agreement Northwind signed. Both placeholders are
@@ -964,17 +1147,9 @@ fn filter_sql(
     if let Some(q) = &f.text {
         push("lower(a.title) like $? escape '\\'", like_pattern(q));
     }
-    if let Some(law) = &f.governing_law {
-        push("lower(a.governing_law) = $?", law.clone());
-    }
     if let Some(t) = f.updated_since {
         // Stored timestamps have a fixed precision, so their text sorts as time does.
         push("a.updated_at >= $?", t.to_string());
-    }
-    match f.liability_cap.map(CapFilter::stored) {
-        Some(Some(kind)) => push("a.liability_cap_kind = $?", kind.to_owned()),
-        Some(None) => clauses.push("a.liability_cap_kind is null".to_owned()),
-        None => {}
     }
     // Each window asks for a key date the engine computed (for the term running on `today`,
     // renewals rolled forward, deadlines moved off weekends and holidays) within
@@ -993,6 +1168,14 @@ fn filter_sql(
         let from = format!("${}", binds.len());
         binds.push(w.last_day(today).to_string());
         let to = format!("${}", binds.len());
+        if stored && kinds == NOTICE_KINDS {
+            // One range of the stored next notice deadlines (deadline_state_next_notice).
+            clauses.push(format!(
+                "a.agreement_id in (select s.agreement_id from deadline_state s where s.organisation_id = $1 \
+                 and s.next_notice >= {from} and s.next_notice <= {to})"
+            ));
+            continue;
+        }
         // One range scan of the tenant's key dates of that kind (deadline_org_kind_due).
         clauses.push(format!(
             "a.agreement_id in (select d.agreement_id from deadline d where d.organisation_id = $1 \
@@ -1011,9 +1194,11 @@ fn window_alone(actor: &Actor, f: &AgreementQuery) -> Option<(&'static str, DayW
         notice_within: None,
         today: None,
         sort: f.sort,
+        reverse: f.reverse,
         ..f.clone()
     } == AgreementQuery {
         sort: f.sort,
+        reverse: f.reverse,
         ..Default::default()
     };
     if !only || actor.visibility != crate::Visibility::All {
@@ -1027,10 +1212,56 @@ fn window_alone(actor: &Actor, f: &AgreementQuery) -> Option<(&'static str, DayW
     }
 }
 
-/// The ORDER BY for a sort key (only these fixed fragments ever reach the SQL), and the
-/// computed date column the order needs.
-fn sort_sql(sort: AgreementSort) -> (&'static str, Option<DateColumn>) {
+/// Where a keyset page of agreements continues: the sort key of the last row of the page
+/// before (`None` where it has none, e.g. no expiration date) and its id, which breaks ties.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    /// The sort column's value, as stored (text).
+    pub key: Option<String>,
+    /// The agreement.
+    pub id: AgreementId,
+}
+
+/// The sort column of an order, as an expression over a listing row.
+fn sort_key_sql(sort: AgreementSort) -> &'static str {
     match sort {
+        AgreementSort::Updated => "updated_at",
+        AgreementSort::Title => "lower(title)",
+        AgreementSort::EffectiveDate => "effective_date",
+        AgreementSort::ExpirationDate => "term_end",
+        AgreementSort::NoticeDeadline => "next_notice",
+    }
+}
+
+/// Rows after (`key`, `id`) in `sort`'s order (the orders of [`sort_sql`]): newest first for
+/// `updated`, ascending with unknown values last for the others, the id breaking ties;
+/// `reverse` turns each order round, unknown values staying last.
+fn keyset_sql(
+    sort: AgreementSort,
+    reverse: bool,
+    id: &str,
+    id_p: &str,
+    key_p: Option<&str>,
+) -> String {
+    let col = sort_key_sql(sort);
+    // Ascending in the column, unless the order runs the other way.
+    let descending = (sort == AgreementSort::Updated) != reverse;
+    let after = if descending { "<" } else { ">" };
+    match (sort, key_p) {
+        (AgreementSort::Updated | AgreementSort::Title, Some(k)) => {
+            format!("({col} {after} {k} or ({col} = {k} and {id} {after} {id_p}))")
+        }
+        (_, Some(k)) => {
+            format!("({col} {after} {k} or ({col} = {k} and {id} {after} {id_p}) or {col} is null)")
+        }
+        (_, None) => format!("({col} is null and {id} {after} {id_p})"),
+    }
+}
+
+/// The ORDER BY for a sort key (only these fixed fragments ever reach the SQL), and the
+/// computed date column the order needs; `reverse` turns the order round, unknown dates last.
+fn sort_sql(sort: AgreementSort, reverse: bool) -> (String, Option<DateColumn>) {
+    let (order, column) = match sort {
         AgreementSort::Updated => ("updated_at desc, agreement_id desc", None),
         AgreementSort::Title => ("lower(title), agreement_id", None),
         AgreementSort::EffectiveDate => {
@@ -1044,7 +1275,20 @@ fn sort_sql(sort: AgreementSort) -> (&'static str, Option<DateColumn>) {
             "next_notice is null, next_notice, agreement_id",
             Some(DateColumn::Notice),
         ),
+    };
+    if !reverse {
+        return (order.to_owned(), column);
     }
+    let reversed = match sort {
+        AgreementSort::Updated => "updated_at, agreement_id",
+        AgreementSort::Title => "lower(title) desc, agreement_id desc",
+        AgreementSort::EffectiveDate => {
+            "effective_date is null, effective_date desc, agreement_id desc"
+        }
+        AgreementSort::ExpirationDate => "term_end is null, term_end desc, agreement_id desc",
+        AgreementSort::NoticeDeadline => "next_notice is null, next_notice desc, agreement_id desc",
+    };
+    (reversed.to_owned(), column)
 }
 
 fn like_pattern(s: &str) -> String {

@@ -58,6 +58,7 @@ pub struct AlertView {
     /// Obligation.
     pub obligation_id: Option<String>,
     /// Due date.
+    #[schema(format = Date)]
     pub due_date: Option<String>,
     /// Lead time.
     pub lead_days: Option<i64>,
@@ -66,6 +67,7 @@ pub struct AlertView {
     /// Body.
     pub body: String,
     /// When it was raised.
+    #[schema(format = DateTime)]
     pub raised_at: String,
 }
 
@@ -83,8 +85,10 @@ pub struct InboxItem {
     /// Body.
     pub body: String,
     /// When read, if read.
+    #[schema(format = DateTime)]
     pub read_at: Option<String>,
     /// When it arrived.
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -157,10 +161,12 @@ pub struct DeliveryView {
     /// Attempts so far.
     pub attempts: i64,
     /// Next attempt (pending rows).
+    #[schema(format = DateTime)]
     pub next_attempt_at: String,
     /// Last error.
     pub last_error: Option<String>,
     /// When it was sent.
+    #[schema(format = DateTime)]
     pub sent_at: Option<String>,
     /// Every attempt, oldest first.
     pub log: Vec<AttemptView>,
@@ -174,6 +180,7 @@ pub struct AttemptView {
     /// The instance that made it.
     pub instance: String,
     /// When it started.
+    #[schema(format = DateTime)]
     pub started_at: String,
     /// `sent`, `failed` or `skipped`.
     pub outcome: String,
@@ -197,6 +204,7 @@ pub struct Webhook {
     /// Whether deliveries are made.
     pub active: bool,
     /// Created.
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

@@ -196,6 +196,51 @@ impl Store {
         Ok(None)
     }
 
+    /// Checks the events of one agreement (`events`, as [`Store::list_audit`] gives them)
+    /// where they stand in the tenant's chain: reads only their neighbours and the tenant's
+    /// head, so its cost follows the agreement's history, not the tenant's (the whole chain is
+    /// [`Store::verify_audit`]'s). See [`entente_domain::audit::verify_in_place`].
+    pub async fn verify_agreement_audit(
+        &self,
+        org: OrganisationId,
+        events: &[AuditEvent],
+    ) -> Result<Option<BrokenLink>> {
+        let (seq, head): (i64, String) = sqlx::query_as(
+            "select audit_seq, audit_head from organisation where organisation_id = $1",
+        )
+        .bind(org.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        let mut wanted: Vec<i64> = events
+            .iter()
+            .flat_map(|e| [e.seq.saturating_sub(1), e.seq + 1])
+            .filter_map(|s| i64::try_from(s).ok())
+            .filter(|s| *s > 0)
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut links = std::collections::HashMap::new();
+        for part in wanted.chunks(500) {
+            // Literals of checked integers, not binds: the only bind is the tenant.
+            let list: Vec<String> = part.iter().map(i64::to_string).collect();
+            let rows: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "select seq, hash, prev_hash from audit_event where organisation_id = $1 and seq in ({})",
+                list.join(", ")
+            )))
+            .bind(org.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+            for (s, hash, prev_hash) in rows {
+                links.insert(s as u64, entente_domain::audit::Link { hash, prev_hash });
+            }
+        }
+        Ok(entente_domain::audit::verify_in_place(
+            events,
+            |s| links.get(&s).cloned(),
+            (seq as u64, &head),
+        ))
+    }
+
     /// Every organisation id, for `audit verify` across tenants.
     pub async fn organisations(&self) -> Result<Vec<(OrganisationId, String)>> {
         let rows: Vec<(String, String)> =

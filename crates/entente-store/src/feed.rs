@@ -76,8 +76,10 @@ pub struct CalendarFeed {
     /// Who created it.
     pub created_by: String,
     /// Last rotation.
+    #[schema(format = DateTime)]
     pub rotated_at: Option<String>,
     /// Created.
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

@@ -357,6 +357,16 @@ impl Store {
 
     /// The latest check of every agreement the actor sees, riskiest first.
     pub async fn portfolio_checks(&self, actor: &Actor) -> Result<Vec<CheckSummary>> {
+        self.latest_checks(actor, true).await
+    }
+
+    /// [`Store::portfolio_checks`] without the counterparties (left empty): what charts
+    /// that count and average the checks need, without reading every party row of the tenant.
+    pub async fn portfolio_check_scores(&self, actor: &Actor) -> Result<Vec<CheckSummary>> {
+        self.latest_checks(actor, false).await
+    }
+
+    async fn latest_checks(&self, actor: &Actor, with_parties: bool) -> Result<Vec<CheckSummary>> {
         let (vis, vis_binds) = actor.visible(2);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select c.agreement_id, a.title, a.kind, a.owner, v.number, c.playbook_id, c.playbook_version, c.score, \
@@ -372,6 +382,9 @@ impl Store {
             q = q.bind(b);
         }
         let rows = q.fetch_all(&self.pool).await?;
+        if !with_parties {
+            return rows.iter().map(|r| check_summary(r, Vec::new())).collect();
+        }
         // Counterparties only: the tenant's own entities would otherwise head every group.
         let party_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select ap.agreement_id, p.legal_name from agreement_party ap join party p on p.party_id = ap.party_id \
@@ -391,21 +404,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let id: String = r.try_get("agreement_id")?;
-                Ok(CheckSummary {
-                    agreement_id: parse_id(&id)?,
-                    title: r.try_get("title")?,
-                    kind: r.try_get("kind")?,
-                    owner: r.try_get("owner")?,
-                    parties: parties.get(&id).cloned().unwrap_or_default(),
-                    version_number: count(r.try_get("number")?),
-                    playbook_id: r.try_get("playbook_id")?,
-                    playbook_version: r.try_get("playbook_version")?,
-                    score: count(r.try_get("score")?),
-                    worst_severity: r.try_get("worst_severity")?,
-                    flagged: split_words(&r.try_get::<String, _>("flagged")?),
-                    findings: count(r.try_get("findings")?),
-                    checked_at: ts(&r.try_get::<String, _>("created_at")?)?,
-                })
+                check_summary(r, parties.get(&id).cloned().unwrap_or_default())
             })
             .collect()
     }
@@ -536,4 +535,23 @@ impl Store {
         })
         .transpose()
     }
+}
+
+/// A row of [`Store::portfolio_checks`]' query, with the agreement's counterparties.
+fn check_summary(r: &sqlx::any::AnyRow, parties: Vec<String>) -> Result<CheckSummary> {
+    Ok(CheckSummary {
+        agreement_id: parse_id(&r.try_get::<String, _>("agreement_id")?)?,
+        title: r.try_get("title")?,
+        kind: r.try_get("kind")?,
+        owner: r.try_get("owner")?,
+        parties,
+        version_number: count(r.try_get("number")?),
+        playbook_id: r.try_get("playbook_id")?,
+        playbook_version: r.try_get("playbook_version")?,
+        score: count(r.try_get("score")?),
+        worst_severity: r.try_get("worst_severity")?,
+        flagged: split_words(&r.try_get::<String, _>("flagged")?),
+        findings: count(r.try_get("findings")?),
+        checked_at: ts(&r.try_get::<String, _>("created_at")?)?,
+    })
 }

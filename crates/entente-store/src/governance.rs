@@ -75,9 +75,19 @@ pub struct NoticeRetired {
     /// Who recorded it.
     pub by: String,
     /// When.
+    #[schema(format = DateTime)]
     pub at: String,
     /// Why.
     pub reason: String,
+}
+
+/// An audit event a caller adds to a move, recorded in the move's transaction.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// The action (`draft.override`).
+    pub action: String,
+    /// Its details (who is the actor; why and what goes here).
+    pub details: serde_json::Value,
 }
 
 /// Moves an agreement inside the caller's transaction: checks the graph and the gate, updates
@@ -877,9 +887,36 @@ impl Store {
         reason: Option<&str>,
         today: Date,
     ) -> Result<AgreementStatus> {
+        self.move_agreement_noted(actor, id, next, reason, today, None)
+            .await
+    }
+
+    /// [`Store::move_agreement`], with an audit event recorded in the same transaction when
+    /// the move happens (an override of a gate the caller checked, with who and why).
+    pub async fn move_agreement_noted(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        next: AgreementStatus,
+        reason: Option<&str>,
+        today: Date,
+        note: Option<&Note>,
+    ) -> Result<AgreementStatus> {
         let mut tx = self.begin().await?;
         let cur = lock_agreement(&mut tx, actor, id).await?;
         let next = apply_move(&mut tx, actor, id, cur, next, reason, Via::Manual, today).await?;
+        if let Some(n) = note {
+            audit::append(
+                &mut tx,
+                actor,
+                &n.action,
+                "agreement",
+                &id.to_string(),
+                Some(id),
+                n.details.clone(),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(next)
     }
@@ -1063,11 +1100,36 @@ impl Store {
         id: AgreementId,
         comment: Option<&str>,
     ) -> Result<ApprovalChain> {
+        self.submit_for_approval_noted(actor, id, comment, None)
+            .await
+    }
+
+    /// [`Store::submit_for_approval`], with an audit event recorded in the same transaction
+    /// when a draft moves to review.
+    pub async fn submit_for_approval_noted(
+        &self,
+        actor: &Actor,
+        id: AgreementId,
+        comment: Option<&str>,
+        note: Option<&Note>,
+    ) -> Result<ApprovalChain> {
         let today = self.today(actor).await?;
         let mut tx = self.begin().await?;
         let cur = lock_agreement(&mut tx, actor, id).await?;
         match cur {
             AgreementStatus::Draft => {
+                if let Some(n) = note {
+                    audit::append(
+                        &mut tx,
+                        actor,
+                        &n.action,
+                        "agreement",
+                        &id.to_string(),
+                        Some(id),
+                        n.details.clone(),
+                    )
+                    .await?;
+                }
                 apply_move(
                     &mut tx,
                     actor,
@@ -1677,6 +1739,40 @@ impl Store {
         self.termination(actor, id)
             .await?
             .ok_or_else(|| StoreError::Corrupt("termination missing after retiring it".into()))
+    }
+
+    /// Of `ids`, the agreements with no termination notice on record (in force, withdrawn or
+    /// voided) and no review held on or after `reviewed_since`: one query for a whole list,
+    /// where [`Store::termination`] and [`Store::reviews`] would take two per agreement.
+    pub async fn undecided_among(
+        &self,
+        actor: &Actor,
+        ids: &[AgreementId],
+        reviewed_since: Date,
+    ) -> Result<std::collections::HashSet<AgreementId>> {
+        let mut out = std::collections::HashSet::new();
+        for chunk in ids.chunks(500) {
+            let mut binds = vec![actor.org.to_string(), reviewed_since.to_string()];
+            let list = crate::schedule::placeholders(binds.len() + 1, chunk.len());
+            binds.extend(chunk.iter().map(ToString::to_string));
+            let (vis, vis_binds) = actor.visible(binds.len() + 1);
+            binds.extend(vis_binds);
+            let sql = format!(
+                "select a.agreement_id from agreement a where a.organisation_id = $1 \
+                 and a.agreement_id in ({list}) and {vis} \
+                 and not exists (select 1 from termination t where t.agreement_id = a.agreement_id) \
+                 and not exists (select 1 from review r where r.agreement_id = a.agreement_id \
+                   and r.reviewed_on is not null and r.reviewed_on >= $2)"
+            );
+            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+            for b in binds {
+                q = q.bind(b);
+            }
+            for id in q.fetch_all(&self.pool).await? {
+                out.insert(parse_id(&id)?);
+            }
+        }
+        Ok(out)
     }
 
     /// The latest termination notice of an agreement (in force, or withdrawn or voided), with

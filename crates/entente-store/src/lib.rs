@@ -10,8 +10,10 @@ mod alert;
 mod amendment;
 mod audit;
 mod bulk;
+mod competitor;
 mod dispute;
 mod document;
+mod drafting;
 mod error;
 mod feed;
 mod finding;
@@ -32,19 +34,22 @@ mod secret;
 #[doc(hidden)]
 pub mod testing;
 
-pub use account::{LoginRecord, Member, Principal, TokenInfo};
-pub use agreement::Page;
+pub use account::{Affiliation, LoginRecord, Member, Principal, TokenInfo};
+pub use agreement::{Page, SortKey};
 pub use alert::{
     AlertKind, AlertView, AttemptView, ClaimedDelivery, DeliveryOutcome, DeliveryView, InboxItem,
     PlannedAlert, RetryPolicy, Webhook,
 };
 pub use amendment::{AsAmended, VersionText};
+pub use competitor::StoredCompetitors;
 pub use document::{ClauseHit, NewVersion, VersionAnalysis};
+pub use drafting::{DraftSource, Reassembled};
 pub use error::StoreError;
 pub use feed::{CalendarFeed, FeedAccess, FeedScope};
 pub use finding::{
     CheckSummary, FindingFilter, FindingRow, NewCheck, NewFinding, StoredCheck, StoredPlaybook,
 };
+pub use governance::Note;
 pub use governance::TerminationView;
 pub use idempotency::{IDEMPOTENCY_HOURS, IdempotentAnswer, Reservation};
 pub use login::{Throttle, ThrottlePolicy};
@@ -52,7 +57,10 @@ pub use measurement::{BreachView, MeasurementView};
 pub use member::{Handover, Invitation, PendingInvitation};
 pub use obligation::ObligationPatch;
 pub use party::PartyPatch;
-pub use schedule::{AgreementDates, Deadline, EvidenceInfo, ObligationDue, OccurrenceView};
+pub use schedule::{
+    AgreementDates, Deadline, DeadlineKey, DeadlineOverview, EvidenceInfo, ObligationDue,
+    OccurrenceView,
+};
 
 use entente_domain::{Clock, Date, OrganisationId, Timestamp};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -19,6 +19,7 @@ pub struct MeasurementView {
     /// The obligation measured.
     pub obligation_id: String,
     /// Day measured.
+    #[schema(format = Date)]
     pub measured_on: String,
     /// Value (decimal text).
     pub value: String,
@@ -50,6 +51,7 @@ pub struct BreachView {
     /// In words.
     pub summary: String,
     /// When found.
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

@@ -32,6 +32,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (22, "reconcile", include_str!("../migrations/sqlite/0022_reconcile.sql")),
     (23, "version_reconciliation", include_str!("../migrations/sqlite/0023_version_reconciliation.sql")),
     (24, "idempotency", include_str!("../migrations/sqlite/0024_idempotency.sql")),
+    (25, "competitor_context", include_str!("../migrations/sqlite/0025_competitor_context.sql")),
+    (26, "template_draft", include_str!("../migrations/sqlite/0026_template_draft.sql")),
+    (28, "next_key_dates", include_str!("../migrations/sqlite/0028_next_key_dates.sql")),
+    (29, "next_term_end_index", include_str!("../migrations/sqlite/0029_next_term_end_index.sql")),
+    (30, "obligation_recurring", include_str!("../migrations/sqlite/0030_obligation_recurring.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -58,6 +63,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (22, "reconcile", include_str!("../migrations/postgres/0022_reconcile.sql")),
     (23, "version_reconciliation", include_str!("../migrations/postgres/0023_version_reconciliation.sql")),
     (24, "idempotency", include_str!("../migrations/postgres/0024_idempotency.sql")),
+    (25, "competitor_context", include_str!("../migrations/postgres/0025_competitor_context.sql")),
+    (26, "template_draft", include_str!("../migrations/postgres/0026_template_draft.sql")),
+    (28, "next_key_dates", include_str!("../migrations/postgres/0028_next_key_dates.sql")),
+    (29, "next_term_end_index", include_str!("../migrations/postgres/0029_next_term_end_index.sql")),
+    (30, "obligation_recurring", include_str!("../migrations/postgres/0030_obligation_recurring.sql")),
 ];
 
 /// The migrator for `backend`.

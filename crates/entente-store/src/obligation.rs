@@ -98,8 +98,8 @@ pub(crate) async fn insert(
     let id = ObligationId::new();
     sqlx::query(
         "insert into obligation (obligation_id, organisation_id, agreement_id, obligor, obligor_key, beneficiary, body, due, due_date, metric, \
-         status, owner, vague, survives, evidence, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+         status, owner, vague, survives, evidence, created_at, updated_at, recurring) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)",
     )
     .bind(id.to_string())
     .bind(org)
@@ -117,6 +117,7 @@ pub(crate) async fn insert(
     .bind(i64::from(o.survives))
     .bind(evidence.map(|e| e.to_string()))
     .bind(now)
+    .bind(i64::from(crate::schedule::is_recurring(&o.due)))
     .execute(&mut **tx)
     .await?;
     Ok(id)

@@ -199,7 +199,7 @@ async fn revise(
     });
     sqlx::query(
         "update obligation set obligor = $1, obligor_key = $2, beneficiary = $3, body = $4, due = $5, due_date = $6, metric = $7, \
-         vague = $8, survives = $9, evidence = $10, revisions = $11, updated_at = $12 where obligation_id = $13",
+         vague = $8, survives = $9, evidence = $10, revisions = $11, updated_at = $12, recurring = $14 where obligation_id = $13",
     )
     .bind(new.obligor.trim())
     .bind(obligor_key(&new.obligor))
@@ -214,6 +214,7 @@ async fn revise(
     .bind(to_json(&revisions))
     .bind(now)
     .bind(cur.id.to_string())
+    .bind(i64::from(crate::schedule::is_recurring(&new.due)))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -14,7 +14,7 @@ use entente_domain::keydates::{self, ClauseIndex, Ending, KeyDate, KeyDateOption
 use entente_domain::lifecycle::TerminationKind;
 use entente_domain::obligation::{DueRule, Obligation, ObligationStatus};
 use entente_domain::occurrence::{self, Occurrence, OccurrenceContext, OccurrenceUpdate};
-use entente_domain::query::DeadlineQuery;
+use entente_domain::query::{DayWindow, DeadlineQuery};
 use entente_domain::terms::{TermField, TermValue, Terms};
 use entente_domain::{
     AgreementId, AgreementStatus, Date, ObligationId, OrganisationId, Timestamp, ValidationError,
@@ -25,6 +25,12 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Days behind today that materialised occurrences reach back (older overdue items drop out).
 pub(crate) const LOOKBACK_DAYS: i64 = 366;
+/// The key-date kind behind the listing's notice column and window, and those behind its
+/// term-end column, as stored and as SQL literals (fixed strings, never input).
+pub(crate) const NEXT_NOTICE_KIND: &str = "non_renewal_notice_deadline";
+pub(crate) const NEXT_TERM_END_KINDS: [&str; 2] = ["renewal", "expiration"];
+pub(crate) const NEXT_NOTICE_SQL: &str = "'non_renewal_notice_deadline'";
+pub(crate) const NEXT_TERM_END_SQL: &str = "'renewal', 'expiration'";
 /// Days ahead of today that deadlines are materialised for.
 pub(crate) const HORIZON_DAYS: i64 = 800;
 /// An agreement is recomputed when its horizon covers less than this many days ahead (and
@@ -49,6 +55,7 @@ pub struct OccurrenceView {
     /// Who recorded the status, if anyone did.
     pub recorded_by: Option<String>,
     /// When.
+    #[schema(format = DateTime)]
     pub recorded_at: Option<String>,
     /// Note or waiver reason.
     pub note: Option<String>,
@@ -72,6 +79,7 @@ pub struct EvidenceInfo {
     /// Who uploaded it.
     pub uploaded_by: String,
     /// When.
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -347,6 +355,46 @@ impl Store {
         Ok(total)
     }
 
+    /// Moves the stored next notice deadline and next term end of the tenant's agreements
+    /// (`deadline_state`) forward to `today`: a value before today is replaced by the first
+    /// key date of its kind on or after today. Values are computed for the day of their
+    /// refresh, never later than today (a refresh recomputes rows computed for a later day),
+    /// so a value on or after today is already the next one; only those that days have
+    /// passed by need work — a few rows a day, found on the index.
+    pub(crate) async fn advance_next_key_dates(
+        &self,
+        org: OrganisationId,
+        today: Date,
+    ) -> Result<()> {
+        let org = org.to_string();
+        let today = today.to_string();
+        for (column, kinds) in [
+            ("next_notice", NEXT_NOTICE_SQL),
+            ("next_term_end", NEXT_TERM_END_SQL),
+        ] {
+            let due: Option<i32> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "select 1 from deadline_state where organisation_id = $1 and {column} < $2 limit 1"
+            )))
+            .bind(&org)
+            .bind(&today)
+            .fetch_optional(&self.pool)
+            .await?;
+            if due.is_none() {
+                continue;
+            }
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "update deadline_state set {column} = (select min(d.due_date) from deadline d \
+                 where d.agreement_id = deadline_state.agreement_id and d.kind in ({kinds}) and d.due_date >= $2) \
+                 where organisation_id = $1 and {column} < $2"
+            )))
+            .bind(&org)
+            .bind(&today)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// What the tenant's key dates are computed from, as one value that changes whenever
     /// they may: the tenant's revision, which triggers bump on every insert, update or delete
     /// of its agreements and obligations (migration 0016).
@@ -544,36 +592,46 @@ impl Store {
         for batch in rows.chunks(25) {
             insert_deadlines(&mut tx, org, batch, &now_s).await?;
         }
+        // Each agreement's next notice deadline and term end from today, for the listing.
+        let mut next: BTreeMap<AgreementId, (Option<Date>, Option<Date>)> = BTreeMap::new();
+        for (id, d) in &rows {
+            let slot = next.entry(*id).or_default();
+            let which = match d.kind {
+                NEXT_NOTICE_KIND => &mut slot.0,
+                k if NEXT_TERM_END_KINDS.contains(&k) => &mut slot.1,
+                _ => continue,
+            };
+            if d.due >= today && which.is_none_or(|w| d.due < w) {
+                *which = Some(d.due);
+            }
+        }
         for part in present.chunks(50) {
             let values: Vec<String> = (0..part.len())
                 .map(|i| {
-                    let b = i * 6;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6
-                    )
+                    let b = i * 8;
+                    let p: Vec<String> = (1..=8).map(|k| format!("${}", b + k)).collect();
+                    format!("({})", p.join(", "))
                 })
                 .collect();
             let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "insert into deadline_state (agreement_id, organisation_id, source_stamp, horizon_until, created_at, updated_at) \
+                "insert into deadline_state (agreement_id, organisation_id, source_stamp, horizon_until, created_at, updated_at, next_notice, next_term_end) \
                  values {} on conflict (agreement_id) do update set source_stamp = excluded.source_stamp, \
-                 horizon_until = excluded.horizon_until, updated_at = excluded.updated_at",
+                 horizon_until = excluded.horizon_until, updated_at = excluded.updated_at, \
+                 next_notice = excluded.next_notice, next_term_end = excluded.next_term_end",
                 values.join(", ")
             )));
             for id in part {
                 let stamp = heads.get(id).map(|h| h.stamp.clone()).unwrap_or_default();
+                let (notice, term_end) = next.get(id).copied().unwrap_or_default();
                 q = q
                     .bind(id.to_string())
                     .bind(org)
                     .bind(stamp)
                     .bind(today.plus_days(HORIZON_DAYS).to_string())
                     .bind(now_s.clone())
-                    .bind(now_s.clone());
+                    .bind(now_s.clone())
+                    .bind(notice.map(|d| d.to_string()))
+                    .bind(term_end.map(|d| d.to_string()));
             }
             q.execute(&mut *tx).await?;
         }
@@ -690,63 +748,33 @@ impl Store {
     /// edit, a lifecycle move, an obligation change), whichever process made it and whether or
     /// not a scheduler runs anywhere; an unchanged tenant costs two primary-key reads.
     pub async fn list_deadlines(&self, actor: &Actor, f: &DeadlineQuery) -> Result<Vec<Deadline>> {
+        // The query type checks the range; the clamp keeps the SQL bounded whatever it holds.
+        let limit = f.limit.clamp(1, entente_domain::query::MAX_DEADLINE_ROWS);
+        self.list_deadlines_after(actor, f, None, limit as usize)
+            .await
+    }
+
+    /// At most `limit` deadlines after `after` (the last one of the page before; `None` for
+    /// the first page), in their order (due date, agreement, subject: unique), so pages
+    /// neither repeat nor skip a deadline while others write.
+    pub async fn list_deadlines_after(
+        &self,
+        actor: &Actor,
+        f: &DeadlineQuery,
+        after: Option<&DeadlineKey>,
+        limit: usize,
+    ) -> Result<Vec<Deadline>> {
         self.refresh_org_deadlines(actor.org, self.now()).await?;
         let today = match f.today {
             Some(t) => t,
             None => self.today(actor).await?,
         };
-        // The query type checks the range; the clamp keeps the SQL bounded whatever it holds.
-        let limit = f.limit.clamp(1, entente_domain::query::MAX_DEADLINE_ROWS);
-        let mut sql = String::from(
-            "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
-             d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due, a.tracked_from \
-             from deadline d join agreement a on a.agreement_id = d.agreement_id \
-             left join obligation o on o.obligation_id = d.obligation_id \
-             left join occurrence oc on oc.obligation_id = d.obligation_id and oc.due_date = d.due_date \
-             where d.organisation_id = $1",
-        );
-        let mut binds = vec![actor.org.to_string()];
-        let mut add = |cond: &str, v: String, sql: &mut String| {
-            binds.push(v);
-            sql.push_str(&format!(
-                " and {}",
-                cond.replace("$?", &format!("${}", binds.len()))
-            ));
-        };
-        if let Some(a) = f.agreement_id {
-            add("d.agreement_id = $?", a.to_string(), &mut sql);
-        }
-        if let Some(w) = f.within_days {
-            add("d.due_date >= $?", today.to_string(), &mut sql);
-            add("d.due_date <= $?", w.last_day(today).to_string(), &mut sql);
-        }
-        if f.overdue {
-            add("d.due_date < $?", today.to_string(), &mut sql);
-            sql.push_str(" and d.obligation_id is not null");
-        }
-        if f.obligations_only {
-            sql.push_str(" and d.obligation_id is not null");
-        }
-        if let Some(p) = f.person.clone() {
-            add(
-                "(d.owner = $? or exists (select 1 from watcher w where w.agreement_id = d.agreement_id and w.email = $?))",
-                p,
-                &mut sql,
-            );
-        }
-        // Only agreements this actor may see (restricted agreements, counterparty users).
-        let (vis, vis_binds) = actor.visible(binds.len() + 1);
-        sql.push_str(&format!(" and {vis}"));
-        binds.extend(vis_binds);
-        // Key dates are the agreement's; an occurrence only when its duty is visible too.
-        let (owed, owed_binds) = crate::obligation::owed_sql(actor, "o", binds.len() + 1);
-        sql.push_str(&format!(" and (d.obligation_id is null or {owed})"));
-        binds.extend(owed_binds);
+        let limit = limit.clamp(1, entente_domain::query::MAX_DEADLINE_ROWS as usize + 1);
+        let (mut sql, binds) = deadline_sql(actor, f, today, after, KindSet::All);
         sql.push_str(" order by d.due_date, d.agreement_id, d.subject");
         // Whether a row counts (overdue, open) is decided per row below, after the SQL: the
         // limit applies to the rows that count, read in batches, so settled or history rows
         // ahead of them cannot fill the page.
-        let limit = limit as usize;
         let batch = limit.max(200);
         let mut out = Vec::with_capacity(limit.min(1000));
         for offset in (0..).step_by(batch) {
@@ -760,17 +788,179 @@ impl Store {
             let last = rows.len() < batch;
             for r in rows {
                 let d = deadline_from_row(&r, today)?;
-                let open = d.status.is_none_or(|s| {
-                    matches!(s, ObligationStatus::Pending | ObligationStatus::Overdue)
-                });
-                if (f.overdue && d.status != Some(ObligationStatus::Overdue))
-                    || (f.within_days.is_some() && !open)
-                {
+                if !counts_in(f, d.status) {
                     continue;
                 }
                 out.push(d);
                 if out.len() == limit {
                     return Ok(out);
+                }
+            }
+            if last {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// What the dashboard shows of the tenant's deadlines as of `today`: the first `rows` due
+    /// within `window` (notice deadlines first) and how many there are, the first `rows`
+    /// overdue occurrences and how many, and the renewals and expirations of each month up to
+    /// `year`'s last day. Counts are over every match, however large the portfolio.
+    pub async fn deadline_overview(
+        &self,
+        actor: &Actor,
+        today: Date,
+        window: DayWindow,
+        year: DayWindow,
+        rows: usize,
+    ) -> Result<DeadlineOverview> {
+        self.refresh_org_deadlines(actor.org, self.now()).await?;
+        let within = DeadlineQuery {
+            within_days: Some(window),
+            today: Some(today),
+            ..Default::default()
+        };
+        // Notice deadlines first: the first rows of each kind, and one count over both.
+        let mut due = self
+            .judged_first(actor, &within, today, KindSet::Notice, rows)
+            .await?;
+        let others = self
+            .judged_first(
+                actor,
+                &within,
+                today,
+                KindSet::NotNotice,
+                rows.saturating_sub(due.len()),
+            )
+            .await?;
+        due.extend(others);
+        let (_, due_total) = self
+            .deadlines_counted(actor, &within, today, KindSet::All, 0)
+            .await?;
+        let overdue_query = DeadlineQuery {
+            overdue: true,
+            obligations_only: true,
+            today: Some(today),
+            ..Default::default()
+        };
+        let (overdue, overdue_total) = self
+            .deadlines_counted(actor, &overdue_query, today, KindSet::All, rows)
+            .await?;
+
+        // Renewals and expirations are key dates (no occurrence status): SQL counts them.
+        let mut binds = vec![
+            actor.org.to_string(),
+            today.to_string(),
+            year.last_day(today).to_string(),
+        ];
+        let (vis, vis_binds) = actor.visible(binds.len() + 1);
+        binds.extend(vis_binds);
+        let sql = format!(
+            "select substr(d.due_date, 1, 7) as month, count(*) as n from deadline d \
+             join agreement a on a.agreement_id = d.agreement_id \
+             where d.organisation_id = $1 and d.obligation_id is null \
+             and d.kind in ({NEXT_TERM_END_SQL}) and d.due_date >= $2 and d.due_date <= $3 \
+             and {vis} group by substr(d.due_date, 1, 7) order by 1"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            q = q.bind(b);
+        }
+        let mut term_ends_by_month = Vec::new();
+        for r in q.fetch_all(&self.pool).await? {
+            let month: String = r.try_get("month")?;
+            let n: i64 = r.try_get("n")?;
+            term_ends_by_month.push((month, u64::try_from(n).unwrap_or(0)));
+        }
+        Ok(DeadlineOverview {
+            due,
+            due_total,
+            overdue,
+            overdue_total,
+            term_ends_by_month,
+        })
+    }
+
+    /// The first `rows` deadlines of `f` of `kinds`, in order, and how many match in all.
+    /// The first rows come from the paged read; the count is SQL's, which decides every
+    /// occurrence's status as [`occurrence::effective_status`] does (see [`OVERDUE_SQL`]). A
+    /// count that read and judged every row took a second at 10,000 agreements.
+    async fn deadlines_counted(
+        &self,
+        actor: &Actor,
+        f: &DeadlineQuery,
+        today: Date,
+        kinds: KindSet,
+        rows: usize,
+    ) -> Result<(Vec<Deadline>, u64)> {
+        let first = self.judged_first(actor, f, today, kinds, rows).await?;
+        let (sql, binds) = deadline_sql(actor, f, today, None, kinds);
+        let from = sql
+            .split_once(" from deadline d ")
+            .map(|(_, rest)| rest)
+            .ok_or_else(|| StoreError::Corrupt("deadline query without its FROM".into()))?;
+        let counted = if f.overdue {
+            OVERDUE_SQL
+        } else if f.within_days.is_some() {
+            OPEN_SQL
+        } else {
+            "1 = 1"
+        };
+        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+            "select count(*) from deadline d {from} and ({counted})"
+        )));
+        for b in &binds {
+            q = q.bind(b.clone());
+        }
+        let count = u64::try_from(q.fetch_one(&self.pool).await?).unwrap_or(0);
+        Ok((first, count))
+    }
+
+    /// The first `rows` deadlines of `f` of `kinds`, in order.
+    async fn judged_first(
+        &self,
+        actor: &Actor,
+        f: &DeadlineQuery,
+        today: Date,
+        kinds: KindSet,
+        rows: usize,
+    ) -> Result<Vec<Deadline>> {
+        if rows == 0 {
+            return Ok(Vec::new());
+        }
+        let (mut sql, binds) = deadline_sql(actor, f, today, None, kinds);
+        sql.push_str(" order by d.due_date, d.agreement_id, d.subject");
+        self.judged_rows(&sql, &binds, f, today, rows).await
+    }
+
+    /// The rows of `sql` that belong in a read of `f`, judged row by row, at most `limit`.
+    async fn judged_rows(
+        &self,
+        sql: &str,
+        binds: &[String],
+        f: &DeadlineQuery,
+        today: Date,
+        limit: usize,
+    ) -> Result<Vec<Deadline>> {
+        let batch = limit.clamp(1, 1000);
+        let mut out = Vec::new();
+        for offset in (0..).step_by(batch) {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{sql} limit {batch} offset {offset}"
+            )));
+            for b in binds {
+                q = q.bind(b.clone());
+            }
+            let rows = q.fetch_all(&self.pool).await?;
+            let last = rows.len() < batch;
+            for r in rows {
+                let d = deadline_from_row(&r, today)?;
+                if counts_in(f, d.status) {
+                    out.push(d);
+                    if out.len() == limit {
+                        return Ok(out);
+                    }
                 }
             }
             if last {
@@ -1548,38 +1738,114 @@ pub(crate) async fn load_terms_batch(
     Ok(out)
 }
 
+/// The dashboard's view of a tenant's deadlines ([`Store::deadline_overview`]).
+#[derive(Debug, Clone)]
+pub struct DeadlineOverview {
+    /// The first rows due within the window: notice deadlines first, each group by date.
+    pub due: Vec<Deadline>,
+    /// Every deadline due within the window.
+    pub due_total: u64,
+    /// The first overdue occurrences, oldest first.
+    pub overdue: Vec<Deadline>,
+    /// Every overdue occurrence.
+    pub overdue_total: u64,
+    /// Renewals and expirations per month (`YYYY-MM`), months without one left out.
+    pub term_ends_by_month: Vec<(String, u64)>,
+}
+
+/// Which key-date kinds a deadline read takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KindSet {
+    All,
+    /// Non-renewal notice deadlines alone.
+    Notice,
+    /// Everything but non-renewal notice deadlines.
+    NotNotice,
+}
+
+/// The SELECT … WHERE of a deadline read (no ORDER BY) and its binds: the filters of `f`,
+/// the keyset position `after`, the kinds, and what `actor` may see.
+fn deadline_sql(
+    actor: &Actor,
+    f: &DeadlineQuery,
+    today: Date,
+    after: Option<&DeadlineKey>,
+    kinds: KindSet,
+) -> (String, Vec<String>) {
+    let mut sql = String::from(
+        "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
+         d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due, a.tracked_from \
+         from deadline d join agreement a on a.agreement_id = d.agreement_id \
+         left join obligation o on o.obligation_id = d.obligation_id \
+         left join occurrence oc on oc.obligation_id = d.obligation_id and oc.due_date = d.due_date \
+         where d.organisation_id = $1",
+    );
+    let mut binds = vec![actor.org.to_string()];
+    if let Some(k) = after {
+        let n = binds.len();
+        binds.extend([
+            k.due_date.to_string(),
+            k.agreement_id.to_string(),
+            k.subject.clone(),
+        ]);
+        sql.push_str(&format!(
+            " and (d.due_date > ${a} or (d.due_date = ${a} and (d.agreement_id > ${b} \
+             or (d.agreement_id = ${b} and d.subject > ${c}))))",
+            a = n + 1,
+            b = n + 2,
+            c = n + 3
+        ));
+    }
+    let mut add = |cond: &str, v: String, sql: &mut String| {
+        binds.push(v);
+        sql.push_str(&format!(
+            " and {}",
+            cond.replace("$?", &format!("${}", binds.len()))
+        ));
+    };
+    if let Some(a) = f.agreement_id {
+        add("d.agreement_id = $?", a.to_string(), &mut sql);
+    }
+    if let Some(w) = f.within_days {
+        add("d.due_date >= $?", today.to_string(), &mut sql);
+        add("d.due_date <= $?", w.last_day(today).to_string(), &mut sql);
+    }
+    if f.overdue {
+        add("d.due_date < $?", today.to_string(), &mut sql);
+        sql.push_str(" and d.obligation_id is not null");
+    }
+    if f.obligations_only {
+        sql.push_str(" and d.obligation_id is not null");
+    }
+    if let Some(p) = f.person.clone() {
+        add(
+            "(d.owner = $? or exists (select 1 from watcher w where w.agreement_id = d.agreement_id and w.email = $?))",
+            p,
+            &mut sql,
+        );
+    }
+    // Only agreements this actor may see (restricted agreements, counterparty users).
+    let (vis, vis_binds) = actor.visible(binds.len() + 1);
+    sql.push_str(&format!(" and {vis}"));
+    binds.extend(vis_binds);
+    // Key dates are the agreement's; an occurrence only when its duty is visible too.
+    let (owed, owed_binds) = crate::obligation::owed_sql(actor, "o", binds.len() + 1);
+    sql.push_str(&format!(" and (d.obligation_id is null or {owed})"));
+    binds.extend(owed_binds);
+    match kinds {
+        KindSet::All => {}
+        KindSet::Notice => sql.push_str(&format!(" and d.kind = {NEXT_NOTICE_SQL}")),
+        KindSet::NotNotice => sql.push_str(&format!(" and d.kind <> {NEXT_NOTICE_SQL}")),
+    }
+    (sql, binds)
+}
+
 pub(crate) fn deadline_from_row(r: &sqlx::any::AnyRow, today: Date) -> Result<Deadline> {
     let due = Date::parse(&r.try_get::<String, _>("due_date")?)
         .map_err(|e| StoreError::Corrupt(e.message))?;
     let obligation_id: Option<String> = r.try_get("obligation_id")?;
     let conditional: i64 = r.try_get("conditional")?;
-    let status = match &obligation_id {
-        Some(_) => {
-            let ob: Option<String> = r.try_get("ob_status")?;
-            let rec: Option<String> = r.try_get("rec_status")?;
-            let ob_due: Option<String> = r.try_get("ob_due")?;
-            let tracked_from = crate::row::opt_date(r.try_get("tracked_from")?)?;
-            let parse = |s: &str| {
-                ObligationStatus::parse_recorded(s).map_err(|e| StoreError::Corrupt(e.message))
-            };
-            let recurring = ob_due
-                .map(|d| json::<DueRule>(&d))
-                .transpose()?
-                .is_some_and(|d| is_recurring(&d));
-            Some(occurrence::effective_status(
-                rec.as_deref().map(parse).transpose()?,
-                ob.as_deref()
-                    .map(parse)
-                    .transpose()?
-                    .unwrap_or(ObligationStatus::Pending),
-                recurring,
-                due,
-                today,
-                tracked_from,
-            ))
-        }
-        None => None,
-    };
+    let status = row_status(r, due, obligation_id.is_some(), today)?;
     Ok(Deadline {
         agreement_id: parse_id(&r.try_get::<String, _>("agreement_id")?)?,
         agreement_title: r.try_get("title")?,
@@ -1594,6 +1860,76 @@ pub(crate) fn deadline_from_row(r: &sqlx::any::AnyRow, today: Date) -> Result<De
         owner: r.try_get("owner")?,
         status,
     })
+}
+
+/// The effective status of a deadline row's occurrence (`None` for a key date).
+fn row_status(
+    r: &sqlx::any::AnyRow,
+    due: Date,
+    is_obligation: bool,
+    today: Date,
+) -> Result<Option<ObligationStatus>> {
+    if !is_obligation {
+        return Ok(None);
+    }
+    let ob: Option<String> = r.try_get("ob_status")?;
+    let rec: Option<String> = r.try_get("rec_status")?;
+    let ob_due: Option<String> = r.try_get("ob_due")?;
+    let tracked_from = crate::row::opt_date(r.try_get("tracked_from")?)?;
+    let parse =
+        |s: &str| ObligationStatus::parse_recorded(s).map_err(|e| StoreError::Corrupt(e.message));
+    let recurring = ob_due
+        .map(|d| json::<DueRule>(&d))
+        .transpose()?
+        .is_some_and(|d| is_recurring(&d));
+    Ok(Some(occurrence::effective_status(
+        rec.as_deref().map(parse).transpose()?,
+        ob.as_deref()
+            .map(parse)
+            .transpose()?
+            .unwrap_or(ObligationStatus::Pending),
+        recurring,
+        due,
+        today,
+        tracked_from,
+    )))
+}
+
+/// An occurrence nobody recorded a status for (on aliases `oc`, `o`, `a`, `d`) is open when
+/// its duty, as a whole, is pending and it fell due since tracking began; a recurring duty
+/// marked done or overdue as a whole says nothing of one occurrence, so the same holds; a
+/// one-off duty marked overdue stays open whatever the date. This and [`OVERDUE_SQL`] and
+/// [`OPEN_SQL`] write out `occurrence::effective_status`: a test of the store compares their
+/// counts with the rows judged one by one.
+macro_rules! unrecorded_open_sql {
+    () => {
+        "(oc.status is null and ((coalesce(o.status, 'pending') = 'overdue' and coalesce(o.recurring, 0) = 0) \
+         or ((coalesce(o.status, 'pending') = 'pending' or (o.status in ('done', 'overdue') and o.recurring = 1)) \
+         and (a.tracked_from is null or d.due_date >= a.tracked_from))))"
+    };
+}
+
+/// Past-due occurrence rows that are overdue: recorded as pending or overdue, or open with
+/// nothing recorded (see [`unrecorded_open_sql`]).
+const OVERDUE_SQL: &str = concat!(
+    "oc.status in ('pending', 'overdue') or ",
+    unrecorded_open_sql!()
+);
+
+/// Rows that are open: key dates, and occurrences pending or overdue by the same reading as
+/// [`OVERDUE_SQL`].
+const OPEN_SQL: &str = concat!(
+    "d.obligation_id is null or oc.status in ('pending', 'overdue') or ",
+    unrecorded_open_sql!()
+);
+
+/// Whether a deadline of this status belongs in a read of `f`: overdue reads take overdue
+/// occurrences alone, windowed reads the open ones (key dates are always open).
+fn counts_in(f: &DeadlineQuery, status: Option<ObligationStatus>) -> bool {
+    let open =
+        status.is_none_or(|s| matches!(s, ObligationStatus::Pending | ObligationStatus::Overdue));
+    !((f.overdue && status != Some(ObligationStatus::Overdue))
+        || (f.within_days.is_some() && !open))
 }
 
 /// `$start, $start+1, …` for `n` bound values.
@@ -1864,4 +2200,15 @@ async fn load_evidence(
             ))
         })
         .collect()
+}
+
+/// Where a page of deadlines continues: the last deadline of the page before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineKey {
+    /// Its due date.
+    pub due_date: Date,
+    /// Its agreement.
+    pub agreement_id: AgreementId,
+    /// Its subject within the agreement.
+    pub subject: String,
 }

@@ -433,6 +433,12 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             "{label}"
         );
         assert_eq!(s.verify_audit(org).await.unwrap(), None, "{label}");
+        let events = s.list_audit(&me, Some(id)).await.unwrap();
+        assert_eq!(
+            s.verify_agreement_audit(org, &events).await.unwrap(),
+            None,
+            "{label}"
+        );
 
         // Tampering with one of these audit rows is detected at that row.
         let seq: i64 = sqlx::query_scalar(
@@ -449,6 +455,14 @@ async fn an_agreement_goes_from_draft_to_closed_through_its_gates() {
             .await
             .unwrap();
         let broken = s.verify_audit(org).await.unwrap().unwrap();
+        assert_eq!(broken.seq, seq as u64, "{label}");
+        // The agreement's own events, checked in place, find it at the same row.
+        let events = s.list_audit(&me, Some(id)).await.unwrap();
+        let broken = s
+            .verify_agreement_audit(org, &events)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(broken.seq, seq as u64, "{label}");
     }
 }

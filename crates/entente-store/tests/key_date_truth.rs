@@ -236,7 +236,7 @@ async fn the_listing_and_the_engine_agree_on_every_next_notice_deadline() {
                     today: t.as_deref(),
                     notice_within_days: Some(90),
                     sort: Some("notice_deadline"),
-                    status: Some("active"),
+                    status: vec!["active"],
                     ..Default::default()
                 }),
             )
@@ -583,3 +583,283 @@ async fn a_clock_set_ahead_and_back_leaves_the_key_dates_as_they_were() {
 }
 
 entente_store::on_each_backend!(a_clock_set_ahead_and_back_leaves_the_key_dates_as_they_were);
+
+fn first_term_end_on_or_after(dates: &AgreementDates, today: Date) -> Option<Date> {
+    dates
+        .key_dates
+        .iter()
+        .filter(|k| {
+            matches!(k.kind, KeyDateKind::Renewal | KeyDateKind::Expiration) && k.date >= today
+        })
+        .map(|k| k.date)
+        .min()
+}
+
+/// The listing keeps each agreement's next notice deadline and term end from one day to the
+/// next and moves only those that days have passed by: as the clock walks forward over three
+/// years without a single write, every day's listing (columns, window, count and sort) is the
+/// engine's for that day.
+async fn as_days_pass_without_writes_the_listing_keeps_up_with_the_engine() {
+    for db in TestDb::all().await.unwrap() {
+        let store = &db.store;
+        store.clock().set(start());
+        let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+        let me = Actor::new(org, "test");
+        let mut r = Rng(0xDA75_2026_1206);
+        for i in 0..40 {
+            let draft = two_party_draft(format!("Case {i}"), "active");
+            let new = draft.validate(random_terms(&mut r)).unwrap();
+            store.create_agreement(&me, &new).await.unwrap();
+        }
+        let mut at = start();
+        for step in 0..30 {
+            // Mostly a day or a few; sometimes weeks (the stored values then jump several
+            // deadlines at once).
+            let days = if step % 5 == 4 {
+                20 + r.below(40)
+            } else {
+                1 + r.below(4)
+            };
+            at = Timestamp::from_jiff(
+                at.jiff() + jiff::SignedDuration::from_hours(24 * days as i64),
+            );
+            store.clock().set(at);
+            let today = store.today(&me).await.unwrap();
+            let rows = list_all(store, &me, AgreementQuery::default()).await;
+            let mut within = BTreeSet::new();
+            for row in &rows {
+                let d = store
+                    .agreement_dates(&me, row.id, Some(today), None, None)
+                    .await
+                    .unwrap();
+                let notice = first_notice_on_or_after(&d, today);
+                assert_eq!(
+                    row.notice_deadline,
+                    notice,
+                    "{:?} {} on {today}: notice",
+                    db.backend(),
+                    row.title
+                );
+                assert_eq!(
+                    row.expiration_date,
+                    first_term_end_on_or_after(&d, today),
+                    "{:?} {} on {today}: term end",
+                    db.backend(),
+                    row.title
+                );
+                if notice.is_some_and(|n| n <= today.plus_days(30)) {
+                    within.insert((notice, row.id));
+                }
+            }
+            // The window alone (counted on the stored values), sorted by notice deadline:
+            // exactly the engine's matches, in its order.
+            let windowed = list_all(
+                store,
+                &me,
+                filter(AgreementQueryText {
+                    notice_within_days: Some(30),
+                    sort: Some("notice_deadline"),
+                    ..Default::default()
+                }),
+            )
+            .await;
+            let got: Vec<(Option<Date>, AgreementId)> =
+                windowed.iter().map(|a| (a.notice_deadline, a.id)).collect();
+            let want: Vec<(Option<Date>, AgreementId)> = within.into_iter().collect();
+            assert_eq!(got, want, "{:?} on {today}: window", db.backend());
+        }
+    }
+}
+
+entente_store::on_each_backend!(as_days_pass_without_writes_the_listing_keeps_up_with_the_engine);
+
+/// The dashboard's overview counts every deadline however many there are, lists the notice
+/// deadlines first, and buckets renewals and expirations by month exactly as the full deadline
+/// listing has them.
+async fn the_overview_counts_what_the_full_listing_holds() {
+    use entente_domain::query::{DayWindow, DeadlineQuery};
+    for db in TestDb::all().await.unwrap() {
+        let store = &db.store;
+        store.clock().set(start());
+        let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+        let me = Actor::new(org, "test");
+        let mut r = Rng(0x0FE2_7E17);
+        for i in 0..60 {
+            let draft = two_party_draft(format!("Case {i}"), "active");
+            let mut new = draft.validate(random_terms(&mut r)).unwrap();
+            // Some tracked only from a day in the past: their earlier occurrences are history.
+            if i % 3 == 0 {
+                new.tracked_from = Some(Date::parse("2025-09-15").unwrap());
+            }
+            store.create_agreement(&me, &new).await.unwrap();
+        }
+        // Duties of every kind the overdue and open counts must judge alike: recurring and
+        // one-off, marked done, overdue or waived as a whole or not at all, with occurrences
+        // recorded done, waived or pending again, on agreements tracked from their start or
+        // from a later day.
+        use entente_domain::obligation::{DueRule, Frequency, NewObligation, ObligationStatus};
+        use entente_domain::occurrence::OccurrenceUpdate;
+        let (agreements, _) = store
+            .list_agreements(
+                &me,
+                &AgreementQuery::default(),
+                Page {
+                    limit: 60,
+                    offset: 0,
+                },
+            )
+            .await
+            .unwrap();
+        let statuses = [
+            None,
+            Some(ObligationStatus::Done),
+            Some(ObligationStatus::Overdue),
+            Some(ObligationStatus::Waived),
+        ];
+        for (i, a) in agreements.iter().enumerate().take(24) {
+            let due = if i % 2 == 0 {
+                DueRule::Recurring {
+                    frequency: Frequency::Monthly,
+                    offset: None,
+                    alignment: None,
+                    final_partial: false,
+                }
+            } else {
+                DueRule::On {
+                    date: Date::parse("2026-06-30").unwrap().plus_days(i as i64 * 20),
+                }
+            };
+            let made = store
+                .create_obligation(
+                    &me,
+                    a.id,
+                    &NewObligation {
+                        obligor: "Northwind".into(),
+                        beneficiary: Some("Globex".into()),
+                        text: format!("Report {i}"),
+                        due,
+                        metric: None,
+                        // Each status on recurring (even) and one-off (odd) duties alike.
+                        status: statuses[(i / 2) % 4],
+                        owner: None,
+                        vague: false,
+                        survives: false,
+                    },
+                )
+                .await;
+            let Ok(ob) = made else { continue };
+            let from = Date::parse("2024-01-01").unwrap();
+            let until = Date::parse("2027-12-31").unwrap();
+            let occs = store
+                .list_occurrences(&me, ob.id, from, until)
+                .await
+                .unwrap();
+            for (k, occ) in occs
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| (k + i / 4) % 3 == 1)
+            {
+                let status = ["done", "waived", "pending"][(i + k) % 3];
+                let _ = store
+                    .record_occurrence(
+                        &me,
+                        ob.id,
+                        occ.due,
+                        &OccurrenceUpdate {
+                            status: status.into(),
+                            reason: Some("settled".into()),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+        let today = store.today(&me).await.unwrap();
+        let (window, year) = (DayWindow::at_most(90), DayWindow::at_most(365));
+        // Fewer rows than there are deadlines: the counts must still be whole.
+        let rows = 3;
+        let o = store
+            .deadline_overview(&me, today, window, year, rows)
+            .await
+            .unwrap();
+        let all = |within: Option<DayWindow>| DeadlineQuery {
+            within_days: within,
+            today: Some(today),
+            limit: 5000,
+            ..Default::default()
+        };
+        let due = store.list_deadlines(&me, &all(Some(window))).await.unwrap();
+        assert!(
+            due.len() > rows,
+            "the case must overflow a page: {}",
+            due.len()
+        );
+        assert_eq!(o.due_total as usize, due.len());
+        let mut notice_first = due.clone();
+        notice_first.sort_by_key(|d| d.kind != "non_renewal_notice_deadline");
+        let shown: Vec<_> = o.due.iter().map(|d| (&d.subject, d.agreement_id)).collect();
+        let expected: Vec<_> = notice_first
+            .iter()
+            .take(rows)
+            .map(|d| (&d.subject, d.agreement_id))
+            .collect();
+        assert_eq!(shown, expected);
+
+        let year_rows = store.list_deadlines(&me, &all(Some(year))).await.unwrap();
+        let mut months: BTreeMap<String, u64> = BTreeMap::new();
+        for d in year_rows
+            .iter()
+            .filter(|d| matches!(d.kind.as_str(), "renewal" | "expiration"))
+        {
+            *months
+                .entry(d.due_date.to_string()[..7].to_owned())
+                .or_default() += 1;
+        }
+        assert!(!months.is_empty());
+        assert_eq!(o.term_ends_by_month, months.into_iter().collect::<Vec<_>>());
+        let overdue = store
+            .list_deadlines(
+                &me,
+                &DeadlineQuery {
+                    overdue: true,
+                    obligations_only: true,
+                    today: Some(today),
+                    limit: 5000,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(overdue.len() > rows, "{}", overdue.len());
+        assert_eq!(o.overdue_total as usize, overdue.len());
+        let first: Vec<_> = overdue.iter().take(rows).map(|d| &d.subject).collect();
+        assert_eq!(
+            o.overdue.iter().map(|d| &d.subject).collect::<Vec<_>>(),
+            first
+        );
+
+        // As an installation upgraded from before migration 30 has them: obligations without
+        // the column that says whether they recur. The migration fills it in from the rules.
+        for sql in [
+            "drop index deadline_org_duty_due",
+            "alter table obligation drop column recurring",
+            "delete from _sqlx_migrations where version = 30",
+        ] {
+            sqlx::query(sql).execute(store.pool()).await.unwrap();
+        }
+        store.migrate().await.unwrap();
+        let again = store
+            .deadline_overview(&me, today, window, year, rows)
+            .await
+            .unwrap();
+        assert_eq!(
+            (again.due_total, again.overdue_total),
+            (o.due_total, o.overdue_total),
+            "{:?}",
+            db.backend()
+        );
+    }
+}
+
+entente_store::on_each_backend!(the_overview_counts_what_the_full_listing_holds);

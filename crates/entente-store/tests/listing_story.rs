@@ -158,7 +158,7 @@ async fn story(store: &Store) {
 
     // Tag filter, sorted by title (case-insensitive), a page from the middle.
     let common = filter(AgreementQueryText {
-        tag: Some("common"),
+        tag: vec!["common"],
         sort: Some("title"),
         ..Default::default()
     });

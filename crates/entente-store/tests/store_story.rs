@@ -214,7 +214,7 @@ async fn story(store: &Store) {
     );
     assert_eq!(
         f(filter(AgreementQueryText {
-            liability_cap: Some("uncapped"),
+            liability_cap: vec!["uncapped"],
             ..Default::default()
         }))
         .await
@@ -223,12 +223,22 @@ async fn story(store: &Store) {
     );
     assert_eq!(
         f(filter(AgreementQueryText {
-            liability_cap: Some("none"),
+            liability_cap: vec!["none"],
             ..Default::default()
         }))
         .await
         .1,
         1
+    );
+    // Several values of one filter match any of them.
+    assert_eq!(
+        f(filter(AgreementQueryText {
+            liability_cap: vec!["uncapped", "none"],
+            ..Default::default()
+        }))
+        .await
+        .1,
+        2
     );
     assert_eq!(
         f(filter(AgreementQueryText {
@@ -250,7 +260,7 @@ async fn story(store: &Store) {
     );
     assert_eq!(
         f(filter(AgreementQueryText {
-            governing_law: Some("new york"),
+            governing_law: vec!["new york"],
             ..Default::default()
         }))
         .await
@@ -259,7 +269,7 @@ async fn story(store: &Store) {
     );
     assert_eq!(
         f(filter(AgreementQueryText {
-            tag: Some("EMEA"),
+            tag: vec!["EMEA"],
             ..Default::default()
         }))
         .await
@@ -268,7 +278,7 @@ async fn story(store: &Store) {
     );
     // A bad filter never reaches the store: the typed query refuses it, naming the field.
     let bad = AgreementQuery::try_from(AgreementQueryText {
-        status: Some("alive"),
+        status: vec!["alive"],
         ..Default::default()
     });
     assert!(matches!(bad, Err(ref e) if e.0[0].field == "status"));

@@ -102,7 +102,8 @@ fn json_and_markdown_carry_findings_spans_and_scores() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["playbook"]["id"], "cooperation");
     assert!(v["score"]["total"].as_u64().unwrap() > 0);
-    assert_eq!(v["score"]["breakdown"].as_array().unwrap().len(), 6);
+    // The five blind spots, competition law, data protection and other.
+    assert_eq!(v["score"]["breakdown"].as_array().unwrap().len(), 8);
     let one_sided = v["findings"]
         .as_array()
         .unwrap()

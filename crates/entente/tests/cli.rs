@@ -128,6 +128,36 @@ fn the_demo_portfolio_is_listed_filtered_and_shown() {
         "one counterparty appears in several agreements"
     );
 
+    // A repeated filter matches any of its values; `--sort=-title` is Z to A.
+    let count = |args: &[&str]| {
+        let mut all = vec!["list", "--json", "--limit", "500"];
+        all.extend_from_slice(args);
+        json(&entente(dir.path(), &all))["total"].as_u64().unwrap()
+    };
+    let (uncapped, amount) = (
+        count(&["--liability-cap", "uncapped"]),
+        count(&["--liability-cap", "amount"]),
+    );
+    assert!(uncapped > 0 && amount > 0, "{uncapped} {amount}");
+    assert_eq!(
+        count(&["--liability-cap", "uncapped", "--liability-cap", "amount"]),
+        uncapped + amount
+    );
+    let by_title = |sort: &str| -> Vec<String> {
+        json(&entente(
+            dir.path(),
+            &["list", "--json", "--limit", "500", sort],
+        ))["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_lowercase())
+            .collect()
+    };
+    let mut reversed = by_title("--sort=title");
+    reversed.reverse();
+    assert_eq!(by_title("--sort=-title"), reversed);
+
     // `show` accepts the short id `list` prints (the random end of the id), and JSON has the whole record.
     let id = all["items"][0]["id"].as_str().unwrap();
     let table = String::from_utf8_lossy(&entente(dir.path(), &["list"]).stdout).to_string();

@@ -255,7 +255,73 @@ pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
             }
         }
     }
-    best
+    best.or_else(|| governing_law_wide(doc))
+}
+
+static LAW_WIDE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(?-u:\b)laws?|judicial decisions),?\s+(?:in force\s+)?(?:of|in)\s+|(?-u:\b)(?:made|entered into|executed|deemed to have been entered into)\s+in\s+(?:the\s+)?(?:state|commonwealth|province)\s+of\s+")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// Law clauses the clause rules do not see: "The laws of the State of New York … govern",
+/// "governed by the internal laws, and not by the laws regarding conflicts of laws, of the
+/// State of North Carolina", "determined in accordance with the laws of the State of
+/// Michigan", "made in the State of California and … governed by … the laws thereof".
+/// Read outside the opening only (where "organized under the laws of" describes a party),
+/// and only in a sentence that chooses a law for the agreement.
+fn governing_law_wide(doc: &Doc<'_>) -> Option<Found<String>> {
+    const CHOOSES: &[&str] = &[
+        "govern",
+        "constru",
+        "interpret",
+        "in accordance with",
+        "controlled by",
+        "applied pursuant",
+        "application of",
+        "pursuant to the laws",
+    ];
+    const DESCRIBES: &[&str] = &[
+        "organized",
+        "organised",
+        "incorporated",
+        "existing under",
+        "formed under",
+        "comply",
+        "complian",
+        "violat",
+        "licensed",
+        "registered",
+        "bankrupt",
+        "insolven",
+    ];
+    let (_, front_end) = doc.front_region();
+    for m in LAW_WIDE_RE.find_iter(&doc.lower) {
+        if m.start() < front_end {
+            continue;
+        }
+        let Some(place) = canonical_place(&doc.lower[m.end()..]) else {
+            continue;
+        };
+        let Some(k) = doc.sentence_at(m.start()) else {
+            continue;
+        };
+        let (a, z) = doc.sents[k];
+        let s = &doc.lower[a..z];
+        // A place of signing names the law only when the sentence refers back to it.
+        let made_in =
+            !s[m.start() - a..].starts_with("law") && !s[m.start() - a..].starts_with("jud");
+        if made_in && !(s.contains("laws thereof") || s.contains("laws of such state")) {
+            continue;
+        }
+        if !CHOOSES.iter().any(|w| s.contains(w)) || DESCRIBES.iter().any(|w| s.contains(w)) {
+            continue;
+        }
+        if !(s.contains("agreement") || s.contains("contract") || s.contains("hereunder")) {
+            continue;
+        }
+        return Some(Found::new(place, (a, z), 0.75));
+    }
+    None
 }
 
 static VENUE_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -382,6 +448,53 @@ mod tests {
         assert_eq!(
             governing_law(&d).map(|f| f.value).as_deref(),
             Some("Germany")
+        );
+    }
+
+    fn law_of(body: &str) -> Option<String> {
+        let t = format!(
+            "SERVICES AGREEMENT\n\nThis Services Agreement (the \"Agreement\") is made on March 1, 2024 between Northwind Inc., a corporation organized under the laws of the State of Ohio, with offices at 200 Lake Street, Columbus, Ohio (\"Northwind\"), and Helix LLC, a Texas limited liability company (\"Helix\").\n\n1. Services. Helix shall provide the services described in Exhibit A.\n\n2. Miscellaneous. {body}\n"
+        );
+        governing_law(&Doc::new(&t)).map(|f| f.value)
+    }
+
+    #[test]
+    fn law_clauses_in_less_usual_wording() {
+        for (body, want) in [
+            (
+                "The laws of the State of New York (excluding any laws that direct the application of another jurisdiction's law) govern all matters arising out of or relating to this Agreement.",
+                "New York",
+            ),
+            (
+                "This Agreement shall be governed by the internal laws, and not by the laws regarding conflicts of laws, of the State of North Carolina.",
+                "North Carolina",
+            ),
+            (
+                "Any controversy between the parties arising under this Agreement and not resolved by the parties shall be determined in accordance with the laws of the State of Michigan.",
+                "Michigan",
+            ),
+            (
+                "This Agreement has been made in the State of California and shall be governed by and construed in accordance with the laws thereof without regard to principles of conflicts of laws.",
+                "California",
+            ),
+            (
+                "This Agreement, its interpretation and construction, and the remedies for its enforcement or breach are to be applied in accordance with the laws of the State of New Jersey.",
+                "New Jersey",
+            ),
+        ] {
+            assert_eq!(law_of(body).as_deref(), Some(want), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_party_organized_under_a_law_is_no_choice_of_law() {
+        // The opening's "organized under the laws of the State of Ohio" describes a party,
+        // and a duty to comply with laws chooses nothing.
+        assert_eq!(
+            law_of(
+                "Helix shall comply with the laws of the State of Texas in performing the services under this Agreement."
+            ),
+            None
         );
     }
 }

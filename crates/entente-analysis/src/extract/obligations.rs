@@ -33,13 +33,13 @@ fn re(s: &str) -> Regex {
 
 static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?-u:\b)(?:shall|will|must|agrees? to|undertakes? to|(?:is|are) (?:responsible for|obligated to|required to)|covenants? to|commits? to)(?-u:\b)(?:\s+(?:not|never|in no event)(?-u:\b))?",
+        r"(?-u:\b)(?:may not|shall|will|must|agrees? to|undertakes? to|(?:is|are) (?:responsible for|obligated to|required to)|covenants? to|commits? to)(?-u:\b)(?:\s+(?:not|never|in no event)(?-u:\b))?",
     )
 });
 
 static NON_DUTY_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:shall|will|must)\s+(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)(?-u:\b))",
+        r"^(?:shall|will|must|may)\s+(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)(?-u:\b))",
     )
 });
 
@@ -536,6 +536,19 @@ fn period_unit_name(u: PeriodUnit) -> &'static str {
 
 /// A short normalised form of the duty: the verb phrase after the modal, at most 16 words.
 fn short_action(after_modal: &str) -> String {
+    // "shall: (a) use Confidential Information solely for the Purpose; (b) …": the list's
+    // first item says what the duty is.
+    let t = after_modal.trim_start();
+    let after_modal = match t.strip_prefix(':') {
+        Some(list) => {
+            let list = list.trim_start();
+            match list.strip_prefix('(').and_then(|r| r.split_once(')')) {
+                Some((label, rest)) if label.len() <= 4 => rest,
+                _ => list,
+            }
+        }
+        None => after_modal,
+    };
     let words: Vec<&str> = after_modal.split_whitespace().take(16).collect();
     let mut s = words.join(" ");
     if let Some(i) = s.find([';', ':']) {
@@ -563,9 +576,163 @@ fn surviving_sections(doc: &Doc<'_>) -> Vec<String> {
     out
 }
 
+/// The verb that gives a party a role, up to "as": "acts as", "shall serve as", "is appointed
+/// as", "has been designated by the Funder as", or "appoints NAME as" (the party is then the
+/// object, captured).
+static ROLE_VERB_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?-u:\b)(?:acts?|acting|serves?|serving|(?:is|are|be|been)\s+(?:hereby\s+)?(?:appointed|designated|nominated)(?:\s+by\s+[^.;:,\n]{1,60}?)?|(?:appoints?|designates?|nominates?)\s+([^.;:\n]{1,80}?))\s+as\s+",
+    )
+});
+
+/// What follows "as": a description ending in a defined name (`coordinator of the Project
+/// (the "Coordinator")`; the description, then the name) …
+static ROLE_DEFINED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"^([^.;()"“”\n]{0,150}?)\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+)?)?(?:the\s+)?["“]\s*([^"“”\n]{1,40}?)\s*["”]\s*\)"#,
+    )
+});
+
+/// … or the role itself, capitalised and closing the clause (`as the Coordinator.`).
+static ROLE_NAMED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:the\s+)?((?:[A-Z][A-Za-z\-]*\s+){0,2}[A-Z][A-Za-z\-]*)\s*(?:[.,;)]|$)")
+});
+
+/// Roles the parties take on by a definition in the text ("Gridwise acts as coordinator of
+/// the Project (the "Coordinator")", "Alpha is appointed as lead partner (the "Lead")",
+/// "the Members appoint Beta as the Treasurer."): the role in lower case and the party's
+/// short name. A role given to two different parties is ambiguous and left out.
+fn defined_roles(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut ambiguous: Vec<String> = Vec::new();
+    for c in ROLE_VERB_RE.captures_iter(&doc.lower) {
+        let Some(m) = c.get(0) else { continue };
+        let after = &doc.text
+            [m.end()..crate::text::floor_boundary(doc.text, (m.end() + 240).min(doc.text.len()))];
+        let role = match ROLE_DEFINED_RE.captures(after) {
+            Some(d) => d
+                .get(2)
+                .filter(|r| defines_the_role(d.get(1).map_or("", |x| x.as_str()), r.as_str())),
+            None => ROLE_NAMED_RE.captures(after).and_then(|r| r.get(1)),
+        };
+        let Some(role) = role.map(|r| crate::text::squash(r.as_str())) else {
+            continue;
+        };
+        let key = role.to_ascii_lowercase();
+        let key = key.strip_prefix("the ").unwrap_or(&key).to_owned();
+        if key.is_empty() || is_generic_alias(&key) || EACH_RE.is_match(&key) {
+            continue;
+        }
+        let party = if let Some(object) = c.get(1) {
+            // "appoints Beta as": the party is the one appointed.
+            parties_in(&doc.text[object.start()..object.end()], parties)
+                .first()
+                .cloned()
+        } else {
+            // "Gridwise acts as": the party named last in the clause before the verb.
+            let start = doc.sentence_at(m.start()).map_or(0, |k| doc.sents[k].0);
+            let before = &doc.text[start..m.start()];
+            let clause = before
+                .rfind([',', ';', ':'])
+                .map_or(before, |i| &before[i + 1..]);
+            parties_in(clause, parties).last().cloned()
+        };
+        let Some(party) = party else { continue };
+        // A role that is already a party's own name needs no mapping.
+        if parties.list.iter().any(|p| {
+            p.value.name.eq_ignore_ascii_case(&role)
+                || p.value
+                    .aliases
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(&role))
+        }) {
+            continue;
+        }
+        match out.iter().position(|(r, _)| *r == key) {
+            Some(i) if out[i].1 != party => ambiguous.push(key),
+            Some(_) => {}
+            None => out.push((key, party)),
+        }
+    }
+    out.retain(|(r, _)| !ambiguous.contains(r));
+    out
+}
+
+/// Whether the name defined after `description` names the role rather than a thing the
+/// description mentions: "coordinator of the Project (the "Coordinator")" and "administrative
+/// partner (the "Administrator")" define roles; "distributor of the products listed in
+/// Exhibit A (the "Products")" and "distributor, to sell its kits (the "Products")" define
+/// the products.
+fn defines_the_role(description: &str, name: &str) -> bool {
+    let d = description.to_ascii_lowercase();
+    let n = name.to_ascii_lowercase();
+    // The role's own noun phrase: up to the first preposition or clause.
+    let head_end = [
+        " of ", " for ", " to ", " in ", " under ", " with ", " listed", ",",
+    ]
+    .iter()
+    .filter_map(|w| d.find(w))
+    .min()
+    .unwrap_or(d.len());
+    let words: Vec<&str> = n.split_whitespace().filter(|w| *w != "the").collect();
+    // Else the name must follow a bare noun phrase, not a clause ("distributor, to sell
+    // kits … (the "Products")").
+    head_end == d.len() || words.iter().any(|w| find_word(&d[..head_end], w).is_some())
+}
+
+/// The party whose defined role is named in `lower` (lower case), the first one named.
+fn party_by_role(lower: &str, roles: &[(String, String)]) -> Option<String> {
+    roles
+        .iter()
+        .filter_map(|(r, p)| find_word(lower, r).map(|at| (at, p)))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, p)| p.clone())
+}
+
+/// Whether `lower` names every party by a collective name the opening defined: "each
+/// Partner", "a withdrawing Member", "the Partners", "all Partners" (any one of them, or all).
+fn names_all(lower: &str, collective: &[(String, bool)]) -> bool {
+    const SINGULAR: &[&str] = &["each", "every", "any", "a", "an", "that", "such"];
+    const PLURAL: &[&str] = &["the", "all", "both"];
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    collective.iter().any(|(n, plural)| {
+        let name: Vec<&str> = n.split_whitespace().collect();
+        let leads = if *plural { PLURAL } else { SINGULAR };
+        (0..words.len()).any(|i| {
+            words[i..].starts_with(&name)
+                // The determiner just before the name, or before one adjective.
+                && [1, 2]
+                    .iter()
+                    .any(|&k| i >= k && leads.contains(&words[i - k]))
+        })
+    })
+}
+
+/// Where an appositive before the modal starts ("Gridwise, as Coordinator, shall …": the
+/// comma before "as"), so that the subject is read before it.
+fn appositive_start(subject_l: &str) -> Option<usize> {
+    let body = subject_l.trim_end().strip_suffix(',')?;
+    let c = body.rfind(',')?;
+    let seg = body[c + 1..].trim_start();
+    let appositive = [
+        "as ",
+        "acting as ",
+        "in its capacity as ",
+        "in their capacity as ",
+    ]
+    .iter()
+    .any(|p| seg.starts_with(p));
+    (appositive && seg.split_whitespace().count() <= 8).then_some(c)
+}
+
 /// Finds obligations and negative covenants.
 pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<ObligationFound>> {
     let surviving = surviving_sections(doc);
+    let roles = defined_roles(doc, parties);
+    let collective = super::parties::collective_names(doc);
     let mut out = Vec::new();
     // Sentences holding a modal, found in one pass over the text.
     let mut with_modal: Vec<usize> = Vec::new();
@@ -604,10 +771,11 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
             continue;
         }
         let subject_l = &lower_s[..m.start()];
+        let subject_l = &subject_l[..appositive_start(subject_l).unwrap_or(subject_l.len())];
         // Conditions and relative clauses before the subject: take the last clause.
         let subj_start = subject_l.rfind([',', ';', ':']).map_or(0, |i| i + 1);
         let subject_l2 = &subject_l[subj_start..];
-        let subject_o = &doc.text[a + subj_start..a + m.start()];
+        let subject_o = &doc.text[a + subj_start..a + subject_l.len()];
         let negative = modal.contains("not")
             || modal.contains("never")
             || modal.contains("in no event")
@@ -616,25 +784,39 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
         if negative && NON_DUTY_RE.is_match(&lower_s[m.start()..]) {
             continue;
         }
-        let each = EACH_RE.is_match(subject_l2);
+        let each = EACH_RE.is_match(subject_l2) || names_all(subject_l2, &collective);
+        let mut by_role = false;
         let obligor = if each {
             Some("each".to_owned())
         } else {
             let names = parties_in(subject_o, parties);
-            names.last().cloned().or_else(|| {
-                // The whole subject (before earlier commas) may name the party.
-                let names = parties_in(&doc.text[a..a + m.start()], parties);
-                if subject_l2.split_whitespace().count() <= 2
-                    && (subject_l2.contains("it ")
-                        || subject_l2.trim() == "it"
-                        || subject_l2.trim() == "such party"
-                        || subject_l2.trim() == "which")
-                {
-                    names.last().cloned()
-                } else {
-                    None
-                }
-            })
+            names
+                .last()
+                .cloned()
+                .or_else(|| {
+                    // "The Coordinator shall …": the party that role was given to.
+                    let p = party_by_role(subject_l2, &roles);
+                    by_role = p.is_some();
+                    p
+                })
+                .or_else(|| {
+                    // The whole subject (before earlier commas) may name the party.
+                    let names = parties_in(&doc.text[a..a + m.start()], parties);
+                    if subject_l2.split_whitespace().count() <= 2
+                        && (subject_l2.contains("it ")
+                            || subject_l2.trim() == "it"
+                            || subject_l2.trim() == "such party"
+                            || subject_l2.trim() == "which")
+                    {
+                        // "… exclude that Partner, which shall": a party, or any of them.
+                        names.last().cloned().or_else(|| {
+                            names_all(&doc.lower[a..a + m.start()], &collective)
+                                .then(|| "each".to_owned())
+                        })
+                    } else {
+                        None
+                    }
+                })
         };
         let Some(obligor) = obligor else { continue };
         // Subjects that are things, not parties ("the fees shall be …").
@@ -648,7 +830,15 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
         }
         let beneficiary = parties_in(after_o, parties)
             .into_iter()
-            .find(|p| *p != obligor);
+            .find(|p| *p != obligor)
+            .or_else(|| {
+                let roles: Vec<_> = roles
+                    .iter()
+                    .filter(|(_, p)| *p != obligor)
+                    .cloned()
+                    .collect();
+                party_by_role(&lower_s[m.end()..], &roles)
+            });
         let mut due = timing(doc, a, z, a + m.end());
         if let DueRule::After {
             event: event @ Event::Termination,
@@ -689,6 +879,8 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
         let text = crate::text::squash(&doc.text[a..z]);
         let confidence = if each || find_word(subject_o, &obligor).is_some() {
             0.8
+        } else if by_role {
+            0.7
         } else {
             0.6
         };
@@ -802,6 +994,116 @@ mod tests {
                 r.due
             );
         }
+    }
+
+    #[test]
+    fn a_duty_of_a_defined_role_binds_the_party_given_it() {
+        let t = format!(
+            "{PRE}2. Scope\n\n2.1 The Parties form a consortium to build the platform (the \"Project\"). Northwind acts as coordinator of the Project (the \"Coordinator\").\n\n2.2 The Coordinator shall circulate an agenda at least ten (10) Business Days before each meeting.\n\n2.3 Helix shall deliver to the Coordinator a written report within fifteen (15) days after the end of each calendar quarter.\n\n2.4 The Parties' liability shall be limited as set out below.\n"
+        );
+        let o = obls(&t);
+        let agenda = find(&o, "circulate an agenda");
+        assert_eq!(agenda.obligor, "Northwind");
+        // The role names the beneficiary too.
+        let report = find(&o, "written report");
+        assert_eq!(
+            (report.obligor.as_str(), report.beneficiary.as_deref()),
+            ("Helix", Some("Northwind"))
+        );
+    }
+
+    #[test]
+    fn roles_given_by_appointment_or_act_as_bind_their_party() {
+        for (given, subject) in [
+            (
+                "Helix is appointed as lead partner of the Programme (the \"Lead\").",
+                "The Lead",
+            ),
+            (
+                "Helix shall act as the Programme's administrative partner (hereinafter the \"Administrator\").",
+                "The Administrator",
+            ),
+            ("Helix shall act as the Treasurer.", "The Treasurer"),
+            (
+                "The Parties appoint Helix as treasurer of the joint account (the \"Treasurer\").",
+                "The Treasurer",
+            ),
+            (
+                "Helix shall serve as Programme Manager.",
+                "The Programme Manager",
+            ),
+        ] {
+            let t = format!(
+                "{PRE}3. Roles\n\n3.1 {given}\n\n3.2 {subject} shall send the Parties a statement of the joint budget within thirty (30) days after the end of each calendar quarter.\n"
+            );
+            let o = obls(&t);
+            assert_eq!(
+                find(&o, "statement of the joint").obligor,
+                "Helix",
+                "{given}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_name_defined_for_a_thing_after_an_appointment_is_no_role() {
+        let t = format!(
+            "{PRE}1. Appointment\n\n1.1 Northwind appoints Helix as its exclusive distributor of the products listed in Exhibit A (the \"Products\") in the Territory.\n\n1.2 Northwind shall deliver Products FCA Northwind's warehouse within ten (10) business days after order confirmation.\n\n1.3 The Products shall comply with the specifications in Exhibit B.\n\n1.4 Helix appoints Northwind as a non-exclusive agent, to resell its test kits and instruments (the \"Goods\").\n\n1.5 The Goods shall carry the labels set out in Exhibit C.\n"
+        );
+        let o = obls(&t);
+        assert_eq!(find(&o, "FCA").beneficiary, None);
+        for needle in ["specifications", "labels"] {
+            assert!(
+                !o.iter().any(|x| x.text.contains(needle)),
+                "{needle}: {o:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn collective_names_bind_every_party_and_a_designated_lead_its_own() {
+        let t = "CONSORTIUM AGREEMENT\n\nbetween\n\n(1) ALPHA ROBOTICS LIMITED, a company incorporated in Scotland (\"Alpha\");\n\n(2) BETA SUBSEA LTD, a company incorporated in Scotland (\"Beta\"); and\n\n(3) GAMMA MARINE LTD, a company incorporated in Scotland (\"Gamma\"),\n\n(each a \"Partner\" and together the \"Partners\").\n\nWHEREAS\n\n(A) Beta has been designated by the Funder as lead partner (the \"Lead Partner\").\n\nNOW THEREFORE THE PARTNERS AGREE AS FOLLOWS:\n\n1. Project\n\n1.1 The Lead Partner shall submit the quarterly claims within ten (10) working days after the end of each calendar quarter.\n\n1.2 Each Partner shall provide the Lead Partner with its financial claim no later than five (5) working days after the end of each calendar quarter.\n\n1.3 The Partners shall establish a Steering Board within thirty (30) days after the Effective Date.\n";
+        let o = obls(t);
+        assert_eq!(find(&o, "quarterly claims").obligor, "Beta");
+        let claim = find(&o, "financial claim");
+        assert_eq!(
+            (claim.obligor.as_str(), claim.beneficiary.as_deref()),
+            ("each", Some("Beta"))
+        );
+        assert_eq!(find(&o, "Steering Board").obligor, "each");
+        // Any one partner, named with an adjective or referred back to.
+        let t = format!(
+            "{t}\n1.4 A withdrawing Partner shall deliver its results within thirty (30) days after its withdrawal.\n\n1.5 If a Partner commits a material breach, the Steering Board may exclude that Partner, which shall then transfer its deliverables to the Lead Partner.\n\n1.6 The Partnership Fund shall be held in a separate account.\n"
+        );
+        let o = obls(&t);
+        assert_eq!(find(&o, "withdrawing").obligor, "each");
+        assert_eq!(find(&o, "then transfer").obligor, "each");
+        assert!(
+            !o.iter().any(|x| x.text.contains("Partnership Fund")),
+            "{o:#?}"
+        );
+    }
+
+    #[test]
+    fn a_role_given_to_two_parties_binds_neither() {
+        let t = format!(
+            "{PRE}3. Roles\n\n3.1 Helix acts as coordinator of the first phase (the \"Coordinator\").\n\n3.2 Northwind acts as coordinator of the second phase (the \"Coordinator\").\n\n3.3 The Coordinator shall send the Parties a statement of the budget within thirty (30) days after the end of each calendar quarter.\n"
+        );
+        let o = obls(&t);
+        assert!(
+            !o.iter().any(|x| x.text.contains("statement of the budget")),
+            "{o:#?}"
+        );
+    }
+
+    #[test]
+    fn an_appositive_role_before_the_modal_leaves_the_party_as_subject() {
+        let t = format!(
+            "{PRE}5. Governance\n\n5.4 Coordinator. Northwind, as Coordinator, shall deliver to the Parties a consolidated progress report within thirty (30) days after the end of each calendar quarter.\n\n5.5 Helix, acting as the Parties' agent, shall file the annual return within sixty (60) days after the end of each year.\n"
+        );
+        let o = obls(&t);
+        assert_eq!(find(&o, "consolidated progress").obligor, "Northwind");
+        assert_eq!(find(&o, "annual return").obligor, "Helix");
     }
 
     #[test]

@@ -20,7 +20,7 @@ static ANCHOR_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static STOP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?-u:\b)(?:whereas|recitals|witnesseth|now,? therefore|background(?-u:\b)|it is (?:hereby )?agreed|the parties (?:hereby )?agree|in consideration of|(?:each|individually) (?:referred to as )?(?:a|the) ["“]party|(?:collectively|together)[^.;]{0,40}["“]parties|hereinafter (?:collectively|jointly) referred)|(?-i:\n\s*\n\s*(?:\d+\.?\s+)?[A-Z][A-Z]{2,}(?:[ \t]+[A-Z&]{2,})*[ \t]*:?[ \t]*\n)"#)
+    Regex::new(r#"(?i)(?-u:\b)(?:whereas|recitals|witnesseth|now,? therefore|background(?-u:\b)|it is (?:hereby )?agreed|the parties (?:hereby )?agree|in consideration of|(?:each|individually) (?:referred to as )?(?:a|the) ["“]party|(?:collectively|together)[^.;]{0,40}["“]parties|hereinafter (?:collectively|jointly) referred|table of contents|(?-i:\n\s*(?:DATED|Dated)(?-u:\b)))|(?-i:\n\s*\n\s*(?:\d+\.?\s+)?[A-Z][A-Z]{2,}(?:[ \t]+[A-Z&]{2,})*[ \t]*:?[ \t]*\n)"#)
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -118,11 +118,32 @@ fn clean_name(s: &str) -> String {
         }
     }
 
+    // "on the one hand ABG-Shaq".
+    for p in [
+        "on the one hand ",
+        "on the other hand ",
+        "On the one hand ",
+        "On the other hand ",
+    ] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r.trim_start().to_owned();
+        }
+    }
+    // A sentence running on after the name: "GSI and Sony are referred to …", "Shipper
+    // shall", "Nigel Crockett of" (an address on the next line).
+    if let Some(m) = RUN_ON_RE.find(&t) {
+        t.truncate(m.start());
+    }
     t.replace("..", ".")
         .trim_end_matches([',', ';', ':', ' ', '-', '–'])
         .trim_matches(|c: char| c == '"' || c == '“' || c == '”')
         .to_owned()
 }
+
+static RUN_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s+of$|\s+(?:are|is|shall|may|will|hereby|wishes|desires|agrees?)(?:\s.*)?$")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
 
 fn is_plausible_name(n: &str) -> bool {
     let len = n.chars().count();
@@ -268,7 +289,10 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
                 depth += 1;
                 // A parenthetical that defines a name ("("Alpha")") closes a party.
                 let inner_end = s[i..].find(')').map_or(s.len(), |p| i + p);
-                if !enumer && s[i..inner_end].contains(['"', '“', '”']) {
+                if !enumer
+                    && (s[i..inner_end].contains(['"', '“', '”'])
+                        || bare_alias(&s[i..], &s[..i]).is_some())
+                {
                     seen_desc = true;
                 }
             }
@@ -431,12 +455,117 @@ fn jurisdiction_of(chunk: &str) -> Option<String> {
     Some(canon.unwrap_or_else(|| raw.to_owned()))
 }
 
+/// Whether the quoted `name` at `at` is a collective one ("(each a "Partner" and together the
+/// "Partners")"): it names every party, not the one whose chunk holds it. `Some(true)` for a
+/// plural ("together the "Partners""), `Some(false)` for a singular ("each a "Partner"").
+/// A party's own name defined with such words stays its own: "ABC Inc. (with its
+/// affiliates, individually and collectively, "Licensee")" is neither "each a" nor a plural.
+fn collective_at(chunk: &str, at: usize, name: &str) -> Option<bool> {
+    static COLLECTIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)(?:^|[(,;])\s*(?:hereinafter\s+)?(?:(?:each|individually|collectively|jointly|both)(?-u:\b)|together(?:\s+(?:the|as|referred|hereinafter)(?-u:\b)|\s*["“,]))[^()]*$"#)
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let from = crate::text::floor_boundary(chunk, at.saturating_sub(80));
+    let before = &chunk[from..at];
+    // From the nearest separator before the name, else from the parenthesis it is in.
+    let seg = [before.rfind([',', ';']), before.rfind(['(', ';'])]
+        .into_iter()
+        .map(|s| &before[s.unwrap_or(0)..])
+        .find(|seg| COLLECTIVE_RE.is_match(seg))?;
+    // The nearest collective word says which: "each a "Partner" and together the "Partners"".
+    let seg = seg.to_ascii_lowercase();
+    let last = |w: &str| seg.rfind(w).map_or(-1, |i| i as i64);
+    let plural = last("each").max(last("individually"))
+        < last("together")
+            .max(last("collectively"))
+            .max(last("jointly"))
+            .max(last("both"));
+    let fits = if plural {
+        name.trim().ends_with(['s', 'S'])
+    } else {
+        let t = seg.trim_end();
+        t.ends_with(" a") || t.ends_with(" an")
+    };
+    fits.then_some(plural)
+}
+
+/// The collective names the opening defines for the parties, in lower case, each with
+/// whether it is plural: "(each a "Partner" and together the "Partners")".
+pub(crate) fn collective_names(doc: &Doc<'_>) -> Vec<(String, bool)> {
+    let (fa, fz) = doc.front_region();
+    let region = &doc.text[fa..fz];
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for c in QUOTED_RE.captures_iter(region) {
+        let (Some(q), Some(m)) = (c.get(0), c.get(1).or(c.get(2))) else {
+            continue;
+        };
+        if let Some(plural) = collective_at(region, q.start(), m.as_str()) {
+            let name = crate::text::squash(m.as_str()).to_ascii_lowercase();
+            if !name.is_empty() && !out.iter().any(|(n, _)| *n == name) {
+                out.push((name, plural));
+            }
+        }
+    }
+    out
+}
+
+/// A defined name in parentheses without quotes, right after a party's name:
+/// "Great Lakes Gas Transmission Limited Partnership (Transporter) and …", "JOHN ROGERS
+/// (the Executive)". `at` starts at the "("; `before` is the text before it. One to three
+/// capitalised words, closing the party (nothing capitalised follows, which would make it
+/// part of the name, as in "SYSTEMS (AFRICA) LIMITED").
+fn bare_alias<'a>(at: &'a str, before: &str) -> Option<&'a str> {
+    let inner = &at[1..at.find(')')?];
+    let after = at[inner.len() + 2..].trim_start();
+    if after.starts_with(|c: char| c.is_uppercase()) && !after.starts_with("AND") {
+        return None;
+    }
+    // After the party's name itself, not after a description ("… Street (Suite 4)").
+    if !before
+        .trim_end()
+        .ends_with(|c: char| c.is_alphanumeric() || c == '.')
+    {
+        return None;
+    }
+    let inner = inner.trim();
+    let name = inner
+        .trim_start_matches("the ")
+        .trim_start_matches("The ")
+        .trim_start_matches("hereinafter ");
+    let words: Vec<&str> = name.split_whitespace().collect();
+    // A role ("Transporter"), an acronym ("ITS") or a name given with the article ("the
+    // Executive"); a bare capitalised word is more often a heading ("(Support)").
+    let defined = name.len() < inner.len()
+        || ROLES.contains(&name.to_ascii_lowercase().as_str())
+        || !name.chars().any(char::is_lowercase);
+    let ok = defined
+        && (1..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| c.is_uppercase())
+                && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '&')
+        })
+        && !NOT_ALIASES.contains(&name.to_ascii_lowercase().as_str())
+        && super::law::canonical_place(name).is_none();
+    ok.then_some(name)
+}
+
 fn aliases_in(chunk: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    if !QUOTED_RE.is_match(chunk)
+        && let Some(i) = chunk.find('(')
+        && let Some(a) = bare_alias(&chunk[i..], &chunk[..i])
+    {
+        out.push(a.to_owned());
+    }
     for c in QUOTED_RE.captures_iter(chunk) {
         let Some(m) = c.get(1).or(c.get(2)) else {
             continue;
         };
+        if c.get(0)
+            .is_some_and(|q| collective_at(chunk, q.start(), m.as_str()).is_some())
+        {
+            continue;
+        }
         let a = crate::text::squash(m.as_str());
         let a = a
             .trim_start_matches("the ")
@@ -512,7 +641,24 @@ pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
             }
         }
     }
-    best
+    drop_repeats(best)
+}
+
+/// Drops a later "party" that only repeats an earlier one by its defined name or role
+/// ("Sony" after "Sony Electronics Inc. ("Sony")", "Shipper" after "… ("Shipper")").
+fn drop_repeats(list: Vec<Found<PartyFound>>) -> Vec<Found<PartyFound>> {
+    let key = |s: &str| entente_domain::party::normalise_name(s);
+    let mut out: Vec<Found<PartyFound>> = Vec::new();
+    for p in list {
+        let k = key(&p.value.name);
+        let repeat = out
+            .iter()
+            .any(|o| key(&o.value.name) == k || o.value.aliases.iter().any(|a| key(a) == k));
+        if !repeat {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// The run of capitalised words ending a cell, when text in other case precedes it: a
@@ -670,10 +816,20 @@ fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
     static AND_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\n[ \t]*(?:and|AND|And)[ \t]*:?[ \t]*\n").unwrap_or_else(|e| panic!("{e}"))
     });
+    static AND_COLON_RE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s(?:AND|And|and):\s").unwrap_or_else(|e| panic!("{e}")));
     let text = doc.text;
     let mut out: Vec<Found<PartyFound>> = Vec::new();
+    // "between the following parties (each a "Member", together the "Parties"):" introduces
+    // a list: the parties start after the colon, and the collective name inside the
+    // introduction must not end the list before it begins.
+    let body_start = body_start + list_intro_len(&text[body_start..]);
     let mut body_end = crate::text::floor_boundary(text, (body_start + 2500).min(text.len()));
-    if let Some(stop) = STOP_RE.find(&text[body_start..body_end]) {
+    // "AND:" on a line of its own separates two parties; it is no heading.
+    if let Some(stop) = STOP_RE.find_iter(&text[body_start..body_end]).find(|m| {
+        let w = m.as_str().trim().trim_end_matches(':').trim_end();
+        w != "AND"
+    }) {
         body_end = body_start + stop.start();
     }
     let body = cut_at_sentence_end(&text[body_start..body_end]);
@@ -682,6 +838,10 @@ fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
         let m = c.get(0).map_or("", |m| m.as_str());
         let pad = m.len().saturating_sub(5);
         format!(" and{} ", " ".repeat(pad))
+    });
+    let body_norm = AND_COLON_RE.replace_all(&body_norm, |c: &regex::Captures<'_>| {
+        let m = c.get(0).map_or("", |m| m.as_str());
+        format!(" and{}", " ".repeat(m.len().saturating_sub(4)))
     });
     let body_n: &str = &body_norm;
     for (a, z) in split_chunks(body_n) {
@@ -755,6 +915,36 @@ fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
         ));
     }
     out
+}
+
+/// The length of a lead-in that introduces the party list rather than naming a party: words
+/// in lower case ("the following parties", "the persons listed below") up to a colon that
+/// ends its line, outside parentheses, within one line. Zero when `s` starts otherwise.
+fn list_intro_len(s: &str) -> usize {
+    let lead = s.len() - s.trim_start_matches([' ', '\t']).len();
+    if !s[lead..].starts_with(|c: char| c.is_lowercase()) {
+        return 0;
+    }
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices().take_while(|&(i, _)| i < 400) {
+        match c {
+            '\n' => return 0,
+            '(' => depth += 1,
+            ')' => depth = (depth - 1).max(0),
+            ':' | '：' if depth == 0 => {
+                let end = i + c.len_utf8();
+                let rest = &s[end..];
+                let trimmed = rest.trim_start_matches([' ', '\t']);
+                return if trimmed.is_empty() || trimmed.starts_with(['\n', '\r']) {
+                    end
+                } else {
+                    0
+                };
+            }
+            _ => {}
+        }
+    }
+    0
 }
 
 /// "Party A: Name … Party B: Name …" (common in translated agreements).
@@ -1025,6 +1215,84 @@ mod tests {
             ],
             "{p:?}"
         );
+    }
+
+    #[test]
+    fn a_list_introduced_by_a_colon_starts_after_it() {
+        // As written in DOCX, and as a PDF text layer gives it (spaces inside the quotes and
+        // before the commas): the first member follows the introduction's colon.
+        for (q, c) in [("\"", ","), ("\" ", " ,")] {
+            let (o, e) = (q, q.chars().rev().collect::<String>());
+            let t = format!(
+                "CONSORTIUM AGREEMENT\n\nThis Consortium Agreement is entered into as of 1 May 2027 by and between the following parties (each a {o}Member{e} and a {o}Party{e}, together the {o}Members{e} or the {o}Parties{e}):\n\nAlpha Grid SA{c} a public limited company organised under the laws of Belgium, with its registered office at Rue de la Loi 42, 1040 Brussels ({o}Alpha{e});\n\nBeta Systems Ltd{c} a company incorporated in England and Wales, with its registered office at 10 Finsbury Square, London ({o}Beta{e});\n\nGamma Lading AS{c} a private limited company organised under the laws of Norway ({o}Gamma{e}).\n\nBackground. The Members wish to work together.\n\n1. Definitions\n"
+            );
+            let p = parties(&t);
+            let got: Vec<(&str, &[String], Option<&str>)> = p
+                .iter()
+                .map(|x| (x.0.as_str(), x.1.as_slice(), x.3.as_deref()))
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    ("Alpha Grid SA", &["Alpha".to_owned()][..], Some("Belgium")),
+                    (
+                        "Beta Systems Ltd",
+                        &["Beta".to_owned()][..],
+                        Some("England and Wales")
+                    ),
+                    ("Gamma Lading AS", &["Gamma".to_owned()][..], Some("Norway")),
+                ],
+                "quotes {q:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn collective_names_after_the_list_are_not_the_last_partys() {
+        let t = "CONSORTIUM AGREEMENT\n\nbetween\n\n(1) ALPHA ROBOTICS LIMITED, a company incorporated in Scotland (\"Alpha\");\n\n(2) BETA SUBSEA LTD, a company incorporated in Scotland (together with its Affiliates, \"Beta\"); and\n\n(3) GAMMA MARINE LTD, a company incorporated in Scotland (\"Gamma\"),\n\n(each a \"Partner\" and together the \"Partners\").\n\nWHEREAS\n\n(A) Things.\n";
+        let p = parties(t);
+        let aliases: Vec<&[String]> = p.iter().map(|x| x.1.as_slice()).collect();
+        assert_eq!(
+            aliases,
+            [
+                &["Alpha".to_owned()][..],
+                &["Beta".to_owned()][..],
+                &["Gamma".to_owned()][..]
+            ],
+            "{p:?}"
+        );
+        assert_eq!(
+            collective_names(&Doc::new(t)),
+            [("partner".to_owned(), false), ("partners".to_owned(), true)]
+        );
+        let t = t.replace("and together the", "and together,");
+        assert_eq!(
+            collective_names(&Doc::new(&t)),
+            [("partner".to_owned(), false), ("partners".to_owned(), true)]
+        );
+    }
+
+    #[test]
+    fn a_party_defined_individually_and_collectively_keeps_its_name() {
+        let p = parties(
+            "DISTRIBUTION AGREEMENT\n\nThis Agreement is made between Alpha Inc. (with its affiliates, individually and collectively, \"Licensee\") and Beta LLC (together with its subsidiaries, collectively the \"Company\").\n\n1. Grant\n",
+        );
+        let aliases: Vec<&[String]> = p.iter().map(|x| x.1.as_slice()).collect();
+        assert_eq!(
+            aliases,
+            [&["Licensee".to_owned()][..], &["Company".to_owned()][..]],
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_colon_inside_the_first_party_is_not_an_introduction() {
+        assert_eq!(list_intro_len(" the following parties:\nAlpha"), 23);
+        assert_eq!(list_intro_len(" the parties (each a \"Party\"):  \n"), 30);
+        // A capitalised start is a name; a colon followed by text on its line is not a list.
+        assert_eq!(list_intro_len(" Alpha Inc.:\n"), 0);
+        assert_eq!(list_intro_len(" the parties named below: Alpha Inc."), 0);
+        assert_eq!(list_intro_len(" the parties\n(1) Alpha:\n"), 0);
     }
 
     #[test]

@@ -182,6 +182,54 @@ static DATE_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Whether the text at `at` lies in a table row of a document history ("Revision history",
+/// "Version | Date | Author"): such dates are drafts', not the agreement's.
+fn in_document_history(lower: &str, at: usize) -> bool {
+    let line_start = lower[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = lower[at..].find('\n').map_or(lower.len(), |i| at + i);
+    let line = lower[line_start..line_end].trim_start();
+    let history = |l: &str| {
+        [
+            "revision",
+            "version",
+            "history",
+            "change log",
+            "author",
+            "draft",
+        ]
+        .iter()
+        .any(|k| l.contains(k))
+    };
+    if !line.starts_with('|') {
+        // "Version 0.3 – 14 June 2019" on a line of its own.
+        return line.len() < 80
+            && (line.starts_with("version")
+                || line.starts_with("revision")
+                || line.starts_with("draft"));
+    }
+    if history(line) {
+        return true;
+    }
+    // The rows above this one, and up to two lines before the table (its heading).
+    let mut heading_lines = 0;
+    for l in lower[..line_start].lines().rev() {
+        let t = l.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if history(t) {
+            return true;
+        }
+        if !t.starts_with('|') {
+            heading_lines += 1;
+            if heading_lines >= 2 {
+                break;
+            }
+        }
+    }
+    false
+}
+
 /// The date the agreement is dated: the preamble's date.
 #[inline(never)]
 fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
@@ -189,6 +237,9 @@ fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
     let dates = doc.dates_in(fa, fz);
     let mut first: Option<Found<Date>> = None;
     for d in dates {
+        if in_document_history(&doc.lower, d.start) {
+            continue;
+        }
         // Skip dates of other documents ("the Agreement dated …") in the same phrase? Keep the
         // first date introduced by dating words, else the first date.
         let lb = crate::text::floor_boundary(&doc.lower, d.start.saturating_sub(40));
@@ -415,9 +466,25 @@ fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
 
 static TERM_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]*?(?-u:\b)(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|(?-u:\b)term(?-u:\b)[^.;]*(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|(?-u:\b)term\s*:|(?-u:\b)duration\s*:|(?:this|the) (?:agreement|contract) (?:shall|will) be for (?:a|an) (?:initial )?(?:term|period) of)",
+        r"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]*?(?-u:\b)(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|(?-u:\b)term(?-u:\b)[^.;]*(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|(?-u:\b)term\s*:|(?-u:\b)duration\s*:|(?:this|the) (?:agreement|contract) (?:shall|will) be for (?:a|an) (?:initial )?(?:term|period) of|(?:this|the) (?:agreement|contract) is for (?:a|an) (?:initial )?(?:term|period) of|(?:shall|will) have a (?:duration|term) of|(?:shall|will) (?:be|remain) valid for)",
     )
 });
+
+/// Whether segment `k` is a schedule, exhibit, annex or appendix, or lies inside one.
+fn in_schedule(doc: &Doc<'_>, k: usize) -> bool {
+    let mut cur = Some(k);
+    // Parents come before their children, so the walk ends.
+    while let Some(i) = cur {
+        let Some(seg) = doc.segs.get(i) else {
+            return false;
+        };
+        if seg.kind == SegmentKind::Schedule {
+            return true;
+        }
+        cur = seg.parent.filter(|&p| p < i);
+    }
+    false
+}
 
 #[inline(never)]
 fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
@@ -451,6 +518,26 @@ fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
         ) {
             continue;
         }
+        // An appendix's own duration ("This Appendix is effective for 24 months") is not the
+        // agreement's; a schedule stating the agreement's term still counts.
+        if in_schedule(doc, doc.sent_seg[k]) {
+            let s = &doc.lower[a..z];
+            let own = [
+                "appendix",
+                "schedule",
+                "annex",
+                "exhibit",
+                "attachment",
+                "addendum",
+            ]
+            .iter()
+            .any(|w| s.contains(&format!("this {w}")));
+            let main =
+                s.contains("agreement") || s.contains("contract") || s.contains("initial term");
+            if own || !main {
+                continue;
+            }
+        }
         v.push((a, z));
     }
     v
@@ -458,7 +545,7 @@ fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
 
 static TERM_PERIOD_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+on\s+(?:the\s+)?(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?$",
+        r"(?:valid|effective)\s+for\s+(?:a\s+(?:period|term)\s+of\s+)?$|(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+on\s+(?:the\s+)?(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?$",
     )
 });
 
@@ -467,7 +554,8 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
     let mut best: Option<(u8, Found<Period>)> = None;
     for &(a, z) in cands {
         let s = sent_text(doc, a, z);
-        let renewal_sentence = s.contains("renew") && !s.contains("initial term");
+        let renewal_sentence =
+            s.contains("renew") && !s.contains("initial term") && !s.contains("initial period");
         if renewal_sentence {
             continue;
         }
@@ -637,7 +725,15 @@ fn expiration(
             }
             let lb = crate::text::floor_boundary(&doc.lower, d.start.saturating_sub(60).max(a));
             let before = doc.lower[lb..d.start].trim_end();
-            if EXPIRES_ON_RE.is_match(before) && start.is_none_or(|s| d.date > s) {
+            // The end of a renewal ("renew … for one additional five year period that shall
+            // begin on January 1, 2005 and end on December 31, 2009") is not the expiry.
+            let renewal = {
+                let from =
+                    crate::text::floor_boundary(&doc.lower, d.start.saturating_sub(120).max(a));
+                let s = &doc.lower[from..d.start];
+                s.contains("renew") || s.contains("additional") || s.contains("extension")
+            };
+            if !renewal && EXPIRES_ON_RE.is_match(before) && start.is_none_or(|s| d.date > s) {
                 return Some(Found::new(
                     Expiry::Date {
                         date: d.date,
@@ -672,8 +768,45 @@ fn expiration(
     None
 }
 
+/// What follows a period that looks back from an event ("12 month period immediately before
+/// the claim", "the twelve months preceding").
+static LOOK_BACK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^[\s)]*(?:period\s+)?(?:immediately\s+)?(?:before|preceding|prior to)(?-u:\b)")
+});
+
+/// A sentence that renews or extends the agreement in words the clause rules may not tag.
+static RENEW_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:renew|extend|extension)\w*[^.;]{0,80}?(?:additional|successive|consecutive|subsequent|like\s+term|same\s+period|annual|monthly)|(?:renew|extend)\w*(?:\s+automatically)?\s+for\s+(?:a|an|one)\s|(?:successive|consecutive|subsequent)\s+(?:renewal\s+|extension\s+)?(?:annual\s+|monthly\s+)?(?:periods?|terms?)|year[\s-]to[\s-]year|month[\s-]to[\s-]month|automatic[^.;]{0,30}(?:renewal|extension)",
+    )
+});
+
+/// Where a sentence starts to speak of renewal: periods before it are the initial term's.
+static RENEW_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"renew|extend|extension|successive|consecutive|year[\s-]to[\s-]year|month[\s-]to[\s-]month")
+});
+
+/// What follows a period that is not the renewal's: the initial term named after it, or a time
+/// after the agreement has ended.
+static NOT_RENEWAL_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"^[\s)]*(?:thereafter\s*)?(?:\(\s*(?:the\s+|each\s+|an?\s+)?["“]?initial|(?:following|after)\s+(?:the\s+)?(?:expiration|expiry|termination)\s+or\s+(?:earlier\s+)?termination|(?:following|after)\s+(?:any\s+|its\s+)?termination)"#,
+    )
+});
+
+/// A noun of renewal right after a period ("2 year term extensions", "one-year renewal term").
+static RENEWAL_NOUN_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[\s-]*(?:term\s+|period\s+)?(?:renewals?|extensions?)(?-u:\b)"));
+
+/// A renewal as long as the initial term.
+static LIKE_TERM_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"like\s+(?:terms?|periods?)(?-u:\b)|(?:same|equal|equivalent|identical)\s+(?:term|period|duration|length)(?:$|[^\w])|(?:term|period)s?\s+of\s+(?:like|equal|the\s+same)\s+(?:duration|length)",
+    )
+});
+
 #[inline(never)]
-fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
+fn renewal(doc: &Doc<'_>, initial: Option<&Found<Period>>) -> Option<Found<Renewal>> {
     static SUCC_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"successive|additional|further|consecutive|each|year[\s-]to[\s-]year|month[\s-]to[\s-]month|thereafter|renewal terms",
@@ -686,7 +819,7 @@ fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
     });
     static ANNUAL_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"annual (?:renewal|extension)|renew(?:ed|s)? (?:automatically )?(?:annually|each year|every year)|(?:additional|further|successive|another) (?:one )?year(?:'s)?(?: period| term)?(?-u:\b)",
+            r"annual\s+(?:renewals?|extensions?|periods|terms)|renew(?:ed|s)? (?:automatically )?(?:annually|each year|every year)|(?:additional|further|successive|another) (?:one )?year(?:'s)?(?: period| term)?(?-u:\b)",
         )
     });
     static OPTION_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -696,6 +829,27 @@ fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
     });
     let mut best: Option<(u8, Found<Renewal>)> = None;
     let mut spans: Vec<(usize, usize)> = doc.hits("renewal").map(|h| (h.start, h.end)).collect();
+    // Renewals the clause rules do not tag: "may be extended for an additional two year
+    // period", "shall continue on a year to year basis", "automatic extension for consecutive
+    // one (1) year periods".
+    for m in RENEW_SENT_RE.find_iter(&doc.lower) {
+        if let Some(k) = doc.sentence_at(m.start()) {
+            let (a, z) = doc.sents[k];
+            let s = &doc.lower[a..z];
+            // About the agreement's term, not a definition ("Calendar Quarter" means each
+            // successive period of three months).
+            let about_term =
+                s.contains("agreement") || s.contains("term") || s.contains("contract");
+            if about_term
+                && !s.contains("quarter")
+                && !s.contains("\" means")
+                && !s.contains("” means")
+            {
+                spans.push((a, z));
+            }
+        }
+    }
+    spans.sort_unstable();
     spans.dedup();
     for (a, z) in spans {
         let s = sent_text(doc, a, z);
@@ -718,8 +872,31 @@ fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
         {
             term = Period::months(1).ok();
         }
-        // The renewal period follows "renew"/"extend", not the initial term's.
-        let anchor = s.find("renew").or_else(|| s.find("extend")).unwrap_or(0);
+        // The renewal period follows the first word of renewal, not the initial term's.
+        let anchor = RENEW_WORD_RE.find(s).map_or(0, |m| m.start());
+        // "in the 12 month period immediately before the claim" measures something else.
+        // … nor do the initial term named after its period ("five (5) years thereafter
+        // ("Initial Term")") and a period after the end ("one (1) year following the expiration
+        // or earlier termination thereof").
+        let looks_back = |p: &PeriodHit| {
+            let after =
+                &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(z))];
+            LOOK_BACK_RE.is_match(after) || NOT_RENEWAL_AFTER_RE.is_match(after)
+        };
+        // "an automatic 2 year term extension", "a one-year renewal term": the period names
+        // the renewal wherever the sentence starts to speak of it.
+        if term.is_none() {
+            term = doc
+                .periods_in(a, z)
+                .iter()
+                .find(|p| {
+                    RENEWAL_NOUN_RE.is_match(
+                        &doc.lower
+                            [p.end..crate::text::floor_boundary(&doc.lower, (p.end + 30).min(z))],
+                    )
+                })
+                .map(|p| p.period);
+        }
         if term.is_none() {
             // "five (5) years with automatic renewal of one year": a period after the renewal
             // word is the renewal's, whatever precedes it.
@@ -730,6 +907,7 @@ fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
                 .find(|p| {
                     !is_notice_period(&doc.lower, p, a, z)
                         && p.period.unit() != PeriodUnit::BusinessDays
+                        && !looks_back(p)
                 })
                 .map(|p| p.period);
         }
@@ -744,15 +922,22 @@ fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
                 if is_notice_period(&doc.lower, p, a, z) {
                     continue;
                 }
-                if p.period.unit() == PeriodUnit::BusinessDays {
+                if p.period.unit() == PeriodUnit::BusinessDays || looks_back(p) {
                     continue;
                 }
                 term = Some(p.period);
                 break;
             }
         }
+        // "renew for a like term", "extended for the same period": the initial term again.
+        if term.is_none() && LIKE_TERM_RE.is_match(s) {
+            term = initial.map(|t| t.value);
+        }
         let successive = SUCC_RE.is_match(s);
-        let rank = u8::from(term.is_some()) * 2 + u8::from(automatic);
+        // A sentence that says "renew" or "extension" outranks one that only continues from
+        // year to year (a price review, a notice clause).
+        let renews = s.contains("renew") || s.contains("extension") || s.contains("extend");
+        let rank = u8::from(term.is_some()) * 4 + u8::from(renews) * 2 + u8::from(automatic);
         let f = Found::new(
             Renewal {
                 automatic,
@@ -773,13 +958,33 @@ fn renewal(doc: &Doc<'_>) -> Option<Found<Renewal>> {
 fn notice_non_renewal(doc: &Doc<'_>) -> Option<Found<Period>> {
     static CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"renew|extend|extension|non-renewal|nonrenewal|expiration of the (?:then|initial|renewal|current)|end of the (?:then|initial|renewal|current)|expiry of the (?:then|initial|current)|then[\s-]current term|initial term",
+            r"renew|extend|extension|non-renewal|nonrenewal|(?:expiration|end|expiry) of the (?:then|initial|renewal|current|original|relevant|applicable)|then[\s-]current term|initial term|automatically continue|continue automatically",
         )
+    });
+    // Notice of a wish to renew or extend (an option's exercise) is not notice that ends it.
+    static TO_RENEW_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:election|elects?|intention|intent|desires?|wish|wishes|option|request)\s+to\s+(?:so\s+)?(?:renew|extend)",
+        )
+    });
+    static NOT_RENEW_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"not\s+to\s+(?:renew|extend)|non-?\s?renewal|not\s+(?:be\s+)?(?:renew|extend)")
     });
     let mut out: Option<Found<Period>> = None;
     for (k, &(a, z)) in doc.sents.iter().enumerate() {
         let s = sent_text(doc, a, z);
-        if !(s.contains("notice") || s.contains("notif")) || !CTX_RE.is_match(s) {
+        // "unless terminated by either party at least six months prior to the expiration of
+        // the then-current term" gives notice without the word.
+        let gives_notice = s.contains("notice")
+            || s.contains("notif")
+            || s.contains("in writing")
+            || s.contains("terminat");
+        if !gives_notice || !CTX_RE.is_match(s) {
+            continue;
+        }
+        let not_renew = NOT_RENEW_RE.is_match(s);
+        // An insurer's notice of cancellation or non-renewal of a policy is about the policy.
+        if s.contains("insur") || s.contains("polic") || !not_renew && TO_RENEW_RE.is_match(s) {
             continue;
         }
         if matches!(
@@ -813,15 +1018,27 @@ fn notice_non_renewal(doc: &Doc<'_>) -> Option<Found<Period>> {
                 || before.contains("minimum of")
                 || before.contains("no later than")
                 || before.contains("within");
-            if prior || (least && (after.contains("prior") || after.contains("before"))) {
-                let conf = if s.contains("renew") { 0.85 } else { 0.6 };
+            // "notifies … of its intent not to renew … within three (3) months following the
+            // Renewal Notice"
+            let following = not_renew && before.contains("within") && t.starts_with("following");
+            if prior
+                || following
+                || (least && (after.contains("prior") || after.contains("before")))
+            {
+                let conf = if not_renew {
+                    0.9
+                } else if s.contains("renew") {
+                    0.85
+                } else {
+                    0.6
+                };
                 if out.as_ref().is_none_or(|o| conf > o.confidence) {
                     out = Some(Found::new(p.period, (a, z), conf));
                 }
                 break;
             }
         }
-        if out.as_ref().is_some_and(|o| o.confidence >= 0.85) {
+        if out.as_ref().is_some_and(|o| o.confidence >= 0.9) {
             break;
         }
     }
@@ -1321,6 +1538,14 @@ fn indemnity(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Indemnity>> {
     ))
 }
 
+/// "for five years after it ends", "after this Agreement expires": the duty outlives the
+/// agreement even though no word of survival or termination is used.
+static AFTER_IT_ENDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:after|following|beyond)\s+(?:(?:it|this\s+agreement|the\s+agreement)\s+(?:ends|has\s+ended|expires|has\s+expired|terminates|is\s+terminated|comes\s+to\s+an\s+end)|(?:the|its)\s+(?:end\s+of\s+the\s+)?term)\b",
+    )
+});
+
 #[inline(never)]
 fn confidentiality(doc: &Doc<'_>) -> Option<Found<Confidentiality>> {
     // The clauses about confidentiality (and their sub-clauses), sentence by sentence.
@@ -1358,6 +1583,7 @@ fn confidentiality(doc: &Doc<'_>) -> Option<Found<Confidentiality>> {
             || s.contains("following the expir")
             || s.contains("after the end")
             || s.contains("after its termination")
+            || AFTER_IT_ENDS.is_match(s)
             || s.contains("thereafter")
             || s.contains("termination or expiry")
             || s.contains("expiry or termination")
@@ -1380,7 +1606,13 @@ fn confidentiality(doc: &Doc<'_>) -> Option<Found<Confidentiality>> {
         {
             survives = true;
         }
+        // "maintain records of … for 3 years": how long records are kept, not the duty.
+        let record_keeping = s.contains("records") || s.contains("record of") || s.contains("logs");
+        // A table row is read alone: an "End Date" row's period is not the duty's.
+        let other_row = s.starts_with('|') && !s.contains("confiden");
         if duration.is_none()
+            && !record_keeping
+            && !other_row
             && let Some(p) = doc
                 .periods_in(a, z)
                 .iter()
@@ -1520,6 +1752,13 @@ fn ip_ownership(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Vec<String
     Some(Found::new(rules, span, 0.7))
 }
 
+/// Words that put mediation or arbitration in a dispute procedure.
+static DISPUTE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"disput|claim|controvers|differen|disagree|appoint|arbitral|tribunal|refer|submit|settle|resolv|seat|rules|procedure|attempt|centre|center|cedr|institution|binding",
+    )
+});
+
 #[inline(never)]
 fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
     static BODY_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1543,6 +1782,19 @@ fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
     spans.sort_unstable();
     for (a, z, kind) in spans {
         let s = sent_text(doc, a, z);
+        // Mediation or arbitration named outside dispute wording ("an institute whose mission
+        // is to promote mediation worldwide") is no tier.
+        let front = doc.segment_at(a).is_some_and(|k| {
+            matches!(
+                doc.segs[k].kind,
+                SegmentKind::Title | SegmentKind::Preamble | SegmentKind::Recitals
+            )
+        });
+        if (kind == "mediation" || kind == "arbitration")
+            && (front || !DISPUTE_WORDS_RE.is_match(s))
+        {
+            continue;
+        }
         // A venue classification of a sentence that names no forum is not a tier.
         if kind == "courts"
             && !["court", "jurisdiction", "tribunal", "proceedings"]
@@ -1688,6 +1940,14 @@ fn termination_fee(doc: &Doc<'_>) -> Option<Found<Fee>> {
     None
 }
 
+/// A purpose limitation ("use the data exclusively for the purpose of …"), which binds how a
+/// thing is used, not with whom the parties deal.
+static PURPOSE_ONLY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:solely and )?exclusively (?:for|in connection with|in the context of) (?:the |a |any )?(?:[\w-]+ ){0,3}?purposes?(?-u:\b)",
+    )
+});
+
 #[inline(never)]
 fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
     static DURING_RE: LazyLock<Regex> =
@@ -1698,7 +1958,10 @@ fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
         .hits(cat)
         .filter(|h| {
             let s = sent_text(doc, h.start, h.end);
-            !s.contains("non-exclusive") || s.contains(" exclusive ")
+            // A purpose limitation alone ("exclusively for the purpose of") restricts nothing.
+            let purpose_only =
+                PURPOSE_ONLY_RE.is_match(s) && !s.replace("exclusively", "").contains("exclusiv");
+            (!s.contains("non-exclusive") || s.contains(" exclusive ")) && !purpose_only
         })
         .collect();
     hs.sort_by_key(|h| h.start);
@@ -1897,12 +2160,13 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> KeyTerms {
     let expiration_date = expiration(doc, &cands, start, initial_term.as_ref());
     let contract_value =
         super::value::contract_value(doc, parties, initial_term.as_ref().map(|f| f.value));
+    let renewal = renewal(doc, initial_term.as_ref());
     KeyTerms {
         agreement_date,
         effective_date,
         expiration_date,
         initial_term,
-        renewal: renewal(doc),
+        renewal,
         notice_non_renewal: notice_non_renewal(doc),
         termination_for_convenience: convenience(doc, parties),
         cure_period: cure_period(doc),

@@ -118,7 +118,7 @@ static PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
     let w = numw();
     // Built from constant parts; a failure here is a programming error caught by tests.
     Regex::new(&format!(
-        r"(?-u:\b)(?:(?P<w>{w})\s*\(\s*(?P<d>\d{{1,4}})\s*\)|(?P<d2>\d{{1,4}})\s*\(\s*(?:{w})\s*\)|(?P<d3>\d{{1,4}}(?:,\d{{3}})?)|(?P<w2>{w}))[\s-]*(?:\(\s*\d{{1,4}}\s*\)[\s-]*)?(?P<q>business|working|calendar|banking)?[\s-]*(?P<u>days?|weeks?|months?|years?|yrs?)(?-u:\b)"
+        r"(?-u:\b)(?:(?P<w>{w})\s*\(\s*(?P<d>\d{{1,4}})\s*\)|(?P<d2>\d{{1,4}})\s*\(\s*(?:{w})\s*\)|(?P<d3>\d{{1,4}}(?:,\d{{3}})?)|(?P<w2>{w}))[\s-]*(?:\(\s*\d{{1,4}}\s*\)[\s-]*)?(?:(?:full|complete|consecutive)\s+)?(?P<q>business|working|calendar|banking)?[\s-]*(?P<u>days?|weeks?|months?|years?|yrs?)(?-u:\b)"
     ))
     .unwrap_or_else(|e| panic!("period regex: {e}"))
 });
@@ -392,6 +392,8 @@ mod tests {
         assert_eq!(periods("3-year"), ["P3Y"]);
         assert_eq!(periods("sixty (60) days' notice"), ["P60D"]);
         assert_eq!(periods("ten (10) Business Days"), ["P10BD"]);
+        assert_eq!(periods("twelve (12) full calendar months"), ["P12M"]);
+        assert_eq!(periods("twenty-four (24) consecutive months"), ["P24M"]);
     }
 
     fn dates(s: &str, day_first: bool) -> Vec<String> {

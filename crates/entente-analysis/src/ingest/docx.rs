@@ -446,6 +446,10 @@ impl<'a> Counters<'a> {
             state.counts[k] = None;
             state.starts[k] = None;
         }
+        // A bullet shows as one, whatever symbol font draws it, so list items stay items.
+        if level.fmt == "bullet" && !level.text.is_empty() {
+            return Some("•".to_owned());
+        }
         if level.fmt == "bullet" || level.fmt == "none" || level.text.is_empty() {
             return None;
         }

@@ -3,7 +3,7 @@
 
 use super::{IngestError, Ingested, Limits, SourceMap, normalise};
 use entente_domain::document::MediaType;
-use pdf_extract::{Document, PlainTextOutput, output_doc_page};
+use pdf_extract::{Document, output_doc_page};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -26,7 +26,154 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, IngestError> {
     })
 }
 
-fn page_texts(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, IngestError> {
+/// One glyph as drawn: where it starts, where its advance ends, its size (all in points,
+/// y measured down from the top of the page) and the text it stands for.
+#[derive(Debug, Clone)]
+struct Glyph {
+    x: f64,
+    y: f64,
+    end: f64,
+    size: f64,
+    text: String,
+}
+
+/// What a page draws that matters for reading order: glyphs and thin horizontal rules
+/// (a footnote separator is one).
+#[derive(Debug, Default)]
+struct PageInk {
+    top: f64,
+    width: f64,
+    glyphs: Vec<Glyph>,
+    /// Horizontal rules as (y, x0, x1).
+    rules: Vec<(f64, f64, f64)>,
+}
+
+/// Collects glyph positions instead of text, so word gaps, line breaks, footnotes and table
+/// cells can be judged from the layout rather than from the space characters a PDF may lack.
+#[derive(Default)]
+struct Collector {
+    page: PageInk,
+}
+
+impl Collector {
+    /// A point in page space (after `ctm`) with y measured down from the top.
+    fn point(&self, ctm: &pdf_extract::Transform, x: f64, y: f64) -> (f64, f64) {
+        let px = x * ctm.m11 + y * ctm.m21 + ctm.m31;
+        let py = x * ctm.m12 + y * ctm.m22 + ctm.m32;
+        (px, self.page.top - py)
+    }
+
+    fn rule(&mut self, a: (f64, f64), b: (f64, f64)) {
+        let (x0, x1) = if a.0 <= b.0 { (a.0, b.0) } else { (b.0, a.0) };
+        if (a.1 - b.1).abs() < 2.0 && x1 - x0 >= 20.0 && a.1.is_finite() && x0.is_finite() {
+            self.page.rules.push(((a.1 + b.1) / 2.0, x0, x1));
+        }
+    }
+
+    fn path_rules(&mut self, ctm: &pdf_extract::Transform, path: &pdf_extract::Path) {
+        use pdf_extract::PathOp;
+        let mut at: Option<(f64, f64)> = None;
+        for op in &path.ops {
+            match *op {
+                PathOp::MoveTo(x, y) => at = Some(self.point(ctm, x, y)),
+                PathOp::LineTo(x, y) => {
+                    let p = self.point(ctm, x, y);
+                    if let Some(a) = at {
+                        self.rule(a, p);
+                    }
+                    at = Some(p);
+                }
+                PathOp::Rect(x, y, w, h) => {
+                    // A filled rectangle a point or two high is how Word draws its rules.
+                    let a = self.point(ctm, x, y);
+                    let b = self.point(ctm, x + w, y + h);
+                    if (a.1 - b.1).abs() <= 2.0 {
+                        self.rule(a, (b.0, a.1));
+                    }
+                }
+                PathOp::CurveTo(..) | PathOp::Close => {}
+            }
+        }
+    }
+}
+
+impl pdf_extract::OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        _page_num: u32,
+        media_box: &pdf_extract::MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), pdf_extract::OutputError> {
+        self.page = PageInk {
+            top: media_box.ury,
+            width: (media_box.urx - media_box.llx).abs(),
+            ..PageInk::default()
+        };
+        Ok(())
+    }
+    fn end_page(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &pdf_extract::Transform,
+        width: f64,
+        spacing: f64,
+        font_size: f64,
+        text: &str,
+    ) -> Result<(), pdf_extract::OutputError> {
+        // The text rendering matrix may flip or rotate; the glyph's size is the scale of the
+        // matrix, whatever its sign.
+        let scale = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs().sqrt();
+        let sx = trm.m11.hypot(trm.m12);
+        let size = font_size.abs() * scale;
+        let x = trm.m31;
+        let y = self.page.top - trm.m32;
+        let end = x + (width * font_size.abs() + spacing) * sx;
+        if [x, y, end, size].iter().all(|v| v.is_finite()) && size > 0.0 {
+            self.page.glyphs.push(Glyph {
+                x,
+                y,
+                end,
+                size,
+                text: text.to_owned(),
+            });
+        }
+        Ok(())
+    }
+    fn begin_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn end_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn stroke(
+        &mut self,
+        ctm: &pdf_extract::Transform,
+        _colorspace: &pdf_extract::ColorSpace,
+        _color: &[f64],
+        path: &pdf_extract::Path,
+    ) -> Result<(), pdf_extract::OutputError> {
+        self.path_rules(ctm, path);
+        Ok(())
+    }
+    fn fill(
+        &mut self,
+        ctm: &pdf_extract::Transform,
+        _colorspace: &pdf_extract::ColorSpace,
+        _color: &[f64],
+        path: &pdf_extract::Path,
+    ) -> Result<(), pdf_extract::OutputError> {
+        self.path_rules(ctm, path);
+        Ok(())
+    }
+}
+
+/// Reads every page's glyphs.
+fn page_inks(bytes: &[u8], limits: &Limits) -> Result<Vec<PageInk>, IngestError> {
     let mut doc = guarded("reading the file", || Document::load_mem(bytes))?
         .map_err(|e| malformed(e.to_string()))?;
     if doc.is_encrypted() {
@@ -49,25 +196,388 @@ fn page_texts(bytes: &[u8], limits: &Limits) -> Result<Vec<String>, IngestError>
     let mut out = Vec::with_capacity(pages.len());
     let mut total = 0u64;
     for p in pages {
-        let text = guarded(&format!("page {p}"), || {
-            let mut s = String::new();
-            let r = {
-                let mut output = PlainTextOutput::new(&mut s);
-                output_doc_page(&doc, &mut output, p)
-            };
-            r.map(|()| s)
+        let ink = guarded(&format!("page {p}"), || {
+            let mut c = Collector::default();
+            output_doc_page(&doc, &mut c, p).map(|()| c.page)
         })?
         .unwrap_or_default();
-        total += text.len() as u64;
+        total += ink.glyphs.iter().map(|g| g.text.len() as u64).sum::<u64>();
         if total > limits.max_text {
             return Err(IngestError::LimitExceeded {
                 what: "extracted text".into(),
                 limit: limits.max_text,
             });
         }
-        out.push(text);
+        out.push(ink);
     }
     Ok(out)
+}
+
+/// One line of a page as laid out: its baseline, body size and cells (text separated by
+/// gaps wide enough to be table columns).
+#[derive(Debug, Clone)]
+struct Line {
+    y: f64,
+    size: f64,
+    /// Where the line's ink ends on the right.
+    right: f64,
+    cells: Vec<String>,
+}
+
+impl Line {
+    fn text(&self) -> String {
+        self.cells.join(" ")
+    }
+}
+
+/// A gap wider than this share of the font size between two glyphs is a word space: PDFs
+/// written without space characters (Quartz, some report engines) only position the words.
+const WORD_GAP: f64 = 0.12;
+/// A gap wider than this (in font sizes) separates table cells or tab stops. Off for now:
+/// in typeset justified text (the PDFs Entente renders itself) the positions between runs in
+/// different styles read as gaps many font sizes wide and split sentences into cells, which
+/// cost the round trip its terms and duties; cell splitting returns when it can tell a column
+/// gap from a run boundary.
+const CELL_GAP: f64 = f64::INFINITY;
+
+fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
+/// Groups a page's glyphs into lines in drawing order, inserting spaces from the gaps
+/// between glyphs and writing raised small digits (note references) as "[n]".
+fn lines_of(glyphs: &[Glyph]) -> Vec<Line> {
+    let mut lines: Vec<Vec<&Glyph>> = Vec::new();
+    for g in glyphs {
+        let new_line = match lines.last().and_then(|l| l.last()) {
+            None => true,
+            Some(last) => (g.y - last.y).abs() > 0.5 * g.size.max(last.size),
+        };
+        if new_line {
+            lines.push(vec![g]);
+        } else if let Some(l) = lines.last_mut() {
+            l.push(g);
+        }
+    }
+    lines.iter().map(|l| layout_line(l)).collect()
+}
+
+fn layout_line(glyphs: &[&Glyph]) -> Line {
+    // The line's own size and baseline are those of most of its ink.
+    let mut sizes: Vec<f64> = glyphs
+        .iter()
+        .filter(|g| !is_blank(&g.text))
+        .map(|g| g.size)
+        .collect();
+    sizes.sort_by(f64::total_cmp);
+    let size = sizes.get(sizes.len() / 2).copied().unwrap_or(1.0);
+    let base = glyphs
+        .iter()
+        .filter(|g| (g.size - size).abs() < 0.01)
+        .map(|g| g.y)
+        .next()
+        .unwrap_or(0.0);
+    let superscript = |g: &Glyph| {
+        g.size < 0.8 * size
+            && base - g.y > 0.15 * size
+            && g.text.chars().all(|c| c.is_ascii_digit())
+    };
+    let mut cells: Vec<String> = vec![String::new()];
+    let mut last_end: Option<f64> = None;
+    let mut ink_end: Option<f64> = None;
+    let mut in_sup = false;
+    for g in glyphs {
+        if is_blank(&g.text) {
+            if let Some(c) = cells.last_mut()
+                && !c.is_empty()
+                && !c.ends_with(' ')
+            {
+                if in_sup {
+                    c.push(']');
+                    in_sup = false;
+                }
+                c.push(' ');
+            }
+            last_end = Some(g.end);
+            continue;
+        }
+        let sup = superscript(g);
+        let gap_ink = ink_end.map_or(0.0, |e| g.x - e);
+        if ink_end.is_some() && gap_ink > CELL_GAP * size {
+            if in_sup && let Some(c) = cells.last_mut() {
+                c.push(']');
+            }
+            in_sup = false;
+            cells.push(String::new());
+        } else if let (Some(e), Some(c)) = (last_end, cells.last_mut()) {
+            if in_sup && !sup {
+                c.push(']');
+                in_sup = false;
+            }
+            if g.x - e > WORD_GAP * size.max(g.size) && !c.is_empty() && !c.ends_with(' ') {
+                c.push(' ');
+            }
+        }
+        if let Some(c) = cells.last_mut() {
+            if sup && !in_sup {
+                c.push('[');
+                in_sup = true;
+            }
+            c.push_str(&g.text);
+        }
+        last_end = Some(g.end);
+        ink_end = Some(g.end);
+    }
+    if in_sup && let Some(c) = cells.last_mut() {
+        c.push(']');
+    }
+    let cells: Vec<String> = cells
+        .into_iter()
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let right = glyphs
+        .iter()
+        .filter(|g| !is_blank(&g.text))
+        .map(|g| g.end)
+        .fold(f64::MIN, f64::max);
+    Line {
+        y: base,
+        size,
+        right,
+        cells,
+    }
+}
+
+/// The size most of the document's text is set in.
+fn body_size(pages: &[PageInk]) -> f64 {
+    let mut counts: HashMap<i64, usize> = HashMap::new();
+    for g in pages.iter().flat_map(|p| &p.glyphs) {
+        if !is_blank(&g.text) {
+            *counts.entry((g.size * 2.0).round() as i64).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(k, n)| (n, k))
+        .map_or(10.0, |(k, _)| k as f64 / 2.0)
+}
+
+/// Whether a footnote line starts with its number ("[1]", "1", "*", "†").
+fn starts_note(text: &str) -> bool {
+    let t = text.trim_start();
+    if t.starts_with(['*', '†', '‡']) {
+        return true;
+    }
+    let t = t.strip_prefix('[').unwrap_or(t);
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+        && t[digits..]
+            .chars()
+            .next()
+            .is_some_and(|c| c == ']' || c == ' ' || c.is_alphabetic())
+}
+
+/// Splits off the footnotes at the foot of a page: the last lines in smaller type than the
+/// body, below a separator rule or starting with a note number. Returns the body lines and
+/// the notes, each note's lines joined.
+fn split_footnotes(
+    lines: Vec<Line>,
+    rules: &[(f64, f64, f64)],
+    page_width: f64,
+    body: f64,
+) -> (Vec<Line>, Vec<String>) {
+    // Page numbers and running footers below the notes stay where they are.
+    let mut tail = lines.len();
+    while tail > 0 && is_page_number(&lines[tail - 1].text()) {
+        tail -= 1;
+    }
+    let mut first = tail;
+    while first > 0 && lines[first - 1].size < 0.85 * body {
+        first -= 1;
+    }
+    // Nothing small, or nothing but small type on the page: no notes.
+    if first == tail || first == 0 {
+        return (lines, Vec::new());
+    }
+    let top = lines[first].y - lines[first].size;
+    let above = lines[first - 1].y;
+    let separated = rules.iter().any(|&(y, x0, x1)| {
+        y > above && y < top + 0.5 * lines[first].size && x1 - x0 < 0.7 * page_width
+    });
+    if !separated && !starts_note(&lines[first].text()) {
+        return (lines, Vec::new());
+    }
+    let mut notes: Vec<String> = Vec::new();
+    for l in &lines[first..tail] {
+        let t = l.text();
+        match notes.last_mut() {
+            Some(n) if !starts_note(&t) => {
+                n.push(' ');
+                n.push_str(&t);
+            }
+            _ => notes.push(t),
+        }
+    }
+    let notes = notes
+        .into_iter()
+        .map(|n| {
+            // Notes are written "[1] text" as in DOCX, so a note never reads as clause 1.
+            let t = n.trim();
+            if let Some(rest) = t.strip_prefix('[')
+                && let Some(close) = rest.find(']')
+            {
+                format!("[{}] {}", &rest[..close], rest[close + 1..].trim_start())
+            } else {
+                let digits = t.chars().take_while(char::is_ascii_digit).count();
+                if digits > 0 {
+                    format!("[{}] {}", &t[..digits], t[digits..].trim_start())
+                } else {
+                    t.to_owned()
+                }
+            }
+        })
+        .collect();
+    let mut body_lines = lines;
+    body_lines.drain(first..tail);
+    (body_lines, notes)
+}
+
+/// Whether a cell is only a clause number ("1.1", "(a)", "Article 3"), which a tab after
+/// it puts at a distance from its text without making a table.
+fn is_marker_cell(cell: &str) -> bool {
+    let t = cell.trim();
+    t.len() <= 12
+        && (t
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '(' || c == '§')
+            || t.split_whitespace().count() <= 2
+                && [
+                    "article", "section", "clause", "schedule", "annex", "exhibit", "appendix",
+                ]
+                .iter()
+                .any(|k| t.to_ascii_lowercase().starts_with(k))
+            || t.len() <= 3 && t.ends_with(['.', ')']))
+}
+
+/// Renders a page's lines as text: a blank line where the vertical gap says a new
+/// paragraph, table rows (two or more cells on consecutive lines) as "| a | b |".
+fn render(lines: &[Line]) -> String {
+    // Two cells make a row unless the first is a clause number set apart by a tab; three
+    // always do ("| 1 | Service desk | 24 hours |").
+    let row = |l: &Line| l.cells.len() >= 3 || l.cells.len() == 2 && !is_marker_cell(&l.cells[0]);
+    // The text column's right edge: a line reaching it was broken by the layout, not by the
+    // writer, so what follows continues its sentence.
+    let margin = lines.iter().map(|l| l.right).fold(f64::MIN, f64::max);
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        let table = row(l) && (i > 0 && row(&lines[i - 1]) || lines.get(i + 1).is_some_and(&row));
+        if let Some(prev) = i.checked_sub(1).map(|p| &lines[p]) {
+            let gap = (l.y - prev.y).abs();
+            let size = l.size.max(prev.size);
+            let full = prev.right >= margin - 2.0 * prev.size;
+            let item = l.cells.first().is_some_and(|c| {
+                c.starts_with(['(', '§']) || c.starts_with(|ch: char| ch.is_ascii_digit())
+            });
+            if full && item && !table && gap <= 1.5 * size && gap > 0.5 * size {
+                // "upon thirty" / "(30) days …", "; or" / "(iv) presents …": one sentence.
+                out.push(' ');
+                out.push_str(&closed_number_stops(&l.text()));
+                continue;
+            }
+            out.push('\n');
+            // A new paragraph where the gap is wide or the type size changes (a heading set
+            // larger than its text).
+            if gap > 1.5 * size || (l.size - prev.size).abs() > 0.15 * size {
+                out.push('\n');
+            }
+        }
+        if table {
+            out.push_str("| ");
+            out.push_str(&l.cells.join(" | "));
+            out.push_str(" |");
+        } else {
+            out.push_str(&spaced_number(&closed_number_stops(&l.text())));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// "10.Warranties" as "10. Warranties": a list number set wider than its indent runs into
+/// the text it numbers.
+fn spaced_number(line: &str) -> String {
+    let digits = line
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let label = &line[..digits];
+    if digits > 0
+        && label.ends_with('.')
+        && label.starts_with(|c: char| c.is_ascii_digit())
+        && line[digits..].starts_with(char::is_uppercase)
+    {
+        format!("{label} {}", &line[digits..])
+    } else {
+        line.to_owned()
+    }
+}
+
+/// "1 . Definitions." as "1. Definitions.", "1 0 . Entire Agreement" as "10. Entire
+/// Agreement", "Section 3 )" as "Section 3)": some writers (Google Docs) set a number, its
+/// digits and the stop after it as separate pieces of text, which the layout spaces apart.
+fn closed_number_stops(line: &str) -> String {
+    static LEAD_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(\d(?: \d){0,2}) \.(\s|$)").unwrap_or_else(|e| panic!("{e}"))
+    });
+    if !line.contains(" .") && !line.contains(" ,") && !line.contains(" )") {
+        return line.to_owned();
+    }
+    let lead = LEAD_RE.replace(line, |c: &regex::Captures<'_>| {
+        format!("{}.{}", c[1].replace(' ', ""), &c[2])
+    });
+    // The space before a stop that follows a number of one to three digits standing alone.
+    let b = lead.as_bytes();
+    let mut out = String::with_capacity(lead.len());
+    let mut from = 0;
+    for i in 1..b.len().saturating_sub(1) {
+        let stop_alone = b[i] == b' '
+            && matches!(b[i + 1], b'.' | b',' | b')')
+            && b.get(i + 2)
+                .is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'.' | b',' | b';' | b':'));
+        if !stop_alone {
+            continue;
+        }
+        let digits = b[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let before = i.checked_sub(digits + 1).map(|k| b[k]);
+        if (1..=3).contains(&digits) && before.is_none_or(|c| c == b' ' || c == b'(') {
+            out.push_str(&lead[from..i]);
+            from = i + 1;
+        }
+    }
+    out.push_str(&lead[from..]);
+    out
+}
+
+/// Each page's text, and the footnotes found at the page feet, in page order.
+fn page_texts(bytes: &[u8], limits: &Limits) -> Result<(Vec<String>, Vec<String>), IngestError> {
+    let inks = page_inks(bytes, limits)?;
+    let body = body_size(&inks);
+    let mut pages = Vec::with_capacity(inks.len());
+    let mut notes = Vec::new();
+    for ink in &inks {
+        let lines = lines_of(&ink.glyphs);
+        let (lines, n) = split_footnotes(lines, &ink.rules, ink.width, body);
+        notes.extend(n);
+        pages.push(render(&lines));
+    }
+    Ok((pages, notes))
 }
 
 /// The shape of a line with digits blanked, to spot running headers and footers.
@@ -93,6 +603,15 @@ fn is_page_number(line: &str) -> bool {
         .next()
         .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()) || roman_like(p));
     first_ok && parts.all(|p| p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Whether a line carries a page number field ("Contribution License Agreement Page 1 of 4").
+fn has_page_field(line: &str) -> bool {
+    static PAGE_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\bpage\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\b")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    PAGE_RE.is_match(line)
 }
 
 fn roman_like(p: &str) -> bool {
@@ -146,8 +665,11 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
         page_starts.push((out.len(), pi as u32 + 1));
         for (i, line) in lines.iter().enumerate() {
             let at_edge = edge_idx.contains(&i);
-            // Running headers are kept once, on the first page (often the title).
-            if at_edge && (is_page_number(line) || (pi > 0 && repeated(&shape(line)))) {
+            // Running headers are kept once, on the first page (often the title), but a
+            // running line that carries the page number ("… Page 1 of 4") is furniture on
+            // every page.
+            let running = at_edge && repeated(&shape(line));
+            if (at_edge && is_page_number(line)) || (running && (pi > 0 || has_page_field(line))) {
                 continue;
             }
             out.push_str(line.trim_end());
@@ -155,7 +677,7 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
         }
         out.push('\n');
     }
-    (reflow(&out), page_starts)
+    (join_split_words(&reflow(&out)), page_starts)
 }
 
 /// Joins lines of one paragraph and hyphenated words; keeps blank lines and lines that
@@ -178,16 +700,20 @@ fn reflow(text: &str) -> String {
         }
         let at_block_start = out.is_empty() || out.ends_with('\n');
         if !out.is_empty() && !out.ends_with('\n') {
-            let prev_ends_hyphen = out.ends_with('-') || out.ends_with('\u{ad}');
+            let prev_ends_hyphen = out.ends_with(['-', '\u{2010}', '\u{2011}']);
             let first = line.chars().next().unwrap_or(' ');
             if out.ends_with('\u{ad}') {
                 out.pop();
             } else if prev_ends_hyphen && first.is_lowercase() {
-                let before = out[..out.len() - 1].chars().next_back().unwrap_or(' ');
-                if before.is_alphabetic() {
-                    out.pop();
-                } else {
+                let hyphen_len = out.chars().next_back().map_or(1, char::len_utf8);
+                let stem = &out[..out.len() - hyphen_len];
+                let before = stem.chars().next_back().unwrap_or(' ');
+                if !before.is_alphabetic() {
                     out.push(' ');
+                } else if keeps_hyphen(stem, line) {
+                    // "non-\nexclusive" is "non-exclusive": the hyphen is the word's own.
+                } else {
+                    out.truncate(stem.len());
                 }
             } else {
                 out.push(' ');
@@ -197,14 +723,62 @@ fn reflow(text: &str) -> String {
         push_collapsed(&mut out, line);
         // End the paragraph line when the next line starts a new block.
         let next = lines.get(i + 1).map_or("", |l| l.trim());
-        let ends_block =
-            next.is_empty() || starts_block(next) || (at_block_start && is_heading(line));
+        let ends_block = next.is_empty()
+            || starts_block(next)
+            || (at_block_start && (is_heading(line) || is_numbered_heading(line, next)));
         if ends_block {
             out.push('\n');
         }
         i += 1;
     }
     out
+}
+
+/// Prefixes written with a hyphen in agreements ("non-exclusive", "co-branding",
+/// "sub-licence", "cross-border"): a line break after them keeps the hyphen.
+const HYPHEN_PREFIXES: &[&str] = &[
+    "non", "co", "self", "cross", "multi", "pre", "post", "sub", "anti", "inter", "intra", "ex",
+    "semi", "quasi", "third", "first", "long", "short", "full", "part", "year", "end", "on", "off",
+    "well", "high", "low", "best", "worst", "sole", "joint", "time", "follow", "set", "mid",
+    "over", "under", "all", "e",
+];
+
+/// Whether the hyphen ending `stem` (the text so far) belongs to the word rather than to the
+/// line break: after a prefix written with a hyphen, or before "and"/"or" ("pre- and
+/// post-termination").
+fn keeps_hyphen(stem: &str, next_line: &str) -> bool {
+    let word: String = stem
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    let next = next_line.split_whitespace().next().unwrap_or("");
+    HYPHEN_PREFIXES.contains(&word.as_str()) || matches!(next, "and" | "or" | "nor" | "to")
+}
+
+/// Closes a compound split by a hyphen and a space within a line ("cross- tabulations", left
+/// by a line break the text layer flattened), keeping suspended hyphens ("pre- and post-").
+fn join_split_words(text: &str) -> String {
+    static SPLIT_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(\p{L}+)[-\x{2010}\x{2011}] (\p{Ll}+)")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    SPLIT_RE
+        .replace_all(text, |c: &regex::Captures<'_>| {
+            let (stem, next) = (&c[1], &c[2]);
+            // A hyphen left before a space within a line was printed as a hyphen: the
+            // compound keeps it ("cost- effective" → "cost-effective").
+            if matches!(next, "and" | "or" | "nor" | "to" | "und" | "et" | "ou") {
+                c[0].to_owned()
+            } else {
+                format!("{stem}-{next}")
+            }
+        })
+        .into_owned()
 }
 
 /// Appends `line` with every run of spaces and tabs made one space.
@@ -246,6 +820,32 @@ fn starts_block(line: &str) -> bool {
         || t.starts_with('•')
 }
 
+/// A numbered heading on a line of its own above its text ("9. Confidentiality" over "The
+/// Recipient shall …"): joining the two would make the first sentence part of the heading.
+fn is_numbered_heading(line: &str, next: &str) -> bool {
+    let t = line.trim();
+    let mut words = t.split_whitespace();
+    let Some(number) = words.next() else {
+        return false;
+    };
+    let rest: Vec<&str> = words.collect();
+    number.starts_with(|c: char| c.is_ascii_digit())
+        && number
+            .trim_end_matches('.')
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+        && (1..=6).contains(&rest.len())
+        && rest.iter().all(|w| {
+            w.starts_with(char::is_uppercase)
+                || [
+                    "and", "of", "or", "the", "to", "for", "in", "on", "a", "by", "with",
+                ]
+                .contains(w)
+        })
+        && !t.ends_with(['.', ',', ';', ':'])
+        && next.starts_with(char::is_uppercase)
+}
+
 fn is_heading(line: &str) -> bool {
     let t = line.trim();
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
@@ -257,11 +857,17 @@ fn is_heading(line: &str) -> bool {
 
 /// Reads a PDF's text layer.
 pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Ingested, IngestError> {
-    let pages = page_texts(bytes, limits)?;
-    if pages.iter().all(|p| p.trim().is_empty()) {
+    let (pages, notes) = page_texts(bytes, limits)?;
+    if pages.iter().all(|p| p.trim().is_empty()) && notes.is_empty() {
         return Err(IngestError::NoTextLayer);
     }
-    let (raw, page_starts) = clean(&pages);
+    let (mut raw, page_starts) = clean(&pages);
+    // Footnotes follow the body, as DOCX notes do, so they neither become clauses nor split a
+    // numbered list that runs on to the next page.
+    for n in notes {
+        raw.push_str(&n);
+        raw.push_str("\n\n");
+    }
     let text = normalise(&raw);
     // Page boundaries are approximate after re-flow: map by proportional position.
     let scale = if raw.is_empty() {
@@ -341,5 +947,101 @@ mod tests {
             assert!(is_page_number(p), "{p}");
         }
         assert!(!is_page_number("3 years"));
+    }
+
+    #[test]
+    fn a_running_footer_with_the_page_number_goes_from_the_first_page_too() {
+        // Drawn first, the footer comes out at the top of each page's text.
+        let pages: Vec<String> = (1..=4)
+            .map(|i| {
+                let title = if i == 1 {
+                    "gtirb-rewriting Contributor License Agreement\n\n"
+                } else {
+                    ""
+                };
+                let body = [
+                    "Definitions. \"You\" means the individual who Submits a Contribution.",
+                    "Grant of Rights. You grant to Us a perpetual licence.",
+                    "Disclaimer. The Contribution is provided \"as is\".",
+                    "Miscellaneous. The law of the State of New York governs.",
+                ][i - 1];
+                format!("Contribution License Agreement Page {i} of 4\n{title}{i}. {body}\n")
+            })
+            .collect();
+        let (t, _) = clean(&pages);
+        assert!(!t.contains("Page"), "{t}");
+        assert!(
+            t.starts_with("gtirb-rewriting Contributor License Agreement\n"),
+            "{t}"
+        );
+        for n in [
+            "1. Definitions",
+            "2. Grant",
+            "3. Disclaimer",
+            "4. Miscellaneous",
+        ] {
+            assert!(t.contains(n), "{n}: {t}");
+        }
+        // A heading that repeats without a page number is still kept once, as the title.
+        let plain: Vec<String> = (1..=3)
+            .map(|i| {
+                let body = [
+                    "Term. One year.",
+                    "Fees. Paid monthly.",
+                    "Law. English law.",
+                ][i - 1];
+                format!("Master Services Agreement\n\n{i}. {body}\n")
+            })
+            .collect();
+        let (t, _) = clean(&plain);
+        assert_eq!(t.matches("Master Services Agreement").count(), 1, "{t}");
+        assert!(t.contains("3. Law. English law."), "{t}");
+    }
+
+    #[test]
+    fn section_numbers_set_apart_from_their_stops_are_closed_up() {
+        assert_eq!(closed_number_stops("1 . Definitions."), "1. Definitions.");
+        assert_eq!(
+            closed_number_stops(
+                "1 0 . Entire Agreement/Assignment. This Agreement is the entire agreement"
+            ),
+            "10. Entire Agreement/Assignment. This Agreement is the entire agreement"
+        );
+        assert_eq!(
+            closed_number_stops("have disclosed under Section 3 ). You represent"),
+            "have disclosed under Section 3). You represent"
+        );
+        assert_eq!(
+            closed_number_stops("EXPRESSLY STATED IN SECTIONS 3 , 4 , AND 6 , THE SUBMISSION"),
+            "EXPRESSLY STATED IN SECTIONS 3, 4, AND 6, THE SUBMISSION"
+        );
+        // Numbers in running text and decimals are left as they are.
+        for line in [
+            "within 1 0 days .",
+            "version 2.0 . Next",
+            "between 3 and 4 parties",
+        ] {
+            assert_eq!(closed_number_stops(line), line);
+        }
+        // As the text layer gives them: the number and its stop apart on one line.
+        let lines: Vec<Line> = [
+            "This Agreement is effective as of the latest signature date below.",
+            "1 . Definitions.",
+            "“Code” means the computer software code.",
+            "2 . Your Submission. You must agree to the terms of this Agreement.",
+        ]
+        .iter()
+        .zip([250.0, 120.0, 210.0, 300.0])
+        .enumerate()
+        .map(|(i, (t, right))| Line {
+            y: 700.0 - 14.0 * i as f64,
+            size: 11.0,
+            right,
+            cells: vec![(*t).to_owned()],
+        })
+        .collect();
+        let (t, _) = clean(&[render(&lines)]);
+        assert!(t.contains("\n1. Definitions."), "{t}");
+        assert!(t.contains("\n2. Your Submission."), "{t}");
     }
 }

@@ -172,7 +172,7 @@ pub(super) fn ip_ownership(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<H
     let s = input.s;
     let allowed = rule.words("foreground");
     let at = s.ip_ownership.as_ref().and_then(|i| i.span).or_else(|| {
-        s.first_clause_with(&[
+        s.first_clause_on(&[
             "ip_ownership",
             "joint_ip_ownership",
             "ip_ownership_assignment",

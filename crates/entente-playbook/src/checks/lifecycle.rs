@@ -275,7 +275,7 @@ pub(super) fn term_length(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hi
             (_, Some(_)) => {}
             _ => {
                 // Extraction read no term: a missed ten-year term must not pass silently.
-                let at = s.first_clause_with(&["term", "renewal"]);
+                let at = s.first_clause_on(&["term", "renewal"]);
                 hits.push(Hit::undetermined(
                     format!(
                         "looked for the length of the initial term (or an end date) {} and could not read it",

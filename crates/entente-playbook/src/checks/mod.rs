@@ -6,6 +6,7 @@ mod deal;
 mod enforcement;
 mod lifecycle;
 mod obligations;
+mod regulatory;
 mod risk;
 
 use crate::kinds::RuleKind;
@@ -89,6 +90,8 @@ fn run(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
         RuleKind::IpOwnership => deal::ip_ownership(rule, input),
         RuleKind::RenewalControl => deal::renewal_control(rule, input),
         RuleKind::Exclusivity => deal::exclusivity(rule, input),
+        RuleKind::Competition => regulatory::competition(rule, input),
+        RuleKind::DataProtection => regulatory::data_protection(rule, input),
     }
 }
 
@@ -354,6 +357,12 @@ fn finding(rule: &EffectiveRule<'_>, s: &Subject, h: Hit) -> Finding {
         preferred: rule.preferred.map(str::to_owned),
         fallback: rule.fallback.map(str::to_owned),
         undetermined: h.undetermined,
+        legal_basis: rule.rule.legal_basis.clone(),
+        note: rule
+            .rule
+            .kind
+            .is_regulatory()
+            .then(|| crate::report::SCREEN_NOTE.to_owned()),
     }
 }
 

@@ -71,7 +71,121 @@ fn exclusions_present(s: &Subject) -> bool {
         || liability_sentences(s).any(|x| EXCLUSION_LANGUAGE.is_match(&x.lower))
 }
 
+/// A sentence that takes some liability out of a cap: "except for liability for fraud",
+/// "the limitation shall not apply to breach of clause 5 (Confidentiality)", "liability for
+/// breach of the data protection terms shall be unlimited".
+static CARVE_OUT_LANGUAGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:except(?:\s+for|\s+in\s+respect\s+of)?|excluding|other\s+than|save\s+(?:for|in\s+respect\s+of)|(?:shall|will|does|do)\s+not\s+(?:apply|limit)|nothing\s+in\s+this\s+(?:agreement|clause)\s+(?:shall\s+)?(?:limits?|excludes?)|(?:is|are|shall\s+be)\s+(?:unlimited|not\s+limited|uncapped)|without\s+(?:any\s+)?limit)\b",
+    )
+});
+/// What a carve-out may cover, as `uncapped_for` names it.
+static CARVE_OUT_SCOPES: LazyLock<Vec<(&'static str, &'static str, Regex)>> = LazyLock::new(|| {
+    [
+        (
+            "confidentiality",
+            "breach of confidentiality",
+            r"\bconfidential",
+        ),
+        (
+            "data_protection",
+            "data protection",
+            r"\bdata\s+protection\b|\bpersonal\s+data\b|\bgdpr\b|\bprivacy\b",
+        ),
+        ("fraud", "fraud", r"\bfraud"),
+        (
+            "death_personal_injury",
+            "death or personal injury",
+            r"\bdeath\b|\bpersonal\s+injury\b",
+        ),
+        (
+            "wilful_misconduct",
+            "wilful misconduct or gross negligence",
+            r"\bwil+ful\s+(?:misconduct|default|breach)|\bgross(?:ly)?\s+negligen",
+        ),
+        ("indemnities", "the indemnities", r"\bindemnit"),
+        (
+            "ip_infringement",
+            "infringement of intellectual property",
+            r"\binfring|\bmisappropriat",
+        ),
+    ]
+    .into_iter()
+    .map(|(id, label, pat)| (id, label, re(pat)))
+    .collect()
+});
+
+/// The carve-outs from a cap: each scope left uncapped, with its words and the sentence.
+fn carve_outs(s: &Subject) -> Vec<(&'static str, &'static str, Option<Span>)> {
+    let mut out: Vec<(&'static str, &'static str, Option<Span>)> = Vec::new();
+    for x in liability_sentences(s) {
+        let Some(m) = CARVE_OUT_LANGUAGE.find(&x.lower) else {
+            continue;
+        };
+        // "except for" and "shall not apply to" lead into their scope; "shall be unlimited"
+        // follows it.
+        let scope_text = if m.as_str().contains("unlimited")
+            || m.as_str().contains("not limited")
+            || m.as_str().contains("uncapped")
+            || m.as_str().starts_with("without")
+        {
+            &x.lower[..m.start()]
+        } else {
+            &x.lower[m.start()..]
+        };
+        for (id, label, pat) in CARVE_OUT_SCOPES.iter() {
+            if pat.is_match(scope_text) && !out.iter().any(|(o, _, _)| o == id) {
+                out.push((id, label, Some(x.span)));
+            }
+        }
+    }
+    out
+}
+
+/// Carve-outs that leave liability uncapped for a scope the rule does not accept
+/// (`uncapped_for`); nothing when the rule does not say.
+fn carve_out_hits(rule: &EffectiveRule<'_>, s: &Subject) -> Vec<Hit> {
+    if !rule.params.contains_key("uncapped_for") {
+        return Vec::new();
+    }
+    let accepted = rule.words("uncapped_for");
+    carve_outs(s)
+        .into_iter()
+        .filter(|(id, _, _)| !accepted.iter().any(|a| a == id))
+        .map(|(id, label, span)| {
+            Hit::at(
+                format!(
+                    "liability for {label} is uncapped: the cap does not apply to it (`{id}` is not among the scopes the playbook accepts uncapped)"
+                ),
+                span,
+            )
+        })
+        .collect()
+}
+
 pub(super) fn liability_cap(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
+    let mut hits = cap_hits(rule, input);
+    // A cap with carve-outs is a cap for most claims and none for the carved-out ones: the
+    // carve-outs are judged for their scope, beside the cap.
+    let capped = !hits
+        .iter()
+        .any(|h| h.message.starts_with("liability is expressly unlimited"));
+    if capped {
+        let s = input.s;
+        let has_cap = matches!(
+            s.term(TermField::LiabilityCap).map(|c| &c.value),
+            Some(TermValue::Cap(
+                LiabilityCap::Amount(_) | LiabilityCap::Formula { .. }
+            ))
+        ) || cap_sentence(s).is_some();
+        if has_cap {
+            hits.extend(carve_out_hits(rule, s));
+        }
+    }
+    hits
+}
+
+fn cap_hits(rule: &EffectiveRule<'_>, input: &Input<'_>) -> Vec<Hit> {
     let s = input.s;
     let cap = s.term(TermField::LiabilityCap);
     match cap.map(|c| &c.value) {

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use entente_core::CoreError;
 use entente_domain::access::{Permission, Role};
 use entente_domain::{AgreementId, OrganisationId, PartyId, UserId};
-use entente_store::{Handover, Invitation, Member, TokenInfo};
+use entente_store::{Affiliation, Handover, Invitation, Member, Principal, TokenInfo};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,6 +20,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login, logout))
         .routes(routes!(logout_everywhere))
+        .routes(routes!(switch_organisation))
         .routes(routes!(me))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
@@ -55,6 +56,28 @@ pub(crate) struct Identity {
     /// For cookie sessions: send this in the `x-csrf-token` header on every POST/PUT/PATCH/DELETE.
     #[serde(skip_serializing_if = "Option::is_none")]
     csrf_token: Option<String>,
+    /// Every organisation the person belongs to (a session can switch to any of them with
+    /// `POST /api/session/organisation`); for an API token, only its own.
+    organisations: Vec<Affiliation>,
+}
+
+/// Who `principal` is, with the organisations they belong to.
+async fn identity(s: &AppState, principal: &Principal, role: Role) -> Result<Identity> {
+    Ok(Identity {
+        user_id: principal.user_id,
+        email: principal.email.clone(),
+        organisation_id: principal.org,
+        role,
+        csrf_token: principal.csrf.clone(),
+        // A token is scoped to one tenant: it does not reveal the owner's other ones.
+        organisations: s
+            .store
+            .user_organisations(principal.user_id)
+            .await?
+            .into_iter()
+            .filter(|a| principal.token.is_none() || a.organisation_id == principal.org)
+            .collect(),
+    })
 }
 
 pub(crate) fn session_cookie(s: &AppState, value: &str, max_age: i64) -> Result<HeaderValue> {
@@ -86,16 +109,56 @@ async fn login(
         &l.session,
         entente_core::auth::SESSION_ABSOLUTE_HOURS * 3600,
     )?;
-    let id = Identity {
-        user_id: l.principal.user_id,
-        email: l.principal.email.clone(),
-        organisation_id: l.principal.org,
-        role: l.principal.role,
-        csrf_token: Some(l.csrf),
-    };
+    let id = identity(&s, &l.principal, l.principal.role).await?;
     let mut res = Json(id).into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
+}
+
+/// Which organisation to work in.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OrganisationChoice {
+    /// The organisation's slug (one of `organisations` in `GET /api/me`).
+    #[schema(min_length = 1, max_length = 100)]
+    organisation: String,
+}
+
+#[utoipa::path(post, path = "/api/session/organisation", tag = "access", request_body = OrganisationChoice,
+    description = "Moves the signed-in session to another organisation the person belongs to. The session cookie and CSRF token are replaced (the old ones stop working); both organisations' audit trails record the move. API tokens belong to one organisation and get 403.",
+    responses((status = 200, body = Identity, description = "sets the new session cookie"), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn switch_organisation(
+    State(s): State<AppState>,
+    caller: Caller,
+    AppJson(body): AppJson<OrganisationChoice>,
+) -> Result<Response> {
+    let (l, cookie) = switch(&s, &caller, &body.organisation).await?;
+    let id = identity(&s, &l.principal, l.principal.role).await?;
+    let mut res = Json(id).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(res)
+}
+
+/// Switches the caller's session to the organisation `slug`; returns the new login and the
+/// cookie that carries it (shared by the API and the web UI).
+pub(crate) async fn switch(
+    s: &AppState,
+    caller: &Caller,
+    slug: &str,
+) -> Result<(entente_core::auth::Login, HeaderValue)> {
+    let l = entente_core::auth::switch_organisation(
+        &s.store,
+        &caller.principal,
+        caller.session_hash.as_deref(),
+        slug,
+    )
+    .await?;
+    let cookie = session_cookie(
+        s,
+        &l.session,
+        entente_core::auth::SESSION_ABSOLUTE_HOURS * 3600,
+    )?;
+    Ok((l, cookie))
 }
 
 /// Ends the caller's session (if they signed in with one) and records the sign-out; the API's
@@ -143,15 +206,13 @@ async fn logout_everywhere(State(s): State<AppState>, caller: Caller) -> Result<
 }
 
 #[utoipa::path(get, path = "/api/me", tag = "access", responses((status = 200, body = Identity), (status = 401, body = crate::error::Problem)))]
-async fn me(caller: Caller, headers: HeaderMap) -> Json<Identity> {
+async fn me(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> Result<Json<Identity>> {
     let _ = headers.get(CSRF_HEADER);
-    Json(Identity {
-        user_id: caller.principal.user_id,
-        email: caller.principal.email.clone(),
-        organisation_id: caller.principal.org,
-        role: caller.role,
-        csrf_token: caller.principal.csrf.clone(),
-    })
+    Ok(Json(identity(&s, &caller.principal, caller.role).await?))
 }
 
 #[utoipa::path(get, path = "/api/tokens", tag = "access", responses((status = 200, body = Vec<TokenInfo>)))]
@@ -353,20 +414,16 @@ pub(crate) struct MemberChange {
 }
 
 #[utoipa::path(patch, path = "/api/users/{id}", tag = "access", params(("id" = UserId, Path)), request_body = MemberChange,
-    responses((status = 204), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+    responses((status = 200, body = Member, description = "the member as changed"), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 async fn set_user_role(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<UserId>,
     AppJson(b): AppJson<MemberChange>,
-) -> Result<StatusCode> {
+) -> Result<Json<Member>> {
     let actor = caller.require(Permission::ManageUsers)?;
     // An empty change changes nothing, like any PATCH without fields; the member must still
     // exist.
-    if b.role.is_none() && b.disabled.is_none() {
-        ensure_member(&s, actor, id).await?;
-        return Ok(StatusCode::NO_CONTENT);
-    }
     if let Some(role) = b.role {
         s.store.set_member_role(actor, id, role).await?;
     }
@@ -374,7 +431,17 @@ async fn set_user_role(
         s.store.set_member_disabled(actor, id, disabled).await?;
         tracing::info!(user.id = %id, disabled, "member access changed");
     }
-    Ok(StatusCode::NO_CONTENT)
+    let member = s
+        .store
+        .list_members(actor)
+        .await?
+        .into_iter()
+        .find(|m| m.user_id == id)
+        .ok_or_else(|| CoreError::NotFound {
+            entity: "user",
+            id: id.to_string(),
+        })?;
+    Ok(Json(member))
 }
 
 /// Whom a removed member's agreements, obligations and watches pass to.

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppJson, AppPath, AppQueries, AppQuery, Result};
 use crate::etag;
+use crate::paging::CursorQuery;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -15,7 +16,7 @@ use entente_domain::error::Collector;
 use entente_domain::query::{AgreementQuery, AgreementQueryText};
 use entente_domain::terms::{TermField, Terms};
 use entente_domain::{AgreementId, AgreementStatus, Timestamp};
-use entente_store::Page;
+use entente_store::SortKey;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa_axum::router::OpenApiRouter;
@@ -36,6 +37,7 @@ pub(crate) struct CreateAgreement {
     draft: AgreementDraft,
     /// Terms (at most 100), e.g. `{"effective_date": "2026-01-01", "notice_period_non_renewal": "P90D", "liability_cap": {"amount": "500000", "currency": "EUR"}}`.
     #[serde(default)]
+    #[schema(value_type = entente_domain::term_schema::TermValuesInput)]
     terms: BTreeMap<String, serde_json::Value>,
 }
 
@@ -45,16 +47,22 @@ pub(crate) struct CreateAgreement {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct AgreementFilter {
-    /// Lifecycle status.
-    #[param(value_type = Option<entente_domain::AgreementStatus>)]
-    status: Option<String>,
-    /// Kind.
-    #[param(value_type = Option<entente_domain::AgreementKind>)]
-    kind: Option<String>,
-    /// Owner e-mail.
-    owner: Option<String>,
-    /// Tag.
-    tag: Option<String>,
+    /// Lifecycle status; repeat it for any of several (`status=active&status=expiring`).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<entente_domain::AgreementStatus>>)]
+    status: Vec<String>,
+    /// Kind; repeatable (any of).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<entente_domain::AgreementKind>>)]
+    kind: Vec<String>,
+    /// Owner e-mail; repeatable (any of).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<String>>)]
+    owner: Vec<String>,
+    /// Tag; repeatable (any of).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<String>>)]
+    tag: Vec<String>,
     /// Counterparty: part of a party's legal or short name (case-insensitive).
     party: Option<String>,
     /// Part of the title (case-insensitive).
@@ -68,17 +76,23 @@ pub(crate) struct AgreementFilter {
     /// Last day to give notice of non-renewal falls within this many days from today.
     #[param(maximum = 36600)]
     notice_within_days: Option<u32>,
-    /// Liability cap kind: `amount`, `formula`, `uncapped`, or `none` (no cap stated).
-    #[param(value_type = Option<entente_domain::query::CapFilter>, inline)]
-    liability_cap: Option<String>,
-    /// Governing law (exact, case-insensitive).
-    governing_law: Option<String>,
+    /// Liability cap kind: `amount`, `formula`, `uncapped`, or `none` (no cap stated);
+    /// repeatable (any of).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<entente_domain::query::CapFilter>>, inline)]
+    liability_cap: Vec<String>,
+    /// Governing law (exact, case-insensitive); repeatable (any of).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<String>>)]
+    governing_law: Vec<String>,
     /// The day "within N days" counts from (default: today, UTC).
     #[param(value_type = Option<entente_domain::Date>)]
     today: Option<String>,
     /// Order: `updated` (default, newest first), `title`, `effective_date`, `expiration_date`
-    /// or `notice_deadline` (soonest first, unknown dates last).
-    #[param(value_type = Option<entente_domain::query::AgreementSort>, inline)]
+    /// or `notice_deadline` (soonest first, unknown dates last); `-` before a name reverses
+    /// its order (`-updated` oldest first, `-title` Z to A, `-notice_deadline` latest first,
+    /// unknown dates still last).
+    #[param(value_type = Option<entente_domain::query::AgreementSortParam>, inline)]
     sort: Option<String>,
     /// Only agreements changed at or after this instant (RFC 3339, e.g. the `at` of the last
     /// change-feed event a client has seen).
@@ -91,17 +105,17 @@ impl TryFrom<&AgreementFilter> for AgreementQuery {
 
     fn try_from(f: &AgreementFilter) -> std::result::Result<Self, Self::Error> {
         AgreementQuery::try_from(AgreementQueryText {
-            status: f.status.as_deref(),
-            kind: f.kind.as_deref(),
-            owner: f.owner.as_deref(),
-            tag: f.tag.as_deref(),
+            status: f.status.iter().map(String::as_str).collect(),
+            kind: f.kind.iter().map(String::as_str).collect(),
+            owner: f.owner.iter().map(String::as_str).collect(),
+            tag: f.tag.iter().map(String::as_str).collect(),
             party: f.party.as_deref(),
             text: f.q.as_deref(),
             expiring_within_days: f.expiring_within_days,
             renewing_within_days: f.renewing_within_days,
             notice_within_days: f.notice_within_days,
-            liability_cap: f.liability_cap.as_deref(),
-            governing_law: f.governing_law.as_deref(),
+            liability_cap: f.liability_cap.iter().map(String::as_str).collect(),
+            governing_law: f.governing_law.iter().map(String::as_str).collect(),
             today: f.today.as_deref(),
             sort: f.sort.as_deref(),
         })
@@ -135,33 +149,85 @@ pub(crate) fn with_updated_since<Q>(
     }
 }
 
+/// A page of agreements.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct AgreementPage {
+    /// The agreements on this page, in the asked order.
     items: Vec<AgreementSummary>,
-    total: u64,
+    /// Send it back as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+    /// The page size used.
     limit: u32,
-    offset: u32,
+    /// Every agreement the filters match, over all pages.
+    total: u64,
 }
 
-#[utoipa::path(get, path = "/api/agreements", tag = "agreements", params(AgreementFilter, Page),
-    responses((status = 200, body = AgreementPage), (status = 422, body = crate::error::Problem)))]
+/// The list name inside agreement cursors.
+const AGREEMENT_LIST: &str = "agreements";
+
+/// A keyset position as cursor text: the order, the sort key and the id.
+fn agreement_position(query: &AgreementQuery, k: &SortKey) -> String {
+    serde_json::json!([query.sort_text(), k.key, k.id]).to_string()
+}
+
+fn agreement_after(
+    query: &AgreementQuery,
+    position: Option<String>,
+) -> std::result::Result<Option<SortKey>, entente_domain::ValidationError> {
+    let Some(position) = position else {
+        return Ok(None);
+    };
+    let bad = || entente_domain::ValidationError::new("cursor", "is not a cursor of this list");
+    let (order, key, id): (String, Option<String>, AgreementId) =
+        serde_json::from_str(&position).map_err(|_| bad())?;
+    if order != query.sort_text() {
+        return Err(entente_domain::ValidationError::new(
+            "cursor",
+            format!(
+                "was made for sort={order}: page with the sort it was made for, or start again"
+            ),
+        ));
+    }
+    Ok(Some(SortKey { key, id }))
+}
+
+#[utoipa::path(get, path = "/api/agreements", tag = "agreements", params(AgreementFilter, CursorQuery),
+    responses((status = 200, description = "a page of agreements, by cursor (keyset on the order and the id)", body = AgreementPage), (status = 422, body = crate::error::Problem)))]
 async fn list_agreements(
     State(s): State<AppState>,
     caller: Caller,
-    AppQueries(filter, page): AppQueries<AgreementFilter, Page>,
+    AppQueries(filter, page): AppQueries<AgreementFilter, CursorQuery>,
 ) -> Result<Json<AgreementPage>> {
     let actor = caller.require(Permission::Read)?;
-    let (mut query, since) = with_updated_since(
+    let limit = page.limit();
+    let after = page.after_text(AGREEMENT_LIST);
+    let checked = with_updated_since(
         AgreementQuery::try_from(&filter),
         filter.updated_since.as_deref(),
-    )?;
+    );
+    // Every bad parameter at once.
+    let (mut query, since, limit, after) = match (checked, limit, after) {
+        (Ok((q, t)), Ok(l), Ok(a)) => (q, t, l, a),
+        (q, l, a) => {
+            let mut errors = q.err().map(|e| e.0).unwrap_or_default();
+            errors.extend(l.err());
+            errors.extend(a.err());
+            return Err(entente_domain::ValidationErrors(errors).into());
+        }
+    };
+    let after = agreement_after(&query, after)?;
     query.updated_since = since;
-    let (items, total) = s.store.list_agreements(actor, &query, page).await?;
+    let (items, total, next) = s
+        .store
+        .list_agreements_after(actor, &query, limit, after.as_ref())
+        .await?;
     Ok(Json(AgreementPage {
         items,
+        next_cursor: next
+            .map(|k| crate::paging::encode_text(AGREEMENT_LIST, &agreement_position(&query, &k))),
+        limit,
         total,
-        limit: page.limit,
-        offset: page.offset,
     }))
 }
 
@@ -171,7 +237,7 @@ async fn create_agreement(
     State(s): State<AppState>,
     caller: Caller,
     AppJson(body): AppJson<CreateAgreement>,
-) -> Result<(StatusCode, Json<Agreement>)> {
+) -> Result<super::Created<Agreement>> {
     let actor = caller.require(Permission::WriteAgreements)?;
     // Sizes first: nothing else is looked at in an oversized request.
     body.draft.check_sizes()?;
@@ -183,9 +249,9 @@ async fn create_agreement(
     let terms = user_terms(&body.terms, &actor.name, s.store.now())?;
     let new = body.draft.validate(terms)?;
     let id = s.store.create_agreement(actor, &new).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(s.store.get_agreement(actor, id).await?),
+    Ok(super::created(
+        format!("/api/agreements/{id}"),
+        s.store.get_agreement(actor, id).await?,
     ))
 }
 
@@ -347,10 +413,14 @@ pub(crate) struct Transition {
     /// Why (recorded in the audit trail).
     #[serde(default)]
     reason: Option<String>,
+    /// Moving a template draft to `in_review` despite findings at or above the blocking
+    /// severity: why (recorded in the audit trail as `draft.override` with the findings).
+    #[serde(default, rename = "override")]
+    override_reason: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/agreements/{id}/transition", tag = "agreements", params(("id" = AgreementId, Path)), request_body = Transition,
-    responses((status = 200, body = Agreement), (status = 422, description = "illegal move; the message names the allowed ones", body = crate::error::Problem)))]
+    responses((status = 200, body = Agreement), (status = 422, description = "illegal move (the message names the allowed ones), or a template draft with blocking findings moved to review without `override` (`errors` lists each finding)", body = crate::error::Problem)))]
 async fn transition_agreement(
     State(s): State<AppState>,
     caller: Caller,
@@ -358,9 +428,15 @@ async fn transition_agreement(
     AppJson(t): AppJson<Transition>,
 ) -> Result<Json<Agreement>> {
     let actor = caller.require(Permission::Govern)?;
-    s.store
-        .transition_agreement(actor, id, t.status, t.reason.as_deref())
-        .await?;
+    entente_core::draft::move_agreement(
+        &s.store,
+        actor,
+        id,
+        t.status,
+        t.reason.as_deref(),
+        t.override_reason.as_deref(),
+    )
+    .await?;
     Ok(Json(s.store.get_agreement(actor, id).await?))
 }
 
@@ -368,6 +444,7 @@ async fn transition_agreement(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct SetTerm {
     /// The value, shaped per field (date string, ISO duration, bool, money object …).
+    #[schema(value_type = entente_domain::terms::TermValue)]
     value: serde_json::Value,
     /// Why it was entered.
     #[serde(default)]

@@ -4,10 +4,11 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppJson, AppPath, AppQuery, Result};
+use crate::upload::Upload;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::Response;
 use entente_domain::access::Permission;
 use entente_domain::alerting::{AlertSettings, AlertSettingsPatch};
@@ -145,17 +146,88 @@ impl TryFrom<&DeadlineFilter> for DeadlineQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/deadlines", tag = "key dates", params(DeadlineFilter),
-    responses((status = 200, description = "deadlines across the portfolio, earliest first", body = Vec<Deadline>),
-        (status = 422, description = "bad filter: `within_days` above 36600, `limit` outside 1..=10000, a bad date", body = P)))]
+/// A page of deadlines.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct DeadlinePage {
+    /// Deadlines on this page, earliest first.
+    items: Vec<Deadline>,
+    /// Send it back as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+    /// The page size used.
+    limit: u32,
+}
+
+/// Paging through deadlines.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DeadlineCursor {
+    /// The `next_cursor` of the previous page; absent for the first page. Opaque.
+    #[param(max_length = 300)]
+    cursor: Option<String>,
+}
+
+const DEADLINE_LIST: &str = "deadlines";
+
+fn deadline_after(
+    cursor: Option<&str>,
+) -> std::result::Result<Option<entente_store::DeadlineKey>, ValidationError> {
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || ValidationError::new("cursor", "is not a cursor of this list");
+    let text = crate::paging::decode_text(DEADLINE_LIST, c).ok_or_else(bad)?;
+    let (due, agreement, subject): (String, AgreementId, String) =
+        serde_json::from_str(&text).map_err(|_| bad())?;
+    Ok(Some(entente_store::DeadlineKey {
+        due_date: Date::parse(&due).map_err(|_| bad())?,
+        agreement_id: agreement,
+        subject,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/deadlines", tag = "key dates", params(DeadlineFilter, DeadlineCursor),
+    responses((status = 200, description = "deadlines across the portfolio, earliest first, by cursor", body = DeadlinePage),
+        (status = 422, description = "bad filter: `within_days` above 36600, `limit` outside 1..=10000, a bad date or cursor", body = P)))]
 async fn list_deadlines(
     State(s): State<AppState>,
     caller: Caller,
-    AppQuery(f): AppQuery<DeadlineFilter>,
-) -> Result<Json<Vec<Deadline>>> {
+    crate::error::AppQueries(f, c): crate::error::AppQueries<DeadlineFilter, DeadlineCursor>,
+) -> Result<Json<DeadlinePage>> {
     let actor = caller.require(Permission::Read)?;
-    let query = DeadlineQuery::try_from(&f)?;
-    Ok(Json(s.store.list_deadlines(actor, &query).await?))
+    let (query, after) = match (
+        DeadlineQuery::try_from(&f),
+        deadline_after(c.cursor.as_deref()),
+    ) {
+        (Ok(q), Ok(a)) => (q, a),
+        (q, a) => {
+            let mut errors = q.err().map(|e| e.0).unwrap_or_default();
+            errors.extend(a.err());
+            return Err(entente_domain::ValidationErrors(errors).into());
+        }
+    };
+    let limit = query.limit;
+    // One more than asked tells whether another page follows.
+    let mut items = s
+        .store
+        .list_deadlines_after(actor, &query, after.as_ref(), limit as usize + 1)
+        .await?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|d| {
+            crate::paging::encode_text(
+                DEADLINE_LIST,
+                &serde_json::json!([d.due_date, d.agreement_id, d.subject]).to_string(),
+            )
+        })
+    } else {
+        None
+    };
+    Ok(Json(DeadlinePage {
+        items,
+        next_cursor,
+        limit,
+    }))
 }
 
 /// An occurrence window.
@@ -195,7 +267,7 @@ async fn list_occurrences(
 }
 
 #[utoipa::path(put, path = "/api/obligations/{id}/occurrences/{due}", tag = "obligations",
-    params(("id" = ObligationId, Path), ("due" = String, Path, description = "the occurrence's due date, YYYY-MM-DD")), request_body = OccurrenceUpdate,
+    params(("id" = ObligationId, Path), ("due" = entente_domain::Date, Path, description = "the occurrence's due date, YYYY-MM-DD")), request_body = OccurrenceUpdate,
     responses((status = 200, description = "the occurrence with its new status", body = OccurrenceView),
         (status = 404, description = "no such obligation", body = P), (status = 422, description = "bad status, missing reason, or not a due date of this obligation", body = P)))]
 async fn record_occurrence(
@@ -228,7 +300,7 @@ struct EvidenceQuery {
 }
 
 #[utoipa::path(post, path = "/api/obligations/{id}/occurrences/{due}/evidence", tag = "obligations",
-    params(("id" = ObligationId, Path), ("due" = String, Path, description = "the occurrence's due date"), EvidenceQuery),
+    params(("id" = ObligationId, Path), ("due" = entente_domain::Date, Path, description = "the occurrence's due date, YYYY-MM-DD"), EvidenceQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the evidence file"),
     responses((status = 201, description = "evidence attached", body = EvidenceInfo), (status = 404, description = "no such obligation", body = P),
         (status = 422, description = "bad file name, empty or oversized file, or not a due date", body = P)))]
@@ -236,21 +308,21 @@ async fn attach_evidence(
     State(s): State<AppState>,
     caller: Caller,
     AppPath((id, due)): AppPath<(ObligationId, String)>,
-    AppQuery(q): AppQuery<EvidenceQuery>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<(StatusCode, Json<EvidenceInfo>)> {
+    upload: Upload<EvidenceQuery>,
+) -> Result<super::Created<EvidenceInfo>> {
     let actor = caller.require(Permission::CompleteOccurrences)?;
     let due = Date::parse(&due).map_err(|e| e.within("due"))?;
-    let media = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/octet-stream");
+    let Upload {
+        fields: q,
+        bytes: body,
+        media_type,
+    } = upload;
+    let media = media_type.as_deref().unwrap_or("application/octet-stream");
     let info = s
         .store
         .attach_evidence(actor, id, due, &q.filename, media, &body)
         .await?;
-    Ok((StatusCode::CREATED, Json(info)))
+    Ok(super::created(format!("/api/evidence/{}", info.id), info))
 }
 
 #[utoipa::path(get, path = "/api/evidence/{id}", tag = "obligations", params(("id" = String, Path)),
@@ -444,15 +516,18 @@ async fn list_watchers(
 }
 
 #[utoipa::path(post, path = "/api/agreements/{id}/watchers", tag = "alerts", params(("id" = AgreementId, Path)), request_body = WatcherBody,
-    responses((status = 200, description = "the watchers now", body = Vec<String>), (status = 404, description = "no such agreement", body = P), (status = 422, description = "bad e-mail", body = P)))]
+    responses((status = 201, description = "watching; the watchers now", body = Vec<String>), (status = 404, description = "no such agreement", body = P), (status = 422, description = "bad e-mail", body = P)))]
 async fn add_watcher(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppJson(b): AppJson<WatcherBody>,
-) -> Result<Json<Vec<String>>> {
+) -> Result<(StatusCode, Json<Vec<String>>)> {
     let actor = caller.require_internal(Permission::UpdateObligations)?;
-    Ok(Json(s.store.add_watcher(actor, id, &b.email).await?))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.add_watcher(actor, id, &b.email).await?),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/agreements/{id}/watchers/{email}", tag = "alerts", params(("id" = AgreementId, Path), ("email" = String, Path)),

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{AppJson, AppPath, AppQuery, LaxQuery, Result};
+use crate::error::{AppJson, AppPath, AppQuery, Result};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -92,7 +92,9 @@ async fn check_document(
             .map_err(|e| CoreError::Validation(uc::playbook_errors(&e)))?,
         None => uc::tenant_playbook(&s.store, actor).await?,
     };
-    let report = uc::check_document(&bytes, &filename, &s.limits, &playbook, kind)?;
+    // The tenant's own entities are "us", as in the check of a stored agreement.
+    let us = s.store.own_entities(actor).await?;
+    let report = uc::check_document_as(&bytes, &filename, &s.limits, &playbook, kind, &us)?;
     Ok(Json(report))
 }
 
@@ -197,9 +199,7 @@ pub(crate) struct FindingQuery {
 async fn list_findings(
     State(s): State<AppState>,
     caller: Caller,
-    // Lax for now: an `agreement_id` parameter is being added to this route, and refusing
-    // unknown names here before it lands would break its callers.
-    LaxQuery(q): LaxQuery<FindingQuery>,
+    AppQuery(q): AppQuery<FindingQuery>,
 ) -> Result<Json<Vec<FindingRow>>> {
     let actor = caller.require_internal(Permission::Read)?;
     if let Some(b) = &q.blind_spot

@@ -4,10 +4,10 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppPath, AppQuery, Result};
+use crate::upload::Upload;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use entente_core::{ImportOptions, Imported};
 use entente_domain::access::Permission;
@@ -103,9 +103,13 @@ impl From<Imported> for ImportResult {
 async fn import_agreement(
     State(s): State<AppState>,
     caller: Caller,
-    AppQuery(q): AppQuery<ImportQuery>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<ImportResult>)> {
+    upload: Upload<ImportQuery>,
+) -> Result<super::Created<ImportResult>> {
+    let Upload {
+        fields: q,
+        bytes: body,
+        ..
+    } = upload;
     let actor = caller.require(Permission::WriteAgreements)?;
     let track_from = q
         .track_from
@@ -142,7 +146,10 @@ async fn import_agreement(
     };
     let imported =
         entente_core::import_document(&s.store, actor, &body, &q.filename, opts, &s.limits).await?;
-    Ok((StatusCode::CREATED, Json(imported.into())))
+    Ok(super::created(
+        format!("/api/agreements/{}", imported.agreement_id),
+        imported.into(),
+    ))
 }
 
 /// New-version parameters.
@@ -173,9 +180,13 @@ async fn add_version(
     State(s): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
-    AppQuery(q): AppQuery<VersionQuery>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<DocumentVersion>)> {
+    upload: Upload<VersionQuery>,
+) -> Result<super::Created<DocumentVersion>> {
+    let Upload {
+        fields: q,
+        bytes: body,
+        ..
+    } = upload;
     let actor = caller.require(Permission::WriteAgreements)?;
     let (vid, summary) =
         entente_core::add_version_document(&s.store, actor, id, &body, &q.filename, &s.limits)
@@ -189,7 +200,7 @@ async fn add_version(
         .ok_or_else(|| ValidationError::new("version", "vanished"))?;
     // A first version has no stored reconciliation; the answer says what it did all the same.
     v.reconciliation.get_or_insert(summary);
-    Ok((StatusCode::CREATED, Json(v)))
+    Ok(super::created(format!("/api/versions/{}/content", v.id), v))
 }
 
 #[utoipa::path(get, path = "/api/versions/{id}/content", tag = "documents", params(("id" = VersionId, Path)),

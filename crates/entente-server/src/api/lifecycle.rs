@@ -142,12 +142,16 @@ pub(crate) struct Submission {
     /// Note recorded with the move.
     #[serde(default)]
     comment: Option<String>,
+    /// Submitting a template draft despite findings at or above the blocking severity: why
+    /// (recorded in the audit trail as `draft.override` with the findings).
+    #[serde(default, rename = "override")]
+    override_reason: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/agreements/{id}/approvals", tag = "lifecycle", params(("id" = AgreementId, Path)), request_body = Submission,
     responses((status = 201, description = "a new approval round from the current policy for the latest version; `warnings` says which steps apply only because the contract value is unknown", body = ApprovalChain),
         (status = 404, description = "no such agreement", body = P), (status = 409, description = "a round is still open", body = P),
-        (status = 422, description = "the agreement is neither a draft nor in review", body = P)))]
+        (status = 422, description = "the agreement is neither a draft nor in review, or a template draft with blocking findings is submitted without `override` (`errors` lists each finding)", body = P)))]
 async fn submit_for_approval(
     State(s): State<AppState>,
     caller: Caller,
@@ -155,10 +159,14 @@ async fn submit_for_approval(
     AppJson(b): AppJson<Submission>,
 ) -> Result<(StatusCode, Json<ApprovalChain>)> {
     let actor = caller.require(Permission::Govern)?;
-    let chain = s
-        .store
-        .submit_for_approval(actor, id, b.comment.as_deref())
-        .await?;
+    let chain = entente_core::draft::submit_for_approval(
+        &s.store,
+        actor,
+        id,
+        b.comment.as_deref(),
+        b.override_reason.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(chain)))
 }
 
@@ -319,6 +327,7 @@ async fn amend_agreement(
 #[into_params(parameter_in = Query)]
 struct OnQuery {
     /// The date (default today).
+    #[param(value_type = Option<entente_domain::Date>)]
     on: Option<String>,
 }
 
@@ -464,6 +473,7 @@ pub(crate) struct NoticeDraft {
     given_by: String,
     /// Date the notice was given (default today; may be earlier, never later).
     #[serde(default)]
+    #[schema(value_type = Option<entente_domain::Date>)]
     given_on: Option<String>,
     /// The clause relied on, e.g. "14.2".
     #[serde(default)]
@@ -473,6 +483,7 @@ pub(crate) struct NoticeDraft {
     reason: Option<String>,
     /// A later effective date than the computed one, if the notice names one.
     #[serde(default)]
+    #[schema(value_type = Option<entente_domain::Date>)]
     effective_on: Option<String>,
 }
 
@@ -561,10 +572,10 @@ async fn create_dispute(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppJson(b): AppJson<DisputeDraft>,
-) -> Result<(StatusCode, Json<Dispute>)> {
+) -> Result<super::Created<Dispute>> {
     let actor = caller.require(Permission::Govern)?;
     let d = open_dispute(&s.store, actor, id, &b).await?;
-    Ok((StatusCode::CREATED, Json(d)))
+    Ok(super::created(format!("/api/disputes/{}", d.id), d))
 }
 
 #[utoipa::path(get, path = "/api/disputes/{id}", tag = "lifecycle", params(("id" = DisputeId, Path)),

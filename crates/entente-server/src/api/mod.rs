@@ -7,8 +7,10 @@ mod alert;
 mod audit;
 mod calendar;
 mod check;
+mod competitors;
 mod document;
 mod download;
+mod draft;
 mod lifecycle;
 mod obligation;
 mod party;
@@ -31,6 +33,7 @@ use utoipa_axum::router::OpenApiRouter;
     tags(
         (name = "agreements", description = "Agreements, their terms and lifecycle"),
         (name = "documents", description = "Document versions, clauses and search"),
+        (name = "drafting", description = "Templates with their variable schema, draft previews, drafts from templates and their clause positions"),
         (name = "parties", description = "Legal entities"),
         (name = "obligations", description = "Duties and their status"),
         (name = "lifecycle", description = "Transitions, approvals, signatures, amendments and redlines, reviews, termination and disputes"),
@@ -49,6 +52,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(agreement::router())
         .merge(document::router())
+        .merge(draft::router())
         .merge(party::router())
         .merge(obligation::router())
         .merge(lifecycle::router())
@@ -56,7 +60,20 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(alert::router())
         .merge(calendar::router())
         .merge(check::router())
+        .merge(competitors::router())
         .merge(review::router())
+}
+
+/// A 201 answer with `Location` naming the resource it made (RFC 9110 §15.3.2).
+pub(crate) type Created<T> = (StatusCode, [(axum::http::HeaderName, String); 1], Json<T>);
+
+/// Answers 201 with `Location: location` and the new resource.
+pub(crate) fn created<T>(location: String, body: T) -> Created<T> {
+    (
+        StatusCode::CREATED,
+        [(axum::http::header::LOCATION, location)],
+        Json(body),
+    )
 }
 
 /// Liveness and database reachability.

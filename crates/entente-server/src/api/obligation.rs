@@ -98,11 +98,12 @@ async fn create_obligation(
     caller: Caller,
     AppPath(id): AppPath<AgreementId>,
     AppJson(o): AppJson<NewObligation>,
-) -> Result<(StatusCode, Json<Obligation>)> {
+) -> Result<super::Created<Obligation>> {
     let actor = caller.require(Permission::WriteAgreements)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(s.store.create_obligation(actor, id, &o).await?),
+    let made = s.store.create_obligation(actor, id, &o).await?;
+    Ok(super::created(
+        format!("/api/obligations/{}", made.id),
+        made,
     ))
 }
 

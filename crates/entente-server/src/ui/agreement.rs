@@ -110,17 +110,22 @@ impl ListQuery {
         let sort = self.sort.trim();
         let text = AgreementQueryText {
             expiring_within_days: expiring,
-            status: Some(self.status.as_str()).filter(|s| !s.trim().is_empty()),
-            kind: Some(self.kind.as_str()).filter(|s| !s.trim().is_empty()),
-            owner: Some(self.owner.as_str()),
-            tag: Some(self.tag.as_str()),
+            status: vec![self.status.as_str()],
+            kind: vec![self.kind.as_str()],
+            owner: vec![self.owner.as_str()],
+            tag: vec![self.tag.as_str()],
             party: Some(self.party.as_str()),
             text: Some(self.q.as_str()),
             notice_within_days: notice,
             renewing_within_days: renewing,
-            liability_cap: Some(self.liability_cap.as_str()).filter(|s| !s.trim().is_empty()),
-            governing_law: Some(self.governing_law.as_str()),
-            sort: SORTS.iter().any(|(k, _)| *k == sort).then_some(sort),
+            liability_cap: vec![self.liability_cap.as_str()],
+            governing_law: vec![self.governing_law.as_str()],
+            // An order the page does not offer is ignored (the default order), as is the
+            // rest of a hand-edited address that names nothing.
+            sort: SORTS
+                .iter()
+                .any(|(k, _)| *k == sort.strip_prefix('-').unwrap_or(sort))
+                .then_some(sort),
             ..Default::default()
         };
         match AgreementQuery::try_from(text) {
@@ -203,7 +208,7 @@ pub(crate) fn words(s: &str) -> String {
 pub(crate) struct Column {
     pub(crate) label: &'static str,
     pub(crate) href: String,
-    /// `ascending`, or `none` (the listing sorts one way per column).
+    /// `ascending`, `descending`, or `none` (not the order of the list).
     pub(crate) sorted: &'static str,
 }
 
@@ -219,6 +224,8 @@ pub(crate) struct Hit {
 #[template(path = "agreements.html")]
 struct ListPage {
     shell: Shell,
+    /// Whether the viewer may draft from a template.
+    can_draft: bool,
     q: ListQuery,
     kinds: Options,
     statuses: Options,
@@ -304,17 +311,30 @@ pub(crate) async fn list(
     let current_sort = filter.sort.as_str();
     let columns = SORTS
         .iter()
-        .map(|(key, label)| Column {
-            label,
-            href: format!("/agreements{}", q.query(Some(key), None)),
-            sorted: if *key == current_sort {
-                "ascending"
+        .map(|(key, label)| {
+            // The list's own column links to the order reversed; "updated" runs newest first.
+            let current = *key == current_sort;
+            let reversed = current && !filter.reverse;
+            let natural_up = *key != "updated";
+            let up = natural_up != filter.reverse;
+            let target = if reversed {
+                format!("-{key}")
             } else {
-                "none"
-            },
+                (*key).to_owned()
+            };
+            Column {
+                label,
+                href: format!("/agreements{}", q.query(Some(&target), None)),
+                sorted: match (current, up) {
+                    (false, _) => "none",
+                    (true, true) => "ascending",
+                    (true, false) => "descending",
+                },
+            }
         })
         .collect();
     let page = ListPage {
+        can_draft: v.caller.role.allows(Permission::WriteAgreements),
         shell: v.shell("agreements"),
         kinds: options(
             AgreementKind::ALL
@@ -605,6 +625,13 @@ pub(crate) struct FindingView {
     pub(crate) rationale: String,
     pub(crate) preferred: Option<String>,
     pub(crate) fallback: Option<String>,
+    /// The law a regulatory finding rests on.
+    pub(crate) legal_basis: Option<String>,
+    /// How to read it (a screen for counsel, not legal advice).
+    pub(crate) note: Option<String>,
+    /// Where it is, for the list of regulatory findings.
+    pub(crate) place: String,
+    pub(crate) excerpt: Option<String>,
 }
 
 impl FindingView {
@@ -612,13 +639,28 @@ impl FindingView {
         Self {
             severity: f.severity.as_str(),
             blind_spot: f.blind_spot.title(),
+            place: f.place(),
             title: f.title,
             message: f.message,
             rationale: f.rationale,
             preferred: f.preferred,
             fallback: f.fallback,
+            legal_basis: f.legal_basis,
+            note: f.note,
+            excerpt: f.excerpt,
         }
     }
+}
+
+/// The competitor context as the agreement page shows and edits it.
+pub(crate) struct CompetitorsView {
+    /// none, actual, potential; empty when nobody entered one.
+    pub(crate) competing: String,
+    /// One market per line.
+    pub(crate) markets: String,
+    pub(crate) share: String,
+    pub(crate) summary: String,
+    pub(crate) entered: String,
 }
 
 /// The first `n` words of `text`, with an ellipsis when cut.
@@ -731,6 +773,12 @@ struct AgreementPage {
     clauses: Vec<ClauseView>,
     /// Findings about what the document lacks (or about clauses no longer in it).
     missing: Vec<FindingView>,
+    /// Rules the check could not decide (what was looked for, and where).
+    undetermined: Vec<FindingView>,
+    /// Competition-law and data-protection findings, with their legal basis.
+    regulatory: Vec<FindingView>,
+    /// The competitor context (internal roles only).
+    competitors: Option<CompetitorsView>,
     versions: Vec<(u32, String, String, String, String)>,
     redline: Option<String>,
     audit: Option<Vec<EventRow>>,
@@ -748,6 +796,10 @@ struct AgreementPage {
     calendar: String,
     calendar_basis: String,
     calendar_codes: Vec<&'static str>,
+    /// A template draft's clause positions.
+    positions: Option<entente_core::draft::DraftPositions>,
+    /// Whether the viewer may switch them now (a draft, and the role to edit).
+    can_switch: bool,
 }
 
 fn clause_anchors(clauses: &[entente_domain::clause::Clause]) -> HashMap<ClauseId, String> {
@@ -1109,6 +1161,43 @@ async fn page_with(
     // The latest playbook check (internal roles): its score, and its findings beside the
     // clauses they concern. A check of an older version is matched by clause number.
     let mut missing = Vec::new();
+    let mut regulatory = Vec::new();
+    let mut undetermined = Vec::new();
+    let competitors = if internal {
+        let c = entente_core::competitors::competitors(&s.store, actor, id).await?;
+        Some(match c {
+            Some(c) => CompetitorsView {
+                competing: c.context.competing.as_str().to_owned(),
+                markets: c.context.markets.join("\n"),
+                share: c
+                    .context
+                    .combined_share
+                    .map(|x| x.percent().to_string())
+                    .unwrap_or_default(),
+                summary: c.context.summary(),
+                entered: format!("{} at {}", c.updated_by, c.updated_at),
+            },
+            None => CompetitorsView {
+                competing: String::new(),
+                markets: String::new(),
+                share: String::new(),
+                summary: "not entered: whether the parties compete is for a person to say"
+                    .to_owned(),
+                entered: String::new(),
+            },
+        })
+        .map(|mut c| {
+            // A rejected form comes back with what was typed.
+            if problem.is("competitors", "") {
+                c.competing = problem.value("competitors", "", "competing");
+                c.markets = problem.value("competitors", "", "markets");
+                c.share = problem.value("competitors", "", "combined_share");
+            }
+            c
+        })
+    } else {
+        None
+    };
     let risk = if internal {
         match s.store.latest_check(actor, id, None).await? {
             Some(check) => {
@@ -1118,8 +1207,20 @@ async fn page_with(
                     .cloned()
                     .and_then(|f| serde_json::from_value(f).ok())
                     .unwrap_or_default();
+                // Rules that could not be decided are never shown as met: the reviewer reads
+                // what was looked for and where.
+                let open: Vec<entente_playbook::Finding> = check
+                    .report
+                    .get("undetermined")
+                    .cloned()
+                    .and_then(|f| serde_json::from_value(f).ok())
+                    .unwrap_or_default();
+                undetermined.extend(open.into_iter().map(FindingView::from));
                 let same_version = clauses.first().map(|c| c.version_id) == Some(check.version_id);
                 for f in findings {
+                    if entente_playbook::BlindSpot::REGULATORY.contains(&f.blind_spot) {
+                        regulatory.push(FindingView::from(f.clone()));
+                    }
                     let at = f.clause.as_ref().and_then(|r| {
                         if same_version {
                             clauses.iter().position(|c| c.ordinal as usize == r.index)
@@ -1144,10 +1245,24 @@ async fn page_with(
     };
 
     let (audit, chain, chain_ok) = if v.caller.role.allows(Permission::ReadAudit) {
-        let events = s
-            .store
-            .list_audit(actor, Some(id))
-            .await?
+        let all = s.store.list_audit(actor, Some(id)).await?;
+        // This agreement's events are checked where they stand in the chain (their cost
+        // follows the agreement; the whole tenant's chain took seconds on large portfolios
+        // and is `entente audit verify`'s job).
+        let (chain, ok) = match s.store.verify_agreement_audit(actor.org, &all).await? {
+            None => (
+                format!(
+                    "This agreement's {} audit events verify where they stand in the organisation's hash chain: none has been changed, removed or reordered.",
+                    all.len()
+                ),
+                true,
+            ),
+            Some(b) => (
+                format!("The audit chain is broken at event {}: {}", b.seq, b.reason),
+                false,
+            ),
+        };
+        let events = all
             .into_iter()
             .rev()
             .take(50)
@@ -1159,16 +1274,6 @@ async fn page_with(
                 details: e.details.chars().take(160).collect(),
             })
             .collect();
-        let (chain, ok) = match s.store.verify_audit(actor.org).await? {
-            None => (
-                "The organisation's audit chain verifies: no event has been changed, removed or reordered.".to_owned(),
-                true,
-            ),
-            Some(b) => (
-                format!("The audit chain is broken at event {}: {}", b.seq, b.reason),
-                false,
-            ),
-        };
         (Some(events), Some(chain), ok)
     } else {
         (None, None, false)
@@ -1184,7 +1289,19 @@ async fn page_with(
         .into_iter()
         .map(|g| (words(&g.field), g.reason))
         .collect();
+    // The clause positions of a template draft: the organisation's negotiating choices.
+    let positions = if internal && s.store.draft_source(actor, id).await?.is_some() {
+        Some(
+            entente_core::draft::positions(&s.store, actor, entente_core::draft::catalogue()?, id)
+                .await?,
+        )
+    } else {
+        None
+    };
     let page = AgreementPage {
+        can_switch: a.status == AgreementStatus::Draft
+            && v.caller.role.allows(Permission::WriteAgreements),
+        positions,
         gaps,
         shell: v.shell("agreements"),
         id: id.to_string(),
@@ -1208,6 +1325,9 @@ async fn page_with(
         obligations,
         clauses: clause_views,
         missing,
+        undetermined,
+        regulatory,
+        competitors,
         versions,
         redline,
         audit,
@@ -1308,6 +1428,96 @@ pub(crate) async fn set_term(
                 HashMap::from([
                     ("value".to_owned(), form.value),
                     ("note".to_owned(), form.note),
+                ]),
+            );
+            page(&s, &viewer, id, problem).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The competitor context as the form sends it (markets one per line).
+#[derive(Debug, Deserialize)]
+pub(crate) struct CompetitorsForm {
+    #[serde(default)]
+    competing: String,
+    #[serde(default)]
+    markets: String,
+    #[serde(default)]
+    combined_share: String,
+}
+
+/// Enters the competitor context, as `PUT /api/agreements/{id}/competitors` does; a wrong
+/// field brings the page back (422) with the form open and each message beside its field.
+pub(crate) async fn set_competitors(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    super::Posted { viewer, form }: super::Posted<CompetitorsForm>,
+) -> UiResult {
+    let actor = viewer.caller.require(Permission::WriteAgreements)?;
+    if !viewer.caller.role.allows(Permission::ReadInternal) {
+        return Err(UiError(entente_core::CoreError::Forbidden(
+            "the competitor context is internal to the organisation".into(),
+        )));
+    }
+    let id = agreement_id(&id)?;
+    let share = form.combined_share.trim();
+    let mut errors = Vec::new();
+    let combined_share = if share.is_empty() {
+        None
+    } else {
+        match share
+            .trim_end_matches('%')
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+        {
+            Ok(x) => Some(x),
+            Err(_) => {
+                errors.push(ValidationError::new(
+                    "combined_share",
+                    format!("{share:?} is not a number from 0 to 100"),
+                ));
+                None
+            }
+        }
+    };
+    let input = entente_domain::competition::CompetitorInput {
+        competing: opt(&form.competing),
+        // Blank lines between markets are spacing, not markets without a name.
+        markets: form
+            .markets
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect(),
+        combined_share,
+    };
+    let result = if errors.is_empty() {
+        entente_core::competitors::set_competitors(&s.store, actor, id, input)
+            .await
+            .map_err(UiError::from)
+    } else {
+        Err(UiError(entente_core::CoreError::Validation(
+            entente_domain::ValidationErrors(errors),
+        )))
+    };
+    match result {
+        Ok(_) => Ok(super::see_other(&format!("/agreements/{id}#competitors"))),
+        Err(UiError(entente_core::CoreError::Validation(errors))) => {
+            let problem = FormProblem::new(
+                "competitors",
+                "",
+                errors.0,
+                &[
+                    ("competing", "competing"),
+                    ("markets", "markets"),
+                    ("combined_share", "combined_share"),
+                ],
+                HashMap::from([
+                    ("competing".to_owned(), form.competing),
+                    ("markets".to_owned(), form.markets),
+                    ("combined_share".to_owned(), form.combined_share),
                 ]),
             );
             page(&s, &viewer, id, problem).await

@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 /// Path of the stylesheet.
-pub(crate) const CSS_PATH: &str = "/static/entente-1.css";
+pub(crate) const CSS_PATH: &str = "/static/entente-2.css";
 /// Path of htmx.
 pub(crate) const HTMX_PATH: &str = "/static/htmx-2.0.11.min.js";
 

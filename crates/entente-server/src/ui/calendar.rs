@@ -42,7 +42,15 @@ const FEED_COOKIE: &str = "entente_new_feed";
 pub(crate) struct MonthQuery {
     #[serde(default)]
     month: String,
+    /// A day of the month shown whole (`YYYY-MM-DD`); the other days show their first
+    /// entries.
+    #[serde(default)]
+    day: String,
 }
+
+/// Entries a day shows before "more": a month of a large portfolio holds thousands, and the
+/// page must stay light.
+const DAY_ENTRIES: usize = 4;
 
 /// `YYYY-MM` to the first day of that month.
 fn parse_month(s: &str) -> Result<Date, String> {
@@ -87,6 +95,10 @@ pub(crate) struct Day {
     pub(crate) date: String,
     pub(crate) today: bool,
     pub(crate) entries: Vec<Entry>,
+    /// Entries not shown (the link to the day shows them).
+    pub(crate) more: usize,
+    /// The month with this day shown whole.
+    pub(crate) more_href: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -190,6 +202,8 @@ pub(crate) async fn calendar(
             date: String::new(),
             today: false,
             entries: Vec::new(),
+            more: 0,
+            more_href: String::new(),
         })
         .collect();
     for i in 0..days_in_month {
@@ -199,6 +213,8 @@ pub(crate) async fn calendar(
             date: d.to_string(),
             today: d == today,
             entries: Vec::new(),
+            more: 0,
+            more_href: format!("/calendar?month={}&day={d}#d-{d}", month_key(first)),
         });
     }
     while !days.len().is_multiple_of(7) {
@@ -207,8 +223,11 @@ pub(crate) async fn calendar(
             date: String::new(),
             today: false,
             entries: Vec::new(),
+            more: 0,
+            more_href: String::new(),
         });
     }
+    let whole_day = q.day.trim();
     let mut total = 0;
     for d in &deadlines {
         if d.due_date < first || d.due_date > last {
@@ -218,6 +237,10 @@ pub(crate) async fn calendar(
             usize::try_from(i64::from(lead) + i64::from(first.days_until(d.due_date))).unwrap_or(0);
         if let Some(day) = days.get_mut(idx) {
             total += 1;
+            if day.entries.len() >= DAY_ENTRIES && day.date != whole_day {
+                day.more += 1;
+                continue;
+            }
             day.entries.push(Entry {
                 href: format!("/agreements/{}#dates", d.agreement_id),
                 agreement: d.agreement_title.clone(),

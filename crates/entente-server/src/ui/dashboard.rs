@@ -111,6 +111,7 @@ struct DashboardPage {
     /// How many fall due in the window (the list shows the first [`DUE_ROWS`]).
     due_total: usize,
     overdue: Vec<DueRow>,
+    overdue_total: usize,
     chart: BarChart,
     /// Risk charts: by blind spot and by kind (internal roles; none when nothing is checked).
     risk: Option<(BarChart, BarChart)>,
@@ -138,44 +139,42 @@ async fn undecided(s: &AppState, v: &Viewer, today: Date) -> UiResult<Vec<Undeci
             },
         )
         .await?;
-    let mut out = Vec::new();
-    for r in rows.into_iter().filter(|r| r.auto_renewal != Some(true)) {
-        let Some(ends) = r.expiration_date else {
-            continue;
-        };
-        if s.store.termination(actor, r.id).await?.is_some() {
-            continue;
-        }
-        let reviewed = s
-            .store
-            .reviews(actor, r.id)
-            .await?
-            .iter()
-            .any(|rv| rv.reviewed_on.is_some_and(|d| d >= today.plus_days(-365)));
-        if reviewed {
-            continue;
-        }
-        out.push(Undecided {
-            title: r.title,
-            href: format!("/agreements/{}", r.id),
-            ends: ends.to_string(),
-            days: today.days_until(ends),
-            owner: r.owner.unwrap_or_default(),
-        });
-    }
-    Ok(out)
+    let ending: Vec<_> = rows
+        .into_iter()
+        .filter(|r| r.auto_renewal != Some(true) && r.expiration_date.is_some())
+        .collect();
+    let ids: Vec<_> = ending.iter().map(|r| r.id).collect();
+    let open = s
+        .store
+        .undecided_among(actor, &ids, today.plus_days(-365))
+        .await?;
+    Ok(ending
+        .into_iter()
+        .filter(|r| open.contains(&r.id))
+        .filter_map(|r| {
+            let ends = r.expiration_date?;
+            Some(Undecided {
+                title: r.title,
+                href: format!("/agreements/{}", r.id),
+                ends: ends.to_string(),
+                days: today.days_until(ends),
+                owner: r.owner.unwrap_or_default(),
+            })
+        })
+        .take(DUE_ROWS)
+        .collect())
 }
 
-/// Risk by blind spot (agreements flagged) and by kind (average score), from each
-/// agreement's latest check. Every bar leads to the risk list behind it.
 async fn risk_charts(s: &AppState, v: &Viewer) -> UiResult<Option<(BarChart, BarChart)>> {
     let actor = v.caller.require_internal(Permission::Read)?;
-    let checks = s.store.portfolio_checks(actor).await?;
+    let checks = s.store.portfolio_check_scores(actor).await?;
     if checks.is_empty() {
         return Ok(None);
     }
+    // The five blind spots, then the regulatory flags (competition law, data protection).
     let spots = entente_playbook::BlindSpot::FIVE
         .iter()
+        .chain(entente_playbook::BlindSpot::REGULATORY.iter())
         .map(|b| {
             let n = checks
                 .iter()
@@ -206,7 +205,12 @@ async fn risk_charts(s: &AppState, v: &Viewer) -> UiResult<Option<(BarChart, Bar
         ));
     }
     Ok(Some((
-        BarChart::new("Agreements flagged, by blind spot", 560, 180, spots),
+        BarChart::new(
+            "Agreements flagged, by blind spot and regulatory area",
+            640,
+            180,
+            spots,
+        ),
         BarChart::new("Average risk score (0 to 100), by kind", 560, 180, kinds),
     )))
 }
@@ -237,6 +241,8 @@ fn short_spot(b: entente_playbook::BlindSpot) -> &'static str {
         B::PoorRiskAllocation => "Risk allocation",
         B::MissingExit => "No exit",
         B::MissingEnforcement => "No enforcement",
+        B::Competition => "Competition",
+        B::DataProtection => "Data protection",
         B::Other => "Other",
     }
 }
@@ -247,57 +253,39 @@ const MONTHS: [&str; 12] = [
 
 async fn count(s: &AppState, v: &Viewer, f: AgreementQuery) -> UiResult<u64> {
     let actor = v.caller.require(Permission::Read)?;
-    let page = Page {
-        limit: 1,
-        offset: 0,
-    };
-    Ok(s.store.list_agreements(actor, &f, page).await?.1)
+    Ok(s.store.count_matching(actor, &f).await?)
 }
 
 pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult {
     let actor = v.caller.require(Permission::Read)?;
     let settings = s.store.alert_settings(actor.org).await?;
     let today = settings.today(s.store.now());
-    // One read of the year ahead serves the 90-day list and the renewals chart.
-    let year = s
+    // Counts come from the store over every match; only the first rows are read whole, so
+    // the page stays light and right at any portfolio size.
+    let overview = s
         .store
-        .list_deadlines(
+        .deadline_overview(
             actor,
-            &entente_domain::query::DeadlineQuery {
-                within_days: Some(entente_domain::query::DayWindow::at_most(365)),
-                today: Some(today),
-                limit: 10_000,
-                ..Default::default()
-            },
+            today,
+            DayWindow::at_most(WINDOW_DAYS),
+            DayWindow::at_most(365),
+            DUE_ROWS,
         )
         .await?;
-    let horizon = today.plus_days(i64::from(WINDOW_DAYS));
-    let mut due: Vec<DueRow> = year
-        .iter()
-        .filter(|d| d.due_date <= horizon)
-        .map(|d| DueRow::from(d, today))
-        .collect();
     // Notice deadlines first: missing one renews an agreement for another term. The page
-    // shows the first rows (it must stay light); the calendar has every one.
-    due.sort_by_key(|r| (!r.notice, r.date.clone()));
-    let due_total = due.len();
-    due.truncate(DUE_ROWS);
-    let overdue: Vec<DueRow> = s
-        .store
-        .list_deadlines(
-            actor,
-            &entente_domain::query::DeadlineQuery {
-                overdue: true,
-                obligations_only: true,
-                today: Some(today),
-                limit: 200,
-                ..Default::default()
-            },
-        )
-        .await?
+    // shows the first rows; the calendar has every one.
+    let due: Vec<DueRow> = overview
+        .due
         .iter()
         .map(|d| DueRow::from(d, today))
         .collect();
+    let due_total = usize::try_from(overview.due_total).unwrap_or(usize::MAX);
+    let overdue: Vec<DueRow> = overview
+        .overdue
+        .iter()
+        .map(|d| DueRow::from(d, today))
+        .collect();
+    let overdue_total = usize::try_from(overview.overdue_total).unwrap_or(usize::MAX);
 
     // Renewals and expirations by month, for the next twelve months.
     let (y0, m0, _) = today.ymd();
@@ -313,14 +301,14 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
             (label, 0, String::new())
         })
         .collect();
-    for d in year
-        .iter()
-        .filter(|d| matches!(d.kind.as_str(), "renewal" | "expiration"))
-    {
-        let (y, m, _) = d.due_date.ymd();
-        let idx = (i32::from(y) - i32::from(y0)) * 12 + i32::from(m) - i32::from(m0);
+    for (month, n) in &overview.term_ends_by_month {
+        let parsed = month
+            .split_once('-')
+            .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<i32>().ok()?)));
+        let Some((y, m)) = parsed else { continue };
+        let idx = (y - i32::from(y0)) * 12 + m - i32::from(m0);
         if let Some(slot) = usize::try_from(idx).ok().and_then(|i| months.get_mut(i)) {
-            slot.1 += 1;
+            slot.1 += u32::try_from(*n).unwrap_or(u32::MAX);
         }
     }
     for (i, slot) in months.iter_mut().enumerate() {
@@ -382,7 +370,7 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
                 &s,
                 &v,
                 AgreementQuery {
-                    liability_cap: Some(CapFilter::Uncapped),
+                    liability_cap: vec![CapFilter::Uncapped],
                     ..Default::default()
                 },
             )
@@ -391,7 +379,7 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
         },
         Count {
             label: "Overdue obligations",
-            value: overdue.len() as u64,
+            value: overview.overdue_total,
             href: "#overdue",
         },
     ];
@@ -440,6 +428,7 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
         due,
         due_total,
         overdue,
+        overdue_total,
         chart,
         risk,
         undecided,

@@ -12,6 +12,7 @@ mod assets;
 mod calendar;
 mod chart;
 mod dashboard;
+mod draft;
 mod inbox;
 mod obligation;
 mod redline;
@@ -43,10 +44,17 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/agreements.csv", get(agreement::csv))
         .route("/agreements/{id}", get(agreement::show))
         .route("/agreements/{id}/terms/{field}", post(agreement::set_term))
+        .route(
+            "/agreements/{id}/competitors",
+            post(agreement::set_competitors),
+        )
         .route("/agreements/{id}/redline", get(redline::redline))
+        .route("/agreements/{id}/positions", post(draft::switch_position))
+        .route("/drafts/new", get(draft::new_draft).post(draft::submit))
+        .route("/drafts/preview", post(draft::preview))
         .route(
             "/agreements/{id}/obligations/{oid}/occurrences/{due}/done",
-            // An evidence file may be up to 20 MB (the store's limit).
+            // An evidence file may be up to 20 MiB (the store's limit), plus room for the form.
             post(obligation::mark_done)
                 .layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)),
         )
@@ -59,6 +67,7 @@ pub(crate) fn router() -> Router<AppState> {
             post(obligation::measure),
         )
         .route("/alerts", get(inbox::inbox))
+        .route("/organisation", post(session::switch_organisation))
         .route("/calendar", get(calendar::calendar))
         .route("/risk", get(risk::risk))
         .route("/review", get(review::review))
@@ -97,6 +106,11 @@ pub(crate) const NAV: &[(&str, &str, &str)] = &[
 /// What the layout needs on every signed-in page.
 #[derive(Debug, Clone)]
 pub(crate) struct Shell {
+    /// The organisation the session works in (its name).
+    pub(crate) organisation: String,
+    /// When the person belongs to more than one: every organisation (slug, name, whether it
+    /// is the current one), offered by the switcher.
+    pub(crate) switch_to: Vec<(String, String, bool)>,
     /// The signed-in person.
     pub(crate) email: String,
     /// Their role in the organisation.
@@ -141,12 +155,46 @@ impl Default for Bare {
 /// sign-in page, which brings them back here afterwards.
 pub(crate) struct Viewer {
     pub(crate) caller: Caller,
+    /// The organisations the person belongs to, for the switcher in the header.
+    pub(crate) organisations: Vec<entente_store::Affiliation>,
 }
 
 impl Viewer {
+    /// The viewer behind an authenticated caller, with the organisations they may switch to
+    /// (a token stays in its own).
+    pub(crate) async fn load(state: &AppState, caller: Caller) -> Result<Self, Response> {
+        let mut organisations = state
+            .store
+            .user_organisations(caller.principal.user_id)
+            .await
+            .map_err(|e| UiError(e.into()).into_response())?;
+        if caller.session_hash.is_none() {
+            organisations.retain(|a| a.organisation_id == caller.principal.org);
+        }
+        Ok(Self {
+            caller,
+            organisations,
+        })
+    }
+
     /// The layout's data, with `current` highlighted in the navigation.
     pub(crate) fn shell(&self, current: &'static str) -> Shell {
+        let org = self.caller.principal.org;
         Shell {
+            organisation: self
+                .organisations
+                .iter()
+                .find(|a| a.organisation_id == org)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            switch_to: if self.organisations.len() > 1 {
+                self.organisations
+                    .iter()
+                    .map(|a| (a.slug.clone(), a.name.clone(), a.organisation_id == org))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             email: self.caller.principal.email.clone(),
             role: self.caller.role.as_str(),
             csrf: self.caller.principal.csrf.clone().unwrap_or_default(),
@@ -179,7 +227,7 @@ impl FromRequestParts<AppState> for Viewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match Caller::authenticate(parts, state, CsrfProof::Header).await {
-            Ok(caller) => Ok(Self { caller }),
+            Ok(caller) => Self::load(state, caller).await,
             Err(e) => match e.into_core() {
                 CoreError::Unauthorized(_) => Err(signin_redirect(parts)),
                 other => Err(UiError(other).into_response()),
@@ -243,7 +291,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Posted<T> {
                 .into_response()
             })?;
         Ok(Self {
-            viewer: Viewer { caller },
+            viewer: Viewer::load(state, caller).await?,
             form: form.0,
         })
     }
@@ -333,7 +381,7 @@ impl FromRequest<AppState> for PostedFiles {
             }
         };
         Ok(Self {
-            viewer: Viewer { caller },
+            viewer: Viewer::load(state, caller).await?,
             fields,
             files,
         })

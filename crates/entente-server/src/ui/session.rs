@@ -143,13 +143,30 @@ pub(crate) async fn signout(
         form: NoFields {},
     }: Posted<NoFields>,
 ) -> UiResult {
-    let Viewer { caller } = viewer;
+    let Viewer { caller, .. } = viewer;
     crate::api::account::sign_out(&s, &caller).await?;
     let mut res = see_other("/signin?signed_out=1");
     res.headers_mut().insert(
         header::SET_COOKIE,
         crate::api::account::session_cookie(&s, "", 0)?,
     );
+    Ok(res)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SwitchForm {
+    organisation: String,
+}
+
+/// Moves the session to another of the person's organisations and opens its dashboard (the
+/// page they were on may not exist there).
+pub(crate) async fn switch_organisation(
+    State(s): State<AppState>,
+    Posted { viewer, form }: Posted<SwitchForm>,
+) -> UiResult {
+    let (_, cookie) = crate::api::account::switch(&s, &viewer.caller, &form.organisation).await?;
+    let mut res = see_other("/");
+    res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
 }
 

@@ -39,6 +39,7 @@ pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/session") => {
             json!({"email": "nobody@example.com", "password": "wrong password 123"})
         }
+        ("POST", "/api/session/organisation") => json!({"organisation": "default"}),
         // Lifecycle and governance.
         ("PUT", "/api/approval-policy") => {
             json!({"rules": [{"name": "legal", "role": "legal", "stage": 1}]})
@@ -85,8 +86,18 @@ pub(crate) fn sample_body(method: &Method, path: &str) -> Option<Value> {
         // Playbooks and risk.
         ("POST", "/api/check") => json!({"text": "COOPERATION AGREEMENT"}),
         ("POST", "/api/agreements/{id}/check") => json!({}),
+        ("PUT", "/api/agreements/{id}/competitors") => {
+            json!({"competing": "actual", "markets": ["fleet software"], "combined_share": 30})
+        }
         ("PUT", "/api/playbook") => {
             json!({"source": "[playbook]\nid = \"b\"\nname = \"B\"\nversion = \"1\"\n"})
+        }
+        // Drafting.
+        ("POST", "/api/drafts/preview" | "/api/drafts") => {
+            json!({"template": "technology-integration", "variables": {}})
+        }
+        ("POST", "/api/agreements/{id}/positions") => {
+            json!({"clause": "liability.cap", "position": "two-times"})
         }
         _ => return None,
     };

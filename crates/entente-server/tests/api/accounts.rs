@@ -457,7 +457,8 @@ async fn disabled_and_removed_members_lose_access_at_once_and_hand_over_their_du
                 json!({"disabled": true}),
             )
             .await;
-        assert_eq!(s, 204, "{v}");
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["disabled"], true, "{v}");
         assert_eq!(me(&bo).await, 401);
         assert_eq!(
             as_session(&app, &cookie, Method::GET, "/api/me", Value::Null)
@@ -479,7 +480,7 @@ async fn disabled_and_removed_members_lose_access_at_once_and_hand_over_their_du
                 json!({"disabled": false}),
             )
             .await;
-        assert_eq!(s, 204);
+        assert_eq!(s, 200);
         assert_eq!(
             sign_in(&app, "bo@example.com", PASSWORD, None)
                 .await
@@ -586,3 +587,168 @@ async fn the_session_cookie_is_host_bound_and_secure_by_default() {
 }
 
 entente_store::on_each_backend!(the_session_cookie_is_host_bound_and_secure_by_default);
+
+async fn a_session_switches_to_another_of_its_members_organisations_and_the_old_cookie_dies() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        // Nadia is legal in the default tenant and a viewer at a partner's.
+        let hash = entente_core::auth::hash_password(PASSWORD).unwrap();
+        app.store
+            .add_member(
+                &app.actor,
+                "nadia@example.com",
+                "Nadia",
+                Some(&hash),
+                Role::Legal,
+                None,
+            )
+            .await
+            .unwrap();
+        let other = app
+            .store
+            .ensure_organisation("northwind", "Northwind Partners")
+            .await
+            .unwrap();
+        let other_actor = entente_store::Actor::new(other, "test");
+        app.store
+            .add_member(
+                &other_actor,
+                "nadia@example.com",
+                "Nadia",
+                None,
+                Role::Viewer,
+                None,
+            )
+            .await
+            .unwrap();
+        let (_, created) = app.post_agreement(agreement_body()).await;
+        let default_agreement = created["id"].as_str().unwrap().to_owned();
+
+        let s = session(&app, "nadia@example.com", PASSWORD).await;
+        let (status, me) = as_session(&app, &s, Method::GET, "/api/me", Value::Null).await;
+        assert_eq!(status, 200, "{l}");
+        assert_eq!(me["organisation_id"], app.actor.org.to_string(), "{l}");
+        let slugs: Vec<&str> = me["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["slug"].as_str().unwrap())
+            .collect();
+        assert_eq!(slugs, ["default", "northwind"], "{l}: {me}");
+
+        // An organisation the person does not belong to is refused by name, and nothing moves.
+        let (status, problem) = as_session(
+            &app,
+            &s,
+            Method::POST,
+            "/api/session/organisation",
+            json!({"organisation": "acme"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{l}: {problem}");
+        assert!(problem.to_string().contains("acme"), "{l}: {problem}");
+        let (status, _) = as_session(&app, &s, Method::GET, "/api/me", Value::Null).await;
+        assert_eq!(status, 200, "{l}: a refused switch keeps the session");
+
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/session/organisation", app.addr))
+            .header("cookie", &s.0)
+            .header("x-csrf-token", &s.1)
+            .json(&json!({"organisation": "northwind"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        let cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert_ne!(cookie, s.0, "{l}: a new secret");
+        let me: Value = r.json().await.unwrap();
+        assert_eq!(me["organisation_id"], other.to_string(), "{l}");
+        assert_eq!(me["role"], "viewer", "{l}: the role there, not here");
+        let switched = (cookie, me["csrf_token"].as_str().unwrap().to_owned());
+        assert_ne!(switched.1, s.1, "{l}: a new CSRF token");
+
+        // The old cookie no longer works anywhere; the new one sees the other tenant only.
+        let (status, _) = as_session(&app, &s, Method::GET, "/api/me", Value::Null).await;
+        assert_eq!(status, 401, "{l}");
+        let (status, _) = as_session(
+            &app,
+            &switched,
+            Method::GET,
+            &format!("/api/agreements/{default_agreement}"),
+            Value::Null,
+        )
+        .await;
+        assert_eq!(
+            status, 404,
+            "{l}: the first tenant's agreement is not there"
+        );
+        let (status, list) =
+            as_session(&app, &switched, Method::GET, "/api/agreements", Value::Null).await;
+        assert_eq!(status, 200, "{l}");
+        assert_eq!(list["total"], 0, "{l}: {list}");
+
+        // Both trails record the move.
+        let here: Vec<String> = app
+            .store
+            .list_audit(&app.actor, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert!(
+            here.contains(&"session.switched_away".to_owned()),
+            "{l}: {here:?}"
+        );
+        let there: Vec<String> = app
+            .store
+            .list_audit(&other_actor, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert!(
+            there.contains(&"session.switched".to_owned()),
+            "{l}: {there:?}"
+        );
+
+        // An API token belongs to one tenant: it cannot switch, and shows only its own, even
+        // when its owner belongs to another.
+        app.store
+            .add_member(
+                &other_actor,
+                "admin@example.com",
+                "Admin",
+                None,
+                Role::Viewer,
+                None,
+            )
+            .await
+            .unwrap();
+        let (status, me) = app.get("/api/me").await;
+        assert_eq!(status, 200, "{l}");
+        assert_eq!(
+            me["organisations"].as_array().unwrap().len(),
+            1,
+            "{l}: {me}"
+        );
+        let (status, problem) = app
+            .post(
+                "/api/session/organisation",
+                json!({"organisation": "northwind"}),
+            )
+            .await;
+        assert_eq!(status, 403, "{l}: {problem}");
+    }
+}
+
+entente_store::on_each_backend!(
+    a_session_switches_to_another_of_its_members_organisations_and_the_old_cookie_dies
+);

@@ -1,7 +1,7 @@
 use crate::helpers::{agreement_body, spawn_apps};
 use entente_domain::access::Role;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 async fn an_agreement_can_be_created_read_listed_updated_and_deleted() {
     for app in spawn_apps().await {
@@ -197,18 +197,133 @@ async fn lists_are_paginated_and_page_size_is_bounded() {
             b["title"] = json!(format!("Agreement {i}"));
             assert_eq!(app.post_agreement(b).await.0, 201);
         }
-        let (_, p) = app.get("/api/agreements?limit=2&offset=0").await;
+        let (_, p) = app.get("/api/agreements?limit=2").await;
         assert_eq!(
-            (p["items"].as_array().unwrap().len(), p["total"].as_u64()),
-            (2, Some(3))
+            (
+                p["items"].as_array().unwrap().len(),
+                p["total"].as_u64(),
+                p["limit"].as_u64()
+            ),
+            (2, Some(3), Some(2))
         );
-        let (_, p2) = app.get("/api/agreements?limit=2&offset=2").await;
+        let cursor = p["next_cursor"].as_str().unwrap();
+        let (_, p2) = app
+            .get(&format!("/api/agreements?limit=2&cursor={cursor}"))
+            .await;
         assert_eq!(p2["items"].as_array().unwrap().len(), 1);
-        let (status, p) = app.get("/api/agreements?limit=0").await;
-        assert_eq!(status, 422);
-        assert_eq!(p["errors"][0]["field"], "limit");
+        assert!(p2.get("next_cursor").is_none(), "the last page: {p2}");
+        // Out of range, a foreign cursor and a cursor of another order: each named, at once.
+        let (status, p) = app
+            .get("/api/agreements?limit=0&cursor=bm90LWEtY3Vyc29y&within_dayz=3")
+            .await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "within_dayz", "{p}");
+        let (status, p) = app
+            .get("/api/agreements?limit=0&cursor=bm90LWEtY3Vyc29y")
+            .await;
+        assert_eq!(status, 422, "{p}");
+        let fields: Vec<_> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["limit", "cursor"], "{p}");
+        let (status, p) = app
+            .get(&format!(
+                "/api/agreements?limit=2&sort=title&cursor={cursor}"
+            ))
+            .await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "cursor", "{p}");
     }
 }
+
+/// Pages through `/api/agreements` with `query`, calling `between` after each page.
+async fn page_all(
+    app: &crate::helpers::TestApp,
+    query: &str,
+    mut between: impl AsyncFnMut(usize),
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    for page in 0.. {
+        let path = match &cursor {
+            None => format!("/api/agreements?{query}"),
+            Some(c) => format!("/api/agreements?{query}&cursor={c}"),
+        };
+        let (status, p) = app.get(&path).await;
+        assert_eq!(status, 200, "{p}");
+        seen.extend(
+            p["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["id"].as_str().unwrap().to_owned()),
+        );
+        match p["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+        between(page).await;
+    }
+    seen
+}
+
+async fn paging_under_concurrent_edits_neither_repeats_nor_skips() {
+    for app in spawn_apps().await {
+        let mut ids = Vec::new();
+        for i in 0..7 {
+            let mut b = agreement_body();
+            b["title"] = json!(format!("Agreement {i}"));
+            let (status, a) = app.post_agreement(b).await;
+            assert_eq!(status, 201);
+            ids.push(a["id"].as_str().unwrap().to_owned());
+        }
+
+        // Newest first, while agreements are edited (each edit moves one to the front) and one
+        // is added between pages.
+        let mut edited = Vec::new();
+        let seen = page_all(&app, "limit=2", async |page| {
+            let id = ids[page % ids.len()].clone();
+            let (status, _) = app
+                .send(
+                    reqwest::Method::PATCH,
+                    &format!("/api/agreements/{id}"),
+                    json!({"title": format!("Edited on page {page}")}),
+                )
+                .await;
+            assert_eq!(status, 200);
+            edited.push(id);
+            let mut b = agreement_body();
+            b["title"] = json!(format!("Added on page {page}"));
+            assert_eq!(app.post_agreement(b).await.0, 201);
+        })
+        .await;
+        let unique: std::collections::BTreeSet<_> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "no agreement twice: {seen:?}");
+        for id in ids.iter().filter(|id| !edited.contains(id)) {
+            assert!(seen.contains(id), "{id} untouched and listed");
+        }
+
+        // By title, while agreements sorting before and after the cursor are added.
+        let seen = page_all(&app, "limit=3&sort=title", async |page| {
+            for title in [format!("A{page}"), format!("Z{page}")] {
+                let mut b = agreement_body();
+                b["title"] = json!(title);
+                assert_eq!(app.post_agreement(b).await.0, 201);
+            }
+        })
+        .await;
+        let unique: std::collections::BTreeSet<_> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "no agreement twice");
+        for id in &ids {
+            assert!(seen.contains(id), "{id} listed");
+        }
+    }
+}
+
+entente_store::on_each_backend!(paging_under_concurrent_edits_neither_repeats_nor_skips);
 
 entente_store::on_each_backend!(lists_are_paginated_and_page_size_is_bounded);
 
@@ -245,3 +360,139 @@ async fn portfolio_lists_sort_by_the_deadline_people_ask_about() {
 }
 
 entente_store::on_each_backend!(portfolio_lists_sort_by_the_deadline_people_ask_about);
+
+/// Titles of a listing page, in order.
+fn titles(p: &Value) -> Vec<String> {
+    p["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn repeated_filters_match_any_value_and_a_minus_reverses_the_order() {
+    for app in spawn_apps().await {
+        // Four agreements: tags, kinds, laws and notice deadlines that differ.
+        for (title, tag, kind, law, effective) in [
+            (
+                "Alder",
+                "emea",
+                "collaboration",
+                "New York",
+                Some("2025-09-01"),
+            ),
+            (
+                "Birch",
+                "apac",
+                "joint_development",
+                "England and Wales",
+                Some("2025-03-01"),
+            ),
+            ("Cedar", "latam", "co_marketing", "New York", None),
+            (
+                "Dogwood",
+                "emea",
+                "strategic_alliance",
+                "Germany",
+                Some("2025-06-01"),
+            ),
+        ] {
+            let mut b = agreement_body();
+            b["title"] = json!(title);
+            b["tags"] = json!([tag]);
+            b["kind"] = json!(kind);
+            b["terms"]["governing_law"] = json!(law);
+            match effective {
+                Some(d) => b["terms"]["effective_date"] = json!(d),
+                None => {
+                    b["terms"].as_object_mut().unwrap().remove("effective_date");
+                }
+            }
+            let (s, a) = app.post_agreement(b).await;
+            assert_eq!(s, 201, "{a}");
+        }
+        let list = async |q: &str| {
+            let (s, p) = app.get(&format!("/api/agreements?{q}")).await;
+            assert_eq!(s, 200, "{}: {q}: {p}", app.label);
+            (titles(&p), p["total"].as_u64().unwrap())
+        };
+        // Any of the values of one filter; filters still combine with AND.
+        assert_eq!(
+            list("tag=apac&tag=latam&sort=title").await,
+            (vec!["Birch".to_owned(), "Cedar".to_owned()], 2)
+        );
+        assert_eq!(
+            list("kind=co_marketing&kind=strategic_alliance&sort=title").await,
+            (vec!["Cedar".to_owned(), "Dogwood".to_owned()], 2)
+        );
+        assert_eq!(
+            list("governing_law=germany&governing_law=new%20york&tag=emea&sort=title").await,
+            (vec!["Alder".to_owned(), "Dogwood".to_owned()], 2)
+        );
+        // A leading minus reverses an order: Z to A, and latest notice deadline first with the
+        // agreement that has none still last.
+        assert_eq!(
+            list("sort=-title").await.0,
+            ["Dogwood", "Cedar", "Birch", "Alder"]
+        );
+        assert_eq!(
+            list("sort=notice_deadline&today=2026-06-01").await.0,
+            ["Birch", "Dogwood", "Alder", "Cedar"]
+        );
+        assert_eq!(
+            list("sort=-notice_deadline&today=2026-06-01").await.0,
+            ["Alder", "Dogwood", "Birch", "Cedar"]
+        );
+        // Reversed orders page by cursor like the others, every agreement once.
+        for sort in ["-title", "-notice_deadline", "-updated", "-effective_date"] {
+            let ids = page_all(&app, &format!("limit=1&sort={sort}"), async |_| {}).await;
+            let (s, whole) = app
+                .get(&format!("/api/agreements?limit=10&sort={sort}"))
+                .await;
+            assert_eq!(s, 200);
+            let expected: Vec<String> = whole["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["id"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(ids, expected, "{}: {sort}", app.label);
+        }
+        // A cursor is for its own direction.
+        let (_, p) = app.get("/api/agreements?limit=1&sort=title").await;
+        let cursor = p["next_cursor"].as_str().unwrap();
+        let (s, p) = app
+            .get(&format!(
+                "/api/agreements?limit=1&sort=-title&cursor={cursor}"
+            ))
+            .await;
+        assert_eq!(
+            (s, p["errors"][0]["field"].as_str()),
+            (422, Some("cursor")),
+            "{p}"
+        );
+        // A parameter that takes one value, given twice, is refused naming it; a bad value
+        // among several is named too.
+        let (s, p) = app.get("/api/agreements?sort=title&sort=-title").await;
+        assert_eq!(s, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "sort");
+        assert!(
+            p["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("given 2 times"),
+            "{p}"
+        );
+        let (s, p) = app
+            .get("/api/agreements?kind=collaboration&kind=merger")
+            .await;
+        assert_eq!(
+            (s, p["errors"][0]["field"].as_str()),
+            (422, Some("kind")),
+            "{p}"
+        );
+    }
+}
+
+entente_store::on_each_backend!(repeated_filters_match_any_value_and_a_minus_reverses_the_order);

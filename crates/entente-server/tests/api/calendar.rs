@@ -480,7 +480,7 @@ async fn feeds_belong_to_their_owner_and_show_only_what_the_owner_may_see_now() 
                 json!({"role": "viewer"}),
             )
             .await;
-        assert_eq!(status, 204);
+        assert_eq!(status, 200);
         assert_eq!(feed_agreements(&app, &legal_path).await.0, 404);
 
         // The viewer's feed of A is gone for the viewer too: not listed, neither rotated nor

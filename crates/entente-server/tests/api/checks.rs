@@ -288,7 +288,10 @@ async fn the_tenant_playbook_is_validated_set_and_used_by_later_checks() {
             .await;
         assert_eq!(status, 200, "{set}");
         assert_eq!(set["origin"], "tenant");
-        assert_eq!(set["extends"], json!(["cooperation@2026.1"]));
+        assert_eq!(
+            set["extends"],
+            json!(["cooperation@2026.1", "regulatory@2026.1"])
+        );
         let (_, now) = app.get("/api/playbook").await;
         assert_eq!(
             (now["id"].as_str(), now["version"].as_str()),
@@ -310,3 +313,132 @@ async fn the_tenant_playbook_is_validated_set_and_used_by_later_checks() {
 }
 
 entente_store::on_each_backend!(the_tenant_playbook_is_validated_set_and_used_by_later_checks);
+
+/// A joint development agreement whose term is set out in a schedule the text does not contain.
+const TERM_IN_SCHEDULE: &str = "JOINT DEVELOPMENT AGREEMENT
+
+This Joint Development Agreement is made on 2 February 2026 between Acme Robotics Ltd, a company registered in England and Wales (\"Acme\"), and Brightwave B.V., a company registered in the Netherlands (\"Brightwave\").
+
+1. Purpose
+
+1.1 Brightwave shall deliver the sensor prototype described in Schedule 1 by 30 September 2026.
+
+3. Term
+
+3.1 This Agreement commences on the Effective Date and remains in force for the Development Period set out in Schedule 3.
+
+9. Governing Law
+
+9.1 This Agreement shall be governed by and construed in accordance with English law.
+";
+
+async fn a_rule_that_could_not_be_decided_is_undetermined_in_the_check_and_the_stored_check() {
+    for app in spawn_apps().await {
+        let (status, r) = app
+            .post("/api/check", json!({"text": TERM_IN_SCHEDULE}))
+            .await;
+        assert_eq!(status, 200, "{}: {r}", app.label);
+        let rule = r["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["rule_id"] == "static.term-length")
+            .expect("the term-length rule is reported");
+        assert_eq!(rule["outcome"], "undetermined", "{rule}");
+        let open = r["undetermined"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == "static.term-length")
+            .expect("an undetermined entry");
+        assert!(
+            open["message"].as_str().unwrap().contains("initial term"),
+            "{open}"
+        );
+        assert_eq!(open["clause"]["number"], "3.1", "{open}");
+        assert!(
+            !r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule_id"] == "static.term-length"),
+            "never counted as a finding either"
+        );
+
+        // Imported, the stored check carries the same outcome.
+        let (status, imported) = app
+            .post_bytes(
+                "/api/import?filename=brightwave.txt",
+                TERM_IN_SCHEDULE.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(status, 201, "{imported}");
+        let id = imported["agreement_id"].as_str().unwrap();
+        let (status, c) = app.get(&format!("/api/agreements/{id}/check")).await;
+        assert_eq!(status, 200, "{c}");
+        assert!(
+            c["report"]["undetermined"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule_id"] == "static.term-length" && f["clause"]["number"] == "3.1"),
+            "{c}"
+        );
+    }
+}
+
+entente_store::on_each_backend!(
+    a_rule_that_could_not_be_decided_is_undetermined_in_the_check_and_the_stored_check
+);
+
+/// A document checked without storing it: the tenant's own entities decide who "us" is.
+async fn a_document_checked_without_storing_it_takes_the_tenants_entities_as_us() {
+    for app in spawn_apps().await {
+        let playbook = r#"
+[playbook]
+id = "acme"
+name = "Acme partnerships"
+version = "1"
+extends = "cooperation"
+
+[[rule]]
+id = "acme.indemnity-direction"
+kind = "indemnity_direction"
+severity = "high"
+title = "We give no one-way indemnity"
+rationale = "A one-way indemnity by us is uninsured exposure."
+accept = ["mutual", "in_our_favour"]
+"#;
+        let text = TERM_IN_SCHEDULE.replace(
+            "9. Governing Law",
+            "7. Indemnity\n\n7.1 Acme shall indemnify Brightwave against all third-party claims arising from the sensor prototype.\n\n9. Governing Law",
+        );
+        let outcome = async || {
+            let (status, r) = app
+                .post("/api/check", json!({"text": text, "playbook": playbook}))
+                .await;
+            assert_eq!(status, 200, "{}: {r}", app.label);
+            r["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["rule_id"] == "acme.indemnity-direction")
+                .map(|x| x["outcome"].as_str().unwrap().to_owned())
+                .unwrap()
+        };
+        assert_eq!(outcome().await, "undetermined", "{}", app.label);
+        let (status, _) = app
+            .send(
+                reqwest::Method::PUT,
+                "/api/own-entities",
+                json!({"names": ["Acme Robotics Ltd"]}),
+            )
+            .await;
+        assert_eq!(status, 200, "{}", app.label);
+        assert_eq!(outcome().await, "failed", "{}", app.label);
+    }
+}
+
+entente_store::on_each_backend!(
+    a_document_checked_without_storing_it_takes_the_tenants_entities_as_us
+);

@@ -129,11 +129,19 @@ const TABLE: &[(&str, &str, Decision)] = &[
     ("GET", "/api/agreements/{id}/check", HiddenItem),
     ("POST", "/api/agreements/{id}/check", Forbidden),
     ("GET", "/api/agreements/{id}/checks", HiddenItem),
+    ("GET", "/api/agreements/{id}/competitors", HiddenItem),
+    ("PUT", "/api/agreements/{id}/competitors", Forbidden),
     ("GET", "/api/portfolio/risk", Forbidden),
     ("GET", "/api/findings", Forbidden),
     ("GET", "/api/playbook", Forbidden),
     ("PUT", "/api/playbook", Forbidden),
     ("GET", "/api/playbook/default", Forbidden),
+    // Drafting: the templates (with the negotiating guidance) and the choices are ours.
+    ("GET", "/api/templates", Forbidden),
+    ("POST", "/api/drafts/preview", Forbidden),
+    ("POST", "/api/drafts", Forbidden),
+    ("GET", "/api/agreements/{id}/positions", HiddenItem),
+    ("POST", "/api/agreements/{id}/positions", Forbidden),
     // Alerts.
     ("GET", "/api/alert-settings", Forbidden),
     ("PATCH", "/api/alert-settings", Forbidden),
@@ -160,6 +168,8 @@ const TABLE: &[(&str, &str, Decision)] = &[
     ("DELETE", "/api/session", Personal(204)),
     ("DELETE", "/api/sessions", Personal(200)),
     ("GET", "/api/me", Personal(200)),
+    // A token cannot move to another tenant (a session can, to its person's own).
+    ("POST", "/api/session/organisation", Personal(403)),
     // Whether it gets alert e-mail: its own setting.
     ("GET", "/api/me/email-alerts", Personal(200)),
     ("PUT", "/api/me/email-alerts", Personal(200)),
@@ -273,7 +283,7 @@ async fn scene(app: &TestApp) -> Scene {
             json!({"email": WATCHER}),
         )
         .await;
-    assert_eq!(s, 200, "{w}");
+    assert_eq!(s, 201, "{w}");
     let (s, d) = app
         .post(
             &format!("/api/agreements/{agreement}/disputes"),
@@ -590,11 +600,12 @@ async fn a_counterparty_cannot_waive_or_reassign_our_duties_nor_see_them() {
             .refresh_deadlines(app.store.now(), 100)
             .await
             .unwrap();
-        let (_, deadlines) = status_of(sc.cp.get(format!(
+        let (_, page) = status_of(sc.cp.get(format!(
             "{}/api/deadlines?agreement_id={}",
             app.addr, sc.agreement
         )))
         .await;
+        let deadlines = page["items"].clone();
         let mut got = ids(&deadlines, "obligation_id");
         got.sort();
         got.dedup();

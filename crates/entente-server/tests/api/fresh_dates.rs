@@ -16,7 +16,8 @@ async fn deadlines(app: &TestApp, id: &str) -> Vec<(String, String)> {
         .get(&format!("/api/deadlines?agreement_id={id}&limit=5000"))
         .await;
     assert_eq!(status, 200, "{}: {v}", app.label);
-    v.as_array()
+    v["items"]
+        .as_array()
         .unwrap()
         .iter()
         .map(|d| {

@@ -23,6 +23,10 @@ async fn the_openapi_document_is_served_and_describes_every_resource() {
             "/api/obligations",
             "/api/obligations/{id}",
             "/api/audit/verify",
+            "/api/templates",
+            "/api/drafts/preview",
+            "/api/drafts",
+            "/api/agreements/{id}/positions",
         ] {
             assert!(paths.contains_key(p), "{p} documented");
         }
@@ -120,6 +124,33 @@ async fn the_openapi_document_is_served_and_describes_every_resource() {
                 "schema {name} is referenced but missing"
             );
         }
+        // Repeatable filters are arrays sent as repeated parameters; `sort` lists both
+        // directions of each order.
+        let params = doc["paths"]["/api/agreements"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        let param = |name: &str| params.iter().find(|p| p["name"] == name).unwrap().clone();
+        for name in [
+            "status",
+            "kind",
+            "owner",
+            "tag",
+            "governing_law",
+            "liability_cap",
+        ] {
+            let p = param(name);
+            let ty = &p["schema"]["type"];
+            assert!(
+                ty == "array" || ty.as_array().is_some_and(|t| t.contains(&"array".into())),
+                "{name}: {p}"
+            );
+        }
+        let sort = param("sort").to_string();
+        assert!(
+            sort.contains("\"-title\"") && sort.contains("\"notice_deadline\""),
+            "{sort}"
+        );
+        assert!(!param("q")["schema"]["type"].to_string().contains("array"));
         let (status, health) = app.get("/healthz").await;
         assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
     }

@@ -143,14 +143,14 @@ async fn an_imported_legacy_agreement_brings_history_not_a_flood_of_overdue_item
                 "/api/deadlines?overdue=true&agreement_id={id}&today={TODAY}"
             ))
             .await;
-        assert_eq!(rows, json!([]));
+        assert_eq!(rows["items"], json!([]));
         let (_, rows) = app
             .get(&format!(
                 "/api/deadlines?overdue=true&agreement_id={since_id}&today={TODAY}"
             ))
             .await;
         // Five monthly reports and two quarterly forecasts since January.
-        assert_eq!(rows.as_array().unwrap().len(), 7, "{rows}");
+        assert_eq!(rows["items"].as_array().unwrap().len(), 7, "{rows}");
         let planned = app.store.raise_alerts(now, true).await.unwrap();
         assert!(overdue_alerts(&planned, &id).is_empty(), "{planned:#?}");
         let reminders = overdue_alerts(&planned, &since_id);

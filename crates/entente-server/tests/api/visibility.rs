@@ -92,6 +92,7 @@ const NOT_ABOUT_AGREEMENTS: &[&str] = &[
     "/api/playbook",
     "/api/playbook/default",
     "/api/audit/verify",
+    "/api/templates",
 ];
 
 /// The ids the walk fills into route templates.
@@ -199,7 +200,7 @@ async fn agreement(
             Method::POST,
             &format!("{base}/watchers"),
             json!({"email": w}),
-            200,
+            201,
         )
         .await;
     }
@@ -428,6 +429,7 @@ async fn scene(app: &TestApp) -> Scene {
         format!("{base}/termination"),
         format!("{base}/disputes"),
         format!("{base}/checks"),
+        format!("{base}/competitors"),
         format!("{base}/dates"),
         format!("{base}/audit"),
         format!("/api/obligations?agreement_id={aid}"),

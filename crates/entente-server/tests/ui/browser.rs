@@ -16,6 +16,14 @@ use thirtyfour::prelude::*;
 const WAIT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(100);
 
+/// The step the flow is at, named in the failure message: a WebDriver error says what went
+/// wrong but not where.
+static STEP: std::sync::Mutex<&str> = std::sync::Mutex::new("start");
+
+fn step(name: &'static str) {
+    *STEP.lock().unwrap() = name;
+}
+
 /// One browser at a time in this test binary.
 static BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -97,6 +105,59 @@ async fn wait_for(browser: &WebDriver, by: By) -> WebElement {
     browser.query(by).wait(WAIT, POLL).first().await.unwrap()
 }
 
+/// Runs `step` again while the page re-renders under it (an htmx swap or a navigation that
+/// lands after the element was found), until it succeeds, fails otherwise, or `WAIT` passes.
+async fn settled<T>(mut step: impl AsyncFnMut() -> WebDriverResult<T>) -> WebDriverResult<T> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match step().await {
+            Err(e) if is_stale(&e) && Instant::now() < deadline => tokio::time::sleep(POLL).await,
+            r => return r,
+        }
+    }
+}
+
+/// The text of the element `by` finds, found again if the page re-renders under it between
+/// finding and reading (a live preview or a boosted form swaps its part of the page).
+async fn text_of(b: &WebDriver, by: By) -> WebDriverResult<String> {
+    settled(async || b.find(by.clone()).await?.text().await).await
+}
+
+/// Waits until the element `by` finds has a text for which `ok` holds, and returns that text.
+async fn wait_for_text(
+    b: &WebDriver,
+    by: By,
+    what: &str,
+    ok: impl Fn(&str) -> bool,
+) -> WebDriverResult<String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let text = match b.find(by.clone()).await {
+            Ok(e) => match e.text().await {
+                Ok(t) => t,
+                Err(e) if is_stale(&e) => String::new(),
+                Err(e) => return Err(e),
+            },
+            Err(_) => String::new(),
+        };
+        if ok(&text) {
+            return Ok(text);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waiting for {what}; last text: {text}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+fn is_stale(e: &WebDriverError) -> bool {
+    matches!(
+        e.as_inner(),
+        thirtyfour::error::WebDriverErrorInner::StaleElementReference(_)
+    )
+}
+
 async fn wait_for_url(browser: &WebDriver, what: &str, ok: impl Fn(&str) -> bool) {
     let deadline = Instant::now() + WAIT;
     loop {
@@ -173,10 +234,13 @@ async fn in_chromium_a_member_finds_the_halden_notice_deadline_and_lands_on_clau
         .unwrap();
     let result = flow(&browser, &app).await;
     browser.quit().await.unwrap();
-    result.unwrap();
+    if let Err(e) = result {
+        panic!("at the step \"{}\": {e}", STEP.lock().unwrap());
+    }
 }
 
 async fn flow(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
+    step("sign in");
     // Signed out, the site opens on the sign-in form.
     b.goto(format!("{}/", app.addr)).await?;
     wait_for(b, By::Id("email")).await;
@@ -191,11 +255,12 @@ async fn flow(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
         .click()
         .await?;
 
+    step("dashboard");
     // The dashboard: the notice deadline of Halden is listed with its derivation.
     let h1 = wait_for(b, By::XPath("//h1[text()='Dashboard']")).await;
     assert!(h1.is_displayed().await?);
-    let due = b.find(By::Id("due-title")).await?;
-    assert!(due.text().await?.contains("90 days"));
+    let due = text_of(b, By::Id("due-title")).await?;
+    assert!(due.contains("90 days"), "{due}");
     b.query(By::LinkText(HALDEN))
         .wait(WAIT, POLL)
         .first()
@@ -206,6 +271,7 @@ async fn flow(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
     assert!(chart.find_all(By::Css("rect.bar")).await?.len() == 12);
     shot(b, "dashboard-chart").await;
 
+    step("filtered list");
     // The list, filtered to notice deadlines within 90 days.
     b.find(By::Css("nav[aria-label=Main] a[href='/agreements']"))
         .await?
@@ -218,13 +284,15 @@ async fn flow(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
         u.contains("notice_within_days=90")
     })
     .await;
-    let link = b
-        .query(By::Css("#agreements a"))
-        .with_text(HALDEN)
-        .wait(WAIT, POLL)
-        .first()
-        .await?;
-    let value = b.find(By::Id("f-notice")).await?.value().await?;
+    let value = settled(async || {
+        b.query(By::Css("#agreements a"))
+            .with_text(HALDEN)
+            .wait(WAIT, POLL)
+            .first()
+            .await?;
+        b.find(By::Id("f-notice")).await?.value().await
+    })
+    .await?;
     assert_eq!(
         value.as_deref(),
         Some("90"),
@@ -232,18 +300,21 @@ async fn flow(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
     );
     shot(b, "agreements").await;
 
+    step("agreement and clause");
     // The agreement, and its notice deadline's clause (found again: htmx may have swapped
     // the list since).
-    drop(link);
-    b.query(By::Css("#agreements a"))
-        .with_text(HALDEN)
-        .wait(WAIT, POLL)
-        .first()
-        .await?
-        .click()
-        .await?;
-    let title = wait_for(b, By::Id("a-title")).await;
-    assert_eq!(title.text().await?, HALDEN);
+    settled(async || {
+        b.query(By::Css("#agreements a"))
+            .with_text(HALDEN)
+            .wait(WAIT, POLL)
+            .first()
+            .await?
+            .click()
+            .await
+    })
+    .await?;
+    wait_for(b, By::Id("a-title")).await;
+    assert_eq!(text_of(b, By::Id("a-title")).await?, HALDEN);
     shot(b, "agreement").await;
     let clause_link = b
         .find(By::Css("#dates li.notice:not(.past) a.clause-link"))
@@ -266,6 +337,7 @@ async fn flow(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
     assert_eq!(landed.json(), &serde_json::Value::Bool(true));
     shot(b, "agreement-clause").await;
 
+    step("alerts");
     // The alerts inbox renders.
     b.find(By::Css("nav[aria-label=Main] a[href='/alerts']"))
         .await?
@@ -276,6 +348,7 @@ async fn flow(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
 
     more(b, app).await?;
 
+    step("sign out");
     // Sign out: back on the sign-in form, and the dashboard is closed again.
     b.find(By::Id("signout")).await?.click().await?;
     wait_for_url(b, "the sign-in page", |u| u.contains("/signin")).await;
@@ -362,6 +435,7 @@ async fn more(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
     let id = app.halden().await;
     let page = format!("{}/agreements/{id}", app.addr);
 
+    step("occurrence done");
     // Mark an occurrence done with a note and an evidence file, and see it done with the file.
     b.goto(&page).await?;
     wait_for(b, By::Id("a-title")).await;
@@ -394,14 +468,27 @@ async fn more(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
         .await?
         .click()
         .await?;
-    let row = wait_for(b, By::Id(format!("occ-{row_key}"))).await;
-    let row_html = row.inner_html().await?;
-    assert!(row_html.contains("o-done"), "{row_html}");
+    // The page before the submission has a row of the same id: wait until the row is done.
+    let deadline = Instant::now() + WAIT;
+    let row = loop {
+        let done = settled(async || {
+            let row = wait_for(b, By::Id(format!("occ-{row_key}"))).await;
+            let html = row.inner_html().await?;
+            Ok((html.contains("o-done"), row, html))
+        })
+        .await?;
+        match done {
+            (true, row, _) => break row,
+            (false, _, html) => assert!(Instant::now() < deadline, "never done: {html}"),
+        }
+        tokio::time::sleep(POLL).await;
+    };
     let link = row.find(By::LinkText("commission-statement.txt")).await?;
     assert!(link.is_displayed().await?);
     row.scroll_into_view().await?;
     shot(b, "agreement-obligations").await;
 
+    step("correct a value");
     // Correct a value in place and see the `term.set` event in the audit trail.
     let term = b
         .find(By::XPath(
@@ -416,12 +503,12 @@ async fn more(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
         .click()
         .await?;
     wait_for_url(b, "the corrected terms", |u| u.ends_with("#terms")).await;
-    let audit = wait_for(b, By::Css("#audit table")).await;
-    let text = audit.text().await?;
+    let text = settled(async || wait_for(b, By::Css("#audit table")).await.text().await).await?;
     assert!(text.contains("term.set"), "{text}");
-    let terms = b.find(By::Id("terms")).await?.text().await?;
+    let terms = text_of(b, By::Id("terms")).await?;
     assert!(terms.contains("checked against the signed copy"), "{terms}");
 
+    step("redline");
     // The redline between two versions, from the agreement page.
     app.halden_second_version().await;
     b.goto(&page).await?;
@@ -437,6 +524,7 @@ async fn more(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
     ins.scroll_into_view().await?;
     shot(b, "redline").await;
 
+    step("calendar");
     // The calendar, and the month after.
     b.find(By::Css("nav[aria-label=Main] a[href='/calendar']"))
         .await?
@@ -447,14 +535,20 @@ async fn more(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
     b.find(By::Id("next-month")).await?.click().await?;
     wait_for_url(b, "the next month", |u| u.contains("/calendar?month=")).await;
 
+    step("review");
     // The review queue.
     b.goto(format!("{}/review", app.addr)).await?;
     wait_for(b, By::XPath("//h1[text()='Values to review']")).await;
     shot(b, "review").await;
 
+    let drafted = drafting(b, app).await?;
+
+    step("accessibility and overflow");
     // Every main page: no serious or critical accessibility violation at 1280×800, and no
     // horizontal overflow on a 768-pixel-wide tablet.
     let pages = [
+        "/drafts/new?template=consortium".to_owned(),
+        drafted,
         "/".to_owned(),
         "/agreements".to_owned(),
         format!("/agreements/{id}"),
@@ -486,4 +580,105 @@ async fn more(b: &WebDriver, app: &UiApp) -> WebDriverResult<()> {
     viewport(b, 1280, 800).await?;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     Ok(())
+}
+
+/// Sets a form control's value as a person choosing it would (a date picker, a select), with
+/// the events htmx listens for.
+async fn set_value(b: &WebDriver, id: &str, value: &str) -> WebDriverResult<()> {
+    b.execute(
+        "const e = document.getElementById(arguments[0]); e.value = arguments[1]; \
+         e.dispatchEvent(new Event('input', {bubbles: true})); \
+         e.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![serde_json::json!(id), serde_json::json!(value)],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A draft from the technology integration template: the form filled in, the live preview
+/// following it (errors while a party is incomplete, the document once it is complete), the
+/// draft created, and its liability clause switched to the fallback. Returns the draft's page.
+async fn drafting(b: &WebDriver, app: &UiApp) -> WebDriverResult<String> {
+    step("drafting");
+    b.goto(format!("{}/agreements", app.addr)).await?;
+    wait_for(b, By::Id("new-draft")).await.click().await?;
+    let pick = wait_for(b, By::Id("t-pick")).await;
+    drop(pick);
+    set_value(b, "t-pick", "technology-integration").await?;
+    b.find(By::Id("choose-template")).await?.click().await?;
+    wait_for(b, By::Id("draft-form")).await;
+    for (id, text) in [
+        ("v.party_a.legal_name", "Northwind Systems Ltd"),
+        ("v.party_a.short_name", "Northwind"),
+        ("v.party_a.jurisdiction", "England and Wales"),
+        ("v.party_a.address", "10 Finsbury Square, London EC2A 1AF"),
+        ("v.party_a.notice_email", "legal@northwind.example"),
+        ("v.party_b.legal_name", "Globex GmbH"),
+        ("v.party_b.short_name", "Globex"),
+        ("v.party_b.jurisdiction", "Germany"),
+        ("v.party_b.address", "Leopoldstrasse 88, 80802 Munich"),
+        ("v.annual_value.amount", "240000"),
+        ("v.product_a", "Northwind Fleet Platform"),
+        ("v.product_b", "Globex Route Engine"),
+        (
+            "v.deliverables",
+            "Joint integration plan | Both Parties | 31 March 2027",
+        ),
+    ] {
+        b.find(By::Id(id)).await?.send_keys(text).await?;
+    }
+    set_value(b, "v.effective_date", "2027-03-01").await?;
+    set_value(b, "v.launch_date", "2027-09-01").await?;
+    // Globex has no notice address yet: the live preview names what is missing.
+    wait_for_text(b, By::Id("preview-errors"), "the preview's errors", |t| {
+        t.contains("party_b")
+    })
+    .await?;
+    b.find(By::Id("v.party_b.notice_email"))
+        .await?
+        .send_keys("vertrag@globex.example")
+        .await?;
+    set_value(b, "p.liability.cap", "preferred").await?;
+    wait_for_text(b, By::Css("#draft-document"), "the drafted document", |t| {
+        t.contains("Globex GmbH") && t.contains("Northwind Fleet Platform")
+    })
+    .await?;
+    b.execute("window.scrollTo(0, 0);", Vec::new()).await?;
+    shot(b, "draft-new").await;
+
+    let create = b.find(By::Id("create-draft")).await?;
+    create.scroll_into_view().await?;
+    create.click().await?;
+    wait_for(b, By::Id("a-title")).await;
+    assert_eq!(
+        text_of(b, By::Id("a-title")).await?,
+        "Technology Integration Partnership Agreement"
+    );
+    let page = b.current_url().await?.path().to_owned();
+    set_value(b, "sw-liability.cap", "two-times").await?;
+    let row = b.find(By::Id("pos-liability.cap")).await?;
+    let button = row.find(By::Css("button[type=submit]")).await?;
+    b.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![button.to_json()?],
+    )
+    .await?;
+    button.click().await?;
+    wait_for_url(b, "the switched position", |u| u.ends_with("#positions")).await;
+    wait_for_text(
+        b,
+        By::Id("pos-liability.cap"),
+        "the switched position",
+        |t| t.contains("two-times"),
+    )
+    .await?;
+    let audit = text_of(b, By::Css("#audit table")).await?;
+    assert!(audit.contains("draft.position"), "{audit}");
+    b.execute(
+        "document.getElementById('positions').scrollIntoView({block: 'start'});",
+        Vec::new(),
+    )
+    .await?;
+    shot(b, "agreement-positions").await;
+    Ok(page)
 }

@@ -12,6 +12,8 @@ pub(crate) const PASSWORD: &str = "correct horse battery staple";
 pub(crate) const ADMIN: &str = "admin@example.com";
 /// A procurement member (sees agreements that are not restricted).
 pub(crate) const BUYER: &str = "buyer@example.com";
+/// The slug of a second tenant the administrator (only) belongs to.
+pub(crate) const PARTNER_SLUG: &str = "northwind";
 /// The demo agreement the flows look for.
 pub(crate) const HALDEN: &str = "Halden Insurance Referral and Fleet Risk Data Cooperation";
 
@@ -66,6 +68,22 @@ async fn spawn(db: TestDb) -> UiApp {
             .await
             .unwrap();
     }
+    // The administrator also belongs to a partner's tenant, so the header offers a switch.
+    let partner = store
+        .ensure_organisation(PARTNER_SLUG, "Northwind Partners")
+        .await
+        .unwrap();
+    store
+        .add_member(
+            &Actor::new(partner, "test"),
+            ADMIN,
+            ADMIN,
+            None,
+            Role::Legal,
+            None,
+        )
+        .await
+        .unwrap();
     entente_core::demo::load(&store, &actor).await.unwrap();
     // Deadlines are materialised by the scheduler; one step brings them up to date.
     store.refresh_deadlines(store.now(), 10_000).await.unwrap();

@@ -3,5 +3,7 @@
 
 mod browser;
 mod csv;
+mod drafting;
 mod helpers;
 mod nojs;
+mod undetermined;

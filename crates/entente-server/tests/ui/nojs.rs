@@ -94,6 +94,37 @@ async fn without_javascript_a_member_signs_in_sees_the_dashboard_and_every_nav_l
         assert!(csv.starts_with("id,title,kind"), "{l}");
         assert!(csv.contains(HALDEN), "{l}");
 
+        // The sorted column's header reverses the order, and says which way the list runs.
+        let r = c
+            .get(format!("{}/agreements?sort=title", app.addr))
+            .send()
+            .await
+            .unwrap();
+        let up = r.text().await.unwrap();
+        assert!(
+            up.contains("aria-sort=\"ascending\"><a href=\"/agreements?sort=-title"),
+            "{l}"
+        );
+        let r = c
+            .get(format!("{}/agreements?sort=-title", app.addr))
+            .send()
+            .await
+            .unwrap();
+        let down = r.text().await.unwrap();
+        assert!(
+            down.contains("aria-sort=\"descending\"><a href=\"/agreements?sort=title"),
+            "{l}"
+        );
+        let first_row = |page: &str| {
+            let body = page.split("<tbody>").nth(1).unwrap_or_default();
+            let link = body
+                .split("<a href=\"/agreements/")
+                .nth(1)
+                .unwrap_or_default();
+            link.split('<').next().unwrap_or_default().to_owned()
+        };
+        assert_ne!(first_row(&up), first_row(&down), "{l}");
+
         // A bad number is a message beside its field (422), not a failure.
         let r = c
             .get(format!("{}/agreements?notice_within_days=soon", app.addr))
@@ -117,7 +148,7 @@ async fn without_javascript_a_member_signs_in_sees_the_dashboard_and_every_nav_l
             "{l}"
         );
         assert!(page.contains("id=\"n-4-2\""), "{l}");
-        assert!(page.contains("audit chain verifies"), "{l}");
+        assert!(page.contains("audit events verify where they stand"), "{l}");
 
         // A person corrects a key term in place: marked as theirs and in the audit trail.
         let r = c
@@ -886,7 +917,7 @@ async fn every_main_page_weighs_under_150_kb_with_its_assets() {
         app.sign_in(&c, ADMIN).await;
         let id = app.halden().await;
         let mut assets = 0;
-        for path in ["/static/entente-1.css", "/static/htmx-2.0.11.min.js"] {
+        for path in ["/static/entente-2.css", "/static/htmx-2.0.11.min.js"] {
             let r = c.get(format!("{}{path}", app.addr)).send().await.unwrap();
             assert_eq!(r.status(), 200, "{l}: {path}");
             assets += r.bytes().await.unwrap().len();
@@ -900,6 +931,7 @@ async fn every_main_page_weighs_under_150_kb_with_its_assets() {
             "/alerts".to_owned(),
             "/review".to_owned(),
             "/risk".to_owned(),
+            "/drafts/new?template=consortium".to_owned(),
         ] {
             let r = c.get(format!("{}{path}", app.addr)).send().await.unwrap();
             assert_eq!(r.status(), 200, "{l}: {path}");
@@ -914,3 +946,242 @@ async fn every_main_page_weighs_under_150_kb_with_its_assets() {
 }
 
 entente_store::on_each_backend!(every_main_page_weighs_under_150_kb_with_its_assets);
+
+async fn without_javascript_a_member_of_two_organisations_switches_between_them() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        // The administrator belongs to the demo's tenant and to a partner's (see helpers).
+        // A member of one organisation sees its name and no switcher.
+        let c = UiApp::client();
+        let (_, page) = app.sign_in(&c, BUYER).await;
+        assert!(!page.contains("action=\"/organisation\""), "{l}");
+        assert!(page.contains("<span class=\"org\">Default</span>"), "{l}");
+
+        let c = UiApp::client();
+        let (status, dashboard) = app.sign_in(&c, ADMIN).await;
+        assert_eq!(status, 200, "{l}");
+        assert!(dashboard.contains(HALDEN), "{l}");
+        assert!(dashboard.contains("action=\"/organisation\""), "{l}");
+        assert!(
+            dashboard.contains("<option value=\"default\" selected>Default</option>"),
+            "{l}"
+        );
+        assert!(
+            dashboard.contains("<option value=\"northwind\">Northwind Partners</option>"),
+            "{l}"
+        );
+
+        // Without the session's CSRF token the form does nothing.
+        let r = c
+            .post(format!("{}/organisation", app.addr))
+            .form(&[("organisation", "northwind")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{l}");
+
+        // An organisation the member does not belong to is a page that names it.
+        let token = csrf(&dashboard);
+        let r = c
+            .post(format!("{}/organisation", app.addr))
+            .form(&[("csrf", token.as_str()), ("organisation", "acme")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        assert!(r.text().await.unwrap().contains("acme"), "{l}");
+
+        let r = c
+            .post(format!("{}/organisation", app.addr))
+            .form(&[("csrf", token.as_str()), ("organisation", "northwind")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_eq!(r.url().path(), "/", "{l}");
+        let there = r.text().await.unwrap();
+        assert!(!there.contains(HALDEN), "{l}: the other tenant has no demo");
+        assert!(
+            there.contains("<option value=\"northwind\" selected>Northwind Partners</option>"),
+            "{l}"
+        );
+        let r = c
+            .get(format!("{}/agreements?q=Halden", app.addr))
+            .send()
+            .await
+            .unwrap();
+        assert!(!r.text().await.unwrap().contains(HALDEN), "{l}");
+
+        // The old CSRF token went with the old session; the new one switches back.
+        let r = c
+            .post(format!("{}/organisation", app.addr))
+            .form(&[("csrf", token.as_str()), ("organisation", "default")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{l}");
+        let r = c
+            .post(format!("{}/organisation", app.addr))
+            .form(&[("csrf", csrf(&there).as_str()), ("organisation", "default")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert!(r.text().await.unwrap().contains(HALDEN), "{l}");
+    }
+}
+
+entente_store::on_each_backend!(
+    without_javascript_a_member_of_two_organisations_switches_between_them
+);
+
+async fn without_javascript_a_member_enters_the_competitor_context() {
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        let (_, dashboard) = app.sign_in(&c, ADMIN).await;
+        // The dashboard's risk chart has a bar per regulatory area, opening its list.
+        for area in ["competition", "data_protection"] {
+            assert!(
+                dashboard.contains(&format!("/risk?blind_spot={area}")),
+                "{l}: no {area} bar"
+            );
+        }
+        let id = app.halden().await;
+        let page = c
+            .get(format!("{}/agreements/{id}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("id=\"competitors\""), "{l}");
+        assert!(page.contains("not entered"), "{l}");
+        assert!(page.contains("id=\"regulatory\""), "{l}");
+
+        // Every wrong field is a message beside it, with what was typed; nothing is stored.
+        let r = c
+            .post(format!("{}/agreements/{id}/competitors", app.addr))
+            .form(&[
+                ("csrf", csrf(&page).as_str()),
+                ("competing", "actual"),
+                ("markets", ""),
+                ("combined_share", "140"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{l}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("id=\"comp-markets-e\""), "{l}");
+        assert!(body.contains("id=\"comp-share-e\""), "{l}");
+        assert!(
+            body.contains("value=\"140\""),
+            "{l}: the typed share comes back"
+        );
+        assert!(
+            entente_core::competitors::competitors(&app.store, &app.actor, id)
+                .await
+                .unwrap()
+                .is_none(),
+            "{l}"
+        );
+
+        let r = c
+            .post(format!("{}/agreements/{id}/competitors", app.addr))
+            .form(&[
+                ("csrf", csrf(&page).as_str()),
+                ("competing", "potential"),
+                ("markets", "fleet risk data, EEA\n\nmotor insurance, UK"),
+                ("combined_share", "12,5 %"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{l}");
+        assert_eq!(r.url().path(), format!("/agreements/{id}"), "{l}");
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("potential competitors in fleet risk data, EEA; motor insurance, UK; combined share 12.5 %"),
+            "{l}"
+        );
+    }
+}
+
+entente_store::on_each_backend!(without_javascript_a_member_enters_the_competitor_context);
+
+/// A crowded day shows its first entries and a link to the month with that day whole.
+async fn a_crowded_calendar_day_shows_its_first_entries_and_links_to_the_rest() {
+    use entente_domain::obligation::{DueRule, NewObligation};
+    for app in spawn_apps().await {
+        let l = &app.label;
+        let c = UiApp::client();
+        assert_eq!(app.sign_in(&c, ADMIN).await.0, 200, "{l}");
+        let id = app.halden().await;
+        let today = app.store.today(&app.actor).await.unwrap();
+        let day = today.plus_days(20);
+        for i in 0..7 {
+            app.store
+                .create_obligation(
+                    &app.actor,
+                    id,
+                    &NewObligation {
+                        obligor: "Halden".into(),
+                        beneficiary: None,
+                        text: format!("Crowded duty {i}"),
+                        due: DueRule::On { date: day },
+                        metric: None,
+                        status: None,
+                        owner: None,
+                        vague: false,
+                        survives: false,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let month = &day.to_string()[..7];
+        let page = c
+            .get(format!("{}/calendar?month={month}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let cell = |page: &str| {
+            let start = page
+                .find(&format!("id=\"d-{day}\""))
+                .expect("the day's cell");
+            let end = page[start..].find("</td>").unwrap() + start;
+            page[start..end].to_owned()
+        };
+        let crowded = cell(&page);
+        let shown = crowded.matches("<li").count();
+        assert_eq!(shown, 4, "{l}: {crowded}");
+        let more = crowded
+            .split("<p class=\"more\"><a href=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("a link to the rest")
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        assert!(crowded.contains("more on this day"), "{l}: {crowded}");
+        let whole = c
+            .get(format!("{}{more}", app.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let whole = cell(&whole);
+        assert!(whole.matches("<li").count() >= 7, "{l}: {whole}");
+        assert!(!whole.contains("more on this day"), "{l}: {whole}");
+    }
+}
+
+entente_store::on_each_backend!(
+    a_crowded_calendar_day_shows_its_first_entries_and_links_to_the_rest
+);

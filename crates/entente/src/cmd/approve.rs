@@ -22,6 +22,10 @@ pub(crate) struct Args {
     /// Comment recorded with the decision.
     #[arg(long)]
     comment: Option<String>,
+    /// With --submit: move a template draft to review despite findings at or above the
+    /// blocking severity; the reason is recorded in the audit trail.
+    #[arg(long = "override", value_name = "REASON", requires = "submit")]
+    override_reason: Option<String>,
     /// The role you decide as (default admin: the local operator may decide any step).
     #[arg(long, default_value = "admin")]
     role: String,
@@ -76,10 +80,15 @@ impl Args {
         let (store, actor) = ctx.open().await?;
         let id = resolve(&store, &actor, &self.id).await?;
         if self.submit {
-            let c = store
-                .submit_for_approval(&actor, id, self.comment.as_deref())
-                .await
-                .context("cannot submit for approval")?;
+            let c = entente_core::draft::submit_for_approval(
+                &store,
+                &actor,
+                id,
+                self.comment.as_deref(),
+                self.override_reason.as_deref(),
+            )
+            .await
+            .context("cannot submit for approval")?;
             store.close().await;
             if self.json {
                 println!("{}", super::json::pretty(&c)?);

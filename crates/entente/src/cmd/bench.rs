@@ -1,6 +1,7 @@
 //! `entente bench analyze DIR`: throughput of the whole analysis pipeline; `entente bench
 //! dates`: deadline and listing queries; `entente bench pages`: the web UI's main pages;
-//! `entente bench login`: the sign-in throttle under a flood.
+//! `entente bench login`: the sign-in throttle under a flood; `entente bench render`: drafts
+//! rendered per second per format.
 
 use super::Outcome;
 use std::path::PathBuf;
@@ -48,6 +49,13 @@ enum BenchCmd {
         #[arg(long, value_name = "URL")]
         postgres: Option<String>,
     },
+    /// Render the five templates' example drafts in every format and print documents per
+    /// second per format.
+    Render {
+        /// Rounds over the five drafts per format.
+        #[arg(long, default_value_t = 4)]
+        rounds: usize,
+    },
     /// Start the server on a temporary store, flood sign-in from one address, and time
     /// /healthz meanwhile; exit code 1 if the throttle or the server's health did not hold.
     Login {
@@ -85,6 +93,7 @@ impl Args {
             } => {
                 return super::bench_pages::run(agreements, requests, postgres.as_deref()).await;
             }
+            BenchCmd::Render { rounds } => return super::bench_render::run(rounds),
             BenchCmd::Login {
                 attempts,
                 concurrency,

@@ -510,6 +510,39 @@ fn print_portfolio(p: &Portfolio, format: Format) -> anyhow::Result<()> {
             b.agreements
         );
     }
+    println!("{}", section("Regulatory flags"));
+    if p.regulatory.is_empty() {
+        println!(
+            "  none: no competition-law or data-protection finding, no competitor cooperation"
+        );
+    }
+    for g in &p.regulatory {
+        let flag = match g.flag.as_str() {
+            "competition" => "Competition law",
+            "data_protection" => "Data protection",
+            "competitor_cooperation" => "Competitor cooperation",
+            other => other,
+        };
+        let sev = g.severity.map_or_else(String::new, |s| format!(" ({s})"));
+        let list: Vec<String> = g
+            .agreements
+            .iter()
+            .take(5)
+            .map(|a| format!("{} [{}]", a.title, a.score))
+            .collect();
+        let more = g.agreements.len().saturating_sub(5);
+        println!(
+            "  {:<34} {:>3} agreement(s): {}{}",
+            format!("{flag}{sev}"),
+            g.agreements.len(),
+            list.join("; "),
+            if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
     println!("{}", section("By kind"));
     println!("{}", group_table("kind", &p.by_kind, 50));
     println!("{}", section("By counterparty (riskiest 20)"));

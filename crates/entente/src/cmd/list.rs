@@ -2,24 +2,26 @@
 
 use super::{Ctx, Outcome};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use entente_domain::query::{AgreementQuery, AgreementSort, CapFilter, DayWindow};
+use entente_domain::query::{
+    AgreementQuery, AgreementSort, CapFilter, DayWindow, distinct_lowercase,
+};
 use entente_domain::{AgreementKind, AgreementStatus};
 use entente_store::Page;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Status (draft, active, …).
+    /// Status (draft, active, …); repeat it for any of several.
     #[arg(long, value_parser = |s: &str| AgreementStatus::parse(s).map_err(|e| e.message))]
-    status: Option<AgreementStatus>,
-    /// Kind (collaboration, joint_development, …).
+    status: Vec<AgreementStatus>,
+    /// Kind (collaboration, joint_development, …); repeatable.
     #[arg(long, value_parser = |s: &str| AgreementKind::parse(s).map_err(|e| e.message))]
-    kind: Option<AgreementKind>,
-    /// Owner e-mail.
+    kind: Vec<AgreementKind>,
+    /// Owner e-mail; repeatable.
     #[arg(long)]
-    owner: Option<String>,
-    /// Tag.
+    owner: Vec<String>,
+    /// Tag; repeatable.
     #[arg(long)]
-    tag: Option<String>,
+    tag: Vec<String>,
     /// Counterparty (part of a party name).
     #[arg(long)]
     party: Option<String>,
@@ -39,15 +41,16 @@ pub(crate) struct Args {
     /// the tenant's time zone). The whole command runs as on that day.
     #[arg(long, value_parser = |s: &str| entente_domain::Date::parse(s).map_err(|e| e.message))]
     today: Option<entente_domain::Date>,
-    /// Liability cap: amount, formula, uncapped or none.
+    /// Liability cap: amount, formula, uncapped or none; repeatable.
     #[arg(long, value_parser = |s: &str| CapFilter::parse(s).map_err(|e| e.message))]
-    liability_cap: Option<CapFilter>,
-    /// Governing law.
+    liability_cap: Vec<CapFilter>,
+    /// Governing law; repeatable.
     #[arg(long)]
-    law: Option<String>,
-    /// Order: updated, title, effective_date, expiration_date, notice_deadline.
-    #[arg(long, value_parser = |s: &str| AgreementSort::parse(s).map_err(|e| e.message))]
-    sort: Option<AgreementSort>,
+    law: Vec<String>,
+    /// Order: updated, title, effective_date, expiration_date, notice_deadline; `-` before it
+    /// reverses the order (`--sort=-title`).
+    #[arg(long, allow_hyphen_values = true, value_parser = sort_order)]
+    sort: Option<(AgreementSort, bool)>,
     /// Rows to show.
     #[arg(long, default_value_t = 100)]
     limit: u32,
@@ -57,6 +60,17 @@ pub(crate) struct Args {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// An order and whether it is reversed (`-title`).
+fn sort_order(s: &str) -> Result<(AgreementSort, bool), String> {
+    let (name, reverse) = match s.trim().strip_prefix('-') {
+        Some(rest) => (rest, true),
+        None => (s.trim(), false),
+    };
+    AgreementSort::parse(name)
+        .map(|sort| (sort, reverse))
+        .map_err(|e| e.message)
 }
 
 /// A day window (0 to 36600 days), checked before anything is opened.
@@ -73,17 +87,18 @@ impl Args {
         let filter = AgreementQuery {
             status: self.status,
             kind: self.kind,
-            owner: self.owner.map(|o| o.trim().to_lowercase()),
-            tag: self.tag.map(|t| t.trim().to_lowercase()),
+            owner: distinct_lowercase(self.owner.iter().map(String::as_str)),
+            tag: distinct_lowercase(self.tag.iter().map(String::as_str)),
             party: self.party,
             text: self.search,
             expiring_within: self.expiring_within,
             renewing_within: self.renewing_within,
             notice_within: self.notice_within,
             liability_cap: self.liability_cap,
-            governing_law: self.law.map(|l| l.trim().to_lowercase()),
+            governing_law: distinct_lowercase(self.law.iter().map(String::as_str)),
             today: self.today,
-            sort: self.sort.unwrap_or_default(),
+            sort: self.sort.map(|(s, _)| s).unwrap_or_default(),
+            reverse: self.sort.is_some_and(|(_, r)| r),
             updated_since: None,
         };
         let (rows, total) = store

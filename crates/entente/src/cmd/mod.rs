@@ -11,17 +11,21 @@ mod bench;
 mod bench_dates;
 mod bench_login;
 mod bench_pages;
+mod bench_render;
 mod check;
+mod competitors;
 mod dates;
 mod demo;
 mod diff;
 mod dispute;
+mod draft;
 mod edit;
 mod eval;
 mod import;
 mod json;
 mod list;
 mod obligations;
+mod position;
 mod review;
 mod search;
 mod serve;
@@ -88,11 +92,18 @@ enum Cmd {
     Analyze(analyze::Args),
     /// Check agreements (files or stored) against a playbook: findings, risk score, exit code.
     Check(check::Args),
+    /// Whether an agreement's parties compete, in which markets and with what combined share
+    /// (read by the competition-law screen); `set` enters it.
+    Competitors(competitors::Args),
     /// Score extraction against a labelled corpus (precision, recall, F1 per field).
     Eval(eval::Args),
     /// Train the learned parts of the analysis (clause classifier, confidence calibration)
     /// on a labelled corpus and write the model file.
     Train(train::Args),
+    /// Draft an agreement from a template: files (.md, .html, .docx, .pdf) and a stored draft.
+    Draft(draft::Args),
+    /// Switch a clause of a template draft to another position, or list the positions.
+    Position(position::Args),
     /// Key dates of one agreement, each with its derivation and clause.
     Dates(dates::Args),
     /// Obligation occurrences (due soon, overdue); mark done or waived; record measurements.
@@ -144,9 +155,12 @@ impl Cli {
             Cmd::Demo(a) => a.run(ctx).await,
             Cmd::Analyze(a) => a.run(),
             Cmd::Check(a) => a.run(ctx).await,
+            Cmd::Competitors(a) => a.run(ctx).await,
             Cmd::Eval(a) => a.run(),
             Cmd::Train(a) => a.run(),
             Cmd::Bench(a) => a.run().await,
+            Cmd::Draft(a) => a.run(ctx).await,
+            Cmd::Position(a) => a.run(ctx).await,
             Cmd::Dates(a) => a.run(ctx).await,
             Cmd::Obligations(a) => a.run(ctx).await,
             Cmd::Alerts(a) => a.run(ctx).await,

@@ -2,7 +2,7 @@
 //! checked against the status graph and its gates, and recorded with who, when and why), or
 //! shows the history of its moves.
 
-use super::{Ctx, Outcome, show::resolve, today};
+use super::{Ctx, Outcome, show::resolve};
 use anyhow::Context;
 use entente_domain::AgreementStatus;
 
@@ -16,6 +16,10 @@ pub(crate) struct Args {
     /// Why (recorded with the move and in the audit trail).
     #[arg(long)]
     reason: Option<String>,
+    /// Move a template draft to in_review despite findings at or above the blocking
+    /// severity; the reason is recorded in the audit trail as `draft.override`.
+    #[arg(long = "override", value_name = "REASON")]
+    override_reason: Option<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -33,11 +37,16 @@ impl Args {
         let (store, actor) = ctx.open().await?;
         let id = resolve(&store, &actor, &self.id).await?;
         if let Some(next) = next {
-            let today = today(&store, &actor).await?;
-            let now = store
-                .move_agreement(&actor, id, next, self.reason.as_deref(), today)
-                .await
-                .context("cannot move the agreement")?;
+            let now = entente_core::draft::move_agreement(
+                &store,
+                &actor,
+                id,
+                next,
+                self.reason.as_deref(),
+                self.override_reason.as_deref(),
+            )
+            .await
+            .context("cannot move the agreement")?;
             if self.json {
                 println!("{}", serde_json::json!({ "id": id, "status": now }));
             } else {

@@ -36,7 +36,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (26, "template_draft", include_str!("../migrations/sqlite/0026_template_draft.sql")),
     (28, "next_key_dates", include_str!("../migrations/sqlite/0028_next_key_dates.sql")),
     (29, "next_term_end_index", include_str!("../migrations/sqlite/0029_next_term_end_index.sql")),
-    (30, "obligation_recurring", include_str!("../migrations/sqlite/0030_obligation_recurring.sql")),
+    (30, "counts_in_sql", include_str!("../migrations/sqlite/0030_counts_in_sql.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -67,7 +67,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (26, "template_draft", include_str!("../migrations/postgres/0026_template_draft.sql")),
     (28, "next_key_dates", include_str!("../migrations/postgres/0028_next_key_dates.sql")),
     (29, "next_term_end_index", include_str!("../migrations/postgres/0029_next_term_end_index.sql")),
-    (30, "obligation_recurring", include_str!("../migrations/postgres/0030_obligation_recurring.sql")),
+    (30, "counts_in_sql", include_str!("../migrations/postgres/0030_counts_in_sql.sql")),
 ];
 
 /// The migrator for `backend`.

@@ -728,8 +728,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Refreshes the planner's statistics (`analyze`), as PostgreSQL's autovacuum would after a
-    /// bulk load.
+    /// Refreshes the planner's statistics (`analyze`), as PostgreSQL's autovacuum or SQLite's
+    /// `pragma optimize` on a new connection would after a bulk load.
     pub async fn analyze(&self) -> Result<()> {
         sqlx::query("analyze").execute(&self.pool).await?;
         Ok(())
@@ -856,12 +856,15 @@ impl Store {
         ];
         let (vis, vis_binds) = actor.visible(binds.len() + 1);
         binds.extend(vis_binds);
+        // Only key dates have these kinds (a duty's rows are `obligation`), so the kind index
+        // covers the count; the agreement is read only when the actor's view depends on it.
         let sql = format!(
             "select substr(d.due_date, 1, 7) as month, count(*) as n from deadline d \
-             join agreement a on a.agreement_id = d.agreement_id \
-             where d.organisation_id = $1 and d.obligation_id is null \
+             {} agreement a on a.agreement_id = d.agreement_id \
+             where d.organisation_id = $1 \
              and d.kind in ({NEXT_TERM_END_SQL}) and d.due_date >= $2 and d.due_date <= $3 \
-             and {vis} group by substr(d.due_date, 1, 7) order by 1"
+             and {vis} group by substr(d.due_date, 1, 7) order by 1",
+            actor.agreement_join()
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in binds {
@@ -900,20 +903,40 @@ impl Store {
             .split_once(" from deadline d ")
             .map(|(_, rest)| rest)
             .ok_or_else(|| StoreError::Corrupt("deadline query without its FROM".into()))?;
-        let counted = if f.overdue {
-            OVERDUE_SQL
+        // Key dates are always open and duty rows are judged: counted apart, the key dates
+        // are an index range and only the duty rows are joined to what judges them.
+        let mut counts = Vec::new();
+        if f.overdue || f.obligations_only {
+            let counted = if f.overdue {
+                OVERDUE_SQL
+            } else if f.within_days.is_some() {
+                OPEN_SQL
+            } else {
+                "1 = 1"
+            };
+            counts.push((
+                format!("select count(*) from deadline d {from} and ({counted})"),
+                binds,
+            ));
         } else if f.within_days.is_some() {
-            OPEN_SQL
+            counts.push(key_date_count_sql(actor, f, today, kinds));
+            counts.push((
+                format!(
+                    "select count(*) from deadline d {from} and d.obligation_id is not null and ({OPEN_SQL})"
+                ),
+                binds,
+            ));
         } else {
-            "1 = 1"
-        };
-        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
-            "select count(*) from deadline d {from} and ({counted})"
-        )));
-        for b in &binds {
-            q = q.bind(b.clone());
+            counts.push((format!("select count(*) from deadline d {from}"), binds));
         }
-        let count = u64::try_from(q.fetch_one(&self.pool).await?).unwrap_or(0);
+        let mut count = 0;
+        for (sql, binds) in counts {
+            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
+            for b in binds {
+                q = q.bind(b);
+            }
+            count += u64::try_from(q.fetch_one(&self.pool).await?).unwrap_or(0);
+        }
         Ok((first, count))
     }
 
@@ -1772,14 +1795,51 @@ fn deadline_sql(
     after: Option<&DeadlineKey>,
     kinds: KindSet,
 ) -> (String, Vec<String>) {
-    let mut sql = String::from(
+    let mut sql = format!(
         "select d.agreement_id, a.title, d.subject, d.obligation_id, d.kind, d.due_date, d.label, d.derivation, d.clause_label, \
          d.conditional, d.owner, o.status as ob_status, oc.status as rec_status, o.due as ob_due, a.tracked_from \
-         from deadline d join agreement a on a.agreement_id = d.agreement_id \
+         from deadline d {} agreement a on a.agreement_id = d.agreement_id \
          left join obligation o on o.obligation_id = d.obligation_id \
          left join occurrence oc on oc.obligation_id = d.obligation_id and oc.due_date = d.due_date \
          where d.organisation_id = $1",
+        actor.agreement_join()
     );
+    let binds = deadline_conditions(actor, f, today, after, kinds, &mut sql);
+    (sql, binds)
+}
+
+/// The count of the key dates (no occurrences) a read of `f` of `kinds` takes: they are always
+/// open, so nothing is joined but what decides whether the actor sees them, and the count is
+/// an index range.
+fn key_date_count_sql(
+    actor: &Actor,
+    f: &DeadlineQuery,
+    today: Date,
+    kinds: KindSet,
+) -> (String, Vec<String>) {
+    let mut sql = String::from("select count(*) from deadline d");
+    if actor.agreement_join() == "join" {
+        sql.push_str(" join agreement a on a.agreement_id = d.agreement_id");
+    }
+    // A counterparty's view of duties reads the obligation; it is null for every key date.
+    if actor.visibility.party().is_some() {
+        sql.push_str(" left join obligation o on o.obligation_id = d.obligation_id");
+    }
+    sql.push_str(" where d.organisation_id = $1 and d.obligation_id is null");
+    let binds = deadline_conditions(actor, f, today, None, kinds, &mut sql);
+    (sql, binds)
+}
+
+/// Appends the conditions of a deadline read after `where d.organisation_id = $1` to `sql`,
+/// and returns the binds from `$1` on.
+fn deadline_conditions(
+    actor: &Actor,
+    f: &DeadlineQuery,
+    today: Date,
+    after: Option<&DeadlineKey>,
+    kinds: KindSet,
+    sql: &mut String,
+) -> Vec<String> {
     let mut binds = vec![actor.org.to_string()];
     if let Some(k) = after {
         let n = binds.len();
@@ -1804,14 +1864,14 @@ fn deadline_sql(
         ));
     };
     if let Some(a) = f.agreement_id {
-        add("d.agreement_id = $?", a.to_string(), &mut sql);
+        add("d.agreement_id = $?", a.to_string(), sql);
     }
     if let Some(w) = f.within_days {
-        add("d.due_date >= $?", today.to_string(), &mut sql);
-        add("d.due_date <= $?", w.last_day(today).to_string(), &mut sql);
+        add("d.due_date >= $?", today.to_string(), sql);
+        add("d.due_date <= $?", w.last_day(today).to_string(), sql);
     }
     if f.overdue {
-        add("d.due_date < $?", today.to_string(), &mut sql);
+        add("d.due_date < $?", today.to_string(), sql);
         sql.push_str(" and d.obligation_id is not null");
     }
     if f.obligations_only {
@@ -1821,7 +1881,7 @@ fn deadline_sql(
         add(
             "(d.owner = $? or exists (select 1 from watcher w where w.agreement_id = d.agreement_id and w.email = $?))",
             p,
-            &mut sql,
+            sql,
         );
     }
     // Only agreements this actor may see (restricted agreements, counterparty users).
@@ -1837,7 +1897,7 @@ fn deadline_sql(
         KindSet::Notice => sql.push_str(&format!(" and d.kind = {NEXT_NOTICE_SQL}")),
         KindSet::NotNotice => sql.push_str(&format!(" and d.kind <> {NEXT_NOTICE_SQL}")),
     }
-    (sql, binds)
+    binds
 }
 
 pub(crate) fn deadline_from_row(r: &sqlx::any::AnyRow, today: Date) -> Result<Deadline> {

@@ -843,6 +843,11 @@ async fn the_overview_counts_what_the_full_listing_holds() {
         // the column that says whether they recur. The migration fills it in from the rules.
         for sql in [
             "drop index deadline_org_duty_due",
+            "drop index deadline_org_keydate",
+            "drop index agreement_tracked",
+            "drop index obligation_state",
+            "drop index occurrence_state",
+            "drop index agreement_org_cap",
             "alter table obligation drop column recurring",
             "delete from _sqlx_migrations where version = 30",
         ] {

@@ -208,12 +208,10 @@ async fn bench(store: &Store, label: &str, n: usize, queries: usize) -> anyhow::
     }
     let refresh = t.elapsed();
     eprintln!();
-    // PostgreSQL: statistics as autovacuum would gather them after such a load; without them
-    // the planner guesses and the figures measure the guess. (The embedded SQLite store runs
-    // without statistics in use, so its figures are taken without them too.)
-    if store.backend() == entente_store::Backend::Postgres {
-        store.analyze().await?;
-    }
+    // Statistics as a running server has them after such a load (PostgreSQL's autovacuum, the
+    // `pragma optimize` SQLite runs on each new connection); without them the planner guesses
+    // and the figures measure the guess.
+    store.analyze().await?;
     let deadlines = store.count_deadlines().await?;
     println!(
         "entente bench dates: {n} synthetic agreements, {deadlines} materialised deadlines ({label})"

@@ -100,6 +100,9 @@ async fn bench(
             },
         )
         .await?;
+    // Statistics as a running server has them after such a load (PostgreSQL's autovacuum, the
+    // `pragma optimize` SQLite runs on each new connection).
+    store.analyze().await?;
     let load = t.elapsed();
 
     let state = entente_server::AppState::new(store.clone(), org);

@@ -8,7 +8,7 @@ create index deadline_org_duty_due on deadline (organisation_id, due_date, agree
     where obligation_id is not null;
 -- Key dates alone (no occurrence to judge): the dashboard counts those due in a window from
 -- the index.
-create index deadline_org_keydate on deadline (organisation_id, due_date, kind)
+create index deadline_org_keydate on deadline (organisation_id, due_date, kind, obligation_id)
     where obligation_id is null;
 -- What judging an occurrence reads of its agreement, duty and record, so counts over
 -- thousands of rows read narrow index entries, not whole rows.

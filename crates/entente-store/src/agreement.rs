@@ -1201,7 +1201,7 @@ fn window_alone(actor: &Actor, f: &AgreementQuery) -> Option<(&'static str, DayW
         reverse: f.reverse,
         ..Default::default()
     };
-    if !only || actor.visibility != crate::Visibility::All {
+    if !only || !actor.sees_all() {
         return None;
     }
     match (f.expiring_within, f.renewing_within, f.notice_within) {

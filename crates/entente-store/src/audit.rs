@@ -135,7 +135,7 @@ impl Store {
             sql.push_str(&format!(" and e.agreement_id = ${}", binds.len()));
         }
         let (sees, sees_binds) = actor.sees_agreement("e.agreement_id", binds.len() + 1);
-        if limit.is_some() && actor.visibility != crate::Visibility::All {
+        if limit.is_some() && !actor.sees_all() {
             sql.push_str(&format!(" and e.agreement_id is not null and {sees}"));
         } else {
             sql.push_str(&format!(" and (e.agreement_id is null or {sees})"));

@@ -181,11 +181,12 @@ impl Actor {
     /// agreement needs it only for its columns, and a left join (the row always exists: its
     /// foreign key cascades) lets the database skip a join whose columns a query does not use.
     pub(crate) fn agreement_join(&self) -> &'static str {
-        if self.visibility == Visibility::All {
-            "left join"
-        } else {
-            "join"
-        }
+        if self.sees_all() { "left join" } else { "join" }
+    }
+
+    /// Whether this actor sees every agreement of the tenant (no restriction applies).
+    pub(crate) fn sees_all(&self) -> bool {
+        self.visibility == Visibility::All
     }
 
     /// The condition (on agreement alias `a`) limiting rows to what this actor sees, with
@@ -203,7 +204,7 @@ impl Actor {
     /// deliveries): once the agreement is deleted nobody can tell whether it was restricted,
     /// so such rows pass only for an actor who sees every agreement.
     pub(crate) fn sees_agreement(&self, agreement_id: &str, next: usize) -> (String, Vec<String>) {
-        if self.visibility == Visibility::All {
+        if self.sees_all() {
             return ("1 = 1".to_owned(), Vec::new());
         }
         let (vis, binds) = self.visible(next);

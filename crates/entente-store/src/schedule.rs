@@ -1818,7 +1818,7 @@ fn key_date_count_sql(
     kinds: KindSet,
 ) -> (String, Vec<String>) {
     let mut sql = String::from("select count(*) from deadline d");
-    if actor.agreement_join() == "join" {
+    if !actor.sees_all() {
         sql.push_str(" join agreement a on a.agreement_id = d.agreement_id");
     }
     // A counterparty's view of duties reads the obligation; it is null for every key date.

@@ -821,33 +821,39 @@ impl Store {
             today: Some(today),
             ..Default::default()
         };
-        // Notice deadlines first: the first rows of each kind, and one count over both.
-        let mut due = self
-            .judged_first(actor, &within, today, KindSet::Notice, rows)
-            .await?;
-        let others = self
-            .judged_first(
-                actor,
-                &within,
-                today,
-                KindSet::NotNotice,
-                rows.saturating_sub(due.len()),
-            )
-            .await?;
-        due.extend(others);
-        let (_, due_total) = self
-            .deadlines_counted(actor, &within, today, KindSet::All, 0)
-            .await?;
         let overdue_query = DeadlineQuery {
             overdue: true,
             obligations_only: true,
             today: Some(today),
             ..Default::default()
         };
-        let (overdue, overdue_total) = self
-            .deadlines_counted(actor, &overdue_query, today, KindSet::All, rows)
-            .await?;
+        // The five reads are independent: they run side by side on the pool's connections.
+        // Notice deadlines come first; the other kinds fill what is left of `rows`, so `rows`
+        // of them are read before it is known how many notices there are.
+        let (mut due, others, (_, due_total), (overdue, overdue_total), term_ends_by_month) = tokio::try_join!(
+            self.judged_first(actor, &within, today, KindSet::Notice, rows),
+            self.judged_first(actor, &within, today, KindSet::NotNotice, rows),
+            self.deadlines_counted(actor, &within, today, KindSet::All, 0),
+            self.deadlines_counted(actor, &overdue_query, today, KindSet::All, rows),
+            self.term_ends_by_month(actor, today, year),
+        )?;
+        due.extend(others.into_iter().take(rows.saturating_sub(due.len())));
+        Ok(DeadlineOverview {
+            due,
+            due_total,
+            overdue,
+            overdue_total,
+            term_ends_by_month,
+        })
+    }
 
+    /// How many renewals and expirations fall in each month from `today` to `year`'s last day.
+    async fn term_ends_by_month(
+        &self,
+        actor: &Actor,
+        today: Date,
+        year: DayWindow,
+    ) -> Result<Vec<(String, u64)>> {
         // Renewals and expirations are key dates (no occurrence status): SQL counts them.
         let mut binds = vec![
             actor.org.to_string(),
@@ -876,13 +882,7 @@ impl Store {
             let n: i64 = r.try_get("n")?;
             term_ends_by_month.push((month, u64::try_from(n).unwrap_or(0)));
         }
-        Ok(DeadlineOverview {
-            due,
-            due_total,
-            overdue,
-            overdue_total,
-            term_ends_by_month,
-        })
+        Ok(term_ends_by_month)
     }
 
     /// The first `rows` deadlines of `f` of `kinds`, in order, and how many match in all.
@@ -897,7 +897,6 @@ impl Store {
         kinds: KindSet,
         rows: usize,
     ) -> Result<(Vec<Deadline>, u64)> {
-        let first = self.judged_first(actor, f, today, kinds, rows).await?;
         let (sql, binds) = deadline_sql(actor, f, today, None, kinds);
         let from = sql
             .split_once(" from deadline d ")
@@ -929,15 +928,32 @@ impl Store {
         } else {
             counts.push((format!("select count(*) from deadline d {from}"), binds));
         }
-        let mut count = 0;
-        for (sql, binds) in counts {
+        // The first rows and the counts are read side by side.
+        let count_one = |(sql, binds): (String, Vec<String>)| async move {
             let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
             for b in binds {
                 q = q.bind(b);
             }
-            count += u64::try_from(q.fetch_one(&self.pool).await?).unwrap_or(0);
-        }
-        Ok((first, count))
+            Ok::<_, StoreError>(u64::try_from(q.fetch_one(&self.pool).await?).unwrap_or(0))
+        };
+        // At most two counts are built above: key dates and duty rows.
+        let (c1, c2) = (counts.pop(), counts.pop());
+        let (first, a, b) = tokio::try_join!(
+            self.judged_first(actor, f, today, kinds, rows),
+            async {
+                match c1 {
+                    Some(c) => count_one(c).await,
+                    None => Ok(0),
+                }
+            },
+            async {
+                match c2 {
+                    Some(c) => count_one(c).await,
+                    None => Ok(0),
+                }
+            },
+        )?;
+        Ok((first, a + b))
     }
 
     /// The first `rows` deadlines of `f` of `kinds`, in order.

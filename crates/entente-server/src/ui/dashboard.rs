@@ -4,7 +4,7 @@
 //! `GET /api/deadlines` and `GET /api/agreements`.
 
 use super::chart::BarChart;
-use super::{Shell, UiResult, Viewer, number_anchor, render};
+use super::{Shell, UiError, UiResult, Viewer, number_anchor, render};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -251,6 +251,47 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// The five newest breaches (internal roles only).
+async fn recent_breaches(
+    s: &AppState,
+    v: &Viewer,
+    internal: bool,
+) -> UiResult<Option<Vec<Recent>>> {
+    if !internal {
+        return Ok(None);
+    }
+    let actor = v.caller.require_internal(Permission::Read)?;
+    Ok(Some(
+        s.store
+            .list_breaches(actor)
+            .await?
+            .into_iter()
+            .take(5)
+            .map(|b| Recent {
+                at: b.created_at.get(..10).unwrap_or(&b.created_at).to_owned(),
+                text: b.summary,
+                href: format!("/agreements/{}#ob-{}", b.agreement_id, b.obligation_id),
+            })
+            .collect(),
+    ))
+}
+
+/// The viewer's five newest unread alerts.
+async fn recent_alerts(s: &AppState, v: &Viewer) -> UiResult<Vec<Recent>> {
+    let actor = v.caller.require(Permission::Read)?;
+    Ok(s.store
+        .inbox(actor, &v.caller.principal.email, false)
+        .await?
+        .into_iter()
+        .take(5)
+        .map(|i| Recent {
+            at: i.created_at.get(..10).unwrap_or(&i.created_at).to_owned(),
+            text: i.title,
+            href: "/alerts".to_owned(),
+        })
+        .collect())
+}
+
 async fn count(s: &AppState, v: &Viewer, f: AgreementQuery) -> UiResult<u64> {
     let actor = v.caller.require(Permission::Read)?;
     Ok(s.store.count_matching(actor, &f).await?)
@@ -260,18 +301,52 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
     let actor = v.caller.require(Permission::Read)?;
     let settings = s.store.alert_settings(actor.org).await?;
     let today = settings.today(s.store.now());
-    // Counts come from the store over every match; only the first rows are read whole, so
-    // the page stays light and right at any portfolio size.
-    let overview = s
-        .store
-        .deadline_overview(
-            actor,
-            today,
-            DayWindow::at_most(WINDOW_DAYS),
-            DayWindow::at_most(365),
-            DUE_ROWS,
-        )
-        .await?;
+    let internal = v.caller.role.allows(Permission::ReadInternal);
+    // The parts read different tables and none waits for another: they run side by side on
+    // the pool's connections, so the page takes as long as its slowest part, not their sum.
+    let notice_within = AgreementQuery {
+        notice_within: Some(DayWindow::at_most(WINDOW_DAYS)),
+        ..Default::default()
+    };
+    let renewing_within = AgreementQuery {
+        renewing_within: Some(DayWindow::at_most(WINDOW_DAYS)),
+        ..Default::default()
+    };
+    let uncapped = AgreementQuery {
+        liability_cap: vec![CapFilter::Uncapped],
+        ..Default::default()
+    };
+    let (overview, all, notice, renewing, uncapped, risk, breaches, alerts, undecided) = tokio::try_join!(
+        // Counts come from the store over every match; only the first rows are read whole,
+        // so the page stays light and right at any portfolio size.
+        async {
+            Ok::<_, UiError>(
+                s.store
+                    .deadline_overview(
+                        actor,
+                        today,
+                        DayWindow::at_most(WINDOW_DAYS),
+                        DayWindow::at_most(365),
+                        DUE_ROWS,
+                    )
+                    .await?,
+            )
+        },
+        count(&s, &v, AgreementQuery::default()),
+        count(&s, &v, notice_within),
+        count(&s, &v, renewing_within),
+        count(&s, &v, uncapped),
+        async {
+            if internal {
+                risk_charts(&s, &v).await
+            } else {
+                Ok(None)
+            }
+        },
+        recent_breaches(&s, &v, internal),
+        recent_alerts(&s, &v),
+        undecided(&s, &v, today),
+    )?;
     // Notice deadlines first: missing one renews an agreement for another term. The page
     // shows the first rows; the calendar has every one.
     let due: Vec<DueRow> = overview
@@ -335,46 +410,22 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
     let counts = vec![
         Count {
             label: "Agreements",
-            value: count(&s, &v, AgreementQuery::default()).await?,
+            value: all,
             href: "/agreements",
         },
         Count {
             label: "Notice deadline within 90 days",
-            value: count(
-                &s,
-                &v,
-                AgreementQuery {
-                    notice_within: Some(DayWindow::at_most(WINDOW_DAYS)),
-                    ..Default::default()
-                },
-            )
-            .await?,
+            value: notice,
             href: "/agreements?notice_within_days=90&sort=notice_deadline",
         },
         Count {
             label: "Renewing within 90 days",
-            value: count(
-                &s,
-                &v,
-                AgreementQuery {
-                    renewing_within: Some(DayWindow::at_most(WINDOW_DAYS)),
-                    ..Default::default()
-                },
-            )
-            .await?,
+            value: renewing,
             href: "/agreements?renewing_within_days=90",
         },
         Count {
             label: "Uncapped liability",
-            value: count(
-                &s,
-                &v,
-                AgreementQuery {
-                    liability_cap: vec![CapFilter::Uncapped],
-                    ..Default::default()
-                },
-            )
-            .await?,
+            value: uncapped,
             href: "/agreements?liability_cap=uncapped",
         },
         Count {
@@ -383,43 +434,6 @@ pub(crate) async fn dashboard(State(s): State<AppState>, v: Viewer) -> UiResult 
             href: "#overdue",
         },
     ];
-    let internal = v.caller.role.allows(Permission::ReadInternal);
-    let risk = if internal {
-        risk_charts(&s, &v).await?
-    } else {
-        None
-    };
-    let breaches = if internal {
-        let actor = v.caller.require_internal(Permission::Read)?;
-        Some(
-            s.store
-                .list_breaches(actor)
-                .await?
-                .into_iter()
-                .take(5)
-                .map(|b| Recent {
-                    at: b.created_at.get(..10).unwrap_or(&b.created_at).to_owned(),
-                    text: b.summary,
-                    href: format!("/agreements/{}#ob-{}", b.agreement_id, b.obligation_id),
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    let alerts = s
-        .store
-        .inbox(actor, &v.caller.principal.email, false)
-        .await?
-        .into_iter()
-        .take(5)
-        .map(|i| Recent {
-            at: i.created_at.get(..10).unwrap_or(&i.created_at).to_owned(),
-            text: i.title,
-            href: "/alerts".to_owned(),
-        })
-        .collect();
-    let undecided = undecided(&s, &v, today).await?;
     Ok(render(DashboardPage {
         shell: v.shell("dashboard"),
         today: today.to_string(),

@@ -230,7 +230,7 @@ fn small_print_without_a_separator_or_number_stays_in_the_body() {
 }
 
 #[test]
-#[ignore = "PDF table cells are not split by gap width until column gaps are told from run boundaries in typeset text (see CELL_GAP in ingest/pdf.rs)"]
+
 fn table_rows_are_read_one_row_a_line() {
     let mut p = String::new();
     p.push_str(&text(72.0, 720.0, 11.0, "ORDER FORM"));
@@ -315,7 +315,7 @@ fn a_heading_line_above_its_text_stays_a_heading() {
 }
 
 #[test]
-#[ignore = "PDF table cells are not split by gap width until column gaps are told from run boundaries in typeset text (see CELL_GAP in ingest/pdf.rs)"]
+
 fn numbered_rows_of_an_annex_table_are_rows_not_clauses() {
     let mut p = String::new();
     p.push_str(&text(72.0, 720.0, 11.0, "1. Services"));
@@ -393,4 +393,47 @@ fn a_wide_list_number_and_a_wrapped_enumeration_read_as_written() {
     );
     // An item after a line that ends short of the margin still starts its own block.
     assert!(t.contains("\n(a) Sections 4 and 7 survive"), "{t}");
+}
+
+#[test]
+fn a_paragraph_broken_by_a_page_runs_on_and_one_ended_by_it_does_not() {
+    let mut p1 = String::new();
+    p1.push_str(&text(72.0, 720.0, 11.0, "9. Confidentiality"));
+    p1.push_str(&text(
+        72.0,
+        696.0,
+        11.0,
+        "9.1 The Recipient shall keep all Confidential Information secret and use it only",
+    ));
+    p1.push_str(&text(300.0, 40.0, 9.0, "1"));
+    let mut p2 = String::new();
+    p2.push_str(&text(72.0, 720.0, 11.0, "for the purposes of the Project."));
+    p2.push_str(&text(
+        72.0,
+        696.0,
+        11.0,
+        "9.2 Each party shall return the Confidential Information on request.",
+    ));
+    p2.push_str(&text(300.0, 40.0, 9.0, "2"));
+    let mut p3 = String::new();
+    p3.push_str(&text(72.0, 720.0, 11.0, "10. Term"));
+    p3.push_str(&text(
+        72.0,
+        696.0,
+        11.0,
+        "10.1 This Agreement runs for two years from the Effective Date.",
+    ));
+    let t = read(&pdf(&[p1, p2, p3]));
+    assert!(
+        t.contains("use it only for the purposes of the Project."),
+        "{t}"
+    );
+    let a = entente_analysis::analyze_text(&t).to_json();
+    let numbers: Vec<&str> = a["clauses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["number"].as_str())
+        .collect();
+    assert_eq!(numbers, ["9", "9.1", "9.2", "10", "10.1"], "{t}");
 }

@@ -222,6 +222,8 @@ struct Line {
     /// Where the line's ink ends on the right.
     right: f64,
     cells: Vec<String>,
+    /// Where each cell's ink starts on the left, one per cell.
+    starts: Vec<f64>,
 }
 
 impl Line {
@@ -233,12 +235,13 @@ impl Line {
 /// A gap wider than this share of the font size between two glyphs is a word space: PDFs
 /// written without space characters (Quartz, some report engines) only position the words.
 const WORD_GAP: f64 = 0.12;
-/// A gap wider than this (in font sizes) separates table cells or tab stops. Off for now:
-/// in typeset justified text (the PDFs Entente renders itself) the positions between runs in
-/// different styles read as gaps many font sizes wide and split sentences into cells, which
-/// cost the round trip its terms and duties; cell splitting returns when it can tell a column
-/// gap from a run boundary.
-const CELL_GAP: f64 = f64::INFINITY;
+/// A gap wider than this (in font sizes) may separate table cells or tab stops. A wide gap
+/// alone is not enough: in typeset justified text the positions between runs in different
+/// styles can read as gaps several font sizes wide. A table's cells start at the same place
+/// on the rows above or below, which a sentence's run boundaries never do (see `render`).
+const CELL_GAP: f64 = 2.0;
+/// How far apart (in points) two cells' left edges may be and still be one column.
+const COLUMN_SLACK: f64 = 2.0;
 
 fn is_blank(s: &str) -> bool {
     s.chars().all(char::is_whitespace)
@@ -283,6 +286,7 @@ fn layout_line(glyphs: &[&Glyph]) -> Line {
             && g.text.chars().all(|c| c.is_ascii_digit())
     };
     let mut cells: Vec<String> = vec![String::new()];
+    let mut starts: Vec<Option<f64>> = vec![None];
     let mut last_end: Option<f64> = None;
     let mut ink_end: Option<f64> = None;
     let mut in_sup = false;
@@ -309,6 +313,7 @@ fn layout_line(glyphs: &[&Glyph]) -> Line {
             }
             in_sup = false;
             cells.push(String::new());
+            starts.push(None);
         } else if let (Some(e), Some(c)) = (last_end, cells.last_mut()) {
             if in_sup && !sup {
                 c.push(']');
@@ -317,6 +322,11 @@ fn layout_line(glyphs: &[&Glyph]) -> Line {
             if g.x - e > WORD_GAP * size.max(g.size) && !c.is_empty() && !c.ends_with(' ') {
                 c.push(' ');
             }
+        }
+        if let Some(st) = starts.last_mut()
+            && st.is_none()
+        {
+            *st = Some(g.x);
         }
         if let Some(c) = cells.last_mut() {
             if sup && !in_sup {
@@ -331,11 +341,12 @@ fn layout_line(glyphs: &[&Glyph]) -> Line {
     if in_sup && let Some(c) = cells.last_mut() {
         c.push(']');
     }
-    let cells: Vec<String> = cells
+    let (cells, starts): (Vec<String>, Vec<f64>) = cells
         .into_iter()
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty())
-        .collect();
+        .zip(starts)
+        .map(|(c, x)| (c.trim().to_owned(), x.unwrap_or(0.0)))
+        .filter(|(c, _)| !c.is_empty())
+        .unzip();
     let right = glyphs
         .iter()
         .filter(|g| !is_blank(&g.text))
@@ -346,6 +357,7 @@ fn layout_line(glyphs: &[&Glyph]) -> Line {
         size,
         right,
         cells,
+        starts,
     }
 }
 
@@ -467,12 +479,25 @@ fn render(lines: &[Line]) -> String {
     // Two cells make a row unless the first is a clause number set apart by a tab; three
     // always do ("| 1 | Service desk | 24 hours |").
     let row = |l: &Line| l.cells.len() >= 3 || l.cells.len() == 2 && !is_marker_cell(&l.cells[0]);
+    // Two rows of one table share a column: a cell after the first starts where one of the
+    // other row's does.
+    let aligned = |a: &Line, b: &Line| {
+        row(a)
+            && row(b)
+            && a.starts.iter().skip(1).any(|x| {
+                b.starts
+                    .iter()
+                    .skip(1)
+                    .any(|y| (x - y).abs() <= COLUMN_SLACK)
+            })
+    };
     // The text column's right edge: a line reaching it was broken by the layout, not by the
     // writer, so what follows continues its sentence.
     let margin = lines.iter().map(|l| l.right).fold(f64::MIN, f64::max);
     let mut out = String::new();
     for (i, l) in lines.iter().enumerate() {
-        let table = row(l) && (i > 0 && row(&lines[i - 1]) || lines.get(i + 1).is_some_and(&row));
+        let table = i > 0 && aligned(l, &lines[i - 1])
+            || lines.get(i + 1).is_some_and(|next| aligned(l, next));
         if let Some(prev) = i.checked_sub(1).map(|p| &lines[p]) {
             let gap = (l.y - prev.y).abs();
             let size = l.size.max(prev.size);
@@ -652,6 +677,9 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
     };
     let mut out = String::new();
     let mut page_starts = Vec::new();
+    // Whether the last page ended inside a sentence: a paragraph broken by the page runs on
+    // when the next page starts in lower case, instead of starting a new one.
+    let mut open_sentence = false;
     for (pi, lines) in split.iter().enumerate() {
         let ne: Vec<usize> = (0..lines.len())
             .filter(|&i| !lines[i].trim().is_empty())
@@ -663,6 +691,7 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
             .copied()
             .collect();
         page_starts.push((out.len(), pi as u32 + 1));
+        let mut first = true;
         for (i, line) in lines.iter().enumerate() {
             let at_edge = edge_idx.contains(&i);
             // Running headers are kept once, on the first page (often the title), but a
@@ -672,10 +701,35 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
             if (at_edge && is_page_number(line)) || (running && (pi > 0 || has_page_field(line))) {
                 continue;
             }
+            if first && !line.trim().is_empty() {
+                first = false;
+                let runs_on = open_sentence
+                    && line
+                        .trim_start()
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_lowercase);
+                if runs_on {
+                    // The blank lines left where a page number or footer was dropped.
+                    out.truncate(out.trim_end().len());
+                    out.push('\n');
+                    if let Some(start) = page_starts.last_mut() {
+                        start.0 = out.len();
+                    }
+                } else if pi > 0 {
+                    out.push('\n');
+                }
+            }
             out.push_str(line.trim_end());
             out.push('\n');
         }
-        out.push('\n');
+        if !first {
+            open_sentence = out
+                .trim_end()
+                .lines()
+                .next_back()
+                .is_some_and(|l| !l.ends_with(['.', ':', ';', '!', '?', '|']));
+        }
     }
     (join_split_words(&reflow(&out)), page_starts)
 }
@@ -1038,6 +1092,7 @@ mod tests {
             size: 11.0,
             right,
             cells: vec![(*t).to_owned()],
+            starts: vec![72.0],
         })
         .collect();
         let (t, _) = clean(&[render(&lines)]);

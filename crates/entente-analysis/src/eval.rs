@@ -209,23 +209,29 @@ impl fmt::Display for EvalReport {
                 s.name, s.tp, s.fp, s.fn_, s.precision, s.recall, s.f1
             )?;
         }
-        writeln!(
-            f,
-            "\n{:<36} {:>4} {:>4} {:>4} {:>9} {:>7} {:>6}",
-            "clause category", "tp", "fp", "fn", "precision", "recall", "f1"
-        )?;
-        for s in &self.categories {
+        // A corpus labelled for fields alone has no clause score: a macro-F1 of 0 would read
+        // as every category missed.
+        if self.categories.is_empty() {
+            writeln!(f, "\nclause categories: none labelled in this corpus")?;
+        } else {
             writeln!(
                 f,
-                "{:<36} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>6.3}",
-                s.name, s.tp, s.fp, s.fn_, s.precision, s.recall, s.f1
+                "\n{:<36} {:>4} {:>4} {:>4} {:>9} {:>7} {:>6}",
+                "clause category", "tp", "fp", "fn", "precision", "recall", "f1"
+            )?;
+            for s in &self.categories {
+                writeln!(
+                    f,
+                    "{:<36} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>6.3}",
+                    s.name, s.tp, s.fp, s.fn_, s.precision, s.recall, s.f1
+                )?;
+            }
+            writeln!(
+                f,
+                "\nclause categories macro F1: {:.3}",
+                self.categories_macro_f1
             )?;
         }
-        writeln!(
-            f,
-            "\nclause categories macro F1: {:.3}",
-            self.categories_macro_f1
-        )?;
         for v in &self.variants {
             writeln!(
                 f,

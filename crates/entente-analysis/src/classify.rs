@@ -426,6 +426,7 @@ static RULES: &[Rule] = &[
         "governing_law",
         &[
             "governed by",
+            "governed under",
             "governing law",
             "laws of",
             "law of",
@@ -434,7 +435,7 @@ static RULES: &[Rule] = &[
             "governed exclusively",
             "governed solely",
         ],
-        r"(?:governed by|construed|interpreted|enforced)[^.;]*(?:laws?|law) of|governed (?:exclusively |solely )?by (?:the )?(?:[a-z]+ ){1,3}laws?(?-u:\b)|(?:governed|construed|interpreted)[^.;]{0,60}(?:in accordance with|under) (?:the )?(?:substantive )?(?:[a-z]+ ){1,3}laws?(?-u:\b)|governing law|(?:laws?|law) of [^.;]*(?:shall|will) (?:govern|apply)",
+        r"(?:governed by|construed|interpreted|enforced)[^.;]*(?:laws?|law) of|governed (?:exclusively |solely )?(?:by|under) (?:the )?(?:[a-z]+ ){1,3}laws?(?-u:\b)|(?:governed|construed|interpreted)[^.;]{0,60}(?:in accordance with|under) (?:the )?(?:substantive )?(?:[a-z]+ ){1,3}laws?(?-u:\b)|governing law|(?:laws?|law) of [^.;]*(?:shall|will) (?:govern|apply)",
         "",
         0.9,
     ),

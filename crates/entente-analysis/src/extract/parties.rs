@@ -348,8 +348,15 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
                     ]
                     .iter()
                     .any(|p| after.starts_with(p));
+                    // "President and Fellows of Harvard College", "Chancellor and Scholars of
+                    // …": one title word joined to an "X of Y" body is one institution's name.
+                    let institution = before.trim_start_matches("The ").split_whitespace().count()
+                        == 1
+                        && after.split_whitespace().nth(1).is_some_and(|w| w == "of")
+                        && after.starts_with(|c: char| c.is_uppercase());
                     let split = !enumerated
                         && !place
+                        && !institution
                         && (seen_desc
                             || SUFFIX_RE.is_match(before)
                             || before.contains(", a ")

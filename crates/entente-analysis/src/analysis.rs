@@ -331,7 +331,16 @@ impl Analysis {
                 heading_seg = seg;
                 heading = sg.heading.as_deref().unwrap_or("").to_ascii_lowercase();
             }
-            crate::learn::features(&doc.lower.as_bytes()[a..z], heading.as_bytes(), &mut feats);
+            let prev_sent = match k.checked_sub(1).and_then(|j| doc.sents.get(j)) {
+                Some(&(pa, pz)) if doc.sent_seg[k - 1] == seg => &doc.lower.as_bytes()[pa..pz],
+                _ => &[][..],
+            };
+            crate::learn::features(
+                &doc.lower.as_bytes()[a..z],
+                heading.as_bytes(),
+                prev_sent,
+                &mut feats,
+            );
             if classify {
                 model.logits(&feats, &mut probs);
                 for (ci, (c, z)) in cats.iter().zip(&probs).enumerate() {
@@ -339,7 +348,7 @@ impl Analysis {
                         continue;
                     }
                     best[ci] = best[ci].max(*z);
-                    if *z >= cuts[ci] {
+                    if *z >= cuts[ci].0 {
                         found.push((ci, seg, Model::probability(*z)));
                     }
                 }
@@ -352,7 +361,7 @@ impl Analysis {
             return kept;
         }
         for (ci, c) in cats.iter().enumerate() {
-            let model_says = best[ci] >= cuts[ci];
+            let model_says = best[ci] >= cuts[ci].0;
             let rules_say = self
                 .clauses
                 .iter()
@@ -361,6 +370,7 @@ impl Analysis {
                 Mode::Rules | Mode::Union => true,
                 Mode::Model => false,
                 Mode::Both => model_says,
+                Mode::Graded => best[ci] >= cuts[ci].1,
             };
             if !keep_rules && rules_say {
                 // The model only vetoes what the rules inferred: a sentence that states the
@@ -384,7 +394,7 @@ impl Analysis {
             }
             let add_model = match c.mode {
                 Mode::Rules => false,
-                Mode::Model | Mode::Union => true,
+                Mode::Model | Mode::Union | Mode::Graded => true,
                 Mode::Both => false,
             };
             if add_model {

@@ -19,7 +19,9 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// A sentence's byte span and hashed features.
-pub(crate) type SentenceFeatures = (usize, usize, Vec<u32>);
+/// A sentence's byte span, hashed features and whether it denies exclusivity in words
+/// (see [`crate::learn::vetoed`]).
+pub(crate) type SentenceFeatures = (usize, usize, Vec<u32>, bool);
 
 /// Where a value came from: the clause (index into the clauses), the character span in the
 /// analysed text, and how sure the analysis is (0..=1).
@@ -318,7 +320,11 @@ impl Analysis {
         let mut feats = Vec::new();
         let mut probs = Vec::new();
         let mut heading_seg = usize::MAX;
-        let mut heading = String::new();
+        let mut heading = Vec::new();
+        // The previous sentence's word hashes, kept rather than hashed a second time.
+        let mut prev_words: Vec<u32> = Vec::new();
+        let mut words: Vec<u32> = Vec::new();
+        let mut last: Option<(usize, usize)> = None;
         for (k, &(a, z)) in doc.sents.iter().enumerate() {
             let seg = doc.sent_seg[k];
             let Some(sg) = doc.segs.get(seg) else {
@@ -329,22 +335,24 @@ impl Analysis {
             }
             if seg != heading_seg {
                 heading_seg = seg;
-                heading = sg.heading.as_deref().unwrap_or("").to_ascii_lowercase();
+                let h = sg.heading.as_deref().unwrap_or("").to_ascii_lowercase();
+                crate::learn::heading_features(h.as_bytes(), &mut heading);
             }
-            let prev_sent = match k.checked_sub(1).and_then(|j| doc.sents.get(j)) {
-                Some(&(pa, pz)) if doc.sent_seg[k - 1] == seg => &doc.lower.as_bytes()[pa..pz],
-                _ => &[][..],
-            };
+            let follows = last.is_some_and(|(j, s)| j + 1 == k && s == seg);
+            last = Some((k, seg));
+            std::mem::swap(&mut prev_words, &mut words);
             crate::learn::features(
                 &doc.lower.as_bytes()[a..z],
-                heading.as_bytes(),
-                prev_sent,
+                &heading,
+                if follows { &prev_words } else { &[] },
+                &mut words,
                 &mut feats,
             );
+            let denies = crate::classify::denies_exclusivity(&doc.lower.as_bytes()[a..z]);
             if classify {
                 model.logits(&feats, &mut probs);
                 for (ci, (c, z)) in cats.iter().zip(&probs).enumerate() {
-                    if c.mode == Mode::Rules {
+                    if c.mode == Mode::Rules || crate::learn::vetoed(c.id, denies) {
                         continue;
                     }
                     best[ci] = best[ci].max(*z);
@@ -354,7 +362,7 @@ impl Analysis {
                 }
             }
             if keep_features {
-                kept.push((a, z, feats.clone()));
+                kept.push((a, z, feats.clone(), denies));
             }
         }
         if !classify {

@@ -1051,6 +1051,9 @@ pub(crate) fn classify(
         }
     }
     let mut hits = Vec::new();
+    // Exclusivity hits of sentences that deny it: they still place a carve-out
+    // ("non-exclusive; nothing restricts either party from competing") before they go.
+    let mut denied: Vec<usize> = Vec::new();
     let mut categories: Vec<Vec<(&'static str, f32)>> = vec![Vec::new(); segs.len()];
     for (k, rules) in cand.iter_mut().enumerate() {
         if rules.is_empty() {
@@ -1084,6 +1087,9 @@ pub(crate) fn classify(
                 .is_some_and(|n| n.is_match(s.as_bytes()))
             {
                 continue;
+            }
+            if rule.cat == "exclusivity" && denies_exclusivity(s.as_bytes()) {
+                denied.push(a);
             }
             // Definitions and recitals describe, they do not stipulate: lower confidence.
             let mut w = if rule.w == 0.0 { 0.6 } else { rule.w };
@@ -1176,6 +1182,7 @@ pub(crate) fn classify(
                         .any(|r| segs.get(*r).and_then(|x| x.parent) == Some(sg))
             })
     });
+    hits.retain(|h| h.cat != "exclusivity" || !denied.contains(&h.start));
     restrictions_under_headings(lower, segs, sentences, seg_of, &mut hits);
     for cats in categories.iter_mut() {
         cats.clear();
@@ -1246,6 +1253,44 @@ pub(crate) fn classify(
         cats.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     }
     Classified { categories, hits }
+}
+
+/// Mentions of "exclusive" that grant or promise no exclusivity: the negated forms
+/// ("non-exclusive", "non- exclusive" as PDF line breaks leave it, "not an exclusive"),
+/// the legal idioms (exclusive jurisdiction, remedy, property; construed or resolved
+/// exclusively under a law or before a court; exclusively for a purpose) and an exclusive
+/// licence that is only a prospect (a first refusal to acquire one, a bar on granting one).
+static NOT_EXCLUSIVITY: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    // A fixed pattern: its compilation is checked by the `rules_compile` test.
+    regex::bytes::Regex::new(
+        r"(?-u)non[\s-]*exclusiv[a-z]*|not (?:be |an? |the )*exclusiv[a-z]*|exclusive (?:jurisdiction|venue|forum|remed[a-z]*|property|owner[a-z]*|right,? title|of )|(?:owned|construed|interpreted|governed|resolved|settled|brought|heard|litigated|adjudicated|venued) (?:solely and )?exclusively|exclusively (?:for (?:the |its |their )?(?:[a-z-]+ ){0,2}purposes?|in (?:the )?(?:[a-z]+ ){0,3}courts?|under (?:the )?laws?|by (?:the )?(?:laws?|courts?))|(?:refusal|negotiation|option|right) to (?:acquire|negotiate|obtain) (?:an? )?exclusiv[a-z]*|(?:neither party|no party|not) (?:may |shall |will )?(?:grant|appoint) (?:an? )?exclusiv[a-z]*",
+    )
+    .unwrap_or_else(|e| panic!("NOT_EXCLUSIVITY: {e}"))
+});
+
+/// Whether a (lowercased) sentence says "exclusive" only in ways that state no exclusivity:
+/// then neither a rule nor the learned model may read the category from it. A sentence that
+/// never says "exclusive" is not judged here (a restriction can be written without the word).
+pub(crate) fn denies_exclusivity(sentence: &[u8]) -> bool {
+    let Some(first) = memchr::memmem::find(sentence, b"exclusiv") else {
+        return false;
+    };
+    let mut covered = 0;
+    let mut at = first;
+    for m in NOT_EXCLUSIVITY.find_iter(sentence) {
+        if m.end() <= at {
+            continue;
+        }
+        if m.start() > at {
+            return false;
+        }
+        covered = covered.max(m.end());
+        match memchr::memmem::find(&sentence[covered..], b"exclusiv") {
+            Some(i) => at = covered + i,
+            None => return true,
+        }
+    }
+    false
 }
 
 /// Sub-clauses under an "Exclusivity" or "Non-Competition" heading restrict even when their
@@ -1381,6 +1426,35 @@ mod tests {
     #[test]
     fn rules_compile() {
         let _ = &*COMPILED;
+        let _ = &*NOT_EXCLUSIVITY;
+    }
+
+    #[test]
+    fn negated_and_idiomatic_exclusive_deny_exclusivity() {
+        for s in [
+            "brightwater grants kestrel a perpetual, non-exclusive, royalty-free license to use the assets.",
+            "sonos grants iac a non- exclusive, nontransferable license.",
+            "the rights and remedies herein are cumulative and not exclusive of any other remedies.",
+            "any dispute shall be resolved exclusively in the state courts of san mateo county.",
+            "the software is and shall remain the sole and exclusive property of vip.",
+            "the data may be used exclusively for the purpose of the project.",
+            "tuz grants deltaflux a right of first refusal to acquire an exclusive licence to its results.",
+            "neither party may grant an exclusive license under joint ip without consent.",
+        ] {
+            assert!(denies_exclusivity(s.as_bytes()), "{s}");
+        }
+        for s in [
+            "supplier appoints distributor as its exclusive distributor of the products.",
+            "licensor grants a non-exclusive licence in europe and an exclusive licence in asia.",
+            "the parties shall exclusively use each other's services.",
+            "supplier shall not appoint any other distributor in the territory.",
+        ] {
+            assert!(!denies_exclusivity(s.as_bytes()), "{s}");
+        }
+        let c = cats_of(
+            "1. Disputes. Any dispute shall be resolved exclusively in the courts of London.\n",
+        );
+        assert!(!c.contains(&"exclusivity"), "{c:?}");
     }
 
     #[test]

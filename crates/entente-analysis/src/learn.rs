@@ -195,14 +195,24 @@ const PREFIX: usize = 5;
 /// before it in the same clause, sorted.
 ///
 /// The sentence gives its words, word pairs and word prefixes; the heading its words and
-/// word pairs ("change of control" as a heading says more than its words apart); the
-/// previous sentence its words, in their own hash space: many CUAD spans run over two
-/// sentences whose second ("Such consent shall not be withheld …") says little alone.
-pub(crate) fn features(sentence: &[u8], heading: &[u8], prev_sent: &[u8], out: &mut Vec<u32>) {
+/// word pairs ("change of control" as a heading says more than its words apart, see
+/// [`heading_features`]); the previous sentence its words, in their own hash space: many
+/// CUAD spans run over two sentences whose second ("Such consent shall not be withheld …")
+/// says little alone. `prev_words` are the previous sentence's word hashes as this function
+/// left them in `words` for it, so that no sentence is hashed twice.
+pub(crate) fn features(
+    sentence: &[u8],
+    heading: &[u32],
+    prev_words: &[u32],
+    words: &mut Vec<u32>,
+    out: &mut Vec<u32>,
+) {
     out.clear();
+    words.clear();
     let mut prev = 0x5151_u32;
     for t in tokens(sentence) {
         let h = token_hash(t);
+        words.push(h);
         out.push(mix(h, 1));
         out.push(mix(prev.wrapping_mul(31).wrapping_add(h), 2));
         if t.len() > PREFIX {
@@ -210,6 +220,15 @@ pub(crate) fn features(sentence: &[u8], heading: &[u8], prev_sent: &[u8], out: &
         }
         prev = h;
     }
+    out.extend_from_slice(heading);
+    out.extend(prev_words.iter().map(|&h| mix(h, 6)));
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// The features a clause heading gives each of its sentences (computed once per clause).
+pub(crate) fn heading_features(heading: &[u8], out: &mut Vec<u32>) {
+    out.clear();
     let mut prev = 0x5353_u32;
     for t in tokens(heading) {
         let h = token_hash(t);
@@ -217,11 +236,16 @@ pub(crate) fn features(sentence: &[u8], heading: &[u8], prev_sent: &[u8], out: &
         out.push(mix(prev.wrapping_mul(31).wrapping_add(h), 5));
         prev = h;
     }
-    for t in tokens(prev_sent) {
-        out.push(mix(token_hash(t), 6));
-    }
-    out.sort_unstable();
-    out.dedup();
+}
+
+/// Whether the model's reading of category `id` from a sentence is set aside. A sentence
+/// that says "exclusive" only as "non-exclusive" or in an idiom ("exclusive jurisdiction")
+/// reads, word for word, much like an exclusive grant, and the model tags such licence
+/// grants as exclusivity; the same sentence never gives the rules the category either
+/// ([`crate::classify::denies_exclusivity`]). Training and analysis apply it alike, so the
+/// thresholds chosen in training are those that hold in use.
+pub(crate) fn vetoed(id: &str, denies_exclusivity: bool) -> bool {
+    denies_exclusivity && id == "exclusivity"
 }
 
 fn sigmoid(z: f32) -> f32 {
@@ -519,6 +543,8 @@ fn bin(raw: f32) -> f32 {
 struct Sample {
     feats: Vec<u32>,
     labels: u64,
+    /// The sentence says "exclusive" only negated or in an idiom.
+    denies: bool,
 }
 
 /// One labelled agreement, analysed once with the rules.
@@ -579,7 +605,7 @@ fn prepare(text: &str, gold: &Value, cats: &[String]) -> Prepared {
     }
     let samples = sents
         .into_iter()
-        .map(|(a0, z0, feats)| {
+        .map(|(a0, z0, feats, denies)| {
             let mut labels = 0u64;
             for &(ci, s, e) in &spans {
                 let ov = z0.min(e).saturating_sub(a0.max(s));
@@ -587,7 +613,11 @@ fn prepare(text: &str, gold: &Value, cats: &[String]) -> Prepared {
                     labels |= 1 << ci;
                 }
             }
-            Sample { feats, labels }
+            Sample {
+                feats,
+                labels,
+                denies,
+            }
         })
         .collect();
     let present = a.categories_present();
@@ -716,8 +746,10 @@ fn doc_max(m: &Model, d: &Prepared) -> Vec<f32> {
     let mut p = Vec::new();
     for s in &d.samples {
         m.score(&s.feats, &mut p);
-        for (b, x) in best.iter_mut().zip(&p) {
-            *b = b.max(*x);
+        for ((b, x), c) in best.iter_mut().zip(&p).zip(&m.categories) {
+            if !vetoed(c.id, s.denies) {
+                *b = b.max(*x);
+            }
         }
     }
     best

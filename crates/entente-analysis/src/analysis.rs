@@ -106,23 +106,23 @@ pub struct Analysis {
 }
 
 static TITLE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:agreement|contract|memorandum|letter of intent|terms of|deed|accord|charter|mou|addendum|amendment|protocol)(?-u:\b)")
+    crate::text::regex(r"(?i)(?-u:\b)(?:agreement|contract|memorandum|letter of intent|terms of|deed|accord|charter|mou|addendum|amendment|protocol)(?-u:\b)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 static TITLE_INLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)[Tt][Hh][Ii][Ss]\s+((?:[A-Z][\w&/-]*\s+){0,7}(?:AGREEMENT|Agreement|CONTRACT|Contract|MEMORANDUM OF UNDERSTANDING|Memorandum of Understanding))")
+    crate::text::regex(r"(?-u:\b)[Tt][Hh][Ii][Ss]\s+((?:[A-Z][\w&/-]*\s+){0,7}(?:AGREEMENT|Agreement|CONTRACT|Contract|MEMORANDUM OF UNDERSTANDING|Memorandum of Understanding))")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static RESTATED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)restat(?:ed|ement)(?-u:\b)").unwrap_or_else(|e| panic!("{e}"))
+    crate::text::regex(r"(?i)(?-u:\b)restat(?:ed|ement)(?-u:\b)").unwrap_or_else(|e| panic!("{e}"))
 });
 static LETTER_TITLE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:amendment|addendum|side letter|variation agreement|deed of variation)(?-u:\b)")
+    crate::text::regex(r"(?i)(?-u:\b)(?:amendment|addendum|side letter|variation agreement|deed of variation)(?-u:\b)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 static LETTER_OPENING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:this (?:amendment|addendum|side letter)(?-u:\b)|amends? (?:the|that|our) [^.]{0,120}?agreement(?-u:\b)|(?:is|are) (?:hereby )?amended as follows)")
+    crate::text::regex(r"(?i)(?-u:\b)(?:this (?:amendment|addendum|side letter)(?-u:\b)|amends? (?:the|that|our) [^.]{0,120}?agreement(?-u:\b)|(?:is|are) (?:hereby )?amended as follows)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 

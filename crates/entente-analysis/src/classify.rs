@@ -991,10 +991,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     let res = RULES
         .iter()
         .map(|r| {
-            // A larger lazy-DFA cache keeps the bigger rules from thrashing.
-            regex::bytes::RegexBuilder::new(&format!("(?-u){}", r.re))
-                .dfa_size_limit(8 << 20)
-                .build()
+            crate::text::bytes_regex(&format!("(?-u){}", r.re))
                 .unwrap_or_else(|e| panic!("rule {}: {e}", r.cat))
         })
         .collect();
@@ -1002,7 +999,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         .iter()
         .map(|r| {
             (!r.not.is_empty()).then(|| {
-                regex::bytes::Regex::new(&format!("(?-u){}", r.not))
+                crate::text::bytes_regex(&format!("(?-u){}", r.not))
                     .unwrap_or_else(|e| panic!("rule {} not: {e}", r.cat))
             })
         })
@@ -1262,7 +1259,7 @@ pub(crate) fn classify(
 /// licence that is only a prospect (a first refusal to acquire one, a bar on granting one).
 static NOT_EXCLUSIVITY: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
     // A fixed pattern: its compilation is checked by the `rules_compile` test.
-    regex::bytes::Regex::new(
+    crate::text::bytes_regex(
         r"(?-u)non[\s-]*exclusiv[a-z]*|not (?:be |an? |the )*exclusiv[a-z]*|exclusive (?:jurisdiction|venue|forum|remed[a-z]*|property|owner[a-z]*|right,? title|of )|(?:owned|construed|interpreted|governed|resolved|settled|brought|heard|litigated|adjudicated|venued) (?:solely and )?exclusively|exclusively (?:for (?:the |its |their )?(?:[a-z-]+ ){0,2}purposes?|in (?:the )?(?:[a-z]+ ){0,3}courts?|under (?:the )?laws?|by (?:the )?(?:laws?|courts?))|(?:refusal|negotiation|option|right) to (?:acquire|negotiate|obtain) (?:an? )?exclusiv[a-z]*|(?:neither party|no party|not) (?:may |shall |will )?(?:grant|appoint) (?:an? )?exclusiv[a-z]*",
     )
     .unwrap_or_else(|e| panic!("NOT_EXCLUSIVITY: {e}"))

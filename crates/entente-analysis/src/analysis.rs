@@ -319,6 +319,7 @@ impl Analysis {
         let mut found: Vec<(usize, usize, f32)> = Vec::new();
         let mut feats = Vec::new();
         let mut probs = Vec::new();
+        let mut scratch = crate::learn::Scratch::default();
         let mut heading_seg = usize::MAX;
         let mut heading = Vec::new();
         // The previous sentence's word hashes, kept rather than hashed a second time.
@@ -341,16 +342,20 @@ impl Analysis {
             let follows = last.is_some_and(|(j, s)| j + 1 == k && s == seg);
             last = Some((k, seg));
             std::mem::swap(&mut prev_words, &mut words);
-            crate::learn::features(
-                &doc.lower.as_bytes()[a..z],
-                &heading,
-                if follows { &prev_words } else { &[] },
-                &mut words,
-                &mut feats,
-            );
-            let denies = crate::classify::denies_exclusivity(&doc.lower.as_bytes()[a..z]);
+            let sentence = &doc.lower.as_bytes()[a..z];
+            let prev = if follows { &prev_words[..] } else { &[] };
+            if keep_features {
+                crate::learn::features(sentence, &heading, prev, &mut words, &mut feats);
+            } else {
+                crate::learn::raw_features(sentence, &heading, prev, &mut words, &mut feats);
+            }
+            let denies = crate::classify::denies_exclusivity(sentence);
             if classify {
-                model.logits(&feats, &mut probs);
+                if keep_features {
+                    model.logits(&feats, &mut probs);
+                } else {
+                    model.logits_raw(&feats, &mut scratch, &mut probs);
+                }
                 for (ci, (c, z)) in cats.iter().zip(&probs).enumerate() {
                     if c.mode == Mode::Rules || crate::learn::vetoed(c.id, denies) {
                         continue;

@@ -19,7 +19,9 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// A sentence's byte span and hashed features.
-pub(crate) type SentenceFeatures = (usize, usize, Vec<u32>);
+/// A sentence's byte span, hashed features and whether it denies exclusivity in words
+/// (see [`crate::learn::vetoed`]).
+pub(crate) type SentenceFeatures = (usize, usize, Vec<u32>, bool);
 
 /// Where a value came from: the clause (index into the clauses), the character span in the
 /// analysed text, and how sure the analysis is (0..=1).
@@ -104,23 +106,23 @@ pub struct Analysis {
 }
 
 static TITLE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:agreement|contract|memorandum|letter of intent|terms of|deed|accord|charter|mou|addendum|amendment|protocol)(?-u:\b)")
+    crate::text::regex(r"(?i)(?-u:\b)(?:agreement|contract|memorandum|letter of intent|terms of|deed|accord|charter|mou|addendum|amendment|protocol)(?-u:\b)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 static TITLE_INLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)[Tt][Hh][Ii][Ss]\s+((?:[A-Z][\w&/-]*\s+){0,7}(?:AGREEMENT|Agreement|CONTRACT|Contract|MEMORANDUM OF UNDERSTANDING|Memorandum of Understanding))")
+    crate::text::regex(r"(?-u:\b)[Tt][Hh][Ii][Ss]\s+((?:[A-Z][\w&/-]*\s+){0,7}(?:AGREEMENT|Agreement|CONTRACT|Contract|MEMORANDUM OF UNDERSTANDING|Memorandum of Understanding))")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static RESTATED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)restat(?:ed|ement)(?-u:\b)").unwrap_or_else(|e| panic!("{e}"))
+    crate::text::regex(r"(?i)(?-u:\b)restat(?:ed|ement)(?-u:\b)").unwrap_or_else(|e| panic!("{e}"))
 });
 static LETTER_TITLE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:amendment|addendum|side letter|variation agreement|deed of variation)(?-u:\b)")
+    crate::text::regex(r"(?i)(?-u:\b)(?:amendment|addendum|side letter|variation agreement|deed of variation)(?-u:\b)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 static LETTER_OPENING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:this (?:amendment|addendum|side letter)(?-u:\b)|amends? (?:the|that|our) [^.]{0,120}?agreement(?-u:\b)|(?:is|are) (?:hereby )?amended as follows)")
+    crate::text::regex(r"(?i)(?-u:\b)(?:this (?:amendment|addendum|side letter)(?-u:\b)|amends? (?:the|that|our) [^.]{0,120}?agreement(?-u:\b)|(?:is|are) (?:hereby )?amended as follows)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -317,8 +319,13 @@ impl Analysis {
         let mut found: Vec<(usize, usize, f32)> = Vec::new();
         let mut feats = Vec::new();
         let mut probs = Vec::new();
+        let mut scratch = crate::learn::Scratch::default();
         let mut heading_seg = usize::MAX;
-        let mut heading = String::new();
+        let mut heading = Vec::new();
+        // The previous sentence's word hashes, kept rather than hashed a second time.
+        let mut prev_words: Vec<u32> = Vec::new();
+        let mut words: Vec<u32> = Vec::new();
+        let mut last: Option<(usize, usize)> = None;
         for (k, &(a, z)) in doc.sents.iter().enumerate() {
             let seg = doc.sent_seg[k];
             let Some(sg) = doc.segs.get(seg) else {
@@ -329,30 +336,45 @@ impl Analysis {
             }
             if seg != heading_seg {
                 heading_seg = seg;
-                heading = sg.heading.as_deref().unwrap_or("").to_ascii_lowercase();
+                let h = sg.heading.as_deref().unwrap_or("").to_ascii_lowercase();
+                crate::learn::heading_features(h.as_bytes(), &mut heading);
             }
-            crate::learn::features(&doc.lower.as_bytes()[a..z], heading.as_bytes(), &mut feats);
+            let follows = last.is_some_and(|(j, s)| j + 1 == k && s == seg);
+            last = Some((k, seg));
+            std::mem::swap(&mut prev_words, &mut words);
+            let sentence = &doc.lower.as_bytes()[a..z];
+            let prev = if follows { &prev_words[..] } else { &[] };
+            if keep_features {
+                crate::learn::features(sentence, &heading, prev, &mut words, &mut feats);
+            } else {
+                crate::learn::raw_features(sentence, &heading, prev, &mut words, &mut feats);
+            }
+            let denies = crate::classify::denies_exclusivity(sentence);
             if classify {
-                model.logits(&feats, &mut probs);
+                if keep_features {
+                    model.logits(&feats, &mut probs);
+                } else {
+                    model.logits_raw(&feats, &mut scratch, &mut probs);
+                }
                 for (ci, (c, z)) in cats.iter().zip(&probs).enumerate() {
-                    if c.mode == Mode::Rules {
+                    if c.mode == Mode::Rules || crate::learn::vetoed(c.id, denies) {
                         continue;
                     }
                     best[ci] = best[ci].max(*z);
-                    if *z >= cuts[ci] {
+                    if *z >= cuts[ci].0 {
                         found.push((ci, seg, Model::probability(*z)));
                     }
                 }
             }
             if keep_features {
-                kept.push((a, z, feats.clone()));
+                kept.push((a, z, feats.clone(), denies));
             }
         }
         if !classify {
             return kept;
         }
         for (ci, c) in cats.iter().enumerate() {
-            let model_says = best[ci] >= cuts[ci];
+            let model_says = best[ci] >= cuts[ci].0;
             let rules_say = self
                 .clauses
                 .iter()
@@ -361,6 +383,7 @@ impl Analysis {
                 Mode::Rules | Mode::Union => true,
                 Mode::Model => false,
                 Mode::Both => model_says,
+                Mode::Graded => best[ci] >= cuts[ci].1,
             };
             if !keep_rules && rules_say {
                 // The model only vetoes what the rules inferred: a sentence that states the
@@ -384,7 +407,7 @@ impl Analysis {
             }
             let add_model = match c.mode {
                 Mode::Rules => false,
-                Mode::Model | Mode::Union => true,
+                Mode::Model | Mode::Union | Mode::Graded => true,
                 Mode::Both => false,
             };
             if add_model {

@@ -39,8 +39,14 @@ static RULES: &[Rule] = &[
     // ---- CUAD categories ----
     r(
         "most_favored_nation",
-        &["most favo", "no less favo", "at least as favo", "more favo"],
-        r"most[\s-]+favou?red|(?:no less|at least as|not less) favou?rable (?:terms|prices?|pricing|than)|(?:terms|price|pricing)[^.]{0,80}more favou?rable[^.]{0,80}(?:third part|other customer|any other)",
+        &[
+            "most favo",
+            "less favo",
+            "at least as favo",
+            "more favo",
+            "higher fee",
+        ],
+        r"most[\s-]+favou?red|(?:no less|at least as|not less|not be less) favou?rabl[ey] (?:terms |prices? |pricing )?than[^.;]{0,80}(?:any other|another|other (?:customer|client|distributor|licensee|reseller|purchaser)|third part|situated)|not be charged (?:a )?higher fee[^.;]{0,80}other|(?:terms|price|pricing)[^.]{0,80}more favou?rable[^.]{0,80}(?:third part|other customer|any other)",
         "",
         0.8,
     ),
@@ -121,9 +127,14 @@ static RULES: &[Rule] = &[
             "first option",
             "matching right",
             "right to match",
+            "first right",
+            "first opportunity",
+            "right to negotiate",
+            "first consideration",
+            "first contact",
         ],
-        r"right of first|first (?:refusal|offer|negotiation|option)|right to match|matching right",
-        "",
+        r"right of first|first (?:refusal|offer|negotiation|option)|right to match|matching right|first right (?:of|to)\b|first opportunity to|exclusive right to negotiate|first consideration|(?:will|shall) first (?:offer|contact)",
+        r"first right to (?:initiate|prosecute|bring|enforce|control|defend|sue|file)",
         0.9,
     ),
     r(
@@ -170,8 +181,8 @@ static RULES: &[Rule] = &[
     ),
     r(
         "price_restrictions",
-        &["price", "pricing"],
-        r"(?:shall|will|may) not (?:increase|raise|change|adjust|exceed)[^.;]*(?:price|pric|fee|rate)|(?:price|pricing|fees?)[^.;]*(?:shall|will) (?:remain )?(?:fixed|firm)|price (?:increase|adjustment)s?[^.;]*(?:not exceed|limited|cap)|most favou?red (?:pric|customer)",
+        &["price", "pricing", "increase"],
+        r"(?:shall|will|may) not (?:increase|raise|change|adjust|exceed)[^.;]*(?:price|pric|fee|rate)|(?:increase|adjust)[^.;]{0,80}(?:does|shall|will)? ?not (?:to )?exceed (?:\d|an?\b)|(?:increase|adjust)[^.;]{0,60}(?:only )?once (?:per|a|each) (?:year|calendar year|contract year)|(?:adjust|increase)[^.;]{0,60}not more (?:often|frequently) than|(?:price|pricing|fees?)[^.;]*(?:shall|will) (?:remain )?(?:fixed|firm)|price (?:increase|adjustment)s?[^.;]*(?:not exceed|limited|cap)|most favou?red (?:pric|customer)",
         "",
         0.6,
     ),
@@ -259,8 +270,8 @@ static RULES: &[Rule] = &[
     ),
     r(
         "affiliate_license_licensor",
-        &["affiliate"],
-        r"(?:its|their) affiliates?[^.;]*(?:hereby )?grants?[^.;]*licen|(?:on behalf of|for) itself and its affiliates[^.;]*grants?|licen[cs]e[^.;]*(?:owned|controlled) by[^.;]*(?:or )?its affiliates",
+        &["affiliate", "affliate", "group to"],
+        r"(?:its|their) affiliates?[^.;]*(?:hereby )?grants?[^.;]*licen|(?:on behalf of|for) itself and its aff?iliates[^.;]*grants?|cause (?:its aff?iliates|(?:each|the|all)(?: other)? members? of the [a-z]+ group)[^.;]{0,20} to (?:hereby )?grant|for itself and as representative of [^.;]{0,30}group[^.;]*grants?|obtain from (?:its|your|their) aff?iliates|licen[cs]e[^.;]*(?:owned|controlled) by[^.;]*(?:or )?its affiliates",
         "",
         0.6,
     ),
@@ -279,8 +290,8 @@ static RULES: &[Rule] = &[
             "enterprise wide",
             "all you can eat",
         ],
-        r"unlimited (?:number|copies|users|licen|use|right|access|quantity)|enterprise[\s-]wide licen|all[\s-]you[\s-]can[\s-]eat",
-        "",
+        r"unlimited(?:,? [a-z-]+){0,6},? (?:number|copies|users|licen|use|right|access|quantity|runs|calls|calling)|enterprise[\s-]wide licen|all[\s-]you[\s-]can[\s-]eat",
+        r"unlimited (?:legal right|number of (?:common |ordinary )?shares|liability)",
         0.7,
     ),
     r(
@@ -981,10 +992,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     let res = RULES
         .iter()
         .map(|r| {
-            // A larger lazy-DFA cache keeps the bigger rules from thrashing.
-            regex::bytes::RegexBuilder::new(&format!("(?-u){}", r.re))
-                .dfa_size_limit(8 << 20)
-                .build()
+            crate::text::bytes_regex(&format!("(?-u){}", r.re))
                 .unwrap_or_else(|e| panic!("rule {}: {e}", r.cat))
         })
         .collect();
@@ -992,7 +1000,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         .iter()
         .map(|r| {
             (!r.not.is_empty()).then(|| {
-                regex::bytes::Regex::new(&format!("(?-u){}", r.not))
+                crate::text::bytes_regex(&format!("(?-u){}", r.not))
                     .unwrap_or_else(|e| panic!("rule {} not: {e}", r.cat))
             })
         })
@@ -1041,6 +1049,9 @@ pub(crate) fn classify(
         }
     }
     let mut hits = Vec::new();
+    // Exclusivity hits of sentences that deny it: they still place a carve-out
+    // ("non-exclusive; nothing restricts either party from competing") before they go.
+    let mut denied: Vec<usize> = Vec::new();
     let mut categories: Vec<Vec<(&'static str, f32)>> = vec![Vec::new(); segs.len()];
     for (k, rules) in cand.iter_mut().enumerate() {
         if rules.is_empty() {
@@ -1074,6 +1085,9 @@ pub(crate) fn classify(
                 .is_some_and(|n| n.is_match(s.as_bytes()))
             {
                 continue;
+            }
+            if rule.cat == "exclusivity" && denies_exclusivity(s.as_bytes()) {
+                denied.push(a);
             }
             // Definitions and recitals describe, they do not stipulate: lower confidence.
             let mut w = if rule.w == 0.0 { 0.6 } else { rule.w };
@@ -1166,6 +1180,7 @@ pub(crate) fn classify(
                         .any(|r| segs.get(*r).and_then(|x| x.parent) == Some(sg))
             })
     });
+    hits.retain(|h| h.cat != "exclusivity" || !denied.contains(&h.start));
     restrictions_under_headings(lower, segs, sentences, seg_of, &mut hits);
     for cats in categories.iter_mut() {
         cats.clear();
@@ -1236,6 +1251,44 @@ pub(crate) fn classify(
         cats.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     }
     Classified { categories, hits }
+}
+
+/// Mentions of "exclusive" that grant or promise no exclusivity: the negated forms
+/// ("non-exclusive", "non- exclusive" as PDF line breaks leave it, "not an exclusive"),
+/// the legal idioms (exclusive jurisdiction, remedy, property; construed or resolved
+/// exclusively under a law or before a court; exclusively for a purpose) and an exclusive
+/// licence that is only a prospect (a first refusal to acquire one, a bar on granting one).
+static NOT_EXCLUSIVITY: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    // A fixed pattern: its compilation is checked by the `rules_compile` test.
+    crate::text::bytes_regex(
+        r"(?-u)non[\s-]*exclusiv[a-z]*|not (?:be |an? |the )*exclusiv[a-z]*|exclusive (?:jurisdiction|venue|forum|remed[a-z]*|property|owner[a-z]*|right,? title|of )|(?:owned|construed|interpreted|governed|resolved|settled|brought|heard|litigated|adjudicated|venued) (?:solely and )?exclusively|exclusively (?:for (?:the |its |their )?(?:[a-z-]+ ){0,2}purposes?|in (?:the )?(?:[a-z]+ ){0,3}courts?|under (?:the )?laws?|by (?:the )?(?:laws?|courts?))|(?:refusal|negotiation|option|right) to (?:acquire|negotiate|obtain) (?:an? )?exclusiv[a-z]*|(?:neither party|no party|not) (?:may |shall |will )?(?:grant|appoint) (?:an? )?exclusiv[a-z]*",
+    )
+    .unwrap_or_else(|e| panic!("NOT_EXCLUSIVITY: {e}"))
+});
+
+/// Whether a (lowercased) sentence says "exclusive" only in ways that state no exclusivity:
+/// then neither a rule nor the learned model may read the category from it. A sentence that
+/// never says "exclusive" is not judged here (a restriction can be written without the word).
+pub(crate) fn denies_exclusivity(sentence: &[u8]) -> bool {
+    let Some(first) = memchr::memmem::find(sentence, b"exclusiv") else {
+        return false;
+    };
+    let mut covered = 0;
+    let mut at = first;
+    for m in NOT_EXCLUSIVITY.find_iter(sentence) {
+        if m.end() <= at {
+            continue;
+        }
+        if m.start() > at {
+            return false;
+        }
+        covered = covered.max(m.end());
+        match memchr::memmem::find(&sentence[covered..], b"exclusiv") {
+            Some(i) => at = covered + i,
+            None => return true,
+        }
+    }
+    false
 }
 
 /// Sub-clauses under an "Exclusivity" or "Non-Competition" heading restrict even when their
@@ -1371,6 +1424,35 @@ mod tests {
     #[test]
     fn rules_compile() {
         let _ = &*COMPILED;
+        let _ = &*NOT_EXCLUSIVITY;
+    }
+
+    #[test]
+    fn negated_and_idiomatic_exclusive_deny_exclusivity() {
+        for s in [
+            "brightwater grants kestrel a perpetual, non-exclusive, royalty-free license to use the assets.",
+            "sonos grants iac a non- exclusive, nontransferable license.",
+            "the rights and remedies herein are cumulative and not exclusive of any other remedies.",
+            "any dispute shall be resolved exclusively in the state courts of san mateo county.",
+            "the software is and shall remain the sole and exclusive property of vip.",
+            "the data may be used exclusively for the purpose of the project.",
+            "tuz grants deltaflux a right of first refusal to acquire an exclusive licence to its results.",
+            "neither party may grant an exclusive license under joint ip without consent.",
+        ] {
+            assert!(denies_exclusivity(s.as_bytes()), "{s}");
+        }
+        for s in [
+            "supplier appoints distributor as its exclusive distributor of the products.",
+            "licensor grants a non-exclusive licence in europe and an exclusive licence in asia.",
+            "the parties shall exclusively use each other's services.",
+            "supplier shall not appoint any other distributor in the territory.",
+        ] {
+            assert!(!denies_exclusivity(s.as_bytes()), "{s}");
+        }
+        let c = cats_of(
+            "1. Disputes. Any dispute shall be resolved exclusively in the courts of London.\n",
+        );
+        assert!(!c.contains(&"exclusivity"), "{c:?}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! What the analysis learns from labelled agreements (`entente train DIR`): a sentence
 //! classifier for the CUAD clause categories and the calibration of value confidences.
 //!
-//! The classifier is a one-vs-rest logistic regression over hashed word and word-pair
-//! features of a sentence (plus the words of its clause heading), trained by plain
+//! The classifier is a one-vs-rest logistic regression over hashed features of a sentence
+//! (words, word pairs, word prefixes; the words and word pairs of its clause heading; the
+//! words of the sentence before it), trained by plain
 //! stochastic gradient descent in a fixed order (seeded shuffle), so the same data gives
 //! the same weights to the last digit written. We wrote the ~150 lines rather than take
 //! `linfa-logistic`: that crate pulls ndarray, argmin and their numeric stack (dozens of
@@ -10,8 +11,9 @@
 //! while our data are sparse hashed features and the model is 33 small sparse vectors.
 //!
 //! For each category, training decides with an inner cross-validation how the model and
-//! the hand-written rules combine (rules only, model only, either, both) and the
-//! probability threshold, by document-level F1 on documents the fold model did not see.
+//! the hand-written rules combine (rules only, either, both, or graded: the rules' finding
+//! confirmed at a lower probability, the model alone at a higher one) and the probability
+//! thresholds, by document-level F1 on documents the fold model did not see.
 //! Only the `KEEP` strongest weights of each category are kept, so the committed model
 //! (`model/model.txt`) stays small and loads in milliseconds.
 
@@ -36,10 +38,13 @@ const BITS: u32 = 18;
 const DIM: usize = 1 << BITS;
 const MASK: u32 = (1 << BITS) - 1;
 /// Weights kept per category after training.
-const KEEP: usize = 500;
-const EPOCHS: usize = 6;
+const KEEP: usize = 1500;
+const EPOCHS: usize = 10;
 /// Positive sentences are rare (about one in a hundred per category): weigh them up.
 const POS_WEIGHT: f32 = 8.0;
+/// A `graded` combination must beat the best single-threshold one by this much: it has two
+/// thresholds to fit to the same few out-of-fold documents.
+const GRADED_MARGIN: f64 = 0.005;
 const SEED: u64 = 0x5eed_c0de_2026;
 const INNER_FOLDS: usize = 3;
 /// Gold spans shorter than this overlap with a sentence do not label it.
@@ -56,6 +61,9 @@ pub enum Mode {
     Union,
     /// Both: the rules' finding stands only when the model agrees somewhere.
     Both,
+    /// The rules' finding stands when the model gives it at least the lower `vouch`
+    /// probability somewhere; the model alone adds it at the (higher) threshold.
+    Graded,
 }
 
 impl Mode {
@@ -65,6 +73,7 @@ impl Mode {
             Mode::Model => "model",
             Mode::Union => "union",
             Mode::Both => "both",
+            Mode::Graded => "graded",
         }
     }
     fn parse(s: &str) -> Option<Self> {
@@ -73,15 +82,19 @@ impl Mode {
             "model" => Mode::Model,
             "union" => Mode::Union,
             "both" => Mode::Both,
+            "graded" => Mode::Graded,
             _ => return None,
         })
     }
-    fn decide(self, rule: bool, model: bool) -> bool {
+    /// Whether a document has the category, from the rules' finding and the highest
+    /// sentence probability `p`.
+    fn decide(self, rule: bool, p: f32, threshold: f32, vouch: f32) -> bool {
         match self {
             Mode::Rules => rule,
-            Mode::Model => model,
-            Mode::Union => rule || model,
-            Mode::Both => rule && model,
+            Mode::Model => p >= threshold,
+            Mode::Union => rule || p >= threshold,
+            Mode::Both => rule && p >= threshold,
+            Mode::Graded => (rule && p >= vouch) || p >= threshold,
         }
     }
 }
@@ -95,6 +108,9 @@ pub struct CategoryModel {
     pub mode: Mode,
     /// Sentence probability at which the model says "present".
     pub threshold: f32,
+    /// In `graded` mode, the probability at which the model confirms the rules' finding
+    /// (the threshold otherwise).
+    pub vouch: f32,
     bias: f32,
     /// (feature, weight), sorted by feature.
     weights: Vec<(u32, f32)>,
@@ -115,15 +131,38 @@ struct Calibration {
 pub struct Model {
     categories: Vec<CategoryModel>,
     calibration: Vec<Calibration>,
-    /// feature → range of `entries` (a dense table: one lookup per feature, no hashing), for
-    /// scoring a sentence in one pass; empty when no category has weights.
-    offsets: Vec<u32>,
-    /// (category index, weight), grouped by feature.
-    entries: Vec<(u8, f32)>,
     /// One bit per feature with any weight: 32 KB that stay in the fastest cache, so the
     /// many features a sentence has that no category weighs cost no trip to `offsets`.
     present: Vec<u64>,
+    /// Set bits of `present` before each of its words: a weighed feature's rank, its index
+    /// in `offsets`, is this plus the set bits below it in its word.
+    rank: Vec<u32>,
+    /// Feature rank → range of `entry_cat` and `entry_w`, for scoring a sentence in one
+    /// pass; indexed by rank rather than by feature so that it holds only the weighed
+    /// features (about a fifteenth of the hash space) and stays in cache. Empty when no
+    /// category has weights.
+    offsets: Vec<u32>,
+    /// Category index of each entry, grouped by feature (apart from the weights: packed,
+    /// the two take 5 bytes an entry instead of 8).
+    entry_cat: Vec<u8>,
+    /// Weight of each entry.
+    entry_w: Vec<f32>,
+    /// Feature rank → its row in `dense`, or `SPARSE`. The features many categories weigh
+    /// (the common words) are also the ones most sentences have: their weights are kept as
+    /// a full row per feature, added to the log-odds of every category at once, and their
+    /// entries left out of `entry_cat`/`entry_w`.
+    dense_row: Vec<u16>,
+    /// `categories.len()` weights per dense feature, 0 where a category has none. Adding
+    /// 0 leaves a sum unchanged (no sum here is ever -0), so the log-odds are those of the
+    /// sparse entries to the last bit.
+    dense: Vec<f32>,
 }
+
+/// `dense_row` of a feature whose weights are sparse entries.
+const SPARSE: u16 = u16::MAX;
+/// Features weighed by at least this many categories get a dense row (about 1,300 of the
+/// committed model's 17,700, 170 KB, holding two fifths of its weights).
+const DENSE_MIN: u32 = 6;
 
 /// Why a model file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -133,6 +172,15 @@ pub struct ModelError {
     pub line: usize,
     /// What is wrong.
     pub message: String,
+}
+
+/// Reusable buffers of [`Model::logits_raw`].
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// One bit per feature seen in the current sentence; cleared after each.
+    seen: Vec<u64>,
+    /// The sentence's distinct features that some category weighs.
+    weighed: Vec<u32>,
 }
 
 fn mix(x: u32, salt: u32) -> u32 {
@@ -163,21 +211,76 @@ fn tokens(s: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|t| !t.is_empty())
 }
 
-/// The hashed features of one (lowercased) sentence and its clause heading, sorted.
-pub(crate) fn features(sentence: &[u8], heading: &[u8], out: &mut Vec<u32>) {
+/// Words longer than this also give their first `PREFIX` letters as a feature, so that
+/// "assign", "assigns" and "assignment" share evidence across the few labelled sentences.
+const PREFIX: usize = 5;
+
+/// The hashed features of one (lowercased) sentence, its clause heading and the sentence
+/// before it in the same clause, sorted.
+///
+/// The sentence gives its words, word pairs and word prefixes; the heading its words and
+/// word pairs ("change of control" as a heading says more than its words apart, see
+/// [`heading_features`]); the previous sentence its words, in their own hash space: many
+/// CUAD spans run over two sentences whose second ("Such consent shall not be withheld …")
+/// says little alone. `prev_words` are the previous sentence's word hashes as this function
+/// left them in `words` for it, so that no sentence is hashed twice.
+pub(crate) fn features(
+    sentence: &[u8],
+    heading: &[u32],
+    prev_words: &[u32],
+    words: &mut Vec<u32>,
+    out: &mut Vec<u32>,
+) {
+    raw_features(sentence, heading, prev_words, words, out);
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// [`features`] as generated: unsorted and with repeats, for [`Model::logits_raw`].
+pub(crate) fn raw_features(
+    sentence: &[u8],
+    heading: &[u32],
+    prev_words: &[u32],
+    words: &mut Vec<u32>,
+    out: &mut Vec<u32>,
+) {
     out.clear();
+    words.clear();
     let mut prev = 0x5151_u32;
     for t in tokens(sentence) {
         let h = token_hash(t);
+        words.push(h);
         out.push(mix(h, 1));
         out.push(mix(prev.wrapping_mul(31).wrapping_add(h), 2));
+        if t.len() > PREFIX {
+            out.push(mix(token_hash(&t[..PREFIX]), 7));
+        }
         prev = h;
     }
+    out.extend_from_slice(heading);
+    out.extend(prev_words.iter().map(|&h| mix(h, 6)));
+}
+
+/// The features a clause heading gives each of its sentences (computed once per clause).
+pub(crate) fn heading_features(heading: &[u8], out: &mut Vec<u32>) {
+    out.clear();
+    let mut prev = 0x5353_u32;
     for t in tokens(heading) {
-        out.push(mix(token_hash(t), 3));
+        let h = token_hash(t);
+        out.push(mix(h, 3));
+        out.push(mix(prev.wrapping_mul(31).wrapping_add(h), 5));
+        prev = h;
     }
-    out.sort_unstable();
-    out.dedup();
+}
+
+/// Whether the model's reading of category `id` from a sentence is set aside. A sentence
+/// that says "exclusive" only as "non-exclusive" or in an idiom ("exclusive jurisdiction")
+/// reads, word for word, much like an exclusive grant, and the model tags such licence
+/// grants as exclusivity; the same sentence never gives the rules the category either
+/// ([`crate::classify::denies_exclusivity`]). Training and analysis apply it alike, so the
+/// thresholds chosen in training are those that hold in use.
+pub(crate) fn vetoed(id: &str, denies_exclusivity: bool) -> bool {
+    denies_exclusivity && id == "exclusivity"
 }
 
 fn sigmoid(z: f32) -> f32 {
@@ -210,35 +313,80 @@ impl Model {
     }
 
     fn build_index(&mut self) {
-        self.offsets.clear();
-        self.entries.clear();
         self.present.clear();
+        self.rank.clear();
+        self.offsets.clear();
+        self.entry_cat.clear();
+        self.entry_w.clear();
+        self.dense_row.clear();
+        self.dense.clear();
         if self.categories.iter().all(|c| c.weights.is_empty()) {
             return;
         }
-        let mut count = vec![0u32; DIM + 1];
-        for c in &self.categories {
+        // A category the rules alone decide is never scored: its weights stay in the file
+        // (what training learned) but out of the index, which is then a fifth smaller.
+        let scored = |c: &CategoryModel| c.mode != Mode::Rules;
+        let mut count = vec![0u32; DIM];
+        for c in self.categories.iter().filter(|c| scored(c)) {
             for &(f, _) in &c.weights {
-                count[f as usize + 1] += 1;
+                count[f as usize] += 1;
             }
         }
-        for i in 1..count.len() {
-            count[i] += count[i - 1];
-        }
-        let mut next = count.clone();
-        self.entries = vec![(0, 0.0); count[DIM] as usize];
-        for (ci, c) in self.categories.iter().enumerate() {
-            for &(f, w) in &c.weights {
-                let at = &mut next[f as usize];
-                self.entries[*at as usize] = (ci as u8, w);
-                *at += 1;
-            }
-        }
-        self.offsets = count;
         self.present = vec![0u64; DIM / 64];
-        for c in &self.categories {
-            for &(f, _) in &c.weights {
-                self.present[f as usize / 64] |= 1 << (f % 64);
+        // Start of each weighed feature's entries, in feature order (hence rank order).
+        let mut start = vec![0u32; DIM];
+        // Dense row of each feature that has one.
+        let mut row_of = vec![SPARSE; DIM];
+        let width = self.categories.len();
+        // A row holds one weight per category: a feature listed twice by one category (no
+        // file training writes) would need two additions, so such a model stays sparse.
+        let rows_fit = self
+            .categories
+            .iter()
+            .all(|c| c.weights.windows(2).all(|p| p[0].0 < p[1].0));
+        self.offsets.push(0);
+        let mut total = 0u32;
+        let mut rows = 0u16;
+        for (f, n) in count.iter().enumerate() {
+            if *n > 0 {
+                self.present[f / 64] |= 1 << (f % 64);
+                start[f] = total;
+                if rows_fit && *n >= DENSE_MIN && rows < SPARSE - 1 {
+                    row_of[f] = rows;
+                    self.dense_row.push(rows);
+                    rows += 1;
+                } else {
+                    self.dense_row.push(SPARSE);
+                    total += n;
+                }
+                self.offsets.push(total);
+            }
+        }
+        self.dense = vec![0.0; usize::from(rows) * width];
+        let mut seen = 0u32;
+        for w in &self.present {
+            self.rank.push(seen);
+            seen += w.count_ones();
+        }
+        self.entry_cat = vec![0; total as usize];
+        self.entry_w = vec![0.0; total as usize];
+        for (ci, c) in self
+            .categories
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| scored(c))
+        {
+            for &(f, w) in &c.weights {
+                let row = row_of[f as usize];
+                if row != SPARSE {
+                    // Weights are sorted by feature without repeats, so each cell is set once.
+                    self.dense[usize::from(row) * width + ci] = w;
+                    continue;
+                }
+                let at = &mut start[f as usize];
+                self.entry_cat[*at as usize] = ci as u8;
+                self.entry_w[*at as usize] = w;
+                *at += 1;
             }
         }
     }
@@ -259,26 +407,79 @@ impl Model {
     /// The log-odds of each category for a sentence's features (what [`Model::score`] turns
     /// into probabilities; comparing log-odds saves the exponentials on the hot path).
     pub(crate) fn logits(&self, feats: &[u32], out: &mut Vec<f32>) {
-        out.clear();
-        out.resize(self.categories.len(), 0.0);
-        let sc = scale(feats.len());
-        for &f in feats {
-            if self
-                .present
-                .get(f as usize / 64)
-                .is_none_or(|w| w >> (f % 64) & 1 == 0)
-            {
-                continue;
-            }
-            let (Some(a), Some(z)) = (
-                self.offsets.get(f as usize),
-                self.offsets.get(f as usize + 1),
-            ) else {
+        self.sum_logits(feats, feats.len(), out);
+    }
+
+    /// [`Model::logits`] of the features [`raw_features`] gave, without sorting them all:
+    /// only the few that some category weighs are sorted, the rest are only counted (the
+    /// scale depends on how many distinct features the sentence has). The sums run over
+    /// the same features in the same order, so the log-odds are those of
+    /// [`Model::logits`] to the last bit. `scratch` holds an all-zero bitmap between calls.
+    pub(crate) fn logits_raw(&self, raw: &[u32], scratch: &mut Scratch, out: &mut Vec<f32>) {
+        let Scratch { seen, weighed } = scratch;
+        seen.resize(DIM / 64, 0);
+        weighed.clear();
+        let mut distinct = 0;
+        for &f in raw {
+            let (word, bit) = (f as usize / 64, f % 64);
+            let Some(s) = seen.get_mut(word) else {
                 continue;
             };
-            for &(ci, w) in self.entries.get(*a as usize..*z as usize).unwrap_or(&[]) {
+            if *s >> bit & 1 == 1 {
+                continue;
+            }
+            *s |= 1 << bit;
+            distinct += 1;
+            if self.present.get(word).is_some_and(|p| p >> bit & 1 == 1) {
+                weighed.push(f);
+            }
+        }
+        for &f in raw {
+            if let Some(s) = seen.get_mut(f as usize / 64) {
+                *s = 0;
+            }
+        }
+        weighed.sort_unstable();
+        self.sum_logits(weighed, distinct, out);
+    }
+
+    /// Log-odds from distinct features in ascending order, `distinct` of them in the
+    /// sentence (those no category weighs may be left out).
+    fn sum_logits(&self, feats: &[u32], distinct: usize, out: &mut Vec<f32>) {
+        out.clear();
+        out.resize(self.categories.len(), 0.0);
+        let sc = scale(distinct);
+        for &f in feats {
+            let word = f as usize / 64;
+            let bit = f % 64;
+            let (Some(&w), Some(&before)) = (self.present.get(word), self.rank.get(word)) else {
+                continue;
+            };
+            if w >> bit & 1 == 0 {
+                continue;
+            }
+            let r = before as usize + (w & ((1u64 << bit) - 1)).count_ones() as usize;
+            if let Some(&row) = self.dense_row.get(r)
+                && row != SPARSE
+            {
+                let at = usize::from(row) * out.len();
+                if let Some(ws) = self.dense.get(at..at + out.len()) {
+                    for (o, &x) in out.iter_mut().zip(ws) {
+                        *o += x;
+                    }
+                }
+                continue;
+            }
+            let (Some(&a), Some(&z)) = (self.offsets.get(r), self.offsets.get(r + 1)) else {
+                continue;
+            };
+            let (a, z) = (a as usize, z as usize);
+            let (Some(cats), Some(ws)) = (self.entry_cat.get(a..z), self.entry_w.get(a..z)) else {
+                continue;
+            };
+            for (&ci, &x) in cats.iter().zip(ws) {
                 if let Some(o) = out.get_mut(ci as usize) {
-                    *o += w;
+                    *o += x;
                 }
             }
         }
@@ -287,14 +488,15 @@ impl Model {
         }
     }
 
-    /// The log-odds at which each category's threshold is met.
-    pub(crate) fn logit_thresholds(&self) -> Vec<f32> {
+    /// The log-odds at which each category's threshold is met, and its vouch.
+    pub(crate) fn logit_thresholds(&self) -> Vec<(f32, f32)> {
+        let logit = |t: f32| {
+            let t = t.clamp(1e-6, 1.0 - 1e-6);
+            (t / (1.0 - t)).ln()
+        };
         self.categories
             .iter()
-            .map(|c| {
-                let t = c.threshold.clamp(1e-6, 1.0 - 1e-6);
-                (t / (1.0 - t)).ln()
-            })
+            .map(|c| (logit(c.threshold), logit(c.vouch)))
             .collect()
     }
 
@@ -331,7 +533,7 @@ impl Model {
         );
         s.push_str("# cat ID MODE THRESHOLD BIAS, then FEATURE WEIGHT lines; cal FIELD RAW N CORRECT CONFIDENCE\n");
         for c in &self.categories {
-            let _ = writeln!(
+            let _ = write!(
                 s,
                 "cat {} {} {:.2} {:.4}",
                 c.id,
@@ -339,6 +541,10 @@ impl Model {
                 c.threshold,
                 c.bias
             );
+            if c.mode == Mode::Graded {
+                let _ = write!(s, " {:.2}", c.vouch);
+            }
+            s.push('\n');
             for (f, w) in &c.weights {
                 let _ = writeln!(s, "{f} {w:.4}");
             }
@@ -381,15 +587,25 @@ impl Model {
                         return Err(err(n, format!("unknown category `{id}`")));
                     };
                     let Some(mode) = p.get(2).and_then(|x| Mode::parse(x)) else {
-                        return Err(err(n, "mode must be rules, model, union or both".into()));
+                        return Err(err(
+                            n,
+                            "mode must be rules, model, union, both or graded".into(),
+                        ));
                     };
                     if m.categories.len() >= 250 {
                         return Err(err(n, "too many categories".into()));
                     }
+                    let threshold = num(3)?;
+                    let vouch = if mode == Mode::Graded {
+                        num(5)?
+                    } else {
+                        threshold
+                    };
                     m.categories.push(CategoryModel {
                         id,
                         mode,
-                        threshold: num(3)?,
+                        threshold,
+                        vouch,
                         bias: num(4)?,
                         weights: Vec::new(),
                     });
@@ -438,6 +654,8 @@ fn bin(raw: f32) -> f32 {
 struct Sample {
     feats: Vec<u32>,
     labels: u64,
+    /// The sentence says "exclusive" only negated or in an idiom.
+    denies: bool,
 }
 
 /// One labelled agreement, analysed once with the rules.
@@ -498,7 +716,7 @@ fn prepare(text: &str, gold: &Value, cats: &[String]) -> Prepared {
     }
     let samples = sents
         .into_iter()
-        .map(|(a0, z0, feats)| {
+        .map(|(a0, z0, feats, denies)| {
             let mut labels = 0u64;
             for &(ci, s, e) in &spans {
                 let ov = z0.min(e).saturating_sub(a0.max(s));
@@ -506,7 +724,11 @@ fn prepare(text: &str, gold: &Value, cats: &[String]) -> Prepared {
                     labels |= 1 << ci;
                 }
             }
-            Sample { feats, labels }
+            Sample {
+                feats,
+                labels,
+                denies,
+            }
         })
         .collect();
     let present = a.categories_present();
@@ -620,6 +842,7 @@ fn model_from(cats: &[String], weights: Vec<(f32, Vec<(u32, f32)>)>) -> Model {
             id,
             mode: Mode::Model,
             threshold: 0.5,
+            vouch: 0.5,
             bias,
             weights: ws,
         });
@@ -634,16 +857,18 @@ fn doc_max(m: &Model, d: &Prepared) -> Vec<f32> {
     let mut p = Vec::new();
     for s in &d.samples {
         m.score(&s.feats, &mut p);
-        for (b, x) in best.iter_mut().zip(&p) {
-            *b = b.max(*x);
+        for ((b, x), c) in best.iter_mut().zip(&p).zip(&m.categories) {
+            if !vetoed(c.id, s.denies) {
+                *b = b.max(*x);
+            }
         }
     }
     best
 }
 
-const THRESHOLDS: [f32; 18] = [
+const THRESHOLDS: [f32; 20] = [
     0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85,
-    0.9,
+    0.9, 0.95, 0.98,
 ];
 
 fn f1(tp: u32, fp: u32, fn_: u32) -> f64 {
@@ -676,12 +901,17 @@ pub(crate) fn fit(cats: &[String], docs: &[&Prepared]) -> Model {
         let Some(k) = cats.iter().position(|x| x == c.id) else {
             continue;
         };
-        let count = |mode: Mode, t: f32| {
+        let count = |mode: Mode, t: f32, v: f32| {
             let (mut tp, mut fp, mut fn_) = (0, 0, 0);
             for (d, p) in docs.iter().zip(&oof) {
                 let yes = d.gold_yes >> k & 1 == 1;
                 let no = d.gold_no >> k & 1 == 1;
-                let pred = mode.decide(d.rules >> k & 1 == 1, p.get(ci).is_some_and(|x| *x >= t));
+                let pred = mode.decide(
+                    d.rules >> k & 1 == 1,
+                    p.get(ci).copied().unwrap_or(0.0),
+                    t,
+                    v,
+                );
                 match (pred, yes, no) {
                     (true, true, _) => tp += 1,
                     (true, _, true) => fp += 1,
@@ -691,22 +921,37 @@ pub(crate) fn fit(cats: &[String], docs: &[&Prepared]) -> Model {
             }
             f1(tp, fp, fn_)
         };
-        let mut best = (count(Mode::Rules, 0.5), Mode::Rules, 0.5);
+        let mut best = (count(Mode::Rules, 0.5, 0.5), Mode::Rules, 0.5, 0.5);
         // The model alone never replaces the rules: on agreements unlike the training set
         // (the project's own cooperation agreements) that lost more than it gained.
         for mode in [Mode::Union, Mode::Both] {
             for t in THRESHOLDS {
-                let s = count(mode, t);
+                let s = count(mode, t, t);
                 // A learned combination must beat the rules clearly to replace them.
                 let margin = if best.1 == Mode::Rules { 0.01 } else { 0.0 };
                 if s > best.0 + margin {
-                    best = (s, mode, t);
+                    best = (s, mode, t, t);
+                }
+            }
+        }
+        // Rules and model at two levels: the rules' finding needs only a little support
+        // from the model, the model alone needs more. Union (vouch 0) and both (no
+        // threshold) are its edges; it wins where the rules are right but not always.
+        for t in THRESHOLDS {
+            for v in THRESHOLDS.iter().copied().filter(|v| *v < t) {
+                let s = count(Mode::Graded, t, v);
+                let margin = if best.1 == Mode::Rules { 0.01 } else { 0.0 } + GRADED_MARGIN;
+                if s > best.0 + margin {
+                    best = (s, Mode::Graded, t, v);
                 }
             }
         }
         c.mode = best.1;
         c.threshold = best.2;
+        c.vouch = best.3;
     }
+    // The index now leaves out the categories the rules alone decide, as a parsed model's does.
+    m.build_index();
     m.calibration = calibrate(docs);
     m
 }
@@ -767,8 +1012,8 @@ pub(crate) fn doc_categories(m: &Model, cats: &[String], d: &Prepared) -> u64 {
             continue;
         };
         let rule = d.rules >> k & 1 == 1;
-        let model = best.get(ci).is_some_and(|x| *x >= c.threshold);
-        if c.mode.decide(rule, model) {
+        let p = best.get(ci).copied().unwrap_or(0.0);
+        if c.mode.decide(rule, p, c.threshold, c.vouch) {
             out |= 1 << k;
         } else {
             out &= !(1 << k);

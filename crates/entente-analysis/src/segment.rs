@@ -63,27 +63,27 @@ struct Marker {
 }
 
 static ARTICLE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::text::regex(
         r"^(?i:article|art\.)\s+([IVXLC]+|[ivxlc]+|\d{1,3}|[A-Z])(?-u:\b)\.?(?:[\s:.\-–—]+|$)",
     )
     .unwrap_or_else(|e| panic!("{e}"))
 });
 static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?i:section|sec\.|clause)\s*|§\s*)(\d{1,3}(?:\.\d{1,3}){0,4}|[IVXLC]+)\.?(?:[\s:.\-–—]+|$)")
+    crate::text::regex(r"^(?:(?i:section|sec\.|clause)\s*|§\s*)(\d{1,3}(?:\.\d{1,3}){0,4}|[IVXLC]+)\.?(?:[\s:.\-–—]+|$)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 static DECIMAL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{1,3}(?:\.\d{1,3}){0,4})(\.|\))?(?:\s+|\t|$)")
+    crate::text::regex(r"^(\d{1,3}(?:\.\d{1,3}){0,4})(\.|\))?(?:\s+|\t|$)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 static PAREN_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\(([a-z]{1,4}|[A-Z]{1,4}|\d{1,3})\)\s*").unwrap_or_else(|e| panic!("{e}"))
+    crate::text::regex(r"^\(([a-z]{1,4}|[A-Z]{1,4}|\d{1,3})\)\s*").unwrap_or_else(|e| panic!("{e}"))
 });
 static DOT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([a-z]|[A-Z]|[IVX]{1,5})[.)]\s+").unwrap_or_else(|e| panic!("{e}"))
+    crate::text::regex(r"^([a-z]|[A-Z]|[IVX]{1,5})[.)]\s+").unwrap_or_else(|e| panic!("{e}"))
 });
 static SCHEDULE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::text::regex(
         r"^(?i:schedule|exhibit|annex|appendix|attachment|addendum)(?-u:\b)\s*([A-Z0-9][\w.\-]*)?",
     )
     .unwrap_or_else(|e| panic!("{e}"))
@@ -387,7 +387,7 @@ fn is_noise(line: &str) -> bool {
 /// A flattened table of contents: many "N.N Heading PAGE" entries and no sentences.
 fn is_toc_line(line: &str) -> bool {
     static TOC_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:(?-u:\b)(?:ARTICLE|Article|SECTION|Section)\s+)?(?-u:\b)\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][A-Za-z ,;&/\-\[\]*]{2,70}?\s+\d{1,3}(?-u:\b)")
+        crate::text::regex(r"(?:(?-u:\b)(?:ARTICLE|Article|SECTION|Section)\s+)?(?-u:\b)\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][A-Za-z ,;&/\-\[\]*]{2,70}?\s+\d{1,3}(?-u:\b)")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     if line.len() < 60 || line.contains(" shall ") || line.contains(" will ") {
@@ -847,7 +847,7 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
 /// long lines (common in text converted from PDF).
 fn split_long_paragraph_segments(text: &str, segs: Vec<Segment>) -> Vec<Segment> {
     static INLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:[.:;]\s+|\s{2,})((?:ARTICLE|Article|SECTION|Section)\s+(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})?)\.?\s+[A-Z][A-Za-z,&/\- ]+?[.:]|(?:\d{1,2}\.\d{1,2}|\d{1,2}\.)\s+[A-Z][A-Za-z&/\- ]+?\.|[A-Z][A-Z ,&/\-]{4,}\.)\s")
+        crate::text::regex(r"(?:[.:;]\s+|\s{2,})((?:ARTICLE|Article|SECTION|Section)\s+(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})?)\.?\s+[A-Z][A-Za-z,&/\- ]+?[.:]|(?:\d{1,2}\.\d{1,2}|\d{1,2}\.)\s+[A-Z][A-Za-z&/\- ]+?\.|[A-Z][A-Z ,&/\-]{4,}\.)\s")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let mut out = Vec::with_capacity(segs.len());

@@ -1,6 +1,26 @@
 //! Text utilities shared by the pipeline: byte↔character offsets, sentence splitting,
 //! whitespace-tolerant trimming. Everything works on byte offsets of one analysed string.
 
+/// Lazy-DFA cache of each pattern, per thread. The default (2 MiB) is too small for the
+/// patterns with bounded gaps (`[^.;]{0,80}`), long alternations or Unicode classes: their
+/// caches filled and were cleared over and over, rebuilding the same states for every
+/// document (a cache grows only as far as the text needs, so this is a ceiling, not a cost).
+const REGEX_CACHE: usize = 16 << 20;
+
+/// Compiles an analysis pattern with a lazy-DFA cache large enough not to thrash.
+pub(crate) fn regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .dfa_size_limit(REGEX_CACHE)
+        .build()
+}
+
+/// [`regex`] over bytes.
+pub(crate) fn bytes_regex(pattern: &str) -> Result<regex::bytes::Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .dfa_size_limit(REGEX_CACHE)
+        .build()
+}
+
 /// Converts byte offsets of one string into character offsets, in O(log n) per lookup.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CharIndex {

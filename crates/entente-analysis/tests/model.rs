@@ -53,6 +53,16 @@ fn malformed_models_name_the_line() {
     assert!(e.to_string().contains("line 2"), "{e}");
     let e = Model::parse("entente-model 1\ncat license_grant sometimes 0.5 0\n").expect_err("mode");
     assert!(e.message.contains("mode"), "{e}");
+    // A graded category needs its second (vouch) threshold.
+    let e = Model::parse("entente-model 1\ncat license_grant graded 0.5 0\n").expect_err("vouch");
+    assert_eq!(e.line, 2);
+    let text = "entente-model 1\ncat license_grant graded 0.60 -7.0000 0.20\n12 0.5000\n";
+    let m = Model::parse(text).expect("graded line");
+    assert_eq!(m.categories()[0].vouch, 0.2);
+    assert!(
+        m.to_text()
+            .ends_with("cat license_grant graded 0.60 -7.0000 0.20\n12 0.5000\n")
+    );
 }
 
 #[test]

@@ -210,12 +210,12 @@ fn strip_place_prefix(l: &str) -> &str {
 }
 
 static LAW_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:governed by|construed|interpreted|enforced|governing law|subject to|in accordance with|applicable law)[^.;]{0,160}?(?-u:\b)laws?\s+(?:of|in)\s+(?:and (?:enforced|construed)[^.;]{0,40})?")
+    crate::text::regex(r"(?:governed by|construed|interpreted|enforced|governing law|subject to|in accordance with|applicable law)[^.;]{0,160}?(?-u:\b)laws?\s+(?:of|in)\s+(?:and (?:enforced|construed)[^.;]{0,40})?")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static LAW_ADJ_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:governed (?:exclusively |solely )?by|subject to|in accordance with|construed under|governed under)\s+(?:the\s+)?(?:substantive\s+)?([a-z][a-z .]{2,30}?)\s+laws?(?-u:\b)")
+    crate::text::regex(r"(?:governed (?:exclusively |solely )?by|subject to|in accordance with|construed under|governed under)\s+(?:the\s+)?(?:substantive\s+)?([a-z][a-z .]{2,30}?)\s+laws?(?-u:\b)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -259,7 +259,7 @@ pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
 }
 
 static LAW_WIDE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(?-u:\b)laws?|judicial decisions),?\s+(?:in force\s+)?(?:of|in)\s+|(?-u:\b)(?:made|entered into|executed|deemed to have been entered into)\s+in\s+(?:the\s+)?(?:state|commonwealth|province)\s+of\s+")
+    crate::text::regex(r"(?:(?-u:\b)laws?|judicial decisions),?\s+(?:in force\s+)?(?:of|in)\s+|(?-u:\b)(?:made|entered into|executed|deemed to have been entered into)\s+in\s+(?:the\s+)?(?:state|commonwealth|province)\s+of\s+")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -325,7 +325,7 @@ fn governing_law_wide(doc: &Doc<'_>) -> Option<Found<String>> {
 }
 
 static VENUE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:courts?|tribunals?)\s+(?:of|located in|sitting in|in|for|situated in|having jurisdiction (?:over|in))\s+(?:the\s+)?((?:(?:city|county|borough|state|district|province|commonwealth) of\s+)?[A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|for|in|to|having|over|as|which|located|sitting)(?-u:\b))|(?:venue|seat|place) of (?:the )?(?:arbitration|proceedings?|any (?:action|suit|proceeding))?[^.;]{0,30}?(?:shall|will) be(?: in)?\s+((?:the )?[A-Za-z][A-Za-z .]{1,40}?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|under)(?-u:\b))|(?:arbitration|proceedings?)[^.;]{0,80}?(?:held|conducted|take place|seated) in\s+([A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|under|in accordance|by|before|administered)(?-u:\b))")
+    crate::text::regex(r"(?:courts?|tribunals?)\s+(?:of|located in|sitting in|in|for|situated in|having jurisdiction (?:over|in))\s+(?:the\s+)?((?:(?:city|county|borough|state|district|province|commonwealth) of\s+)?[A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|for|in|to|having|over|as|which|located|sitting)(?-u:\b))|(?:venue|seat|place) of (?:the )?(?:arbitration|proceedings?|any (?:action|suit|proceeding))?[^.;]{0,30}?(?:shall|will) be(?: in)?\s+((?:the )?[A-Za-z][A-Za-z .]{1,40}?)(?:\s*[,;.(]|\s+(?:and|or|shall|will|with|under)(?-u:\b))|(?:arbitration|proceedings?)[^.;]{0,80}?(?:held|conducted|take place|seated) in\s+([A-Za-z][A-Za-z .]{1,40}?(?:,\s*[A-Za-z][A-Za-z ]{1,30}?)?)(?:\s*[,;.(]|\s+(?:and|or|under|in accordance|by|before|administered)(?-u:\b))")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 

@@ -28,7 +28,7 @@ pub(crate) struct ObligationFound {
 }
 
 fn re(s: &str) -> Regex {
-    Regex::new(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+    crate::text::regex(s).unwrap_or_else(|e| panic!("{e}: {s}"))
 }
 
 static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -177,16 +177,17 @@ fn frequency_of(m: &str) -> Option<Frequency> {
 }
 
 static CALENDAR_PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bcalendar (?:week|month|quarter|half|semester|year)").expect("static regex")
+    crate::text::regex(r"\bcalendar (?:week|month|quarter|half|semester|year)")
+        .expect("static regex")
 });
 static CONTRACT_PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::text::regex(
         r"\b(?:contract|agreement|license|licence) (?:week|month|quarter|half|year)|\banniversar|\bperiods? of (?:\w+ )?(?:\(\d+\) )?(?:weeks?|months?|years?)[^.;]{0,40}\b(?:from|following|after|commencing on|beginning on|starting on) the effective date|\b(?:week|month|quarter|year)s? (?:from|following|after|commencing on) the effective date",
     )
     .expect("static regex")
 });
 static FINAL_PARTIAL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::text::regex(
         r"\b(?:in|during) which (?:this agreement|the agreement|the term)[^.;]{0,40}\b(?:ends|expires|terminates|is terminated|comes to an end)|\b(?:final|last) (?:partial )?(?:calendar )?(?:week|month|quarter|half-year|year|period)|\bpartial (?:calendar )?(?:week|month|quarter|half-year|year|period)",
     )
     .expect("static regex")

@@ -15,27 +15,27 @@ pub(crate) struct PartyFound {
 }
 
 static ANCHOR_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:by and between|by and among|between|among(?:st)?|entered into by|made by|parties:|(?-i:PARTIES)[ \t]+(?:\(1\)|1\.)|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
+    crate::text::regex(r"(?i)(?-u:\b)(?:by and between|by and among|between|among(?:st)?|entered into by|made by|parties:|(?-i:PARTIES)[ \t]+(?:\(1\)|1\.)|party a\s*[:：]|(?m:^\s*parties\s*:?\s*$)|the parties to this agreement are:?)\s*[:：]?")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static STOP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?-u:\b)(?:whereas|recitals|witnesseth|now,? therefore|background(?-u:\b)|it is (?:hereby )?agreed|the parties (?:hereby )?agree|in consideration of|(?:each|individually) (?:referred to as )?(?:a|the) ["“]party|(?:collectively|together)[^.;]{0,40}["“]parties|hereinafter (?:collectively|jointly) referred|table of contents|(?-i:\n\s*(?:DATED|Dated)(?-u:\b)))|(?-i:\n\s*\n\s*(?:\d+\.?\s+)?[A-Z][A-Z]{2,}(?:[ \t]+[A-Z&]{2,})*[ \t]*:?[ \t]*\n)"#)
+    crate::text::regex(r#"(?i)(?-u:\b)(?:whereas|recitals|witnesseth|now,? therefore|background(?-u:\b)|it is (?:hereby )?agreed|the parties (?:hereby )?agree|in consideration of|(?:each|individually) (?:referred to as )?(?:a|the) ["“]party|(?:collectively|together)[^.;]{0,40}["“]parties|hereinafter (?:collectively|jointly) referred|table of contents|(?-i:\n\s*(?:DATED|Dated)(?-u:\b)))|(?-i:\n\s*\n\s*(?:\d+\.?\s+)?[A-Z][A-Z]{2,}(?:[ \t]+[A-Z&]{2,})*[ \t]*:?[ \t]*\n)"#)
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static QUOTED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["“”″]+\s*([^"“”″\n]{1,60}?)\s*["“”″]+|['‘’]{1,2}\s*([A-Z][^'‘’\n]{0,40}?)\s*['‘’]{1,2}"#)
+    crate::text::regex(r#"["“”″]+\s*([^"“”″\n]{1,60}?)\s*["“”″]+|['‘’]{1,2}\s*([A-Z][^'‘’\n]{0,40}?)\s*['‘’]{1,2}"#)
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static SUFFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?-u:\b)(?:inc|incorporated|corp|corporation|company|co|llc|l\.l\.c|ltd|limited|plc|lp|l\.p|llp|l\.l\.p|gmbh|ag|sa|s\.a|nv|n\.v|bv|b\.v|s\.p\.a|spa|srl|s\.r\.l|sas|sarl|pty|kk|k\.k|oy|ab|se|kg|pte|bhd|group|holdings|partners|trust|university|institute|foundation|association|bank|center|centre|laboratories|labs)\.?|(?-u:\b)s\.\s?a\.|(?-u:\b)l\.\s?p\.)\s*$")
+    crate::text::regex(r"(?i)(?:(?-u:\b)(?:inc|incorporated|corp|corporation|company|co|llc|l\.l\.c|ltd|limited|plc|lp|l\.p|llp|l\.l\.p|gmbh|ag|sa|s\.a|nv|n\.v|bv|b\.v|s\.p\.a|spa|srl|s\.r\.l|sas|sarl|pty|kk|k\.k|oy|ab|se|kg|pte|bhd|group|holdings|partners|trust|university|institute|foundation|association|bank|center|centre|laboratories|labs)\.?|(?-u:\b)s\.\s?a\.|(?-u:\b)l\.\s?p\.)\s*$")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static JURIS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(?:organi[sz]ed|incorporated|existing|registered|formed|established|constituted)(?: and existing)?(?: under the laws of| in| pursuant to the laws of)|under the laws of|a company (?:registered|incorporated) in)\s+(?:the\s+)?(?:State of |Commonwealth of |Province of |Republic of |Kingdom of )?([A-Z][A-Za-z.]*(?:[ -](?:of |and )?[A-Z][A-Za-z.]*){0,4})|(?-u:\b)(?:an?|the)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:corporation|limited liability company|limited partnership|general partnership|company|public limited company|private limited company|société|gesellschaft|statutory trust|banking corporation|not-for-profit corporation|nonprofit corporation|professional corporation|business trust)")
+    crate::text::regex(r"(?:(?:organi[sz]ed|incorporated|existing|registered|formed|established|constituted)(?: and existing)?(?: under the laws of| in| pursuant to the laws of)|under the laws of|a company (?:registered|incorporated) in)\s+(?:the\s+)?(?:State of |Commonwealth of |Province of |Republic of |Kingdom of )?([A-Z][A-Za-z.]*(?:[ -](?:of |and )?[A-Z][A-Za-z.]*){0,4})|(?-u:\b)(?:an?|the)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:corporation|limited liability company|limited partnership|general partnership|company|public limited company|private limited company|société|gesellschaft|statutory trust|banking corporation|not-for-profit corporation|nonprofit corporation|professional corporation|business trust)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -141,8 +141,10 @@ fn clean_name(s: &str) -> String {
 }
 
 static RUN_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s+of$|\s+(?:are|is|shall|may|will|hereby|wishes|desires|agrees?)(?:\s.*)?$")
-        .unwrap_or_else(|e| panic!("{e}"))
+    crate::text::regex(
+        r"\s+of$|\s+(?:are|is|shall|may|will|hereby|wishes|desires|agrees?)(?:\s.*)?$",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 });
 
 fn is_plausible_name(n: &str) -> bool {
@@ -186,7 +188,7 @@ fn is_plausible_name(n: &str) -> bool {
 /// Drops what precedes a party's name: "and", separators, enumerators "(1)", "2.".
 fn strip_lead(chunk: &str) -> &str {
     static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:\s|,|;|:|and(?-u:\b)|AND(?-u:\b)|And(?-u:\b)|between(?-u:\b)|BETWEEN(?-u:\b)|Between(?-u:\b)|among(?-u:\b)|AMONG(?-u:\b)|\(\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s*\)|\d{1,2}[.)]\s|[-–•])*")
+        crate::text::regex(r"^(?:\s|,|;|:|and(?-u:\b)|AND(?-u:\b)|And(?-u:\b)|between(?-u:\b)|BETWEEN(?-u:\b)|Between(?-u:\b)|among(?-u:\b)|AMONG(?-u:\b)|\(\s*(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\s*\)|\d{1,2}[.)]\s|[-–•])*")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     match LEAD_RE.find(chunk) {
@@ -198,11 +200,11 @@ fn strip_lead(chunk: &str) -> &str {
 /// Cuts a party chunk at the start of its description: ", a Delaware corporation", "(".
 fn name_part(chunk: &str) -> &str {
     static CUT_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i),?\s+(?:an?\s+(?:[a-z]|[A-Z][a-z]+)|having|with (?:its|a|offices)|whose|organi[sz]ed|incorporated|existing|located|registered|duly|which|acting|represented|address|hereinafter|herein|a company|a corporation|the company|on behalf|doing business|established|company (?:no|number|registration)|\(?(?:company|registration|reg\.) (?:no|number)|each|individually|collectively|formerly|also known|its principal|with principal|having its|with an address|of\s+\d|at\s+\d|of the (?:first|second|third|one|other) part|\d{2,5}\s+[A-Z][a-z])(?-u:\b)|\s*\(|\s*["“]|,\s*(?:[A-Z][a-z]+,\s*)?(?:[A-Z][a-z]+ )?\d{3,}|,\s*(?:the\s+)?["“]"#)
+        crate::text::regex(r#"(?i),?\s+(?:an?\s+(?:[a-z]|[A-Z][a-z]+)|having|with (?:its|a|offices)|whose|organi[sz]ed|incorporated|existing|located|registered|duly|which|acting|represented|address|hereinafter|herein|a company|a corporation|the company|on behalf|doing business|established|company (?:no|number|registration)|\(?(?:company|registration|reg\.) (?:no|number)|each|individually|collectively|formerly|also known|its principal|with principal|having its|with an address|of\s+\d|at\s+\d|of the (?:first|second|third|one|other) part|\d{2,5}\s+[A-Z][a-z])(?-u:\b)|\s*\(|\s*["“]|,\s*(?:[A-Z][a-z]+,\s*)?(?:[A-Z][a-z]+ )?\d{3,}|,\s*(?:the\s+)?["“]"#)
             .unwrap_or_else(|e| panic!("{e}"))
     });
     static DATE_CUT_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Oct\.|Nov\.|Dec\.)\s+\d|\s{2,}|\s+(?:TABLE OF CONTENTS|Table of Contents|dated|DATED|means|shall mean|has the meaning)(?-u:\b)")
+        crate::text::regex(r"\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Oct\.|Nov\.|Dec\.)\s+\d|\s{2,}|\s+(?:TABLE OF CONTENTS|Table of Contents|dated|DATED|means|shall mean|has the meaning)(?-u:\b)")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     // All-caps parentheticals inside a name ("SYSTEMS (AFRICA) (PTY) LIMITED") are kept.
@@ -250,11 +252,11 @@ fn name_part(chunk: &str) -> &str {
 }
 
 static SUFFIX_AT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:Inc\.?|Incorporated|Corp\.?|Corporation|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.|plc|PLC|N\.V\.|B\.V\.|S\.p\.A\.|LP|L\.P\.)")
+    crate::text::regex(r"(?-u:\b)(?:Inc\.?|Incorporated|Corp\.?|Corporation|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.|plc|PLC|N\.V\.|B\.V\.|S\.p\.A\.|LP|L\.P\.)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 static SUFFIX_START_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:Inc|Incorporated|Corp|Corporation|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|S\.A|plc|PLC|N\.V|B\.V|LP|L\.P|Co\.|Company|&)")
+    crate::text::regex(r"^(?:Inc|Incorporated|Corp|Corporation|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|S\.A|plc|PLC|N\.V|B\.V|LP|L\.P|Co\.|Company|&)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -469,7 +471,7 @@ fn jurisdiction_of(chunk: &str) -> Option<String> {
 /// affiliates, individually and collectively, "Licensee")" is neither "each a" nor a plural.
 fn collective_at(chunk: &str, at: usize, name: &str) -> Option<bool> {
     static COLLECTIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(?:^|[(,;])\s*(?:hereinafter\s+)?(?:(?:each|individually|collectively|jointly|both)(?-u:\b)|together(?:\s+(?:the|as|referred|hereinafter)(?-u:\b)|\s*["“,]))[^()]*$"#)
+        crate::text::regex(r#"(?i)(?:^|[(,;])\s*(?:hereinafter\s+)?(?:(?:each|individually|collectively|jointly|both)(?-u:\b)|together(?:\s+(?:the|as|referred|hereinafter)(?-u:\b)|\s*["“,]))[^()]*$"#)
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let from = crate::text::floor_boundary(chunk, at.saturating_sub(80));
@@ -688,29 +690,29 @@ fn capitals_tail(cell: &str) -> &str {
 /// of Name", or a name with a legal form (or in capitals) just above "By:" / "Per:".
 fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     static WITNESS_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"in witness (?:where|there)of").unwrap_or_else(|e| panic!("{e}"))
+        crate::text::regex(r"in witness (?:where|there)of").unwrap_or_else(|e| panic!("{e}"))
     });
     static END_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?m)^[ \t]*(?:SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|Schedule|Exhibit|Annex|Appendix|Attachment)(?-u:\b)")
+        crate::text::regex(r"(?m)^[ \t]*(?:SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|Schedule|Exhibit|Annex|Appendix|Attachment)(?-u:\b)")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     // A cell ends at a line end, a run of spaces, or the signing words that follow a name.
     static CELL_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[^\n]+?(?:\n|[ \t]{2,}|$|\s+(?:By|BY|Per|PER|Name|NAME|Signature|SIGNATURE|For and on behalf of|FOR AND ON BEHALF OF|For|FOR)\s*[:/]|\s+For\s|\s+/s/)")
+        crate::text::regex(r"[^\n]+?(?:\n|[ \t]{2,}|$|\s+(?:By|BY|Per|PER|Name|NAME|Signature|SIGNATURE|For and on behalf of|FOR AND ON BEHALF OF|For|FOR)\s*[:/]|\s+For\s|\s+/s/)")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     static SIGN_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
+        crate::text::regex(
             r"^[\s_\-]*(?:By|BY|Per|PER|Signature|SIGNATURE|Signed|SIGNED|Name|NAME|/s/)(?-u:\b)",
         )
         .unwrap_or_else(|e| panic!("{e}"))
     });
     static TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:\s+(?:By|BY|Per|PER|Name|NAME|Signature|SIGNATURE|For and on behalf of|FOR AND ON BEHALF OF|For|FOR)\s*[:/]?|\s+/s/)\s*$")
+        crate::text::regex(r"(?:\s+(?:By|BY|Per|PER|Name|NAME|Signature|SIGNATURE|For and on behalf of|FOR AND ON BEHALF OF|For|FOR)\s*[:/]?|\s+/s/)\s*$")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     static ON_BEHALF_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?i:(?:for\s+)?(?:and\s+)?on behalf of|for)\s+")
+        crate::text::regex(r"^(?i:(?:for\s+)?(?:and\s+)?on behalf of|for)\s+")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;
@@ -821,10 +823,12 @@ fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
 /// Parses the party list that starts at byte `body_start` (just after "between").
 fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
     static AND_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\n[ \t]*(?:and|AND|And)[ \t]*:?[ \t]*\n").unwrap_or_else(|e| panic!("{e}"))
+        crate::text::regex(r"\n[ \t]*(?:and|AND|And)[ \t]*:?[ \t]*\n")
+            .unwrap_or_else(|e| panic!("{e}"))
     });
-    static AND_COLON_RE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\s(?:AND|And|and):\s").unwrap_or_else(|e| panic!("{e}")));
+    static AND_COLON_RE: LazyLock<Regex> = LazyLock::new(|| {
+        crate::text::regex(r"\s(?:AND|And|and):\s").unwrap_or_else(|e| panic!("{e}"))
+    });
     let text = doc.text;
     let mut out: Vec<Found<PartyFound>> = Vec::new();
     // "between the following parties (each a "Member", together the "Parties"):" introduces
@@ -957,11 +961,11 @@ fn list_intro_len(s: &str) -> usize {
 /// "Party A: Name … Party B: Name …" (common in translated agreements).
 fn party_lines(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
     static PL_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(party [a-e]|first party|second party)\s*[:：]\s*")
+        crate::text::regex(r"(?i)(?-u:\b)(party [a-e]|first party|second party)\s*[:：]\s*")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     static END_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\s{2,}|\n|(?-u:\b)(?:party [a-e]\s*[:：]|address|legal representative|authori[sz]ed|contact|registered|tel(?:ephone)?|fax|\(seal\)|signature)").unwrap_or_else(|e| panic!("{e}"))
+        crate::text::regex(r"(?i)\s{2,}|\n|(?-u:\b)(?:party [a-e]\s*[:：]|address|legal representative|authori[sz]ed|contact|registered|tel(?:ephone)?|fax|\(seal\)|signature)").unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;
     let region = &text[fa..fz];
@@ -1010,7 +1014,7 @@ fn cut_at_sentence_end(body: &str) -> &str {
     // The numbered body starting on a new line ("1. DEFINITIONS", "ARTICLE I") ends the
     // party block, when what precedes it closes a party (a defined name, a full stop).
     static NUMBERED_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]|(?:ARTICLE|Article|SECTION|Section)\s+(?:\d|[IVX]))")
+        crate::text::regex(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]|(?:ARTICLE|Article|SECTION|Section)\s+(?:\d|[IVX]))")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let b = body.as_bytes();
@@ -1050,11 +1054,11 @@ fn cut_at_sentence_end(body: &str) -> &str {
 /// ("Acme Inc., a Delaware corporation ("Acme")") in the opening text.
 fn fallback(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
     static PARTY_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?im)^\s*(party [a-d]|licensor|licensee|supplier|customer|company|client|consultant|partner|contractor|vendor|distributor|sponsor)\s*[:：]\s*([^\n]{2,120})")
+        crate::text::regex(r"(?im)^\s*(party [a-d]|licensor|licensee|supplier|customer|company|client|consultant|partner|contractor|vendor|distributor|sponsor)\s*[:：]\s*([^\n]{2,120})")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     static DEFINED_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"([A-Z][A-Za-z0-9&.,'\- ]{1,80}?(?:Inc\.?|Corporation|Corp\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.|plc|PLC|LP|L\.P\.|N\.V\.|B\.V\.|Company|Co\.))\s*,?\s*(?:an?\s+[^()"“]{0,120}?)?\(\s*(?:hereinafter[^"“]{0,30})?(?:the\s+)?["“]([^"”]{1,40})["”]"#)
+        crate::text::regex(r#"([A-Z][A-Za-z0-9&.,'\- ]{1,80}?(?:Inc\.?|Corporation|Corp\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.|plc|PLC|LP|L\.P\.|N\.V\.|B\.V\.|Company|Co\.))\s*,?\s*(?:an?\s+[^()"“]{0,120}?)?\(\s*(?:hereinafter[^"“]{0,30})?(?:the\s+)?["“]([^"”]{1,40})["”]"#)
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;

@@ -117,7 +117,7 @@ pub(crate) struct KeyTerms {
 }
 
 fn re(s: &str) -> Regex {
-    Regex::new(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+    crate::text::regex(s).unwrap_or_else(|e| panic!("{e}: {s}"))
 }
 
 fn sent_text<'d>(doc: &'d Doc<'_>, a: usize, z: usize) -> &'d str {

@@ -19,7 +19,7 @@ pub(crate) struct ContractValue {
 }
 
 fn re(s: &str) -> Regex {
-    Regex::new(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+    crate::text::regex(s).unwrap_or_else(|e| panic!("{e}: {s}"))
 }
 
 /// Sentences about other amounts: caps, insurance, penalties, termination fees, a party's capital.

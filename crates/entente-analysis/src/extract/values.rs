@@ -117,7 +117,7 @@ pub(crate) struct PeriodHit {
 static PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
     let w = numw();
     // Built from constant parts; a failure here is a programming error caught by tests.
-    Regex::new(&format!(
+    crate::text::regex(&format!(
         r"(?-u:\b)(?:(?P<w>{w})\s*\(\s*(?P<d>\d{{1,4}})\s*\)|(?P<d2>\d{{1,4}})\s*\(\s*(?:{w})\s*\)|(?P<d3>\d{{1,4}}(?:,\d{{3}})?)|(?P<w2>{w}))[\s-]*(?:\(\s*\d{{1,4}}\s*\)[\s-]*)?(?:(?:full|complete|consecutive)\s+)?(?P<q>business|working|calendar|banking)?[\s-]*(?P<u>days?|weeks?|months?|years?|yrs?)(?-u:\b)"
     ))
     .unwrap_or_else(|e| panic!("period regex: {e}"))
@@ -175,7 +175,7 @@ pub(crate) struct DateHit {
 const MONTHS_RE: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    crate::text::regex(&format!(
         r"(?-u:\b)(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*,?\s*(?P<y1>\d{{4}})|(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}}))(?-u:\b)"
     ))
     .unwrap_or_else(|e| panic!("date regex: {e}"))
@@ -268,7 +268,7 @@ pub(crate) struct MoneyHit {
 }
 
 static MONEY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::text::regex(
         r"(?P<sym>us\s?\$|u\.s\.\s?\$|c\$|a\$|\$|€|£|¥|(?-u:\b)(?:usd|eur|gbp|chf|cad|aud|jpy|cny|rmb|inr|sek|nok|dkk|sgd|hkd)(?-u:\b))\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:\.\d+)?)(?:\s*(?P<mult>million|billion|thousand|mm|m|bn|k)(?-u:\b))?|(?-u:\b)(?P<num2>\d{1,3}(?:[,.]\d{3})+(?:[.,]\d+)?|\d+(?:\.\d+)?)(?:\s*(?P<mult2>million|billion|thousand))?\s*(?P<cur2>usd|eur|euros?|gbp|chf|u\.s\.\s+dollars|us\s+dollars|dollars|pounds\s+sterling|pounds|swiss\s+francs|yen|rmb|renminbi)(?-u:\b)",
     )
     .unwrap_or_else(|e| panic!("money regex: {e}"))

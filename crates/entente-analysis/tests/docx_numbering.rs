@@ -427,7 +427,11 @@ fn every_corpus_docx_is_numbered_as_libreoffice_renders_it() {
         };
         let ours: Vec<String> = lines(&bytes).iter().filter_map(|l| label(l)).collect();
         let theirs: Vec<String> = lo.iter().filter_map(|l| label(l)).collect();
-        assert!(!ours.is_empty(), "{name}: no numbered paragraph read");
+        // A cover page alone (key terms in a table) has no numbered paragraph in either.
+        assert!(
+            !ours.is_empty() || theirs.is_empty(),
+            "{name}: no numbered paragraph read"
+        );
         assert_eq!(
             ours, theirs,
             "{name}: Entente and LibreOffice number differently"

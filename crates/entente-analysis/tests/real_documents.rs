@@ -330,3 +330,30 @@ fn titles_lose_table_pipes_and_party_lines() {
     let title = value(&j, "title").as_str().unwrap_or("");
     assert!(!title.to_ascii_lowercase().starts_with("and"), "{title}");
 }
+
+#[test]
+fn a_term_until_an_end_date_left_to_the_cover_page_is_not_perpetual() {
+    // The Common Paper Partnership template as published: "This Agreement starts on the
+    // Effective Date and continues until the End Date, unless earlier terminated as provided
+    // below." The End Date is a blank of the cover page.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/corpus/public/commonpaper-partnership-template.docx");
+    let bytes = std::fs::read(&path).expect("the public corpus file");
+    let j = analyze_bytes(&bytes, "partnership.docx", &Limits::default())
+        .expect("it reads")
+        .to_json();
+    assert_ne!(
+        j["expiration_date"]["perpetual"], true,
+        "{}",
+        j["expiration_date"]
+    );
+    // With no end named, the same wording runs until terminated.
+    let j = json(&agreement(
+        "6. Term\n\n6.1 This Agreement starts on the Effective Date and continues in force until terminated as provided below.",
+    ));
+    assert_eq!(
+        j["expiration_date"]["perpetual"], true,
+        "{}",
+        j["expiration_date"]
+    );
+}

@@ -760,7 +760,20 @@ fn expiration(
     if term.is_none() {
         for &(a, z) in cands {
             let s = sent_text(doc, a, z);
-            if PERPETUAL_RE.is_match(s) && !s.contains("renew") && !s.contains("licen") {
+            // "continues until the End Date, unless earlier terminated as provided below"
+            // has an end: a date the cover page or a schedule fills in, not none.
+            let until_end = [
+                "until the end date",
+                "until the expiration date",
+                "until the expiry date",
+            ]
+            .iter()
+            .any(|p| s.contains(p));
+            if PERPETUAL_RE.is_match(s)
+                && !until_end
+                && !s.contains("renew")
+                && !s.contains("licen")
+            {
                 return Some(Found::new(Expiry::Perpetual, (a, z), 0.6));
             }
         }

@@ -120,6 +120,39 @@ fn re(s: &str) -> Regex {
     crate::text::regex(s).unwrap_or_else(|e| panic!("{e}: {s}"))
 }
 
+/// [`re`] with every literal space outside a character class matching any run of whitespace:
+/// text converted from justified PDF pages spaces its words unevenly ("The  term of this
+/// Agreement  shall  be two (2)  years").
+fn re_ws(s: &str) -> Regex {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut in_class = false;
+    let mut escaped = false;
+    for c in s.chars() {
+        if escaped {
+            escaped = false;
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\\' => {
+                escaped = true;
+                out.push(c);
+            }
+            '[' => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' => {
+                in_class = false;
+                out.push(c);
+            }
+            ' ' if !in_class => out.push_str(r"\s+"),
+            _ => out.push(c),
+        }
+    }
+    re(&out)
+}
+
 fn sent_text<'d>(doc: &'d Doc<'_>, a: usize, z: usize) -> &'d str {
     &doc.lower[a..z]
 }
@@ -166,12 +199,12 @@ fn is_notice_period(lower: &str, p: &PeriodHit, sa: usize, sz: usize) -> bool {
 }
 
 static DAY_BEFORE_ANNIV_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+    re_ws(
         r"day (?:before|preceding|prior to) the\s+\w+\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
     )
 });
 static ANNIVERSARY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+    re_ws(
         r"(?:until|through|on|to|ending on|expire on|expires on|day before|day preceding|day prior to)\s+(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
     )
 });
@@ -465,8 +498,8 @@ fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
 }
 
 static TERM_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]*?(?-u:\b)(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|(?-u:\b)term(?-u:\b)[^.;]*(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|(?-u:\b)term\s*:|(?-u:\b)duration\s*:|(?:this|the) (?:agreement|contract) (?:shall|will) be for (?:a|an) (?:initial )?(?:term|period) of|(?:this|the) (?:agreement|contract) is for (?:a|an) (?:initial )?(?:term|period) of|(?:shall|will) have a (?:duration|term) of|(?:shall|will) (?:be|remain) valid for)",
+    re_ws(
+        r#"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]*?(?-u:\b)(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|(?-u:\b)term(?-u:\b)[^.;]*(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|(?-u:\b)term\s*:|(?-u:\b)duration\s*:|(?:this|the) (?:agreement|contract) (?:shall|will) be for (?:a|an|the) (?:initial )?(?:term|period) of|(?:this|the) (?:agreement|contract) is for (?:a|an|the) (?:initial )?(?:term|period) of|(?:shall|will|and) have a (?:duration|term) of|(?:shall|will) (?:be|remain) valid for|(?:contract|service|license|licence|distribution|sponsorship|endorsement|engagement|agreement) period["”]?\s*(?:shall )?(?:means?|:))"#,
     )
 });
 
@@ -509,13 +542,15 @@ fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
         let kind = doc.segs.get(doc.sent_seg[k]).map(|s| s.kind);
         if matches!(
             kind,
-            Some(
-                SegmentKind::Title
-                    | SegmentKind::Contents
-                    | SegmentKind::Signature
-                    | SegmentKind::Recitals
-            )
+            Some(SegmentKind::Contents | SegmentKind::Signature | SegmentKind::Recitals)
         ) {
+            continue;
+        }
+        // A cover page or summary table may set the term ("TERM: The term shall commence on
+        // November 1, 2007 and end on October 31, 2008"); other title text is not about it.
+        if kind == Some(SegmentKind::Title)
+            && (!doc.lower[m.start()..].starts_with("term") || doc.dates_in(a, z).is_empty())
+        {
             continue;
         }
         // An appendix's own duration ("This Appendix is effective for 24 months") is not the
@@ -544,21 +579,34 @@ fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
 }
 
 static TERM_PERIOD_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?:valid|effective)\s+for\s+(?:a\s+(?:period|term)\s+of\s+)?$|(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+on\s+(?:the\s+)?(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?$",
+    re_ws(
+        r"(?:valid|effective)\s+for\s+(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)(?:term|duration)\s*:\s*$|(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+on\s+(?:the\s+)?(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?$",
     )
 });
 
 #[inline(never)]
 fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>> {
+    // Where a sentence turns to renewal; "extend" alone is left out because "shall extend for
+    // five years" states the term itself.
+    static RENEWAL_TURN_RE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"renew|extension|successive|consecutive|year[\s-]to[\s-]year"));
     let mut best: Option<(u8, Found<Period>)> = None;
-    for &(a, z) in cands {
-        let s = sent_text(doc, a, z);
+    for &(a, full_z) in cands {
+        let s = sent_text(doc, a, full_z);
         let renewal_sentence =
             s.contains("renew") && !s.contains("initial term") && !s.contains("initial period");
-        if renewal_sentence {
-            continue;
-        }
+        // "shall be valid for a period of five (5) years with automatic renewal of one year
+        // thereafter", "two (2) years from the Effective Date with automatic annual renewals":
+        // the period before the sentence turns to renewal is the initial term.
+        let z = if renewal_sentence {
+            match RENEWAL_TURN_RE.find(s) {
+                Some(m) if m.start() > 0 => a + m.start(),
+                _ => continue,
+            }
+        } else {
+            full_z
+        };
+        let s = sent_text(doc, a, z);
         // "during the term of this Agreement and for two years thereafter" is about another
         // duty, not the agreement's own duration.
         let about_duration = s.contains("initial term")
@@ -664,7 +712,7 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
             if p.unit() == PeriodUnit::BusinessDays {
                 continue;
             }
-            let f = Found::new(p, (a, z), 0.5 + 0.13 * f32::from(rank));
+            let f = Found::new(p, (a, full_z), 0.5 + 0.13 * f32::from(rank));
             if best.as_ref().is_none_or(|b| rank > b.0) {
                 best = Some((rank, f));
             }
@@ -674,19 +722,27 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
 }
 
 static PERPETUAL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+    re_ws(
         r"perpetu|indefinite|(?:continue|remain) in (?:full )?(?:force|effect)[^.;]{0,30}(?:until|unless)[^.;]{0,30}terminat|until terminated|unless (?:and until )?(?:sooner |earlier )?terminated (?:by|in accordance|as provided|pursuant)|no (?:fixed )?(?:term|expiration)",
     )
 });
 
 static EXPIRES_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+    re_ws(
         r"(?:expire|terminate|end|conclud\w*|continue|remain in (?:full )?(?:force|effect)|in effect|until|through|ending|expiring|expiration date)[^.;]{0,40}$|(?:19|20)\d\d,?\s*(?:to|-|–)\s*$",
     )
 });
 
+/// What comes right before the first day a term sentence names ("commence upon", "begin on",
+/// "shall be effective on").
+static TERM_STARTS_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re_ws(
+        r"(?:commenc\w*|begin\w*|start\w*|effective) (?:on|upon|as of|from|with effect from)\s*(?:the\s+)?$",
+    )
+});
+
 static END_MEANS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+    re_ws(
         r#"(?:expiration|expiry|termination|end) date["”]?\s*(?:shall\s+)?(?:means?|shall be|is|will be|:)"#,
     )
 });
@@ -745,7 +801,18 @@ fn expiration(
             }
         }
     }
-    if let (Some(s), Some(t)) = (start, term) {
+    // The term sentence may name its own first day ("shall commence upon April 1, 1999 and
+    // shall continue for a period of six (6) months"), which outranks a dated preamble.
+    let own_start = term.and_then(|t| {
+        doc.dates_in(t.start, t.end).iter().find_map(|d| {
+            let lb =
+                crate::text::floor_boundary(&doc.lower, d.start.saturating_sub(30).max(t.start));
+            TERM_STARTS_ON_RE
+                .is_match(&doc.lower[lb..d.start])
+                .then_some(d.date)
+        })
+    });
+    if let (Some(s), Some(t)) = (own_start.or(start), term) {
         let before = DAY_BEFORE_ANNIV_RE.is_match(&doc.lower[t.start..t.end]);
         let end = t.value.after(s);
         return Some(Found::new(
@@ -2289,6 +2356,67 @@ mod tests {
             "DISTRIBUTION AGREEMENT\n\nThis Agreement is made on November 12, 2019 (the \"Effective Date\").\n\n2. Term. The initial term of this Agreement shall commence on the Effective Date and end on the five (5) year anniversary of the Effective Date, unless sooner terminated.\n",
         );
         assert_eq!(t.initial_term.map(|f| f.value), Period::years(5).ok());
+    }
+
+    #[test]
+    fn end_dates_from_uneven_spacing_renewal_sentences_and_defined_periods() {
+        let end = |t: &str| match terms(t).expiration_date.map(|f| f.value) {
+            Some(Expiry::Date { date, .. }) => Some(date.ymd()),
+            _ => None,
+        };
+        // Words spaced unevenly by a justified PDF page.
+        assert_eq!(
+            end(
+                "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made as of December 8, 2005 (the \"Effective Date\").\n\n8. Term. The  term of this  Agreement  shall  be two (2)  years  from the  Effective  Date.\n"
+            ),
+            Some((2007, 12, 8))
+        );
+        // The period before the sentence turns to renewal is the initial term.
+        assert_eq!(
+            end(
+                "SUPPLY AGREEMENT\n\n\"Effective Date\" shall mean December 5, 2014.\n\n2.1 Term. This Agreement shall commence on the Effective Date and shall be valid for a period of five (5) years with automatic renewal of one year thereafter until terminated by either party.\n"
+            ),
+            Some((2019, 12, 5))
+        );
+        assert_eq!(
+            end(
+                "CONSULTING AGREEMENT\n\nThis Agreement is effective as of this 1st day of March 2020.\n\n3. Term: twelve (12) months from the date of the Agreement which term shall automatically renew for an additional twelve (12) months.\n"
+            ),
+            Some((2021, 3, 1))
+        );
+        // A defined period with its first and last day.
+        assert_eq!(
+            end(
+                "ENDORSEMENT AGREEMENT\n\nThis Agreement is made as of January 1, 2000.\n\n1. Definitions. \"Contract Period\" shall mean that period of time commencing on January 1, 2000 and concluding December 31, 2003, unless terminated sooner as provided herein.\n"
+            ),
+            Some((2003, 12, 31))
+        );
+        assert_eq!(
+            end(
+                "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made as of April 15, 2000.\n\nInitial Distribution Period: April 15, 2000 through October 15, 2000\n"
+            ),
+            Some((2000, 10, 15))
+        );
+        // "for the term of one year", "and have a term of five (5) years".
+        assert_eq!(
+            end(
+                "AFFILIATE AGREEMENT\n\nThis Agreement is made this 1st day of October 2008 (the \"Effective Date\").\n\n9. Term. This Agreement shall be for the term of one year.\n"
+            ),
+            Some((2009, 10, 1))
+        );
+        assert_eq!(
+            end(
+                "LICENSE AGREEMENT\n\nThis Agreement is made on November 24, 2009.\n\n7. This Agreement shall become effective on the date on which it is signed and have a term of five (5) years commencing as of the effective date hereof.\n"
+            ),
+            Some((2014, 11, 24))
+        );
+        // The term sentence's own first day outranks the preamble's date.
+        assert_eq!(
+            end(
+                "HOSTING AGREEMENT\n\nThis Agreement is made on April 6, 1999.\n\n5. Term. The term of this Agreement shall commence upon April 1, 1999 and shall continue for a period of six (6) months, unless earlier terminated.\n"
+            ),
+            Some((1999, 10, 1))
+        );
     }
 
     #[test]

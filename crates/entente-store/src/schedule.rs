@@ -929,31 +929,17 @@ impl Store {
             counts.push((format!("select count(*) from deadline d {from}"), binds));
         }
         // The first rows and the counts are read side by side.
-        let count_one = |(sql, binds): (String, Vec<String>)| async move {
-            let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
-            for b in binds {
-                q = q.bind(b);
-            }
-            Ok::<_, StoreError>(u64::try_from(q.fetch_one(&self.pool).await?).unwrap_or(0))
-        };
-        // At most two counts are built above: key dates and duty rows.
-        let (c1, c2) = (counts.pop(), counts.pop());
-        let (first, a, b) = tokio::try_join!(
-            self.judged_first(actor, f, today, kinds, rows),
-            async {
-                match c1 {
-                    Some(c) => count_one(c).await,
-                    None => Ok(0),
+        let counted =
+            futures_util::future::try_join_all(counts.into_iter().map(|(sql, binds)| async move {
+                let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
+                for b in binds {
+                    q = q.bind(b);
                 }
-            },
-            async {
-                match c2 {
-                    Some(c) => count_one(c).await,
-                    None => Ok(0),
-                }
-            },
-        )?;
-        Ok((first, a + b))
+                Ok::<_, StoreError>(u64::try_from(q.fetch_one(&self.pool).await?).unwrap_or(0))
+            }));
+        let (first, counts) =
+            tokio::try_join!(self.judged_first(actor, f, today, kinds, rows), counted)?;
+        Ok((first, counts.into_iter().sum()))
     }
 
     /// The first `rows` deadlines of `f` of `kinds`, in order.

@@ -106,7 +106,11 @@ pub struct Analysis {
 }
 
 static TITLE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::regex(r"(?i)(?-u:\b)(?:agreement|contract|memorandum|letter of intent|terms of|deed|accord|charter|mou|addendum|amendment|protocol)(?-u:\b)")
+    crate::text::regex(r"(?i)(?-u:\b)(?:agreement|contract|memorandum|letter of intent|term sheet|terms of|deed|accord|charter|mou|addendum|amendment|protocol)(?-u:\b)")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+static SENTENCE_AFTER_TITLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::regex(r"^([^.:;]*?)\s+(?:The|This|These|Each|By|We|Our)\s+[a-z]")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 static TITLE_INLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -148,6 +152,7 @@ fn find_title(doc: &Doc<'_>) -> Option<Found<String>> {
             || l.starts_with("confidential")
             || l.starts_with("execution")
             || l.starts_with("this ")
+            || l.starts_with("these ")
             || l.starts_with("dated")
             || l.starts_with("source:")
             || l.starts_with("[")
@@ -174,7 +179,13 @@ fn find_title(doc: &Doc<'_>) -> Option<Found<String>> {
         } else {
             (t, line.len() - line.trim_start().len())
         };
-        if TITLE_WORDS_RE.is_match(t) {
+        if let Some(w) = TITLE_WORDS_RE.find(t) {
+            // Paragraphs of one table cell are joined into a line: a title cell may run on
+            // into its first sentence ("Amendment The parties identified below agree …").
+            let t = SENTENCE_AFTER_TITLE_RE
+                .captures(&t[w.end()..])
+                .and_then(|c| c.get(1))
+                .map_or(t, |s| &t[..w.end() + s.end()]);
             let title = crate::text::squash(t.trim_end_matches([',', '.', ':']));
             return Some(Found::new(
                 title,

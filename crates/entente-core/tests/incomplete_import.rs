@@ -126,3 +126,68 @@ async fn story(store: &Store) {
     assert!(e.to_string().contains("same party"), "{e}");
     assert_eq!(store.count_agreements(&me).await.unwrap(), before);
 }
+
+/// Every file of the public corpus (real agreements and templates as published) is stored;
+/// where the text names fewer than two parties, or leaves blanks, that is flagged, not refused.
+async fn every_public_corpus_file_is_stored_with_what_is_missing() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/public");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "SOURCES.md")
+        .filter(|n| n.ends_with(".docx") || n.ends_with(".pdf") || n.ends_with(".md"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "{} files", files.len());
+    // One backend is enough here: the store's part is covered by the story above.
+    let db = TestDb::sqlite().await.unwrap();
+    let store = &db.store;
+    let org = store.ensure_organisation("acme", "Acme").await.unwrap();
+    let me = Actor::new(org, "legal@acme.example");
+    let mut flagged_parties = 0;
+    for name in &files {
+        let stem = name.rsplit_once('.').unwrap().0;
+        let want = &expected[stem];
+        assert!(want.is_object(), "{name}: no entry in expected.json");
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let got = import_document(
+            store,
+            &me,
+            &bytes,
+            name,
+            ImportOptions::default(),
+            &Limits::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name} refused: {e}"));
+        let gaps = fields(&got.gaps);
+        // Where analysis is known to read parties the text does not name (expected.json's
+        // `known_gaps`), those are what import sees.
+        let format = name.rsplit_once('.').unwrap().1;
+        let parties = want["known_gaps"]["parties"]
+            .get(format)
+            .unwrap_or(&want["parties"]);
+        let named = parties.as_array().map_or(0, Vec::len);
+        if named < 2 {
+            flagged_parties += 1;
+            assert!(gaps.contains(&"parties"), "{name}: {:?}", got.gaps);
+        }
+        if want["template"].as_bool() == Some(true) {
+            assert!(gaps.contains(&"placeholders"), "{name}: {:?}", got.gaps);
+        }
+        let a = store.get_agreement(&me, got.agreement_id).await.unwrap();
+        assert!(a.parties.len() >= 2 || gaps.contains(&"parties"), "{name}");
+    }
+    assert!(flagged_parties > 10, "{flagged_parties} flagged");
+    assert_eq!(
+        store.count_agreements(&me).await.unwrap(),
+        files.len() as u64
+    );
+}
+
+#[tokio::test]
+async fn every_public_corpus_file_is_stored() {
+    every_public_corpus_file_is_stored_with_what_is_missing().await;
+}

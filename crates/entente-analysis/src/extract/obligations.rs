@@ -681,6 +681,71 @@ fn defines_the_role(description: &str, name: &str) -> bool {
     head_end == d.len() || words.iter().any(|w| find_word(&d[..head_end], w).is_some())
 }
 
+/// Nouns that name a party's role in an agreement, for texts that name no party.
+const ROLE_NOUNS: &[&str] = &[
+    "agency",
+    "borrower",
+    "business associate",
+    "buyer",
+    "city",
+    "client",
+    "collaborator",
+    "company",
+    "consultant",
+    "contractor",
+    "contributor",
+    "controller",
+    "county",
+    "covered entity",
+    "customer",
+    "data provider",
+    "data recipient",
+    "developer",
+    "discloser",
+    "distributor",
+    "franchisee",
+    "franchisor",
+    "grantee",
+    "grantor",
+    "institution",
+    "investigator",
+    "lender",
+    "licensee",
+    "licensor",
+    "manufacturer",
+    "partner",
+    "processor",
+    "provider",
+    "purchaser",
+    "recipient",
+    "requestor",
+    "reseller",
+    "seller",
+    "service provider",
+    "sponsor",
+    "subprocessor",
+    "supplier",
+    "university",
+    "user",
+    "vendor",
+];
+
+/// The role a duty's subject names when the subject is only that role, capitalised as a
+/// defined name ("Customer will pay …", "CONTRACTOR shall …", "The Provider will …").
+fn role_subject(subject: &str) -> Option<String> {
+    // After a run-in heading ("3.5 Payment. Customer will pay …"): the subject is what follows.
+    let s = subject.trim();
+    let s = s.rsplit_once(". ").map_or(s, |(_, r)| r).trim();
+    let s = s
+        .strip_prefix("The ")
+        .or_else(|| s.strip_prefix("the "))
+        .unwrap_or(s)
+        .trim();
+    let lower = s.to_ascii_lowercase();
+    (s.starts_with(|c: char| c.is_ascii_uppercase()) && ROLE_NOUNS.contains(&lower.as_str()))
+        .then(|| s.to_owned())
+}
+
 /// The party whose defined role is named in `lower` (lower case), the first one named.
 fn party_by_role(lower: &str, roles: &[(String, String)]) -> Option<String> {
     roles
@@ -797,6 +862,15 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
                 .or_else(|| {
                     // "The Coordinator shall …": the party that role was given to.
                     let p = party_by_role(subject_l2, &roles);
+                    by_role = p.is_some();
+                    p
+                })
+                .or_else(|| {
+                    // A text that names no parties (a template, terms whose parties fill
+                    // in a cover page, "the Licensee (CONTRACTOR)") binds its roles.
+                    let p = (parties.list.len() < 2)
+                        .then(|| role_subject(subject_o))
+                        .flatten();
                     by_role = p.is_some();
                     p
                 })

@@ -599,6 +599,26 @@ fn aliases_in(chunk: &str) -> Vec<String> {
 
 /// Finds the parties in the preamble (or, failing that, the opening of the document).
 pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
+    let notes = drafting_notes(doc.text);
+    let mut found = extract_all(doc);
+    found.retain(|p| !notes.iter().any(|&(a, z)| a <= p.start && p.start < z));
+    found
+}
+
+/// The spans of a template's drafting notes ("[Drafting note: … For example, "Cloud Service
+/// Agreement between Rose Apothecaries, Inc. and …"]"): their names are examples, not parties.
+fn drafting_notes(text: &str) -> Vec<(usize, usize)> {
+    static NOTE_RE: LazyLock<Regex> = LazyLock::new(|| {
+        crate::text::regex(r"\[\s*(?i:drafting note|note to draft)[^\]]*\]?")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    NOTE_RE
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+fn extract_all(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     let (fa, fz) = doc.front_region();
     let text = doc.text;
     let region = &text[fa..fz];

@@ -1839,6 +1839,16 @@ static DISPUTE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Whether a sentence names mediation or arbitration only among the things it keeps
+/// confidential ("maintain the confidential nature of all disputes …, including informal
+/// negotiations, mediation, or arbitration"): a list of processes, not a tier agreed.
+fn named_as_confidential(s: &str, kind: &str) -> bool {
+    let Some(at) = s.find(&kind[..7]) else {
+        return false;
+    };
+    s[..at].contains("confidential") && s[..at].rfind("including").is_some_and(|i| at - i < 60)
+}
+
 #[inline(never)]
 fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
     static BODY_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1871,7 +1881,7 @@ fn disputes(doc: &Doc<'_>) -> Option<Found<Vec<Tier>>> {
             )
         });
         if (kind == "mediation" || kind == "arbitration")
-            && (front || !DISPUTE_WORDS_RE.is_match(s))
+            && (front || !DISPUTE_WORDS_RE.is_match(s) || named_as_confidential(s, kind))
         {
             continue;
         }

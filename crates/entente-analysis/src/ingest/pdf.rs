@@ -764,7 +764,7 @@ fn reflow(text: &str) -> String {
                 let before = stem.chars().next_back().unwrap_or(' ');
                 if !before.is_alphabetic() {
                     out.push(' ');
-                } else if keeps_hyphen(stem, line) {
+                } else if keeps_hyphen(stem, line) || written_with_hyphen(text, stem, line) {
                     // "non-\nexclusive" is "non-exclusive": the hyphen is the word's own.
                 } else {
                     out.truncate(stem.len());
@@ -812,6 +812,29 @@ fn keeps_hyphen(stem: &str, next_line: &str) -> bool {
         .to_lowercase();
     let next = next_line.split_whitespace().next().unwrap_or("");
     HYPHEN_PREFIXES.contains(&word.as_str()) || matches!(next, "and" | "or" | "nor" | "to")
+}
+
+/// Whether the document writes the word broken at this line end with its hyphen elsewhere
+/// ("gtirb-rewriting" in a title, then "gtirb-" / "rewriting project" across a line break).
+fn written_with_hyphen(text: &str, stem: &str, next_line: &str) -> bool {
+    let head: String = stem
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let tail: String = next_line
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    if head.is_empty() || tail.is_empty() {
+        return false;
+    }
+    let compound = format!("{head}-{tail}");
+    text.match_indices(&compound)
+        .any(|(at, _)| !text[at + compound.len()..].starts_with(char::is_alphanumeric))
 }
 
 /// Closes a compound split by a hyphen and a space within a line ("cross- tabulations", left

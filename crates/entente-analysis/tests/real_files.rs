@@ -1,0 +1,289 @@
+//! The defects found by reading public agreements, each checked on a published file of
+//! `tests/corpus/public` (sources in its SOURCES.md) rather than on wording written for a test.
+
+use entente_analysis::{Analysis, Limits, analyze_bytes};
+use serde_json::Value;
+use std::path::Path;
+
+fn read(name: &str) -> Analysis {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/corpus/public")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    analyze_bytes(&bytes, name, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn json(name: &str) -> Value {
+    read(name).to_json()
+}
+
+fn duties(j: &Value) -> Vec<(String, String, String)> {
+    j["obligations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            let s = |k: &str| o[k].as_str().unwrap_or("").to_owned();
+            (s("obligor"), s("action"), s("text"))
+        })
+        .collect()
+}
+
+/// Standard terms whose parties are filled in on a cover page, and an agreement between
+/// "the Licensor (CITY) and the Licensee (CONTRACTOR.)", bind their roles: no duty is dropped
+/// because no party is named.
+#[test]
+fn duties_of_roles_are_kept_where_no_party_is_named() {
+    let j = json("commonpaper-software-license-template.docx");
+    let d = duties(&j);
+    assert!(
+        d.iter()
+            .any(|(o, a, _)| o == "Customer" && a.starts_with("pay Provider Fees")),
+        "{d:?}"
+    );
+    for name in [
+        "commonpaper-data-processing-agreement.md",
+        "commonpaper-data-processing-agreement.docx",
+        "commonpaper-data-processing-agreement.pdf",
+    ] {
+        let d = duties(&json(name));
+        assert!(
+            d.iter().any(|(o, a, t)| o == "Provider"
+                && a.starts_with("notify Customer")
+                && t.contains("72 hours")),
+            "{name}: {d:?}"
+        );
+        assert!(d.len() >= 20, "{name}: {} duties", d.len());
+    }
+    let d = duties(&json("umkc-kc-city-data-sharing-agreement.pdf"));
+    assert!(
+        d.iter()
+            .any(|(o, a, _)| o == "CONTRACTOR" && a.starts_with("employ industry best practices")),
+        "{d:?}"
+    );
+    assert!(
+        d.iter()
+            .any(|(o, a, _)| o == "CITY" && a.starts_with("provide Licensee with periodic updates")),
+        "{d:?}"
+    );
+}
+
+/// "The Indemnifying Party may not agree to any settlement …" forbids; it is no positive duty.
+#[test]
+fn a_settlement_the_indemnifying_party_may_not_agree_is_a_prohibition() {
+    let j = json("commonpaper-cloud-service-agreement.md");
+    let has = |key: &str| {
+        j[key].as_array().into_iter().flatten().any(|o| {
+            o["text"]
+                .as_str()
+                .unwrap_or("")
+                .contains("may not agree to any settlement")
+        })
+    };
+    assert!(has("negative_covenants"), "{}", j["negative_covenants"]);
+    assert!(!has("obligations"));
+}
+
+/// "receiving, directly or indirectly, money or anything of value" (anti-bribery) excludes no
+/// damages; the exclusion found is the limitation-of-liability sentence.
+#[test]
+fn directly_or_indirectly_is_no_exclusion_of_indirect_damages() {
+    for name in [
+        "commonpaper-cloud-service-agreement.md",
+        "commonpaper-partnership-agreement.md",
+    ] {
+        let j = json(name);
+        let e = &j["excluded_damages"];
+        let text = e["evidence"]["text"].as_str().unwrap_or("");
+        assert!(!text.contains("directly or indirectly"), "{name}: {e}");
+        if !e.is_null() {
+            assert!(text.contains("consequential"), "{name}: {e}");
+        }
+    }
+}
+
+/// "Provider will maintain records of its compliance with this DPA for 3 years after the DPA
+/// ends" is record keeping, not a confidentiality term.
+#[test]
+fn records_kept_for_three_years_are_no_confidentiality_term() {
+    for name in [
+        "commonpaper-data-processing-agreement.md",
+        "commonpaper-data-processing-agreement.pdf",
+    ] {
+        let j = json(name);
+        let c = &j["confidentiality"]["value"];
+        assert_ne!(c["duration"].as_str(), Some("P3Y"), "{name}: {c}");
+    }
+}
+
+/// "… fees paid or payable by Customer to Provider in the 12 month period immediately before
+/// the claim" (a liability cap) is no renewal term.
+#[test]
+fn a_look_back_period_is_no_renewal_term() {
+    let j = json("commonpaper-professional-services-template.docx");
+    assert!(j["renewal"]["value"]["term"].is_null(), "{}", j["renewal"]);
+}
+
+/// "maintain the confidential nature of all disputes …, including informal negotiations,
+/// mediation, or arbitration" agrees no mediation or arbitration: the escalation is a meeting.
+#[test]
+fn mediation_named_among_confidential_matters_is_no_tier() {
+    for name in [
+        "commonpaper-partnership-agreement.md",
+        "commonpaper-partnership-agreement.pdf",
+    ] {
+        let j = json(name);
+        let kinds: Vec<&str> = j["dispute_resolution"]["value"]["tiers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["kind"].as_str())
+            .collect();
+        assert!(kinds.contains(&"negotiation"), "{name}: {kinds:?}");
+        assert!(!kinds.contains(&"mediation"), "{name}: {kinds:?}");
+        assert!(!kinds.contains(&"arbitration"), "{name}: {kinds:?}");
+    }
+}
+
+/// "Any legal action or proceeding will be brought exclusively in the federal or state courts"
+/// chooses a forum; it grants no exclusivity.
+#[test]
+fn exclusive_courts_are_no_exclusivity() {
+    for name in [
+        "github-marketplace-developer-agreement.md",
+        "github-marketplace-developer-agreement.pdf",
+    ] {
+        let j = json(name);
+        assert!(
+            j["exclusivity"]["value"].is_null(),
+            "{name}: {}",
+            j["exclusivity"]
+        );
+    }
+}
+
+/// A hyphen at a line end is kept where the word has one ("non-" / "exclusive",
+/// "gtirb-" / "rewriting") and dropped where it only breaks the word ("Simu-" / "lations").
+#[test]
+fn line_end_hyphens_are_read_as_the_words_are_written() {
+    let t = read("commonpaper-partnership-agreement.pdf")
+        .text()
+        .to_owned();
+    assert!(t.contains("a non-exclusive"), "partnership");
+    let t = read("hqs-qoqo-contributor-license-agreement.pdf")
+        .text()
+        .to_owned();
+    assert!(t.contains("HQS Quantum Simulations GmbH"), "hqs");
+    let t = read("grammatech-gtirb-rewriting-contributor-license-agreement.pdf")
+        .text()
+        .to_owned();
+    assert!(t.contains("gtirb-rewriting project"), "grammatech");
+}
+
+/// A running header and footer printed on pages 2–5 but not on page 1 are page furniture.
+#[test]
+fn a_running_header_on_only_some_pages_is_removed() {
+    let a = read("cdc-arbonet-data-use-agreement.pdf");
+    let t = a.text();
+    assert!(
+        !t.contains("ArboNET human data request form"),
+        "header kept"
+    );
+    assert!(!t.contains("Revised: August 24, 2022"), "footer kept");
+    assert!(t.contains("DATA USE AGREEMENT"));
+    assert!(t.contains("Access to ArboNET data is limited to the"));
+}
+
+/// A footnote (small type under a rule at the page foot) is kept apart from the body: the
+/// body sentence runs on to its end, and the note follows the body.
+#[test]
+fn a_footnote_stays_out_of_the_body() {
+    let a = read("unep-wcmc-wdpa-data-contributor-agreement.pdf");
+    let t = a.text();
+    let note = t
+        .find("UNEP-WCMC may accept data with restrictions")
+        .expect("the footnote is kept");
+    let body_end = t
+        .find("I/we hereby give permission to UNEP-WCMC")
+        .expect("the body's last sentence");
+    assert!(note > body_end, "the note follows the body");
+    // The body runs on to the note's marker; the note's text is not set in between.
+    let at = t.find("for use on other").expect("the body sentence");
+    let rest = t[at + "for use on other".len()..].trim_start();
+    assert!(
+        rest.starts_with("platforms[4]."),
+        "{}",
+        &rest[..80.min(rest.len())]
+    );
+}
+
+/// A PDF printed from Word by Quartz: words stay apart.
+#[test]
+fn words_of_a_quartz_pdf_stay_apart() {
+    let t = read("umkc-kc-city-data-sharing-agreement.pdf")
+        .text()
+        .to_owned();
+    assert!(
+        t.contains("by and between the Licensor (CITY) and the Licensee (CONTRACTOR.)"),
+        "{}",
+        &t[..400.min(t.len())]
+    );
+}
+
+/// Table rows of a cover page stay one row a line: a row's value never runs into the next.
+#[test]
+fn cover_page_rows_stay_apart() {
+    let t = read("commonpaper-one-way-nda-template.docx")
+        .text()
+        .to_owned();
+    let row = |label: &str| {
+        t.lines()
+            .find(|l| l.starts_with(&format!("| {label}")))
+            .unwrap_or_else(|| panic!("no row {label}"))
+            .to_owned()
+    };
+    let eff = row("Effective Date");
+    assert!(
+        eff.contains("{effective_date}") && !eff.contains("NDA Term"),
+        "{eff}"
+    );
+    let law = row("Governing Law");
+    assert!(
+        law.contains("{governing_law}") && !law.contains("Jurisdiction"),
+        "{law}"
+    );
+}
+
+/// Titles: a title cell that runs on into its first sentence is cut, a note above the title
+/// is passed over, and a name given only as an example in a drafting note is no party.
+#[test]
+fn titles_and_drafting_notes() {
+    let title = |name: &str| json(name)["title"]["value"].as_str().map(str::to_owned);
+    assert_eq!(
+        title("commonpaper-amendment-template.docx").as_deref(),
+        Some("Amendment")
+    );
+    assert_eq!(
+        title("commonpaper-term-sheet-template.docx").as_deref(),
+        Some("Term Sheet")
+    );
+    assert_eq!(
+        title("unep-wcmc-wdpa-data-contributor-agreement.pdf").as_deref(),
+        Some("Data Contributor Agreement for Governments")
+    );
+    for name in [
+        "bonterms-professional-services-cover-page.docx",
+        "bonterms-mutual-nda-cover-page.docx",
+        "commonpaper-statement-of-work-template.docx",
+    ] {
+        let t = title(name).unwrap_or_default();
+        assert!(!t.contains('|') && !t.starts_with("AND"), "{name}: {t}");
+    }
+    let j = json("commonpaper-ai-addendum-template.docx");
+    assert_eq!(
+        j["parties"].as_array().map_or(0, Vec::len),
+        0,
+        "{}",
+        j["parties"]
+    );
+}

@@ -599,9 +599,11 @@ fn aliases_in(chunk: &str) -> Vec<String> {
 
 /// Finds the parties in the preamble (or, failing that, the opening of the document).
 pub(crate) fn extract(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
-    let notes = drafting_notes(doc.text);
     let mut found = extract_all(doc);
-    found.retain(|p| !notes.iter().any(|&(a, z)| a <= p.start && p.start < z));
+    if !found.is_empty() {
+        let notes = drafting_notes(doc.text);
+        found.retain(|p| !notes.iter().any(|&(a, z)| a <= p.start && p.start < z));
+    }
     found
 }
 

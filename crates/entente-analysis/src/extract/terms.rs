@@ -1843,7 +1843,12 @@ static DISPUTE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// confidential ("maintain the confidential nature of all disputes …, including informal
 /// negotiations, mediation, or arbitration"): a list of processes, not a tier agreed.
 fn named_as_confidential(s: &str, kind: &str) -> bool {
-    let Some(at) = s.find(&kind[..7]) else {
+    let stem = if kind == "mediation" {
+        "mediat"
+    } else {
+        "arbitrat"
+    };
+    let Some(at) = s.find(stem) else {
         return false;
     };
     s[..at].contains("confidential") && s[..at].rfind("including").is_some_and(|i| at - i < 60)

@@ -4,7 +4,7 @@
 use super::{IngestError, Ingested, Limits, SourceMap, normalise};
 use entente_domain::document::MediaType;
 use pdf_extract::{Document, output_doc_page};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 fn malformed(detail: impl Into<String>) -> IngestError {
@@ -739,6 +739,8 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
 fn reflow(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let lines: Vec<&str> = text.lines().collect();
+    // Built on the first line-end hyphen that needs it: most documents never do.
+    let mut compounds: Option<HashSet<&str>> = None;
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim();
@@ -764,7 +766,11 @@ fn reflow(text: &str) -> String {
                 let before = stem.chars().next_back().unwrap_or(' ');
                 if !before.is_alphabetic() {
                     out.push(' ');
-                } else if keeps_hyphen(stem, line) || written_with_hyphen(text, stem, line) {
+                } else if keeps_hyphen(stem, line)
+                    || compounds
+                        .get_or_insert_with(|| hyphenated_compounds(text))
+                        .contains(format!("{}-{}", last_word(stem), first_word(line)).as_str())
+                {
                     // "non-\nexclusive" is "non-exclusive": the hyphen is the word's own.
                 } else {
                     out.truncate(stem.len());
@@ -801,40 +807,43 @@ const HYPHEN_PREFIXES: &[&str] = &[
 /// line break: after a prefix written with a hyphen, or before "and"/"or" ("pre- and
 /// post-termination").
 fn keeps_hyphen(stem: &str, next_line: &str) -> bool {
-    let word: String = stem
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<String>()
-        .to_lowercase();
+    let word = last_word(stem).to_lowercase();
     let next = next_line.split_whitespace().next().unwrap_or("");
     HYPHEN_PREFIXES.contains(&word.as_str()) || matches!(next, "and" | "or" | "nor" | "to")
 }
 
-/// Whether the document writes the word broken at this line end with its hyphen elsewhere
-/// ("gtirb-rewriting" in a title, then "gtirb-" / "rewriting project" across a line break).
-fn written_with_hyphen(text: &str, stem: &str, next_line: &str) -> bool {
-    let head: String = stem
-        .chars()
+/// The run of letters and digits ending `s`.
+fn last_word(s: &str) -> &str {
+    let start = s
+        .char_indices()
         .rev()
-        .take_while(|c| c.is_alphanumeric())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let tail: String = next_line
-        .chars()
-        .take_while(|c| c.is_alphanumeric())
-        .collect();
-    if head.is_empty() || tail.is_empty() {
-        return false;
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(s.len(), |(i, _)| i);
+    &s[start..]
+}
+
+/// The run of letters and digits starting `s`.
+fn first_word(s: &str) -> &str {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+/// Every pair of words the document joins with a hyphen within a line ("gtirb-rewriting"),
+/// so that the same pair broken at a line end ("gtirb-" / "rewriting") keeps its hyphen.
+fn hyphenated_compounds(text: &str) -> HashSet<&str> {
+    let mut out = HashSet::new();
+    for (at, _) in text.match_indices('-') {
+        let head = last_word(&text[..at]);
+        let tail = first_word(&text[at + 1..]);
+        if !head.is_empty() && !tail.is_empty() {
+            out.insert(&text[at - head.len()..at + 1 + tail.len()]);
+        }
     }
-    let compound = format!("{head}-{tail}");
-    text.match_indices(&compound)
-        .any(|(at, _)| !text[at + compound.len()..].starts_with(char::is_alphanumeric))
+    out
 }
 
 /// Closes a compound split by a hyphen and a space within a line ("cross- tabulations", left

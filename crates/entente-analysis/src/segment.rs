@@ -352,7 +352,9 @@ fn split_heading(rest: &str) -> Option<String> {
 /// A short line in capitals (or Title Case without final stop) that reads as a heading.
 fn unnumbered_heading(line: &str) -> bool {
     let t = line.trim();
-    if t.len() < 4 || t.len() > 80 || t.ends_with([',', ';']) {
+    // A note set in capitals inside brackets ("(IF HIPAA APPLIES TO THIS AGREEMENT, …") is
+    // part of the clause it follows, not a heading.
+    if t.len() < 4 || t.len() > 80 || t.ends_with([',', ';']) || t.starts_with(['(', '[']) {
         return false;
     }
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();

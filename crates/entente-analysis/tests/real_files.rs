@@ -178,6 +178,39 @@ fn line_end_hyphens_are_read_as_the_words_are_written() {
         .text()
         .to_owned();
     assert!(t.contains("gtirb-rewriting project"), "grammatech");
+    // Before a capital too, where the document writes the compound: "Swiss-" / "U.S.".
+    let t = read("github-marketplace-developer-agreement.pdf")
+        .text()
+        .to_owned();
+    assert!(
+        t.contains("the Swiss-U.S. Data Privacy Framework"),
+        "marketplace"
+    );
+    let t = read("unep-wcmc-wdpa-data-contributor-agreement.pdf")
+        .text()
+        .to_owned();
+    assert!(
+        t.contains("on the part of UNEP-WCMC or the data provider"),
+        "unep"
+    );
+}
+
+/// Text set with wide leading ("1.5 lines", lines 1.5 type sizes apart): lines of one
+/// paragraph stay one paragraph, and paragraphs stay apart.
+#[test]
+fn lines_set_with_wide_leading_stay_one_paragraph() {
+    let a = read("unep-wcmc-wdpa-data-contributor-agreement.pdf");
+    let para = a
+        .text()
+        .lines()
+        .find(|l| l.starts_with("On behalf of [insert Ministry"))
+        .expect("the paragraph");
+    assert!(
+        para.contains("World Database on Protected Areas (WDPA): [insert name of dataset]")
+            && para.ends_with("relating to [insert name of country/region/etc.]."),
+        "{para}"
+    );
+    assert!(!para.contains("Brief description of the data"));
 }
 
 /// A running header and footer printed on pages 2–5 but not on page 1 are page furniture.

@@ -494,6 +494,7 @@ fn render(lines: &[Line]) -> String {
     // The text column's right edge: a line reaching it was broken by the layout, not by the
     // writer, so what follows continues its sentence.
     let margin = lines.iter().map(|l| l.right).fold(f64::MIN, f64::max);
+    let pitch = line_pitch(lines);
     let mut out = String::new();
     for (i, l) in lines.iter().enumerate() {
         let table = i > 0 && aligned(l, &lines[i - 1])
@@ -514,7 +515,9 @@ fn render(lines: &[Line]) -> String {
             out.push('\n');
             // A new paragraph where the gap is wide or the type size changes (a heading set
             // larger than its text).
-            if gap > 1.5 * size || (l.size - prev.size).abs() > 0.15 * size {
+            if gap > (1.5 * size).max(pitch + 0.25 * size)
+                || (l.size - prev.size).abs() > 0.15 * size
+            {
                 out.push('\n');
             }
         }
@@ -528,6 +531,38 @@ fn render(lines: &[Line]) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The page's line pitch: the most common gap between lines of one size, where it is at
+/// most 1.6 times the type size (wider is double spacing or a list of one-line paragraphs).
+/// Text set with wide leading ("1.5 lines") has lines 1.5 sizes apart, so a new paragraph
+/// is a gap wider than the pitch, not than a fixed share of the size. Zero where no gap
+/// recurs.
+fn line_pitch(lines: &[Line]) -> f64 {
+    let mut counts: HashMap<i64, (usize, f64)> = HashMap::new();
+    for w in lines.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let gap = (b.y - a.y).abs();
+        let size = a.size.max(b.size);
+        if (a.size - b.size).abs() <= 0.15 * size && gap > 0.5 * size && gap <= 3.0 * size {
+            let e = counts
+                .entry((gap * 2.0).round() as i64)
+                .or_insert((0, size));
+            e.0 += 1;
+        }
+    }
+    let Some((gap, (n, size))) = counts
+        .into_iter()
+        .max_by(|x, y| x.1.0.cmp(&y.1.0).then(y.0.cmp(&x.0)))
+    else {
+        return 0.0;
+    };
+    let gap = gap as f64 / 2.0;
+    if n >= 3 && gap <= 1.6 * size {
+        gap
+    } else {
+        0.0
+    }
 }
 
 /// "10.Warranties" as "10. Warranties": a list number set wider than its indent runs into
@@ -758,19 +793,23 @@ fn reflow(text: &str) -> String {
         if !out.is_empty() && !out.ends_with('\n') {
             let prev_ends_hyphen = out.ends_with(['-', '\u{2010}', '\u{2011}']);
             let first = line.chars().next().unwrap_or(' ');
+            let mut written = |out: &str| {
+                let stem = out.trim_end_matches(['-', '\u{2010}', '\u{2011}']);
+                compounds
+                    .get_or_insert_with(|| hyphenated_compounds(text))
+                    .contains(format!("{}-{}", last_word(stem), first_word(line)).as_str())
+            };
             if out.ends_with('\u{ad}') {
                 out.pop();
+            } else if prev_ends_hyphen && first.is_uppercase() && written(&out) {
+                // "UNEP-" / "WCMC" where the document writes "UNEP-WCMC": one name.
             } else if prev_ends_hyphen && first.is_lowercase() {
                 let hyphen_len = out.chars().next_back().map_or(1, char::len_utf8);
                 let stem = &out[..out.len() - hyphen_len];
                 let before = stem.chars().next_back().unwrap_or(' ');
                 if !before.is_alphabetic() {
                     out.push(' ');
-                } else if keeps_hyphen(stem, line)
-                    || compounds
-                        .get_or_insert_with(|| hyphenated_compounds(text))
-                        .contains(format!("{}-{}", last_word(stem), first_word(line)).as_str())
-                {
+                } else if keeps_hyphen(stem, line) || written(&out) {
                     // "non-\nexclusive" is "non-exclusive": the hyphen is the word's own.
                 } else {
                     out.truncate(stem.len());

@@ -186,6 +186,13 @@ fn find_title(doc: &Doc<'_>) -> Option<Found<String>> {
                 .captures(&t[w.end()..])
                 .and_then(|c| c.get(1))
                 .map_or(t, |s| &t[..w.end() + s.end()]);
+            // The name the title line defines for itself, and what follows it, are no part
+            // of the title: "Contributor License Agreement (“Agreement”) v.1.0".
+            let t = t
+                .find(" (“")
+                .or_else(|| t.find(" (\""))
+                .filter(|&i| i >= w.end())
+                .map_or(t, |i| &t[..i]);
             let title = crate::text::squash(t.trim_end_matches([',', '.', ':']));
             return Some(Found::new(
                 title,

@@ -263,6 +263,90 @@ fn words_of_a_quartz_pdf_stay_apart() {
     );
 }
 
+/// A PDF with no space character at all (a Google Docs export: each glyph placed on its own)
+/// reads word by word, though its fonts give some glyph widths as ranges ("81 84 556" for n,
+/// o, p, q); ligatures drawn from other fonts ("ﬀ", the private-use "fi") read as letters.
+#[test]
+fn a_pdf_without_space_characters_reads_word_by_word() {
+    let name = "corsha-cast-contributor-license-agreement.pdf";
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/corpus/public")
+            .join(name),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    // The file itself: glyphs shown one by one, never a space among them.
+    assert!(
+        !bytes.windows(7).any(|w| w == b"<0003> "),
+        "{name} draws a space glyph"
+    );
+    let a = read(name);
+    let t = a.text();
+    for words in [
+        "Corsha, Inc. – Corsha API Scanner Tool (CAST)",
+        "Individual Contributor License Agreement",
+        "the Project must have on file a signed Contributor License Agreement",
+        "your family name first",
+        "1. Definitions.",
+        "use, offer to sell, sell, import, and otherwise transfer the Work",
+        "ownership of fifty percent (50%) or more of the outstanding shares",
+    ] {
+        assert!(
+            t.contains(words),
+            "{words:?} not in {}",
+            &t[..600.min(t.len())]
+        );
+    }
+    assert!(
+        !t.contains("Co rsha") && !t.contains("In c."),
+        "{}",
+        &t[..300]
+    );
+    let j = a.to_json();
+    assert_eq!(
+        j["title"]["value"].as_str(),
+        Some("Individual Contributor License Agreement")
+    );
+    let numbers: Vec<&str> = j["clauses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["number"].as_str())
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8"]);
+}
+
+/// A contributor agreement defines its other side as "You" and names no second party: the
+/// duties of "You" are kept, also after a condition ("If You change employers …, then You
+/// agree to sign a new Agreement …").
+#[test]
+fn duties_of_a_defined_you_are_kept() {
+    let d = duties(&json("nvidia-contribution-license-agreement.pdf"));
+    let actions: Vec<&str> = d
+        .iter()
+        .filter(|(o, _, _)| o == "You")
+        .map(|(_, a, _)| a.as_str())
+        .collect();
+    for start in [
+        "agree to the terms of this Agreement",
+        "secure permission from Your employer",
+        "sign a new Agreement",
+        "notify NVIDIA in writing",
+    ] {
+        assert!(
+            actions.iter().any(|a| a.starts_with(start)),
+            "{start}: {d:?}"
+        );
+    }
+    let d = duties(&json("corsha-cast-contributor-license-agreement.pdf"));
+    assert!(
+        d.iter().any(
+            |(o, a, _)| o == "You" && a.starts_with("abide by the Contributor Code of Conduct")
+        ),
+        "{d:?}"
+    );
+}
+
 /// Table rows of a cover page stay one row a line: a row's value never runs into the next.
 #[test]
 fn cover_page_rows_stay_apart() {

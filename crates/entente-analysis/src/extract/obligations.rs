@@ -33,7 +33,7 @@ fn re(s: &str) -> Regex {
 
 static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?-u:\b)(?:may not|shall|will|must|agrees? to|undertakes? to|(?:is|are) (?:responsible for|obligated to|required to)|covenants? to|commits? to)(?-u:\b)(?:\s+(?:not|never|in no event)(?-u:\b))?",
+        r"(?-u:\b)(?:may not|shall|will|must|agrees? to|undertakes? to|(?:is|are) (?:responsible (?:for|to)|obligated to|required to)|covenants? to|commits? to)(?-u:\b)(?:\s+(?:not|never|in no event)(?-u:\b))?",
     )
 });
 
@@ -730,18 +730,28 @@ const ROLE_NOUNS: &[&str] = &[
     "vendor",
 ];
 
+/// A defined "You" ("the party signing below (“You”)", `"You" (or "Your") shall mean`): the
+/// text is addressed to the party it names so.
+static DEFINED_YOU_RE: LazyLock<Regex> = LazyLock::new(|| re(r#"["“]\s*(?i:you)\s*["”]"#));
+
 /// The role a duty's subject names when the subject is only that role, capitalised as a
-/// defined name ("Customer will pay …", "CONTRACTOR shall …", "The Provider will …").
-fn role_subject(subject: &str) -> Option<String> {
+/// defined name ("Customer will pay …", "CONTRACTOR shall …", "The Provider will …"), or
+/// "You" where the text defines it (`you` is then true).
+fn role_subject(subject: &str, you: bool) -> Option<String> {
     // After a run-in heading ("3.5 Payment. Customer will pay …"): the subject is what follows.
     let s = subject.trim();
     let s = s.rsplit_once(". ").map_or(s, |(_, r)| r).trim();
+    // The consequence of a condition: "If You change employers …, then You agree to …".
+    let s = s.strip_prefix("then ").unwrap_or(s).trim();
     let s = s
         .strip_prefix("The ")
         .or_else(|| s.strip_prefix("the "))
         .unwrap_or(s)
         .trim();
     let lower = s.to_ascii_lowercase();
+    if you && lower == "you" {
+        return Some("You".to_owned());
+    }
     (s.starts_with(|c: char| c.is_ascii_uppercase()) && ROLE_NOUNS.contains(&lower.as_str()))
         .then(|| s.to_owned())
 }
@@ -799,6 +809,7 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
     let surviving = surviving_sections(doc);
     let roles = defined_roles(doc, parties);
     let collective = super::parties::collective_names(doc);
+    let you = parties.list.len() < 2 && DEFINED_YOU_RE.is_match(doc.text);
     let mut out = Vec::new();
     // Sentences holding a modal, found in one pass over the text.
     let mut with_modal: Vec<usize> = Vec::new();
@@ -869,7 +880,7 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
                     // A text that names no parties (a template, terms whose parties fill
                     // in a cover page, "the Licensee (CONTRACTOR)") binds its roles.
                     let p = (parties.list.len() < 2)
-                        .then(|| role_subject(subject_o))
+                        .then(|| role_subject(subject_o, you))
                         .flatten();
                     by_role = p.is_some();
                     p

@@ -479,7 +479,8 @@ fn decode_utf16(bytes: &[u8], f: fn([u8; 2]) -> u16) -> Result<String, IngestErr
     })
 }
 
-/// LF line ends, no NUL/BOM/control characters, non-breaking spaces as spaces.
+/// LF line ends, no NUL/BOM/control characters, non-breaking spaces as spaces, ligatures as
+/// their letters.
 pub(crate) fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let b = text.as_bytes();
@@ -508,6 +509,14 @@ pub(crate) fn normalise(text: &str) -> String {
             '\u{feff}' | '\0' | '\u{200b}' | '\u{ad}' => Some(""),
             '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}' | '\u{2002}' | '\u{2003}' => Some(" "),
             '\u{0c}' | '\u{0b}' | '\u{2028}' | '\u{2029}' => Some("\n"),
+            // Typographic ligatures, as a PDF's fonts map them: Unicode's presentation
+            // forms, and the private-use codes Apple and Adobe fonts give "fi" and "fl".
+            '\u{fb00}' => Some("ff"),
+            '\u{fb01}' | '\u{f001}' => Some("fi"),
+            '\u{fb02}' | '\u{f002}' => Some("fl"),
+            '\u{fb03}' => Some("ffi"),
+            '\u{fb04}' => Some("ffl"),
+            '\u{fb05}' | '\u{fb06}' => Some("st"),
             c if c.is_control() && c != '\n' && c != '\t' => Some(" "),
             _ => None,
         };
@@ -530,6 +539,14 @@ mod tests {
         ingest(bytes, name, &Limits::default())
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn ligatures_read_as_their_letters() {
+        assert_eq!(
+            normalise("on \u{f001}le, o\u{fb00}er, \u{fb02}ow, e\u{fb03}cient"),
+            "on file, offer, flow, efficient"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::{IngestError, Ingested, Limits, SourceMap, normalise};
 use entente_domain::document::MediaType;
-use pdf_extract::{Document, output_doc_page};
+use pdf_extract::{Document, Object, output_doc_page};
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -172,6 +172,84 @@ impl pdf_extract::OutputDev for Collector {
     }
 }
 
+/// The highest CID a font can have: CIDs are two-byte codes.
+const MAX_CID: i64 = 0xFFFF;
+
+/// Writes every range entry (`first last width`) of the CID fonts' `/W` arrays in the list
+/// form (`first [width width …]`). pdf-extract 0.12 reads the list form but skips the range
+/// form, so the glyphs a range covers get the font's default width, often 0; their advance
+/// is then lost and a PDF that positions words without space characters (Google Docs, Skia)
+/// reads as "Co rsha, In c.". Rewriting the arrays before extraction is the smallest fix
+/// outside that crate.
+fn expand_cid_width_ranges(doc: &mut Document) {
+    let mut direct = Vec::new();
+    let mut referenced = Vec::new();
+    for (id, object) in &doc.objects {
+        let Object::Dictionary(d) = object else {
+            continue;
+        };
+        let cid_font = matches!(d.get(b"Subtype"), Ok(Object::Name(n)) if n == b"CIDFontType2" || n == b"CIDFontType0");
+        match d.get(b"W") {
+            Ok(Object::Array(_)) if cid_font => direct.push(*id),
+            Ok(Object::Reference(r)) if cid_font => referenced.push(*r),
+            _ => {}
+        }
+    }
+    for id in direct {
+        if let Some(Object::Dictionary(d)) = doc.objects.get_mut(&id)
+            && let Ok(Object::Array(w)) = d.get_mut(b"W")
+        {
+            expand_width_array(w);
+        }
+    }
+    for id in referenced {
+        if let Some(Object::Array(w)) = doc.objects.get_mut(&id) {
+            expand_width_array(w);
+        }
+    }
+}
+
+/// Rewrites one `/W` array in place; an entry that is neither form (or a range outside the
+/// CIDs) is left out, as a reader would skip it.
+fn expand_width_array(w: &mut Vec<Object>) {
+    let number = |o: &Object| match o {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(f64::from(*r)),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(w.len());
+    let mut i = 0;
+    while i < w.len() {
+        let first = match &w[i] {
+            Object::Integer(c) => *c,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        match (w.get(i + 1), w.get(i + 2)) {
+            (Some(Object::Array(list)), _) => {
+                out.push(Object::Integer(first));
+                out.push(Object::Array(list.clone()));
+                i += 2;
+            }
+            (Some(Object::Integer(last)), Some(width)) => {
+                if let Some(width) = number(width)
+                    && (0..=MAX_CID).contains(&first)
+                    && (first..=MAX_CID).contains(last)
+                {
+                    let n = (*last - first + 1) as usize;
+                    out.push(Object::Integer(first));
+                    out.push(Object::Array(vec![Object::Real(width as f32); n]));
+                }
+                i += 3;
+            }
+            _ => i += 1,
+        }
+    }
+    *w = out;
+}
+
 /// Reads every page's glyphs.
 fn page_inks(bytes: &[u8], limits: &Limits) -> Result<Vec<PageInk>, IngestError> {
     let mut doc = guarded("reading the file", || Document::load_mem(bytes))?
@@ -183,6 +261,9 @@ fn page_inks(bytes: &[u8], limits: &Limits) -> Result<Vec<PageInk>, IngestError>
             return Err(IngestError::Encrypted { format: "PDF" });
         }
     }
+    guarded("reading the fonts' widths", || {
+        expand_cid_width_ranges(&mut doc)
+    })?;
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     if pages.is_empty() {
         return Err(malformed("no pages"));
@@ -1015,6 +1096,40 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Ingested, IngestErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn width_ranges_are_written_as_lists_and_bad_entries_dropped() {
+        use Object::{Array, Integer, Name, Real};
+        let mut w = vec![
+            Integer(5),
+            Array(vec![Integer(354), Integer(0)]),
+            Integer(19),
+            Integer(21),
+            Real(556.5),
+            // A range that runs backwards, one beyond the CIDs, a width that is no number.
+            Integer(30),
+            Integer(29),
+            Integer(1),
+            Integer(70_000),
+            Integer(70_001),
+            Integer(1),
+            Integer(40),
+            Integer(41),
+            Name(b"x".to_vec()),
+            // A trailing number that starts no entry.
+            Integer(90),
+        ];
+        expand_width_array(&mut w);
+        assert_eq!(
+            w,
+            vec![
+                Integer(5),
+                Array(vec![Integer(354), Integer(0)]),
+                Integer(19),
+                Array(vec![Real(556.5); 3]),
+            ]
+        );
+    }
 
     #[test]
     fn furniture_is_removed_and_hyphens_joined() {

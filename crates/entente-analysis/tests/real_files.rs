@@ -347,6 +347,49 @@ fn duties_of_a_defined_you_are_kept() {
     );
 }
 
+/// Standard terms in which each role indemnifies the other ("Provider will indemnify, defend,
+/// and hold harmless Customer …", "Customer will indemnify, defend, and hold harmless Provider
+/// …") give a mutual indemnity, and name both roles as the indemnifying parties although the
+/// text names no party.
+#[test]
+fn reciprocal_indemnities_are_mutual_with_both_indemnitors() {
+    for (name, roles) in [
+        (
+            "commonpaper-cloud-service-agreement.md",
+            ["Provider", "Customer"],
+        ),
+        (
+            "commonpaper-cloud-service-agreement.docx",
+            ["Provider", "Customer"],
+        ),
+        (
+            "commonpaper-cloud-service-agreement.pdf",
+            ["Provider", "Customer"],
+        ),
+        (
+            "commonpaper-software-license-template.docx",
+            ["Provider", "Customer"],
+        ),
+        (
+            "commonpaper-partnership-template.docx",
+            ["Company", "Partner"],
+        ),
+    ] {
+        let j = json(name);
+        let v = &j["indemnity"]["value"];
+        assert_eq!(v["kind"].as_str(), Some("mutual"), "{name}: {v}");
+        for key in ["by", "one_way"] {
+            let got: Vec<&str> = v[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            assert_eq!(got, roles, "{name}: {key}");
+        }
+    }
+}
+
 /// Table rows of a cover page stay one row a line: a row's value never runs into the next.
 #[test]
 fn cover_page_rows_stay_apart() {

@@ -1600,7 +1600,10 @@ fn indemnity(doc: &Doc<'_>, parties: &Parties<'_>) -> Option<Found<Indemnity>> {
     if by.len() >= 2 {
         mutual = true;
     }
-    if mutual {
+    // Mutual: every party indemnifies. Where the text names fewer than two parties (standard
+    // terms, "Provider will indemnify … Customer will indemnify …"), the roles that give the
+    // indemnities are the indemnitors.
+    if mutual && (parties.list.len() >= 2 || by.is_empty()) {
         by = parties
             .list
             .iter()

@@ -390,6 +390,27 @@ fn reciprocal_indemnities_are_mutual_with_both_indemnitors() {
     }
 }
 
+/// "9.6 Exclusive Remedy. This Section 9 … describes each Protected Party's exclusive remedy"
+/// limits what may be claimed; it is no exclusivity (every Common Paper agreement with
+/// indemnities has such a section).
+#[test]
+fn an_exclusive_remedy_is_no_exclusivity() {
+    for name in [
+        "commonpaper-cloud-service-agreement.md",
+        "commonpaper-cloud-service-agreement.docx",
+        "commonpaper-cloud-service-agreement.pdf",
+        "commonpaper-partnership-agreement.md",
+        "commonpaper-partnership-template.docx",
+        "commonpaper-professional-services-template.docx",
+        "commonpaper-software-license-template.docx",
+    ] {
+        let a = read(name);
+        assert!(a.text().contains("Exclusive Remedy"), "{name}");
+        let j = a.to_json();
+        assert!(j["exclusivity"].is_null(), "{name}: {}", j["exclusivity"]);
+    }
+}
+
 /// Table rows of a cover page stay one row a line: a row's value never runs into the next.
 #[test]
 fn cover_page_rows_stay_apart() {

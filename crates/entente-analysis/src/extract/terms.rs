@@ -2059,7 +2059,13 @@ fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
             // A purpose limitation alone ("exclusively for the purpose of") restricts nothing.
             let purpose_only =
                 PURPOSE_ONLY_RE.is_match(s) && !s.replace("exclusively", "").contains("exclusiv");
-            (!s.contains("non-exclusive") || s.contains(" exclusive ")) && !purpose_only
+            // Nor does an exclusive remedy ("9.6 Exclusive Remedy.", "sole and exclusive
+            // remedy"): it limits what a party may claim, not where it may trade.
+            let remedy_only = s.contains("exclusive remed")
+                && !s.replace("exclusive remed", "").contains("exclusiv");
+            (!s.contains("non-exclusive") || s.contains(" exclusive "))
+                && !purpose_only
+                && !remedy_only
         })
         .collect();
     hs.sort_by_key(|h| h.start);

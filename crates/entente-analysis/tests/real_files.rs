@@ -411,6 +411,66 @@ fn an_exclusive_remedy_is_no_exclusivity() {
     }
 }
 
+/// Justified text printed from Word sets its words apart by runs of space characters
+/// ("controlled    by"): they read as one space, and a paragraph broken by the page after "the
+/// entity making a" runs on although the next page starts with a capital.
+#[test]
+fn justified_runs_of_spaces_and_a_paragraph_across_pages() {
+    // The file's text layer draws 43 runs of two to six space glyphs between words.
+    let a = read("cogolabs-cyto-contributor-license-agreement.pdf");
+    let t = a.text();
+    assert!(!t.contains("  "), "a run of spaces is left");
+    assert!(
+        t.contains(
+            "For legal entities, the entity making a Contribution and all other entities that \
+             control, are controlled by, or are under common control with that entity"
+        ),
+        "{t}"
+    );
+    let j = a.to_json();
+    assert_eq!(
+        j["title"]["value"].as_str(),
+        Some("Cogo Labs’s License Agreement")
+    );
+    let d = duties(&j);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].1.starts_with("notify Cogo Labs"), "{d:?}");
+}
+
+/// A hyphen printed before a space within a line ("non- infringement", "NON- INFRINGEMENT")
+/// closes up, in capitals too.
+#[test]
+fn a_hyphen_before_a_space_within_a_line_closes_up() {
+    for (name, words) in [
+        (
+            "hqs-qoqo-contributor-license-agreement.pdf",
+            "conditions of title, non-infringement, merchantability",
+        ),
+        (
+            "cogolabs-cyto-contributor-license-agreement.pdf",
+            "conditions of TITLE, NON-INFRINGEMENT, MERCHANTABILITY",
+        ),
+    ] {
+        let a = read(name);
+        assert!(a.text().contains(words), "{name}");
+    }
+}
+
+/// A list in a Word file whose items carry bullets keeps them: each item stays an item of its
+/// own, introduced by its bullet.
+#[test]
+fn word_bullets_are_kept() {
+    let a = read("github-marketplace-developer-agreement.docx");
+    let t = a.text();
+    for item in [
+        "\n• (i) Contains or installs any active malware or exploits",
+        "\n• (ii) Enables the unauthorized download of streaming content or media; or",
+        "\n• (iii) Diverts End Users",
+    ] {
+        assert!(t.contains(item), "{item:?}");
+    }
+}
+
 /// Table rows of a cover page stay one row a line: a row's value never runs into the next.
 #[test]
 fn cover_page_rows_stay_apart() {

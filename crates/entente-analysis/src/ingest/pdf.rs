@@ -575,6 +575,22 @@ fn render(lines: &[Line]) -> String {
     // The text column's right edge: a line reaching it was broken by the layout, not by the
     // writer, so what follows continues its sentence.
     let margin = lines.iter().map(|l| l.right).fold(f64::MIN, f64::max);
+    let left = lines
+        .iter()
+        .filter_map(|l| l.starts.first())
+        .copied()
+        .fold(f64::MAX, f64::min);
+    // A short line set in the middle of the column (a title over a subtitle) stands alone:
+    // the line after it starts a new paragraph although it follows at the usual pitch. (The
+    // lines of ragged text end anywhere, so a centred line must also be short.)
+    let centred = |l: &Line| {
+        l.starts.first().is_some_and(|&x| {
+            let (before, after) = (x - left, margin - l.right);
+            before > 3.0 * l.size
+                && (before - after).abs() < 1.5 * l.size
+                && l.right - x < 0.6 * (margin - left)
+        })
+    };
     let pitch = line_pitch(lines);
     let mut out = String::new();
     for (i, l) in lines.iter().enumerate() {
@@ -598,6 +614,7 @@ fn render(lines: &[Line]) -> String {
             // larger than its text).
             if gap > (1.5 * size).max(pitch + 0.25 * size)
                 || (l.size - prev.size).abs() > 0.15 * size
+                || centred(prev)
             {
                 out.push('\n');
             }
@@ -794,8 +811,11 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
     let mut out = String::new();
     let mut page_starts = Vec::new();
     // Whether the last page ended inside a sentence: a paragraph broken by the page runs on
-    // when the next page starts in lower case, instead of starting a new one.
+    // when the next page starts in lower case, instead of starting a new one, or whatever
+    // the next page starts with when the last ended on a word no sentence ends on ("the
+    // entity making a" / "Contribution and all other entities").
     let mut open_sentence = false;
+    let mut dangling = false;
     for (pi, lines) in split.iter().enumerate() {
         let ne: Vec<usize> = (0..lines.len())
             .filter(|&i| !lines[i].trim().is_empty())
@@ -820,11 +840,12 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
             if first && !line.trim().is_empty() {
                 first = false;
                 let runs_on = open_sentence
-                    && line
-                        .trim_start()
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_lowercase);
+                    && (dangling
+                        || line
+                            .trim_start()
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_lowercase));
                 if runs_on {
                     // The blank lines left where a page number or footer was dropped.
                     out.truncate(out.trim_end().len());
@@ -840,11 +861,35 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
             out.push('\n');
         }
         if !first {
-            open_sentence = out
-                .trim_end()
-                .lines()
-                .next_back()
-                .is_some_and(|l| !l.ends_with(['.', ':', ';', '!', '?', '|']));
+            let last = out.trim_end().lines().next_back().unwrap_or("");
+            open_sentence = !last.is_empty() && !last.ends_with(['.', ':', ';', '!', '?', '|']);
+            dangling = open_sentence
+                && matches!(
+                    last.rsplit(' ').next().unwrap_or(""),
+                    "a" | "an"
+                        | "the"
+                        | "of"
+                        | "to"
+                        | "and"
+                        | "or"
+                        | "in"
+                        | "for"
+                        | "with"
+                        | "by"
+                        | "on"
+                        | "at"
+                        | "from"
+                        | "that"
+                        | "as"
+                        | "any"
+                        | "such"
+                        | "its"
+                        | "their"
+                        | "this"
+                        | "each"
+                        | "between"
+                        | "under"
+                );
         }
     }
     (join_split_words(&reflow(&out)), page_starts)
@@ -970,15 +1015,24 @@ fn hyphenated_compounds(text: &str) -> HashSet<&str> {
 /// by a line break the text layer flattened), keeping suspended hyphens ("pre- and post-").
 fn join_split_words(text: &str) -> String {
     static SPLIT_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(\p{L}+)[-\x{2010}\x{2011}] (\p{Ll}+)")
+        regex::Regex::new(r"(\p{L}+)[-\x{2010}\x{2011}] (\p{Ll}+|\p{Lu}{2,}\b)")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     SPLIT_RE
         .replace_all(text, |c: &regex::Captures<'_>| {
             let (stem, next) = (&c[1], &c[2]);
+            // A word in capitals joins a stem in capitals only ("NON- INFRINGEMENT"), not a
+            // capital starting a name or sentence.
+            let capitals = next.starts_with(char::is_uppercase);
+            let stem_capitals = stem.chars().count() >= 2 && !stem.chars().any(char::is_lowercase);
             // A hyphen left before a space within a line was printed as a hyphen: the
             // compound keeps it ("cost- effective" → "cost-effective").
-            if matches!(next, "and" | "or" | "nor" | "to" | "und" | "et" | "ou") {
+            if (capitals && !stem_capitals)
+                || matches!(
+                    next.to_lowercase().as_str(),
+                    "and" | "or" | "nor" | "to" | "und" | "et" | "ou"
+                )
+            {
                 c[0].to_owned()
             } else {
                 format!("{stem}-{next}")

@@ -471,6 +471,46 @@ fn word_bullets_are_kept() {
     }
 }
 
+/// A contributor agreement names its company once, defined with a short name or pronouns, and
+/// its other side is "You": the company is a party, though the name is followed by a place
+/// ("HQS Quantum Simulations GmbH, Karlsruhe, Germany (hereinafter “HQS”, …)"), by "and its
+/// affiliates" (NVIDIA) or is possessive after an opening phrase ("Thank you for your interest
+/// in contributing to GrammaTech, Inc.’s ("We" or "Us") …"). The German page label "Seite 1"
+/// is page furniture.
+#[test]
+fn the_company_of_a_contributor_agreement_is_a_party() {
+    for (name, party, alias) in [
+        (
+            "hqs-qoqo-contributor-license-agreement.pdf",
+            "HQS Quantum Simulations GmbH",
+            "HQS",
+        ),
+        (
+            "grammatech-gtirb-rewriting-contributor-license-agreement.pdf",
+            "GrammaTech, Inc.",
+            "We",
+        ),
+        (
+            "nvidia-contribution-license-agreement.pdf",
+            "NVIDIA Corporation",
+            "NVIDIA",
+        ),
+    ] {
+        let a = read(name);
+        let j = a.to_json();
+        let parties = j["parties"].as_array().cloned().unwrap_or_default();
+        assert_eq!(parties.len(), 1, "{name}: {parties:?}");
+        assert_eq!(parties[0]["name"].as_str(), Some(party), "{name}");
+        assert_eq!(parties[0]["aliases"][0].as_str(), Some(alias), "{name}");
+        if name.starts_with("hqs") {
+            assert!(
+                a.text().starts_with("Contributor License Agreement"),
+                "{name}"
+            );
+        }
+    }
+}
+
 /// Table rows of a cover page stay one row a line: a row's value never runs into the next.
 #[test]
 fn cover_page_rows_stay_apart() {

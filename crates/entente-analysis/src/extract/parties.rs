@@ -1074,13 +1074,34 @@ fn cut_at_sentence_end(body: &str) -> &str {
 
 /// Without "between": lines such as `Party A: Name`, or a name with a defined alias
 /// ("Acme Inc., a Delaware corporation ("Acme")") in the opening text.
+/// The name at the end of a run of words: what follows the last word in lower case that
+/// cannot be part of a name ("Thank you for your interest in contributing to GrammaTech,
+/// Inc." → "GrammaTech, Inc."; "President and Fellows of Harvard College" stays whole).
+fn proper_tail(s: &str) -> &str {
+    let mut start = 0;
+    let mut at = 0;
+    for w in s.split_inclusive(' ') {
+        let word = w.trim().trim_matches(|c: char| !c.is_alphanumeric());
+        at += w.len();
+        if word.starts_with(char::is_lowercase)
+            && !matches!(
+                word,
+                "and" | "of" | "the" | "for" | "de" | "du" | "des" | "der" | "und" | "für"
+            )
+        {
+            start = at;
+        }
+    }
+    &s[start..]
+}
+
 fn fallback(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
     static PARTY_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
         crate::text::regex(r"(?im)^\s*(party [a-d]|licensor|licensee|supplier|customer|company|client|consultant|partner|contractor|vendor|distributor|sponsor)\s*[:：]\s*([^\n]{2,120})")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     static DEFINED_RE: LazyLock<Regex> = LazyLock::new(|| {
-        crate::text::regex(r#"([A-Z][A-Za-z0-9&.,'\- ]{1,80}?(?:Inc\.?|Corporation|Corp\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.|plc|PLC|LP|L\.P\.|N\.V\.|B\.V\.|Company|Co\.))\s*,?\s*(?:an?\s+[^()"“]{0,120}?)?\(\s*(?:hereinafter[^"“]{0,30})?(?:the\s+)?["“]([^"”]{1,40})["”]"#)
+        crate::text::regex(r#"([A-Z][A-Za-z0-9&.,'\- ]{1,80}?(?:Inc\.?|Corporation|Corp\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.|plc|PLC|LP|L\.P\.|N\.V\.|B\.V\.|Company|Co\.))(?:['’]s)?(?:\s*,\s*(?:[A-Z][\w.\-]*\s*){1,3}){0,2}(?:\s+and\s+its\s+(?:affiliates|subsidiaries))?\s*,?\s*(?:an?\s+[^()"“]{0,120}?)?\(\s*(?:hereinafter[^"“]{0,30})?(?:the\s+)?["“]([^"”]{1,40})["”]"#)
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;
@@ -1113,7 +1134,7 @@ fn fallback(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
         let (Some(name), Some(alias)) = (c.get(1), c.get(2)) else {
             continue;
         };
-        let n = clean_name(name.as_str());
+        let n = clean_name(proper_tail(name.as_str()));
         if !is_plausible_name(&n) {
             continue;
         }

@@ -753,10 +753,15 @@ fn is_page_number(line: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    let t = t.strip_prefix("page").map_or(t, str::trim);
+    // "Page 3 of 10", and as German, Italian, Spanish and Portuguese writers print it
+    // ("Seite 1 von 3").
+    let t = ["page", "seite", "pagina", "página"]
+        .iter()
+        .find_map(|w| t.strip_prefix(w))
+        .map_or(t, str::trim);
     let mut parts = t
         .split(|c: char| c == '/' || c.is_whitespace())
-        .filter(|p| !p.is_empty() && *p != "of");
+        .filter(|p| !p.is_empty() && !matches!(*p, "of" | "von" | "di" | "de"));
     let first_ok = parts
         .next()
         .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()) || roman_like(p));
@@ -1237,10 +1242,21 @@ mod tests {
 
     #[test]
     fn page_numbers_in_common_forms() {
-        for p in ["3", "- 3 -", "Page 3", "page 3 of 10", "3/10", "iv"] {
+        for p in [
+            "3",
+            "- 3 -",
+            "Page 3",
+            "page 3 of 10",
+            "3/10",
+            "iv",
+            "Seite 1",
+            "Seite 2 von 4",
+            "Página 1 de 3",
+        ] {
             assert!(is_page_number(p), "{p}");
         }
         assert!(!is_page_number("3 years"));
+        assert!(!is_page_number("Seite"));
     }
 
     #[test]

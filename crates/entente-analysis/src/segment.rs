@@ -579,10 +579,25 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
             }
         }
 
-        // Signature block.
+        // Signature block: "IN WITNESS WHEREOF", or, late in the text, the parties' names in
+        // capitals over the fields to sign ("CONTRIBUTOR HARVARD" / "| Print Name: | …").
+        let labels_over_fields = || {
+            pos * 5 > text.len() * 3
+                && unnumbered_heading(line)
+                && text[pos..]
+                    .lines()
+                    .map(|l| l.trim_start_matches(['|', ' ']).to_ascii_lowercase())
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| {
+                        ["by:", "name:", "print name", "signature", "signed"]
+                            .iter()
+                            .any(|p| l.starts_with(p))
+                    })
+        };
         if starts_ci(line, "in witness whereof")
             || starts_ci(line, "in witness thereof")
             || starts_ci(line, "signed by") && !in_body
+            || !in_signature && labels_over_fields()
         {
             open(
                 &mut segs,
@@ -724,7 +739,14 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
                     parent,
                 );
                 let idx = segs.len() - 1;
-                pending_heading_for = (heading.is_none() || rest.trim().is_empty()).then_some(idx);
+                // The next line may hold the heading, unless this one is a sentence of its own
+                // ("§7.5 You agree to notify Us … in any respect." is followed by a signature
+                // label, "§3.3 … with the right to transfer … or" by its list's first item).
+                pending_heading_for = (rest.trim().is_empty()
+                    || heading.is_none()
+                        && !rest.trim_end().ends_with(['.', ';'])
+                        && rest.split_whitespace().nth(8).is_none())
+                .then_some(idx);
                 stack.push((m.style, idx));
                 continue;
             }

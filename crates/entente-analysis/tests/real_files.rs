@@ -511,6 +511,77 @@ fn the_company_of_a_contributor_agreement_is_a_party() {
     }
 }
 
+/// A LuaTeX PDF in two columns: a sentence left open at the foot of a column runs on at the
+/// top of the next ("controls," / "is controlled by"), the running footer drawn between the
+/// columns ("Member of the Helmholtz Association 1") leaves the text, a line-end hyphen after
+/// a prefix in a word the text writes whole ("Sub-" / "mits", "Submit") is dropped, and the
+/// party and the duties of "We" and "You" are read from TeX's ”…” quotes and "§7.5" numbers.
+#[test]
+fn a_two_column_contributor_agreement() {
+    let a = read("fz-juelich-pepc-contributor-license-agreement.pdf");
+    let t = a.text();
+    for words in [
+        "means any other Legal Entity that controls, is controlled by, or under common control",
+        "You hereby grant to Us a worldwide, royalty-free, exclusive, perpetual and irrevocable \
+         (except as stated in §6.2) license",
+        "the individual Copyright owner who Submits a Contribution to Us",
+    ] {
+        assert!(t.contains(words), "{words:?}");
+    }
+    assert!(
+        !t.contains("Helmholtz Association"),
+        "the running footer is left"
+    );
+    let j = a.to_json();
+    let numbers: Vec<&str> = j["clauses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["level"].as_u64() == Some(1))
+        .filter_map(|c| c["number"].as_str())
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7"]);
+    assert_eq!(
+        j["parties"][0]["name"].as_str(),
+        Some("Forschungszentrum Jülich GmbH")
+    );
+    let d = duties(&j);
+    let by = |who: &str, start: &str| d.iter().any(|(o, a, _)| o == who && a.starts_with(start));
+    assert!(by("We", "license the Contribution only under"), "{d:?}");
+    assert!(by("You", "notify Us of any facts"), "{d:?}");
+    // "You shall however be entitled to use the software …" grants; it binds no one.
+    assert!(!d.iter().any(|(_, a, _)| a.contains("entitled")), "{d:?}");
+    assert_eq!(d.len(), 3, "{d:?}");
+}
+
+/// A date that versions the form is no date of the agreement: "Form Contributor License
+/// Agreement w/Company Consent — Version 1.0.0 — 2022-03-08", after the fields to sign.
+#[test]
+fn a_version_date_is_no_agreement_date() {
+    for name in [
+        "opendp-cla-company.md",
+        "opendp-cla-company.docx",
+        "opendp-cla-company.pdf",
+        "opendp-cla-individual.md",
+    ] {
+        let a = read(name);
+        assert!(a.text().contains("2022-03-08"), "{name}");
+        let j = a.to_json();
+        for key in ["agreement_date", "effective_date"] {
+            assert!(j[key].is_null(), "{name}: {key} {}", j[key]);
+        }
+        // The parties' names over the fields to sign open the signature block, and what
+        // follows it (the company consent form, the instructions) is no clause.
+        let sections = j["clauses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["level"].as_u64() == Some(1))
+            .count();
+        assert!(sections <= 10, "{name}: {sections} sections");
+    }
+}
+
 /// Table rows of a cover page stay one row a line: a row's value never runs into the next.
 #[test]
 fn cover_page_rows_stay_apart() {

@@ -39,7 +39,7 @@ static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static NON_DUTY_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:shall|will|must|may)\s+(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)(?-u:\b))",
+        r"^(?:shall|will|must|may)\s+(?:(?:however|also|nevertheless|further|still|therefore)\s+)?(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)(?-u:\b))",
     )
 });
 
@@ -732,7 +732,7 @@ const ROLE_NOUNS: &[&str] = &[
 
 /// A defined "You" ("the party signing below (“You”)", `"You" (or "Your") shall mean`): the
 /// text is addressed to the party it names so.
-static DEFINED_YOU_RE: LazyLock<Regex> = LazyLock::new(|| re(r#"["“]\s*(?i:you)\s*["”]"#));
+static DEFINED_YOU_RE: LazyLock<Regex> = LazyLock::new(|| re(r#"["“”]\s*(?i:you)\s*["”]"#));
 
 /// The role a duty's subject names when the subject is only that role, capitalised as a
 /// defined name ("Customer will pay …", "CONTRACTOR shall …", "The Provider will …"), or
@@ -743,6 +743,13 @@ fn role_subject(subject: &str, you: bool) -> Option<String> {
     let s = s.rsplit_once(". ").map_or(s, |(_, r)| r).trim();
     // The consequence of a condition: "If You change employers …, then You agree to …".
     let s = s.strip_prefix("then ").unwrap_or(s).trim();
+    // A clause number the sentence starts with ("§7.5 You agree …").
+    let s = match s.split_once(' ') {
+        Some((n, rest)) if n.starts_with('§') || !n.chars().any(char::is_alphabetic) => {
+            rest.trim()
+        }
+        _ => s,
+    };
     let s = s
         .strip_prefix("The ")
         .or_else(|| s.strip_prefix("the "))

@@ -653,6 +653,9 @@ fn extract_all(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
             best = fb;
         }
     }
+    if best.is_empty() {
+        best = defined_by_means(doc);
+    }
     // A preamble that names one party, or none ("the Parties signatory hereto"), leaves the
     // others to the signature block.
     if best.len() < 2 {
@@ -1074,6 +1077,40 @@ fn cut_at_sentence_end(body: &str) -> &str {
 
 /// Without "between": lines such as `Party A: Name`, or a name with a defined alias
 /// ("Acme Inc., a Delaware corporation ("Acme")") in the opening text.
+/// A company the definitions name by pronouns or a short name, where no opening names it
+/// (`"We" or "Us" means Forschungszentrum Jülich GmbH.`): a contributor agreement's other
+/// side. Only a name with a legal form, read from the first pages.
+fn defined_by_means(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
+    static MEANS_RE: LazyLock<Regex> = LazyLock::new(|| {
+        crate::text::regex(r#"["“”]([A-Z][\w ]{0,30}?)["”](?:\s*(?:or|and|,)\s*["“”]([A-Z][\w ]{0,30}?)["”])?\s+(?:means|shall mean)\s+([A-Z][^.;:\n]{2,100})"#)
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let text = &doc.text[..crate::text::floor_boundary(doc.text, doc.text.len().min(20_000))];
+    for c in MEANS_RE.captures_iter(text) {
+        let Some(name) = c.get(3) else { continue };
+        let n = clean_name(name.as_str().trim_end_matches(['.', ',']));
+        if !SUFFIX_RE.is_match(&n) || !is_plausible_name(&n) {
+            continue;
+        }
+        let aliases: Vec<String> = [c.get(1), c.get(2)]
+            .into_iter()
+            .flatten()
+            .map(|m| crate::text::squash(m.as_str()))
+            .collect();
+        return vec![Found::new(
+            PartyFound {
+                role: role_of(&aliases),
+                name: n,
+                aliases,
+                jurisdiction: None,
+            },
+            (c.get(0).map_or(0, |m| m.start()), name.end()),
+            0.55,
+        )];
+    }
+    Vec::new()
+}
+
 /// The name at the end of a run of words: what follows the last word in lower case that
 /// cannot be part of a name ("Thank you for your interest in contributing to GrammaTech,
 /// Inc." → "GrammaTech, Inc."; "President and Fellows of Harvard College" stays whole).

@@ -305,11 +305,31 @@ fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
     }
     // Signature block dates.
     for s in doc.segs.iter().filter(|s| s.kind == SegmentKind::Signature) {
-        if let Some(d) = doc.dates_in(s.start, s.end).first() {
+        if let Some(d) = doc
+            .dates_in(s.start, s.end)
+            .iter()
+            .find(|d| !on_version_line(doc, d.start))
+        {
             return Some(Found::new(d.date, (d.start, d.end), 0.4));
         }
     }
     None
+}
+
+/// Whether the date at `at` dates a version of the form rather than a signature ("Form
+/// Contributor License Agreement — Version 1.0.0 — 2022-03-08", "Revised: August 24, 2022",
+/// a revision history's rows).
+fn on_version_line(doc: &Doc<'_>, at: usize) -> bool {
+    static VERSION_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?-u:\b)(?:version|revised|revision|rev\.|updated|last modified|last changed)(?-u:\b)|©|\(c\) \d{4}",
+        )
+    });
+    let start = doc.lower[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = doc.lower[at..]
+        .find('\n')
+        .map_or(doc.lower.len(), |i| at + i);
+    VERSION_RE.is_match(&doc.lower[start..end])
 }
 
 static EFF_MEANS_RE: LazyLock<Regex> =
@@ -489,7 +509,7 @@ fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
     let mut best: Option<Date> = None;
     for s in doc.segs.iter().filter(|s| s.kind == SegmentKind::Signature) {
         for d in doc.dates_in(s.start, s.end) {
-            if best.is_none_or(|b| d.date > b) {
+            if !on_version_line(doc, d.start) && best.is_none_or(|b| d.date > b) {
                 best = Some(d.date);
             }
         }

@@ -610,9 +610,18 @@ fn render(lines: &[Line]) -> String {
                 continue;
             }
             out.push('\n');
+            // The top of the next column: a sentence left open at the foot of the last one
+            // runs on.
+            let next_column = l.y < prev.y - 2.0 * size
+                && l.starts
+                    .first()
+                    .zip(prev.starts.first())
+                    .is_some_and(|(x, px)| *x > px + 10.0 * size)
+                && !prev.text().ends_with(['.', ':', ';', '!', '?']);
             // A new paragraph where the gap is wide or the type size changes (a heading set
             // larger than its text).
-            if gap > (1.5 * size).max(pitch + 0.25 * size)
+            if next_column {
+            } else if gap > (1.5 * size).max(pitch + 0.25 * size)
                 || (l.size - prev.size).abs() > 0.15 * size
                 || centred(prev)
             {
@@ -733,9 +742,46 @@ fn page_texts(bytes: &[u8], limits: &Limits) -> Result<(Vec<String>, Vec<String>
         let lines = lines_of(&ink.glyphs);
         let (lines, n) = split_footnotes(lines, &ink.rules, ink.width, body);
         notes.extend(n);
-        pages.push(render(&lines));
+        pages.push(render(&edges_in_place(lines)));
     }
     Ok((pages, notes))
+}
+
+/// Puts a page's lowest line last and its highest first where the PDF draws them among the
+/// others (a footer drawn between two columns), so that running lines are at the page's
+/// edges, where they are looked for, and do not split a sentence running on to the next
+/// column. Only a line set apart from all the others by a gap moves.
+fn edges_in_place(mut lines: Vec<Line>) -> Vec<Line> {
+    if lines.len() < 3 {
+        return lines;
+    }
+    let extreme = |lines: &[Line], lowest: bool| -> Option<usize> {
+        let key = |l: &Line| if lowest { l.y } else { -l.y };
+        let (i, l) = lines
+            .iter()
+            .enumerate()
+            .max_by(|a, b| key(a.1).total_cmp(&key(b.1)))?;
+        let next = lines
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, o)| key(o))
+            .fold(f64::MIN, f64::max);
+        (key(l) - next > 1.5 * l.size).then_some(i)
+    };
+    if let Some(i) = extreme(&lines, true)
+        && i + 1 != lines.len()
+    {
+        let l = lines.remove(i);
+        lines.push(l);
+    }
+    if let Some(i) = extreme(&lines, false)
+        && i != 0
+    {
+        let l = lines.remove(i);
+        lines.insert(0, l);
+    }
+    lines
 }
 
 /// The shape of a line with digits blanked, to spot running headers and footers.
@@ -833,13 +879,17 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
             .collect();
         page_starts.push((out.len(), pi as u32 + 1));
         let mut first = true;
+        // The page's last lines, but none of its first: a short page's title is no footer.
+        let foot: Vec<usize> = ne.iter().skip(3).rev().take(3).copied().collect();
         for (i, line) in lines.iter().enumerate() {
             let at_edge = edge_idx.contains(&i);
             // Running headers are kept once, on the first page (often the title), but a
-            // running line that carries the page number ("… Page 1 of 4") is furniture on
-            // every page.
+            // running line that carries the page number ("… Page 1 of 4") or ends the page
+            // (a footer, "Member of the Helmholtz Association 1") is furniture on every page.
             let running = at_edge && repeated(&shape(line));
-            if (at_edge && is_page_number(line)) || (running && (pi > 0 || has_page_field(line))) {
+            if (at_edge && is_page_number(line))
+                || (running && (pi > 0 || has_page_field(line) || foot.contains(&i)))
+            {
                 continue;
             }
             if first && !line.trim().is_empty() {
@@ -905,8 +955,9 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
 fn reflow(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let lines: Vec<&str> = text.lines().collect();
-    // Built on the first line-end hyphen that needs it: most documents never do.
+    // Built on the first line-end hyphen that needs them: most documents never do.
     let mut compounds: Option<HashSet<&str>> = None;
+    let mut words: Option<HashSet<String>> = None;
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim();
@@ -940,7 +991,10 @@ fn reflow(text: &str) -> String {
                 let before = stem.chars().next_back().unwrap_or(' ');
                 if !before.is_alphabetic() {
                     out.push(' ');
-                } else if keeps_hyphen(stem, line) || written(&out) {
+                } else if (keeps_hyphen(stem, line)
+                    && !written_joined(words.get_or_insert_with(|| lower_words(text)), stem, line))
+                    || written(&out)
+                {
                     // "non-\nexclusive" is "non-exclusive": the hyphen is the word's own.
                 } else {
                     out.truncate(stem.len());
@@ -972,6 +1026,29 @@ const HYPHEN_PREFIXES: &[&str] = &[
     "well", "high", "low", "best", "worst", "sole", "joint", "time", "follow", "set", "mid",
     "over", "under", "all", "e",
 ];
+
+/// The words of `text` in lower case.
+fn lower_words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 3)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether the document writes the two halves of a line-end hyphen as one word elsewhere, or
+/// its stem ("Sub-" / "mits" where "Submit" is written): a prefix then is no compound.
+fn written_joined(words: &HashSet<String>, stem: &str, next_line: &str) -> bool {
+    let joined = format!("{}{}", last_word(stem), first_word(next_line)).to_lowercase();
+    let trimmed = joined.trim_end_matches(|c: char| !c.is_alphanumeric());
+    [
+        trimmed,
+        trimmed.strip_suffix('s').unwrap_or(trimmed),
+        trimmed.strip_suffix("ed").unwrap_or(trimmed),
+        trimmed.strip_suffix("ing").unwrap_or(trimmed),
+    ]
+    .iter()
+    .any(|w| words.contains(*w))
+}
 
 /// Whether the hyphen ending `stem` (the text so far) belongs to the word rather than to the
 /// line break: after a prefix written with a hyphen, or before "and"/"or" ("pre- and

@@ -582,6 +582,31 @@ fn a_version_date_is_no_agreement_date() {
     }
 }
 
+/// "between GitHub's transmission of a Detection Notification and Partner's completion of
+/// remediation", in a definition, names no parties: a possessive before a word in lower case
+/// is a phrase about a party.
+#[test]
+fn phrases_about_parties_are_no_parties() {
+    for name in [
+        "github-secret-scanning-partner-program-agreement.md",
+        "github-secret-scanning-partner-program-agreement.docx",
+        "github-secret-scanning-partner-program-agreement.pdf",
+    ] {
+        let a = read(name);
+        assert!(
+            a.text()
+                .contains("between GitHub's transmission of a Detection Notification")
+        );
+        let j = a.to_json();
+        assert_eq!(
+            j["parties"].as_array().map(Vec::len),
+            Some(0),
+            "{name}: {}",
+            j["parties"]
+        );
+    }
+}
+
 /// Table rows of a cover page stay one row a line: a row's value never runs into the next.
 #[test]
 fn cover_page_rows_stay_apart() {

@@ -180,6 +180,19 @@ fn is_plausible_name(n: &str) -> bool {
     if n.split_whitespace().count() > 16 {
         return false;
     }
+    // A possessive before a word in lower case is a phrase about a party, not its name
+    // ("GitHub's transmission of a Detection Notification"; "McDonald's Corporation" is one).
+    let phrase = n
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| {
+            (w[0].ends_with("'s") || w[0].ends_with("’s"))
+                && w[1].starts_with(|c: char| c.is_lowercase())
+        });
+    if phrase {
+        return false;
+    }
     // Something besides the legal form ("corporation" alone is not a name).
     let core = SUFFIX_RE.replace(n, "");
     core.chars().any(char::is_alphabetic)

@@ -584,19 +584,31 @@ fn a_version_date_is_no_agreement_date() {
 
 /// "between GitHub's transmission of a Detection Notification and Partner's completion of
 /// remediation", in a definition, names no parties: a possessive before a word in lower case
-/// is a phrase about a party.
+/// is a phrase about a party. Nor does "Licensee acknowledges that as between Licensee and
+/// Licensor, Licensor is the sole and exclusive owner …" in the trademark licence of standard
+/// terms that name none.
 #[test]
 fn phrases_about_parties_are_no_parties() {
-    for name in [
-        "github-secret-scanning-partner-program-agreement.md",
-        "github-secret-scanning-partner-program-agreement.docx",
-        "github-secret-scanning-partner-program-agreement.pdf",
+    let github = "between GitHub's transmission of a Detection Notification";
+    let licence = "that as between Licensee and Licensor, Licensor is the sole";
+    for (name, words) in [
+        (
+            "github-secret-scanning-partner-program-agreement.md",
+            github,
+        ),
+        (
+            "github-secret-scanning-partner-program-agreement.docx",
+            github,
+        ),
+        (
+            "github-secret-scanning-partner-program-agreement.pdf",
+            github,
+        ),
+        ("commonpaper-partnership-agreement.md", licence),
+        ("commonpaper-partnership-agreement.pdf", licence),
     ] {
         let a = read(name);
-        assert!(
-            a.text()
-                .contains("between GitHub's transmission of a Detection Notification")
-        );
+        assert!(a.text().contains(words), "{name}");
         let j = a.to_json();
         assert_eq!(
             j["parties"].as_array().map(Vec::len),

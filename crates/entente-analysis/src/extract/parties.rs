@@ -645,7 +645,13 @@ fn extract_all(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     // Try each "between/among" anchor of the opening and keep the best-formed list.
     let mut best: Vec<Found<PartyFound>> = Vec::new();
     let mut best_score = 0usize;
-    for anchor in ANCHOR_RE.find_iter(region).take(6) {
+    for anchor in ANCHOR_RE
+        .find_iter(region)
+        // "As between Licensee and Licensor, Licensor is the owner …" compares, it does not
+        // introduce the parties.
+        .filter(|a| !doc.lower[..fa + a.start()].trim_end().ends_with(" as"))
+        .take(6)
+    {
         let found = parties_after(doc, fa + anchor.end());
         let score: usize = found
             .iter()

@@ -338,6 +338,21 @@ fn duties_of_a_defined_you_are_kept() {
             "{start}: {d:?}"
         );
     }
+    // Prohibitions of "you" ("YOU" is defined): "You agree not to …", "You promise not to …".
+    let j = json("github-registered-developer-agreement.md");
+    let bans: Vec<&str> = j["negative_covenants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["obligor"] == "You")
+        .filter_map(|o| o["text"].as_str())
+        .collect();
+    for words in [
+        "You promise not to disclose, publish, or disseminate any Confidential Information",
+        "You agree not to decompile, reverse engineer",
+    ] {
+        assert!(bans.iter().any(|t| t.contains(words)), "{words}: {bans:?}");
+    }
     let d = duties(&json("corsha-cast-contributor-license-agreement.pdf"));
     assert!(
         d.iter().any(

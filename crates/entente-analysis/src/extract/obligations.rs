@@ -33,7 +33,7 @@ fn re(s: &str) -> Regex {
 
 static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?-u:\b)(?:may not|shall|will|must|agrees? to|undertakes? to|(?:is|are) (?:responsible (?:for|to)|obligated to|required to)|covenants? to|commits? to)(?-u:\b)(?:\s+(?:not|never|in no event)(?-u:\b))?",
+        r"(?-u:\b)(?:may not|shall|will|must|agrees? to|agrees? not to|promises? (?:not )?to|undertakes? to|(?:is|are) (?:responsible (?:for|to)|obligated to|required to)|covenants? to|commits? to)(?-u:\b)(?:\s+(?:not|never|in no event)(?-u:\b))?",
     )
 });
 

@@ -17,6 +17,17 @@ fn json(name: &str) -> Value {
     read(name).to_json()
 }
 
+/// The numbers of the top-level clauses, in order.
+fn top_numbers(j: &Value) -> Vec<&str> {
+    j["clauses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["level"].as_u64() == Some(1))
+        .filter_map(|c| c["number"].as_str())
+        .collect()
+}
+
 fn duties(j: &Value) -> Vec<(String, String, String)> {
     j["obligations"]
         .as_array()
@@ -307,13 +318,7 @@ fn a_pdf_without_space_characters_reads_word_by_word() {
         j["title"]["value"].as_str(),
         Some("Individual Contributor License Agreement")
     );
-    let numbers: Vec<&str> = j["clauses"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["number"].as_str())
-        .collect();
-    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8"]);
+    assert_eq!(top_numbers(&j), ["1", "2", "3", "4", "5", "6", "7", "8"]);
 }
 
 /// A contributor agreement defines its other side as "You" and names no second party: the
@@ -548,14 +553,7 @@ fn a_two_column_contributor_agreement() {
         "the running footer is left"
     );
     let j = a.to_json();
-    let numbers: Vec<&str> = j["clauses"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| c["level"].as_u64() == Some(1))
-        .filter_map(|c| c["number"].as_str())
-        .collect();
-    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7"]);
+    assert_eq!(top_numbers(&j), ["1", "2", "3", "4", "5", "6", "7"]);
     assert_eq!(
         j["parties"][0]["name"].as_str(),
         Some("Forschungszentrum Jülich GmbH")
@@ -587,12 +585,7 @@ fn a_version_date_is_no_agreement_date() {
         }
         // The parties' names over the fields to sign open the signature block, and what
         // follows it (the company consent form, the instructions) is no clause.
-        let sections = j["clauses"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|c| c["level"].as_u64() == Some(1))
-            .count();
+        let sections = top_numbers(&j).len();
         assert!(sections <= 10, "{name}: {sections} sections");
     }
 }

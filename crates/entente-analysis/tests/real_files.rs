@@ -627,6 +627,26 @@ fn phrases_about_parties_are_no_parties() {
     }
 }
 
+/// "This Agreement starts on the Effective Date and continues until the End Date", where the
+/// End Date is a blank of the cover page: the agreement has an end, only not one written
+/// here, so no expiration is given (not "runs until terminated") and no term.
+#[test]
+fn an_end_date_left_to_the_cover_page_is_no_open_term() {
+    for name in [
+        "commonpaper-partnership-agreement.md",
+        "commonpaper-partnership-agreement.docx",
+        "commonpaper-partnership-agreement.pdf",
+        "commonpaper-partnership-template.docx",
+    ] {
+        let a = read(name);
+        assert!(a.text().contains("continues until the End Date"), "{name}");
+        let j = a.to_json();
+        for key in ["expiration_date", "initial_term"] {
+            assert!(j[key].is_null(), "{name}: {key} {}", j[key]);
+        }
+    }
+}
+
 /// Table rows of a cover page stay one row a line: a row's value never runs into the next.
 #[test]
 fn cover_page_rows_stay_apart() {

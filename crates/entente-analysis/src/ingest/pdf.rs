@@ -218,6 +218,9 @@ fn expand_width_array(w: &mut Vec<Object>) {
         _ => None,
     };
     let mut out = Vec::with_capacity(w.len());
+    // A font has at most 65,536 CIDs: widths beyond that many come from a malformed or
+    // hostile file and are not written out.
+    let mut listed = 0usize;
     let mut i = 0;
     while i < w.len() {
         let first = match &w[i] {
@@ -229,6 +232,7 @@ fn expand_width_array(w: &mut Vec<Object>) {
         };
         match (w.get(i + 1), w.get(i + 2)) {
             (Some(Object::Array(list)), _) => {
+                listed += list.len();
                 out.push(Object::Integer(first));
                 out.push(Object::Array(list.clone()));
                 i += 2;
@@ -239,8 +243,11 @@ fn expand_width_array(w: &mut Vec<Object>) {
                     && (first..=MAX_CID).contains(last)
                 {
                     let n = (*last - first + 1) as usize;
-                    out.push(Object::Integer(first));
-                    out.push(Object::Array(vec![Object::Real(width as f32); n]));
+                    if listed + n <= MAX_CID as usize + 1 {
+                        listed += n;
+                        out.push(Object::Integer(first));
+                        out.push(Object::Array(vec![Object::Real(width as f32); n]));
+                    }
                 }
                 i += 3;
             }
@@ -620,10 +627,10 @@ fn render(lines: &[Line]) -> String {
                 && !prev.text().ends_with(['.', ':', ';', '!', '?']);
             // A new paragraph where the gap is wide or the type size changes (a heading set
             // larger than its text).
-            if next_column {
-            } else if gap > (1.5 * size).max(pitch + 0.25 * size)
-                || (l.size - prev.size).abs() > 0.15 * size
-                || centred(prev)
+            if !next_column
+                && (gap > (1.5 * size).max(pitch + 0.25 * size)
+                    || (l.size - prev.size).abs() > 0.15 * size
+                    || centred(prev))
             {
                 out.push('\n');
             }
@@ -784,6 +791,12 @@ fn edges_in_place(mut lines: Vec<Line>) -> Vec<Line> {
     lines
 }
 
+/// Words no sentence ends on: a page or column that ends on one breaks a sentence.
+const NO_SENTENCE_END: &[&str] = &[
+    "a", "an", "the", "of", "to", "and", "or", "in", "for", "with", "by", "on", "at", "from",
+    "that", "as", "any", "such", "its", "their", "this", "each", "between", "under",
+];
+
 /// The shape of a line with digits blanked, to spot running headers and footers.
 fn shape(line: &str) -> String {
     line.trim()
@@ -918,33 +931,8 @@ fn clean(pages: &[String]) -> (String, Vec<(usize, u32)>) {
         if !first {
             let last = out.trim_end().lines().next_back().unwrap_or("");
             open_sentence = !last.is_empty() && !last.ends_with(['.', ':', ';', '!', '?', '|']);
-            dangling = open_sentence
-                && matches!(
-                    last.rsplit(' ').next().unwrap_or(""),
-                    "a" | "an"
-                        | "the"
-                        | "of"
-                        | "to"
-                        | "and"
-                        | "or"
-                        | "in"
-                        | "for"
-                        | "with"
-                        | "by"
-                        | "on"
-                        | "at"
-                        | "from"
-                        | "that"
-                        | "as"
-                        | "any"
-                        | "such"
-                        | "its"
-                        | "their"
-                        | "this"
-                        | "each"
-                        | "between"
-                        | "under"
-                );
+            dangling =
+                open_sentence && NO_SENTENCE_END.contains(&last.rsplit(' ').next().unwrap_or(""));
         }
     }
     (join_split_words(&reflow(&out)), page_starts)
@@ -1256,6 +1244,19 @@ mod tests {
             Integer(90),
         ];
         expand_width_array(&mut w);
+        // Ranges repeated over the whole CID space are written out once, not without end.
+        let mut hostile: Vec<Object> = (0..1000)
+            .flat_map(|_| [Integer(0), Integer(0xFFFF), Integer(500)])
+            .collect();
+        expand_width_array(&mut hostile);
+        let written: usize = hostile
+            .iter()
+            .map(|o| match o {
+                Array(a) => a.len(),
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(written, 0x1_0000);
         assert_eq!(
             w,
             vec![

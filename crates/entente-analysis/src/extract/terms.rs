@@ -2089,14 +2089,14 @@ fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
         })
         .collect();
     hs.sort_by_key(|h| h.start);
-    let duration_of = |h: &crate::classify::Hit| -> Option<String> {
-        let s = sent_text(doc, h.start, h.end);
+    let duration_in = |start: usize, end: usize| -> Option<String> {
+        let s = sent_text(doc, start, end);
         let after_term = doc
-            .periods_in(h.start, h.end)
+            .periods_in(start, end)
             .iter()
             .find(|p| {
                 let after = &doc.lower
-                    [p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(h.end))];
+                    [p.end..crate::text::floor_boundary(&doc.lower, (p.end + 60).min(end))];
                 after.contains("after")
                     || after.contains("following")
                     || after.contains("thereafter")
@@ -2106,12 +2106,12 @@ fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
             .map(|p| p.period);
         // "for a period of three (3) years from the Effective Date": a period of its own.
         let own = || {
-            doc.periods_in(h.start, h.end)
+            doc.periods_in(start, end)
                 .iter()
                 .find(|p| {
                     let lb = crate::text::floor_boundary(
                         &doc.lower,
-                        p.start.saturating_sub(30).max(h.start),
+                        p.start.saturating_sub(30).max(start),
                     );
                     let before = &doc.lower[lb..p.start];
                     before.contains("period of")
@@ -2127,19 +2127,44 @@ fn restriction(doc: &Doc<'_>, cat: &str) -> Option<Found<Restriction>> {
             (false, None) => own().map(|p| p.to_string()),
         }
     };
-    let h = hs
+    // How long the restriction lasts, and the text that says so: the hit itself or, for a
+    // hit on a heading ("6A. Exclusivity"), a sentence below it within the same clause.
+    let duration_of = |h: &crate::classify::Hit| -> Option<(String, (usize, usize))> {
+        if let Some(d) = duration_in(h.start, h.end) {
+            return Some((d, (h.start, h.end)));
+        }
+        if doc.text[h.start..h.end].split_whitespace().count() > 6 {
+            return None;
+        }
+        let seg_end = doc
+            .segs
+            .iter()
+            .filter(|s| s.start <= h.start && h.end <= s.end)
+            .map(|s| s.end)
+            .min()?;
+        let k = doc.sentence_at(h.start)?;
+        doc.sents
+            .iter()
+            .skip(k + 1)
+            .take(3)
+            .take_while(|(a, _)| *a < seg_end)
+            .find_map(|&(a, z)| duration_in(a, z).map(|d| (d, (a, z))))
+    };
+    let (h, stated) = hs
         .iter()
-        .find(|h| duration_of(h).is_some())
-        .or_else(|| hs.first())
-        .copied()?;
-    let duration = duration_of(h);
-    let scope: String = crate::text::squash(&doc.text[h.start..h.end])
+        .find_map(|h| duration_of(h).map(|d| (*h, Some(d))))
+        .or_else(|| hs.first().map(|h| (*h, None)))?;
+    let (duration, (start, end)) = match stated {
+        Some((d, span)) => (Some(d), span),
+        None => (None, (h.start, h.end)),
+    };
+    let scope: String = crate::text::squash(&doc.text[start..end])
         .chars()
         .take(300)
         .collect();
     Some(Found::new(
         Restriction { scope, duration },
-        (h.start, h.end),
+        (start, end),
         h.confidence,
     ))
 }

@@ -529,6 +529,15 @@ fn the_company_of_a_contributor_agreement_is_a_party() {
             );
         }
     }
+    // Named only in the heading line: "Corsha, Inc. – Corsha API Scanner Tool (CAST)".
+    let j = json("corsha-cast-contributor-license-agreement.pdf");
+    let names: Vec<&str> = j["parties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Corsha, Inc."]);
 }
 
 /// A LuaTeX PDF in two columns: a sentence left open at the foot of a column runs on at the

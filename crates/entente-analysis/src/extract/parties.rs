@@ -675,6 +675,9 @@ fn extract_all(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     if best.is_empty() {
         best = defined_by_means(doc);
     }
+    if best.is_empty() {
+        best = heading_company(doc);
+    }
     // A preamble that names one party, or none ("the Parties signatory hereto"), leaves the
     // others to the signature block.
     if best.len() < 2 {
@@ -1126,6 +1129,40 @@ fn defined_by_means(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
             (c.get(0).map_or(0, |m| m.start()), name.end()),
             0.55,
         )];
+    }
+    Vec::new()
+}
+
+/// A company named with its legal form at the head of a text that names no party otherwise
+/// ("Corsha, Inc. – Corsha API Scanner Tool (CAST)" over a contributor agreement whose other
+/// side is "You"): the name before a dash, from the first three lines.
+fn heading_company(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
+    let mut at = 0;
+    for line in doc.text.split_inclusive('\n').take(6) {
+        let start = at;
+        at += line.len();
+        let head = [" – ", " — ", " - "]
+            .iter()
+            .filter_map(|d| line.find(d))
+            .min()
+            .map_or(line.trim_end(), |i| &line[..i]);
+        let name = clean_name(head.trim());
+        if name.split_whitespace().count() <= 6
+            && SUFFIX_RE.is_match(&name)
+            && is_plausible_name(&name)
+        {
+            let lead = line.len() - line.trim_start().len();
+            return vec![Found::new(
+                PartyFound {
+                    role: "party".into(),
+                    name,
+                    aliases: Vec::new(),
+                    jurisdiction: None,
+                },
+                (start + lead, start + lead + head.trim().len()),
+                0.4,
+            )];
+        }
     }
     Vec::new()
 }

@@ -17,6 +17,21 @@ fn json(name: &str) -> Value {
     read(name).to_json()
 }
 
+/// The analysis of a corpus file as JSON, after checking that its text holds `words` (the
+/// wording the test is about).
+fn json_holding(name: &str, words: &str) -> Value {
+    let a = read(name);
+    assert!(a.text().contains(words), "{name}: no {words:?}");
+    a.to_json()
+}
+
+/// Asserts that analysis gives no value for any of `keys`.
+fn assert_none(j: &Value, name: &str, keys: &[&str]) {
+    for key in keys {
+        assert!(j[*key].is_null(), "{name}: {key} {}", j[*key]);
+    }
+}
+
 /// The numbers of the top-level clauses, in order.
 fn top_numbers(j: &Value) -> Vec<&str> {
     j["clauses"]
@@ -424,10 +439,8 @@ fn an_exclusive_remedy_is_no_exclusivity() {
         "commonpaper-professional-services-template.docx",
         "commonpaper-software-license-template.docx",
     ] {
-        let a = read(name);
-        assert!(a.text().contains("Exclusive Remedy"), "{name}");
-        let j = a.to_json();
-        assert!(j["exclusivity"].is_null(), "{name}: {}", j["exclusivity"]);
+        let j = json_holding(name, "Exclusive Remedy");
+        assert_none(&j, name, &["exclusivity"]);
     }
 }
 
@@ -586,12 +599,8 @@ fn a_version_date_is_no_agreement_date() {
         "opendp-cla-company.pdf",
         "opendp-cla-individual.md",
     ] {
-        let a = read(name);
-        assert!(a.text().contains("2022-03-08"), "{name}");
-        let j = a.to_json();
-        for key in ["agreement_date", "effective_date"] {
-            assert!(j[key].is_null(), "{name}: {key} {}", j[key]);
-        }
+        let j = json_holding(name, "2022-03-08");
+        assert_none(&j, name, &["agreement_date", "effective_date"]);
         // The parties' names over the fields to sign open the signature block, and what
         // follows it (the company consent form, the instructions) is no clause.
         let sections = top_numbers(&j).len();
@@ -624,9 +633,7 @@ fn phrases_about_parties_are_no_parties() {
         ("commonpaper-partnership-agreement.md", licence),
         ("commonpaper-partnership-agreement.pdf", licence),
     ] {
-        let a = read(name);
-        assert!(a.text().contains(words), "{name}");
-        let j = a.to_json();
+        let j = json_holding(name, words);
         assert_eq!(
             j["parties"].as_array().map(Vec::len),
             Some(0),
@@ -647,12 +654,8 @@ fn an_end_date_left_to_the_cover_page_is_no_open_term() {
         "commonpaper-partnership-agreement.pdf",
         "commonpaper-partnership-template.docx",
     ] {
-        let a = read(name);
-        assert!(a.text().contains("continues until the End Date"), "{name}");
-        let j = a.to_json();
-        for key in ["expiration_date", "initial_term"] {
-            assert!(j[key].is_null(), "{name}: {key} {}", j[key]);
-        }
+        let j = json_holding(name, "continues until the End Date");
+        assert_none(&j, name, &["expiration_date", "initial_term"]);
     }
 }
 

@@ -335,9 +335,12 @@ impl Analysis {
         let cuts = model.logit_thresholds();
         let mut best = vec![f32::NEG_INFINITY; cats.len()];
         let mut found: Vec<(usize, usize, f32)> = Vec::new();
+        let mut probs_all = Vec::new();
         let mut feats = Vec::new();
         let mut probs = Vec::new();
-        let mut scratch = crate::learn::Scratch::default();
+        let mut batch = crate::learn::Batch::default();
+        // (segment, says "exclusive" only to deny it) of each sentence in `batch`.
+        let mut scored: Vec<(usize, bool)> = Vec::new();
         let mut heading_seg = usize::MAX;
         let mut heading = Vec::new();
         // The previous sentence's word hashes, kept rather than hashed a second time.
@@ -362,19 +365,27 @@ impl Analysis {
             std::mem::swap(&mut prev_words, &mut words);
             let sentence = &doc.lower.as_bytes()[a..z];
             let prev = if follows { &prev_words[..] } else { &[] };
+            let denies = crate::classify::denies_exclusivity(sentence);
+            scored.push((seg, denies));
             if keep_features {
                 crate::learn::features(sentence, &heading, prev, &mut words, &mut feats);
+                if classify {
+                    model.logits(&feats, &mut probs);
+                    probs_all.extend_from_slice(&probs);
+                }
+                kept.push((a, z, feats.clone(), denies));
             } else {
                 crate::learn::raw_features(sentence, &heading, prev, &mut words, &mut feats);
+                batch.push(&feats);
             }
-            let denies = crate::classify::denies_exclusivity(sentence);
-            if classify {
-                if keep_features {
-                    model.logits(&feats, &mut probs);
-                } else {
-                    model.logits_raw(&feats, &mut scratch, &mut probs);
-                }
-                for (ci, (c, z)) in cats.iter().zip(&probs).enumerate() {
+        }
+        if classify {
+            if !keep_features {
+                model.logits_batch(&mut batch, &mut probs_all);
+            }
+            let width = cats.len().max(1);
+            for (&(seg, denies), zs) in scored.iter().zip(probs_all.chunks(width)) {
+                for (ci, (c, z)) in cats.iter().zip(zs).enumerate() {
                     if c.mode == Mode::Rules || crate::learn::vetoed(c.id, denies) {
                         continue;
                     }
@@ -383,9 +394,6 @@ impl Analysis {
                         found.push((ci, seg, Model::probability(*z)));
                     }
                 }
-            }
-            if keep_features {
-                kept.push((a, z, feats.clone(), denies));
             }
         }
         if !classify {

@@ -51,6 +51,10 @@ enum Style {
     UpperDot,
     RomanUpperDot,
     Schedule,
+    /// A list numbered "1., 2. …" again under a heading-only item of a "1., 2. …" list,
+    /// `n` deep: Word's multilevel lists whose sub-levels show only their own number
+    /// ("1. Service" / "1. Access and Use" / "2. Support" / "2. Restrictions").
+    Restart(u8),
 }
 
 struct Marker {
@@ -152,6 +156,9 @@ fn detect_marker(line: &str, last_lower: Option<&str>, last_upper: Option<&str>)
     if let Some(c) = SECTION_RE.captures(line) {
         let m = c.get(0)?;
         let n = c.get(1)?.as_str();
+        if cross_reference(&line[m.end()..]) {
+            return None;
+        }
         let depth = if is_roman(n) {
             1
         } else {
@@ -283,6 +290,111 @@ fn detect_marker(line: &str, last_lower: Option<&str>, last_upper: Option<&str>)
 }
 
 /// Splits a marker line's remainder into (heading, body) where a short heading leads.
+/// Whether the text after "Section 3" goes on as a sentence that cites the section
+/// ("(Trademark License) will immediately terminate", "of this Agreement", "(Payment &
+/// Taxes) for fees accrued", "and 4"): a wrapped line that starts with a reference, where
+/// a heading would start with its title.
+fn cross_reference(rest: &str) -> bool {
+    let r = rest.trim_start();
+    if let Some(inner) = r.strip_prefix('(') {
+        let Some(close) = inner.find(')') else {
+            return false;
+        };
+        let after = inner[close + 1..].trim_start();
+        return after.starts_with([',', ';'])
+            || after
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_lowercase()));
+    }
+    // Without a parenthesis a lowercase word may still start a title ("§ 3 element 5's
+    // Service Fee"): only the words that carry a citing sentence on count.
+    const GOES_ON: &[&str] = &[
+        "of", "or", "and", "to", "in", "as", "shall", "will", "may", "must", "does", "do", "is",
+        "are", "has", "have", "applies", "apply", "above", "below", "hereof", "herein", "hereto",
+        "thereof", "which", "that",
+    ];
+    r.split_whitespace()
+        .next()
+        .is_some_and(|w| GOES_ON.contains(&w.trim_end_matches([',', ';', ':'])))
+}
+
+/// The number of a "N." or "N)" item of `line` (a one-part decimal with its stop: "75
+/// Canal Street" is an address, not item 75).
+fn plain_number(m: &Marker, line: &str) -> Option<u32> {
+    if m.style != Style::Decimal(1) || m.keyword {
+        return None;
+    }
+    let marker = line.get(..m.rest)?.trim_end();
+    if !marker.ends_with(['.', ')']) {
+        return None;
+    }
+    m.number.trim_end_matches(['.', ')']).parse().ok()
+}
+
+/// Whether the text after a marker is a heading and nothing more ("Service",
+/// "Restrictions & Obligations"), not a clause that starts with one.
+fn heading_only(rest: &str) -> bool {
+    let r = rest.trim();
+    !r.is_empty() && !r.ends_with(['.', ';', ',', ':']) && r.split_whitespace().nth(8).is_none()
+}
+
+/// The list a "N." item belongs to. Word's multilevel lists often show each level's own
+/// number only, so a heading-only "1. Service" is followed by its sub-clauses "1.", "2." …
+/// and then by "2. Restrictions": a "1." right after a heading-only item of such a list
+/// opens a list nested in it, and a later number continues the innermost open list it
+/// follows on from (the one whose last number it is one above), else the innermost. When
+/// it follows on from two, a heading-only item goes with the list of heading-only items.
+fn list_level(
+    m: &Marker,
+    line: &str,
+    stack: &[(Style, usize)],
+    segs: &[Segment],
+    numbered: &[(usize, u32, bool)],
+) -> Style {
+    let Some(n) = plain_number(m, line) else {
+        return m.style;
+    };
+    let info = |idx: usize| numbered.iter().rev().find(|x| x.0 == idx).copied();
+    let lists: Vec<(Style, usize)> = stack
+        .iter()
+        .rev()
+        .filter(|(s, _)| matches!(s, Style::Decimal(1) | Style::Restart(_)))
+        .copied()
+        .collect();
+    let Some(&(top_style, top_idx)) = lists.first() else {
+        return m.style;
+    };
+    let top_is_last =
+        segs.len().checked_sub(1) == Some(top_idx) && stack.last().is_some_and(|x| x.1 == top_idx);
+    if n == 1 && top_is_last && info(top_idx).is_some_and(|x| x.2) {
+        let depth = match top_style {
+            Style::Restart(d) => d.saturating_add(1),
+            _ => 1,
+        };
+        return Style::Restart(depth);
+    }
+    if lists.len() < 2 {
+        return m.style;
+    }
+    let follows: Vec<(Style, bool)> = lists
+        .iter()
+        .filter_map(|&(s, idx)| info(idx).filter(|x| x.1 + 1 == n).map(|x| (s, x.2)))
+        .collect();
+    let this_heading_only = heading_only(&line[m.rest.min(line.len())..]);
+    match follows.as_slice() {
+        [] => top_style,
+        [(s, _)] => *s,
+        [(inner, inner_heading), rest @ ..] => {
+            if this_heading_only && !inner_heading {
+                rest.iter().find(|x| x.1).map_or(*inner, |x| x.0)
+            } else {
+                *inner
+            }
+        }
+    }
+}
+
 fn split_heading(rest: &str) -> Option<String> {
     let r = rest.trim();
     if r.is_empty() {
@@ -422,6 +534,8 @@ pub(crate) fn segment(text: &str) -> Vec<Segment> {
 pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
     let mut segs: Vec<Segment> = Vec::new();
     let mut stack: Vec<(Style, usize)> = Vec::new(); // style, segment index
+    // (segment index, number, line holds only a heading) of items numbered "N.".
+    let mut numbered: Vec<(usize, u32, bool)> = Vec::new();
     let mut last_lower: Option<String> = None;
     let mut last_upper: Option<String> = None;
     let mut in_body = false;
@@ -690,10 +804,11 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
                     Style::Decimal(_) => last_lower = None,
                     _ => {}
                 }
+                let style = list_level(&m, line, &stack, &segs, &numbered);
                 // Place the style in the nesting stack.
-                if let Some(p) = stack.iter().position(|(s, _)| *s == m.style) {
+                if let Some(p) = stack.iter().position(|(s, _)| *s == style) {
                     stack.truncate(p);
-                } else if let Style::Decimal(d) = m.style {
+                } else if let Style::Decimal(d) = style {
                     // A shallower decimal closes deeper ones.
                     if let Some(p) = stack
                         .iter()
@@ -714,6 +829,17 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
                 let mut number = m.number.clone();
                 if m.style == Style::Article {
                     number = format!("Article {number}");
+                }
+                // A restarted sub-list is cited with its parent's number ("2.1"), as the
+                // text's own cross-references cite it.
+                if let (Style::Restart(_), Some(p)) = (style, parent)
+                    && let Some(pn) = segs.get(p).and_then(|x| x.number.as_deref())
+                {
+                    number = format!(
+                        "{}.{}",
+                        pn.trim_end_matches('.'),
+                        number.trim_end_matches(['.', ')'])
+                    );
                 }
                 let lh = heading.as_deref().unwrap_or("").to_ascii_lowercase();
                 let defs = lh.contains("definition") || lh.contains("interpretation");
@@ -747,7 +873,10 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
                         && !rest.trim_end().ends_with(['.', ';'])
                         && rest.split_whitespace().nth(8).is_none())
                 .then_some(idx);
-                stack.push((m.style, idx));
+                if let Some(n) = plain_number(&m, line) {
+                    numbered.push((idx, n, heading_only(rest)));
+                }
+                stack.push((style, idx));
                 continue;
             }
         }
@@ -986,6 +1115,52 @@ mod tests {
         assert_eq!(renewal.3, 2);
         assert!(kinds.contains(&SegmentKind::Signature));
         assert_eq!(kinds.last(), Some(&SegmentKind::Schedule));
+    }
+
+    /// (number, level) of the numbered segments.
+    fn numbers(t: &str) -> Vec<(String, u8)> {
+        outline(t)
+            .into_iter()
+            .filter_map(|x| Some((x.1?, x.3)))
+            .collect()
+    }
+
+    #[test]
+    fn lists_restarted_under_heading_only_items_nest() {
+        let t = "SERVICE AGREEMENT\n\nThis Agreement is made between Alpha Inc. (\"Alpha\") and Beta Ltd (\"Beta\").\n\n1. Service\n\n1. Access. Beta may use the service.\n\n2. Support. Alpha will support Beta.\n\n2. Restrictions & Obligations\n\n1. Restrictions. Beta will not copy the service.\n\n3. Privacy\n\n1. Data. Each party will protect data.\n";
+        let want: Vec<(String, u8)> = [
+            ("1", 1),
+            ("1.1", 2),
+            ("1.2", 2),
+            ("2", 1),
+            ("2.1", 2),
+            ("3", 1),
+            ("3.1", 2),
+        ]
+        .iter()
+        .map(|(n, l)| ((*n).to_owned(), *l))
+        .collect();
+        assert_eq!(numbers(t), want);
+        // "2." follows on from both lists; a heading-only "2." goes with the headings.
+        let t = "1. Service\n\n1. Access. Beta may use the service.\n\n2. Restrictions & Obligations\n\n1. Restrictions. Beta will not copy it.\n";
+        let got = numbers(t);
+        assert_eq!(got[2], ("2".to_owned(), 1), "{got:?}");
+        assert_eq!(got[3], ("2.1".to_owned(), 2), "{got:?}");
+        // A "1." after a clause that holds a sentence is its sibling, as before.
+        let t = "1. Scope. Alpha will build.\n\n1. Price. Beta will pay.\n";
+        assert!(numbers(t).iter().all(|(_, l)| *l == 1), "{:?}", numbers(t));
+        // An address is no heading-only item: "75 Canal Street" opens no list.
+        let t = "75 Canal Street, Buffalo\n\n1. Terms. The parties agree.\n\n2. Law. New York law governs.\n";
+        let got = numbers(t);
+        assert!(got.iter().any(|(n, l)| n == "2" && *l == 1), "{got:?}");
+    }
+
+    #[test]
+    fn a_line_that_starts_with_a_citation_is_no_clause() {
+        let t = "1. Term\n\nThe licence in\nSection 3 (Trademark License) will immediately terminate.\nSection 2 (Payment), Section 8 and\nSection 4.2 of this Agreement survive.\n\n§ 3 element 5\u{2019}s Service Fee\n\nA fee applies.\n";
+        let got = numbers(t);
+        let ns: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(ns, ["1", "3"], "{got:?}");
     }
 
     #[test]

@@ -716,3 +716,78 @@ fn titles_and_drafting_notes() {
         j["parties"]
     );
 }
+
+/// Word's multilevel lists that show each level's own number only: the Common Paper
+/// agreements rendered to Word and PDF read "1. Service" / "1. Access and Use" / "2.
+/// Support" … "2. Restrictions & Obligations". The sub-clauses are numbered as the text's
+/// own cross-references cite them ("Section 2.1 (Restrictions on Customer)", "Section 8.4
+/// (Exceptions)"), so the survival clause's list reaches the right clauses.
+#[test]
+fn restarted_sub_lists_are_numbered_as_the_text_cites_them() {
+    let clause = |j: &Value, number: &str| -> Option<(u64, String)> {
+        j["clauses"]
+            .as_array()?
+            .iter()
+            .find(|c| c["number"] == number)
+            .map(|c| {
+                let level = c["level"].as_u64().unwrap_or(0);
+                (level, c["heading"].as_str().unwrap_or("").to_owned())
+            })
+    };
+    for name in [
+        "commonpaper-cloud-service-agreement.docx",
+        "commonpaper-cloud-service-agreement.pdf",
+    ] {
+        let j = json_holding(name, "Section 8.4 (Exceptions)");
+        assert_eq!(top_numbers(&j)[..5], ["1", "2", "3", "4", "5"], "{name}");
+        assert_eq!(
+            clause(&j, "2.1"),
+            Some((2, "Restrictions on Customer".to_owned())),
+            "{name}"
+        );
+        assert_eq!(
+            clause(&j, "8.4"),
+            Some((2, "Exceptions".to_owned())),
+            "{name}"
+        );
+        // Section 2.1 is in the survival list, Section 1.3 (User Accounts) is not.
+        let number_of = |o: &Value| {
+            let k = o["evidence"]["clause"].as_u64().unwrap_or(u64::MAX) as usize;
+            j["clauses"][k]["number"].as_str().unwrap_or("").to_owned()
+        };
+        let all: Vec<&Value> = ["obligations", "negative_covenants"]
+            .iter()
+            .flat_map(|k| j[*k].as_array().into_iter().flatten())
+            .collect();
+        let survives = |number: &str| -> Vec<bool> {
+            all.iter()
+                .filter(|o| number_of(o) == number)
+                .map(|o| o["survives"] == true)
+                .collect()
+        };
+        assert!(
+            !survives("2.1").is_empty() && survives("2.1").iter().all(|s| *s),
+            "{name}"
+        );
+        assert!(
+            !survives("1.3").is_empty() && survives("1.3").iter().all(|s| !s),
+            "{name}"
+        );
+    }
+    for name in [
+        "commonpaper-data-processing-agreement.docx",
+        "commonpaper-partnership-agreement.docx",
+        "commonpaper-partnership-agreement.pdf",
+    ] {
+        let j = json(name);
+        assert_eq!(top_numbers(&j)[..5], ["1", "2", "3", "4", "5"], "{name}");
+        assert!(clause(&j, "1.1").is_some_and(|c| c.0 == 2), "{name}");
+    }
+    // A wrapped line that starts with a citation ("Section 3 (Trademark License) will
+    // immediately terminate …") is no clause of its own.
+    let j = json_holding(
+        "commonpaper-partnership-agreement.pdf",
+        "Section 3 (Trademark License) will immediately terminate",
+    );
+    assert_eq!(top_numbers(&j).len(), 13);
+}

@@ -338,7 +338,7 @@ fn a_pdf_without_space_characters_reads_word_by_word() {
 
 /// A contributor agreement defines its other side as "You" and names no second party: the
 /// duties of "You" are kept, also after a condition ("If You change employers …, then You
-/// agree to sign a new Agreement …").
+/// agree to sign a new Agreement …") and reported after "agree that".
 #[test]
 fn duties_of_a_defined_you_are_kept() {
     let d = duties(&json("nvidia-contribution-license-agreement.pdf"));
@@ -372,6 +372,21 @@ fn duties_of_a_defined_you_are_kept() {
         "You agree not to decompile, reverse engineer",
     ] {
         assert!(bans.iter().any(|t| t.contains(words)), "{words}: {bans:?}");
+    }
+    // A promise reported after "agree that": "you agree that you will indemnify, defend and
+    // hold us harmless …", in every format.
+    for name in [
+        "github-registered-developer-agreement.md",
+        "github-registered-developer-agreement.docx",
+        "github-registered-developer-agreement.pdf",
+    ] {
+        let d = duties(&json(name));
+        assert!(
+            d.iter().any(|(o, a, t)| o == "You"
+                && a.starts_with("indemnify, defend and hold us harmless")
+                && t.contains("you agree that you will indemnify")),
+            "{name}: {d:?}"
+        );
     }
     let d = duties(&json("corsha-cast-contributor-license-agreement.pdf"));
     assert!(

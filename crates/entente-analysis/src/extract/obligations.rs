@@ -734,6 +734,17 @@ const ROLE_NOUNS: &[&str] = &[
 /// text is addressed to the party it names so.
 static DEFINED_YOU_RE: LazyLock<Regex> = LazyLock::new(|| re(r#"["“”]\s*(?i:you)\s*["”]"#));
 
+/// Verbs that report a promise ("agrees that …"); "acknowledges that" reports a fact
+/// ("Contractor acknowledges that Company will not carry any insurance").
+const PROMISE_VERBS: &[&str] = &[
+    "agree",
+    "agrees",
+    "covenant",
+    "covenants",
+    "undertake",
+    "undertakes",
+];
+
 /// The role a duty's subject names when the subject is only that role, capitalised as a
 /// defined name ("Customer will pay …", "CONTRACTOR shall …", "The Provider will …"), or
 /// "You" where the text defines it (`you` is then true).
@@ -743,6 +754,19 @@ fn role_subject(subject: &str, you: bool) -> Option<String> {
     let s = s.rsplit_once(". ").map_or(s, |(_, r)| r).trim();
     // The consequence of a condition: "If You change employers …, then You agree to …".
     let s = s.strip_prefix("then ").unwrap_or(s).trim();
+    // A promise reported: "you agree that you will indemnify …", "Customer acknowledges and
+    // agrees that Customer shall …": the subject is the one after "that".
+    let s = match s.rsplit_once(" that ") {
+        Some((promise, rest))
+            if promise
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| PROMISE_VERBS.contains(&w.to_ascii_lowercase().as_str())) =>
+        {
+            rest.trim()
+        }
+        _ => s,
+    };
     // A clause number the sentence starts with ("§7.5 You agree …").
     let s = match s.split_once(' ') {
         Some((n, rest)) if n.starts_with('§') || !n.chars().any(char::is_alphabetic) => {

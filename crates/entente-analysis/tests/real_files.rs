@@ -765,6 +765,10 @@ fn restarted_sub_lists_are_numbered_as_the_text_cites_them() {
             Some((2, "Exceptions".to_owned())),
             "{name}"
         );
+        // In the PDF "… available to Customer." reaches the right margin and "4. Taxes. …"
+        // follows: a sentence ended there, so the next item is no part of it.
+        assert_eq!(clause(&j, "4.4"), Some((2, "Taxes".to_owned())), "{name}");
+        assert_eq!(top_numbers(&j).len(), 13, "{name}");
         // Section 2.1 is in the survival list, Section 1.3 (User Accounts) is not.
         let number_of = |o: &Value| {
             let k = o["evidence"]["clause"].as_u64().unwrap_or(u64::MAX) as usize;

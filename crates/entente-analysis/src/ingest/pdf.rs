@@ -610,7 +610,13 @@ fn render(lines: &[Line]) -> String {
             let item = l.cells.first().is_some_and(|c| {
                 c.starts_with(['(', '§']) || c.starts_with(|ch: char| ch.is_ascii_digit())
             });
-            if full && item && !table && gap <= 1.5 * size && gap > 0.5 * size {
+            // A line that ends a sentence is no sentence broken before a number: "…
+            // available to Customer." / "4. Taxes. …" is the next item.
+            let ends_sentence = prev
+                .cells
+                .last()
+                .is_some_and(|c| c.trim_end().ends_with(['.', '!', '?', ':']));
+            if full && item && !table && !ends_sentence && gap <= 1.5 * size && gap > 0.5 * size {
                 // "upon thirty" / "(30) days …", "; or" / "(iv) presents …": one sentence.
                 out.push(' ');
                 out.push_str(&closed_number_stops(&l.text()));

@@ -82,7 +82,7 @@ static RULES: &[Rule] = &[
     r(
         "no_solicit_of_customers",
         &["solicit", "circumvent", "divert"],
-        r"(?:solicit|divert|circumvent|entice)[^.;]*(?:customer|client|subscriber|account|vendor|member|business)|(?:customer|client)s?[^.;]*(?:solicit|divert)",
+        r"(?:not|neither|nor|refrain|no party|prohibit|restrict|covenants? that)[^.;]*(?:(?:solicit|divert|circumvent|entice)[^.;]*(?:customer|client|subscriber|account|vendor|member|business)|(?:customer|client)s?[^.;]*(?:solicit|divert))|non-?(?:solicit|circumvent)[^.;]*(?:customer|client|account)",
         r"solicit(?:ation)? (?:of )?(?:employees|personnel)|unsolicited|solicitation of proxies",
         0.7,
     ),
@@ -151,7 +151,7 @@ static RULES: &[Rule] = &[
             "change in the ownership",
             "ownership or control",
         ],
-        r"change (?:of|in) (?:control|ownership)|controlling interest|(?:merger|consolidat|reorgani[sz]ation)[^.;]*(?:assign|terminat|consent|notice|transfer)|(?:assign|terminat|transfer)[^.;]*(?:merger|consolidation|sale of (?:all or )?substantially all|acquisition)|(?:majority|fifty percent|50%)[^.;]*(?:voting|equity|shares|stock|ownership)|(?:ownership|management) or control",
+        r"change (?:of|in) (?:control|ownership)|controlling interest|(?:merger|consolidat|reorgani[sz]ation)[^.;]*(?:assign|terminat|consent|notice|transfer)|(?:majority|fifty percent|50%)[^.;]*(?:voting|equity|shares|stock|ownership)|(?:ownership|management) or control",
         "",
         0.7,
     ),
@@ -1453,6 +1453,35 @@ mod tests {
             "1. Disputes. Any dispute shall be resolved exclusively in the courts of London.\n",
         );
         assert!(!c.contains(&"exclusivity"), "{c:?}");
+    }
+
+    #[test]
+    fn soliciting_customers_is_a_restriction_only_when_forbidden() {
+        let c = cats_of(
+            "1. Marketing. Distributor shall use its best efforts to solicit customers for the Products in the Territory.\n",
+        );
+        assert!(!c.contains(&"no_solicit_of_customers"), "{c:?}");
+        for t in [
+            "1. Non-Solicitation. During the Term, Distributor shall not solicit any customer of Supplier.\n",
+            "1. Customers. Neither party will, directly or indirectly, divert any customer or account of the other party.\n",
+            "1. Non-Circumvention. Agent agrees to a non-circumvention of the Principal's customers.\n",
+        ] {
+            assert!(cats_of(t).contains(&"no_solicit_of_customers"), "{t}");
+        }
+    }
+
+    #[test]
+    fn an_assignment_allowed_on_a_merger_is_no_change_of_control() {
+        let c = cats_of(
+            "1. Assignment. Either party may assign this Agreement without consent to a successor in connection with a merger or a sale of all or substantially all of its assets.\n",
+        );
+        assert!(!c.contains(&"change_of_control"), "{c:?}");
+        for t in [
+            "1. Termination. In the event of a change of control of Licensee, Licensor may terminate this Agreement.\n",
+            "1. Assignment. Any merger or consolidation of Licensee shall be deemed an assignment requiring Licensor's consent.\n",
+        ] {
+            assert!(cats_of(t).contains(&"change_of_control"), "{t}");
+        }
     }
 
     #[test]

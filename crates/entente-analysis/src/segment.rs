@@ -289,7 +289,6 @@ fn detect_marker(line: &str, last_lower: Option<&str>, last_upper: Option<&str>)
     None
 }
 
-/// Splits a marker line's remainder into (heading, body) where a short heading leads.
 /// Whether the text after "Section 3" goes on as a sentence that cites the section
 /// ("(Trademark License) will immediately terminate", "of this Agreement", "(Payment &
 /// Taxes) for fees accrued", "and 4"): a wrapped line that starts with a reference, where
@@ -395,6 +394,7 @@ fn list_level(
     }
 }
 
+/// Splits a marker line's remainder into (heading, body) where a short heading leads.
 fn split_heading(rest: &str) -> Option<String> {
     let r = rest.trim();
     if r.is_empty() {

@@ -566,6 +566,19 @@ fn the_company_of_a_contributor_agreement_is_a_party() {
         .filter_map(|p| p["name"].as_str())
         .collect();
     assert_eq!(names, ["Corsha, Inc."]);
+    // Named with no legal form, as the "we" of the opening: "At Cogo Labs, we require
+    // everyone who takes part in our open source projects to sign this Agreement."
+    let j = json_holding(
+        "cogolabs-cyto-contributor-license-agreement.pdf",
+        "At Cogo Labs, we require",
+    );
+    let names: Vec<&str> = j["parties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Cogo Labs"]);
 }
 
 /// A LuaTeX PDF in two columns: a sentence left open at the foot of a column runs on at the

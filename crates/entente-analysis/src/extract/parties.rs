@@ -678,6 +678,9 @@ fn extract_all(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     if best.is_empty() {
         best = heading_company(doc);
     }
+    if best.is_empty() {
+        best = we_company(doc);
+    }
     // A preamble that names one party, or none ("the Parties signatory hereto"), leaves the
     // others to the signature block.
     if best.len() < 2 {
@@ -1167,6 +1170,39 @@ fn heading_company(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     Vec::new()
 }
 
+/// The company that speaks as "we" in the opening of a text that names no party otherwise
+/// ("At Cogo Labs, we require everyone who takes part in our open source projects to sign
+/// this Agreement"), when the text names it again at least twice.
+fn we_company(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
+    static AT_WE_RE: LazyLock<Regex> = LazyLock::new(|| {
+        crate::text::regex(
+            r"(?:^|\n|[.!?]\s+)At ((?:[A-Z][\w&'’.-]*)(?:\s[A-Z][\w&'’.-]*){0,3}),\s+we(?-u:\b)",
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let head = &doc.text[..crate::text::floor_boundary(doc.text, 2000.min(doc.text.len()))];
+    let Some(c) = AT_WE_RE.captures(head) else {
+        return Vec::new();
+    };
+    let Some(m) = c.get(1) else {
+        return Vec::new();
+    };
+    let name = clean_name(m.as_str());
+    if !is_plausible_name(&name) || doc.text.matches(name.as_str()).count() < 3 {
+        return Vec::new();
+    }
+    vec![Found::new(
+        PartyFound {
+            role: "party".into(),
+            name,
+            aliases: Vec::new(),
+            jurisdiction: None,
+        },
+        (m.start(), m.end()),
+        0.4,
+    )]
+}
+
 /// The name at the end of a run of words: what follows the last word in lower case that
 /// cannot be part of a name ("Thank you for your interest in contributing to GrammaTech,
 /// Inc." → "GrammaTech, Inc."; "President and Fellows of Harvard College" stays whole).
@@ -1269,6 +1305,20 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn the_company_that_speaks_as_we_is_a_party_when_named_again() {
+        let t = "Contributor License Agreement\n\nAt Nimbus Works, we ask every contributor to sign this Agreement. You grant Nimbus Works a licence to Your Contributions.\n\n1. Licence. Nimbus Works may use the Contributions.\n";
+        let names: Vec<String> = parties(t).into_iter().map(|p| p.0).collect();
+        assert_eq!(names, ["Nimbus Works"]);
+        // Named once only, or not a name at all: no party.
+        for t in [
+            "Contributor License Agreement\n\nAt Nimbus Works, we ask every contributor to sign this Agreement.\n\n1. Licence. You grant a licence.\n",
+            "Contributor License Agreement\n\nAt the same time, we ask every contributor to sign.\n\n1. Licence. You grant a licence.\n",
+        ] {
+            assert!(parties(t).is_empty(), "{t}: {:?}", parties(t));
+        }
     }
 
     #[test]

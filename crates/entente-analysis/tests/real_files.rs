@@ -395,6 +395,16 @@ fn duties_of_a_defined_you_are_kept() {
         ),
         "{d:?}"
     );
+    // Before § 1, after "You accept and agree to the following terms and conditions …": a
+    // list item's duty ("(c) You are responsible to ensure …") binds "You".
+    assert!(
+        d.iter().any(|(o, a, t)| o == "You"
+            && a.starts_with(
+                "ensure that any Contributions submitted by persons from your entity"
+            )
+            && t.starts_with("(c) You are responsible to ensure")),
+        "{d:?}"
+    );
 }
 
 /// Standard terms in which each role indemnifies the other ("Provider will indemnify, defend,

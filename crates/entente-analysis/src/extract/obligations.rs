@@ -732,6 +732,13 @@ const ROLE_NOUNS: &[&str] = &[
 
 /// A defined "You" ("the party signing below (“You”)", `"You" (or "Your") shall mean`): the
 /// text is addressed to the party it names so.
+/// An opening that accepts the terms below it.
+static ACCEPTS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?-u:\b)(?:accept and agree|agree and accept|agrees?) to(?: be bound by)? the following terms[^.\n]*[.:]",
+    )
+});
+
 static DEFINED_YOU_RE: LazyLock<Regex> = LazyLock::new(|| re(r#"["“”]\s*(?i:you)\s*["”]"#));
 
 /// Verbs that report a promise ("agrees that …"); "acknowledges that" reports a fact
@@ -763,6 +770,13 @@ fn role_subject(subject: &str, you: bool) -> Option<String> {
                 .next()
                 .is_some_and(|w| PROMISE_VERBS.contains(&w.to_ascii_lowercase().as_str())) =>
         {
+            rest.trim()
+        }
+        _ => s,
+    };
+    // A list item's label ("(c) You are responsible to ensure …").
+    let s = match s.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((label, rest)) if label.len() <= 4 && label.chars().all(char::is_alphanumeric) => {
             rest.trim()
         }
         _ => s,
@@ -841,6 +855,10 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
     let roles = defined_roles(doc, parties);
     let collective = super::parties::collective_names(doc);
     let you = parties.list.len() < 2 && DEFINED_YOU_RE.is_match(doc.text);
+    // Where the opening accepts the terms that follow ("You accept and agree to the following
+    // terms and conditions …"), what follows it is operative even before the first numbered
+    // clause, which segmentation leaves to the cover matter.
+    let accepted_from = ACCEPTS_RE.find(&doc.lower).map(|m| m.end());
     let mut out = Vec::new();
     // Sentences holding a modal, found in one pass over the text.
     let mut with_modal: Vec<usize> = Vec::new();
@@ -856,15 +874,19 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
         let Some(seg) = doc.segs.get(doc.sent_seg[k]) else {
             continue;
         };
-        if matches!(
-            seg.kind,
-            SegmentKind::Title
-                | SegmentKind::Contents
-                | SegmentKind::Signature
-                | SegmentKind::Definitions
-                | SegmentKind::Recitals
-                | SegmentKind::Preamble
-        ) {
+        let operative_opening =
+            seg.kind == SegmentKind::Title && accepted_from.is_some_and(|at| a >= at);
+        if !operative_opening
+            && matches!(
+                seg.kind,
+                SegmentKind::Title
+                    | SegmentKind::Contents
+                    | SegmentKind::Signature
+                    | SegmentKind::Definitions
+                    | SegmentKind::Recitals
+                    | SegmentKind::Preamble
+            )
+        {
             continue;
         }
         if z - a > 1500 {
@@ -1044,6 +1066,26 @@ mod tests {
         o.iter()
             .find(|x| x.text.contains(needle))
             .unwrap_or_else(|| panic!("{needle} not in {o:#?}"))
+    }
+
+    #[test]
+    fn an_opening_that_accepts_the_terms_below_is_operative() {
+        let t = "Individual Contributor License Agreement (\"Agreement\")\n\nThank you for your interest in the Project.\n\nYou accept and agree to the following terms and conditions for Your Contributions.\n\nIf You are executing this document on behalf of an entity, then:\n(a) You warrant that You have the authority to bind the entity;\n(c) You are responsible to ensure that Contributions from your entity are submitted by your designated employees;\n\n1. Definitions. \"You\" (or \"Your\") shall mean the copyright owner.\n\n2. Notice. You agree to notify the Project of any change.\n";
+        let o = obls(t);
+        let d = find(&o, "(c) You are responsible to ensure");
+        assert_eq!(d.obligor, "You");
+        assert!(d.action.starts_with("ensure that Contributions"), "{d:?}");
+        // Without the acceptance the opening stays cover matter.
+        let t = t.replace(
+            "You accept and agree to the following terms and conditions for Your Contributions.",
+            "Please read this document carefully.",
+        );
+        let o = obls(&t);
+        assert!(o.iter().all(|x| !x.text.contains("(c) You")), "{o:#?}");
+        assert!(
+            o.iter().any(|x| x.text.contains("You agree to notify")),
+            "{o:#?}"
+        );
     }
 
     const PRE: &str = "This Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Helix Data Labs LLC (\"Helix\").\n\n";

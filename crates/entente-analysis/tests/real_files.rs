@@ -43,6 +43,16 @@ fn top_numbers(j: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// The names of the parties found.
+fn party_names(j: &Value) -> Vec<&str> {
+    j["parties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect()
+}
+
 fn duties(j: &Value) -> Vec<(String, String, String)> {
     j["obligations"]
         .as_array()
@@ -569,26 +579,14 @@ fn the_company_of_a_contributor_agreement_is_a_party() {
     }
     // Named only in the heading line: "Corsha, Inc. – Corsha API Scanner Tool (CAST)".
     let j = json("corsha-cast-contributor-license-agreement.pdf");
-    let names: Vec<&str> = j["parties"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p["name"].as_str())
-        .collect();
-    assert_eq!(names, ["Corsha, Inc."]);
+    assert_eq!(party_names(&j), ["Corsha, Inc."]);
     // Named with no legal form, as the "we" of the opening: "At Cogo Labs, we require
     // everyone who takes part in our open source projects to sign this Agreement."
     let j = json_holding(
         "cogolabs-cyto-contributor-license-agreement.pdf",
         "At Cogo Labs, we require",
     );
-    let names: Vec<&str> = j["parties"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p["name"].as_str())
-        .collect();
-    assert_eq!(names, ["Cogo Labs"]);
+    assert_eq!(party_names(&j), ["Cogo Labs"]);
 }
 
 /// A LuaTeX PDF in two columns: a sentence left open at the foot of a column runs on at the

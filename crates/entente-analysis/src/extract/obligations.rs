@@ -39,7 +39,7 @@ static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static NON_DUTY_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:shall|will|must|may)\s+(?:(?:however|also|nevertheless|further|still|therefore)\s+)?(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)(?-u:\b))",
+        r"^(?:shall|will|must|may)\s+(?:(?:however|also|nevertheless|further|still|therefore)\s+)?(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|no longer (?:have|be required|need|be obligated)|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)(?-u:\b))",
     )
 });
 
@@ -1066,6 +1066,16 @@ mod tests {
         o.iter()
             .find(|x| x.text.contains(needle))
             .unwrap_or_else(|| panic!("{needle} not in {o:#?}"))
+    }
+
+    #[test]
+    fn what_no_longer_binds_after_termination_is_no_duty() {
+        let t = format!(
+            "{PRE}1. Effect of Termination\n\n1.1 Helix will no longer have any right to use the Platform.\n\n1.2 Northwind will no longer have to provide the Services.\n\n1.3 Helix will no longer be required to provide Feedback.\n\n1.4 Helix shall return all Confidential Information within 30 days.\n"
+        );
+        let o = obls(&t);
+        assert!(o.iter().all(|x| !x.text.contains("no longer")), "{o:#?}");
+        assert_eq!(find(&o, "return all Confidential").obligor, "Helix");
     }
 
     #[test]

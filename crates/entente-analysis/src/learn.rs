@@ -466,10 +466,7 @@ impl Model {
                 Self::add_weights(&w, out);
             }
         }
-        let sc = scale(feats.len());
-        for (o, c) in out.iter_mut().zip(&self.categories) {
-            *o = c.bias + *o * sc;
-        }
+        self.finish_logits(out, feats.len());
     }
 
     /// The weights of feature `f`, if any category weighs it.
@@ -551,10 +548,16 @@ impl Model {
             }
         }
         for (o, &d) in out.chunks_mut(width.max(1)).zip(&batch.distinct) {
-            let sc = scale(d as usize);
-            for (x, c) in o.iter_mut().zip(&self.categories) {
-                *x = c.bias + *x * sc;
-            }
+            self.finish_logits(o, d as usize);
+        }
+    }
+
+    /// Turns a sentence's summed weights into log-odds: scaled by its `distinct` features'
+    /// count, plus each category's bias.
+    fn finish_logits(&self, sums: &mut [f32], distinct: usize) {
+        let sc = scale(distinct);
+        for (o, c) in sums.iter_mut().zip(&self.categories) {
+            *o = c.bias + *o * sc;
         }
     }
 

@@ -858,7 +858,9 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
     // Where the opening accepts the terms that follow ("You accept and agree to the following
     // terms and conditions …"), what follows it is operative even before the first numbered
     // clause, which segmentation leaves to the cover matter.
-    let accepted_from = ACCEPTS_RE.find(&doc.lower).map(|m| m.end());
+    // Read only when a sentence of the cover matter is met: most documents have none with a
+    // modal, and this spares them a scan of the whole text.
+    let mut accepted_from: Option<Option<usize>> = None;
     let mut out = Vec::new();
     // Sentences holding a modal, found in one pass over the text.
     let mut with_modal: Vec<usize> = Vec::new();
@@ -874,8 +876,10 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
         let Some(seg) = doc.segs.get(doc.sent_seg[k]) else {
             continue;
         };
-        let operative_opening =
-            seg.kind == SegmentKind::Title && accepted_from.is_some_and(|at| a >= at);
+        let operative_opening = seg.kind == SegmentKind::Title
+            && accepted_from
+                .get_or_insert_with(|| ACCEPTS_RE.find(&doc.lower).map(|m| m.end()))
+                .is_some_and(|at| a >= at);
         if !operative_opening
             && matches!(
                 seg.kind,

@@ -708,10 +708,24 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
                             .any(|p| l.starts_with(p))
                     })
         };
+        // "SIGNED for Ridgeview College by its authorised representative on 14 September
+        // 2022:" after the last clause opens an execution block.
+        let signed_for = || {
+            line.len() < 200
+                && pos * 2 > text.len()
+                && [
+                    "signed for ",
+                    "signed on behalf of ",
+                    "executed for ",
+                    "executed on behalf of ",
+                ]
+                .iter()
+                .any(|p| starts_ci(line, p))
+        };
         if starts_ci(line, "in witness whereof")
             || starts_ci(line, "in witness thereof")
             || starts_ci(line, "signed by") && !in_body
-            || !in_signature && labels_over_fields()
+            || !in_signature && (labels_over_fields() || signed_for())
         {
             open(
                 &mut segs,
@@ -825,7 +839,12 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
                 let parent = stack.last().map(|(_, i)| *i);
                 let level = stack.len() as u8 + 1;
                 let rest = &line[m.rest.min(line.len())..];
-                let heading = split_heading(rest);
+                // "APPENDIX A – DATA SHARING TERMS": the heading follows the dash.
+                let heading = split_heading(
+                    rest.trim_start()
+                        .trim_start_matches(['-', '–', '—', ':'])
+                        .trim_start(),
+                );
                 let mut number = m.number.clone();
                 if m.style == Style::Article {
                     number = format!("Article {number}");

@@ -831,3 +831,28 @@ fn restarted_sub_lists_are_numbered_as_the_text_cites_them() {
     );
     assert_eq!(top_numbers(&j).len(), 13);
 }
+
+/// Word renders the Cloud Service Agreement's lettered list after "Upon any expiration or
+/// termination:" as one paragraph ("a. Customer will no longer have any right to use the
+/// Product. b. Upon Customer's request, Provider will delete …"): each item is a sentence of
+/// its own, so Provider's duty is not lost behind the item before it.
+#[test]
+fn items_of_a_list_run_into_one_paragraph_are_sentences() {
+    for name in [
+        "commonpaper-cloud-service-agreement.docx",
+        "commonpaper-cloud-service-agreement.pdf",
+        "commonpaper-cloud-service-agreement.md",
+    ] {
+        let j = json(name);
+        let d = duties(&j);
+        assert!(
+            d.iter()
+                .any(|(o, a, _)| o == "Provider" && a == "delete Customer Content within 60 days"),
+            "{name}: {d:?}"
+        );
+        assert!(
+            !d.iter().any(|(_, a, _)| a.contains("no longer")),
+            "{name}: {d:?}"
+        );
+    }
+}

@@ -1,20 +1,19 @@
 #!/usr/bin/env python3
-"""Renders a public agreement published as Markdown to DOCX and/or PDF with LibreOffice.
+"""Renders an agreement written as Markdown or HTML to DOCX and/or PDF with LibreOffice.
 
-The Markdown is turned into HTML as published (front matter dropped, its `title` kept as
-the heading) and LibreOffice Writer converts that HTML; no wording is changed.
+Markdown is turned into HTML as published (front matter dropped, its `title` kept as the
+heading); HTML (`tests/corpus/written`) is taken as it is. LibreOffice Writer converts the
+HTML; no wording is changed.
 
     pip install markdown
     python3 tests/corpus/tools/render_public.py tests/corpus/public/NAME.md [docx] [pdf]
+    python3 tests/corpus/tools/render_public.py tests/corpus/written/NAME.html [docx] [pdf]
 """
 import pathlib
 import re
 import subprocess
 import sys
 import tempfile
-
-import markdown
-
 
 def html_of(md_text: str) -> str:
     title = None
@@ -23,6 +22,8 @@ def html_of(md_text: str) -> str:
         t = re.search(r"^title:\s*(.+)$", m.group(1), re.M)
         title = t.group(1).strip().strip("'\"") if t else None
         md_text = md_text[m.end():]
+    import markdown
+
     body = markdown.markdown(md_text, extensions=["extra", "sane_lists"])
     head = f"<h1>{title}</h1>\n" if title else ""
     return f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{head}{body}</body></html>'
@@ -33,7 +34,8 @@ def main() -> None:
     formats = sys.argv[2:] or ["docx", "pdf"]
     with tempfile.TemporaryDirectory() as tmp:
         html = pathlib.Path(tmp) / (src.stem + ".html")
-        html.write_text(html_of(src.read_text(encoding="utf-8")), encoding="utf-8")
+        text = src.read_text(encoding="utf-8")
+        html.write_text(text if src.suffix == ".html" else html_of(text), encoding="utf-8")
         filters = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf:writer_pdf_Export"}
         for f in formats:
             subprocess.run(

@@ -849,6 +849,35 @@ fn appositive_start(subject_l: &str) -> Option<usize> {
     (appositive && seg.split_whitespace().count() <= 8).then_some(c)
 }
 
+/// The items of a list run into one sentence ("… use the Product. b. Upon Customer's request,
+/// Provider will delete …"), each read on its own: the sentence splitter keeps them together,
+/// as "b." may abbreviate, and the classifier was trained on sentences split that way.
+fn inline_items(text: &str, (a, z): (usize, usize)) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let mut starts = vec![a];
+    let mut i = a;
+    while let Some(p) = text[i..z].find(". ") {
+        let at = i + p + 2;
+        if at + 3 < z
+            && b[at].is_ascii_lowercase()
+            && b[at + 1] == b'.'
+            && b[at + 2] == b' '
+            && b[at + 3].is_ascii_uppercase()
+            && at - a > 12
+        {
+            starts.push(at);
+        }
+        i = at;
+    }
+    let ends: Vec<usize> = starts
+        .iter()
+        .skip(1)
+        .map(|&s| text[..s].trim_end().len())
+        .chain([z])
+        .collect();
+    starts.into_iter().zip(ends)
+}
+
 /// Finds obligations and negative covenants.
 pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<ObligationFound>> {
     let surviving = surviving_sections(doc);
@@ -871,8 +900,10 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
             with_modal.push(k);
         }
     }
-    for k in with_modal {
-        let (a, z) = doc.sents[k];
+    for (k, (a, z)) in with_modal
+        .into_iter()
+        .flat_map(|k| inline_items(doc.text, doc.sents[k]).map(move |span| (k, span)))
+    {
         let Some(seg) = doc.segs.get(doc.sent_seg[k]) else {
             continue;
         };
@@ -918,12 +949,24 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
         if negative && NON_DUTY_RE.is_match(&lower_s[m.start()..]) {
             continue;
         }
-        let each = EACH_RE.is_match(subject_l2) || names_all(subject_l2, &collective);
+        let names = parties_in(subject_o, parties);
+        // A role word names whichever party plays it ("the Recipient shall …"), unless a
+        // party was defined by a name that holds it ("the Recipient Institution").
+        let each = EACH_RE.find_iter(subject_l2).any(|m| {
+            names.is_empty()
+                || !matches!(
+                    m.as_str(),
+                    "recipient"
+                        | "the receiving party"
+                        | "a receiving party"
+                        | "the disclosing party"
+                        | "the indemnifying party"
+                )
+        }) || names_all(subject_l2, &collective);
         let mut by_role = false;
         let obligor = if each {
             Some("each".to_owned())
         } else {
-            let names = parties_in(subject_o, parties);
             names
                 .last()
                 .cloned()
@@ -1231,6 +1274,25 @@ mod tests {
                 "{needle}: {o:#?}"
             );
         }
+    }
+
+    #[test]
+    fn items_of_a_list_run_into_one_sentence_are_read_one_by_one() {
+        let t = "CLOUD SERVICE AGREEMENT\n\nThis Agreement is made between Northwind Ltd (\"Provider\") and Helix plc (\"Customer\").\n\n5. Effect of Termination. Upon any expiration or termination: a. Customer will no longer have any right to use the Product. b. Upon Customer's request, Provider will delete Customer Content within 60 days. c. Customer will pay all unpaid Fees within 30 days.\n";
+        let o = obls(t);
+        assert_eq!(find(&o, "delete Customer Content").obligor, "Provider");
+        assert_eq!(find(&o, "unpaid Fees").obligor, "Customer");
+        assert!(!o.iter().any(|x| x.action.contains("no longer")), "{o:#?}");
+    }
+
+    #[test]
+    fn a_party_named_after_a_role_is_bound_by_name() {
+        // "Recipient" alone is whichever party receives; "the Recipient Institution" is the
+        // party defined by that name.
+        let t = "DATA USE AGREEMENT\n\nThis Agreement is made between Lakeshore State University (\"LEDA\") and Ridgeview College, a Wisconsin corporation (the \"Recipient Institution\").\n\n1. Use\n\n1.1 The Recipient Institution shall notify LEDA in writing within 48 hours of any unauthorised disclosure.\n\n1.2 The Recipient shall return all Confidential Information within ten (10) days after termination.\n";
+        let o = obls(t);
+        assert_eq!(find(&o, "within 48 hours").obligor, "Recipient Institution");
+        assert_eq!(find(&o, "return all Confidential").obligor, "each");
     }
 
     #[test]

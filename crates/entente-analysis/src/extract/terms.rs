@@ -270,7 +270,7 @@ fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
     let dates = doc.dates_in(fa, fz);
     let mut first: Option<Found<Date>> = None;
     for d in dates {
-        if in_document_history(&doc.lower, d.start) {
+        if in_document_history(&doc.lower, d.start) || dates_other_document(doc, d.start) {
             continue;
         }
         // Skip dates of other documents ("the Agreement dated …") in the same phrase? Keep the
@@ -303,17 +303,30 @@ fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
     if first.is_some() {
         return first;
     }
-    // Signature block dates.
+    // Signature block dates: the agreement is made when the last party signs.
+    let mut last: Option<Found<Date>> = None;
     for s in doc.segs.iter().filter(|s| s.kind == SegmentKind::Signature) {
-        if let Some(d) = doc
-            .dates_in(s.start, s.end)
-            .iter()
-            .find(|d| !on_version_line(doc, d.start))
-        {
-            return Some(Found::new(d.date, (d.start, d.end), 0.4));
+        for d in doc.dates_in(s.start, s.end) {
+            if !on_version_line(doc, d.start) && last.as_ref().is_none_or(|l| d.date > l.value) {
+                last = Some(Found::new(d.date, (d.start, d.end), 0.4));
+            }
         }
     }
-    None
+    last
+}
+
+/// Whether the date at `at` is when something other than the agreement was approved, issued
+/// or published, on a cover line that does not name the agreement ("Data Security Plan
+/// approved August 12, 2022", "Guidelines issued 3 May 2021").
+fn dates_other_document(doc: &Doc<'_>, at: usize) -> bool {
+    static EVENT_RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?-u:\b)(?:approved|adopted|issued|published|released|updated|amended|revised)(?: on| as of)?\s*$",
+        )
+    });
+    let start = doc.lower[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &doc.lower[start..at];
+    EVENT_RE.is_match(before) && !before.contains("agreement") && !before.contains("contract")
 }
 
 /// Whether the date at `at` dates a version of the form rather than a signature ("Form
@@ -539,6 +552,30 @@ fn in_schedule(doc: &Doc<'_>, k: usize) -> bool {
     false
 }
 
+/// Whether sentence `k` states the duration of an appendix rather than the agreement's: it
+/// lies in a schedule and speaks of "this Appendix" or not of the agreement at all ("These
+/// terms are effective for 24 months … and renew for successive periods of 12 months").
+/// A schedule stating the agreement's term still counts.
+fn schedules_own_term(doc: &Doc<'_>, k: usize) -> bool {
+    if !in_schedule(doc, doc.sent_seg[k]) {
+        return false;
+    }
+    let (a, z) = doc.sents[k];
+    let s = &doc.lower[a..z];
+    let own = [
+        "appendix",
+        "schedule",
+        "annex",
+        "exhibit",
+        "attachment",
+        "addendum",
+    ]
+    .iter()
+    .any(|w| s.contains(&format!("this {w}")));
+    let main = s.contains("agreement") || s.contains("contract") || s.contains("initial term");
+    own || !main
+}
+
 #[inline(never)]
 fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
     // One pass over the whole text, then the sentences holding a match.
@@ -573,25 +610,8 @@ fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
         {
             continue;
         }
-        // An appendix's own duration ("This Appendix is effective for 24 months") is not the
-        // agreement's; a schedule stating the agreement's term still counts.
-        if in_schedule(doc, doc.sent_seg[k]) {
-            let s = &doc.lower[a..z];
-            let own = [
-                "appendix",
-                "schedule",
-                "annex",
-                "exhibit",
-                "attachment",
-                "addendum",
-            ]
-            .iter()
-            .any(|w| s.contains(&format!("this {w}")));
-            let main =
-                s.contains("agreement") || s.contains("contract") || s.contains("initial term");
-            if own || !main {
-                continue;
-            }
+        if schedules_own_term(doc, k) {
+            continue;
         }
         v.push((a, z));
     }
@@ -956,6 +976,12 @@ fn renewal(doc: &Doc<'_>, initial: Option<&Found<Period>>) -> Option<Found<Renew
         if s.contains("renewable") || s.contains("renewal of the") && s.contains("licen") {
             continue;
         }
+        if doc
+            .sentence_at(a)
+            .is_some_and(|k| schedules_own_term(doc, k))
+        {
+            continue;
+        }
         let automatic = AUTO_RE.is_match(s) && !OPTION_RE.is_match(s);
         let mut term = None;
         if s.contains("year to year")
@@ -1079,7 +1105,7 @@ fn notice_non_renewal(doc: &Doc<'_>) -> Option<Found<Period>> {
             || s.contains("notif")
             || s.contains("in writing")
             || s.contains("terminat");
-        if !gives_notice || !CTX_RE.is_match(s) {
+        if !gives_notice || !CTX_RE.is_match(s) || schedules_own_term(doc, k) {
             continue;
         }
         let not_renew = NOT_RENEW_RE.is_match(s);

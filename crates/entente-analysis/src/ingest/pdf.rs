@@ -37,8 +37,8 @@ struct Glyph {
     text: String,
 }
 
-/// What a page draws that matters for reading order: glyphs and thin horizontal rules
-/// (a footnote separator is one).
+/// What a page draws that matters for reading order: glyphs, thin horizontal rules (a
+/// footnote separator is one) and vertical rules (a table's cell borders).
 #[derive(Debug, Default)]
 struct PageInk {
     top: f64,
@@ -46,6 +46,8 @@ struct PageInk {
     glyphs: Vec<Glyph>,
     /// Horizontal rules as (y, x0, x1).
     rules: Vec<(f64, f64, f64)>,
+    /// Vertical rules as (x, y0, y1), y0 above y1.
+    columns: Vec<(f64, f64, f64)>,
 }
 
 /// Collects glyph positions instead of text, so word gaps, line breaks, footnotes and table
@@ -63,15 +65,33 @@ impl Collector {
         (px, self.page.top - py)
     }
 
-    fn rule(&mut self, a: (f64, f64), b: (f64, f64)) {
+    fn rule(&mut self, a: (f64, f64), b: (f64, f64), area: bool) {
+        if !(a.0.is_finite() && a.1.is_finite() && b.0.is_finite() && b.1.is_finite()) {
+            return;
+        }
         let (x0, x1) = if a.0 <= b.0 { (a.0, b.0) } else { (b.0, a.0) };
-        if (a.1 - b.1).abs() < 2.0 && x1 - x0 >= 20.0 && a.1.is_finite() && x0.is_finite() {
+        let (y0, y1) = if a.1 <= b.1 { (a.1, b.1) } else { (b.1, a.1) };
+        if y1 - y0 < 2.0 && x1 - x0 >= 20.0 {
             self.page.rules.push(((a.1 + b.1) / 2.0, x0, x1));
+        } else if x1 - x0 < 2.0 && y1 - y0 >= 5.0 && !area {
+            self.page.columns.push(((x0 + x1) / 2.0, y0, y1));
         }
     }
 
-    fn path_rules(&mut self, ctm: &pdf_extract::Transform, path: &pdf_extract::Path) {
+    /// `filled`: the path is filled, so a wide one is an area (a highlight, a shaded cell)
+    /// whose edges are no cell borders.
+    fn path_rules(&mut self, ctm: &pdf_extract::Transform, path: &pdf_extract::Path, filled: bool) {
         use pdf_extract::PathOp;
+        let area = filled && {
+            let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+            for op in &path.ops {
+                if let PathOp::MoveTo(x, y) | PathOp::LineTo(x, y) = *op {
+                    let (px, py) = self.point(ctm, x, y);
+                    (x0, x1, y0, y1) = (x0.min(px), x1.max(px), y0.min(py), y1.max(py));
+                }
+            }
+            x1 - x0 > 2.0 && y1 - y0 > 2.0
+        };
         let mut at: Option<(f64, f64)> = None;
         for op in &path.ops {
             match *op {
@@ -79,16 +99,19 @@ impl Collector {
                 PathOp::LineTo(x, y) => {
                     let p = self.point(ctm, x, y);
                     if let Some(a) = at {
-                        self.rule(a, p);
+                        self.rule(a, p, area);
                     }
                     at = Some(p);
                 }
                 PathOp::Rect(x, y, w, h) => {
-                    // A filled rectangle a point or two high is how Word draws its rules.
+                    // A filled rectangle a point or two high (or wide) is how Word draws its
+                    // rules and cell borders.
                     let a = self.point(ctm, x, y);
                     let b = self.point(ctm, x + w, y + h);
                     if (a.1 - b.1).abs() <= 2.0 {
-                        self.rule(a, (b.0, a.1));
+                        self.rule(a, (b.0, a.1), false);
+                    } else if (a.0 - b.0).abs() <= 2.0 {
+                        self.rule(a, (a.0, b.1), false);
                     }
                 }
                 PathOp::CurveTo(..) | PathOp::Close => {}
@@ -157,7 +180,7 @@ impl pdf_extract::OutputDev for Collector {
         _color: &[f64],
         path: &pdf_extract::Path,
     ) -> Result<(), pdf_extract::OutputError> {
-        self.path_rules(ctm, path);
+        self.path_rules(ctm, path, false);
         Ok(())
     }
     fn fill(
@@ -167,7 +190,7 @@ impl pdf_extract::OutputDev for Collector {
         _color: &[f64],
         path: &pdf_extract::Path,
     ) -> Result<(), pdf_extract::OutputError> {
-        self.path_rules(ctm, path);
+        self.path_rules(ctm, path, true);
         Ok(())
     }
 }
@@ -337,7 +360,7 @@ fn is_blank(s: &str) -> bool {
 
 /// Groups a page's glyphs into lines in drawing order, inserting spaces from the gaps
 /// between glyphs and writing raised small digits (note references) as "[n]".
-fn lines_of(glyphs: &[Glyph]) -> Vec<Line> {
+fn lines_of(glyphs: &[Glyph], borders: &[(f64, f64, f64)]) -> Vec<Line> {
     let mut lines: Vec<Vec<&Glyph>> = Vec::new();
     for g in glyphs {
         let new_line = match lines.last().and_then(|l| l.last()) {
@@ -350,10 +373,97 @@ fn lines_of(glyphs: &[Glyph]) -> Vec<Line> {
             l.push(g);
         }
     }
-    lines.iter().map(|l| layout_line(l)).collect()
+    lines.iter().map(|l| layout_line(l, borders)).collect()
 }
 
-fn layout_line(glyphs: &[&Glyph]) -> Line {
+/// Joins the lines that lie in one row of a ruled table into one line, cell by cell: a
+/// row's cells are often set at different heights (one cell's text wraps over two lines
+/// while the others are centred between them), so they are drawn as several lines. A row is
+/// the band between two horizontal rules; a line is in a table where a vertical border
+/// crosses it.
+fn ruled_rows(
+    lines: Vec<Line>,
+    rules: &[(f64, f64, f64)],
+    borders: &[(f64, f64, f64)],
+) -> Vec<Line> {
+    if borders.is_empty() {
+        return lines;
+    }
+    let band = |l: &Line| -> Option<(f64, f64)> {
+        let x = *l.starts.first()?;
+        let crossed = borders.iter().any(|&(bx, y0, y1)| {
+            y0 < l.y && y1 > l.y - 0.5 * l.size && y1 - y0 >= 1.25 * l.size && bx <= l.right + 1.0
+        });
+        if !crossed {
+            return None;
+        }
+        let spans = |&&(_, x0, x1): &&(f64, f64, f64)| x0 <= x + 1.0 && x1 >= x - 1.0;
+        let above = rules
+            .iter()
+            .filter(spans)
+            .map(|r| r.0)
+            .filter(|&y| y < l.y - 0.5 * l.size)
+            .reduce(f64::max)?;
+        let below = rules
+            .iter()
+            .filter(spans)
+            .map(|r| r.0)
+            .filter(|&y| y > l.y)
+            .reduce(f64::min)?;
+        // A frame around much of the page is no table row.
+        (below - above <= 8.0 * l.size).then_some((above, below))
+    };
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut last_band: Option<(f64, f64)> = None;
+    for l in lines {
+        let b = band(&l);
+        let same = b.is_some() && b == last_band;
+        last_band = b;
+        // Lines in one column of a frame are lines of its text, not parts of a row.
+        let other_column = |row: &Line| {
+            l.starts
+                .iter()
+                .chain(&row.starts)
+                .any(|x| (x - row.starts[0]).abs() > COLUMN_SLACK)
+        };
+        match out.last_mut() {
+            Some(row) if same && !row.starts.is_empty() && other_column(row) => {
+                for (text, x) in l.cells.into_iter().zip(l.starts) {
+                    match row
+                        .starts
+                        .iter()
+                        .position(|s| (x - s).abs() <= COLUMN_SLACK)
+                    {
+                        Some(j) => {
+                            row.cells[j].push(' ');
+                            row.cells[j].push_str(&text);
+                        }
+                        None => {
+                            let j = row
+                                .starts
+                                .iter()
+                                .position(|&s| s > x)
+                                .unwrap_or(row.starts.len());
+                            row.cells.insert(j, text);
+                            row.starts.insert(j, x);
+                        }
+                    }
+                }
+                row.y = row.y.max(l.y);
+                row.right = row.right.max(l.right);
+            }
+            _ => out.push(l),
+        }
+    }
+    out
+}
+
+/// Lays out one line's glyphs as cells. A new cell starts at a gap wider than `CELL_GAP`, or
+/// where a vertical rule crossing the line (a table's cell border, `borders`) lies between
+/// two glyphs, however narrow the gap: a ruled table's cells may be padded by a point or
+/// two. A cell that starts at a border starts there, so that the rows of a ruled table share
+/// their columns even where a cell's text is centred.
+fn layout_line(glyphs: &[&Glyph], borders: &[(f64, f64, f64)]) -> Line {
     // The line's own size and baseline are those of most of its ink.
     let mut sizes: Vec<f64> = glyphs
         .iter()
@@ -368,6 +478,12 @@ fn layout_line(glyphs: &[&Glyph]) -> Line {
         .map(|g| g.y)
         .next()
         .unwrap_or(0.0);
+    let crossing: Vec<f64> = borders
+        .iter()
+        // Taller than a line: a box drawn around a character (a checkbox) is no border.
+        .filter(|&&(_, y0, y1)| y0 < base && y1 > base - 0.5 * size && y1 - y0 >= 1.25 * size)
+        .map(|&(x, _, _)| x)
+        .collect();
     let superscript = |g: &Glyph| {
         g.size < 0.8 * size
             && base - g.y > 0.15 * size
@@ -395,13 +511,19 @@ fn layout_line(glyphs: &[&Glyph]) -> Line {
         }
         let sup = superscript(g);
         let gap_ink = ink_end.map_or(0.0, |e| g.x - e);
-        if ink_end.is_some() && gap_ink > CELL_GAP * size {
+        let border = ink_end.and_then(|e| {
+            crossing
+                .iter()
+                .copied()
+                .find(|&x| x > e - 0.5 && x < g.x + 0.5)
+        });
+        if ink_end.is_some() && (gap_ink > CELL_GAP * size || border.is_some()) {
             if in_sup && let Some(c) = cells.last_mut() {
                 c.push(']');
             }
             in_sup = false;
             cells.push(String::new());
-            starts.push(None);
+            starts.push(border);
         } else if let (Some(e), Some(c)) = (last_end, cells.last_mut()) {
             if in_sup && !sup {
                 c.push(']');
@@ -414,7 +536,17 @@ fn layout_line(glyphs: &[&Glyph]) -> Line {
         if let Some(st) = starts.last_mut()
             && st.is_none()
         {
-            *st = Some(g.x);
+            // The first cell of a ruled row starts at the border just left of its text.
+            let left = (cells.len() == 1)
+                .then(|| {
+                    crossing
+                        .iter()
+                        .copied()
+                        .filter(|&x| x <= g.x + 0.5 && x > g.x - size)
+                        .reduce(f64::max)
+                })
+                .flatten();
+            *st = Some(left.unwrap_or(g.x));
         }
         if let Some(c) = cells.last_mut() {
             if sup && !in_sup {
@@ -563,7 +695,8 @@ fn is_marker_cell(cell: &str) -> bool {
 
 /// Renders a page's lines as text: a blank line where the vertical gap says a new
 /// paragraph, table rows (two or more cells on consecutive lines) as "| a | b |".
-fn render(lines: &[Line]) -> String {
+/// `body` is the document's body type size (headings are set larger).
+fn render(lines: &[Line], body: f64) -> String {
     // Two cells make a row unless the first is a clause number set apart by a tab; three
     // always do ("| 1 | Service desk | 24 hours |").
     let row = |l: &Line| l.cells.len() >= 3 || l.cells.len() == 2 && !is_marker_cell(&l.cells[0]);
@@ -600,9 +733,45 @@ fn render(lines: &[Line]) -> String {
     };
     let pitch = line_pitch(lines);
     let mut out = String::new();
+    // The table row being read: its cells, their starts and the baseline of its last line.
+    // It is written once no line below continues it.
+    let mut row: Option<(Vec<String>, Vec<f64>, f64)> = None;
+    let write_row = |out: &mut String, cells: &[String]| {
+        out.push_str("| ");
+        out.push_str(&cells.join(" | "));
+        out.push_str(" |");
+    };
     for (i, l) in lines.iter().enumerate() {
         let table = i > 0 && aligned(l, &lines[i - 1])
             || lines.get(i + 1).is_some_and(|next| aligned(l, next));
+        if let Some((cells, starts, y)) = row.as_mut() {
+            // A cell's text wrapped: the next line holds text in the row's later columns only,
+            // each part starting where one of them does.
+            let gap = l.y - *y;
+            let column = |x: f64| {
+                starts
+                    .iter()
+                    .skip(1)
+                    .position(|s| (x - s).abs() <= COLUMN_SLACK)
+                    .map(|p| p + 1)
+            };
+            let continues = gap > 0.0
+                && gap <= 1.5 * l.size
+                && !l.cells.is_empty()
+                && l.starts.iter().all(|&x| column(x).is_some());
+            if continues {
+                for (text, &x) in l.cells.iter().zip(&l.starts) {
+                    if let Some(c) = column(x).and_then(|j| cells.get_mut(j)) {
+                        c.push(' ');
+                        c.push_str(text);
+                    }
+                }
+                *y = l.y;
+                continue;
+            }
+            write_row(&mut out, cells);
+            row = None;
+        }
         if let Some(prev) = i.checked_sub(1).map(|p| &lines[p]) {
             let gap = (l.y - prev.y).abs();
             let size = l.size.max(prev.size);
@@ -616,6 +785,32 @@ fn render(lines: &[Line]) -> String {
                 .cells
                 .last()
                 .is_some_and(|c| c.trim_end().ends_with(['.', '!', '?', ':']));
+            // A heading too long for one line: its next word would not have fitted after
+            // the last ("ANNEX 1 – PROJECT, DATA AND" / "AUTHORISED PERSONS").
+            let heading_wraps = l.size > 1.15 * body
+                && (l.size - prev.size).abs() <= 0.15 * size
+                && gap <= 1.6 * size
+                && gap > 0.5 * size
+                && !table
+                && prev.cells.len() == 1
+                && l.cells.len() == 1
+                && !centred(prev)
+                && !ends_sentence
+                && !prev.text().trim_end().ends_with(';')
+                && l.text().split_whitespace().next().is_some_and(|w| {
+                    // The word's width, guessed: capitals are wider than other letters.
+                    let width: f64 = w
+                        .chars()
+                        .map(|c| if c.is_uppercase() { 0.65 } else { 0.5 })
+                        .sum::<f64>()
+                        + 0.25;
+                    prev.right + width * l.size > margin - 0.5 * l.size
+                });
+            if heading_wraps {
+                out.push(' ');
+                out.push_str(&l.text());
+                continue;
+            }
             if full && item && !table && !ends_sentence && gap <= 1.5 * size && gap > 0.5 * size {
                 // "upon thirty" / "(30) days …", "; or" / "(iv) presents …": one sentence.
                 out.push(' ');
@@ -642,12 +837,13 @@ fn render(lines: &[Line]) -> String {
             }
         }
         if table {
-            out.push_str("| ");
-            out.push_str(&l.cells.join(" | "));
-            out.push_str(" |");
+            row = Some((l.cells.clone(), l.starts.clone(), l.y));
         } else {
             out.push_str(&spaced_number(&closed_number_stops(&l.text())));
         }
+    }
+    if let Some((cells, _, _)) = row {
+        write_row(&mut out, &cells);
     }
     out.push('\n');
     out
@@ -752,10 +948,14 @@ fn page_texts(bytes: &[u8], limits: &Limits) -> Result<(Vec<String>, Vec<String>
     let mut pages = Vec::with_capacity(inks.len());
     let mut notes = Vec::new();
     for ink in &inks {
-        let lines = lines_of(&ink.glyphs);
+        let lines = ruled_rows(
+            lines_of(&ink.glyphs, &ink.columns),
+            &ink.rules,
+            &ink.columns,
+        );
         let (lines, n) = split_footnotes(lines, &ink.rules, ink.width, body);
         notes.extend(n);
-        pages.push(render(&edges_in_place(lines)));
+        pages.push(render(&edges_in_place(lines), body));
     }
     Ok((pages, notes))
 }
@@ -1435,8 +1635,116 @@ mod tests {
             starts: vec![72.0],
         })
         .collect();
-        let (t, _) = clean(&[render(&lines)]);
+        let (t, _) = clean(&[render(&lines, 10.0)]);
         assert!(t.contains("\n1. Definitions."), "{t}");
         assert!(t.contains("\n2. Your Submission."), "{t}");
+    }
+
+    /// The glyphs of `text` set from `x` on baseline `y`, 5 points a character at size 10.
+    fn set(text: &str, x: f64, y: f64) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                x: x + 5.0 * i as f64,
+                y,
+                end: x + 5.0 * (i + 1) as f64,
+                size: 10.0,
+                text: c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_ruled_table_row_is_one_row_however_its_cells_are_set() {
+        // Three columns ruled at 50, 80, 180 and 480; the row runs from y 100 to 140. The
+        // third cell wraps over two lines, the first two are centred between them, and the
+        // gaps between cells are narrower than a table's usual gutter.
+        let mut glyphs = set("School district funding in rural", 183.0, 115.0);
+        glyphs.extend(set("1.", 53.0, 122.0));
+        glyphs.extend(set("Project title", 82.0, 122.0));
+        glyphs.extend(set("Minnesota", 183.0, 129.0));
+        glyphs.extend(set("2.", 53.0, 150.0));
+        glyphs.extend(set("Investigator", 82.0, 150.0));
+        glyphs.extend(set("Dr. Amara Lindqvist", 183.0, 150.0));
+        let borders: Vec<(f64, f64, f64)> = [50.0, 80.0, 180.0, 480.0]
+            .iter()
+            .map(|&x| (x, 100.0, 160.0))
+            .collect();
+        let rules = vec![
+            (100.0, 50.0, 480.0),
+            (140.0, 50.0, 480.0),
+            (160.0, 50.0, 480.0),
+        ];
+        let lines = ruled_rows(lines_of(&glyphs, &borders), &rules, &borders);
+        let t = render(&lines, 10.0);
+        assert!(
+            t.lines()
+                .any(|l| l == "| 1. | Project title | School district funding in rural Minnesota |"),
+            "{t}"
+        );
+        assert!(
+            t.lines()
+                .any(|l| l == "| 2. | Investigator | Dr. Amara Lindqvist |"),
+            "{t}"
+        );
+        // Without the rules the same glyphs are lines of text: nothing is taken for a cell.
+        let t = render(&lines_of(&glyphs, &[]), 10.0);
+        assert!(!t.contains('|'), "{t}");
+        // A box around a character (a checkbox) crosses a line but is no border.
+        let boxes = vec![(126.5, 144.0, 152.0)];
+        let mut glyphs = set("Neuroinvasive", 60.0, 150.0);
+        glyphs.extend(set("Other", 128.0, 150.0));
+        let t = render(&lines_of(&glyphs, &boxes), 10.0);
+        assert!(t.contains("Neuroinvasive Other"), "{t}");
+    }
+
+    #[test]
+    fn the_edges_of_a_filled_area_are_no_cell_borders() {
+        let mut c = Collector::default();
+        c.rule((100.0, 100.0), (100.0, 120.0), true);
+        assert!(c.page.columns.is_empty());
+        c.rule((100.0, 100.0), (100.0, 120.0), false);
+        assert_eq!(c.page.columns, vec![(100.0, 100.0, 120.0)]);
+    }
+
+    #[test]
+    fn a_heading_too_long_for_its_line_is_one_paragraph() {
+        let line = |t: &str, y: f64, right: f64, size: f64| Line {
+            y,
+            size,
+            right,
+            cells: vec![t.to_owned()],
+            starts: vec![56.0],
+        };
+        let lines = vec![
+            line(
+                "The Data shall be kept on a server in a locked room of the Recipient",
+                100.0,
+                538.0,
+                12.0,
+            ),
+            line("Institution.", 114.0, 120.0, 12.0),
+            line("ANNEX 1 – PROJECT, DATA AND", 150.0, 386.0, 24.0),
+            line("AUTHORISED PERSONS", 178.0, 300.0, 24.0),
+            line("The table below lists the persons.", 200.0, 250.0, 12.0),
+        ];
+        let t = render(&lines, 12.0);
+        assert!(
+            t.contains("\nANNEX 1 – PROJECT, DATA AND AUTHORISED PERSONS\n"),
+            "{t}"
+        );
+        // A short heading over another one stays apart: "SCHEDULE 2" / "FEES".
+        let lines = vec![
+            line("SCHEDULE 2", 150.0, 180.0, 24.0),
+            line("FEES", 178.0, 110.0, 24.0),
+            line(
+                "The fees below are payable in advance for each year of the term.",
+                200.0,
+                538.0,
+                12.0,
+            ),
+        ];
+        let t = render(&lines, 12.0);
+        assert!(t.contains("SCHEDULE 2\n"), "{t}");
     }
 }

@@ -201,16 +201,49 @@ fn find_title(doc: &Doc<'_>) -> Option<Found<String>> {
             ));
         }
     }
-    let c = TITLE_INLINE_RE.captures(&text[..fz])?;
-    let m = c.get(1)?;
-    if m.as_str().split_whitespace().count() < 2 {
-        return None;
+    if let Some(m) = TITLE_INLINE_RE.captures(&text[..fz]).and_then(|c| c.get(1))
+        && m.as_str().split_whitespace().count() >= 2
+    {
+        return Some(Found::new(
+            crate::text::squash(m.as_str()),
+            (m.start(), m.end()),
+            0.6,
+        ));
     }
-    Some(Found::new(
-        crate::text::squash(m.as_str()),
-        (m.start(), m.end()),
-        0.6,
-    ))
+    capital_heading(text)
+}
+
+/// A document that never names itself an agreement may still have a title: its first line,
+/// set in capitals apart from the text ("NATIONALLY NOTIFIABLE ARBOVIRAL DISEASES REPORTED TO
+/// ARBONET: DATA RELEASE GUIDELINES").
+fn capital_heading(text: &str) -> Option<Found<String>> {
+    let lead = text.len() - text.trim_start().len();
+    let line = text[lead..].lines().next()?;
+    let t = line.trim_end();
+    let after = &text[lead + line.len()..];
+    let words = t.split_whitespace().count();
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = t.chars().filter(|c| c.is_uppercase()).count();
+    let stands_apart = after.starts_with("\n\n") || after.starts_with("\r\n\r\n");
+    let l = t.to_ascii_lowercase();
+    let cover = [
+        "exhibit",
+        "confidential",
+        "execution",
+        "schedule",
+        "annex",
+        "appendix",
+    ]
+    .iter()
+    .any(|k| l.starts_with(k));
+    (stands_apart
+        && !cover
+        && (3..=16).contains(&words)
+        && letters >= 12
+        && capitals * 10 >= letters * 9
+        && !t.ends_with(['.', ';', ','])
+        && !t.starts_with('|'))
+    .then(|| Found::new(crate::text::squash(t), (lead, lead + t.len()), 0.5))
 }
 
 fn guess_kind(title: Option<&str>, lower_front: &str, parties: usize) -> AgreementKind {
@@ -787,6 +820,23 @@ mod tests {
         assert_eq!(r.parties.len(), 2);
         assert_eq!(r.kind, AgreementKind::Collaboration);
         assert_eq!(r.title.as_deref(), Some("PARTNERSHIP AGREEMENT"));
+    }
+
+    #[test]
+    fn a_first_line_in_capitals_titles_a_text_that_never_says_agreement() {
+        let title = |t: &str| crate::analyze_text(t).record().title;
+        assert_eq!(
+            title("DATA RELEASE GUIDELINES FOR ARBOVIRAL DISEASES\n\nThese guidelines govern the release of the data to researchers.\n\n1. Requests. Each request shall be made in writing.\n").as_deref(),
+            Some("DATA RELEASE GUIDELINES FOR ARBOVIRAL DISEASES")
+        );
+        // A cover label, a sentence, or a line that runs on into the text is no title.
+        for t in [
+            "EXHIBIT 10.1 TO THE REGISTRATION STATEMENT\n\nThese guidelines govern the release of the data.\n",
+            "THE PARTIES WILL MEET EVERY MONTH.\n\nThese guidelines govern the release of the data.\n",
+            "DATA RELEASE GUIDELINES FOR ARBOVIRAL DISEASES\nThese guidelines govern the release of the data.\n",
+        ] {
+            assert_eq!(title(t), None, "{t}");
+        }
     }
 
     #[test]

@@ -415,6 +415,13 @@ fn duties_of_a_defined_you_are_kept() {
             && t.starts_with("(c) You are responsible to ensure")),
         "{d:?}"
     );
+    // "(e) You agree and accept that it is your responsibility to notify the Project …".
+    assert!(
+        d.iter()
+            .any(|(o, a, _)| o == "You"
+                && a.starts_with("notify the Project when there is any change")),
+        "{d:?}"
+    );
 }
 
 /// Standard terms in which each role indemnifies the other ("Provider will indemnify, defend,

@@ -33,7 +33,7 @@ fn re(s: &str) -> Regex {
 
 static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?-u:\b)(?:may not|shall|will|must|agrees? to|agrees? not to|promises? (?:not )?to|undertakes? to|(?:is|are) (?:responsible (?:for|to)|obligated to|required to)|covenants? to|commits? to)(?-u:\b)(?:\s+(?:not|never|in no event)(?-u:\b))?",
+        r"(?-u:\b)(?:may not|shall|will|must|agrees? to|agrees? not to|promises? (?:not )?to|undertakes? to|(?:is|are) (?:responsible (?:for|to)|obligated to|required to)|(?:it is|it shall be|it will be) your (?:sole )?responsibility to|covenants? to|commits? to)(?-u:\b)(?:\s+(?:not|never|in no event)(?-u:\b))?",
     )
 });
 
@@ -964,8 +964,15 @@ pub(crate) fn extract(doc: &Doc<'_>, parties: &Parties<'_>) -> Vec<Found<Obligat
                 )
         }) || names_all(subject_l2, &collective);
         let mut by_role = false;
+        // "You agree that it is your responsibility to notify …": the duty is yours.
+        let yours = modal.contains(" your ");
         let obligor = if each {
             Some("each".to_owned())
+        } else if yours {
+            parties_in("You", parties)
+                .into_iter()
+                .next()
+                .or_else(|| you.then(|| "You".to_owned()))
         } else {
             names
                 .last()

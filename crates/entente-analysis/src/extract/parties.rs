@@ -1172,7 +1172,8 @@ fn heading_company(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
 
 /// The company that speaks as "we" in the opening of a text that names no party otherwise
 /// ("At Cogo Labs, we require everyone who takes part in our open source projects to sign
-/// this Agreement"), when the text names it again at least twice.
+/// this Agreement"), or that the undersigned provide to, when the text names it again at
+/// least twice.
 fn we_company(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     static AT_WE_RE: LazyLock<Regex> = LazyLock::new(|| {
         crate::text::regex(
@@ -1180,8 +1181,19 @@ fn we_company(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
         )
         .unwrap_or_else(|e| panic!("{e}"))
     });
+    // "I/we the undersigned (the data provider) are providing the following dataset to
+    // UNEP-WCMC": the organisation the signatory gives to.
+    static UNDERSIGNED_TO_RE: LazyLock<Regex> = LazyLock::new(|| {
+        crate::text::regex(
+            r"(?i:the undersigned)[^.]{0,120}?(?i:providing|provide|submitting|submit|granting|grant|delivering|deliver)[^.]{0,80}?(?-u:\b)to ((?:[A-Z][\w&'’.-]*)(?:\s[A-Z][\w&'’.-]*){0,3})",
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    });
     let head = &doc.text[..crate::text::floor_boundary(doc.text, 2000.min(doc.text.len()))];
-    let Some(c) = AT_WE_RE.captures(head) else {
+    let Some(c) = AT_WE_RE
+        .captures(head)
+        .or_else(|| UNDERSIGNED_TO_RE.captures(head))
+    else {
         return Vec::new();
     };
     let Some(m) = c.get(1) else {
@@ -1319,6 +1331,16 @@ mod tests {
         ] {
             assert!(parties(t).is_empty(), "{t}: {:?}", parties(t));
         }
+    }
+
+    #[test]
+    fn the_organisation_the_undersigned_provide_to_is_a_party() {
+        let t = "Data Contributor Agreement\n\nOn behalf of [insert name], I/we the undersigned (the data provider) are providing the following dataset to Terra Atlas for integration into the Atlas. Terra Atlas will keep the data. Terra Atlas will not share personal data.\n";
+        let names: Vec<String> = parties(t).into_iter().map(|p| p.0).collect();
+        assert_eq!(names, ["Terra Atlas"]);
+        // A recipient named once is not enough.
+        let t = "Data Contributor Agreement\n\nI/we the undersigned are providing the following dataset to Terra Atlas.\n";
+        assert!(parties(t).is_empty(), "{:?}", parties(t));
     }
 
     #[test]

@@ -30,6 +30,16 @@ fn value<'a>(j: &'a Value, key: &str) -> &'a Value {
     &j[key]["value"]
 }
 
+/// The obligor of the duty whose action starts with `action`.
+fn obligor_of<'a>(j: &'a Value, action: &str) -> Option<&'a str> {
+    j["obligations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["action"].as_str().is_some_and(|a| a.starts_with(action)))
+        .and_then(|o| o["obligor"].as_str())
+}
+
 fn clauses(j: &Value) -> &[Value] {
     j["clauses"].as_array().map_or(&[], Vec::as_slice)
 }
@@ -131,28 +141,13 @@ fn a_purpose_limitation_is_a_duty_not_exclusivity() {
         // "The Recipient Institution shall ensure that the Investigator uses the Data
         // exclusively for the purpose of the Project": a duty of the party defined as the
         // Recipient Institution, not of whichever party receives.
-        let duty = j["obligations"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|o| {
-                o["action"]
-                    .as_str()
-                    .is_some_and(|a| a.starts_with("ensure that the Investigator uses the Data"))
-            })
-            .unwrap_or_else(|| panic!("{name}: {}", j["obligations"]));
-        assert_eq!(duty["obligor"].as_str(), Some("Recipient Institution"));
-        let breach = j["obligations"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|o| {
-                o["action"]
-                    .as_str()
-                    .is_some_and(|a| a.starts_with("notify LEDA"))
-            })
-            .unwrap_or_else(|| panic!("{name}: {}", j["obligations"]));
-        assert_eq!(breach["obligor"].as_str(), Some("Recipient Institution"));
+        for action in ["ensure that the Investigator uses the Data", "notify LEDA"] {
+            assert_eq!(
+                obligor_of(&j, action),
+                Some("Recipient Institution"),
+                "{name}: {action}"
+            );
+        }
     }
 }
 

@@ -376,6 +376,12 @@ fn lines_of(glyphs: &[Glyph], borders: &[(f64, f64, f64)]) -> Vec<Line> {
     lines.iter().map(|l| layout_line(l, borders)).collect()
 }
 
+/// Whether a vertical rule (x, y0, y1) crosses a line on baseline `y` set in `size`, and is
+/// taller than the line: a box drawn around a character (a checkbox) is no border.
+fn crosses(&(_, y0, y1): &(f64, f64, f64), y: f64, size: f64) -> bool {
+    y0 < y && y1 > y - 0.5 * size && y1 - y0 >= 1.25 * size
+}
+
 /// Joins the lines that lie in one row of a ruled table into one line, cell by cell: a
 /// row's cells are often set at different heights (one cell's text wraps over two lines
 /// while the others are centred between them), so they are drawn as several lines. A row is
@@ -391,9 +397,9 @@ fn ruled_rows(
     }
     let band = |l: &Line| -> Option<(f64, f64)> {
         let x = *l.starts.first()?;
-        let crossed = borders.iter().any(|&(bx, y0, y1)| {
-            y0 < l.y && y1 > l.y - 0.5 * l.size && y1 - y0 >= 1.25 * l.size && bx <= l.right + 1.0
-        });
+        let crossed = borders
+            .iter()
+            .any(|b| crosses(b, l.y, l.size) && b.0 <= l.right + 1.0);
         if !crossed {
             return None;
         }
@@ -480,8 +486,7 @@ fn layout_line(glyphs: &[&Glyph], borders: &[(f64, f64, f64)]) -> Line {
         .unwrap_or(0.0);
     let crossing: Vec<f64> = borders
         .iter()
-        // Taller than a line: a box drawn around a character (a checkbox) is no border.
-        .filter(|&&(_, y0, y1)| y0 < base && y1 > base - 0.5 * size && y1 - y0 >= 1.25 * size)
+        .filter(|b| crosses(b, base, size))
         .map(|&(x, _, _)| x)
         .collect();
     let superscript = |g: &Glyph| {
@@ -742,26 +747,20 @@ fn render(lines: &[Line], body: f64) -> String {
         out.push_str(" |");
     };
     for (i, l) in lines.iter().enumerate() {
+        // Rows are aligned with the row above or below, past a line that continues a cell.
         let table = i > 0 && aligned(l, &lines[i - 1])
-            || lines.get(i + 1).is_some_and(|next| aligned(l, next));
+            || lines.get(i + 1).is_some_and(|next| aligned(l, next))
+            || i > 1
+                && continues_cells(&lines[i - 2].starts, lines[i - 2].y, &lines[i - 1])
+                && aligned(l, &lines[i - 2])
+            || lines
+                .get(i + 1)
+                .is_some_and(|next| continues_cells(&l.starts, l.y, next))
+                && lines.get(i + 2).is_some_and(|after| aligned(l, after));
         if let Some((cells, starts, y)) = row.as_mut() {
-            // A cell's text wrapped: the next line holds text in the row's later columns only,
-            // each part starting where one of them does.
-            let gap = l.y - *y;
-            let column = |x: f64| {
-                starts
-                    .iter()
-                    .skip(1)
-                    .position(|s| (x - s).abs() <= COLUMN_SLACK)
-                    .map(|p| p + 1)
-            };
-            let continues = gap > 0.0
-                && gap <= 1.5 * l.size
-                && !l.cells.is_empty()
-                && l.starts.iter().all(|&x| column(x).is_some());
-            if continues {
+            if continues_cells(starts, *y, l) {
                 for (text, &x) in l.cells.iter().zip(&l.starts) {
-                    if let Some(c) = column(x).and_then(|j| cells.get_mut(j)) {
+                    if let Some(c) = column_of(starts, x).and_then(|j| cells.get_mut(j)) {
                         c.push(' ');
                         c.push_str(text);
                     }
@@ -847,6 +846,27 @@ fn render(lines: &[Line], body: f64) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The column after the first among a row's cell `starts` that a cell starting at `x` lies in.
+fn column_of(starts: &[f64], x: f64) -> Option<usize> {
+    starts
+        .iter()
+        .skip(1)
+        .position(|s| (x - s).abs() <= COLUMN_SLACK)
+        .map(|p| p + 1)
+}
+
+/// Whether line `l` continues the cells of a table row (cells starting at `starts`, last
+/// line on baseline `y`): a cell's text wrapped, so the next line holds text in the row's
+/// later columns only, each part starting where one of them does.
+fn continues_cells(starts: &[f64], y: f64, l: &Line) -> bool {
+    let gap = l.y - y;
+    starts.len() >= 2
+        && gap > 0.0
+        && gap <= 1.5 * l.size
+        && !l.cells.is_empty()
+        && l.starts.iter().all(|&x| column_of(starts, x).is_some())
 }
 
 /// The page's line pitch: the most common gap between lines of one size, where it is at
@@ -1687,7 +1707,27 @@ mod tests {
                 .any(|l| l == "| 2. | Investigator | Dr. Amara Lindqvist |"),
             "{t}"
         );
-        // Without the rules the same glyphs are lines of text: nothing is taken for a cell.
+        // A table without rules, its cells set apart by wide gaps: a line holding text in a
+        // later column only continues that cell.
+        let mut unruled = set("1.", 53.0, 200.0);
+        unruled.extend(set("Service desk", 100.0, 200.0));
+        unruled.extend(set("Responds within four", 250.0, 200.0));
+        unruled.extend(set("hours", 250.0, 212.0));
+        unruled.extend(set("2.", 53.0, 226.0));
+        unruled.extend(set("Repairs", 100.0, 226.0));
+        unruled.extend(set("Within two days", 250.0, 226.0));
+        let t = render(&lines_of(&unruled, &[]), 10.0);
+        assert!(
+            t.lines()
+                .any(|l| l == "| 1. | Service desk | Responds within four hours |"),
+            "{t}"
+        );
+        assert!(
+            t.lines().any(|l| l == "| 2. | Repairs | Within two days |"),
+            "{t}"
+        );
+        // Without the rules the glyphs of the ruled table are lines of text: nothing is
+        // taken for a cell.
         let t = render(&lines_of(&glyphs, &[]), 10.0);
         assert!(!t.contains('|'), "{t}");
         // A box around a character (a checkbox) crosses a line but is no border.

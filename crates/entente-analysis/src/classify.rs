@@ -461,7 +461,8 @@ static RULES: &[Rule] = &[
             "escalat",
             "negotiat",
         ],
-        r"arbitrat|mediat|(?:disputes?|claims?|controvers)[^.;]*(?:resolved|settled|submitted|referred|escalat|negotiat|courts?|arbitrat)|exclusive jurisdiction|submit[^.;]*jurisdiction|courts? (?:of|located|sitting|in)|venue|escalat",
+        // "mediat" at a word's start: "immediately" is no mediation.
+        r"arbitrat|(?-u:\b)mediat|(?:disputes?|claims?|controvers)[^.;]*(?:resolved|settled|submitted|referred|escalat|negotiat|courts?|arbitrat)|exclusive jurisdiction|submit[^.;]*jurisdiction|courts? (?:of|located|sitting|in)|venue|escalat",
         "",
         0.8,
     ),
@@ -1453,6 +1454,18 @@ mod tests {
             "1. Disputes. Any dispute shall be resolved exclusively in the courts of London.\n",
         );
         assert!(!c.contains(&"exclusivity"), "{c:?}");
+    }
+
+    #[test]
+    fn immediately_is_no_mediation() {
+        let c = cats_of(
+            "6. Liability. The total liability shall not exceed the fees paid in the 12 month period immediately before the claim.\n",
+        );
+        assert!(!c.contains(&"dispute_resolution"), "{c:?}");
+        let c = cats_of(
+            "9. Disputes. Any dispute shall first be referred to mediation under the CEDR Model Mediation Procedure.\n",
+        );
+        assert!(c.contains(&"dispute_resolution"), "{c:?}");
     }
 
     #[test]

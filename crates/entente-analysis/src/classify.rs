@@ -462,7 +462,7 @@ static RULES: &[Rule] = &[
             "negotiat",
         ],
         // "mediat" at a word's start: "immediately" is no mediation.
-        r"arbitrat|(?-u:\b)mediat|(?:disputes?|claims?|controvers)[^.;]*(?:resolved|settled|submitted|referred|escalat|negotiat|courts?|arbitrat)|exclusive jurisdiction|submit[^.;]*jurisdiction|courts? (?:of|located|sitting|in)|venue|escalat",
+        r"arbitrat|(?-u:\b)mediat|(?:disputes?|claims?|controvers)[^.;]*(?:resolved|settled|submitted|referred|escalat|negotiat|courts?|arbitrat)|exclusive jurisdiction|submit[^.;]*jurisdiction|courts? (?:of|located|sitting|in)|(?-u:\b)venue|escalat",
         "",
         0.8,
     ),
@@ -493,7 +493,8 @@ static RULES: &[Rule] = &[
     r(
         "jurisdiction_venue",
         &["jurisdiction", "venue", "court", "forum", "tribunal"],
-        r"(?:exclusive|non-exclusive) jurisdiction|submit[^.;]*jurisdiction|place of jurisdiction|venue|(?:courts?|tribunal) (?:of|located|sitting|in) |forum",
+        // "venue" and "forum" as words: "revenue" names no court.
+        r"(?:exclusive|non-exclusive) jurisdiction|submit[^.;]*jurisdiction|place of jurisdiction|(?-u:\b)venue|(?:courts?|tribunal) (?:of|located|sitting|in) |(?-u:\b)forum",
         r"competent jurisdiction to be",
         0.8,
     ),
@@ -1457,7 +1458,7 @@ mod tests {
     }
 
     #[test]
-    fn immediately_is_no_mediation() {
+    fn immediately_is_no_mediation_and_revenue_no_venue() {
         let c = cats_of(
             "6. Liability. The total liability shall not exceed the fees paid in the 12 month period immediately before the claim.\n",
         );
@@ -1466,6 +1467,14 @@ mod tests {
             "9. Disputes. Any dispute shall first be referred to mediation under the CEDR Model Mediation Procedure.\n",
         );
         assert!(c.contains(&"dispute_resolution"), "{c:?}");
+        // "Revenue" names no venue, even where the sentence speaks of a jurisdiction.
+        let c = cats_of(
+            "7. Taxes. Revenue shall be reduced by the withholding taxes imposed by any jurisdiction on payments.\n",
+        );
+        assert!(
+            !c.contains(&"jurisdiction_venue") && !c.contains(&"dispute_resolution"),
+            "{c:?}"
+        );
     }
 
     #[test]

@@ -132,10 +132,18 @@ impl<'a> Doc<'a> {
     pub(crate) fn front_region(&self) -> (usize, usize) {
         // Up to the end of the first preamble (which may follow a long table of contents),
         // else up to the first body segment.
-        let pre = self
+        let mut preambles = self
             .segs
             .iter()
-            .find(|s| s.kind == SegmentKind::Preamble && s.start < 60_000);
+            .filter(|s| s.kind == SegmentKind::Preamble && s.start < 60_000);
+        let mut pre = preambles.next();
+        // A cover's "Between / Sonos, Inc. / And / IAC" is a preamble too short to name the
+        // parties in full: the preamble after the contents does.
+        if pre.is_some_and(|p| p.end - p.start < 300)
+            && let Some(next) = preambles.next()
+        {
+            pre = Some(next);
+        }
         let mut end = match pre {
             Some(p) => p.end.min(p.start + 8000),
             None => {

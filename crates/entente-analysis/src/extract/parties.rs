@@ -1334,6 +1334,19 @@ mod tests {
     }
 
     #[test]
+    fn a_cover_between_two_names_defers_to_the_preamble_after_the_contents() {
+        let t = "Manufacturing Agreement\n\nBetween\n\nSonos, Inc.\n\nAnd\n\nIAC\n\n\n\nTABLE OF CONTENTS 1.0 DEFINITIONS 3 2.0 SCOPE OF RELATIONSHIP 8 3.0 OWNERSHIP; GRANT OF RIGHTS; TRADEMARKS USAGE 8 4.0 MANUFACTURING OPERATIONS; COMPLIANCE 9 Page 2 of 38\n\n\n\nManufacturing Agreement\n\nThis Manufacturing Agreement, including the Exhibits (\"Agreement\"), effective as of September 4, 2014 (\"Effective Date\"), is by and between Sonos, Inc., a Delaware corporation, having its principal offices at 223 E. De La Guerra Street, Santa Barbara, CA, 93101, USA (\"Sonos\"), and Inventec Appliances Corporation, having principal offices at 37, Wugong 5th Road, New Taipei City, Taiwan (\"IAC\").\n\nRECITALS\n\nA. Sonos designs products.\n\n1.0 DEFINITIONS\n\n1.1 \"Products\" means the products of Sonos.\n";
+        let p = parties(t);
+        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Sonos, Inc.", "Inventec Appliances Corporation"],
+            "{p:?}"
+        );
+        assert_eq!(p[1].1, ["IAC"]);
+    }
+
+    #[test]
     fn the_organisation_the_undersigned_provide_to_is_a_party() {
         let t = "Data Contributor Agreement\n\nOn behalf of [insert name], I/we the undersigned (the data provider) are providing the following dataset to Terra Atlas for integration into the Atlas. Terra Atlas will keep the data. Terra Atlas will not share personal data.\n";
         let names: Vec<String> = parties(t).into_iter().map(|p| p.0).collect();

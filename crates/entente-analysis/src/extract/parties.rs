@@ -312,7 +312,16 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
                 }
             }
             b')' => depth = (depth - 1).max(0),
-            b'"' if depth == 0 && s[..i].to_ascii_lowercase().ends_with("hereinafter ") => {
+            // A name defined without its opening parenthesis: `hereinafter "X"`, `19087
+            // hereinafter referred to as "CUTANEA"),`.
+            b'"' if depth == 0 && {
+                let before = s[..i].to_ascii_lowercase();
+                before.ends_with("hereinafter ")
+                    || before.ends_with(" as ")
+                        && before[crate::text::floor_boundary(&before, i.saturating_sub(40))..]
+                            .contains("hereinafter")
+            } =>
+            {
                 seen_desc = true;
             }
             b',' if depth == 0
@@ -1344,6 +1353,16 @@ mod tests {
             "{p:?}"
         );
         assert_eq!(p[1].1, ["IAC"]);
+    }
+
+    #[test]
+    fn a_name_defined_without_its_opening_parenthesis_closes_the_party() {
+        let t = "SUPPLY AGREEMENT\n\nThis Supply Agreement is made by and between Cutanea Life Sciences, Inc., a corporation of the State of Delaware with its principal place of business at 1500 Liberty Ridge Drive, Wayne, PA 19087 hereinafter referred to as \"CUTANEA\"), and Ferrer Internacional, S.A., a Spanish corporation with its principal place of business at Av. Diagonal, 549, 08029 Barcelona (Spain) (hereinafter indistinctly referred to as \"Ferrer\" and/or \"Supplier\").\n\n1. Term. This Agreement runs for two years.\n";
+        let names: Vec<String> = parties(t).into_iter().map(|p| p.0).collect();
+        assert_eq!(
+            names,
+            ["Cutanea Life Sciences, Inc.", "Ferrer Internacional, S.A."]
+        );
     }
 
     #[test]

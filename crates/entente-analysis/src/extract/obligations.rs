@@ -852,30 +852,67 @@ fn appositive_start(subject_l: &str) -> Option<usize> {
 /// The items of a list run into one sentence ("… use the Product. b. Upon Customer's request,
 /// Provider will delete …"), each read on its own: the sentence splitter keeps them together,
 /// as "b." may abbreviate, and the classifier was trained on sentences split that way.
-fn inline_items(text: &str, (a, z): (usize, usize)) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let b = text.as_bytes();
-    let mut starts = vec![a];
-    let mut i = a;
-    while let Some(p) = text[i..z].find(". ") {
-        let at = i + p + 2;
-        if at + 3 < z
-            && b[at].is_ascii_lowercase()
-            && b[at + 1] == b'.'
-            && b[at + 2] == b' '
-            && b[at + 3].is_ascii_uppercase()
-            && at - a > 12
-        {
-            starts.push(at);
-        }
-        i = at;
+fn inline_items(text: &str, (a, z): (usize, usize)) -> InlineItems<'_> {
+    InlineItems {
+        text,
+        a,
+        next: a,
+        z,
     }
-    let ends: Vec<usize> = starts
-        .iter()
-        .skip(1)
-        .map(|&s| text[..s].trim_end().len())
-        .chain([z])
-        .collect();
-    starts.into_iter().zip(ends)
+}
+
+/// The spans of [`inline_items`], found as they are read: most sentences are one item, and
+/// every sentence holding a modal passes through here.
+struct InlineItems<'a> {
+    text: &'a str,
+    /// The sentence's start and end, and where the next item starts.
+    a: usize,
+    next: usize,
+    z: usize,
+}
+
+impl InlineItems<'_> {
+    /// Where the item after the one starting at `from` starts: ". b. U…" after a sentence's end.
+    fn item_after(&self, from: usize) -> Option<usize> {
+        let b = self.text.as_bytes();
+        let mut i = from;
+        while let Some(p) = self.text[i..self.z].find(". ") {
+            let at = i + p + 2;
+            if at + 3 < self.z
+                && b[at].is_ascii_lowercase()
+                && b[at + 1] == b'.'
+                && b[at + 2] == b' '
+                && b[at + 3].is_ascii_uppercase()
+                && at - self.a > 12
+            {
+                return Some(at);
+            }
+            i = at;
+        }
+        None
+    }
+}
+
+impl Iterator for InlineItems<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if self.next >= self.z {
+            return None;
+        }
+        let start = self.next;
+        let end = match self.item_after(start) {
+            Some(s) => {
+                self.next = s;
+                self.text[..s].trim_end().len()
+            }
+            None => {
+                self.next = self.z;
+                self.z
+            }
+        };
+        Some((start, end))
+    }
 }
 
 /// Finds obligations and negative covenants.

@@ -83,7 +83,7 @@ static RULES: &[Rule] = &[
         "no_solicit_of_customers",
         &["solicit", "circumvent", "divert"],
         r"(?:not|neither|nor|refrain|no party|prohibit|restrict|covenants? that)[^.;]*(?:(?:solicit|divert|circumvent|entice)[^.;]*(?:customer|client|subscriber|account|vendor|member|business)|(?:customer|client)s?[^.;]*(?:solicit|divert))|non-?(?:solicit|circumvent)[^.;]*(?:customer|client|account)",
-        r"solicit(?:ation)? (?:of )?(?:employees|personnel)|unsolicited|solicitation of proxies",
+        r"solicit(?:ation)? (?:of )?(?:employees|personnel)|unsolicited|solicitation of proxies|solicit(?:ation)? (?:to employ|for employment|the employment)|(?-u:\b)may solicit|solicitation,? demand|(?:offered for sale|sold)[^.;]*solicited|general solicitation|solicitation of subscribers|restrictions? on non-?solicitation",
         0.7,
     ),
     r(
@@ -1483,6 +1483,17 @@ mod tests {
             "1. Marketing. Distributor shall use its best efforts to solicit customers for the Products in the Territory.\n",
         );
         assert!(!c.contains(&"no_solicit_of_customers"), "{c:?}");
+        // Soliciting employees, a permission, a bribe report, securities and a clause that
+        // only refers to a non-solicitation are no restriction on soliciting customers.
+        for t in [
+            "1. Employees. Neither Distributor nor any of its affiliates will employ or solicit to employ any of the employees of Vendor.\n",
+            "1. Advertising. Agent shall not use amplified sound to advertise the Sale, provided that Agent may solicit customers in the Stores themselves.\n",
+            "1. Conduct. Distributor shall not remain silent about any solicitation, demand or other request for anything of value by an employee of a customer.\n",
+            "1. Offering. The Corporation has not sold, offered for sale or solicited any offer to buy any security from any customer.\n",
+            "1. Reasonableness. The Consultant shall not contest that the above restriction on non-solicitation is necessary to protect the business of the Company.\n",
+        ] {
+            assert!(!cats_of(t).contains(&"no_solicit_of_customers"), "{t}");
+        }
         for t in [
             "1. Non-Solicitation. During the Term, Distributor shall not solicit any customer of Supplier.\n",
             "1. Customers. Neither party will, directly or indirectly, divert any customer or account of the other party.\n",

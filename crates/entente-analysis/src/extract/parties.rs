@@ -118,12 +118,16 @@ fn clean_name(s: &str) -> String {
         }
     }
 
-    // "on the one hand ABG-Shaq".
+    // "on the one hand ABG-Shaq", "Of the one part, SOLARIA IBÉRICA, S.L.".
     for p in [
         "on the one hand ",
         "on the other hand ",
         "On the one hand ",
         "On the other hand ",
+        "Of the one part, ",
+        "Of the other part, ",
+        "of the one part, ",
+        "of the other part, ",
     ] {
         if let Some(r) = t.strip_prefix(p) {
             t = r.trim_start().to_owned();
@@ -169,6 +173,11 @@ fn is_plausible_name(n: &str) -> bool {
         "parties",
         "dated",
         "effective",
+        // Headings a party list can run into ("2. INTERPRETATION AND DEFINITIONS").
+        "definitions",
+        "interpretation",
+        "recitals",
+        "recordal",
     ];
     if bad
         .iter()
@@ -340,6 +349,20 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
                 start = i + 1;
                 seen_desc = false;
             }
+            // A sentence that closes a party with its defined name ("… ("Solaria"). Of the
+            // other part, TEJO …").
+            b'.' if depth == 0
+                && seen_desc
+                && s[..i].trim_end().ends_with(')')
+                && s[i + 1..].starts_with(char::is_whitespace)
+                && s[i + 1..]
+                    .trim_start()
+                    .starts_with(|ch: char| ch.is_uppercase()) =>
+            {
+                out.push((start, i));
+                start = i + 1;
+                seen_desc = false;
+            }
             b'\n' if depth == 0 && s[i + 1..].trim_start().starts_with(['(']) => {}
             _ if depth == 0 => {
                 let rest = &s[i..];
@@ -378,9 +401,32 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
                         == 1
                         && after.split_whitespace().nth(1).is_some_and(|w| w == "of")
                         && after.starts_with(|c: char| c.is_uppercase());
+                    // Inside an address ("registered offices located at Berlin and
+                    // Munich") "and" joins places, unless a company follows.
+                    let in_address = !seen_desc
+                        && in_address(&s[start..i])
+                        && !SUFFIX_RE.is_match(
+                            after
+                                .split([',', '(', ';', '\n'])
+                                .next()
+                                .unwrap_or("")
+                                .trim_end(),
+                        );
+                    // "a not-for-profit research and services institution": words in
+                    // lower case after "and" describe, they name no party.
+                    // Names in lower case have a mark of their own: "e-centives, Inc.",
+                    // "eBay", "drkoop.com".
+                    let described = after
+                        .strip_prefix("the ")
+                        .unwrap_or(after)
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|w| w.bytes().all(|b| b.is_ascii_lowercase()));
                     let split = !enumerated
                         && !place
                         && !institution
+                        && !in_address
+                        && !described
                         && (seen_desc
                             || SUFFIX_RE.is_match(before)
                             || before.contains(", a ")
@@ -395,6 +441,9 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
                     }
                 } else if c == b','
                     && SUFFIX_RE.is_match(s[start..i].trim_end())
+                    // "… office at 132 Menachem Begin Road, Azrieli Center, Tel Aviv": a
+                    // building named like a company is part of the address.
+                    && (seen_desc || !in_address(&s[start..i]))
                     && s[i + 1..]
                         .trim_start()
                         .starts_with(|ch: char| ch.is_uppercase())
@@ -448,6 +497,17 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
         out.push((start, s.len()));
     }
     out
+}
+
+/// Whether a party chunk has gone on from the name to its address ("with its registered
+/// office at …"), where places and buildings follow that read like names (until a defined
+/// name closes the party).
+fn in_address(chunk: &str) -> bool {
+    static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
+        crate::text::regex(r"(?i)(?-u:\b)(?:address|offices?|located|place of business|residing|resident|domiciled|residence)(?: is| are)? (?:at|in)\s")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    ADDRESS_RE.is_match(chunk)
 }
 
 fn role_of(aliases: &[String]) -> String {
@@ -1094,9 +1154,14 @@ fn cut_at_sentence_end(body: &str) -> &str {
                 let closes = prev.ends_with(')') || prev.ends_with('"') || prev.ends_with('”');
                 let next_cap = next.starts_with(|c: char| c.is_uppercase());
                 let abbrev = SUFFIX_RE.is_match(prev) || prev.ends_with(" Inc") || prev.len() < 3;
+                // "Of the one part, A … ("A"). Of the other part, B …": one list.
+                let other_part = ["Of the other part", "On the other hand", "And of the other"]
+                    .iter()
+                    .any(|p| next.starts_with(p));
                 if closes
                     && next_cap
                     && !abbrev
+                    && !other_part
                     && i + 1 < b.len()
                     && b[i + 1].is_ascii_whitespace()
                 {
@@ -1385,6 +1450,84 @@ mod tests {
         let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
         assert_eq!(names, ["I-ESCROW, INC.", "2THEMART.COM, INC."], "{p:?}");
         assert_eq!(p[1].1, ["2TheMart"]);
+    }
+
+    /// (name, aliases) of each party found in `t`.
+    fn names_and_aliases(t: &str) -> Vec<(String, Vec<String>)> {
+        parties(t).into_iter().map(|p| (p.0, p.1)).collect()
+    }
+
+    fn named(list: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
+        list.iter()
+            .map(|(n, a)| ((*n).to_owned(), vec![(*a).to_owned()]))
+            .collect()
+    }
+
+    #[test]
+    fn places_and_buildings_in_an_address_are_no_parties() {
+        // A building named like a company ("Azrieli Center", "Near HDFC Bank") and two
+        // towns joined by "and" lie inside the address; the defined name is the party's.
+        for (t, want) in [
+            (
+                "MANUFACTURING AGREEMENT\n\nThis Agreement is made as of the Effective Date by and between DEXCEL LTD., with its registered address at 1 Dexcel Street, Israel (\"Dexcel\") and KITOV Pharma Ltd., with its registered office at 132 Menachem Begin Road, Azrieli Center, Tel Aviv, 6701101, Israel (\"Kitov\"). Dexcel and Kitov are the \"Parties\".\n\n1. Definitions\n",
+                named(&[("DEXCEL LTD.", "Dexcel"), ("KITOV Pharma Ltd.", "Kitov")]),
+            ),
+            (
+                "SERVICE AGREEMENT\n\nThis Service Agreement is entered into on April 1, 2019 by and between: PC Financial Services Private Limited, a India company with an address at Building RZ-2, G/F Kapashera, Near HDFC Bank, New Delhi (\"PC Financial\"), a registered Non-banking Financial Company in India; and Mobimagic Co., Ltd., a company with its principal place of business at No.18 East Road, Beijing City (\"Mobimagic\").\n\n1. Definitions\n",
+                named(&[
+                    ("PC Financial Services Private Limited", "PC Financial"),
+                    ("Mobimagic Co., Ltd.", "Mobimagic"),
+                ]),
+            ),
+            (
+                "DISTRIBUTOR AGREEMENT\n\nThis Agreement is entered into by and between ACCURAY INC., a Delaware corporation with its executive offices located at 1310 Chesapeake Terrace, Sunnyvale, California 94089, USA (\"Accuray\"), and SIEMENS AKTIENGESELLSCHAFT, a corporation formed under the laws of Germany, with its registered offices located at Berlin and Munich (\"Siemens\"), as of June 8, 2010.\n\n1. Definitions\n",
+                named(&[
+                    ("ACCURAY INC.", "Accuray"),
+                    ("SIEMENS AKTIENGESELLSCHAFT", "Siemens"),
+                ]),
+            ),
+        ] {
+            assert_eq!(names_and_aliases(t), want, "{t}");
+        }
+    }
+
+    #[test]
+    fn words_in_lower_case_after_and_describe_the_party() {
+        let got = names_and_aliases(
+            "SUPPLY AGREEMENT\n\nThis Supply Agreement is made between Northgate Probe Institute, a not-for-profit research and services institution with offices located at Hamilton University, Nuclear Research Building, Hamilton, Canada (\"NPI\"), and FUSION Pharmaceuticals Inc. (\"FUSION\").\n\n1. Supply\n",
+        );
+        assert_eq!(
+            got,
+            named(&[
+                ("Northgate Probe Institute", "NPI"),
+                ("FUSION Pharmaceuticals Inc.", "FUSION")
+            ])
+        );
+        // A name in lower case with a mark of its own still starts a party.
+        let got = names_and_aliases(
+            "CO-BRANDING AGREEMENT\n\nThis Agreement is entered into by and between At Home Corporation, a Delaware corporation (\"Excite\") and e-centives, Inc., a Delaware corporation (\"Provider\").\n\n1. Definitions\n",
+        );
+        assert_eq!(
+            got,
+            named(&[
+                ("At Home Corporation", "Excite"),
+                ("e-centives, Inc.", "Provider")
+            ])
+        );
+    }
+
+    #[test]
+    fn parties_of_the_one_part_and_of_the_other_part() {
+        let got = names_and_aliases(
+            "STRATEGIC ALLIANCE AGREEMENT\n\nIn Madrid, on 3 March 2025.\n\nBY AND BETWEEN\n\nOf the one part, SOLARIA IBÉRICA DE INSTALACIONES, S.L., a Spanish limited liability company with registered office at Calle de Alcalá 250, 28028 Madrid, Spain (\"Solaria\").\n\nOf the other part, TEJO ENERGIA RENOVÁVEL, LDA., a Portuguese private limited company with registered office at Avenida da Liberdade 180, 1250-146 Lisboa, Portugal (\"Tejo\").\n\nRECITALS\n\nI. Things.\n",
+        );
+        assert_eq!(
+            got,
+            named(&[
+                ("SOLARIA IBÉRICA DE INSTALACIONES, S.L.", "Solaria"),
+                ("TEJO ENERGIA RENOVÁVEL, LDA.", "Tejo")
+            ])
+        );
     }
 
     #[test]

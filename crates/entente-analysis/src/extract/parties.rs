@@ -1080,11 +1080,11 @@ fn list_intro_len(s: &str) -> usize {
 /// "Party A: Name … Party B: Name …" (common in translated agreements).
 fn party_lines(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
     static PL_RE: LazyLock<Regex> = LazyLock::new(|| {
-        crate::text::regex(r"(?i)(?-u:\b)(party [a-e]|first party|second party)\s*[:：]\s*")
+        crate::text::regex(r"(?i)(?-u:\b)(party [a-e]|first party|second party)(?:\s*[(（]\s*([^)）\n]{1,30}?)\s*[)）])?\s*[:：]\s*")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     static END_RE: LazyLock<Regex> = LazyLock::new(|| {
-        crate::text::regex(r"(?i)\s{2,}|\n|(?-u:\b)(?:party [a-e]\s*[:：]|address|legal representative|authori[sz]ed|contact|registered|tel(?:ephone)?|fax|\(seal\)|signature)").unwrap_or_else(|e| panic!("{e}"))
+        crate::text::regex(r"(?i)\s{2,}|\n|(?-u:\b)(?:party [a-e]\s*(?:[(（][^)）\n]{1,30}[)）]\s*)?[:：]|address|legal representative|authori[sz]ed|contact|registered|tel(?:ephone)?|fax|\(seal\)|signature)").unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;
     let region = &text[fa..fz];
@@ -1113,10 +1113,13 @@ fn party_lines(doc: &Doc<'_>, fa: usize, fz: usize) -> Vec<Found<PartyFound>> {
         if out.iter().any(|p| p.value.aliases.first() == Some(&alias)) {
             continue;
         }
+        // "Party A (Shipper): …": the role in brackets names the party too.
+        let mut aliases = vec![alias];
+        aliases.extend(c.get(2).map(|r| crate::text::squash(r.as_str())));
         out.push(Found::new(
             PartyFound {
                 name,
-                aliases: vec![alias],
+                aliases,
                 role: "party".into(),
                 jurisdiction: None,
             },
@@ -1461,6 +1464,19 @@ mod tests {
         list.iter()
             .map(|(n, a)| ((*n).to_owned(), vec![(*a).to_owned()]))
             .collect()
+    }
+
+    #[test]
+    fn party_lines_with_a_role_in_brackets() {
+        let got = names_and_aliases(
+            "Road Transportation Agreement\n\nParty A (Shipper): ZTO Express Co., Ltd. Address: Building 1, Huazhi Road, Shanghai\nParty B (Carrier): Tonglu Tongze Logistics Ltd. Address: 12 Floor, HSBC Tower, Tonglu County\n\nDue to the need for logistics business, Party A and Party B enter into this Agreement.\n\n1. Transportation\n",
+        );
+        let want = [
+            ("ZTO Express Co., Ltd.", ["Party A", "Shipper"]),
+            ("Tonglu Tongze Logistics Ltd.", ["Party B", "Carrier"]),
+        ]
+        .map(|(n, a)| (n.to_owned(), a.map(str::to_owned).to_vec()));
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -118,7 +118,7 @@ static PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
     let w = numw();
     // Built from constant parts; a failure here is a programming error caught by tests.
     crate::text::regex(&format!(
-        r"(?-u:\b)(?:(?P<w>{w})\s*\(\s*(?P<d>\d{{1,4}})\s*\)|(?P<d2>\d{{1,4}})\s*\(\s*(?:{w})\s*\)|(?P<d3>\d{{1,4}}(?:,\d{{3}})?)|(?P<w2>{w}))[\s-]*(?:\(\s*\d{{1,4}}\s*\)[\s-]*)?(?:(?:full|complete|consecutive)\s+)?(?P<q>business|working|calendar|banking)?[\s-]*(?P<u>days?|weeks?|months?|years?|yrs?)(?-u:\b)"
+        r"(?-u:\b)(?:(?P<w>{w})\s*\(\s*(?P<d>\d{{1,4}})\s*\)|(?P<d2>\d{{1,4}})\s*\(\s*(?:{w})\s*\)|(?P<d3>\d{{1,4}}(?:,\d{{3}})?)|(?P<w2>{w}))[\s-]*(?:\(\s*\d{{1,4}}\s*\)[\s-]*)?(?:(?:full|complete|consecutive|contract)\s+)?(?P<q>business|working|calendar|banking)?[\s-]*(?P<u>days?|weeks?|months?|years?|yrs?)(?-u:\b)"
     ))
     .unwrap_or_else(|e| panic!("period regex: {e}"))
 });
@@ -176,7 +176,7 @@ const MONTHS_RE: &str = "january|february|march|april|may|june|july|august|septe
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::regex(&format!(
-        r"(?-u:\b)(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*,?\s*(?P<y1>\d{{4}})|(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}}))(?-u:\b)"
+        r"(?-u:\b)(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*[,.]?\s*(?P<y1>\d{{4}})|(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}}))(?-u:\b)"
     ))
     .unwrap_or_else(|e| panic!("date regex: {e}"))
 });
@@ -394,6 +394,7 @@ mod tests {
         assert_eq!(periods("ten (10) Business Days"), ["P10BD"]);
         assert_eq!(periods("twelve (12) full calendar months"), ["P12M"]);
         assert_eq!(periods("twenty-four (24) consecutive months"), ["P24M"]);
+        assert_eq!(periods("ten (10) Contract Years"), ["P10Y"]);
     }
 
     fn dates(s: &str, day_first: bool) -> Vec<String> {
@@ -417,6 +418,8 @@ mod tests {
         assert_eq!(dates("03/04/2025", true), ["2025-04-03"]);
         assert_eq!(dates("6/21/99", false), ["1999-06-21"]);
         assert_eq!(dates("1st March, 2024", true), ["2024-03-01"]);
+        // A full stop for the comma, as scanned filings print it.
+        assert_eq!(dates("until March 18. 2021, unless", false), ["2021-03-18"]);
         assert!(dates("February 31, 2025", false).is_empty());
     }
 

@@ -34,6 +34,10 @@ static SUFFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
+static DATE_LIKE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::regex(r"(?-u:\b)\d{1,2}/\d{1,2}/\d{2,4}(?-u:\b)").unwrap_or_else(|e| panic!("{e}"))
+});
+
 static JURIS_RE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::regex(r"(?:(?:organi[sz]ed|incorporated|existing|registered|formed|established|constituted)(?: and existing)?(?: under the laws of| in| pursuant to the laws of)|under the laws of|a company (?:registered|incorporated) in)\s+(?:the\s+)?(?:State of |Commonwealth of |Province of |Republic of |Kingdom of )?([A-Z][A-Za-z.]*(?:[ -](?:of |and )?[A-Z][A-Za-z.]*){0,4})|(?-u:\b)(?:an?|the)\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(?:corporation|limited liability company|limited partnership|general partnership|company|public limited company|private limited company|société|gesellschaft|statutory trust|banking corporation|not-for-profit corporation|nonprofit corporation|professional corporation|business trust)")
         .unwrap_or_else(|e| panic!("{e}"))
@@ -128,6 +132,12 @@ fn clean_name(s: &str) -> String {
         "Of the other part, ",
         "of the one part, ",
         "of the other part, ",
+        "on the one hand, ",
+        "on the other hand, ",
+        "On the one hand, ",
+        "On the other hand, ",
+        "WHEREAS, ",
+        "Whereas, ",
     ] {
         if let Some(r) = t.strip_prefix(p) {
             t = r.trim_start().to_owned();
@@ -137,6 +147,16 @@ fn clean_name(s: &str) -> String {
     // shall", "Nigel Crockett of" (an address on the next line).
     if let Some(m) = RUN_ON_RE.find(&t) {
         t.truncate(m.start());
+    }
+    // "Jaguar Investments, Inc. and its affiliates": the party is the company.
+    for tail in [
+        " and its affiliates",
+        " and its subsidiaries",
+        " and its Affiliates",
+    ] {
+        if let Some(head) = t.strip_suffix(tail) {
+            t = head.to_owned();
+        }
     }
     t.replace("..", ".")
         .trim_end_matches([',', ';', ':', ' ', '-', '–'])
@@ -187,6 +207,31 @@ fn is_plausible_name(n: &str) -> bool {
         return false;
     }
     if n.split_whitespace().count() > 16 {
+        return false;
+    }
+    let suffix = SUFFIX_RE.is_match(n);
+    // A defined term ("the Company"), a document ("Maintenance Agreement"), a filing's
+    // footer ("S-1, 1/12/2018") or words of a clause ("INCLUDING THE LIMITED WARRANTY",
+    // "all other documents attached hereto") name no party.
+    if l.starts_with("the ") && n.starts_with('t') && n.split_whitespace().count() <= 2 {
+        return false;
+    }
+    if !suffix
+        && (l.ends_with(" agreement")
+            || DATE_LIKE_RE.is_match(n)
+            || [
+                "including ",
+                "disclaimer",
+                "warrant",
+                "limitations of liability",
+                " hereto",
+                " herein",
+                " thereof",
+                " therein",
+            ]
+            .iter()
+            .any(|w| l.starts_with(w.trim_start()) || l.contains(w)))
+    {
         return false;
     }
     // A possessive before a word in lower case is a phrase about a party, not its name
@@ -406,22 +451,19 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
                     let in_address = !seen_desc
                         && in_address(&s[start..i])
                         && !SUFFIX_RE.is_match(
-                            after
-                                .split([',', '(', ';', '\n'])
-                                .next()
-                                .unwrap_or("")
-                                .trim_end(),
+                            name_part(&crate::text::squash(after)).trim_end_matches([',', ' ']),
                         );
                     // "a not-for-profit research and services institution": words in
                     // lower case after "and" describe, they name no party.
                     // Names in lower case have a mark of their own: "e-centives, Inc.",
                     // "eBay", "drkoop.com".
-                    let described = after
-                        .strip_prefix("the ")
-                        .unwrap_or(after)
-                        .split_whitespace()
-                        .next()
-                        .is_some_and(|w| w.bytes().all(|b| b.is_ascii_lowercase()));
+                    let described = !seen_desc
+                        && after
+                            .strip_prefix("the ")
+                            .unwrap_or(after)
+                            .split_whitespace()
+                            .next()
+                            .is_some_and(|w| w.bytes().all(|b| b.is_ascii_lowercase()));
                     let split = !enumerated
                         && !place
                         && !institution
@@ -1467,6 +1509,41 @@ mod tests {
     }
 
     #[test]
+    fn defined_terms_documents_footers_and_clause_words_are_no_names() {
+        for n in [
+            "the Company",
+            "Maintenance Agreement",
+            "S-1, 1/12/2018",
+            "INCLUDING THE LIMITED WARRANTY",
+            "DISCLAIMER",
+            "Conditions, Schedules, and all other documents attached hereto",
+            "DEFINITIONS",
+        ] {
+            assert!(!is_plausible_name(n), "{n}");
+        }
+        for n in [
+            "The Bon-Ton Stores, Inc.",
+            "Warrant Holdings LLC",
+            "Cano Petroleum, Inc.",
+            "T-Mobile Netherlands B.V.",
+        ] {
+            assert!(is_plausible_name(n), "{n}");
+        }
+        assert_eq!(
+            clean_name("on the one hand, ABG-Shaq, LLC"),
+            "ABG-Shaq, LLC"
+        );
+        assert_eq!(
+            clean_name("WHEREAS, Movado Group, Inc."),
+            "Movado Group, Inc."
+        );
+        assert_eq!(
+            clean_name("Jaguar Investments, Inc. and its affiliates"),
+            "Jaguar Investments, Inc."
+        );
+    }
+
+    #[test]
     fn party_lines_with_a_role_in_brackets() {
         let got = names_and_aliases(
             "Road Transportation Agreement\n\nParty A (Shipper): ZTO Express Co., Ltd. Address: Building 1, Huazhi Road, Shanghai\nParty B (Carrier): Tonglu Tongze Logistics Ltd. Address: 12 Floor, HSBC Tower, Tonglu County\n\nDue to the need for logistics business, Party A and Party B enter into this Agreement.\n\n1. Transportation\n",
@@ -1500,6 +1577,15 @@ mod tests {
                 named(&[
                     ("ACCURAY INC.", "Accuray"),
                     ("SIEMENS AKTIENGESELLSCHAFT", "Siemens"),
+                ]),
+            ),
+            (
+                // A company after "and" still starts a party, even inside an address.
+                "SPONSORSHIP AGREEMENT\n\nTHIS AGREEMENT made this 5th day of December, 2007, between R. C. Boyd Enterprises, LLC, a Texas limited liability company, whose principal place of business is located at 2003 Navasota Cove, Westlake, Texas, referred to in this Agreement as \"Boyd\", and Cano Petroleum,  Inc., a Delaware corporation, whose principal place of business is located at 801 Cherry Street, Fort Worth, Texas 76102, referred to in this agreement as \"Cano\".\n\nWHEREAS, Boyd owns a show.\n",
+                // (A wide gap ends a name, as between the columns of a laid-out page.)
+                named(&[
+                    ("R. C. Boyd Enterprises, LLC", "Boyd"),
+                    ("Cano Petroleum", "Cano"),
                 ]),
             ),
         ] {

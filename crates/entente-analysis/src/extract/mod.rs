@@ -162,6 +162,39 @@ impl<'a> Doc<'a> {
         }
         (0, crate::text::floor_boundary(self.text, end))
     }
+
+    /// [`Doc::front_region`], run on through a cover page when the only preamble is the
+    /// cover's "by and between": "PROMOTION AGREEMENT / by and between / A / and / B /
+    /// Dated as of: April 5, 2019 / TABLE OF CONTENTS" dates the agreement after its parties.
+    pub(crate) fn front_region_with_cover(&self) -> (usize, usize) {
+        let (fa, fz) = self.front_region();
+        let mut preambles = self
+            .segs
+            .iter()
+            .filter(|s| s.kind == SegmentKind::Preamble && s.start < 60_000);
+        let short_cover = preambles
+            .next()
+            .is_some_and(|p| p.end - p.start < 300 && p.end >= fz)
+            && preambles.next().is_none();
+        if !short_cover {
+            return (fa, fz);
+        }
+        let stop = self
+            .segs
+            .iter()
+            .find(|s| {
+                s.start >= fz
+                    && (matches!(s.kind, SegmentKind::Contents | SegmentKind::Definitions)
+                        || s.heading
+                            .as_deref()
+                            .is_some_and(|h| h.to_ascii_lowercase().contains("contents")))
+            })
+            .map_or(fz + 1000, |s| s.start);
+        (
+            fa,
+            crate::text::floor_boundary(self.text, stop.min(fz + 1000)),
+        )
+    }
 }
 
 /// Documents in European/UK style write numeric dates day first.

@@ -211,7 +211,7 @@ static ANNIVERSARY_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static DATE_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:dated|as of|made|entered into|executed|effective|this|day of|signed|on|date:|dated:)\s*(?:the\s+)?(?:as of\s+)?(?:this\s+)?$",
+        r"(?:dated|as of|made|entered into|executed|effective|this|day of|signed|on|date:|dated:)\s*(?:the\s*)?(?:as of\s*)?(?:this\s*)?$",
     )
 });
 
@@ -263,10 +263,9 @@ fn in_document_history(lower: &str, at: usize) -> bool {
     false
 }
 
-/// The date the agreement is dated: the preamble's date.
-#[inline(never)]
-fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
-    let (fa, fz) = doc.front_region();
+/// The agreement's date among the dates of `fa..fz`: the first introduced by dating
+/// words, a letter's date alone on its line, else the first.
+fn dated_between(doc: &Doc<'_>, fa: usize, fz: usize) -> Option<Found<Date>> {
     let dates = doc.dates_in(fa, fz);
     let mut first: Option<Found<Date>> = None;
     for d in dates {
@@ -300,8 +299,19 @@ fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
             first = Some(Found::new(d.date, span, 0.6));
         }
     }
-    if first.is_some() {
-        return first;
+    first
+}
+
+/// The date the agreement is dated: the preamble's date.
+#[inline(never)]
+fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
+    let (fa, fz) = doc.front_region();
+    // A cover that dates the agreement after its parties, when the opening does not.
+    let (_, cz) = doc.front_region_with_cover();
+    if let Some(f) =
+        dated_between(doc, fa, fz).or_else(|| (cz > fz).then(|| dated_between(doc, fz, cz))?)
+    {
+        return Some(f);
     }
     // Signature block dates: the agreement is made when the last party signs.
     let mut last: Option<Found<Date>> = None;
@@ -2371,6 +2381,24 @@ mod tests {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
         extract(&d, &Parties::new(&p))
+    }
+
+    #[test]
+    fn a_cover_dates_the_agreement_when_the_opening_does_not() {
+        let text = "PROMOTION AGREEMENT\n\nby and between\n\nJANSSEN BIOTECH, INC.\n\nand\n\nIMMUNOMEDICS, INC.\n\nDated as of: April 5, 2019\n\n\n\nTABLE OF CONTENTS\n\nARTICLE 1 DEFINITIONS 1\nARTICLE 2 PROMOTION 10\n\n\n\nARTICLE 1\nDEFINITIONS\n\n1.1 \"Product\" means the product.\n\nARTICLE 2\nPROMOTION\n\n2.1 Janssen shall promote the Product from June 1, 2019.\n";
+        let k = terms(text);
+        assert_eq!(
+            k.agreement_date.map(|f| f.value.to_string()).as_deref(),
+            Some("2019-04-05")
+        );
+        // An opening with its own date keeps it, whatever the cover says.
+        let k = terms(
+            "FIRST AMENDMENT\n\nTHIS FIRST AMENDMENT is made and entered into as of the 1st day of January, 1999, by and between Peregrine Corporation (\"Licensor\") and NEON Systems, Inc. (\"Licensee\").\n\nRECITALS:\n\nLicensor and Licensee are parties to that certain Distributor Agreement dated as of January 1, 1996.\n\n1. Amendment\n\n1.1 Section 2 is amended.\n",
+        );
+        assert_eq!(
+            k.agreement_date.map(|f| f.value.to_string()).as_deref(),
+            Some("1999-01-01")
+        );
     }
 
     #[test]

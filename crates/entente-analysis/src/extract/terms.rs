@@ -509,8 +509,16 @@ fn effective_by_definition(doc: &Doc<'_>) -> Option<Found<Effective>> {
             }
         }
         // effective as of / on DATE (about the agreement, not a price change)
-        let about_agreement =
-            at < front_end || s.contains("agreement") || s.contains("effective date:");
+        // Outside the opening, the sentence must be about this agreement taking effect, not
+        // a termination taking effect, another document defined ("means the Bill of Sale
+        // and Agreement, effective as of …") or a change to it.
+        let lead = &s[..rel];
+        let about_agreement = at < front_end
+            || s.contains("effective date:")
+            || ((s.contains("this agreement") || s.contains("the agreement"))
+                && !["terminat", " means ", "shall mean", "amend", "in effect"]
+                    .iter()
+                    .any(|w| lead.contains(w)));
         let after_dates = doc.dates_in(at, (at + 60).min(z));
         if let Some(d) = after_dates.first().filter(|_| about_agreement) {
             let between = &lower[at..d.start];
@@ -2381,6 +2389,21 @@ mod tests {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
         extract(&d, &Parties::new(&p))
+    }
+
+    #[test]
+    fn a_termination_or_another_document_taking_effect_is_no_effective_date() {
+        let opening = "SERVICE AGREEMENT\n\nThis Service Agreement is made between Alpha Energy LLC, a Delaware limited liability company with offices at 1 Main Street, Wilmington (\"Alpha\"), and Beta Power Inc., a Texas corporation with offices at 200 Congress Avenue, Austin (\"Beta\").\n\n1. Definitions\n\n1.1 \"Bill of Sale\" means the Bill of Sale and Agreement, effective as of December 30, 2011, between Alpha and Beta.\n\n";
+        let k = terms(&format!(
+            "{opening}2. Termination\n\n2.1 Beta may terminate this Agreement, effective as of December 31, 2023, by notice given before December 1, 2022.\n"
+        ));
+        assert!(k.effective_date.is_none(), "{:?}", k.effective_date);
+        let k = terms(&format!(
+            "{opening}2. Term\n\n2.1 This Agreement shall be effective as of March 1, 2024 and shall continue for two years.\n"
+        ));
+        assert!(
+            matches!(k.effective_date.map(|f| f.value), Some(Effective::Date(d)) if d.to_string() == "2024-03-01")
+        );
     }
 
     #[test]

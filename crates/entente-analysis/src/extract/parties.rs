@@ -378,32 +378,22 @@ fn split_chunks(s: &str) -> Vec<(usize, usize)> {
             {
                 seen_desc = true;
             }
-            b',' if depth == 0
-                && seen_desc
-                && s[..i].trim_end().ends_with(')')
-                && s[i + 1..]
-                    .trim_start()
-                    .starts_with(|ch: char| ch.is_uppercase()) =>
+            // A comma or a sentence's end after a defined name closes the party ("…
+            // ("Alpha"), Beta …", "… ("Solaria"). Of the other part, TEJO …").
+            b',' | b'.'
+                if depth == 0
+                    && seen_desc
+                    && s[..i].trim_end().ends_with(')')
+                    && (c == b',' || s[i + 1..].starts_with(char::is_whitespace))
+                    && s[i + 1..]
+                        .trim_start()
+                        .starts_with(|ch: char| ch.is_uppercase()) =>
             {
                 out.push((start, i));
                 start = i + 1;
                 seen_desc = false;
             }
             b';' if depth == 0 => {
-                out.push((start, i));
-                start = i + 1;
-                seen_desc = false;
-            }
-            // A sentence that closes a party with its defined name ("… ("Solaria"). Of the
-            // other part, TEJO …").
-            b'.' if depth == 0
-                && seen_desc
-                && s[..i].trim_end().ends_with(')')
-                && s[i + 1..].starts_with(char::is_whitespace)
-                && s[i + 1..]
-                    .trim_start()
-                    .starts_with(|ch: char| ch.is_uppercase()) =>
-            {
                 out.push((start, i));
                 start = i + 1;
                 seen_desc = false;

@@ -163,11 +163,11 @@ impl<'a> Doc<'a> {
         (0, crate::text::floor_boundary(self.text, end))
     }
 
-    /// [`Doc::front_region`], run on through a cover page when the only preamble is the
-    /// cover's "by and between": "PROMOTION AGREEMENT / by and between / A / and / B /
-    /// Dated as of: April 5, 2019 / TABLE OF CONTENTS" dates the agreement after its parties.
-    pub(crate) fn front_region_with_cover(&self) -> (usize, usize) {
-        let (fa, fz) = self.front_region();
+    /// Where the front region ending at `fz` (from [`Doc::front_region`]) ends when run on
+    /// through a cover page whose only preamble is the cover's "by and between":
+    /// "PROMOTION AGREEMENT / by and between / A / and / B / Dated as of: April 5, 2019 /
+    /// TABLE OF CONTENTS" dates the agreement after its parties. `fz` itself otherwise.
+    pub(crate) fn cover_end(&self, fz: usize) -> usize {
         let mut preambles = self
             .segs
             .iter()
@@ -177,7 +177,7 @@ impl<'a> Doc<'a> {
             .is_some_and(|p| p.end - p.start < 300 && p.end >= fz)
             && preambles.next().is_none();
         if !short_cover {
-            return (fa, fz);
+            return fz;
         }
         let stop = self
             .segs
@@ -190,10 +190,7 @@ impl<'a> Doc<'a> {
                             .is_some_and(|h| h.to_ascii_lowercase().contains("contents")))
             })
             .map_or(fz + 1000, |s| s.start);
-        (
-            fa,
-            crate::text::floor_boundary(self.text, stop.min(fz + 1000)),
-        )
+        crate::text::floor_boundary(self.text, stop.min(fz + 1000))
     }
 }
 

@@ -307,7 +307,7 @@ fn dated_between(doc: &Doc<'_>, fa: usize, fz: usize) -> Option<Found<Date>> {
 fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
     let (fa, fz) = doc.front_region();
     // A cover that dates the agreement after its parties, when the opening does not.
-    let (_, cz) = doc.front_region_with_cover();
+    let cz = doc.cover_end(fz);
     if let Some(f) =
         dated_between(doc, fa, fz).or_else(|| (cz > fz).then(|| dated_between(doc, fz, cz))?)
     {

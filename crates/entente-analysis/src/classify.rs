@@ -45,8 +45,11 @@ static RULES: &[Rule] = &[
             "at least as favo",
             "more favo",
             "higher fee",
+            "lowest pri",
+            "lowest rat",
+            "lowest fee",
         ],
-        r"most[\s-]+favou?red|(?:no less|at least as|not less|not be less) favou?rabl[ey] (?:terms |prices? |pricing )?than[^.;]{0,80}(?:any other|another|other (?:customer|client|distributor|licensee|reseller|purchaser)|third part|situated)|not be charged (?:a )?higher fee[^.;]{0,80}other|(?:terms|price|pricing)[^.]{0,80}more favou?rable[^.]{0,80}(?:third part|other customer|any other)",
+        r"most[\s-]+favou?red|not be less favou?rable than (?:those|that|the (?:prices?|terms)) (?:offered|granted|provided|given|extended|charged)|lowest (?:prices?|rates?|fees?) (?:charged|offered|given|extended|made available) to (?:any )?others?|(?:no less|at least as|not less|not be less) favou?rabl[ey] (?:terms |prices? |pricing )?than[^.;]{0,80}(?:any other|another|other (?:customer|client|distributor|licensee|reseller|purchaser)|third part|situated)|not be charged (?:a )?higher fee[^.;]{0,80}other|(?:terms|price|pricing)[^.]{0,80}more favou?rable[^.]{0,80}(?:third part|other customer|any other)",
         "",
         0.8,
     ),
@@ -81,8 +84,16 @@ static RULES: &[Rule] = &[
     ),
     r(
         "no_solicit_of_customers",
-        &["solicit", "circumvent", "divert"],
-        r"(?:not|neither|nor|refrain|no party|prohibit|restrict|covenants? that)[^.;]*(?:(?:solicit|divert|circumvent|entice)[^.;]*(?:customer|client|subscriber|account|vendor|member|business)|(?:customer|client)s?[^.;]*(?:solicit|divert))|non-?(?:solicit|circumvent)[^.;]*(?:customer|client|account)",
+        &[
+            "solicit",
+            "circumvent",
+            "divert",
+            "induce",
+            "persuade",
+            "encourage",
+            "contact any",
+        ],
+        r"(?:induce|persuade|encourage) any (?:customer|client)[^.;]{0,80}(?:terminate|diminish|reduce|cease)|not (?:to )?contact any (?:of [^.;]{0,30})?customer|(?:not|neither|nor|refrain|no party|prohibit|restrict|covenants? that)[^.;]*(?:(?:solicit|divert|circumvent|entice)[^.;]*(?:customer|client|subscriber|account|vendor|member|business)|(?:customer|client)s?[^.;]*(?:solicit|divert))|non-?(?:solicit|circumvent)[^.;]*(?:customer|client|account)",
         r"solicit(?:ation)? (?:of )?(?:employees|personnel)|unsolicited|solicitation of proxies|solicit(?:ation)? (?:to employ|for employment|the employment)|(?-u:\b)may solicit|solicitation,? demand|(?:offered for sale|sold)[^.;]*solicited|general solicitation|solicitation of subscribers|restrictions? on non-?solicitation",
         0.7,
     ),
@@ -181,8 +192,8 @@ static RULES: &[Rule] = &[
     ),
     r(
         "price_restrictions",
-        &["price", "pricing", "increase"],
-        r"(?:shall|will|may) not (?:increase|raise|change|adjust|exceed)[^.;]*(?:price|pric|fee|rate)|(?:increase|adjust)[^.;]{0,80}(?:does|shall|will)? ?not (?:to )?exceed (?:\d|an?\b)|(?:increase|adjust)[^.;]{0,60}(?:only )?once (?:per|a|each) (?:year|calendar year|contract year)|(?:adjust|increase)[^.;]{0,60}not more (?:often|frequently) than|(?:price|pricing|fees?)[^.;]*(?:shall|will) (?:remain )?(?:fixed|firm)|price (?:increase|adjustment)s?[^.;]*(?:not exceed|limited|cap)|most favou?red (?:pric|customer)",
+        &["price", "pricing", "increase", "adjust"],
+        r"(?:shall|will|may) not (?:increase|raise|change|adjust|exceed)[^.;]*(?:price|pric|fee|rate)|(?:do|does|shall|will) not exceed (?:a |an )?[^.;]{0,20}(?:%|percent) increase|(?:increase|adjust)[^.;]{0,80}(?:does|shall|will)? ?not (?:to )?exceed (?:\d|an?\b)|(?:increase|adjust)[^.;]{0,60}(?:only )?once (?:per|a|each) (?:year|calendar year|contract year)|(?:adjust|increase)[^.;]{0,60}not more (?:often|frequently) than|(?:price|pricing|fees?)[^.;]*(?:shall|will) (?:remain )?(?:fixed|firm)|price (?:increase|adjustment)s?[^.;]*(?:not exceed|limited|cap)|most favou?red (?:pric|customer)",
         "",
         0.6,
     ),
@@ -242,8 +253,14 @@ static RULES: &[Rule] = &[
     ),
     r(
         "joint_ip_ownership",
-        &["joint", "co-own"],
-        r"jointly[\s-]+owned|(?:shall|will) (?:continue to )?jointly own|joint(?:ly)? own(?:ership|ed)?|co-own|owned jointly|joint (?:intellectual property|invention|ip|patent|work product|developments?)(?-u:\b)[^.;]*(?:own|belong|title)|jointly[^.;]*(?:develop|funds?)[^.;]*(?:own|property)",
+        &[
+            "joint",
+            "co-own",
+            "undivided",
+            "of both parties",
+            "by both parties",
+        ],
+        r"joint,? (?:equal and )?undivided|undivided (?:ownership )?interest in|(?:become|be|remain) the (?:joint )?property of both parties|owned by both parties|ownership of[^.;]*(?:created|developed|made|conceived|invented) jointly|jointly[\s-]+owned|(?:shall|will) (?:continue to )?jointly own|joint(?:ly)? own(?:ership|ed)?|co-own|owned jointly|joint (?:intellectual property|invention|ip|patent|work product|developments?)(?-u:\b)[^.;]*(?:own|belong|title)|jointly[^.;]*(?:develop|funds?)[^.;]*(?:own|property)",
         "",
         0.8,
     ),
@@ -289,8 +306,11 @@ static RULES: &[Rule] = &[
             "enterprise-wide",
             "enterprise wide",
             "all you can eat",
+            "no additional",
+            "no extra",
+            "the number of",
         ],
-        r"unlimited(?:,? [a-z-]+){0,6},? (?:number|copies|users|licen|use|right|access|quantity|runs|calls|calling)|enterprise[\s-]wide licen|all[\s-]you[\s-]can[\s-]eat",
+        r"unlimited(?:,? [a-z-]+){0,6},? (?:number|copies|users|licen|use|right|access|quantity|runs|calls|calling)|unlimited,[^.;]{0,120}?(?:right|licen[cs]e) to (?:use|reuse|copy|reproduce)|(?:multiple|unlimited) [a-z]+[^.;]{0,80}(?:for|at) no (?:additional|extra) (?:fee|charge|cost)|without (?:limit|limitation) (?:on|as to) the number of (?:copies|users|units|installations)|enterprise[\s-]wide licen|all[\s-]you[\s-]can[\s-]eat",
         r"unlimited (?:legal right|number of (?:common |ordinary )?shares|liability)",
         0.7,
     ),
@@ -405,7 +425,9 @@ static RULES: &[Rule] = &[
         "competitive_restriction_exception",
         &["compet", "exclusiv", "solicit"],
         r"(?:nothing|notwithstanding|shall not (?:prevent|restrict|prohibit|preclude|limit)|not be deemed to (?:prevent|restrict)|provided, however|except)[^.;]*(?:compet|exclusiv|solicit|non-?compete|restrict)|(?:compet|exclusiv|solicit)[^.;]*(?:shall not (?:prevent|restrict|prohibit|apply|preclude)|except (?:for|that|as)|provided, however|does not apply|not apply to)",
-        r"competent",
+        // Consent is no carve-out: "except as otherwise approved in writing by Franchisor,
+        // Member shall not … compete".
+        r"competent|(?:except|unless) (?:as )?(?:otherwise )?(?:with the (?:prior )?(?:written )?consent|(?:approved|agreed|consented|authori[sz]ed)(?: to)?(?: in writing)?)",
         0.5,
     ),
     r(
@@ -1091,6 +1113,17 @@ pub(crate) fn classify(
             if rule.cat == "exclusivity" && denies_exclusivity(s.as_bytes()) {
                 denied.push(a);
             }
+            // An exception to a restriction needs a restriction to except from: "except as set
+            // out in Section 7.1, a non-exclusive licence" or "remedies are not exclusive"
+            // restrict nothing.
+            if rule.cat == "competitive_restriction_exception"
+                && !["compet", "solicit", "restrict"]
+                    .iter()
+                    .any(|w| s.contains(w))
+                && denies_exclusivity(s.as_bytes())
+            {
+                continue;
+            }
             // Definitions and recitals describe, they do not stipulate: lower confidence.
             let mut w = if rule.w == 0.0 { 0.6 } else { rule.w };
             if matches!(kind, Some(SegmentKind::Definitions | SegmentKind::Recitals)) {
@@ -1455,6 +1488,93 @@ mod tests {
             "1. Disputes. Any dispute shall be resolved exclusively in the courts of London.\n",
         );
         assert!(!c.contains(&"exclusivity"), "{c:?}");
+    }
+
+    #[test]
+    fn most_favoured_terms_compare_with_what_others_get() {
+        for t in [
+            "4. Prices. The prices offered to Distributor shall not be less favorable than those offered to agents and distributors of NTC.\n",
+            "4. Prices. Such increase shall not exceed 5% of the preceding year's Prices nor the lowest price charged to others for the same Product.\n",
+        ] {
+            assert!(cats_of(t).contains(&"most_favored_nation"), "{t}");
+        }
+        let c = cats_of("4. Prices. Supplier shall quote its lowest prices in each proposal.\n");
+        assert!(!c.contains(&"most_favored_nation"), "{c:?}");
+    }
+
+    #[test]
+    fn rare_categories_read_their_plain_phrasings() {
+        for (t, cat) in [
+            (
+                "9. Joint Works. Each Party shall own a joint, equal and undivided ownership interest in such Joint Works.\n",
+                "joint_ip_ownership",
+            ),
+            (
+                "9. Inventions. The parties may agree that an Invention derived jointly may become the property of both parties.\n",
+                "joint_ip_ownership",
+            ),
+            (
+                "2. License. Individual grants Lifeway an unlimited, perpetual, non-exclusive, worldwide and, except as set forth in Section 9, royalty-free, right to use the name of Individual.\n",
+                "unlimited_all_you_can_eat_license",
+            ),
+            (
+                "2. Viewing. Multiple viewings of the Licensed Program shall be permitted for no additional fee.\n",
+                "unlimited_all_you_can_eat_license",
+            ),
+            (
+                "5. Renewal. Maintenance renews for one (1) year, subject to adjustments proposed by Netzee not to exceed 5%.\n",
+                "price_restrictions",
+            ),
+            (
+                "5. Renewal. Tickets may renew the Agreement with Sponsor Fees that do not exceed a 10 percent increase over the existing Sponsor Fees.\n",
+                "price_restrictions",
+            ),
+            (
+                "7. Covenants. Maimon agrees not to induce or persuade any customer of the Company to terminate or diminish its relationship with the Company.\n",
+                "no_solicit_of_customers",
+            ),
+            (
+                "7. Customers. The Company shall not contact any of Distributor's customers for any reason.\n",
+                "no_solicit_of_customers",
+            ),
+        ] {
+            assert!(cats_of(t).contains(&cat), "{cat}: {t}");
+        }
+        // The same words where they state none of it.
+        for (t, cat) in [
+            (
+                "9. Title. Each Party retains an undivided commitment to quality.\n",
+                "joint_ip_ownership",
+            ),
+            (
+                "5. Fees. Fees shall be adjusted each year to the published rate card.\n",
+                "price_restrictions",
+            ),
+            (
+                "7. Sales. Distributor shall persuade customers to buy the Products.\n",
+                "no_solicit_of_customers",
+            ),
+        ] {
+            assert!(!cats_of(t).contains(&cat), "{cat}: {t}");
+        }
+    }
+
+    #[test]
+    fn consent_and_denied_exclusivity_are_no_exception_to_a_restriction() {
+        let c = cats_of(
+            "7. Restrictive Covenants. Except as otherwise approved in writing by Franchisor, Member shall not compete with Franchisor in the Territory.\n",
+        );
+        assert!(c.contains(&"non_compete"), "{c:?}");
+        assert!(!c.contains(&"competitive_restriction_exception"), "{c:?}");
+        let c = cats_of(
+            "7. Non-Competition. Licensee shall not market any competing product in the Territory. Except as set out in Section 9, Licensor grants Licensee a non-exclusive licence to the Marks.\n",
+        );
+        assert!(c.contains(&"non_compete"), "{c:?}");
+        assert!(!c.contains(&"competitive_restriction_exception"), "{c:?}");
+        let c = cats_of(
+            "7. Non-Competition. Licensee shall not market any competing product in the Territory, except that Licensee may sell products that compete with the Products outside the Territory.\n",
+        );
+        assert!(c.contains(&"competitive_restriction_exception"), "{c:?}");
     }
 
     #[test]

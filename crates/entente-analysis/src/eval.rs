@@ -642,7 +642,9 @@ pub(crate) fn score_doc(
             fp: u32::from(!gv && pv),
             fn_: u32::from(gv && !pv),
         };
-        bump(s, &format!("clause:{cat}"), c);
+        let field = format!("clause:{cat}");
+        miss(&field, c, &pv, &gv);
+        bump(s, &field, c);
     }
     score_extras(&j, gold, s);
 }
@@ -1116,6 +1118,9 @@ pub fn cross_validate(corpus_dir: &Path, folds: usize) -> Result<EvalReport, Eva
     let (cats, docs) = learn::prepare_corpus(corpus_dir)?;
     let mut scores = Scores::new();
     let mut values = Vec::new();
+    // ENTENTE_EVAL_MISSES=1 also prints each wrong clause call: whether the rules found the
+    // category, and the out-of-fold model's highest sentence probability with its byte span.
+    let misses = std::env::var_os("ENTENTE_EVAL_MISSES").is_some();
     for fold in 0..folds {
         let train: Vec<&learn::Prepared> = docs
             .iter()
@@ -1137,6 +1142,13 @@ pub fn cross_validate(corpus_dir: &Path, folds: usize) -> Result<EvalReport, Eva
                     continue;
                 };
                 let pv = present >> k & 1 == 1;
+                if misses && pv != gv {
+                    let (rule, p, (a, z)) = learn::explain(&m, d, k, cat);
+                    eprintln!(
+                        "MISS\t{}\tclause:{cat}\t{pv}\t{gv}\trules={rule}\tp={p:.2}\t{a}..{z}",
+                        d.id
+                    );
+                }
                 bump(
                     &mut scores,
                     &format!("clause:{cat}"),

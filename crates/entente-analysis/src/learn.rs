@@ -725,6 +725,8 @@ fn bin(raw: f32) -> f32 {
 
 /// One sentence: its features and the categories whose gold spans it overlaps (bit mask).
 struct Sample {
+    /// Byte span of the sentence in the agreement's text.
+    span: (usize, usize),
     feats: Vec<u32>,
     labels: u64,
     /// The sentence says "exclusive" only negated or in an idiom.
@@ -733,6 +735,8 @@ struct Sample {
 
 /// One labelled agreement, analysed once with the rules.
 pub(crate) struct Prepared {
+    /// The agreement's id in gold.jsonl.
+    pub(crate) id: String,
     samples: Vec<Sample>,
     /// Categories the gold marks present / absent (unlabelled ones in neither).
     gold_yes: u64,
@@ -798,6 +802,7 @@ fn prepare(text: &str, gold: &Value, cats: &[String]) -> Prepared {
                 }
             }
             Sample {
+                span: (a0, z0),
                 feats,
                 labels,
                 denies,
@@ -815,6 +820,7 @@ fn prepare(text: &str, gold: &Value, cats: &[String]) -> Prepared {
     let mut values = Vec::new();
     eval::score_doc(&a, gold, &[], &mut fields, &mut values);
     Prepared {
+        id: gold["id"].as_str().unwrap_or("?").to_owned(),
         samples,
         gold_yes,
         gold_no,
@@ -1093,6 +1099,27 @@ pub(crate) fn doc_categories(m: &Model, cats: &[String], d: &Prepared) -> u64 {
         }
     }
     out
+}
+
+/// Why category `id` came out as it did for `d`: whether the rules found it, and the
+/// model's highest probability with the byte span of the sentence that has it.
+pub(crate) fn explain(m: &Model, d: &Prepared, k: usize, id: &str) -> (bool, f32, (usize, usize)) {
+    let rule = d.rules >> k & 1 == 1;
+    let Some(ci) = m.categories.iter().position(|c| c.id == id) else {
+        return (rule, 0.0, (0, 0));
+    };
+    let mut best = (0f32, (0, 0));
+    let mut p = Vec::new();
+    for s in &d.samples {
+        m.score(&s.feats, &mut p);
+        if let Some(&x) = p.get(ci)
+            && !vetoed(id, s.denies)
+            && x > best.0
+        {
+            best = (x, s.span);
+        }
+    }
+    (rule, best.0, best.1)
 }
 
 /// Gold presence of category `k`: Some(true/false), None when unlabelled.

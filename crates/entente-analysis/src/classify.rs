@@ -287,8 +287,8 @@ static RULES: &[Rule] = &[
     ),
     r(
         "affiliate_license_licensor",
-        &["affiliate", "affliate", "group to"],
-        r"(?:its|their) affiliates?[^.;]*(?:hereby )?grants?[^.;]*licen|(?:on behalf of|for) itself and its aff?iliates[^.;]*grants?|cause (?:its aff?iliates|(?:each|the|all)(?: other)? members? of the [a-z]+ group)[^.;]{0,20} to (?:hereby )?grant|for itself and as representative of [^.;]{0,30}group[^.;]*grants?|obtain from (?:its|your|their) aff?iliates|licen[cs]e[^.;]*(?:owned|controlled) by[^.;]*(?:or )?its affiliates",
+        &["affiliate", "affliate", "group to", "as representative of"],
+        r"(?:its|their) affiliates?[^.;]*(?:hereby )?grants?[^.;]*licen|(?:on behalf of|for) itself and its aff?i?liates[^.;]*grants?|cause (?:its aff?i?liates|(?:each|the|all)(?: other)? members? of the [a-z]+ group)[^.;]{0,20} to (?:hereby )?grant|for itself and as representative of [^.;]{0,60}group[^.;]*grants?|obtain from (?:its|your|their) aff?i?liates|licen[cs]e[^.;]*(?:owned|controlled) by[^.;]*(?:or )?its affiliates",
         "",
         0.6,
     ),
@@ -1536,6 +1536,14 @@ mod tests {
             (
                 "7. Customers. The Company shall not contact any of Distributor's customers for any reason.\n",
                 "no_solicit_of_customers",
+            ),
+            (
+                "2. License. Licensor on behalf of itself and its Affliates hereby grants to Licensee a limited license to use the Licensed Mark.\n",
+                "affiliate_license_licensor",
+            ),
+            (
+                "2. License. RemainCo, for itself and as representative of all other members of the RemainCo Group, hereby grants to SpinCo a perpetual license to the Know-How.\n",
+                "affiliate_license_licensor",
             ),
         ] {
             assert!(cats_of(t).contains(&cat), "{cat}: {t}");

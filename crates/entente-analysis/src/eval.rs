@@ -1142,16 +1142,17 @@ pub fn cross_validate(corpus_dir: &Path, folds: usize) -> Result<EvalReport, Eva
                     continue;
                 };
                 let pv = present >> k & 1 == 1;
+                let field = format!("clause:{cat}");
                 if misses && pv != gv {
                     let (rule, p, (a, z)) = learn::explain(&m, d, k, cat);
                     eprintln!(
-                        "MISS\t{}\tclause:{cat}\t{pv}\t{gv}\trules={rule}\tp={p:.2}\t{a}..{z}",
+                        "MISS\t{}\t{field}\t{pv}\t{gv}\trules={rule}\tp={p:.2}\t{a}..{z}",
                         d.id
                     );
                 }
                 bump(
                     &mut scores,
-                    &format!("clause:{cat}"),
+                    &field,
                     Counts {
                         tp: u32::from(gv && pv),
                         fp: u32::from(!gv && pv),

@@ -421,6 +421,17 @@ static RULES: &[Rule] = &[
         r"(?:no|not|nothing|neither|none)[^.;]*(?:third[\s-]+part|beneficiar)|third[\s-]+part(?:y|ies)[\s-]+beneficiar[^.;]*(?:shall not|will not|not be)|(?-u:\b)(?:no|not)(?-u:\b)[^.;]*(?:right|benefit|remed)",
         0.85,
     ),
+    // A beneficiary named in so many words ("Ehave shall be a third party beneficiary
+    // hereunder, but shall not have any obligations"; "Duval is not a party hereto … but is an
+    // intended specific third party creditor beneficiary") stands even where the sentence says
+    // "not" elsewhere, unless the negation is of the naming itself.
+    r(
+        "third_party_beneficiary",
+        &["beneficiar"],
+        r"(?:shall|will) be (?:deemed (?:to be )?)?(?:an? )?(?:direct and )?(?:express(?:ly)? |intended )?third[\s-]+part(?:y|ies)[\s-]+beneficiar|(?:is|are) (?:an? )?(?:express |intended )(?:specific )?third[\s-]+part(?:y|ies) (?:[a-z]+ )?beneficiar",
+        r"(?:no|not|nothing|neither|none)[^.;]{0,40}(?:shall|will) be (?:deemed (?:to be )?)?(?:an? )?(?:direct and )?(?:express(?:ly)? |intended )?third",
+        0.85,
+    ),
     r(
         "competitive_restriction_exception",
         &["compet", "exclusiv", "solicit"],
@@ -1538,6 +1549,14 @@ mod tests {
                 "no_solicit_of_customers",
             ),
             (
+                "14. Beneficiaries. Ehave shall be a third party beneficiary hereunder, but shall not have any obligations to the End User.\n",
+                "third_party_beneficiary",
+            ),
+            (
+                "14. Beneficiaries. Duval is not a party hereto and has no liability hereunder but is an intended specific third party creditor beneficiary hereof.\n",
+                "third_party_beneficiary",
+            ),
+            (
                 "2. License. Licensor on behalf of itself and its Affliates hereby grants to Licensee a limited license to use the Licensed Mark.\n",
                 "affiliate_license_licensor",
             ),
@@ -1557,6 +1576,10 @@ mod tests {
             (
                 "5. Fees. Fees shall be adjusted each year to the published rate card.\n",
                 "price_restrictions",
+            ),
+            (
+                "14. Beneficiaries. No third party is intended to be nor shall any such third party be deemed to be a third party beneficiary of this Agreement.\n",
+                "third_party_beneficiary",
             ),
             (
                 "7. Sales. Distributor shall persuade customers to buy the Products.\n",

@@ -364,7 +364,7 @@ static COMMENCE_MEANS_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static STARTS_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:commenc\w*|starts?|starting|begins?|beginning|takes? effect|enters? into force|comes? into (?:force|effect)|is effective|shall be effective|becomes? effective|effective)\s+(?:on|from|as of|as from|with effect from)\s+(?:the\s+)?$",
+        r"(?:(?:commenc\w*|starts?|starting|begins?|beginning|takes? effect|enters? into force|comes? into (?:force|effect)|is effective|shall be effective|becomes? effective|effective)\s+(?:on|from|as of|as from|with effect from)|(?-u:\b)(?:shall|will) (?:commence|start|begin)(?:\s+upon)?|(?-u:\b)commencing(?:\s+upon)?)\s+(?:the\s+)?$",
     )
 });
 static EFF_DEF_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -2389,6 +2389,41 @@ mod tests {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
         extract(&d, &Parties::new(&p))
+    }
+
+    #[test]
+    fn a_term_that_commences_on_a_date_without_a_preposition_sets_the_effective_date() {
+        let opening = "ENDORSEMENT AGREEMENT\n\nThis Agreement is made as of March 28, 1996 between Teardrop Golf Company, a Delaware corporation (\"Teardrop\"), and Tom Kite (\"Player\").\n\n1. Term\n\n";
+        for (term, want) in [
+            (
+                "1.1 The term of this Agreement shall commence January 1, 1996, and shall continue for a period of three (3) years.\n",
+                "1996-01-01",
+            ),
+            (
+                "1.1 The term of this Agreement shall commence upon April 1, 1999 and shall continue for a period of six (6) months.\n",
+                "1999-04-01",
+            ),
+            (
+                "1.1 The Term of this Agreement shall be for a period of two years commencing the 1st day of September 2004.\n",
+                "2004-09-01",
+            ),
+        ] {
+            let k = terms(&format!("{opening}{term}"));
+            assert!(
+                matches!(k.effective_date.as_ref().map(|f| &f.value), Some(Effective::Date(d)) if d.to_string() == want),
+                "{term}: {:?}",
+                k.effective_date
+            );
+        }
+        // A date that something else begins on is not the agreement's: the agreement date stands.
+        let k = terms(&format!(
+            "{opening}1.1 This Agreement shall remain in effect for three years, and the Preferred Stock will be redeemable beginning October 21, 2022.\n"
+        ));
+        assert!(
+            matches!(k.effective_date.as_ref().map(|f| &f.value), Some(Effective::Date(d)) if d.to_string() == "1996-03-28"),
+            "{:?}",
+            k.effective_date
+        );
     }
 
     #[test]

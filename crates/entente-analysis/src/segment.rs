@@ -520,6 +520,19 @@ fn is_toc_line(line: &str) -> bool {
 }
 
 /// The lower-case view used by the line scanner.
+/// Whether `line` opens with "In witness whereof" (or "thereof"), however the words are spaced:
+/// justified text spaces them unevenly ("IN WITNESS  WHEREOF").
+fn opens_testimonium(line: &str) -> bool {
+    let mut words = line.split_ascii_whitespace();
+    words.next().is_some_and(|w| w.eq_ignore_ascii_case("in"))
+        && words
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("witness"))
+        && words
+            .next()
+            .is_some_and(|w| starts_ci(w, "whereof") || starts_ci(w, "thereof"))
+}
+
 fn starts_ci(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
@@ -722,8 +735,7 @@ pub(crate) fn segment_with(text: &str, lower: &str) -> Vec<Segment> {
                 .iter()
                 .any(|p| starts_ci(line, p))
         };
-        if starts_ci(line, "in witness whereof")
-            || starts_ci(line, "in witness thereof")
+        if opens_testimonium(line)
             || starts_ci(line, "signed by") && !in_body
             || !in_signature && (labels_over_fields() || signed_for())
         {
@@ -1134,6 +1146,30 @@ mod tests {
         assert_eq!(renewal.3, 2);
         assert!(kinds.contains(&SegmentKind::Signature));
         assert_eq!(kinds.last(), Some(&SegmentKind::Schedule));
+    }
+
+    #[test]
+    fn a_testimonium_opens_the_signatures_however_its_words_are_spaced() {
+        for witness in [
+            "IN WITNESS WHEREOF,",
+            "IN WITNESS  WHEREOF",
+            "In  Witness Thereof:",
+        ] {
+            let t = format!(
+                "SUPPLY AGREEMENT\n\nThis Agreement is made between Alpha Inc. (\"Alpha\") and Beta Ltd (\"Beta\").\n\n1. Supply\n\n1.1 Alpha shall supply.\n\n{witness} the parties sign.\n\nBy: ____\n"
+            );
+            let o = outline(&t);
+            assert_eq!(
+                o.last().map(|x| x.0),
+                Some(SegmentKind::Signature),
+                "{witness}: {o:?}"
+            );
+        }
+        // "In witness" alone, or of something else, opens nothing.
+        let o = outline(
+            "SUPPLY AGREEMENT\n\nThis Agreement is made between Alpha Inc. (\"Alpha\") and Beta Ltd (\"Beta\").\n\n1. Supply\n\n1.1 Alpha shall supply.\n\nIn witness statements the parties describe the goods.\n",
+        );
+        assert!(!o.iter().any(|x| x.0 == SegmentKind::Signature), "{o:?}");
     }
 
     /// (number, level) of the numbered segments.

@@ -841,7 +841,7 @@ fn capitals_tail(cell: &str) -> &str {
 /// of Name", or a name with a legal form (or in capitals) just above "By:" / "Per:".
 fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     static WITNESS_RE: LazyLock<Regex> = LazyLock::new(|| {
-        crate::text::regex(r"in witness (?:where|there)of").unwrap_or_else(|e| panic!("{e}"))
+        crate::text::regex(r"in\s+witness\s+(?:where|there)of").unwrap_or_else(|e| panic!("{e}"))
     });
     static END_RE: LazyLock<Regex> = LazyLock::new(|| {
         crate::text::regex(r"(?m)^[ \t]*(?:SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|Schedule|Exhibit|Annex|Appendix|Attachment)(?-u:\b)")
@@ -1671,19 +1671,26 @@ mod tests {
 
     #[test]
     fn parties_signatory_hereto_are_read_from_the_signature_block() {
-        let p = parties(
-            "SUBMARINE CABLE AGREEMENT\n\nTHIS AGREEMENT is made on 3 March 2025 between and among the Parties signatory hereto (collectively \"Parties\"), which are listed in Schedule A.\n\nWHEREAS the Parties wish to build a cable;\n\n1. Definitions\n\n1.1 The Parties shall build the cable.\n\nIN WITNESS WHEREOF, the Parties have signed this Agreement.\n\n     For and on behalf of      Northwind Telecom plc\n\n     ---------------------------\n\n     For and on behalf of      Globex Carrier Services Inc.\n\n        By:\n\n        For and on behalf of Initech Networks Ltd.         By:\n\nSCHEDULE A\n\nPARTIES\n",
-        );
-        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "Northwind Telecom plc",
-                "Globex Carrier Services Inc.",
-                "Initech Networks Ltd."
-            ],
-            "{p:?}"
-        );
+        // Justified text spaces the testimonium's words unevenly ("IN WITNESS  WHEREOF").
+        for witness in [
+            "IN WITNESS WHEREOF",
+            "IN WITNESS  WHEREOF",
+            "In  Witness\tWhereof",
+        ] {
+            let p = parties(&format!(
+                "SUBMARINE CABLE AGREEMENT\n\nTHIS AGREEMENT is made on 3 March 2025 between and among the Parties signatory hereto (collectively \"Parties\"), which are listed in Schedule A.\n\nWHEREAS the Parties wish to build a cable;\n\n1. Definitions\n\n1.1 The Parties shall build the cable.\n\n{witness}, the Parties have signed this Agreement.\n\n     For and on behalf of      Northwind Telecom plc\n\n     ---------------------------\n\n     For and on behalf of      Globex Carrier Services Inc.\n\n        By:\n\n        For and on behalf of Initech Networks Ltd.         By:\n\nSCHEDULE A\n\nPARTIES\n",
+            ));
+            let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+            assert_eq!(
+                names,
+                [
+                    "Northwind Telecom plc",
+                    "Globex Carrier Services Inc.",
+                    "Initech Networks Ltd."
+                ],
+                "{witness}: {p:?}"
+            );
+        }
     }
 
     #[test]

@@ -228,7 +228,11 @@ pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
         .map(|h| (h.start, h.end))
         .collect();
     for (a, z) in candidates {
-        let s = &doc.lower[a..z];
+        // Justified text spaces words unevenly ("construed in             accordance with
+        // English law", "the State  of North Carolina"); the place is read from the sentence
+        // with each run of whitespace made one space (the evidence stays the sentence).
+        let squashed = crate::text::squash(&doc.lower[a..z]);
+        let s = squashed.as_str();
         let mut found: Option<String> = None;
         for m in LAW_RE.find_iter(s) {
             let after = &s[m.end()..];
@@ -299,7 +303,8 @@ fn governing_law_wide(doc: &Doc<'_>) -> Option<Found<String>> {
         if m.start() < front_end {
             continue;
         }
-        let Some(place) = canonical_place(&doc.lower[m.end()..]) else {
+        let window = crate::text::floor_boundary(&doc.lower, (m.end() + 200).min(doc.lower.len()));
+        let Some(place) = canonical_place(&crate::text::squash(&doc.lower[m.end()..window])) else {
             continue;
         };
         let Some(k) = doc.sentence_at(m.start()) else {
@@ -479,6 +484,15 @@ mod tests {
             ),
             (
                 "This Agreement, its interpretation and construction, and the remedies for its enforcement or breach are to be applied in accordance with the laws of the State of New Jersey.",
+                "New Jersey",
+            ),
+            // Justified text, unevenly spaced, in the clause and in the wider reading.
+            (
+                "This Agreement shall be            governed by and construed in accordance with the substantive laws of the State  of\nNorth Carolina.",
+                "North Carolina",
+            ),
+            (
+                "Any controversy between the parties arising under this Agreement shall be determined in accordance with the laws of the   State of    New  Jersey.",
                 "New Jersey",
             ),
         ] {

@@ -2,6 +2,7 @@
 //! incorporation from the preamble ("by and between A, a Delaware corporation ("A"), and B").
 
 use super::{Doc, Found};
+use crate::segment::SegmentKind;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -782,6 +783,9 @@ fn extract_all(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
     if best.is_empty() {
         best = we_company(doc);
     }
+    if best.is_empty() {
+        best = late_opening(doc, fz);
+    }
     // A preamble that names one party, or none ("the Parties signatory hereto"), leaves the
     // others to the signature block.
     if best.len() < 2 {
@@ -802,6 +806,40 @@ fn extract_all(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
         }
     }
     drop_repeats(best)
+}
+
+/// The parties of an opening the segmentation did not take for one: "This OPERATIONS AND
+/// MAINTENANCE AGREEMENT dated … is made and entered into by and between …" run on from the
+/// last line of a table of contents, or under a heading of its own. The first sentence in
+/// the first 60,000 bytes after the front region (`fz`) that calls itself an agreement made,
+/// entered into or dated between parties ("This …" or "The …", capitalised as an opening
+/// is), outside any table of contents, is read as the opening.
+fn late_opening(doc: &Doc<'_>, fz: usize) -> Vec<Found<PartyFound>> {
+    static OPENING_RE: LazyLock<Regex> = LazyLock::new(|| {
+        crate::text::regex(r"(?-u:\b)(?:This|THIS|The|THE)\s+(?i:[^.;]{0,120}?(?:agreement|contract)(?-u:\b)[^.;]{0,300}?(?:made|entered\s+into|dated|executed)(?-u:\b)[^.;]{0,300}?(?-u:\b)(?:by\s+and\s+between|by\s+and\s+among|between|among)(?-u:\b))")
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    let text = doc.text;
+    let end = crate::text::floor_boundary(text, (fz + 60_000).min(text.len()));
+    let Some(m) = OPENING_RE
+        .find_iter(&text[fz..end])
+        .map(|m| (fz + m.start(), fz + m.end()))
+        .find(|&(a, _)| {
+            doc.segment_at(a)
+                .is_none_or(|i| doc.segs[i].kind != SegmentKind::Contents)
+                || !text[a..]
+                    .lines()
+                    .next()
+                    .is_some_and(|l| l.trim_end().ends_with(char::is_numeric))
+        })
+    else {
+        return Vec::new();
+    };
+    // A template's "between Company and Contractor, each as identified on the SOW" names
+    // roles, not parties.
+    let mut found = parties_after(doc, m.1);
+    found.retain(|p| !ROLES.contains(&p.value.name.to_ascii_lowercase().as_str()));
+    found
 }
 
 /// Drops a later "party" that only repeats an earlier one by its defined name or role
@@ -1691,6 +1729,25 @@ mod tests {
                 "{witness}: {p:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_opening_run_on_from_the_contents_still_names_the_parties() {
+        let toc = "OPERATION AND MAINTENANCE AGREEMENT\n\nTABLE OF CONTENTS\n\nArticle I DEFINITIONS 1\nArticle II SERVICES 4\n8.15 No Third Party Beneficiary 18\n8.16 Further Assurances 18\n\n";
+        let p = parties(&format!(
+            "{toc}OPERATION AND MAINTENANCE AGREEMENT      This OPERATIONS AND MAINTENANCE AGREEMENT dated this 3rd day of November, 2010 (the \"Effective Date\"), is made and entered into by and between MAGELLAN TERMINALS HOLDINGS, L.P., a Delaware limited partnership (\"Owner\"), and OMEGA REFINING, LLC, a Delaware limited liability company (\"Operator\").\n\nWITNESSETH:\n\nWHEREAS, Owner operates a rail facility;\n\nArticle I\nDEFINITIONS\n\n1.1 \"Facility\" means the rail facility.\n"
+        ));
+        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            names,
+            ["MAGELLAN TERMINALS HOLDINGS, L.P.", "OMEGA REFINING, LLC"],
+            "{p:?}"
+        );
+        // A body that only mentions an agreement between others names no party of its own.
+        let p = parties(&format!(
+            "{toc}Article I\nDEFINITIONS\n\n1.1 \"Lease\" means the lease agreement dated May 1, 2009 between the Port Authority of New Orleans and the Owner.\n"
+        ));
+        assert!(p.is_empty(), "{p:?}");
     }
 
     #[test]

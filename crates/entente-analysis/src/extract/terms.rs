@@ -550,7 +550,7 @@ fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
 
 static TERM_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     re_ws(
-        r#"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]*?(?-u:\b)(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?force|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|(?-u:\b)term(?-u:\b)[^.;]*(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|(?-u:\b)term\s*:|(?-u:\b)duration\s*:|(?:this|the) (?:agreement|contract) (?:shall|will) be for (?:a|an|the) (?:initial )?(?:term|period) of|(?:this|the) (?:agreement|contract) is for (?:a|an|the) (?:initial )?(?:term|period) of|(?:shall|will|and) have a (?:duration|term) of|(?:shall|will) (?:be|remain) valid for|(?:contract|service|license|licence|distribution|sponsorship|endorsement|engagement|agreement) period["”]?\s*(?:shall )?(?:means?|:))"#,
+        r#"(?:initial (?:term|period)|term of this (?:agreement|contract|mou|memorandum)|(?:this|the) (?:agreement|contract|mou|memorandum|letter|collaboration|cooperation|alliance|partnership|consortium)[^.;]*?(?-u:\b)(?:shall |will |is to )?(?:commences?|continues?|remains?|runs?|starts?|begins?|takes? effect|expires?|lasts?|be in (?:full )?(?:force|effect)|be effective|is effective|enters? into force|comes? into (?:force|effect)|terminates? (?:on|upon the|at the end))|remain in (?:full )?(?:force|effect)|continue in (?:full )?(?:force|effect)|(?:shall|will) (?:expire|terminate) (?:on|upon the|at the end)|come into (?:force|effect)|(?-u:\b)term(?-u:\b)[^.;]*(?:shall|will|is) (?:be|commence|begin|continue|end|expire)|(?-u:\b)term(?-u:\b)[^.;]*(?:is|are|has been|have been|shall be|will be) (?:hereby )?(?:further )?extended (?:to|until|through)|(?-u:\b)term\s*:|(?-u:\b)duration\s*:|(?:this|the) (?:agreement|contract) (?:shall|will) be for (?:a|an|the) (?:initial )?(?:term|period) of|(?:this|the) (?:agreement|contract) is for (?:a|an|the) (?:initial )?(?:term|period) of|(?:shall|will|and) have a (?:duration|term) of|(?:shall|will) (?:be|remain) valid for|(?:contract|service|license|licence|distribution|sponsorship|endorsement|engagement|agreement) period["”]?\s*(?:shall )?(?:means?|:))"#,
     )
 });
 
@@ -787,7 +787,7 @@ static PERPETUAL_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static EXPIRES_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
     re_ws(
-        r"(?:expire|terminate|end|conclud\w*|continue|remain in (?:full )?(?:force|effect)|in effect|until|through|ending|expiring|expiration date)[^.;]{0,40}$|(?:19|20)\d\d,?\s*(?:to|-|–)\s*$",
+        r"(?:expire|terminate|end|conclud\w*|continue|remain in (?:full )?(?:force|effect)|in effect|until|through|ending|expiring|expiration date)[^.;]{0,40}$|(?:is|are|has been|have been|shall be|will be) (?:hereby )?(?:further )?extended (?:to|until|through)$|(?:19|20)\d\d,?\s*(?:to|-|–)\s*$",
     )
 });
 
@@ -2389,6 +2389,33 @@ mod tests {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
         extract(&d, &Parties::new(&p))
+    }
+
+    #[test]
+    fn a_term_extended_or_in_effect_until_a_date_ends_then() {
+        let opening = "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made as of August 4, 2010 between Scansource, Inc. (\"Distributor\") and Cisco Systems, Inc. (\"Cisco\").\n\n1. Term\n\n";
+        for (term, want) in [
+            (
+                "1.1 The Term of the Agreement is hereby extended to January 20, 2012 unless sooner terminated as provided for in the Agreement.\n",
+                "2012-01-20",
+            ),
+            (
+                "1.1 This Agreement shall be in effect until March 18, 2021, unless sooner terminated by either party upon thirty (30) days written notice.\n",
+                "2021-03-18",
+            ),
+        ] {
+            let k = terms(&format!("{opening}{term}"));
+            assert!(
+                matches!(k.expiration_date.as_ref().map(|f| &f.value), Some(Expiry::Date { date, .. }) if date.to_string() == want),
+                "{term}: {:?}",
+                k.expiration_date
+            );
+        }
+        // A term that only may be extended keeps no end from it.
+        let k = terms(&format!(
+            "{opening}1.1 The Term may be extended by mutual written agreement to December 31, 2015.\n"
+        ));
+        assert!(k.expiration_date.is_none(), "{:?}", k.expiration_date);
     }
 
     #[test]

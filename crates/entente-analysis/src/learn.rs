@@ -848,24 +848,47 @@ impl Rng {
     }
 }
 
+/// The order in which epoch `epoch` visits samples with stable keys `keys`: by a hash of
+/// each key and the epoch, so each sample's rank among the others depends on theirs alone.
+fn epoch_order(keys: &[u64], epoch: usize) -> Vec<usize> {
+    let mut order: Vec<(u64, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| (Rng(key ^ SEED.wrapping_add(epoch as u64)).next(), i))
+        .collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Logistic regression, one vector per category, over the samples of `docs`.
 fn train_weights(cats: &[String], docs: &[&Prepared]) -> Vec<(f32, Vec<(u32, f32)>)> {
     let nc = cats.len();
-    let samples: Vec<&Sample> = docs.iter().flat_map(|d| d.samples.iter()).collect();
+    // Each sentence's place in an epoch's order is a hash of its agreement, its position and
+    // the epoch, not a draw from one shuffle of all sentences: a sentence added, dropped or
+    // moved elsewhere in the corpus leaves every other sentence's order as it was, so a
+    // change to one agreement's reading does not retrain all categories on a new path.
+    let mut samples: Vec<(u64, &Sample)> = Vec::new();
+    for d in docs {
+        let doc_key = d.id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        for s in &d.samples {
+            samples.push((
+                doc_key ^ (s.span.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                s,
+            ));
+        }
+    }
+    let keys: Vec<u64> = samples.iter().map(|s| s.0).collect();
     let mut w = vec![0f32; DIM * nc];
     let mut b = vec![0f32; nc];
-    let mut order: Vec<usize> = (0..samples.len()).collect();
-    let mut rng = Rng(SEED);
     let mut z = vec![0f32; nc];
     let mut g = vec![0f32; nc];
     for epoch in 0..EPOCHS {
-        for i in (1..order.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
+        let order = epoch_order(&keys, epoch);
         let lr = 0.2 / (1.0 + epoch as f32);
         for &k in &order {
-            let s = samples[k];
+            let s = samples[k].1;
             let sc = scale(s.feats.len());
             z.copy_from_slice(&b);
             for &f in &s.feats {
@@ -1136,6 +1159,32 @@ pub(crate) fn gold_of(d: &Prepared, k: usize) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sample dropped from the corpus leaves the others in the order they had: one
+    /// agreement read differently does not send training down another path.
+    #[test]
+    fn dropping_a_sample_keeps_the_order_of_the_others() {
+        let keys: Vec<u64> = (0..500u64)
+            .map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 77)
+            .collect();
+        for epoch in 0..3 {
+            let full = epoch_order(&keys, epoch);
+            let mut fewer_keys = keys.clone();
+            fewer_keys.remove(123);
+            let fewer: Vec<u64> = epoch_order(&fewer_keys, epoch)
+                .into_iter()
+                .map(|i| fewer_keys[i])
+                .collect();
+            let expected: Vec<u64> = full
+                .into_iter()
+                .filter(|&i| i != 123)
+                .map(|i| keys[i])
+                .collect();
+            assert_eq!(fewer, expected, "epoch {epoch}");
+        }
+        // Each epoch visits in a different order.
+        assert_ne!(epoch_order(&keys, 0), epoch_order(&keys, 1));
+    }
 
     /// Scoring a document's sentences together gives each sentence the log-odds it gets
     /// alone, to the last bit, whatever the repeats and the order of its features.

@@ -94,6 +94,34 @@ pub(crate) fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) 
     (start + lead, end - tail)
 }
 
+/// Month names and their abbreviations, lower case.
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
 const ABBREVIATIONS: &[&str] = &[
     "inc", "ltd", "co", "corp", "no", "nos", "mr", "mrs", "ms", "dr", "st", "u.s", "e.g", "i.e",
     "etc", "vs", "sec", "secs", "art", "para", "approx", "s.a", "n.v", "b.v", "l.p", "l.l.c",
@@ -126,7 +154,16 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
             .to_ascii_lowercase();
         let at_line_start =
             prev.is_empty() || prev.ends_with('\n') || before[..word_start].ends_with('\n');
+        // "until March 18. 2021": a day of the month mistyped with a dot before its year.
+        let year_next = {
+            let after = text[dot + 1..].trim_start();
+            after.len() >= 4
+                && after.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                && after.as_bytes().get(4).is_none_or(|b| !b.is_ascii_digit())
+        };
+        let month_before = MONTHS.contains(&pw.trim_end_matches('.'));
         return at_line_start
+            || (year_next && month_before && word.len() <= 2)
             || matches!(
                 pw.as_str(),
                 "section"
@@ -251,6 +288,24 @@ mod tests {
             assert_eq!(ci.char_of(b), ci_expected);
         }
         assert_eq!(ci.char_of(t.len()), t.chars().count());
+    }
+
+    #[test]
+    fn a_day_mistyped_with_a_dot_before_its_year_ends_no_sentence() {
+        let t = "This Agreement shall be in effect until March 18. 2021, unless sooner terminated. Section 4. 2021 Fees apply.";
+        let s: Vec<_> = sentences(t, 0, t.len())
+            .into_iter()
+            .map(|(a, b)| &t[a..b])
+            .collect();
+        assert_eq!(
+            s,
+            [
+                "This Agreement shall be in effect until March 18. 2021, unless sooner terminated.",
+                "Section 4. 2021 Fees apply."
+            ]
+        );
+        let t = "The fee is due on the 18. 2021 was a good year for the Parties.";
+        assert_eq!(sentences(t, 0, t.len()).len(), 2);
     }
 
     #[test]

@@ -229,6 +229,17 @@ fn is_plausible_name(n: &str) -> bool {
                 " herein",
                 " thereof",
                 " therein",
+                // A clause ("making and use of additional copies is limited to …") or a
+                // document part ("Attachment B Hosting Components") is no name either.
+                " is ",
+                " are ",
+                " shall ",
+                " will ",
+                "attachment ",
+                "exhibit ",
+                "schedule ",
+                "appendix ",
+                "annex ",
             ]
             .iter()
             .any(|w| l.starts_with(w.trim_start()) || l.contains(w)))
@@ -1546,6 +1557,8 @@ mod tests {
             "DISCLAIMER",
             "Conditions, Schedules, and all other documents attached hereto",
             "DEFINITIONS",
+            "Attachment B - Hosting Components",
+            "THE MAKING AND USE OF ADDITIONAL COPIES IS LIMITED TO NECESSARY BACKUP PURPOSES ONLY.",
         ] {
             assert!(!is_plausible_name(n), "{n}");
         }
@@ -1554,6 +1567,7 @@ mod tests {
             "Warrant Holdings LLC",
             "Cano Petroleum, Inc.",
             "T-Mobile Netherlands B.V.",
+            "Schedule Planning Systems, Inc.",
         ] {
             assert!(is_plausible_name(n), "{n}");
         }

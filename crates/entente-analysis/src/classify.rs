@@ -118,6 +118,22 @@ static RULES: &[Rule] = &[
         r"neither party (?:may|shall|will|is entitled to|has the right to) terminat|(?:may|shall|will) not terminat|no right to terminat|(?-u:\b)(?:breach|default|insolven|bankrupt|fails?|failure|force majeure|change (?:of|in) control|cure|non-?payment|renew|mutual|written agreement of|if|in the event|upon the occurrence|prior to the (?:end|expiration)|expiration of the)(?-u:\b)",
         0.75,
     ),
+    // A condition that is the terminating party's own choice is no cause: "Either Party may
+    // terminate this Letter at any time by written notice … if it decides not to proceed with
+    // the Proposed Transaction" (the rule above rejects any "if").
+    r(
+        "termination_for_convenience",
+        &[
+            "decides not",
+            "elects not",
+            "wishes not",
+            "chooses not",
+            "no longer wishes",
+        ],
+        r"(?:may|can|is entitled to|shall be entitled to|has the right to) (?:withdraw|terminate)[^.;]*(?-u:\b)if (?:it|such party|that party|the terminating party) (?:decides|elects|wishes|chooses|determines) not to (?:proceed|continue|pursue)|(?:may|can) (?:withdraw|terminate)[^.;]*(?-u:\b)if (?:it|such party|that party) no longer wishes to",
+        r"(?:may|shall|will) not (?:withdraw|terminate)|neither party",
+        0.75,
+    ),
     // A right to terminate for convenience stated in the same sentence as termination for
     // cause ("may terminate (a) for convenience on 90 days' notice or (b) for material breach"):
     // the rule above rejects any sentence that mentions a breach, this one only a denial.
@@ -1465,6 +1481,23 @@ mod tests {
         all.sort_unstable();
         all.dedup();
         all
+    }
+
+    #[test]
+    fn leaving_when_a_party_decides_not_to_proceed_is_termination_for_convenience() {
+        let t = "6. Term\n\n6.2 Either Party may terminate this Letter at any time by written notice to the other Party if it decides not to proceed with the Proposed Transaction.\n";
+        assert!(
+            cats_of(t).contains(&"termination_for_convenience"),
+            "{:?}",
+            cats_of(t)
+        );
+        // A condition of the other party's making is a cause.
+        let t = "6. Term\n\n6.2 Either Party may terminate this Letter at any time by written notice if the other Party fails to pay any amount due.\n";
+        assert!(
+            !cats_of(t).contains(&"termination_for_convenience"),
+            "{:?}",
+            cats_of(t)
+        );
     }
 
     #[test]

@@ -867,19 +867,17 @@ fn train_weights(cats: &[String], docs: &[&Prepared]) -> Vec<(f32, Vec<(u32, f32
     // the epoch, not a draw from one shuffle of all sentences: a sentence added, dropped or
     // moved elsewhere in the corpus leaves every other sentence's order as it was, so a
     // change to one agreement's reading does not retrain all categories on a new path.
-    let mut samples: Vec<(u64, &Sample)> = Vec::new();
+    let mut samples: Vec<&Sample> = Vec::new();
+    let mut keys: Vec<u64> = Vec::new();
     for d in docs {
         let doc_key = d.id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
         });
         for s in &d.samples {
-            samples.push((
-                doc_key ^ (s.span.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
-                s,
-            ));
+            samples.push(s);
+            keys.push(doc_key ^ (s.span.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
         }
     }
-    let keys: Vec<u64> = samples.iter().map(|s| s.0).collect();
     let mut w = vec![0f32; DIM * nc];
     let mut b = vec![0f32; nc];
     let mut z = vec![0f32; nc];
@@ -888,7 +886,7 @@ fn train_weights(cats: &[String], docs: &[&Prepared]) -> Vec<(f32, Vec<(u32, f32
         let order = epoch_order(&keys, epoch);
         let lr = 0.2 / (1.0 + epoch as f32);
         for &k in &order {
-            let s = samples[k].1;
+            let s = samples[k];
             let sc = scale(s.feats.len());
             z.copy_from_slice(&b);
             for &f in &s.feats {

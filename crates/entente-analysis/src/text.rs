@@ -94,34 +94,6 @@ pub(crate) fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) 
     (start + lead, end - tail)
 }
 
-/// Month names and their abbreviations, lower case.
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-
 const ABBREVIATIONS: &[&str] = &[
     "inc", "ltd", "co", "corp", "no", "nos", "mr", "mrs", "ms", "dr", "st", "u.s", "e.g", "i.e",
     "etc", "vs", "sec", "secs", "art", "para", "approx", "s.a", "n.v", "b.v", "l.p", "l.l.c",
@@ -161,7 +133,10 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
                 && after.as_bytes()[..4].iter().all(u8::is_ascii_digit)
                 && after.as_bytes().get(4).is_none_or(|b| !b.is_ascii_digit())
         };
-        let month_before = MONTHS.contains(&pw.trim_end_matches('.'));
+        let month = pw.trim_end_matches('.');
+        let month_before = crate::extract::values::MONTHS_RE
+            .split('|')
+            .any(|m| m == month);
         return at_line_start
             || (year_next && month_before && word.len() <= 2)
             || matches!(

@@ -172,7 +172,8 @@ pub(crate) struct DateHit {
     pub(crate) date: Date,
 }
 
-const MONTHS_RE: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
+/// Month names and their abbreviations, lower case, as alternatives of a pattern.
+pub(crate) const MONTHS_RE: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::regex(&format!(

@@ -10,7 +10,15 @@ pub(crate) mod values;
 
 use crate::classify::{Classified, Hit};
 use crate::segment::{Segment, SegmentKind};
+use regex::Regex;
+use std::sync::LazyLock;
 use values::{DateHit, MoneyHit, PeriodHit};
+
+/// "In witness whereof" (or "thereof"), however spaced, in the lowercased text: where the
+/// signature block begins.
+pub(crate) static TESTIMONIUM_RE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::regex(r"in\s+witness\s+(?:where|there)of").unwrap_or_else(|e| panic!("{e}"))
+});
 
 /// A value found in the text, with the byte span of its evidence and a confidence.
 #[derive(Debug, Clone, PartialEq)]

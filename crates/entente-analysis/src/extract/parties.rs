@@ -889,9 +889,6 @@ fn capitals_tail(cell: &str) -> &str {
 /// The parties named in the signature block after "IN WITNESS WHEREOF": "For and on behalf
 /// of Name", or a name with a legal form (or in capitals) just above "By:" / "Per:".
 fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
-    static WITNESS_RE: LazyLock<Regex> = LazyLock::new(|| {
-        crate::text::regex(r"in\s+witness\s+(?:where|there)of").unwrap_or_else(|e| panic!("{e}"))
-    });
     static END_RE: LazyLock<Regex> = LazyLock::new(|| {
         crate::text::regex(r"(?m)^[ \t]*(?:SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|Schedule|Exhibit|Annex|Appendix|Attachment)(?-u:\b)")
             .unwrap_or_else(|e| panic!("{e}"))
@@ -916,7 +913,7 @@ fn signature_parties(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;
-    let Some(w) = WITNESS_RE.find(&doc.lower) else {
+    let Some(w) = super::TESTIMONIUM_RE.find(&doc.lower) else {
         return Vec::new();
     };
     // Past the witness sentence itself.

@@ -537,15 +537,32 @@ fn effective_by_definition(doc: &Doc<'_>) -> Option<Found<Effective>> {
 }
 
 fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
-    let mut best: Option<Date> = None;
-    for s in doc.segs.iter().filter(|s| s.kind == SegmentKind::Signature) {
-        for d in doc.dates_in(s.start, s.end) {
-            if !on_version_line(doc, d.start) && best.is_none_or(|b| d.date > b) {
-                best = Some(d.date);
+    let latest = |spans: &mut dyn Iterator<Item = (usize, usize)>| {
+        let mut best: Option<Date> = None;
+        for (a, z) in spans {
+            for d in doc.dates_in(a, z) {
+                if !on_version_line(doc, d.start) && best.is_none_or(|b| d.date > b) {
+                    best = Some(d.date);
+                }
             }
         }
-    }
-    best
+        best
+    };
+    let in_blocks = latest(
+        &mut doc
+            .segs
+            .iter()
+            .filter(|s| s.kind == SegmentKind::Signature)
+            .map(|s| (s.start, s.end)),
+    );
+    // A signature block the segmentation did not set apart ("IN WITNESS WHEREOF, the parties
+    // have executed this Agreement as of the Effective Date. … By: /s/ … 4/24/2018 04/25/2018
+    // Date Date" at the end of the opening): the dates in the 1,000 bytes after the testimonium.
+    in_blocks.or_else(|| {
+        let at = super::TESTIMONIUM_RE.find(&doc.lower)?.end();
+        let end = crate::text::floor_boundary(&doc.lower, (at + 1000).min(doc.lower.len()));
+        latest(&mut std::iter::once((at, end)))
+    })
 }
 
 static TERM_SENT_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -2389,6 +2406,22 @@ mod tests {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
         extract(&d, &Parties::new(&p))
+    }
+
+    #[test]
+    fn the_last_signature_dates_the_start_where_the_opening_holds_the_signatures() {
+        let t = "CHANNEL PARTNER RESELLER AGREEMENT This CHANNEL PARTNER RESELLER AGREEMENT (\"Agreement\") is entered into as of the Effective Date by and between IPASS INC. (\"iPass\") and Pareteum Corporation (\"Channel Partner\"). IN WITNESS WHEREOF, the parties have executed this Agreement as of the Effective Date. Channel Partner: iPass Inc.: By: /s/ Victor A. Bozzo By: /s/ Christine Gardner Title Title 4/24/2018 04/25/2018 Date Date\n\nTERMS AND CONDITIONS\n\n1. Definitions\n\n1.1 \"Effective Date\" means the date of last signature on this Agreement.\n\n2. Term\n\n2.1 This Agreement shall commence on the Effective Date and shall continue for a period of twelve (12) full calendar months (\"Initial Term\").\n";
+        let k = terms(t);
+        assert!(
+            matches!(k.effective_date.as_ref().map(|f| &f.value), Some(Effective::LastSignature(Some(d))) if d.to_string() == "2018-04-25"),
+            "{:?}",
+            k.effective_date
+        );
+        assert!(
+            matches!(k.expiration_date.as_ref().map(|f| &f.value), Some(Expiry::Date { date, .. }) if date.to_string() == "2019-04-25"),
+            "{:?}",
+            k.expiration_date
+        );
     }
 
     #[test]

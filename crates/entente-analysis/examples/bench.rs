@@ -1,9 +1,5 @@
 //! Benchmark the pipeline like `entente bench analyze DIR` (run with --release).
 
-// The allocator of the `entente` binary, so the figures are those it gets.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let dir = std::env::args()
         .nth(1)

@@ -1,9 +1,5 @@
 //! Analyse every file under DIR once (for instruction-count profiling: perf stat).
 
-// The allocator of the `entente` binary, so the figures are those it gets.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| ".".into());
     let reps: usize = std::env::args()

@@ -6,11 +6,6 @@ mod cmd;
 use clap::Parser;
 use std::process::ExitCode;
 
-// Analysis allocates many small vectors per document; mimalloc serves them faster than the
-// system allocator (docs/analysis.md, Speed).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     quiet_on_closed_stdout();
     let cli = cmd::Cli::parse();

@@ -537,31 +537,26 @@ fn effective_by_definition(doc: &Doc<'_>) -> Option<Found<Effective>> {
 }
 
 fn last_signature_date(doc: &Doc<'_>) -> Option<Date> {
-    let latest = |spans: &mut dyn Iterator<Item = (usize, usize)>| {
-        let mut best: Option<Date> = None;
-        for (a, z) in spans {
-            for d in doc.dates_in(a, z) {
-                if !on_version_line(doc, d.start) && best.is_none_or(|b| d.date > b) {
-                    best = Some(d.date);
-                }
-            }
-        }
-        best
-    };
-    let in_blocks = latest(
-        &mut doc
-            .segs
+    let latest = |a: usize, z: usize| {
+        doc.dates_in(a, z)
             .iter()
-            .filter(|s| s.kind == SegmentKind::Signature)
-            .map(|s| (s.start, s.end)),
-    );
+            .filter(|d| !on_version_line(doc, d.start))
+            .map(|d| d.date)
+            .max()
+    };
+    let in_blocks = doc
+        .segs
+        .iter()
+        .filter(|s| s.kind == SegmentKind::Signature)
+        .filter_map(|s| latest(s.start, s.end))
+        .max();
     // A signature block the segmentation did not set apart ("IN WITNESS WHEREOF, the parties
     // have executed this Agreement as of the Effective Date. … By: /s/ … 4/24/2018 04/25/2018
     // Date Date" at the end of the opening): the dates in the 1,000 bytes after the testimonium.
     in_blocks.or_else(|| {
         let at = super::TESTIMONIUM_RE.find(&doc.lower)?.end();
         let end = crate::text::floor_boundary(&doc.lower, (at + 1000).min(doc.lower.len()));
-        latest(&mut std::iter::once((at, end)))
+        latest(at, end)
     })
 }
 

@@ -409,7 +409,7 @@ impl Analysis {
                 kept.push((a, z, feats.clone(), denies));
             } else {
                 crate::learn::raw_features(sentence, &heading, prev, &mut words, &mut feats);
-                batch.push(&feats);
+                batch.push(model, &feats);
             }
         }
         if classify {

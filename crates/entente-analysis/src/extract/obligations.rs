@@ -876,7 +876,13 @@ impl InlineItems<'_> {
     fn item_after(&self, from: usize) -> Option<usize> {
         let b = self.text.as_bytes();
         let mut i = from;
-        while let Some(p) = self.text[i..self.z].find(". ") {
+        // A byte search for the full stop, then a look at the next byte: `str::find(". ")`
+        // sets up a substring searcher on every call, which cost more than the search.
+        while let Some(p) = memchr::memchr(b'.', &b[i..self.z]) {
+            if b.get(i + p + 1) != Some(&b' ') || i + p + 2 > self.z {
+                i += p + 1;
+                continue;
+            }
             let at = i + p + 2;
             if at + 3 < self.z
                 && b[at].is_ascii_lowercase()

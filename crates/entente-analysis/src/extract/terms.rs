@@ -2512,6 +2512,14 @@ mod tests {
             k.agreement_date.map(|f| f.value.to_string()).as_deref(),
             Some("1999-01-01")
         );
+        // The day glued to "as of", as one filing typed it.
+        let k = terms(
+            "DISTRIBUTOR AGREEMENT\n\nTHIS DISTRIBUTOR AGREEMENT (this \"Agreement\") is made and effective as of1 August 2019, by and between Alpha LLC (\"Company\") and Beta Inc. (\"Distributor\").\n\n1. Appointment\n\n1.1 Company appoints Distributor.\n",
+        );
+        assert_eq!(
+            k.agreement_date.map(|f| f.value.to_string()).as_deref(),
+            Some("2019-08-01")
+        );
     }
 
     #[test]
@@ -2519,6 +2527,7 @@ mod tests {
         for text in [
             "3. TERM\n\nThis Agreement shall commence on 1 March 2026 and shall expire on 28 February 2029, unless extended by written agreement of the Parties.\n",
             "3. Term\n\nThe term of this Agreement shall begin on 1 March 2026 and this Agreement shall terminate on 28 February 2029.\n",
+            "3. Term\n\nThis Agreement shall commence on 1 March 2026 and shall expire on the last day of February, 2029.\n",
         ] {
             let k = terms(text);
             assert!(

@@ -177,7 +177,7 @@ pub(crate) const MONTHS_RE: &str = "january|february|march|april|may|june|july|a
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::regex(&format!(
-        r"(?-u:\b)(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*[,.]?\s*(?P<y1>\d{{4}})|(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}}))(?-u:\b)"
+        r"(?-u:\b)(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*[,.]?\s*(?P<y1>\d{{4}})|(?:of)?(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}})|(?:the\s+)?last\s+day\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?(?P<m6>{MONTHS_RE})\.?\s*,?\s*(?P<y6>\d{{4}}))(?-u:\b)"
     ))
     .unwrap_or_else(|e| panic!("date regex: {e}"))
 });
@@ -207,7 +207,23 @@ pub(crate) fn find_dates(lower: &str, day_first: bool) -> Vec<DateHit> {
             continue;
         }
         let num = |n: &str| c.name(n).and_then(|x| x.as_str().parse::<i32>().ok());
-        let (y, mo, d) = if let Some(mm) = c.name("m1") {
+        // "as of1 August 2019": the day glued to the word before it is read without the word.
+        let start = if m.as_str().starts_with("of") {
+            m.start() + 2
+        } else {
+            m.start()
+        };
+        let (y, mo, d) = if let Some(mm) = c.name("m6") {
+            // "the last day of February, 2023": the month's last day.
+            let (Some(y), Some(mo)) = (num("y6"), month_number(mm.as_str())) else {
+                continue;
+            };
+            let Ok(first) = Date::from_ymd(y as i16, mo, 1) else {
+                continue;
+            };
+            let last = first.civil().last_of_month();
+            (Some(y), Some(mo.into()), Some(i32::from(last.day())))
+        } else if let Some(mm) = c.name("m1") {
             (
                 num("y1"),
                 month_number(mm.as_str()).map(i32::from),
@@ -251,7 +267,7 @@ pub(crate) fn find_dates(lower: &str, day_first: bool) -> Vec<DateHit> {
         }
         if let Ok(date) = Date::from_ymd(y as i16, mo as i8, d as i8) {
             out.push(DateHit {
-                start: m.start(),
+                start,
                 end: m.end(),
                 date,
             });
@@ -422,6 +438,29 @@ mod tests {
         // A full stop for the comma, as scanned filings print it.
         assert_eq!(dates("until March 18. 2021, unless", false), ["2021-03-18"]);
         assert!(dates("February 31, 2025", false).is_empty());
+    }
+
+    #[test]
+    fn a_day_glued_to_of_and_the_last_day_of_a_month() {
+        // "as of1 August 2019": the date is read, and its evidence starts at the day.
+        let lower = "is made and effective as of1 august 2019, by and between";
+        let hits = find_dates(lower, true);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].date.to_string(), "2019-08-01");
+        assert_eq!(&lower[hits[0].start..hits[0].end], "1 august 2019");
+        // Only the word "of": a day glued to any other word is no date.
+        assert!(dates("proof1 August 2019", true).is_empty());
+        assert_eq!(
+            dates("shall expire on the last day of February, 2024", false),
+            ["2024-02-29"]
+        );
+        assert_eq!(
+            dates("(b) the last day in February, 2023", false),
+            ["2023-02-28"]
+        );
+        assert_eq!(dates("last day of December 2025", true), ["2025-12-31"]);
+        // A month with no year is no date.
+        assert!(dates("the last day of each February", false).is_empty());
     }
 
     #[test]

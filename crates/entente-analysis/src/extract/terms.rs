@@ -205,7 +205,7 @@ static DAY_BEFORE_ANNIV_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ANNIVERSARY_RE: LazyLock<Regex> = LazyLock::new(|| {
     re_ws(
-        r"(?:until|through|on|to|ending on|expire on|expires on|day before|day preceding|day prior to)\s+(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
+        r"(?:until|through|on|upon|to|ending on|expire on|expires on|day before|day preceding|day prior to)\s+(?:the\s+)?(?:(?:earlier|later|earliest|latest)\s+of\s*:?\s*(?:\(\s*(?:[a-h]|[ivx]{1,4}|\d)\s*\)\s*)?(?:the\s+)?)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
     )
 });
 
@@ -2601,6 +2601,19 @@ mod tests {
             "DISTRIBUTION AGREEMENT\n\nThis Agreement is made on November 12, 2019 (the \"Effective Date\").\n\n2. Term. The initial term of this Agreement shall commence on the Effective Date and end on the five (5) year anniversary of the Effective Date, unless sooner terminated.\n",
         );
         assert_eq!(t.initial_term.map(|f| f.value), Period::years(5).ok());
+        // The anniversary that bounds an "earlier of" or "later of" the term ends on.
+        assert_eq!(
+            end(
+                "ORDERLY MARKETING AGREEMENT\n\nThis Agreement is made on December 27, 2018 (the \"Effective Date\").\n\n4. Term. (a) This OMA shall expire upon the earlier of (i) the first anniversary of the Effective Date and (ii) the date that all Shares have been sold.\n"
+            ),
+            Some((2019, 12, 27))
+        );
+        assert_eq!(
+            end(
+                "STRATEGIC ALLIANCE AGREEMENT\n\nThis Agreement is made on April 17, 2017 (the \"Effective Date\").\n\n8.1 Term. The term of this Agreement commences on the Effective Date and shall continue in effect until the later of (a) the fourth (4th) anniversary of the Effective Date, or (b) the completion of the Research.\n"
+            ),
+            Some((2021, 4, 17))
+        );
     }
 
     #[test]

@@ -177,7 +177,7 @@ pub(crate) const MONTHS_RE: &str = "january|february|march|april|may|june|july|a
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::regex(&format!(
-        r"(?-u:\b)(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*[,.]?\s*(?P<y1>\d{{4}})|(?:of)?(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}})|(?:the\s+)?last\s+day\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?(?P<m6>{MONTHS_RE})\.?\s*,?\s*(?P<y6>\d{{4}}))(?-u:\b)"
+        r"(?-u:\b)(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*[,.]?\s*(?P<y1>\d{{4}})|(?:of)?(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:day\s+of\s+)?(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}})|(?:the\s+)?last\s+day\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?(?P<m6>{MONTHS_RE})\.?\s*,?\s*(?P<y6>\d{{4}}))(?-u:\b)"
     ))
     .unwrap_or_else(|e| panic!("date regex: {e}"))
 });
@@ -459,6 +459,11 @@ mod tests {
             ["2023-02-28"]
         );
         assert_eq!(dates("last day of December 2025", true), ["2025-12-31"]);
+        // A day and month before "day of" and the year, as one agreement wrote its date.
+        assert_eq!(
+            dates("this agreement is made the 20 march day of 1998", true),
+            ["1998-03-20"]
+        );
         // A month with no year is no date.
         assert!(dates("the last day of each February", false).is_empty());
     }

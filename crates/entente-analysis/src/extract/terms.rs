@@ -700,6 +700,19 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
         if !about_duration && (s.contains("during the term") || s.contains("throughout the term")) {
             continue;
         }
+        // "The representations and warranties in this Agreement shall terminate one year from
+        // the Closing Date": what ends is what the subject names, not the agreement.
+        let subject_end = [" shall ", " will "]
+            .iter()
+            .filter_map(|m| s.find(m))
+            .min()
+            .unwrap_or(0);
+        if ["representation", "warrant", "indemnit", "confidential"]
+            .iter()
+            .any(|w| s[..subject_end].contains(w))
+        {
+            continue;
+        }
         let rank = if s.contains("initial term") {
             3
         } else if s.contains("term of this")
@@ -729,6 +742,24 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
                 let from_start = rank >= 2
                     && (s.contains("commence") || s.contains("effective date"))
                     && !s.contains("surviv");
+                // "such failure continues for thirty (30) days after written notice": a time to
+                // cure, not the term.
+                let opening = tail
+                    .split_whitespace()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if [
+                    "after written notice",
+                    "after notice",
+                    "after receipt",
+                    "following receipt",
+                ]
+                .iter()
+                .any(|w| opening.starts_with(w))
+                {
+                    continue;
+                }
                 if (tail.starts_with("thereafter") && !from_start)
                     || tail.starts_with("after its")
                     || tail.starts_with("after the termination")
@@ -799,7 +830,7 @@ static PERPETUAL_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static EXPIRES_ON_RE: LazyLock<Regex> = LazyLock::new(|| {
     re_ws(
-        r"(?:expire|terminate|end|conclud\w*|continue|remain in (?:full )?(?:force|effect)|in effect|until|through|ending|expiring|expiration date)[^.;]{0,40}$|(?:is|are|has been|have been|shall be|will be) (?:hereby )?(?:further )?extended (?:to|until|through)$|(?:19|20)\d\d,?\s*(?:to|-|–)\s*$",
+        r"(?:expire|terminate|end|conclud\w*|continue|remain in (?:full )?(?:force|effect)|in effect|until|through|ending|expiring|expiration date)[^.;]{0,40}$|(?:is|are|has been|have been|shall be|will be) (?:hereby )?(?:further )?extended (?:to|until|through)$|(?:19|20)\d\d,?\s*(?:to|-|–)\s*$|in no event later than$",
     )
 });
 
@@ -2613,6 +2644,30 @@ mod tests {
                 "STRATEGIC ALLIANCE AGREEMENT\n\nThis Agreement is made on April 17, 2017 (the \"Effective Date\").\n\n8.1 Term. The term of this Agreement commences on the Effective Date and shall continue in effect until the later of (a) the fourth (4th) anniversary of the Effective Date, or (b) the completion of the Research.\n"
             ),
             Some((2021, 4, 17))
+        );
+    }
+
+    #[test]
+    fn what_ends_is_not_always_the_agreement() {
+        // Representations that lapse and a time to cure a breach are no term.
+        for text in [
+            "SOFTWARE MAINTENANCE AGREEMENT\n\nThis Agreement is entered into as of October 13, 2016.\n\n9. Survival. The representations and warranties in this Agreement shall terminate one year from the Closing Date.\n",
+            "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made as of November 5, 1997.\n\n12. Default. It is a default if any failure by Distributor to perform its obligations under this Agreement continues for thirty (30) days after  written notice thereof.\n",
+        ] {
+            let t = terms(text);
+            assert!(t.initial_term.is_none(), "{text}: {:?}", t.initial_term);
+            assert!(
+                t.expiration_date.is_none(),
+                "{text}: {:?}",
+                t.expiration_date
+            );
+        }
+        // A stated latest end outranks a term counted from an event of unknown date.
+        let t = terms(
+            "CONTENT LICENSE AGREEMENT\n\nThis Agreement is entered into and effective as of January 15, 2008 (the \"Effective Date\").\n\n10.1. Term. This Agreement shall commence as of the Effective Date and shall terminate five (5) years following the date of launch of the first Website, but in no event later than February 28, 2013.\n",
+        );
+        assert!(
+            matches!(t.expiration_date.map(|f| f.value), Some(Expiry::Date { date, computed: false }) if date.ymd() == (2013, 2, 28))
         );
     }
 

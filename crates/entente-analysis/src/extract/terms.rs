@@ -650,7 +650,7 @@ fn term_candidates(doc: &Doc<'_>) -> Vec<(usize, usize)> {
 
 static TERM_PERIOD_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
     re_ws(
-        r"(?:valid|effective)\s+for\s+(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)(?:term|duration)\s*:\s*$|(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:for\s+)?(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+on\s+(?:the\s+)?(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?$",
+        r"(?:valid|effective)\s+for\s+(?:a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)(?:term|duration)\s*:\s*$|(?:term|period|duration)\s+(?:of\s+(?:this\s+(?:agreement|contract)\s+)?)?(?:shall|will)?\s*(?:be|is|last|run|continue)?\s*(?:for\s+)?(?:a\s+(?:fixed\s+)?(?:period|term)\s+of\s+)?(?:an?\s+)?(?:initial\s+)?$|(?:for|of)\s+(?:an?\s+)?(?:initial\s+|fixed\s+|further\s+)?(?:period|term)\s+of\s+(?:an?\s+)?$|(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)\s+(?:and\s+effect\s+)?(?:initially\s+)?(?:for\s+)?(?:the\s+|a\s+(?:period|term)\s+of\s+)?$|(?-u:\b)for\s+(?:a\s+)?(?:further\s+)?$|initial\s+$|term\s+of\s+$|be\s+$|expire\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+$|(?:end|ends|expire|expires|terminate|terminates)\s+on\s+(?:the\s+)?(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?$",
     )
 });
 
@@ -2669,6 +2669,12 @@ mod tests {
         assert!(
             matches!(t.expiration_date.map(|f| f.value), Some(Expiry::Date { date, computed: false }) if date.ymd() == (2013, 2, 28))
         );
+        // "remain in effect initially for the five (5) year term": five years, not the one-year
+        // renewals that follow.
+        let t = terms(
+            "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made on May 17, 2017.\n\n9. Term. This contract shall remain in effect initially for the five (5) year term (\"Initial Term\") from the date signed and shall be automatically extended for one (1) year periods after the Initial Term (\"Renewal Term\") unless either party gives notice.\n",
+        );
+        assert_eq!(t.initial_term.map(|f| f.value), Period::years(5).ok());
     }
 
     #[test]

@@ -1005,7 +1005,7 @@ fn renewal(doc: &Doc<'_>, initial: Option<&Found<Period>>) -> Option<Found<Renew
     });
     static OPTION_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"may (?:be )?(?:renew|extend)|option to (?:renew|extend)|by mutual|mutually agree|upon mutual|if (?:both|the) parties (?:mutually )?agree|right to (?:renew|extend)",
+            r"may (?:be )?(?:renew|extend)|(?:shall|will) be renewable|option to (?:renew|extend)|by mutual|mutually agree|upon mutual|if (?:both|the) parties (?:mutually )?agree|right to (?:renew|extend)",
         )
     });
     let mut best: Option<(u8, Found<Renewal>)> = None;
@@ -1034,7 +1034,14 @@ fn renewal(doc: &Doc<'_>, initial: Option<&Found<Period>>) -> Option<Found<Renew
     spans.dedup();
     for (a, z) in spans {
         let s = sent_text(doc, a, z);
-        if s.contains("renewable") || s.contains("renewal of the") && s.contains("licen") {
+        // "renewable" describes something else ("renewable energy", a renewable licence)
+        // unless a term follows it ("renewable on an annual basis for one (1) year terms",
+        // "a renewable one-year term").
+        static RENEWABLE_TERM_RE: LazyLock<Regex> =
+            LazyLock::new(|| re(r"renewable\s+[^.;]{0,40}?(?:terms?|basis|periods?)(?-u:\b)"));
+        if (s.contains("renewable") && !RENEWABLE_TERM_RE.is_match(s))
+            || s.contains("renewal of the") && s.contains("licen")
+        {
             continue;
         }
         if doc
@@ -2748,6 +2755,20 @@ mod tests {
             "HOSTING AGREEMENT\n\n1. Term. This Agreement shall continue for an initial term of two (2) years. Thereafter it shall automatically renew by annual renewal unless either party gives notice of non-renewal at least ninety (90) days prior to the end of the then-current term.\n",
         );
         assert_eq!(t.renewal.and_then(|f| f.value.term), Period::years(1).ok());
+        // "renewable" followed by a term renews the agreement; "renewable energy" does not.
+        let t = terms(
+            "DISTRIBUTOR AGREEMENT\n\n3. Term. This Agreement has a term of one (1) year. If Distributor complies with all of the terms of this Agreement, the Agreement shall be renewable on an annual basis for one (1) year terms for up to another ten (10) years.\n",
+        );
+        let r = t.renewal.map(|f| f.value);
+        assert_eq!(r.as_ref().and_then(|r| r.term), Period::years(1).ok());
+        assert!(
+            r.is_some_and(|r| !r.automatic),
+            "renewable is an option, not automatic"
+        );
+        let t = terms(
+            "SUPPLY AGREEMENT\n\n3. Term. This Agreement has a term of one (1) year. The Supplier shall deliver renewable energy certificates each year for the term of this Agreement.\n",
+        );
+        assert!(t.renewal.is_none(), "{:?}", t.renewal);
     }
 
     #[test]

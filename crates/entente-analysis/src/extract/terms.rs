@@ -1152,7 +1152,7 @@ fn renewal(doc: &Doc<'_>, initial: Option<&Found<Period>>) -> Option<Found<Renew
 fn notice_non_renewal(doc: &Doc<'_>) -> Option<Found<Period>> {
     static CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"renew|extend|extension|non-renewal|nonrenewal|(?:expiration|end|expiry) of the (?:then|initial|renewal|current|original|relevant|applicable)|then[\s-]current term|initial term|automatically continue|continue automatically",
+            r"renew|extend|extension|non-renewal|nonrenewal|(?:expiration|end|expiry) of the (?:then|initial|renewal|current|original|relevant|applicable)|then[\s-]current term|initial term|automatically continue|continue automatically|(?:remain|continue)s?\s+in\s+(?:full\s+)?(?:force|effect)[^.;]{0,40}until\s+terminated",
         )
     });
     // Notice of a wish to renew or extend (an option's exercise) is not notice that ends it.
@@ -2769,6 +2769,21 @@ mod tests {
             "SUPPLY AGREEMENT\n\n3. Term. This Agreement has a term of one (1) year. The Supplier shall deliver renewable energy certificates each year for the term of this Agreement.\n",
         );
         assert!(t.renewal.is_none(), "{:?}", t.renewal);
+    }
+
+    #[test]
+    fn an_evergreen_term_ends_on_the_notice_it_names() {
+        // "remain in effect until terminated by either Party upon thirty (30) days' prior
+        // written notice": the notice that stops an open-ended term.
+        let k = terms(
+            "TRANSPORTATION AGREEMENT\n\nThis Agreement is dated as of March 11, 2015.\n\n8. Term. The term of this Agreement shall commence on the Effective Date and shall remain in effect until terminated by either Party upon thirty (30) days' prior written notice.\n",
+        );
+        assert_eq!(k.notice_non_renewal.map(|f| f.value), Period::days(30).ok());
+        // A termination right in a fixed term is no such notice.
+        let k = terms(
+            "SERVICES AGREEMENT\n\nThis Agreement is dated as of March 11, 2015.\n\n8. Term. This Agreement shall remain in effect for two (2) years.\n\n9. Either Party may terminate this Agreement upon thirty (30) days' prior written notice.\n",
+        );
+        assert!(k.notice_non_renewal.is_none(), "{:?}", k.notice_non_renewal);
     }
 
     #[test]

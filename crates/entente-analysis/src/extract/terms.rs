@@ -1008,6 +1008,9 @@ fn renewal(doc: &Doc<'_>, initial: Option<&Found<Period>>) -> Option<Found<Renew
             r"may (?:be )?(?:renew|extend)|(?:shall|will) be renewable|option to (?:renew|extend)|by mutual|mutually agree|upon mutual|if (?:both|the) parties (?:mutually )?agree|right to (?:renew|extend)",
         )
     });
+    // "renewable on an annual basis for one (1) year terms", "a renewable one-year term".
+    static RENEWABLE_TERM_RE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"renewable\s+[^.;]{0,40}?(?:terms?|basis|periods?)(?-u:\b)"));
     let mut best: Option<(u8, Found<Renewal>)> = None;
     let mut spans: Vec<(usize, usize)> = doc.hits("renewal").map(|h| (h.start, h.end)).collect();
     // Renewals the clause rules do not tag: "may be extended for an additional two year
@@ -1035,10 +1038,7 @@ fn renewal(doc: &Doc<'_>, initial: Option<&Found<Period>>) -> Option<Found<Renew
     for (a, z) in spans {
         let s = sent_text(doc, a, z);
         // "renewable" describes something else ("renewable energy", a renewable licence)
-        // unless a term follows it ("renewable on an annual basis for one (1) year terms",
-        // "a renewable one-year term").
-        static RENEWABLE_TERM_RE: LazyLock<Regex> =
-            LazyLock::new(|| re(r"renewable\s+[^.;]{0,40}?(?:terms?|basis|periods?)(?-u:\b)"));
+        // unless a term follows it.
         if (s.contains("renewable") && !RENEWABLE_TERM_RE.is_match(s))
             || s.contains("renewal of the") && s.contains("licen")
         {

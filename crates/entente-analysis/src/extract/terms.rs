@@ -654,6 +654,10 @@ static TERM_PERIOD_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// An enumerator closing a text ("… the later of (i)", "… either (a)").
+static ENUMERATOR_TAIL_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\s*\(\s*(?:[a-h]|[ivx]{1,4}|\d)\s*\)$"));
+
 #[inline(never)]
 fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>> {
     // Where a sentence turns to renewal; "extend" alone is left out because "shall extend for
@@ -776,6 +780,11 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
                 let lb = crate::text::floor_boundary(&doc.lower, p.start.saturating_sub(70).max(a));
                 let before = doc.lower[lb..p.start].trim_end();
                 let before = before.trim_end_matches(['(', ' ']);
+                // "expire on the later of (i) five (5) years from the date hereof": the
+                // enumerator of a list of ends stands between "of" and the period.
+                let before = ENUMERATOR_TAIL_RE
+                    .find(before)
+                    .map_or(before, |m| before[..m.start()].trim_end());
                 if TERM_PERIOD_CTX_RE.is_match(&format!("{before} ")) {
                     found = Some(p.period);
                     break;
@@ -2680,6 +2689,11 @@ mod tests {
         // renewals that follow.
         let t = terms(
             "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made on May 17, 2017.\n\n9. Term. This contract shall remain in effect initially for the five (5) year term (\"Initial Term\") from the date signed and shall be automatically extended for one (1) year periods after the Initial Term (\"Renewal Term\") unless either party gives notice.\n",
+        );
+        assert_eq!(t.initial_term.map(|f| f.value), Period::years(5).ok());
+        // A period numbered in a list of ends: "the later of (i) five (5) years from …".
+        let t = terms(
+            "STRATEGIC ALLIANCE AGREEMENT\n\nThis Agreement is made on May 26, 2017.\n\n3. Term. This Agreement shall be effective as of the date first set forth above and, shall expire on the later of (i) five (5) years from the date hereof, or (ii) the completion of the projects.\n",
         );
         assert_eq!(t.initial_term.map(|f| f.value), Period::years(5).ok());
     }

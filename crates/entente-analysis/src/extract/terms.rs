@@ -203,10 +203,14 @@ static DAY_BEFORE_ANNIV_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"day (?:before|preceding|prior to) the\s+\w+\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
     )
 });
+
+/// A list item's enumerator: "(a)", "(ii)", "(3)".
+const ENUMERATOR: &str = r"\(\s*(?:[a-h]|[ivx]{1,4}|\d)\s*\)";
+
 static ANNIVERSARY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re_ws(
-        r"(?:until|through|on|upon|to|ending on|expire on|expires on|day before|day preceding|day prior to)\s+(?:the\s+)?(?:(?:earlier|later|earliest|latest)\s+of\s*:?\s*(?:\(\s*(?:[a-h]|[ivx]{1,4}|\d)\s*\)\s*)?(?:the\s+)?)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|\d{1,2}(?:st|nd|rd|th))\s*(?:\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\)\s*)?anniversary",
-    )
+    re_ws(&format!(
+        r"(?:until|through|on|upon|to|ending on|expire on|expires on|day before|day preceding|day prior to)\s+(?:the\s+)?(?:(?:earlier|later|earliest|latest)\s+of\s*:?\s*(?:{ENUMERATOR}\s*)?(?:the\s+)?)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|\d{{1,2}}(?:st|nd|rd|th))\s*(?:\(\s*\d{{1,2}}(?:st|nd|rd|th)?\s*\)\s*)?anniversary"
+    ))
 });
 
 static DATE_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -655,8 +659,7 @@ static TERM_PERIOD_CTX_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// An enumerator closing a text ("… the later of (i)", "… either (a)").
-static ENUMERATOR_TAIL_RE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\s*\(\s*(?:[a-h]|[ivx]{1,4}|\d)\s*\)$"));
+static ENUMERATOR_TAIL_RE: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"\s*{ENUMERATOR}$")));
 
 #[inline(never)]
 fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>> {
@@ -748,11 +751,7 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
                     && !s.contains("surviv");
                 // "such failure continues for thirty (30) days after written notice": a time to
                 // cure, not the term.
-                let opening = tail
-                    .split_whitespace()
-                    .take(3)
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let opening = crate::text::squash(tail);
                 if [
                     "after written notice",
                     "after notice",

@@ -824,10 +824,11 @@ fn extract_all(doc: &Doc<'_>) -> Vec<Found<PartyFound>> {
 /// last line of a table of contents, or under a heading of its own. The first sentence in
 /// the first 60,000 bytes after the front region (`fz`) that calls itself an agreement made,
 /// entered into or dated between parties ("This …" or "The …", capitalised as an opening
-/// is), outside any table of contents, is read as the opening.
+/// is, or a title in capitals at the start of a line: "TRANSFER AND SERVICING AGREEMENT,
+/// dated as of …, among …"), outside any table of contents, is read as the opening.
 fn late_opening(doc: &Doc<'_>, fz: usize) -> Vec<Found<PartyFound>> {
     static OPENING_RE: LazyLock<Regex> = LazyLock::new(|| {
-        crate::text::regex(r"(?-u:\b)(?:This|THIS|The|THE)\s+(?i:[^.;]{0,120}?(?:agreement|contract)(?-u:\b)[^.;]{0,300}?(?:made|entered\s+into|dated|executed)(?-u:\b)[^.;]{0,300}?(?-u:\b)(?:by\s+and\s+between|by\s+and\s+among|between|among)(?-u:\b))")
+        crate::text::regex(r"(?:(?-u:\b)(?:This|THIS|The|THE)\s+(?i:[^.;]{0,120}?(?:agreement|contract)(?-u:\b))|(?m:^)[ \t]*[A-Z][A-Z0-9 ,&'-]{0,100}?(?:AGREEMENT|CONTRACT),)(?i:[^.;]{0,300}?(?:made|entered\s+into|dated|executed)(?-u:\b)[^.;]{0,300}?(?-u:\b)(?:by\s+and\s+between|by\s+and\s+among|between|among)(?-u:\b))")
             .unwrap_or_else(|e| panic!("{e}"))
     });
     let text = doc.text;
@@ -1499,6 +1500,27 @@ mod tests {
             "{p:?}"
         );
         assert_eq!(p[1].1, ["IAC"]);
+    }
+
+    #[test]
+    fn a_capitalised_title_dated_among_parties_after_the_contents_is_the_opening() {
+        let t = "Exhibit 10.4\n\nFORM OF TRANSFER AND SERVICING AGREEMENT\n\namong\n\nNORTHWIND OWNER TRUST 2020-A, as Issuer,\n\nNORTHWIND ABS LLC, as Depositor\n\nand\n\nCOPPER PARTNERSHIP, as Servicer and Marketing Agent\n\nDated as of January 29, 2020\n\nTABLE OF CONTENTS\n\nARTICLE VI SERVICER AND MARKETING AGENT 25 Section 6.1 Servicer's and Marketing Agent's Representations and Warranties 25 Section 6.2 Liability of Servicer 29\n\nSchedule A Schedule of Initial Receivables SA-1 Appendix A Usage and Definitions AA-1\n\n\n\nTRANSFER AND SERVICING AGREEMENT, dated as of January 29, 2020 (this \"Agreement\"), among NORTHWIND OWNER TRUST 2020-A, a Delaware statutory trust, as issuer (the \"Issuer\"), NORTHWIND ABS LLC, a Delaware limited liability company, as depositor (the \"Depositor\"), and Copper Partnership, a Delaware general partnership (\"Copper\"), as servicer (the \"Servicer\").\n\nARTICLE I USAGE AND DEFINITIONS\n\nSection 1.1 Usage. Capitalised terms are defined in Appendix A.\n";
+        let p = parties(t);
+        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "NORTHWIND OWNER TRUST 2020-A",
+                "NORTHWIND ABS LLC",
+                "Copper Partnership"
+            ],
+            "{p:?}"
+        );
+        assert_eq!(p[1].1, ["Depositor"]);
+        // A capitalised heading that is no opening ("DISTRIBUTION AGREEMENT, SCHEDULE A")
+        // names nobody.
+        let t = "SCHEDULE\n\nDISTRIBUTION AGREEMENT, SCHEDULE A lists the products.\n\n1. Products. The products are listed.\n";
+        assert!(parties(t).is_empty(), "{:?}", parties(t));
     }
 
     #[test]

@@ -2574,6 +2574,7 @@ mod tests {
             "3. TERM\n\nThis Agreement shall commence on 1 March 2026 and shall expire on 28 February 2029, unless extended by written agreement of the Parties.\n",
             "3. Term\n\nThe term of this Agreement shall begin on 1 March 2026 and this Agreement shall terminate on 28 February 2029.\n",
             "3. Term\n\nThis Agreement shall commence on 1 March 2026 and shall expire on the last day of February, 2029.\n",
+            "3. Term\n\nThis agreement will commence on 1 March 2026 and will be in effect until the last day of February, 2029 and will be evaluated at that time.\n",
         ] {
             let k = terms(text);
             assert!(
@@ -2583,6 +2584,14 @@ mod tests {
                 k.agreement_date.map(|f| f.value)
             );
         }
+        let k = terms(
+            "3. Term\n\nThis agreement will commence on 1 March 2026 and will be in effect until the end of 2028 and will be evaluated at that time.\n",
+        );
+        assert!(
+            matches!(k.expiration_date.as_ref().map(|f| &f.value), Some(Expiry::Date { date, computed: false }) if date.to_string() == "2028-12-31"),
+            "{:?}",
+            k.expiration_date.map(|f| f.value)
+        );
     }
 
     #[test]

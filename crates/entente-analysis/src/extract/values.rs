@@ -175,9 +175,28 @@ pub(crate) struct DateHit {
 /// Month names and their abbreviations, lower case, as alternatives of a pattern.
 pub(crate) const MONTHS_RE: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
 
+/// Words that may follow "the end of 2006" when it is the year's end: a clause goes on.
+const END_OF_YEAR_FOLLOWERS: [&str; 15] = [
+    "and",
+    "or",
+    "unless",
+    "subject",
+    "at",
+    "when",
+    "with",
+    "after",
+    "provided",
+    "if",
+    "except",
+    "whereupon",
+    "upon",
+    "in",
+    "the",
+];
+
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::regex(&format!(
-        r"(?-u:\b)(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*[,.]?\s*(?P<y1>\d{{4}})|(?:of)?(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:day\s+of\s+)?(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}})|(?:the\s+)?last\s+day\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?(?P<m6>{MONTHS_RE})\.?\s*,?\s*(?P<y6>\d{{4}}))(?-u:\b)"
+        r"(?-u:\b)(?:(?P<m1>{MONTHS_RE})\.?\s*(?P<d1>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h)?\s*[,.]?\s*(?P<y1>\d{{4}})|(?:of)?(?P<d2>\d{{1,2}})\s*(?:st|nd|rd|th|t\s?h|s\s?t)?\s+(?:day\s+of\s+)?(?P<m2>{MONTHS_RE})\.?\s*,?\s*(?:day\s+of\s+)?(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})|(?P<a4>\d{{1,2}})(?P<sep>[/.])(?P<b4>\d{{1,2}})[/.](?P<y4>\d{{4}}|\d{{2}})|(?P<a5>\d{{1,2}})-(?P<b5>\d{{1,2}})-(?P<y5>\d{{4}})|(?:the\s+)?last\s+day\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?(?P<m6>{MONTHS_RE})\.?\s*,?\s*(?P<y6>\d{{4}})|(?:the\s+)?end\s+of\s+(?:(?:the\s+)?calendar\s+year\s+)?(?P<y7>(?:19|20)\d\d))(?-u:\b)"
     ))
     .unwrap_or_else(|e| panic!("date regex: {e}"))
 });
@@ -213,7 +232,22 @@ pub(crate) fn find_dates(lower: &str, day_first: bool) -> Vec<DateHit> {
         } else {
             m.start()
         };
-        let (y, mo, d) = if let Some(mm) = c.name("m6") {
+        let (y, mo, d) = if let Some(y7) = c.name("y7") {
+            // "until the end of 2006": the year's last day, unless a word makes the year
+            // something else ("the end of 2006 fiscal year", "the 2006 season").
+            let next = lower[m.end()..].trim_start();
+            let word = next
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .next()
+                .unwrap_or("");
+            if !word.is_empty() && !END_OF_YEAR_FOLLOWERS.contains(&word) {
+                continue;
+            }
+            let Ok(y) = y7.as_str().parse::<i32>() else {
+                continue;
+            };
+            (Some(y), Some(12), Some(31))
+        } else if let Some(mm) = c.name("m6") {
             // "the last day of February, 2023": the month's last day.
             let (Some(y), Some(mo)) = (num("y6"), month_number(mm.as_str())) else {
                 continue;
@@ -466,6 +500,36 @@ mod tests {
         );
         // A month with no year is no date.
         assert!(dates("the last day of each February", false).is_empty());
+    }
+
+    #[test]
+    fn the_end_of_a_year_is_its_last_day() {
+        assert_eq!(
+            dates(
+                "this agreement will be in effect until the end of 2006 and will be evaluated",
+                false
+            ),
+            ["2006-12-31"]
+        );
+        assert_eq!(
+            dates(
+                "shall continue through the end of calendar year 2027.",
+                true
+            ),
+            ["2027-12-31"]
+        );
+        let lower = "in effect until the end of 2006.";
+        let hits = find_dates(lower, false);
+        assert_eq!(&lower[hits[0].start..hits[0].end], "the end of 2006");
+        // A year that names something else is no date.
+        for t in [
+            "until the end of 2006 fiscal year",
+            "by the end of 2006 season",
+            "at the end of 1234.",
+            "the end of 20065",
+        ] {
+            assert!(dates(t, false).is_empty(), "{t}: {:?}", dates(t, false));
+        }
     }
 
     #[test]

@@ -157,7 +157,32 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
             );
     }
     let lw = word.to_ascii_lowercase();
-    ABBREVIATIONS.contains(&lw.as_str())
+    ABBREVIATIONS.contains(&lw.as_str()) || month_dot_day(&lw, &text[dot + 1..])
+}
+
+/// "April. 1st 2019": a month mistyped with a dot before its day and year is no sentence end.
+fn month_dot_day(word: &str, after: &str) -> bool {
+    if !crate::extract::values::MONTHS_RE
+        .split('|')
+        .any(|m| m == word)
+    {
+        return false;
+    }
+    let after = after.trim_start().as_bytes();
+    let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=2).contains(&digits) {
+        return false;
+    }
+    let rest = &after[digits..];
+    let rest = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|s| rest.strip_prefix(s.as_bytes()))
+        .unwrap_or(rest);
+    let rest = rest.strip_prefix(b",").unwrap_or(rest);
+    let rest = rest.trim_ascii_start();
+    rest.len() >= 4
+        && rest[..4].iter().all(u8::is_ascii_digit)
+        && rest.get(4).is_none_or(|b| !b.is_ascii_digit())
 }
 
 /// Splits `text[start..end]` into sentences (byte spans, trimmed). A sentence ends at
@@ -280,6 +305,18 @@ mod tests {
             ]
         );
         let t = "The fee is due on the 18. 2021 was a good year for the Parties.";
+        assert_eq!(sentences(t, 0, t.len()).len(), 2);
+    }
+
+    #[test]
+    fn a_month_typed_with_a_dot_before_its_day_ends_no_sentence() {
+        let t =
+            "\"Service Period\" means April. 1st 2019 through to March 30, 2020. The fee is due.";
+        let s = sentences(t, 0, t.len());
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(t[s[0].0..s[0].1].ends_with("March 30, 2020."));
+        // A month at the end of a sentence before a number that is no day and year still ends it.
+        let t = "The report is due in April. 12 copies are sent to the Board of Directors.";
         assert_eq!(sentences(t, 0, t.len()).len(), 2);
     }
 

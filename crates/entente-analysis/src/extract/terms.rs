@@ -938,10 +938,15 @@ fn expiration(
             let s = sent_text(doc, a, z);
             // "continues until the End Date, unless earlier terminated as provided below"
             // has an end: a date the cover page or a schedule fills in, not none.
+            // Nor does one that lasts "for the Service Period, unless terminated earlier": the
+            // period, defined elsewhere, ends it.
             let until_end = [
                 "until the end date",
                 "until the expiration date",
                 "until the expiry date",
+                "in effect for the",
+                "in force for the",
+                "in full force and effect for the",
             ]
             .iter()
             .any(|p| s.contains(p));
@@ -2589,6 +2594,27 @@ mod tests {
         );
         assert!(
             matches!(k.expiration_date.as_ref().map(|f| &f.value), Some(Expiry::Date { date, computed: false }) if date.to_string() == "2028-12-31"),
+            "{:?}",
+            k.expiration_date.map(|f| f.value)
+        );
+    }
+
+    #[test]
+    fn a_term_for_a_defined_period_is_not_perpetual() {
+        let term = "9. Term\n\n9.1 The Agreement shall commence on the Effective Date and continue in effect for the Service Period, unless terminated earlier as provided in this Section.\n";
+        // The period's definition, with its month typed with a dot, gives the end.
+        let k = terms(&format!(
+            "1. Definitions\n\n1.5 \"Service Period\" means April. 1st 2019 through to March 30, 2020.\n\n{term}"
+        ));
+        assert!(
+            matches!(k.expiration_date.as_ref().map(|f| &f.value), Some(Expiry::Date { date, computed: false }) if date.to_string() == "2020-03-30"),
+            "{:?}",
+            k.expiration_date.map(|f| f.value)
+        );
+        // Without it the end is unknown, not perpetual.
+        let k = terms(term);
+        assert!(
+            k.expiration_date.is_none(),
             "{:?}",
             k.expiration_date.map(|f| f.value)
         );

@@ -326,8 +326,29 @@ fn agreement_date(doc: &Doc<'_>) -> Option<Found<Date>> {
             }
         }
     }
+    if last.is_some() {
+        return last;
+    }
+    // "Signed and effective this 25th day of May, 1999." or "THUS DONE AND SIGNED at Woodmead
+    // by … on this 31st day of March 2001" where no signature block was recognised.
+    for d in doc.dates_in(0, doc.lower.len()) {
+        let lb = crate::text::floor_boundary(&doc.lower, d.start.saturating_sub(200));
+        if SIGNED_THIS_RE.is_match(&doc.lower[lb..d.start])
+            && last.as_ref().is_none_or(|l| d.date > l.value)
+        {
+            let span = doc
+                .sentence_at(d.start)
+                .map_or((d.start, d.end), |k| doc.sents[k]);
+            last = Some(Found::new(d.date, span, 0.4));
+        }
+    }
     last
 }
+
+/// What comes before the date of a signing sentence: "signed … this", "executed on this the".
+static SIGNED_THIS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re_ws(r"(?-u:\b)(?:signed|executed)(?-u:\b)[^.;]{0,160}?(?:on\s+)?this\s*(?:the\s*)?$")
+});
 
 /// Whether the date at `at` is when something other than the agreement was approved, issued
 /// or published, on a cover line that does not name the agreement ("Data Security Plan
@@ -2452,6 +2473,32 @@ mod tests {
         let d = Doc::new(t);
         let p = crate::extract::parties::extract(&d);
         extract(&d, &Parties::new(&p))
+    }
+
+    #[test]
+    fn a_signing_sentence_dates_an_agreement_whose_opening_does_not() {
+        let body = "AGENCY AGREEMENT\n\n1. Appointment. The Company appoints the Agency.\n\n2. Year 2000 Compliance. Agency must assure that its systems are compliant.\n\n";
+        for (tail, want) in [
+            (
+                "Signed and effective this 25th day of May, 1999.\n\nAGENCY\n\nBy: ____\n",
+                "1999-05-25",
+            ),
+            (
+                "THUS DONE AND SIGNED at Pretoria by ALPHA (PROPRIETARY) LIMITED on this 31st day of March 2001 /S/\n",
+                "2001-03-31",
+            ),
+        ] {
+            let k = terms(&format!("{body}{tail}"));
+            assert_eq!(
+                k.agreement_date.map(|f| f.value.to_string()).as_deref(),
+                Some(want),
+                "{tail}"
+            );
+        }
+        // What introduces a signing date, and what does not.
+        assert!(SIGNED_THIS_RE.is_match("in witness whereof, executed on this "));
+        assert!(!SIGNED_THIS_RE.is_match("the report shall be signed. it is due this "));
+        assert!(!SIGNED_THIS_RE.is_match("the report is due this "));
     }
 
     #[test]

@@ -813,16 +813,26 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
                 let after =
                     &doc.lower[p.end..crate::text::floor_boundary(&doc.lower, (p.end + 40).min(z))];
                 let after = after.trim_start();
-                if (after.starts_with("from")
-                    || after.starts_with("after")
-                    || after.starts_with("following")
-                    || after.starts_with("subsequent to")
-                    || after.starts_with("commencing")
-                    || after.starts_with("beginning"))
-                    && (before.ends_with("for")
-                        || before.ends_with("of")
-                        || before.ends_with("until")
-                        || before.ends_with("period"))
+                // "(i.e., a three (3) year period commencing on the Effective Date)"
+                let counted = after
+                    .strip_prefix("period")
+                    .map(str::trim_start)
+                    .is_some_and(|x| {
+                        x.starts_with("commencing on the effective date")
+                            || x.starts_with("beginning on the effective date")
+                            || x.starts_with("from the effective date")
+                    });
+                if counted
+                    || ((after.starts_with("from")
+                        || after.starts_with("after")
+                        || after.starts_with("following")
+                        || after.starts_with("subsequent to")
+                        || after.starts_with("commencing")
+                        || after.starts_with("beginning"))
+                        && (before.ends_with("for")
+                            || before.ends_with("of")
+                            || before.ends_with("until")
+                            || before.ends_with("period")))
                 {
                     found = Some(p.period);
                     break;
@@ -2686,6 +2696,12 @@ mod tests {
                 "7.1 This agreement shall be for a term of five years from the date of this document.\n",
                 "P5Y",
                 "2023-02-13",
+            ),
+            // A defined period explained in brackets.
+            (
+                "6.1 Term. The term of this Agreement (the \"Term\") shall commence on the Effective Date and terminate at the end of the Exclusivity Period (i.e., a three (3) year period commencing on the Effective Date).\n",
+                "P3Y",
+                "2021-02-13",
             ),
         ];
         for (body, term, end) in cases {

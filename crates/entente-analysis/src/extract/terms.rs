@@ -741,6 +741,12 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
         {
             continue;
         }
+        // "This Section 9.1 shall survive termination … and continue in effect thereafter for
+        // a period of five (5) years": a provision that outlives the agreement.
+        let subject = &s[..subject_end];
+        if s.contains("surviv") && !subject.contains("agreement") && !subject.contains("term") {
+            continue;
+        }
         let rank = if s.contains("initial term") {
             3
         } else if s.contains("term of this")
@@ -2766,6 +2772,7 @@ mod tests {
         for text in [
             "SOFTWARE MAINTENANCE AGREEMENT\n\nThis Agreement is entered into as of October 13, 2016.\n\n9. Survival. The representations and warranties in this Agreement shall terminate one year from the Closing Date.\n",
             "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made as of November 5, 1997.\n\n12. Default. It is a default if any failure by Distributor to perform its obligations under this Agreement continues for thirty (30) days after  written notice thereof.\n",
+            "DEVELOPMENT AGREEMENT\n\nThis Agreement is made as of June 12, 2019.\n\n9.1 Confidential Information. Each party shall hold the other's information in trust. This Section 9.1 shall survive termination or expiration of this Agreement and continue in effect thereafter for a period of five (5) years.\n",
         ] {
             let t = terms(text);
             assert!(t.initial_term.is_none(), "{text}: {:?}", t.initial_term);

@@ -219,6 +219,25 @@ static LAW_ADJ_RE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
+/// "the laws of the United States of America and of the State of Texas": federal law applies
+/// anyway; the state's law is the choice the parties made.
+fn federal_and_state(after: &str, place: String) -> String {
+    if place != "United States" {
+        return place;
+    }
+    let head = &after[..crate::text::floor_boundary(after, after.len().min(60))];
+    let Some(i) = head.find(" and ") else {
+        return place;
+    };
+    let rest = after[i + 5..].trim_start();
+    let rest = rest.strip_prefix("of ").unwrap_or(rest).trim_start();
+    let rest_plain = rest.strip_prefix("the ").unwrap_or(rest);
+    if !(rest_plain.starts_with("state of ") || rest_plain.starts_with("commonwealth of ")) {
+        return place;
+    }
+    canonical_place(rest).unwrap_or(place)
+}
+
 /// The governing law.
 #[inline(never)]
 pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
@@ -237,7 +256,7 @@ pub(crate) fn governing_law(doc: &Doc<'_>) -> Option<Found<String>> {
         for m in LAW_RE.find_iter(s) {
             let after = &s[m.end()..];
             if let Some(p) = canonical_place(after) {
-                found = Some(p);
+                found = Some(federal_and_state(after, p));
                 break;
             }
         }
@@ -304,7 +323,8 @@ fn governing_law_wide(doc: &Doc<'_>) -> Option<Found<String>> {
             continue;
         }
         let window = crate::text::floor_boundary(&doc.lower, (m.end() + 200).min(doc.lower.len()));
-        let Some(place) = canonical_place(&crate::text::squash(&doc.lower[m.end()..window])) else {
+        let after = crate::text::squash(&doc.lower[m.end()..window]);
+        let Some(place) = canonical_place(&after).map(|p| federal_and_state(&after, p)) else {
             continue;
         };
         let Some(k) = doc.sentence_at(m.start()) else {
@@ -494,6 +514,24 @@ mod tests {
             (
                 "Any controversy between the parties arising under this Agreement shall be determined in accordance with the laws of the   State of    New  Jersey.",
                 "New Jersey",
+            ),
+            // Federal law with a state's: the state is the choice.
+            (
+                "This Distributor Agreement shall be exclusively governed, construed, enforced and controlled by the laws of the United States of America and of the State of Texas.",
+                "Texas",
+            ),
+            (
+                "This Agreement shall be governed in all respects by the laws of the United States and the State of Florida, except for conflict of laws provisions.",
+                "Florida",
+            ),
+            (
+                "This Agreement shall be governed by the laws of the United States of America and of the Commonwealth of Pennsylvania.",
+                "Pennsylvania",
+            ),
+            // Federal law alone stays federal law.
+            (
+                "This Agreement shall be governed by the laws of the United States of America and the parties submit to the courts of Delaware.",
+                "United States",
             ),
         ] {
             assert_eq!(law_of(body).as_deref(), Some(want), "{body}");

@@ -741,6 +741,26 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
         {
             continue;
         }
+        // "Upon a termination of this Agreement, Accuray shall continue to make available …
+        // for a minimum period of 10 years": what follows the end is not the term.
+        if [
+            "upon termination",
+            "upon a termination",
+            "upon the termination",
+            "upon any termination",
+            "upon expiration",
+            "upon the expiration",
+            "following termination",
+            "following the termination",
+            "after termination",
+            "after the termination",
+        ]
+        .iter()
+        // At the start, after a clause number and heading at most ("5.4 Support. Upon …").
+        .any(|w| s.find(w).is_some_and(|i| i <= 24))
+        {
+            continue;
+        }
         // "This Section 9.1 shall survive termination … and continue in effect thereafter for
         // a period of five (5) years": a provision that outlives the agreement.
         let subject = &s[..subject_end];
@@ -800,12 +820,24 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
                     || tail.starts_with("following the expiration")
                     || tail.starts_with("following termination")
                     || tail.starts_with("following expiration")
+                    // "36 months after such Termination Election": counted from an event.
+                    || tail.starts_with("after such")
+                    || tail.starts_with("following such")
+                    // "nine (9) months of your salary": an amount, not a duration.
+                    || ["of your ", "of his ", "of her ", "of salary", "of base ", "of fees"]
+                        .iter()
+                        .any(|w| tail.starts_with(w))
                 {
                     continue;
                 }
                 let lb = crate::text::floor_boundary(&doc.lower, p.start.saturating_sub(70).max(a));
                 let before = doc.lower[lb..p.start].trim_end();
                 let before = before.trim_end_matches(['(', ' ']);
+                // "not been cured within such further period of ninety (90) Days": a time to
+                // cure, not the term.
+                if before.contains(" cured ") || before.contains(" cure ") {
+                    continue;
+                }
                 // "expire on the later of (i) five (5) years from the date hereof": the
                 // enumerator of a list of ends stands between "of" and the period.
                 let before = ENUMERATOR_TAIL_RE
@@ -1228,7 +1260,20 @@ fn notice_non_renewal(doc: &Doc<'_>) -> Option<Found<Period>> {
         }
         let not_renew = NOT_RENEW_RE.is_match(s);
         // An insurer's notice of cancellation or non-renewal of a policy is about the policy.
-        if s.contains("insur") || s.contains("polic") || !not_renew && TO_RENEW_RE.is_match(s) {
+        if s.contains("insur")
+            || s.contains("polic")
+            || s.contains("cancellation, non-renewal or material modification")
+            || !not_renew && TO_RENEW_RE.is_match(s)
+        {
+            continue;
+        }
+        // A right to end the agreement for a breach or a force majeure event is not notice
+        // that stops a renewal, even where the sentence also names the term.
+        if !not_renew
+            && ["uncured", "breach", "force majeure"]
+                .iter()
+                .any(|w| s.contains(w))
+        {
             continue;
         }
         if matches!(
@@ -2772,6 +2817,9 @@ mod tests {
         for text in [
             "SOFTWARE MAINTENANCE AGREEMENT\n\nThis Agreement is entered into as of October 13, 2016.\n\n9. Survival. The representations and warranties in this Agreement shall terminate one year from the Closing Date.\n",
             "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made as of November 5, 1997.\n\n12. Default. It is a default if any failure by Distributor to perform its obligations under this Agreement continues for thirty (30) days after  written notice thereof.\n",
+            "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made as of June 8, 2010.\n\n5.4 Support. Upon a termination of this Agreement, Alpha shall continue to make available to Customers support services, including spare parts for the Systems for a minimum period of 10 years after the last shipment of a System.\n",
+            "TRANSPORTATION AGREEMENT\n\nThis Agreement is made as of April 14, 2015.\n\n14.2 Default. If any such Carrier Default has not been cured within such further period of ninety (90) Days, Shipper may, by written notice to Carrier, terminate this Agreement.\n",
+            "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made as of June 8, 2010.\n\n12. Term. If a Termination Election is made, this Agreement shall terminate 36 months after such Termination Election.\n",
             "DEVELOPMENT AGREEMENT\n\nThis Agreement is made as of June 12, 2019.\n\n9.1 Confidential Information. Each party shall hold the other's information in trust. This Section 9.1 shall survive termination or expiration of this Agreement and continue in effect thereafter for a period of five (5) years.\n",
         ] {
             let t = terms(text);
@@ -2902,6 +2950,28 @@ mod tests {
             "SERVICES AGREEMENT\n\nThis Agreement is dated as of March 11, 2015.\n\n8. Term. This Agreement shall remain in effect for two (2) years.\n\n9. Either Party may terminate this Agreement upon thirty (30) days' prior written notice.\n",
         );
         assert!(k.notice_non_renewal.is_none(), "{:?}", k.notice_non_renewal);
+    }
+
+    #[test]
+    fn notice_for_a_breach_a_force_majeure_or_a_policy_does_not_stop_a_renewal() {
+        let pre = "SPONSORSHIP AGREEMENT\n\nThis Agreement is dated as of March 11, 2015.\n\n8. Term. The initial term is two (2) years and renews automatically for successive one (1) year terms.\n\n";
+        for body in [
+            "9. A party may terminate this Agreement immediately if the other party commits a breach that continues uncured thirty (30) days following written notice thereof, or at the end of the initial term upon ninety (90) days prior written notice.\n",
+            "10. Any Force Majeure Event affecting a party shall entitle the other party, after the expiry of the initial term, to terminate upon sixty days written notice prior to such termination.\n",
+            "11. In the event of cancellation, non-renewal or material modification Sponsor shall receive thirty (30) days written notice thereof.\n",
+        ] {
+            let k = terms(&format!("{pre}{body}"));
+            assert!(
+                k.notice_non_renewal.is_none(),
+                "{body}: {:?}",
+                k.notice_non_renewal.map(|f| f.value)
+            );
+        }
+        // Notice not to renew stands, whatever else the sentence says.
+        let k = terms(&format!(
+            "{pre}9. Either party may give notice of non-renewal at least sixty (60) days prior to the end of the then-current term, and may terminate for breach as provided below.\n"
+        ));
+        assert_eq!(k.notice_non_renewal.map(|f| f.value), Period::days(60).ok());
     }
 
     #[test]

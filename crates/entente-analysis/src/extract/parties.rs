@@ -144,6 +144,27 @@ fn clean_name(s: &str) -> String {
             t = r.trim_start().to_owned();
         }
     }
+    // A description before the name: "professional golfer, TOM WATSON".
+    if t.starts_with(|c: char| c.is_ascii_lowercase())
+        && let Some(i) = t.find(", ")
+        && i <= 40
+        && t[..i].bytes().all(|b| b.is_ascii_lowercase() || b == b' ')
+        && t[i + 2..].starts_with(|c: char| c.is_uppercase())
+    {
+        t = t[i + 2..].to_owned();
+    }
+    // "the TOWN OF VINTON, VIRGINIA": the article before a name in capitals of two words or
+    // more ("the COMPANY" stays a defined term).
+    if let Some(r) = t.strip_prefix("the ") {
+        let words: Vec<&str> = r.split_whitespace().take(2).collect();
+        let caps = |w: &str| {
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !w.chars().any(char::is_lowercase)
+        };
+        if words.len() == 2 && words.iter().all(|w| caps(w)) {
+            t = r.to_owned();
+        }
+    }
     // A sentence running on after the name: "GSI and Sony are referred to …", "Shipper
     // shall", "Nigel Crockett of" (an address on the next line).
     if let Some(m) = RUN_ON_RE.find(&t) {
@@ -1521,6 +1542,20 @@ mod tests {
         // names nobody.
         let t = "SCHEDULE\n\nDISTRIBUTION AGREEMENT, SCHEDULE A lists the products.\n\n1. Products. The products are listed.\n";
         assert!(parties(t).is_empty(), "{:?}", parties(t));
+    }
+
+    #[test]
+    fn a_description_or_an_article_before_a_name_in_capitals() {
+        let t = "ENDORSEMENT AGREEMENT\n\nThis Agreement is entered into on January 13, 2005 between professional golfer, TOM WATSON, (hereinafter referred to as \"CONSULTANT\") and ADAMS GOLF, LTD. (hereinafter referred to as \"ADAMS GOLF\").\n\n1. Term. Two years.\n";
+        let names: Vec<String> = parties(t).into_iter().map(|p| p.0).collect();
+        assert_eq!(names, ["TOM WATSON", "ADAMS GOLF, LTD."]);
+        let t = "GAS FRANCHISE AGREEMENT\n\nTHIS AGREEMENT (\"Agreement\"), made and entered into this 17th day of November, 2015, by and between the TOWN OF VINTON, VIRGINIA, a Virginia municipal corporation (\"Grantor\"), and ROANOKE GAS COMPANY, a Virginia corporation (\"Grantee\").\n\n1. GRANT. Grantor grants a franchise.\n";
+        let names: Vec<String> = parties(t).into_iter().map(|p| p.0).collect();
+        assert_eq!(names, ["TOWN OF VINTON, VIRGINIA", "ROANOKE GAS COMPANY"]);
+        // A defined term of one word in capitals stays no name.
+        let t = "SERVICES AGREEMENT\n\nThis Agreement is made between the COMPANY and Beta Services LLC (\"Provider\").\n\n1. Services. Provider serves.\n";
+        let names: Vec<String> = parties(t).into_iter().map(|p| p.0).collect();
+        assert_eq!(names, ["Beta Services LLC"]);
     }
 
     #[test]

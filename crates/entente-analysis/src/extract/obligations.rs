@@ -39,7 +39,7 @@ static MODAL_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static NON_DUTY_RE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:shall|will|must|may)\s+(?:(?:however|also|nevertheless|further|still|therefore)\s+)?(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|no longer (?:have|be required|need|be obligated)|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)(?-u:\b))",
+        r"^(?:agrees?\s+to\s+(?:be\s+bound\s+by\s+)?(?:the|these|all\s+(?:of\s+)?the)\s+(?:following\s+|foregoing\s+)?terms(?-u:\b)|(?:shall|will|must|may)\s+(?:(?:however|also|nevertheless|further|still|therefore)\s+)?(?:(?:not\s+)?(?:be\s+)?(?:mean|means|deemed|construed|interpreted|governed|binding|effective|entitled|void|null|final|conclusive|considered|applicable|valid|enforceable|liable|responsible for any (?:indirect|loss)|obligated|required to pay any|subject to|in writing|prevail|control|apply|survive|inure|commence|continue|expire|terminate|become|remain|constitute|include|have the (?:right|option|power|discretion)|have no|no longer (?:have|be required|need|be obligated)|be limited|not be limited|not exceed|not apply|not affect|not be construed|not be deemed|not be liable|not be responsible|not be obligated|not be required|not be entitled|not constitute|not relieve|not prejudice|not limit|not restrict)(?-u:\b)))",
     )
 });
 
@@ -1193,6 +1193,15 @@ mod tests {
             o.iter().any(|x| x.text.contains("You agree to notify")),
             "{o:#?}"
         );
+    }
+
+    #[test]
+    fn accepting_the_terms_is_no_duty() {
+        let t = "CONTRIBUTOR LICENSE AGREEMENT\n\nThis Contributor License Agreement is entered into by and between Northwind Systems, Inc. (\"Northwind\") and _______________ (\"Contributor\").\n\n1. Contributor accepts and agrees to the terms and conditions of this CLA, which govern any present or future work.\n\n2. Each party agrees to be bound by the following terms.\n\n8. Contributor agrees to notify Northwind of any facts that would make any representation inaccurate.\n";
+        let o = obls(t);
+        assert_eq!(o.len(), 1, "{o:#?}");
+        assert_eq!(o[0].obligor, "Contributor");
+        assert!(o[0].action.starts_with("notify Northwind"), "{o:#?}");
     }
 
     const PRE: &str = "This Agreement is made between Northwind Systems, Inc. (\"Northwind\") and Helix Data Labs LLC (\"Helix\").\n\n";

@@ -1096,11 +1096,40 @@ fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
             }
             _ => lead,
         };
-        let name = clean_name(name_part(lead));
-        if !is_plausible_name(&name) {
+        let mut name = clean_name(name_part(lead));
+        let aliases = aliases_in(chunk);
+        // A template's blank ("___________, a _______ corporation ("Licensee")") is still a
+        // party: it goes by its defined name until the blank is filled in.
+        let blank = lead.trim_start().starts_with("___")
+            && name.chars().all(|c| c == '_' || c.is_whitespace());
+        // So is "the Agent named on the signature page hereof (the "Agent")".
+        let named_elsewhere = aliases.first().is_some_and(|alias| {
+            let l = lead.trim_start().to_ascii_lowercase();
+            l.strip_prefix("the ")
+                .and_then(|r| r.strip_prefix(alias.to_ascii_lowercase().as_str()))
+                .is_some_and(|r| {
+                    [
+                        " named ",
+                        " identified ",
+                        " specified ",
+                        " listed ",
+                        " set forth ",
+                        " indicated ",
+                        " designated ",
+                    ]
+                    .iter()
+                    .any(|w| r.starts_with(w))
+                })
+        });
+        let blank = blank || named_elsewhere;
+        if blank
+            && let Some(alias) = aliases.first()
+            && !crate::extract::obligations::is_generic_alias(alias)
+        {
+            name = alias.clone();
+        } else if !is_plausible_name(&name) {
             continue;
         }
-        let aliases = aliases_in(chunk);
         // "Ballast Route Optimisation Limited, Galway, Ireland ("Ballast")": the place split
         // off the name is the address of the party before it, and so is its defined name.
         let last_part = name.rsplit(',').next().unwrap_or("").trim();
@@ -1542,6 +1571,23 @@ mod tests {
         // names nobody.
         let t = "SCHEDULE\n\nDISTRIBUTION AGREEMENT, SCHEDULE A lists the products.\n\n1. Products. The products are listed.\n";
         assert!(parties(t).is_empty(), "{:?}", parties(t));
+    }
+
+    #[test]
+    fn a_blank_party_of_a_template_goes_by_its_defined_name() {
+        let t = "DISTRIBUTION AGREEMENT\n\nThis Agreement is made by and between STAAR SURGICAL AG, a Swiss corporation (\"STAAR\"), and _______________, a corporation organized and existing under the laws of _________________, with its principal place of business at _______________________ (\"Distributor\").\n\n1. Appointment. STAAR appoints Distributor.\n";
+        let p = parties(t);
+        let names: Vec<&str> = p.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, ["STAAR SURGICAL AG", "Distributor"], "{p:?}");
+        assert_eq!(p[1].1, ["Distributor"]);
+        // A party named elsewhere, "the Agent named on the signature page hereof".
+        let t = "AGENCY AGREEMENT\n\nThis Agreement is made as of March 29, 1999, by and between Biopure Corporation, a Delaware corporation (the \"Company\") and the Agent named on the signature page hereof (the \"Agent\").\n\n1. Appointment. The Company appoints the Agent.\n";
+        let names: Vec<String> = parties(t).into_iter().map(|p| p.0).collect();
+        assert_eq!(names, ["Biopure Corporation", "Agent"]);
+        // A blank defined only as "a Party" is left out.
+        let t = "SERVICES AGREEMENT\n\nThis Agreement is made by and between Beta Services LLC (\"Provider\") and ______________ (a \"Party\").\n\n1. Services. Provider serves.\n";
+        let names: Vec<String> = parties(t).into_iter().map(|p| p.0).collect();
+        assert_eq!(names, ["Beta Services LLC"]);
     }
 
     #[test]

@@ -1126,6 +1126,12 @@ fn renewal(doc: &Doc<'_>, initial: Option<&Found<Period>>) -> Option<Found<Renew
         {
             continue;
         }
+        // A list of rights to end the agreement for cause ("may terminate this Agreement
+        // immediately: (i) if … continues uncured …, (iv) if a receiver is appointed …") does
+        // not renew it, whatever it says of the term.
+        if s.contains("uncured") || s.contains("receiver is appointed") {
+            continue;
+        }
         if doc
             .sentence_at(a)
             .is_some_and(|k| schedules_own_term(doc, k))
@@ -2967,6 +2973,11 @@ mod tests {
                 k.notice_non_renewal.map(|f| f.value)
             );
         }
+        // A list of rights to end the agreement for cause renews nothing.
+        let k = terms(
+            "CO-HOSTING AGREEMENT\n\nThis Agreement is dated as of March 11, 2015.\n\n8. Term. This Agreement shall remain in effect for two (2) years.\n\n9. A party may terminate this Agreement immediately: (i) if the other party fails to perform any material obligation and such failure continues uncured thirty (30) days following written notice thereof, (ii) if a receiver is appointed for the other party, or (iii) upon any renewal of the Web Site Agreement for successive one (1) year terms without its consent.\n",
+        );
+        assert!(k.renewal.is_none(), "{:?}", k.renewal.map(|f| f.value));
         // Notice not to renew stands, whatever else the sentence says.
         let k = terms(&format!(
             "{pre}9. Either party may give notice of non-renewal at least sixty (60) days prior to the end of the then-current term, and may terminate for breach as provided below.\n"

@@ -134,9 +134,7 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
                 && after.as_bytes().get(4).is_none_or(|b| !b.is_ascii_digit())
         };
         let month = pw.trim_end_matches('.');
-        let month_before = crate::extract::values::MONTHS_RE
-            .split('|')
-            .any(|m| m == month);
+        let month_before = crate::extract::values::is_month_name(month);
         return at_line_start
             || (year_next && month_before && word.len() <= 2)
             || matches!(
@@ -162,15 +160,10 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
 
 /// "April. 1st 2019": a month mistyped with a dot before its day and year is no sentence end.
 fn month_dot_day(word: &str, after: &str) -> bool {
-    if !crate::extract::values::MONTHS_RE
-        .split('|')
-        .any(|m| m == word)
-    {
-        return false;
-    }
+    // The cheap test first: this runs at every full stop of every text.
     let after = after.trim_start().as_bytes();
     let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
-    if !(1..=2).contains(&digits) {
+    if !(1..=2).contains(&digits) || !crate::extract::values::is_month_name(word) {
         return false;
     }
     let rest = &after[digits..];

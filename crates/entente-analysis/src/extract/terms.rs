@@ -204,6 +204,13 @@ static DAY_BEFORE_ANNIV_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// What opens a sentence about the time after the end ("Upon a termination of this Agreement").
+static AFTER_END_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"upon (?:a |the |any )?termination|upon (?:the )?expiration|(?:following|after) (?:the )?termination",
+    )
+});
+
 /// A list item's enumerator: "(a)", "(ii)", "(3)".
 const ENUMERATOR: &str = r"\(\s*(?:[a-h]|[ivx]{1,4}|\d)\s*\)";
 
@@ -742,23 +749,10 @@ fn initial_term(doc: &Doc<'_>, cands: &[(usize, usize)]) -> Option<Found<Period>
             continue;
         }
         // "Upon a termination of this Agreement, Accuray shall continue to make available …
-        // for a minimum period of 10 years": what follows the end is not the term.
-        if [
-            "upon termination",
-            "upon a termination",
-            "upon the termination",
-            "upon any termination",
-            "upon expiration",
-            "upon the expiration",
-            "following termination",
-            "following the termination",
-            "after termination",
-            "after the termination",
-        ]
-        .iter()
-        // At the start, after a clause number and heading at most ("5.4 Support. Upon …").
-        .any(|w| s.find(w).is_some_and(|i| i <= 24))
-        {
+        // for a minimum period of 10 years": what follows the end is not the term (the phrase
+        // at the start, after a clause number and heading at most: "5.4 Support. Upon …").
+        let head = &s[..crate::text::floor_boundary(s, s.len().min(60))];
+        if AFTER_END_RE.find(head).is_some_and(|m| m.start() <= 24) {
             continue;
         }
         // "This Section 9.1 shall survive termination … and continue in effect thereafter for

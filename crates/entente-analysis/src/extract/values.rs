@@ -173,6 +173,38 @@ pub(crate) struct DateHit {
 }
 
 /// Month names and their abbreviations, lower case, as alternatives of a pattern.
+/// Whether a lowercase word is one of the month names of [`MONTHS_RE`]; a match rather
+/// than a walk over the pattern's alternatives, as the sentence splitter asks at full stops.
+pub(crate) fn is_month_name(w: &str) -> bool {
+    matches!(
+        w,
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sept"
+            | "sep"
+            | "oct"
+            | "nov"
+            | "dec"
+    )
+}
+
 pub(crate) const MONTHS_RE: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
 
 /// Words that may follow "the end of 2006" when it is the year's end: a clause goes on.
@@ -500,6 +532,17 @@ mod tests {
         );
         // A month with no year is no date.
         assert!(dates("the last day of each February", false).is_empty());
+    }
+
+    #[test]
+    fn month_names_are_those_of_the_pattern() {
+        for m in MONTHS_RE.split('|') {
+            assert!(is_month_name(m), "{m}");
+        }
+        assert_eq!(
+            ["january", "sep", "maybe", "", "Mar"].map(is_month_name),
+            [true, true, false, false, false]
+        );
     }
 
     #[test]

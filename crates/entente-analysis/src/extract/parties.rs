@@ -360,6 +360,27 @@ static SUFFIX_START_RE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
+/// Whether a party chunk reads "the ALIAS named …" (or identified, specified, listed, set
+/// forth, indicated, designated): the party is named elsewhere, by its defined name here.
+fn named_elsewhere(lead: &str, alias: &str) -> bool {
+    let starts = |s: &str, p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    if !starts(lead, "the ") || !starts(&lead[4..], alias) {
+        return false;
+    }
+    let rest = &lead[4 + alias.len()..];
+    [
+        " named ",
+        " identified ",
+        " specified ",
+        " listed ",
+        " set forth ",
+        " indicated ",
+        " designated ",
+    ]
+    .iter()
+    .any(|w| starts(rest, w))
+}
+
 /// Splits the text after "between" into one chunk per party, at top-level separators.
 fn split_chunks(s: &str) -> Vec<(usize, usize)> {
     let b = s.as_bytes();
@@ -1099,33 +1120,17 @@ fn parties_after(doc: &Doc<'_>, body_start: usize) -> Vec<Found<PartyFound>> {
         let mut name = clean_name(name_part(lead));
         let aliases = aliases_in(chunk);
         // A template's blank ("___________, a _______ corporation ("Licensee")") is still a
-        // party: it goes by its defined name until the blank is filled in.
-        let blank = lead.trim_start().starts_with("___")
-            && name.chars().all(|c| c == '_' || c.is_whitespace());
-        // So is "the Agent named on the signature page hereof (the "Agent")".
-        let named_elsewhere = aliases.first().is_some_and(|alias| {
-            let l = lead.trim_start().to_ascii_lowercase();
-            l.strip_prefix("the ")
-                .and_then(|r| r.strip_prefix(alias.to_ascii_lowercase().as_str()))
-                .is_some_and(|r| {
-                    [
-                        " named ",
-                        " identified ",
-                        " specified ",
-                        " listed ",
-                        " set forth ",
-                        " indicated ",
-                        " designated ",
-                    ]
-                    .iter()
-                    .any(|w| r.starts_with(w))
-                })
-        });
-        let blank = blank || named_elsewhere;
-        if blank
-            && let Some(alias) = aliases.first()
-            && !crate::extract::obligations::is_generic_alias(alias)
-        {
+        // party: it goes by its defined name until the blank is filled in. So is "the Agent
+        // named on the signature page hereof (the "Agent")".
+        let placeholder = aliases
+            .first()
+            .filter(|a| !crate::extract::obligations::is_generic_alias(a))
+            .filter(|a| {
+                let lead = lead.trim_start();
+                (lead.starts_with("___") && name.chars().all(|c| c == '_' || c.is_whitespace()))
+                    || named_elsewhere(lead, a)
+            });
+        if let Some(alias) = placeholder {
             name = alias.clone();
         } else if !is_plausible_name(&name) {
             continue;
